@@ -1,0 +1,76 @@
+import { DevgemError, isCancelled } from './errors';
+import { LogTail } from './logTail';
+import type { BuildInfo, BuildPort, BuildRequest, StoragePort } from './ports';
+import { bounded, type Clock } from './wait';
+
+const TERMINAL = new Set<BuildInfo['state']>(['success', 'failure', 'cancelled', 'timeout', 'internal-error', 'expired']);
+const CALL_MS = 60_000;
+const MAX_CONSECUTIVE_POLL_ERRORS = 5;
+
+export interface BuildStageDeps {
+  build: BuildPort;
+  storage: StoragePort;
+  clock: Clock;
+  onLog(lines: string[]): void;
+  onBuildStarted(info: BuildInfo): void;
+  pollMs?: number;
+}
+
+/** The lines worth showing when a build fails: errors first, else the end of the log. */
+function failureLines(tail: string[]): string[] {
+  const errorAt = tail.findIndex((l) => /error|failed|not found|denied/i.test(l));
+  return errorAt >= 0 ? tail.slice(Math.max(0, errorAt - 3)) : tail.slice(-15);
+}
+
+function failureFix(req: BuildRequest, info: BuildInfo): string {
+  if (info.state === 'timeout') return `Raise "devgem.buildTimeoutSeconds" (now ${req.timeoutSeconds}) or make the build faster.`;
+  return `Fix the error shown in the build log, then deploy again. Full log: ${info.logUrl ?? `gs://${req.bucket}/${info.logObject}`}`;
+}
+
+/**
+ * Starts a Cloud Build, follows its log while it runs, and waits (bounded) for
+ * the end. On cancel it asks Cloud Build to cancel before giving up.
+ */
+export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: AbortSignal): Promise<BuildInfo> {
+  const { build, storage, clock } = deps;
+  const pollMs = deps.pollMs ?? 2000;
+  let info = await bounded('Starting Cloud Build', CALL_MS, signal, (s) => build.start(req, s));
+  deps.onBuildStarted(info);
+  const tail = new LogTail(storage, req.bucket, info.logObject);
+  // Cloud Build enforces the build timeout; this margin covers queueing and the final push.
+  const deadline = clock.now() + (req.timeoutSeconds + 120) * 1000;
+  let pollErrors = 0;
+  try {
+    while (!TERMINAL.has(info.state)) {
+      if (clock.now() > deadline) {
+        throw new DevgemError('timeout', `Cloud Build ${info.id} did not finish within ${req.timeoutSeconds + 120} s.`, {
+          fix: `Raise "devgem.buildTimeoutSeconds" (now ${req.timeoutSeconds}) if the build really takes this long.`,
+        });
+      }
+      await clock.sleep(pollMs, signal);
+      try {
+        const lines = await bounded('Reading the build log', CALL_MS, signal, (s) => tail.poll(s));
+        if (lines.length) deps.onLog(lines);
+        info = await bounded('Checking the build', CALL_MS, signal, (s) => build.get({ project: req.project, region: req.region, id: info.id }, s));
+        pollErrors = 0;
+      } catch (err) {
+        if (isCancelled(err, signal) || !(err instanceof DevgemError) || err.kind !== 'unavailable') throw err;
+        if (++pollErrors >= MAX_CONSECUTIVE_POLL_ERRORS) throw err;
+      }
+    }
+  } catch (err) {
+    // Stop paying for a build nobody waits for any more.
+    await bounded('Cancelling the build', 15_000, undefined, (s) => build.cancel({ project: req.project, region: req.region, id: info.id }, s)).catch(() => undefined);
+    throw err;
+  }
+  const rest = await bounded('Reading the build log', CALL_MS, signal, (s) => tail.drain(s)).catch(() => [] as string[]);
+  if (rest.length) deps.onLog(rest);
+  if (info.state !== 'success') {
+    const what = info.state === 'timeout' ? 'timed out' : info.state === 'cancelled' ? 'was cancelled in Google Cloud' : 'failed';
+    throw new DevgemError(info.state === 'timeout' ? 'timeout' : 'build-failed', `Cloud Build ${what}${info.statusDetail ? `: ${info.statusDetail}` : '.'}`, {
+      fix: failureFix(req, info),
+      logTail: failureLines(tail.tail()),
+    });
+  }
+  return info;
+}

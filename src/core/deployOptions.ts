@@ -1,0 +1,38 @@
+import type { TargetSettings } from './target';
+
+/** What a deploy needs to know besides the workspace: settings, already read. */
+export interface DeployOptions extends TargetSettings {
+  workspaceRoot: string;
+  /** Public by default; false keeps the service behind IAM. */
+  allowUnauthenticated: boolean;
+  /** Overrides the per-project source bucket name. */
+  sourceBucket?: string;
+  /** Artifact Registry repository for built images. */
+  repository: string;
+  buildTimeoutSeconds: number;
+  deployTimeoutSeconds: number;
+  verifyTimeoutSeconds: number;
+  env: Record<string, string | undefined>;
+  gcloudConfigDir?: string;
+  deployId?: string;
+}
+
+export const DEFAULT_OPTIONS = {
+  allowUnauthenticated: true,
+  repository: 'devgem',
+  buildTimeoutSeconds: 1200,
+  deployTimeoutSeconds: 300,
+  verifyTimeoutSeconds: 90,
+} as const;
+
+/** `devgem-<project>-<region>`: one bucket per project and region, like gcloud's run-sources. */
+export function defaultSourceBucket(project: string, region: string): string {
+  return `devgem-${project.replace(/[^a-z0-9-]/g, '-')}-${region}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/** Sortable and unique enough to tag images and name objects: 20261125-134501-x7k2. */
+export function newDeployId(now: Date, random: () => number = Math.random): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const suffix = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
+  return `${stamp.slice(0, 8)}-${stamp.slice(8)}-${suffix}`;
+}

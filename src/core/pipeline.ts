@@ -1,0 +1,173 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { DeployEvent, DeployResult, DeployStage, DeployTarget, StageStatus } from '../shared/protocol';
+import { analyzeWorkspace, type Analysis } from './analyze';
+import { runBuild } from './buildStage';
+import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOptions';
+import { generateDockerfile } from './dockerfile';
+import { isCancelled, toProblem } from './errors';
+import { listSourceFiles, writeSourceTarball } from './packageSource';
+import type { CloudPorts, RunServiceInfo, ServiceSpec } from './ports';
+import { exposeService, verifyService, type ExposeOutcome } from './reachability';
+import { resolveTarget } from './target';
+import { bounded, realClock, throwIfCancelled, type Clock } from './wait';
+
+export interface PipelineDeps {
+  ports: CloudPorts;
+  emit(event: DeployEvent): void;
+  clock?: Clock;
+  tempDir?: string;
+  /** How often to poll Cloud Build; tests make it short. */
+  buildPollMs?: number;
+}
+
+/** A stage's own result: the detail line, and a status other than 'done' when it warns or skips. */
+type StageResult = string | { status: StageStatus; detail: string };
+
+const CALL_MS = 60_000;
+
+/**
+ * command → orchestrator → **deploy pipeline** → ports. Runs every stage in
+ * order, emits the typed event stream, and always ends with a `finished` event.
+ */
+export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal: AbortSignal): Promise<DeployResult> {
+  const clock = deps.clock ?? realClock;
+  const deployId = opts.deployId ?? newDeployId(new Date(clock.now()));
+  const { ports, emit } = deps;
+  emit({ type: 'started', deployId, workspace: opts.workspaceRoot, at: clock.now() });
+
+  let current: DeployStage = 'preflight';
+  const stage = async (name: DeployStage, work: () => Promise<StageResult>): Promise<void> => {
+    current = name;
+    throwIfCancelled(signal);
+    emit({ type: 'stage', stage: name, status: 'running', at: clock.now() });
+    const r = await work();
+    // Local work (analysis, packaging) may finish after a cancel; the cancel wins.
+    throwIfCancelled(signal);
+    const { status, detail } = typeof r === 'string' ? { status: 'done' as const, detail: r } : r;
+    emit({ type: 'stage', stage: name, status, detail, at: clock.now() });
+  };
+
+  const finish = (result: DeployResult): DeployResult => {
+    emit({ type: 'finished', result, at: clock.now() });
+    return result;
+  };
+
+  const tmp = await fs.mkdtemp(path.join(deps.tempDir ?? os.tmpdir(), 'devgem-'));
+  try {
+    let target!: DeployTarget;
+    await stage('preflight', async () => {
+      const resolved = await resolveTarget({ settings: opts, env: opts.env, workspaceRoot: opts.workspaceRoot, gcloudConfigDir: opts.gcloudConfigDir });
+      target = { project: resolved.project, region: resolved.region, service: resolved.service };
+      emit({ type: 'target', target });
+      const who = await bounded('Checking credentials', CALL_MS, signal, (s) => ports.credentials.check(s));
+      return `${target.project} (${resolved.projectFrom}) · ${target.region} (${resolved.regionFrom})${who.principal ? ` · ${who.principal}` : ''}`;
+    });
+    const ref = target;
+
+    let analysis!: Analysis;
+    await stage('analyze', async () => {
+      analysis = await analyzeWorkspace(opts.workspaceRoot);
+      return analysis.summary;
+    });
+
+    await stage('dockerfile', async () => {
+      const file = path.join(opts.workspaceRoot, 'Dockerfile');
+      const generated = generateDockerfile(analysis);
+      if (generated === undefined) {
+        emit({ type: 'dockerfile', path: file, generated: false, content: await fs.readFile(file, 'utf8') });
+        return { status: 'skipped', detail: 'Using the existing Dockerfile' };
+      }
+      await fs.writeFile(file, generated, { flag: 'wx' });
+      emit({ type: 'dockerfile', path: file, generated: true, content: generated });
+      return 'Wrote a Dockerfile for this app';
+    });
+
+    const tarball = path.join(tmp, 'source.tar.gz');
+    await stage('package', async () => {
+      const manifest = await listSourceFiles(opts.workspaceRoot, signal);
+      const { bytes } = await writeSourceTarball(opts.workspaceRoot, manifest, tarball, signal);
+      return `${manifest.files.length} files, ${formatBytes(bytes)} (rules: ${manifest.rulesFrom})`;
+    });
+
+    const bucket = opts.sourceBucket || defaultSourceBucket(ref.project, ref.region);
+    const object = `source/${ref.service}-${deployId}.tar.gz`;
+    await stage('upload', async () => {
+      const { created } = await bounded('Preparing the source bucket', CALL_MS, signal, (s) => ports.storage.ensureBucket({ project: ref.project, bucket, location: ref.region }, s));
+      await bounded('Uploading the source', 10 * CALL_MS, signal, (s) =>
+        ports.storage.upload({ bucket, object, source: createReadStream(tarball), contentType: 'application/gzip' }, s),
+      );
+      return `gs://${bucket}/${object}${created ? ' (bucket created)' : ''}`;
+    });
+
+    const image = `${ref.region}-docker.pkg.dev/${ref.project}/${opts.repository}/${ref.service}:${deployId}`;
+    await stage('build', async () => {
+      await bounded('Preparing the Artifact Registry repository', 3 * CALL_MS, signal, (s) =>
+        ports.registry.ensureDockerRepository({ project: ref.project, location: ref.region, repository: opts.repository }, s),
+      );
+      const build = await runBuild(
+        { project: ref.project, region: ref.region, bucket, object, image, logsBucket: `gs://${bucket}`, timeoutSeconds: opts.buildTimeoutSeconds },
+        {
+          build: ports.build,
+          storage: ports.storage,
+          clock,
+          pollMs: deps.buildPollMs,
+          onLog: (lines) => emit({ type: 'log', stage: 'build', lines }),
+          onBuildStarted: (info) => emit({ type: 'stage', stage: 'build', status: 'running', detail: `Build ${info.id}`, at: clock.now() }),
+        },
+        signal,
+      );
+      return `Built ${image} (build ${build.id})`;
+    });
+
+    let service!: RunServiceInfo;
+    await stage('deploy', async () => {
+      const spec: ServiceSpec = { image, port: analysis.port, labels: { 'managed-by': 'devgem' } };
+      const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
+      const fix = `Raise "devgem.deployTimeoutSeconds" (now ${opts.deployTimeoutSeconds}) or check the service in Cloud Console.`;
+      service = await bounded(existing ? 'Updating the service' : 'Creating the service', opts.deployTimeoutSeconds * 1000, signal,
+        (s) => (existing ? ports.run.updateService(ref, spec, s) : ports.run.createService(ref, spec, s)), fix);
+      return `${existing ? 'Updated' : 'Created'} ${ref.service}, revision ${service.latestReadyRevision ?? service.latestCreatedRevision ?? '?'}`;
+    });
+    const url = service.uri;
+    const revision = service.latestReadyRevision ?? service.latestCreatedRevision;
+    if (!url) throw new Error('Cloud Run returned no URL for the service.');
+
+    let exposed: ExposeOutcome = { public: false, problem: { message: 'private by setting' } };
+    await stage('expose', async () => {
+      if (!opts.allowUnauthenticated) return { status: 'skipped', detail: 'Private: "devgem.allowUnauthenticated" is off' };
+      exposed = await exposeService(ports.run, ref, service.invokerIamDisabled, signal);
+      return exposed.public ? exposed.how : { status: 'warning', detail: 'Deployed, but not public' };
+    });
+
+    if (!exposed.public) {
+      const why = opts.allowUnauthenticated ? 'not public' : 'private';
+      await stage('verify', async () => ({ status: 'skipped', detail: `Skipped: the service is ${why}` }));
+      if (opts.allowUnauthenticated) return finish({ outcome: 'private', url, revision, image, problem: exposed.problem });
+      return finish({ outcome: 'success', url, revision, image });
+    }
+
+    await stage('verify', async () => {
+      const { status, attempts } = await verifyService(ports.http, url, opts.verifyTimeoutSeconds, clock, signal);
+      return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}`;
+    });
+    return finish({ outcome: 'success', url, revision, image });
+  } catch (err) {
+    if (isCancelled(err, signal)) {
+      emit({ type: 'stage', stage: current, status: 'cancelled', at: clock.now() });
+      return finish({ outcome: 'cancelled', stage: current });
+    }
+    const problem = toProblem(err);
+    emit({ type: 'stage', stage: current, status: 'failed', detail: problem.message, at: clock.now() });
+    return finish({ outcome: 'failed', stage: current, problem });
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,96 @@
+// The pipeline's view of the outside world. Adapters implement these with the
+// real SDKs; unit tests implement them with fakes. No SDK type crosses here.
+import type { Readable } from 'node:stream';
+
+export interface ServiceRef {
+  project: string;
+  region: string;
+  service: string;
+}
+
+export interface CredentialsPort {
+  /** Proves credentials work (e.g. mints a token); throws a DevgemError with the fix otherwise. */
+  check(signal: AbortSignal): Promise<{ principal?: string }>;
+}
+
+export interface StoragePort {
+  /**
+   * Makes sure `bucket` exists and belongs to `project` (bucket names are
+   * global: one owned by someone else is an error, never a place to upload).
+   */
+  ensureBucket(opts: { project: string; bucket: string; location: string }, signal: AbortSignal): Promise<{ created: boolean }>;
+  upload(opts: { bucket: string; object: string; source: Readable; contentType: string }, signal: AbortSignal): Promise<void>;
+  /** Bytes of an object from `offset` on; undefined while the object does not exist. */
+  readFrom(opts: { bucket: string; object: string; offset: number }, signal: AbortSignal): Promise<Buffer | undefined>;
+}
+
+export interface RegistryPort {
+  ensureDockerRepository(opts: { project: string; location: string; repository: string }, signal: AbortSignal): Promise<{ created: boolean }>;
+}
+
+export interface BuildRequest {
+  project: string;
+  region: string;
+  bucket: string;
+  object: string;
+  image: string;
+  /** `gs://bucket` the build writes `log-<id>.txt` into, so the log can be tailed while it runs. */
+  logsBucket: string;
+  timeoutSeconds: number;
+}
+
+export type BuildState = 'queued' | 'working' | 'success' | 'failure' | 'cancelled' | 'timeout' | 'internal-error' | 'expired' | 'unknown';
+
+export interface BuildInfo {
+  id: string;
+  state: BuildState;
+  statusDetail?: string;
+  logUrl?: string;
+  /** The log object inside the logs bucket. */
+  logObject: string;
+}
+
+export interface BuildPort {
+  start(req: BuildRequest, signal: AbortSignal): Promise<BuildInfo>;
+  get(opts: { project: string; region: string; id: string }, signal: AbortSignal): Promise<BuildInfo>;
+  cancel(opts: { project: string; region: string; id: string }, signal: AbortSignal): Promise<void>;
+}
+
+export interface ServiceSpec {
+  image: string;
+  port: number;
+  labels: Record<string, string>;
+}
+
+export interface RunServiceInfo {
+  uri?: string;
+  latestReadyRevision?: string;
+  latestCreatedRevision?: string;
+  invokerIamDisabled: boolean;
+}
+
+export interface RunPort {
+  getService(ref: ServiceRef, signal: AbortSignal): Promise<RunServiceInfo | undefined>;
+  /** Creates the service and waits for its first revision to be ready. */
+  createService(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<RunServiceInfo>;
+  /** Replaces the container image and port, keeping everything else of the live service. */
+  updateService(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<RunServiceInfo>;
+  /** The preferred way to make a service public: no IAM check at all. */
+  disableInvokerIam(ref: ServiceRef, signal: AbortSignal): Promise<void>;
+  /** The fallback: grant `roles/run.invoker` to `allUsers`. */
+  grantPublicInvoker(ref: ServiceRef, signal: AbortSignal): Promise<void>;
+}
+
+export interface HttpProbePort {
+  /** One unauthenticated GET; resolves with the status, rejects on network errors. */
+  get(url: string, signal: AbortSignal): Promise<{ status: number }>;
+}
+
+export interface CloudPorts {
+  credentials: CredentialsPort;
+  storage: StoragePort;
+  registry: RegistryPort;
+  build: BuildPort;
+  run: RunPort;
+  http: HttpProbePort;
+}

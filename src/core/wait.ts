@@ -1,0 +1,62 @@
+import { CancelledError, DevgemError } from './errors';
+
+/** Time as the pipeline sees it; tests pass a fast fake. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(new CancelledError());
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new CancelledError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+export function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+/**
+ * Races `work` against a deadline and the signal, so no await in the pipeline
+ * can hang forever even when an SDK call ignores its abort signal.
+ */
+export async function bounded<T>(
+  what: string,
+  ms: number,
+  signal: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+  fix?: string,
+): Promise<T> {
+  throwIfCancelled(signal);
+  const inner = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      inner.abort();
+      reject(new DevgemError('timeout', `${what} did not finish within ${Math.round(ms / 1000)} s.`, { fix: fix ?? 'Check your network connection and retry; the Google Cloud status page may show an outage.' }));
+    }, ms);
+    onAbort = () => {
+      inner.abort();
+      reject(new CancelledError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work(inner.signal), guard]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}

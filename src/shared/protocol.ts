@@ -1,0 +1,116 @@
+// The one vocabulary shared by the extension host and the webview. It imports
+// neither `vscode` nor the DOM so both bundles (and plain mocha) can use it.
+
+/** Pipeline stages in the order they run. The tracker renders exactly these. */
+export const DEPLOY_STAGES = [
+  'preflight',
+  'analyze',
+  'dockerfile',
+  'package',
+  'upload',
+  'build',
+  'deploy',
+  'expose',
+  'verify',
+] as const;
+export type DeployStage = (typeof DEPLOY_STAGES)[number];
+
+export const STAGE_TITLES: Record<DeployStage, string> = {
+  preflight: 'Check project and credentials',
+  analyze: 'Analyze workspace',
+  dockerfile: 'Dockerfile',
+  package: 'Package source',
+  upload: 'Upload to Cloud Storage',
+  build: 'Build with Cloud Build',
+  deploy: 'Deploy to Cloud Run',
+  expose: 'Make reachable',
+  verify: 'Check health',
+};
+
+export type StageStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled' | 'warning';
+
+/** A user-facing problem: what happened and exactly what to do about it. */
+export interface Problem {
+  message: string;
+  fix?: string;
+  /** Log lines that explain the failure (e.g. the tail of a build log). */
+  logTail?: string[];
+}
+
+export interface DeployTarget {
+  project: string;
+  region: string;
+  service: string;
+}
+
+/** The typed event stream a deploy emits; tracker and status bar both consume it. */
+export type DeployEvent =
+  | { type: 'started'; deployId: string; workspace: string; at: number }
+  /** Sent by preflight once project, region and service are known. */
+  | { type: 'target'; target: DeployTarget }
+  | { type: 'stage'; stage: DeployStage; status: StageStatus; detail?: string; at: number }
+  | { type: 'log'; stage: DeployStage; lines: string[] }
+  | { type: 'dockerfile'; path: string; generated: boolean; content: string }
+  | { type: 'finished'; result: DeployResult; at: number };
+
+export type DeployResult =
+  | { outcome: 'success'; url: string; revision?: string; image: string }
+  /** Deployed and running, but the public could not be let in: not a success. */
+  | { outcome: 'private'; url: string; revision?: string; image: string; problem: Problem }
+  | { outcome: 'failed'; stage: DeployStage; problem: Problem }
+  | { outcome: 'cancelled'; stage: DeployStage };
+
+export interface StageState {
+  status: StageStatus;
+  detail?: string;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/** Everything the webview needs to draw the tracker; the host holds the truth. */
+export interface DeployState {
+  deployId: string;
+  /** Unknown until preflight has resolved it. */
+  target?: DeployTarget;
+  workspace: string;
+  startedAt: number;
+  endedAt?: number;
+  stages: Record<DeployStage, StageState>;
+  /** The newest build log lines (bounded; see MAX_LOG_LINES). */
+  log: string[];
+  droppedLogLines: number;
+  dockerfile?: { path: string; generated: boolean };
+  result?: DeployResult;
+}
+
+export type ChatRole = 'user' | 'assistant';
+export interface ChatMessage {
+  id: string;
+  role: ChatRole;
+  text: string;
+  at: number;
+}
+
+/** A versioned picture of the whole view; the webview drops anything older than what it has. */
+export interface ViewSnapshot {
+  version: number;
+  deploy?: DeployState;
+  busy: boolean;
+  chat: ChatMessage[];
+}
+
+/** host -> webview */
+export type HostMessage = { type: 'snapshot'; snapshot: ViewSnapshot };
+
+/** webview -> host. Untrusted: the host validates every one before dispatch. */
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'deploy' }
+  | { type: 'cancel' }
+  | { type: 'chat'; text: string }
+  | { type: 'openUrl'; url: string }
+  | { type: 'copyUrl'; url: string }
+  | { type: 'showLog' };
+
+export const MAX_CHAT_TEXT = 8000;
+export const MAX_LOG_LINES = 2000;

@@ -1,0 +1,176 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_OPTIONS, type DeployOptions } from '../../src/core/deployOptions';
+import { DevgemError } from '../../src/core/errors';
+import { runDeploy } from '../../src/core/pipeline';
+import { DEPLOY_STAGES, type DeployEvent, type DeployStage } from '../../src/shared/protocol';
+import { FakeClock, FakeCloud, type FakeCloudScript } from './fakes';
+import { makeWorkspace, NODE_APP } from './workspace';
+
+async function deploy(script: FakeCloudScript = {}, files = NODE_APP, overrides: Partial<DeployOptions> = {}, onEvent?: (e: DeployEvent, abort: () => void) => void) {
+  const ws = await makeWorkspace(files);
+  const cloud = new FakeCloud(script);
+  const events: DeployEvent[] = [];
+  const controller = new AbortController();
+  const opts: DeployOptions = {
+    ...DEFAULT_OPTIONS,
+    workspaceRoot: ws.root,
+    project: 'demo-project',
+    region: 'europe-west1',
+    serviceName: 'svc',
+    env: {},
+    gcloudConfigDir: path.join(ws.root, 'no-gcloud'),
+    deployId: '20261125-120000-abcd',
+    ...overrides,
+  };
+  try {
+    const result = await runDeploy(opts, { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => {
+      events.push(e);
+      onEvent?.(e, () => controller.abort());
+    } }, controller.signal);
+    const dockerfile = await fs.readFile(path.join(ws.root, 'Dockerfile'), 'utf8').catch(() => undefined);
+    return { result, events, cloud, dockerfile };
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+function stageStatuses(events: DeployEvent[]): Map<DeployStage, string> {
+  const m = new Map<DeployStage, string>();
+  for (const e of events) if (e.type === 'stage') m.set(e.stage, e.status);
+  return m;
+}
+
+describe('deploy pipeline (fakes)', () => {
+  it('runs the stages in order and ends with the URL', async () => {
+    const { result, events, cloud, dockerfile } = await deploy();
+    assert.equal(result.outcome, 'success');
+    assert.equal(result.outcome === 'success' && result.url, 'https://svc.example');
+    const firstRunning = events.filter((e) => e.type === 'stage' && e.status === 'running').map((e) => (e as { stage: DeployStage }).stage);
+    assert.deepEqual([...new Set(firstRunning)], [...DEPLOY_STAGES]);
+    for (const [stage, status] of stageStatuses(events)) assert.equal(status, 'done', stage);
+    assert.equal(events[0].type, 'started');
+    assert.equal(events.at(-1)!.type, 'finished');
+    assert.ok(dockerfile?.includes('FROM node:22-slim'), 'a Dockerfile was written');
+    assert.ok(events.some((e) => e.type === 'dockerfile' && e.generated));
+    const order = cloud.calls.map((c) => c.split(' ')[0]);
+    assert.deepEqual(order.filter((c, i) => order.indexOf(c) === i), [
+      'credentials.check', 'storage.ensureBucket', 'storage.upload', 'registry.ensure', 'build.start', 'run.getService', 'run.createService', 'run.disableInvokerIam', 'http.get',
+    ]);
+    assert.ok(cloud.calls.includes('run.createService europe-west1-docker.pkg.dev/demo-project/devgem/svc:20261125-120000-abcd'));
+  });
+
+  it('streams build log lines while the build runs, before it finishes', async () => {
+    const { events } = await deploy({ buildPolls: 4, buildLog: ['one', 'two', 'three', 'four'] });
+    const logIdx = events.findIndex((e) => e.type === 'log');
+    const buildDoneIdx = events.findIndex((e) => e.type === 'stage' && e.stage === 'build' && e.status === 'done');
+    assert.ok(logIdx > 0 && logIdx < buildDoneIdx);
+    const lines = events.flatMap((e) => (e.type === 'log' ? e.lines : []));
+    assert.deepEqual(lines, ['one', 'two', 'three', 'four']);
+    assert.ok(events.filter((e) => e.type === 'log').length >= 2, 'log arrives in several pieces');
+  });
+
+  it('updates an existing service instead of creating it', async () => {
+    const { result, cloud } = await deploy({ existingService: true });
+    assert.equal(result.outcome, 'success');
+    assert.ok(cloud.calls.some((c) => c.startsWith('run.updateService')));
+    assert.ok(!cloud.calls.some((c) => c.startsWith('run.createService')));
+    assert.ok(!cloud.calls.includes('run.disableInvokerIam'), 'already public: no IAM change');
+    assert.equal(result.outcome === 'success' && result.revision, 'svc-00002-def');
+  });
+
+  it('uses an existing Dockerfile as it is and takes its EXPOSE port', async () => {
+    const { events, cloud } = await deploy({}, { Dockerfile: 'FROM nginx\nEXPOSE 3000\n', 'index.html': 'x' });
+    assert.equal(stageStatuses(events).get('dockerfile'), 'skipped');
+    assert.ok(events.some((e) => e.type === 'dockerfile' && !e.generated && e.content.includes('EXPOSE 3000')));
+    assert.ok(cloud.calls.some((c) => c.startsWith('run.createService')));
+  });
+
+  it('surfaces the failing lines of a failed build', async () => {
+    const log = ['Step 1/4 : FROM node:22-slim', 'Step 3/4 : RUN npm ci', 'npm ERR! code ERESOLVE', 'npm ERR! could not resolve dependency', 'ERROR: build step 0 failed'];
+    const { result, cloud } = await deploy({ buildOutcome: 'failure', buildLog: log, buildPolls: 2 });
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.equal(result.stage, 'build');
+    assert.match(result.problem.message, /Cloud Build failed/);
+    assert.ok(result.problem.logTail?.includes('npm ERR! code ERESOLVE'));
+    assert.ok(result.problem.fix);
+    assert.ok(!cloud.calls.some((c) => c.startsWith('run.')), 'nothing deployed after a failed build');
+  });
+
+  for (const stage of DEPLOY_STAGES) {
+    it(`cancel during ${stage} stops there and deploys nothing after it`, async () => {
+      const { result, events, cloud } = await deploy({ buildPolls: 3 }, NODE_APP, {}, (e, abort) => {
+        if (e.type !== 'stage' || e.stage !== stage || e.status !== 'running') return;
+        // The build is cancellable once Cloud Build has an id (the second 'running' event).
+        if (stage !== 'build' || e.detail) abort();
+      });
+      assert.equal(result.outcome, 'cancelled');
+      assert.equal(result.outcome === 'cancelled' && result.stage, stage);
+      assert.equal(stageStatuses(events).get(stage), 'cancelled');
+      const after = DEPLOY_STAGES.slice(DEPLOY_STAGES.indexOf(stage) + 1);
+      for (const later of after) assert.equal(stageStatuses(events).get(later), undefined, `${later} never ran`);
+      if (stage === 'build') assert.ok(cloud.calls.some((c) => c.startsWith('build.cancel')), 'Cloud Build was asked to cancel');
+      if (DEPLOY_STAGES.indexOf(stage) < DEPLOY_STAGES.indexOf('deploy')) assert.ok(!cloud.calls.some((c) => c.startsWith('run.create')));
+    });
+  }
+
+  it('ends as "deployed but private", not success, when both ways to open it are refused', async () => {
+    const { result, events } = await deploy({ refuseInvokerIamDisabled: true, refusePublicInvoker: true });
+    assert.equal(result.outcome, 'private');
+    if (result.outcome !== 'private') return;
+    assert.match(result.problem.message, /not public/);
+    assert.match(result.problem.fix ?? '', /add-iam-policy-binding svc --region=europe-west1/);
+    assert.equal(stageStatuses(events).get('expose'), 'warning');
+    assert.equal(stageStatuses(events).get('verify'), 'skipped');
+  });
+
+  it('falls back to an allUsers binding when invokerIamDisabled is refused', async () => {
+    const { result, cloud } = await deploy({ refuseInvokerIamDisabled: true });
+    assert.equal(result.outcome, 'success');
+    assert.ok(cloud.calls.includes('run.grantPublicInvoker'));
+  });
+
+  it('keeps the service private when asked, without touching IAM', async () => {
+    const { result, cloud, events } = await deploy({}, NODE_APP, { allowUnauthenticated: false });
+    assert.equal(result.outcome, 'success');
+    assert.ok(!cloud.calls.some((c) => c.includes('Invoker')));
+    assert.equal(stageStatuses(events).get('expose'), 'skipped');
+  });
+
+  it('does not call a 403 healthy: verify fails after bounded retries', async () => {
+    const { result, cloud } = await deploy({ httpStatuses: [403] }, NODE_APP, { verifyTimeoutSeconds: 10 });
+    assert.equal(result.outcome, 'failed');
+    assert.equal(result.outcome === 'failed' && result.stage, 'verify');
+    const probes = cloud.calls.filter((c) => c.startsWith('http.get')).length;
+    assert.ok(probes > 1 && probes < 20, `bounded retries (${probes})`);
+  });
+
+  it('retries verify until the app answers', async () => {
+    const { result } = await deploy({ httpStatuses: [503, 503, 200] });
+    assert.equal(result.outcome, 'success');
+  });
+
+  it('explains missing credentials instead of throwing', async () => {
+    const err = new DevgemError('credentials', 'No Google Cloud credentials found.', { fix: 'Run `gcloud auth application-default login`.' });
+    const { result, cloud } = await deploy({ credentialsError: err });
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.equal(result.stage, 'preflight');
+    assert.match(result.problem.fix ?? '', /application-default login/);
+    assert.ok(!cloud.calls.some((c) => c.startsWith('storage')));
+  });
+
+  it('fails at preflight with the fix when no project is configured', async () => {
+    const { result } = await deploy({}, NODE_APP, { project: undefined });
+    assert.equal(result.outcome === 'failed' && result.stage, 'preflight');
+    assert.match(result.outcome === 'failed' ? result.problem.fix ?? '' : '', /devgem\.project/);
+  });
+
+  it('fails at analyze with the fix for an unrecognised folder', async () => {
+    const { result } = await deploy({}, { 'README.md': '# hi' });
+    assert.equal(result.outcome === 'failed' && result.stage, 'analyze');
+    assert.match(result.outcome === 'failed' ? result.problem.fix ?? '' : '', /Dockerfile/);
+  });
+});
