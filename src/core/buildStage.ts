@@ -36,7 +36,7 @@ export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: 
   const pollMs = deps.pollMs ?? 2000;
   let info = await bounded('Starting Cloud Build', CALL_MS, signal, (s) => build.start(req, s));
   deps.onBuildStarted(info);
-  const tail = new LogTail(storage, req.bucket, info.logObject);
+  const tail = new LogTail(storage, req.project, req.bucket, info.logObject);
   // Cloud Build enforces the build timeout; this margin covers queueing and the final push.
   const deadline = clock.now() + (req.timeoutSeconds + 120) * 1000;
   let pollErrors = 0;

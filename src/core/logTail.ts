@@ -14,6 +14,7 @@ export class LogTail {
 
   constructor(
     private readonly storage: StoragePort,
+    private readonly project: string,
     private readonly bucket: string,
     private readonly object: string,
     private readonly keep = 40,
@@ -21,7 +22,7 @@ export class LogTail {
 
   /** New complete lines since the last call ([] while the object does not exist yet). */
   async poll(signal: AbortSignal): Promise<string[]> {
-    const chunk = await this.storage.readFrom({ bucket: this.bucket, object: this.object, offset: this.offset }, signal);
+    const chunk = await this.storage.readFrom({ project: this.project, bucket: this.bucket, object: this.object, offset: this.offset }, signal);
     if (!chunk || chunk.length === 0) return [];
     this.offset += chunk.length;
     const text = this.partial + this.decoder.write(chunk);

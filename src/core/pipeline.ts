@@ -96,7 +96,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     await stage('upload', async () => {
       const { created } = await bounded('Preparing the source bucket', CALL_MS, signal, (s) => ports.storage.ensureBucket({ project: ref.project, bucket, location: ref.region }, s));
       await bounded('Uploading the source', 10 * CALL_MS, signal, (s) =>
-        ports.storage.upload({ bucket, object, source: createReadStream(tarball), contentType: 'application/gzip' }, s),
+        ports.storage.upload({ project: ref.project, bucket, object, source: createReadStream(tarball), contentType: 'application/gzip' }, s),
       );
       return `gs://${bucket}/${object}${created ? ' (bucket created)' : ''}`;
     });

@@ -19,9 +19,9 @@ export interface StoragePort {
    * global: one owned by someone else is an error, never a place to upload).
    */
   ensureBucket(opts: { project: string; bucket: string; location: string }, signal: AbortSignal): Promise<{ created: boolean }>;
-  upload(opts: { bucket: string; object: string; source: Readable; contentType: string }, signal: AbortSignal): Promise<void>;
+  upload(opts: { project: string; bucket: string; object: string; source: Readable; contentType: string }, signal: AbortSignal): Promise<void>;
   /** Bytes of an object from `offset` on; undefined while the object does not exist. */
-  readFrom(opts: { bucket: string; object: string; offset: number }, signal: AbortSignal): Promise<Buffer | undefined>;
+  readFrom(opts: { project: string; bucket: string; object: string; offset: number }, signal: AbortSignal): Promise<Buffer | undefined>;
 }
 
 export interface RegistryPort {

@@ -1,0 +1,61 @@
+/** Behaviour switches of the emulator, settable at start, via configure() or POST /__emulator/knobs. */
+export type BuildOutcome = 'success' | 'failure';
+
+export interface Knobs {
+  /** Total simulated build time in seconds. */
+  buildSeconds: number;
+  /** Outcome of builds whose source does not itself fail. */
+  buildOutcome: BuildOutcome;
+  /** Lines written to the build log when a build fails because of `buildOutcome`. */
+  failureLog: string[];
+  /** Seconds a Cloud Run create/update long-running operation takes. */
+  deploySeconds: number;
+  /** Refuse `invokerIamDisabled: true` with 403 PERMISSION_DENIED (org policy). */
+  refuseInvokerIamDisabled: boolean;
+  /** Refuse setIamPolicy with `allUsers` with 400 FAILED_PRECONDITION (org policy). */
+  refusePublicIam: boolean;
+  /** Reject API requests without `Authorization: Bearer` with 401 UNAUTHENTICATED. */
+  requireAuth: boolean;
+}
+
+export const DEFAULT_FAILURE_LOG: readonly string[] = [
+  'npm ERR! code ERESOLVE',
+  'npm ERR! ERESOLVE unable to resolve dependency tree',
+  'npm ERR! ',
+  'npm ERR! While resolving: app@1.0.0',
+  'npm ERR! Found: react@18.2.0',
+  'npm ERR! Could not resolve dependency:',
+  'npm ERR! peer react@"^17.0.0" from some-widget@2.1.0',
+  'npm ERR! A complete log of this run can be found in: /root/.npm/_logs/debug-0.log',
+  "The command '/bin/sh -c npm ci --omit=dev' returned a non-zero code: 1",
+];
+
+export function defaultKnobs(): Knobs {
+  return {
+    buildSeconds: 3,
+    buildOutcome: 'success',
+    failureLog: [...DEFAULT_FAILURE_LOG],
+    deploySeconds: 0.5,
+    refuseInvokerIamDisabled: false,
+    refusePublicIam: false,
+    requireAuth: false,
+  };
+}
+
+/** Applies a partial knob set, ignoring unknown keys and values of the wrong type. */
+export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string, unknown>): void {
+  const p = patch as Record<string, unknown>;
+  const num = (k: 'buildSeconds' | 'deploySeconds'): void => {
+    if (typeof p[k] === 'number' && Number.isFinite(p[k]) && (p[k] as number) >= 0) target[k] = p[k] as number;
+  };
+  const bool = (k: 'refuseInvokerIamDisabled' | 'refusePublicIam' | 'requireAuth'): void => {
+    if (typeof p[k] === 'boolean') target[k] = p[k] as boolean;
+  };
+  num('buildSeconds');
+  num('deploySeconds');
+  bool('refuseInvokerIamDisabled');
+  bool('refusePublicIam');
+  bool('requireAuth');
+  if (p.buildOutcome === 'success' || p.buildOutcome === 'failure') target.buildOutcome = p.buildOutcome;
+  if (Array.isArray(p.failureLog)) target.failureLog = p.failureLog.map(String);
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { RunningApp } from './appRunner';
+import { projectNumber, randomLetters } from './context';
+import type { FrontServer } from './frontServer';
+import { nowIso } from './http';
+import type { MutableOperation } from './operations';
+
+export const RUN = 'google.cloud.run.v2';
+
+export interface RevisionRec {
+  /** Short id, e.g. svc-00001-abc */
+  id: string;
+  json: Record<string, unknown>;
+  app?: RunningApp;
+  /** Text served when the app cannot run here. */
+  placeholder?: string;
+}
+
+export interface IamPolicy {
+  version: number;
+  bindings: { role: string; members: string[] }[];
+  etag: string;
+  serial: number;
+}
+
+export interface ServiceRec {
+  project: string;
+  location: string;
+  id: string;
+  name: string;
+  json: Record<string, unknown>;
+  revisions: Map<string, RevisionRec>;
+  revisionCounter: number;
+  front: FrontServer;
+  policy: IamPolicy;
+  /** The revision serving traffic. */
+  active?: RevisionRec;
+  pending: NodeJS.Timeout[];
+  ops: MutableOperation[];
+  deleted: boolean;
+}
+
+export function condition(type: string, state: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type, state, lastTransitionTime: nowIso(), ...extra };
+}
+
+export function isPublic(s: ServiceRec): boolean {
+  if (s.json.invokerIamDisabled === true) return true;
+  return s.policy.bindings.some((b) => b.role === 'roles/run.invoker' && (b.members.includes('allUsers') || b.members.includes('allAuthenticatedUsers')));
+}
+
+export function containerPort(template: Record<string, unknown>): number {
+  const c = (template.containers as { ports?: { containerPort?: number }[] }[] | undefined)?.[0];
+  const p = c?.ports?.[0]?.containerPort;
+  return typeof p === 'number' && p > 0 ? p : 8080;
+}
+
+export function imageOf(template: Record<string, unknown>): string {
+  const c = (template.containers as { image?: string }[] | undefined)?.[0];
+  return typeof c?.image === 'string' ? c.image : '';
+}
+
+/** Fills the defaults Cloud Run adds to a container template. */
+export function normalizeTemplate(t: Record<string, unknown> | undefined): Record<string, unknown> {
+  const template: Record<string, unknown> = { ...(t ?? {}) };
+  const containers = ((template.containers as Record<string, unknown>[] | undefined) ?? [{}]).map((c) => ({ ...c }));
+  const c0 = containers[0];
+  const ports = (c0.ports as { containerPort?: number; name?: string }[] | undefined) ?? [];
+  c0.ports = [{ name: ports[0]?.name ?? 'http1', containerPort: ports[0]?.containerPort ?? 8080 }];
+  c0.resources = c0.resources ?? { limits: { cpu: '1000m', memory: '512Mi' }, cpuIdle: true, startupCpuBoost: true };
+  template.containers = containers;
+  template.scaling = template.scaling ?? { maxInstanceCount: 100 };
+  template.timeout = template.timeout ?? '300s';
+  template.maxInstanceRequestConcurrency = template.maxInstanceRequestConcurrency ?? 80;
+  return template;
+}
+
+export function newRevision(s: ServiceRec, generation: string): RevisionRec {
+  s.revisionCounter += 1;
+  const template = s.json.template as Record<string, unknown>;
+  const requested = typeof template.revision === 'string' && template.revision ? template.revision : '';
+  const id = requested || `${s.id}-${String(s.revisionCounter).padStart(5, '0')}-${randomLetters(3)}`;
+  const num = projectNumber(s.project);
+  const json: Record<string, unknown> = {
+    name: `${s.name}/revisions/${id}`,
+    uid: randomUUID(),
+    generation: '1',
+    createTime: nowIso(),
+    updateTime: nowIso(),
+    launchStage: 'GA',
+    service: s.id,
+    scaling: template.scaling,
+    timeout: template.timeout,
+    maxInstanceRequestConcurrency: template.maxInstanceRequestConcurrency,
+    serviceAccount: template.serviceAccount ?? `${num}-compute@developer.gserviceaccount.com`,
+    containers: template.containers,
+    executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
+    reconciling: true,
+    conditions: [condition('ResourcesAvailable', 'CONDITION_RECONCILING'), condition('ContainerHealthy', 'CONDITION_RECONCILING')],
+    observedGeneration: '1',
+    logUri: `https://console.cloud.google.com/logs/viewer?project=${s.project}&resource=cloud_run_revision/service_name/${s.id}/revision_name/${id}`,
+    labels: { ...((s.json.labels as Record<string, string>) ?? {}) },
+    annotations: { 'run.googleapis.com/service-generation': generation },
+    etag: `"${randomLetters(8)}"`,
+  };
+  const rev: RevisionRec = { id, json };
+  s.revisions.set(id, rev);
+  return rev;
+}
+
+export function markRevision(rev: RevisionRec, ok: boolean, message?: string): void {
+  rev.json.reconciling = false;
+  rev.json.updateTime = nowIso();
+  rev.json.conditions = ok
+    ? [condition('Ready', 'CONDITION_SUCCEEDED'), condition('ResourcesAvailable', 'CONDITION_SUCCEEDED'), condition('ContainerHealthy', 'CONDITION_SUCCEEDED')]
+    : [condition('Ready', 'CONDITION_FAILED', { message, reason: 'HEALTH_CHECK_CONTAINER_ERROR' })];
+}
+
+/** Updates the service resource after a rollout of `rev` ended. */
+export function markServiceRollout(s: ServiceRec, rev: RevisionRec, ok: boolean, message?: string): void {
+  const j = s.json;
+  j.reconciling = false;
+  j.observedGeneration = j.generation;
+  j.latestCreatedRevision = rev.json.name;
+  j.updateTime = nowIso();
+  j.etag = `"${randomLetters(10)}"`;
+  if (ok) {
+    j.latestReadyRevision = rev.json.name;
+    j.terminalCondition = condition('Ready', 'CONDITION_SUCCEEDED');
+    j.conditions = [condition('RoutesReady', 'CONDITION_SUCCEEDED'), condition('ConfigurationsReady', 'CONDITION_SUCCEEDED')];
+    j.trafficStatuses = [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }];
+  } else {
+    j.terminalCondition = condition('Ready', 'CONDITION_FAILED', { message, reason: 'CONTAINER_MISSING' });
+    j.conditions = [condition('ConfigurationsReady', 'CONDITION_FAILED', { message })];
+  }
+}

@@ -1,0 +1,182 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ArtifactRegistryState, handleArtifactRegistry } from './artifactRegistry';
+import { BuildRunner, TempDirs } from './buildRunner';
+import { CloudBuildState, handleCloudBuild } from './cloudBuild';
+import { CloudRunState, handleCloudRun } from './cloudRun';
+import type { Context } from './context';
+import { ApiError, jsonBody, notFound, readBody, sendError, sendJson, unauthenticated, type Req } from './http';
+import { applyKnobs, defaultKnobs, type Knobs } from './knobs';
+import { OperationStore } from './operations';
+import { summarize } from './state';
+import { StorageState, handleStorageJson } from './storage';
+import { UploadHandler } from './storageUploads';
+
+export type { Knobs } from './knobs';
+
+export interface EmulatorOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  knobs?: Partial<Knobs>;
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  port: number;
+  /** '127.0.0.1:PORT' */
+  host: string;
+  /** 'http://127.0.0.1:PORT' */
+  baseUrl: string;
+  /** The live knobs (mutating them takes effect at once). */
+  knobs: Knobs;
+  configure(k: Partial<Knobs>): void;
+  /** Drops all state (stopping apps and fronts) and restores the knobs given at start. */
+  reset(): void;
+  /** Creates a bucket owned by `project` (e.g. to make a name "taken" by someone else). */
+  seedBucket(name: string, project: string, location?: string): void;
+  close(): Promise<void>;
+}
+
+/** All services and their state behind one HTTP server. */
+class EmulatorCore {
+  readonly ctx: Context;
+  readonly storage = new StorageState();
+  readonly uploads = new UploadHandler(this.storage);
+  readonly ar = new ArtifactRegistryState();
+  readonly builds = new CloudBuildState();
+  readonly run = new CloudRunState();
+  readonly temp = new TempDirs();
+  readonly runner: BuildRunner;
+
+  constructor(
+    knobs: Knobs,
+    log: (line: string) => void,
+    private readonly initialKnobs: Partial<Knobs>,
+  ) {
+    this.ctx = { knobs, log, ops: new OperationStore() };
+    this.runner = new BuildRunner(this.ctx, this.storage, this.ar, this.temp);
+  }
+
+  /** Clears all state synchronously; the returned promise settles once processes, fronts and temp dirs are gone. */
+  resetState(): Promise<void> {
+    this.builds.clear();
+    this.storage.clear();
+    this.uploads.clear();
+    this.ar.clear();
+    this.ctx.ops.clear();
+    Object.assign(this.ctx.knobs, defaultKnobs());
+    applyKnobs(this.ctx.knobs, this.initialKnobs);
+    const stopping = this.run.closeAll();
+    const removing = this.temp.removeAll();
+    return Promise.all([stopping, removing]).then(() => undefined);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const rawPath = url.pathname;
+    const segments = rawPath.split('/').filter((s, i) => i > 0 || s !== '').map((s) => decodeURIComponent(s));
+    if (segments[0] === '') segments.shift();
+    const r: Req = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      segments,
+      rawPath,
+      query: url.searchParams,
+      headers: req.headers,
+      body: await readBody(req),
+      baseUrl: `http://${req.headers.host ?? '127.0.0.1'}`,
+    };
+    const [s0, s1, s2] = segments;
+    if (s0 === '__emulator') return this.control(r, res);
+    const isUploadSession = s0 === 'upload' && this.uploads.isSessionRequest(r);
+    if (this.ctx.knobs.requireAuth && !isUploadSession && !/^Bearer \S+/i.test(String(req.headers.authorization ?? ''))) {
+      throw unauthenticated(
+        'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+      );
+    }
+    if (s0 === 'storage' && s1 === 'v1') return handleStorageJson(this.storage, r, res, segments.slice(2));
+    if (s0 === 'upload' && s1 === 'storage' && s2 === 'v1') return this.uploads.handle(r, res, segments.slice(3));
+    if (s0 === 'v1') return this.v1(r, res, segments.slice(1));
+    if (s0 === 'v2' && s1 === 'projects' && segments[3] === 'locations') return handleCloudRun(this.ctx, this.run, this.ar, r, res, segments.slice(1));
+    throw notFound(`Not found: ${r.method} ${rawPath}`);
+  }
+
+  private v1(r: Req, res: ServerResponse, seg: string[]): void {
+    if (seg[0] === 'operations' && r.method === 'GET') return sendJson(res, 200, this.ctx.ops.get(seg.join('/')));
+    if (seg[0] !== 'projects') throw notFound(`Not found: ${r.method} ${r.rawPath}`);
+    if (seg[2] === 'locations' && seg[4] === 'operations' && seg.length === 6 && r.method === 'GET') {
+      return sendJson(res, 200, this.ctx.ops.get(seg.join('/')));
+    }
+    if (seg[2] === 'locations' && seg[4] === 'repositories') return handleArtifactRegistry(this.ctx, this.ar, r, res, seg);
+    if (handleCloudBuild(this.ctx, this.builds, this.runner, r, res, seg)) return;
+    throw notFound(`Not found: ${r.method} ${r.rawPath}`);
+  }
+
+  private async control(r: Req, res: ServerResponse): Promise<void> {
+    const what = r.segments[1];
+    if (what === 'state' && r.method === 'GET') return sendJson(res, 200, summarize(this));
+    if (what === 'knobs' && r.method === 'GET') return sendJson(res, 200, this.ctx.knobs);
+    if (what === 'knobs' && r.method === 'POST') {
+      applyKnobs(this.ctx.knobs, jsonBody(r));
+      return sendJson(res, 200, this.ctx.knobs);
+    }
+    if (what === 'reset' && r.method === 'POST') {
+      await this.resetState();
+      return sendJson(res, 200, { ok: true });
+    }
+    if (what === 'seed-bucket' && r.method === 'POST') {
+      const b = jsonBody(r);
+      this.storage.createBucket(String(b.name), String(b.project), typeof b.location === 'string' ? b.location : 'US');
+      return sendJson(res, 200, { ok: true });
+    }
+    throw new ApiError(404, 'NOT_FOUND', `Unknown control endpoint ${r.rawPath}`);
+  }
+}
+
+export type { EmulatorCore };
+
+/** Starts the emulator on 127.0.0.1 (all services on one port, plus one front port per Run service). */
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const log = opts.log ?? ((): void => undefined);
+  const knobs = defaultKnobs();
+  applyKnobs(knobs, opts.knobs ?? {});
+  const core = new EmulatorCore(knobs, log, { ...(opts.knobs ?? {}) });
+  const server: Server = createServer((req, res) => {
+    core.handle(req, res).catch((e: unknown) => {
+      if (!(e instanceof ApiError)) log(`[emulator] ${req.method ?? ''} ${req.url ?? ''} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!res.headersSent) sendError(res, e);
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 2000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  log(`[emulator] listening on 127.0.0.1:${port}`);
+  let closed: Promise<void> | undefined;
+  return {
+    port,
+    host: `127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
+    knobs,
+    configure: (k) => applyKnobs(knobs, k),
+    reset: () => {
+      void core.resetState();
+    },
+    seedBucket: (name, project, location) => {
+      core.storage.createBucket(name, project, location);
+    },
+    close: () => {
+      closed ??= (async () => {
+        await core.resetState();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        log('[emulator] closed');
+      })();
+      return closed;
+    },
+  };
+}

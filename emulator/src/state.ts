@@ -1,0 +1,40 @@
+import type { EmulatorCore } from './server';
+import { isPublic } from './runModel';
+
+/** The JSON of GET /__emulator/state: what tests and e2e runs check. */
+export function summarize(core: EmulatorCore): Record<string, unknown> {
+  const buckets = [...core.storage.buckets.values()].map((b) => ({
+    name: b.name,
+    project: b.project,
+    location: b.location,
+    objects: [...b.objects.keys()].sort(),
+  }));
+  const repositories = [...core.ar.repositories.values()].map((r) => ({ name: r.name, format: r.format }));
+  const images = [...core.ar.images.values()].map((i) => ({ name: i.name, digest: i.digest, buildId: i.buildId }));
+  const builds = [...core.builds.builds.values()].map((b) => ({
+    id: b.id,
+    project: b.project,
+    location: b.location,
+    status: b.build.status,
+    images: b.build.images ?? [],
+    logsBucket: b.build.logsBucket,
+  }));
+  const services = [...core.run.services.values()].map((s) => ({
+    name: s.name,
+    uri: s.json.uri,
+    public: isPublic(s),
+    invokerIamDisabled: s.json.invokerIamDisabled === true,
+    image: ((s.json.template as { containers?: { image?: string }[] }).containers ?? [])[0]?.image,
+    latestReadyRevision: s.json.latestReadyRevision ?? null,
+    latestCreatedRevision: s.json.latestCreatedRevision ?? null,
+    activeRevision: s.active?.id ?? null,
+    revisions: [...s.revisions.values()].map((r) => ({
+      name: r.id,
+      ready: ((r.json.conditions as { type: string; state: string }[] | undefined) ?? []).some((c) => c.type === 'Ready' && c.state === 'CONDITION_SUCCEEDED'),
+      mode: r.app ? 'process' : r.placeholder ? 'placeholder' : 'none',
+      pid: r.app?.pid ?? null,
+    })),
+    iamBindings: s.policy.bindings,
+  }));
+  return { knobs: core.ctx.knobs, buckets, repositories, images, builds, services };
+}

@@ -1,0 +1,87 @@
+import type { Storage } from '@google-cloud/storage';
+import { DevgemError } from '../../core/errors';
+import type { CloudPorts, CredentialsPort } from '../../core/ports';
+import { BuildAdapter } from './buildAdapter';
+import { clientSetup, type ClientSetup, type GcpConfig } from './gcpConfig';
+import { httpProbe } from './httpProbe';
+import { RegistryAdapter } from './registryAdapter';
+import { RunAdapter } from './runAdapter';
+import { StorageAdapter } from './storageAdapter';
+
+const NO_CREDENTIALS_FIX =
+  'Sign in with Application Default Credentials: run `gcloud auth application-default login` in a terminal (or set GOOGLE_APPLICATION_CREDENTIALS to a key file), then deploy again.';
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= make().catch((err) => {
+      p = undefined; // let the next deploy try again, e.g. after the user signed in
+      throw err;
+    });
+    return p;
+  };
+}
+
+/**
+ * The real Google Cloud clients behind core's ports. SDK modules are required
+ * on first use (not imported at the top) so activating the extension loads none
+ * of them; deep paths keep each package's unused clients out of the bundle.
+ */
+export function createCloudPorts(config: GcpConfig): CloudPorts {
+  const setup = once<ClientSetup>(async () => {
+    try {
+      return await clientSetup(config);
+    } catch (err) {
+      throw new DevgemError('credentials', `No usable Google Cloud credentials: ${(err as Error).message.split('\n')[0]}`, { fix: NO_CREDENTIALS_FIX, cause: err });
+    }
+  });
+  // Storage takes the project per client (bucket create and list use it).
+  const storages = new Map<string, () => Promise<Storage>>();
+  const storageFor = (projectId: string) => {
+    let get = storages.get(projectId);
+    if (get === undefined) {
+      get = once(async () => {
+        const { Storage } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
+        return new Storage({ projectId, ...(await setup()).storage });
+      });
+      storages.set(projectId, get);
+    }
+    return get();
+  };
+  const run = once(async () => {
+    const { ServicesClient } = require('@google-cloud/run/build/src/v2/services_client.js') as typeof import('@google-cloud/run/build/src/v2/services_client.js');
+    return new ServicesClient((await setup()).gax as ConstructorParameters<typeof ServicesClient>[0]);
+  });
+  const build = once(async () => {
+    const { CloudBuildClient } = require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js') as typeof import('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js');
+    return new CloudBuildClient((await setup()).gax as ConstructorParameters<typeof CloudBuildClient>[0]);
+  });
+  const registry = once(async () => {
+    const { ArtifactRegistryClient } = require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js') as typeof import('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js');
+    return new ArtifactRegistryClient((await setup()).gax as ConstructorParameters<typeof ArtifactRegistryClient>[0]);
+  });
+
+  const credentials: CredentialsPort = {
+    async check() {
+      const s = await setup();
+      if (s.emulated) return { principal: `emulator at ${config.emulatorHost}` };
+      try {
+        const { token } = await s.authClient.getAccessToken();
+        if (!token) throw new Error('no access token');
+      } catch (err) {
+        throw new DevgemError('credentials', `Your Google Cloud sign-in does not work: ${(err as Error).message.split('\n')[0]}`, { fix: NO_CREDENTIALS_FIX, cause: err });
+      }
+      const email = (s.authClient as { email?: string }).email;
+      return { principal: email };
+    },
+  };
+
+  return {
+    credentials,
+    storage: new StorageAdapter(storageFor),
+    registry: new RegistryAdapter(registry),
+    build: new BuildAdapter(build),
+    run: new RunAdapter(run),
+    http: httpProbe,
+  };
+}

@@ -1,0 +1,63 @@
+import type { Storage } from '@google-cloud/storage';
+import { pipeline } from 'node:stream/promises';
+import { DevgemError } from '../../core/errors';
+import type { StoragePort } from '../../core/ports';
+import { call, isNotFound, toDevgemError } from './gcpErrors';
+
+const API = 'storage.googleapis.com';
+
+export class StorageAdapter implements StoragePort {
+  constructor(private readonly storageFor: (project: string) => Promise<Storage>) {}
+
+  async ensureBucket(opts: { project: string; bucket: string; location: string }): Promise<{ created: boolean }> {
+    const storage = await this.storageFor(opts.project);
+    const ctx = { what: `Checking bucket ${opts.bucket}`, project: opts.project, role: 'roles/storage.admin', api: API };
+    // Listing is scoped to the project, so finding the name there proves ownership.
+    const [mine] = await call(ctx, () => storage.getBuckets({ prefix: opts.bucket, maxResults: 50 }));
+    if (mine.some((b) => b.name === opts.bucket)) return { created: false };
+    try {
+      await call({ ...ctx, what: `Creating bucket ${opts.bucket}` }, () =>
+        storage.createBucket(opts.bucket, {
+          location: opts.location,
+          iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' },
+          // Uploaded sources and build logs are only needed for a while.
+          lifecycle: { rule: [{ action: { type: 'Delete' }, condition: { age: 30 } }] },
+        } as never),
+      );
+      return { created: true };
+    } catch (err) {
+      if (err instanceof DevgemError && (err.kind === 'already-exists' || err.kind === 'permission-denied')) {
+        const [again] = await call(ctx, () => storage.getBuckets({ prefix: opts.bucket, maxResults: 50 }));
+        if (again.some((b) => b.name === opts.bucket)) return { created: false };
+        if (err.kind === 'already-exists') {
+          throw new DevgemError('already-exists', `The bucket name ${opts.bucket} is taken by another project (bucket names are global).`, {
+            fix: 'Set "devgem.sourceBucket" in Settings to a bucket name of your own, e.g. my-project-devgem-sources.',
+          });
+        }
+      }
+      throw err;
+    }
+  }
+
+  async upload(opts: { project: string; bucket: string; object: string; source: NodeJS.ReadableStream; contentType: string }, signal: AbortSignal): Promise<void> {
+    const storage = await this.storageFor(opts.project);
+    const file = storage.bucket(opts.bucket).file(opts.object);
+    const ctx = { what: `Uploading gs://${opts.bucket}/${opts.object}`, project: opts.project, role: 'roles/storage.objectAdmin', api: API };
+    await call(ctx, () =>
+      pipeline(opts.source, file.createWriteStream({ resumable: true, contentType: opts.contentType, validation: 'crc32c', metadata: { cacheControl: 'no-store' } }), { signal }),
+    );
+  }
+
+  async readFrom(opts: { project: string; bucket: string; object: string; offset: number }): Promise<Buffer | undefined> {
+    const storage = await this.storageFor(opts.project);
+    try {
+      const [data] = await storage.bucket(opts.bucket).file(opts.object).download({ start: opts.offset, validation: false });
+      return data;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      // 416: nothing past the offset yet.
+      if ((err as { code?: number }).code === 416) return Buffer.alloc(0);
+      throw toDevgemError(err, { what: `Reading gs://${opts.bucket}/${opts.object}`, project: opts.project, role: 'roles/storage.objectViewer', api: API });
+    }
+  }
+}

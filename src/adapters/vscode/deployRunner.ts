@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import type { DeploySession } from '../../core/deploySession';
+import { runDeploy } from '../../core/pipeline';
+import type { CloudPorts } from '../../core/ports';
+import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../shared/protocol';
+import { readDeployOptions } from './settings';
+import { VIEW_ID } from './viewProvider';
+
+/**
+ * command or chat → **deploy runner** → pipeline. Bridges VS Code's progress
+ * notification (and its Cancel button) to the pipeline's AbortSignal.
+ */
+export class DeployRunner {
+  constructor(
+    private readonly session: DeploySession,
+    private readonly ports: () => CloudPorts,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async deploy(): Promise<DeployResult | undefined> {
+    if (this.session.isRunning) {
+      void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.', 'Show').then((a) => {
+        if (a) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+      });
+      return undefined;
+    }
+    const folder = await this.pickFolder();
+    if (!folder) return undefined;
+    void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Devgem', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await this.session.run((emit, signal) => {
+            const opts = readDeployOptions(folder.uri);
+            return runDeploy(opts, { ports: this.ports(), emit: (e) => {
+              emit(e);
+              this.onEvent(e, progress);
+            } }, signal);
+          }, controller.signal);
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    this.announce(result);
+    return result;
+  }
+
+  private async pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) {
+      void vscode.window.showErrorMessage('Devgem deploys the folder you have open: open one first (File > Open Folder).');
+      return undefined;
+    }
+    if (folders.length === 1) return folders[0];
+    return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder should Devgem deploy?' });
+  }
+
+  private onEvent(e: DeployEvent, progress: vscode.Progress<{ message?: string }>): void {
+    switch (e.type) {
+      case 'started':
+        this.log.info(`Deploy ${e.deployId} of ${e.workspace}`);
+        break;
+      case 'target':
+        this.log.info(`Target: project ${e.target.project}, region ${e.target.region}, service ${e.target.service}`);
+        break;
+      case 'stage':
+        if (e.status === 'running') progress.report({ message: `${STAGE_TITLES[e.stage]}…` });
+        this.log.info(`[${e.stage}] ${e.status}${e.detail ? `: ${e.detail}` : ''}`);
+        break;
+      case 'log':
+        for (const line of e.lines) this.log.info(`[build] ${line}`);
+        break;
+      case 'dockerfile':
+        if (e.generated) {
+          // Show the user what will be built; it is theirs to edit for the next deploy.
+          void vscode.window.showTextDocument(vscode.Uri.file(e.path), { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Active });
+        }
+        break;
+      case 'finished':
+        this.log.info(`Finished: ${JSON.stringify(e.result)}`);
+        break;
+    }
+  }
+
+  private announce(result: DeployResult): void {
+    switch (result.outcome) {
+      case 'success':
+        void vscode.window.showInformationMessage(`Deployed to ${result.url}`, 'Open', 'Copy URL').then((a) => {
+          if (a === 'Open') void vscode.env.openExternal(vscode.Uri.parse(result.url));
+          if (a === 'Copy URL') void vscode.env.clipboard.writeText(result.url);
+        });
+        break;
+      case 'private':
+        void vscode.window.showWarningMessage(result.problem.message, 'Copy fix').then((a) => {
+          if (a && result.problem.fix) void vscode.env.clipboard.writeText(result.problem.fix);
+        });
+        break;
+      case 'failed':
+        void vscode.window.showErrorMessage(`Deploy failed (${STAGE_TITLES[result.stage]}): ${result.problem.message}${result.problem.fix ? ` — ${result.problem.fix}` : ''}`, 'Show log').then((a) => {
+          if (a) this.log.show(true);
+        });
+        break;
+      case 'cancelled':
+        void vscode.window.showInformationMessage('Deploy cancelled.');
+        break;
+    }
+  }
+}

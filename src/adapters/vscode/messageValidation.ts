@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { MAX_CHAT_TEXT, type WebviewMessage } from '../../shared/protocol';
+
+const url = z.string().max(2048).url();
+
+// The webview is untrusted input: every message is checked against this before dispatch.
+const schema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }).strict(),
+  z.object({ type: z.literal('deploy') }).strict(),
+  z.object({ type: z.literal('cancel') }).strict(),
+  z.object({ type: z.literal('showLog') }).strict(),
+  z.object({ type: z.literal('chat'), text: z.string().trim().min(1).max(MAX_CHAT_TEXT) }).strict(),
+  z.object({ type: z.literal('openUrl'), url }).strict(),
+  z.object({ type: z.literal('copyUrl'), url }).strict(),
+]) satisfies z.ZodType<WebviewMessage>;
+
+export type ValidationResult = { ok: true; message: WebviewMessage } | { ok: false; error: string };
+
+export function validateWebviewMessage(raw: unknown): ValidationResult {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ') };
+}
+
+/** Only web links leave the editor; `command:`, `file:` and friends never do. */
+export function isSafeExternalUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

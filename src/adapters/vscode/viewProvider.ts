@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import type { DeploySession } from '../../core/deploySession';
+import type { HostMessage, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
+import { validateWebviewMessage } from './messageValidation';
+
+export const VIEW_ID = 'devgem.deployView';
+
+function nonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  for (let i = 0; i < 32; i++) out += chars.charAt(Math.floor(Math.random() * chars.length));
+  return out;
+}
+
+/**
+ * The sidebar webview: chat and deploy tracker. The host holds the truth and
+ * sends versioned snapshots; it waits for the webview's `ready` before posting,
+ * because messages sent before its script runs are lost.
+ */
+export class DeployViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view?: vscode.WebviewView;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: DeploySession,
+    private readonly onMessage: (message: WebviewMessage) => void | Promise<void>,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(new vscode.Disposable(session.onDidChange((s) => this.post(s)).dispose));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    view.webview.html = this.html(view.webview, dist);
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    const checked = validateWebviewMessage(raw);
+    if (!checked.ok) {
+      this.log.warn(`Ignored an invalid message from the webview: ${checked.error}`);
+      return;
+    }
+    if (checked.message.type === 'ready') {
+      this.ready = true;
+      this.post(this.session.current);
+      return;
+    }
+    Promise.resolve(this.onMessage(checked.message)).catch((err: unknown) => this.log.error(`Webview request failed: ${String(err)}`));
+  }
+
+  private post(snapshot: ViewSnapshot): void {
+    if (!this.view || !this.ready) return;
+    const message: HostMessage = { type: 'snapshot', snapshot };
+    void this.view.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview, dist: vscode.Uri): string {
+    const n = nonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource} data:`,
+      `script-src 'nonce-${n}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Devgem</title>
+</head>
+<body>
+<main id="app"></main>
+<script nonce="${n}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,90 @@
+import { reduceDeploy } from '../shared/deployState';
+import type { ChatMessage, ChatRole, DeployEvent, DeployResult, ViewSnapshot } from '../shared/protocol';
+
+/** Somewhere to keep the view's state across window reloads (workspace storage). */
+export interface SnapshotStore {
+  load(): ViewSnapshot | undefined;
+  save(snapshot: ViewSnapshot): void | Thenable<void>;
+}
+
+const MAX_CHAT = 200;
+
+/**
+ * The host's single source of truth for the sidebar: the current deploy's
+ * state, whether one is running, and the chat. Every change bumps `version`
+ * so a webview can drop snapshots older than the one it shows.
+ */
+export class DeploySession {
+  private snapshot: ViewSnapshot;
+  private readonly listeners = new Set<(s: ViewSnapshot) => void>();
+  private running?: { controller: AbortController; done: Promise<DeployResult> };
+  private seq = 0;
+
+  constructor(private readonly store: SnapshotStore, private readonly now: () => number = Date.now) {
+    const saved = store.load();
+    this.snapshot = { version: 0, busy: false, chat: [], ...saved };
+    this.snapshot.busy = false;
+    const d = this.snapshot.deploy;
+    if (d && !d.result) {
+      // The window went away mid-deploy: say so rather than show a stage spinning forever.
+      const stage = Object.entries(d.stages).find(([, s]) => s.status === 'running')?.[0] ?? 'preflight';
+      this.apply({
+        type: 'finished',
+        at: this.now(),
+        result: { outcome: 'failed', stage: stage as never, problem: { message: 'This deploy was interrupted when VS Code closed or reloaded.', fix: 'Deploy again; Cloud Build may have finished the build in the meantime.' } },
+      });
+    }
+  }
+
+  get current(): ViewSnapshot {
+    return this.snapshot;
+  }
+
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  onDidChange(listener: (s: ViewSnapshot) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Runs one deploy at a time; the caller's signal and `cancel()` both stop it. */
+  async run(work: (emit: (e: DeployEvent) => void, signal: AbortSignal) => Promise<DeployResult>, signal?: AbortSignal): Promise<DeployResult> {
+    if (this.running) throw new Error('A deploy is already running.');
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.update({ ...this.snapshot, busy: true });
+    const done = work((e) => this.apply(e), controller.signal);
+    this.running = { controller, done };
+    try {
+      return await done;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.running = undefined;
+      this.update({ ...this.snapshot, busy: false });
+    }
+  }
+
+  cancel(): boolean {
+    if (!this.running) return false;
+    this.running.controller.abort();
+    return true;
+  }
+
+  say(role: ChatRole, text: string): void {
+    const message: ChatMessage = { id: `${this.now().toString(36)}-${++this.seq}`, role, text, at: this.now() };
+    this.update({ ...this.snapshot, chat: [...this.snapshot.chat, message].slice(-MAX_CHAT) });
+  }
+
+  private apply(event: DeployEvent): void {
+    this.update({ ...this.snapshot, deploy: reduceDeploy(this.snapshot.deploy, event) });
+  }
+
+  private update(next: ViewSnapshot): void {
+    this.snapshot = { ...next, version: this.snapshot.version + 1 };
+    void this.store.save(this.snapshot);
+    for (const l of this.listeners) l(this.snapshot);
+  }
+}

@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { DeploySession } from './core/deploySession';
+import type { ViewSnapshot, WebviewMessage } from './shared/protocol';
+import { createCloudPorts } from './adapters/gcp/cloudPorts';
+import { handleChat } from './adapters/vscode/chatHandler';
+import { DeployRunner } from './adapters/vscode/deployRunner';
+import { isSafeExternalUrl } from './adapters/vscode/messageValidation';
+import { readGcpConfig, SECTION } from './adapters/vscode/settings';
+import { DeployStatusBar } from './adapters/vscode/statusBar';
+import { DeployViewProvider, VIEW_ID } from './adapters/vscode/viewProvider';
+
+const SNAPSHOT_KEY = 'devgem.snapshot.v1';
+
+/** Composition root: builds the adapters, hands them to core, registers what package.json contributes. */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Devgem', { log: true });
+  const session = new DeploySession({
+    load: () => context.workspaceState.get<ViewSnapshot>(SNAPSHOT_KEY),
+    save: (s) => context.workspaceState.update(SNAPSHOT_KEY, s),
+  });
+  // Rebuilt per deploy so a changed emulator/credential setting applies without a reload.
+  const runner = new DeployRunner(session, () => createCloudPorts(readGcpConfig()), log);
+
+  const onMessage = async (m: WebviewMessage): Promise<void> => {
+    switch (m.type) {
+      case 'deploy':
+        await runner.deploy();
+        return;
+      case 'cancel':
+        session.cancel();
+        return;
+      case 'chat':
+        await handleChat(m.text, session, () => runner.deploy());
+        return;
+      case 'openUrl':
+        if (isSafeExternalUrl(m.url)) await vscode.env.openExternal(vscode.Uri.parse(m.url));
+        return;
+      case 'copyUrl':
+        await vscode.env.clipboard.writeText(m.url);
+        return;
+      case 'showLog':
+        log.show(true);
+        return;
+      case 'ready':
+        return;
+    }
+  };
+  const provider = new DeployViewProvider(context.extensionUri, session, onMessage, log);
+
+  context.subscriptions.push(
+    log,
+    provider,
+    new DeployStatusBar(session, `${VIEW_ID}.focus`),
+    vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),
+    vscode.commands.registerCommand('devgem.cancelDeploy', () => {
+      if (!session.cancel()) void vscode.window.showInformationMessage('No Devgem deploy is running.');
+    }),
+    vscode.commands.registerCommand('devgem.showLog', () => log.show()),
+    vscode.commands.registerCommand('devgem.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:devgem.devgem ${SECTION}.`)),
+  );
+}
+
+export function deactivate(): void {}

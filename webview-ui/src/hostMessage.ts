@@ -1,0 +1,49 @@
+import { DEPLOY_STAGES, type HostMessage, type ViewSnapshot } from '../../src/shared/protocol';
+
+// `message` events can come from anything that can reach this frame, and a
+// restored `getState()` value may come from an older build of this UI. Both are
+// checked for the shape the renderers rely on before anything is drawn.
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function isDeployState(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  const { target, stages } = v;
+  if (typeof v.deployId !== 'string' || typeof v.startedAt !== 'number') return false;
+  if (target !== undefined && (!isObj(target) || typeof target.service !== 'string')) return false;
+  if (!isObj(stages) || !DEPLOY_STAGES.every((s) => isObj(stages[s]) && typeof stages[s].status === 'string')) {
+    return false;
+  }
+  if (!isStringArray(v.log) || typeof v.droppedLogLines !== 'number') return false;
+  return v.result === undefined || (isObj(v.result) && typeof v.result.outcome === 'string');
+}
+
+function isChat(v: unknown): boolean {
+  return (
+    Array.isArray(v) &&
+    v.every((m) => isObj(m) && typeof m.id === 'string' && typeof m.role === 'string' && typeof m.text === 'string')
+  );
+}
+
+export function isViewSnapshot(v: unknown): v is ViewSnapshot {
+  return (
+    isObj(v) &&
+    typeof v.version === 'number' &&
+    Number.isFinite(v.version) &&
+    typeof v.busy === 'boolean' &&
+    isChat(v.chat) &&
+    (v.deploy === undefined || isDeployState(v.deploy))
+  );
+}
+
+export function isHostMessage(v: unknown): v is HostMessage {
+  return isObj(v) && v.type === 'snapshot' && isViewSnapshot(v.snapshot);
+}
