@@ -200,7 +200,14 @@ export function writeUserSettings(dataDir: string, settings?: Record<string, unk
   const userDir = path.join(path.resolve(dataDir), 'ud', 'User');
   fs.mkdirSync(userDir, { recursive: true });
   const file = path.join(userDir, 'settings.json');
-  fs.writeFileSync(file, JSON.stringify({ ...DEFAULT_SETTINGS, ...(settings ?? {}) }, null, 2));
+  // What the user changed in an earlier session of this data dir wins over our defaults.
+  let existing: Record<string, unknown> = {};
+  try {
+    existing = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    /* first start, or a file VS Code wrote with comments: start from the defaults */
+  }
+  fs.writeFileSync(file, JSON.stringify({ ...DEFAULT_SETTINGS, ...(settings ?? {}), ...existing }, null, 2));
   return file;
 }
 

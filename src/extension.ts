@@ -46,10 +46,18 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
   const provider = new DeployViewProvider(context.extensionUri, session, onMessage, log);
+  let deploying = false;
+  const busyContext = session.onDidChange((s) => {
+    if (s.busy === deploying) return;
+    deploying = s.busy;
+    // Drives which of Deploy / Cancel the view's title bar shows.
+    void vscode.commands.executeCommand('setContext', 'devgem.deploying', deploying);
+  });
 
   context.subscriptions.push(
     log,
     provider,
+    busyContext,
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),

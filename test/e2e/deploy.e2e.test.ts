@@ -1,0 +1,75 @@
+// A real VS Code (code-server) with the packaged .vsix installed: Devgem: Deploy
+// from the command palette, followed in the sidebar tracker to a URL that answers.
+import * as assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startEmulator, type Emulator } from '../../emulator/src/server';
+import { launchChromium, type LaunchedChromium } from '../../scripts/browser';
+import { installExtension, startCodeServer, type CodeServerHandle } from '../../scripts/codeServer';
+import { findWebviewFrame, openViewContainer, openWorkbench, runCommand, screenshot } from './harness';
+
+const REPO = path.resolve(__dirname, '../../..');
+const VSIX = path.join(REPO, 'dist', 'devgem.vsix');
+const SAMPLE = path.join(REPO, 'samples', 'hello-node');
+
+describe('Devgem in a real VS Code (code-server)', function () {
+  this.timeout(300_000);
+  let emu: Emulator;
+  let dataDir: string;
+  let workspace: string;
+  let server: CodeServerHandle | undefined;
+  let browser: LaunchedChromium | undefined;
+
+  before(async () => {
+    assert.ok(existsSync(VSIX), `${VSIX} is missing: run "npm run package" first`);
+    emu = await startEmulator({ knobs: { buildSeconds: 2, deploySeconds: 0.3 } });
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-e2e-'));
+    // A copy, because the deploy writes a Dockerfile into the workspace.
+    workspace = path.join(dataDir, 'hello-node');
+    await fs.cp(SAMPLE, workspace, { recursive: true });
+    await installExtension({ vsixPath: VSIX, dataDir });
+    server = await startCodeServer({
+      dataDir,
+      folder: workspace,
+      env: { DEVGEM_EMULATOR_HOST: emu.host },
+      settings: { 'devgem.project': 'e2e-project', 'devgem.region': 'europe-west1' },
+    });
+    browser = await launchChromium({ artifactsDir: path.join(REPO, 'test-artifacts') });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await emu?.close();
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('Devgem: Deploy from the palette reaches the final stage and shows a URL that answers', async () => {
+    const page = browser!.page;
+    await openWorkbench(page, server!.url, 'Devgem');
+    await runCommand(page, 'Devgem: Deploy', { timeoutMs: 60_000 });
+    await openViewContainer(page, 'Devgem');
+    const view = await findWebviewFrame(page, 'Deploy', 60_000);
+
+    const result = view.locator('#result');
+    await result.waitFor({ state: 'visible', timeout: 180_000 });
+    await screenshot(page, 'e2e-deploy-finished');
+    assert.equal(await result.getAttribute('data-outcome'), 'success', await result.innerText());
+
+    for (const stage of ['preflight', 'analyze', 'dockerfile', 'package', 'upload', 'build', 'deploy', 'expose', 'verify']) {
+      const status = await view.locator(`#tracker li[data-stage="${stage}"]`).getAttribute('data-status');
+      assert.equal(status, 'done', `stage ${stage}`);
+    }
+    const url = (await view.locator('#service-url').innerText()).trim();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+/);
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /Hello from Devgem/);
+
+    // The generated Dockerfile is in the workspace for the user to keep.
+    assert.match(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'), /FROM node:20-slim/);
+    // The status bar shows the result too.
+    await page.locator('.statusbar-item', { hasText: 'Devgem:' }).first().waitFor({ timeout: 10_000 });
+  });
+});
