@@ -83,6 +83,13 @@ else
   mkdir -p "$CS_PREFIX"
   echo '{"name":"code-server-tool","private":true}' > "$CS_PREFIX/package.json"
   (
+    # Run from `npm test`/`npm start`, the outer npm's settings leak in as npm_config_*
+    # (its user agent names Node 20, which code-server's postinstall rejects): drop them.
+    while IFS='=' read -r name _; do
+      case "$name" in npm_config_*|npm_package_*|npm_lifecycle_*|npm_node_execpath|npm_execpath|NODE) unset "$name" ;; esac
+    done < <(env)
+    export npm_config_yes=true npm_config_audit=false npm_config_fund=false \
+           npm_config_update_notifier=false npm_config_loglevel=warn
     export PATH="$NODE_HOME/bin:$PATH"
     # The machine's npmrc may point node-gyp at another Node's headers.
     export npm_config_nodedir="$NODE_HOME"

@@ -77,7 +77,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       const generated = generateDockerfile(analysis);
       if (generated === undefined) {
         emit({ type: 'dockerfile', path: file, generated: false, content: await fs.readFile(file, 'utf8') });
-        return { status: 'skipped', detail: 'Using the existing Dockerfile' };
+        return 'Using the existing Dockerfile';
       }
       await fs.writeFile(file, generated, { flag: 'wx' });
       emit({ type: 'dockerfile', path: file, generated: true, content: generated });

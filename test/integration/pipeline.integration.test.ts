@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as tar from 'tar';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { DEFAULT_OPTIONS, type DeployOptions } from '../../src/core/deployOptions';
+import { DevgemError } from '../../src/core/errors';
 import { runDeploy } from '../../src/core/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
@@ -169,6 +170,22 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     assert.match(result.problem.fix ?? '', /devgem\.sourceBucket/);
     const s = await state();
     assert.deepEqual(s.buckets.find((b) => b.project === 'someone-else')?.objects, []);
+  });
+
+  it('missing Application Default Credentials end in a clear fix, not a stack trace', async () => {
+    const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(os.tmpdir(), 'devgem-no-such-key.json');
+    try {
+      const ports = createCloudPorts({});
+      const err = await ports.credentials.check(new AbortController().signal).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof DevgemError, String(err));
+      assert.equal(err.kind, 'credentials');
+      assert.match(err.fix ?? '', /gcloud auth application-default login/);
+      assert.doesNotMatch(err.message, /\n\s+at /, 'no stack trace in the message');
+    } finally {
+      if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      else process.env.GOOGLE_APPLICATION_CREDENTIALS = saved;
+    }
   });
 
   it('cancel during the build cancels the Cloud Build build and creates no service', async () => {

@@ -82,7 +82,7 @@ describe('deploy pipeline (fakes)', () => {
 
   it('uses an existing Dockerfile as it is and takes its EXPOSE port', async () => {
     const { events, cloud } = await deploy({}, { Dockerfile: 'FROM nginx\nEXPOSE 3000\n', 'index.html': 'x' });
-    assert.equal(stageStatuses(events).get('dockerfile'), 'skipped');
+    assert.equal(stageStatuses(events).get('dockerfile'), 'done');
     assert.ok(events.some((e) => e.type === 'dockerfile' && !e.generated && e.content.includes('EXPOSE 3000')));
     assert.ok(cloud.calls.some((c) => c.startsWith('run.createService')));
   });
