@@ -1,23 +1,20 @@
 import * as vscode from 'vscode';
 import { DeploySession } from './core/deploySession';
-import type { ViewSnapshot, WebviewMessage } from './shared/protocol';
+import type { WebviewMessage } from './shared/protocol';
 import { createCloudPorts } from './adapters/gcp/cloudPorts';
 import { handleChat } from './adapters/vscode/chatHandler';
 import { DeployRunner } from './adapters/vscode/deployRunner';
 import { isSafeExternalUrl } from './adapters/vscode/messageValidation';
 import { readGcpConfig, SECTION } from './adapters/vscode/settings';
+import { WorkspaceSnapshotStore } from './adapters/vscode/snapshotStore';
 import { DeployStatusBar } from './adapters/vscode/statusBar';
 import { DeployViewProvider, VIEW_ID } from './adapters/vscode/viewProvider';
-
-const SNAPSHOT_KEY = 'devgem.snapshot.v1';
 
 /** Composition root: builds the adapters, hands them to core, registers what package.json contributes. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Devgem', { log: true });
-  const session = new DeploySession({
-    load: () => context.workspaceState.get<ViewSnapshot>(SNAPSHOT_KEY),
-    save: (s) => context.workspaceState.update(SNAPSHOT_KEY, s),
-  });
+  const store = new WorkspaceSnapshotStore(context.workspaceState);
+  const session = new DeploySession(store);
   // Rebuilt per deploy so a changed emulator/credential setting applies without a reload.
   const runner = new DeployRunner(session, () => createCloudPorts(readGcpConfig()), log);
 
@@ -56,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     log,
+    store,
     provider,
     busyContext,
     new DeployStatusBar(session, `${VIEW_ID}.focus`),

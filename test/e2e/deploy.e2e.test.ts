@@ -72,4 +72,33 @@ describe('Devgem in a real VS Code (code-server)', function () {
     // The status bar shows the result too.
     await page.locator('.statusbar-item', { hasText: 'Devgem:' }).first().waitFor({ timeout: 10_000 });
   });
+
+  it('Cancel in the progress notification stops the deploy and cancels the Cloud Build build', async () => {
+    const page = browser!.page;
+    emu.configure({ buildSeconds: 60 });
+    const before = (await emulatorState()).services[0]?.revisions.length ?? 0;
+    await runCommand(page, 'Devgem: Deploy', { timeoutMs: 60_000 });
+    const view = await findWebviewFrame(page, 'Deploy', 60_000);
+    await view.locator('#tracker li[data-stage="build"][data-status="running"]').waitFor({ timeout: 60_000 });
+    // Wait until Cloud Build has the build, so there is something to cancel.
+    const deadline = Date.now() + 30_000;
+    while (!(await emulatorState()).builds.some((b) => b.status === 'WORKING' || b.status === 'QUEUED')) {
+      assert.ok(Date.now() < deadline, 'the build never started');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const toast = page.locator('.notification-toast', { hasText: 'Devgem' }).first();
+    await toast.hover();
+    await toast.getByRole('button', { name: 'Cancel' }).click({ timeout: 15_000 });
+
+    await view.locator('#result[data-outcome="cancelled"]').waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('#tracker li[data-stage="build"]').getAttribute('data-status'), 'cancelled');
+    const state = await emulatorState();
+    assert.equal(state.builds.at(-1)?.status, 'CANCELLED');
+    assert.equal(state.services[0]?.revisions.length ?? 0, before, 'no new revision');
+    await screenshot(page, 'e2e-deploy-cancelled');
+  });
+
+  async function emulatorState(): Promise<{ builds: { status: string }[]; services: { revisions: unknown[] }[] }> {
+    return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as never;
+  }
 });
