@@ -4,9 +4,11 @@ export type ChatIntent = { kind: 'deploy' } | { kind: 'cancel' } | { kind: 'stat
 
 export function parseChatIntent(text: string): ChatIntent {
   const t = text.trim().toLowerCase();
-  if (/^(stop|cancel|abort)\b/.test(t)) return { kind: 'cancel' };
+  // Cancel and status first: "please cancel the deploy" and "how did the last
+  // deploy go?" mention deploying but must never start one.
+  if (/\b(stop|cancel|abort)\b/.test(t)) return { kind: 'cancel' };
+  if (/\b(status|url|where|how did|last deploy)\b/.test(t) || /^(how|what|where|did|is|was)\b.*\b(deploy|service|build)/.test(t)) return { kind: 'status' };
   if (/\b(deploy|ship|publish|release)\b/.test(t)) return { kind: 'deploy' };
-  if (/\b(status|url|where|how did|last deploy)\b/.test(t)) return { kind: 'status' };
   return { kind: 'help' };
 }
 

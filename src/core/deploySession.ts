@@ -55,6 +55,7 @@ export class DeploySession {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) controller.abort();
     this.update({ ...this.snapshot, busy: true });
     const done = work((e) => this.apply(e), controller.signal);
     this.running = { controller, done };
@@ -84,7 +85,8 @@ export class DeploySession {
 
   private update(next: ViewSnapshot): void {
     this.snapshot = { ...next, version: this.snapshot.version + 1 };
-    void this.store.save(this.snapshot);
+    // Losing a save must not break the deploy; the next change saves again.
+    Promise.resolve(this.store.save(this.snapshot)).catch(() => undefined);
     for (const l of this.listeners) l(this.snapshot);
   }
 }

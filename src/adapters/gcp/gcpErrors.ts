@@ -43,7 +43,8 @@ export interface CallContext {
 function kindOf(err: unknown): ErrorKind {
   const e = err as { code?: unknown; status?: unknown; name?: string };
   if (e?.name === 'AbortError') return 'cancelled';
-  const code = typeof e?.code === 'number' ? e.code : Number(e?.code);
+  // gaxios puts the HTTP status in `status`; gax and Storage use `code`.
+  const code = typeof e?.code === 'number' ? e.code : typeof e?.status === 'number' ? e.status : Number(e?.code);
   if (typeof e?.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE)$/.test(e.code)) return 'unavailable';
   // gax REST errors carry the gRPC code; HTTP codes are all >= 100.
   if (Number.isFinite(code) && code < 100) return GRPC[code] ?? 'unknown';
