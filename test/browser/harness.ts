@@ -1,12 +1,13 @@
 // Serves the webview the way the VS Code host does (same CSP, a per-load
 // nonce, the same <main id="app"> body) with a stand-in for acquireVsCodeApi
 // that records what the webview posts.
-import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { webviewHtml } from '../../src/adapters/vscode/webviewHtml';
 import type { HostMessage, ViewSnapshot, WebviewMessage } from '../../src/shared/protocol';
 import { THEMES, type ThemeName } from './themes';
 
@@ -21,29 +22,15 @@ function findRepoRoot(dir: string): string {
   throw new Error(`no repository root above ${dir}`);
 }
 
-/**
- * Builds dist/webview.js (webview entry only, same options as esbuild.mjs)
- * when it is missing or older than the webview or shared sources.
- */
+/** Builds dist/ when dist/webview.js is missing or older than the webview or shared sources. */
 export async function ensureWebviewBundle(): Promise<void> {
   const bundle = path.join(DIST, 'webview.js');
   const built = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
   const sources = [path.join(REPO_ROOT, 'webview-ui/src'), path.join(REPO_ROOT, 'src/shared')];
   const newest = Math.max(...sources.flatMap((dir) => fs.readdirSync(dir).map((f) => fs.statSync(path.join(dir, f)).mtimeMs)));
   if (built > newest && fs.existsSync(path.join(DIST, 'webview.css'))) return;
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    absWorkingDir: REPO_ROOT,
-    entryPoints: ['webview-ui/src/main.ts'],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    outfile: 'dist/webview.js',
-    loader: { '.ttf': 'file' },
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  // The project's own build, so the test sees exactly what ships.
+  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
 }
 
 export interface PageOptions {
@@ -97,17 +84,9 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** The page the host's webview view provider produces, plus the API stand-in. */
+/** The page the host's webview view provider produces (the same function), plus the API stand-in. */
 function hostHtml(cspSource: string, options: PageOptions): string {
-  const nonce = randomBytes(16).toString('base64');
   const theme = THEMES[options.theme ?? 'dark'];
-  const csp = [
-    "default-src 'none'",
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    `img-src ${cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
   // JSON inside <script>: escape '<' so no value can close the element.
   const json = (v: unknown) => JSON.stringify(v ?? null).replace(/</g, '\\u003c');
   const stub = `
@@ -131,21 +110,7 @@ function hostHtml(cspSource: string, options: PageOptions): string {
         setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); return s; },
       });
     };`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${cspSource}/dist/webview.css">
-  <title>Devgem</title>
-</head>
-<body>
-  <main id="app"></main>
-  <script nonce="${nonce}">${stub}</script>
-  <script nonce="${nonce}" src="${cspSource}/dist/webview.js"></script>
-</body>
-</html>`;
+  return webviewHtml({ cspSource, scriptUri: `${cspSource}/dist/webview.js`, styleUri: `${cspSource}/dist/webview.css`, prelude: stub });
 }
 
 /** What the page exposes to the test through globalThis (this file has no DOM lib). */

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CHROMIUM_ARGS } from '../../scripts/browser';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEPLOY_STAGES, type DeployState } from '../../src/shared/protocol';
 import {
@@ -49,18 +50,7 @@ describe('webview (browser)', function () {
   before(async () => {
     await ensureWebviewBundle();
     harness = await startHarness();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   });
 
   after(async () => {

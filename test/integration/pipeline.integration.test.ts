@@ -5,12 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import { DEFAULT_OPTIONS, type DeployOptions } from '../../src/core/deployOptions';
+import type { DeployOptions } from '../../src/core/deployOptions';
 import { DevgemError } from '../../src/core/errors';
 import { runDeploy } from '../../src/core/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, NODE_APP } from '../unit/workspace';
+import { makeWorkspace, testDeployOptions } from '../unit/workspace';
 
 interface EmuState {
   buckets: { name: string; project: string; objects: string[] }[];
@@ -52,16 +52,7 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     const ws = await makeWorkspace(files, 'fixture-app');
     const events: DeployEvent[] = [];
     const controller = new AbortController();
-    const opts: DeployOptions = {
-      ...DEFAULT_OPTIONS,
-      workspaceRoot: ws.root,
-      project: 'demo-project',
-      region: 'europe-west1',
-      env: {},
-      gcloudConfigDir: path.join(ws.root, 'none'),
-      verifyTimeoutSeconds: 20,
-      ...overrides,
-    };
+    const opts = testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, ...overrides });
     try {
       const result: DeployResult = await runDeploy(opts, {
         ports: createCloudPorts({ emulatorHost: emu.host }),

@@ -1,29 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_OPTIONS, type DeployOptions } from '../../src/core/deployOptions';
+import type { DeployOptions } from '../../src/core/deployOptions';
 import { DevgemError } from '../../src/core/errors';
 import { runDeploy } from '../../src/core/pipeline';
 import { DEPLOY_STAGES, type DeployEvent, type DeployStage } from '../../src/shared/protocol';
 import { FakeClock, FakeCloud, type FakeCloudScript } from './fakes';
-import { makeWorkspace, NODE_APP } from './workspace';
+import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
 
 async function deploy(script: FakeCloudScript = {}, files = NODE_APP, overrides: Partial<DeployOptions> = {}, onEvent?: (e: DeployEvent, abort: () => void) => void) {
   const ws = await makeWorkspace(files);
   const cloud = new FakeCloud(script);
   const events: DeployEvent[] = [];
   const controller = new AbortController();
-  const opts: DeployOptions = {
-    ...DEFAULT_OPTIONS,
-    workspaceRoot: ws.root,
-    project: 'demo-project',
-    region: 'europe-west1',
-    serviceName: 'svc',
-    env: {},
-    gcloudConfigDir: path.join(ws.root, 'no-gcloud'),
-    deployId: '20261125-120000-abcd',
-    ...overrides,
-  };
+  const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...overrides });
   try {
     const result = await runDeploy(opts, { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => {
       events.push(e);

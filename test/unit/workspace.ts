@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DEFAULT_OPTIONS, type DeployOptions } from '../../src/core/deployOptions';
 
 /** A throwaway folder with the given files (path -> content), removed by `cleanup`. */
 export async function makeWorkspace(files: Record<string, string>, name = 'my-app'): Promise<{ root: string; cleanup(): Promise<void> }> {
@@ -19,3 +20,16 @@ export const NODE_APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'my-app', scripts: { start: 'node server.js' } }),
   'server.js': "require('http').createServer((q, s) => s.end('hi')).listen(process.env.PORT || 8080);\n",
 };
+
+/** Deploy options for tests: a fixed project and region, no environment, no gcloud configuration. */
+export function testDeployOptions(workspaceRoot: string, overrides: Partial<DeployOptions> = {}): DeployOptions {
+  return {
+    ...DEFAULT_OPTIONS,
+    workspaceRoot,
+    project: 'demo-project',
+    region: 'europe-west1',
+    env: {},
+    gcloudConfigDir: path.join(workspaceRoot, 'no-gcloud'),
+    ...overrides,
+  };
+}

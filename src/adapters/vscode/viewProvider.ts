@@ -2,15 +2,9 @@ import * as vscode from 'vscode';
 import type { DeploySession } from '../../core/deploySession';
 import type { HostMessage, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
 import { validateWebviewMessage } from './messageValidation';
+import { webviewHtml } from './webviewHtml';
 
 export const VIEW_ID = 'devgem.deployView';
-
-function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let out = '';
-  for (let i = 0; i < 32; i++) out += chars.charAt(Math.floor(Math.random() * chars.length));
-  return out;
-}
 
 /**
  * The sidebar webview: chat and deploy tracker. The host holds the truth and
@@ -67,30 +61,11 @@ export class DeployViewProvider implements vscode.WebviewViewProvider, vscode.Di
   }
 
   private html(webview: vscode.Webview, dist: vscode.Uri): string {
-    const n = nonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-      `script-src 'nonce-${n}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Devgem</title>
-</head>
-<body>
-<main id="app"></main>
-<script nonce="${n}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+    });
   }
 
   dispose(): void {
