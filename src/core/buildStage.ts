@@ -40,6 +40,7 @@ export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: 
   // Cloud Build enforces the build timeout; this margin covers queueing and the final push.
   const deadline = clock.now() + (req.timeoutSeconds + 120) * 1000;
   let pollErrors = 0;
+  let logReadable = true;
   try {
     while (!TERMINAL.has(info.state)) {
       if (clock.now() > deadline) {
@@ -48,9 +49,21 @@ export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: 
         });
       }
       await clock.sleep(pollMs, signal);
+      if (logReadable) {
+        try {
+          const lines = await bounded('Reading the build log', CALL_MS, signal, (s) => tail.poll(s));
+          if (lines.length) deps.onLog(lines);
+        } catch (err) {
+          if (isCancelled(err, signal)) throw err;
+          // A log we cannot read is no reason to stop the build: follow its status only
+          // (a passing outage just skips this round).
+          if (!(err instanceof DevgemError && err.kind === 'unavailable')) {
+            logReadable = false;
+            deps.onLog([`(Devgem cannot read the build log: ${err instanceof Error ? err.message : String(err)}; the build goes on)`]);
+          }
+        }
+      }
       try {
-        const lines = await bounded('Reading the build log', CALL_MS, signal, (s) => tail.poll(s));
-        if (lines.length) deps.onLog(lines);
         info = await bounded('Checking the build', CALL_MS, signal, (s) => build.get({ project: req.project, region: req.region, id: info.id }, s));
         pollErrors = 0;
       } catch (err) {
@@ -63,7 +76,7 @@ export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: 
     await bounded('Cancelling the build', 15_000, undefined, (s) => build.cancel({ project: req.project, region: req.region, id: info.id }, s)).catch(() => undefined);
     throw err;
   }
-  const rest = await bounded('Reading the build log', CALL_MS, signal, (s) => tail.drain(s)).catch(() => [] as string[]);
+  const rest = logReadable ? await bounded('Reading the build log', CALL_MS, signal, (s) => tail.drain(s)).catch(() => [] as string[]) : [];
   if (rest.length) deps.onLog(rest);
   if (info.state !== 'success') {
     const what = info.state === 'timeout' ? 'timed out' : info.state === 'cancelled' ? 'was cancelled in Google Cloud' : 'failed';

@@ -135,6 +135,16 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     assert.equal((await state()).services.length, 0);
   });
 
+  it('an app that never listens fails the deploy with Cloud Run\'s reason and the fix', async () => {
+    const files = { ...FIXTURE_APP, 'server.js': "console.error('boom: missing config'); process.exit(1);\n" };
+    const { result } = await deploy(files);
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.equal(result.stage, 'deploy');
+    assert.match(result.problem.message, /failed to start and listen on the port/);
+    assert.match(result.problem.fix ?? '', /PORT/);
+  });
+
   it('IAM refused both ways ends as "deployed but private" with the fix, not success', async () => {
     emu.configure({ refuseInvokerIamDisabled: true, refusePublicIam: true });
     const { result } = await deploy(FIXTURE_APP);

@@ -29,6 +29,8 @@ export interface FakeCloudScript {
   refuseInvokerIamDisabled?: boolean;
   refusePublicInvoker?: boolean;
   httpStatuses?: number[];
+  /** Reading the build log fails with this. */
+  logReadError?: DevgemError;
 }
 
 export class FakeCloud {
@@ -73,6 +75,7 @@ export class FakeCloud {
           this.uploads.set(`${bucket}/${object}`, Buffer.concat(chunks));
         },
         readFrom: async ({ bucket, object, offset }) => {
+          if (s.logReadError) throw s.logReadError;
           const data = this.objects.get(`${bucket}/${object}`);
           return data ? data.subarray(offset) : undefined;
         },

@@ -61,6 +61,15 @@ describe('deploy pipeline (fakes)', () => {
     assert.ok(events.filter((e) => e.type === 'log').length >= 2, 'log arrives in several pieces');
   });
 
+  it('goes on with the build when its log cannot be read, and says so', async () => {
+    const { result, events, cloud } = await deploy({ buildPolls: 3, logReadError: new DevgemError('permission-denied', 'storage.objects.get denied') });
+    assert.equal(result.outcome, 'success');
+    assert.ok(!cloud.calls.some((c) => c.startsWith('build.cancel')));
+    const lines = events.flatMap((e) => (e.type === 'log' ? e.lines : []));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /cannot read the build log: storage\.objects\.get denied/);
+  });
+
   it('updates an existing service instead of creating it', async () => {
     const { result, cloud } = await deploy({ existingService: true });
     assert.equal(result.outcome, 'success');

@@ -70,6 +70,12 @@ export function toDevgemError(err: unknown, ctx: CallContext): DevgemError {
       fix: `Enable the API: gcloud services enable ${ctx.api} --project=${ctx.project} (or https://console.cloud.google.com/apis/library/${ctx.api}?project=${ctx.project}), then deploy again.`,
     });
   }
+  if (/failed to start and listen on the port/i.test(detail)) {
+    return new DevgemError('failed-precondition', message, {
+      cause: err,
+      fix: 'The container did not start. Make the app listen on the port in the PORT environment variable (Cloud Run sets it, 8080 by default) and check the revision\'s logs for a crash at start-up. The previous revision keeps serving meanwhile.',
+    });
+  }
   const fixes: Partial<Record<ErrorKind, string>> = {
     credentials: 'Sign in again: run `gcloud auth application-default login`, then deploy again.',
     'permission-denied': ctx.role
