@@ -2,7 +2,10 @@
  * Child process of packaging.bench: packs one workspace with one library into
  * a gzip tarball and prints one JSON line of measurements.
  *
- *   node out/bench/packOnce.js <tar|archiver> <workspaceDir> <fileList.json> <out.tgz>
+ *   node out/bench/packOnce.js <tar|tar-1m|archiver> <workspaceDir> <fileList.json> <out.tgz>
+ *
+ * `tar-1m` is tar with `maxReadSize: 1 MiB` instead of its 16 MiB default read
+ * buffer, to see what that option does to memory.
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 
-export type PackLib = 'tar' | 'archiver';
+export type PackLib = 'tar' | 'tar-1m' | 'archiver';
+export const PACK_LIBS: PackLib[] = ['tar', 'tar-1m', 'archiver'];
 
 export interface PackMeasurement {
   ms: number;
@@ -28,10 +32,11 @@ export interface PackMeasurement {
 type Packer = (dir: string, files: string[], out: string) => Promise<void>;
 
 async function loadPacker(lib: PackLib): Promise<Packer> {
-  if (lib === 'tar') {
-    // Exactly what src/core/packageSource.ts does.
+  if (lib === 'tar' || lib === 'tar-1m') {
+    // What src/core/packageSource.ts does (plus maxReadSize for tar-1m).
+    const maxReadSize = lib === 'tar-1m' ? 1024 * 1024 : undefined;
     return async (dir, files, out) => {
-      const pack = tar.create({ gzip: true, cwd: dir, portable: true, noDirRecurse: true }, files);
+      const pack = tar.create({ gzip: true, cwd: dir, portable: true, noDirRecurse: true, maxReadSize }, files);
       await pipeline(pack as unknown as NodeJS.ReadableStream, createWriteStream(out));
     };
   }
@@ -47,11 +52,11 @@ async function loadPacker(lib: PackLib): Promise<Packer> {
 
 async function main(): Promise<void> {
   const [lib, dir, listFile, out] = process.argv.slice(2);
-  if ((lib !== 'tar' && lib !== 'archiver') || !dir || !listFile || !out) {
-    throw new Error('usage: packOnce.js <tar|archiver> <workspaceDir> <fileList.json> <out.tgz>');
+  if (!PACK_LIBS.includes(lib as PackLib) || !dir || !listFile || !out) {
+    throw new Error(`usage: packOnce.js <${PACK_LIBS.join('|')}> <workspaceDir> <fileList.json> <out.tgz>`);
   }
   const files = JSON.parse(readFileSync(listFile, 'utf8')) as string[];
-  const pack = await loadPacker(lib);
+  const pack = await loadPacker(lib as PackLib);
 
   const base = process.memoryUsage();
   const outside = (m: NodeJS.MemoryUsage) => m.external + m.arrayBuffers;
@@ -83,7 +88,9 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : String(err));
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    process.exit(1);
+  });
+}

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DeploySession } from './core/deploySession';
 import type { WebviewMessage } from './shared/protocol';
-import { createCloudPorts } from './adapters/gcp/cloudPorts';
+import type * as Gcp from './adapters/gcp/cloudPorts';
 import { handleChat } from './adapters/vscode/chatHandler';
 import { DeployRunner } from './adapters/vscode/deployRunner';
 import { isSafeExternalUrl } from './adapters/vscode/messageValidation';
@@ -15,8 +15,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Devgem', { log: true });
   const store = new WorkspaceSnapshotStore(context.workspaceState);
   const session = new DeploySession(store);
-  // Rebuilt per deploy so a changed emulator/credential setting applies without a reload.
-  const runner = new DeployRunner(session, () => createCloudPorts(readGcpConfig()), log);
+  // The Google Cloud SDKs are a separate file (dist/gcp.js) required at the first
+  // deploy, so activation never parses them. Ports are rebuilt per deploy so a
+  // changed emulator or credential setting applies without a reload.
+  const gcp = (): typeof Gcp => require('./adapters/gcp/cloudPorts') as typeof Gcp;
+  const runner = new DeployRunner(session, () => gcp().createCloudPorts(readGcpConfig()), log);
 
   const onMessage = async (m: WebviewMessage): Promise<void> => {
     switch (m.type) {

@@ -18,7 +18,17 @@ export type ErrorKind =
  * An error meant for the user: `message` says what happened, `fix` says what
  * to do. Adapters translate SDK errors into these so core never shows a stack.
  */
+const BRAND = Symbol.for('devgem.DevgemError');
+
 export class DevgemError extends Error {
+  // The Google Cloud adapters ship in their own bundle with their own copy of
+  // this class; the brand lets `instanceof DevgemError` recognise both copies.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== DevgemError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly kind: ErrorKind;
   readonly fix?: string;
   readonly logTail?: string[];

@@ -1,0 +1,34 @@
+/**
+ * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation]`.
+ * Not part of the test suite; numbers go into docs/benchmarks.md.
+ */
+import * as os from 'node:os';
+import { activationBench } from './activation.bench';
+import { packagingBench } from './packaging.bench';
+import { sizesBench } from './sizes.bench';
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  packaging: packagingBench,
+  sizes: sizesBench,
+  activation: activationBench,
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((n) => !(n in BENCHES));
+  if (unknown.length) {
+    console.error(`Unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}.`);
+    process.exit(2);
+  }
+  const cpus = os.cpus();
+  console.log(`Node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, ${new Date().toISOString()}`);
+  for (const name of names.length ? names : Object.keys(BENCHES)) {
+    console.log(`\n## ${name}\n`);
+    await BENCHES[name]();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(1);
+});
