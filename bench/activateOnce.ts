@@ -1,12 +1,13 @@
 /**
  * Child process of activation.bench: loads one extension bundle against the
  * vscode stub and times `require()` and `activate()`. Prints one JSON line.
+ * It also reports whether `gcp.js` beside the bundle was loaded by then.
  *
  *   node out/bench/activateOnce.js <bundle.js>
  *   node out/bench/activateOnce.js --compile-only <bundle.js>   (parse + compile, nothing run)
  */
 import Module = require('node:module');
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vm from 'node:vm';
@@ -20,6 +21,17 @@ export interface ActivationMeasurement {
   missing: string[];
   /** Packages whose module code ran, when the bundle was built instrumented (see activation.bench). */
   evaluated?: string[];
+  /** Whether `gcp.js` beside the bundle exists (false for a single bundle). */
+  gcpPresent: boolean;
+  /** Whether `gcp.js` was in `require.cache` after `activate()`: it must not be. */
+  gcpLoadedAtActivation: boolean;
+  /**
+   * Control for the check above: after the measurement the child requires
+   * `gcp.js` itself and confirms it then shows up under the same cache key.
+   * `gcpRequireMs` is what that later require() costs (the first deploy pays it).
+   */
+  gcpCheckValid?: boolean;
+  gcpRequireMs?: number;
 }
 
 type ModuleInternals = typeof Module & {
@@ -62,13 +74,31 @@ async function main(): Promise<void> {
   await ext.activate(context);
   const t2 = performance.now();
 
-  const evaluated = (globalThis as { __devgemBenchEvaluated?: Set<string> }).__devgemBenchEvaluated;
+  const evaluatedSet = (globalThis as { __devgemBenchEvaluated?: Set<string> }).__devgemBenchEvaluated;
+  const evaluated = evaluatedSet && [...evaluatedSet].sort();
+  // The bundle's require('./gcp.js') caches the module under its real path.
+  const gcpFile = path.join(path.dirname(bundle), 'gcp.js');
+  const gcpPresent = existsSync(gcpFile);
+  const gcpKey = gcpPresent ? realpathSync(gcpFile) : gcpFile;
+  const gcpLoadedAtActivation = gcpKey in require.cache;
+  let gcpCheckValid: boolean | undefined;
+  let gcpRequireMs: number | undefined;
+  if (gcpPresent && !gcpLoadedAtActivation) {
+    const t3 = performance.now();
+    require(gcpFile);
+    gcpRequireMs = performance.now() - t3;
+    gcpCheckValid = gcpKey in require.cache;
+  }
   const result: ActivationMeasurement = {
     requireMs: t1 - t0,
     activateMs: t2 - t1,
     subscriptions: context.subscriptions.length,
     missing: [...missing].sort(),
-    evaluated: evaluated && [...evaluated].sort(),
+    evaluated,
+    gcpPresent,
+    gcpLoadedAtActivation,
+    gcpCheckValid,
+    gcpRequireMs,
   };
   console.log(JSON.stringify(result));
   // Whatever activate() scheduled is not part of the measurement.
