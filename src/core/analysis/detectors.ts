@@ -1,0 +1,23 @@
+import type { Detector } from './detector';
+import { dotnetDetectors } from './dotnet';
+import { goDetectors } from './go';
+import { jvmDetectors } from './jvm';
+import { miscDetectors } from './misc';
+import { nodeDetectors } from './node';
+import { phpDetectors } from './php';
+import { pythonDetectors } from './python';
+import { rubyDetectors } from './ruby';
+import { rustDetectors } from './rust';
+
+/** Every stack detector, most specific first; a folder's best match wins by confidence, then by this order. */
+export const DETECTORS: readonly Detector[] = [
+  ...nodeDetectors,
+  ...pythonDetectors,
+  ...goDetectors,
+  ...jvmDetectors,
+  ...rubyDetectors,
+  ...phpDetectors,
+  ...dotnetDetectors,
+  ...rustDetectors,
+  ...miscDetectors,
+];

@@ -1,0 +1,84 @@
+// What workspace analysis finds, with the evidence for each fact, so the user
+// (and later the model) sees why Devgem decided what it did. Pure data.
+
+/** Where a fact came from: a file relative to the workspace root ('/' separators) and, when known, a 1-based line. */
+export interface Evidence {
+  file: string;
+  line?: number;
+  detail: string;
+}
+
+export interface Fact<T> {
+  value: T;
+  evidence: Evidence[];
+}
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export type Language =
+  | 'javascript' | 'typescript' | 'python' | 'go' | 'java' | 'kotlin' | 'scala' | 'ruby' | 'php'
+  | 'csharp' | 'fsharp' | 'rust' | 'elixir' | 'dart' | 'swift' | 'html' | 'unknown';
+
+/** Which Dockerfile generator serves the app ('dockerfile': the app brings its own). */
+export type StackId =
+  | 'dockerfile' | 'node' | 'node-static' | 'python' | 'go' | 'java-maven' | 'java-gradle' | 'scala-sbt' | 'ruby' | 'php'
+  | 'dotnet' | 'rust' | 'deno' | 'elixir' | 'dart' | 'swift' | 'static' | 'procfile';
+
+/** A one-line edit that makes a hard-coded port honour $PORT; the user accepts or not. */
+export interface PortFix {
+  file: string;
+  line: number;
+  before: string;
+  after: string;
+  explanation: string;
+}
+
+export interface PortFinding {
+  /** What the container listens on, i.e. Cloud Run's containerPort (Cloud Run sets PORT to it). */
+  port: number;
+  source: 'code' | 'config' | 'framework-default' | 'dockerfile' | 'devgem-default';
+  /** True when the app reads $PORT (so any containerPort works). */
+  honoursPortEnv: boolean;
+  evidence: Evidence[];
+  /** Set when the port is hard-coded and ignores $PORT. */
+  fix?: PortFix;
+}
+
+export interface AppAnalysis {
+  /** App folder relative to the workspace root, '' for the root itself. */
+  path: string;
+  /** Folder (or package) name, for service names and pickers. */
+  name: string;
+  stack: StackId;
+  language: Fact<Language>;
+  /** Runtime version as the base image tag wants it: "20", "3.12", "1.22", "21", "8.0" … */
+  version?: Fact<string>;
+  /** npm | yarn | yarn-berry | pnpm | bun | pip | poetry | uv | pipenv | pdm | setuptools | go | maven | gradle | sbt | bundler | composer | dotnet | cargo | mix | pub | swiftpm | deno */
+  packageManager?: Fact<string>;
+  /** express, fastify, nextjs, flask, django, spring-boot, rails, laravel, aspnetcore, axum … */
+  framework?: Fact<string>;
+  /** Shell command that builds the app inside the image, if it needs one. */
+  build?: Fact<string>;
+  /** Exec-form command that starts the server; absent when nothing could be determined. */
+  start?: Fact<string[]>;
+  port: PortFinding;
+  confidence: Confidence;
+  /** Relative path of the build context: the app folder, or the root when the app needs shared workspace packages. */
+  context: string;
+  /** The app's own Dockerfile (relative to the workspace root); used as it is. */
+  dockerfile?: string;
+  /** Stack specifics the Dockerfile generator needs (SPA output dir, jar name, binary name, lockfile …). */
+  hints: Record<string, string | number | boolean | string[]>;
+  /** Remarks for the user: what was assumed, what to check. */
+  notes: string[];
+}
+
+export interface WorkspaceAnalysis {
+  /** Absolute path of the analyzed folder. */
+  root: string;
+  /** Deployable apps, best candidate first. Empty when nothing is recognised. */
+  apps: AppAnalysis[];
+  monorepo?: Fact<string>;
+  /** When `apps` is empty: what was found, and that the stack is not recognised. */
+  unrecognised?: { found: string[]; message: string };
+}

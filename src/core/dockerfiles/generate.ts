@@ -1,0 +1,35 @@
+import type { AppAnalysis } from '../analysis/types';
+import { DevgemError } from '../errors';
+import { dotnetGenerators } from './dotnet';
+import type { GeneratedFiles, GeneratorMap } from './generator';
+import { goGenerators } from './go';
+import { jvmGenerators } from './jvm';
+import { miscGenerators } from './misc';
+import { nodeGenerators } from './node';
+import { phpGenerators } from './php';
+import { pythonGenerators } from './python';
+import { rubyGenerators } from './ruby';
+import { rustGenerators } from './rust';
+
+const GENERATORS: GeneratorMap = {
+  ...nodeGenerators,
+  ...pythonGenerators,
+  ...goGenerators,
+  ...jvmGenerators,
+  ...rubyGenerators,
+  ...phpGenerators,
+  ...dotnetGenerators,
+  ...rustGenerators,
+  ...miscGenerators,
+};
+
+/** The Dockerfile and .dockerignore for an app that has no Dockerfile of its own. */
+export function generateFiles(app: AppAnalysis): GeneratedFiles {
+  const generate = GENERATORS[app.stack];
+  if (!generate) {
+    throw new DevgemError('failed-precondition', `Devgem cannot write a Dockerfile for ${app.stack} apps yet.`, {
+      fix: 'Add a Dockerfile that builds the app and starts it on $PORT, then deploy again.',
+    });
+  }
+  return generate(app);
+}

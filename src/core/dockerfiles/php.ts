@@ -1,0 +1,3 @@
+import type { GeneratorMap } from './generator';
+
+export const phpGenerators: GeneratorMap = {};
