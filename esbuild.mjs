@@ -37,6 +37,12 @@ export function gcpOptions({ production = false, outdir = 'dist', absWorkingDir 
   return { ...node(production), absWorkingDir, entryPoints: ['src/adapters/gcp/cloudPorts.ts'], outfile: `${outdir}/gcp.js` };
 }
 
+/** The `devgem` command (analyze, dockerfile, package) for shells and CI. */
+/** @returns {import('esbuild').BuildOptions} */
+export function cliOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
+  return { ...node(production), absWorkingDir, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js` };
+}
+
 /** @returns {import('esbuild').BuildOptions} */
 export function webviewOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
   return {
@@ -55,7 +61,7 @@ export function webviewOptions({ production = false, outdir = 'dist', absWorking
 }
 
 export function allOptions(opts = {}) {
-  return [hostOptions(opts), gcpOptions(opts), webviewOptions(opts)];
+  return [hostOptions(opts), gcpOptions(opts), cliOptions(opts), webviewOptions(opts)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,16 +1,20 @@
 /**
- * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation]`.
+ * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis]`.
  * Not part of the test suite; numbers go into docs/benchmarks.md.
  */
 import * as os from 'node:os';
 import { activationBench } from './activation.bench';
+import { analysisBench } from './analysis.bench';
 import { packagingBench } from './packaging.bench';
+import { packagingThroughputBench } from './packagingThroughput.bench';
 import { sizesBench } from './sizes.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   packaging: packagingBench,
   sizes: sizesBench,
   activation: activationBench,
+  packagingThroughput: packagingThroughputBench,
+  analysis: analysisBench,
 };
 
 async function main(): Promise<void> {

@@ -4,6 +4,7 @@ import type { WebviewMessage } from './shared/protocol';
 import type * as Gcp from './adapters/gcp/cloudPorts';
 import { handleChat } from './adapters/vscode/chatHandler';
 import { DeployRunner } from './adapters/vscode/deployRunner';
+import { VscodeDeployUi } from './adapters/vscode/deployUi';
 import { isSafeExternalUrl } from './adapters/vscode/messageValidation';
 import { readGcpConfig, SECTION } from './adapters/vscode/settings';
 import { WorkspaceSnapshotStore } from './adapters/vscode/snapshotStore';
@@ -19,7 +20,8 @@ export function activate(context: vscode.ExtensionContext): void {
   // deploy, so activation never parses them. Ports are rebuilt per deploy so a
   // changed emulator or credential setting applies without a reload.
   const gcp = (): typeof Gcp => require('./adapters/gcp/cloudPorts') as typeof Gcp;
-  const runner = new DeployRunner(session, () => gcp().createCloudPorts(readGcpConfig()), log);
+  const ui = new VscodeDeployUi();
+  const runner = new DeployRunner(session, () => gcp().createCloudPorts(readGcpConfig()), log, ui);
 
   const onMessage = async (m: WebviewMessage): Promise<void> => {
     switch (m.type) {
@@ -56,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     log,
+    ui,
     store,
     provider,
     busyContext,

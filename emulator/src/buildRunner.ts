@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { x as untar } from 'tar';
 import type { ArtifactRegistryState } from './artifactRegistry';
 import { buildLines, fetchLines, missingSourceLines, type LogPlan } from './buildLog';
@@ -122,7 +122,11 @@ export class BuildRunner implements BuildExecutor {
     const plan = dockerStep
       ? buildLines(dir, { name: String(dockerStep.name), args: dockerStep.args ?? [] }, images, forced, (img) => this.digestFor(rec, img))
       : { lines: ['BUILD', ...steps.map((s, i) => `Step #${i}: Already have image: ${String(s.name)}`), 'DONE'], outcome: forced ? ('FAILURE' as const) : ('SUCCESS' as const) };
-    return { ...plan, lines: [...prefix, ...plan.lines], dir };
+    // With `-f app/Dockerfile` (a monorepo built from its root) the app runs from that folder.
+    const args = dockerStep?.args ?? [];
+    const f = args.indexOf('-f');
+    const appDir = f >= 0 && args[f + 1] ? join(dir, dirname(args[f + 1])) : dir;
+    return { ...plan, lines: [...prefix, ...plan.lines], dir: appDir };
   }
 
   /** Appends the plan's lines in batches spread over `ms`, then finishes the build. */

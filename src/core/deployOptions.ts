@@ -3,6 +3,8 @@ import type { TargetSettings } from './target';
 /** What a deploy needs to know besides the workspace: settings, already read. */
 export interface DeployOptions extends TargetSettings {
   workspaceRoot: string;
+  /** Which app of a monorepo to deploy (relative path); asked for when absent and there are several. */
+  appPath?: string;
   /** Public by default; false keeps the service behind IAM. */
   allowUnauthenticated: boolean;
   /** Overrides the per-project source bucket name. */

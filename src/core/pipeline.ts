@@ -2,15 +2,14 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeployEvent, DeployResult, DeployStage, DeployTarget, StageStatus } from '../shared/protocol';
-import { analyzeWorkspace, type Analysis } from './analyze';
+import type { AppAnalysis } from './analysis/types';
 import { runBuild } from './buildStage';
 import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOptions';
-import { generateDockerfile } from './dockerfile';
 import { isCancelled, toProblem } from './errors';
-import { listSourceFiles, writeSourceTarball } from './packageSource';
-import type { CloudPorts, RunServiceInfo, ServiceSpec } from './ports';
+import { unattendedUi, type CloudPorts, type DeployUiPort, type RunServiceInfo, type ServiceSpec } from './ports';
 import { exposeService, verifyService, type ExposeOutcome } from './reachability';
-import { resolveTarget } from './target';
+import { analyzeStage, dockerfileStage, packageStage, type SourceStageContext } from './sourceStages';
+import { resolveTarget, serviceNameFromFolder } from './target';
 import { bounded, realClock, throwIfCancelled, type Clock } from './wait';
 
 export interface PipelineDeps {
@@ -18,6 +17,8 @@ export interface PipelineDeps {
   emit(event: DeployEvent): void;
   clock?: Clock;
   tempDir?: string;
+  /** Questions for the user; unattended answers when absent. */
+  ui?: DeployUiPort;
   /** How often to poll Cloud Build; tests make it short. */
   buildPollMs?: number;
 }
@@ -64,31 +65,33 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       const who = await bounded('Checking credentials', CALL_MS, signal, (s) => ports.credentials.check(s));
       return `${target.project} (${resolved.projectFrom}) · ${target.region} (${resolved.regionFrom})${who.principal ? ` · ${who.principal}` : ''}`;
     });
+    const source: SourceStageContext = { workspaceRoot: opts.workspaceRoot, appPath: opts.appPath, ui: deps.ui ?? unattendedUi, emit, signal };
+    let app!: AppAnalysis;
+    await stage('analyze', async () => {
+      const found = await analyzeStage(source);
+      app = found.app;
+      // In a monorepo the service is named after the app, not the repository.
+      if (!opts.serviceName?.trim() && app.path) {
+        target = { ...target, service: serviceNameFromFolder(app.name) };
+        emit({ type: 'target', target });
+      }
+      return found.detail;
+    });
     const ref = target;
 
-    let analysis!: Analysis;
-    await stage('analyze', async () => {
-      analysis = await analyzeWorkspace(opts.workspaceRoot);
-      return analysis.summary;
-    });
-
+    let dockerfile!: string;
     await stage('dockerfile', async () => {
-      const file = path.join(opts.workspaceRoot, 'Dockerfile');
-      const generated = generateDockerfile(analysis);
-      if (generated === undefined) {
-        emit({ type: 'dockerfile', path: file, generated: false, content: await fs.readFile(file, 'utf8') });
-        return 'Using the existing Dockerfile';
-      }
-      await fs.writeFile(file, generated, { flag: 'wx' });
-      emit({ type: 'dockerfile', path: file, generated: true, content: generated });
-      return 'Wrote a Dockerfile for this app';
+      const r = await dockerfileStage(source, app);
+      dockerfile = r.dockerfile;
+      return r.detail;
     });
 
     const tarball = path.join(tmp, 'source.tar.gz');
+    let contentHash!: string;
     await stage('package', async () => {
-      const manifest = await listSourceFiles(opts.workspaceRoot, signal);
-      const { bytes } = await writeSourceTarball(opts.workspaceRoot, manifest, tarball, signal);
-      return `${manifest.files.length} files, ${formatBytes(bytes)} (rules: ${manifest.rulesFrom})`;
+      const r = await packageStage(source, app, tarball);
+      contentHash = r.sha256;
+      return r.detail;
     });
 
     const bucket = opts.sourceBucket || defaultSourceBucket(ref.project, ref.region);
@@ -107,7 +110,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
         ports.registry.ensureDockerRepository({ project: ref.project, location: ref.region, repository: opts.repository }, s),
       );
       const build = await runBuild(
-        { project: ref.project, region: ref.region, bucket, object, image, logsBucket: `gs://${bucket}`, timeoutSeconds: opts.buildTimeoutSeconds },
+        { project: ref.project, region: ref.region, bucket, object, image, dockerfile, logsBucket: `gs://${bucket}`, timeoutSeconds: opts.buildTimeoutSeconds },
         {
           build: ports.build,
           storage: ports.storage,
@@ -123,7 +126,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
 
     let service!: RunServiceInfo;
     await stage('deploy', async () => {
-      const spec: ServiceSpec = { image, port: analysis.port, labels: { 'managed-by': 'devgem' } };
+      const spec: ServiceSpec = { image, port: app.port.port, labels: { 'managed-by': 'devgem' } };
       const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
       const fix = `Raise "devgem.deployTimeoutSeconds" (now ${opts.deployTimeoutSeconds}) or check the service in Cloud Console.`;
       service = await bounded(existing ? 'Updating the service' : 'Creating the service', opts.deployTimeoutSeconds * 1000, signal,
@@ -144,15 +147,15 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     if (!exposed.public) {
       const why = opts.allowUnauthenticated ? 'not public' : 'private';
       await stage('verify', async () => ({ status: 'skipped', detail: `Skipped: the service is ${why}` }));
-      if (opts.allowUnauthenticated) return finish({ outcome: 'private', url, revision, image, problem: exposed.problem });
-      return finish({ outcome: 'success', url, revision, image });
+      if (opts.allowUnauthenticated) return finish({ outcome: 'private', url, revision, image, contentHash, problem: exposed.problem });
+      return finish({ outcome: 'success', url, revision, image, contentHash });
     }
 
     await stage('verify', async () => {
       const { status, attempts } = await verifyService(ports.http, url, opts.verifyTimeoutSeconds, clock, signal);
       return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}`;
     });
-    return finish({ outcome: 'success', url, revision, image });
+    return finish({ outcome: 'success', url, revision, image, contentHash });
   } catch (err) {
     if (isCancelled(err, signal)) {
       emit({ type: 'stage', stage: current, status: 'cancelled', at: clock.now() });
@@ -166,8 +169,3 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
   }
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}

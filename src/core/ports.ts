@@ -1,6 +1,7 @@
 // The pipeline's view of the outside world. Adapters implement these with the
 // real SDKs; unit tests implement them with fakes. No SDK type crosses here.
 import type { Readable } from 'node:stream';
+import type { AppAnalysis, PortFix } from './analysis/types';
 
 export interface ServiceRef {
   project: string;
@@ -34,6 +35,8 @@ export interface BuildRequest {
   bucket: string;
   object: string;
   image: string;
+  /** Dockerfile path relative to the build context (`docker build -f`). */
+  dockerfile: string;
   /** `gs://bucket` the build writes `log-<id>.txt` into, so the log can be tailed while it runs. */
   logsBucket: string;
   timeoutSeconds: number;
@@ -94,3 +97,34 @@ export interface CloudPorts {
   run: RunPort;
   http: HttpProbePort;
 }
+
+/** What the upload will hold, shown before it leaves the machine. */
+export interface UploadPreview {
+  fileCount: number;
+  totalBytes: number;
+  largest: { path: string; bytes: number }[];
+  redFlags: { path: string; reason: string }[];
+}
+
+/**
+ * The few questions a deploy asks its user. Each has a safe answer when no
+ * one is there to ask (tests, the CLI): see `unattendedUi`.
+ */
+export interface DeployUiPort {
+  /** Several deployable apps: which one? undefined = the user backed out. */
+  chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined>;
+  /** Show the generated Dockerfile (as a diff) before it is written; true = write it. */
+  reviewDockerfile(file: { path: string; content: string }, signal: AbortSignal): Promise<boolean>;
+  /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
+  offerPortFix(fix: PortFix, workspaceRoot: string): void;
+  /** Only asked when the preview has red flags; true = upload anyway. */
+  confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean>;
+}
+
+/** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged. */
+export const unattendedUi: DeployUiPort = {
+  chooseApp: async (apps) => apps[0],
+  reviewDockerfile: async () => true,
+  offerPortFix: () => undefined,
+  confirmUpload: async (preview) => preview.redFlags.length === 0,
+};

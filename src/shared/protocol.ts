@@ -54,9 +54,10 @@ export type DeployEvent =
   | { type: 'finished'; result: DeployResult; at: number };
 
 export type DeployResult =
-  | { outcome: 'success'; url: string; revision?: string; image: string }
+  /** `contentHash`: sha256 of the uploaded source tarball (deterministic: same tree, same hash). */
+  | { outcome: 'success'; url: string; revision?: string; image: string; contentHash?: string }
   /** Deployed and running, but the public could not be let in: not a success. */
-  | { outcome: 'private'; url: string; revision?: string; image: string; problem: Problem }
+  | { outcome: 'private'; url: string; revision?: string; image: string; contentHash?: string; problem: Problem }
   | { outcome: 'failed'; stage: DeployStage; problem: Problem }
   | { outcome: 'cancelled'; stage: DeployStage };
 

@@ -49,6 +49,13 @@ describe('Devgem in a real VS Code (code-server)', function () {
     const page = browser!.page;
     await openWorkbench(page, server!.url, 'Devgem');
     await runCommand(page, 'Devgem: Deploy', { timeoutMs: 60_000 });
+    // No Dockerfile yet: Devgem shows the one it proposes as a diff and asks first.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 60_000 });
+    assert.match(await dialog.innerText(), /proposes/);
+    await page.locator('.diff-editor, .monaco-diff-editor').first().waitFor({ timeout: 10_000 });
+    await screenshot(page, 'e2e-dockerfile-review');
+    await dialog.getByRole('button', { name: 'Write and Deploy' }).click();
     await openViewContainer(page, 'Devgem');
     const view = await findWebviewFrame(page, 'Deploy', 60_000);
 
@@ -68,7 +75,7 @@ describe('Devgem in a real VS Code (code-server)', function () {
     assert.match(await res.text(), /Hello from Devgem/);
 
     // The generated Dockerfile is in the workspace for the user to keep.
-    assert.match(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'), /FROM node:20-slim/);
+    assert.match(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'), /FROM node:20/);
     // The status bar shows the result too.
     await page.locator('.statusbar-item', { hasText: 'Devgem:' }).first().waitFor({ timeout: 10_000 });
   });

@@ -70,7 +70,7 @@ describe('source packaging', () => {
 
     it('reports defaults when there is no ignore file', async () => {
       const ws = await workspace({ 'a.js': '', 'b/c.js': '' });
-      assert.deepEqual(await listSourceFiles(ws.root), { files: ['a.js', 'b/c.js'], rulesFrom: 'defaults' });
+      assert.deepEqual(await listSourceFiles(ws.root), { files: ['a.js', 'b/c.js'], rulesFrom: 'defaults', secretsExcluded: [], skipped: [] });
     });
 
     it('lets .gcloudignore win over .gitignore', async () => {
@@ -101,11 +101,13 @@ describe('source packaging', () => {
       assert.deepEqual(m.files, ['.gitignore', 'app.js', 'keep.log', 'logs/keep.log']);
     });
 
-    it('keeps a symlink to /etc as one entry and does not walk into it', async () => {
+    it('refuses a symlink to /etc (outside the folder), naming the link and its target', async () => {
       const ws = await workspace({ 'app.js': '' });
       await fs.symlink('/etc', path.join(ws.root, 'etc-link'));
-      const m = await listSourceFiles(ws.root);
-      assert.deepEqual(m.files, ['app.js', 'etc-link']);
+      const err = await rejection(listSourceFiles(ws.root));
+      assert.equal(err.kind, 'invalid-argument');
+      assert.match(err.message, /etc-link is a symbolic link to \/etc, which is outside the folder/);
+      assert.match(err.fix ?? '', /Remove etc-link|replace it with a copy/);
     });
 
     it('does not hang on a symlink loop (a folder linking to its parent)', async () => {
@@ -143,18 +145,17 @@ describe('source packaging', () => {
       assert.equal(await fs.readFile(path.join(extracted, 'src/lib/a.js'), 'utf8'), 'a');
     });
 
-    it('stores a symlink to /etc as a symlink, never the files of /etc', async () => {
-      const ws = await workspace({ 'app.js': '' });
-      await fs.symlink('/etc', path.join(ws.root, 'etc-link'));
+    it('stores a symlink inside the folder as a symlink, not as a copy of its target', async () => {
+      const ws = await workspace({ 'app.js': 'x', 'conf/real.json': '{}' });
+      await fs.symlink('real.json', path.join(ws.root, 'conf', 'current.json'));
       const m = await listSourceFiles(ws.root);
       const out = tarballOf(ws);
       await writeSourceTarball(ws.root, m, out);
       const entries = await listTarball(out);
-      assert.deepEqual(entries.map((e) => e.path).sort(), ['app.js', 'etc-link']);
-      const link = entries.find((e) => e.path === 'etc-link')!;
+      assert.deepEqual(entries.map((e) => e.path), ['app.js', 'conf/current.json', 'conf/real.json']);
+      const link = entries.find((e) => e.path === 'conf/current.json')!;
       assert.equal(link.type, 'SymbolicLink');
-      assert.equal(link.linkpath, '/etc');
-      assert.ok(!entries.some((e) => e.path.startsWith('etc-link/') || /passwd|hosts/.test(e.path)));
+      assert.equal(link.linkpath, 'real.json');
     });
 
     it('packages a symlink loop as a link', async () => {

@@ -51,7 +51,7 @@ export class BuildAdapter implements BuildPort {
         parent: `projects/${req.project}/locations/${req.region}`,
         build: {
           source: { storageSource: { bucket: req.bucket, object: req.object } },
-          steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '--network=cloudbuild', '-t', req.image, '.'] }],
+          steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '--network=cloudbuild', '-f', req.dockerfile, '-t', req.image, '.'] }],
           images: [req.image],
           logsBucket: req.logsBucket,
           options: { logging: 'GCS_ONLY' },

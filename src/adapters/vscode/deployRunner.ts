@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeploySession } from '../../core/deploySession';
 import { runDeploy } from '../../core/pipeline';
-import type { CloudPorts } from '../../core/ports';
+import type { CloudPorts, DeployUiPort } from '../../core/ports';
 import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../shared/protocol';
 import { readDeployOptions } from './settings';
 import { VIEW_ID } from './viewProvider';
@@ -15,6 +15,7 @@ export class DeployRunner {
     private readonly session: DeploySession,
     private readonly ports: () => CloudPorts,
     private readonly log: vscode.LogOutputChannel,
+    private readonly ui: DeployUiPort,
   ) {}
 
   async deploy(): Promise<DeployResult | undefined> {
@@ -35,7 +36,7 @@ export class DeployRunner {
         try {
           return await this.session.run((emit, signal) => {
             const opts = readDeployOptions(folder.uri);
-            return runDeploy(opts, { ports: this.ports(), emit: (e) => {
+            return runDeploy(opts, { ports: this.ports(), ui: this.ui, emit: (e) => {
               emit(e);
               this.onEvent(e, progress);
             } }, signal);

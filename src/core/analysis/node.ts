@@ -1,3 +1,96 @@
-import type { Detector } from './detector';
+// The Node.js / Bun detector: a folder with a package.json. Combines the package
+// manager and version (nodePackage), the framework's plan (nodeFrameworks), the
+// start command (nodeStart) and the port the code listens on (nodePort).
+import * as path from 'node:path';
+import { DEFAULT_PORT, type Detector } from './detector';
+import type { DirView } from './dirView';
+import { detectFramework } from './nodeFrameworks';
+import { bunVersion, detectNodeVersion, detectPackageManager, nodePackage, type PackageJson } from './nodePackage';
+import { scanNodePort } from './nodePort';
+import { resolveStart } from './nodeStart';
+import type { AppAnalysis, Confidence, Fact, Language, PortFinding } from './types';
 
-export const nodeDetectors: Detector[] = [];
+async function language(view: DirView, has: (dep: string) => boolean): Promise<Fact<Language>> {
+  if (await view.exists('tsconfig.json')) return { value: 'typescript', evidence: [{ file: view.rel('tsconfig.json'), detail: 'tsconfig.json' }] };
+  if (has('typescript')) return { value: 'typescript', evidence: [{ file: view.rel('package.json'), detail: 'depends on typescript' }] };
+  return { value: 'javascript', evidence: [{ file: view.rel('package.json'), detail: 'package.json without TypeScript' }] };
+}
+
+async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
+  const text = await view.readText('package.json');
+  if (text === undefined) return undefined;
+  // readJson throws a SyntaxError naming the file: a broken package.json is the user's to fix, not to guess around.
+  const pkg = (await view.readJson<PackageJson>('package.json')) ?? {};
+  const np = nodePackage(view, pkg, text);
+  const pm = await detectPackageManager(view, np);
+  const runtime = pm.fact.value === 'bun' ? 'bun' : 'node';
+  const notes = [...pm.notes];
+  let version: Fact<string>;
+  if (runtime === 'bun') version = bunVersion(np);
+  else {
+    const v = await detectNodeVersion(view, np);
+    version = v.fact;
+    notes.push(...v.notes);
+  }
+
+  const plan = await detectFramework(view, np, pm.fact.value);
+  notes.push(...plan.notes);
+  // Frameworks decide start and port themselves; plain servers are read from the start script and source.
+  const generic = plan.start ? undefined : await resolveStart(view, np, runtime);
+  const start = plan.start ?? generic?.start;
+  if (generic) notes.push(...generic.notes);
+  let port: PortFinding | undefined = plan.port;
+  if (!port) {
+    const scan = await scanNodePort(view, plan.entry ?? generic?.entry, runtime);
+    if (scan) notes.push(...scan.notes);
+    port = scan?.finding;
+  }
+  if (!start && !plan.notes.length) notes.push('No start script, "main" or server.js/index.js/app.js was found, so Devgem does not know how to start this app. Add "scripts": { "start": "node <your server file>" } to package.json.');
+  if (!port) {
+    port = { port: DEFAULT_PORT, source: 'devgem-default', honoursPortEnv: false, evidence: [{ file: view.rel('package.json'), detail: 'no listen() call or PORT read found in the source' }] };
+    if (start) notes.push(`Devgem found no listen() call in the source and assumes the app listens on $PORT (${DEFAULT_PORT}). Check that it reads process.env.PORT.`);
+  } else if (port.fix) {
+    notes.push(`The app listens on port ${port.port} and ignores $PORT (${port.fix.file}:${port.fix.line}); Devgem can change that line to read PORT.`);
+  }
+
+  const hints: AppAnalysis['hints'] = { ...plan.hints, runtime, manifests: pm.manifests };
+  if (pm.lockfile) hints.lockfile = pm.lockfile;
+  if (await view.exists('public')) hints.hasPublic = true;
+  // PORT is Cloud Run's to set; NODE_ENV=production the image sets anyway.
+  const startEnv = (generic?.env ?? []).filter((e) => !/^(PORT=|NODE_ENV=production$)/.test(e));
+  if (startEnv.length) hints.startEnv = startEnv;
+  // A start run by a devDependency (tsx, ts-node) needs devDependencies in the image.
+  const bin = /^node_modules\/\.bin\/(.+)$/.exec(start?.value[0] ?? '')?.[1];
+  if (bin && pkg.devDependencies?.[bin]) {
+    hints.keepDevDependencies = true;
+    notes.push(`The start runs ${bin}, a devDependency, so the image keeps devDependencies. Compiling ahead of time makes a smaller image.`);
+  }
+  let pnp = false;
+  if (pm.fact.value === 'yarn-berry' && !/^\s*nodeLinker:\s*["']?(node-modules|pnpm)/m.test((await view.readText('.yarnrc.yml')) ?? '')) {
+    pnp = true;
+    notes.push("Yarn Plug'n'Play leaves no node_modules, which plain `node` cannot load packages from. Set `nodeLinker: node-modules` in .yarnrc.yml for a dependable image.");
+  }
+  const framework = plan.framework;
+  // High needs the lockfile, a start, and either a known framework or the port read from the code.
+  const strongPort = plan.stack === 'node-static' || port.source !== 'devgem-default';
+  const confidence: Confidence = generic?.missingEntry ? 'low' : start && !pnp && pm.lockfile && strongPort && (framework || port.source === 'code') ? 'high' : start ? 'medium' : 'low';
+  const name = (pkg.name?.replace(/^@[^/]+\//, '') || path.basename(view.abs())).toLowerCase();
+  return {
+    path: view.dir,
+    name,
+    stack: plan.stack,
+    language: await language(view, np.has),
+    version,
+    packageManager: pm.fact,
+    ...(framework ? { framework } : {}),
+    ...(plan.build ? { build: plan.build } : {}),
+    ...(start ? { start } : {}),
+    port,
+    confidence,
+    context: view.dir,
+    hints,
+    notes,
+  };
+}
+
+export const nodeDetectors: Detector[] = [{ name: 'node', detect: detectNode }];

@@ -1,3 +1,97 @@
-import type { Detector } from './detector';
+// Python apps: package manager and version from the manifests, the framework
+// and its server from the code, the port from what that server will bind.
+// Reads files only; never runs the project's code.
+import * as path from 'node:path';
+import { DEFAULT_PORT, type Detector } from './detector';
+import { grep, type DirView } from './dirView';
+import { serveDjango, serveFastApi, serveFlask, serveGradio, serveStreamlit, type PythonServe, type ServeInput } from './pythonFrameworks';
+import { scriptPort } from './pythonPort';
+import { readPythonProject, type PythonProject } from './pythonProject';
+import { pythonSources } from './pythonSources';
+import { DEFAULT_PYTHON, detectPythonVersion } from './pythonVersion';
+import type { AppAnalysis, Confidence } from './types';
 
-export const pythonDetectors: Detector[] = [];
+const SCRIPT_NAMES = ['main.py', 'app.py', 'server.py', 'run.py'];
+
+/** Most specific first: a Django project may also list Flask, Streamlit apps may pull FastAPI. */
+const FRAMEWORKS = [serveDjango, serveFastApi, serveFlask, serveStreamlit, serveGradio];
+
+/** A script run with `python <file>`: its port is whatever the code says. */
+async function serveScript(view: DirView, script: string): Promise<PythonServe> {
+  const found = await scriptPort(view, script);
+  const start = { value: ['python', script], evidence: [{ file: view.rel(script), detail: `entry script ${script}` }] };
+  if (found) return { start, port: found.finding, serverPackages: [], hints: {}, notes: found.notes };
+  return {
+    start,
+    port: { port: DEFAULT_PORT, source: 'devgem-default', honoursPortEnv: false, evidence: [] },
+    serverPackages: [],
+    hints: {},
+    notes: [`No port found in ${view.rel(script)}; assuming it listens on $PORT (${DEFAULT_PORT}). Check that it reads the PORT environment variable.`],
+  };
+}
+
+async function serve(input: ServeInput, script: string | undefined): Promise<PythonServe | undefined> {
+  const found: PythonServe[] = [];
+  for (const detect of FRAMEWORKS) {
+    const s = await detect(input);
+    if (s?.start) return s;
+    if (s) found.push(s);
+  }
+  // A framework dependency without its entry point: a plain script may still be the way it starts.
+  if (script) {
+    const s = await serveScript(input.view, script);
+    return found[0] ? { ...s, framework: found[0].framework, notes: [...found[0].notes, ...s.notes], guessed: true } : s;
+  }
+  return found[0];
+}
+
+function confidence(project: PythonProject | undefined, served: PythonServe): Confidence {
+  if (!project || !served.start) return 'low';
+  if (served.guessed) return 'medium';
+  return project.locked && served.framework?.evidence.some((e) => e.detail.startsWith('depends on')) ? 'high' : 'medium';
+}
+
+export const pythonDetector: Detector = {
+  name: 'python',
+  async detect(view: DirView): Promise<AppAnalysis | undefined> {
+    const project = await readPythonProject(view);
+    const entries = await view.list();
+    const script = SCRIPT_NAMES.find((f) => entries.includes(f));
+    // Without a manifest, only a top-level entry script (or manage.py) makes the folder a Python app.
+    if (!project && !script && !entries.includes('manage.py')) return undefined;
+    const deps = project?.deps ?? new Map();
+    const sources = await pythonSources(view);
+    const served = await serve({ view, sources, deps }, script);
+    if (!served) return undefined;
+    const version = await detectPythonVersion(view);
+    const notes = [...(project?.notes ?? []), ...served.notes];
+    if (version.defaulted) notes.unshift(`No Python version pinned (.python-version, runtime.txt, requires-python or Pipfile); using ${DEFAULT_PYTHON}.`);
+    if (!project) notes.push('No requirements.txt, pyproject.toml or Pipfile: the image installs no dependencies.');
+    if (!served.start) notes.push('No start command could be determined; add a Dockerfile, or tell Devgem how the app starts.');
+    const procfile = entries.includes('Procfile') ? await grep(view, 'Procfile', /^web:\s*(.+)$/m) : undefined;
+    if (procfile) notes.push(`${view.rel('Procfile')}:${procfile.line} declares \`web: ${procfile.match[1].trim()}\`; the generated image ${served.start ? `starts with \`${served.start.value.join(' ')}\`` : 'has no start command'}, check that they agree.`);
+    const hints: AppAnalysis['hints'] = {
+      install: project?.install ?? 'none',
+      manifests: project?.manifests ?? [],
+      ...(served.serverPackages.length ? { serverPackages: served.serverPackages } : {}),
+      ...served.hints,
+    };
+    return {
+      path: view.dir,
+      name: project?.name ?? path.basename(view.abs()),
+      stack: 'python',
+      language: { value: 'python', evidence: [project?.packageManager?.evidence[0] ?? served.start?.evidence[0] ?? { file: view.rel(script ?? 'manage.py'), detail: 'Python source' }] },
+      version: version.fact,
+      ...(project?.packageManager ? { packageManager: project.packageManager } : {}),
+      ...(served.framework ? { framework: served.framework } : {}),
+      ...(served.start ? { start: served.start } : {}),
+      port: served.port,
+      confidence: confidence(project, served),
+      context: view.dir,
+      hints,
+      notes,
+    };
+  },
+};
+
+export const pythonDetectors: Detector[] = [pythonDetector];

@@ -1,3 +1,77 @@
+// Ruby: Bundler apps (Rails, Sinatra, any Rack app). The Gemfile names the
+// framework, .ruby-version / Gemfile(.lock) the version, and config/puma.rb or
+// the start command decides whether the server honours $PORT.
 import type { Detector } from './detector';
+import type { DirView } from './dirView';
+import { fact, factFrom, majorMinor, newApp, procfileWeb, shellStart } from './stackKit';
+import type { AppAnalysis, Fact } from './types';
 
-export const rubyDetectors: Detector[] = [];
+const gem = (name: string) => new RegExp(`^[ \\t]*gem\\s+['"]${name}['"]`, 'm');
+
+async function rubyVersion(view: DirView): Promise<Fact<string> | undefined> {
+  const found =
+    (await factFrom(view, '.ruby-version', /(?:ruby-)?(\d+\.\d+[\d.]*)/, '.ruby-version')) ??
+    (await factFrom(view, 'Gemfile', /^[ \t]*ruby\s+['"](?:~>\s*)?(\d+\.\d+[\d.]*)['"]/m, 'Gemfile ruby directive')) ??
+    (await factFrom(view, 'Gemfile.lock', /^RUBY VERSION\s*\n\s*ruby\s+(\d+\.\d+[\d.]*)/m, 'Gemfile.lock RUBY VERSION'));
+  const v = found && majorMinor(found.value);
+  return found && v ? { value: v, evidence: found.evidence } : undefined;
+}
+
+async function detect(view: DirView): Promise<AppAnalysis | undefined> {
+  const gemfile = await view.readText('Gemfile');
+  if (gemfile === undefined) return undefined;
+  const app = newApp(view, 'ruby', fact('ruby', view.rel('Gemfile'), 'Gemfile'));
+  const lock = await view.exists('Gemfile.lock');
+  app.packageManager = fact('bundler', view.rel(lock ? 'Gemfile.lock' : 'Gemfile'), lock ? 'Bundler lockfile' : 'Gemfile without lockfile');
+  app.hints.lockfile = lock;
+  if (!lock) app.notes.push('No Gemfile.lock: gem versions are resolved at build time; commit the lockfile for reproducible builds.');
+  app.version = await rubyVersion(view);
+  if (!app.version) app.notes.push('No Ruby version in .ruby-version, Gemfile or Gemfile.lock; the Dockerfile uses ruby:3.3.');
+
+  const rails = await factFrom(view, 'Gemfile', gem('rails'), 'rails gem');
+  const sinatra = rails ? undefined : await factFrom(view, 'Gemfile', gem('sinatra'), 'sinatra gem');
+  const puma = await factFrom(view, 'Gemfile', gem('puma'), 'puma gem');
+  const rackup = (await view.exists('config.ru')) ? fact('config.ru', view.rel('config.ru'), 'Rack app') : undefined;
+  app.framework = rails ? { value: 'rails', evidence: rails.evidence } : sinatra ? { value: 'sinatra', evidence: sinatra.evidence } : rackup ? { value: 'rack', evidence: rackup.evidence } : undefined;
+  if (/^[ \t]*gem\s+['"]pg['"]/m.test(gemfile)) app.hints.postgres = true;
+  if (/^[ \t]*gem\s+['"](mysql2|trilogy)['"]/m.test(gemfile)) app.hints.mysql = true;
+
+  // The port: puma config reading PORT, else a start command that passes $PORT.
+  const pumaPort = (await view.exists('config/puma.rb')) ? await factFrom(view, 'config/puma.rb', /^[ \t]*port\s+ENV\.fetch\(\s*["']PORT["'].*$/m, 'puma reads PORT') : undefined;
+  const web = await procfileWeb(view);
+  let start: Fact<string[]> | undefined;
+  if (web) {
+    start = { value: shellStart(web.value), evidence: web.evidence };
+    app.notes.push('The start command comes from the Procfile web process.');
+  } else if (rails && pumaPort) {
+    start = fact(['bundle', 'exec', 'puma', '-C', 'config/puma.rb'], view.rel('config/puma.rb'), 'Rails with puma config');
+  } else if (rails) {
+    start = fact(['sh', '-c', 'exec bin/rails server -b 0.0.0.0 -p ${PORT}'], rails.evidence[0].file, 'Rails server');
+  } else if (rackup && puma) {
+    start = fact(['sh', '-c', 'exec bundle exec puma -b tcp://0.0.0.0:${PORT} config.ru'], view.rel('config.ru'), 'Rack app served by puma');
+  } else if (rackup) {
+    start = fact(['sh', '-c', 'exec bundle exec rackup -o 0.0.0.0 -p ${PORT}'], view.rel('config.ru'), 'Rack app served by rackup');
+  } else if (sinatra) {
+    for (const file of ['app.rb', 'server.rb', 'main.rb']) {
+      if (await view.exists(file)) {
+        start = fact(['sh', '-c', `exec bundle exec ruby ${file} -o 0.0.0.0 -p \${PORT}`], view.rel(file), 'classic Sinatra app');
+        break;
+      }
+    }
+  }
+  if (start) app.start = start;
+  else app.notes.push('Could not tell how the app starts: add config.ru or a Procfile "web:" line.');
+
+  const startLine = start?.value.join(' ') ?? '';
+  if (pumaPort && (startLine.includes('config/puma.rb') || !web)) {
+    app.port = { port: 8080, source: 'config', honoursPortEnv: true, evidence: pumaPort.evidence };
+  } else if (start && /\$\{?PORT/.test(startLine)) {
+    app.port = { port: 8080, source: 'config', honoursPortEnv: true, evidence: [{ ...start.evidence[0], detail: 'start command passes $PORT' }] };
+  }
+  if (rails) app.notes.push('Rails needs RAILS_MASTER_KEY (or SECRET_KEY_BASE) and, usually, DATABASE_URL at runtime: set them as Cloud Run env vars or secrets.');
+  if (rails && ((await view.exists('app/assets')) || (await view.exists('app/javascript')))) app.hints.assets = true;
+  app.confidence = lock && app.framework && start ? 'high' : start ? 'medium' : 'low';
+  return app;
+}
+
+export const rubyDetectors: Detector[] = [{ name: 'ruby', detect }];

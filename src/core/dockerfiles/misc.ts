@@ -1,3 +1,131 @@
-import type { GeneratorMap } from './generator';
+// Deno, Elixir releases, Dart AOT executables, Swift/Vapor, static sites on
+// unprivileged nginx, and a bare Procfile command.
+// Hints used: entry (Deno/Dart entry file), release + lockfile + assets (Elixir),
+// product (Swift executable), lockfile.
+import type { AppAnalysis } from '../analysis/types';
+import { cmd, dockerignore, GENERATED_HEADER, type Generator, type GeneratorMap } from './generator';
 
-export const miscGenerators: GeneratorMap = {};
+const apt = (pkgs: string[]) => `RUN apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')} && rm -rf /var/lib/apt/lists/*`;
+const portEnv = (app: AppAnalysis) => (app.port.honoursPortEnv || app.port.port === 8080 ? ['ENV PORT=8080'] : []);
+const file = (lines: string[]) => [GENERATED_HEADER, ...lines, ''].join('\n');
+
+const deno: Generator = (app) => ({
+  dockerfile: file([
+    `FROM denoland/deno:${app.version?.value ?? '2.1.4'}`,
+    'WORKDIR /app',
+    'COPY --chown=deno:deno . .',
+    // Download and type-check dependencies at build time, not on every cold start.
+    ...(app.hints.entry ? [`RUN deno cache ${String(app.hints.entry)}`] : []),
+    ...portEnv(app),
+    `EXPOSE ${app.port.port}`,
+    'USER deno',
+    cmd(app.start?.value ?? ['deno', 'run', '--allow-net', '--allow-env', 'main.ts']),
+  ]),
+  dockerignore: dockerignore(['node_modules', '.deno']),
+});
+
+const elixir: Generator = (app) => {
+  const rel = String(app.hints.release ?? app.name);
+  return {
+    dockerfile: file([
+      `FROM elixir:${app.version?.value ?? '1.17'}-slim AS build`,
+      apt(['build-essential', 'git']),
+      'WORKDIR /app',
+      'ENV MIX_ENV=prod',
+      'RUN mix local.hex --force && mix local.rebar --force',
+      app.hints.lockfile ? 'COPY mix.exs mix.lock ./' : 'COPY mix.exs ./',
+      'RUN mix deps.get --only prod',
+      'COPY config config',
+      'RUN mix deps.compile',
+      'COPY . .',
+      `RUN ${app.hints.assets ? 'mix assets.deploy && ' : ''}mix compile && mix release`,
+      '',
+      'FROM debian:bookworm-slim',
+      apt(['libstdc++6', 'openssl', 'libncurses6', 'locales', 'ca-certificates']),
+      'WORKDIR /app',
+      'ENV LANG=C.UTF-8 MIX_ENV=prod PHX_SERVER=true',
+      `COPY --from=build --chown=nobody:nogroup /app/_build/prod/rel/${rel} ./`,
+      ...portEnv(app),
+      `EXPOSE ${app.port.port}`,
+      'USER nobody',
+      cmd(app.start?.value ?? [`/app/bin/${rel}`, 'start']),
+    ]),
+    dockerignore: dockerignore(['_build', 'deps', 'node_modules', 'priv/static/assets', 'test', 'cover']),
+  };
+};
+
+const dart: Generator = (app) => ({
+  dockerfile: file([
+    `FROM dart:${app.version?.value ?? 'stable'} AS build`,
+    'WORKDIR /src',
+    'COPY pubspec.* ./',
+    'RUN dart pub get',
+    'COPY . .',
+    `RUN dart pub get --offline && dart compile exe ${String(app.hints.entry ?? 'bin/server.dart')} -o /src/server`,
+    '',
+    // The dart image's /runtime holds the minimal libs an AOT executable needs.
+    'FROM scratch',
+    'COPY --from=build /runtime/ /',
+    'COPY --from=build /src/server /app/server',
+    ...portEnv(app),
+    `EXPOSE ${app.port.port}`,
+    'USER 65534:65534',
+    cmd(app.start?.value ?? ['/app/server']),
+  ]),
+  dockerignore: dockerignore(['.dart_tool', 'build', '.packages']),
+});
+
+const swift: Generator = (app) => {
+  const product = String(app.hints.product ?? 'App');
+  const v = app.version?.value ?? '5.10';
+  return {
+    dockerfile: file([
+      `FROM swift:${v}-jammy AS build`,
+      'WORKDIR /src',
+      'COPY Package.* ./',
+      'RUN swift package resolve',
+      'COPY . .',
+      `RUN swift build -c release --static-swift-stdlib --product ${product} && cp "$(swift build -c release --show-bin-path)/${product}" /${product}`,
+      '',
+      'FROM ubuntu:jammy',
+      apt(['ca-certificates', 'tzdata', 'libcurl4', 'libxml2']),
+      'RUN useradd --system --uid 10001 --no-create-home app',
+      'WORKDIR /app',
+      `COPY --from=build /${product} /app/${product}`,
+      ...portEnv(app),
+      `EXPOSE ${app.port.port}`,
+      'USER app',
+      cmd(app.start?.value ?? [`/app/${product}`]),
+    ]),
+    dockerignore: dockerignore(['.build', '.swiftpm', 'Packages', '*.xcodeproj']),
+  };
+};
+
+const staticSite: Generator = (app) => ({
+  dockerfile: file([
+    // The unprivileged variant listens on 8080 and runs as uid 101 out of the box.
+    'FROM nginxinc/nginx-unprivileged:1.27-alpine',
+    'COPY . /usr/share/nginx/html',
+    `EXPOSE ${app.port.port}`,
+    'USER 101',
+    cmd(['nginx', '-g', 'daemon off;']),
+  ]),
+  dockerignore: dockerignore(['node_modules', '*.md']),
+});
+
+const procfile: Generator = (app) => ({
+  dockerfile: file([
+    'FROM debian:bookworm-slim',
+    apt(['ca-certificates']),
+    'RUN useradd --system --uid 10001 --create-home app',
+    'WORKDIR /app',
+    'COPY --chown=app:app . .',
+    ...portEnv(app),
+    `EXPOSE ${app.port.port}`,
+    'USER app',
+    cmd(app.start?.value ?? ['sh', '-c', 'echo "no start command" && exit 1']),
+  ]),
+  dockerignore: dockerignore([]),
+});
+
+export const miscGenerators: GeneratorMap = { deno, elixir, dart, swift, static: staticSite, procfile };

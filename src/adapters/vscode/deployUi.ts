@@ -1,0 +1,110 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AppAnalysis, PortFix } from '../../core/analysis/types';
+import type { DeployUiPort, UploadPreview } from '../../core/ports';
+
+const SCHEME = 'devgem-proposed';
+
+/** Resolves to undefined when the deploy is cancelled while a question is open. */
+function unlessCancelled<T>(question: Thenable<T>, signal: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(undefined);
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    question.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      () => resolve(undefined),
+    );
+  });
+}
+
+/**
+ * The deploy's questions as VS Code asks them: a quick pick for the app, a
+ * diff of the proposed Dockerfile with a modal to accept it, a notification
+ * offering the port fix, a modal when the upload looks wrong.
+ */
+export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly proposals = new Map<string, string>();
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, this);
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.proposals.get(uri.path) ?? '';
+  }
+
+  async chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined> {
+    const items = apps.map((app) => ({
+      label: app.path || '.',
+      description: [app.framework?.value ?? app.stack, app.version ? `${app.language.value} ${app.version.value}` : app.language.value].join(' · '),
+      detail: app.notes[0],
+      app,
+    }));
+    const picked = await unlessCancelled(vscode.window.showQuickPick(items, { title: 'Devgem found several apps', placeHolder: 'Which app should Devgem deploy?', ignoreFocusOut: true }), signal);
+    return picked?.app;
+  }
+
+  async reviewDockerfile(file: { path: string; content: string }, signal: AbortSignal): Promise<boolean> {
+    if (!vscode.workspace.getConfiguration('devgem').get<boolean>('reviewGeneratedDockerfile', true)) return true;
+    const key = `/${Date.now()}/${path.basename(file.path)}`;
+    this.proposals.set(key, file.content);
+    this.proposals.set(`${key}.empty`, '');
+    try {
+      const proposed = vscode.Uri.from({ scheme: SCHEME, path: key });
+      const empty = vscode.Uri.from({ scheme: SCHEME, path: `${key}.empty` });
+      await vscode.commands.executeCommand('vscode.diff', empty, proposed, `${vscode.workspace.asRelativePath(file.path)} (proposed by Devgem)`, { preview: true });
+      const write = 'Write and Deploy';
+      const answer = await unlessCancelled(
+        vscode.window.showInformationMessage(
+          `Devgem has no Dockerfile for this app and proposes the one shown. Write it to ${vscode.workspace.asRelativePath(file.path)} and deploy?`,
+          { modal: true, detail: 'Devgem uses an existing Dockerfile as it is, so you can edit this one for later deploys.' },
+          write,
+        ),
+        signal,
+      );
+      return answer === write;
+    } finally {
+      this.proposals.delete(key);
+      this.proposals.delete(`${key}.empty`);
+    }
+  }
+
+  offerPortFix(fix: PortFix, workspaceRoot: string): void {
+    const apply = 'Apply Fix';
+    void vscode.window.showWarningMessage(`${fix.file}:${fix.line}: ${fix.explanation}`, apply, 'Show Line').then(async (answer) => {
+      const uri = vscode.Uri.file(path.join(workspaceRoot, fix.file));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const line = doc.lineAt(fix.line - 1);
+      if (answer === apply) {
+        // The user may have edited the line since the analysis: only replace what was seen.
+        if (line.text !== fix.before) {
+          void vscode.window.showWarningMessage(`${fix.file}:${fix.line} changed since the analysis; the fix was not applied.`);
+          return;
+        }
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(uri, line.range, fix.after);
+        await vscode.workspace.applyEdit(edit);
+      }
+      if (answer) await vscode.window.showTextDocument(doc, { selection: line.range, preview: true });
+    });
+  }
+
+  async confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean> {
+    const upload = 'Upload Anyway';
+    const flags = preview.redFlags.map((f) => `• ${f.path}: ${f.reason}`).join('\n');
+    const answer = await unlessCancelled(
+      vscode.window.showWarningMessage(
+        `The upload (${preview.fileCount} files) has ${preview.redFlags.length} thing(s) that look wrong.`,
+        { modal: true, detail: `${flags}\n\nExclude them in .gcloudignore to leave them out.` },
+        upload,
+      ),
+      signal,
+    );
+    return answer === upload;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+  }
+}

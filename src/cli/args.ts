@@ -1,0 +1,55 @@
+// The CLI's argument grammar: one command, positional operands, and a fixed set
+// of flags per command. Anything else is a usage error (exit 2), never guessed.
+
+export interface ParsedArgs {
+  command?: string;
+  positionals: string[];
+  flags: Map<string, string | true>;
+}
+
+export class UsageError extends Error {}
+
+/** Flags each command accepts; `true` = boolean, `'value'` = takes the next word (or `--flag=value`). */
+export const COMMAND_FLAGS: Record<string, Record<string, 'value' | true>> = {
+  analyze: { '--json': true },
+  dockerfile: { '--app': 'value' },
+  package: { '--out': 'value', '--list': true },
+};
+
+const GLOBAL_FLAGS: Record<string, true> = { '--help': true, '-h': true, '--version': true, '-v': true };
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const out: ParsedArgs = { positionals: [], flags: new Map() };
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === '--') {
+      out.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (word.startsWith('-') && word !== '-') {
+      const [name, inline] = word.split(/=(.*)/s, 2);
+      if (GLOBAL_FLAGS[name]) {
+        out.flags.set(name.length === 2 ? (name === '-h' ? '--help' : '--version') : name, true);
+        continue;
+      }
+      const kind = out.command ? COMMAND_FLAGS[out.command]?.[name] : undefined;
+      if (!kind) throw new UsageError(`Unknown option ${name}${out.command ? ` for ${out.command}` : ''}.`);
+      if (kind === true) {
+        if (inline !== undefined) throw new UsageError(`${name} takes no value.`);
+        out.flags.set(name, true);
+      } else {
+        const value = inline ?? argv[++i];
+        if (value === undefined || value === '') throw new UsageError(`${name} needs a value.`);
+        out.flags.set(name, value);
+      }
+      continue;
+    }
+    if (!out.command) {
+      if (!(word in COMMAND_FLAGS) && word !== 'help') throw new UsageError(`Unknown command ${word}.`);
+      out.command = word;
+    } else {
+      out.positionals.push(word);
+    }
+  }
+  return out;
+}

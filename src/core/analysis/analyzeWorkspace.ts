@@ -1,0 +1,261 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DevgemError } from '../errors';
+import { throwIfCancelled } from '../wait';
+import type { Detector } from './detector';
+import { DEFAULT_PORT } from './detector';
+import { DETECTORS } from './detectors';
+import { DirView } from './dirView';
+import { type DockerfileFacts, parseDockerfile } from './existingDockerfile';
+import { discoverMonorepo } from './monorepo';
+import { hasStartScript, type SiblingDeps, workspaceDependencies } from './workspaceDependencies';
+import type { AppAnalysis, Confidence, WorkspaceAnalysis } from './types';
+
+// The analysis entry point: which folders may hold apps, the best detector
+// match in each, the project's own Dockerfile where there is one, and the apps
+// ranked best first. Deterministic and read-only; it never guesses a stack.
+
+export interface AnalyzeOptions {
+  signal?: AbortSignal;
+  /** Tests inject fakes; production uses the registry. */
+  detectors?: readonly Detector[];
+}
+
+const RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
+/** Folders analysed at once: enough to overlap I/O, few enough to stay clear of EMFILE. */
+const CONCURRENCY = 8;
+/** Root scripts that only fan out to workspace packages: such a root is not itself an app. */
+const ORCHESTRATOR = /\b(turbo|nx|lerna)\b|--workspaces?\b|\s-w\s|--filter\b|\byarn workspaces?\b|\bpnpm -r\b/;
+
+interface FolderResult {
+  app?: AppAnalysis;
+  /** Detector failures (e.g. a corrupt package.json), already phrased for the user. */
+  problems: string[];
+}
+
+function describeFailure(detector: Detector, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof SyntaxError) return `Could not parse ${message}. Fix the file's syntax and analyze again.`;
+  return `The ${detector.name} check failed: ${message}`;
+}
+
+/** The best detector match in one folder: by confidence, then registry order. */
+async function detectFolder(root: string, dir: string, detectors: readonly Detector[]): Promise<FolderResult> {
+  const view = new DirView(root, dir);
+  const settled = await Promise.allSettled(detectors.map((d) => d.detect(view)));
+  const problems: string[] = [];
+  let best: AppAnalysis | undefined;
+  settled.forEach((s, i) => {
+    if (s.status === 'rejected') {
+      const problem = describeFailure(detectors[i], s.reason);
+      if (!problems.includes(problem)) problems.push(problem);
+    } else if (s.value && (!best || RANK[s.value.confidence] < RANK[best.confidence])) {
+      best = s.value;
+    }
+  });
+  const facts = await readDockerfile(view);
+  const app = facts ? withDockerfile(best, facts, view) : best;
+  if (app && problems.length) app.notes.push(...problems);
+  return { app, problems };
+}
+
+async function readDockerfile(view: DirView): Promise<DockerfileFacts | undefined> {
+  if (!(await view.exists('Dockerfile'))) return undefined;
+  const text = await view.readText('Dockerfile');
+  return text === undefined ? undefined : parseDockerfile(text, view.rel('Dockerfile'));
+}
+
+/** An app that brings its own Dockerfile: Devgem builds it as it is, so its EXPOSE and CMD win. */
+function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFacts, view: DirView): AppAnalysis {
+  const notes = [...(detected?.notes ?? []), ...facts.notes];
+  const start = facts.start ? { value: facts.start.command, evidence: facts.start.evidence } : detected?.start;
+  let port = detected?.port;
+  if (facts.port) {
+    const codePort = detected?.port.source === 'code' && !detected.port.honoursPortEnv ? detected.port : undefined;
+    if (codePort && codePort.port !== facts.port.port) {
+      // EXPOSE only documents; the code decides what the server listens on.
+      notes.push(`${facts.file} exposes ${facts.port.port} but the code listens on ${codePort.port}; Devgem uses ${codePort.port}.`);
+    } else {
+      port = {
+        port: facts.port.port,
+        source: 'dockerfile',
+        honoursPortEnv: facts.readsPortEnv || (detected?.port.honoursPortEnv ?? false),
+        evidence: [facts.port.evidence, ...(detected?.port.evidence ?? [])],
+        fix: detected?.port.fix,
+      };
+    }
+  }
+  if (!port) {
+    port = facts.readsPortEnv
+      ? { port: DEFAULT_PORT, source: 'dockerfile', honoursPortEnv: true, evidence: facts.start?.evidence ?? [] }
+      : { port: DEFAULT_PORT, source: 'devgem-default', honoursPortEnv: false, evidence: [] };
+    if (!facts.readsPortEnv) notes.push(`${facts.file} has no EXPOSE and its start command does not mention $PORT; Devgem assumes the server listens on ${DEFAULT_PORT}. Check it, or add EXPOSE.`);
+  }
+  if (!facts.start && !detected?.start) notes.push(`${facts.file} has no CMD or ENTRYPOINT; the base image's command starts the container.`);
+  const language = detected?.language ?? (facts.language
+    ? { value: facts.language.value, evidence: [facts.language.evidence] }
+    : { value: 'unknown' as const, evidence: [{ file: facts.file, detail: 'the app brings its own Dockerfile; its language was not determined' }] });
+  // The Dockerfile's base image tag is the runtime the app really gets.
+  const version = facts.language?.version ? { value: facts.language.version, evidence: [facts.language.evidence] } : detected?.version;
+  const confidence: Confidence = detected?.confidence === 'high' || (facts.port && facts.start) ? 'high' : 'medium';
+  // A Dockerfile that COPYs folders only the workspace root has was written for the root as context.
+  const context = view.dir && facts.copySources.some((s) => s === view.dir.split('/')[0]) ? '' : view.dir;
+  if (context !== view.dir) notes.push(`${facts.file} copies ${view.dir.split('/')[0]}/ from the workspace root, so the root is its build context.`);
+  return {
+    ...(detected ?? { hints: {} }),
+    path: view.dir,
+    name: detected?.name ?? (path.basename(view.abs()) || 'app'),
+    stack: detected?.stack ?? 'dockerfile',
+    language,
+    version,
+    start,
+    port,
+    confidence,
+    context,
+    dockerfile: facts.file,
+    hints: detected?.hints ?? {},
+    notes,
+  };
+}
+
+/** Runs `fn` over `items` with at most CONCURRENCY in flight, keeping order. */
+async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      throwIfCancelled(signal);
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return out;
+}
+
+async function rootEntries(root: string): Promise<string[]> {
+  try {
+    const stat = await fs.stat(root);
+    if (!stat.isDirectory()) throw new Error('not a folder');
+    return (await fs.readdir(root, { withFileTypes: true })).map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
+  } catch (err) {
+    throw new DevgemError('not-found', `${root} is not a folder Devgem can read (${(err as Error).message}).`, {
+      fix: 'Open or pass the folder that holds your app.',
+    });
+  }
+}
+
+/** True when the root package.json only fans out to workspace packages (`turbo run start`, `npm start -w api`). */
+async function rootIsOrchestrator(root: string): Promise<boolean> {
+  try {
+    const pkg = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    const start = pkg.scripts?.start ?? pkg.scripts?.dev;
+    return start === undefined || ORCHESTRATOR.test(` ${start} `);
+  } catch {
+    return false;
+  }
+}
+
+function unrecognised(entries: string[], problems: string[]): NonNullable<WorkspaceAnalysis['unrecognised']> {
+  const visible = entries.filter((e) => !e.startsWith('.'));
+  if (visible.length === 0) {
+    return { found: [], message: `The folder is empty${entries.length ? ' (only hidden files)' : ''}: there is no app to deploy. Open the folder that holds your app.` };
+  }
+  const files = visible.filter((e) => !e.endsWith('/'));
+  const found = (files.length ? files : visible).slice(0, 12);
+  const more = visible.length > found.length && files.length === visible.length ? ', …' : '';
+  const message = [
+    ...problems,
+    `Devgem does not recognise this stack: found ${found.join(', ')}${more}. Add a Dockerfile that starts the server on $PORT (default ${DEFAULT_PORT}) and Devgem will build it as it is.`,
+  ].join(' ');
+  return { found, message };
+}
+
+/** The deployable members, best first, each with its build context; weak matches with no start command are libraries. */
+function selectMembers(found: AppAnalysis[], deps: Map<string, SiblingDeps>, stray: string[]): AppAnalysis[] {
+  const apps: AppAnalysis[] = [];
+  for (const app of found) {
+    if (!app.dockerfile && app.confidence === 'low' && !app.start) {
+      stray.push(`${app.path} is not offered: no start command, so it is likely a library.`);
+      continue;
+    }
+    const d = deps.get(app.path) ?? [];
+    // An app's own Dockerfile decides its context (see withDockerfile).
+    if (d.length && !app.dockerfile) {
+      app.context = '';
+      app.notes.push(`Built from the workspace root because it uses workspace packages: ${d.map((x) => x.name).join(', ')}.`);
+      app.hints = { ...app.hints, contextReason: d.map(({ evidence: e }) => `${e.file}${e.line ? `:${e.line}` : ''} ${e.detail}`) };
+    }
+    apps.push(app);
+  }
+  return apps.sort((a, b) => RANK[a.confidence] - RANK[b.confidence] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+const NODE_LOCKFILES: [string, string][] = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['yarn.lock', 'yarn'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+  ['package-lock.json', 'npm'],
+];
+
+/**
+ * A Node workspace member built from the root installs with the root's
+ * lockfile (members have none of their own).
+ */
+function inheritRootLockfile(app: AppAnalysis, rootFiles: string[]): void {
+  if (app.stack !== 'node' && app.stack !== 'node-static') return;
+  const hit = NODE_LOCKFILES.find(([file]) => rootFiles.includes(file));
+  if (!hit) return;
+  const [file, manager] = hit;
+  const berry = manager === 'yarn' && rootFiles.includes('.yarnrc.yml');
+  app.hints = { ...app.hints, lockfile: file };
+  app.packageManager = { value: berry ? 'yarn-berry' : manager, evidence: [{ file, detail: 'the workspace root lockfile' }] };
+  app.notes = app.notes.filter((n) => !/no lockfile/i.test(n));
+}
+
+export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}): Promise<WorkspaceAnalysis> {
+  const absRoot = path.resolve(root);
+  const detectors = opts.detectors ?? DETECTORS;
+  const entries = await rootEntries(absRoot);
+  throwIfCancelled(opts.signal);
+  if (entries.filter((e) => !e.startsWith('.')).length === 0) return { root: absRoot, apps: [], unrecognised: unrecognised(entries, []) };
+
+  const layout = await discoverMonorepo(absRoot, opts.signal);
+  const { deps, usedBy } = await workspaceDependencies(absRoot, layout);
+  const stray: string[] = [];
+  const libraries: string[] = [];
+  for (const m of layout.members) {
+    // A used package that still has a start script (an app an e2e package points at) is analysed anyway.
+    if (usedBy.has(m) && !layout.dockerfileDirs.includes(m) && !(await hasStartScript(absRoot, m))) libraries.push(m);
+  }
+  for (const lib of libraries) stray.push(`${lib} is not offered: ${usedBy.get(lib)} depends on it, so it is a library.`);
+  const folders = ['', ...layout.members.filter((m) => !libraries.includes(m))];
+  const results = await mapLimited(folders, (dir) => detectFolder(absRoot, dir, detectors), opts.signal);
+  throwIfCancelled(opts.signal);
+
+  let rootApp = results[0].app;
+  const memberApps = selectMembers(results.slice(1).map((r) => r.app).filter((a): a is AppAnalysis => !!a), deps, stray);
+  if (rootApp && !rootApp.dockerfile && memberApps.length && layout.tool && (await rootIsOrchestrator(absRoot))) {
+    // A workspace root whose start script runs the members is not an app of its own.
+    stray.push(`The workspace root (${layout.tool.value}) only runs its packages, so it is not offered as an app.`);
+    rootApp = undefined;
+  }
+  const apps = rootApp ? [rootApp, ...memberApps] : memberApps;
+  for (const app of memberApps) if (app.context !== app.path) inheritRootLockfile(app, entries);
+
+  // Problems in folders that yielded no app would otherwise vanish; tell the user on the best app.
+  results.forEach((r, i) => {
+    if (!r.app && r.problems.length) stray.push(...r.problems.map((p) => (folders[i] ? `${folders[i]}: ${p}` : p)));
+  });
+  if (apps.length) apps[0].notes.push(...stray, ...layout.notes);
+
+  // Several folders with their own Dockerfile and no workspace tool still make a monorepo.
+  const monorepo = layout.tool ?? (memberApps.length >= 2
+    ? { value: layout.dockerfileDirs.length >= 2 ? 'dockerfiles' : 'folders', evidence: memberApps.map((a) => ({ file: a.dockerfile ?? a.path, detail: `app in ${a.path}` })) }
+    : undefined);
+  const analysis: WorkspaceAnalysis = { root: absRoot, apps };
+  if (monorepo) analysis.monorepo = monorepo;
+  if (!apps.length) analysis.unrecognised = unrecognised(entries, stray);
+  return analysis;
+}

@@ -1,0 +1,58 @@
+// Lockfile-respecting install commands per package manager, and the image
+// lines that copy the manifests first so the dependency layer stays cached.
+import type { AppAnalysis } from '../analysis/types';
+
+export type InstallMode = 'all' | 'production';
+
+function corepack(app: AppAnalysis): string {
+  // Node 25 stopped shipping corepack; older images have it built in.
+  return Number(app.version?.value ?? '0') >= 25 ? 'npm install -g corepack && corepack enable' : 'corepack enable';
+}
+
+/** The install command; `production` leaves out devDependencies where the manager can. */
+export function installCommand(app: AppAnalysis, mode: InstallMode): string {
+  const pm = app.packageManager?.value ?? 'npm';
+  const locked = Boolean(app.hints.lockfile);
+  const prod = mode === 'production';
+  switch (pm) {
+    case 'yarn':
+      return `yarn install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --production' : ''}`;
+    case 'yarn-berry':
+      // Berry has no portable production-only install (workspaces focus needs a plugin before v4).
+      return `${corepack(app)} && yarn install${locked ? ' --immutable' : ''}`;
+    case 'pnpm':
+      return `${corepack(app)} && pnpm install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --prod' : ''}`;
+    case 'bun':
+      return `bun install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --production' : ''}`;
+    default:
+      return `${locked ? 'npm ci' : 'npm install'}${prod ? ' --omit=dev' : ''}`;
+  }
+}
+
+/** After a build: drop devDependencies from node_modules; undefined when the manager cannot. */
+export function pruneCommand(app: AppAnalysis): string | undefined {
+  switch (app.packageManager?.value ?? 'npm') {
+    case 'yarn':
+      return installCommand(app, 'production');
+    case 'yarn-berry':
+      return undefined;
+    case 'pnpm':
+      return 'pnpm prune --prod';
+    case 'bun':
+      return `rm -rf node_modules && ${installCommand(app, 'production')}`;
+    default:
+      return 'npm prune --omit=dev';
+  }
+}
+
+/** COPY lines for package.json, the lockfile and package-manager config, before any source. */
+export function copyManifests(app: AppAnalysis): string[] {
+  const manifests = Array.isArray(app.hints.manifests) ? app.hints.manifests : ['package.json'];
+  const files = manifests.filter((m) => m !== '.yarn/releases');
+  const lines = [`COPY ${files.join(' ')} ./`];
+  if (manifests.includes('.yarn/releases')) lines.push('COPY .yarn/releases ./.yarn/releases');
+  return lines;
+}
+
+/** Bun as the package manager on a Node image: copy the binary from Bun's image. */
+export const BUN_BINARY = 'COPY --from=oven/bun:1-slim /usr/local/bin/bun /usr/local/bin/bun';
