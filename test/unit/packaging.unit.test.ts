@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -224,6 +225,22 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
         assert.equal(e.type, 'File');
         assert.equal(e.mode, e.path === 'bin/run.sh' ? 0o755 : 0o644);
       }
+    });
+
+    it('is read back by GNU tar: long paths and link targets (pax), executable bits, contents', async function () {
+      if (spawnSync('tar', ['--version']).status !== 0) this.skip();
+      const ws = await workspace(tree);
+      await fs.chmod(path.join(ws.root, 'bin/run.sh'), 0o755);
+      await fs.symlink(`../${longPath}`, path.join(ws.root, 'b', `${'l'.repeat(120)}`));
+      const m = await listSourceFiles(ws.root);
+      await writeSourceTarball(ws.root, m, outOf(ws));
+      const into = path.join(path.dirname(ws.root), 'gnu');
+      await fs.mkdir(into);
+      const result = spawnSync('tar', ['-xzf', outOf(ws), '-C', into], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      for (const [rel, content] of Object.entries(tree)) assert.equal(await fs.readFile(path.join(into, rel), 'utf8'), content);
+      assert.equal((await fs.stat(path.join(into, 'bin/run.sh'))).mode & 0o777, 0o755);
+      assert.equal(await fs.readlink(path.join(into, 'b', 'l'.repeat(120))), `../${longPath}`);
     });
 
     it('gives a different hash when one byte changes', async () => {

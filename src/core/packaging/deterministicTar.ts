@@ -17,8 +17,8 @@ const MAX_READ_SIZE = 1024 * 1024;
 const SMALL_FILE = 256 * 1024;
 /** Files read ahead: enough to keep the thread pool busy, at most PREFETCH × SMALL_FILE (4 MiB) held. */
 const PREFETCH = 16;
-/** Archive bytes the reader may run ahead of gzip, so reading overlaps compression on the other core. */
-const READ_AHEAD_BYTES = 4 * 1024 * 1024;
+/** zlib's output buffer; each one filled is a thread-pool round trip (16 KiB default). */
+const GZIP_CHUNK = 256 * 1024;
 
 /** UTF-16 code-unit order: never depends on locale, so the entry order is the same on every machine. */
 export function comparePaths(a: string, b: string): number {
@@ -145,7 +145,7 @@ export async function writeDeterministicTarGz(
   });
   try {
     // zlib's stream compresses on the thread pool while the generator reads the next files.
-    await pipeline(Readable.from(tarStream(root, sorted), { objectMode: false, highWaterMark: READ_AHEAD_BYTES }), createGzip(), tap, createWriteStream(outFile), { signal });
+    await pipeline(Readable.from(tarStream(root, sorted), { objectMode: false }), createGzip({ chunkSize: GZIP_CHUNK }), tap, createWriteStream(outFile), { signal });
   } catch (err) {
     await fs.rm(outFile, { force: true });
     throw err;
