@@ -3,7 +3,9 @@
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import type { Detector } from '../src/core/analysis/detector';
 import { DirView } from '../src/core/analysis/dirView';
+import type { AppAnalysis } from '../src/core/analysis/types';
 
 /** test/fixtures in the source tree (tests run from out/test/…). */
 export const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures');
@@ -50,4 +52,11 @@ export async function startAndFetch(command: string[], cwd: string, timeoutMs = 
   } finally {
     child.kill('SIGKILL');
   }
+}
+
+/** Runs the first detector of a stack on a fixture and insists it recognises it. */
+export async function detectFixture(detectors: readonly Detector[], name: string, stack: string): Promise<AppAnalysis> {
+  const app = await detectors[0].detect(fixtureView(name));
+  if (!app) throw new Error(`${name} is not recognised as ${stack}`);
+  return app;
 }

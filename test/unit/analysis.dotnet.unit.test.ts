@@ -2,13 +2,9 @@ import * as assert from 'node:assert/strict';
 import { dotnetDetectors } from '../../src/core/analysis/dotnet';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { dotnetGenerators } from '../../src/core/dockerfiles/dotnet';
-import { fixtureView } from '../analysisFixtures';
+import { detectFixture } from '../analysisFixtures';
 
-async function analyze(name: string): Promise<AppAnalysis> {
-  const app = await dotnetDetectors[0].detect(fixtureView(name));
-  assert.ok(app, `${name} is recognised as .NET`);
-  return app;
-}
+const analyze = (name: string): Promise<AppAnalysis> => detectFixture(dotnetDetectors, name, '.NET');
 
 const dockerfile = (app: AppAnalysis) => dotnetGenerators.dotnet!(app).dockerfile.split('\n');
 

@@ -2,13 +2,9 @@ import * as assert from 'node:assert/strict';
 import { goDetectors } from '../../src/core/analysis/go';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { goGenerators } from '../../src/core/dockerfiles/go';
-import { fixtureView } from '../analysisFixtures';
+import { detectFixture, fixtureView } from '../analysisFixtures';
 
-async function analyze(name: string): Promise<AppAnalysis> {
-  const app = await goDetectors[0].detect(fixtureView(name));
-  assert.ok(app, `${name} is recognised as Go`);
-  return app;
-}
+const analyze = (name: string): Promise<AppAnalysis> => detectFixture(goDetectors, name, 'Go');
 
 const dockerfile = (app: AppAnalysis) => goGenerators.go!(app).dockerfile.split('\n');
 

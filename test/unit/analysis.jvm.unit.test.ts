@@ -2,13 +2,9 @@ import * as assert from 'node:assert/strict';
 import { jvmDetectors } from '../../src/core/analysis/jvm';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { jvmGenerators } from '../../src/core/dockerfiles/jvm';
-import { fixtureView } from '../analysisFixtures';
+import { detectFixture } from '../analysisFixtures';
 
-async function analyze(name: string): Promise<AppAnalysis> {
-  const app = await jvmDetectors[0].detect(fixtureView(name));
-  assert.ok(app, `${name} is recognised as a JVM app`);
-  return app;
-}
+const analyze = (name: string): Promise<AppAnalysis> => detectFixture(jvmDetectors, name, 'a JVM app');
 
 const dockerfile = (app: AppAnalysis) => jvmGenerators[app.stack]!(app).dockerfile.split('\n');
 

@@ -9,13 +9,9 @@ import { parseScript } from '../../src/core/analysis/nodeStart';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { nodeGenerators } from '../../src/core/dockerfiles/node';
 import { DevgemError } from '../../src/core/errors';
-import { FIXTURES, fixtureView, startAndFetch } from '../analysisFixtures';
+import { detectFixture, FIXTURES, startAndFetch } from '../analysisFixtures';
 
-async function analyze(name: string): Promise<AppAnalysis> {
-  const app = await nodeDetectors[0].detect(fixtureView(name));
-  assert.ok(app, `${name} is recognised as Node`);
-  return app;
-}
+const analyze = (name: string): Promise<AppAnalysis> => detectFixture(nodeDetectors, name, 'Node');
 
 function dockerfile(app: AppAnalysis): string {
   const generate = nodeGenerators[app.stack];

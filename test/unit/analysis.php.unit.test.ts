@@ -2,13 +2,9 @@ import * as assert from 'node:assert/strict';
 import { phpDetectors } from '../../src/core/analysis/php';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { phpGenerators } from '../../src/core/dockerfiles/php';
-import { fixtureView } from '../analysisFixtures';
+import { detectFixture } from '../analysisFixtures';
 
-async function analyze(name: string): Promise<AppAnalysis> {
-  const app = await phpDetectors[0].detect(fixtureView(name));
-  assert.ok(app, `${name} is recognised as PHP`);
-  return app;
-}
+const analyze = (name: string): Promise<AppAnalysis> => detectFixture(phpDetectors, name, 'PHP');
 
 const dockerfile = (app: AppAnalysis) => phpGenerators.php!(app).dockerfile.split('\n');
 

@@ -2,13 +2,9 @@ import * as assert from 'node:assert/strict';
 import { rubyDetectors } from '../../src/core/analysis/ruby';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { rubyGenerators } from '../../src/core/dockerfiles/ruby';
-import { fixtureView } from '../analysisFixtures';
+import { detectFixture } from '../analysisFixtures';
 
-async function analyze(name: string): Promise<AppAnalysis> {
-  const app = await rubyDetectors[0].detect(fixtureView(name));
-  assert.ok(app, `${name} is recognised as Ruby`);
-  return app;
-}
+const analyze = (name: string): Promise<AppAnalysis> => detectFixture(rubyDetectors, name, 'Ruby');
 
 const dockerfile = (app: AppAnalysis) => rubyGenerators.ruby!(app).dockerfile.split('\n');
 

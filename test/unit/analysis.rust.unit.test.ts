@@ -2,13 +2,9 @@ import * as assert from 'node:assert/strict';
 import { rustDetectors } from '../../src/core/analysis/rust';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { rustGenerators } from '../../src/core/dockerfiles/rust';
-import { fixtureView } from '../analysisFixtures';
+import { detectFixture } from '../analysisFixtures';
 
-async function analyze(name: string): Promise<AppAnalysis> {
-  const app = await rustDetectors[0].detect(fixtureView(name));
-  assert.ok(app, `${name} is recognised as Rust`);
-  return app;
-}
+const analyze = (name: string): Promise<AppAnalysis> => detectFixture(rustDetectors, name, 'Rust');
 
 const dockerfile = (app: AppAnalysis) => rustGenerators.rust!(app).dockerfile.split('\n');
 
