@@ -81,8 +81,12 @@ export async function packageStage(ctx: SourceStageContext, app: AppAnalysis, ta
     });
   }
   const { bytes, sha256 } = await writeSourceTarball(root, manifest, tarball, ctx.signal);
-  const secrets = manifest.secretsExcluded.length ? ` · ${manifest.secretsExcluded.length} secret file(s) left out` : '';
-  return { sha256, detail: `${manifest.files.length} files, ${formatBytes(bytes)} · rules: ${manifest.rulesFrom}${secrets} · hash ${sha256.slice(0, 12)}` };
+  const secrets = manifest.secretsExcluded.length ? ` · left out as secrets: ${manifest.secretsExcluded.slice(0, 3).join(', ')}${manifest.secretsExcluded.length > 3 ? ', …' : ''}` : '';
+  const biggest = preview.largest[0] ? ` · largest ${preview.largest[0].path} (${formatBytes(preview.largest[0].bytes)})` : '';
+  return {
+    sha256,
+    detail: `${preview.fileCount} files, ${formatBytes(preview.totalBytes)} → ${formatBytes(bytes)} compressed · rules: ${manifest.rulesFrom}${secrets}${biggest} · hash ${sha256.slice(0, 12)}`,
+  };
 }
 
 function toPosix(p: string): string {

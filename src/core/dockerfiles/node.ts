@@ -151,14 +151,20 @@ function staticSite(app: AppAnalysis): GeneratedFiles {
   const img = images(app, ['nginx']);
   const build = app.build?.value ?? 'npm run build';
   const printf = `printf '%s\\n' ${NGINX_TEMPLATE.map((l) => `'${l}'`).join(' ')} > /etc/nginx/templates/default.conf.template`;
+  const fromWorkspaceRoot = app.context !== app.path;
+  // A member using shared workspace packages installs at the workspace root and builds in its folder.
+  const stage = fromWorkspaceRoot
+    ? [`# Built from the workspace root: ${app.path} uses shared workspace packages.`, `FROM ${img.image} AS build`, ...img.bunOnNode, 'WORKDIR /app', 'COPY . .', `RUN ${installCommand(app, 'all')}`, `WORKDIR /app/${app.path}`, `RUN ${build}`]
+    : buildStage(app, img, build);
+  const built = fromWorkspaceRoot ? `/app/${app.path}/${outputDir}` : `/app/${outputDir}`;
   const lines = [
     GENERATED_HEADER,
-    ...buildStage(app, img, build),
+    ...stage,
     '',
     `FROM ${STATIC_IMAGE}`,
     'USER root',
     `RUN mkdir -p /etc/nginx/templates && ${printf}`,
-    `COPY --from=build /app/${outputDir} /usr/share/nginx/html`,
+    `COPY --from=build ${built} /usr/share/nginx/html`,
     // The unprivileged image's own user (uid 101) owns nginx's cache, pid and conf.d.
     'USER 101',
     `ENV PORT=${DEFAULT_PORT}`,
