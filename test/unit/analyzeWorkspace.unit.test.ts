@@ -195,6 +195,20 @@ describe('analyzeWorkspace', () => {
       assert.equal(a.apps[0].port.honoursPortEnv, true, "the detector's finding that the code reads PORT is kept");
     });
 
+    it("drops the detector's notes about the image it would generate: the app's own Dockerfile decides", async () => {
+      const noted: Detector = {
+        name: 'noted-node',
+        async detect(view) {
+          const app = await fakeNode.detect(view);
+          return app && { ...app, notes: ['No Node version is pinned; the image uses Node 22.', 'The server reads PORT.'] };
+        },
+      };
+      const app = (await analyzeWorkspace(fixture('dockerfile-env-port'), { detectors: [noted] })).apps[0];
+      assert.equal(app.version?.value, '20');
+      assert.ok(!app.notes.some((n) => /image uses Node 22/.test(n)), app.notes.join(' | '));
+      assert.ok(app.notes.includes('The server reads PORT.'));
+    });
+
     it('runs a shell-form CMD through sh, and a $PORT in it means the app honours PORT', async () => {
       const app = (await analyzeWorkspace(fixture('dockerfile-shell-cmd'), { detectors: [] })).apps[0];
       assert.deepEqual(app.start?.value, ['/bin/sh', '-c', 'exec gunicorn --bind :$PORT app:app']);

@@ -67,7 +67,9 @@ async function readDockerfile(view: DirView): Promise<DockerfileFacts | undefine
 
 /** An app that brings its own Dockerfile: Devgem builds it as it is, so its EXPOSE and CMD win. */
 function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFacts, view: DirView): AppAnalysis {
-  const notes = [...(detected?.notes ?? []), ...facts.notes];
+  // Detector notes about the image Devgem would generate do not apply to the app's own Dockerfile.
+  const aboutGeneratedImage = /\b(image|Dockerfile|generat\w*)\b/i;
+  const notes = [...(detected?.notes ?? []).filter((n) => !aboutGeneratedImage.test(n)), ...facts.notes];
   const start = facts.start ? { value: facts.start.command, evidence: facts.start.evidence } : detected?.start;
   let port = detected?.port;
   if (facts.port) {
