@@ -13,7 +13,7 @@ export interface WebviewPage {
 }
 
 /** A fresh nonce per load: only scripts carrying it run. */
-export function newNonce(): string {
+function newNonce(): string {
   return randomBytes(18).toString('base64');
 }
 
