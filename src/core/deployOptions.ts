@@ -1,3 +1,4 @@
+import type { RuntimeSpec } from './ports';
 import type { TargetSettings } from './target';
 
 /** What a deploy needs to know besides the workspace: settings, already read. */
@@ -17,6 +18,8 @@ export interface DeployOptions extends TargetSettings {
   env: Record<string, string | undefined>;
   gcloudConfigDir?: string;
   deployId?: string;
+  /** Env vars, secret refs, scaling and resources for the service (from the chat or the agent). */
+  runtime?: RuntimeSpec;
 }
 
 export const DEFAULT_OPTIONS = {

@@ -59,7 +59,29 @@ export interface BuildPort {
   cancel(opts: { project: string; region: string; id: string }, signal: AbortSignal): Promise<void>;
 }
 
-export interface ServiceSpec {
+/** A Secret Manager secret version an env var reads its value from (`valueSource.secretKeyRef`). */
+export interface SecretRef {
+  /** Secret id (`db-url`) or full name (`projects/p/secrets/db-url`). */
+  secret: string;
+  /** `latest` or a version number. */
+  version: string;
+}
+
+/** Runtime settings a deploy may ask for; absent fields keep what the live service has (or Cloud Run's default). */
+export interface RuntimeSpec {
+  /** Plain env vars to set (merged over the live ones). Never secret values: see `secrets`. */
+  env?: Record<string, string>;
+  /** Env vars whose value comes from Secret Manager. */
+  secrets?: Record<string, SecretRef>;
+  minInstances?: number;
+  maxInstances?: number;
+  /** Cloud Run CPU limit, e.g. `1`, `2`, `1000m`. */
+  cpu?: string;
+  /** Cloud Run memory limit, e.g. `512Mi`, `1Gi`. */
+  memory?: string;
+}
+
+export interface ServiceSpec extends RuntimeSpec {
   image: string;
   port: number;
   labels: Record<string, string>;
@@ -84,6 +106,90 @@ export interface RunPort {
   grantPublicInvoker(ref: ServiceRef, signal: AbortSignal): Promise<void>;
 }
 
+export interface ServiceSummary {
+  service: string;
+  region: string;
+  uri?: string;
+  latestReadyRevision?: string;
+  /** RFC 3339. */
+  updateTime?: string;
+  lastModifier?: string;
+  /** Carries the `managed-by: devgem` label. */
+  managedByDevgem: boolean;
+}
+
+/** An env var of a live service. `value` is only set for plain vars; secret refs carry no value. */
+export interface EnvVarInfo {
+  name: string;
+  value?: string;
+  secret?: SecretRef;
+}
+
+export interface TrafficInfo {
+  /** Undefined when the target is "latest ready revision". */
+  revision?: string;
+  percent: number;
+  tag?: string;
+  latest: boolean;
+}
+
+export interface ServiceDetails extends RunServiceInfo {
+  service: string;
+  region: string;
+  image?: string;
+  port?: number;
+  env: EnvVarInfo[];
+  minInstances?: number;
+  maxInstances?: number;
+  cpu?: string;
+  memory?: string;
+  serviceAccount?: string;
+  traffic: TrafficInfo[];
+  updateTime?: string;
+  /** Terminal condition: `ready` or the message Cloud Run gives for why not. */
+  ready: boolean;
+  statusMessage?: string;
+}
+
+export interface RevisionInfo {
+  revision: string;
+  createTime?: string;
+  image?: string;
+  ready: boolean;
+  /** Share of traffic this revision gets now (0-100). */
+  percent: number;
+  tags: string[];
+}
+
+/** Cloud Run operations beyond a deploy: what the agent's tools and the explorer use. */
+export interface RunAdminPort {
+  listServices(opts: { project: string; region: string }, signal: AbortSignal): Promise<ServiceSummary[]>;
+  describeService(ref: ServiceRef, signal: AbortSignal): Promise<ServiceDetails | undefined>;
+  /** Newest first. */
+  listRevisions(ref: ServiceRef, signal: AbortSignal): Promise<RevisionInfo[]>;
+  /** Sends 100 % of traffic to `revision` (which must be ready) and waits for the rollout. */
+  routeAllTraffic(ref: ServiceRef, revision: string, signal: AbortSignal): Promise<RunServiceInfo>;
+  /** Sets and removes plain env vars (creating a new revision), keeping everything else. */
+  updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[] }, signal: AbortSignal): Promise<RunServiceInfo>;
+  /** Deletes the service and waits until it is gone. */
+  deleteService(ref: ServiceRef, signal: AbortSignal): Promise<void>;
+}
+
+export type LogSeverity = 'DEFAULT' | 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR' | 'CRITICAL' | 'ALERT' | 'EMERGENCY';
+
+export interface LogEntryInfo {
+  /** RFC 3339. */
+  timestamp: string;
+  severity: LogSeverity;
+  text: string;
+  revision?: string;
+}
+
+export interface LoggingPort {
+  /** The service's newest log entries (Cloud Logging `entries:list`), returned oldest first. */
+  readServiceLogs(opts: ServiceRef & { limit: number; minSeverity?: LogSeverity; sinceIso?: string }, signal: AbortSignal): Promise<LogEntryInfo[]>;
+}
+
 export interface HttpProbePort {
   /** One unauthenticated GET; resolves with the status, rejects on network errors. */
   get(url: string, signal: AbortSignal): Promise<{ status: number }>;
@@ -95,6 +201,8 @@ export interface CloudPorts {
   registry: RegistryPort;
   build: BuildPort;
   run: RunPort;
+  runAdmin: RunAdminPort;
+  logging: LoggingPort;
   http: HttpProbePort;
 }
 

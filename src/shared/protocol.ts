@@ -84,12 +84,60 @@ export interface DeployState {
   result?: DeployResult;
 }
 
-export type ChatRole = 'user' | 'assistant';
+/** `tool`: a tool call card; `notice`: a line from Devgem itself (limits, errors, "AI is off"). */
+export type ChatRole = 'user' | 'assistant' | 'tool' | 'notice';
+
+export type ToolRisk = 'read' | 'write' | 'destructive';
+export type ToolCallStatus = 'running' | 'awaiting-confirmation' | 'done' | 'failed' | 'declined' | 'cancelled';
+
+export interface ToolCallCard {
+  callId: string;
+  name: string;
+  risk: ToolRisk;
+  status: ToolCallStatus;
+  /** Arguments as pretty JSON, redacted and truncated. */
+  args: string;
+  /** One or two lines saying what came of it. */
+  summary?: string;
+}
+
 export interface ChatMessage {
   id: string;
   role: ChatRole;
+  /** Plain text (assistant replies may contain Markdown; the webview renders it inert). */
   text: string;
   at: number;
+  /** An assistant reply still arriving. */
+  streaming?: boolean;
+  /** Set when role is `tool`. */
+  tool?: ToolCallCard;
+}
+
+/**
+ * A write or destructive action waiting for the user's click. `token` is made
+ * by the host per request and only ever travels host -> webview -> host; the
+ * model never sees it, so no model output can approve anything.
+ */
+export interface ConfirmationRequest {
+  id: string;
+  token: string;
+  tool: string;
+  risk: ToolRisk;
+  title: string;
+  /** The plan: project, region, service, image, access, env and secret names, scaling, resources … */
+  details: { label: string; value: string }[];
+  /** A unified diff of the file edit this approves, if any. */
+  diff?: string;
+  approveLabel: string;
+}
+
+export interface AgentStatus {
+  /** The agent (or the offline chat) is working on a request; the webview shows Stop. */
+  busy: boolean;
+  /** `offline`: no model configured; the chat understands a fixed set of commands. */
+  mode: 'gemini' | 'offline';
+  /** e.g. "gemini-2.5-flash (Vertex AI)". */
+  model?: string;
 }
 
 /** A versioned picture of the whole view; the webview drops anything older than what it has. */
@@ -98,6 +146,9 @@ export interface ViewSnapshot {
   deploy?: DeployState;
   busy: boolean;
   chat: ChatMessage[];
+  agent?: AgentStatus;
+  /** At most one question at a time. */
+  confirmation?: ConfirmationRequest;
 }
 
 /** host -> webview */
@@ -109,6 +160,9 @@ export type WebviewMessage =
   | { type: 'deploy' }
   | { type: 'cancel' }
   | { type: 'chat'; text: string }
+  /** Stop the agent: aborts the model stream and any running tool (including a deploy). */
+  | { type: 'stop' }
+  | { type: 'confirm'; id: string; token: string; approve: boolean }
   | { type: 'openUrl'; url: string }
   | { type: 'copyUrl'; url: string }
   | { type: 'showLog' };

@@ -1,0 +1,99 @@
+// The agent's view of a language model. The Gemini adapter implements it with
+// @google/genai; tests drive it through the local emulator's Gemini endpoint.
+// No SDK type crosses here.
+
+/** JSON Schema subset used for tool arguments (see schema.ts for what is checked). */
+export interface JsonSchema {
+  type: 'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  enum?: string[];
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  maxItems?: number;
+  maxProperties?: number;
+}
+
+export interface FunctionCall {
+  /** Set by some model versions; echoed back in the matching response. */
+  id?: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export interface FunctionResponse {
+  id?: string;
+  name: string;
+  response: Record<string, unknown>;
+}
+
+export interface ModelPart {
+  text?: string;
+  functionCall?: FunctionCall;
+  functionResponse?: FunctionResponse;
+  /** Opaque thought signature some models require echoed back with their function calls. */
+  thoughtSignature?: string;
+}
+
+export interface ModelTurn {
+  role: 'user' | 'model';
+  parts: ModelPart[];
+}
+
+export interface ToolDeclaration {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+export interface ModelRequest {
+  system: string;
+  turns: ModelTurn[];
+  tools: ToolDeclaration[];
+}
+
+/** One streamed piece of the model's reply. */
+export interface ModelChunk {
+  /** Text to append to the reply. */
+  text?: string;
+  functionCalls?: FunctionCall[];
+  /** Parts exactly as the model sent them (kept in history, with thought signatures). */
+  parts?: ModelPart[];
+  usage?: { promptTokens?: number; outputTokens?: number; totalTokens?: number };
+  finishReason?: string;
+}
+
+export interface ModelPort {
+  /** e.g. "gemini-2.5-flash (Vertex AI)" — shown to the user. */
+  readonly label: string;
+  /** Streams one model reply. Aborting `signal` ends the stream with a CancelledError. */
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelChunk>;
+}
+
+/**
+ * How a model call failed, in terms the retry policy needs. Adapters throw
+ * this (never an SDK error) for HTTP failures from the model API.
+ */
+export class ModelCallError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status (429, 503, 400, 403 …); undefined for network errors. */
+    readonly status: number | undefined,
+    /** Server-suggested wait (Retry-After), if any. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ModelCallError';
+  }
+
+  /** 429, 500, 503, 504 and network errors are worth another try. */
+  get retryable(): boolean {
+    return this.status === undefined || this.status === 429 || this.status === 500 || this.status === 503 || this.status === 504;
+  }
+}
