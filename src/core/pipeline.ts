@@ -126,7 +126,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
 
     let service!: RunServiceInfo;
     await stage('deploy', async () => {
-      const spec: ServiceSpec = { image, port: app.port.port, labels: { 'managed-by': 'devgem' } };
+      const spec: ServiceSpec = { ...opts.runtime, image, port: app.port.port, labels: { 'managed-by': 'devgem' } };
       const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
       const fix = `Raise "devgem.deployTimeoutSeconds" (now ${opts.deployTimeoutSeconds}) or check the service in Cloud Console.`;
       service = await bounded(existing ? 'Updating the service' : 'Creating the service', opts.deployTimeoutSeconds * 1000, signal,
