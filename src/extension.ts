@@ -1,12 +1,18 @@
 import * as vscode from 'vscode';
+import { ChatController } from './core/agent/chatController';
+import { SessionConfirm } from './core/agent/sessionConfirm';
+import { createToolRegistry } from './core/agent/tools';
+import { UsageGuard } from './core/agent/usage';
 import { DeploySession } from './core/deploySession';
 import type { WebviewMessage } from './shared/protocol';
 import type * as Gcp from './adapters/gcp/cloudPorts';
-import { handleChat } from './adapters/vscode/chatHandler';
+import type * as Model from './adapters/gemini/index';
+import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, setApiKey, usageStore } from './adapters/vscode/agentHost';
+import { registerVscodeChat } from './adapters/vscode/chatParticipant';
 import { DeployRunner } from './adapters/vscode/deployRunner';
 import { VscodeDeployUi } from './adapters/vscode/deployUi';
 import { isSafeExternalUrl } from './adapters/vscode/messageValidation';
-import { readGcpConfig, SECTION } from './adapters/vscode/settings';
+import { readAgentSettings, readGcpConfig, SECTION } from './adapters/vscode/settings';
 import { WorkspaceSnapshotStore } from './adapters/vscode/snapshotStore';
 import { DeployStatusBar } from './adapters/vscode/statusBar';
 import { DeployViewProvider, VIEW_ID } from './adapters/vscode/viewProvider';
@@ -16,12 +22,52 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Devgem', { log: true });
   const store = new WorkspaceSnapshotStore(context.workspaceState);
   const session = new DeploySession(store);
-  // The Google Cloud SDKs are a separate file (dist/gcp.js) required at the first
-  // deploy, so activation never parses them. Ports are rebuilt per deploy so a
-  // changed emulator or credential setting applies without a reload.
+  // The Google Cloud SDKs and @google/genai are separate files (dist/gcp.js,
+  // dist/model.js) required on first use, so activation never parses them.
+  // Ports are rebuilt per use so a changed emulator or credential setting
+  // applies without a reload.
   const gcp = (): typeof Gcp => require('./adapters/gcp/cloudPorts') as typeof Gcp;
+  const model = (): typeof Model => require('./adapters/gemini/index') as typeof Model;
+  const ports = () => gcp().createCloudPorts(readGcpConfig());
+  const usage = new UsageGuard(usageStore(context.workspaceState), () => {
+    const s = readAgentSettings();
+    return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay };
+  });
   const ui = new VscodeDeployUi();
-  const runner = new DeployRunner(session, () => gcp().createCloudPorts(readGcpConfig()), log, ui);
+  const runner = new DeployRunner(session, ports, log, ui, usage);
+  const registry = createToolRegistry();
+  const agentContext = new VscodeAgentContext(session, runner, ports, usage);
+  const models = new ModelProvider(context.secrets, log, model);
+  const card = new SessionConfirm(session);
+  let provider: DeployViewProvider | undefined;
+  const confirm = new HybridConfirm(card, () => provider?.visible ?? false);
+  const modalConfirm = new HybridConfirm(card, () => false);
+  const chat = new ChatController({
+    session,
+    registry,
+    ctx: agentContext,
+    confirm,
+    model: () => models.get(),
+    store: conversationStore(context.workspaceState),
+    facts: () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      const c = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+      return {
+        workspaceName: folder?.name,
+        options: { project: c.get<string>('project') || undefined, region: c.get<string>('region') || undefined, serviceName: c.get<string>('serviceName') || undefined, allowUnauthenticated: c.get<boolean>('allowUnauthenticated', true) },
+      };
+    },
+    get maxSteps() {
+      return readAgentSettings().maxSteps;
+    },
+    log: (line) => log.error(line),
+  });
+  // Show whether AI is on before the first message.
+  const refreshMode = () =>
+    models.describe().then(
+      (label) => session.setAgent({ busy: chat.busy, mode: label ? 'gemini' : 'offline', model: label }),
+      () => session.setAgent({ busy: chat.busy, mode: 'offline' }),
+    );
 
   const onMessage = async (m: WebviewMessage): Promise<void> => {
     switch (m.type) {
@@ -32,7 +78,13 @@ export function activate(context: vscode.ExtensionContext): void {
         session.cancel();
         return;
       case 'chat':
-        await handleChat(m.text, session, () => runner.deploy());
+        await chat.handle(m.text);
+        return;
+      case 'stop':
+        if (!chat.stop()) session.cancel();
+        return;
+      case 'confirm':
+        if (!card.answer(m.id, m.token, m.approve)) log.warn('Ignored a confirmation that does not match the open question.');
         return;
       case 'openUrl':
         if (isSafeExternalUrl(m.url)) await vscode.env.openExternal(vscode.Uri.parse(m.url));
@@ -47,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
     }
   };
-  const provider = new DeployViewProvider(context.extensionUri, session, onMessage, log);
+  provider = new DeployViewProvider(context.extensionUri, session, onMessage, log);
   let deploying = false;
   const busyContext = session.onDidChange((s) => {
     if (s.busy === deploying) return;
@@ -70,7 +122,26 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('devgem.showLog', () => log.show()),
     vscode.commands.registerCommand('devgem.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:devgem.devgem ${SECTION}.`)),
+    vscode.commands.registerCommand('devgem.setGeminiApiKey', async () => {
+      await setApiKey(context.secrets);
+      await refreshMode();
+    }),
+    vscode.commands.registerCommand('devgem.clearGeminiApiKey', async () => {
+      await context.secrets.delete(API_KEY_SECRET);
+      void vscode.window.showInformationMessage('Gemini API key removed from secret storage.');
+      await refreshMode();
+    }),
+    vscode.commands.registerCommand('devgem.newChat', () => chat.reset()),
+    vscode.commands.registerCommand('devgem.showUsage', () => vscode.window.showInformationMessage(usage.report(), { modal: true })),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.ai`) || e.affectsConfiguration(`${SECTION}.emulatorHost`)) void refreshMode();
+    }),
+    context.secrets.onDidChange((e) => {
+      if (e.key === API_KEY_SECRET) void refreshMode();
+    }),
+    ...registerVscodeChat({ registry, ctx: agentContext, models, modalConfirm, extensionUri: context.extensionUri, log }),
   );
+  void refreshMode();
 }
 
 export function deactivate(): void {}

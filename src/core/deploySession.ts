@@ -1,5 +1,5 @@
 import { reduceDeploy } from '../shared/deployState';
-import type { ChatMessage, ChatRole, DeployEvent, DeployResult, ViewSnapshot } from '../shared/protocol';
+import type { AgentStatus, ChatMessage, ChatRole, ConfirmationRequest, DeployEvent, DeployResult, ViewSnapshot } from '../shared/protocol';
 
 /** Somewhere to keep the view's state across window reloads (workspace storage). */
 export interface SnapshotStore {
@@ -24,6 +24,15 @@ export class DeploySession {
     const saved = store.load();
     this.snapshot = { version: 0, busy: false, chat: [], ...saved };
     this.snapshot.busy = false;
+    // Nothing survives a reload half-done: no question waits (its token died with
+    // the old host), no reply is still streaming, no tool is still running.
+    this.snapshot.confirmation = undefined;
+    if (this.snapshot.agent) this.snapshot.agent = { ...this.snapshot.agent, busy: false };
+    this.snapshot.chat = (Array.isArray(this.snapshot.chat) ? this.snapshot.chat : []).map((m) => {
+      if (m.streaming) return { ...m, streaming: false };
+      if (m.tool && (m.tool.status === 'running' || m.tool.status === 'awaiting-confirmation')) return { ...m, tool: { ...m.tool, status: 'cancelled', summary: 'Interrupted when VS Code closed or reloaded' } };
+      return m;
+    });
     const d = this.snapshot.deploy;
     if (d && !d.result) {
       // The window went away mid-deploy: say so rather than show a stage spinning forever.
@@ -74,9 +83,34 @@ export class DeploySession {
     return true;
   }
 
-  say(role: ChatRole, text: string): void {
-    const message: ChatMessage = { id: `${this.now().toString(36)}-${++this.seq}`, role, text, at: this.now() };
+  say(role: ChatRole, text: string): ChatMessage {
+    const message: ChatMessage = { id: this.newId(), role, text, at: this.now() };
     this.update({ ...this.snapshot, chat: [...this.snapshot.chat, message].slice(-MAX_CHAT) });
+    return message;
+  }
+
+  newId(): string {
+    return `${this.now().toString(36)}-${++this.seq}`;
+  }
+
+  /** Adds a message, or replaces the one with the same id (a streaming reply, a tool card changing status). */
+  upsertChat(message: ChatMessage): void {
+    const chat = this.snapshot.chat;
+    const i = chat.findIndex((m) => m.id === message.id);
+    const next = i >= 0 ? [...chat.slice(0, i), message, ...chat.slice(i + 1)] : [...chat, message].slice(-MAX_CHAT);
+    this.update({ ...this.snapshot, chat: next });
+  }
+
+  clearChat(): void {
+    this.update({ ...this.snapshot, chat: [] });
+  }
+
+  setAgent(agent: AgentStatus): void {
+    this.update({ ...this.snapshot, agent });
+  }
+
+  setConfirmation(confirmation: ConfirmationRequest | undefined): void {
+    this.update({ ...this.snapshot, confirmation });
   }
 
   private apply(event: DeployEvent): void {

@@ -12,6 +12,8 @@ export type ErrorKind =
   | 'timeout'
   | 'cancelled'
   | 'build-failed'
+  /** A rate limit or a usage limit was hit. */
+  | 'resource-exhausted'
   | 'unknown';
 
 /**

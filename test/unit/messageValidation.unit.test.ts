@@ -20,6 +20,9 @@ describe('webview message validation', () => {
     { type: 'chat', text: 'deploy this' },
     { type: 'openUrl', url: 'https://svc-abc-uc.a.run.app' },
     { type: 'copyUrl', url: 'https://svc-abc-uc.a.run.app/path?q=1' },
+    { type: 'stop' },
+    { type: 'confirm', id: 'c1-abc', token: 'tok_-123', approve: true },
+    { type: 'confirm', id: 'c1-abc', token: 'tok_-123', approve: false },
   ];
   for (const msg of valid) {
     it(`accepts ${JSON.stringify(msg)}`, () => {
@@ -87,6 +90,14 @@ describe('webview message validation', () => {
 
   it('rejects chat over MAX_CHAT_TEXT', () => {
     assert.match(rejected({ type: 'chat', text: 'x'.repeat(MAX_CHAT_TEXT + 1) }), /text/);
+  });
+
+  it('rejects a confirm without its token or with a non-boolean answer', () => {
+    assert.match(rejected({ type: 'confirm', id: 'c1', approve: true }), /token/);
+    assert.match(rejected({ type: 'confirm', id: 'c1', token: 't', approve: 'yes' }), /approve/);
+    rejected({ type: 'confirm', id: '', token: 't', approve: true });
+    rejected({ type: 'confirm', id: 'c1', token: 'x'.repeat(201), approve: true });
+    rejected({ type: 'stop', now: true });
   });
 
   it('rejects non-object input', () => {

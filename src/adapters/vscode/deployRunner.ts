@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import type { UsageGuard } from '../../core/agent/usage';
+import type { DeployOptions } from '../../core/deployOptions';
 import type { DeploySession } from '../../core/deploySession';
+import { DevgemError } from '../../core/errors';
 import { runDeploy } from '../../core/pipeline';
 import type { CloudPorts, DeployUiPort } from '../../core/ports';
 import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../shared/protocol';
@@ -16,6 +19,7 @@ export class DeployRunner {
     private readonly ports: () => CloudPorts,
     private readonly log: vscode.LogOutputChannel,
     private readonly ui: DeployUiPort,
+    private readonly usage?: UsageGuard,
   ) {}
 
   async deploy(): Promise<DeployResult | undefined> {
@@ -27,22 +31,41 @@ export class DeployRunner {
     }
     const folder = await this.pickFolder();
     if (!folder) return undefined;
+    try {
+      this.usage?.check('deploy');
+    } catch (err) {
+      if (!(err instanceof DevgemError)) throw err;
+      void vscode.window.showWarningMessage(`${err.message} ${err.fix ?? ''}`, 'Open Settings').then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'devgem.limits');
+      });
+      return undefined;
+    }
+    this.usage?.record('deploy');
+    return this.runWith(readDeployOptions(folder.uri));
+  }
+
+  /**
+   * Runs one deploy with a progress notification whose Cancel button (and
+   * `signal`, e.g. the chat's Stop) cancels it. The caller checked usage.
+   */
+  async runWith(opts: DeployOptions, signal?: AbortSignal): Promise<DeployResult> {
     void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Devgem', cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
+        const onAbort = () => controller.abort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal?.aborted) controller.abort();
         try {
-          return await this.session.run((emit, signal) => {
-            const opts = readDeployOptions(folder.uri);
-            return runDeploy(opts, { ports: this.ports(), ui: this.ui, emit: (e) => {
-              emit(e);
-              this.onEvent(e, progress);
-            } }, signal);
-          }, controller.signal);
+          return await this.session.run((emit, s) => runDeploy(opts, { ports: this.ports(), ui: this.ui, emit: (e) => {
+            emit(e);
+            this.onEvent(e, progress);
+          } }, s), controller.signal);
         } finally {
           sub.dispose();
+          signal?.removeEventListener('abort', onAbort);
         }
       },
     );

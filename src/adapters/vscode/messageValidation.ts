@@ -12,6 +12,8 @@ const schema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat'), text: z.string().trim().min(1).max(MAX_CHAT_TEXT) }).strict(),
   z.object({ type: z.literal('openUrl'), url }).strict(),
   z.object({ type: z.literal('copyUrl'), url }).strict(),
+  z.object({ type: z.literal('stop') }).strict(),
+  z.object({ type: z.literal('confirm'), id: z.string().min(1).max(100), token: z.string().min(1).max(200), approve: z.boolean() }).strict(),
 ]) satisfies z.ZodType<WebviewMessage>;
 
 export type ValidationResult = { ok: true; message: WebviewMessage } | { ok: false; error: string };

@@ -32,3 +32,36 @@ export function readGcpConfig(): GcpConfig {
   const fromSetting = vscode.workspace.getConfiguration(SECTION).get<string>('emulatorHost')?.trim();
   return { emulatorHost: fromSetting || process.env.DEVGEM_EMULATOR_HOST?.trim() || undefined };
 }
+
+export type AiProvider = 'auto' | 'vertex' | 'apiKey' | 'off';
+
+export interface AgentSettings {
+  provider: AiProvider;
+  model: string;
+  vertexProject?: string;
+  vertexLocation: string;
+  maxSteps: number;
+  deploysPerDay: number;
+  modelCallsPerDay: number;
+}
+
+export const DEFAULT_MODEL = 'gemini-3.8-flash';
+
+/** The devgem.ai.* and devgem.limits.* settings. */
+export function readAgentSettings(): AgentSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const whole = (key: string, fallback: number, min: number, max: number) => {
+    const v = c.get<number>(key);
+    return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+  };
+  const provider = c.get<string>('ai.provider');
+  return {
+    provider: provider === 'vertex' || provider === 'apiKey' || provider === 'off' ? provider : 'auto',
+    model: c.get<string>('ai.model')?.trim() || DEFAULT_MODEL,
+    vertexProject: c.get<string>('ai.vertexProject')?.trim() || undefined,
+    vertexLocation: c.get<string>('ai.vertexLocation')?.trim() || 'global',
+    maxSteps: whole('ai.maxSteps', 12, 1, 50),
+    deploysPerDay: whole('limits.deploysPerDay', 50, 0, 100_000),
+    modelCallsPerDay: whole('limits.modelCallsPerDay', 500, 0, 1_000_000),
+  };
+}

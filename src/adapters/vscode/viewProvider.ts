@@ -25,6 +25,11 @@ export class DeployViewProvider implements vscode.WebviewViewProvider, vscode.Di
     this.disposables.push(new vscode.Disposable(session.onDidChange((s) => this.post(s)).dispose));
   }
 
+  /** The view is on screen and its script is listening (so a question asked there is seen). */
+  get visible(): boolean {
+    return this.view?.visible === true && this.ready;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;

@@ -1,0 +1,52 @@
+import type { DeployResult, DeployState } from '../../shared/protocol';
+import type { DeployOptions } from '../deployOptions';
+import { DevgemError } from '../errors';
+import type { CloudPorts, ServiceRef } from '../ports';
+import { resolveTarget, validateServiceName } from '../target';
+import type { UsageGuard } from './usage';
+
+/** The world the agent's tools act on; the VS Code adapter (and tests) provide it. */
+export interface AgentContext {
+  /** Deploy options from settings for the open folder; throws a DevgemError when no folder is open. */
+  deployOptions(): DeployOptions;
+  /** Google Cloud ports (created on first use). */
+  cloud(): CloudPorts;
+  /** Runs a deploy through the sidebar's tracker and status bar. */
+  runDeploy(opts: DeployOptions, signal: AbortSignal): Promise<DeployResult>;
+  /** The current or last deploy as the tracker shows it. */
+  lastDeploy(): DeployState | undefined;
+  /** Writes a file inside the workspace (only ever after the user approved the edit). */
+  writeWorkspaceFile(relPath: string, content: string): Promise<void>;
+  readWorkspaceFile(relPath: string): Promise<string | undefined>;
+  usage?: UsageGuard;
+  /** The options of the last deploy the agent started, for "fix and redeploy". */
+  lastDeployRequest?: DeployOptions;
+}
+
+export const REGION_PATTERN = '^[a-z]+-[a-z]+[0-9]+$';
+export const SERVICE_PATTERN = '^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$';
+
+/**
+ * Which service a tool means: the one named, else the one last deployed from
+ * this workspace, else the one a deploy would create. Project and region come
+ * from the same rules a deploy uses.
+ */
+export async function resolveRef(ctx: AgentContext, args: { service?: string; region?: string }): Promise<ServiceRef> {
+  const opts = ctx.deployOptions();
+  if (args.service) {
+    const bad = validateServiceName(args.service);
+    if (bad) throw new DevgemError('invalid-argument', `Invalid service name: ${bad}`);
+  }
+  const target = await resolveTarget({ settings: { ...opts, region: args.region ?? opts.region }, env: opts.env, workspaceRoot: opts.workspaceRoot, gcloudConfigDir: opts.gcloudConfigDir });
+  const last = ctx.lastDeploy()?.target;
+  const lastSameProject = last && last.project === target.project && (!args.region || args.region === last.region) ? last : undefined;
+  return {
+    project: target.project,
+    region: args.service ? target.region : lastSameProject?.region ?? target.region,
+    service: args.service ?? lastSameProject?.service ?? target.service,
+  };
+}
+
+export function refText(ref: ServiceRef): string {
+  return `${ref.service} (${ref.project}, ${ref.region})`;
+}

@@ -1,0 +1,113 @@
+import type { ModelPart, ModelTurn } from './model';
+
+export interface SavedConversation {
+  turns: ModelTurn[];
+  /** What earlier, trimmed exchanges were about. */
+  summary: string[];
+}
+
+/** Characters kept in storage; older exchanges move into the summary. */
+const MAX_STORED_CHARS = 400_000;
+const MAX_SUMMARY_LINES = 40;
+
+function size(t: ModelTurn): number {
+  return JSON.stringify(t).length;
+}
+
+/** A user turn with text (not function responses) starts an exchange. */
+function startsExchange(t: ModelTurn): boolean {
+  return t.role === 'user' && t.parts.some((p) => p.text !== undefined) && !t.parts.some((p) => p.functionResponse);
+}
+
+function summarize(exchange: ModelTurn[]): string {
+  const asked = exchange[0].parts.map((p) => p.text ?? '').join(' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+  const tools = exchange.flatMap((t) => t.parts.flatMap((p) => (p.functionCall ? [p.functionCall.name] : [])));
+  const lastText = [...exchange].reverse().find((t) => t.role === 'model' && t.parts.some((p) => p.text))?.parts.map((p) => p.text ?? '').join('').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return `User: "${asked}"${tools.length ? `; tools: ${[...new Set(tools)].join(', ')}` : ''}${lastText ? `; Devgem: "${lastText}"` : ''}`;
+}
+
+/**
+ * The model-facing history. It never splits a function call from its
+ * response, and trims whole exchanges (oldest first) into one-line summaries
+ * so the request stays inside the model's window.
+ */
+export class Conversation {
+  private turns: ModelTurn[];
+  private summary: string[];
+
+  constructor(saved?: SavedConversation) {
+    this.turns = Array.isArray(saved?.turns) ? saved!.turns.filter(isTurn) : [];
+    this.summary = Array.isArray(saved?.summary) ? saved!.summary.filter((s) => typeof s === 'string').slice(-MAX_SUMMARY_LINES) : [];
+    // A saved history may end mid-exchange (the window closed while a tool ran):
+    // drop the dangling function calls the model would otherwise wait on.
+    while (this.turns.length && this.turns[this.turns.length - 1].parts.some((p) => p.functionCall)) this.turns.pop();
+    // Each exchange must start with the user's text.
+    while (this.turns.length && !startsExchange(this.turns[0])) this.turns.shift();
+  }
+
+  get length(): number {
+    return this.turns.length;
+  }
+
+  get earlier(): readonly string[] {
+    return this.summary;
+  }
+
+  all(): readonly ModelTurn[] {
+    return this.turns;
+  }
+
+  push(turn: ModelTurn): void {
+    this.turns.push(turn);
+  }
+
+  clear(): void {
+    this.turns = [];
+    this.summary = [];
+  }
+
+  /** The turns to send: the newest whole exchanges that fit in `maxChars` (the current exchange always). */
+  forModel(maxChars: number): { turns: ModelTurn[]; trimmed: string[] } {
+    const exchanges = this.exchanges();
+    let total = 0;
+    let keepFrom = exchanges.length;
+    for (let i = exchanges.length - 1; i >= 0; i--) {
+      const s = exchanges[i].reduce((n, t) => n + size(t), 0);
+      if (i < exchanges.length - 1 && total + s > maxChars) break;
+      total += s;
+      keepFrom = i;
+    }
+    const trimmed = exchanges.slice(0, keepFrom).map(summarize);
+    return { turns: exchanges.slice(keepFrom).flat(), trimmed };
+  }
+
+  /** Moves old exchanges into the summary so what is stored stays bounded. */
+  compact(maxChars = MAX_STORED_CHARS): void {
+    const { turns, trimmed } = this.forModel(maxChars);
+    if (!trimmed.length) return;
+    this.turns = turns;
+    this.summary = [...this.summary, ...trimmed].slice(-MAX_SUMMARY_LINES);
+  }
+
+  toJSON(): SavedConversation {
+    return { turns: this.turns, summary: this.summary };
+  }
+
+  private exchanges(): ModelTurn[][] {
+    const out: ModelTurn[][] = [];
+    for (const t of this.turns) {
+      if (startsExchange(t) || !out.length) out.push([t]);
+      else out[out.length - 1].push(t);
+    }
+    return out;
+  }
+}
+
+function isPart(p: unknown): p is ModelPart {
+  return typeof p === 'object' && p !== null;
+}
+
+function isTurn(t: unknown): t is ModelTurn {
+  const turn = t as ModelTurn;
+  return typeof t === 'object' && t !== null && (turn.role === 'user' || turn.role === 'model') && Array.isArray(turn.parts) && turn.parts.every(isPart);
+}

@@ -1,0 +1,25 @@
+import type { AgentContext } from '../context';
+import { ToolRegistry } from '../registry';
+import { buildLogsTool, deployStatusTool, deployTool, usageTool } from './deployTools';
+import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
+import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
+
+/** Every tool the agent and the offline chat use; later features register theirs here too. */
+export function createToolRegistry(): ToolRegistry<AgentContext> {
+  return new ToolRegistry<AgentContext>()
+    .register(analyzeTool())
+    .register(dockerfileTool())
+    .register(readFileTool())
+    .register(deployTool())
+    .register(deployStatusTool())
+    .register(buildLogsTool())
+    .register(listServicesTool())
+    .register(describeServiceTool())
+    .register(serviceLogsTool())
+    .register(setEnvTool())
+    .register(listRevisionsTool())
+    .register(rollbackTool())
+    .register(deleteServiceTool())
+    .register(proposeFixTool())
+    .register(usageTool());
+}
