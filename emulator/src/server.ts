@@ -4,6 +4,7 @@ import { BuildRunner, TempDirs } from './buildRunner';
 import { CloudBuildState, handleCloudBuild } from './cloudBuild';
 import { CloudRunState, handleCloudRun } from './cloudRun';
 import type { Context } from './context';
+import { GeminiState, isGeminiPath, type GeminiRequestRecord, type ScriptedReply } from './gemini';
 import { ApiError, jsonBody, notFound, readBody, sendError, sendJson, unauthenticated, type Req } from './http';
 import { applyKnobs, defaultKnobs, type Knobs } from './knobs';
 import { OperationStore } from './operations';
@@ -12,6 +13,7 @@ import { StorageState, handleStorageJson } from './storage';
 import { UploadHandler } from './storageUploads';
 
 export type { Knobs } from './knobs';
+export type { GeminiRequestRecord, ScriptedReply } from './gemini';
 
 export interface EmulatorOptions {
   /** 0 or absent: a free port. */
@@ -33,6 +35,8 @@ export interface Emulator {
   reset(): void;
   /** Creates a bucket owned by `project` (e.g. to make a name "taken" by someone else). */
   seedBucket(name: string, project: string, location?: string): void;
+  /** The scripted Gemini endpoint (see emulator/README.md). */
+  gemini: { script(replies: ScriptedReply[]): void; requests(): GeminiRequestRecord[] };
   close(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ class EmulatorCore {
   readonly builds = new CloudBuildState();
   readonly run = new CloudRunState();
   readonly temp = new TempDirs();
+  readonly gemini = new GeminiState();
   readonly runner: BuildRunner;
 
   constructor(
@@ -59,6 +64,7 @@ class EmulatorCore {
   /** Clears all state synchronously; the returned promise settles once processes, fronts and temp dirs are gone. */
   resetState(): Promise<void> {
     this.builds.clear();
+    this.gemini.clear();
     this.storage.clear();
     this.uploads.clear();
     this.ar.clear();
@@ -86,6 +92,8 @@ class EmulatorCore {
     };
     const [s0, s1, s2] = segments;
     if (s0 === '__emulator') return this.control(r, res);
+    // Gemini checks its own credentials (API key or bearer), whatever `requireAuth` says.
+    if (isGeminiPath(segments)) return this.gemini.handle(r, res);
     const isUploadSession = s0 === 'upload' && this.uploads.isSessionRequest(r);
     if (this.ctx.knobs.requireAuth && !isUploadSession && !/^Bearer \S+/i.test(String(req.headers.authorization ?? ''))) {
       throw unauthenticated(
@@ -113,6 +121,7 @@ class EmulatorCore {
   private async control(r: Req, res: ServerResponse): Promise<void> {
     const what = r.segments[1];
     if (what === 'state' && r.method === 'GET') return sendJson(res, 200, summarize(this));
+    if (what === 'gemini') return this.gemini.control(r, res);
     if (what === 'knobs' && r.method === 'GET') return sendJson(res, 200, this.ctx.knobs);
     if (what === 'knobs' && r.method === 'POST') {
       applyKnobs(this.ctx.knobs, jsonBody(r));
@@ -163,6 +172,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     configure: (k) => applyKnobs(knobs, k),
     reset: () => {
       void core.resetState();
+    },
+    gemini: {
+      script: (replies) => core.gemini.script(replies),
+      requests: () => core.gemini.requests(),
     },
     seedBucket: (name, project, location) => {
       core.storage.createBucket(name, project, location);
