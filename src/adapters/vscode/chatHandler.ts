@@ -3,7 +3,7 @@ import { HELP_TEXT, parseChatIntent } from '../../core/chatIntent';
 import { STAGE_TITLES } from '../../shared/protocol';
 
 /** The model-free chat: the few intents a deploy tool must answer deterministically. */
-export async function handleChat(text: string, session: DeploySession, deploy: () => Promise<unknown>): Promise<void> {
+export async function handleChat(text: string, session: DeploySession, deploy: () => Promise<unknown>): Promise<unknown> {
   session.say('user', text);
   const intent = parseChatIntent(text);
   switch (intent.kind) {
@@ -16,7 +16,10 @@ export async function handleChat(text: string, session: DeploySession, deploy: (
       return session.say('assistant', session.cancel() ? 'Cancelling the deploy…' : 'Nothing is running.');
     case 'status':
       return session.say('assistant', describeLast(session));
-    case 'help':
+    case 'invalid':
+      return session.say('assistant', intent.problem);
+    default:
+      // Logs, env, rollback, services, revisions and usage are not wired here yet.
       return session.say('assistant', HELP_TEXT);
   }
 }
