@@ -6,11 +6,15 @@
 import * as esbuild from 'esbuild';
 import { pathToFileURL } from 'node:url';
 
-/** The host requires `./adapters/gcp/cloudPorts` lazily; in the bundle that is `./gcp.js` beside it. */
+/**
+ * The host requires `./adapters/gcp/cloudPorts` and `./adapters/gemini/index` lazily;
+ * in the bundle those are `./gcp.js` and `./model.js` beside it.
+ */
 const gcpAsSeparateFile = {
   name: 'gcp-as-separate-file',
   setup(build) {
     build.onResolve({ filter: /^\.\/adapters\/gcp\/cloudPorts$/ }, () => ({ path: './gcp.js', external: true }));
+    build.onResolve({ filter: /^\.\/adapters\/gemini\/index$/ }, () => ({ path: './model.js', external: true }));
   },
 };
 
@@ -37,6 +41,12 @@ export function gcpOptions({ production = false, outdir = 'dist', absWorkingDir 
   return { ...node(production), absWorkingDir, entryPoints: ['src/adapters/gcp/cloudPorts.ts'], outfile: `${outdir}/gcp.js` };
 }
 
+/** The Gemini model adapter (@google/genai), required when the agent first calls the model. */
+/** @returns {import('esbuild').BuildOptions} */
+export function modelOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
+  return { ...node(production), absWorkingDir, entryPoints: ['src/adapters/gemini/index.ts'], outfile: `${outdir}/model.js` };
+}
+
 /** The `devgem` command (analyze, dockerfile, package) for shells and CI. */
 /** @returns {import('esbuild').BuildOptions} */
 export function cliOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
@@ -61,7 +71,7 @@ export function webviewOptions({ production = false, outdir = 'dist', absWorking
 }
 
 export function allOptions(opts = {}) {
-  return [hostOptions(opts), gcpOptions(opts), cliOptions(opts), webviewOptions(opts)];
+  return [hostOptions(opts), gcpOptions(opts), modelOptions(opts), cliOptions(opts), webviewOptions(opts)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
