@@ -7,19 +7,13 @@ import { answerOffline } from '../../core/agent/offline';
 import { systemPrompt } from '../../core/agent/prompt';
 import { redactDeep } from '../../core/agent/redact';
 import type { ConfirmPort, ToolRegistry } from '../../core/agent/registry';
+import { LM_TOOL_PREFIX } from '../../core/agent/tools';
 import { parseChatIntent } from '../../core/chatIntent';
 import { isCancelled } from '../../core/errors';
 import type { ModelProvider } from './agentHost';
 import { VIEW_ID } from './viewProvider';
 
 export const PARTICIPANT_ID = 'devgem.agent';
-/** VS Code's tool names are global: ours carry the prefix. */
-export const LM_TOOL_PREFIX = 'devgem_';
-
-/** Read-only tools only: VS Code's agent mode has no Devgem confirmation in front of them. */
-export function lmToolNames(registry: ToolRegistry<AgentContext>): string[] {
-  return registry.list((t) => t.risk === 'read').map((t) => `${LM_TOOL_PREFIX}${t.name}`);
-}
 
 /**
  * `@devgem` in VS Code's Chat, and Devgem's read-only tools for Chat's agent
@@ -37,6 +31,7 @@ export function registerVscodeChat(deps: {
   const disposables: vscode.Disposable[] = [];
   // Older hosts or hosts without Chat (e.g. some web builds) lack these APIs.
   if (typeof vscode.lm?.registerTool === 'function') {
+    // Read-only tools only: VS Code's agent mode has no Devgem confirmation in front of them.
     for (const tool of deps.registry.list((t) => t.risk === 'read')) {
       disposables.push(
         vscode.lm.registerTool<Record<string, unknown>>(`${LM_TOOL_PREFIX}${tool.name}`, {

@@ -4,6 +4,9 @@ import { buildLogsTool, deployStatusTool, deployTool, usageTool } from './deploy
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
 
+/** VS Code's language-model tool names are global: Devgem's carry this prefix. */
+export const LM_TOOL_PREFIX = 'devgem_';
+
 /** Every tool the agent and the offline chat use; later features register theirs here too. */
 export function createToolRegistry(): ToolRegistry<AgentContext> {
   return new ToolRegistry<AgentContext>()

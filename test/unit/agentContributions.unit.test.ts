@@ -1,0 +1,50 @@
+// package.json must declare exactly what the extension registers at run time.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { LM_TOOL_PREFIX, createToolRegistry } from '../../src/core/agent/tools';
+
+interface Manifest {
+  contributes: {
+    commands: { command: string }[];
+    languageModelTools: { name: string; modelDescription: string; inputSchema: unknown }[];
+    chatParticipants: { id: string; name: string }[];
+    configuration: { properties: Record<string, { default?: unknown }> };
+  };
+}
+
+const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as Manifest;
+
+describe('package.json contributions for the agent', () => {
+  const registry = createToolRegistry();
+
+  it('offers exactly the read-only tools to VS Code Chat, with the registry\'s schema and description', () => {
+    const reads = registry.list((t) => t.risk === 'read');
+    assert.deepEqual(manifest.contributes.languageModelTools.map((t) => t.name), reads.map((t) => `${LM_TOOL_PREFIX}${t.name}`));
+    for (const t of reads) {
+      const declared = manifest.contributes.languageModelTools.find((d) => d.name === `${LM_TOOL_PREFIX}${t.name}`)!;
+      assert.deepEqual(declared.inputSchema, t.parameters, t.name);
+      assert.equal(declared.modelDescription, t.description, t.name);
+    }
+    for (const name of ['deploy', 'delete_service', 'rollback', 'set_env_vars', 'propose_fix']) {
+      assert.ok(!manifest.contributes.languageModelTools.some((d) => d.name.endsWith(name)), `${name} must not be a VS Code tool`);
+    }
+  });
+
+  it('has every tool the issue asks for, with the right risk', () => {
+    const risks = Object.fromEntries(registry.list().map((t) => [t.name, t.risk]));
+    assert.deepEqual(
+      { analyze: risks.analyze_workspace, docker: risks.generate_dockerfile, deploy: risks.deploy, status: risks.get_deploy_status, build: risks.get_build_logs, list: risks.list_services, describe: risks.describe_service, logs: risks.get_service_logs, env: risks.set_env_vars, revs: risks.list_revisions, rollback: risks.rollback, del: risks.delete_service },
+      { analyze: 'read', docker: 'read', deploy: 'write', status: 'read', build: 'read', list: 'read', describe: 'read', logs: 'read', env: 'write', revs: 'read', rollback: 'write', del: 'destructive' },
+    );
+  });
+
+  it('declares the @devgem participant, the key and chat commands and the AI settings', () => {
+    assert.deepEqual(manifest.contributes.chatParticipants.map((p) => [p.id, p.name]), [['devgem.agent', 'devgem']]);
+    const commands = manifest.contributes.commands.map((c) => c.command);
+    for (const c of ['devgem.setGeminiApiKey', 'devgem.clearGeminiApiKey', 'devgem.newChat', 'devgem.showUsage']) assert.ok(commands.includes(c), c);
+    const props = manifest.contributes.configuration.properties;
+    assert.equal(props['devgem.ai.model'].default, 'gemini-3.8-flash');
+    for (const key of ['devgem.ai.provider', 'devgem.ai.vertexProject', 'devgem.ai.vertexLocation', 'devgem.ai.maxSteps', 'devgem.limits.deploysPerDay', 'devgem.limits.modelCallsPerDay']) assert.ok(props[key], key);
+  });
+});
