@@ -29,8 +29,10 @@ export async function ensureWebviewBundle(): Promise<void> {
   const sources = [path.join(REPO_ROOT, 'webview-ui/src'), path.join(REPO_ROOT, 'src/shared')];
   const newest = Math.max(...sources.flatMap((dir) => fs.readdirSync(dir).map((f) => fs.statSync(path.join(dir, f)).mtimeMs)));
   if (built > newest && fs.existsSync(path.join(DIST, 'webview.css'))) return;
-  // The project's own build, so the test sees exactly what ships.
-  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  // The project's own webview build options, so the test sees exactly what
+  // ships; only the webview, so a host file mid-edit cannot fail these tests.
+  const script = "import * as esbuild from 'esbuild'; import { webviewOptions } from './esbuild.mjs'; await esbuild.build(webviewOptions());";
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export interface PageOptions {
