@@ -5,6 +5,7 @@ import { Chat } from './chat';
 import { h } from './dom';
 import { Header } from './header';
 import { ResultView } from './result';
+import { isAtBottom, scrollToBottom } from './scrollFollow';
 import { Tracker } from './tracker';
 
 /** Lays out the view (header, tracker, result, log, chat) and renders snapshots into it. */
@@ -42,13 +43,16 @@ export class App {
   /** `announce` is false when repainting a restored snapshot, which is old news. */
   render(snapshot: ViewSnapshot, announce: boolean): void {
     const deploy = snapshot.deploy;
+    const follow = isAtBottom();
     if (announce) this.announcer.update(this.deploy, deploy);
     this.deploy = deploy;
     this.header.render(snapshot);
-    this.emptyHint.hidden = Boolean(deploy) || snapshot.chat.length > 0;
+    this.emptyHint.hidden = Boolean(deploy) || snapshot.chat.length > 0 || Boolean(snapshot.confirmation);
     this.tracker.render(deploy);
     this.result.render(deploy?.result, deploy?.deployId);
     this.buildLog.render(deploy);
-    this.chat.render(snapshot.chat);
+    const chatChanged = this.chat.render(snapshot, announce);
+    // Only chat growth follows, and only for a reader who was at the bottom before this render.
+    if (chatChanged && follow) scrollToBottom();
   }
 }

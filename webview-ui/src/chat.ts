@@ -1,22 +1,34 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import { MAX_CHAT_TEXT, type ChatMessage, type WebviewMessage } from '../../src/shared/protocol';
+import { MAX_CHAT_TEXT, type ChatMessage, type ViewSnapshot, type WebviewMessage } from '../../src/shared/protocol';
+import { AgentBar } from './agentBar';
 import { ChatHistory } from './chatHistory';
-import { h, setAttrs, setText } from './dom';
+import { ConfirmationCard } from './confirmationCard';
+import { h } from './dom';
+import { createMessage, rendersMessage, updateMessage } from './messageView';
 
-const ROLE_LABELS: Record<string, string> = { user: 'You', assistant: 'Devgem' };
+/** The longest reply read out in full by the live region; the rest is in the log. */
+const ANNOUNCE_CHARS = 400;
 
 /**
- * The conversation as plain text (line breaks kept by CSS; no Markdown or HTML
- * is interpreted) and the input that posts `chat`.
+ * The conversation (messages, tool-call cards, the pending confirmation) and
+ * the input that posts `chat`. Text is never parsed as HTML; see dom.ts.
  */
 export class Chat {
   readonly el: HTMLElement;
   private readonly list: HTMLOListElement;
   private readonly input: HTMLElementTagNameMap['vscode-textarea'];
+  private readonly sendButton: HTMLElementTagNameMap['vscode-button'];
+  private readonly agentBar: AgentBar;
+  private readonly confirmation: ConfirmationCard;
+  private readonly announcer: HTMLElement;
   private readonly history = new ChatHistory();
+  /** What each node last showed, to skip unchanged messages and notice finished replies. */
+  private readonly shown = new WeakMap<Element, { message: ChatMessage; json: string }>();
+  private busy = false;
 
   constructor(private readonly post: (message: WebviewMessage) => void) {
+    const focusInput = () => this.input.focus();
     this.list = h('ol', { id: 'chat-log', class: 'chat-log', 'aria-label': 'Conversation' });
     this.input = h('vscode-textarea', {
       id: 'chat-input',
@@ -29,35 +41,79 @@ export class Chat {
     this.input.maxLength = MAX_CHAT_TEXT;
     this.input.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.input.addEventListener('input', () => this.history.reset());
-    const send = h('vscode-button', { id: 'chat-send', class: 'chat-send' }, 'Send');
-    send.addEventListener('click', () => this.send());
+    this.sendButton = h('vscode-button', { id: 'chat-send', class: 'chat-send' }, 'Send');
+    this.sendButton.addEventListener('click', () => this.send());
+    this.agentBar = new AgentBar(post, focusInput);
+    this.confirmation = new ConfirmationCard(post, focusInput);
+    this.announcer = h('div', { id: 'chat-announcer', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     this.el = h(
       'section',
       { class: 'chat', 'aria-label': 'Chat' },
       h('h2', { class: 'visually-hidden' }, 'Chat'),
       this.list,
-      h('div', { class: 'composer' }, this.input, send),
+      this.confirmation.el,
+      h(
+        'div',
+        { class: 'composer' },
+        this.agentBar.modeLine,
+        this.input,
+        h('div', { class: 'composer-actions' }, this.agentBar.busyHint, this.agentBar.stopButton, this.sendButton),
+      ),
+      this.announcer,
     );
   }
 
-  render(messages: ChatMessage[]): void {
-    const items = this.list.children;
-    let appended: Element | undefined;
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i];
-      const existing = items[i] as HTMLElement | undefined;
-      if (existing && existing.dataset.id === m.id && existing.dataset.role === m.role) {
-        // Streaming replies grow in place.
-        setText(existing.querySelector('.chat-text')!, m.text);
-        continue;
+  /** Returns true when the conversation changed (the caller keeps the bottom in view). */
+  render(snapshot: Pick<ViewSnapshot, 'chat' | 'agent' | 'confirmation'>, announce: boolean): boolean {
+    this.busy = this.agentBar.render(snapshot.agent);
+    this.sendButton.disabled = this.busy;
+    const changed = this.renderMessages(snapshot.chat, announce);
+    return this.confirmation.render(snapshot.confirmation) || changed;
+  }
+
+  /**
+   * Keyed by message id: a node is reused for its message wherever it moves, and
+   * only moved when out of order, so focus inside an expanded card survives.
+   */
+  private renderMessages(messages: ChatMessage[], announce: boolean): boolean {
+    const byId = new Map<string, Element>();
+    for (const el of Array.from(this.list.children)) byId.set((el as HTMLElement).dataset.id ?? '', el);
+    const kept = new Set<Element>();
+    let changed = false;
+    let finished: ChatMessage | undefined;
+    let cursor = this.list.firstElementChild;
+    for (const m of messages) {
+      let node = byId.get(m.id);
+      const json = JSON.stringify(m);
+      const before = node && this.shown.get(node);
+      if (node && !kept.has(node) && rendersMessage(node, m)) {
+        if (before?.json !== json) {
+          updateMessage(node as HTMLElement, m);
+          changed = true;
+        }
+      } else {
+        node = createMessage(m);
+        changed = true;
       }
-      while (items.length > i) items[items.length - 1].remove();
-      appended = messageNode(m);
-      this.list.append(appended);
+      if (before?.json !== json && isFinished(m, before?.message)) finished = m;
+      this.shown.set(node, { message: m, json });
+      kept.add(node);
+      if (node === cursor) cursor = cursor.nextElementSibling;
+      else this.list.insertBefore(node, cursor);
     }
-    while (items.length > messages.length) items[items.length - 1].remove();
+    for (const el of Array.from(this.list.children)) {
+      if (kept.has(el)) continue;
+      el.remove();
+      changed = true;
+    }
     this.list.hidden = messages.length === 0;
-    appended?.scrollIntoView({ block: 'nearest' });
+    if (announce && finished) this.announce(finished);
+    return changed;
+  }
+
+  private announce(m: ChatMessage): void {
+    const text = m.text.length > ANNOUNCE_CHARS ? `${m.text.slice(0, ANNOUNCE_CHARS)}…` : m.text;
+    this.announcer.textContent = m.role === 'assistant' ? `Devgem: ${text}` : text;
   }
 
   private onKeyDown(e: KeyboardEvent): void {
@@ -73,7 +129,9 @@ export class Chat {
     }
   }
 
+  /** While the agent works the draft stays in the input; Stop is the way to interrupt. */
   private send(): void {
+    if (this.busy) return;
     const text = this.input.value.trim().slice(0, MAX_CHAT_TEXT);
     if (!text) return;
     this.post({ type: 'chat', text });
@@ -91,13 +149,8 @@ export class Chat {
   }
 }
 
-function messageNode(m: ChatMessage): HTMLLIElement {
-  const li = h(
-    'li',
-    { class: 'chat-msg' },
-    h('div', { class: 'chat-role' }, ROLE_LABELS[m.role] ?? m.role),
-    h('div', { class: 'chat-text' }, m.text),
-  );
-  setAttrs(li, { 'data-id': m.id, 'data-role': m.role });
-  return li;
+/** A reply that has just finished arriving, or a new notice: worth reading out. */
+function isFinished(m: ChatMessage, before: ChatMessage | undefined): boolean {
+  if (m.role === 'notice') return before === undefined;
+  return m.role === 'assistant' && !m.streaming && (before === undefined || before.streaming === true);
 }

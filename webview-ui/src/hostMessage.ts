@@ -26,10 +26,40 @@ function isDeployState(v: unknown): boolean {
   return v.result === undefined || (isObj(v.result) && typeof v.result.outcome === 'string');
 }
 
+function isToolCard(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    ['callId', 'name', 'risk', 'status', 'args'].every((k) => typeof v[k] === 'string') &&
+    (v.summary === undefined || typeof v.summary === 'string')
+  );
+}
+
 function isChat(v: unknown): boolean {
   return (
     Array.isArray(v) &&
-    v.every((m) => isObj(m) && typeof m.id === 'string' && typeof m.role === 'string' && typeof m.text === 'string')
+    v.every(
+      (m) =>
+        isObj(m) &&
+        typeof m.id === 'string' &&
+        typeof m.role === 'string' &&
+        typeof m.text === 'string' &&
+        (m.tool === undefined || isToolCard(m.tool)),
+    )
+  );
+}
+
+function isAgentStatus(v: unknown): boolean {
+  return isObj(v) && typeof v.busy === 'boolean' && typeof v.mode === 'string' && (v.model === undefined || typeof v.model === 'string');
+}
+
+/** The card posts `id` and `token` back verbatim, so both must really be strings. */
+function isConfirmation(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    ['id', 'token', 'tool', 'risk', 'title', 'approveLabel'].every((k) => typeof v[k] === 'string') &&
+    Array.isArray(v.details) &&
+    v.details.every((d) => isObj(d) && typeof d.label === 'string' && typeof d.value === 'string') &&
+    (v.diff === undefined || typeof v.diff === 'string')
   );
 }
 
@@ -40,7 +70,9 @@ export function isViewSnapshot(v: unknown): v is ViewSnapshot {
     Number.isFinite(v.version) &&
     typeof v.busy === 'boolean' &&
     isChat(v.chat) &&
-    (v.deploy === undefined || isDeployState(v.deploy))
+    (v.deploy === undefined || isDeployState(v.deploy)) &&
+    (v.agent === undefined || isAgentStatus(v.agent)) &&
+    (v.confirmation === undefined || isConfirmation(v.confirmation))
   );
 }
 

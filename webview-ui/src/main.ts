@@ -1,6 +1,7 @@
 // Webview entry: restore the last picture at once, then follow host snapshots.
 import '@vscode/codicons/dist/codicon.css';
 import './styles.css';
+import './chat.css';
 import { App } from './app';
 import { isHostMessage, isViewSnapshot } from './hostMessage';
 import { connectToHost } from './vscodeApi';
@@ -28,7 +29,11 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (snapshot.version <= renderedVersion) return;
   renderedVersion = snapshot.version;
   app.render(snapshot, true);
-  host.setState({ snapshot } satisfies SavedState);
+  // The confirmation token is a one-time secret between host and this page;
+  // it is not written to VS Code's persisted webview state. The host re-sends
+  // a still-open question after 'ready'.
+  const { confirmation: _omitted, ...persisted } = snapshot;
+  host.setState({ snapshot: persisted } satisfies SavedState);
 });
 
 host.post({ type: 'ready' });
