@@ -1,5 +1,7 @@
 // A representative slice of the variables VS Code defines in webviews, taken
-// from the Dark Modern, Light Modern and High Contrast themes.
+// from the Dark Modern, Light Modern and High Contrast themes. High Contrast
+// leaves some out on purpose (status-bar error background, diff line
+// backgrounds), as VS Code does, so the fallbacks get exercised.
 
 export type ThemeName = 'light' | 'dark' | 'high-contrast';
 
@@ -52,6 +54,13 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-progressBar-background': '#0078d4',
       '--vscode-list-inactiveSelectionBackground': '#37373d',
       '--vscode-panel-border': '#2b2b2b',
+      '--vscode-list-hoverBackground': '#2a2d2e',
+      '--vscode-statusBarItem-errorBackground': '#c72e0f',
+      '--vscode-statusBarItem-errorForeground': '#ffffff',
+      '--vscode-diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
+      '--vscode-diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
+      '--vscode-gitDecoration-addedResourceForeground': '#81b88b',
+      '--vscode-gitDecoration-deletedResourceForeground': '#c74e39',
     },
   },
   light: {
@@ -88,6 +97,13 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-progressBar-background': '#005fb8',
       '--vscode-list-inactiveSelectionBackground': '#e4e6f1',
       '--vscode-panel-border': '#e5e5e5',
+      '--vscode-list-hoverBackground': '#f2f2f2',
+      '--vscode-statusBarItem-errorBackground': '#c72e0f',
+      '--vscode-statusBarItem-errorForeground': '#ffffff',
+      '--vscode-diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
+      '--vscode-diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
+      '--vscode-gitDecoration-addedResourceForeground': '#587c0c',
+      '--vscode-gitDecoration-deletedResourceForeground': '#ad0707',
     },
   },
   'high-contrast': {
@@ -123,6 +139,8 @@ export const THEMES: Record<ThemeName, Theme> = {
       '--vscode-editorWarning-foreground': '#fff500',
       '--vscode-progressBar-background': '#6fc3df',
       '--vscode-panel-border': '#6fc3df',
+      '--vscode-gitDecoration-addedResourceForeground': '#a1e3ad',
+      '--vscode-gitDecoration-deletedResourceForeground': '#c74e39',
     },
   },
 };
