@@ -1,5 +1,5 @@
 import { reduceDeploy } from '../shared/deployState';
-import type { AgentStatus, ChatMessage, ChatRole, ConfirmationRequest, DeployEvent, DeployResult, ViewSnapshot } from '../shared/protocol';
+import { MAX_HISTORY, type AgentStatus, type ChatMessage, type ChatRole, type ConfirmationRequest, type DeployEvent, type DeployRecord, type DeployResult, type DeployState, type ViewSnapshot } from '../shared/protocol';
 
 /** Somewhere to keep the view's state across window reloads (workspace storage). */
 export interface SnapshotStore {
@@ -26,7 +26,8 @@ export class DeploySession {
     this.snapshot.busy = false;
     // Nothing survives a reload half-done: no question waits (its token died with
     // the old host), no reply is still streaming, no tool is still running.
-    this.snapshot.confirmation = undefined;
+    delete this.snapshot.confirmation;
+    if (!Array.isArray(this.snapshot.history)) this.snapshot.history = [];
     if (this.snapshot.agent) this.snapshot.agent = { ...this.snapshot.agent, busy: false };
     this.snapshot.chat = (Array.isArray(this.snapshot.chat) ? this.snapshot.chat : []).map((m) => {
       if (m.streaming) return { ...m, streaming: false };
@@ -114,7 +115,9 @@ export class DeploySession {
   }
 
   private apply(event: DeployEvent): void {
-    this.update({ ...this.snapshot, deploy: reduceDeploy(this.snapshot.deploy, event) });
+    const deploy = reduceDeploy(this.snapshot.deploy, event);
+    const history = event.type === 'finished' && deploy ? [record(deploy, event.at), ...(this.snapshot.history ?? []).filter((h) => h.deployId !== deploy.deployId)].slice(0, MAX_HISTORY) : this.snapshot.history;
+    this.update({ ...this.snapshot, deploy, history });
   }
 
   private update(next: ViewSnapshot): void {
@@ -122,5 +125,20 @@ export class DeploySession {
     // Losing a save must not break the deploy; the next change saves again.
     Promise.resolve(this.store.save(this.snapshot)).catch(() => undefined);
     for (const l of this.listeners) l(this.snapshot);
+  }
+}
+
+function record(d: DeployState, endedAt: number): DeployRecord {
+  const r = d.result!;
+  const base = { deployId: d.deployId, target: d.target, startedAt: d.startedAt, endedAt, outcome: r.outcome };
+  switch (r.outcome) {
+    case 'success':
+      return { ...base, url: r.url, revision: r.revision };
+    case 'private':
+      return { ...base, url: r.url, revision: r.revision, message: r.problem.message };
+    case 'failed':
+      return { ...base, stage: r.stage, message: r.problem.message };
+    case 'cancelled':
+      return { ...base, stage: r.stage };
   }
 }

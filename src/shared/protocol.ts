@@ -140,6 +140,23 @@ export interface AgentStatus {
   model?: string;
 }
 
+/** One finished deploy, kept per workspace (newest first in `ViewSnapshot.history`). */
+export interface DeployRecord {
+  deployId: string;
+  target?: DeployTarget;
+  startedAt: number;
+  endedAt: number;
+  outcome: DeployResult['outcome'];
+  url?: string;
+  revision?: string;
+  /** Failed or cancelled: where. */
+  stage?: DeployStage;
+  /** Failed or private: why. */
+  message?: string;
+}
+
+export const MAX_HISTORY = 30;
+
 /** A versioned picture of the whole view; the webview drops anything older than what it has. */
 export interface ViewSnapshot {
   version: number;
@@ -149,6 +166,8 @@ export interface ViewSnapshot {
   agent?: AgentStatus;
   /** At most one question at a time. */
   confirmation?: ConfirmationRequest;
+  /** Past deploys of this workspace, newest first (at most MAX_HISTORY). */
+  history?: DeployRecord[];
 }
 
 /** host -> webview */

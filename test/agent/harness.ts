@@ -65,6 +65,7 @@ export function testAgentContext(root: string, ports: CloudPorts, opts: { sessio
       return session.run((emit, s) => runDeploy(o, { ports, emit, buildPollMs: opts.buildPollMs ?? 100 }, s), signal);
     },
     lastDeploy: () => session.current.deploy,
+    deployHistory: () => session.current.history ?? [],
     readWorkspaceFile: async (rel) => fs.readFile(path.join(root, rel), 'utf8').catch(() => undefined),
     writeWorkspaceFile: async (rel, content) => {
       ctx.written.set(rel, content);

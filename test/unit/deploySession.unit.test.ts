@@ -30,7 +30,7 @@ const started: DeployEvent = { type: 'started', deployId: 'd1', workspace: '/ws'
 describe('DeploySession', () => {
   it('starts empty and idle without a saved snapshot', () => {
     const s = new DeploySession(new MemoryStore(), () => 1000);
-    assert.deepEqual(s.current, { version: 0, busy: false, chat: [] });
+    assert.deepEqual(s.current, { version: 0, busy: false, chat: [], history: [] });
     assert.equal(s.isRunning, false);
   });
 
@@ -228,5 +228,53 @@ describe('DeploySession', () => {
     assert.equal(chat[0].text, 'm50');
     assert.equal(chat.at(-1)!.text, 'm249');
     assert.equal(new Set(chat.map((m) => m.id)).size, 200);
+  });
+
+  it('keeps finished deploys in a history, newest first and bounded', async () => {
+    const s = new DeploySession(new MemoryStore(), () => 1000);
+    for (let i = 1; i <= 35; i++) {
+      await s.run(async (emit) => {
+        emit({ type: 'started', deployId: `d${i}`, workspace: '/ws', at: i });
+        emit({ type: 'target', target: { project: 'p', region: 'r', service: 'svc' } });
+        const result: DeployResult = i % 2 ? { ...SUCCESS, revision: `svc-${i}` } : { outcome: 'failed', stage: 'build', problem: { message: `broke ${i}` } };
+        emit({ type: 'finished', result, at: i + 0.5 });
+        return result;
+      });
+    }
+    const h = s.current.history!;
+    assert.equal(h.length, 30);
+    assert.deepEqual(h.slice(0, 2).map((r) => [r.deployId, r.outcome, r.url ?? r.message, r.stage]), [['d35', 'success', 'https://svc.example', undefined], ['d34', 'failed', 'broke 34', 'build']]);
+    assert.equal(h[0].revision, 'svc-35');
+    assert.equal(h[0].target?.service, 'svc');
+  });
+
+  it('after a reload no question waits, no reply streams and no tool still runs', () => {
+    const saved: ViewSnapshot = {
+      version: 9,
+      busy: true,
+      agent: { busy: true, mode: 'gemini', model: 'm' },
+      confirmation: { id: 'c1', token: 't', tool: 'deploy', risk: 'write', title: 'Deploy?', details: [], approveLabel: 'Deploy' },
+      history: 'corrupt' as never,
+      chat: [
+        { id: 'a', role: 'assistant', text: 'half a sent', at: 1, streaming: true },
+        { id: 'b', role: 'tool', text: '', at: 2, tool: { callId: 'x', name: 'deploy', risk: 'write', status: 'awaiting-confirmation', args: '{}' } },
+        { id: 'c', role: 'tool', text: '', at: 3, tool: { callId: 'y', name: 'list_services', risk: 'read', status: 'done', args: '{}' } },
+      ],
+    };
+    const s = new DeploySession(new MemoryStore(saved), () => 1000);
+    assert.equal(s.current.confirmation, undefined);
+    assert.equal(s.current.agent?.busy, false);
+    assert.deepEqual(s.current.history, []);
+    assert.equal(s.current.chat[0].streaming, false);
+    assert.equal(s.current.chat[1].tool?.status, 'cancelled');
+    assert.equal(s.current.chat[2].tool?.status, 'done');
+  });
+
+  it('upsertChat replaces a message by id and appends a new one', () => {
+    const s = new DeploySession(new MemoryStore(), () => 1000);
+    s.upsertChat({ id: 'r', role: 'assistant', text: 'Hel', at: 1, streaming: true });
+    s.upsertChat({ id: 'r', role: 'assistant', text: 'Hello', at: 1, streaming: false });
+    s.upsertChat({ id: 't', role: 'tool', text: '', at: 2 });
+    assert.deepEqual(s.current.chat.map((m) => [m.id, m.text]), [['r', 'Hello'], ['t', '']]);
   });
 });

@@ -56,6 +56,10 @@ export class VscodeAgentContext implements AgentContext {
     return this.session.current.deploy;
   }
 
+  deployHistory() {
+    return this.session.current.history ?? [];
+  }
+
   private resolve(rel: string): string {
     const root = this.folder().uri.fsPath;
     const file = path.resolve(root, rel);

@@ -148,7 +148,7 @@ export class ChatController {
       conversation: this.conversation,
       events,
       maxSteps: this.deps.maxSteps,
-      system: (earlier) => systemPrompt({ ...this.deps.facts(), deploy: ctx.lastDeploy(), earlier }),
+      system: (earlier) => systemPrompt({ ...this.deps.facts(), deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
       beforeModelCall: () => {
         ctx.usage?.check('model');
         ctx.usage?.record('model');

@@ -1,4 +1,4 @@
-import type { DeployResult, DeployState } from '../../shared/protocol';
+import type { DeployRecord, DeployResult, DeployState } from '../../shared/protocol';
 import type { DeployOptions } from '../deployOptions';
 import { DevgemError } from '../errors';
 import type { CloudPorts, ServiceRef } from '../ports';
@@ -15,6 +15,8 @@ export interface AgentContext {
   runDeploy(opts: DeployOptions, signal: AbortSignal): Promise<DeployResult>;
   /** The current or last deploy as the tracker shows it. */
   lastDeploy(): DeployState | undefined;
+  /** Finished deploys of this workspace, newest first. */
+  deployHistory(): DeployRecord[];
   /** Writes a file inside the workspace (only ever after the user approved the edit). */
   writeWorkspaceFile(relPath: string, content: string): Promise<void>;
   readWorkspaceFile(relPath: string): Promise<string | undefined>;

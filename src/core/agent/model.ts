@@ -80,7 +80,18 @@ export interface ModelPort {
  * How a model call failed, in terms the retry policy needs. Adapters throw
  * this (never an SDK error) for HTTP failures from the model API.
  */
+const BRAND = Symbol.for('devgem.ModelCallError');
+
 export class ModelCallError extends Error {
+  // dist/model.js carries its own copy of this class; the brand makes
+  // `instanceof` recognise errors from either copy (as DevgemError does).
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== ModelCallError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
+
   constructor(
     message: string,
     /** HTTP status (429, 503, 400, 403 …); undefined for network errors. */

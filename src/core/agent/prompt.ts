@@ -1,4 +1,4 @@
-import { STAGE_TITLES, type DeployState } from '../../shared/protocol';
+import { STAGE_TITLES, type DeployRecord, type DeployState } from '../../shared/protocol';
 import type { DeployOptions } from '../deployOptions';
 import { redactText } from './redact';
 
@@ -20,6 +20,7 @@ export interface PromptFacts {
   workspaceName?: string;
   options?: Pick<DeployOptions, 'project' | 'region' | 'serviceName' | 'allowUnauthenticated'>;
   deploy?: DeployState;
+  history?: DeployRecord[];
   earlier?: readonly string[];
 }
 
@@ -43,6 +44,11 @@ export function systemPrompt(facts: PromptFacts): string {
     else lines.push(`  Result: cancelled during "${STAGE_TITLES[r.stage]}"`);
   } else {
     lines.push('- No deploy from this workspace yet.');
+  }
+  const older = (facts.history ?? []).filter((h) => h.deployId !== d?.deployId).slice(0, 3);
+  if (older.length) {
+    lines.push('- Earlier deploys (newest first; get_deploy_history has more):');
+    for (const h of older) lines.push(`  ${new Date(h.startedAt).toISOString()} ${h.target?.service ?? '?'}: ${h.outcome}${h.url ? ` ${h.url}` : ''}${h.revision ? ` (${h.revision})` : ''}${h.stage && h.outcome !== 'success' ? ` at ${h.stage}` : ''}`);
   }
   if (facts.earlier?.length) {
     lines.push('', 'Earlier in this conversation (summarised; older turns were trimmed):', ...facts.earlier.map((e) => `- ${e}`));

@@ -236,6 +236,24 @@ export function buildLogsTool(): AgentTool<{ lines?: number }, AgentContext> {
   };
 }
 
+export function deployHistoryTool(): AgentTool<{ limit?: number }, AgentContext> {
+  return {
+    name: 'get_deploy_history',
+    description: 'Past deploys of this workspace, newest first: when, target, outcome, URL and revision, or where and why it failed.',
+    parameters: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 30, description: 'How many (default 10).' } } },
+    risk: 'read',
+    run: async (args, ctx) => {
+      const history = ctx.deployHistory().slice(0, args.limit ?? 10).map((h) => ({
+        ...h,
+        startedAt: new Date(h.startedAt).toISOString(),
+        endedAt: new Date(h.endedAt).toISOString(),
+        message: h.message && redactText(h.message),
+      }));
+      return { data: { deploys: history }, summary: `${history.length} past deploy${history.length === 1 ? '' : 's'}` };
+    },
+  };
+}
+
 export function usageTool(): AgentTool<Record<string, never>, AgentContext> {
   return {
     name: 'get_usage',

@@ -1,6 +1,6 @@
 import type { AgentContext } from '../context';
 import { ToolRegistry } from '../registry';
-import { buildLogsTool, deployStatusTool, deployTool, usageTool } from './deployTools';
+import { buildLogsTool, deployHistoryTool, deployStatusTool, deployTool, usageTool } from './deployTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
 
@@ -16,6 +16,7 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(deployTool())
     .register(deployStatusTool())
     .register(buildLogsTool())
+    .register(deployHistoryTool())
     .register(listServicesTool())
     .register(describeServiceTool())
     .register(serviceLogsTool())
