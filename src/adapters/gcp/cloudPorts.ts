@@ -4,8 +4,10 @@ import type { CloudPorts, CredentialsPort } from '../../core/ports';
 import { BuildAdapter } from './buildAdapter';
 import { clientSetup, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { httpProbe } from './httpProbe';
+import { LoggingAdapter } from './loggingAdapter';
 import { RegistryAdapter } from './registryAdapter';
 import { RunAdapter } from './runAdapter';
+import { RunAdminAdapter } from './runAdminAdapter';
 import { StorageAdapter } from './storageAdapter';
 
 const NO_CREDENTIALS_FIX =
@@ -52,6 +54,15 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     const { ServicesClient } = require('@google-cloud/run/build/src/v2/services_client.js') as typeof import('@google-cloud/run/build/src/v2/services_client.js');
     return new ServicesClient((await setup()).gax as ConstructorParameters<typeof ServicesClient>[0]);
   });
+  const revisions = once(async () => {
+    const { RevisionsClient } = require('@google-cloud/run/build/src/v2/revisions_client.js') as typeof import('@google-cloud/run/build/src/v2/revisions_client.js');
+    return new RevisionsClient((await setup()).gax as ConstructorParameters<typeof RevisionsClient>[0]);
+  });
+  // The generated client of @google-cloud/logging (see loggingAdapter.ts); `fallback: true` in `gax` makes it REST.
+  const logging = once(async () => {
+    const { LoggingServiceV2Client } = require('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js') as typeof import('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js');
+    return new LoggingServiceV2Client((await setup()).gax as ConstructorParameters<typeof LoggingServiceV2Client>[0]);
+  });
   const build = once(async () => {
     const { CloudBuildClient } = require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js') as typeof import('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js');
     return new CloudBuildClient((await setup()).gax as ConstructorParameters<typeof CloudBuildClient>[0]);
@@ -82,6 +93,8 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     registry: new RegistryAdapter(registry),
     build: new BuildAdapter(build),
     run: new RunAdapter(run),
+    runAdmin: new RunAdminAdapter(run, revisions),
+    logging: new LoggingAdapter(logging),
     http: httpProbe,
   };
 }

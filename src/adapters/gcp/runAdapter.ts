@@ -3,22 +3,12 @@ import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_cli
 import type { RunPort, RunServiceInfo, ServiceRef, ServiceSpec } from '../../core/ports';
 import { DevgemError } from '../../core/errors';
 import { call, isNotFound } from './gcpErrors';
+import { applyRuntime } from './runSpec';
+import { TRAFFIC_LATEST, TRAFFIC_REVISION, info, serviceName, trafficType } from './runViews';
 
 const API = 'run.googleapis.com';
 type Service = protos.google.cloud.run.v2.IService;
-
-function name(ref: ServiceRef): string {
-  return `projects/${ref.project}/locations/${ref.region}/services/${ref.service}`;
-}
-
-function info(s: Service): RunServiceInfo {
-  return {
-    uri: s.uri || undefined,
-    latestReadyRevision: s.latestReadyRevision?.split('/').pop() || undefined,
-    latestCreatedRevision: s.latestCreatedRevision?.split('/').pop() || undefined,
-    invokerIamDisabled: Boolean(s.invokerIamDisabled),
-  };
-}
+const name = serviceName;
 
 function container(spec: ServiceSpec) {
   return { image: spec.image, ports: [{ containerPort: spec.port }] };
@@ -45,10 +35,11 @@ export class RunAdapter implements RunPort {
   async createService(ref: ServiceRef, spec: ServiceSpec): Promise<RunServiceInfo> {
     const client = await this.client();
     return call(this.ctx(`Creating Cloud Run service ${ref.service}`, ref), async () => {
+      const { template, container: first } = applyRuntime({ labels: spec.labels }, container(spec), spec);
       const [op] = await client.createService({
         parent: `projects/${ref.project}/locations/${ref.region}`,
         serviceId: ref.service,
-        service: { labels: spec.labels, template: { labels: spec.labels, containers: [container(spec)] } },
+        service: { labels: spec.labels, template: { ...template, containers: [first] } },
       });
       const [s] = await op.promise();
       return info(s as Service);
@@ -59,13 +50,20 @@ export class RunAdapter implements RunPort {
     const client = await this.client();
     return call(this.ctx(`Updating Cloud Run service ${ref.service}`, ref), async () => {
       const [live] = await client.getService({ name: name(ref) });
-      const template = { ...(live.template ?? {}) };
+      const [first, ...sidecars] = live.template?.containers?.length ? live.template.containers : [{}];
+      const applied = applyRuntime(live.template ?? {}, { ...first, ...container(spec) }, spec);
+      const template = { ...applied.template, containers: [applied.container, ...sidecars] };
       // A revision name is unique; reusing the live one would be refused.
       delete template.revision;
-      const [first, ...sidecars] = template.containers?.length ? template.containers : [{}];
-      template.containers = [{ ...first, ...container(spec) }, ...sidecars];
       template.labels = { ...(template.labels ?? {}), ...spec.labels };
-      const [op] = await client.updateService({ service: { ...live, template, labels: { ...(live.labels ?? {}), ...spec.labels } } });
+      // A deploy is meant to serve the new code: traffic pinned by an earlier
+      // rollback would otherwise keep the old revision answering, silently.
+      // Tags stay: they are URLs people may use.
+      const tagged = (live.traffic ?? [])
+        .filter((t) => t.tag && t.revision && trafficType(t.type) === TRAFFIC_REVISION)
+        .map((t) => ({ type: TRAFFIC_REVISION, revision: t.revision, tag: t.tag, percent: 0 }));
+      const traffic = [{ type: TRAFFIC_LATEST, percent: 100 }, ...tagged];
+      const [op] = await client.updateService({ service: { ...live, template, traffic, labels: { ...(live.labels ?? {}), ...spec.labels } } });
       const [s] = await op.promise();
       return info(s as Service);
     });

@@ -1,0 +1,129 @@
+import type { protos } from '@google-cloud/run';
+import type { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_client.js';
+import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
+import { DevgemError } from '../../core/errors';
+import type { RevisionInfo, RunAdminPort, RunServiceInfo, ServiceDetails, ServiceRef, ServiceSummary } from '../../core/ports';
+import { call, isNotFound } from './gcpErrors';
+import { checkEnv, mergeEnv } from './runSpec';
+import { TRAFFIC_REVISION, details, info, revisionInfos, revisionReady, serviceName, summary, trafficType } from './runViews';
+
+const API = 'run.googleapis.com';
+type Service = protos.google.cloud.run.v2.IService;
+
+/** Cloud Run operations beyond a deploy, through the v2 Services and Revisions clients. */
+export class RunAdminAdapter implements RunAdminPort {
+  constructor(
+    private readonly services: () => Promise<ServicesClient>,
+    private readonly revisions: () => Promise<RevisionsClient>,
+  ) {}
+
+  private ctx(what: string, project: string, role = 'roles/run.developer') {
+    return { what, project, role, api: API };
+  }
+
+  private missing(ref: ServiceRef, cause?: unknown): DevgemError {
+    return new DevgemError('not-found', `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}).`, {
+      cause,
+      fix: 'List the services to see which ones exist there, or check "devgem.project" and "devgem.region".',
+    });
+  }
+
+  /** The live service; a missing one is a clear not-found, not the SDK's message. */
+  private async live(ref: ServiceRef, what: string, role = 'roles/run.viewer'): Promise<Service> {
+    const client = await this.services();
+    try {
+      const [s] = await call(this.ctx(what, ref.project, role), () => client.getService({ name: serviceName(ref) }));
+      return s;
+    } catch (err) {
+      if (isNotFound(err)) throw this.missing(ref, err);
+      throw err;
+    }
+  }
+
+  async listServices(opts: { project: string; region: string }): Promise<ServiceSummary[]> {
+    const client = await this.services();
+    const [list] = await call(this.ctx(`Listing Cloud Run services in ${opts.region}`, opts.project, 'roles/run.viewer'), () =>
+      client.listServices({ parent: `projects/${opts.project}/locations/${opts.region}` }),
+    );
+    return list.map(summary).sort((a, b) => a.service.localeCompare(b.service));
+  }
+
+  async describeService(ref: ServiceRef): Promise<ServiceDetails | undefined> {
+    try {
+      return details(await this.live(ref, `Describing service ${ref.service}`));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async listRevisions(ref: ServiceRef): Promise<RevisionInfo[]> {
+    const service = await this.live(ref, `Listing revisions of ${ref.service}`);
+    const client = await this.revisions();
+    const [list] = await call(this.ctx(`Listing revisions of ${ref.service}`, ref.project, 'roles/run.viewer'), () => client.listRevisions({ parent: serviceName(ref) }));
+    return revisionInfos(service, list);
+  }
+
+  async routeAllTraffic(ref: ServiceRef, revision: string): Promise<RunServiceInfo> {
+    const live = await this.live(ref, `Reading service ${ref.service}`);
+    const client = await this.revisions();
+    const id = revision.split('/').pop() ?? revision;
+    let rev: protos.google.cloud.run.v2.IRevision;
+    try {
+      [rev] = await call(this.ctx(`Looking up revision ${id}`, ref.project, 'roles/run.viewer'), () => client.getRevision({ name: `${serviceName(ref)}/revisions/${id}` }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      throw new DevgemError('not-found', `Service ${ref.service} has no revision "${id}", so no traffic was moved.`, {
+        cause: err,
+        fix: 'List the revisions of the service and pick one of those names.',
+      });
+    }
+    if (!revisionReady(rev)) {
+      const why = (rev.conditions ?? []).find((c) => c.type === 'Ready')?.message;
+      throw new DevgemError('failed-precondition', `Revision ${id} is not ready${why ? `: ${why.split('\n')[0]}` : ''}; traffic stays where it is.`, {
+        fix: 'Route traffic to a revision that is ready (see the revision list), or deploy again.',
+      });
+    }
+    const services = await this.services();
+    return call(this.ctx(`Routing all traffic of ${ref.service} to ${id}`, ref.project), async () => {
+      // Tags on other revisions stay (0 %): they are URLs people may use.
+      const tagged = (live.traffic ?? [])
+        .filter((t) => t.tag && trafficType(t.type) === TRAFFIC_REVISION && t.revision && t.revision !== id)
+        .map((t) => ({ type: TRAFFIC_REVISION, revision: t.revision, tag: t.tag, percent: 0 }));
+      const ownTag = (live.traffic ?? []).find((t) => t.tag && t.revision === id)?.tag || undefined;
+      const traffic = [{ type: TRAFFIC_REVISION, revision: id, percent: 100, tag: ownTag }, ...tagged];
+      // The template is sent back unchanged, so Cloud Run makes no new revision.
+      const [op] = await services.updateService({ service: { ...live, traffic } });
+      const [s] = await op.promise();
+      return info(s as Service);
+    });
+  }
+
+  async updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[] }): Promise<RunServiceInfo> {
+    checkEnv(change.set);
+    const live = await this.live(ref, `Reading service ${ref.service}`);
+    const services = await this.services();
+    return call(this.ctx(`Updating the env vars of ${ref.service}`, ref.project), async () => {
+      const [first, ...sidecars] = live.template?.containers?.length ? live.template.containers : [{}];
+      const template = { ...(live.template ?? {}), containers: [{ ...first, env: mergeEnv(first.env, change) }, ...sidecars] };
+      // A revision name is unique; reusing the live one would be refused.
+      delete template.revision;
+      const [op] = await services.updateService({ service: { ...live, template } });
+      const [s] = await op.promise();
+      return info(s as Service);
+    });
+  }
+
+  async deleteService(ref: ServiceRef): Promise<void> {
+    const client = await this.services();
+    try {
+      await call(this.ctx(`Deleting service ${ref.service}`, ref.project), async () => {
+        const [op] = await client.deleteService({ name: serviceName(ref) });
+        await op.promise();
+      });
+    } catch (err) {
+      if (isNotFound(err)) throw this.missing(ref, err);
+      throw err;
+    }
+  }
+}
