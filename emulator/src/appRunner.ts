@@ -68,6 +68,8 @@ export async function startApp(opts: {
   timeoutMs: number;
   log: (line: string) => void;
   label: string;
+  /** Each line the app writes, as Cloud Logging would receive it. */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
 }): Promise<RunningApp> {
   const port = await freePort();
   const child = spawn(opts.argv[0], opts.argv.slice(1), {
@@ -76,20 +78,24 @@ export async function startApp(opts: {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const pipeLines = (stream: NodeJS.ReadableStream | null, tag: string): void => {
+  const pipeLines = (stream: NodeJS.ReadableStream | null, tag: 'stdout' | 'stderr'): void => {
     if (!stream) return;
     let buf = '';
+    const emit = (line: string): void => {
+      opts.log(`[${opts.label} ${tag}] ${line}`);
+      opts.onLine?.(tag, line);
+    };
     stream.setEncoding('utf8');
     stream.on('data', (d: string) => {
       buf += d;
       let i: number;
       while ((i = buf.indexOf('\n')) >= 0) {
-        opts.log(`[${opts.label} ${tag}] ${buf.slice(0, i)}`);
+        emit(buf.slice(0, i).replace(/\r$/, ''));
         buf = buf.slice(i + 1);
       }
     });
     stream.on('end', () => {
-      if (buf) opts.log(`[${opts.label} ${tag}] ${buf}`);
+      if (buf) emit(buf);
     });
   };
   pipeLines(child.stdout, 'stdout');

@@ -6,8 +6,9 @@ import { FrontServer, type FrontTarget } from './frontServer';
 import { alreadyExists, enumName, invalidArgument, jsonBody, notFound, nowIso, permissionDenied, sendJson, type Req } from './http';
 import { getPolicy, setPolicy } from './runIam';
 import { scheduleRollout } from './runDeploy';
-import { RUN, condition, isPublic, newRevision, normalizeTemplate, type ServiceRec } from './runModel';
+import { RUN, canonicalTemplate, condition, isPublic, newRevision, normalizeTemplate, validateTemplate, type ServiceRec } from './runModel';
 import { any } from './operations';
+import { applyTraffic, parseTraffic, pickRoute } from './runTraffic';
 
 const INGRESS = ['INGRESS_TRAFFIC_UNSPECIFIED', 'INGRESS_TRAFFIC_ALL', 'INGRESS_TRAFFIC_INTERNAL_ONLY', 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', 'INGRESS_TRAFFIC_NONE'];
 
@@ -33,7 +34,7 @@ async function shutdownService(s: ServiceRec): Promise<void> {
 
 function frontRoute(s: ServiceRec): FrontTarget {
   if (!isPublic(s)) return { kind: 'forbidden' };
-  const rev = s.active;
+  const rev = pickRoute(s);
   if (!rev) return { kind: 'unavailable' };
   if (rev.app) return { kind: 'proxy', port: rev.app.port };
   if (rev.placeholder) return { kind: 'placeholder', text: rev.placeholder };
@@ -52,14 +53,18 @@ function checkInvokerIam(ctx: Context, body: Record<string, unknown>): void {
 function applySpec(s: ServiceRec, body: Record<string, unknown>): void {
   const image = ((body.template as { containers?: { image?: string }[] } | undefined)?.containers ?? [])[0]?.image;
   if (!image) throw invalidArgument('service.template.containers[0].image: Required field is missing or empty.');
+  // Validate everything before changing anything: a refused request leaves the service as it was.
+  const requested = body.template as Record<string, unknown>;
+  validateTemplate(requested);
+  const traffic = parseTraffic(body.traffic, s, typeof requested.revision === 'string' ? requested.revision : undefined);
   const j = s.json;
-  j.template = normalizeTemplate(body.template as Record<string, unknown>);
+  j.template = normalizeTemplate(requested);
   j.labels = body.labels ?? {};
   j.annotations = body.annotations ?? {};
   j.ingress = enumName(body.ingress, INGRESS, 'INGRESS_TRAFFIC_ALL');
   j.invokerIamDisabled = body.invokerIamDisabled === true;
   if (typeof body.description === 'string') j.description = body.description;
-  j.traffic = [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }];
+  j.traffic = traffic;
   j.reconciling = true;
   j.terminalCondition = condition('Ready', 'CONDITION_RECONCILING');
   j.updateTime = nowIso();
@@ -94,6 +99,34 @@ function finishWithoutRevision(ctx: Context, s: ServiceRec, res: ServerResponse)
   sendJson(res, 200, op.toJson());
 }
 
+/** Only the traffic changed: no new revision, but the revisions that now get a share must be serving first. */
+function startTrafficChange(ctx: Context, ar: ArtifactRegistryState, s: ServiceRec, previous: unknown, res: ServerResponse): void {
+  const op = ctx.ops.create(`projects/${s.project}/locations/${s.location}/operations/${randomUUID()}`, any(`${RUN}.Service`, s.json));
+  s.ops.push(op);
+  const t = setTimeout(() => {
+    s.pending = s.pending.filter((x) => x !== t);
+    applyTraffic(ctx, ar, s).then(
+      () => {
+        s.json.updateTime = nowIso();
+        s.json.observedGeneration = s.json.generation;
+        s.json.reconciling = false;
+        s.json.terminalCondition = condition('Ready', 'CONDITION_SUCCEEDED');
+        op.succeed(any(`${RUN}.Service`, s.json), any(`${RUN}.Service`, s.json));
+        ctx.log(`[run] ${s.id}: traffic now ${s.routes.map((r) => `${r.rev.id}=${r.percent}%`).join(', ')}`);
+      },
+      (e: unknown) => {
+        s.json.traffic = previous;
+        s.json.reconciling = false;
+        const message = e instanceof Error ? e.message : String(e);
+        s.json.terminalCondition = condition('Ready', 'CONDITION_FAILED', { message });
+        op.fail(9, message, any(`${RUN}.Service`, s.json));
+      },
+    );
+  }, ctx.knobs.deploySeconds * 1000);
+  s.pending.push(t);
+  sendJson(res, 200, op.toJson());
+}
+
 function startRollout(ctx: Context, ar: ArtifactRegistryState, s: ServiceRec, res: ServerResponse): void {
   const rev = newRevision(s, String(s.json.generation));
   const op = ctx.ops.create(`projects/${s.project}/locations/${s.location}/operations/${randomUUID()}`, any(`${RUN}.Service`, s.json));
@@ -121,6 +154,7 @@ async function createService(ctx: Context, st: CloudRunState, ar: ArtifactRegist
     front: new FrontServer(() => frontRoute(s), ctx.log),
     policy: { version: 1, bindings: [], etag: 'AAAAAAAAAAE=', serial: 1 },
     pending: [],
+    routes: [],
     ops: [],
     deleted: false,
   };
@@ -167,12 +201,16 @@ export async function handleCloudRun(ctx: Context, st: CloudRunState, ar: Artifa
       checkInvokerIam(ctx, body);
       const mask = updateMaskPaths(req.query.get('updateMask'));
       if (mask) return patchFields(ctx, s, body, mask, res);
-      const before = JSON.stringify(s.json.template);
+      const before = JSON.stringify(canonicalTemplate(s.json.template));
+      const trafficBefore = s.json.traffic;
       applySpec(s, body);
       s.json.generation = String(Number(s.json.generation) + 1);
       s.json.lastModifier = 'user@example.com';
       // Like Cloud Run, only a changed template makes a new revision.
-      if (JSON.stringify(s.json.template) === before) return finishWithoutRevision(ctx, s, res);
+      if (JSON.stringify(canonicalTemplate(s.json.template)) === before) {
+        if (JSON.stringify(s.json.traffic) === JSON.stringify(trafficBefore)) return finishWithoutRevision(ctx, s, res);
+        return startTrafficChange(ctx, ar, s, trafficBefore, res);
+      }
       return startRollout(ctx, ar, s, res);
     }
     if (m === 'DELETE') {

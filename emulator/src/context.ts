@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knobs } from './knobs';
+import type { LogStore } from './logging';
 import { OperationStore } from './operations';
 
 /** Everything the services share. */
@@ -7,6 +8,8 @@ export interface Context {
   knobs: Knobs;
   log: (line: string) => void;
   ops: OperationStore;
+  /** Cloud Logging entries: what the running apps write, plus seeded ones. */
+  logs: LogStore;
 }
 
 /** A stable fake 12-digit project number derived from the project id. */

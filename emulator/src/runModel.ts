@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunningApp } from './appRunner';
 import { projectNumber, randomLetters } from './context';
 import type { FrontServer } from './frontServer';
-import { nowIso } from './http';
+import { invalidArgument, nowIso } from './http';
 import type { MutableOperation } from './operations';
 
 export const RUN = 'google.cloud.run.v2';
@@ -33,8 +33,10 @@ export interface ServiceRec {
   revisionCounter: number;
   front: FrontServer;
   policy: IamPolicy;
-  /** The revision serving traffic. */
+  /** The revision with the largest share of traffic. */
   active?: RevisionRec;
+  /** Where the front sends requests, by share (see runTraffic.ts). */
+  routes: { rev: RevisionRec; percent: number }[];
   pending: NodeJS.Timeout[];
   ops: MutableOperation[];
   deleted: boolean;
@@ -60,6 +62,51 @@ export function imageOf(template: Record<string, unknown>): string {
   return typeof c?.image === 'string' ? c.image : '';
 }
 
+/**
+ * A template as proto3 sees it: keys sorted, default values (0, '', false, empty) dropped.
+ * A client that read the service and sends it back unchanged must not make a new revision.
+ */
+export function canonicalTemplate(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map(canonicalTemplate).filter((x) => x !== undefined);
+    return items.length ? items : undefined;
+  }
+  if (v && typeof v === 'object') {
+    const entries = Object.keys(v)
+      .sort()
+      .map((k) => [k, canonicalTemplate((v as Record<string, unknown>)[k])] as const)
+      .filter(([, x]) => x !== undefined);
+    return entries.length ? Object.fromEntries(entries) : undefined;
+  }
+  return v === null || v === '' || v === 0 || v === false ? undefined : v;
+}
+
+const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
+
+/** Refuses what Cloud Run refuses in a template's env, scaling and resources. */
+export function validateTemplate(t: Record<string, unknown> | undefined): void {
+  const containers = (t?.containers as { env?: { name?: string; value?: string; valueSource?: { secretKeyRef?: { secret?: string } } }[]; resources?: { limits?: Record<string, string> } }[] | undefined) ?? [];
+  containers.forEach((c, ci) => {
+    const env = c.env ?? [];
+    const reserved = env.map((e) => e.name ?? '').filter((n) => RESERVED_ENV.includes(n));
+    if (reserved.length) {
+      throw invalidArgument(`spec.template.spec.containers[${ci}].env: The following reserved env names were provided: ${reserved.join(', ')}. These values are automatically set by the system.`);
+    }
+    env.forEach((e, i) => {
+      const n = e.name ?? '';
+      if (!n || n.includes('=') || n.startsWith('X_GOOGLE_')) throw invalidArgument(`spec.template.spec.containers[${ci}].env[${i}].name: '${n}' is not a valid environment variable name.`);
+      if (e.valueSource && !e.valueSource.secretKeyRef?.secret) throw invalidArgument(`spec.template.spec.containers[${ci}].env[${i}].valueSource.secretKeyRef.secret: Required field is missing.`);
+    });
+    const limits = c.resources?.limits ?? {};
+    if (limits.cpu !== undefined && !/^(\d+(\.\d+)?|\d+m)$/.test(limits.cpu)) throw invalidArgument(`spec.template.spec.containers[${ci}].resources.limits.cpu: Invalid value '${limits.cpu}'.`);
+    if (limits.memory !== undefined && !/^\d+(Ki|Mi|Gi|K|M|G)?$/.test(limits.memory)) throw invalidArgument(`spec.template.spec.containers[${ci}].resources.limits.memory: Invalid value '${limits.memory}'.`);
+  });
+  const scaling = (t?.scaling as { minInstanceCount?: number; maxInstanceCount?: number } | undefined) ?? {};
+  if (scaling.minInstanceCount !== undefined && scaling.maxInstanceCount && scaling.minInstanceCount > scaling.maxInstanceCount) {
+    throw invalidArgument(`spec.template.scaling: minInstanceCount (${scaling.minInstanceCount}) must not exceed maxInstanceCount (${scaling.maxInstanceCount}).`);
+  }
+}
+
 /** Fills the defaults Cloud Run adds to a container template. */
 export function normalizeTemplate(t: Record<string, unknown> | undefined): Record<string, unknown> {
   const template: Record<string, unknown> = { ...(t ?? {}) };
@@ -67,9 +114,10 @@ export function normalizeTemplate(t: Record<string, unknown> | undefined): Recor
   const c0 = containers[0];
   const ports = (c0.ports as { containerPort?: number; name?: string }[] | undefined) ?? [];
   c0.ports = [{ name: ports[0]?.name ?? 'http1', containerPort: ports[0]?.containerPort ?? 8080 }];
-  c0.resources = c0.resources ?? { limits: { cpu: '1000m', memory: '512Mi' }, cpuIdle: true, startupCpuBoost: true };
+  const resources = (c0.resources as { limits?: Record<string, string> } | undefined) ?? {};
+  c0.resources = { cpuIdle: true, startupCpuBoost: true, ...resources, limits: { cpu: '1000m', memory: '512Mi', ...(resources.limits ?? {}) } };
   template.containers = containers;
-  template.scaling = template.scaling ?? { maxInstanceCount: 100 };
+  template.scaling = { maxInstanceCount: 100, ...((template.scaling as Record<string, unknown> | undefined) ?? {}) };
   template.timeout = template.timeout ?? '300s';
   template.maxInstanceRequestConcurrency = template.maxInstanceRequestConcurrency ?? 80;
   return template;
@@ -128,7 +176,6 @@ export function markServiceRollout(s: ServiceRec, rev: RevisionRec, ok: boolean,
     j.latestReadyRevision = rev.json.name;
     j.terminalCondition = condition('Ready', 'CONDITION_SUCCEEDED');
     j.conditions = [condition('RoutesReady', 'CONDITION_SUCCEEDED'), condition('ConfigurationsReady', 'CONDITION_SUCCEEDED')];
-    j.trafficStatuses = [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }];
   } else {
     j.terminalCondition = condition('Ready', 'CONDITION_FAILED', { message, reason: 'CONTAINER_MISSING' });
     j.conditions = [condition('ConfigurationsReady', 'CONDITION_FAILED', { message })];

@@ -7,12 +7,14 @@ import type { Context } from './context';
 import { GeminiState, isGeminiPath, type GeminiRequestRecord, type ScriptedReply } from './gemini';
 import { ApiError, jsonBody, notFound, readBody, sendError, sendJson, unauthenticated, type Req } from './http';
 import { applyKnobs, defaultKnobs, type Knobs } from './knobs';
+import { LogStore, handleLogging, seedLogs, type SeedLogEntry } from './logging';
 import { OperationStore } from './operations';
 import { summarize } from './state';
 import { StorageState, handleStorageJson } from './storage';
 import { UploadHandler } from './storageUploads';
 
 export type { Knobs } from './knobs';
+export type { SeedLogEntry } from './logging';
 export type { GeminiRequestRecord, ScriptedReply } from './gemini';
 
 export interface EmulatorOptions {
@@ -35,6 +37,8 @@ export interface Emulator {
   reset(): void;
   /** Creates a bucket owned by `project` (e.g. to make a name "taken" by someone else). */
   seedBucket(name: string, project: string, location?: string): void;
+  /** Adds Cloud Logging entries as if a Cloud Run service had written them. */
+  seedLogs(entries: SeedLogEntry[]): void;
   /** The scripted Gemini endpoint (see emulator/README.md). */
   gemini: { script(replies: ScriptedReply[]): void; requests(): GeminiRequestRecord[] };
   close(): Promise<void>;
@@ -57,7 +61,7 @@ class EmulatorCore {
     log: (line: string) => void,
     private readonly initialKnobs: Partial<Knobs>,
   ) {
-    this.ctx = { knobs, log, ops: new OperationStore() };
+    this.ctx = { knobs, log, ops: new OperationStore(), logs: new LogStore() };
     this.runner = new BuildRunner(this.ctx, this.storage, this.ar, this.temp);
   }
 
@@ -69,6 +73,7 @@ class EmulatorCore {
     this.uploads.clear();
     this.ar.clear();
     this.ctx.ops.clear();
+    this.ctx.logs.clear();
     Object.assign(this.ctx.knobs, defaultKnobs());
     applyKnobs(this.ctx.knobs, this.initialKnobs);
     const stopping = this.run.closeAll();
@@ -103,6 +108,7 @@ class EmulatorCore {
     if (s0 === 'storage' && s1 === 'v1') return handleStorageJson(this.storage, r, res, segments.slice(2));
     if (s0 === 'upload' && s1 === 'storage' && s2 === 'v1') return this.uploads.handle(r, res, segments.slice(3));
     if (s0 === 'v1') return this.v1(r, res, segments.slice(1));
+    if (s0 === 'v2' && s1 === 'entries:list') return handleLogging(this.ctx.logs, r, res);
     if (s0 === 'v2' && s1 === 'projects' && segments[3] === 'locations') return handleCloudRun(this.ctx, this.run, this.ar, r, res, segments.slice(1));
     throw notFound(`Not found: ${r.method} ${rawPath}`);
   }
@@ -122,6 +128,7 @@ class EmulatorCore {
     const what = r.segments[1];
     if (what === 'state' && r.method === 'GET') return sendJson(res, 200, summarize(this));
     if (what === 'gemini') return this.gemini.control(r, res);
+    if (what === 'logs' && r.method === 'POST') return sendJson(res, 200, { seeded: seedLogs(this.ctx.logs, jsonBody(r)) });
     if (what === 'knobs' && r.method === 'GET') return sendJson(res, 200, this.ctx.knobs);
     if (what === 'knobs' && r.method === 'POST') {
       applyKnobs(this.ctx.knobs, jsonBody(r));
@@ -176,6 +183,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     gemini: {
       script: (replies) => core.gemini.script(replies),
       requests: () => core.gemini.requests(),
+    },
+    seedLogs: (entries) => {
+      seedLogs(core.ctx.logs, { entries });
     },
     seedBucket: (name, project, location) => {
       core.storage.createBucket(name, project, location);

@@ -28,6 +28,7 @@ export function summarize(core: EmulatorCore): Record<string, unknown> {
     latestReadyRevision: s.json.latestReadyRevision ?? null,
     latestCreatedRevision: s.json.latestCreatedRevision ?? null,
     activeRevision: s.active?.id ?? null,
+    routes: s.routes.map((r) => ({ revision: r.rev.id, percent: r.percent })),
     revisions: [...s.revisions.values()].map((r) => ({
       name: r.id,
       ready: ((r.json.conditions as { type: string; state: string }[] | undefined) ?? []).some((c) => c.type === 'Ready' && c.state === 'CONDITION_SUCCEEDED'),
