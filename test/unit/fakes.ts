@@ -1,7 +1,21 @@
-// In-memory stand-ins for core's ports, for unit tests of the pipeline.
+// In-memory stand-ins for core's ports, for unit tests of the pipeline and the agent's tools.
 import type { Readable } from 'node:stream';
+import { checkEnv } from '../../src/adapters/gcp/runSpec';
 import { DevgemError } from '../../src/core/errors';
-import type { BuildInfo, BuildRequest, CloudPorts, RunServiceInfo, ServiceRef, ServiceSpec } from '../../src/core/ports';
+import type {
+  BuildInfo,
+  BuildRequest,
+  CloudPorts,
+  EnvVarInfo,
+  LogEntryInfo,
+  LoggingPort,
+  LogSeverity,
+  RunAdminPort,
+  RunServiceInfo,
+  ServiceDetails,
+  ServiceRef,
+  ServiceSpec,
+} from '../../src/core/ports';
 import { CancelledError } from '../../src/core/errors';
 import type { Clock } from '../../src/core/wait';
 
@@ -33,18 +47,213 @@ export interface FakeCloudScript {
   logReadError?: DevgemError;
 }
 
+export interface FakeRevision {
+  revision: string;
+  image: string;
+  ready: boolean;
+  /** RFC 3339, from the fake clock of the cloud (one minute per revision). */
+  createTime: string;
+  env: EnvVarInfo[];
+}
+
+/** A service as the fake keeps it: what RunPort returns plus what the admin port reads. */
+export type FakeService = RunServiceInfo & {
+  spec: ServiceSpec;
+  /** How many revisions were made (kept for the pipeline tests). */
+  revisions: number;
+  region: string;
+  revisionList: FakeRevision[];
+  /** All traffic pinned to this revision; undefined = latest ready. */
+  pinned?: string;
+  env: EnvVarInfo[];
+  updateTime: string;
+};
+
+const SEVERITY_ORDER: LogSeverity[] = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
+
+function mergeEnvInfo(env: EnvVarInfo[], spec: { env?: Record<string, string>; secrets?: ServiceSpec['secrets']; unset?: string[] }): EnvVarInfo[] {
+  const next = new Map(env.map((e) => [e.name, e]));
+  for (const name of spec.unset ?? []) next.delete(name);
+  for (const [name, value] of Object.entries(spec.env ?? {})) next.set(name, { name, value });
+  for (const [name, secret] of Object.entries(spec.secrets ?? {})) next.set(name, { name, secret });
+  return [...next.values()];
+}
+
 export class FakeCloud {
   readonly calls: string[] = [];
   readonly uploads = new Map<string, Buffer>();
   readonly objects = new Map<string, Buffer>();
-  services = new Map<string, RunServiceInfo & { spec: ServiceSpec; revisions: number }>();
+  services = new Map<string, FakeService>();
+  /** Log entries per service name (see `seedLogs`). */
+  readonly logs = new Map<string, LogEntryInfo[]>();
+  /** Minutes since the fake epoch: revision create times and update times. */
+  private minute = 0;
   private builds = new Map<string, { req: BuildRequest; polls: number; state: BuildInfo['state'] }>();
   private buildSeq = 0;
 
   constructor(readonly script: FakeCloudScript = {}) {
     if (script.existingService) {
-      this.services.set('svc', { uri: 'https://svc.example', latestReadyRevision: 'svc-00001-aaa', invokerIamDisabled: true, spec: { image: 'old', port: 8080, labels: {} }, revisions: 1 });
+      this.services.set('svc', this.newService('svc', 'europe-west1', { image: 'old', port: 8080, labels: {} }, 'svc-00001-aaa', true));
     }
+  }
+
+  private tick(): string {
+    this.minute++;
+    return new Date(Date.UTC(2026, 10, 25, 12, this.minute, 0)).toISOString();
+  }
+
+  private newService(service: string, region: string, spec: ServiceSpec, revision: string, invokerIamDisabled: boolean): FakeService {
+    const env = mergeEnvInfo([], spec);
+    const createTime = this.tick();
+    return {
+      uri: `https://${service}.example`,
+      latestReadyRevision: revision,
+      invokerIamDisabled,
+      spec,
+      revisions: 1,
+      region,
+      revisionList: [{ revision, image: spec.image, ready: true, createTime, env }],
+      env,
+      updateTime: createTime,
+    };
+  }
+
+  /** Adds a revision (ready or not) to a service, as a deploy or an env change would. */
+  addRevision(service: string, opts: { image?: string; ready?: boolean } = {}): FakeRevision {
+    const svc = this.services.get(service);
+    if (!svc) throw new Error(`FakeCloud: no service ${service}`);
+    svc.revisions++;
+    const suffix = opts.ready === false ? 'bad' : 'def';
+    const rev: FakeRevision = {
+      revision: `${service}-${String(svc.revisions).padStart(5, '0')}-${suffix}`,
+      image: opts.image ?? svc.spec.image,
+      ready: opts.ready !== false,
+      createTime: this.tick(),
+      env: svc.env,
+    };
+    svc.revisionList.push(rev);
+    svc.latestCreatedRevision = rev.revision;
+    if (rev.ready) svc.latestReadyRevision = rev.revision;
+    svc.updateTime = rev.createTime;
+    return rev;
+  }
+
+  /** A service that exists before the test starts, with `revisions` ready revisions. */
+  seedService(service: string, opts: { region?: string; image?: string; revisions?: number; env?: Record<string, string> } = {}): FakeService {
+    const spec: ServiceSpec = { image: opts.image ?? `img-${service}`, port: 8080, labels: { 'managed-by': 'devgem' }, env: opts.env };
+    const svc = this.newService(service, opts.region ?? 'europe-west1', spec, `${service}-00001-abc`, true);
+    this.services.set(service, svc);
+    for (let i = 1; i < (opts.revisions ?? 1); i++) this.addRevision(service);
+    return svc;
+  }
+
+  /** Log entries the service "wrote"; readServiceLogs returns the newest that match. */
+  seedLogs(service: string, entries: LogEntryInfo[]): void {
+    this.logs.set(service, [...(this.logs.get(service) ?? []), ...entries]);
+  }
+
+  private servingRevision(svc: FakeService): string | undefined {
+    return svc.pinned ?? svc.latestReadyRevision;
+  }
+
+  private details(name: string, svc: FakeService): ServiceDetails {
+    const serving = this.servingRevision(svc);
+    return {
+      uri: svc.uri,
+      latestReadyRevision: svc.latestReadyRevision,
+      latestCreatedRevision: svc.latestCreatedRevision,
+      invokerIamDisabled: svc.invokerIamDisabled,
+      service: name,
+      region: svc.region,
+      image: svc.spec.image,
+      port: svc.spec.port,
+      env: svc.env.map((e) => ({ ...e })),
+      minInstances: svc.spec.minInstances,
+      maxInstances: svc.spec.maxInstances,
+      cpu: svc.spec.cpu,
+      memory: svc.spec.memory,
+      traffic: [{ revision: serving, percent: 100, latest: svc.pinned === undefined }],
+      updateTime: svc.updateTime,
+      ready: true,
+    };
+  }
+
+  private missing(ref: ServiceRef): DevgemError {
+    return new DevgemError('not-found', `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}).`, { fix: 'List the services to see which ones exist there.' });
+  }
+
+  private runAdmin(): RunAdminPort {
+    const get = (ref: ServiceRef): FakeService => {
+      const svc = this.services.get(ref.service);
+      if (!svc) throw this.missing(ref);
+      return svc;
+    };
+    return {
+      listServices: async ({ region }) => {
+        this.calls.push(`runAdmin.listServices ${region}`);
+        return [...this.services]
+          .filter(([, svc]) => svc.region === region)
+          .map(([service, svc]) => ({
+            service,
+            region: svc.region,
+            uri: svc.uri,
+            latestReadyRevision: svc.latestReadyRevision,
+            updateTime: svc.updateTime,
+            lastModifier: 'dev@example.com',
+            managedByDevgem: svc.spec.labels['managed-by'] === 'devgem',
+          }))
+          .sort((a, b) => a.service.localeCompare(b.service));
+      },
+      describeService: async (ref) => {
+        this.calls.push(`runAdmin.describeService ${ref.service}`);
+        const svc = this.services.get(ref.service);
+        return svc ? this.details(ref.service, svc) : undefined;
+      },
+      listRevisions: async (ref) => {
+        this.calls.push(`runAdmin.listRevisions ${ref.service}`);
+        const svc = get(ref);
+        const serving = this.servingRevision(svc);
+        return [...svc.revisionList].reverse().map((r) => ({ revision: r.revision, createTime: r.createTime, image: r.image, ready: r.ready, percent: r.revision === serving ? 100 : 0, tags: [] }));
+      },
+      routeAllTraffic: async (ref, revision) => {
+        this.calls.push(`runAdmin.routeAllTraffic ${ref.service} ${revision}`);
+        const svc = get(ref);
+        const rev = svc.revisionList.find((r) => r.revision === revision);
+        if (!rev) throw new DevgemError('not-found', `Service ${ref.service} has no revision "${revision}", so no traffic was moved.`, { fix: 'List the revisions of the service and pick one of those names.' });
+        if (!rev.ready) throw new DevgemError('failed-precondition', `Revision ${revision} is not ready; traffic stays where it is.`, { fix: 'Route traffic to a revision that is ready, or deploy again.' });
+        svc.pinned = revision;
+        svc.updateTime = this.tick();
+        return { uri: svc.uri, latestReadyRevision: svc.latestReadyRevision, latestCreatedRevision: svc.latestCreatedRevision, invokerIamDisabled: svc.invokerIamDisabled };
+      },
+      updateEnv: async (ref, change) => {
+        // Names only: values may be secrets and `calls` ends up in assertion messages.
+        this.calls.push(`runAdmin.updateEnv ${ref.service} set=${Object.keys(change.set).join(',')} unset=${change.unset.join(',')}`);
+        checkEnv(change.set);
+        const svc = get(ref);
+        svc.env = mergeEnvInfo(svc.env, { env: change.set, unset: change.unset });
+        this.addRevision(ref.service);
+        return { uri: svc.uri, latestReadyRevision: svc.latestReadyRevision, latestCreatedRevision: svc.latestCreatedRevision, invokerIamDisabled: svc.invokerIamDisabled };
+      },
+      deleteService: async (ref) => {
+        this.calls.push(`runAdmin.deleteService ${ref.service}`);
+        get(ref);
+        this.services.delete(ref.service);
+      },
+    };
+  }
+
+  private logging(): LoggingPort {
+    return {
+      readServiceLogs: async (opts) => {
+        this.calls.push(`logging.readServiceLogs ${opts.service}`);
+        const min = SEVERITY_ORDER.indexOf(opts.minSeverity ?? 'DEFAULT');
+        const since = opts.sinceIso ? Date.parse(opts.sinceIso) : -Infinity;
+        const hits = (this.logs.get(opts.service) ?? [])
+          .filter((e) => SEVERITY_ORDER.indexOf(e.severity) >= min && Date.parse(e.timestamp) >= since)
+          .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+        return hits.slice(Math.max(0, hits.length - opts.limit));
+      },
+    };
   }
 
   private info(id: string): BuildInfo {
@@ -121,16 +330,22 @@ export class FakeCloud {
         },
         createService: async (ref, spec) => {
           this.calls.push(`run.createService ${spec.image}`);
-          const svc = { uri: `https://${ref.service}.example`, latestReadyRevision: `${ref.service}-00001-abc`, invokerIamDisabled: false, spec, revisions: 1 };
+          checkEnv(spec.env ?? {}, Object.keys(spec.secrets ?? {}));
+          const svc = this.newService(ref.service, ref.region, spec, `${ref.service}-00001-abc`, false);
           this.services.set(key(ref), svc);
           return { ...svc };
         },
         updateService: async (ref, spec) => {
           this.calls.push(`run.updateService ${spec.image}`);
+          checkEnv(spec.env ?? {}, Object.keys(spec.secrets ?? {}));
           const svc = this.services.get(key(ref))!;
-          svc.revisions++;
-          svc.spec = spec;
-          svc.latestReadyRevision = `${ref.service}-0000${svc.revisions}-def`;
+          // Absent runtime fields keep the live value, as on Cloud Run.
+          const live = svc.spec;
+          svc.spec = { ...spec, minInstances: spec.minInstances ?? live.minInstances, maxInstances: spec.maxInstances ?? live.maxInstances, cpu: spec.cpu ?? live.cpu, memory: spec.memory ?? live.memory };
+          svc.env = mergeEnvInfo(svc.env, spec);
+          // A deploy serves the new code, like the real adapter.
+          svc.pinned = undefined;
+          this.addRevision(ref.service, { image: spec.image });
           return { ...svc };
         },
         disableInvokerIam: async (ref) => {
@@ -143,6 +358,8 @@ export class FakeCloud {
           if (s.refusePublicInvoker) throw new DevgemError('failed-precondition', 'One or more users named in the policy do not belong to a permitted customer');
         },
       },
+      runAdmin: this.runAdmin(),
+      logging: this.logging(),
       http: {
         get: async (url) => {
           this.calls.push(`http.get ${url}`);
