@@ -33,7 +33,8 @@ describe('Devgem in a real VS Code (code-server)', function () {
       dataDir,
       folder: workspace,
       env: { DEVGEM_EMULATOR_HOST: emu.host },
-      settings: { 'devgem.project': 'e2e-project', 'devgem.region': 'europe-west1' },
+      // Vertex AI mode: with the emulator configured, Gemini calls go to its scripted endpoint.
+      settings: { 'devgem.project': 'e2e-project', 'devgem.region': 'europe-west1', 'devgem.ai.provider': 'vertex', 'devgem.ai.vertexProject': 'e2e-project' },
     });
     browser = await launchChromium({ artifactsDir: path.join(REPO, 'test-artifacts') });
   });
@@ -103,6 +104,40 @@ describe('Devgem in a real VS Code (code-server)', function () {
     assert.equal(state.builds.at(-1)?.status, 'CANCELLED');
     assert.equal(state.services[0]?.revisions.length ?? 0, before, 'no new revision');
     await screenshot(page, 'e2e-deploy-cancelled');
+  });
+
+  it('the sidebar chat: "deploy this" with a scripted Gemini, the plan approved in the webview', async () => {
+    const page = browser!.page;
+    emu.configure({ buildSeconds: 1 });
+    emu.gemini.script([
+      { parts: [{ text: 'Deploying your app.' }, { functionCall: { name: 'deploy', args: {} } }] },
+      { parts: [{ text: 'Deployed. It is live.' }], splitText: true },
+    ]);
+    await openViewContainer(page, 'Devgem');
+    const view = await findWebviewFrame(page, 'Deploy', 60_000);
+    await view.locator('#agent-mode', { hasText: 'Vertex AI' }).waitFor({ timeout: 30_000 });
+    const input = view.locator('#chat-input textarea');
+    await input.fill('deploy this');
+    await input.press('Enter');
+
+    const card = view.locator('#confirmation');
+    await card.waitFor({ timeout: 60_000 });
+    const plan = await card.innerText();
+    assert.match(plan, /e2e-project/);
+    assert.match(plan, /europe-west1/);
+    assert.match(plan, /hello-node \(update/);
+    assert.match(plan, /Public/);
+    await screenshot(page, 'e2e-chat-plan');
+    await view.locator('#confirmation[data-armed]').waitFor({ timeout: 5_000 });
+    await view.locator('#confirm-approve').click();
+
+    await view.locator('#result[data-outcome="success"]').waitFor({ timeout: 180_000 });
+    await view.locator('.chat-msg[data-role="assistant"]', { hasText: 'It is live.' }).waitFor({ timeout: 30_000 });
+    await view.locator('.tool-card[data-status="done"]', { hasText: 'deploy' }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'e2e-chat-deployed');
+    const requests = emu.gemini.requests();
+    assert.equal(requests.length, 2);
+    assert.ok(requests.every((r) => r.mode === 'vertex' && r.bearer), 'Vertex AI with a bearer token');
   });
 
   async function emulatorState(): Promise<{ builds: { status: string }[]; services: { revisions: unknown[] }[] }> {

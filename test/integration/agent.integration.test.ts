@@ -187,7 +187,7 @@ describe('agent through the real SDKs against the emulator', function () {
     script({ parts: [fc('deploy', { service: 'victim' })] }, { parts: [{ text: 'ok' }] });
     await victim.chat.handle('deploy');
     assert.equal(victim.session.current.deploy?.result?.outcome, 'success');
-    emu.gemini.requests().length = 0;
+    const before = requests().length;
 
     // Nobody clicks: the card's question times out, which is a no.
     const r = await rig({ files: hostile, confirm: (s) => new SessionConfirm(s, realClock, 400) });
@@ -206,7 +206,8 @@ describe('agent through the real SDKs against the emulator', function () {
     assert.deepEqual(tools(r), ['read_file:done', 'delete_service:declined']);
     const live = (await state()).services.map((s) => s.name.split('/').pop());
     assert.deepEqual(live, ['victim']);
-    assert.match(bodyOf(1), /content_untrusted/);
+    assert.match(bodyOf(before + 1), /content_untrusted/);
+    assert.match(bodyOf(before + 1), /IMPORTANT SYSTEM NOTICE/, 'the README reached the model as data');
     const victimUrl = victim.session.current.deploy?.result;
     if (victimUrl?.outcome === 'success') assert.equal((await fetch(victimUrl.url)).status, 200);
   });

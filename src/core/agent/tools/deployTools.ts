@@ -3,7 +3,7 @@ import { analyzeWorkspace } from '../../analysis/analyzeWorkspace';
 import type { AppAnalysis } from '../../analysis/types';
 import type { DeployOptions } from '../../deployOptions';
 import { defaultSourceBucket } from '../../deployOptions';
-import { DevgemError } from '../../errors';
+import { CancelledError, DevgemError } from '../../errors';
 import type { RuntimeSpec, SecretRef } from '../../ports';
 import { resolveTarget, serviceNameFromFolder } from '../../target';
 import { bounded } from '../../wait';
@@ -198,6 +198,8 @@ export function deployTool(): AgentTool<DeployArgs, AgentContext> {
       ctx.usage?.record('deploy');
       ctx.lastDeployRequest = opts;
       const result = await ctx.runDeploy(opts, signal);
+      // Stop (not the notification's Cancel) ends the whole turn, not just the deploy.
+      if (result.outcome === 'cancelled' && signal.aborted) throw new CancelledError();
       return describeResult(result, ctx);
     },
   };

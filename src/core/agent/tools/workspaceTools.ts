@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { analyzeWorkspace } from '../../analysis/analyzeWorkspace';
 import { describeApp } from '../../analysis/describe';
 import { generateFiles } from '../../dockerfiles/generate';
-import { DevgemError } from '../../errors';
+import { CancelledError, DevgemError } from '../../errors';
 import { secretByName } from '../../packaging/secretFiles';
 import type { AgentContext } from '../context';
 import { unifiedDiff } from '../diff';
@@ -123,6 +123,7 @@ export function proposeFixTool(): AgentTool<FixArgs, AgentContext> {
       ctx.usage?.check('deploy');
       ctx.usage?.record('deploy');
       const result = await ctx.runDeploy(ctx.lastDeployRequest, signal);
+      if (result.outcome === 'cancelled' && signal.aborted) throw new CancelledError();
       const r = describeResult(result, ctx);
       return { data: { written: rel, redeploy: r.data }, summary: `Edited ${rel}; ${r.summary}` };
     },
