@@ -25,6 +25,9 @@ const node = (production) => ({
   target: 'node20',
   external: ['vscode'],
   minify: production,
+  // The SDKs test constructor names (proto3-json-serializer knows a Long by
+  // `constructor.name === 'Long'`); minified names broke service updates.
+  keepNames: true,
   sourcemap: !production,
   // The Google Cloud SDKs reach for optional modules they do not need in REST mode.
   logOverride: { 'require-resolve-not-external': 'silent', 'empty-import-meta': 'silent' },

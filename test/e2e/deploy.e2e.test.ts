@@ -13,6 +13,16 @@ const REPO = path.resolve(__dirname, '../../..');
 const VSIX = path.join(REPO, 'dist', 'devgem.vsix');
 const SAMPLE = path.join(REPO, 'samples', 'hello-node');
 
+async function copyDevgemLogs(dir: string, to: string): Promise<void> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (e.isFile() && /Devgem\.log$/.test(e.name)) {
+      await fs.mkdir(to, { recursive: true });
+      await fs.copyFile(path.join(e.parentPath, e.name), path.join(to, 'e2e-devgem-output.log'));
+    }
+  }
+}
+
 describe('Devgem in a real VS Code (code-server)', function () {
   this.timeout(300_000);
   let emu: Emulator;
@@ -42,6 +52,8 @@ describe('Devgem in a real VS Code (code-server)', function () {
   after(async () => {
     await browser?.close();
     await server?.stop();
+    // Keep the extension's own log (the Devgem output channel) as a test artifact.
+    if (dataDir) await copyDevgemLogs(path.join(dataDir, 'ud', 'logs'), path.join(REPO, 'test-artifacts'));
     await emu?.close();
     if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
   });

@@ -118,7 +118,10 @@ export class ModelProvider {
       vertex = { project, location: s.vertexLocation };
     }
     if (s.provider === 'apiKey' && !apiKey) throw new DevgemError('config', 'No Gemini API key is stored.', { fix: 'Run "Devgem: Set Gemini API Key".' });
-    if (!vertex && !apiKey) return undefined;
+    if (!vertex && !apiKey) {
+      this.log.info(`Chat: no Gemini model configured (devgem.ai.provider "${s.provider}"); answering without AI.`);
+      return undefined;
+    }
     const emulator = readGcpConfig().emulatorHost;
     const ports = this.load().createModelPorts({ model: s.model, vertex, apiKey, emulatorBaseUrl: emulator ? `http://${emulator}` : undefined });
     return resilientModel(ports, {

@@ -1,0 +1,60 @@
+// The shipped, minified bundles (dist/gcp.js, dist/model.js; npm test builds
+// them before mocha runs) against the emulator. Minification once broke what
+// the tsc build did not: proto3-json-serializer recognises a Long by its
+// constructor name, so every service update failed only in the bundle.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type * as Gcp from '../../src/adapters/gcp/cloudPorts';
+import type * as Model from '../../src/adapters/gemini/index';
+import { runDeploy } from '../../src/core/pipeline';
+import { startEmulator, type Emulator } from '../../emulator/src/server';
+import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+
+const DIST = path.resolve(__dirname, '../../../dist');
+
+describe('the shipped bundles against the emulator', function () {
+  this.timeout(60_000);
+  let emu: Emulator;
+
+  before(async function () {
+    assert.ok(existsSync(path.join(DIST, 'gcp.js')) && existsSync(path.join(DIST, 'model.js')), 'dist/ is missing: run "npm run package" (npm test does)');
+    emu = await startEmulator({ knobs: { buildSeconds: 0.2, deploySeconds: 0.05 } });
+  });
+  after(async () => {
+    await emu?.close();
+  });
+
+  it('dist/gcp.js creates and then updates a service', async () => {
+    const gcp = require(path.join(DIST, 'gcp.js')) as typeof Gcp;
+    const ports = gcp.createCloudPorts({ emulatorHost: emu.host });
+    const ws = await makeWorkspace({ 'package.json': JSON.stringify({ name: 'b', scripts: { start: 'node server.js' } }), 'server.js': "require('http').createServer((q, s) => s.end('bundled')).listen(Number(process.env.PORT));\n" }, 'bundled');
+    try {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = await runDeploy(testDeployOptions(ws.root), { ports, emit: () => undefined, buildPollMs: 50 }, new AbortController().signal);
+        outcomes.push(r.outcome === 'failed' ? `failed: ${r.problem.message}` : r.outcome);
+      }
+      assert.deepEqual(outcomes, ['success', 'success']);
+      const revisions = await ports.runAdmin.listRevisions({ project: 'demo-project', region: 'europe-west1', service: 'bundled' }, new AbortController().signal);
+      assert.equal(revisions.length, 2);
+      assert.equal(revisions[0].percent, 100);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('dist/model.js streams a Gemini reply with a function call', async () => {
+    const model = require(path.join(DIST, 'model.js')) as typeof Model;
+    emu.gemini.script([{ parts: [{ text: 'Checking.' }, { functionCall: { name: 'list_services', args: { region: 'europe-west1' } } }] }]);
+    const [port] = model.createModelPorts({ model: 'gemini-3.8-flash', vertex: { project: 'demo-project', location: 'global' }, emulatorBaseUrl: emu.baseUrl });
+    let text = '';
+    const calls: string[] = [];
+    for await (const c of port.stream({ system: 's', turns: [{ role: 'user', parts: [{ text: 'hi' }] }], tools: [] }, new AbortController().signal)) {
+      text += c.text ?? '';
+      for (const f of c.functionCalls ?? []) calls.push(`${f.name} ${JSON.stringify(f.args)}`);
+    }
+    assert.equal(text, 'Checking.');
+    assert.deepEqual(calls, ['list_services {"region":"europe-west1"}']);
+  });
+});
