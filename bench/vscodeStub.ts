@@ -117,7 +117,11 @@ export function createVscodeStub(missing: Set<string>): object {
       getConfiguration: () => ({ get: (_key: string, fallback?: unknown) => fallback, has: () => false, inspect: noop, update: resolved }),
       onDidChangeConfiguration: disposable,
       onDidChangeWorkspaceFolders: disposable,
+      registerTextDocumentContentProvider: disposable,
     }, missing),
+    // VS Code's Chat and language-model tools, as a host with Chat offers them.
+    chat: recording('chat', { createChatParticipant: () => ({ iconPath: undefined, dispose: noop }) }, missing),
+    lm: recording('lm', { registerTool: disposable }, missing),
     env: recording('env', { openExternal: resolved, clipboard: { writeText: resolved, readText: resolved } }, missing),
   };
 }
