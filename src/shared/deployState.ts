@@ -47,6 +47,10 @@ export function reduceDeploy(state: DeployState | undefined, event: DeployEvent)
       return { ...state, target: event.target };
     case 'dockerfile':
       return { ...state, dockerfile: { path: event.path, generated: event.generated } };
+    case 'build':
+      return { ...state, build: { id: event.id, consoleUrl: event.consoleUrl, logObject: event.logObject } };
+    case 'source':
+      return { ...state, source: { commit: event.commit, branch: event.branch, dirty: event.dirty } };
     case 'finished':
       return { ...state, result: event.result, endedAt: event.at };
   }

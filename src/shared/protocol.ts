@@ -51,6 +51,10 @@ export type DeployEvent =
   | { type: 'stage'; stage: DeployStage; status: StageStatus; detail?: string; at: number }
   | { type: 'log'; stage: DeployStage; lines: string[] }
   | { type: 'dockerfile'; path: string; generated: boolean; content: string }
+  /** Cloud Build accepted the build: its id and where to see it in Cloud Console. */
+  | { type: 'build'; id: string; consoleUrl?: string; logObject?: string }
+  /** The workspace's git state when the deploy started (absent outside a git repository). */
+  | { type: 'source'; commit?: string; branch?: string; dirty?: boolean }
   | { type: 'finished'; result: DeployResult; at: number };
 
 export type DeployResult =
@@ -81,6 +85,8 @@ export interface DeployState {
   log: string[];
   droppedLogLines: number;
   dockerfile?: { path: string; generated: boolean };
+  build?: { id: string; consoleUrl?: string; logObject?: string };
+  source?: { commit?: string; branch?: string; dirty?: boolean };
   result?: DeployResult;
 }
 
@@ -153,6 +159,15 @@ export interface DeployRecord {
   stage?: DeployStage;
   /** Failed or private: why. */
   message?: string;
+  /** Git commit (full SHA) and branch deployed, if the workspace is a git repository. */
+  commit?: string;
+  branch?: string;
+  dirty?: boolean;
+  /** Each stage's outcome, for reopening the record in the tracker (no logs). */
+  stages?: Record<DeployStage, StageState>;
+  /** Failed deploys: the lines that explain it. */
+  logTail?: string[];
+  buildConsoleUrl?: string;
 }
 
 export const MAX_HISTORY = 30;
@@ -170,8 +185,14 @@ export interface ViewSnapshot {
   history?: DeployRecord[];
 }
 
-/** host -> webview */
-export type HostMessage = { type: 'snapshot'; snapshot: ViewSnapshot };
+/**
+ * host -> webview. Snapshots carry only the newest MAX_LOG_LINES of the build
+ * log; `log` messages stream every line (index `from` counts from the deploy's
+ * first line) so the log pane can hold up to MAX_VIEW_LOG_LINES.
+ */
+export type HostMessage =
+  | { type: 'snapshot'; snapshot: ViewSnapshot }
+  | { type: 'log'; deployId: string; from: number; lines: string[] };
 
 /** webview -> host. Untrusted: the host validates every one before dispatch. */
 export type WebviewMessage =
@@ -182,9 +203,24 @@ export type WebviewMessage =
   /** Stop the agent: aborts the model stream and any running tool (including a deploy). */
   | { type: 'stop' }
   | { type: 'confirm'; id: string; token: string; approve: boolean }
+  /** The current deploy's whole build log in an editor tab. */
+  | { type: 'openLogInEditor' }
+  /** The current deploy's build in Cloud Console (the host knows the URL). */
+  | { type: 'openBuildInConsole' }
+  /** Deploy again with the same settings as the last deploy. */
+  | { type: 'retry' }
+  /** Ask the agent to find the cause of the last failure and propose a fix. */
+  | { type: 'fixWithAi' }
+  /** A chat code block: insert at the cursor of the active editor (or a new file). */
+  | { type: 'insertCode'; code: string; language?: string }
+  | { type: 'copyText'; text: string }
   | { type: 'openUrl'; url: string }
   | { type: 'copyUrl'; url: string }
   | { type: 'showLog' };
 
 export const MAX_CHAT_TEXT = 8000;
 export const MAX_LOG_LINES = 2000;
+/** Lines the log pane (and the host's buffer) keeps; older ones are dropped, counted. */
+export const MAX_VIEW_LOG_LINES = 100_000;
+/** Longest code block the webview may ask to insert or copy. */
+export const MAX_CODE_TEXT = 200_000;

@@ -23,6 +23,13 @@ describe('webview message validation', () => {
     { type: 'stop' },
     { type: 'confirm', id: 'c1-abc', token: 'tok_-123', approve: true },
     { type: 'confirm', id: 'c1-abc', token: 'tok_-123', approve: false },
+    { type: 'openLogInEditor' },
+    { type: 'openBuildInConsole' },
+    { type: 'retry' },
+    { type: 'fixWithAi' },
+    { type: 'insertCode', code: 'npm ci', language: 'bash' },
+    { type: 'insertCode', code: 'x' },
+    { type: 'copyText', text: 'gcloud run deploy' },
   ];
   for (const msg of valid) {
     it(`accepts ${JSON.stringify(msg)}`, () => {
@@ -98,6 +105,14 @@ describe('webview message validation', () => {
     rejected({ type: 'confirm', id: '', token: 't', approve: true });
     rejected({ type: 'confirm', id: 'c1', token: 'x'.repeat(201), approve: true });
     rejected({ type: 'stop', now: true });
+  });
+
+  it('rejects oversized or malformed code actions', () => {
+    rejected({ type: 'insertCode', code: 'x'.repeat(200_001) });
+    rejected({ type: 'insertCode', code: '' });
+    assert.match(rejected({ type: 'insertCode', code: 'x', language: 'js"><script>' }), /language/);
+    rejected({ type: 'copyText', text: 42 });
+    rejected({ type: 'retry', force: true });
   });
 
   it('rejects non-object input', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CHAT_TEXT, type WebviewMessage } from '../../shared/protocol';
+import { MAX_CHAT_TEXT, MAX_CODE_TEXT, type WebviewMessage } from '../../shared/protocol';
 
 const url = z.string().max(2048).url();
 
@@ -14,6 +14,12 @@ const schema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('copyUrl'), url }).strict(),
   z.object({ type: z.literal('stop') }).strict(),
   z.object({ type: z.literal('confirm'), id: z.string().min(1).max(100), token: z.string().min(1).max(200), approve: z.boolean() }).strict(),
+  z.object({ type: z.literal('openLogInEditor') }).strict(),
+  z.object({ type: z.literal('openBuildInConsole') }).strict(),
+  z.object({ type: z.literal('retry') }).strict(),
+  z.object({ type: z.literal('fixWithAi') }).strict(),
+  z.object({ type: z.literal('insertCode'), code: z.string().min(1).max(MAX_CODE_TEXT), language: z.string().max(40).regex(/^[\w+#.-]*$/).optional() }).strict(),
+  z.object({ type: z.literal('copyText'), text: z.string().min(1).max(MAX_CODE_TEXT) }).strict(),
 ]) satisfies z.ZodType<WebviewMessage>;
 
 export type ValidationResult = { ok: true; message: WebviewMessage } | { ok: false; error: string };
