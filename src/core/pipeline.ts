@@ -6,6 +6,7 @@ import type { AppAnalysis } from './analysis/types';
 import { runBuild } from './buildStage';
 import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOptions';
 import { isCancelled, toProblem } from './errors';
+import { readGitInfo } from './gitInfo';
 import { unattendedUi, type CloudPorts, type DeployUiPort, type RunServiceInfo, type ServiceSpec } from './ports';
 import { exposeService, verifyService, type ExposeOutcome } from './reachability';
 import { analyzeStage, dockerfileStage, packageStage, type SourceStageContext } from './sourceStages';
@@ -37,6 +38,9 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
   const deployId = opts.deployId ?? newDeployId(new Date(clock.now()));
   const { ports, emit } = deps;
   emit({ type: 'started', deployId, workspace: opts.workspaceRoot, at: clock.now() });
+  // What was deployed, for the history; absent outside a git repository (readGitInfo never throws).
+  const git = await readGitInfo(opts.workspaceRoot);
+  if (git) emit({ type: 'source', commit: git.commit, branch: git.branch, dirty: git.dirty });
 
   let current: DeployStage = 'preflight';
   const stage = async (name: DeployStage, work: () => Promise<StageResult>): Promise<void> => {
