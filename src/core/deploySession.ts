@@ -128,9 +128,18 @@ export class DeploySession {
   }
 }
 
+/** Enough of a failed build log to see why, without growing the stored history. */
+const MAX_RECORD_LOG_TAIL = 50;
+
 function record(d: DeployState, endedAt: number): DeployRecord {
   const r = d.result!;
-  const base = { deployId: d.deployId, target: d.target, startedAt: d.startedAt, endedAt, outcome: r.outcome };
+  const base: DeployRecord = { deployId: d.deployId, target: d.target, startedAt: d.startedAt, endedAt, outcome: r.outcome, stages: d.stages };
+  // Only what is known, so stored records (workspace state) stay small and carry no `undefined` keys.
+  if (d.source?.commit) base.commit = d.source.commit;
+  if (d.source?.branch) base.branch = d.source.branch;
+  if (d.source?.dirty !== undefined) base.dirty = d.source.dirty;
+  if (d.build?.consoleUrl) base.buildConsoleUrl = d.build.consoleUrl;
+  if (r.outcome === 'failed' && r.problem.logTail?.length) base.logTail = r.problem.logTail.slice(-MAX_RECORD_LOG_TAIL);
   switch (r.outcome) {
     case 'success':
       return { ...base, url: r.url, revision: r.revision };

@@ -51,6 +51,15 @@ describe('deploy pipeline (fakes)', () => {
     assert.ok(cloud.calls.includes('run.createService europe-west1-docker.pkg.dev/demo-project/devgem/svc:20261125-120000-abcd'));
   });
 
+  it('says which commit and branch it deploys right after it starts, and nothing outside a repository', async () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const { events } = await deploy({}, { ...NODE_APP, '.git/HEAD': 'ref: refs/heads/main\n', '.git/refs/heads/main': `${sha}\n` });
+    assert.deepEqual(events.slice(0, 2).map((e) => e.type), ['started', 'source']);
+    assert.deepEqual(events[1], { type: 'source', commit: sha, branch: 'main', dirty: undefined });
+    const plain = await deploy();
+    assert.ok(!plain.events.some((e) => e.type === 'source'));
+  });
+
   it('streams build log lines while the build runs, before it finishes', async () => {
     const { events } = await deploy({ buildPolls: 4, buildLog: ['one', 'two', 'three', 'four'] });
     const logIdx = events.findIndex((e) => e.type === 'log');
