@@ -22,7 +22,7 @@ function failureLines(tail: string[]): string[] {
   return errorAt >= 0 ? tail.slice(Math.max(0, errorAt - 3)) : tail.slice(-15);
 }
 
-function failureFix(req: BuildRequest, info: BuildInfo): string {
+function failureFix(req: FollowedBuild, info: BuildInfo): string {
   if (info.state === 'timeout') return `Raise "devgem.buildTimeoutSeconds" (now ${req.timeoutSeconds}) or make the build faster.`;
   return `Fix the error shown in the build log, then deploy again. Full log: ${info.logUrl ?? `gs://${req.bucket}/${info.logObject}`}`;
 }
@@ -32,13 +32,40 @@ function failureFix(req: BuildRequest, info: BuildInfo): string {
  * the end. On cancel it asks Cloud Build to cancel before giving up.
  */
 export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: AbortSignal): Promise<BuildInfo> {
+  const info = await bounded('Starting Cloud Build', CALL_MS, signal, (s) => deps.build.start(req, s));
+  deps.onBuildStarted(info);
+  return followBuild(req, info, deps, signal);
+}
+
+/** The parts of a build request that following it needs (a re-attached deploy has no more). */
+export type FollowedBuild = Pick<BuildRequest, 'project' | 'region' | 'bucket' | 'timeoutSeconds'>;
+
+/** Where a deploy re-attached after a window reload picks the build up again. */
+export interface FollowFrom {
+  /** Build log lines the user has already seen: read again, not shown twice. */
+  seenLines: number;
+  /** When the build stage began, so the deadline still counts from there. */
+  startedAt: number;
+}
+
+/**
+ * Follows a started build to its end: streams new log lines, polls (bounded)
+ * and cancels the build if the wait is given up. Also used to re-attach to a
+ * build after a window reload (`from`).
+ */
+export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: Omit<BuildStageDeps, 'onBuildStarted'>, signal: AbortSignal, from?: FollowFrom): Promise<BuildInfo> {
   const { build, storage, clock } = deps;
   const pollMs = deps.pollMs ?? 2000;
-  let info = await bounded('Starting Cloud Build', CALL_MS, signal, (s) => build.start(req, s));
-  deps.onBuildStarted(info);
+  let info = started;
   const tail = new LogTail(storage, req.project, req.bucket, info.logObject);
+  let skip = from?.seenLines ?? 0;
+  const unseen = (lines: string[]): string[] => {
+    const n = Math.min(skip, lines.length);
+    skip -= n;
+    return n ? lines.slice(n) : lines;
+  };
   // Cloud Build enforces the build timeout; this margin covers queueing and the final push.
-  const deadline = clock.now() + (req.timeoutSeconds + 120) * 1000;
+  const deadline = (from?.startedAt ?? clock.now()) + (req.timeoutSeconds + 120) * 1000;
   let pollErrors = 0;
   let logReadable = true;
   try {
@@ -51,7 +78,7 @@ export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: 
       await clock.sleep(pollMs, signal);
       if (logReadable) {
         try {
-          const lines = await bounded('Reading the build log', CALL_MS, signal, (s) => tail.poll(s));
+          const lines = unseen(await bounded('Reading the build log', CALL_MS, signal, (s) => tail.poll(s)));
           if (lines.length) deps.onLog(lines);
         } catch (err) {
           if (isCancelled(err, signal)) throw err;
@@ -76,7 +103,7 @@ export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: 
     await bounded('Cancelling the build', 15_000, undefined, (s) => build.cancel({ project: req.project, region: req.region, id: info.id }, s)).catch(() => undefined);
     throw err;
   }
-  const rest = logReadable ? await bounded('Reading the build log', CALL_MS, signal, (s) => tail.drain(s)).catch(() => [] as string[]) : [];
+  const rest = logReadable ? unseen(await bounded('Reading the build log', CALL_MS, signal, (s) => tail.drain(s)).catch(() => [] as string[])) : [];
   if (rest.length) deps.onLog(rest);
   if (info.state !== 'success') {
     const what = info.state === 'timeout' ? 'timed out' : info.state === 'cancelled' ? 'was cancelled in Google Cloud' : 'failed';

@@ -1,14 +1,14 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DeployEvent, DeployResult, DeployStage, DeployTarget, StageStatus } from '../shared/protocol';
+import type { DeployEvent, DeployResult, DeployResumeData, DeployStage, DeployTarget } from '../shared/protocol';
 import type { AppAnalysis } from './analysis/types';
 import { runBuild } from './buildStage';
 import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOptions';
 import { isCancelled, toProblem } from './errors';
 import { readGitInfo } from './gitInfo';
-import { unattendedUi, type CloudPorts, type DeployUiPort, type RunServiceInfo, type ServiceSpec } from './ports';
-import { exposeService, verifyService, type ExposeOutcome } from './reachability';
+import { unattendedUi, type CloudPorts, type DeployUiPort } from './ports';
+import { releaseImage, type StageResult } from './releaseStages';
 import { analyzeStage, dockerfileStage, packageStage, type SourceStageContext } from './sourceStages';
 import { resolveTarget, serviceNameFromFolder } from './target';
 import { bounded, realClock, throwIfCancelled, type Clock } from './wait';
@@ -23,9 +23,6 @@ export interface PipelineDeps {
   /** How often to poll Cloud Build; tests make it short. */
   buildPollMs?: number;
 }
-
-/** A stage's own result: the detail line, and a status other than 'done' when it warns or skips. */
-type StageResult = string | { status: StageStatus; detail: string };
 
 const CALL_MS = 60_000;
 
@@ -109,6 +106,21 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     });
 
     const image = `${ref.region}-docker.pkg.dev/${ref.project}/${opts.repository}/${ref.service}:${deployId}`;
+    // Saved with the deploy before the build starts: a window reload during the
+    // build leaves enough behind for the next window to finish (resumeDeploy).
+    const resume: DeployResumeData = {
+      ...ref,
+      bucket,
+      image,
+      port: app.port.port,
+      allowUnauthenticated: opts.allowUnauthenticated,
+      buildTimeoutSeconds: opts.buildTimeoutSeconds,
+      deployTimeoutSeconds: opts.deployTimeoutSeconds,
+      verifyTimeoutSeconds: opts.verifyTimeoutSeconds,
+      contentHash,
+      runtime: opts.runtime,
+    };
+    emit({ type: 'resume', data: resume });
     await stage('build', async () => {
       await bounded('Preparing the Artifact Registry repository', 3 * CALL_MS, signal, (s) =>
         ports.registry.ensureDockerRepository({ project: ref.project, location: ref.region, repository: opts.repository }, s),
@@ -128,38 +140,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       return `Built ${image} (build ${build.id})`;
     });
 
-    let service!: RunServiceInfo;
-    await stage('deploy', async () => {
-      const spec: ServiceSpec = { ...opts.runtime, image, port: app.port.port, labels: { 'managed-by': 'devgem' } };
-      const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
-      const fix = `Raise "devgem.deployTimeoutSeconds" (now ${opts.deployTimeoutSeconds}) or check the service in Cloud Console.`;
-      service = await bounded(existing ? 'Updating the service' : 'Creating the service', opts.deployTimeoutSeconds * 1000, signal,
-        (s) => (existing ? ports.run.updateService(ref, spec, s) : ports.run.createService(ref, spec, s)), fix);
-      return `${existing ? 'Updated' : 'Created'} ${ref.service}, revision ${service.latestReadyRevision ?? service.latestCreatedRevision ?? '?'}`;
-    });
-    const url = service.uri;
-    const revision = service.latestReadyRevision ?? service.latestCreatedRevision;
-    if (!url) throw new Error('Cloud Run returned no URL for the service.');
-
-    let exposed: ExposeOutcome = { public: false, problem: { message: 'private by setting' } };
-    await stage('expose', async () => {
-      if (!opts.allowUnauthenticated) return { status: 'skipped', detail: 'Private: "devgem.allowUnauthenticated" is off' };
-      exposed = await exposeService(ports.run, ref, service.invokerIamDisabled, signal);
-      return exposed.public ? exposed.how : { status: 'warning', detail: 'Deployed, but not public' };
-    });
-
-    if (!exposed.public) {
-      const why = opts.allowUnauthenticated ? 'not public' : 'private';
-      await stage('verify', async () => ({ status: 'skipped', detail: `Skipped: the service is ${why}` }));
-      if (opts.allowUnauthenticated) return finish({ outcome: 'private', url, revision, image, contentHash, problem: exposed.problem });
-      return finish({ outcome: 'success', url, revision, image, contentHash });
-    }
-
-    await stage('verify', async () => {
-      const { status, attempts } = await verifyService(ports.http, url, opts.verifyTimeoutSeconds, clock, signal);
-      return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}`;
-    });
-    return finish({ outcome: 'success', url, revision, image, contentHash });
+    return finish(await releaseImage(resume, stage, { ports, clock }, signal));
   } catch (err) {
     if (isCancelled(err, signal)) {
       emit({ type: 'stage', stage: current, status: 'cancelled', at: clock.now() });

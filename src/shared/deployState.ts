@@ -51,6 +51,8 @@ export function reduceDeploy(state: DeployState | undefined, event: DeployEvent)
       return { ...state, build: { id: event.id, consoleUrl: event.consoleUrl, logObject: event.logObject } };
     case 'source':
       return { ...state, source: { commit: event.commit, branch: event.branch, dirty: event.dirty } };
+    case 'resume':
+      return { ...state, resume: event.data };
     case 'finished':
       return { ...state, result: event.result, endedAt: event.at };
   }

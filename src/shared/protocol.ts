@@ -55,6 +55,8 @@ export type DeployEvent =
   | { type: 'build'; id: string; consoleUrl?: string; logObject?: string }
   /** The workspace's git state when the deploy started (absent outside a git repository). */
   | { type: 'source'; commit?: string; branch?: string; dirty?: boolean }
+  /** Sent right before the build: what the deploy needs after it, so a new window can finish it. */
+  | { type: 'resume'; data: DeployResumeData }
   | { type: 'finished'; result: DeployResult; at: number };
 
 export type DeployResult =
@@ -87,7 +89,38 @@ export interface DeployState {
   dockerfile?: { path: string; generated: boolean };
   build?: { id: string; consoleUrl?: string; logObject?: string };
   source?: { commit?: string; branch?: string; dirty?: boolean };
+  /** Set once the build is about to start; see DeployResumeData. */
+  resume?: DeployResumeData;
   result?: DeployResult;
+}
+
+/**
+ * Everything the stages after the build need, saved with the deploy so it can
+ * go on after a window reload (Cloud Build keeps building meanwhile). Plain
+ * config only: env values are the user's own settings, secrets are references.
+ * The runtime shape mirrors core's RuntimeSpec (shared code does not import core).
+ */
+export interface DeployResumeData {
+  project: string;
+  region: string;
+  service: string;
+  /** Holds the source and the build log. */
+  bucket: string;
+  image: string;
+  port: number;
+  allowUnauthenticated: boolean;
+  buildTimeoutSeconds: number;
+  deployTimeoutSeconds: number;
+  verifyTimeoutSeconds: number;
+  contentHash?: string;
+  runtime?: {
+    env?: Record<string, string>;
+    secrets?: Record<string, { secret: string; version: string }>;
+    minInstances?: number;
+    maxInstances?: number;
+    cpu?: string;
+    memory?: string;
+  };
 }
 
 /** `tool`: a tool call card; `notice`: a line from Devgem itself (limits, errors, "AI is off"). */
