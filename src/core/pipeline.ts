@@ -133,7 +133,10 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
           clock,
           pollMs: deps.buildPollMs,
           onLog: (lines) => emit({ type: 'log', stage: 'build', lines }),
-          onBuildStarted: (info) => emit({ type: 'stage', stage: 'build', status: 'running', detail: `Build ${info.id}`, at: clock.now() }),
+          onBuildStarted: (info) => {
+            emit({ type: 'build', id: info.id, consoleUrl: info.logUrl ?? buildConsoleUrl(ref.project, ref.region, info.id), logObject: info.logObject });
+            emit({ type: 'stage', stage: 'build', status: 'running', detail: `Build ${info.id}`, at: clock.now() });
+          },
         },
         signal,
       );
@@ -154,3 +157,8 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
   }
 }
 
+/** The build's page in Cloud Console, for when the API gives no `logUrl`. */
+export function buildConsoleUrl(project: string, region: string, id: string): string {
+  const e = encodeURIComponent;
+  return `https://console.cloud.google.com/cloud-build/builds;region=${e(region)}/${e(id)}?project=${e(project)}`;
+}
