@@ -142,6 +142,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerVscodeChat({ registry, ctx: agentContext, models, modalConfirm, extensionUri: context.extensionUri, log }),
   );
   void refreshMode();
+  // A window reload mid-deploy left a deploy whose Cloud Build build runs on: follow it to the end.
+  runner.resume().catch((err: unknown) => log.error(`Could not continue the interrupted deploy: ${String(err)}`));
 }
 
 export function deactivate(): void {}

@@ -1,4 +1,5 @@
 import { reduceDeploy } from '../shared/deployState';
+import { resumePoint } from './resumeDeploy';
 import { MAX_HISTORY, type AgentStatus, type ChatMessage, type ChatRole, type ConfirmationRequest, type DeployEvent, type DeployRecord, type DeployResult, type DeployState, type ViewSnapshot } from '../shared/protocol';
 
 /** Somewhere to keep the view's state across window reloads (workspace storage). */
@@ -19,6 +20,8 @@ export class DeploySession {
   private readonly listeners = new Set<(s: ViewSnapshot) => void>();
   private running?: { controller: AbortController; done: Promise<DeployResult> };
   private seq = 0;
+  /** The id of the unfinished deploy an earlier window left that resume() may continue. */
+  private resumable?: string;
 
   constructor(private readonly store: SnapshotStore, private readonly now: () => number = Date.now) {
     const saved = store.load();
@@ -36,13 +39,14 @@ export class DeploySession {
     });
     const d = this.snapshot.deploy;
     if (d && !d.result) {
-      // The window went away mid-deploy: say so rather than show a stage spinning forever.
-      const stage = Object.entries(d.stages).find(([, s]) => s.status === 'running')?.[0] ?? 'preflight';
-      this.apply({
-        type: 'finished',
-        at: this.now(),
-        result: { outcome: 'failed', stage: stage as never, problem: { message: 'This deploy was interrupted when VS Code closed or reloaded.', fix: 'Deploy again; Cloud Build may have finished the build in the meantime.' } },
-      });
+      // The window went away mid-deploy. One whose build Cloud Build still has
+      // (or that got past it) waits for resume(); any other says where it was
+      // interrupted rather than show a stage spinning forever.
+      const point = resumePoint(d, this.now());
+      if (point.kind === 'lost') {
+        this.apply({ type: 'stage', stage: point.stage, status: 'failed', detail: point.problem.message, at: this.now() });
+        this.apply({ type: 'finished', at: this.now(), result: { outcome: 'failed', stage: point.stage, problem: point.problem } });
+      } else this.resumable = d.deployId;
     }
   }
 
@@ -82,6 +86,20 @@ export class DeploySession {
     if (!this.running) return false;
     this.running.controller.abort();
     return true;
+  }
+
+  /** The deploy an earlier window left unfinished that can still go on; undefined once resumed or ended. */
+  pendingResume(): DeployState | undefined {
+    const d = this.snapshot.deploy;
+    return d && !d.result && !this.running && d.deployId === this.resumable ? d : undefined;
+  }
+
+  /** Continues the pending deploy like run() (busy, cancel) instead of starting a new one. */
+  resume(work: (state: DeployState, emit: (e: DeployEvent) => void, signal: AbortSignal) => Promise<DeployResult>, signal?: AbortSignal): Promise<DeployResult> {
+    const d = this.pendingResume();
+    if (!d) return Promise.reject(new Error('There is no interrupted deploy to continue.'));
+    this.resumable = undefined;
+    return this.run((emit, s) => work(d, emit, s), signal);
   }
 
   say(role: ChatRole, text: string): ChatMessage {

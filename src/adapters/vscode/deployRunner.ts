@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import type { UsageGuard } from '../../core/agent/usage';
 import type { DeployOptions } from '../../core/deployOptions';
 import type { DeploySession } from '../../core/deploySession';
-import { DevgemError } from '../../core/errors';
+import { DevgemError, toProblem } from '../../core/errors';
 import { runDeploy } from '../../core/pipeline';
+import { interruptedStage, resumeDeploy } from '../../core/resumeDeploy';
 import type { CloudPorts, DeployUiPort } from '../../core/ports';
 import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../shared/protocol';
 import { readDeployOptions } from './settings';
@@ -66,6 +67,50 @@ export class DeployRunner {
         } finally {
           sub.dispose();
           signal?.removeEventListener('abort', onAbort);
+        }
+      },
+    );
+    this.announce(result);
+    return result;
+  }
+
+  /**
+   * After a window reload: finishes the deploy the old window left unfinished
+   * (re-attached to its Cloud Build build), with a progress notification whose
+   * Cancel stops it like any deploy. Not counted as a new deploy.
+   */
+  async resume(): Promise<DeployResult | undefined> {
+    const pending = this.session.pendingResume();
+    if (!pending) return undefined;
+    const service = pending.resume?.service ?? pending.target?.service ?? 'your app';
+    this.log.info(`Re-attaching to deploy ${pending.deployId} of ${service} after a window reload`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Devgem: re-attached to the deploy of ${service}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await this.session.resume(async (state, emit, s) => {
+            const sink = (e: DeployEvent) => {
+              emit(e);
+              this.onEvent(e, progress);
+            };
+            let ports: CloudPorts;
+            try {
+              ports = this.ports();
+            } catch (err) {
+              // The deploy must still end, or its stage would spin forever.
+              const stage = interruptedStage(state);
+              const problem = toProblem(err);
+              const failed: DeployResult = { outcome: 'failed', stage, problem };
+              sink({ type: 'stage', stage, status: 'failed', detail: problem.message, at: Date.now() });
+              sink({ type: 'finished', result: failed, at: Date.now() });
+              return failed;
+            }
+            return resumeDeploy(state, { ports, emit: sink }, s);
+          }, controller.signal);
+        } finally {
+          sub.dispose();
         }
       },
     );
