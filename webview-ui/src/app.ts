@@ -4,6 +4,7 @@ import { BuildLog } from './buildLog';
 import { Chat } from './chat';
 import { h } from './dom';
 import { Header } from './header';
+import { mountHistory, type HistoryView } from './history';
 import { ResultView } from './result';
 import { isAtBottom, scrollToBottom } from './scrollFollow';
 import { Tracker } from './tracker';
@@ -16,6 +17,7 @@ export class App {
   private readonly result: ResultView;
   private readonly chat: Chat;
   private readonly announcer = new Announcer();
+  private readonly history: HistoryView;
   private readonly emptyHint: HTMLElement;
   private deploy: DeployState | undefined;
 
@@ -38,6 +40,7 @@ export class App {
       this.chat.el,
       this.announcer.el,
     );
+    this.history = mountHistory(root, this.header.el, post);
   }
 
   /** `announce` is false when repainting a restored snapshot, which is old news. */
@@ -47,6 +50,7 @@ export class App {
     if (announce) this.announcer.update(this.deploy, deploy);
     this.deploy = deploy;
     this.header.render(snapshot);
+    this.history.render(snapshot);
     this.emptyHint.hidden = Boolean(deploy) || snapshot.chat.length > 0 || Boolean(snapshot.confirmation);
     this.tracker.render(deploy);
     this.result.render(deploy?.result, deploy?.deployId);
