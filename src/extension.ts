@@ -9,6 +9,7 @@ import type * as Gcp from './adapters/gcp/cloudPorts';
 import type * as Model from './adapters/gemini/index';
 import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, setApiKey, usageStore } from './adapters/vscode/agentHost';
 import { registerVscodeChat } from './adapters/vscode/chatParticipant';
+import { DeployActions } from './adapters/vscode/deployActions';
 import { DeployRunner } from './adapters/vscode/deployRunner';
 import { VscodeDeployUi } from './adapters/vscode/deployUi';
 import { isSafeExternalUrl } from './adapters/vscode/messageValidation';
@@ -92,6 +93,18 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'copyUrl':
         await vscode.env.clipboard.writeText(m.url);
         return;
+      case 'openLogInEditor':
+        await actions.openLogInEditor();
+        return;
+      case 'openBuildInConsole':
+        await actions.openBuildInConsole();
+        return;
+      case 'retry':
+        await actions.retry();
+        return;
+      case 'fixWithAi':
+        await actions.fixWithAi();
+        return;
       case 'showLog':
         log.show(true);
         return;
@@ -100,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
   provider = new DeployViewProvider(context.extensionUri, session, onMessage, log);
+  const actions = new DeployActions({ session, runner, chat });
   let deploying = false;
   const busyContext = session.onDidChange((s) => {
     if (s.busy === deploying) return;
@@ -113,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ui,
     store,
     provider,
+    actions,
     busyContext,
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),

@@ -1,4 +1,5 @@
 import { reduceDeploy } from '../shared/deployState';
+import { LogBuffer } from './logBuffer';
 import { resumePoint } from './resumeDeploy';
 import { MAX_HISTORY, type AgentStatus, type ChatMessage, type ChatRole, type ConfirmationRequest, type DeployEvent, type DeployRecord, type DeployResult, type DeployState, type ViewSnapshot } from '../shared/protocol';
 
@@ -18,6 +19,9 @@ const MAX_CHAT = 200;
 export class DeploySession {
   private snapshot: ViewSnapshot;
   private readonly listeners = new Set<(s: ViewSnapshot) => void>();
+  private readonly logListeners = new Set<(deployId: string, lines: string[]) => void>();
+  /** The current deploy's whole build log (up to MAX_VIEW_LOG_LINES); snapshots carry only its tail. */
+  readonly buildLog = new LogBuffer();
   private running?: { controller: AbortController; done: Promise<DeployResult> };
   private seq = 0;
   /** The id of the unfinished deploy an earlier window left that resume() may continue. */
@@ -61,6 +65,12 @@ export class DeploySession {
   onDidChange(listener: (s: ViewSnapshot) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Build log lines as they arrive (after the snapshot that holds them); `buildLog` has them too. */
+  onDidLog(listener: (deployId: string, lines: string[]) => void): { dispose(): void } {
+    this.logListeners.add(listener);
+    return { dispose: () => this.logListeners.delete(listener) };
   }
 
   /** Runs one deploy at a time; the caller's signal and `cancel()` both stop it. */
@@ -135,7 +145,10 @@ export class DeploySession {
   private apply(event: DeployEvent): void {
     const deploy = reduceDeploy(this.snapshot.deploy, event);
     const history = event.type === 'finished' && deploy ? [record(deploy, event.at), ...(this.snapshot.history ?? []).filter((h) => h.deployId !== deploy.deployId)].slice(0, MAX_HISTORY) : this.snapshot.history;
+    if (event.type === 'started') this.buildLog.reset(event.deployId);
+    if (event.type === 'log' && deploy) this.buildLog.appendFrom(deploy, event.lines);
     this.update({ ...this.snapshot, deploy, history });
+    if (event.type === 'log' && deploy) for (const l of this.logListeners) l(deploy.deployId, event.lines);
   }
 
   private update(next: ViewSnapshot): void {

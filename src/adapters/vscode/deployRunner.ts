@@ -15,6 +15,9 @@ import { VIEW_ID } from './viewProvider';
  * notification (and its Cancel button) to the pipeline's AbortSignal.
  */
 export class DeployRunner {
+  /** How to get the options of the last deploy again, for Retry. */
+  private again?: () => DeployOptions;
+
   constructor(
     private readonly session: DeploySession,
     private readonly ports: () => CloudPorts,
@@ -42,14 +45,36 @@ export class DeployRunner {
       return undefined;
     }
     this.usage?.record('deploy');
-    return this.runWith(readDeployOptions(folder.uri));
+    // Retry re-reads the settings, which the user may just have changed to fix the failure.
+    return this.runWith(readDeployOptions(folder.uri), undefined, () => readDeployOptions(folder.uri));
+  }
+
+  /** Deploys again like the last deploy of this window (as `deploy()` does when there was none). */
+  async retry(): Promise<DeployResult | undefined> {
+    const again = this.again;
+    if (!again) return this.deploy();
+    if (this.session.isRunning) {
+      void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.');
+      return undefined;
+    }
+    try {
+      this.usage?.check('deploy');
+    } catch (err) {
+      if (!(err instanceof DevgemError)) throw err;
+      void vscode.window.showWarningMessage(`${err.message} ${err.fix ?? ''}`);
+      return undefined;
+    }
+    this.usage?.record('deploy');
+    return this.runWith({ ...again(), deployId: undefined }, undefined, again);
   }
 
   /**
    * Runs one deploy with a progress notification whose Cancel button (and
    * `signal`, e.g. the chat's Stop) cancels it. The caller checked usage.
+   * `again` gives Retry its options (by default these).
    */
-  async runWith(opts: DeployOptions, signal?: AbortSignal): Promise<DeployResult> {
+  async runWith(opts: DeployOptions, signal?: AbortSignal, again: () => DeployOptions = () => opts): Promise<DeployResult> {
+    this.again = again;
     void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Devgem', cancellable: true },

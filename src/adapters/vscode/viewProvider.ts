@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DeploySession } from '../../core/deploySession';
+import { LogDeltaStream } from '../../core/logStream';
 import type { HostMessage, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
 import { validateWebviewMessage } from './messageValidation';
 import { webviewHtml } from './webviewHtml';
@@ -9,12 +10,15 @@ export const VIEW_ID = 'devgem.deployView';
 /**
  * The sidebar webview: chat and deploy tracker. The host holds the truth and
  * sends versioned snapshots; it waits for the webview's `ready` before posting,
- * because messages sent before its script runs are lost.
+ * because messages sent before its script runs are lost. Snapshots carry only
+ * the newest build log lines; the whole log follows as batched `log` messages,
+ * and again from its first kept line after every `ready` (a reload or re-show).
  */
 export class DeployViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view?: vscode.WebviewView;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly logStream: LogDeltaStream;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -22,7 +26,12 @@ export class DeployViewProvider implements vscode.WebviewViewProvider, vscode.Di
     private readonly onMessage: (message: WebviewMessage) => void | Promise<void>,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(new vscode.Disposable(session.onDidChange((s) => this.post(s)).dispose));
+    this.logStream = new LogDeltaStream(session.buildLog, (delta) => this.send({ type: 'log', ...delta }));
+    this.disposables.push(
+      new vscode.Disposable(session.onDidChange((s) => this.post(s)).dispose),
+      new vscode.Disposable(session.onDidLog(() => this.logStream.notify()).dispose),
+      this.logStream,
+    );
   }
 
   /** The view is on screen and its script is listening (so a question asked there is seen). */
@@ -54,14 +63,18 @@ export class DeployViewProvider implements vscode.WebviewViewProvider, vscode.Di
     if (checked.message.type === 'ready') {
       this.ready = true;
       this.post(this.session.current);
+      this.logStream.replay();
       return;
     }
     Promise.resolve(this.onMessage(checked.message)).catch((err: unknown) => this.log.error(`Webview request failed: ${String(err)}`));
   }
 
   private post(snapshot: ViewSnapshot): void {
+    this.send({ type: 'snapshot', snapshot });
+  }
+
+  private send(message: HostMessage): void {
     if (!this.view || !this.ready) return;
-    const message: HostMessage = { type: 'snapshot', snapshot };
     void this.view.webview.postMessage(message);
   }
 
