@@ -17,6 +17,7 @@ import { readAgentSettings, readGcpConfig, SECTION } from './adapters/vscode/set
 import { WorkspaceSnapshotStore } from './adapters/vscode/snapshotStore';
 import { DeployStatusBar } from './adapters/vscode/statusBar';
 import { DeployViewProvider, VIEW_ID } from './adapters/vscode/viewProvider';
+import { registerWalkthrough } from './adapters/vscode/walkthrough';
 
 /** Composition root: builds the adapters, hands them to core, registers what package.json contributes. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -130,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): void {
     actions,
     busyContext,
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
+    registerWalkthrough({ session }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),
     vscode.commands.registerCommand('devgem.cancelDeploy', () => {
