@@ -2,6 +2,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import { MAX_CHAT_TEXT, type ChatMessage, type ViewSnapshot, type WebviewMessage } from '../../src/shared/protocol';
 import { AgentBar } from './agentBar';
+import { bindChatActions } from './chatActions';
 import { ChatHistory } from './chatHistory';
 import { ConfirmationCard } from './confirmationCard';
 import { h } from './dom';
@@ -30,6 +31,7 @@ export class Chat {
   constructor(private readonly post: (message: WebviewMessage) => void) {
     const focusInput = () => this.input.focus();
     this.list = h('ol', { id: 'chat-log', class: 'chat-log', 'aria-label': 'Conversation' });
+    bindChatActions(this.list, post);
     this.input = h('vscode-textarea', {
       id: 'chat-input',
       class: 'chat-input',

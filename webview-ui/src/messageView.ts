@@ -38,7 +38,7 @@ export function updateMessage(li: HTMLElement, m: ChatMessage): void {
     return;
   }
   const text = li.querySelector('.chat-text')!;
-  // Only replies are model output worth code blocks; what the user typed is shown as typed.
+  // Only replies are rendered as Markdown (richText.ts); what the user typed is shown as typed.
   if (m.role === 'assistant') renderRichText(text, m.text);
   else setText(text, m.text);
   const streaming = m.role === 'assistant' && m.streaming === true;
