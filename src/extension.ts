@@ -9,6 +9,7 @@ import type * as Gcp from './adapters/gcp/cloudPorts';
 import type * as Model from './adapters/gemini/index';
 import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, setApiKey, usageStore } from './adapters/vscode/agentHost';
 import { registerVscodeChat } from './adapters/vscode/chatParticipant';
+import { copyText, insertCode } from './adapters/vscode/codeActions';
 import { DeployActions } from './adapters/vscode/deployActions';
 import { DeployRunner } from './adapters/vscode/deployRunner';
 import { VscodeDeployUi } from './adapters/vscode/deployUi';
@@ -93,6 +94,12 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       case 'copyUrl':
         await vscode.env.clipboard.writeText(m.url);
+        return;
+      case 'insertCode':
+        await insertCode(m.code, m.language);
+        return;
+      case 'copyText':
+        await copyText(m.text);
         return;
       case 'openLogInEditor':
         await actions.openLogInEditor();
