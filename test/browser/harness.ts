@@ -13,7 +13,7 @@ import { THEMES, type ThemeName } from './themes';
 
 /** Repository root, from out/test/browser or test/browser alike. */
 export const REPO_ROOT = findRepoRoot(__dirname);
-const DIST = path.join(REPO_ROOT, 'dist');
+const DEFAULT_DIST = path.join(REPO_ROOT, 'dist');
 
 function findRepoRoot(dir: string): string {
   for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
@@ -24,11 +24,11 @@ function findRepoRoot(dir: string): string {
 
 /** Builds dist/ when dist/webview.js is missing or older than the webview or shared sources. */
 export async function ensureWebviewBundle(): Promise<void> {
-  const bundle = path.join(DIST, 'webview.js');
+  const bundle = path.join(DEFAULT_DIST, 'webview.js');
   const built = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
   const sources = [path.join(REPO_ROOT, 'webview-ui/src'), path.join(REPO_ROOT, 'src/shared')];
   const newest = Math.max(...sources.flatMap((dir) => fs.readdirSync(dir).map((f) => fs.statSync(path.join(dir, f)).mtimeMs)));
-  if (built > newest && fs.existsSync(path.join(DIST, 'webview.css'))) return;
+  if (built > newest && fs.existsSync(path.join(DEFAULT_DIST, 'webview.css'))) return;
   // The project's own webview build options, so the test sees exactly what
   // ships; only the webview, so a host file mid-edit cannot fail these tests.
   const script = "import * as esbuild from 'esbuild'; import { webviewOptions } from './esbuild.mjs'; await esbuild.build(webviewOptions());";
@@ -39,6 +39,8 @@ export interface PageOptions {
   theme?: ThemeName;
   /** What getState() returns on load, as VS Code does for a re-shown view. */
   state?: unknown;
+  /** More script to run after the API stand-in, before the bundle (the benchmark's probes). */
+  prelude?: string;
 }
 
 export interface Harness {
@@ -54,7 +56,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export async function startHarness(): Promise<Harness> {
+/** `dist`: where the bundle is served from (the benchmark builds its own); default the repository's dist/. */
+export async function startHarness(options: { dist?: string } = {}): Promise<Harness> {
+  const DIST = options.dist ?? DEFAULT_DIST;
   const pageOptions = new Map<string, PageOptions>();
   let next = 0;
   const server = http.createServer((req, res) => {
@@ -111,7 +115,7 @@ function hostHtml(cspSource: string, options: PageOptions): string {
         getState: () => window.__state,
         setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); return s; },
       });
-    };`;
+    };${options.prelude ? `\n${options.prelude}` : ''}`;
   return webviewHtml({ cspSource, scriptUri: `${cspSource}/dist/webview.js`, styleUri: `${cspSource}/dist/webview.css`, prelude: stub });
 }
 
@@ -127,6 +131,7 @@ interface PageGlobals {
   __state: unknown;
   __pwned?: unknown;
   postMessage(message: unknown, targetOrigin: string): void;
+  requestAnimationFrame(callback: () => void): number;
   addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
   removeEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
 }
@@ -150,6 +155,8 @@ export async function sendToWebview(page: Page, ...messages: unknown[]): Promise
     for (const m of batch) g.postMessage(m, '*');
     g.postMessage(sentinel, '*');
     await seen;
+    // The webview draws some things (the virtual build log) at the next frame.
+    await new Promise<void>((resolve) => g.requestAnimationFrame(() => g.requestAnimationFrame(() => resolve())));
   }, messages);
 }
 

@@ -1,6 +1,6 @@
 import type { DeployState, ViewSnapshot, WebviewMessage } from '../../src/shared/protocol';
 import { Announcer } from './announcer';
-import { BuildLog } from './buildLog';
+import { BuildLog, type LogChunk } from './buildLog';
 import { Chat } from './chat';
 import { h } from './dom';
 import { Header } from './header';
@@ -43,6 +43,11 @@ export class App {
     this.history = mountHistory(root, this.header.el, post);
   }
 
+  /** Streamed build log lines (between snapshots, which carry only the newest). */
+  log(chunk: LogChunk): void {
+    this.buildLog.append(chunk);
+  }
+
   /** `announce` is false when repainting a restored snapshot, which is old news. */
   render(snapshot: ViewSnapshot, announce: boolean): void {
     const deploy = snapshot.deploy;
@@ -53,7 +58,7 @@ export class App {
     this.history.render(snapshot);
     this.emptyHint.hidden = Boolean(deploy) || snapshot.chat.length > 0 || Boolean(snapshot.confirmation);
     this.tracker.render(deploy);
-    this.result.render(deploy?.result, deploy?.deployId);
+    this.result.render(deploy?.result, deploy?.deployId, deploy?.build);
     this.buildLog.render(deploy);
     const chatChanged = this.chat.render(snapshot, announce);
     // Only chat growth follows, and only for a reader who was at the bottom before this render.

@@ -1,37 +1,57 @@
 import type { DeployState, WebviewMessage } from '../../src/shared/protocol';
 import { h, setText } from './dom';
+import { LogFailure } from './logFailure';
+import { LogLines } from './logLines';
+import { LogSearch } from './logSearch';
+import { LogToolbar } from './logToolbar';
+import { LogViewport } from './logViewport';
 
-/** Within this many pixels of the bottom counts as "following the tail". */
-const TAIL_SLACK_PX = 8;
+/** A streamed `log` host message. */
+export interface LogChunk {
+  deployId: string;
+  from: number;
+  lines: string[];
+}
 
 /**
- * The build log pane. `deploy.log` is a sliding window over the whole log:
- * line i is line number `droppedLogLines + i`. The pane keeps the same window
- * by trimming lines that slid out at the top and appending new ones at the
- * bottom, instead of rebuilding up to MAX_LOG_LINES nodes per snapshot.
+ * The build log pane: up to MAX_VIEW_LOG_LINES lines of the current deploy,
+ * drawn virtually (only the rows in view are in the DOM). Lines come from
+ * snapshots (the newest 2000) and streamed `log` messages (all of them); both
+ * merge by line index. It follows the tail until the reader scrolls up or
+ * presses Pause, finds text, and on a failed build shows the failing lines.
  */
 export class BuildLog {
   readonly el: HTMLElement;
-  private readonly pre: HTMLPreElement;
+  private readonly lines = new LogLines();
+  private readonly search = new LogSearch();
+  private readonly failure = new LogFailure();
+  private readonly viewport: LogViewport;
+  private readonly toolbar: LogToolbar;
   private readonly dropped: HTMLElement;
-  private readonly droppedText: HTMLSpanElement;
-  private deployId: string | undefined;
-  /** Absolute line number of the first rendered line. */
-  private first = 0;
-  /** Whether to keep the newest line in view; false once the user scrolls up. */
-  private followTail = true;
+  private readonly droppedText: HTMLElement;
+  private following = true;
+  /** Lines that arrived while paused (the "N new lines" button). */
+  private unseen = 0;
+  /** The deploy whose failing lines were scrolled to, so a later snapshot does not yank the view back. */
+  private failureShown: string | undefined;
+  private statusFrame = 0;
 
   constructor(post: (message: WebviewMessage) => void) {
-    this.pre = h('pre', {
-      id: 'build-log',
-      class: 'build-log',
-      tabindex: 0,
-      role: 'log',
-      'aria-label': 'Build log',
-      'aria-live': 'off',
-    });
-    this.pre.addEventListener('scroll', () => {
-      this.followTail = this.pre.scrollTop + this.pre.clientHeight >= this.pre.scrollHeight - TAIL_SLACK_PX;
+    this.viewport = new LogViewport(
+      { id: 'build-log', class: 'build-log', tabindex: 0, role: 'log', 'aria-label': 'Build log', 'aria-live': 'off' },
+      (row, index) => this.renderRow(row, index),
+      (atBottom) => this.setFollowing(atBottom),
+    );
+    this.toolbar = new LogToolbar({
+      onQuery: (q) => {
+        this.search.setQuery(q, this.lines);
+        this.viewport.invalidate();
+        this.scheduleStatus();
+      },
+      onStep: (direction) => this.step(direction),
+      onToggleFollow: () => this.setFollowing(!this.following),
+      onOpenInEditor: () => post({ type: 'openLogInEditor' }),
+      onShowNew: () => this.setFollowing(true),
     });
     const showLog = h('button', { type: 'button', id: 'show-full-log', class: 'link-button' }, 'Show full log');
     showLog.addEventListener('click', () => post({ type: 'showLog' }));
@@ -39,55 +59,138 @@ export class BuildLog {
     this.dropped = h('p', { class: 'log-dropped', hidden: true }, this.droppedText, ' ', showLog);
     this.el = h(
       'section',
-      { class: 'log-section', 'aria-labelledby': 'build-log-heading', hidden: true },
-      h('h2', { id: 'build-log-heading' }, 'Build log'),
+      { id: 'log-section', class: 'log-section', 'aria-labelledby': 'build-log-heading', hidden: true, 'data-following': 'true' },
+      this.toolbar.header,
+      this.toolbar.find,
       this.dropped,
-      this.pre,
+      h('div', { class: 'log-frame' }, this.viewport.el, this.toolbar.newLines),
     );
+    // Ctrl/Cmd+F anywhere in the pane goes to its find box.
+    this.el.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        this.toolbar.focusSearch();
+      }
+    });
   }
 
+  /** A snapshot: its deploy's newest lines, and whether it failed. */
   render(deploy: DeployState | undefined): void {
-    const log = deploy?.log ?? [];
-    const dropped = deploy?.droppedLogLines ?? 0;
-    this.el.hidden = !deploy || (log.length === 0 && dropped === 0);
-    this.dropped.hidden = dropped <= 0;
-    setText(this.droppedText, `${dropped} earlier ${dropped === 1 ? 'line' : 'lines'} not shown.`);
+    if (deploy?.deployId !== this.lines.deployId) this.startOver(deploy?.deployId, deploy?.droppedLogLines ?? 0);
+    if (deploy) this.ingest(deploy.droppedLogLines, deploy.log);
+    if (this.failure.set(deploy?.result)) this.viewport.invalidate();
+    this.showFailure();
+    this.scheduleStatus();
+  }
 
-    if (deploy?.deployId !== this.deployId || !this.isContinuation(log, dropped)) {
-      this.deployId = deploy?.deployId;
-      this.pre.replaceChildren();
-      this.first = dropped;
-      this.followTail = true;
+  /** Streamed lines; ignored unless they belong to the deploy the last snapshot showed. */
+  append(chunk: LogChunk): void {
+    if (chunk.deployId !== this.lines.deployId) return;
+    this.ingest(chunk.from, chunk.lines);
+    this.showFailure();
+    this.scheduleStatus();
+  }
+
+  private startOver(deployId: string | undefined, base: number): void {
+    this.lines.reset(deployId, base);
+    this.search.rescan(this.lines);
+    this.failure.set(undefined);
+    this.failureShown = undefined;
+    this.following = true;
+    this.unseen = 0;
+    this.viewport.setCount(0);
+    this.viewport.invalidate();
+    this.viewport.scrollToBottom();
+  }
+
+  private ingest(from: number, incoming: readonly string[]): void {
+    // A paused reader keeps looking at the same line while lines drop out above it or a replay adds older ones.
+    const anchor = this.following ? undefined : this.lines.base + this.viewport.topRow();
+    const r = this.lines.merge(from, incoming);
+    if (r.kind === 'append' && r.added === 0 && r.dropped === 0) return;
+    if (r.kind === 'reset') {
+      this.search.rescan(this.lines);
+      this.viewport.invalidate();
+    } else {
+      this.search.update(this.lines, r.added, r.dropped);
+      // Rows are drawn by position; after a drop every position holds another line.
+      if (r.dropped) this.viewport.invalidate();
     }
-    // Lines that slid out of the window at the top.
-    while (this.first < dropped && this.pre.firstChild) {
-      this.pre.firstChild.remove();
-      this.first++;
-    }
-    this.first = dropped;
-    const rendered = this.pre.childNodes.length;
-    if (rendered < log.length) {
-      const fragment = document.createDocumentFragment();
-      for (let i = rendered; i < log.length; i++) fragment.append(lineNode(log[i]));
-      this.pre.append(fragment);
-      if (this.followTail) this.pre.scrollTop = this.pre.scrollHeight;
+    this.viewport.setCount(this.lines.length);
+    if (this.following) this.viewport.scrollToBottom();
+    else {
+      if (anchor !== undefined && (r.kind === 'reset' || r.dropped)) this.viewport.scrollToRow(anchor - this.lines.base);
+      if (r.kind === 'append') this.unseen += r.added;
     }
   }
 
-  /**
-   * True when `log` extends what is on screen: the window never moves
-   * backwards, and the last line we show is still the same line.
-   */
-  private isContinuation(log: string[], dropped: number): boolean {
-    const rendered = this.pre.childNodes.length;
-    const end = this.first + rendered;
-    if (dropped < this.first || dropped + log.length < end) return false;
-    if (rendered === 0 || end <= dropped) return true;
-    return this.pre.lastChild?.textContent === `${log[end - 1 - dropped]}\n`;
+  /** Once per failed deploy: stop following and bring the first failing line into view. */
+  private showFailure(): void {
+    if (!this.failure.active || this.failureShown === this.lines.deployId) return;
+    const first = this.failure.firstLine(this.lines);
+    if (first === undefined) return;
+    this.failureShown = this.lines.deployId;
+    this.setFollowing(false);
+    this.viewport.reveal(first - this.lines.base);
   }
-}
 
-// A newline inside the <pre> (not CSS blocks) keeps copy/paste line-true.
-function lineNode(line: string): HTMLSpanElement {
-  return h('span', { class: 'log-line' }, `${line}\n`);
+  private step(direction: 1 | -1): void {
+    const line = this.search.step(direction, this.lines.base + Math.ceil(this.viewport.topRow()));
+    if (line === undefined) return;
+    this.setFollowing(false);
+    this.viewport.reveal(line - this.lines.base);
+    this.viewport.invalidate();
+    this.scheduleStatus();
+  }
+
+  private setFollowing(following: boolean): void {
+    if (following) this.unseen = 0;
+    if (following && !this.following) this.viewport.scrollToBottom();
+    this.following = following;
+    this.scheduleStatus();
+  }
+
+  /** One row: text only (never HTML), matches marked, failing lines flagged. */
+  private renderRow(row: HTMLElement, index: number): void {
+    const abs = this.lines.base + index;
+    const text = this.lines.at(abs) ?? '';
+    const ranges = this.search.ranges(text);
+    if (!ranges.length) row.textContent = text;
+    else {
+      row.replaceChildren();
+      let at = 0;
+      for (const [start, end] of ranges) {
+        if (start > at) row.append(text.slice(at, start));
+        row.append(h('mark', { class: 'log-match' }, text.slice(start, end)));
+        at = end;
+      }
+      if (at < text.length) row.append(text.slice(at));
+    }
+    row.setAttribute('data-line', String(abs + 1));
+    const failing = this.failure.isFailing(text);
+    row.classList.toggle('failing', failing);
+    row.classList.toggle('current-match', abs === this.search.currentLine);
+  }
+
+  /** Shown and hidden at once (the viewport measures rows only when shown); counts and buttons at the next frame. */
+  private scheduleStatus(): void {
+    this.el.hidden = this.lines.deployId === undefined || (this.lines.length === 0 && this.lines.base === 0);
+    this.statusFrame ||= requestAnimationFrame(() => {
+      this.statusFrame = 0;
+      this.updateStatus();
+    });
+  }
+
+  private updateStatus(): void {
+    const { base, length } = this.lines;
+    this.el.setAttribute('data-following', String(this.following));
+    this.dropped.hidden = base <= 0;
+    setText(this.droppedText, `${base.toLocaleString('en-US')} earlier ${base === 1 ? 'line' : 'lines'} not shown.`);
+    this.toolbar.update({
+      lines: base + length,
+      following: this.following,
+      unseen: this.following ? 0 : this.unseen,
+      matches: this.search.query ? { current: this.search.currentNumber, count: this.search.count } : undefined,
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import { DEPLOY_STAGES, type HostMessage, type ViewSnapshot } from '../../src/shared/protocol';
+import { DEPLOY_STAGES, MAX_VIEW_LOG_LINES, type HostMessage, type ViewSnapshot } from '../../src/shared/protocol';
 
 // `message` events can come from anything that can reach this frame, and a
 // restored `getState()` value may come from an older build of this UI. Both are
@@ -23,6 +23,7 @@ function isDeployState(v: unknown): boolean {
     return false;
   }
   if (!isStringArray(v.log) || typeof v.droppedLogLines !== 'number') return false;
+  if (v.build !== undefined && (!isObj(v.build) || typeof v.build.id !== 'string' || (v.build.consoleUrl !== undefined && typeof v.build.consoleUrl !== 'string'))) return false;
   return v.result === undefined || (isObj(v.result) && typeof v.result.outcome === 'string');
 }
 
@@ -76,6 +77,20 @@ export function isViewSnapshot(v: unknown): v is ViewSnapshot {
   );
 }
 
+/** Streamed build log lines: `from` is a line index, so a whole non-negative number. */
+function isLogMessage(v: Obj): boolean {
+  return (
+    typeof v.deployId === 'string' &&
+    Number.isSafeInteger(v.from) &&
+    (v.from as number) >= 0 &&
+    Array.isArray(v.lines) &&
+    v.lines.length <= MAX_VIEW_LOG_LINES &&
+    isStringArray(v.lines)
+  );
+}
+
 export function isHostMessage(v: unknown): v is HostMessage {
-  return isObj(v) && v.type === 'snapshot' && isViewSnapshot(v.snapshot);
+  if (!isObj(v)) return false;
+  if (v.type === 'log') return isLogMessage(v);
+  return v.type === 'snapshot' && isViewSnapshot(v.snapshot);
 }

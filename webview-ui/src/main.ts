@@ -25,6 +25,10 @@ if (saved && isViewSnapshot(saved.snapshot)) app.render(saved.snapshot, false);
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (!isHostMessage(message)) return;
+  if (message.type === 'log') {
+    app.log(message);
+    return;
+  }
   const { snapshot } = message;
   if (snapshot.version <= renderedVersion) return;
   renderedVersion = snapshot.version;

@@ -1,5 +1,5 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { STAGE_TITLES, type DeployResult, type Problem, type WebviewMessage } from '../../src/shared/protocol';
+import { STAGE_TITLES, type DeployResult, type DeployState, type Problem, type WebviewMessage } from '../../src/shared/protocol';
 import { h, icon, replaceChildren } from './dom';
 
 type Post = (message: WebviewMessage) => void;
@@ -13,9 +13,9 @@ export class ResultView {
     this.el = h('section', { id: 'result', class: 'result', hidden: true, 'aria-labelledby': 'result-heading' });
   }
 
-  render(result: DeployResult | undefined, deployId: string | undefined): void {
-    // Results are small and rare; rebuild only when the outcome itself changed.
-    const key = result ? `${deployId}\u0000${JSON.stringify(result)}` : '';
+  render(result: DeployResult | undefined, deployId: string | undefined, build?: DeployState['build']): void {
+    // Results are small and rare; rebuild only when the outcome (or the build link) changed.
+    const key = result ? `${deployId}\u0000${JSON.stringify(result)}\u0000${build?.consoleUrl ?? ''}` : '';
     if (key === this.shown) return;
     this.shown = key;
     this.el.hidden = !result;
@@ -25,10 +25,10 @@ export class ResultView {
       return;
     }
     this.el.setAttribute('data-outcome', result.outcome);
-    replaceChildren(this.el, ...this.content(result));
+    replaceChildren(this.el, ...this.content(result, build?.consoleUrl));
   }
 
-  private content(result: DeployResult): Node[] {
+  private content(result: DeployResult, consoleUrl: string | undefined): Node[] {
     switch (result.outcome) {
       case 'success':
         return [
@@ -46,6 +46,7 @@ export class ResultView {
           heading('error', 'Deploy failed'),
           h('p', { class: 'result-stage' }, `During: ${STAGE_TITLES[result.stage] ?? result.stage}`),
           ...problemBlock(result.problem),
+          this.failureActions(consoleUrl),
         ];
       case 'cancelled':
         return [
@@ -55,6 +56,24 @@ export class ResultView {
       default:
         return [heading('question', 'Deploy finished')];
     }
+  }
+
+  /** What to do about a failure; the host knows the log, the console URL and the options, so only the action is posted. */
+  private failureActions(consoleUrl: string | undefined): HTMLElement {
+    const button = (id: string, iconName: string, label: string, message: WebviewMessage, secondary = true) => {
+      const b = h('vscode-button', { id, secondary }, slotIcon(iconName), label);
+      b.addEventListener('click', () => this.post(message));
+      return b;
+    };
+    return h(
+      'div',
+      { class: 'result-actions', id: 'failure-actions' },
+      button('action-fix', 'sparkle', 'Fix with AI', { type: 'fixWithAi' }, false),
+      button('action-retry', 'refresh', 'Retry', { type: 'retry' }),
+      button('action-show-log', 'go-to-file', 'Show full log', { type: 'openLogInEditor' }),
+      // Only with a link from the host: a build that never started has no page.
+      consoleUrl ? button('action-console', 'link-external', 'Open in Cloud Console', { type: 'openBuildInConsole' }) : undefined,
+    );
   }
 
   private urlBlock(url: string, revision: string | undefined): Node[] {
@@ -68,6 +87,14 @@ export class ResultView {
       h('div', { class: 'result-actions' }, open, copy),
     ].filter((n) => n !== undefined);
   }
+}
+
+// A slotted codicon (light DOM, styled by the bundled codicon.css); see header.ts.
+function slotIcon(name: string): HTMLElement {
+  const glyph = icon(name);
+  glyph.setAttribute('slot', 'content-before');
+  glyph.classList.add('button-icon');
+  return glyph;
 }
 
 function heading(iconName: string, text: string): HTMLElement {
