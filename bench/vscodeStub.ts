@@ -110,6 +110,7 @@ export function createVscodeStub(missing: Set<string>): object {
       showWorkspaceFolderPick: resolved,
       showTextDocument: resolved,
       withProgress: resolved,
+      onDidChangeWindowState: disposable,
     }, missing),
     commands: recording('commands', { registerCommand: disposable, executeCommand: resolved }, missing),
     workspace: recording('workspace', {

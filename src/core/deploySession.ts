@@ -175,9 +175,9 @@ function record(d: DeployState, endedAt: number): DeployRecord {
     case 'success':
       return { ...base, url: r.url, revision: r.revision };
     case 'private':
-      return { ...base, url: r.url, revision: r.revision, message: r.problem.message };
+      return { ...base, url: r.url, revision: r.revision, message: r.problem.message, ...(r.problem.fix ? { fix: r.problem.fix } : {}) };
     case 'failed':
-      return { ...base, stage: r.stage, message: r.problem.message };
+      return { ...base, stage: r.stage, message: r.problem.message, ...(r.problem.fix ? { fix: r.problem.fix } : {}) };
     case 'cancelled':
       return { ...base, stage: r.stage };
   }

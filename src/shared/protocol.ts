@@ -192,6 +192,8 @@ export interface DeployRecord {
   stage?: DeployStage;
   /** Failed or private: why. */
   message?: string;
+  /** Failed or private: what to do about it. */
+  fix?: string;
   /** Git commit (full SHA) and branch deployed, if the workspace is a git repository. */
   commit?: string;
   branch?: string;

@@ -36,7 +36,7 @@ function stages(t0: number, failAt?: DeployStage): Record<DeployStage, StageStat
 function records(now: number): DeployRecord[] {
   return [
     { deployId: 'd4', target: TARGET, startedAt: now - 5 * MIN, endedAt: now - 3 * MIN - 10_000, outcome: 'success', url: SERVICE_URL, revision: 'hello-world-00004-abc', commit: COMMIT, branch: 'main', stages: stages(now - 5 * MIN), buildConsoleUrl: 'https://console.cloud.google.com/cloud-build/builds;region=us-central1/b4?project=devgem-demo' },
-    { deployId: 'd3', target: TARGET, startedAt: now - 125 * MIN, endedAt: now - 2 * 60 * MIN - 30_000, outcome: 'failed', stage: 'build', message: `npm ci failed ${XSS_IMG}`, logTail: ['npm ERR! code ERESOLVE', XSS_SCRIPT, 'npm ERR! peer react@"^17"'], commit: 'fedcba9876543210fedcba9876543210fedcba98', branch: `feature/${XSS_IMG}`, dirty: true, stages: stages(now - 125 * MIN, 'build') },
+    { deployId: 'd3', target: TARGET, startedAt: now - 125 * MIN, endedAt: now - 2 * 60 * MIN - 30_000, outcome: 'failed', stage: 'build', message: `npm ci failed ${XSS_IMG}`, fix: `Run npm install ${XSS_SCRIPT}`, logTail: ['npm ERR! code ERESOLVE', XSS_SCRIPT, 'npm ERR! peer react@"^17"'], commit: 'fedcba9876543210fedcba9876543210fedcba98', branch: `feature/${XSS_IMG}`, dirty: true, stages: stages(now - 125 * MIN, 'build') },
     { deployId: 'd2', target: TARGET, startedAt: now - 26 * 60 * MIN, endedAt: now - 26 * 60 * MIN + 90_000, outcome: 'private', url: SERVICE_URL, message: 'The organization policy blocks allUsers.', commit: COMMIT, branch: 'main' },
     { deployId: 'd1', target: TARGET, startedAt: now - 3 * 24 * 60 * MIN - MIN, endedAt: now - 3 * 24 * 60 * MIN, outcome: 'cancelled', stage: 'upload' },
   ];
@@ -161,6 +161,7 @@ describe('deploy history (browser)', function () {
     assert.deepEqual(stageRows.slice(4, 7), [['upload', 'done', '2s'], ['build', 'failed', '1m 05s'], ['deploy', 'pending', '']]);
     assert.equal(await detail.locator('[data-stage="build"] .history-stage-detail').textContent(), `${XSS_IMG} step 4 failed`);
     assert.equal(await page.locator('#history-message').textContent(), `npm ci failed ${XSS_IMG}`);
+    assert.equal(await page.locator('#history-fix').textContent(), `Fix: Run npm install ${XSS_SCRIPT}`);
     assert.deepEqual(await detail.locator('.history-log-tail .log-line').allTextContents(), ['npm ERR! code ERESOLVE\n', `${XSS_SCRIPT}\n`, 'npm ERR! peer react@"^17"\n']);
     assert.equal(await detail.locator('.history-source').textContent(), `fedcba9 on feature/${XSS_IMG} (uncommitted changes)`);
 

@@ -52,6 +52,7 @@ describe('deploy history records', () => {
     assert.equal(r.logTail?.[0], 'line 31');
     assert.equal(r.logTail?.at(-1), 'line 80');
     assert.equal(r.message, 'npm ci failed');
+    assert.equal(r.fix, 'Commit package-lock.json');
     assert.equal(r.stage, 'build');
     assert.equal(r.stages?.build.status, 'failed');
     for (const key of ['commit', 'branch', 'dirty', 'buildConsoleUrl']) assert.ok(!(key in r), `${key} is left out when unknown`);

@@ -210,6 +210,7 @@ export class HistoryView {
   private result(r: DeployRecord): HTMLElement[] {
     const nodes: HTMLElement[] = [];
     if (r.message) nodes.push(h('p', { class: 'history-message', id: 'history-message' }, r.message));
+    if (r.fix) nodes.push(h('p', { class: 'history-fix', id: 'history-fix' }, `Fix: ${r.fix}`));
     if (r.logTail?.length) nodes.push(h('pre', { class: 'history-log-tail', tabindex: 0, 'aria-label': 'Log lines explaining the failure' }, ...r.logTail.map((line) => h('span', { class: 'log-line' }, `${line}\n`))));
     const actions: HTMLElement[] = [];
     if (r.url) {
@@ -251,6 +252,7 @@ function usableRecords(history: unknown): DeployRecord[] {
       url: str(r.url),
       revision: str(r.revision),
       message: str(r.message),
+      fix: str(r.fix),
       commit: str(r.commit),
       branch: str(r.branch),
       buildConsoleUrl: str(r.buildConsoleUrl),
