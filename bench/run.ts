@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis]`.
+ * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview]`.
  * Not part of the test suite; numbers go into docs/benchmarks.md.
  */
 import * as os from 'node:os';
@@ -8,6 +8,7 @@ import { analysisBench } from './analysis.bench';
 import { packagingBench } from './packaging.bench';
 import { packagingThroughputBench } from './packagingThroughput.bench';
 import { sizesBench } from './sizes.bench';
+import { webviewBench } from './webview.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   packaging: packagingBench,
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   activation: activationBench,
   packagingThroughput: packagingThroughputBench,
   analysis: analysisBench,
+  webview: webviewBench,
 };
 
 async function main(): Promise<void> {

@@ -10,7 +10,11 @@ export interface LogDelta {
 export interface LogStreamOptions {
   /** Least time between two sends while lines stream in (50 ms: at most 20 messages a second). */
   intervalMs?: number;
-  /** Most lines in one message; a replay of 100k lines goes as several. */
+  /**
+   * Most lines in one message; a replay of 100k lines goes as several. Small
+   * enough that the webview handles one in a few ms and draws between them
+   * (see docs/benchmarks.md, "Webview").
+   */
   maxLines?: number;
   now?: () => number;
 }
@@ -32,7 +36,7 @@ export class LogDeltaStream {
 
   constructor(private readonly buffer: LogBuffer, private readonly post: (delta: LogDelta) => void, options: LogStreamOptions = {}) {
     this.intervalMs = options.intervalMs ?? 50;
-    this.maxLines = options.maxLines ?? 5000;
+    this.maxLines = options.maxLines ?? 2000;
     this.now = options.now ?? Date.now;
   }
 

@@ -16,7 +16,7 @@ interface PageGlobals {
   addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
   removeEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
   requestAnimationFrame(callback: () => void): number;
-  document: { activeElement: { id: string } | null; querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+  document: { activeElement: { id: string } | null; querySelector(selector: string): { getAttribute(name: string): string | null; textContent: string | null } | null };
 }
 
 /** Waits (bounded) until the pane's data-following is `value`. */
@@ -95,6 +95,13 @@ describe('build log pane (browser)', function () {
       },
       { deployId, from, count, batch: options.batch ?? 2000, needleEvery: options.needleEvery ?? 0 },
     );
+    // The pane ingests a burst over several frames (a time budget per frame).
+    await page.waitForFunction(
+      (text) => (globalThis as unknown as PageGlobals).document.querySelector('#log-line-count')?.textContent === text,
+      `${(from + count).toLocaleString('en-US')} lines`,
+      { timeout: 10_000 },
+    );
+    await frames();
   }
 
   const frames = () => page.evaluate(() => new Promise<void>((r) => (globalThis as unknown as PageGlobals).requestAnimationFrame(() => (globalThis as unknown as PageGlobals).requestAnimationFrame(() => r()))));

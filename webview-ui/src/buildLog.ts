@@ -6,6 +6,12 @@ import { LogSearch } from './logSearch';
 import { LogToolbar } from './logToolbar';
 import { LogViewport } from './logViewport';
 
+/**
+ * Milliseconds of log ingestion per frame; chunks beyond it wait for the next
+ * frame, so a reloaded view taking 100k lines at once keeps drawing.
+ */
+const INGEST_BUDGET_MS = 6;
+
 /** A streamed `log` host message. */
 export interface LogChunk {
   deployId: string;
@@ -35,6 +41,11 @@ export class BuildLog {
   /** The deploy whose failing lines were scrolled to, so a later snapshot does not yank the view back. */
   private failureShown: string | undefined;
   private statusFrame = 0;
+  /** Streamed chunks waiting for ingestion budget, oldest first. */
+  private readonly queue: LogChunk[] = [];
+  /** Ingestion time spent since the last frame. */
+  private spent = 0;
+  private budgetFrame = 0;
 
   constructor(post: (message: WebviewMessage) => void) {
     this.viewport = new LogViewport(
@@ -77,7 +88,8 @@ export class BuildLog {
   /** A snapshot: its deploy's newest lines, and whether it failed. */
   render(deploy: DeployState | undefined): void {
     if (deploy?.deployId !== this.lines.deployId) this.startOver(deploy?.deployId, deploy?.droppedLogLines ?? 0);
-    if (deploy) this.ingest(deploy.droppedLogLines, deploy.log);
+    // While streamed chunks wait, they bring these lines (and the ones before them) in order.
+    if (deploy && !this.queue.length) this.ingest(deploy.droppedLogLines, deploy.log);
     if (this.failure.set(deploy?.result)) this.viewport.invalidate();
     this.showFailure();
     this.scheduleStatus();
@@ -86,13 +98,30 @@ export class BuildLog {
   /** Streamed lines; ignored unless they belong to the deploy the last snapshot showed. */
   append(chunk: LogChunk): void {
     if (chunk.deployId !== this.lines.deployId) return;
-    this.ingest(chunk.from, chunk.lines);
+    this.queue.push(chunk);
+    this.drain();
+  }
+
+  /** Ingests queued chunks while this frame's budget lasts; the next frame goes on. */
+  private drain(): void {
+    while (this.queue.length && this.spent < INGEST_BUDGET_MS) {
+      const started = performance.now();
+      const chunk = this.queue.shift()!;
+      this.ingest(chunk.from, chunk.lines);
+      this.spent += performance.now() - started;
+    }
+    this.budgetFrame ||= requestAnimationFrame(() => {
+      this.budgetFrame = 0;
+      this.spent = 0;
+      if (this.queue.length) this.drain();
+    });
     this.showFailure();
     this.scheduleStatus();
   }
 
   private startOver(deployId: string | undefined, base: number): void {
     this.lines.reset(deployId, base);
+    this.queue.length = 0;
     this.search.rescan(this.lines);
     this.failure.set(undefined);
     this.failureShown = undefined;
@@ -126,7 +155,8 @@ export class BuildLog {
 
   /** Once per failed deploy: stop following and bring the first failing line into view. */
   private showFailure(): void {
-    if (!this.failure.active || this.failureShown === this.lines.deployId) return;
+    // Not from half the lines: a replay still queued would pick the wrong first line.
+    if (!this.failure.active || this.failureShown === this.lines.deployId || this.queue.length) return;
     const first = this.failure.firstLine(this.lines);
     if (first === undefined) return;
     this.failureShown = this.lines.deployId;
