@@ -64,7 +64,8 @@ export class BuildLog {
       onOpenInEditor: () => post({ type: 'openLogInEditor' }),
       onShowNew: () => this.setFollowing(true),
     });
-    const showLog = h('button', { type: 'button', id: 'show-full-log', class: 'link-button' }, 'Show full log');
+    // Lines past MAX_VIEW_LOG_LINES are gone from here and from the host's buffer; the Output channel has them all.
+    const showLog = h('button', { type: 'button', id: 'show-full-log', class: 'link-button' }, 'Show in Output');
     showLog.addEventListener('click', () => post({ type: 'showLog' }));
     this.droppedText = h('span', { id: 'dropped-log-lines' });
     this.dropped = h('p', { class: 'log-dropped', hidden: true }, this.droppedText, ' ', showLog);
