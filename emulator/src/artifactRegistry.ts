@@ -102,6 +102,15 @@ export function handleArtifactRegistry(ctx: Context, st: ArtifactRegistryState, 
     const repositories = [...st.repositories.values()].filter((r) => r.name.startsWith(`${parent}/`)).map(repoJson);
     return sendJson(res, 200, { repositories });
   }
+  // GET …/repositories/R/packages/PKG/tags/TAG: what a build pushed under that tag.
+  if (seg.length === 10 && seg[6] === 'packages' && seg[8] === 'tags' && req.method === 'GET') {
+    const repoName = `${parent}/repositories/${seg[5]}`;
+    const [pkg, tag] = [seg[7], seg[9]];
+    const img = st.repositories.has(repoName) ? st.findImage(`${location}-docker.pkg.dev/${project}/${seg[5]}/${pkg}:${tag}`) : undefined;
+    if (!img) throw notFound(`Requested entity was not found.`);
+    const pkgName = `${repoName}/packages/${encodeURIComponent(pkg)}`;
+    return sendJson(res, 200, { name: `${pkgName}/tags/${tag}`, version: `${pkgName}/versions/${img.digest}` });
+  }
   if (seg.length === 6) {
     const name = `${parent}/repositories/${seg[5]}`;
     const repo = st.repositories.get(name);

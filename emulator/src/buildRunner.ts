@@ -97,7 +97,9 @@ export class BuildRunner implements BuildExecutor {
   }
 
   private digestFor(rec: BuildRecord, image: string): string {
-    return 'sha256:' + createHash('sha256').update(`${rec.id}\n${image}`).digest('hex');
+    // One build makes one image: all its tags share the digest, as with docker push.
+    const what = image === 'step' ? 'step' : 'image';
+    return 'sha256:' + createHash('sha256').update(`${rec.id}\n${what}`).digest('hex');
   }
 
   private async plan(rec: BuildRecord): Promise<LogPlan & { dir?: string }> {

@@ -20,6 +20,8 @@ export interface DeployOptions extends TargetSettings {
   deployId?: string;
   /** Env vars, secret refs, scaling and resources for the service (from the chat or the agent). */
   runtime?: RuntimeSpec;
+  /** Reuse the image of an earlier build of the same source and build configuration; on unless false. */
+  incremental?: boolean;
 }
 
 export const DEFAULT_OPTIONS = {

@@ -7,6 +7,7 @@ import { runBuild } from './buildStage';
 import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOptions';
 import { isCancelled, toProblem } from './errors';
 import { readGitInfo } from './gitInfo';
+import { findBuiltImage, sourceTag, type ImageLookup } from './incremental';
 import { unattendedUi, type CloudPorts, type DeployUiPort } from './ports';
 import { releaseImage, type StageResult } from './releaseStages';
 import { analyzeStage, dockerfileStage, packageStage, type SourceStageContext } from './sourceStages';
@@ -97,15 +98,23 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
 
     const bucket = opts.sourceBucket || defaultSourceBucket(ref.project, ref.region);
     const object = `source/${ref.service}-${deployId}.tar.gz`;
+    // Incremental deploys: an image built from this exact source and build
+    // configuration is deployed again instead of uploading and building (incremental.ts).
+    const imageRepo = `${ref.region}-docker.pkg.dev/${ref.project}/${opts.repository}/${ref.service}`;
+    const srcTag = opts.incremental === false ? undefined : sourceTag(contentHash, dockerfile, app.context);
+    let built: ImageLookup = {};
+    const unchanged = () => ({ status: 'skipped' as const, detail: `Unchanged source (hash ${contentHash.slice(0, 12)}): reusing ${built.image}` });
     await stage('upload', async () => {
+      if (srcTag) built = await findBuiltImage(ports.registry, { project: ref.project, location: ref.region, repository: opts.repository, service: ref.service, imageRepo, tag: srcTag }, signal);
+      if (built.image) return unchanged();
       const { created } = await bounded('Preparing the source bucket', CALL_MS, signal, (s) => ports.storage.ensureBucket({ project: ref.project, bucket, location: ref.region }, s));
       await bounded('Uploading the source', 10 * CALL_MS, signal, (s) =>
         ports.storage.upload({ project: ref.project, bucket, object, source: createReadStream(tarball), contentType: 'application/gzip' }, s),
       );
-      return `gs://${bucket}/${object}${created ? ' (bucket created)' : ''}`;
+      return `gs://${bucket}/${object}${created ? ' (bucket created)' : ''}${built.problem ? ` · ${built.problem}` : ''}`;
     });
 
-    const image = `${ref.region}-docker.pkg.dev/${ref.project}/${opts.repository}/${ref.service}:${deployId}`;
+    const image = built.image ?? `${imageRepo}:${deployId}`;
     // Saved with the deploy before the build starts: a window reload during the
     // build leaves enough behind for the next window to finish (resumeDeploy).
     const resume: DeployResumeData = {
@@ -122,11 +131,12 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     };
     emit({ type: 'resume', data: resume });
     await stage('build', async () => {
+      if (built.image) return unchanged();
       await bounded('Preparing the Artifact Registry repository', 3 * CALL_MS, signal, (s) =>
         ports.registry.ensureDockerRepository({ project: ref.project, location: ref.region, repository: opts.repository }, s),
       );
       const build = await runBuild(
-        { project: ref.project, region: ref.region, bucket, object, image, dockerfile, logsBucket: `gs://${bucket}`, timeoutSeconds: opts.buildTimeoutSeconds },
+        { project: ref.project, region: ref.region, bucket, object, image, extraTags: srcTag ? [srcTag] : undefined, dockerfile, logsBucket: `gs://${bucket}`, timeoutSeconds: opts.buildTimeoutSeconds },
         {
           build: ports.build,
           storage: ports.storage,

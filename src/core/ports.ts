@@ -27,6 +27,12 @@ export interface StoragePort {
 
 export interface RegistryPort {
   ensureDockerRepository(opts: { project: string; location: string; repository: string }, signal: AbortSignal): Promise<{ created: boolean }>;
+  /**
+   * The digest (`sha256:…`) the tag `image:tag` points at in a Docker repository;
+   * undefined when the repository, image or tag does not exist. Incremental
+   * deploys ask it whether this exact source was built before.
+   */
+  findImageByTag(opts: { project: string; location: string; repository: string; image: string; tag: string }, signal: AbortSignal): Promise<{ digest?: string } | undefined>;
 }
 
 export interface BuildRequest {
@@ -35,6 +41,8 @@ export interface BuildRequest {
   bucket: string;
   object: string;
   image: string;
+  /** More tags for the same image (e.g. the source hash `src-…`), pushed next to `image`'s. */
+  extraTags?: string[];
   /** Dockerfile path relative to the build context (`docker build -f`). */
   dockerfile: string;
   /** `gs://bucket` the build writes `log-<id>.txt` into, so the log can be tailed while it runs. */

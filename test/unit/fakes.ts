@@ -45,6 +45,8 @@ export interface FakeCloudScript {
   httpStatuses?: number[];
   /** Reading the build log fails with this. */
   logReadError?: DevgemError;
+  /** Looking up an image by tag (incremental deploys) fails with this. */
+  registryLookupError?: DevgemError;
 }
 
 export interface FakeRevision {
@@ -83,6 +85,10 @@ export class FakeCloud {
   readonly calls: string[] = [];
   readonly uploads = new Map<string, Buffer>();
   readonly objects = new Map<string, Buffer>();
+  /** Image `repo/name:tag` → digest, for every tag a successful build pushed. */
+  readonly images = new Map<string, string>();
+  /** Tags asked for by `registry.findImageByTag` (kept apart from `calls`, whose order tests check). */
+  readonly tagLookups: string[] = [];
   services = new Map<string, FakeService>();
   /** Log entries per service name (see `seedLogs`). */
   readonly logs = new Map<string, LogEntryInfo[]>();
@@ -294,6 +300,12 @@ export class FakeCloud {
           this.calls.push(`registry.ensure ${repository}`);
           return { created: false };
         },
+        findImageByTag: async ({ project, location, repository, image, tag }) => {
+          this.tagLookups.push(`${image}:${tag}`);
+          if (s.registryLookupError) throw s.registryLookupError;
+          const digest = this.images.get(`${location}-docker.pkg.dev/${project}/${repository}/${image}:${tag}`);
+          return digest ? { digest } : undefined;
+        },
       },
       build: {
         start: async (req) => {
@@ -314,6 +326,11 @@ export class FakeCloud {
           if (b.polls >= polls) {
             this.objects.set(logKey, Buffer.from(lines.map((l) => `${l}\n`).join('')));
             b.state = s.buildOutcome === 'failure' ? 'failure' : 'success';
+            if (b.state === 'success') {
+              // Pushed like Cloud Build: the image's own tag and its extra tags, one digest.
+              const base = b.req.image.slice(0, b.req.image.lastIndexOf(':'));
+              for (const ref of [b.req.image, ...(b.req.extraTags ?? []).map((t) => `${base}:${t}`)]) this.images.set(ref, `sha256:${id.padStart(64, '0')}`);
+            }
           } else b.state = 'working';
           return this.info(id);
         },

@@ -45,14 +45,17 @@ export class BuildAdapter implements BuildPort {
   async start(req: BuildRequest): Promise<BuildInfo> {
     const client = await this.client();
     const ctx = { what: 'Starting Cloud Build', project: req.project, role: ROLE, api: API };
+    // One image, several tags: the deploy id, plus e.g. the source hash incremental deploys look up.
+    const base = req.image.slice(0, req.image.lastIndexOf(':') > req.image.lastIndexOf('/') ? req.image.lastIndexOf(':') : undefined);
+    const images = [req.image, ...(req.extraTags ?? []).map((t) => `${base}:${t}`)];
     return call(ctx, async () => {
       // Only `parent`: with projectId too, gax picks the global path and the build runs outside the region.
       const [op] = await client.createBuild({
         parent: `projects/${req.project}/locations/${req.region}`,
         build: {
           source: { storageSource: { bucket: req.bucket, object: req.object } },
-          steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '--network=cloudbuild', '-f', req.dockerfile, '-t', req.image, '.'] }],
-          images: [req.image],
+          steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '--network=cloudbuild', '-f', req.dockerfile, ...images.flatMap((i) => ['-t', i]), '.'] }],
+          images,
           logsBucket: req.logsBucket,
           options: { logging: 'GCS_ONLY' },
           timeout: { seconds: req.timeoutSeconds },

@@ -33,4 +33,22 @@ export class RegistryAdapter implements RegistryPort {
       throw err;
     }
   }
+
+  async findImageByTag(opts: { project: string; location: string; repository: string; image: string; tag: string }): Promise<{ digest?: string } | undefined> {
+    const client = await this.client();
+    // Docker package ids are the image path with '/' escaped.
+    const pkg = encodeURIComponent(opts.image);
+    const name = `projects/${opts.project}/locations/${opts.location}/repositories/${opts.repository}/packages/${pkg}/tags/${opts.tag}`;
+    const ctx = { what: `Looking up image ${opts.image}:${opts.tag} in Artifact Registry`, project: opts.project, role: 'roles/artifactregistry.reader', api: API };
+    try {
+      const [tag] = await call(ctx, () => client.getTag({ name }));
+      // `version` is …/versions/sha256:<hex>: the digest the tag points at.
+      const version = tag.version ?? '';
+      const digest = version.slice(version.lastIndexOf('/') + 1);
+      return { digest: digest.startsWith('sha256:') ? digest : undefined };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
 }

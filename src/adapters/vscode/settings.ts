@@ -23,6 +23,7 @@ export function readDeployOptions(folder: vscode.Uri): DeployOptions {
     buildTimeoutSeconds: seconds('buildTimeoutSeconds', DEFAULT_OPTIONS.buildTimeoutSeconds),
     deployTimeoutSeconds: seconds('deployTimeoutSeconds', DEFAULT_OPTIONS.deployTimeoutSeconds),
     verifyTimeoutSeconds: seconds('verifyTimeoutSeconds', DEFAULT_OPTIONS.verifyTimeoutSeconds),
+    incremental: c.get<boolean>('incrementalDeploys', true),
     env: { ...process.env },
   };
 }
