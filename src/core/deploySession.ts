@@ -10,6 +10,7 @@ export interface SnapshotStore {
 }
 
 const MAX_CHAT = 200;
+const INTERRUPTED = 'Interrupted when VS Code closed or reloaded';
 
 /**
  * The host's single source of truth for the sidebar: the current deploy's
@@ -38,7 +39,7 @@ export class DeploySession {
     if (this.snapshot.agent) this.snapshot.agent = { ...this.snapshot.agent, busy: false };
     this.snapshot.chat = (Array.isArray(this.snapshot.chat) ? this.snapshot.chat : []).map((m) => {
       if (m.streaming) return { ...m, streaming: false };
-      if (m.tool && (m.tool.status === 'running' || m.tool.status === 'awaiting-confirmation')) return { ...m, tool: { ...m.tool, status: 'cancelled', summary: 'Interrupted when VS Code closed or reloaded' } };
+      if (m.tool && (m.tool.status === 'running' || m.tool.status === 'awaiting-confirmation')) return { ...m, tool: { ...m.tool, status: 'cancelled', summary: INTERRUPTED } };
       return m;
     });
     const d = this.snapshot.deploy;
@@ -50,7 +51,13 @@ export class DeploySession {
       if (point.kind === 'lost') {
         this.apply({ type: 'stage', stage: point.stage, status: 'failed', detail: point.problem.message, at: this.now() });
         this.apply({ type: 'finished', at: this.now(), result: { outcome: 'failed', stage: point.stage, problem: point.problem } });
-      } else this.resumable = d.deployId;
+      } else {
+        this.resumable = d.deployId;
+        // The chat's deploy card stopped with the old window; the deploy itself goes on.
+        this.snapshot.chat = this.snapshot.chat.map((m) =>
+          m.tool?.name === 'deploy' && m.tool.status === 'cancelled' && m.tool.summary === INTERRUPTED ? { ...m, tool: { ...m.tool, summary: 'Interrupted by the reload; the deploy continues in the tracker' } } : m,
+        );
+      }
     }
   }
 

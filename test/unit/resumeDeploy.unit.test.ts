@@ -232,6 +232,18 @@ describe('DeploySession after a window reload', () => {
     await assert.rejects(session.resume(async () => result), /no interrupted deploy/);
   });
 
+  it("tells the chat's deploy card that the deploy goes on in the tracker", async () => {
+    const cloud = new FakeCloud({ buildPolls: 4, buildLog: LOG });
+    const { state, clock } = await interrupted(cloud, firstLog);
+    const card = { id: 'tool-c1', role: 'tool' as const, text: '', at: 1, tool: { callId: 'c1', name: 'deploy', risk: 'write' as const, status: 'running' as const, args: '{}' } };
+    const other = { ...card, id: 'tool-c2', tool: { ...card.tool, callId: 'c2', name: 'list_services', risk: 'read' as const } };
+    const session = new DeploySession(new MemoryStore({ ...saved(state), chat: [card, other] }), () => clock.now());
+    const [deployCard, listCard] = session.current.chat;
+    assert.equal(deployCard.tool?.status, 'cancelled');
+    assert.match(deployCard.tool?.summary ?? '', /continues in the tracker/);
+    assert.equal(listCard.tool?.summary, 'Interrupted when VS Code closed or reloaded');
+  });
+
   it('cancel() stops a resumed deploy', async () => {
     const cloud = new FakeCloud({ buildPolls: 1000, buildLog: LOG });
     const { state, clock } = await interrupted(cloud, firstLog);
