@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview]`.
+ * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy]`.
  * Not part of the test suite; numbers go into docs/benchmarks.md.
  */
 import * as os from 'node:os';
@@ -7,6 +7,7 @@ import { activationBench } from './activation.bench';
 import { analysisBench } from './analysis.bench';
 import { packagingBench } from './packaging.bench';
 import { packagingThroughputBench } from './packagingThroughput.bench';
+import { redeployBench } from './redeploy.bench';
 import { sizesBench } from './sizes.bench';
 import { webviewBench } from './webview.bench';
 
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   packagingThroughput: packagingThroughputBench,
   analysis: analysisBench,
   webview: webviewBench,
+  redeploy: redeployBench,
 };
 
 async function main(): Promise<void> {
