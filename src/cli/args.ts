@@ -5,21 +5,38 @@ export interface ParsedArgs {
   command?: string;
   positionals: string[];
   flags: Map<string, string | true>;
+  /** Repeatable flags (`--env A=1 --env B=2`), in the order given. */
+  lists: Map<string, string[]>;
 }
 
 export class UsageError extends Error {}
 
-/** Flags each command accepts; `true` = boolean, `'value'` = takes the next word (or `--flag=value`). */
-export const COMMAND_FLAGS: Record<string, Record<string, 'value' | true>> = {
+/**
+ * Flags each command accepts; `true` = boolean, `'value'` = takes the next word
+ * (or `--flag=value`), `'values'` = like 'value' and may be repeated.
+ */
+export const COMMAND_FLAGS: Record<string, Record<string, 'value' | 'values' | true>> = {
   analyze: { '--json': true },
   dockerfile: { '--app': 'value' },
   package: { '--out': 'value', '--list': true },
+  deploy: {
+    '--project': 'value',
+    '--region': 'value',
+    '--service': 'value',
+    '--env': 'values',
+    '--secret': 'values',
+    '--private': true,
+    '--app': 'value',
+    '--json': true,
+    '--timeout': 'value',
+    '--yes': true,
+  },
 };
 
 const GLOBAL_FLAGS: Record<string, true> = { '--help': true, '-h': true, '--version': true, '-v': true };
 
 export function parseArgs(argv: string[]): ParsedArgs {
-  const out: ParsedArgs = { positionals: [], flags: new Map() };
+  const out: ParsedArgs = { positionals: [], flags: new Map(), lists: new Map() };
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i];
     if (word === '--') {
@@ -40,7 +57,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
       } else {
         const value = inline ?? argv[++i];
         if (value === undefined || value === '') throw new UsageError(`${name} needs a value.`);
-        out.flags.set(name, value);
+        if (kind === 'values') {
+          out.lists.set(name, [...(out.lists.get(name) ?? []), value]);
+        } else {
+          // Two values for one setting is a mistake in a script, not a choice to guess at.
+          if (out.flags.has(name)) throw new UsageError(`${name} is given twice.`);
+          out.flags.set(name, value);
+        }
       }
       continue;
     }

@@ -15,7 +15,10 @@ export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
   cwd: string;
+  /** Ctrl-C: cancels what is running (a deploy cancels its Cloud Build build too). */
   signal?: AbortSignal;
+  /** The environment (project, region, DEVGEM_EMULATOR_HOST); process.env when absent. Tests pass their own. */
+  env?: Record<string, string | undefined>;
 }
 
 function targetDir(args: ParsedArgs, io: CliIo): string {

@@ -1,6 +1,7 @@
 import { DevgemError } from '../core/errors';
 import { parseArgs, UsageError } from './args';
 import { analyzeCommand, type CliIo, dockerfileCommand, packageCommand } from './commands';
+import { deployCommand } from './deployCommand';
 import { USAGE } from './usage';
 import { devgemVersion } from './version';
 
@@ -10,12 +11,13 @@ const COMMANDS: Record<string, (args: ReturnType<typeof parseArgs>, io: CliIo) =
   analyze: analyzeCommand,
   dockerfile: dockerfileCommand,
   package: packageCommand,
+  deploy: deployCommand,
 };
 
 /**
  * The whole CLI as a function, so tests run it in-process. Returns the exit
  * code: 0 ok, 1 the operation failed (message and fix on stderr, no stack),
- * 2 usage error (with the usage text).
+ * 2 usage error (with the usage text), 130 a deploy cancelled by io.signal (Ctrl-C).
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -41,7 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // Unexpected: still no stack unless asked for, but say it is a bug.
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr(`devgem: unexpected error: ${message}\n${process.env.DEVGEM_DEBUG && err instanceof Error ? `${err.stack}\n` : 'Set DEVGEM_DEBUG=1 for the stack trace and report it.\n'}`);
+    io.stderr(`devgem: unexpected error: ${message}\n${(io.env ?? process.env).DEVGEM_DEBUG && err instanceof Error ? `${err.stack}\n` : 'Set DEVGEM_DEBUG=1 for the stack trace and report it.\n'}`);
     return 1;
   }
 }

@@ -6,10 +6,23 @@ Commands:
   dockerfile [dir] [--app PATH]     The Dockerfile Devgem would build the app with (the first app, or PATH).
   package [dir] --out FILE          Write the source tarball Devgem would upload (.env, .git, node_modules left out).
   package [dir] --list              Print the files that would be uploaded instead.
+  deploy [dir] [deploy options]     Build dir with Cloud Build and deploy it to Cloud Run; prints the URL.
+
+Deploy options (project, region and service default as in the extension: GOOGLE_CLOUD_PROJECT,
+CLOUDSDK_RUN_REGION, gcloud's configuration, the folder name):
+  --project P  --region R  --service S
+  --env NAME=VALUE                  A plain env var for the service (repeatable; secret-looking names are refused).
+  --secret NAME=SECRET[:VERSION]    An env var from a Secret Manager secret (repeatable; VERSION: a number or latest).
+  --private                         Keep the service behind IAM (default: public).
+  --app PATH                        Which app of a monorepo to deploy (required when there are several).
+  --yes                             Write a generated Dockerfile, and upload files that look private, without asking.
+  --json                            Print one JSON object (outcome, url, revision, image, deployId, stages) instead of the URL.
+  --timeout SECONDS                 Cancel the whole deploy (and its build) after this long.
+  Progress goes to stderr. DEVGEM_EMULATOR_HOST=HOST:PORT deploys to the local emulator instead.
 
 Options:
   -h, --help                        Show this help.
   -v, --version                     Show the version.
 
-Exit codes: 0 ok, 1 the operation failed, 2 usage error.
+Exit codes: 0 ok, 1 the operation failed (or the service is not public), 2 usage error, 130 cancelled with Ctrl-C.
 `;

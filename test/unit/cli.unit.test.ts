@@ -42,7 +42,7 @@ describe('devgem CLI', () => {
   });
 
   it('exits 2 with the usage for a missing or unknown command, an unknown flag or a missing value', async () => {
-    for (const argv of [[], ['deploy'], ['analyze', '--bogus'], ['analyze', '--out', 'x'], ['dockerfile', '--app'], ['package', 'dockerfile-env-port'], ['analyze', 'a', 'b'], ['analyze', '--json=yes']]) {
+    for (const argv of [[], ['deploy', '--bogus'], ['analyze', '--bogus'], ['analyze', '--out', 'x'], ['dockerfile', '--app'], ['package', 'dockerfile-env-port'], ['analyze', 'a', 'b'], ['analyze', '--json=yes']]) {
       const r = await cli(argv);
       assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^devgem: .+\n\nUsage: devgem/, argv.join(' '));

@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import { DevgemError } from '../core/errors';
+import { unattendedUi, type DeployUiPort } from '../core/ports';
+
+// The deploy's questions on a command line with no one to ask: unattendedUi's
+// answers, except that nothing is written or uploaded on the user's behalf
+// unless --yes said so, and every refusal says which flag changes it.
+// Refusals throw a 'failed-precondition' error rather than answering "no":
+// the pipeline takes a 'cancelled' answer as the user backing out, and a
+// script needs to be told why it failed. Questions not answered here get
+// unattendedUi's safe answers.
+
+export function cliDeployUi(opts: { yes: boolean; workspaceRoot: string; stderr(s: string): void }): DeployUiPort {
+  return {
+    ...unattendedUi,
+    chooseApp: async (apps) => {
+      throw new DevgemError('invalid-argument', `This folder has ${apps.length} deployable apps: ${apps.map((a) => `${a.path || '.'} (${a.stack})`).join(', ')}.`, {
+        fix: `Pick one with --app, e.g. --app ${apps[0].path || '.'}.`,
+      });
+    },
+    reviewDockerfile: async (file) => {
+      const rel = path.relative(opts.workspaceRoot, file.path) || file.path;
+      if (!opts.yes) {
+        throw new DevgemError('failed-precondition', `The app has no Dockerfile; Devgem would write a generated one to ${rel}.`, {
+          fix: 'Pass --yes to write it and deploy, or add your own Dockerfile (see `devgem dockerfile` for what Devgem would write).',
+        });
+      }
+      opts.stderr(`[dockerfile] writing the generated ${rel} (--yes)\n`);
+      return true;
+    },
+    offerPortFix: (fix) => {
+      opts.stderr(`[analyze] warning: ${fix.file}:${fix.line}: ${fix.explanation} Suggested: ${fix.after.trim()}\n`);
+    },
+    confirmUpload: async (preview) => {
+      const flags = preview.redFlags.map((f) => `${f.path} (${f.reason})`).join('; ');
+      if (!opts.yes) {
+        throw new DevgemError('failed-precondition', `The upload would include files that look private: ${flags}.`, {
+          fix: 'Exclude them in .gcloudignore (or .gitignore), or pass --yes to upload them anyway.',
+        });
+      }
+      opts.stderr(`[package] warning: uploading flagged files (--yes): ${flags}\n`);
+      return true;
+    },
+  };
+}
