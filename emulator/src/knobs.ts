@@ -16,6 +16,12 @@ export interface Knobs {
   refusePublicIam: boolean;
   /** Reject API requests without `Authorization: Bearer` with 401 UNAUTHENTICATED. */
   requireAuth: boolean;
+  /** APIs Service Usage reports disabled (and which answer 403 SERVICE_DISABLED); enabling one removes it. */
+  disabledServices: string[];
+  /** Permissions Resource Manager's testIamPermissions leaves out. */
+  deniedPermissions: string[];
+  /** Project roles of the default build service account in the IAM policy. */
+  buildServiceAccountRoles: string[];
 }
 
 export const DEFAULT_FAILURE_LOG: readonly string[] = [
@@ -39,6 +45,9 @@ export function defaultKnobs(): Knobs {
     refuseInvokerIamDisabled: false,
     refusePublicIam: false,
     requireAuth: false,
+    disabledServices: [],
+    deniedPermissions: [],
+    buildServiceAccountRoles: ['roles/run.builder'],
   };
 }
 
@@ -58,4 +67,8 @@ export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string,
   bool('requireAuth');
   if (p.buildOutcome === 'success' || p.buildOutcome === 'failure') target.buildOutcome = p.buildOutcome;
   if (Array.isArray(p.failureLog)) target.failureLog = p.failureLog.map(String);
+  // Copies, so enabling a service never edits the knobs a reset restores.
+  for (const k of ['disabledServices', 'deniedPermissions', 'buildServiceAccountRoles'] as const) {
+    if (Array.isArray(p[k])) target[k] = (p[k] as unknown[]).map(String);
+  }
 }

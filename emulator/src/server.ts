@@ -9,6 +9,8 @@ import { ApiError, jsonBody, notFound, readBody, sendError, sendJson, unauthenti
 import { applyKnobs, defaultKnobs, type Knobs } from './knobs';
 import { LogStore, handleLogging, seedLogs, type SeedLogEntry } from './logging';
 import { OperationStore } from './operations';
+import { handleResourceManager } from './resourceManager';
+import { assertServiceEnabled, handleServiceUsage } from './serviceUsage';
 import { summarize } from './state';
 import { StorageState, handleStorageJson } from './storage';
 import { UploadHandler } from './storageUploads';
@@ -109,6 +111,7 @@ class EmulatorCore {
     if (s0 === 'upload' && s1 === 'storage' && s2 === 'v1') return this.uploads.handle(r, res, segments.slice(3));
     if (s0 === 'v1') return this.v1(r, res, segments.slice(1));
     if (s0 === 'v2' && s1 === 'entries:list') return handleLogging(this.ctx.logs, r, res);
+    if (s0 === 'v2' && s1 === 'projects' && segments[3] === 'locations') assertServiceEnabled(this.ctx, s2, 'run.googleapis.com');
     if (s0 === 'v2' && s1 === 'projects' && segments[3] === 'locations') return handleCloudRun(this.ctx, this.run, this.ar, r, res, segments.slice(1));
     throw notFound(`Not found: ${r.method} ${rawPath}`);
   }
@@ -119,6 +122,9 @@ class EmulatorCore {
     if (seg[2] === 'locations' && seg[4] === 'operations' && seg.length === 6 && r.method === 'GET') {
       return sendJson(res, 200, this.ctx.ops.get(seg.join('/')));
     }
+    if (handleResourceManager(this.ctx, r, res, seg) || handleServiceUsage(this.ctx, r, res, seg)) return;
+    if (seg[2] === 'builds' || seg[4] === 'builds') assertServiceEnabled(this.ctx, seg[1], 'cloudbuild.googleapis.com');
+    if (seg[4] === 'repositories') assertServiceEnabled(this.ctx, seg[1], 'artifactregistry.googleapis.com');
     if (seg[2] === 'locations' && seg[4] === 'repositories') return handleArtifactRegistry(this.ctx, this.ar, r, res, seg);
     if (handleCloudBuild(this.ctx, this.builds, this.runner, r, res, seg)) return;
     throw notFound(`Not found: ${r.method} ${r.rawPath}`);

@@ -7,6 +7,7 @@ import { runBuild } from './buildStage';
 import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOptions';
 import { isCancelled, toProblem } from './errors';
 import { readGitInfo } from './gitInfo';
+import { ensureProjectAccess, sessionPreflightCache, type PreflightCache } from './preflight';
 import { findBuiltImage, sourceTag, type ImageLookup } from './incremental';
 import { unattendedUi, type CloudPorts, type DeployUiPort } from './ports';
 import { releaseImage, type StageResult } from './releaseStages';
@@ -23,6 +24,8 @@ export interface PipelineDeps {
   ui?: DeployUiPort;
   /** How often to poll Cloud Build; tests make it short. */
   buildPollMs?: number;
+  /** Where passed project checks are remembered; the session-wide one when absent. */
+  preflightCache?: PreflightCache;
 }
 
 const CALL_MS = 60_000;
@@ -65,7 +68,16 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       target = { project: resolved.project, region: resolved.region, service: resolved.service };
       emit({ type: 'target', target });
       const who = await bounded('Checking credentials', CALL_MS, signal, (s) => ports.credentials.check(s));
-      return `${target.project} (${resolved.projectFrom}) · ${target.region} (${resolved.regionFrom})${who.principal ? ` · ${who.principal}` : ''}`;
+      const access = await ensureProjectAccess({
+        project: target.project,
+        needs: { secrets: Object.keys(opts.runtime?.secrets ?? {}).length > 0, principal: who.principal },
+        port: ports.preflight,
+        ui: deps.ui ?? unattendedUi,
+        clock,
+        cache: deps.preflightCache ?? sessionPreflightCache,
+        signal,
+      });
+      return `${target.project} (${resolved.projectFrom}) · ${target.region} (${resolved.regionFrom})${who.principal ? ` · ${who.principal}` : ''} · ${access}`;
     });
     const source: SourceStageContext = { workspaceRoot: opts.workspaceRoot, appPath: opts.appPath, ui: deps.ui ?? unattendedUi, emit, signal };
     let app!: AppAnalysis;

@@ -203,8 +203,21 @@ export interface HttpProbePort {
   get(url: string, signal: AbortSignal): Promise<{ status: number }>;
 }
 
+/** Project checks before a deploy (Service Usage and Resource Manager): see core/preflight.ts. */
+export interface PreflightPort {
+  /** `{ 'run.googleapis.com': true, ... }` for each asked name. */
+  enabledServices(project: string, names: string[], signal?: AbortSignal): Promise<Record<string, boolean>>;
+  /** Enables the API and waits (bounded) until Google says it is done. */
+  enableService(project: string, name: string, signal?: AbortSignal): Promise<void>;
+  /** The subset of `permissions` the caller holds on the project. */
+  testPermissions(project: string, permissions: string[], signal?: AbortSignal): Promise<string[]>;
+  projectNumber(project: string, signal?: AbortSignal): Promise<string>;
+  projectPolicyBindings(project: string, signal?: AbortSignal): Promise<{ role: string; members: string[] }[]>;
+}
+
 export interface CloudPorts {
   credentials: CredentialsPort;
+  preflight: PreflightPort;
   storage: StoragePort;
   registry: RegistryPort;
   build: BuildPort;
@@ -212,6 +225,17 @@ export interface CloudPorts {
   runAdmin: RunAdminPort;
   logging: LoggingPort;
   http: HttpProbePort;
+}
+
+/** One thing the preflight found wrong with the project, and how to fix it. */
+export interface PreflightProblem {
+  kind: 'api-disabled' | 'permission-missing' | 'build-account-role';
+  message: string;
+  /** A command to copy (`gcloud services enable ...`, `gcloud projects add-iam-policy-binding ...`). */
+  fixCommand: string;
+  consoleUrl: string;
+  /** The API Devgem can enable itself (the caller may enable services); absent when only a person can fix it. */
+  autoFix?: { enableService: string };
 }
 
 /** What the upload will hold, shown before it leaves the machine. */
@@ -235,6 +259,8 @@ export interface DeployUiPort {
   offerPortFix(fix: PortFix, workspaceRoot: string): void;
   /** Only asked when the preview has red flags; true = upload anyway. */
   confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean>;
+  /** The project is missing APIs Devgem could enable: true = enable them now and go on. */
+  offerPreflightFix(problems: PreflightProblem[], signal: AbortSignal): Promise<boolean>;
 }
 
 /** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged. */
@@ -243,4 +269,5 @@ export const unattendedUi: DeployUiPort = {
   reviewDockerfile: async () => true,
   offerPortFix: () => undefined,
   confirmUpload: async (preview) => preview.redFlags.length === 0,
+  offerPreflightFix: async () => false,
 };

@@ -34,6 +34,12 @@ export class FakeClock implements Clock {
 }
 
 export interface FakeCloudScript {
+  /** Preflight: APIs reported disabled until enabled through the port. */
+  disabledServices?: string[];
+  /** Preflight: permissions testIamPermissions leaves out. */
+  deniedPermissions?: string[];
+  /** Preflight: the project roles of the build service account (default: roles/run.builder). */
+  buildAccountRoles?: string[];
   credentialsError?: DevgemError;
   /** Number of polls a build stays WORKING. */
   buildPolls?: number;
@@ -267,6 +273,32 @@ export class FakeCloud {
     return { id, state: b.state, logObject: `log-${id}.txt`, statusDetail: b.state === 'failure' ? 'Build step 0 failed' : undefined, logUrl: `https://console.example/builds/${id}` };
   }
 
+  /** Preflight calls, apart from `calls` so the pipeline's call order stays about the deploy. */
+  readonly preflightCalls: string[] = [];
+
+  /** Everything enabled and granted unless the script says otherwise. */
+  private preflight(): CloudPorts['preflight'] {
+    const s = this.script;
+    const disabled = new Set(s.disabledServices ?? []);
+    const number = '123456789012';
+    return {
+      enabledServices: async (_project, names) => {
+        this.preflightCalls.push(`enabledServices ${names.join(',')}`);
+        return Object.fromEntries(names.map((n) => [n, !disabled.has(n)]));
+      },
+      enableService: async (_project, name) => {
+        this.preflightCalls.push(`enableService ${name}`);
+        disabled.delete(name);
+      },
+      testPermissions: async (_project, permissions) => {
+        this.preflightCalls.push('testPermissions');
+        return permissions.filter((p) => !(s.deniedPermissions ?? []).includes(p));
+      },
+      projectNumber: async () => number,
+      projectPolicyBindings: async () => (s.buildAccountRoles ?? ['roles/run.builder']).map((role) => ({ role, members: [`serviceAccount:${number}-compute@developer.gserviceaccount.com`] })),
+    };
+  }
+
   ports(): CloudPorts {
     const s = this.script;
     const key = (r: ServiceRef) => r.service;
@@ -375,6 +407,7 @@ export class FakeCloud {
           if (s.refusePublicInvoker) throw new DevgemError('failed-precondition', 'One or more users named in the policy do not belong to a permitted customer');
         },
       },
+      preflight: this.preflight(),
       runAdmin: this.runAdmin(),
       logging: this.logging(),
       http: {

@@ -5,6 +5,7 @@ import { BuildAdapter } from './buildAdapter';
 import { clientSetup, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { httpProbe } from './httpProbe';
 import { LoggingAdapter } from './loggingAdapter';
+import { PreflightAdapter } from './preflightAdapter';
 import { RegistryAdapter } from './registryAdapter';
 import { RunAdapter } from './runAdapter';
 import { RunAdminAdapter } from './runAdminAdapter';
@@ -89,6 +90,7 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
 
   return {
     credentials,
+    preflight: new PreflightAdapter(async () => (await setup()).authClient, config),
     storage: new StorageAdapter(storageFor),
     registry: new RegistryAdapter(registry),
     build: new BuildAdapter(build),

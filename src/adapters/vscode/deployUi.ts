@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppAnalysis, PortFix } from '../../core/analysis/types';
 import type { DeployUiPort, UploadPreview } from '../../core/ports';
+import type { PreflightProblem } from '../../core/ports';
 
 const SCHEME = 'devgem-proposed';
 
@@ -102,6 +103,32 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
       signal,
     );
     return answer === upload;
+  }
+
+  /** An error modal listing what is wrong; true only when the user chose to enable the APIs. */
+  async offerPreflightFix(problems: PreflightProblem[], signal: AbortSignal): Promise<boolean> {
+    const enable = 'Enable APIs';
+    const copy = 'Copy Command';
+    const open = 'Open Console';
+    const canEnable = problems.some((p) => p.autoFix);
+    const list = problems.map((p) => `• ${p.message}`).join('\n');
+    const answer = await unlessCancelled(
+      vscode.window.showErrorMessage(
+        `The project is not ready for a deploy (${problems.length} problem${problems.length === 1 ? '' : 's'}).`,
+        { modal: true, detail: `${list}\n\n${canEnable ? 'Devgem can enable the missing APIs for you; anything else needs the commands Copy Command gives.' : 'Run the commands Copy Command gives, then deploy again.'}` },
+        ...(canEnable ? [enable] : []),
+        copy,
+        open,
+      ),
+      signal,
+    );
+    if (answer === copy) {
+      await vscode.env.clipboard.writeText(problems.map((p) => p.fixCommand).join('\n'));
+      vscode.window.setStatusBarMessage('Devgem: fix commands copied', 3000);
+    } else if (answer === open) {
+      await vscode.env.openExternal(vscode.Uri.parse(problems[0].consoleUrl));
+    }
+    return answer === enable;
   }
 
   dispose(): void {

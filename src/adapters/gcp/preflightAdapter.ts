@@ -1,0 +1,102 @@
+import type { AuthClient } from 'google-auth-library';
+import type { PreflightPort } from '../../core/ports';
+import { CancelledError } from '../../core/errors';
+import { parseEmulatorHost, type GcpConfig } from './gcpConfig';
+import { toDevgemError } from './gcpErrors';
+
+const SERVICE_USAGE = 'serviceusage.googleapis.com';
+const RESOURCE_MANAGER = 'cloudresourcemanager.googleapis.com';
+const OPERATION_POLL_MS = 1_000;
+
+/**
+ * Service Usage v1 and Resource Manager v1 over plain REST through the auth
+ * client: two small APIs, not worth two more SDK packages in the bundle.
+ */
+export class PreflightAdapter implements PreflightPort {
+  constructor(
+    private readonly auth: () => Promise<AuthClient>,
+    private readonly config: GcpConfig,
+  ) {}
+
+  private base(api: string): string {
+    if (!this.config.emulatorHost) return `https://${api}`;
+    const { host, port } = parseEmulatorHost(this.config.emulatorHost);
+    return `http://${host}:${port}`;
+  }
+
+  private async call<T>(what: string, project: string, api: string, req: { url: string; method?: 'GET' | 'POST'; data?: unknown }, signal?: AbortSignal): Promise<T> {
+    const client = await this.auth();
+    try {
+      const res = await client.request<T>({ url: req.url, method: req.method ?? 'GET', data: req.data, signal, retry: false });
+      return res.data;
+    } catch (err) {
+      if (signal?.aborted) throw new CancelledError();
+      // gaxios keeps Google's `{error:{code,message}}` in the response body.
+      const g = err as { status?: number; response?: { status?: number; data?: { error?: { message?: string } } }; message?: string; code?: unknown };
+      const status = g.response?.status ?? g.status;
+      const message = g.response?.data?.error?.message ?? g.message ?? String(err);
+      throw toDevgemError(typeof status === 'number' ? { code: status, message } : err, { what, project, api });
+    }
+  }
+
+  async enabledServices(project: string, names: string[], signal?: AbortSignal): Promise<Record<string, boolean>> {
+    const p = encodeURIComponent(project);
+    const query = names.map((n) => `names=${encodeURIComponent(`projects/${project}/services/${n}`)}`).join('&');
+    const body = await this.call<{ services?: { name?: string; config?: { name?: string }; state?: string }[] }>(
+      'Checking the enabled APIs',
+      project,
+      SERVICE_USAGE,
+      { url: `${this.base(SERVICE_USAGE)}/v1/projects/${p}/services:batchGet?${query}` },
+      signal,
+    );
+    const out: Record<string, boolean> = {};
+    for (const s of body.services ?? []) {
+      const name = s.config?.name ?? s.name?.split('/').pop();
+      if (name) out[name] = s.state === 'ENABLED';
+    }
+    return out;
+  }
+
+  async enableService(project: string, name: string, signal?: AbortSignal): Promise<void> {
+    const base = this.base(SERVICE_USAGE);
+    const what = `Enabling ${name}`;
+    type Operation = { name?: string; done?: boolean; error?: { message?: string } };
+    let op = await this.call<Operation>(what, project, SERVICE_USAGE, { url: `${base}/v1/projects/${encodeURIComponent(project)}/services/${encodeURIComponent(name)}:enable`, method: 'POST', data: {} }, signal);
+    // Core bounds the whole wait; the poll ends with the signal.
+    while (!op.done && op.name) {
+      await new Promise((r) => setTimeout(r, OPERATION_POLL_MS));
+      if (signal?.aborted) throw new CancelledError();
+      op = await this.call<Operation>(what, project, SERVICE_USAGE, { url: `${base}/v1/${op.name}` }, signal);
+    }
+    if (op.error) throw toDevgemError({ code: 9, message: op.error.message ?? 'the operation failed' }, { what, project, api: SERVICE_USAGE });
+  }
+
+  async testPermissions(project: string, permissions: string[], signal?: AbortSignal): Promise<string[]> {
+    const body = await this.call<{ permissions?: string[] }>(
+      'Checking your permissions',
+      project,
+      RESOURCE_MANAGER,
+      { url: `${this.base(RESOURCE_MANAGER)}/v1/projects/${encodeURIComponent(project)}:testIamPermissions`, method: 'POST', data: { permissions } },
+      signal,
+    );
+    // Google leaves the field out when none is granted.
+    return body.permissions ?? [];
+  }
+
+  async projectNumber(project: string, signal?: AbortSignal): Promise<string> {
+    const body = await this.call<{ projectNumber?: string }>('Reading the project', project, RESOURCE_MANAGER, { url: `${this.base(RESOURCE_MANAGER)}/v1/projects/${encodeURIComponent(project)}` }, signal);
+    if (!body.projectNumber) throw new Error(`Resource Manager returned no number for project ${project}.`);
+    return String(body.projectNumber);
+  }
+
+  async projectPolicyBindings(project: string, signal?: AbortSignal): Promise<{ role: string; members: string[] }[]> {
+    const body = await this.call<{ bindings?: { role?: string; members?: string[] }[] }>(
+      'Reading the project IAM policy',
+      project,
+      RESOURCE_MANAGER,
+      { url: `${this.base(RESOURCE_MANAGER)}/v1/projects/${encodeURIComponent(project)}:getIamPolicy`, method: 'POST', data: { options: { requestedPolicyVersion: 3 } } },
+      signal,
+    );
+    return (body.bindings ?? []).flatMap((b) => (b.role ? [{ role: b.role, members: b.members ?? [] }] : []));
+  }
+}
