@@ -96,6 +96,8 @@ describe('Devgem in a real VS Code (code-server)', function () {
   it('Cancel in the progress notification stops the deploy and cancels the Cloud Build build', async () => {
     const page = browser!.page;
     emu.configure({ buildSeconds: 60 });
+    // Changed source, so this deploy builds: unchanged source would reuse the first image (incremental deploys).
+    await fs.appendFile(path.join(workspace, 'server.js'), '// changed for the cancel test\n');
     const before = (await emulatorState()).services[0]?.revisions.length ?? 0;
     await runCommand(page, 'Devgem: Deploy', { timeoutMs: 60_000 });
     const view = await findWebviewFrame(page, 'Deploy', 60_000);
