@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { projectNumber, type Context } from './context';
 import { ApiError, invalidArgument, notFound, sendJson, type Req } from './http';
-import { any } from './operations';
+import { any, MutableOperation } from './operations';
 
 // Service Usage v1: which APIs a project has on. Every API is on unless the
-// `disabledServices` knob lists it; enabling one takes it off that list.
+// `disabledServices` knob lists it; enabling one takes it off that list once
+// its operation is polled.
 
 const TITLES: Record<string, string> = {
   'run.googleapis.com': 'Cloud Run Admin API',
@@ -52,12 +53,18 @@ export function handleServiceUsage(ctx: Context, r: Req, res: ServerResponse, se
   }
   if (seg.length === 4 && seg[2] === 'services' && seg[3].endsWith(':enable') && r.method === 'POST') {
     const name = seg[3].slice(0, -':enable'.length);
-    ctx.knobs.disabledServices = ctx.knobs.disabledServices.filter((s) => s !== name);
     const opName = `operations/acf.p2-${projectNumber(project)}-${++opSeq}`;
-    const done = { name: opName, done: true, metadata: {}, response: any('google.api.serviceusage.v1.EnableServiceResponse', { service: serviceJson(ctx, project, name) }) };
-    ctx.ops.register(opName, () => done);
-    ctx.log(`[emulator] enabled ${name} in ${project}`);
-    sendJson(res, 200, done);
+    // Like Google, the first answer is a pending operation; it is done (and the API on) at the first poll.
+    const op = new MutableOperation(opName, {});
+    ctx.ops.register(opName, () => {
+      if (!op.done) {
+        ctx.knobs.disabledServices = ctx.knobs.disabledServices.filter((s) => s !== name);
+        op.succeed(any('google.api.serviceusage.v1.EnableServiceResponse', { service: serviceJson(ctx, project, name) }));
+        ctx.log(`[emulator] enabled ${name} in ${project}`);
+      }
+      return op.toJson();
+    });
+    sendJson(res, 200, { name: opName, done: false, metadata: {} });
     return true;
   }
   if (seg.length === 4 && seg[2] === 'services' && r.method === 'GET') {

@@ -8,6 +8,22 @@ const SERVICE_USAGE = 'serviceusage.googleapis.com';
 const RESOURCE_MANAGER = 'cloudresourcemanager.googleapis.com';
 const OPERATION_POLL_MS = 1_000;
 
+/** Waits between polls; a cancel ends the wait at once. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /**
  * Service Usage v1 and Resource Manager v1 over plain REST through the auth
  * client: two small APIs, not worth two more SDK packages in the bundle.
@@ -64,8 +80,7 @@ export class PreflightAdapter implements PreflightPort {
     let op = await this.call<Operation>(what, project, SERVICE_USAGE, { url: `${base}/v1/projects/${encodeURIComponent(project)}/services/${encodeURIComponent(name)}:enable`, method: 'POST', data: {} }, signal);
     // Core bounds the whole wait; the poll ends with the signal.
     while (!op.done && op.name) {
-      await new Promise((r) => setTimeout(r, OPERATION_POLL_MS));
-      if (signal?.aborted) throw new CancelledError();
+      await pause(OPERATION_POLL_MS, signal);
       op = await this.call<Operation>(what, project, SERVICE_USAGE, { url: `${base}/v1/${op.name}` }, signal);
     }
     if (op.error) throw toDevgemError({ code: 9, message: op.error.message ?? 'the operation failed' }, { what, project, api: SERVICE_USAGE });
