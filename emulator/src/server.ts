@@ -4,6 +4,7 @@ import { BuildRunner, TempDirs } from './buildRunner';
 import { CloudBuildState, handleCloudBuild } from './cloudBuild';
 import { CloudRunState, handleCloudRun } from './cloudRun';
 import type { Context } from './context';
+import { DomainMappingState, handleDomainMappings, type SeedDomainMapping } from './domainMappings';
 import { GeminiState, isGeminiPath, type GeminiRequestRecord, type ScriptedReply } from './gemini';
 import { ApiError, jsonBody, notFound, readBody, sendError, sendJson, unauthenticated, type Req } from './http';
 import { applyKnobs, defaultKnobs, type Knobs } from './knobs';
@@ -17,6 +18,7 @@ import { UploadHandler } from './storageUploads';
 
 export type { Knobs } from './knobs';
 export type { SeedLogEntry } from './logging';
+export type { SeedDomainMapping } from './domainMappings';
 export type { GeminiRequestRecord, ScriptedReply } from './gemini';
 
 export interface EmulatorOptions {
@@ -41,6 +43,8 @@ export interface Emulator {
   seedBucket(name: string, project: string, location?: string): void;
   /** Adds Cloud Logging entries as if a Cloud Run service had written them. */
   seedLogs(entries: SeedLogEntry[]): void;
+  /** Maps a custom domain to a Cloud Run service (listed by the v1 domain mappings API). */
+  seedDomainMapping(mapping: SeedDomainMapping): void;
   /** The scripted Gemini endpoint (see emulator/README.md). */
   gemini: { script(replies: ScriptedReply[]): void; requests(): GeminiRequestRecord[] };
   close(): Promise<void>;
@@ -54,6 +58,7 @@ class EmulatorCore {
   readonly ar = new ArtifactRegistryState();
   readonly builds = new CloudBuildState();
   readonly run = new CloudRunState();
+  readonly domains = new DomainMappingState();
   readonly temp = new TempDirs();
   readonly gemini = new GeminiState();
   readonly runner: BuildRunner;
@@ -76,6 +81,7 @@ class EmulatorCore {
     this.ar.clear();
     this.ctx.ops.clear();
     this.ctx.logs.clear();
+    this.domains.clear();
     Object.assign(this.ctx.knobs, defaultKnobs());
     applyKnobs(this.ctx.knobs, this.initialKnobs);
     const stopping = this.run.closeAll();
@@ -110,6 +116,7 @@ class EmulatorCore {
     if (s0 === 'storage' && s1 === 'v1') return handleStorageJson(this.storage, r, res, segments.slice(2));
     if (s0 === 'upload' && s1 === 'storage' && s2 === 'v1') return this.uploads.handle(r, res, segments.slice(3));
     if (s0 === 'v1') return this.v1(r, res, segments.slice(1));
+    if (s0 === 'apis') return handleDomainMappings(this.domains, r, res);
     if (s0 === 'v2' && s1 === 'entries:list') return handleLogging(this.ctx.logs, r, res);
     if (s0 === 'v2' && s1 === 'projects' && segments[3] === 'locations') assertServiceEnabled(this.ctx, s2, 'run.googleapis.com');
     if (s0 === 'v2' && s1 === 'projects' && segments[3] === 'locations') return handleCloudRun(this.ctx, this.run, this.ar, r, res, segments.slice(1));
@@ -196,6 +203,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     seedBucket: (name, project, location) => {
       core.storage.createBucket(name, project, location);
     },
+    seedDomainMapping: (mapping) => core.domains.seed(mapping),
     close: () => {
       closed ??= (async () => {
         await core.resetState();

@@ -41,5 +41,11 @@ export function cliDeployUi(opts: { yes: boolean; workspaceRoot: string; stderr(
       opts.stderr(`[package] warning: uploading flagged files (--yes): ${flags}\n`);
       return true;
     },
+    // A "no" lets the deploy stage fail with the list of changes and how to go on (--yes).
+    confirmSpecChanges: async (changes) => {
+      if (!opts.yes) return false;
+      opts.stderr(`[deploy] warning: going on with these changes to the live service (--yes): ${changes.map((c) => c.message).join('; ')}\n`);
+      return true;
+    },
   };
 }

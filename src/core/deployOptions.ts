@@ -22,6 +22,11 @@ export interface DeployOptions extends TargetSettings {
   runtime?: RuntimeSpec;
   /** Reuse the image of an earlier build of the same source and build configuration; on unless false. */
   incremental?: boolean;
+  /**
+   * Risky changes to the live service the user already approved (the agent's plan
+   * listed these messages; `all` = the CLI's --yes): the deploy stage does not ask again for them.
+   */
+  approvedSpecChanges?: readonly string[] | 'all';
 }
 
 export const DEFAULT_OPTIONS = {

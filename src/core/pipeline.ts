@@ -165,7 +165,8 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       return `Built ${image} (build ${build.id})`;
     });
 
-    return finish(await releaseImage(resume, stage, { ports, clock }, signal));
+    const guard = { ui: deps.ui ?? unattendedUi, approved: opts.approvedSpecChanges };
+    return finish(await releaseImage(resume, stage, { ports, clock, guard }, signal));
   } catch (err) {
     if (isCancelled(err, signal)) {
       emit({ type: 'stage', stage: current, status: 'cancelled', at: clock.now() });

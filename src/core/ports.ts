@@ -102,8 +102,47 @@ export interface RunServiceInfo {
   invokerIamDisabled: boolean;
 }
 
+/** What an update changes, as core compares it (see specDiff.ts). */
+export interface LiveServiceSpec {
+  env: EnvVarInfo[];
+  /** 0 when unset (Cloud Run's default). */
+  minInstances: number;
+  maxInstances?: number;
+  cpu?: string;
+  memory?: string;
+  /** CPU allocated outside requests too (Cloud Run's `cpuIdle: false`, no CPU throttling). */
+  cpuAlwaysAllocated: boolean;
+  /** `all`, `internal`, `internal-and-cloud-load-balancing`. */
+  ingress: string;
+  /** Anyone may call it: the invoker IAM check is off or allUsers holds roles/run.invoker. */
+  public: boolean;
+}
+
+/** The live service and the one `updateService` would send for the same spec. */
+export interface UpdatePreview {
+  live: LiveServiceSpec;
+  next: LiveServiceSpec;
+}
+
+/** A Cloud Run custom domain mapping (`domains.cloudrun.com/v1`). */
+export interface DomainMappingInfo {
+  domain: string;
+  /** The service it routes to. */
+  service: string;
+}
+
+/** A deploy change that may break something that works now; `message` is shown to the user as is. */
+export interface SpecChange {
+  kind: 'env-removed' | 'secret-dropped' | 'min-instances' | 'cpu-allocation' | 'domain-private' | 'ingress';
+  message: string;
+}
+
 export interface RunPort {
   getService(ref: ServiceRef, signal: AbortSignal): Promise<RunServiceInfo | undefined>;
+  /** Computes (sends nothing) what `updateService(ref, spec)` would change; undefined when there is no service. */
+  previewUpdate(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<UpdatePreview | undefined>;
+  /** Custom domains mapped to the service (Cloud Run domain mappings in the service's region). */
+  listDomainMappings(ref: ServiceRef, signal: AbortSignal): Promise<DomainMappingInfo[]>;
   /** Creates the service and waits for its first revision to be ready. */
   createService(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<RunServiceInfo>;
   /** Replaces the container image and port, keeping everything else of the live service. */
@@ -261,13 +300,16 @@ export interface DeployUiPort {
   confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean>;
   /** The project is missing APIs Devgem could enable: true = enable them now and go on. */
   offerPreflightFix(problems: PreflightProblem[], signal: AbortSignal): Promise<boolean>;
+  /** An update would drop config or change how the service runs or is reached; true = deploy anyway. */
+  confirmSpecChanges(changes: SpecChange[], signal: AbortSignal): Promise<boolean>;
 }
 
-/** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged. */
+/** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged, never break a live service. */
 export const unattendedUi: DeployUiPort = {
   chooseApp: async (apps) => apps[0],
   reviewDockerfile: async () => true,
   offerPortFix: () => undefined,
   confirmUpload: async (preview) => preview.redFlags.length === 0,
   offerPreflightFix: async () => false,
+  confirmSpecChanges: async () => false,
 };

@@ -6,7 +6,9 @@ import type {
   BuildInfo,
   BuildRequest,
   CloudPorts,
+  DomainMappingInfo,
   EnvVarInfo,
+  LiveServiceSpec,
   LogEntryInfo,
   LoggingPort,
   LogSeverity,
@@ -51,6 +53,8 @@ export interface FakeCloudScript {
   httpStatuses?: number[];
   /** Reading the build log fails with this. */
   logReadError?: DevgemError;
+  /** Listing custom domain mappings fails with this. */
+  domainMappingError?: DevgemError;
   /** Looking up an image by tag (incremental deploys) fails with this. */
   registryLookupError?: DevgemError;
 }
@@ -87,6 +91,16 @@ function mergeEnvInfo(env: EnvVarInfo[], spec: { env?: Record<string, string>; s
   return [...next.values()];
 }
 
+/** Absent runtime fields keep the live value, as on Cloud Run. */
+function updatedSpec(live: ServiceSpec, spec: ServiceSpec): ServiceSpec {
+  return { ...spec, minInstances: spec.minInstances ?? live.minInstances, maxInstances: spec.maxInstances ?? live.maxInstances, cpu: spec.cpu ?? live.cpu, memory: spec.memory ?? live.memory };
+}
+
+/** The fake keeps no CPU allocation or ingress settings: CPU during requests only, ingress all. */
+function liveSpecOf(spec: ServiceSpec, env: EnvVarInfo[], open: boolean): LiveServiceSpec {
+  return { env, minInstances: spec.minInstances ?? 0, maxInstances: spec.maxInstances, cpu: spec.cpu, memory: spec.memory, cpuAlwaysAllocated: false, ingress: 'all', public: open };
+}
+
 export class FakeCloud {
   readonly calls: string[] = [];
   readonly uploads = new Map<string, Buffer>();
@@ -96,6 +110,8 @@ export class FakeCloud {
   /** Tags asked for by `registry.findImageByTag` (kept apart from `calls`, whose order tests check). */
   readonly tagLookups: string[] = [];
   services = new Map<string, FakeService>();
+  /** Custom domain mappings (`run.listDomainMappings` returns those of the asked service). */
+  readonly domainMappings: DomainMappingInfo[] = [];
   /** Log entries per service name (see `seedLogs`). */
   readonly logs = new Map<string, LogEntryInfo[]>();
   /** Minutes since the fake epoch: revision create times and update times. */
@@ -377,6 +393,17 @@ export class FakeCloud {
           const svc = this.services.get(key(ref));
           return svc ? { ...svc } : undefined;
         },
+        previewUpdate: async (ref, spec) => {
+          this.calls.push('run.previewUpdate');
+          const svc = this.services.get(key(ref));
+          if (!svc) return undefined;
+          return { live: liveSpecOf(svc.spec, svc.env, svc.invokerIamDisabled), next: liveSpecOf(updatedSpec(svc.spec, spec), mergeEnvInfo(svc.env, spec), svc.invokerIamDisabled) };
+        },
+        listDomainMappings: async (ref) => {
+          this.calls.push('run.listDomainMappings');
+          if (s.domainMappingError) throw s.domainMappingError;
+          return this.domainMappings.filter((m) => m.service === ref.service);
+        },
         createService: async (ref, spec) => {
           this.calls.push(`run.createService ${spec.image}`);
           checkEnv(spec.env ?? {}, Object.keys(spec.secrets ?? {}));
@@ -389,8 +416,7 @@ export class FakeCloud {
           checkEnv(spec.env ?? {}, Object.keys(spec.secrets ?? {}));
           const svc = this.services.get(key(ref))!;
           // Absent runtime fields keep the live value, as on Cloud Run.
-          const live = svc.spec;
-          svc.spec = { ...spec, minInstances: spec.minInstances ?? live.minInstances, maxInstances: spec.maxInstances ?? live.maxInstances, cpu: spec.cpu ?? live.cpu, memory: spec.memory ?? live.memory };
+          svc.spec = updatedSpec(svc.spec, spec);
           svc.env = mergeEnvInfo(svc.env, spec);
           // A deploy serves the new code, like the real adapter.
           svc.pinned = undefined;

@@ -2,6 +2,7 @@ import type { Storage } from '@google-cloud/storage';
 import { DevgemError } from '../../core/errors';
 import type { CloudPorts, CredentialsPort } from '../../core/ports';
 import { BuildAdapter } from './buildAdapter';
+import { domainMappingLister } from './domainMappings';
 import { clientSetup, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { httpProbe } from './httpProbe';
 import { LoggingAdapter } from './loggingAdapter';
@@ -94,7 +95,7 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     storage: new StorageAdapter(storageFor),
     registry: new RegistryAdapter(registry),
     build: new BuildAdapter(build),
-    run: new RunAdapter(run),
+    run: new RunAdapter(run, domainMappingLister(setup, config)),
     runAdmin: new RunAdminAdapter(run, revisions),
     logging: new LoggingAdapter(logging),
     http: httpProbe,

@@ -1,10 +1,12 @@
 import type { protos } from '@google-cloud/run';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
-import type { RunPort, RunServiceInfo, ServiceRef, ServiceSpec } from '../../core/ports';
+import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpec, UpdatePreview } from '../../core/ports';
 import { DevgemError } from '../../core/errors';
+import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound } from './gcpErrors';
 import { applyRuntime } from './runSpec';
-import { TRAFFIC_LATEST, TRAFFIC_REVISION, info, serviceName, trafficType } from './runViews';
+import { info, serviceName } from './runViews';
+import { liveSpec, updatedService } from './serviceUpdate';
 
 const API = 'run.googleapis.com';
 type Service = protos.google.cloud.run.v2.IService;
@@ -15,7 +17,10 @@ function container(spec: ServiceSpec) {
 }
 
 export class RunAdapter implements RunPort {
-  constructor(private readonly client: () => Promise<ServicesClient>) {}
+  constructor(
+    private readonly client: () => Promise<ServicesClient>,
+    private readonly domainMappings?: DomainMappingLister,
+  ) {}
 
   private ctx(what: string, ref: ServiceRef, role = 'roles/run.developer') {
     return { what, project: ref.project, role, api: API };
@@ -46,24 +51,42 @@ export class RunAdapter implements RunPort {
     });
   }
 
+  async previewUpdate(ref: ServiceRef, spec: ServiceSpec): Promise<UpdatePreview | undefined> {
+    const client = await this.client();
+    let live: Service;
+    try {
+      [live] = await call(this.ctx(`Reading service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    const allUsers = live.invokerIamDisabled ? false : await this.allUsersInvoker(ref);
+    const next = updatedService(live, spec);
+    return { live: liveSpec(live, allUsers), next: liveSpec(next, allUsers) };
+  }
+
+  /** Whether allUsers holds roles/run.invoker; a policy Devgem may not read counts as no. */
+  private async allUsersInvoker(ref: ServiceRef): Promise<boolean> {
+    const client = await this.client();
+    try {
+      const [policy] = await client.getIamPolicy({ resource: name(ref) });
+      return (policy.bindings ?? []).some((b) => b.role === 'roles/run.invoker' && !b.condition && b.members?.includes('allUsers'));
+    } catch {
+      return false;
+    }
+  }
+
+  async listDomainMappings(ref: ServiceRef, signal: AbortSignal): Promise<DomainMappingInfo[]> {
+    if (!this.domainMappings) return [];
+    return this.domainMappings(ref, signal);
+  }
+
   async updateService(ref: ServiceRef, spec: ServiceSpec): Promise<RunServiceInfo> {
     const client = await this.client();
     return call(this.ctx(`Updating Cloud Run service ${ref.service}`, ref), async () => {
       const [live] = await client.getService({ name: name(ref) });
-      const [first, ...sidecars] = live.template?.containers?.length ? live.template.containers : [{}];
-      const applied = applyRuntime(live.template ?? {}, { ...first, ...container(spec) }, spec);
-      const template = { ...applied.template, containers: [applied.container, ...sidecars] };
-      // A revision name is unique; reusing the live one would be refused.
-      delete template.revision;
-      template.labels = { ...(template.labels ?? {}), ...spec.labels };
-      // A deploy is meant to serve the new code: traffic pinned by an earlier
-      // rollback would otherwise keep the old revision answering, silently.
-      // Tags stay: they are URLs people may use.
-      const tagged = (live.traffic ?? [])
-        .filter((t) => t.tag && t.revision && trafficType(t.type) === TRAFFIC_REVISION)
-        .map((t) => ({ type: TRAFFIC_REVISION, revision: t.revision, tag: t.tag, percent: 0 }));
-      const traffic = [{ type: TRAFFIC_LATEST, percent: 100 }, ...tagged];
-      const [op] = await client.updateService({ service: { ...live, template, traffic, labels: { ...(live.labels ?? {}), ...spec.labels } } });
+      // The same object previewUpdate compared with the live service.
+      const [op] = await client.updateService({ service: updatedService(live, spec) });
       const [s] = await op.promise();
       return info(s as Service);
     });

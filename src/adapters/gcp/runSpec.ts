@@ -81,7 +81,9 @@ export function applyRuntime(template: Template, first: Container, spec: Runtime
     const limits = { ...(first.resources?.limits ?? {}) };
     if (spec.cpu !== undefined) limits.cpu = spec.cpu;
     if (spec.memory !== undefined) limits.memory = spec.memory;
-    container.resources = { ...(first.resources ?? {}), limits };
+    // Cloud Run reads `resources` without `cpuIdle` as CPU always allocated: a
+    // container that had none keeps the default (CPU only during requests).
+    container.resources = { ...(first.resources ?? { cpuIdle: true }), limits };
   }
   if (spec.minInstances !== undefined || spec.maxInstances !== undefined) {
     const scaling = { ...(template.scaling ?? {}) };

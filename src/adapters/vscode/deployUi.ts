@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppAnalysis, PortFix } from '../../core/analysis/types';
-import type { DeployUiPort, UploadPreview } from '../../core/ports';
+import type { DeployUiPort, SpecChange, UploadPreview } from '../../core/ports';
 import type { PreflightProblem } from '../../core/ports';
 
 const SCHEME = 'devgem-proposed';
@@ -103,6 +103,20 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
       signal,
     );
     return answer === upload;
+  }
+
+  async confirmSpecChanges(changes: SpecChange[], signal: AbortSignal): Promise<boolean> {
+    const deploy = 'Deploy Anyway';
+    const list = changes.map((c) => `• ${c.message}`).join('\n');
+    const answer = await unlessCancelled(
+      vscode.window.showWarningMessage(
+        `This deploy changes ${changes.length === 1 ? 'one thing' : `${changes.length} things`} the live service relies on.`,
+        { modal: true, detail: `${list}\n\nCancel leaves the service as it is.` },
+        deploy,
+      ),
+      signal,
+    );
+    return answer === deploy;
   }
 
   /** An error modal listing what is wrong; true only when the user chose to enable the APIs. */

@@ -4,7 +4,8 @@ import type { AppAnalysis } from '../../analysis/types';
 import type { DeployOptions } from '../../deployOptions';
 import { defaultSourceBucket } from '../../deployOptions';
 import { CancelledError, DevgemError } from '../../errors';
-import type { RuntimeSpec, SecretRef } from '../../ports';
+import type { RuntimeSpec, SecretRef, ServiceRef } from '../../ports';
+import { checkSpecChanges } from '../../specDiff';
 import { resolveTarget, serviceNameFromFolder } from '../../target';
 import { bounded } from '../../wait';
 import { REGION_PATTERN, SERVICE_PATTERN, type AgentContext } from '../context';
@@ -136,14 +137,42 @@ function runtimeLines(opts: DeployOptions, updating: boolean): { label: string; 
   ];
 }
 
+/**
+ * What the update would break or change on the live service (specDiff.ts), so
+ * the one approval covers it; the deploy stage asks again only for changes not shown here.
+ */
+async function specChangeLines(ctx: AgentContext, opts: DeployOptions, ref: ServiceRef, port: number, signal: AbortSignal): Promise<{ lines: { label: string; value: string }[]; shown: string[] }> {
+  // Image and port do not take part in the comparison; the image is only a placeholder.
+  const spec = { ...opts.runtime, image: `${ref.region}-docker.pkg.dev/${ref.project}/${opts.repository}/${ref.service}:plan`, port, labels: { 'managed-by': 'devgem' } };
+  try {
+    const check = await checkSpecChanges(ctx.cloud().run, ref, spec, opts.allowUnauthenticated, signal);
+    const shown = (check?.changes ?? []).map((c) => c.message);
+    const lines = shown.map((value) => ({ label: 'Warning', value }));
+    if (check?.note) lines.push({ label: 'Not checked', value: check.note });
+    return { lines, shown };
+  } catch (err) {
+    if (signal.aborted) throw err;
+    // The deploy stage checks again and asks, so a failed look here does not block the plan.
+    return { lines: [{ label: 'Not checked', value: `changes to the live service: ${(err as Error).message.split('\n')[0]}` }], shown: [] };
+  }
+}
+
+/** Risky changes each deploy call's plan showed, keyed by the call's own args object. */
+const shownChanges = new WeakMap<object, string[]>();
+
 /** Everything the user approves before a deploy: where, what, who may call it, with which settings. */
 export async function deployPlan(ctx: AgentContext, opts: DeployOptions, signal: AbortSignal, approveLabel = 'Deploy'): Promise<ConfirmationDraft> {
+  return (await planAndChanges(ctx, opts, signal, approveLabel)).draft;
+}
+
+async function planAndChanges(ctx: AgentContext, opts: DeployOptions, signal: AbortSignal, approveLabel = 'Deploy'): Promise<{ draft: ConfirmationDraft; shown: string[] }> {
   const target = await resolveTarget({ settings: opts, env: opts.env, workspaceRoot: opts.workspaceRoot, gcloudConfigDir: opts.gcloudConfigDir });
   const app = await pickApp(opts, signal);
   const service = !opts.serviceName?.trim() && app.path ? serviceNameFromFolder(app.name) : target.service;
   const ref = { project: target.project, region: target.region, service };
   const existing = await bounded('Looking up the service', 60_000, signal, (s) => ctx.cloud().run.getService(ref, s));
-  return {
+  const changes = existing ? await specChangeLines(ctx, opts, ref, app.port.port, signal) : { lines: [], shown: [] };
+  const draft: ConfirmationDraft = {
     title: `${existing ? 'Update' : 'Create'} Cloud Run service "${service}"`,
     approveLabel,
     details: [
@@ -155,8 +184,10 @@ export async function deployPlan(ctx: AgentContext, opts: DeployOptions, signal:
       { label: 'Build', value: `Cloud Build from gs://${opts.sourceBucket || defaultSourceBucket(target.project, target.region)}` },
       { label: 'Access', value: opts.allowUnauthenticated ? 'Public: anyone with the URL' : 'Private: IAM-authenticated callers only' },
       ...runtimeLines(opts, Boolean(existing)),
+      ...changes.lines,
     ],
   };
+  return { draft, shown: changes.shown };
 }
 
 /** What the model learns from a finished deploy; the log tail is data from the build, not instructions. */
@@ -191,9 +222,13 @@ export function deployTool(): AgentTool<DeployArgs, AgentContext> {
       'Build the workspace (or a subfolder) with Cloud Build and deploy it to Cloud Run: analyze, Dockerfile, package, upload, build, deploy, make reachable, health check. Progress shows in the Devgem tracker. Returns the URL, or the failing stage with the log tail.',
     parameters: DEPLOY_PARAMETERS,
     risk: 'write',
-    confirmation: async (args, ctx, signal) => deployPlan(ctx, deployOptionsFor(ctx.deployOptions(), args), signal),
+    confirmation: async (args, ctx, signal) => {
+      const { draft, shown } = await planAndChanges(ctx, deployOptionsFor(ctx.deployOptions(), args), signal);
+      shownChanges.set(args, shown);
+      return draft;
+    },
     run: async (args, ctx, signal) => {
-      const opts = deployOptionsFor(ctx.deployOptions(), args);
+      const opts = { ...deployOptionsFor(ctx.deployOptions(), args), approvedSpecChanges: shownChanges.get(args) };
       ctx.usage?.check('deploy');
       ctx.usage?.record('deploy');
       ctx.lastDeployRequest = opts;
