@@ -24,7 +24,7 @@ export interface DeployOptions extends TargetSettings {
   incremental?: boolean;
   /**
    * Risky changes to the live service the user already approved (the agent's plan
-   * listed these messages; `all` = the CLI's --yes): the deploy stage does not ask again for them.
+   * listed these messages; `all` = any): the deploy stage does not ask again for them.
    */
   approvedSpecChanges?: readonly string[] | 'all';
 }
