@@ -41,6 +41,13 @@ export function cliDeployUi(opts: { yes: boolean; workspaceRoot: string; stderr(
       opts.stderr(`[package] warning: uploading flagged files (--yes): ${flags}\n`);
       return true;
     },
+    // Enabling an API is what `gcloud services enable` would do; --yes allows it.
+    offerPreflightFix: async (problems) => {
+      if (!opts.yes) return false;
+      const apis = problems.flatMap((p) => (p.autoFix ? [p.autoFix.enableService] : []));
+      opts.stderr(`[preflight] enabling ${apis.join(', ')} (--yes)\n`);
+      return true;
+    },
     // A "no" lets the deploy stage fail with the list of changes and how to go on (--yes).
     confirmSpecChanges: async (changes) => {
       if (!opts.yes) return false;

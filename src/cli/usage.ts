@@ -15,7 +15,7 @@ CLOUDSDK_RUN_REGION, gcloud's configuration, the folder name):
   --secret NAME=SECRET[:VERSION]    An env var from a Secret Manager secret (repeatable; VERSION: a number or latest).
   --private                         Keep the service behind IAM (default: public).
   --app PATH                        Which app of a monorepo to deploy (required when there are several).
-  --yes                             Write a generated Dockerfile, and upload files that look private, without asking.
+  --yes                             Write a generated Dockerfile, upload files that look private, enable missing APIs and accept risky changes to the live service, without asking.
   --json                            Print one JSON object (outcome, url, revision, image, deployId, stages) instead of the URL.
   --timeout SECONDS                 Cancel the whole deploy (and its build) after this long.
   Progress goes to stderr. DEVGEM_EMULATOR_HOST=HOST:PORT deploys to the local emulator instead.

@@ -157,6 +157,17 @@ describe('devgem deploy: questions with no one to ask', () => {
   });
 });
 
+describe('devgem deploy: enabling APIs', () => {
+  it('enables a missing API only with --yes, and says so', async () => {
+    const signal = new AbortController().signal;
+    const problems = [{ kind: 'api-disabled' as const, message: 'Cloud Build API is not enabled', fixCommand: 'gcloud services enable cloudbuild.googleapis.com', consoleUrl: 'https://console.cloud.google.com/', autoFix: { enableService: 'cloudbuild.googleapis.com' } }];
+    assert.equal(await cliDeployUi({ yes: false, workspaceRoot: '/ws', stderr: () => undefined }).offerPreflightFix(problems, signal), false);
+    let stderr = '';
+    assert.equal(await cliDeployUi({ yes: true, workspaceRoot: '/ws', stderr: (s) => (stderr += s) }).offerPreflightFix(problems, signal), true);
+    assert.equal(stderr, '[preflight] enabling cloudbuild.googleapis.com (--yes)\n');
+  });
+});
+
 describe('devgem deploy: wording', () => {
   it("names flags where core's texts name settings, and leaves other texts alone", () => {
     assert.equal(cliWording('p-1 (setting devgem.project) · r (setting devgem.region)'), 'p-1 (--project) · r (--region)');
