@@ -27,7 +27,17 @@ export interface DeployOptions extends TargetSettings {
    * listed these messages; `all` = any): the deploy stage does not ask again for them.
    */
   approvedSpecChanges?: readonly string[] | 'all';
+  /**
+   * When an update's new revision fails to start or its health check, send the
+   * traffic back to the revision that served before; on unless false ("devgem.autoRollback").
+   */
+  autoRollback?: boolean;
+  /** Preview deploy: the new revision gets 0 % of the traffic and its own tagged URL. */
+  noTraffic?: { tag: string };
 }
+
+/** Cloud Run's traffic tag rule: a preview's tag becomes part of a host name. */
+export const TRAFFIC_TAG_PATTERN = '^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$';
 
 export const DEFAULT_OPTIONS = {
   allowUnauthenticated: true,

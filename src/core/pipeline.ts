@@ -140,6 +140,8 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       verifyTimeoutSeconds: opts.verifyTimeoutSeconds,
       contentHash,
       runtime: opts.runtime,
+      ...(opts.autoRollback === false ? { autoRollback: false } : {}),
+      ...(opts.noTraffic ? { noTraffic: opts.noTraffic } : {}),
     };
     emit({ type: 'resume', data: resume });
     await stage('build', async () => {

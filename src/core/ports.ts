@@ -100,6 +100,16 @@ export interface RunServiceInfo {
   latestReadyRevision?: string;
   latestCreatedRevision?: string;
   invokerIamDisabled: boolean;
+  /** The revision with the largest share of traffic now (it may differ from latest ready after a rollback). */
+  servingRevision?: string;
+  /** After a no-traffic update: the URL of the update's tag, which reaches only the new revision. */
+  tagUri?: string;
+}
+
+/** How `updateService` rolls the new revision out. */
+export interface UpdateOptions {
+  /** Preview: the new revision gets 0 % of the traffic and `tag`; the traffic split stays as it is. */
+  noTraffic?: { tag: string };
 }
 
 /** What an update changes, as core compares it (see specDiff.ts). */
@@ -146,7 +156,7 @@ export interface RunPort {
   /** Creates the service and waits for its first revision to be ready. */
   createService(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<RunServiceInfo>;
   /** Replaces the container image and port, keeping everything else of the live service. */
-  updateService(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<RunServiceInfo>;
+  updateService(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal, opts?: UpdateOptions): Promise<RunServiceInfo>;
   /** The preferred way to make a service public: no IAM check at all. */
   disableInvokerIam(ref: ServiceRef, signal: AbortSignal): Promise<void>;
   /** The fallback: grant `roles/run.invoker` to `allUsers`. */

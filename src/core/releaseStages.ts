@@ -1,4 +1,6 @@
 import type { DeployResult, DeployResumeData, DeployStage, StageStatus } from '../shared/protocol';
+import { healthWhy, noRollbackError, rollBack } from './autoRollback';
+import { DevgemError, isCancelled } from './errors';
 import type { CloudPorts, DeployUiPort, RunServiceInfo, ServiceSpec } from './ports';
 import { exposeService, verifyService, type ExposeOutcome } from './reachability';
 import { allApproved, checkSpecChanges, specChangesRefused } from './specDiff';
@@ -40,6 +42,11 @@ export async function releaseImage(
   const ref = { project: r.project, region: r.region, service: r.service };
   const { image, contentHash } = r;
   let service!: RunServiceInfo;
+  const autoRollback = r.autoRollback !== false;
+  const preview = r.noTraffic;
+  /** The revision that served before the update: where a failed update sends the traffic back. */
+  let previous: string | undefined;
+  let updated = false;
   await stage('deploy', async () => {
     if (deployed) {
       service = deployed;
@@ -47,6 +54,12 @@ export async function releaseImage(
     }
     const spec: ServiceSpec = { ...r.runtime, image, port: r.port, labels: { 'managed-by': 'devgem' } };
     const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
+    if (preview && !existing) {
+      throw new DevgemError('failed-precondition', `A preview (no traffic) needs a live service, and ${ref.service} does not exist yet in ${ref.region}.`, {
+        fix: 'Deploy it once without a preview tag (no --no-traffic); later deploys can be previews.',
+      });
+    }
+    previous = existing?.servingRevision ?? existing?.latestReadyRevision;
     let checked = '';
     if (existing && deps.guard) {
       const check = await checkSpecChanges(ports.run, ref, spec, r.allowUnauthenticated, signal);
@@ -58,13 +71,32 @@ export async function releaseImage(
       if (check?.note) checked += ` · ${check.note}`;
     }
     const fix = `Raise "devgem.deployTimeoutSeconds" (now ${r.deployTimeoutSeconds}) or check the service in Cloud Console.`;
-    service = await bounded(existing ? 'Updating the service' : 'Creating the service', r.deployTimeoutSeconds * 1000, signal,
-      (s) => (existing ? ports.run.updateService(ref, spec, s) : ports.run.createService(ref, spec, s)), fix);
+    try {
+      service = await bounded(existing ? 'Updating the service' : 'Creating the service', r.deployTimeoutSeconds * 1000, signal,
+        (s) => (existing ? ports.run.updateService(ref, spec, s, preview ? { noTraffic: preview } : undefined) : ports.run.createService(ref, spec, s)), fix);
+    } catch (err) {
+      // A new revision that does not start: Cloud Run keeps the old one serving for
+      // now, but "latest" still points at the failed one; pin the old one explicitly.
+      if (!existing || preview || !previous || !autoRollback || isCancelled(err, signal)) throw err;
+      const now = await bounded('Looking up the service', CALL_MS, undefined, (s) => ports.run.getService(ref, s)).catch(() => undefined);
+      const failed = now?.latestCreatedRevision;
+      // No new revision (the request itself was refused): nothing to roll back.
+      if (!failed || failed === existing.latestCreatedRevision || failed === previous) throw err;
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw await rollBack(ports.runAdmin, ref, failed, previous, { kind: 'start', why }, r.deployTimeoutSeconds * 1000);
+    }
+    updated = Boolean(existing);
+    if (preview) {
+      const rev = service.latestCreatedRevision ?? '?';
+      return `Created revision ${rev} with no traffic, tag ${preview.tag}: ${service.tagUri ?? '?'} · ${ref.service} still serves ${previous ?? 'the revisions it served'}${checked}`;
+    }
     return `${existing ? 'Updated' : 'Created'} ${ref.service}, revision ${service.latestReadyRevision ?? service.latestCreatedRevision ?? '?'}${checked}`;
   });
-  const url = service.uri;
-  const revision = service.latestReadyRevision ?? service.latestCreatedRevision;
-  if (!url) throw new Error('Cloud Run returned no URL for the service.');
+  // A preview is checked (and reported) through its tag's own URL.
+  const url = preview ? service.tagUri : service.uri;
+  const revision = preview ? service.latestCreatedRevision : (service.latestReadyRevision ?? service.latestCreatedRevision);
+  if (!url) throw new Error(preview ? `Cloud Run returned no URL for the tag "${preview.tag}".` : 'Cloud Run returned no URL for the service.');
+  const previewInfo = preview ? { preview: { tag: preview.tag, serviceUrl: service.uri ?? '', servingRevision: previous } } : {};
 
   let exposed: ExposeOutcome = { public: false, problem: { message: 'private by setting' } };
   await stage('expose', async () => {
@@ -77,12 +109,19 @@ export async function releaseImage(
     const why = r.allowUnauthenticated ? 'not public' : 'private';
     await stage('verify', async () => ({ status: 'skipped', detail: `Skipped: the service is ${why}` }));
     if (r.allowUnauthenticated) return { outcome: 'private', url, revision, image, contentHash, problem: exposed.problem };
-    return { outcome: 'success', url, revision, image, contentHash };
+    return { outcome: 'success', url, revision, image, contentHash, ...previewInfo };
   }
 
   await stage('verify', async () => {
-    const { status, attempts } = await verifyService(ports.http, url, r.verifyTimeoutSeconds, clock, signal);
-    return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}`;
+    try {
+      const { status, attempts } = await verifyService(ports.http, url, r.verifyTimeoutSeconds, clock, signal);
+      const note = preview ? ` · preview: no traffic, ${ref.service} still serves ${previous ?? 'its revisions'}` : '';
+      return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}${note}`;
+    } catch (err) {
+      if (isCancelled(err, signal) || !updated || preview || !previous || !revision || revision === previous) throw err;
+      if (!autoRollback) throw noRollbackError(err, ref, revision, previous);
+      throw await rollBack(ports.runAdmin, ref, revision, previous, { kind: 'health', why: healthWhy(err) }, r.deployTimeoutSeconds * 1000);
+    }
   });
-  return { outcome: 'success', url, revision, image, contentHash };
+  return { outcome: 'success', url, revision, image, contentHash, ...previewInfo };
 }

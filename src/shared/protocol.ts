@@ -59,9 +59,16 @@ export type DeployEvent =
   | { type: 'resume'; data: DeployResumeData }
   | { type: 'finished'; result: DeployResult; at: number };
 
+/** A no-traffic deploy: `url` is the tag's own URL; the service's URL still serves `servingRevision`. */
+export interface DeployPreview {
+  tag: string;
+  serviceUrl: string;
+  servingRevision?: string;
+}
+
 export type DeployResult =
   /** `contentHash`: sha256 of the uploaded source tarball (deterministic: same tree, same hash). */
-  | { outcome: 'success'; url: string; revision?: string; image: string; contentHash?: string }
+  | { outcome: 'success'; url: string; revision?: string; image: string; contentHash?: string; preview?: DeployPreview }
   /** Deployed and running, but the public could not be let in: not a success. */
   | { outcome: 'private'; url: string; revision?: string; image: string; contentHash?: string; problem: Problem }
   | { outcome: 'failed'; stage: DeployStage; problem: Problem }
@@ -113,6 +120,10 @@ export interface DeployResumeData {
   deployTimeoutSeconds: number;
   verifyTimeoutSeconds: number;
   contentHash?: string;
+  /** Off only when "devgem.autoRollback" is false: a failed update then keeps serving the new revision. */
+  autoRollback?: boolean;
+  /** A preview: the new revision gets 0 % of the traffic and this tag's own URL. */
+  noTraffic?: { tag: string };
   runtime?: {
     env?: Record<string, string>;
     secrets?: Record<string, { secret: string; version: string }>;

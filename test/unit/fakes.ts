@@ -57,6 +57,10 @@ export interface FakeCloudScript {
   domainMappingError?: DevgemError;
   /** Looking up an image by tag (incremental deploys) fails with this. */
   registryLookupError?: DevgemError;
+  /** `run.updateService` makes a revision that never becomes ready and fails with this message. */
+  updateRevisionFails?: string;
+  /** `runAdmin.routeAllTraffic` (a rollback) fails with this. */
+  routeTrafficError?: DevgemError;
 }
 
 export interface FakeRevision {
@@ -77,6 +81,8 @@ export type FakeService = RunServiceInfo & {
   revisionList: FakeRevision[];
   /** All traffic pinned to this revision; undefined = latest ready. */
   pinned?: string;
+  /** Traffic tags (0 % each) → revision, as a preview deploy sets them. */
+  tags?: Map<string, string>;
   env: EnvVarInfo[];
   updateTime: string;
 };
@@ -249,6 +255,7 @@ export class FakeCloud {
         const rev = svc.revisionList.find((r) => r.revision === revision);
         if (!rev) throw new DevgemError('not-found', `Service ${ref.service} has no revision "${revision}", so no traffic was moved.`, { fix: 'List the revisions of the service and pick one of those names.' });
         if (!rev.ready) throw new DevgemError('failed-precondition', `Revision ${revision} is not ready; traffic stays where it is.`, { fix: 'Route traffic to a revision that is ready, or deploy again.' });
+        if (this.script.routeTrafficError) throw this.script.routeTrafficError;
         svc.pinned = revision;
         svc.updateTime = this.tick();
         return { uri: svc.uri, latestReadyRevision: svc.latestReadyRevision, latestCreatedRevision: svc.latestCreatedRevision, invokerIamDisabled: svc.invokerIamDisabled };
@@ -391,7 +398,7 @@ export class FakeCloud {
         getService: async (ref) => {
           this.calls.push('run.getService');
           const svc = this.services.get(key(ref));
-          return svc ? { ...svc } : undefined;
+          return svc ? { ...svc, servingRevision: this.servingRevision(svc) } : undefined;
         },
         previewUpdate: async (ref, spec) => {
           this.calls.push('run.previewUpdate');
@@ -411,17 +418,21 @@ export class FakeCloud {
           this.services.set(key(ref), svc);
           return { ...svc };
         },
-        updateService: async (ref, spec) => {
-          this.calls.push(`run.updateService ${spec.image}`);
+        updateService: async (ref, spec, _signal, opts) => {
+          this.calls.push(`run.updateService ${spec.image}${opts?.noTraffic ? ` tag=${opts.noTraffic.tag}` : ''}`);
           checkEnv(spec.env ?? {}, Object.keys(spec.secrets ?? {}));
           const svc = this.services.get(key(ref))!;
+          const serving = this.servingRevision(svc);
           // Absent runtime fields keep the live value, as on Cloud Run.
           svc.spec = updatedSpec(svc.spec, spec);
           svc.env = mergeEnvInfo(svc.env, spec);
-          // A deploy serves the new code, like the real adapter.
-          svc.pinned = undefined;
-          this.addRevision(ref.service, { image: spec.image });
-          return { ...svc };
+          // A deploy serves the new code, like the real adapter; a preview leaves the traffic where it is.
+          svc.pinned = opts?.noTraffic ? serving : undefined;
+          const rev = this.addRevision(ref.service, { image: spec.image, ready: s.updateRevisionFails === undefined });
+          if (s.updateRevisionFails !== undefined) throw new DevgemError('failed-precondition', s.updateRevisionFails);
+          if (!opts?.noTraffic) return { ...svc, servingRevision: rev.revision };
+          svc.tags = new Map([...(svc.tags ?? []), [opts.noTraffic.tag, rev.revision]]);
+          return { ...svc, servingRevision: serving, tagUri: `https://${opts.noTraffic.tag}---${ref.service}.example` };
         },
         disableInvokerIam: async (ref) => {
           this.calls.push('run.disableInvokerIam');

@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import type { DeployOptions } from '../../src/core/deployOptions';
+import { DevgemError } from '../../src/core/errors';
+import { runDeploy } from '../../src/core/pipeline';
+import type { DeployEvent } from '../../src/shared/protocol';
+import { FakeClock, FakeCloud, type FakeCloudScript } from './fakes';
+import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
+
+async function deploy(script: FakeCloudScript, overrides: Partial<DeployOptions> = {}) {
+  const ws = await makeWorkspace(NODE_APP);
+  const cloud = new FakeCloud(script);
+  const events: DeployEvent[] = [];
+  try {
+    const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...overrides });
+    const result = await runDeploy(opts, { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) }, new AbortController().signal);
+    return { result, events, cloud, svc: cloud.services.get('svc') };
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+function verifyEnd(events: DeployEvent[]) {
+  return events.filter((e) => e.type === 'stage' && e.stage === 'verify').at(-1);
+}
+
+describe('automatic rollback and preview deploys', () => {
+  it('sends the traffic back to the old revision when the new one fails its health check, and fails clearly', async () => {
+    const { result, events, cloud, svc } = await deploy({ existingService: true, httpStatuses: [500] });
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.equal(result.stage, 'verify');
+    const newRev = svc!.latestCreatedRevision!;
+    assert.notEqual(newRev, 'svc-00001-aaa');
+    assert.match(result.problem.message, new RegExp(`^The new revision ${newRev} failed its health check \\(HTTP 500 after \\d+ tries\\); traffic is back on svc-00001-aaa\\.$`));
+    assert.match(result.problem.fix ?? '', /fix the app and deploy again; svc-00001-aaa keeps serving/);
+    assert.ok(cloud.calls.includes('runAdmin.routeAllTraffic svc svc-00001-aaa'), cloud.calls.join('\n'));
+    assert.equal(svc!.pinned, 'svc-00001-aaa');
+    const end = verifyEnd(events);
+    assert.ok(end?.type === 'stage' && end.status === 'failed' && /traffic is back on svc-00001-aaa/.test(end.detail ?? ''));
+  });
+
+  it('rolls back to the revision that served, not the newest ready one, when traffic was pinned', async () => {
+    const { result, cloud, newest } = await deployWithPinned();
+    assert.equal(newest, 'svc-00003-def');
+    assert.equal(result.outcome, 'failed');
+    assert.ok(cloud.calls.includes('runAdmin.routeAllTraffic svc svc-00001-abc'), cloud.calls.join('\n'));
+  });
+
+  it('rolls back when the new revision never becomes ready', async () => {
+    const { result, cloud, svc } = await deploy({ existingService: true, updateRevisionFails: 'Revision svc-00002-bad is not ready: the container did not listen on PORT=8080' });
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.equal(result.stage, 'deploy');
+    assert.match(result.problem.message, /^The new revision svc-00002-bad did not become ready \(Revision svc-00002-bad is not ready: the container did not listen on PORT=8080\); traffic is back on svc-00001-aaa\.$/);
+    assert.equal(svc!.pinned, 'svc-00001-aaa');
+    assert.ok(cloud.calls.includes('runAdmin.routeAllTraffic svc svc-00001-aaa'));
+  });
+
+  it('gives the exact gcloud command when the rollback itself fails', async () => {
+    const { result, svc } = await deploy({ existingService: true, httpStatuses: [500], routeTrafficError: new DevgemError('permission-denied', 'run.services.update denied') });
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.match(result.problem.message, /failed its health check \(HTTP 500.*\), and moving the traffic back to svc-00001-aaa failed too \(run\.services\.update denied\)/);
+    assert.ok(
+      result.problem.fix?.includes('gcloud run services update-traffic svc --to-revisions=svc-00001-aaa=100 --region europe-west1 --project demo-project'),
+      result.problem.fix,
+    );
+    assert.equal(svc!.pinned, undefined, 'the traffic did not move');
+  });
+
+  it('keeps the bad revision serving when devgem.autoRollback is off, and says how to go back', async () => {
+    const { result, cloud, svc } = await deploy({ existingService: true, httpStatuses: [500] }, { autoRollback: false });
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.match(result.problem.message, /did not answer like a running app/);
+    assert.ok(!cloud.calls.some((c) => c.startsWith('runAdmin.routeAllTraffic')));
+    assert.equal(svc!.pinned, undefined);
+    assert.match(result.problem.fix ?? '', /Automatic rollback is off .* --to-revisions=svc-00001-aaa=100/);
+  });
+
+  it('has nothing to roll back to for a brand-new service', async () => {
+    const { result, cloud } = await deploy({ httpStatuses: [500] });
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.equal(result.stage, 'verify');
+    assert.match(result.problem.message, /did not answer like a running app/);
+    assert.doesNotMatch(result.problem.message, /traffic is back/);
+    assert.ok(!cloud.calls.some((c) => c.startsWith('runAdmin.routeAllTraffic')));
+  });
+
+  it('a preview deploy leaves the traffic on the old revision and returns the tagged URL, checked by verify', async () => {
+    const { result, cloud, svc, events } = await deploy({ existingService: true }, { noTraffic: { tag: 'pr-42' } });
+    assert.equal(result.outcome, 'success', JSON.stringify(result));
+    if (result.outcome !== 'success') return;
+    assert.equal(result.url, 'https://pr-42---svc.example');
+    assert.deepEqual(result.preview, { tag: 'pr-42', serviceUrl: svc!.uri, servingRevision: 'svc-00001-aaa' });
+    assert.equal(result.revision, svc!.latestCreatedRevision);
+    assert.equal(svc!.pinned, 'svc-00001-aaa', 'the old revision keeps all the traffic');
+    assert.equal(svc!.tags?.get('pr-42'), result.revision);
+    assert.ok(cloud.calls.includes('http.get https://pr-42---svc.example'));
+    assert.ok(cloud.calls.some((c) => /^run\.updateService .* tag=pr-42$/.test(c)));
+    const end = verifyEnd(events);
+    assert.ok(end?.type === 'stage' && /preview: no traffic, svc still serves svc-00001-aaa/.test(end.detail ?? ''), JSON.stringify(end));
+  });
+
+  it('a failing preview does not touch the traffic', async () => {
+    const { result, cloud, svc } = await deploy({ existingService: true, httpStatuses: [500] }, { noTraffic: { tag: 'pr-42' } });
+    assert.equal(result.outcome, 'failed');
+    assert.ok(!cloud.calls.some((c) => c.startsWith('runAdmin.routeAllTraffic')));
+    assert.equal(svc!.pinned, 'svc-00001-aaa');
+  });
+
+  it('refuses a preview of a service that does not exist yet, before creating anything', async () => {
+    const { result, cloud } = await deploy({}, { noTraffic: { tag: 'pr-42' } });
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.match(result.problem.message, /A preview \(no traffic\) needs a live service/);
+    assert.ok(!cloud.calls.some((c) => c.startsWith('run.createService')));
+  });
+});
+
+/** An existing service with three revisions whose traffic an earlier rollback pinned to the first. */
+async function deployWithPinned() {
+  const ws = await makeWorkspace(NODE_APP);
+  const cloud = new FakeCloud({ httpStatuses: [500] });
+  const seeded = cloud.seedService('svc', { revisions: 3 });
+  seeded.pinned = seeded.revisionList[0].revision;
+  try {
+    const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' });
+    const result = await runDeploy(opts, { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: () => undefined }, new AbortController().signal);
+    return { result, cloud, newest: seeded.revisionList[2].revision };
+  } finally {
+    await ws.cleanup();
+  }
+}
