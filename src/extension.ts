@@ -9,6 +9,7 @@ import type * as Gcp from './adapters/gcp/cloudPorts';
 import type * as Model from './adapters/gemini/index';
 import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, setApiKey, usageStore } from './adapters/vscode/agentHost';
 import { registerVscodeChat } from './adapters/vscode/chatParticipant';
+import { registerExplorer } from './adapters/vscode/explorer';
 import { copyText, insertCode } from './adapters/vscode/codeActions';
 import { DeployActions } from './adapters/vscode/deployActions';
 import { DeployRunner } from './adapters/vscode/deployRunner';
@@ -139,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): void {
     busyContext,
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
     registerWalkthrough({ session }),
+    registerExplorer({ ports, log }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),
     vscode.commands.registerCommand('devgem.cancelDeploy', () => {

@@ -1,0 +1,137 @@
+import * as assert from 'node:assert/strict';
+import { EXPLORER_CONTEXT, ExplorerModel, refOf, type ExplorerNode } from '../../src/core/explorer';
+import { DevgemError } from '../../src/core/errors';
+import type { RunAdminPort } from '../../src/core/ports';
+import { FakeCloud } from './fakes';
+
+const never = new AbortController().signal;
+const target = async () => ({ project: 'demo-project', region: 'europe-west1' });
+
+function model(cloud: FakeCloud, overrides: Partial<ConstructorParameters<typeof ExplorerModel>[0]> = {}): ExplorerModel {
+  return new ExplorerModel({ runAdmin: () => cloud.ports().runAdmin, target, ...overrides });
+}
+
+/** project → configured region → services. */
+async function services(m: ExplorerModel): Promise<ExplorerNode[]> {
+  const [project] = await m.children(undefined, never);
+  const [region] = await m.children(project, never);
+  return m.children(region, never);
+}
+
+describe('Cloud Run explorer nodes (core)', () => {
+  it('shows the configured project, its region first and a Change region item running devgem.chooseRegion', async () => {
+    const m = model(new FakeCloud());
+    const roots = await m.children(undefined, never);
+    assert.deepEqual(roots.map((n) => [n.kind, n.label]), [['project', 'demo-project']]);
+    const under = await m.children(roots[0], never);
+    assert.deepEqual(under.map((n) => n.kind), ['region', 'changeRegion']);
+    assert.equal(under[0].label, 'europe-west1');
+    assert.equal(under[1].command, 'devgem.chooseRegion');
+    assert.equal(under[1].expandable, false);
+  });
+
+  it('lists the services of the configured region only, with URL and latest ready revision', async () => {
+    const cloud = new FakeCloud();
+    cloud.seedService('api', { revisions: 2 });
+    cloud.seedService('web');
+    cloud.seedService('elsewhere', { region: 'us-central1' });
+    const nodes = await services(model(cloud));
+    assert.deepEqual(nodes.map((n) => n.label), ['api', 'web']);
+    const api = nodes[0];
+    assert.equal(api.kind, 'service');
+    assert.equal(api.url, 'https://api.example');
+    assert.match(api.description ?? '', /https:\/\/api\.example · api-00002-def/);
+    assert.match(api.tooltip ?? '', /Latest ready revision: api-00002-def/);
+    assert.equal(api.contextValue, EXPLORER_CONTEXT.service);
+    assert.deepEqual(refOf(api), { project: 'demo-project', region: 'europe-west1', service: 'api' });
+    assert.ok(cloud.calls.includes('runAdmin.listServices europe-west1'));
+  });
+
+  it('shows revisions newest first with traffic, ready icons, and marks only ready non-serving ones for roll back', async () => {
+    const cloud = new FakeCloud();
+    cloud.seedService('api', { revisions: 2 });
+    cloud.addRevision('api', { ready: false });
+    const [api] = await services(model(cloud));
+    const revs = await model(cloud).children(api, never);
+    assert.deepEqual(revs.map((r) => [r.label, r.description]), [
+      ['api-00003-bad', '0%'],
+      ['api-00002-def', '100%'],
+      ['api-00001-abc', '0%'],
+    ]);
+    assert.deepEqual(revs.map((r) => r.icon), ['error', 'pass-filled', 'circle-outline']);
+    assert.deepEqual(revs.map((r) => r.contextValue), [EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revisionRollback]);
+    assert.equal(revs[2].servingRevision, 'api-00002-def');
+    assert.match(revs[0].tooltip ?? '', /Not ready/);
+    // A roll back through the port changes what the next load shows.
+    await cloud.ports().runAdmin.routeAllTraffic(refOf(revs[2]), revs[2].revision!, never);
+    const after = await model(cloud).children(api, never);
+    assert.deepEqual(after.map((r) => r.description), ['0%', '0%', '100%']);
+  });
+
+  it('shows traffic tags next to the percentage', async () => {
+    const cloud = new FakeCloud();
+    const runAdmin: RunAdminPort = {
+      ...cloud.ports().runAdmin,
+      listRevisions: async () => [{ revision: 'api-2', ready: true, percent: 90, tags: ['blue', 'latest'] }],
+    };
+    const revs = await new ExplorerModel({ runAdmin: () => runAdmin, target }).children({ id: 's', kind: 'service', label: 'api', icon: 'cloud', expandable: true, project: 'p', region: 'r', service: 'api' }, never);
+    assert.equal(revs[0].description, '90% #blue #latest');
+    assert.match(revs[0].tooltip ?? '', /Tags: blue, latest/);
+  });
+
+  it('says so when the region has no services', async () => {
+    const nodes = await services(model(new FakeCloud()));
+    assert.deepEqual(nodes.map((n) => [n.kind, n.label]), [['empty', 'No Cloud Run services in europe-west1']]);
+  });
+
+  it('turns a failed target into one error node with the fix', async () => {
+    const m = model(new FakeCloud(), {
+      target: async () => {
+        throw new DevgemError('config', 'No Google Cloud project is set.', { fix: 'Set "devgem.project" in Settings.' });
+      },
+    });
+    const nodes = await m.children(undefined, never);
+    assert.equal(nodes.length, 1);
+    assert.equal(nodes[0].kind, 'error');
+    assert.equal(nodes[0].label, 'No Google Cloud project is set.');
+    assert.equal(nodes[0].description, 'Set "devgem.project" in Settings.');
+    assert.equal(nodes[0].expandable, false);
+  });
+
+  it('turns a sign-in failure while listing into one error node with the fix', async () => {
+    const cloud = new FakeCloud();
+    const runAdmin: RunAdminPort = {
+      ...cloud.ports().runAdmin,
+      listServices: async () => {
+        throw new DevgemError('credentials', 'You are not signed in to Google Cloud.', { fix: 'Run `gcloud auth application-default login`.' });
+      },
+    };
+    const nodes = await services(new ExplorerModel({ runAdmin: () => runAdmin, target }));
+    assert.deepEqual(nodes.map((n) => [n.kind, n.label, n.description]), [['error', 'You are not signed in to Google Cloud.', 'Run `gcloud auth application-default login`.']]);
+    assert.match(nodes[0].tooltip ?? '', /not signed in[\s\S]*gcloud auth/);
+  });
+
+  it('bounds each call: a listing that never answers becomes a timeout error node', async () => {
+    const cloud = new FakeCloud();
+    const runAdmin: RunAdminPort = { ...cloud.ports().runAdmin, listServices: () => new Promise(() => undefined) };
+    const started = Date.now();
+    const nodes = await services(new ExplorerModel({ runAdmin: () => runAdmin, target, timeoutMs: 50 }));
+    assert.equal(nodes[0].kind, 'error');
+    assert.match(nodes[0].label, /did not finish/);
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it('a cancelled load ends at once with an error node instead of waiting for Cloud Run', async () => {
+    const cloud = new FakeCloud();
+    const runAdmin: RunAdminPort = { ...cloud.ports().runAdmin, listServices: () => new Promise(() => undefined) };
+    const m = new ExplorerModel({ runAdmin: () => runAdmin, target });
+    const [project] = await m.children(undefined, never);
+    const [region] = await m.children(project, never);
+    const stop = new AbortController();
+    const pending = m.children(region, stop.signal);
+    stop.abort();
+    const nodes = await pending;
+    assert.equal(nodes[0].kind, 'error');
+    assert.match(nodes[0].label, /cancelled/);
+  });
+});
