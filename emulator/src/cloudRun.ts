@@ -29,7 +29,9 @@ async function shutdownService(s: ServiceRec): Promise<void> {
   s.pending = [];
   const apps = [...s.revisions.values()].flatMap((r) => (r.app ? [r.app] : []));
   for (const r of s.revisions.values()) r.app = undefined;
-  await Promise.all([s.front.close(), ...apps.map((a) => a.stop())]);
+  const tagFronts = [...s.tagFronts.values()];
+  s.tagFronts.clear();
+  await Promise.all([s.front.close(), ...tagFronts.map((f) => f.close()), ...apps.map((a) => a.stop())]);
 }
 
 function frontRoute(s: ServiceRec): FrontTarget {
@@ -152,6 +154,7 @@ async function createService(ctx: Context, st: CloudRunState, ar: ArtifactRegist
     revisions: new Map(),
     revisionCounter: 0,
     front: new FrontServer(() => frontRoute(s), ctx.log),
+    tagFronts: new Map(),
     policy: { version: 1, bindings: [], etag: 'AAAAAAAAAAE=', serial: 1 },
     pending: [],
     routes: [],

@@ -32,6 +32,8 @@ export interface ServiceRec {
   revisions: Map<string, RevisionRec>;
   revisionCounter: number;
   front: FrontServer;
+  /** A front per traffic tag: the tag's own URL (Cloud Run's https://TAG---SERVICE-….run.app), see runTraffic.ts. */
+  tagFronts: Map<string, FrontServer>;
   policy: IamPolicy;
   /** The revision with the largest share of traffic. */
   active?: RevisionRec;

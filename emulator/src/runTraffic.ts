@@ -2,9 +2,10 @@
 // Cloud Run reports, and which revisions' apps the front sends requests to.
 import type { ArtifactRegistryState } from './artifactRegistry';
 import type { Context } from './context';
+import { FrontServer, type FrontTarget } from './frontServer';
 import { enumName, failedPrecondition, invalidArgument } from './http';
 import { startRevision } from './revisionApp';
-import type { RevisionRec, ServiceRec } from './runModel';
+import { isPublic, type RevisionRec, type ServiceRec } from './runModel';
 
 export const LATEST = 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST';
 export const BY_REVISION = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION';
@@ -57,7 +58,8 @@ function resolve(s: ServiceRec): { statuses: Record<string, unknown>[]; routes: 
   const targets = (s.json.traffic as Target[] | undefined) ?? [{ type: LATEST, percent: 100 }];
   const statuses = targets.map((t) => {
     const revision = t.type === LATEST ? latest : (t.revision ?? '');
-    return { type: t.type, ...(revision ? { revision } : {}), percent: t.percent, ...(t.tag ? { tag: t.tag, uri: s.front.uri } : {}) };
+    const tagUri = t.tag ? (s.tagFronts.get(t.tag)?.uri ?? s.front.uri) : undefined;
+    return { type: t.type, ...(revision ? { revision } : {}), percent: t.percent, ...(t.tag ? { tag: t.tag, uri: tagUri } : {}) };
   });
   const shares = new Map<RevisionRec, number>();
   for (const st of statuses) {
@@ -73,13 +75,18 @@ function resolve(s: ServiceRec): { statuses: Record<string, unknown>[]; routes: 
  * Throws RevisionStartError when a targeted revision cannot start; routing is then unchanged.
  */
 export async function applyTraffic(ctx: Context, ar: ArtifactRegistryState, s: ServiceRec): Promise<void> {
+  await openTagFronts(ctx, s);
   const { statuses, routes } = resolve(s);
-  for (const r of routes) if (!r.rev.app && !r.rev.placeholder) await startRevision(ctx, ar, s, r.rev);
+  // A tagged revision serves its tag's URL even with 0 % of the traffic.
+  const tagged = statuses.flatMap((st) => (st.tag && st.revision ? [s.revisions.get(String(st.revision))] : [])).filter((r): r is RevisionRec => r !== undefined);
+  const serving = new Set([...routes.map((r) => r.rev), ...tagged]);
+  for (const rev of serving) if (!rev.app && !rev.placeholder) await startRevision(ctx, ar, s, rev);
   if (s.deleted) return;
   s.routes = routes;
   s.active = [...routes].sort((a, b) => b.percent - a.percent)[0]?.rev;
   s.json.trafficStatuses = statuses;
-  const idle = [...s.revisions.values()].filter((r) => r.app && !routes.some((x) => x.rev === r));
+  await closeUnusedTagFronts(s);
+  const idle = [...s.revisions.values()].filter((r) => r.app && !serving.has(r));
   await Promise.all(
     idle.map((r) => {
       const app = r.app!;
@@ -87,6 +94,33 @@ export async function applyTraffic(ctx: Context, ar: ArtifactRegistryState, s: S
       return app.stop();
     }),
   );
+}
+
+function tagRoute(s: ServiceRec, tag: string): FrontTarget {
+  if (!isPublic(s)) return { kind: 'forbidden' };
+  const status = ((s.json.trafficStatuses as { tag?: string; revision?: string }[] | undefined) ?? []).find((t) => t.tag === tag);
+  const rev = status?.revision ? s.revisions.get(status.revision) : undefined;
+  if (rev?.app) return { kind: 'proxy', port: rev.app.port };
+  if (rev?.placeholder) return { kind: 'placeholder', text: rev.placeholder };
+  return { kind: 'unavailable' };
+}
+
+/** Each tag in the traffic gets its own front (port) before its URL is reported. */
+async function openTagFronts(ctx: Context, s: ServiceRec): Promise<void> {
+  for (const t of (s.json.traffic as Target[] | undefined) ?? []) {
+    if (!t.tag || s.tagFronts.has(t.tag)) continue;
+    const tag = t.tag;
+    const front = new FrontServer(() => tagRoute(s, tag), ctx.log);
+    s.tagFronts.set(tag, front);
+    await front.listen();
+  }
+}
+
+async function closeUnusedTagFronts(s: ServiceRec): Promise<void> {
+  const tags = new Set(((s.json.traffic as Target[] | undefined) ?? []).flatMap((t) => (t.tag ? [t.tag] : [])));
+  const unused = [...s.tagFronts].filter(([tag]) => !tags.has(tag));
+  for (const [tag] of unused) s.tagFronts.delete(tag);
+  await Promise.all(unused.map(([, f]) => f.close()));
 }
 
 /** The revision a request goes to: weighted by share, like Cloud Run's traffic split. */

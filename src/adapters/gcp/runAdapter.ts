@@ -1,12 +1,13 @@
 import type { protos } from '@google-cloud/run';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
-import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpec, UpdatePreview } from '../../core/ports';
+import { randomBytes } from 'node:crypto';
+import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpec, UpdateOptions, UpdatePreview } from '../../core/ports';
 import { DevgemError } from '../../core/errors';
 import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound } from './gcpErrors';
 import { applyRuntime } from './runSpec';
 import { info, serviceName } from './runViews';
-import { liveSpec, updatedService } from './serviceUpdate';
+import { liveSpec, noTrafficService, servingRevision, updatedService } from './serviceUpdate';
 
 const API = 'run.googleapis.com';
 type Service = protos.google.cloud.run.v2.IService;
@@ -14,6 +15,12 @@ const name = serviceName;
 
 function container(spec: ServiceSpec) {
   return { image: spec.image, ports: [{ containerPort: spec.port }] };
+}
+
+/** `SERVICE-p-abcde`: Cloud Run wants the service name as the prefix and at most 63 characters. */
+function previewRevisionName(service: string): string {
+  const suffix = randomBytes(8).readBigUInt64BE().toString(36).slice(0, 5).padStart(5, '0');
+  return `${service}-p-${suffix}`.slice(0, 63);
 }
 
 export class RunAdapter implements RunPort {
@@ -30,7 +37,7 @@ export class RunAdapter implements RunPort {
     const client = await this.client();
     try {
       const [s] = await call(this.ctx(`Looking up service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }));
-      return info(s);
+      return { ...info(s), servingRevision: servingRevision(s) };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -81,14 +88,18 @@ export class RunAdapter implements RunPort {
     return this.domainMappings(ref, signal);
   }
 
-  async updateService(ref: ServiceRef, spec: ServiceSpec): Promise<RunServiceInfo> {
+  async updateService(ref: ServiceRef, spec: ServiceSpec, _signal?: AbortSignal, opts: UpdateOptions = {}): Promise<RunServiceInfo> {
     const client = await this.client();
     return call(this.ctx(`Updating Cloud Run service ${ref.service}`, ref), async () => {
       const [live] = await client.getService({ name: name(ref) });
-      // The same object previewUpdate compared with the live service.
-      const [op] = await client.updateService({ service: updatedService(live, spec) });
-      const [s] = await op.promise();
-      return info(s as Service);
+      const tag = opts.noTraffic?.tag;
+      // The same object previewUpdate compared with the live service. A preview names
+      // its revision: the request's own traffic must target it before it exists.
+      const service = tag ? noTrafficService(live, spec, tag, previewRevisionName(ref.service)) : updatedService(live, spec);
+      const [op] = await client.updateService({ service });
+      const [s] = (await op.promise()) as [Service, ...unknown[]];
+      const tagUri = tag ? (s.trafficStatuses ?? []).find((t) => t.tag === tag)?.uri || undefined : undefined;
+      return { ...info(s), servingRevision: servingRevision(s), ...(tagUri ? { tagUri } : {}) };
     });
   }
 

@@ -4,7 +4,8 @@
 import type { protos } from '@google-cloud/run';
 import type { LiveServiceSpec, ServiceSpec } from '../../core/ports';
 import { applyRuntime, envInfo } from './runSpec';
-import { TRAFFIC_LATEST, TRAFFIC_REVISION, trafficType } from './runViews';
+import { DevgemError } from '../../core/errors';
+import { TRAFFIC_LATEST, TRAFFIC_REVISION, shortName, trafficType } from './runViews';
 
 type Service = protos.google.cloud.run.v2.IService;
 
@@ -38,6 +39,40 @@ export function updatedService(live: Service, spec: ServiceSpec): Service {
     .map((t) => ({ type: TRAFFIC_REVISION, revision: t.revision, tag: t.tag, percent: 0 }));
   const traffic = [{ type: TRAFFIC_LATEST, percent: 100 }, ...tagged];
   return { ...live, template, traffic, labels: { ...(live.labels ?? {}), ...spec.labels } };
+}
+
+/**
+ * A preview: the update as `updatedService` builds it, but the new revision
+ * (named here, so the same request can target it) gets 0 % and `tag`, and every
+ * other target keeps its share, "latest" pinned to the revision it serves now.
+ */
+export function noTrafficService(live: Service, spec: ServiceSpec, tag: string, revision: string): Service {
+  const next = updatedService(live, spec);
+  const rows = live.trafficStatuses?.length ? live.trafficStatuses : (live.traffic ?? []);
+  const kept = rows
+    .map((t) => ({
+      type: TRAFFIC_REVISION,
+      // "latest" would move to the new revision: pin it to the one it resolves to now.
+      revision: shortName(t.revision) ?? (trafficType(t.type) === TRAFFIC_LATEST ? shortName(live.latestReadyRevision) : undefined),
+      percent: Number(t.percent ?? 0),
+      // The tag moves to the new revision.
+      tag: t.tag && t.tag !== tag ? t.tag : undefined,
+    }))
+    .filter((t) => t.revision && (t.percent > 0 || t.tag));
+  if (!kept.some((t) => t.percent > 0)) {
+    throw new DevgemError('failed-precondition', `Service ${shortName(live.name) ?? ''} has no revision serving traffic, so a preview has nothing to leave the traffic on.`, {
+      fix: 'Deploy once without a preview tag.',
+    });
+  }
+  return { ...next, template: { ...next.template, revision }, traffic: [...kept, { type: TRAFFIC_REVISION, revision, percent: 0, tag }] };
+}
+
+/** The revision with the largest share of the traffic now ("latest" resolved), if Cloud Run says. */
+export function servingRevision(s: Service): string | undefined {
+  const rows = s.trafficStatuses?.length ? s.trafficStatuses : (s.traffic ?? []);
+  const top = [...rows].sort((a, b) => Number(b.percent ?? 0) - Number(a.percent ?? 0))[0];
+  if (!top || !Number(top.percent ?? 0)) return undefined;
+  return shortName(top.revision) ?? (trafficType(top.type) === TRAFFIC_LATEST ? shortName(s.latestReadyRevision) : undefined);
 }
 
 /**
