@@ -24,6 +24,7 @@ export function readDeployOptions(folder: vscode.Uri): DeployOptions {
     deployTimeoutSeconds: seconds('deployTimeoutSeconds', DEFAULT_OPTIONS.deployTimeoutSeconds),
     verifyTimeoutSeconds: seconds('verifyTimeoutSeconds', DEFAULT_OPTIONS.verifyTimeoutSeconds),
     incremental: c.get<boolean>('incrementalDeploys', true),
+    autoRollback: c.get<boolean>('autoRollback', true),
     env: { ...process.env },
   };
 }
