@@ -30,6 +30,8 @@ export const COMMAND_FLAGS: Record<string, Record<string, 'value' | 'values' | t
     '--json': true,
     '--timeout': 'value',
     '--yes': true,
+    '--no-traffic': true,
+    '--tag': 'value',
   },
 };
 

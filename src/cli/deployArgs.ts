@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { deployOptionsFor } from '../core/agent/tools/deployTools';
-import { DEFAULT_OPTIONS, type DeployOptions } from '../core/deployOptions';
+import { DEFAULT_OPTIONS, TRAFFIC_TAG_PATTERN, type DeployOptions } from '../core/deployOptions';
 import { DevgemError } from '../core/errors';
 import { validateServiceName } from '../core/target';
 import type { ParsedArgs } from './args';
@@ -51,6 +51,18 @@ export function parseTimeout(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/** `--no-traffic --tag TAG`: both or neither, so a tag never silently moves traffic. */
+function previewTag(args: ParsedArgs): string | undefined {
+  const tag = stringFlag(args, '--tag');
+  const noTraffic = args.flags.has('--no-traffic');
+  if (noTraffic && tag === undefined) throw new UsageError('--no-traffic needs --tag TAG: the preview is reached through the tag\'s own URL (e.g. --no-traffic --tag pr-42).');
+  if (!noTraffic && tag !== undefined) throw new UsageError('--tag only goes with --no-traffic (a preview deploy); without it the new revision takes all the traffic.');
+  if (tag !== undefined && !new RegExp(TRAFFIC_TAG_PATTERN).test(tag)) {
+    throw new UsageError(`--tag "${tag}" cannot be a Cloud Run traffic tag: use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 48 characters.`);
+  }
+  return tag;
+}
+
 export function deployRequestFrom(args: ParsedArgs, cwd: string, env: Record<string, string | undefined>): DeployRequest {
   if (args.positionals.length > 1) throw new UsageError(`Expected at most one folder, got ${args.positionals.join(' ')}.`);
   const workspaceRoot = path.resolve(cwd, args.positionals[0] ?? '.');
@@ -81,6 +93,7 @@ export function deployRequestFrom(args: ParsedArgs, cwd: string, env: Record<str
       secrets,
       subfolder: stringFlag(args, '--app'),
       public: args.flags.has('--private') ? false : undefined,
+      preview_tag: previewTag(args),
     });
   } catch (err) {
     if (err instanceof DevgemError && err.kind === 'invalid-argument') throw new UsageError(cliWording(`${err.message}${err.fix ? ` ${err.fix}` : ''}`));

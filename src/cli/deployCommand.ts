@@ -73,6 +73,7 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
   if (req.json) io.stdout(`${JSON.stringify(jsonResult(result, progress))}\n`);
   switch (result.outcome) {
     case 'success':
+      if (result.preview) io.stderr(`devgem: Preview with no traffic (tag ${result.preview.tag}): ${result.url} — ${result.preview.serviceUrl} still serves ${result.preview.servingRevision ?? 'the current revision'}.\n`);
       if (!req.json) io.stdout(`${result.url}\n`);
       return 0;
     case 'private':
@@ -99,7 +100,7 @@ function jsonResult(result: DeployResult, progress: DeployProgress): Record<stri
   const base = { outcome: result.outcome, deployId: progress.deployId, target: progress.target, stages: progress.stages };
   switch (result.outcome) {
     case 'success':
-      return { ...base, url: result.url, revision: result.revision, image: result.image };
+      return { ...base, url: result.url, revision: result.revision, image: result.image, ...(result.preview ? { preview: result.preview } : {}) };
     case 'private':
       return { ...base, url: result.url, revision: result.revision, image: result.image, message: result.problem.message, fix: result.problem.fix };
     case 'failed':

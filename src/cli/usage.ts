@@ -15,6 +15,8 @@ CLOUDSDK_RUN_REGION, gcloud's configuration, the folder name):
   --secret NAME=SECRET[:VERSION]    An env var from a Secret Manager secret (repeatable; VERSION: a number or latest).
   --private                         Keep the service behind IAM (default: public).
   --app PATH                        Which app of a monorepo to deploy (required when there are several).
+  --no-traffic --tag TAG            Preview: the new revision gets no traffic, only its own URL for TAG (printed);
+                                    the service URL keeps serving the current revision. Needs a live service.
   --yes                             Write a generated Dockerfile, upload files that look private, enable missing APIs and accept risky changes to the live service, without asking.
   --json                            Print one JSON object (outcome, url, revision, image, deployId, stages) instead of the URL.
   --timeout SECONDS                 Cancel the whole deploy (and its build) after this long.

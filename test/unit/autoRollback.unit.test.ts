@@ -1,4 +1,10 @@
 import * as assert from 'node:assert/strict';
+import type { protos } from '@google-cloud/run';
+import { noTrafficService, servingRevision } from '../../src/adapters/gcp/serviceUpdate';
+import { parseArgs, UsageError } from '../../src/cli/args';
+import { deployRequestFrom } from '../../src/cli/deployArgs';
+import type { AgentContext } from '../../src/core/agent/context';
+import { deployTool, describeResult, type DeployArgs } from '../../src/core/agent/tools/deployTools';
 import type { DeployOptions } from '../../src/core/deployOptions';
 import { DevgemError } from '../../src/core/errors';
 import { runDeploy } from '../../src/core/pipeline';
@@ -133,3 +139,88 @@ async function deployWithPinned() {
     await ws.cleanup();
   }
 }
+
+describe('preview deploys: the agent, the CLI and the Cloud Run request', () => {
+  const signal = new AbortController().signal;
+
+  async function withAgent(cloud: FakeCloud, body: (ctx: AgentContext, ran: () => DeployOptions | undefined) => Promise<void>) {
+    const ws = await makeWorkspace(NODE_APP);
+    const ports = cloud.ports();
+    let ran: DeployOptions | undefined;
+    const ctx = {
+      deployOptions: () => testDeployOptions(ws.root, { serviceName: 'svc' }),
+      cloud: () => ports,
+      runDeploy: async (opts: DeployOptions) => ((ran = opts), { outcome: 'success' as const, url: 'https://pr-42---svc.example', image: 'i', preview: { tag: 'pr-42', serviceUrl: 'https://svc.example', servingRevision: 'svc-00001-aaa' } }),
+      lastDeploy: () => undefined,
+      deployHistory: () => [],
+      writeWorkspaceFile: async () => undefined,
+      readWorkspaceFile: async () => undefined,
+    } satisfies AgentContext;
+    try {
+      await body(ctx, () => ran);
+    } finally {
+      await ws.cleanup();
+    }
+  }
+
+  it('the deploy tool takes preview_tag, shows it in the plan and reports a preview', async () => {
+    await withAgent(new FakeCloud({ existingService: true }), async (ctx, ran) => {
+      const tool = deployTool();
+      const args: DeployArgs = { preview_tag: 'pr-42' };
+      const draft = await tool.confirmation!(args, ctx, signal);
+      assert.match(draft.title, /Preview a new revision of Cloud Run service "svc" \(no traffic\)/);
+      assert.match(draft.details.find((d) => d.label === 'Traffic')?.value ?? '', /tag "pr-42", the service URL keeps serving the current revision/);
+      const out = await tool.run(args, ctx, signal);
+      assert.deepEqual(ran()?.noTraffic, { tag: 'pr-42' });
+      assert.equal(out.data.outcome, 'preview');
+      assert.equal(out.data.url, 'https://pr-42---svc.example');
+      assert.match(out.summary, /^Preview \(no traffic\)/);
+
+      const plain = await tool.confirmation!({}, ctx, signal);
+      assert.match(plain.details.find((d) => d.label === 'Traffic')?.value ?? '', /back to the current one if the new one fails its health check/);
+    });
+  });
+
+  it('the deploy tool refuses a tag Cloud Run would refuse, and warns when there is no service to preview', async () => {
+    await withAgent(new FakeCloud(), async (ctx) => {
+      const tool = deployTool();
+      await assert.rejects(tool.confirmation!({ preview_tag: 'PR_42' }, ctx, signal), (e: DevgemError) => e.kind === 'invalid-argument' && /traffic tag/.test(e.message));
+      const draft = await tool.confirmation!({ preview_tag: 'pr-42' }, ctx, signal);
+      assert.match(draft.details.find((d) => d.label === 'Warning')?.value ?? '', /A preview needs a live service/);
+    });
+    assert.equal(describeResult({ outcome: 'success', url: 'https://svc.example', image: 'i' }, {} as AgentContext).data.outcome, 'success');
+  });
+
+  it('devgem deploy --no-traffic --tag TAG asks for a preview; either flag alone or a bad tag is a usage error', () => {
+    const req = (argv: string[]) => deployRequestFrom(parseArgs(['deploy', ...argv]), '/tmp/x', {});
+    assert.deepEqual(req(['--no-traffic', '--tag', 'pr-42']).opts.noTraffic, { tag: 'pr-42' });
+    assert.equal(req([]).opts.noTraffic, undefined);
+    assert.throws(() => req(['--no-traffic']), (e: Error) => e instanceof UsageError && /--no-traffic needs --tag/.test(e.message));
+    assert.throws(() => req(['--tag', 'pr-42']), (e: Error) => e instanceof UsageError && /--tag only goes with --no-traffic/.test(e.message));
+    assert.throws(() => req(['--no-traffic', '--tag', 'Bad_Tag']), (e: Error) => e instanceof UsageError && /cannot be a Cloud Run traffic tag/.test(e.message));
+  });
+
+  it('the Cloud Run request keeps the current split (latest pinned), adds the named revision at 0 % with the tag', () => {
+    type Service = protos.google.cloud.run.v2.IService;
+    const live: Service = {
+      name: 'projects/p/locations/r/services/svc',
+      latestReadyRevision: 'projects/p/locations/r/services/svc/revisions/svc-00003-ccc',
+      template: { revision: 'svc-00003-ccc', containers: [{ image: 'old', ports: [{ containerPort: 8080 }] }] },
+      traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 90 }, { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-00001-aaa', percent: 10, tag: 'pr-42' }],
+      trafficStatuses: [
+        { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', revision: 'svc-00003-ccc', percent: 90 },
+        { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-00001-aaa', percent: 10, tag: 'pr-42' },
+      ],
+    };
+    const next = noTrafficService(live, { image: 'new', port: 8080, labels: {} }, 'pr-42', 'svc-p-abcde');
+    assert.equal(next.template?.revision, 'svc-p-abcde');
+    assert.equal(next.template?.containers?.[0].image, 'new');
+    assert.deepEqual(next.traffic, [
+      { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-00003-ccc', percent: 90, tag: undefined },
+      { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-00001-aaa', percent: 10, tag: undefined },
+      { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-p-abcde', percent: 0, tag: 'pr-42' },
+    ]);
+    assert.equal(servingRevision(live), 'svc-00003-ccc');
+    assert.equal(servingRevision({ ...live, trafficStatuses: [] , traffic: [{ type: 1, percent: 100 }] }), 'svc-00003-ccc');
+  });
+});

@@ -2,7 +2,7 @@ import { STAGE_TITLES, type DeployResult } from '../../../shared/protocol';
 import { analyzeWorkspace } from '../../analysis/analyzeWorkspace';
 import type { AppAnalysis } from '../../analysis/types';
 import type { DeployOptions } from '../../deployOptions';
-import { defaultSourceBucket } from '../../deployOptions';
+import { defaultSourceBucket, TRAFFIC_TAG_PATTERN } from '../../deployOptions';
 import { CancelledError, DevgemError } from '../../errors';
 import type { RuntimeSpec, SecretRef, ServiceRef } from '../../ports';
 import { checkSpecChanges } from '../../specDiff';
@@ -29,6 +29,8 @@ export interface DeployArgs {
   maxInstances?: number;
   cpu?: string;
   memory?: string;
+  /** A preview: the new revision gets no traffic, only this tag's own URL. */
+  preview_tag?: string;
 }
 
 const envMap: JsonSchema = {
@@ -56,6 +58,11 @@ export const DEPLOY_PARAMETERS: JsonSchema = {
     maxInstances: { type: 'integer', minimum: 1, maximum: 1000 },
     cpu: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?|[0-9]+m)$', description: 'CPU limit, e.g. "1", "2", "500m".' },
     memory: { type: 'string', pattern: '^[0-9]+(Mi|Gi)$', description: 'Memory limit, e.g. "512Mi", "2Gi".' },
+    preview_tag: {
+      type: 'string',
+      pattern: TRAFFIC_TAG_PATTERN,
+      description: 'Deploy a preview of an existing service: the new revision gets 0 % of the traffic and its own URL for this tag (e.g. "pr-42"); the service URL keeps serving the current revision.',
+    },
   },
 };
 
@@ -93,6 +100,11 @@ export function deployOptionsFor(base: DeployOptions, args: DeployArgs): DeployO
     cpu: args.cpu,
     memory: args.memory,
   };
+  if (args.preview_tag !== undefined && !new RegExp(TRAFFIC_TAG_PATTERN).test(args.preview_tag)) {
+    throw new DevgemError('invalid-argument', `"${args.preview_tag}" cannot be a Cloud Run traffic tag.`, {
+      fix: 'Use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 48 characters (e.g. "pr-42").',
+    });
+  }
   const subfolder = args.subfolder?.replace(/^\.?\/+|\/+$/g, '');
   if (subfolder !== undefined && (subfolder.split('/').includes('..') || subfolder.startsWith('/') || /^[A-Za-z]:/.test(subfolder))) {
     throw new DevgemError('invalid-argument', `"${args.subfolder}" is not a folder inside the workspace.`);
@@ -104,7 +116,19 @@ export function deployOptionsFor(base: DeployOptions, args: DeployArgs): DeployO
     appPath: subfolder ?? base.appPath,
     allowUnauthenticated: args.public ?? base.allowUnauthenticated,
     runtime: Object.values(runtime).some((v) => v !== undefined) ? runtime : undefined,
+    ...(args.preview_tag !== undefined ? { noTraffic: { tag: args.preview_tag } } : {}),
   };
+}
+
+/** Where the traffic goes after the deploy, as the plan shows it. */
+function trafficLine(opts: DeployOptions, updating: boolean): { label: string; value: string } {
+  if (opts.noTraffic) {
+    return updating
+      ? { label: 'Traffic', value: `Preview: none; the new revision gets its own URL for tag "${opts.noTraffic.tag}", the service URL keeps serving the current revision` }
+      : { label: 'Warning', value: 'A preview needs a live service: this deploy will stop before creating it (deploy once without preview_tag)' };
+  }
+  if (!updating) return { label: 'Traffic', value: 'All of it (new service)' };
+  return { label: 'Traffic', value: opts.autoRollback === false ? 'All of it moves to the new revision (automatic rollback is off)' : 'All of it moves to the new revision; back to the current one if the new one fails its health check' };
 }
 
 /** Finds the app a deploy will take, the same way the pipeline does, or explains what to ask the user. */
@@ -173,7 +197,7 @@ async function planAndChanges(ctx: AgentContext, opts: DeployOptions, signal: Ab
   const existing = await bounded('Looking up the service', 60_000, signal, (s) => ctx.cloud().run.getService(ref, s));
   const changes = existing ? await specChangeLines(ctx, opts, ref, app.port.port, signal) : { lines: [], shown: [] };
   const draft: ConfirmationDraft = {
-    title: `${existing ? 'Update' : 'Create'} Cloud Run service "${service}"`,
+    title: opts.noTraffic && existing ? `Preview a new revision of Cloud Run service "${service}" (no traffic)` : `${existing ? 'Update' : 'Create'} Cloud Run service "${service}"`,
     approveLabel,
     details: [
       { label: 'Project', value: target.project },
@@ -184,6 +208,7 @@ async function planAndChanges(ctx: AgentContext, opts: DeployOptions, signal: Ab
       { label: 'Build', value: `Cloud Build from gs://${opts.sourceBucket || defaultSourceBucket(target.project, target.region)}` },
       { label: 'Access', value: opts.allowUnauthenticated ? 'Public: anyone with the URL' : 'Private: IAM-authenticated callers only' },
       ...runtimeLines(opts, Boolean(existing)),
+      trafficLine(opts, Boolean(existing)),
       ...changes.lines,
     ],
   };
@@ -194,6 +219,13 @@ async function planAndChanges(ctx: AgentContext, opts: DeployOptions, signal: Ab
 export function describeResult(result: DeployResult, ctx: AgentContext): { data: Record<string, unknown>; summary: string } {
   switch (result.outcome) {
     case 'success':
+      if (result.preview) {
+        const p = result.preview;
+        return {
+          data: { outcome: 'preview', url: result.url, revision: result.revision, image: result.image, tag: p.tag, serviceUrl: p.serviceUrl, servingRevision: p.servingRevision, note: 'A preview with no traffic: only the tagged URL reaches the new revision.' },
+          summary: `Preview (no traffic): ${result.url}`,
+        };
+      }
       return { data: { outcome: 'success', url: result.url, revision: result.revision, image: result.image }, summary: `Deployed: ${result.url}` };
     case 'private':
       return { data: { outcome: 'deployed-but-private', url: result.url, revision: result.revision, problem: result.problem.message, fix: result.problem.fix }, summary: `Deployed, not public: ${result.url}` };
