@@ -31,6 +31,14 @@ export class ResultView {
   private content(result: DeployResult, consoleUrl: string | undefined): Node[] {
     switch (result.outcome) {
       case 'success':
+        if (result.preview) {
+          const p = result.preview;
+          return [
+            heading('pass', `Preview deployed (no traffic, tag ${p.tag})`),
+            h('p', { class: 'result-stage' }, `${p.serviceUrl} still serves ${p.servingRevision ?? 'the current revision'}; only this URL reaches the new one.`),
+            ...this.urlBlock(result.url, result.revision),
+          ];
+        }
         return [
           heading('pass', 'Deployed'),
           ...this.urlBlock(result.url, result.revision),

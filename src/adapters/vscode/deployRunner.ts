@@ -183,7 +183,7 @@ export class DeployRunner {
   private announce(result: DeployResult): void {
     switch (result.outcome) {
       case 'success':
-        void vscode.window.showInformationMessage(`Deployed to ${result.url}`, 'Open', 'Copy URL').then((a) => {
+        void vscode.window.showInformationMessage(result.preview ? `Preview deployed (no traffic) at ${result.url}; ${result.preview.serviceUrl} still serves the old revision.` : `Deployed to ${result.url}`, 'Open', 'Copy URL').then((a) => {
           if (a === 'Open') void vscode.env.openExternal(vscode.Uri.parse(result.url));
           if (a === 'Copy URL') void vscode.env.clipboard.writeText(result.url);
         });
