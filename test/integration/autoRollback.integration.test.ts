@@ -61,6 +61,19 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
     assert.deepEqual(live?.traffic.map((t) => [t.revision, t.percent]), [[v1.revision, 100]]);
   });
 
+  it('a v2 that never starts is rolled back too, failing at the deploy stage', async () => {
+    const v1 = await deploy(app('v1'));
+    assert.ok(v1.outcome === 'success', JSON.stringify(v1));
+    const crash = { ...app('never'), 'server.js': "console.error('boom'); process.exit(1);\n" };
+    const bad = await deploy(crash);
+    assert.ok(bad.outcome === 'failed', JSON.stringify(bad));
+    assert.equal(bad.stage, 'deploy');
+    assert.match(bad.problem.message, new RegExp(`^The new revision rolling-\\S+ did not become ready \\(.+\\); traffic is back on ${v1.revision}\\.$`));
+    assert.deepEqual(await body(v1.url), { status: 200, text: 'v1' });
+    const live = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.describeService(REF, new AbortController().signal);
+    assert.deepEqual(live?.traffic.map((t) => [t.revision, t.percent, t.latest]), [[v1.revision, 100, false]]);
+  });
+
   it('with autoRollback off, the broken revision keeps the traffic', async () => {
     const v1 = await deploy(app('v1'));
     assert.ok(v1.outcome === 'success', JSON.stringify(v1));
