@@ -67,11 +67,20 @@ export async function openWorkbench(page: Page, url: string, opts: OpenWorkbench
 
 /** Clicks an activity-bar item (does not toggle it closed if it is already open). */
 export async function openViewContainer(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   const item = activityBarItem(page, title);
   await item.waitFor({ state: 'visible', timeout: timeoutMs });
-  // A checked item's click would hide the side bar again.
-  const checked = (await item.getAttribute('aria-selected')) === 'true';
-  if (!checked) await item.click({ timeout: timeoutMs });
+  const shown = page.locator('.part.sidebar .title-label', { hasText: new RegExp(escapeRegExp(title), 'i') }).first();
+  // Right after a window reload the workbench may still be restoring the side
+  // bar, so a click can race with it (a checked item's click hides the side
+  // bar again): check the side bar itself and click until it shows the container.
+  for (;;) {
+    if (await shown.isVisible().catch(() => false)) return;
+    const checked = (await item.getAttribute('aria-selected').catch(() => null)) === 'true';
+    if (!checked || !(await page.locator('.part.sidebar').isVisible().catch(() => false))) await item.click({ timeout: 5_000 }).catch(() => undefined);
+    if (Date.now() > deadline) throw new Error(`the side bar did not show ${JSON.stringify(title)} within ${timeoutMs} ms`);
+    await sleep(500);
+  }
 }
 
 export interface RunCommandOptions {
