@@ -95,7 +95,13 @@ export async function releaseImage(
   // A preview is checked (and reported) through its tag's own URL.
   const url = preview ? service.tagUri : service.uri;
   const revision = preview ? service.latestCreatedRevision : (service.latestReadyRevision ?? service.latestCreatedRevision);
-  if (!url) throw new Error(preview ? `Cloud Run returned no URL for the tag "${preview.tag}".` : 'Cloud Run returned no URL for the service.');
+  if (!url && preview) {
+    // Also after a reload: the service as looked up then does not carry the tag's URL.
+    throw new DevgemError('unavailable', `The preview revision ${revision ?? ''} is deployed with no traffic, but Cloud Run returned no URL for the tag "${preview.tag}".`, {
+      fix: `Find it with: gcloud run services describe ${ref.service} --region ${ref.region} --project ${ref.project} (Traffic, tag ${preview.tag}).`,
+    });
+  }
+  if (!url) throw new Error('Cloud Run returned no URL for the service.');
   const previewInfo = preview ? { preview: { tag: preview.tag, serviceUrl: service.uri ?? '', servingRevision: previous } } : {};
 
   let exposed: ExposeOutcome = { public: false, problem: { message: 'private by setting' } };
