@@ -139,7 +139,7 @@ export function activate(context: vscode.ExtensionContext): void {
     actions,
     busyContext,
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
-    registerWalkthrough({ session }),
+    registerWalkthrough({ session, ports }),
     registerExplorer({ ports, log }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),

@@ -262,6 +262,14 @@ export interface PreflightPort {
   testPermissions(project: string, permissions: string[], signal?: AbortSignal): Promise<string[]>;
   projectNumber(project: string, signal?: AbortSignal): Promise<string>;
   projectPolicyBindings(project: string, signal?: AbortSignal): Promise<{ role: string; members: string[] }[]>;
+  /** The active projects the caller can see (for the project picker), bounded in pages. */
+  listProjects(signal?: AbortSignal): Promise<ProjectSummary[]>;
+}
+
+/** A project as the picker shows it: the ID to deploy to and its display name. */
+export interface ProjectSummary {
+  projectId: string;
+  name?: string;
 }
 
 export interface CloudPorts {

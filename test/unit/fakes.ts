@@ -42,6 +42,8 @@ export interface FakeCloudScript {
   deniedPermissions?: string[];
   /** Preflight: the project roles of the build service account (default: roles/run.builder). */
   buildAccountRoles?: string[];
+  /** Preflight: what `listProjects` returns (default: demo-project), or the error it throws. */
+  projects?: { projectId: string; name?: string }[] | DevgemError;
   credentialsError?: DevgemError;
   /** Number of polls a build stays WORKING. */
   buildPolls?: number;
@@ -318,6 +320,11 @@ export class FakeCloud {
         return permissions.filter((p) => !(s.deniedPermissions ?? []).includes(p));
       },
       projectNumber: async () => number,
+      listProjects: async () => {
+        this.preflightCalls.push('listProjects');
+        if (s.projects instanceof DevgemError) throw s.projects;
+        return s.projects ?? [{ projectId: 'demo-project', name: 'Demo Project' }];
+      },
       projectPolicyBindings: async () => (s.buildAccountRoles ?? ['roles/run.builder']).map((role) => ({ role, members: [`serviceAccount:${number}-compute@developer.gserviceaccount.com`] })),
     };
   }

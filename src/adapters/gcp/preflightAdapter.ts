@@ -1,12 +1,15 @@
 import type { AuthClient } from 'google-auth-library';
-import type { PreflightPort } from '../../core/ports';
-import { CancelledError } from '../../core/errors';
+import type { PreflightPort, ProjectSummary } from '../../core/ports';
+import { CancelledError, DevgemError } from '../../core/errors';
 import { parseEmulatorHost, type GcpConfig } from './gcpConfig';
 import { toDevgemError } from './gcpErrors';
 
 const SERVICE_USAGE = 'serviceusage.googleapis.com';
 const RESOURCE_MANAGER = 'cloudresourcemanager.googleapis.com';
 const OPERATION_POLL_MS = 1_000;
+/** The project picker reads at most this many pages of this size: enough for a person, bounded for an org admin. */
+const PROJECTS_PAGE_SIZE = 200;
+const PROJECTS_MAX_PAGES = 5;
 
 /** Waits between polls; a cancel ends the wait at once. */
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -114,4 +117,34 @@ export class PreflightAdapter implements PreflightPort {
     );
     return (body.bindings ?? []).flatMap((b) => (b.role ? [{ role: b.role, members: b.members ?? [] }] : []));
   }
+
+  async listProjects(signal?: AbortSignal): Promise<ProjectSummary[]> {
+    type Page = { projects?: { projectId?: string; name?: string; lifecycleState?: string }[]; nextPageToken?: string };
+    const out: ProjectSummary[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < PROJECTS_MAX_PAGES; page++) {
+      const query = `filter=${encodeURIComponent('lifecycleState:ACTIVE')}&pageSize=${PROJECTS_PAGE_SIZE}${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`;
+      const body = await this.call<Page>('Listing your projects', '', RESOURCE_MANAGER, { url: `${this.base(RESOURCE_MANAGER)}/v1/projects?${query}` }, signal).catch((err: unknown) => {
+        throw listingError(err);
+      });
+      for (const p of body.projects ?? []) {
+        if (p.projectId && (p.lifecycleState ?? 'ACTIVE') === 'ACTIVE') out.push({ projectId: p.projectId, name: p.name || undefined });
+      }
+      token = body.nextPageToken || undefined;
+      if (!token) break;
+    }
+    return out;
+  }
+}
+
+/** The generic fixes name a project; a listing has none yet, so say what to do without one. */
+function listingError(err: unknown): unknown {
+  if (!(err instanceof DevgemError)) return err;
+  const fixes: Partial<Record<DevgemError['kind'], string>> = {
+    'failed-precondition': `Enable the Cloud Resource Manager API (gcloud services enable ${RESOURCE_MANAGER} --project=YOUR_PROJECT_ID), or type the project ID instead.`,
+    'permission-denied': 'Your account may not list projects; type the project ID instead (Cloud Console shows it next to the project name).',
+    'not-found': 'Type the project ID instead (Cloud Console shows it next to the project name).',
+  };
+  const fix = fixes[err.kind];
+  return fix ? new DevgemError(err.kind, err.message, { fix, cause: err }) : err;
 }

@@ -1,13 +1,18 @@
 import * as vscode from 'vscode';
 import type { DeploySession } from '../../core/deploySession';
+import { isCancelled, toProblem } from '../../core/errors';
+import { currentTarget, projectDescription, projectPicks, regionDescription, regionPickerGroups, type CurrentTarget } from '../../core/pickers';
+import type { CloudPorts } from '../../core/ports';
 import { projectIdProblem } from '../../core/projectId';
-import { regionGroups } from '../../core/regions';
+import { bounded } from '../../core/wait';
 import { SETUP_CONTEXT_KEYS, findOnPath, readSetupState, type SetupState } from '../../core/setupState';
 import type { ViewSnapshot } from '../../shared/protocol';
 import { readGcpConfig, SECTION } from './settings';
 
 export interface WalkthroughDeps {
   session: DeploySession;
+  /** Lists projects for Choose Project; without it the command asks for an ID only. */
+  ports?: () => CloudPorts;
 }
 
 const GCLOUD_INSTALL_URL = 'https://cloud.google.com/sdk/docs/install';
@@ -15,6 +20,8 @@ const SIGN_IN_COMMAND = 'gcloud auth application-default login';
 /** After opening the sign-in terminal, look for the credentials file this often, for at most this long. */
 const SIGN_IN_POLL_MS = 3_000;
 const SIGN_IN_WAIT_MS = 10 * 60_000;
+/** The project list is a convenience: past this, type the ID instead. */
+const LIST_PROJECTS_MS = 20_000;
 
 /**
  * The Getting Started walkthrough's commands (sign in, choose project, choose
@@ -34,7 +41,7 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
       if (w.focused) keys.refresh();
     }),
     vscode.commands.registerCommand('devgem.signIn', () => signIn(keys)),
-    vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject()),
+    vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject(deps.ports)),
     vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion()),
   ];
   keys.refresh();
@@ -136,37 +143,100 @@ function settingsTarget(): { uri?: vscode.Uri; target: vscode.ConfigurationTarge
   return folder ? { uri: folder.uri, target: vscode.ConfigurationTarget.Workspace } : { target: vscode.ConfigurationTarget.Global };
 }
 
-async function chooseProject(): Promise<void> {
+/** What a deploy would use now; undefined when even that cannot be read (the pickers still work). */
+async function current(c: vscode.WorkspaceConfiguration): Promise<CurrentTarget | undefined> {
+  const settings = { project: c.get<string>('project')?.trim() || undefined, region: c.get<string>('region')?.trim() || undefined };
+  return currentTarget({ settings, env: process.env }).catch(() => undefined);
+}
+
+type ProjectItem = vscode.QuickPickItem & { projectId?: string; enter?: true };
+
+async function chooseProject(ports: (() => CloudPorts) | undefined): Promise<void> {
   const { uri, target } = settingsTarget();
   const c = vscode.workspace.getConfiguration(SECTION, uri);
-  const value = await vscode.window.showInputBox({
+  const now = await current(c);
+  const picked = ports ? await pickListedProject(ports, now) : { enter: true as const };
+  if (!picked) return;
+  const value = 'projectId' in picked ? picked.projectId : await enterProjectId(now?.project ?? '');
+  if (value === undefined) return;
+  await c.update('project', value, target);
+  void vscode.window.showInformationMessage(`Devgem will deploy to project ${value}.`);
+}
+
+/**
+ * A quick pick of the caller's projects, busy while they load (cancelled when
+ * the pick closes, bounded in time). A failed load shows why with its fix and
+ * falls back to typing the ID.
+ */
+function pickListedProject(ports: () => CloudPorts, now: CurrentTarget | undefined): Promise<{ projectId: string } | { enter: true } | undefined> {
+  const enter: ProjectItem = { label: '$(edit) Enter a project ID…', alwaysShow: true, enter: true };
+  const qp = vscode.window.createQuickPick<ProjectItem>();
+  qp.title = 'Google Cloud project';
+  qp.placeholder = 'Loading your projects…';
+  qp.matchOnDescription = true;
+  qp.ignoreFocusOut = true;
+  qp.busy = true;
+  const toItems = (projects: { projectId: string; name?: string }[]): ProjectItem[] =>
+    projectPicks(projects, now?.project).map((p) => ({ label: p.projectId, description: projectDescription(p, now?.projectFrom), projectId: p.projectId }));
+  qp.items = [...toItems([]), enter];
+  const loading = new AbortController();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v: { projectId: string } | { enter: true } | undefined) => {
+      if (done) return;
+      done = true;
+      loading.abort();
+      resolve(v);
+      qp.dispose();
+    };
+    qp.onDidAccept(() => {
+      const item = qp.selectedItems[0];
+      finish(item?.projectId ? { projectId: item.projectId } : item?.enter ? { enter: true } : undefined);
+    });
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
+    bounded('Listing your projects', LIST_PROJECTS_MS, loading.signal, (s) => ports().preflight.listProjects(s)).then(
+      (projects) => {
+        if (done) return;
+        const items = toItems(projects);
+        qp.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, enter];
+        qp.placeholder = projects.length ? 'Type to filter by project ID or name.' : 'No projects found for this account: enter a project ID.';
+        qp.busy = false;
+      },
+      (err: unknown) => {
+        if (done || isCancelled(err)) return;
+        const p = toProblem(err);
+        void vscode.window.showErrorMessage(`Could not list your projects: ${p.message}${p.fix ? ` ${p.fix}` : ''}`);
+        finish({ enter: true });
+      },
+    );
+  });
+}
+
+async function enterProjectId(value: string): Promise<string | undefined> {
+  const typed = await vscode.window.showInputBox({
     title: 'Google Cloud project',
     prompt: 'The project ID to deploy to (Cloud Console shows it next to the project name).',
     placeHolder: 'my-project-123',
-    value: c.get<string>('project') ?? '',
+    value,
     ignoreFocusOut: true,
     validateInput: (v) => projectIdProblem(v),
   });
-  if (value === undefined) return;
-  await c.update('project', value.trim(), target);
-  void vscode.window.showInformationMessage(`Devgem will deploy to project ${value.trim()}.`);
+  return typed === undefined ? undefined : typed.trim();
 }
 
 async function chooseRegion(): Promise<void> {
   const { uri, target } = settingsTarget();
   const c = vscode.workspace.getConfiguration(SECTION, uri);
-  const current = c.get<string>('region')?.trim() || undefined;
+  const now = await current(c);
   const items: (vscode.QuickPickItem & { region?: string })[] = [];
-  for (const group of regionGroups(current)) {
+  for (const group of regionPickerGroups(now?.region)) {
     items.push({ label: group.label, kind: vscode.QuickPickItemKind.Separator });
-    for (const r of group.regions) {
-      const description = [r.location, r.tier === 1 ? 'Tier 1 pricing' : undefined, r.id === current ? 'current' : undefined].filter(Boolean).join(' · ');
-      items.push({ label: r.id, description, region: r.id });
-    }
+    for (const r of group.regions) items.push({ label: r.id, description: regionDescription(r, now), region: r.id });
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Cloud Run region',
-    placeHolder: current ? `Now ${current}. Type a city or region to filter.` : 'Type a city or region to filter. Close to your users is fastest.',
+    placeHolder: now ? `Now ${now.region}. Type a city or region to filter.` : 'Type a city or region to filter. Close to your users is fastest.',
     matchOnDescription: true,
     ignoreFocusOut: true,
   });
