@@ -27,7 +27,7 @@ describe('package.json contributions for the agent', () => {
       assert.equal(declared.modelDescription, t.description, t.name);
     }
     for (const name of ['deploy', 'delete_service', 'rollback', 'set_env_vars', 'propose_fix']) {
-      assert.ok(!manifest.contributes.languageModelTools.some((d) => d.name.endsWith(name)), `${name} must not be a VS Code tool`);
+      assert.ok(!manifest.contributes.languageModelTools.some((d) => d.name === `${LM_TOOL_PREFIX}${name}`), `${name} must not be a VS Code tool`);
     }
   });
 
