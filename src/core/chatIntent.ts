@@ -16,6 +16,8 @@ export type ChatIntent =
   | { kind: 'services' }
   | { kind: 'revisions'; service?: string }
   | { kind: 'usage' }
+  /** "What changed since the last deploy?" */
+  | { kind: 'changes' }
   | { kind: 'help' }
   /** Understood the verb but something is wrong (e.g. "set FOO" with no value): say `problem`. */
   | { kind: 'invalid'; problem: string };
@@ -56,6 +58,7 @@ export function parseChatIntent(text: string): ChatIntent {
   // "deploy status" and "deploy logs" ask about a deploy; they do not start one.
   const deploy = DEPLOY_VERB.exec(s);
   if (deploy && deploy.index === 0 && !/^\S+\s+(?:status|logs?|history|errors?)\b/i.test(s)) return parseDeploy(s.slice(deploy[0].length));
+  if (CHANGES.test(s)) return { kind: 'changes' };
   if (/^(?:usage|limits?|quota)$/i.test(s) || /\b(?:usage|quotas?|my limits?|daily limits?)\b/i.test(s) || /\bhow many\b.*\b(?:deploys?|deployments?|model calls|calls)\b/i.test(s)) {
     return { kind: 'usage' };
   }
@@ -74,6 +77,8 @@ const HELP_PHRASE = /^(?:help(?: me)?|h|commands|menu|what can you do|what can i
 /** "Why did it fail?", "what went wrong": asking for the reason, which the logs hold. */
 const WHY_FAILED = /^(?:why\b.*\b(?:fail\w*|broke|broken|crash\w*|down|not working)|what went wrong)\b/i;
 const QUESTION = /^(?:how|what|what's|whats|why|when|where|who|which|did|does|is|was|were|has|have|are|should|can i|can we|could i|will it|would it)\b/i;
+/** "What changed since the last deploy", "diff vs the deployed version", "files modified since deploying". */
+const CHANGES = /\b(?:chang\w*|diff\w*|modif\w*|edit\w*)\b.*\b(?:since|from|after|vs\.?|versus|compared to)\b.*\b(?:deploy\w*|release\w*|ship\w*)\b/i;
 const DEPLOY_VERB = /\b(?:deploy|redeploy|ship|publish|release|launch)\b/i;
 const ROLLBACK_START = /^(?:roll[\s-]*back|revert|undo(?=\s+(?:the\s+)?(?:last\s+)?(?:deploy|deployment|release)\b))\b/i;
 const ROLLBACK_ANYWHERE = /\broll[\s-]*back\b/i;
@@ -389,6 +394,7 @@ export const HELP_TEXT = [
   '• Environment variables: "set FOO=bar", "set GREETING=\'hello world\' on api", "set FOO to bar", "unset FOO", "remove env FOO BAR"',
   '• Roll back: "roll back", "roll back api", "roll back to api-00002-xyz"',
   '• Services and revisions: "list services", "list revisions of api"',
+  '• "what changed since the last deploy?" — files added, removed and modified since then, and the commits',
   '• "usage" — deploys and model calls today, and their limits',
   '• "help" — this list',
   'Project, region and service name otherwise come from Settings (devgem.*), your environment or your gcloud configuration.',

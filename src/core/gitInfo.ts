@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { indexDirty } from './gitIndex';
 
-/** The commit and branch a folder is on. `dirty` is left to a later check that can afford to scan the tree. */
+/** The commit and branch a folder is on; `dirty` only when asked for (it reads the tracked files). */
 export interface GitInfo {
   /** Full SHA (40 hex, or 64 for SHA-256 repositories); undefined on a branch with no commit yet. */
   commit?: string;
@@ -15,6 +16,8 @@ export interface GitInfo {
 interface RepoDirs {
   gitDir: string;
   commonDir: string;
+  /** The folder holding `.git`: where the tracked files are. */
+  workTree: string;
 }
 
 const SMALL_FILE = 4096;
@@ -30,10 +33,23 @@ const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
  * Undefined outside a repository; never throws: a deploy must not fail
  * because its git state could not be read.
  */
-export async function readGitInfo(folder: string): Promise<GitInfo | undefined> {
+export async function readGitInfo(folder: string, options: { checkDirty?: boolean } = {}): Promise<GitInfo | undefined> {
   try {
     const dirs = await findRepository(folder);
     if (!dirs) return undefined;
+    const info = await readHead(dirs);
+    if (info && options.checkDirty) {
+      const dirty = await indexDirty(dirs.workTree, dirs.gitDir);
+      if (dirty !== undefined) info.dirty = dirty;
+    }
+    return info;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readHead(dirs: RepoDirs): Promise<GitInfo | undefined> {
+  try {
     const head = (await readSmall(path.join(dirs.gitDir, 'HEAD')))?.trim();
     if (!head) return undefined;
     if (SHA.test(head)) return { commit: head };
@@ -52,11 +68,11 @@ async function findRepository(folder: string): Promise<RepoDirs | undefined> {
   for (let i = 0; i < MAX_WALK_UP; i++) {
     const dotGit = path.join(dir, '.git');
     const stat = await fs.stat(dotGit).catch(() => undefined);
-    if (stat?.isDirectory()) return withCommonDir(dotGit);
+    if (stat?.isDirectory()) return withCommonDir(dotGit, dir);
     if (stat?.isFile()) {
       const pointer = /^gitdir:\s*(.+?)\s*$/m.exec((await readSmall(dotGit)) ?? '');
       // A broken pointer is a broken repository, not a reason to look further up.
-      return pointer ? withCommonDir(path.resolve(dir, pointer[1])) : undefined;
+      return pointer ? withCommonDir(path.resolve(dir, pointer[1]), dir) : undefined;
     }
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
@@ -65,10 +81,10 @@ async function findRepository(folder: string): Promise<RepoDirs | undefined> {
   return undefined;
 }
 
-async function withCommonDir(gitDir: string): Promise<RepoDirs> {
+async function withCommonDir(gitDir: string, workTree: string): Promise<RepoDirs> {
   // A linked worktree's gitdir names the main repository's in `commondir`.
   const common = (await readSmall(path.join(gitDir, 'commondir')))?.trim();
-  return { gitDir, commonDir: common ? path.resolve(gitDir, common) : gitDir };
+  return { gitDir, commonDir: common ? path.resolve(gitDir, common) : gitDir, workTree };
 }
 
 /** `ref: refs/heads/main` -> `refs/heads/main`; anything that could leave the refs folder is refused. */

@@ -11,6 +11,7 @@ import { ensureProjectAccess, sessionPreflightCache, type PreflightCache } from 
 import { findBuiltImage, sourceTag, type ImageLookup } from './incremental';
 import { unattendedUi, type CloudPorts, type DeployUiPort } from './ports';
 import { releaseImage, type StageResult } from './releaseStages';
+import { rememberManifest, type DeployManifest, type ManifestStore } from './sourceChanges';
 import { analyzeStage, dockerfileStage, packageStage, type SourceStageContext } from './sourceStages';
 import { resolveTarget, serviceNameFromFolder } from './target';
 import { bounded, realClock, throwIfCancelled, type Clock } from './wait';
@@ -26,6 +27,8 @@ export interface PipelineDeps {
   buildPollMs?: number;
   /** Where passed project checks are remembered; the session-wide one when absent. */
   preflightCache?: PreflightCache;
+  /** Where each successful deploy's file manifest is kept; not kept when absent. */
+  manifests?: ManifestStore;
 }
 
 const CALL_MS = 60_000;
@@ -40,7 +43,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
   const { ports, emit } = deps;
   emit({ type: 'started', deployId, workspace: opts.workspaceRoot, at: clock.now() });
   // What was deployed, for the history; absent outside a git repository (readGitInfo never throws).
-  const git = await readGitInfo(opts.workspaceRoot);
+  const git = await readGitInfo(opts.workspaceRoot, { checkDirty: true });
   if (git) emit({ type: 'source', commit: git.commit, branch: git.branch, dirty: git.dirty });
 
   let current: DeployStage = 'preflight';
@@ -102,9 +105,11 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
 
     const tarball = path.join(tmp, 'source.tar.gz');
     let contentHash!: string;
+    let uploaded: DeployManifest | undefined;
     await stage('package', async () => {
       const r = await packageStage(source, app, tarball);
       contentHash = r.sha256;
+      uploaded = { deployId, context: app.context, at: clock.now(), commit: git?.commit, branch: git?.branch, files: r.files, ...(r.truncated ? { truncated: true } : {}) };
       return r.detail;
     });
 
@@ -168,7 +173,10 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     });
 
     const guard = { ui: deps.ui ?? unattendedUi, approved: opts.approvedSpecChanges };
-    return finish(await releaseImage(resume, stage, { ports, clock, guard }, signal));
+    const released = await releaseImage(resume, stage, { ports, clock, guard }, signal);
+    // A manifest that cannot be saved must not turn a live deploy into a failure.
+    if (uploaded && deps.manifests && (released.outcome === 'success' || released.outcome === 'private')) await rememberManifest(deps.manifests, uploaded).catch(() => undefined);
+    return finish(released);
   } catch (err) {
     if (isCancelled(err, signal)) {
       emit({ type: 'stage', stage: current, status: 'cancelled', at: clock.now() });

@@ -8,6 +8,7 @@ import { generateFiles } from './dockerfiles/generate';
 import { DevgemError, CancelledError } from './errors';
 import { listSourceFiles, previewManifest, writeSourceTarball } from './packageSource';
 import type { DeployUiPort } from './ports';
+import { hashFiles } from './sourceChanges';
 
 // The stages that work on the user's files: analyze, dockerfile, package.
 
@@ -71,7 +72,7 @@ export async function dockerfileStage(ctx: SourceStageContext, app: AppAnalysis)
 }
 
 /** Packs the build context into `tarball`, after showing what will be uploaded when anything looks wrong. */
-export async function packageStage(ctx: SourceStageContext, app: AppAnalysis, tarball: string): Promise<{ sha256: string; detail: string }> {
+export async function packageStage(ctx: SourceStageContext, app: AppAnalysis, tarball: string): Promise<{ sha256: string; detail: string; files: Record<string, string>; truncated: boolean }> {
   const root = path.join(ctx.workspaceRoot, app.context);
   const manifest = await listSourceFiles(root, ctx.signal);
   const preview = await previewManifest(root, manifest);
@@ -81,10 +82,13 @@ export async function packageStage(ctx: SourceStageContext, app: AppAnalysis, ta
     });
   }
   const { bytes, sha256 } = await writeSourceTarball(root, manifest, tarball, ctx.signal);
+  // File by file, so "what changed since the last deploy?" can be answered later.
+  const hashed = await hashFiles(root, manifest.files, ctx.signal);
   const secrets = manifest.secretsExcluded.length ? ` · left out as secrets: ${manifest.secretsExcluded.slice(0, 3).join(', ')}${manifest.secretsExcluded.length > 3 ? ', …' : ''}` : '';
   const biggest = preview.largest[0] ? ` · largest ${preview.largest[0].path} (${formatBytes(preview.largest[0].bytes)})` : '';
   return {
     sha256,
+    ...hashed,
     detail: `${preview.fileCount} files, ${formatBytes(preview.totalBytes)} → ${formatBytes(bytes)} compressed · rules: ${manifest.rulesFrom}${secrets}${biggest} · hash ${sha256.slice(0, 12)}`,
   };
 }

@@ -14,6 +14,7 @@ import { runDeploy } from '../../src/core/pipeline';
 import type { CloudPorts } from '../../src/core/ports';
 import type { ToolRisk, ViewSnapshot } from '../../src/shared/protocol';
 import { testDeployOptions } from '../unit/workspace';
+import { memoryManifestStore, type ManifestStore } from '../../src/core/sourceChanges';
 
 export type AskedConfirmation = ConfirmationDraft & { tool: string; risk: ToolRisk };
 
@@ -46,6 +47,7 @@ export function newSession(store: SnapshotStore = new MemoryStore<ViewSnapshot>(
 
 export interface TestContext extends AgentContext {
   session: DeploySession;
+  manifestStore: ManifestStore;
   deploys: DeployOptions[];
   written: Map<string, string>;
 }
@@ -53,8 +55,11 @@ export interface TestContext extends AgentContext {
 /** An AgentContext for the workspace at `root`, deploying through `session` with `ports`. */
 export function testAgentContext(root: string, ports: CloudPorts, opts: { session?: DeploySession; overrides?: Partial<DeployOptions>; usage?: UsageGuard; buildPollMs?: number } = {}): TestContext {
   const session = opts.session ?? newSession();
+  const manifestStore = memoryManifestStore();
   const ctx: TestContext = {
     session,
+    manifestStore,
+    manifests: () => manifestStore,
     deploys: [],
     written: new Map(),
     usage: opts.usage,
@@ -62,7 +67,7 @@ export function testAgentContext(root: string, ports: CloudPorts, opts: { sessio
     cloud: () => ports,
     runDeploy: (o, signal) => {
       ctx.deploys.push(o);
-      return session.run((emit, s) => runDeploy(o, { ports, emit, buildPollMs: opts.buildPollMs ?? 100 }, s), signal);
+      return session.run((emit, s) => runDeploy(o, { ports, emit, manifests: manifestStore, buildPollMs: opts.buildPollMs ?? 100 }, s), signal);
     },
     lastDeploy: () => session.current.deploy,
     deployHistory: () => session.current.history ?? [],

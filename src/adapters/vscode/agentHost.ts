@@ -18,6 +18,7 @@ import type { ToolRisk } from '../../shared/protocol';
 import type * as Model from '../gemini/index';
 import type { DeployRunner } from './deployRunner';
 import { readAgentSettings, readDeployOptions, readGcpConfig } from './settings';
+import { memoryManifestStore, type ManifestStore } from '../../core/sourceChanges';
 
 export const API_KEY_SECRET = 'devgem.geminiApiKey';
 const CONVERSATION_KEY = 'devgem.conversation.v1';
@@ -32,6 +33,7 @@ export class VscodeAgentContext implements AgentContext {
     private readonly runner: DeployRunner,
     private readonly ports: () => CloudPorts,
     readonly usage: UsageGuard,
+    private readonly manifestStore: ManifestStore = memoryManifestStore(),
   ) {}
 
   private folder(): vscode.WorkspaceFolder {
@@ -58,6 +60,10 @@ export class VscodeAgentContext implements AgentContext {
 
   deployHistory() {
     return this.session.current.history ?? [];
+  }
+
+  manifests(): ManifestStore {
+    return this.manifestStore;
   }
 
   private resolve(rel: string): string {

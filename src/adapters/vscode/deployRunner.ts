@@ -6,6 +6,7 @@ import { DevgemError, toProblem } from '../../core/errors';
 import { runDeploy } from '../../core/pipeline';
 import { interruptedStage, resumeDeploy } from '../../core/resumeDeploy';
 import type { CloudPorts, DeployUiPort } from '../../core/ports';
+import type { ManifestStore } from '../../core/sourceChanges';
 import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../shared/protocol';
 import { readDeployOptions } from './settings';
 import { VIEW_ID } from './viewProvider';
@@ -24,6 +25,7 @@ export class DeployRunner {
     private readonly log: vscode.LogOutputChannel,
     private readonly ui: DeployUiPort,
     private readonly usage?: UsageGuard,
+    private readonly manifests?: ManifestStore,
   ) {}
 
   async deploy(): Promise<DeployResult | undefined> {
@@ -85,7 +87,7 @@ export class DeployRunner {
         signal?.addEventListener('abort', onAbort, { once: true });
         if (signal?.aborted) controller.abort();
         try {
-          return await this.session.run((emit, s) => runDeploy(opts, { ports: this.ports(), ui: this.ui, emit: (e) => {
+          return await this.session.run((emit, s) => runDeploy(opts, { ports: this.ports(), ui: this.ui, manifests: this.manifests, emit: (e) => {
             emit(e);
             this.onEvent(e, progress);
           } }, s), controller.signal);

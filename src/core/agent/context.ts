@@ -3,6 +3,7 @@ import type { DeployOptions } from '../deployOptions';
 import { DevgemError } from '../errors';
 import type { CloudPorts, ServiceRef } from '../ports';
 import { resolveTarget, validateServiceName } from '../target';
+import type { ManifestStore } from '../sourceChanges';
 import type { UsageGuard } from './usage';
 
 /** The world the agent's tools act on; the VS Code adapter (and tests) provide it. */
@@ -21,6 +22,8 @@ export interface AgentContext {
   writeWorkspaceFile(relPath: string, content: string): Promise<void>;
   readWorkspaceFile(relPath: string): Promise<string | undefined>;
   usage?: UsageGuard;
+  /** File manifests of the last successful deploys (for "what changed since?"); absent where none are kept. */
+  manifests?(): ManifestStore;
   /** The options of the last deploy the agent started, for "fix and redeploy". */
   lastDeployRequest?: DeployOptions;
 }

@@ -43,6 +43,11 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
       return describeDeploy(deps.ctx.lastDeploy());
     case 'usage':
       return deps.ctx.usage?.report() ?? 'Usage is not tracked.';
+    case 'changes': {
+      const o = await run('get_changes_since_deploy', {});
+      if (o.status !== 'done') return failure(o);
+      return describeChanges(o.response);
+    }
     case 'deploy': {
       const o = await run('deploy', { service: intent.service, region: intent.region, subfolder: intent.appPath, public: intent.public });
       if (o.status !== 'done') return failure(o, 'Nothing was deployed.');
@@ -88,6 +93,19 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
       return `Revisions of ${o.response.service as string}, newest first:\n${list.map((r) => `• ${r.revision}${r.percent ? ` — ${r.percent}% traffic` : ''}${r.ready ? '' : ' (not ready)'}${r.createTime ? `, ${r.createTime}` : ''}`).join('\n')}`;
     }
   }
+}
+
+/** The tool's diff in a few lines: counts, the first paths of each kind, and the commits. */
+function describeChanges(r: Record<string, unknown>): string {
+  if (!r.deployed) return r.message as string;
+  const last = r.lastDeploy as { at: string; commit?: string; branch?: string };
+  const now = r.current as { commit?: string; branch?: string; dirty?: boolean };
+  const counts = r.counts as { added: number; removed: number; modified: number };
+  const commit = (c?: string, b?: string) => (c ? `${c.slice(0, 7)}${b ? ` on ${b}` : ''}` : 'no commit');
+  const head = `Last deploy: ${last.at}, ${commit(last.commit, last.branch)}. Now: ${commit(now.commit, now.branch)}${now.dirty ? ' with uncommitted changes' : ''}.`;
+  if (counts.added + counts.removed + counts.modified === 0) return `${head}\nNo file changed since the last deploy.`;
+  const list = (label: string, n: number, paths: string[]) => (n ? `\n${label} (${n}): ${paths.slice(0, 10).join(', ')}${n > 10 ? ', …' : ''}` : '');
+  return `${head}${list('Modified', counts.modified, r.modified as string[])}${list('Added', counts.added, r.added as string[])}${list('Removed', counts.removed, r.removed as string[])}`;
 }
 
 function failure(o: ToolOutcome, declined = 'Nothing was changed.'): string {

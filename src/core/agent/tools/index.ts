@@ -1,5 +1,6 @@
 import type { AgentContext } from '../context';
 import { ToolRegistry } from '../registry';
+import { changesSinceDeployTool } from './changeTools';
 import { buildLogsTool, deployHistoryTool, deployStatusTool, deployTool, usageTool } from './deployTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
@@ -17,6 +18,7 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(deployStatusTool())
     .register(buildLogsTool())
     .register(deployHistoryTool())
+    .register(changesSinceDeployTool())
     .register(listServicesTool())
     .register(describeServiceTool())
     .register(serviceLogsTool())
