@@ -1,20 +1,19 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DeployEvent, DeployResult, DeployResumeData, DeployStage, DeployTarget } from '../shared/protocol';
+import type { DeployEvent, DeployResult, DeployResumeData, DeployTarget } from '../shared/protocol';
 import type { AppAnalysis } from './analysis/types';
 import { runBuild } from './buildStage';
 import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOptions';
-import { isCancelled, toProblem } from './errors';
 import { readGitInfo } from './gitInfo';
 import { ensureProjectAccess, sessionPreflightCache, type PreflightCache } from './preflight';
 import { findBuiltImage, sourceTag, type ImageLookup } from './incremental';
 import { unattendedUi, type CloudPorts, type DeployUiPort } from './ports';
-import { releaseImage, type StageResult } from './releaseStages';
+import { releaseImage, StageRunner } from './releaseStages';
 import { rememberManifest, type DeployManifest, type ManifestStore } from './sourceChanges';
 import { analyzeStage, dockerfileStage, packageStage, type SourceStageContext } from './sourceStages';
 import { resolveTarget, serviceNameFromFolder } from './target';
-import { bounded, realClock, throwIfCancelled, type Clock } from './wait';
+import { bounded, realClock, type Clock } from './wait';
 
 export interface PipelineDeps {
   ports: CloudPorts;
@@ -46,22 +45,9 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
   const git = await readGitInfo(opts.workspaceRoot, { checkDirty: true });
   if (git) emit({ type: 'source', commit: git.commit, branch: git.branch, dirty: git.dirty });
 
-  let current: DeployStage = 'preflight';
-  const stage = async (name: DeployStage, work: () => Promise<StageResult>): Promise<void> => {
-    current = name;
-    throwIfCancelled(signal);
-    emit({ type: 'stage', stage: name, status: 'running', at: clock.now() });
-    const r = await work();
-    // Local work (analysis, packaging) may finish after a cancel; the cancel wins.
-    throwIfCancelled(signal);
-    const { status, detail } = typeof r === 'string' ? { status: 'done' as const, detail: r } : r;
-    emit({ type: 'stage', stage: name, status, detail, at: clock.now() });
-  };
-
-  const finish = (result: DeployResult): DeployResult => {
-    emit({ type: 'finished', result, at: clock.now() });
-    return result;
-  };
+  const run = new StageRunner(emit, clock, signal, 'preflight');
+  const { stage } = run;
+  const finish = (result: DeployResult) => run.finish(result);
 
   const tmp = await fs.mkdtemp(path.join(deps.tempDir ?? os.tmpdir(), 'devgem-'));
   try {
@@ -178,13 +164,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     if (uploaded && deps.manifests && (released.outcome === 'success' || released.outcome === 'private')) await rememberManifest(deps.manifests, uploaded).catch(() => undefined);
     return finish(released);
   } catch (err) {
-    if (isCancelled(err, signal)) {
-      emit({ type: 'stage', stage: current, status: 'cancelled', at: clock.now() });
-      return finish({ outcome: 'cancelled', stage: current });
-    }
-    const problem = toProblem(err);
-    emit({ type: 'stage', stage: current, status: 'failed', detail: problem.message, at: clock.now() });
-    return finish({ outcome: 'failed', stage: current, problem });
+    return run.ended(err);
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }

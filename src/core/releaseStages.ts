@@ -1,10 +1,10 @@
-import type { DeployResult, DeployResumeData, DeployStage, StageStatus } from '../shared/protocol';
+import type { DeployEvent, DeployResult, DeployResumeData, DeployStage, Problem, StageStatus } from '../shared/protocol';
 import { healthWhy, noRollbackError, rollBack } from './autoRollback';
-import { DevgemError, isCancelled } from './errors';
+import { DevgemError, isCancelled, toProblem } from './errors';
 import type { CloudPorts, DeployUiPort, RunServiceInfo, ServiceSpec } from './ports';
 import { exposeService, verifyService, type ExposeOutcome } from './reachability';
 import { allApproved, checkSpecChanges, specChangesRefused } from './specDiff';
-import { bounded, type Clock } from './wait';
+import { bounded, throwIfCancelled, type Clock } from './wait';
 
 /** A stage's own result: the detail line, and a status other than 'done' when it warns or skips. */
 export type StageResult = string | { status: StageStatus; detail: string };
@@ -13,6 +13,54 @@ export type StageResult = string | { status: StageStatus; detail: string };
 export type RunStage = (name: DeployStage, work: () => Promise<StageResult>) => Promise<void>;
 
 const CALL_MS = 60_000;
+
+/**
+ * The bookkeeping every deploy run shares (the pipeline and a resume after a
+ * reload): each stage emits running then its result, and a run ends with one
+ * `finished` event, failed or cancelled at the stage it was in.
+ */
+export class StageRunner {
+  current: DeployStage;
+
+  constructor(
+    private readonly emit: (e: DeployEvent) => void,
+    private readonly clock: Clock,
+    private readonly signal: AbortSignal,
+    first: DeployStage,
+  ) {
+    this.current = first;
+  }
+
+  readonly stage: RunStage = async (name, work) => {
+    this.current = name;
+    throwIfCancelled(this.signal);
+    this.emit({ type: 'stage', stage: name, status: 'running', at: this.clock.now() });
+    const r = await work();
+    // Local work (analysis, packaging) may finish after a cancel; the cancel wins.
+    throwIfCancelled(this.signal);
+    const { status, detail } = typeof r === 'string' ? { status: 'done' as const, detail: r } : r;
+    this.emit({ type: 'stage', stage: name, status, detail, at: this.clock.now() });
+  };
+
+  finish(result: DeployResult): DeployResult {
+    this.emit({ type: 'finished', result, at: this.clock.now() });
+    return result;
+  }
+
+  fail(problem: Problem): DeployResult {
+    this.emit({ type: 'stage', stage: this.current, status: 'failed', detail: problem.message, at: this.clock.now() });
+    return this.finish({ outcome: 'failed', stage: this.current, problem });
+  }
+
+  /** A run that threw: cancelled when the signal says so, else failed with the error as a problem. */
+  ended(err: unknown): DeployResult {
+    if (isCancelled(err, this.signal)) {
+      this.emit({ type: 'stage', stage: this.current, status: 'cancelled', at: this.clock.now() });
+      return this.finish({ outcome: 'cancelled', stage: this.current });
+    }
+    return this.fail(toProblem(err));
+  }
+}
 
 /**
  * Asks before an update that would drop config or change scaling, CPU or

@@ -1,9 +1,8 @@
 import { DEPLOY_STAGES, STAGE_TITLES, type DeployEvent, type DeployResult, type DeployResumeData, type DeployStage, type DeployState, type Problem } from '../shared/protocol';
 import { followBuild } from './buildStage';
-import { isCancelled, toProblem } from './errors';
 import type { CloudPorts } from './ports';
-import { releaseImage, type RunStage } from './releaseStages';
-import { bounded, realClock, throwIfCancelled, type Clock } from './wait';
+import { releaseImage, StageRunner } from './releaseStages';
+import { bounded, realClock, type Clock } from './wait';
 
 export interface ResumeDeps {
   ports: CloudPorts;
@@ -77,24 +76,10 @@ export async function resumeDeploy(state: DeployState, deps: ResumeDeps, signal:
   const clock = deps.clock ?? realClock;
   const { ports, emit } = deps;
   const point = resumePoint(state, clock.now());
-  let current: DeployStage = point.stage;
-  const stage: RunStage = async (name, work) => {
-    current = name;
-    throwIfCancelled(signal);
-    emit({ type: 'stage', stage: name, status: 'running', at: clock.now() });
-    const r = await work();
-    throwIfCancelled(signal);
-    const { status, detail } = typeof r === 'string' ? { status: 'done' as const, detail: r } : r;
-    emit({ type: 'stage', stage: name, status, detail, at: clock.now() });
-  };
-  const finish = (result: DeployResult): DeployResult => {
-    emit({ type: 'finished', result, at: clock.now() });
-    return result;
-  };
-  const fail = (problem: Problem): DeployResult => {
-    emit({ type: 'stage', stage: current, status: 'failed', detail: problem.message, at: clock.now() });
-    return finish({ outcome: 'failed', stage: current, problem });
-  };
+  const run = new StageRunner(emit, clock, signal, point.stage);
+  const { stage } = run;
+  const finish = (result: DeployResult) => run.finish(result);
+  const fail = (problem: Problem) => run.fail(problem);
 
   if (point.kind === 'lost') return fail(point.problem);
   const data = point.data;
@@ -121,7 +106,7 @@ export async function resumeDeploy(state: DeployState, deps: ResumeDeps, signal:
 
     // After the build the service update may have half-run: only a service
     // whose latest ready revision runs this deploy's image is taken as deployed.
-    emit({ type: 'stage', stage: current, status: 'running', detail: 'Checking what reached Cloud Run before the reload…', at: clock.now() });
+    emit({ type: 'stage', stage: run.current, status: 'running', detail: 'Checking what reached Cloud Run before the reload…', at: clock.now() });
     const live = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
     const ready = live?.latestReadyRevision;
     const revisions = ready ? await bounded('Listing the revisions', CALL_MS, signal, (s) => ports.runAdmin.listRevisions(ref, s)) : [];
@@ -131,14 +116,10 @@ export async function resumeDeploy(state: DeployState, deps: ResumeDeps, signal:
       ? `service ${ref.service} does not exist in ${ref.region}`
       : `service ${ref.service} does not run the new image (its latest ready revision ${ready ?? '(none)'} runs ${runs ?? 'an unknown image'})`;
     return fail({
-      message: `This deploy was interrupted during "${STAGE_TITLES[current]}" when VS Code closed or reloaded, and ${found}.`,
+      message: `This deploy was interrupted during "${STAGE_TITLES[run.current]}" when VS Code closed or reloaded, and ${found}.`,
       fix: 'Deploy again.',
     });
   } catch (err) {
-    if (isCancelled(err, signal)) {
-      emit({ type: 'stage', stage: current, status: 'cancelled', at: clock.now() });
-      return finish({ outcome: 'cancelled', stage: current });
-    }
-    return fail(toProblem(err));
+    return run.ended(err);
   }
 }
