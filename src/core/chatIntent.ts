@@ -2,6 +2,7 @@
 // model. When Gemini is configured the agent takes over free conversation;
 // this keeps the sidebar useful (and predictable) when it is not.
 import * as path from 'node:path';
+import { envNameProblem, isEnvName } from './envNames';
 import type { LogSeverity } from './ports';
 import { validateServiceName } from './target';
 
@@ -22,29 +23,16 @@ export type ChatIntent =
   /** Understood the verb but something is wrong (e.g. "set FOO" with no value): say `problem`. */
   | { kind: 'invalid'; problem: string };
 
-/** Names Cloud Run sets itself and refuses as user environment variables. */
-export const RESERVED_ENV: readonly string[] = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
-/** Cloud Run also refuses any name with this prefix. */
-export const RESERVED_ENV_PREFIX = 'X_GOOGLE_';
 /** Most log lines one request may ask for. */
 export const MAX_LOG_LIMIT = 1000;
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REGION = /^[a-z]+-[a-z]+\d+$/;
 /** A bare word is only taken as a region when it starts like one; "web-app1" could be a service. */
 const KNOWN_REGION = /^(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d+$/i;
 /** Auto-generated revision names: <service>-<5 digits>-<suffix>. */
 const AUTO_REVISION = /^[a-z][a-z0-9-]*-\d{5}-[a-z0-9]{3}$/;
 
-/** Why `name` cannot be a Cloud Run environment variable name, or undefined if it can. */
-export function envNameProblem(name: string): string | undefined {
-  const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
-  if (!ENV_NAME.test(name)) return `"${shown}" is not a valid variable name: use letters, digits and underscores, not starting with a digit.`;
-  if (RESERVED_ENV.includes(name) || name.startsWith(RESERVED_ENV_PREFIX)) {
-    return `${name} is reserved by Cloud Run (it sets ${RESERVED_ENV.join(', ')} and ${RESERVED_ENV_PREFIX}* itself); choose another name.`;
-  }
-  return undefined;
-}
+export { envNameProblem, RESERVED_ENV, RESERVED_ENV_PREFIX } from './envNames';
 
 export function parseChatIntent(text: string): ChatIntent {
   const s = normalize(text);
@@ -202,7 +190,7 @@ function parseSetBody(body: string, saidEnv: boolean): ChatIntent {
 /** Why a set request could not be read; never echoes values, which may be secrets. */
 function setProblem(body: string): ChatIntent {
   const lone = /^\$?(\S+)(?:\s+to)?$/i.exec(body.trim());
-  if (lone && ENV_NAME.test(lone[1])) return invalid(`${lone[1]} needs a value, e.g. "set ${lone[1]}=value".`);
+  if (lone && isEnvName(lone[1])) return invalid(`${lone[1]} needs a value, e.g. "set ${lone[1]}=value".`);
   if (/^\$?\S+\s+to\s+/i.test(body)) return invalid('Quote a value that has spaces, e.g. set GREETING="hello world".');
   return invalid('I could not read the variables. Write them as NAME=value and quote values with spaces, e.g. set GREETING="hello world" MODE=prod.');
 }

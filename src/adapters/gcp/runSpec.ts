@@ -1,5 +1,6 @@
 // How core's RuntimeSpec lands on a Cloud Run v2 revision template, and back.
 // Pure functions over the SDK's plain objects, so they are unit-tested without a client.
+import { isReservedEnvName, RESERVED_ENV_PREFIX } from '../../core/envNames';
 import type { protos } from '@google-cloud/run';
 import { DevgemError } from '../../core/errors';
 import type { EnvVarInfo, RuntimeSpec, SecretRef } from '../../core/ports';
@@ -8,8 +9,6 @@ type EnvVar = protos.google.cloud.run.v2.IEnvVar;
 type Container = protos.google.cloud.run.v2.IContainer;
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 
-/** Set by Cloud Run's container runtime contract; a service may not set them. */
-const RESERVED = new Set(['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION']);
 const MAX_VARS = 1000;
 const MAX_VALUE_BYTES = 32 * 1024;
 
@@ -18,8 +17,9 @@ export function envNameProblem(name: string): string | undefined {
   if (!name) return 'an env var name cannot be empty';
   if (name.includes('=')) return `"${name}" contains "=", which cannot be part of a name`;
   if (/[\0\r\n]/.test(name)) return `"${name.replace(/[\0\r\n]/g, '?')}" contains a control character`;
-  if (RESERVED.has(name)) return `${name} is set by Cloud Run itself`;
-  if (name.startsWith('X_GOOGLE_')) return `${name} uses the X_GOOGLE_ prefix Cloud Run reserves`;
+  // Cloud Run's own rule is looser than Devgem's (src/core/envNames.ts): this
+  // layer refuses only what Cloud Run itself would, whoever called it.
+  if (isReservedEnvName(name)) return name.startsWith(RESERVED_ENV_PREFIX) ? `${name} uses the ${RESERVED_ENV_PREFIX} prefix Cloud Run reserves` : `${name} is set by Cloud Run itself`;
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { isEnvName, isReservedEnvName } from '../../envNames';
 import { STAGE_TITLES, type DeployResult } from '../../../shared/protocol';
 import { analyzeWorkspace } from '../../analysis/analyzeWorkspace';
 import type { AppAnalysis } from '../../analysis/types';
@@ -13,8 +14,6 @@ import type { JsonSchema } from '../model';
 import { redactText } from '../redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
 
-export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
-const RESERVED_ENV = new Set(['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION']);
 /** Names that say "I am a secret": such values belong in Secret Manager, never in a plain env var. */
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL|DATABASE_URL|DB_URL|CONNECTION_STRING|DSN)/i;
 
@@ -69,8 +68,8 @@ export const DEPLOY_PARAMETERS: JsonSchema = {
 /** Checks what the schema cannot: env names Cloud Run refuses and secret-looking plain values. */
 export function checkEnvNames(env: Record<string, string> | undefined, secrets: Record<string, string> | undefined): void {
   for (const name of [...Object.keys(env ?? {}), ...Object.keys(secrets ?? {})]) {
-    if (!new RegExp(ENV_NAME_PATTERN).test(name)) throw new DevgemError('invalid-argument', `"${name}" is not a valid env var name.`, { fix: 'Use letters, digits and underscores, not starting with a digit.' });
-    if (RESERVED_ENV.has(name) || name.startsWith('X_GOOGLE_')) throw new DevgemError('invalid-argument', `Cloud Run sets "${name}" itself; it cannot be set.`, { fix: 'Remove it (the app reads $PORT as given by Cloud Run).' });
+    if (!isEnvName(name)) throw new DevgemError('invalid-argument', `"${name}" is not a valid env var name.`, { fix: 'Use letters, digits and underscores, not starting with a digit.' });
+    if (isReservedEnvName(name)) throw new DevgemError('invalid-argument', `Cloud Run sets "${name}" itself; it cannot be set.`, { fix: 'Remove it (the app reads $PORT as given by Cloud Run).' });
   }
   for (const name of Object.keys(env ?? {})) {
     if (SECRET_NAME.test(name)) {

@@ -5,7 +5,8 @@ import { REGION_PATTERN, SERVICE_PATTERN, refText, resolveRef, type AgentContext
 import type { JsonSchema } from '../model';
 import { redactText } from '../redact';
 import type { AgentTool } from '../registry';
-import { ENV_NAME_PATTERN, checkEnvNames } from './deployTools';
+import { ENV_NAME_PATTERN } from '../../envNames';
+import { checkEnvNames } from './deployTools';
 
 const CALL_MS = 60_000;
 const SLOW_MS = 300_000;
