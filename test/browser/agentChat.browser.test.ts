@@ -4,8 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../scripts/browser';
+import type { Page } from 'playwright-core';
 import type { ChatMessage } from '../../src/shared/protocol';
 import {
   GEMINI,
@@ -22,21 +21,17 @@ import {
   REPO_ROOT,
   activeElementId,
   clearPosted,
-  cspViolations,
-  ensureWebviewBundle,
   horizontalOverflow,
   posted,
   pwned,
   savedState,
   sendSnapshots,
   sendToWebview,
-  startHarness,
-  type Harness,
   type PageOptions,
 } from './harness';
+import { pageSession } from './pageSession';
 import type { ThemeName } from './themes';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const XSS_IMG = '<img src=x onerror="window.__pwned=1">';
 const XSS_SCRIPT = '<script>window.__pwned=1</script>';
@@ -45,39 +40,13 @@ const ARM_WAIT_MS = 5_000;
 
 describe('agent chat (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const session = pageSession({ ready: '#chat-input', clearPosted: true });
   let page: Page;
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    await ensureWebviewBundle();
-    harness = await startHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
 
   async function open(options: PageOptions = {}, width = 320, height = 900): Promise<Page> {
-    page = await browser.newPage({ viewport: { width, height } });
-    pageErrors.length = 0;
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(harness.url(options));
-    await page.locator('#chat-input').waitFor();
-    await clearPosted(page);
+    page = await session.open(options, { width, height });
     return page;
   }
-
-  afterEach(async () => {
-    if (page) {
-      assert.deepEqual(await cspViolations(page), [], 'the page must run under the host CSP without violations');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-      await page.close();
-    }
-  });
 
   const msg = (id: string) => page.locator(`#chat-log .chat-msg[data-id="${id}"]`);
   const isDisabled = (selector: string) => page.locator(selector).evaluate((el) => el.hasAttribute('disabled'));

@@ -2,13 +2,12 @@
 // find, inert text, and a failed build's highlighting and actions.
 // Run: npx tsc -p . && npx mocha --no-config out/test/browser/buildLog.browser.test.js
 import * as assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../scripts/browser';
+import type { Page } from 'playwright-core';
 import type { DeployState, HostMessage, Problem } from '../../src/shared/protocol';
 import { deployEvents, failedBuild, finalState, snapshot } from './deployFixtures';
-import { clearPosted, cspViolations, ensureWebviewBundle, posted, pwned, sendSnapshots, sendToWebview, startHarness, type Harness } from './harness';
+import { clearPosted, posted, pwned, sendSnapshots, sendToWebview } from './harness';
+import { pageSession } from './pageSession';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** What the page exposes to these tests (this file has no DOM lib). */
 interface PageGlobals {
@@ -30,37 +29,12 @@ async function waitFollowing(page: Page, value: boolean): Promise<void> {
 
 describe('build log pane (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const session = pageSession({ ready: '#deploy-button' });
   let page: Page;
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    await ensureWebviewBundle();
-    harness = await startHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
-
-  afterEach(async () => {
-    if (page) {
-      assert.deepEqual(await cspViolations(page), [], 'the page must run under the host CSP without violations');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-      await page.close();
-    }
-  });
 
   /** Opens the view with a deploy in its build stage and no log lines yet. */
   async function openBuilding(): Promise<DeployState> {
-    page = await browser.newPage({ viewport: { width: 360, height: 900 } });
-    pageErrors.length = 0;
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(harness.url());
-    await page.locator('#deploy-button').waitFor();
+    page = await session.open({}, { width: 360 });
     const running = finalState(deployEvents(Date.now() - 30_000, { upTo: 'build', buildLog: [] }));
     await sendSnapshots(page, snapshot(1, running));
     await clearPosted(page);
@@ -253,14 +227,10 @@ describe('build log pane (browser)', function () {
   });
 
   it('takes the host replay after a reload (snapshot tail first, then every line from 0) as one range', async () => {
-    page = await browser.newPage({ viewport: { width: 360, height: 900 } });
-    pageErrors.length = 0;
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
     const running = finalState(deployEvents(Date.now() - 30_000, { upTo: 'build', buildLog: [] }));
     const tail = Array.from({ length: 2000 }, (_, i) => `line ${48_001 + i}`);
     const restored = { ...running, log: tail, droppedLogLines: 48_000 };
-    await page.goto(harness.url({ state: { snapshot: snapshot(9, restored) } }));
-    await page.locator('#deploy-button').waitFor();
+    page = await session.open({ state: { snapshot: snapshot(9, restored) } }, { width: 360 });
     await frames();
     assert.equal(await page.locator('#log-line-count').textContent(), '50,000 lines');
     assert.equal(await page.locator('#dropped-log-lines').textContent(), '48,000 earlier lines not shown.');

@@ -5,26 +5,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../scripts/browser';
+import type { Page } from 'playwright-core';
 import { GEMINI, GEMINI_BUSY, agentSnapshot, reply } from './agentFixtures';
 import { chatMessage } from './deployFixtures';
-import {
-  REPO_ROOT,
-  clearPosted,
-  cspViolations,
-  ensureWebviewBundle,
-  horizontalOverflow,
-  posted,
-  pwned,
-  sendSnapshots,
-  startHarness,
-  type Harness,
-  type PageOptions,
-} from './harness';
+import { REPO_ROOT, clearPosted, horizontalOverflow, posted, pwned, sendSnapshots, type PageOptions } from './harness';
+import { pageSession } from './pageSession';
 import type { ThemeName } from './themes';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 
 /** A reply using every construct the chat renders. */
@@ -66,39 +53,13 @@ interface TestGlobals {
 
 describe('markdown in chat replies (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const session = pageSession({ ready: '#chat-input', clearPosted: true });
   let page: Page;
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    await ensureWebviewBundle();
-    harness = await startHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
 
   async function open(options: PageOptions = {}, width = 320, height = 900): Promise<Page> {
-    page = await browser.newPage({ viewport: { width, height } });
-    pageErrors.length = 0;
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(harness.url(options));
-    await page.locator('#chat-input').waitFor();
-    await clearPosted(page);
+    page = await session.open(options, { width, height });
     return page;
   }
-
-  afterEach(async () => {
-    if (page) {
-      assert.deepEqual(await cspViolations(page), [], 'the page must run under the host CSP without violations');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-      await page.close();
-    }
-  });
 
   const text = (id: string) => page.locator(`#chat-log .chat-msg[data-id="${id}"] .chat-text`);
   const show = (version: number, ...messages: ReturnType<typeof reply>[]) => sendSnapshots(page, agentSnapshot(version, { chat: messages }));

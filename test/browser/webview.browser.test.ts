@@ -3,8 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHROMIUM_ARGS } from '../../scripts/browser';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEPLOY_STAGES, type DeployState } from '../../src/shared/protocol';
 import {
   REVISION,
@@ -21,59 +20,30 @@ import {
   REPO_ROOT,
   activeElementId,
   clearPosted,
-  cspViolations,
-  ensureWebviewBundle,
   fontLoaded,
   horizontalOverflow,
   posted,
   pwned,
   savedState,
   sendSnapshots,
-  startHarness,
-  type Harness,
   type PageOptions,
 } from './harness';
+import { pageSession } from './pageSession';
 import type { ThemeName } from './themes';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const XSS_IMG = '<img src=x onerror="window.__pwned=1">';
 const XSS_SCRIPT = '<script>window.__pwned=1</script>';
 
 describe('webview (browser)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const session = pageSession({ ready: '#deploy-button' });
   let page: Page;
-  const pageErrors: string[] = [];
-
-  before(async () => {
-    await ensureWebviewBundle();
-    harness = await startHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
 
   async function open(options: PageOptions = {}, width = 320): Promise<Page> {
-    page = await browser.newPage({ viewport: { width, height: 900 } });
-    pageErrors.length = 0;
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(harness.url(options));
-    await page.locator('#deploy-button').waitFor();
+    page = await session.open(options, { width });
     return page;
   }
-
-  afterEach(async () => {
-    if (page) {
-      assert.deepEqual(await cspViolations(page), [], 'the page must run under the host CSP without violations');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-      await page.close();
-    }
-  });
 
   const statuses = (p: Page) =>
     p.locator('#tracker [data-stage]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-stage'), r.getAttribute('data-status')]));
