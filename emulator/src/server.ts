@@ -6,11 +6,13 @@ import { CloudRunState, handleCloudRun } from './cloudRun';
 import type { Context } from './context';
 import { DomainMappingState, handleDomainMappings, type SeedDomainMapping } from './domainMappings';
 import { GeminiState, isGeminiPath, type GeminiRequestRecord, type ScriptedReply } from './gemini';
+import { GitHubState, isGitHubPath, type GitHubRateLimit, type SeedGitHubRepo } from './github';
 import { ApiError, jsonBody, notFound, readBody, sendError, sendJson, unauthenticated, type Req } from './http';
 import { applyKnobs, defaultKnobs, type Knobs } from './knobs';
 import { LogStore, handleLogging, seedLogs, type SeedLogEntry } from './logging';
 import { OperationStore } from './operations';
 import { handleResourceManager } from './resourceManager';
+import { handleSecretManager, secretsOf } from './secretManager';
 import { assertServiceEnabled, handleServiceUsage } from './serviceUsage';
 import { summarize } from './state';
 import { StorageState, handleStorageJson } from './storage';
@@ -20,6 +22,7 @@ export type { Knobs } from './knobs';
 export type { SeedLogEntry } from './logging';
 export type { SeedDomainMapping } from './domainMappings';
 export type { GeminiRequestRecord, ScriptedReply } from './gemini';
+export { GITHUB_TEST_TOKEN, type SeedGitHubRepo, type SeedGitHubFile } from './github';
 
 export interface EmulatorOptions {
   /** 0 or absent: a free port. */
@@ -47,6 +50,8 @@ export interface Emulator {
   seedDomainMapping(mapping: SeedDomainMapping): void;
   /** The scripted Gemini endpoint (see emulator/README.md). */
   gemini: { script(replies: ScriptedReply[]): void; requests(): GeminiRequestRecord[] };
+  /** The GitHub REST subset under /github (see emulator/README.md). */
+  github: { seedRepo(repo: SeedGitHubRepo): void; acceptToken(token: string): void; rateLimit(limit: GitHubRateLimit | undefined): void; tarballRequests(): number };
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ class EmulatorCore {
   readonly domains = new DomainMappingState();
   readonly temp = new TempDirs();
   readonly gemini = new GeminiState();
+  readonly github = new GitHubState();
   readonly runner: BuildRunner;
 
   constructor(
@@ -76,12 +82,14 @@ class EmulatorCore {
   resetState(): Promise<void> {
     this.builds.clear();
     this.gemini.clear();
+    this.github.clear();
     this.storage.clear();
     this.uploads.clear();
     this.ar.clear();
     this.ctx.ops.clear();
     this.ctx.logs.clear();
     this.domains.clear();
+    secretsOf(this.ctx).clear();
     Object.assign(this.ctx.knobs, defaultKnobs());
     applyKnobs(this.ctx.knobs, this.initialKnobs);
     const stopping = this.run.closeAll();
@@ -107,6 +115,8 @@ class EmulatorCore {
     if (s0 === '__emulator') return this.control(r, res);
     // Gemini checks its own credentials (API key or bearer), whatever `requireAuth` says.
     if (isGeminiPath(segments)) return this.gemini.handle(r, res);
+    // GitHub checks its own tokens too (GitHub's, not Google's).
+    if (isGitHubPath(segments)) return this.github.handle(r, res);
     const isUploadSession = s0 === 'upload' && this.uploads.isSessionRequest(r);
     if (this.ctx.knobs.requireAuth && !isUploadSession && !/^Bearer \S+/i.test(String(req.headers.authorization ?? ''))) {
       throw unauthenticated(
@@ -129,7 +139,7 @@ class EmulatorCore {
     if (seg[2] === 'locations' && seg[4] === 'operations' && seg.length === 6 && r.method === 'GET') {
       return sendJson(res, 200, this.ctx.ops.get(seg.join('/')));
     }
-    if (handleResourceManager(this.ctx, r, res, seg) || handleServiceUsage(this.ctx, r, res, seg)) return;
+    if (handleResourceManager(this.ctx, r, res, seg) || handleServiceUsage(this.ctx, r, res, seg) || handleSecretManager(this.ctx, r, res, seg)) return;
     if (seg[2] === 'builds' || seg[4] === 'builds') assertServiceEnabled(this.ctx, seg[1], 'cloudbuild.googleapis.com');
     if (seg[4] === 'repositories') assertServiceEnabled(this.ctx, seg[1], 'artifactregistry.googleapis.com');
     if (seg[2] === 'locations' && seg[4] === 'repositories') return handleArtifactRegistry(this.ctx, this.ar, r, res, seg);
@@ -141,6 +151,7 @@ class EmulatorCore {
     const what = r.segments[1];
     if (what === 'state' && r.method === 'GET') return sendJson(res, 200, summarize(this));
     if (what === 'gemini') return this.gemini.control(r, res);
+    if (what === 'github') return this.github.control(r, res);
     if (what === 'logs' && r.method === 'POST') return sendJson(res, 200, { seeded: seedLogs(this.ctx.logs, jsonBody(r)) });
     if (what === 'knobs' && r.method === 'GET') return sendJson(res, 200, this.ctx.knobs);
     if (what === 'knobs' && r.method === 'POST') {
@@ -196,6 +207,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     gemini: {
       script: (replies) => core.gemini.script(replies),
       requests: () => core.gemini.requests(),
+    },
+    github: {
+      seedRepo: (repo) => core.github.seed(repo),
+      acceptToken: (token) => core.github.acceptToken(token),
+      rateLimit: (limit) => core.github.setRateLimited(limit),
+      tarballRequests: () => core.github.tarballRequests,
     },
     seedLogs: (entries) => {
       seedLogs(core.ctx.logs, { entries });

@@ -1,3 +1,4 @@
+import type { GitHubSource } from './github/gitHubPort';
 import type { RuntimeSpec } from './ports';
 import type { TargetSettings } from './target';
 
@@ -34,6 +35,8 @@ export interface DeployOptions extends TargetSettings {
   autoRollback?: boolean;
   /** Preview deploy: the new revision gets 0 % of the traffic and its own tagged URL. */
   noTraffic?: { tag: string };
+  /** A GitHub repository deploy: what the (extracted, git-less) workspace is, for the history. */
+  gitHub?: GitHubSource;
 }
 
 /** Cloud Run's traffic tag rule: a preview's tag becomes part of a host name. */

@@ -42,8 +42,9 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
   const { ports, emit } = deps;
   emit({ type: 'started', deployId, workspace: opts.workspaceRoot, at: clock.now() });
   // What was deployed, for the history; absent outside a git repository (readGitInfo never throws).
-  const git = await readGitInfo(opts.workspaceRoot, { checkDirty: true });
-  if (git) emit({ type: 'source', commit: git.commit, branch: git.branch, dirty: git.dirty });
+  // A GitHub deploy's folder is an extracted archive: its source is the repository's ref and commit.
+  const git = opts.gitHub ? { commit: opts.gitHub.commit, branch: opts.gitHub.ref, dirty: false } : await readGitInfo(opts.workspaceRoot, { checkDirty: true });
+  if (git) emit({ type: 'source', commit: git.commit, branch: git.branch, dirty: git.dirty, ...(opts.gitHub ? { repository: opts.gitHub.repository } : {}) });
 
   const run = new StageRunner(emit, clock, signal, 'preflight');
   const { stage } = run;

@@ -54,7 +54,7 @@ export type DeployEvent =
   /** Cloud Build accepted the build: its id and where to see it in Cloud Console. */
   | { type: 'build'; id: string; consoleUrl?: string; logObject?: string }
   /** The workspace's git state when the deploy started (absent outside a git repository). */
-  | { type: 'source'; commit?: string; branch?: string; dirty?: boolean }
+  | { type: 'source'; commit?: string; branch?: string; dirty?: boolean; repository?: string }
   /** Sent right before the build: what the deploy needs after it, so a new window can finish it. */
   | { type: 'resume'; data: DeployResumeData }
   | { type: 'finished'; result: DeployResult; at: number };
@@ -95,7 +95,7 @@ export interface DeployState {
   droppedLogLines: number;
   dockerfile?: { path: string; generated: boolean };
   build?: { id: string; consoleUrl?: string; logObject?: string };
-  source?: { commit?: string; branch?: string; dirty?: boolean };
+  source?: { commit?: string; branch?: string; dirty?: boolean; repository?: string };
   /** Set once the build is about to start; see DeployResumeData. */
   resume?: DeployResumeData;
   result?: DeployResult;
@@ -209,6 +209,8 @@ export interface DeployRecord {
   commit?: string;
   branch?: string;
   dirty?: boolean;
+  /** GitHub deploys: the repository (owner/name) whose `branch` (or tag) at `commit` was deployed. */
+  repository?: string;
   /** Each stage's outcome, for reopening the record in the tracker (no logs). */
   stages?: Record<DeployStage, StageState>;
   /** Failed deploys: the lines that explain it. */
