@@ -38,7 +38,7 @@ export function toGitHubError(err: unknown, call: GitHubCall, now: () => number 
     const at = Number.isFinite(reset) && reset > 0 ? reset * 1000 : Number.isFinite(retryAfter) ? now() + retryAfter * 1000 : undefined;
     const when = at === undefined ? 'in a while' : `at ${new Date(at).toISOString().slice(11, 16)} UTC (in ${Math.max(1, Math.ceil((at - now()) / 60_000))} min)`;
     return new DevgemError('resource-exhausted', `GitHub's API rate limit is used up; it resets ${when}.`, {
-      fix: `Wait until the limit resets ${when.startsWith('at') ? when.replace(/ \(.*/, '') : ''}and deploy again; signing in to GitHub raises the limit.`.replace('  ', ' '),
+      fix: `Wait until the limit resets${at === undefined ? '' : ` ${when.replace(/ \(.*/, '')}`}, then deploy again; a signed-in GitHub account has a higher limit.`,
     });
   }
   if (err.status === 401) {
