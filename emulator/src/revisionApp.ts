@@ -3,6 +3,7 @@ import type { ArtifactRegistryState } from './artifactRegistry';
 import type { Context } from './context';
 import { planStart } from './dockerfile';
 import type { RevisionRec, ServiceRec } from './runModel';
+import { secretsOf, type SecretState } from './secretManager';
 
 /** Milliseconds the emulator waits for a started app to accept connections. */
 export const STARTUP_TIMEOUT_MS = 10_000;
@@ -25,15 +26,24 @@ function containerFailedMessage(rev: RevisionRec, port: number): string {
 
 /**
  * The env a revision's process gets: the image's ENV, Cloud Run's K_* vars and the
- * template's env. Secret Manager refs get a placeholder: the emulator has no secrets.
+ * template's env, with `secretKeyRef` vars read from the emulator's Secret Manager as
+ * the revision's service account. Throws RevisionStartError, with Cloud Run's message,
+ * when a secret or version is missing or the account may not access it.
  */
-export function revisionEnv(s: ServiceRec, rev: RevisionRec, imageEnv: Record<string, string>): Record<string, string> {
+export function revisionEnv(s: ServiceRec, rev: RevisionRec, imageEnv: Record<string, string>, secrets: SecretState): Record<string, string> {
   const env: Record<string, string> = { ...imageEnv, K_REVISION: rev.id, K_CONFIGURATION: s.id };
   const c = (rev.json.containers as ContainerJson[] | undefined)?.[0];
+  const account = String(rev.json.serviceAccount ?? '');
   for (const e of c?.env ?? []) {
     if (!e.name) continue;
     const ref = e.valueSource?.secretKeyRef;
-    env[e.name] = ref ? `emulator-secret:${ref.secret ?? ''}:${ref.version ?? 'latest'}` : (e.value ?? '');
+    if (!ref) {
+      env[e.name] = e.value ?? '';
+      continue;
+    }
+    const got = secrets.resolve(s.project, ref, account);
+    if ('error' in got) throw new RevisionStartError(`Revision '${rev.id}' is not ready and cannot serve traffic. ${got.error}`);
+    env[e.name] = got.value;
   }
   return env;
 }
@@ -48,6 +58,8 @@ export async function startRevision(ctx: Context, ar: ArtifactRegistryState, s: 
   const port = c.ports?.[0]?.containerPort ?? 8080;
   const built = ar.findImage(image);
   if (!built) throw new RevisionStartError(`Revision '${rev.id}' is not ready and cannot serve traffic. Image '${image}' not found.`);
+  // Cloud Run resolves secret refs before it starts the container, runnable here or not.
+  const env = revisionEnv(s, rev, {}, secretsOf(ctx));
   const plan = planStart(built.sourceDir);
   if (!plan.runnable || !plan.argv) {
     rev.placeholder = `Hello from Cloud Run emulator: service ${s.id}, revision ${rev.id}`;
@@ -59,7 +71,7 @@ export async function startRevision(ctx: Context, ar: ArtifactRegistryState, s: 
     rev.app = await startApp({
       argv: plan.argv,
       cwd: built.sourceDir,
-      env: revisionEnv(s, rev, plan.env),
+      env: { ...plan.env, ...env },
       timeoutMs: STARTUP_TIMEOUT_MS,
       log: ctx.log,
       label: `${s.id}/${rev.id}`,

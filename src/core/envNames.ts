@@ -27,3 +27,23 @@ export function envNameProblem(name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Names that say "I am a secret" (tokens, passwords, keys, credentials, connection
+ * strings): such values belong in Secret Manager, never in a plain env var.
+ */
+const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|_KEY$|^KEY$|CREDENTIAL|PWD$|DATABASE_URL|DB_URL|CONNECTION_STRING|CONN_STR|DSN|WEBHOOK_URL)/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** A URL with a password in it (`postgres://user:pass@host/db`) is a secret whatever its name. */
+export function hasUrlCredentials(value: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/.test(value.trim());
+}
+
+/** Whether `name=value` belongs in Secret Manager. */
+export function looksSecret(name: string, value = ''): boolean {
+  return isSecretName(name) || hasUrlCredentials(value);
+}

@@ -226,8 +226,8 @@ export interface RunAdminPort {
   listRevisions(ref: ServiceRef, signal: AbortSignal): Promise<RevisionInfo[]>;
   /** Sends 100 % of traffic to `revision` (which must be ready) and waits for the rollout. */
   routeAllTraffic(ref: ServiceRef, revision: string, signal: AbortSignal): Promise<RunServiceInfo>;
-  /** Sets and removes plain env vars (creating a new revision), keeping everything else. */
-  updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[] }, signal: AbortSignal): Promise<RunServiceInfo>;
+  /** Sets and removes plain env vars and `secrets` refs (creating a new revision), keeping everything else. */
+  updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> }, signal: AbortSignal): Promise<RunServiceInfo>;
   /** Deletes the service and waits until it is gone. */
   deleteService(ref: ServiceRef, signal: AbortSignal): Promise<void>;
 }
@@ -272,6 +272,23 @@ export interface ProjectSummary {
   name?: string;
 }
 
+/**
+ * Secret Manager: the few calls an env import makes. Values go in and are compared
+ * in the adapter; none comes back to core.
+ */
+export interface SecretsPort {
+  /** Creates the secret (automatic replication) unless it exists; true when it was created. */
+  ensureSecret(project: string, id: string, labels: Record<string, string>, signal: AbortSignal): Promise<boolean>;
+  /** True when the secret's latest version holds exactly `value` (false when there is none). */
+  latestEquals(project: string, id: string, value: string, signal: AbortSignal): Promise<boolean>;
+  /** Adds a version holding `value`; returns its number. */
+  addVersion(project: string, id: string, value: string, signal: AbortSignal): Promise<string>;
+  /** Adds `member` (e.g. `serviceAccount:x@y`) to `role` on the secret; false when it already held it. */
+  grantRole(project: string, id: string, role: string, member: string, signal: AbortSignal): Promise<boolean>;
+  /** The members holding `role` on the secret. */
+  roleMembers(project: string, id: string, role: string, signal: AbortSignal): Promise<string[]>;
+}
+
 export interface CloudPorts {
   credentials: CredentialsPort;
   preflight: PreflightPort;
@@ -282,6 +299,7 @@ export interface CloudPorts {
   runAdmin: RunAdminPort;
   logging: LoggingPort;
   http: HttpProbePort;
+  secrets: SecretsPort;
 }
 
 /** One thing the preflight found wrong with the project, and how to fix it. */

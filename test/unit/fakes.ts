@@ -461,6 +461,10 @@ export class FakeCloud {
           return { status: statuses.length > 1 ? statuses.shift()! : statuses[0] };
         },
       },
+      // Secret Manager is exercised against the emulator (test/integration/envImport); a fake deploy never calls it.
+      secrets: new Proxy({} as CloudPorts['secrets'], {
+        get: () => () => Promise.reject(new Error('the fake cloud has no Secret Manager')),
+      }),
     };
   }
 }

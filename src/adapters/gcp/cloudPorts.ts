@@ -10,6 +10,7 @@ import { PreflightAdapter } from './preflightAdapter';
 import { RegistryAdapter } from './registryAdapter';
 import { RunAdapter } from './runAdapter';
 import { RunAdminAdapter } from './runAdminAdapter';
+import { SecretsAdapter } from './secretsAdapter';
 import { StorageAdapter } from './storageAdapter';
 
 const NO_CREDENTIALS_FIX =
@@ -74,6 +75,11 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     return new ArtifactRegistryClient((await setup()).gax as ConstructorParameters<typeof ArtifactRegistryClient>[0]);
   });
 
+  const secretManager = once(async () => {
+    const { SecretManagerServiceClient } = require('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js') as typeof import('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js');
+    return new SecretManagerServiceClient((await setup()).gax as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+  });
+
   const credentials: CredentialsPort = {
     async check() {
       const s = await setup();
@@ -99,5 +105,6 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     runAdmin: new RunAdminAdapter(run, revisions),
     logging: new LoggingAdapter(logging),
     http: httpProbe,
+    secrets: new SecretsAdapter(secretManager),
   };
 }

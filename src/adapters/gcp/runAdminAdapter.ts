@@ -2,7 +2,7 @@ import type { protos } from '@google-cloud/run';
 import type { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_client.js';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
 import { DevgemError } from '../../core/errors';
-import type { RevisionInfo, RunAdminPort, RunServiceInfo, ServiceDetails, ServiceRef, ServiceSummary } from '../../core/ports';
+import type { RevisionInfo, RunAdminPort, RunServiceInfo, SecretRef, ServiceDetails, ServiceRef, ServiceSummary } from '../../core/ports';
 import { call, isNotFound } from './gcpErrors';
 import { checkEnv, mergeEnv } from './runSpec';
 import { TRAFFIC_REVISION, details, info, revisionInfos, revisionReady, serviceName, summary, trafficType } from './runViews';
@@ -99,8 +99,8 @@ export class RunAdminAdapter implements RunAdminPort {
     });
   }
 
-  async updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[] }): Promise<RunServiceInfo> {
-    checkEnv(change.set);
+  async updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> }): Promise<RunServiceInfo> {
+    checkEnv(change.set, Object.keys(change.secrets ?? {}));
     const live = await this.live(ref, `Reading service ${ref.service}`);
     const services = await this.services();
     return call(this.ctx(`Updating the env vars of ${ref.service}`, ref.project), async () => {

@@ -1,4 +1,4 @@
-import { isEnvName, isReservedEnvName } from '../../envNames';
+import { isEnvName, isReservedEnvName, looksSecret } from '../../envNames';
 import { STAGE_TITLES, type DeployResult } from '../../../shared/protocol';
 import { analyzeWorkspace } from '../../analysis/analyzeWorkspace';
 import type { AppAnalysis } from '../../analysis/types';
@@ -14,8 +14,6 @@ import type { JsonSchema } from '../model';
 import { redactText } from '../redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
 
-/** Names that say "I am a secret": such values belong in Secret Manager, never in a plain env var. */
-const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL|DATABASE_URL|DB_URL|CONNECTION_STRING|DSN)/i;
 
 export interface DeployArgs {
   service?: string;
@@ -71,8 +69,8 @@ export function checkEnvNames(env: Record<string, string> | undefined, secrets: 
     if (!isEnvName(name)) throw new DevgemError('invalid-argument', `"${name}" is not a valid env var name.`, { fix: 'Use letters, digits and underscores, not starting with a digit.' });
     if (isReservedEnvName(name)) throw new DevgemError('invalid-argument', `Cloud Run sets "${name}" itself; it cannot be set.`, { fix: 'Remove it (the app reads $PORT as given by Cloud Run).' });
   }
-  for (const name of Object.keys(env ?? {})) {
-    if (SECRET_NAME.test(name)) {
+  for (const [name, value] of Object.entries(env ?? {})) {
+    if (looksSecret(name, value)) {
       throw new DevgemError('invalid-argument', `"${name}" looks like a secret, so Devgem will not set it as a plain env var.`, {
         fix: `Store it in Secret Manager and pass it under "secrets" (e.g. secrets: {"${name}": "${name.toLowerCase().replace(/_/g, '-')}"}).`,
       });

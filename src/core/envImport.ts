@@ -1,0 +1,143 @@
+// Importing a `.env` file into a Cloud Run service: which keys become plain env
+// vars and which go to Secret Manager (referenced by `secretKeyRef`), then doing
+// it. Values stay in the parsed file's memory: plans, results, progress lines
+// and errors carry key names and secret ids only.
+import type { DotenvResult } from './dotenv';
+import { envNameProblem, looksSecret } from './envNames';
+import { DevgemError } from './errors';
+import type { CloudPorts, EnvVarInfo, LiveServiceSpec, SecretRef, ServiceRef } from './ports';
+import { riskyChanges } from './specDiff';
+import { bounded, throwIfCancelled } from './wait';
+
+export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
+const CALL_MS = 60_000;
+const UPDATE_MS = 10 * 60_000;
+
+export type EnvImportTarget = 'secret' | 'plain' | 'rejected';
+
+export interface EnvImportItem {
+  key: string;
+  target: EnvImportTarget;
+  /** The Secret Manager secret id, for `secret`. */
+  secretId?: string;
+  /** Why a key is rejected (Cloud Run would refuse the name). */
+  reason?: string;
+}
+
+/** `my-api` + `STRIPE_KEY` → `my-api-stripe-key` (letters, digits, `-`, `_`; at most 255). */
+export function secretIdFor(service: string, key: string): string {
+  return `${service}-${key.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/_/g, '-')}`.slice(0, 255);
+}
+
+/** One item per parsed key: secret-looking keys (name or a URL with a password) go to Secret Manager. */
+export function planEnvImport(parsed: DotenvResult, service: string): EnvImportItem[] {
+  return parsed.entries.map(({ key, value }) => {
+    const problem = envNameProblem(key);
+    if (problem) return { key, target: 'rejected', reason: problem };
+    return looksSecret(key, value) ? { key, target: 'secret', secretId: secretIdFor(service, key) } : { key, target: 'plain' };
+  });
+}
+
+/** The plan as lines a person (or the model) reads: names and destinations, never values. */
+export function describePlan(items: EnvImportItem[]): string[] {
+  return items.map((i) => (i.target === 'secret' ? `${i.key} → Secret Manager (${i.secretId})` : i.target === 'plain' ? `${i.key} → plain env` : `${i.key} → skipped: ${i.reason ?? 'refused'}`));
+}
+
+export interface EnvImportResult {
+  created: string[];
+  /** Secrets that got a new version. */
+  updated: string[];
+  /** Secrets whose latest version already held the value. */
+  unchanged: string[];
+  plain: string[];
+  serviceAccount: string;
+  revision?: string;
+}
+
+function liveSpec(env: EnvVarInfo[]): LiveServiceSpec {
+  return { env, minInstances: 0, cpuAlwaysAllocated: false, ingress: 'all', public: false };
+}
+
+/**
+ * Applies `items` (as chosen by the user) with the values of `parsed`: each secret is
+ * created or gets a new version (none when the value is unchanged), the service's
+ * runtime account gets the accessor role on it, then one service update sets the
+ * plain vars and the `secretKeyRef`s. A change that would drop a live secret reference
+ * (a key that is a secret ref now imported as plain) needs `approveRisky`.
+ */
+export async function applyEnvImport(
+  ports: CloudPorts,
+  ref: ServiceRef,
+  parsed: DotenvResult,
+  items: EnvImportItem[],
+  opts: { signal: AbortSignal; progress?: (line: string) => void; approveRisky?: boolean },
+): Promise<EnvImportResult> {
+  const { signal } = opts;
+  const say = opts.progress ?? ((): void => undefined);
+  const values = new Map(parsed.entries.map((e) => [e.key, e.value]));
+  const chosen = items.filter((i) => i.target !== 'rejected' && values.has(i.key));
+  if (!chosen.length) throw new DevgemError('invalid-argument', 'Nothing to import: the file has no key Cloud Run accepts (or none was chosen).', { fix: 'Check the .env file holds KEY=value lines.' });
+  const d = await bounded(`Reading service ${ref.service}`, CALL_MS, signal, (s) => ports.runAdmin.describeService(ref, s));
+  if (!d) throw new DevgemError('not-found', `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}).`, { fix: 'Deploy the service first, then import its .env file.' });
+
+  const plain: Record<string, string> = {};
+  const secrets: Record<string, SecretRef> = {};
+  for (const i of chosen) {
+    if (i.target === 'plain') plain[i.key] = values.get(i.key) ?? '';
+    else secrets[i.key] = { secret: i.secretId ?? secretIdFor(ref.service, i.key), version: 'latest' };
+  }
+  // The revision-diff guard: what this update would drop (values are never compared or shown).
+  const after = new Map(d.env.map((e) => [e.name, e]));
+  for (const [k, v] of Object.entries(plain)) after.set(k, { name: k, value: v });
+  for (const [k, s] of Object.entries(secrets)) after.set(k, { name: k, secret: s });
+  const risky = riskyChanges(liveSpec(d.env), liveSpec([...after.values()]));
+  if (risky.length && !opts.approveRisky) {
+    throw new DevgemError('failed-precondition', `The import would change what the service relies on: ${risky.map((r) => r.message).join('; ')}.`, {
+      fix: 'Send those keys to Secret Manager instead, or confirm the change explicitly.',
+    });
+  }
+
+  let serviceAccount = d.serviceAccount;
+  if (!serviceAccount) {
+    const num = await bounded('Reading the project number', CALL_MS, signal, (s) => ports.preflight.projectNumber(ref.project, s));
+    serviceAccount = `${num}-compute@developer.gserviceaccount.com`;
+  }
+  const member = `serviceAccount:${serviceAccount}`;
+  const result: EnvImportResult = { created: [], updated: [], unchanged: [], plain: Object.keys(plain), serviceAccount };
+  for (const [key, s] of Object.entries(secrets)) {
+    throwIfCancelled(signal);
+    const value = values.get(key) ?? '';
+    const id = s.secret;
+    const created = await bounded(`Creating secret ${id}`, CALL_MS, signal, (sg) => ports.secrets.ensureSecret(ref.project, id, { 'managed-by': 'devgem' }, sg));
+    if (created) {
+      await bounded(`Adding a version to ${id}`, CALL_MS, signal, (sg) => ports.secrets.addVersion(ref.project, id, value, sg));
+      result.created.push(id);
+      say(`Created secret ${id} for ${key}`);
+    } else if (await bounded(`Reading secret ${id}`, CALL_MS, signal, (sg) => ports.secrets.latestEquals(ref.project, id, value, sg))) {
+      result.unchanged.push(id);
+      say(`Secret ${id} already holds the value of ${key}`);
+    } else {
+      const v = await bounded(`Adding a version to ${id}`, CALL_MS, signal, (sg) => ports.secrets.addVersion(ref.project, id, value, sg));
+      result.updated.push(id);
+      say(`Added version ${v} to secret ${id} for ${key}`);
+    }
+    const granted = await bounded(`Granting access to ${id}`, CALL_MS, signal, (sg) => ports.secrets.grantRole(ref.project, id, SECRET_ACCESSOR_ROLE, member, sg));
+    if (granted) say(`Granted ${SECRET_ACCESSOR_ROLE} on ${id} to ${serviceAccount}`);
+  }
+  throwIfCancelled(signal);
+  say(`Updating ${ref.service}: ${Object.keys(plain).length} plain, ${Object.keys(secrets).length} from Secret Manager`);
+  const info = await bounded(`Updating the env vars of ${ref.service}`, UPDATE_MS, signal, (s) => ports.runAdmin.updateEnv(ref, { set: plain, unset: [], secrets }, s));
+  result.revision = info.latestReadyRevision ?? info.latestCreatedRevision;
+  return result;
+}
+
+/** One line naming what the import did (ids and key names only). */
+export function importSummary(r: EnvImportResult): string {
+  const parts = [
+    r.created.length ? `created ${r.created.join(', ')}` : '',
+    r.updated.length ? `new version of ${r.updated.join(', ')}` : '',
+    r.unchanged.length ? `unchanged ${r.unchanged.join(', ')}` : '',
+    r.plain.length ? `plain ${r.plain.join(', ')}` : '',
+  ].filter(Boolean);
+  return `Imported .env${r.revision ? ` (revision ${r.revision})` : ''}: ${parts.join('; ')}.`;
+}
