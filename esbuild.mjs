@@ -7,14 +7,16 @@ import * as esbuild from 'esbuild';
 import { pathToFileURL } from 'node:url';
 
 /**
- * The host requires `./adapters/gcp/cloudPorts` and `./adapters/gemini/index` lazily;
- * in the bundle those are `./gcp.js` and `./model.js` beside it.
+ * The host requires `./adapters/gcp/cloudPorts`, `./adapters/gemini/index` and
+ * `./adapters/github/index` lazily; in the bundle those are `./gcp.js`, `./model.js`
+ * and `./github.js` beside it.
  */
 const gcpAsSeparateFile = {
   name: 'gcp-as-separate-file',
   setup(build) {
     build.onResolve({ filter: /^\.\/adapters\/gcp\/cloudPorts$/ }, () => ({ path: './gcp.js', external: true }));
     build.onResolve({ filter: /^\.\/adapters\/gemini\/index$/ }, () => ({ path: './model.js', external: true }));
+    build.onResolve({ filter: /^\.\/adapters\/github\/index$/ }, () => ({ path: './github.js', external: true }));
   },
 };
 
@@ -50,6 +52,12 @@ export function modelOptions({ production = false, outdir = 'dist', absWorkingDi
   return { ...node(production), absWorkingDir, entryPoints: ['src/adapters/gemini/index.ts'], outfile: `${outdir}/model.js` };
 }
 
+/** The GitHub adapter (@octokit/rest), required when the user first deploys a GitHub repository. */
+/** @returns {import('esbuild').BuildOptions} */
+export function githubOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
+  return { ...node(production), absWorkingDir, entryPoints: ['src/adapters/github/index.ts'], outfile: `${outdir}/github.js` };
+}
+
 /** The `devgem` command (analyze, dockerfile, package) for shells and CI. */
 /** @returns {import('esbuild').BuildOptions} */
 export function cliOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
@@ -74,7 +82,7 @@ export function webviewOptions({ production = false, outdir = 'dist', absWorking
 }
 
 export function allOptions(opts = {}) {
-  return [hostOptions(opts), gcpOptions(opts), modelOptions(opts), cliOptions(opts), webviewOptions(opts)];
+  return [hostOptions(opts), gcpOptions(opts), modelOptions(opts), githubOptions(opts), cliOptions(opts), webviewOptions(opts)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

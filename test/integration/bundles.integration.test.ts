@@ -7,8 +7,11 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as Gcp from '../../src/adapters/gcp/cloudPorts';
 import type * as Model from '../../src/adapters/gemini/index';
+import type * as GitHub from '../../src/adapters/github/index';
+import { fetchGitHubSource } from '../../src/core/github/gitHubSource';
 import { runDeploy } from '../../src/core/pipeline';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
+import { promises as fs } from 'node:fs';
+import { GITHUB_TEST_TOKEN, startEmulator, type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../unit/workspace';
 
 const DIST = path.resolve(__dirname, '../../../dist');
@@ -56,5 +59,21 @@ describe('the shipped bundles against the emulator', function () {
     }
     assert.equal(text, 'Checking.');
     assert.deepEqual(calls, ['list_services {"region":"europe-west1"}']);
+  });
+
+  it('dist/github.js (Octokit) lists refs and fetches a private repository\'s tarball', async () => {
+    assert.ok(existsSync(path.join(DIST, 'github.js')), 'dist/github.js is missing: run "npm run package"');
+    const github = require(path.join(DIST, 'github.js')) as typeof GitHub;
+    emu.github.seedRepo({ fullName: 'acme/bundled', private: true, branches: { main: [{ path: 'package.json', content: '{"name":"bundled"}' }, { path: 'src/index.js', content: 'ok' }] } });
+    const port = github.createGitHubPort({ token: GITHUB_TEST_TOKEN, baseUrl: `${emu.baseUrl}/github` });
+    const refs = await port.listRefs('acme', 'bundled', new AbortController().signal);
+    assert.deepEqual(refs.map((r) => r.name), ['main']);
+    const fetched = await fetchGitHubSource(port, { owner: 'acme', name: 'bundled', maxBytes: 1024 * 1024 }, new AbortController().signal);
+    try {
+      assert.equal(fetched.source.commit, refs[0].sha);
+      assert.equal(await fs.readFile(path.join(fetched.folder, 'src', 'index.js'), 'utf8'), 'ok');
+    } finally {
+      await fetched.dispose();
+    }
   });
 });
