@@ -29,6 +29,16 @@ interface SecretRec {
   etagSerial: number;
 }
 
+/** What a test seeds (`emulator.seedSecret`). */
+export interface SeedSecret {
+  project: string;
+  id: string;
+  /** Version values, oldest first (versions 1..n). */
+  versions: string[];
+  /** Accounts allowed to access it; default the project's compute service account. */
+  accessors?: string[];
+}
+
 export class SecretState {
   private readonly secrets = new Map<string, SecretRec>();
 
@@ -47,6 +57,25 @@ export class SecretState {
 
   create(rec: SecretRec): void {
     this.secrets.set(this.key(rec.project, rec.id), rec);
+  }
+
+  /**
+   * A secret as a test needs it before a deploy references it: `versions` become
+   * versions 1..n, and the runtime account (the project's compute default unless
+   * `accessors` says otherwise) may read it.
+   */
+  seed(seed: SeedSecret): void {
+    const now = new Date().toISOString();
+    const members = (seed.accessors ?? [`${projectNumber(seed.project)}-compute@developer.gserviceaccount.com`]).map((a) => (a.includes(':') ? a : `serviceAccount:${a}`));
+    this.create({
+      project: seed.project,
+      id: seed.id,
+      createTime: now,
+      labels: {},
+      versions: seed.versions.map((v, i) => ({ id: i + 1, data: Buffer.from(v, 'utf8'), createTime: now })),
+      bindings: members.length ? [{ role: SECRET_ACCESSOR, members }] : [],
+      etagSerial: 1,
+    });
   }
 
   list(project: string): SecretRec[] {

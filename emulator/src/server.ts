@@ -12,7 +12,7 @@ import { applyKnobs, defaultKnobs, type Knobs } from './knobs';
 import { LogStore, handleLogging, seedLogs, type SeedLogEntry } from './logging';
 import { OperationStore } from './operations';
 import { handleResourceManager } from './resourceManager';
-import { handleSecretManager, secretsOf } from './secretManager';
+import { handleSecretManager, secretsOf, type SeedSecret } from './secretManager';
 import { assertServiceEnabled, handleServiceUsage } from './serviceUsage';
 import { summarize } from './state';
 import { StorageState, handleStorageJson } from './storage';
@@ -48,6 +48,8 @@ export interface Emulator {
   seedLogs(entries: SeedLogEntry[]): void;
   /** Maps a custom domain to a Cloud Run service (listed by the v1 domain mappings API). */
   seedDomainMapping(mapping: SeedDomainMapping): void;
+  /** Creates a Secret Manager secret with versions that the runtime account may read. */
+  seedSecret(secret: SeedSecret): void;
   /** The scripted Gemini endpoint (see emulator/README.md). */
   gemini: { script(replies: ScriptedReply[]): void; requests(): GeminiRequestRecord[] };
   /** The GitHub REST subset under /github (see emulator/README.md). */
@@ -221,6 +223,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       core.storage.createBucket(name, project, location);
     },
     seedDomainMapping: (mapping) => core.domains.seed(mapping),
+    seedSecret: (secret) => secretsOf(core.ctx).seed(secret),
     close: () => {
       closed ??= (async () => {
         await core.resetState();

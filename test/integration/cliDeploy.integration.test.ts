@@ -102,6 +102,7 @@ describe('devgem deploy against the emulator', function () {
 
   it('--json prints one object; --env and --secret reach the app', async () => {
     const dir = await workspace(ENV_ECHO, 'echo-json');
+    emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://one', 'postgres://two'] });
     const r = await cli(['deploy', dir, ...TARGET, '--service', 'echo-svc', '--yes', '--json', '--env', 'GREETING=from the cli', '--secret', 'DB_URL=db-url:2']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as Record<string, unknown> & { stages: Record<string, { status: string }> };

@@ -69,6 +69,8 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
   }
 
   it("a deploy's env, secret refs, scaling and resources reach the live service and the app", async () => {
+    // Cloud Run resolves the ref when the revision starts: version 3 must exist and be readable.
+    emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://one', 'postgres://two', 'postgres://three'] });
     const first = await deployOk('1', {
       env: { GREETING: 'world' },
       secrets: { DB_URL: { secret: 'db-url', version: '3' } },
