@@ -103,9 +103,21 @@ export function validateTemplate(t: Record<string, unknown> | undefined): void {
     if (limits.cpu !== undefined && !/^(\d+(\.\d+)?|\d+m)$/.test(limits.cpu)) throw invalidArgument(`spec.template.spec.containers[${ci}].resources.limits.cpu: Invalid value '${limits.cpu}'.`);
     if (limits.memory !== undefined && !/^\d+(Ki|Mi|Gi|K|M|G)?$/.test(limits.memory)) throw invalidArgument(`spec.template.spec.containers[${ci}].resources.limits.memory: Invalid value '${limits.memory}'.`);
   });
+  validateLabels('spec.template.metadata.labels', t?.labels);
   const scaling = (t?.scaling as { minInstanceCount?: number; maxInstanceCount?: number } | undefined) ?? {};
   if (scaling.minInstanceCount !== undefined && scaling.maxInstanceCount && scaling.minInstanceCount > scaling.maxInstanceCount) {
     throw invalidArgument(`spec.template.scaling: minInstanceCount (${scaling.minInstanceCount}) must not exceed maxInstanceCount (${scaling.maxInstanceCount}).`);
+  }
+}
+
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+
+/** Google's label rule: keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, `_` and `-`. */
+export function validateLabels(field: string, labels: unknown): void {
+  for (const [k, v] of Object.entries((labels as Record<string, unknown> | undefined) ?? {})) {
+    if (!LABEL_KEY.test(k)) throw invalidArgument(`${field}: Invalid label key '${k}'.`);
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) throw invalidArgument(`${field}[${k}]: Invalid label value '${String(v)}': at most 63 lowercase letters, digits, '_' and '-'.`);
   }
 }
 
@@ -149,8 +161,9 @@ export function newRevision(s: ServiceRec, generation: string): RevisionRec {
     conditions: [condition('ResourcesAvailable', 'CONDITION_RECONCILING'), condition('ContainerHealthy', 'CONDITION_RECONCILING')],
     observedGeneration: '1',
     logUri: `https://console.cloud.google.com/logs/viewer?project=${s.project}&resource=cloud_run_revision/service_name/${s.id}/revision_name/${id}`,
-    labels: { ...((s.json.labels as Record<string, string>) ?? {}) },
-    annotations: { 'run.googleapis.com/service-generation': generation },
+    // Like Cloud Run: the template's labels and annotations become the revision's own.
+    labels: { ...((s.json.labels as Record<string, string>) ?? {}), ...((template.labels as Record<string, string> | undefined) ?? {}) },
+    annotations: { ...((template.annotations as Record<string, string> | undefined) ?? {}), 'run.googleapis.com/service-generation': generation },
     etag: `"${randomLetters(8)}"`,
   };
   const rev: RevisionRec = { id, json };

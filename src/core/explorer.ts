@@ -1,5 +1,6 @@
 import { DevgemError, toProblem } from './errors';
 import type { RevisionInfo, RunAdminPort, ServiceRef, ServiceSummary } from './ports';
+import { shortCommit, sourceText } from './revisionSourceText';
 import { bounded } from './wait';
 
 /**
@@ -202,7 +203,8 @@ function serviceNode(parentId: string, project: string, s: ServiceSummary): Expl
 
 function revisionNode(service: ExplorerNode, r: RevisionInfo, serving: string | undefined): ExplorerNode {
   const canRollBack = r.ready && r.percent < 100;
-  const parts = [`${r.percent}%`, ...r.tags.map((t) => `#${t}`)];
+  const commit = shortCommit(r);
+  const parts = [`${r.percent}%`, ...r.tags.map((t) => `#${t}`), ...(commit ? [`· ${commit}`] : [])];
   return {
     id: `${service.id}/revision:${r.revision}`,
     kind: 'revision',
@@ -214,6 +216,7 @@ function revisionNode(service: ExplorerNode, r: RevisionInfo, serving: string | 
       r.tags.length ? `Tags: ${r.tags.join(', ')}` : undefined,
       r.ready ? 'Ready' : 'Not ready',
       r.image ? `Image: ${r.image}` : undefined,
+      r.commit ? `Commit: ${sourceText(r)}` : undefined,
       r.createTime ? `Created ${r.createTime}` : undefined,
     ]
       .filter(Boolean)

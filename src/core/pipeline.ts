@@ -134,6 +134,8 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       runtime: opts.runtime,
       ...(opts.autoRollback === false ? { autoRollback: false } : {}),
       ...(opts.noTraffic ? { noTraffic: opts.noTraffic } : {}),
+      // Recorded on the new revision, so its commit can be listed later (revisionSource.ts in the Run adapter).
+      ...(git?.commit ? { source: { commit: git.commit, ...(git.dirty ? { dirty: true } : {}), ...(opts.gitHub ? { repository: opts.gitHub.repository } : {}) } } : {}),
     };
     emit({ type: 'resume', data: resume });
     await stage('build', async () => {

@@ -61,10 +61,26 @@ export interface BuildInfo {
   logObject: string;
 }
 
+/** The end of a finished (or running) build's log, read back from its logs bucket. */
+export interface BuildLogTail {
+  /** The newest lines asked for, oldest first; untrusted text from the build. */
+  lines: string[];
+  /** Lines the whole log holds. */
+  totalLines: number;
+  state: BuildState;
+  /** `gs://bucket/log-<id>.txt`. */
+  logUri: string;
+}
+
 export interface BuildPort {
   start(req: BuildRequest, signal: AbortSignal): Promise<BuildInfo>;
   get(opts: { project: string; region: string; id: string }, signal: AbortSignal): Promise<BuildInfo>;
   cancel(opts: { project: string; region: string; id: string }, signal: AbortSignal): Promise<void>;
+  /**
+   * The last `maxLines` lines of a build's log, found through the build's
+   * `logsBucket`; a not-found DevgemError when the build or its log is gone.
+   */
+  readLog(opts: { project: string; region: string; id: string; maxLines: number }, signal: AbortSignal): Promise<BuildLogTail>;
 }
 
 /** A Secret Manager secret version an env var reads its value from (`valueSource.secretKeyRef`). */
@@ -89,10 +105,22 @@ export interface RuntimeSpec {
   memory?: string;
 }
 
+/** The source a revision was built from, as Devgem records it on the revision (labels and an annotation). */
+export interface RevisionSource {
+  /** The git commit, lowercase hex (a SHA-256 commit is kept abbreviated to 40 characters). */
+  commit?: string;
+  /** The working tree had uncommitted changes. */
+  dirty?: boolean;
+  /** GitHub deploys: `owner/name`. */
+  repository?: string;
+}
+
 export interface ServiceSpec extends RuntimeSpec {
   image: string;
   port: number;
   labels: Record<string, string>;
+  /** Recorded on the new revision; absent: the revision records none (the live template's are removed). */
+  source?: RevisionSource;
 }
 
 export interface RunServiceInfo {
@@ -208,7 +236,8 @@ export interface ServiceDetails extends RunServiceInfo {
   statusMessage?: string;
 }
 
-export interface RevisionInfo {
+/** `commit`, `dirty`, `repository`: what the revision records of its source, when Devgem deployed it from git. */
+export interface RevisionInfo extends RevisionSource {
   revision: string;
   createTime?: string;
   image?: string;

@@ -100,7 +100,7 @@ export async function releaseImage(
       service = deployed;
       return `${ref.service} already runs the new image, revision ${deployed.latestReadyRevision ?? '?'} (deployed before the reload)`;
     }
-    const spec: ServiceSpec = { ...r.runtime, image, port: r.port, labels: { 'managed-by': 'devgem' } };
+    const spec: ServiceSpec = { ...r.runtime, image, port: r.port, labels: { 'managed-by': 'devgem' }, ...(r.source ? { source: r.source } : {}) };
     const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
     if (preview && !existing) {
       throw new DevgemError('failed-precondition', `A preview (no traffic) needs a live service, and ${ref.service} does not exist yet in ${ref.region}.`, {

@@ -124,6 +124,8 @@ export interface DeployResumeData {
   autoRollback?: boolean;
   /** A preview: the new revision gets 0 % of the traffic and this tag's own URL. */
   noTraffic?: { tag: string };
+  /** Recorded on the new revision (core's RevisionSource): the git commit, uncommitted changes, the GitHub repository. */
+  source?: { commit?: string; dirty?: boolean; repository?: string };
   runtime?: {
     env?: Record<string, string>;
     secrets?: Record<string, { secret: string; version: string }>;
@@ -216,6 +218,8 @@ export interface DeployRecord {
   /** Failed deploys: the lines that explain it. */
   logTail?: string[];
   buildConsoleUrl?: string;
+  /** The Cloud Build build (in the target's project and region), to read its log back later. */
+  buildId?: string;
 }
 
 export const MAX_HISTORY = 30;

@@ -60,7 +60,7 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
     // The old host dies with the pipeline; its "cancel the build" never leaves it.
     const dying: CloudPorts = {
       ...ports,
-      build: { start: (req, s) => ports.build.start(req, s), get: (opts, s) => ports.build.get(opts, s), cancel: async () => undefined },
+      build: { start: (req, s) => ports.build.start(req, s), get: (opts, s) => ports.build.get(opts, s), cancel: async () => undefined, readLog: (opts, s) => ports.build.readLog(opts, s) },
     };
     const host = new AbortController();
     let buildId: string | undefined;

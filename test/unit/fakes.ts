@@ -12,6 +12,7 @@ import type {
   LogEntryInfo,
   LoggingPort,
   LogSeverity,
+  RevisionSource,
   RunAdminPort,
   RunServiceInfo,
   ServiceDetails,
@@ -72,6 +73,8 @@ export interface FakeRevision {
   /** RFC 3339, from the fake clock of the cloud (one minute per revision). */
   createTime: string;
   env: EnvVarInfo[];
+  /** What the deploy recorded on the revision (ServiceSpec.source); an env change keeps the one before. */
+  source?: RevisionSource;
 }
 
 /** A service as the fake keeps it: what RunPort returns plus what the admin port reads. */
@@ -148,14 +151,14 @@ export class FakeCloud {
       spec,
       revisions: 1,
       region,
-      revisionList: [{ revision, image: spec.image, ready: true, createTime, env }],
+      revisionList: [{ revision, image: spec.image, ready: true, createTime, env, ...(spec.source ? { source: spec.source } : {}) }],
       env,
       updateTime: createTime,
     };
   }
 
   /** Adds a revision (ready or not) to a service, as a deploy or an env change would. */
-  addRevision(service: string, opts: { image?: string; ready?: boolean } = {}): FakeRevision {
+  addRevision(service: string, opts: { image?: string; ready?: boolean; source?: RevisionSource } = {}): FakeRevision {
     const svc = this.services.get(service);
     if (!svc) throw new Error(`FakeCloud: no service ${service}`);
     svc.revisions++;
@@ -166,6 +169,7 @@ export class FakeCloud {
       ready: opts.ready !== false,
       createTime: this.tick(),
       env: svc.env,
+      ...(opts.source ? { source: opts.source } : {}),
     };
     svc.revisionList.push(rev);
     svc.latestCreatedRevision = rev.revision;
@@ -249,7 +253,7 @@ export class FakeCloud {
         this.calls.push(`runAdmin.listRevisions ${ref.service}`);
         const svc = get(ref);
         const serving = this.servingRevision(svc);
-        return [...svc.revisionList].reverse().map((r) => ({ revision: r.revision, createTime: r.createTime, image: r.image, ready: r.ready, percent: r.revision === serving ? 100 : 0, tags: [] }));
+        return [...svc.revisionList].reverse().map((r) => ({ revision: r.revision, createTime: r.createTime, image: r.image, ready: r.ready, percent: r.revision === serving ? 100 : 0, tags: [], ...r.source }));
       },
       routeAllTraffic: async (ref, revision) => {
         this.calls.push(`runAdmin.routeAllTraffic ${ref.service} ${revision}`);
@@ -268,7 +272,7 @@ export class FakeCloud {
         checkEnv(change.set);
         const svc = get(ref);
         svc.env = mergeEnvInfo(svc.env, { env: change.set, unset: change.unset });
-        this.addRevision(ref.service);
+        this.addRevision(ref.service, { source: svc.revisionList[svc.revisionList.length - 1]?.source });
         return { uri: svc.uri, latestReadyRevision: svc.latestReadyRevision, latestCreatedRevision: svc.latestCreatedRevision, invokerIamDisabled: svc.invokerIamDisabled };
       },
       deleteService: async (ref) => {
@@ -400,6 +404,17 @@ export class FakeCloud {
           this.calls.push(`build.cancel ${id}`);
           this.builds.get(id)!.state = 'cancelled';
         },
+        readLog: async ({ id, maxLines }) => {
+          this.calls.push(`build.readLog ${id}`);
+          const b = this.builds.get(id);
+          if (!b) throw new DevgemError('not-found', `Cloud Build has no build ${id}.`);
+          const logUri = `${b.req.logsBucket}/log-${id}.txt`;
+          const data = this.objects.get(logUri.replace('gs://', ''));
+          if (!data) throw new DevgemError('not-found', `The log of build ${id} is gone from ${logUri}.`);
+          const lines = data.toString('utf8').split('\n');
+          if (lines[lines.length - 1] === '') lines.pop();
+          return { lines: lines.slice(-maxLines), totalLines: lines.length, state: b.state, logUri };
+        },
       },
       run: {
         getService: async (ref) => {
@@ -435,7 +450,7 @@ export class FakeCloud {
           svc.env = mergeEnvInfo(svc.env, spec);
           // A deploy serves the new code, like the real adapter; a preview leaves the traffic where it is.
           svc.pinned = opts?.noTraffic ? serving : undefined;
-          const rev = this.addRevision(ref.service, { image: spec.image, ready: s.updateRevisionFails === undefined });
+          const rev = this.addRevision(ref.service, { image: spec.image, ready: s.updateRevisionFails === undefined, source: spec.source });
           if (s.updateRevisionFails !== undefined) throw new DevgemError('failed-precondition', s.updateRevisionFails);
           if (!opts?.noTraffic) return { ...svc, servingRevision: rev.revision };
           svc.tags = new Map([...(svc.tags ?? []), [opts.noTraffic.tag, rev.revision]]);

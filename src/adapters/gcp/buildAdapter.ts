@@ -1,6 +1,7 @@
 import type { CloudBuildClient } from '@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js';
-import type { BuildInfo, BuildPort, BuildRequest, BuildState } from '../../core/ports';
-import { call } from './gcpErrors';
+import { DevgemError } from '../../core/errors';
+import type { BuildInfo, BuildLogTail, BuildPort, BuildRequest, BuildState } from '../../core/ports';
+import { call, isNotFound } from './gcpErrors';
 
 const API = 'cloudbuild.googleapis.com';
 const ROLE = 'roles/cloudbuild.builds.editor';
@@ -25,6 +26,24 @@ interface BuildLike {
   status?: unknown;
   statusDetail?: string | null;
   logUrl?: string | null;
+  logsBucket?: string | null;
+}
+
+/** Reads a whole Cloud Storage object; undefined when it does not exist (StoragePort.readFrom at 0). */
+export type ObjectReader = (opts: { project: string; bucket: string; object: string }, signal: AbortSignal) => Promise<Buffer | undefined>;
+
+/** `gs://bucket[/folder]` and a build id → where Cloud Build writes that build's log. */
+export function logLocation(logsBucket: string, id: string): { bucket: string; object: string } | undefined {
+  const m = /^gs:\/\/([a-z0-9][a-z0-9._-]*)(?:\/(.*?))?\/?$/.exec(logsBucket.trim());
+  if (!m) return undefined;
+  return { bucket: m[1], object: m[2] ? `${m[2]}/log-${id}.txt` : `log-${id}.txt` };
+}
+
+/** The last `maxLines` lines of a log's text; a final newline ends a line, it does not start one. */
+export function logTail(text: string, maxLines: number): { lines: string[]; totalLines: number } {
+  const lines = text.split(/\r?\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return { lines: lines.slice(-maxLines), totalLines: lines.length };
 }
 
 function toInfo(b: BuildLike | null | undefined, fallbackId?: string): BuildInfo {
@@ -40,7 +59,10 @@ function toInfo(b: BuildLike | null | undefined, fallbackId?: string): BuildInfo
 }
 
 export class BuildAdapter implements BuildPort {
-  constructor(private readonly client: () => Promise<CloudBuildClient>) {}
+  constructor(
+    private readonly client: () => Promise<CloudBuildClient>,
+    private readonly readObject?: ObjectReader,
+  ) {}
 
   async start(req: BuildRequest): Promise<BuildInfo> {
     const client = await this.client();
@@ -74,6 +96,34 @@ export class BuildAdapter implements BuildPort {
       client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }),
     );
     return toInfo(build, opts.id);
+  }
+
+  async readLog(opts: { project: string; region: string; id: string; maxLines: number }, signal: AbortSignal): Promise<BuildLogTail> {
+    const client = await this.client();
+    const ctx = { what: `Reading Cloud Build ${opts.id}`, project: opts.project, role: 'roles/cloudbuild.builds.viewer', api: API };
+    let build: BuildLike;
+    try {
+      [build] = await call(ctx, () => client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      throw new DevgemError('not-found', `Cloud Build has no build ${opts.id} in ${opts.region} (project ${opts.project}).`, {
+        cause: err,
+        fix: 'Cloud Build keeps builds for a while only; a deploy that reused an earlier image ran no build.',
+      });
+    }
+    // Devgem's builds write their log to the source bucket (BuildRequest.logsBucket), others to Google's default one.
+    const where = build.logsBucket ? logLocation(build.logsBucket, opts.id) : undefined;
+    if (!where || !this.readObject) {
+      throw new DevgemError('failed-precondition', `Build ${opts.id} keeps no log in Cloud Storage that Devgem can read.`, { fix: 'Open the build in Cloud Console.' });
+    }
+    const logUri = `gs://${where.bucket}/${where.object}`;
+    const data = await this.readObject({ project: opts.project, ...where }, signal);
+    if (!data) {
+      throw new DevgemError('not-found', `The log of build ${opts.id} is gone from ${logUri}.`, {
+        fix: 'Devgem\'s source bucket deletes objects after 30 days; the build\'s page in Cloud Console may still show it.',
+      });
+    }
+    return { ...logTail(data.toString('utf8'), opts.maxLines), state: toInfo(build, opts.id).state, logUri };
   }
 
   async cancel(opts: { project: string; region: string; id: string }): Promise<void> {

@@ -95,12 +95,14 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     },
   };
 
+  const storage = new StorageAdapter(storageFor);
   return {
     credentials,
     preflight: new PreflightAdapter(async () => (await setup()).authClient, config),
-    storage: new StorageAdapter(storageFor),
+    storage,
     registry: new RegistryAdapter(registry),
-    build: new BuildAdapter(build),
+    // A past build's log is read back from the bucket its build wrote it to.
+    build: new BuildAdapter(build, (o) => storage.readFrom({ ...o, offset: 0 })),
     run: new RunAdapter(run, domainMappingLister(setup, config)),
     runAdmin: new RunAdminAdapter(run, revisions),
     logging: new LoggingAdapter(logging),

@@ -5,6 +5,7 @@ import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpe
 import { DevgemError } from '../../core/errors';
 import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound } from './gcpErrors';
+import { withSource } from './revisionSource';
 import { applyRuntime } from './runSpec';
 import { info, serviceName } from './runViews';
 import { liveSpec, noTrafficService, servingRevision, updatedService } from './serviceUpdate';
@@ -51,7 +52,7 @@ export class RunAdapter implements RunPort {
       const [op] = await client.createService({
         parent: `projects/${ref.project}/locations/${ref.region}`,
         serviceId: ref.service,
-        service: { labels: spec.labels, template: { ...template, containers: [first] } },
+        service: { labels: spec.labels, template: withSource({ ...template, containers: [first] }, spec.source) },
       });
       const [s] = await op.promise();
       return info(s as Service);

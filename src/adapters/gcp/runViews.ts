@@ -3,6 +3,7 @@
 // and Long objects; these readers accept both.
 import type { protos } from '@google-cloud/run';
 import type { RevisionInfo, RunServiceInfo, ServiceDetails, ServiceRef, ServiceSummary, TrafficInfo } from '../../core/ports';
+import { revisionSource } from './revisionSource';
 import { envInfo } from './runSpec';
 
 type Service = protos.google.cloud.run.v2.IService;
@@ -121,6 +122,7 @@ export function revisionInfos(service: Service, revisions: Revision[]): Revision
       ready: revisionReady(r),
       percent: mine.reduce((sum, t) => sum + t.percent, 0),
       tags: mine.flatMap((t) => (t.tag ? [t.tag] : [])),
+      ...revisionSource(r),
     };
   });
   // Names carry a zero-padded sequence number, a tie-breaker for equal create times.

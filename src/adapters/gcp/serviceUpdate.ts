@@ -3,6 +3,7 @@
 // guard (core/specDiff.ts) compares exactly that with the live service.
 import type { protos } from '@google-cloud/run';
 import type { LiveServiceSpec, ServiceSpec } from '../../core/ports';
+import { withSource } from './revisionSource';
 import { applyRuntime, envInfo } from './runSpec';
 import { DevgemError } from '../../core/errors';
 import { TRAFFIC_LATEST, TRAFFIC_REVISION, shortName, trafficType } from './runViews';
@@ -27,10 +28,10 @@ function ingressOf(value: unknown): string {
 export function updatedService(live: Service, spec: ServiceSpec): Service {
   const [first, ...sidecars] = live.template?.containers?.length ? live.template.containers : [{}];
   const applied = applyRuntime(live.template ?? {}, { ...first, image: spec.image, ports: [{ containerPort: spec.port }] }, spec);
-  const template = { ...applied.template, containers: [applied.container, ...sidecars] };
+  // The new revision records its own source (or none): the live one's commit must not carry over.
+  const template = withSource({ ...applied.template, containers: [applied.container, ...sidecars], labels: { ...(applied.template.labels ?? {}), ...spec.labels } }, spec.source);
   // A revision name is unique; reusing the live one would be refused.
   delete template.revision;
-  template.labels = { ...(template.labels ?? {}), ...spec.labels };
   // A deploy is meant to serve the new code: traffic pinned by an earlier
   // rollback would otherwise keep the old revision answering, silently.
   // Tags stay: they are URLs people may use.

@@ -1,5 +1,6 @@
 import { DevgemError } from '../../errors';
 import type { LogSeverity } from '../../ports';
+import { shortCommit, sourceText } from '../../revisionSourceText';
 import { bounded } from '../../wait';
 import { REGION_PATTERN, SERVICE_PATTERN, refText, resolveRef, type AgentContext } from '../context';
 import type { JsonSchema } from '../model';
@@ -85,7 +86,7 @@ export function serviceLogsTool(): AgentTool<Target & { severity?: LogSeverity; 
 export function listRevisionsTool(): AgentTool<Target, AgentContext> {
   return {
     name: 'list_revisions',
-    description: 'The revisions of a service, newest first, with traffic share, image, readiness and creation time.',
+    description: 'The revisions of a service, newest first, with traffic share, image, source commit (and GitHub repository) Devgem recorded when it deployed them, readiness and creation time.',
     parameters: { type: 'object', properties: targetProps },
     risk: 'read',
     run: async (args, ctx, signal) => {
@@ -171,16 +172,17 @@ export function rollbackTool(): AgentTool<Target & { revision?: string }, AgentC
         approveLabel: 'Roll Back',
         details: [
           { label: 'Service', value: refText(ref) },
-          { label: 'Serving now', value: serving.map((r) => `${r.revision} (${r.percent}%)`).join(', ') || 'nothing' },
+          { label: 'Serving now', value: serving.map((r) => `${r.revision} (${r.percent}%${shortCommit(r) ? `, commit ${shortCommit(r)}` : ''})`).join(', ') || 'nothing' },
           { label: 'After', value: `${to.revision} (100%)${to.createTime ? `, created ${to.createTime}` : ''}` },
           { label: 'Image', value: to.image ?? 'unknown' },
+          { label: 'Commit', value: sourceText(to) },
         ],
       };
     },
     run: async (args, ctx, signal) => {
       const { ref, to } = await choose(args, ctx, signal);
       const info = await bounded('Rolling back', SLOW_MS, signal, (s) => ctx.cloud().runAdmin.routeAllTraffic(ref, to.revision, s));
-      return { data: { service: ref.service, servingRevision: to.revision, url: info.uri }, summary: `100% → ${to.revision}` };
+      return { data: { service: ref.service, servingRevision: to.revision, url: info.uri, ...(to.commit ? { commit: to.commit } : {}) }, summary: `100% → ${to.revision}${shortCommit(to) ? ` (${shortCommit(to)})` : ''}` };
     },
   };
 }
