@@ -1,7 +1,8 @@
 // A `.env` file parser: `KEY=value` lines, `#` comments, an optional `export `,
 // single quotes (literal), double quotes (escapes \n \r \t \" \\, may span
 // lines), backquotes (literal, may span lines), blank values. A later duplicate
-// wins and is reported. Problems name the line, never the value.
+// wins and is reported. Problems name the line (and a valid key), never any
+// other text of the file: what looks like a key may be a piece of a value.
 
 export interface DotenvEntry {
   key: string;
@@ -72,7 +73,8 @@ export function parseDotenv(source: string): DotenvResult {
       .trim()
       .replace(/^export\s+/, '');
     if (!KEY.test(key)) {
-      problems.push({ line: lineNo, message: `line ${lineNo}: "${key.slice(0, 40)}" is not a valid key` });
+      // Not quoted: the text before "=" may be part of a value (`TOKEN: abc==`).
+      problems.push({ line: lineNo, message: `line ${lineNo}: the text before "=" is not a valid key (letters, digits, _ . -, not starting with a digit)` });
       pos = lineEnd + 1;
       continue;
     }
@@ -85,9 +87,10 @@ export function parseDotenv(source: string): DotenvResult {
     if (quote === '"' || quote === "'" || quote === '`') {
       const q = readQuoted(text, vStart + 1, quote);
       if (!q) {
-        problems.push({ line: lineNo, message: `line ${lineNo}: ${key} has an opening ${quote} without a closing one` });
-        pos = lineEnd + 1;
-        continue;
+        // The lines below are the unfinished value (a PEM key, say): reading them as
+        // KEY=value lines would turn pieces of a secret into key names.
+        problems.push({ line: lineNo, message: `line ${lineNo}: ${key} has an opening ${quote} without a closing one; the rest of the file was not read` });
+        break;
       }
       // After the closing quote only spaces and a comment may follow.
       const restEnd = text.indexOf('\n', q.end);
@@ -100,9 +103,9 @@ export function parseDotenv(source: string): DotenvResult {
       value = q.value;
       next = (restEnd < 0 ? text.length : restEnd) + 1;
     } else {
-      // Unquoted: up to a " #" comment, trimmed.
+      // Unquoted: up to a " #" comment (`KEY= # note` is empty), trimmed; a `#` inside a word stays.
       const rawValue = text.slice(vStart, lineEnd);
-      const hash = rawValue.search(/\s#/);
+      const hash = rawValue.startsWith('#') ? 0 : rawValue.search(/\s#/);
       value = (hash >= 0 ? rawValue.slice(0, hash) : rawValue).trim();
       next = lineEnd + 1;
     }

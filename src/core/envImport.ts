@@ -5,7 +5,7 @@
 import type { DotenvResult } from './dotenv';
 import { envNameProblem, looksSecret } from './envNames';
 import { DevgemError } from './errors';
-import type { CloudPorts, EnvVarInfo, LiveServiceSpec, SecretRef, ServiceRef } from './ports';
+import type { CloudPorts, EnvVarInfo, LiveServiceSpec, SecretRef, ServiceRef, SpecChange } from './ports';
 import { riskyChanges } from './specDiff';
 import { bounded, throwIfCancelled } from './wait';
 
@@ -29,13 +29,57 @@ export function secretIdFor(service: string, key: string): string {
   return `${service}-${key.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/_/g, '-')}`.slice(0, 255);
 }
 
-/** One item per parsed key: secret-looking keys (name or a URL with a password) go to Secret Manager. */
-export function planEnvImport(parsed: DotenvResult, service: string): EnvImportItem[] {
-  return parsed.entries.map(({ key, value }) => {
+/** Keys the user sends to a destination whatever they look like. */
+export interface EnvImportChoice {
+  plain?: string[];
+  secret?: string[];
+}
+
+function liveSpec(env: EnvVarInfo[]): LiveServiceSpec {
+  return { env, minInstances: 0, cpuAlwaysAllocated: false, ingress: 'all', public: false };
+}
+
+const EMPTY_SECRET = 'it has no value, and Secret Manager stores no empty secret: fill it in, or import it as plain';
+
+/**
+ * One item per parsed key: secret-looking keys (name or a URL with a password) go to
+ * Secret Manager unless `choice` says otherwise. Rejected: names Cloud Run refuses, an
+ * empty secret, and a second key whose secret id would be the first one's (`Api_Key`, `API_KEY`).
+ */
+export function planEnvImport(parsed: DotenvResult, service: string, choice: EnvImportChoice = {}): EnvImportItem[] {
+  const ids = new Map<string, string>();
+  return parsed.entries.map(({ key, value }): EnvImportItem => {
     const problem = envNameProblem(key);
     if (problem) return { key, target: 'rejected', reason: problem };
-    return looksSecret(key, value) ? { key, target: 'secret', secretId: secretIdFor(service, key) } : { key, target: 'plain' };
+    const secret = choice.secret?.includes(key) || (!choice.plain?.includes(key) && looksSecret(key, value));
+    if (!secret) return { key, target: 'plain' };
+    if (value === '') return { key, target: 'rejected', reason: EMPTY_SECRET };
+    const secretId = secretIdFor(service, key);
+    const taken = ids.get(secretId);
+    if (taken) return { key, target: 'rejected', reason: `its secret id ${secretId} is already ${taken}'s: rename one of them` };
+    ids.set(secretId, key);
+    return { key, target: 'secret', secretId };
   });
+}
+
+/** The item with its destination switched (the QuickPick's toggle); a secret gets its id. */
+export function retarget(item: EnvImportItem, target: 'secret' | 'plain', service: string): EnvImportItem {
+  if (item.target === 'rejected' && item.reason !== EMPTY_SECRET) return item;
+  if (target === 'plain') return { key: item.key, target: 'plain' };
+  return { key: item.key, target: 'secret', secretId: item.secretId ?? secretIdFor(service, item.key) };
+}
+
+/**
+ * What applying `items` to a service whose env is `live` would break: a live secret
+ * reference that becomes plain, or points at another secret (names and ids only).
+ */
+export function importChanges(live: EnvVarInfo[], items: EnvImportItem[], service: string): SpecChange[] {
+  const after = new Map(live.map((e) => [e.name, e]));
+  for (const i of items) {
+    if (i.target === 'plain') after.set(i.key, { name: i.key, value: '' });
+    else if (i.target === 'secret') after.set(i.key, { name: i.key, secret: { secret: i.secretId ?? secretIdFor(service, i.key), version: 'latest' } });
+  }
+  return riskyChanges(liveSpec(live), liveSpec([...after.values()]));
 }
 
 /** The plan as lines a person (or the model) reads: names and destinations, never values. */
@@ -52,10 +96,6 @@ export interface EnvImportResult {
   plain: string[];
   serviceAccount: string;
   revision?: string;
-}
-
-function liveSpec(env: EnvVarInfo[]): LiveServiceSpec {
-  return { env, minInstances: 0, cpuAlwaysAllocated: false, ingress: 'all', public: false };
 }
 
 /**
@@ -77,6 +117,12 @@ export async function applyEnvImport(
   const values = new Map(parsed.entries.map((e) => [e.key, e.value]));
   const chosen = items.filter((i) => i.target !== 'rejected' && values.has(i.key));
   if (!chosen.length) throw new DevgemError('invalid-argument', 'Nothing to import: the file has no key Cloud Run accepts (or none was chosen).', { fix: 'Check the .env file holds KEY=value lines.' });
+  // Refused before anything is created: a bad name would fail the service update after the secrets exist.
+  const bad = chosen.flatMap((i) => {
+    const problem = envNameProblem(i.key) ?? (i.target === 'secret' && values.get(i.key) === '' ? `${i.key}: ${EMPTY_SECRET}` : undefined);
+    return problem ? [problem] : [];
+  });
+  if (bad.length) throw new DevgemError('invalid-argument', `Nothing was imported: ${bad.join(' ')}`, { fix: 'Rename or leave out those keys, then import again.' });
   const d = await bounded(`Reading service ${ref.service}`, CALL_MS, signal, (s) => ports.runAdmin.describeService(ref, s));
   if (!d) throw new DevgemError('not-found', `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}).`, { fix: 'Deploy the service first, then import its .env file.' });
 
@@ -87,10 +133,7 @@ export async function applyEnvImport(
     else secrets[i.key] = { secret: i.secretId ?? secretIdFor(ref.service, i.key), version: 'latest' };
   }
   // The revision-diff guard: what this update would drop (values are never compared or shown).
-  const after = new Map(d.env.map((e) => [e.name, e]));
-  for (const [k, v] of Object.entries(plain)) after.set(k, { name: k, value: v });
-  for (const [k, s] of Object.entries(secrets)) after.set(k, { name: k, secret: s });
-  const risky = riskyChanges(liveSpec(d.env), liveSpec([...after.values()]));
+  const risky = importChanges(d.env, chosen, ref.service);
   if (risky.length && !opts.approveRisky) {
     throw new DevgemError('failed-precondition', `The import would change what the service relies on: ${risky.map((r) => r.message).join('; ')}.`, {
       fix: 'Send those keys to Secret Manager instead, or confirm the change explicitly.',

@@ -20,6 +20,7 @@ import type {
   ServiceSpec,
 } from '../../src/core/ports';
 import { CancelledError } from '../../src/core/errors';
+import { FakeSecretManager } from './fakeSecrets';
 import type { Clock } from '../../src/core/wait';
 
 /** Time that passes only when someone sleeps: tests run instantly and deterministically. */
@@ -127,6 +128,8 @@ export class FakeCloud {
   readonly logs = new Map<string, LogEntryInfo[]>();
   /** Minutes since the fake epoch: revision create times and update times. */
   private minute = 0;
+  /** Secret Manager (`.env` imports); its calls are kept apart from `calls`. */
+  readonly secretManager = new FakeSecretManager();
   private builds = new Map<string, { req: BuildRequest; polls: number; state: BuildInfo['state'] }>();
   private buildSeq = 0;
 
@@ -268,10 +271,11 @@ export class FakeCloud {
       },
       updateEnv: async (ref, change) => {
         // Names only: values may be secrets and `calls` ends up in assertion messages.
-        this.calls.push(`runAdmin.updateEnv ${ref.service} set=${Object.keys(change.set).join(',')} unset=${change.unset.join(',')}`);
-        checkEnv(change.set);
+        const secretNames = Object.keys(change.secrets ?? {});
+        this.calls.push(`runAdmin.updateEnv ${ref.service} set=${Object.keys(change.set).join(',')} unset=${change.unset.join(',')}${secretNames.length ? ` secrets=${secretNames.join(',')}` : ''}`);
+        checkEnv(change.set, secretNames);
         const svc = get(ref);
-        svc.env = mergeEnvInfo(svc.env, { env: change.set, unset: change.unset });
+        svc.env = mergeEnvInfo(svc.env, { env: change.set, unset: change.unset, secrets: change.secrets });
         this.addRevision(ref.service, { source: svc.revisionList[svc.revisionList.length - 1]?.source });
         return { uri: svc.uri, latestReadyRevision: svc.latestReadyRevision, latestCreatedRevision: svc.latestCreatedRevision, invokerIamDisabled: svc.invokerIamDisabled };
       },
@@ -476,10 +480,7 @@ export class FakeCloud {
           return { status: statuses.length > 1 ? statuses.shift()! : statuses[0] };
         },
       },
-      // Secret Manager is exercised against the emulator (test/integration/envImport); a fake deploy never calls it.
-      secrets: new Proxy({} as CloudPorts['secrets'], {
-        get: () => () => Promise.reject(new Error('the fake cloud has no Secret Manager')),
-      }),
+      secrets: this.secretManager.port(),
     };
   }
 }
