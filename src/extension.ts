@@ -7,12 +7,15 @@ import { DeploySession } from './core/deploySession';
 import type { WebviewMessage } from './shared/protocol';
 import type * as Gcp from './adapters/gcp/cloudPorts';
 import type * as Model from './adapters/gemini/index';
+import type * as GitHub from './adapters/github/index';
 import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, setApiKey, usageStore } from './adapters/vscode/agentHost';
 import { registerVscodeChat } from './adapters/vscode/chatParticipant';
 import { registerExplorer } from './adapters/vscode/explorer';
 import { copyText, insertCode } from './adapters/vscode/codeActions';
 import { DeployActions } from './adapters/vscode/deployActions';
 import { DeployRunner } from './adapters/vscode/deployRunner';
+import { gitHubConnector } from './adapters/vscode/gitHubConnect';
+import { registerGitHubDeploy } from './adapters/vscode/gitHubDeploy';
 import { workspaceManifestStore } from './adapters/vscode/manifestStore';
 import { VscodeDeployUi } from './adapters/vscode/deployUi';
 import { isSafeExternalUrl } from './adapters/vscode/messageValidation';
@@ -33,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // applies without a reload.
   const gcp = (): typeof Gcp => require('./adapters/gcp/cloudPorts') as typeof Gcp;
   const model = (): typeof Model => require('./adapters/gemini/index') as typeof Model;
+  const gitHub = gitHubConnector(() => require('./adapters/github/index') as typeof GitHub);
   const ports = () => gcp().createCloudPorts(readGcpConfig());
   const usage = new UsageGuard(usageStore(context.workspaceState), () => {
     const s = readAgentSettings();
@@ -42,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const manifests = workspaceManifestStore(context.workspaceState);
   const runner = new DeployRunner(session, ports, log, ui, usage, manifests);
   const registry = createToolRegistry();
-  const agentContext = new VscodeAgentContext(session, runner, ports, usage, manifests);
+  const agentContext = new VscodeAgentContext(session, runner, ports, usage, manifests, gitHub);
   const models = new ModelProvider(context.secrets, log, model);
   const card = new SessionConfirm(session);
   let provider: DeployViewProvider | undefined;
@@ -145,6 +149,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerExplorer({ ports, log }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),
+    registerGitHubDeploy({ runner, session, usage, connect: gitHub }),
     vscode.commands.registerCommand('devgem.cancelDeploy', () => {
       if (!session.cancel()) void vscode.window.showInformationMessage('No Devgem deploy is running.');
     }),

@@ -3,11 +3,14 @@
 // this keeps the sidebar useful (and predictable) when it is not.
 import * as path from 'node:path';
 import { envNameProblem, isEnvName } from './envNames';
+import { parseGitHubDeploy } from './gitHubIntent';
 import type { LogSeverity } from './ports';
 import { validateServiceName } from './target';
 
 export type ChatIntent =
   | { kind: 'deploy'; region?: string; service?: string; appPath?: string; public?: boolean }
+  /** "deploy github.com/owner/name at v1": a GitHub repository (owner/name) at a ref. */
+  | { kind: 'deploy-github'; repository: string; ref?: string; service?: string; region?: string }
   | { kind: 'cancel' }
   | { kind: 'status' }
   | { kind: 'logs'; source: 'build' | 'service'; service?: string; severity?: LogSeverity; limit?: number }
@@ -293,6 +296,8 @@ const DEPLOY_KEYWORDS = new Set(['as', 'named', 'called', 'name', 'with', 'regio
 const DEPLOY_HINT = 'Name a folder with "deploy the folder services/api", a service with "deploy this as api", a region with "deploy to europe-west1".';
 
 function parseDeploy(rest: string): ChatIntent {
+  const gitHub = parseGitHubDeploy(rest);
+  if (gitHub) return gitHub;
   const words = tokenize(rest);
   const out: { region?: string; service?: string; appPath?: string | null; public?: boolean } = {};
   const unknown: string[] = [];
@@ -376,6 +381,7 @@ function invalid(problem: string): ChatIntent {
 export const HELP_TEXT = [
   'Without an AI model I understand these requests:',
   '• Deploy: "deploy this", "deploy this to europe-west1 as api", "deploy the folder services/api", "deploy privately", "deploy publicly"',
+  '• GitHub: "deploy github.com/owner/name", "deploy github.com/owner/name at v1.2", "deploy owner/name@main from github"',
   '• "status" — how the last deploy went and its URL',
   '• "cancel" — stop the running deploy',
   '• Logs: "logs", "show logs for api", "show the last 50 log lines", "show me the last errors", "build logs", "why did the build fail?"',

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LM_TOOL_PREFIX, createToolRegistry } from '../../src/core/agent/tools';
+import { DEFAULT_MAX_DOWNLOAD_MB } from '../../src/core/github/gitHubSource';
 
 interface Manifest {
   contributes: {
@@ -26,7 +27,7 @@ describe('package.json contributions for the agent', () => {
       assert.deepEqual(declared.inputSchema, t.parameters, t.name);
       assert.equal(declared.modelDescription, t.description, t.name);
     }
-    for (const name of ['deploy', 'delete_service', 'rollback', 'set_env_vars', 'propose_fix']) {
+    for (const name of ['deploy', 'delete_service', 'rollback', 'set_env_vars', 'propose_fix', 'deploy_github_repo']) {
       assert.ok(!manifest.contributes.languageModelTools.some((d) => d.name === `${LM_TOOL_PREFIX}${name}`), `${name} must not be a VS Code tool`);
     }
   });
@@ -37,14 +38,17 @@ describe('package.json contributions for the agent', () => {
       { analyze: risks.analyze_workspace, docker: risks.generate_dockerfile, deploy: risks.deploy, status: risks.get_deploy_status, build: risks.get_build_logs, list: risks.list_services, describe: risks.describe_service, logs: risks.get_service_logs, env: risks.set_env_vars, revs: risks.list_revisions, rollback: risks.rollback, del: risks.delete_service },
       { analyze: 'read', docker: 'read', deploy: 'write', status: 'read', build: 'read', list: 'read', describe: 'read', logs: 'read', env: 'write', revs: 'read', rollback: 'write', del: 'destructive' },
     );
+    // Issue 6: deploying a GitHub repository.
+    assert.deepEqual({ repos: risks.list_github_repos, deployRepo: risks.deploy_github_repo }, { repos: 'read', deployRepo: 'write' });
   });
 
   it('declares the @devgem participant, the key and chat commands and the AI settings', () => {
     assert.deepEqual(manifest.contributes.chatParticipants.map((p) => [p.id, p.name]), [['devgem.agent', 'devgem']]);
     const commands = manifest.contributes.commands.map((c) => c.command);
-    for (const c of ['devgem.setGeminiApiKey', 'devgem.clearGeminiApiKey', 'devgem.newChat', 'devgem.showUsage']) assert.ok(commands.includes(c), c);
+    for (const c of ['devgem.setGeminiApiKey', 'devgem.clearGeminiApiKey', 'devgem.newChat', 'devgem.showUsage', 'devgem.deployGitHubRepo']) assert.ok(commands.includes(c), c);
     const props = manifest.contributes.configuration.properties;
     assert.equal(props['devgem.ai.model'].default, 'gemini-3.8-flash');
+    assert.equal(props['devgem.github.maxDownloadMB'].default, DEFAULT_MAX_DOWNLOAD_MB);
     for (const key of ['devgem.ai.provider', 'devgem.ai.vertexProject', 'devgem.ai.vertexLocation', 'devgem.ai.maxSteps', 'devgem.limits.deploysPerDay', 'devgem.limits.modelCallsPerDay']) assert.ok(props[key], key);
   });
 });

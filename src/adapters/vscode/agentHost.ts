@@ -17,6 +17,8 @@ import { realClock } from '../../core/wait';
 import type { ToolRisk } from '../../shared/protocol';
 import type * as Model from '../gemini/index';
 import type { DeployRunner } from './deployRunner';
+import type { GitHubAccess } from './gitHubConnect';
+import { runDeployThrough } from './gitHubDeploy';
 import { readAgentSettings, readDeployOptions, readGcpConfig } from './settings';
 import { memoryManifestStore, type ManifestStore } from '../../core/sourceChanges';
 
@@ -34,6 +36,7 @@ export class VscodeAgentContext implements AgentContext {
     private readonly ports: () => CloudPorts,
     readonly usage: UsageGuard,
     private readonly manifestStore: ManifestStore = memoryManifestStore(),
+    private readonly gitHubAccess?: () => Promise<GitHubAccess>,
   ) {}
 
   private folder(): vscode.WorkspaceFolder {
@@ -51,7 +54,12 @@ export class VscodeAgentContext implements AgentContext {
   }
 
   runDeploy(opts: DeployOptions, signal: AbortSignal) {
-    return this.runner.runWith(opts, signal);
+    return runDeployThrough(this.runner, this.gitHubAccess, opts, signal);
+  }
+
+  async gitHub(): Promise<GitHubAccess> {
+    if (!this.gitHubAccess) throw new DevgemError('failed-precondition', 'GitHub repository deploys are not set up in this window.', { fix: 'Reload the window; if it persists, reinstall Devgem.' });
+    return this.gitHubAccess();
   }
 
   lastDeploy() {

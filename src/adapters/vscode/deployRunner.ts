@@ -18,6 +18,8 @@ import { VIEW_ID } from './viewProvider';
 export class DeployRunner {
   /** How to get the options of the last deploy again, for Retry. */
   private again?: () => DeployOptions;
+  /** Retry of a deploy whose folder is gone (a GitHub repository's archive): how to run it again. */
+  private redo?: () => Promise<DeployResult | undefined>;
 
   constructor(
     private readonly session: DeploySession,
@@ -67,7 +69,13 @@ export class DeployRunner {
       return undefined;
     }
     this.usage?.record('deploy');
+    if (this.redo) return this.redo();
     return this.runWith({ ...again(), deployId: undefined }, undefined, again);
+  }
+
+  /** Makes Retry of the deploy that just ran call `redo` (e.g. download the repository again) instead of reusing its options. */
+  retryWith(redo: () => Promise<DeployResult | undefined>): void {
+    this.redo = redo;
   }
 
   /**
@@ -77,6 +85,7 @@ export class DeployRunner {
    */
   async runWith(opts: DeployOptions, signal?: AbortSignal, again: () => DeployOptions = () => opts): Promise<DeployResult> {
     this.again = again;
+    this.redo = undefined;
     void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Devgem', cancellable: true },

@@ -1,6 +1,7 @@
 import type { DeployRecord, DeployResult, DeployState } from '../../shared/protocol';
 import type { DeployOptions } from '../deployOptions';
 import { DevgemError } from '../errors';
+import type { GitHubPort } from '../github/gitHubPort';
 import type { CloudPorts, ServiceRef } from '../ports';
 import { resolveTarget, validateServiceName } from '../target';
 import type { ManifestStore } from '../sourceChanges';
@@ -26,6 +27,8 @@ export interface AgentContext {
   manifests?(): ManifestStore;
   /** The options of the last deploy the agent started, for "fix and redeploy". */
   lastDeployRequest?: DeployOptions;
+  /** GitHub as the signed-in user, and the download limit (bytes) of a repository deploy; absent where GitHub deploys are not offered. */
+  gitHub?(): Promise<{ port: GitHubPort; maxBytes: number }>;
 }
 
 export const REGION_PATTERN = '^[a-z]+-[a-z]+[0-9]+$';

@@ -53,6 +53,11 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
       if (o.status !== 'done') return failure(o, 'Nothing was deployed.');
       return describeDeploy(deps.ctx.lastDeploy());
     }
+    case 'deploy-github': {
+      const o = await run('deploy_github_repo', { repository: intent.repository, ref: intent.ref, service: intent.service, region: intent.region });
+      if (o.status !== 'done') return failure(o, 'Nothing was deployed.');
+      return `${o.response.repository as string} at ${o.response.ref as string} (${(o.response.commit as string).slice(0, 7)}): ${describeDeploy(deps.ctx.lastDeploy())}`;
+    }
     case 'logs': {
       if (intent.source === 'build') {
         const o = await run('get_build_logs', { lines: intent.limit });

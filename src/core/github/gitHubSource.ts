@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeployResult } from '../../shared/protocol';
 import type { DeployOptions } from '../deployOptions';
+import { serviceNameFromFolder } from '../target';
 import { bounded } from '../wait';
 import type { GitHubPort, GitHubSource } from './gitHubPort';
 import { extractTarball, saveTarball } from './tarball';
@@ -56,6 +57,25 @@ export async function fetchGitHubSource(port: GitHubPort, req: GitHubDeployReque
 }
 
 const GITHUB_NETWORK_FIX = 'Check your network connection and retry; githubstatus.com may show an outage.';
+
+/**
+ * A GitHub deploy's options from the workspace's settings: the service is named
+ * after the repository (devgem.serviceName names the open folder's service),
+ * and nothing specific to the open folder carries over.
+ */
+export function gitHubDeployOptions(base: DeployOptions, repoName: string, overrides: { service?: string; region?: string } = {}): DeployOptions {
+  return {
+    ...base,
+    serviceName: overrides.service ?? serviceNameFromFolder(repoName),
+    region: overrides.region ?? base.region,
+    appPath: undefined,
+    runtime: undefined,
+    noTraffic: undefined,
+    approvedSpecChanges: undefined,
+    deployId: undefined,
+    gitHub: undefined,
+  };
+}
 
 /**
  * A GitHub repository deploy: fetch the ref into a temporary folder, then run

@@ -2,6 +2,7 @@ import type { AgentContext } from '../context';
 import { ToolRegistry } from '../registry';
 import { changesSinceDeployTool } from './changeTools';
 import { buildLogsTool, deployHistoryTool, deployStatusTool, deployTool, usageTool } from './deployTools';
+import { deployGitHubRepoTool, listGitHubReposTool } from './gitHubTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
 
@@ -26,6 +27,8 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(listRevisionsTool())
     .register(rollbackTool())
     .register(deleteServiceTool())
+    .register(listGitHubReposTool())
+    .register(deployGitHubRepoTool())
     .register(proposeFixTool())
     .register(usageTool());
 }
