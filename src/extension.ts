@@ -24,6 +24,7 @@ import { WorkspaceSnapshotStore } from './adapters/vscode/snapshotStore';
 import { DeployStatusBar } from './adapters/vscode/statusBar';
 import { DeployViewProvider, VIEW_ID } from './adapters/vscode/viewProvider';
 import { registerWalkthrough } from './adapters/vscode/walkthrough';
+import { registerPastBuildLog } from './adapters/vscode/pastBuildLog';
 
 /** Composition root: builds the adapters, hands them to core, registers what package.json contributes. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -114,6 +115,9 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'openBuildInConsole':
         await actions.openBuildInConsole();
         return;
+      case 'showPastBuildLog':
+        await vscode.commands.executeCommand('devgem.showPastBuildLog', m.deployId);
+        return;
       case 'retry':
         await actions.retry();
         return;
@@ -147,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
     registerWalkthrough({ session, ports }),
     registerExplorer({ ports, log }),
+    registerPastBuildLog({ session, ports }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),
     registerGitHubDeploy({ runner, session, usage, connect: gitHub }),

@@ -1,5 +1,6 @@
 // A past deploy's Cloud Build log, read back from Google: the history keeps the
 // build's id, Cloud Build knows the bucket its log went to (BuildPort.readLog).
+import { stripAnsi } from '../shared/ansi';
 import type { DeployRecord } from '../shared/protocol';
 import { DevgemError } from './errors';
 import type { BuildLogTail, BuildPort } from './ports';
@@ -36,4 +37,14 @@ export async function readPastBuildLog(build: BuildPort, r: DeployRecord, maxLin
   }
   const tail = await bounded(`Reading the log of build ${at.id}`, READ_MS, signal, (s) => build.readLog({ ...at, maxLines }, s));
   return { ...tail, buildId: at.id };
+}
+
+/** The log as an editor shows it: a first line saying whose build it is and where it was read. */
+export function pastBuildLogDocument(r: DeployRecord, tail: BuildLogTail & { buildId: string }): string {
+  const target = r.target ? ` (${r.target.service} in ${r.target.region}, ${r.target.project})` : '';
+  const head = [`[Devgem] Build ${tail.buildId} of deploy ${r.deployId}${target}: ${tail.state}, read from ${tail.logUri}`];
+  const cut = tail.totalLines - tail.lines.length;
+  if (cut > 0) head.push(`[Devgem] The first ${cut} ${cut === 1 ? 'line is' : 'lines are'} left out.`);
+  if (!tail.lines.length) head.push('[Devgem] The log is empty.');
+  return `${head.concat(tail.lines.map(stripAnsi)).join('\n')}\n`;
 }

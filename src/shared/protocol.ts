@@ -259,6 +259,8 @@ export type WebviewMessage =
   | { type: 'openLogInEditor' }
   /** The current deploy's build in Cloud Console (the host knows the URL). */
   | { type: 'openBuildInConsole' }
+  /** A past deploy's Cloud Build log, read back from Google into an editor tab (the host looks the deploy up in its history). */
+  | { type: 'showPastBuildLog'; deployId: string }
   /** Deploy again with the same settings as the last deploy. */
   | { type: 'retry' }
   /** Ask the agent to find the cause of the last failure and propose a fix. */

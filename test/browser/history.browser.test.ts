@@ -157,6 +157,10 @@ describe('deploy history (browser)', function () {
     await page.locator('#history-open-build').click();
     const urls = (await posted(page)).map((m) => (m.type === 'openUrl' ? m.url : m.type));
     assert.deepEqual(urls, [SERVICE_URL, records(0)[0].buildConsoleUrl]);
+    // The log itself is read back by the host: the webview only names the deploy.
+    await clearPosted(page);
+    await page.locator('#history-build-log').click();
+    assert.deepEqual(await posted(page), [{ type: 'showPastBuildLog', deployId: records(0)[0].deployId }]);
   });
 
   it('moves with the arrow keys, Home and End, opens with Enter, and Escape goes back', async () => {

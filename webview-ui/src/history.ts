@@ -218,6 +218,12 @@ export class HistoryView {
       nodes.push(h('p', { class: 'history-detail-url' }, h('code', { id: 'history-url' }, url), r.revision ? ` · ${r.revision}` : ''));
       actions.push(this.linkButton('history-open-url', 'Open', url));
     }
+    if (r.buildId || r.buildConsoleUrl) {
+      // The host reads the log back from Google: the record holds no log lines.
+      const b = h('vscode-button', { id: 'history-build-log', secondary: true }, 'Show Build Log');
+      b.addEventListener('click', () => this.post({ type: 'showPastBuildLog', deployId: r.deployId }));
+      actions.push(b);
+    }
     if (r.buildConsoleUrl) actions.push(this.linkButton('history-open-build', 'Build in Cloud Console', r.buildConsoleUrl, true));
     if (actions.length) nodes.push(h('div', { class: 'history-actions' }, ...actions));
     return nodes;
@@ -256,6 +262,7 @@ function usableRecords(history: unknown): DeployRecord[] {
       commit: str(r.commit),
       branch: str(r.branch),
       buildConsoleUrl: str(r.buildConsoleUrl),
+      buildId: str(r.buildId),
       logTail: Array.isArray(r.logTail) ? r.logTail.filter((l): l is string => typeof l === 'string') : undefined,
       stages: typeof r.stages === 'object' && r.stages !== null && DEPLOY_STAGES.every((st) => typeof r.stages?.[st]?.status === 'string') ? r.stages : undefined,
     }));

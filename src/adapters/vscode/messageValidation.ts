@@ -16,6 +16,7 @@ const schema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('confirm'), id: z.string().min(1).max(100), token: z.string().min(1).max(200), approve: z.boolean() }).strict(),
   z.object({ type: z.literal('openLogInEditor') }).strict(),
   z.object({ type: z.literal('openBuildInConsole') }).strict(),
+  z.object({ type: z.literal('showPastBuildLog'), deployId: z.string().min(1).max(64).regex(/^[0-9A-Za-z-]+$/) }).strict(),
   z.object({ type: z.literal('retry') }).strict(),
   z.object({ type: z.literal('fixWithAi') }).strict(),
   z.object({ type: z.literal('insertCode'), code: z.string().min(1).max(MAX_CODE_TEXT), language: z.string().max(40).regex(/^[\w+#.-]*$/).optional() }).strict(),
