@@ -2,6 +2,7 @@
 // model. When Gemini is configured the agent takes over free conversation;
 // this keeps the sidebar useful (and predictable) when it is not.
 import * as path from 'node:path';
+import { parseEnvImport } from './envImportIntent';
 import { envNameProblem, isEnvName } from './envNames';
 import { parseGitHubDeploy } from './gitHubIntent';
 import type { LogSeverity } from './ports';
@@ -16,6 +17,8 @@ export type ChatIntent =
   | { kind: 'logs'; source: 'build' | 'service'; service?: string; severity?: LogSeverity; limit?: number }
   | { kind: 'env-set'; vars: Record<string, string>; service?: string }
   | { kind: 'env-unset'; names: string[]; service?: string }
+  /** "import .env", "import env from config/prod.env to api". */
+  | { kind: 'env-import'; file?: string; service?: string }
   | { kind: 'rollback'; revision?: string; service?: string }
   | { kind: 'services' }
   | { kind: 'revisions'; service?: string }
@@ -40,6 +43,8 @@ export { envNameProblem, RESERVED_ENV, RESERVED_ENV_PREFIX } from './envNames';
 export function parseChatIntent(text: string): ChatIntent {
   const s = normalize(text);
   if (!s || HELP_PHRASE.test(s) || /^how (?:do|can|should|would) (?:i|we)\b/i.test(s)) return { kind: 'help' };
+  const envImport = parseEnvImport(s);
+  if (envImport) return envImport;
   const env = parseEnv(s);
   if (env) return env;
   const question = QUESTION.test(s);
@@ -386,6 +391,7 @@ export const HELP_TEXT = [
   '• "cancel" — stop the running deploy',
   '• Logs: "logs", "show logs for api", "show the last 50 log lines", "show me the last errors", "build logs", "why did the build fail?"',
   '• Environment variables: "set FOO=bar", "set GREETING=\'hello world\' on api", "set FOO to bar", "unset FOO", "remove env FOO BAR"',
+  '• Secrets: "import .env", "import env from .env.production to api" — secret-looking keys go to Secret Manager',
   '• Roll back: "roll back", "roll back api", "roll back to api-00002-xyz"',
   '• Services and revisions: "list services", "list revisions of api"',
   '• "what changed since the last deploy?" — files added, removed and modified since then, and the commits',

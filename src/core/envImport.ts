@@ -175,12 +175,12 @@ export async function applyEnvImport(
 }
 
 /** One line naming what the import did (ids and key names only). */
-export function importSummary(r: EnvImportResult): string {
+export function importSummary(r: EnvImportResult, file = '.env'): string {
   const parts = [
     r.created.length ? `created ${r.created.join(', ')}` : '',
     r.updated.length ? `new version of ${r.updated.join(', ')}` : '',
     r.unchanged.length ? `unchanged ${r.unchanged.join(', ')}` : '',
     r.plain.length ? `plain ${r.plain.join(', ')}` : '',
   ].filter(Boolean);
-  return `Imported .env${r.revision ? ` (revision ${r.revision})` : ''}: ${parts.join('; ')}.`;
+  return `Imported ${file}${r.revision ? ` (revision ${r.revision})` : ''}: ${parts.join('; ')}.`;
 }

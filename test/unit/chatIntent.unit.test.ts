@@ -341,7 +341,7 @@ describe('HELP_TEXT', () => {
     .flatMap((l) => [...l.matchAll(/"([^"]+)"/g)].map((m) => m[1]));
   it('shows an example for every kind but invalid', () => {
     const kinds = new Set(examples.map((e) => parseChatIntent(e).kind));
-    for (const kind of ['deploy', 'cancel', 'status', 'logs', 'env-set', 'env-unset', 'rollback', 'services', 'revisions', 'usage', 'help']) assert.ok(kinds.has(kind as ChatIntent['kind']), kind);
+    for (const kind of ['deploy', 'cancel', 'status', 'logs', 'env-set', 'env-unset', 'env-import', 'rollback', 'services', 'revisions', 'usage', 'help']) assert.ok(kinds.has(kind as ChatIntent['kind']), kind);
   });
   for (const example of examples) {
     it(`help example ${JSON.stringify(example)} parses to a real request`, () => {

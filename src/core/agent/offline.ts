@@ -78,6 +78,13 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
       if (o.status !== 'done') return failure(o, 'No env var was changed.');
       return `${o.summary} on ${o.response.service as string}; revision ${(o.response.revision as string | undefined) ?? '?'} now serves.`;
     }
+    case 'env-import': {
+      const o = await run('import_env_file', { path: intent.file, service: intent.service });
+      if (o.status !== 'done') return failure(o, 'Nothing was imported.');
+      const skipped = (o.response.skipped as { key: string; reason?: string }[]).map((s) => `\n• Skipped ${s.key}: ${s.reason ?? 'refused'}`);
+      const unread = (o.response.problems as string[]).map((p) => `\n• Not read: ${p}`);
+      return [o.summary, ...skipped, ...unread].join('');
+    }
     case 'rollback': {
       const o = await run('rollback', { service: intent.service, revision: intent.revision });
       if (o.status !== 'done') return failure(o, 'Traffic was not changed.');

@@ -3,6 +3,7 @@ import { ToolRegistry } from '../registry';
 import { changesSinceDeployTool } from './changeTools';
 import { buildLogsTool, deployHistoryTool, deployStatusTool, deployTool, usageTool } from './deployTools';
 import { deployGitHubRepoTool, listGitHubReposTool } from './gitHubTools';
+import { importEnvTool } from './envTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
 
@@ -24,6 +25,7 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(describeServiceTool())
     .register(serviceLogsTool())
     .register(setEnvTool())
+    .register(importEnvTool())
     .register(listRevisionsTool())
     .register(rollbackTool())
     .register(deleteServiceTool())

@@ -6,7 +6,7 @@ import { REGION_PATTERN, SERVICE_PATTERN, refText, resolveRef, type AgentContext
 import type { JsonSchema } from '../model';
 import { redactText } from '../redact';
 import type { AgentTool } from '../registry';
-import { ENV_NAME_PATTERN } from '../../envNames';
+import { ENV_NAME_PATTERN, looksSecret } from '../../envNames';
 import { checkEnvNames } from './deployTools';
 
 const CALL_MS = 60_000;
@@ -19,7 +19,8 @@ interface Target {
 
 const service: JsonSchema = { type: 'string', pattern: SERVICE_PATTERN, description: 'Service name. Default: the service last deployed from this workspace.' };
 const region: JsonSchema = { type: 'string', pattern: REGION_PATTERN, description: 'Region. Default: from settings or gcloud.' };
-const targetProps = { service, region };
+/** Which service a tool acts on; resolved by `resolveRef`. */
+export const targetProps = { service, region };
 
 export function listServicesTool(): AgentTool<{ region?: string }, AgentContext> {
   return {
@@ -105,6 +106,13 @@ export interface EnvArgs extends Target {
 export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
   const check = (args: EnvArgs) => {
     if (!Object.keys(args.set ?? {}).length && !(args.unset ?? []).length) throw new DevgemError('invalid-argument', 'Nothing to change: give "set" and/or "unset".');
+    // Before anything shows or sends the value: a secret never becomes a plain env var.
+    const secret = Object.entries(args.set ?? {}).find(([k, v]) => looksSecret(k, v));
+    if (secret) {
+      throw new DevgemError('invalid-argument', `"${secret[0]}" looks like a secret, so Devgem will not set it as a plain env var.`, {
+        fix: `Put ${secret[0]}=… in the workspace's .env file and import it (say "import .env", or run "Devgem: Import .env File…"): the value goes to Secret Manager and the service references it.`,
+      });
+    }
     checkEnvNames(args.set, Object.fromEntries((args.unset ?? []).map((n) => [n, ''])));
   };
   return {
