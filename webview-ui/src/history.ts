@@ -261,6 +261,7 @@ function usableRecords(history: unknown): DeployRecord[] {
       fix: str(r.fix),
       commit: str(r.commit),
       branch: str(r.branch),
+      repository: str(r.repository),
       buildConsoleUrl: str(r.buildConsoleUrl),
       buildId: str(r.buildId),
       logTail: Array.isArray(r.logTail) ? r.logTail.filter((l): l is string => typeof l === 'string') : undefined,
@@ -268,17 +269,18 @@ function usableRecords(history: unknown): DeployRecord[] {
     }));
 }
 
-/** "abc1234 on main" (and "with uncommitted changes"), or nothing outside git. */
+/** "abc1234 on main" (and "with uncommitted changes"; "owner/name abc1234 on main" from GitHub), or nothing outside git. */
 function source(r: DeployRecord, long = false): HTMLElement | undefined {
-  if (!r.commit && !r.branch) return undefined;
+  if (!r.commit && !r.branch && !r.repository) return undefined;
   return h(
     'span',
     { class: long ? 'history-source history-detail-meta' : 'history-source', title: r.commit },
-    icon('git-commit'),
+    icon(r.repository ? 'github' : 'git-commit'),
     // One text box beside the glyph, so a long branch wraps as text rather than as columns.
     h(
       'span',
       { class: 'history-source-text' },
+      r.repository ? `${r.repository} ` : '',
       r.commit ? h('code', { class: 'history-commit' }, r.commit.slice(0, 7)) : false,
       r.branch ? `${r.commit ? ' on ' : ''}${r.branch}` : '',
       r.dirty ? ' (uncommitted changes)' : '',
