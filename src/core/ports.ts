@@ -2,6 +2,8 @@
 // real SDKs; unit tests implement them with fakes. No SDK type crosses here.
 import type { Readable } from 'node:stream';
 import type { AppAnalysis, PortFix } from './analysis/types';
+import { DevgemError } from './errors';
+import { describeRedFlags } from './packaging/uploadPreview';
 
 export interface ServiceRef {
   project: string;
@@ -374,7 +376,13 @@ export const unattendedUi: DeployUiPort = {
   chooseApp: async (apps) => apps[0],
   reviewDockerfile: async () => true,
   offerPortFix: () => undefined,
-  confirmUpload: async (preview) => preview.redFlags.length === 0,
+  confirmUpload: async (preview) => {
+    // No one can say "upload anyway": a failure that says what to exclude, not a silent cancel.
+    if (!preview.redFlags.length) return true;
+    throw new DevgemError('failed-precondition', `The upload was stopped: ${describeRedFlags(preview)}.`, {
+      fix: 'Exclude those files in .gcloudignore (or .gitignore), then deploy again.',
+    });
+  },
   offerPreflightFix: async () => false,
   confirmSpecChanges: async () => false,
 };

@@ -63,6 +63,16 @@ export const CLOUD_RUN_REGIONS: readonly CloudRunRegion[] = [
   r('africa-south1', 'Johannesburg', 'Africa', 2),
 ];
 
+/**
+ * Whether `region` can be a Cloud Run region: the shape, and a geography prefix
+ * Google uses. A new region of a known geography (newer than the list above)
+ * passes; `mars-north1` does not.
+ */
+export function isPlausibleRegion(region: string): boolean {
+  const m = /^([a-z]+)-[a-z]+[0-9]+$/.exec(region);
+  return !!m && CLOUD_RUN_REGIONS.some((x) => x.id.startsWith(`${m[1]}-`));
+}
+
 export interface RegionGroup {
   label: string;
   regions: RegionChoice[];

@@ -7,6 +7,7 @@ import type { AppAnalysis } from './analysis/types';
 import { generateFiles } from './dockerfiles/generate';
 import { DevgemError, CancelledError } from './errors';
 import { listSourceFiles, previewManifest, writeSourceTarball } from './packageSource';
+import { describeRedFlags } from './packaging/uploadPreview';
 import type { DeployUiPort } from './ports';
 import { hashFiles } from './sourceChanges';
 
@@ -77,7 +78,7 @@ export async function packageStage(ctx: SourceStageContext, app: AppAnalysis, ta
   const manifest = await listSourceFiles(root, ctx.signal);
   const preview = await previewManifest(root, manifest);
   if (preview.redFlags.length && !(await ctx.ui.confirmUpload(preview, ctx.signal))) {
-    throw new DevgemError('cancelled', `The upload was stopped: ${preview.redFlags.map((f) => `${f.path} (${f.reason})`).join('; ')}.`, {
+    throw new DevgemError('cancelled', `The upload was stopped: ${describeRedFlags(preview)}.`, {
       fix: 'Exclude those files in .gcloudignore (or .gitignore), then deploy again.',
     });
   }

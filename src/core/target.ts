@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeployTarget } from '../shared/protocol';
 import { DevgemError } from './errors';
+import { isPlausibleRegion } from './regions';
 
 export interface TargetSettings {
   project?: string;
@@ -93,7 +94,7 @@ function validateProject(project: string, from: string): void {
 }
 
 function validateRegion(region: string, from: string): void {
-  if (!/^[a-z]+-[a-z]+[0-9]+$/.test(region)) {
+  if (!isPlausibleRegion(region)) {
     throw new DevgemError('config', `"${region}" (from ${from}) is not a Cloud Run region.`, {
       fix: 'Set "devgem.region" in Settings to a region such as us-central1 or europe-west1.',
     });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { CLOUD_RUN_REGIONS, regionGroups } from '../../src/core/regions';
+import { CLOUD_RUN_REGIONS, isPlausibleRegion, regionGroups } from '../../src/core/regions';
 import { DEFAULT_REGION, resolveTarget } from '../../src/core/target';
 
 describe('Cloud Run regions for the picker', () => {
@@ -36,5 +36,12 @@ describe('Cloud Run regions for the picker', () => {
     const known = regionGroups('europe-west1');
     assert.equal(known.length, 5);
     assert.equal(known.flatMap((g) => g.regions).filter((r) => r.id === 'europe-west1').length, 1);
+  });
+});
+
+describe('isPlausibleRegion', () => {
+  it('accepts listed regions and new ones of a known geography, refuses other shapes and places', () => {
+    for (const ok of ['us-central1', 'europe-west1', 'me-central2', 'europe-west99', 'asia-southeast9']) assert.ok(isPlausibleRegion(ok), ok);
+    for (const bad of ['mars-north1', 'moon-base1', 'US-CENTRAL1', 'us-central', 'us_central1', 'us-central1; rm -rf /', '', 'europe-west1 ']) assert.ok(!isPlausibleRegion(bad), bad);
   });
 });

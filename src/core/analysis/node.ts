@@ -18,9 +18,17 @@ async function language(view: DirView, has: (dep: string) => boolean): Promise<F
 
 async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   const text = await view.readText('package.json');
-  if (text === undefined) return undefined;
+  if (text === undefined) {
+    // Listed but unreadable (a folder, a FIFO, no permission): say so rather than analyze as if it were absent.
+    if (await view.exists('package.json')) throw new Error(`${view.rel('package.json')} is not a readable file (a folder or a special file?). Make it a JSON file, or remove it.`);
+    return undefined;
+  }
   // readJson throws a SyntaxError naming the file: a broken package.json is the user's to fix, not to guess around.
-  const pkg = (await view.readJson<PackageJson>('package.json')) ?? {};
+  const json = (await view.readJson<unknown>('package.json')) ?? {};
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new SyntaxError(`${view.rel('package.json')}: the top level must be an object ({ "name": ..., "scripts": ... }), not ${Array.isArray(json) ? 'an array' : json === null ? 'null' : `a ${typeof json}`}`);
+  }
+  const pkg = json as PackageJson;
   const np = nodePackage(view, pkg, text);
   const pm = await detectPackageManager(view, np);
   const runtime = pm.fact.value === 'bun' ? 'bun' : 'node';

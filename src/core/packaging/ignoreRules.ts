@@ -26,10 +26,28 @@ async function readOptional(file: string): Promise<string | undefined> {
   }
 }
 
+/** Why a line cannot be an ignore pattern (binary bytes, text that is not UTF-8, a reversed range), or undefined. */
+function patternProblem(line: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(line)) return 'holds control characters (is the file binary?)';
+  if (line.includes('\ufffd')) return 'is not valid UTF-8 text';
+  for (const m of line.matchAll(/\[!?([^\]\\])-([^\]\\])\]/g)) {
+    if (m[1] > m[2]) return `has a character range that runs backwards ([${m[1]}-${m[2]}])`;
+  }
+  return undefined;
+}
+
 /** The lines of `.gcloudignore` with every `#!include:FILE` replaced by that file's lines (FILE is relative to the root). */
-async function gcloudignoreLines(root: string, text: string, depth: number): Promise<string[]> {
+async function gcloudignoreLines(root: string, text: string, depth: number, file = '.gcloudignore'): Promise<string[]> {
   const lines: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    const bad = patternProblem(line);
+    if (bad) {
+      // A corrupt ignore file would silently decide what is uploaded: stop and say where.
+      throw new DevgemError('invalid-argument', `${file} line ${i + 1} is not a valid pattern: it ${bad}.`, {
+        fix: `Rewrite ${file} as plain-text patterns, one per line (as in .gitignore), or delete it to fall back to .gitignore.`,
+      });
+    }
     const include = /^#!include:(.+)$/.exec(line.trim());
     if (!include) {
       lines.push(line);
@@ -42,7 +60,7 @@ async function gcloudignoreLines(root: string, text: string, depth: number): Pro
         fix: 'Remove that #!include line from .gcloudignore or create the file it names.',
       });
     }
-    if (depth < MAX_INCLUDE_DEPTH) lines.push(...(await gcloudignoreLines(root, included, depth + 1)));
+    if (depth < MAX_INCLUDE_DEPTH) lines.push(...(await gcloudignoreLines(root, included, depth + 1, name)));
   }
   return lines;
 }

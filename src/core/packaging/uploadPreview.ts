@@ -60,3 +60,8 @@ export async function previewManifest(root: string, manifest: { files: readonly 
   if (totalBytes > MAX_TOTAL_BYTES) redFlags.push({ path: '.', reason: `${formatSize(totalBytes)} in all (more than 1 GB)` });
   return { fileCount: manifest.files.length, totalBytes, largest, redFlags };
 }
+
+/** The flagged things in one line, for an error that stops the upload. */
+export function describeRedFlags(preview: UploadPreview): string {
+  return preview.redFlags.map((f) => `${f.path} (${f.reason})`).join('; ');
+}
