@@ -23,6 +23,10 @@ async function main(): Promise<void> {
   if (!emulatorHost && !hasGoogleCredentials()) {
     emulator = await startEmulator({ log: (line) => process.stderr.write(`[emulator] ${line}\n`) });
     emulatorHost = emulator.host;
+    // Something for "Devgem: Deploy GitHub Repository…" to list offline: the sample, as a private repository.
+    const sample = path.join(REPO, 'samples', 'hello-node');
+    const files = await Promise.all(['package.json', 'server.js', 'README.md'].map(async (f) => ({ path: f, content: await fs.readFile(path.join(sample, f), 'utf8') })));
+    emulator.github.seedRepo({ fullName: 'devgem-demo/hello-github', private: true, description: 'The hello-node sample, served by the emulator\'s GitHub', branches: { main: files }, tags: { 'v1.0.0': files } });
   }
 
   // A copy of the sample, so deploys (which write a Dockerfile) leave the repo clean.
