@@ -154,7 +154,8 @@ export function newRevision(s: ServiceRec, generation: string): RevisionRec {
     scaling: template.scaling,
     timeout: template.timeout,
     maxInstanceRequestConcurrency: template.maxInstanceRequestConcurrency,
-    serviceAccount: template.serviceAccount ?? `${num}-compute@developer.gserviceaccount.com`,
+    // An empty account (the SDK sends '' back for an unset one) is the default, as on Cloud Run.
+    serviceAccount: template.serviceAccount || `${num}-compute@developer.gserviceaccount.com`,
     containers: template.containers,
     executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2',
     reconciling: true,

@@ -69,15 +69,25 @@ export function retarget(item: EnvImportItem, target: 'secret' | 'plain', servic
   return { key: item.key, target: 'secret', secretId: item.secretId ?? secretIdFor(service, item.key) };
 }
 
+/** `projects/p/secrets/db-url` and `db-url` name the same secret. */
+function bareId(secret: string): string {
+  return secret.split('/secrets/').pop() ?? secret;
+}
+
 /**
  * What applying `items` to a service whose env is `live` would break: a live secret
  * reference that becomes plain, or points at another secret (names and ids only).
+ * A new version of the same secret is what an import is for, so no alarm.
  */
 export function importChanges(live: EnvVarInfo[], items: EnvImportItem[], service: string): SpecChange[] {
   const after = new Map(live.map((e) => [e.name, e]));
   for (const i of items) {
     if (i.target === 'plain') after.set(i.key, { name: i.key, value: '' });
-    else if (i.target === 'secret') after.set(i.key, { name: i.key, secret: { secret: i.secretId ?? secretIdFor(service, i.key), version: 'latest' } });
+    else if (i.target === 'secret') {
+      const id = i.secretId ?? secretIdFor(service, i.key);
+      const was = after.get(i.key)?.secret;
+      after.set(i.key, { name: i.key, secret: was && bareId(was.secret) === id ? was : { secret: id, version: 'latest' } });
+    }
   }
   return riskyChanges(liveSpec(live), liveSpec([...after.values()]));
 }
@@ -102,7 +112,10 @@ export interface EnvImportResult {
  * Applies `items` (as chosen by the user) with the values of `parsed`: each secret is
  * created or gets a new version (none when the value is unchanged), the service's
  * runtime account gets the accessor role on it, then one service update sets the
- * plain vars and the `secretKeyRef`s. A change that would drop a live secret reference
+ * plain vars and the `secretKeyRef`s, pinned to the version: Cloud Run reads a secret
+ * when a revision starts, so a new version needs a new revision (a `latest` ref would
+ * leave the template unchanged and the old value running), and a roll back then
+ * brings the old value back with the old revision. A change that would drop a live secret reference
  * (a key that is a secret ref now imported as plain) needs `approveRisky`.
  */
 export async function applyEnvImport(
@@ -130,6 +143,7 @@ export async function applyEnvImport(
   const secrets: Record<string, SecretRef> = {};
   for (const i of chosen) {
     if (i.target === 'plain') plain[i.key] = values.get(i.key) ?? '';
+    // The version is pinned below, once it is known.
     else secrets[i.key] = { secret: i.secretId ?? secretIdFor(ref.service, i.key), version: 'latest' };
   }
   // The revision-diff guard: what this update would drop (values are never compared or shown).
@@ -152,17 +166,15 @@ export async function applyEnvImport(
     const value = values.get(key) ?? '';
     const id = s.secret;
     const created = await bounded(`Creating secret ${id}`, CALL_MS, signal, (sg) => ports.secrets.ensureSecret(ref.project, id, { 'managed-by': 'devgem' }, sg));
-    if (created) {
-      await bounded(`Adding a version to ${id}`, CALL_MS, signal, (sg) => ports.secrets.addVersion(ref.project, id, value, sg));
-      result.created.push(id);
-      say(`Created secret ${id} for ${key}`);
-    } else if (await bounded(`Reading secret ${id}`, CALL_MS, signal, (sg) => ports.secrets.latestEquals(ref.project, id, value, sg))) {
+    const same = created ? undefined : await bounded(`Reading secret ${id}`, CALL_MS, signal, (sg) => ports.secrets.latestMatching(ref.project, id, value, sg));
+    if (same) {
+      s.version = same;
       result.unchanged.push(id);
-      say(`Secret ${id} already holds the value of ${key}`);
+      say(`Secret ${id} already holds the value of ${key} (version ${same})`);
     } else {
-      const v = await bounded(`Adding a version to ${id}`, CALL_MS, signal, (sg) => ports.secrets.addVersion(ref.project, id, value, sg));
-      result.updated.push(id);
-      say(`Added version ${v} to secret ${id} for ${key}`);
+      s.version = await bounded(`Adding a version to ${id}`, CALL_MS, signal, (sg) => ports.secrets.addVersion(ref.project, id, value, sg));
+      (created ? result.created : result.updated).push(id);
+      say(created ? `Created secret ${id} for ${key}` : `Added version ${s.version} to secret ${id} for ${key}`);
     }
     const granted = await bounded(`Granting access to ${id}`, CALL_MS, signal, (sg) => ports.secrets.grantRole(ref.project, id, SECRET_ACCESSOR_ROLE, member, sg));
     if (granted) say(`Granted ${SECRET_ACCESSOR_ROLE} on ${id} to ${serviceAccount}`);

@@ -310,8 +310,8 @@ export interface ProjectSummary {
 export interface SecretsPort {
   /** Creates the secret (automatic replication) unless it exists; true when it was created. */
   ensureSecret(project: string, id: string, labels: Record<string, string>, signal: AbortSignal): Promise<boolean>;
-  /** True when the secret's latest version holds exactly `value` (false when there is none). */
-  latestEquals(project: string, id: string, value: string, signal: AbortSignal): Promise<boolean>;
+  /** The number of the secret's latest version when it holds exactly `value`; undefined otherwise (or when there is none). */
+  latestMatching(project: string, id: string, value: string, signal: AbortSignal): Promise<string | undefined>;
   /** Adds a version holding `value`; returns its number. */
   addVersion(project: string, id: string, value: string, signal: AbortSignal): Promise<string>;
   /** Adds `member` (e.g. `serviceAccount:x@y`) to `role` on the secret; false when it already held it. */

@@ -131,11 +131,11 @@ describe('applyEnvImport against the fake cloud', () => {
     assert.deepEqual(
       [...svc.env].sort((a, b) => a.name.localeCompare(b.name)),
       [
-        { name: 'CACHE', secret: { secret: 'api-cache', version: 'latest' } },
-        { name: 'DATABASE_URL', secret: { secret: 'api-database-url', version: 'latest' } },
+        { name: 'CACHE', secret: { secret: 'api-cache', version: '1' } },
+        { name: 'DATABASE_URL', secret: { secret: 'api-database-url', version: '1' } },
         { name: 'GREETING', value: 'hello there' },
         { name: 'KEEP', value: 'me' },
-        { name: 'STRIPE_SECRET_KEY', secret: { secret: 'api-stripe-secret-key', version: 'latest' } },
+        { name: 'STRIPE_SECRET_KEY', secret: { secret: 'api-stripe-secret-key', version: '1' } },
       ],
     );
     assert.equal(r.revision, svc.latestReadyRevision);
@@ -156,7 +156,12 @@ describe('applyEnvImport against the fake cloud', () => {
     assert.equal(sm.get('demo-project', 'api-database-url')?.versions.length, 1);
     assert.ok(!progress.some((l) => l.startsWith('Granted')), 'the account already had access');
     assert.ok(progress.includes('Added version 2 to secret api-stripe-secret-key for STRIPE_SECRET_KEY'), progress.join('\n'));
-    assert.ok(progress.includes('Secret api-database-url already holds the value of DATABASE_URL'));
+    assert.ok(progress.includes('Secret api-database-url already holds the value of DATABASE_URL (version 1)'));
+    // Pinned versions: the new one makes a new revision (Cloud Run reads secrets when a revision starts).
+    const env = cloud.services.get('api')!.env;
+    assert.deepEqual(env.find((e) => e.name === 'STRIPE_SECRET_KEY')?.secret, { secret: 'api-stripe-secret-key', version: '2' });
+    assert.deepEqual(env.find((e) => e.name === 'DATABASE_URL')?.secret, { secret: 'api-database-url', version: '1' });
+    assert.equal(r.revision, 'api-00003-def');
     assert.match(importSummary(r), /new version of api-stripe-secret-key; unchanged api-database-url/);
     assertNoValue(everything(importSummary(r)), 'a second import');
   });
@@ -195,9 +200,12 @@ describe('applyEnvImport against the fake cloud', () => {
 
   it('importing into a live secret reference of the same secret is no change to approve; a plain var becoming a secret is none either', async () => {
     const svc = cloud.services.get('api')!;
-    svc.env.push({ name: 'STRIPE_SECRET_KEY', secret: { secret: 'api-stripe-secret-key', version: 'latest' } }, { name: 'DATABASE_URL', value: 'sqlite://local' });
+    svc.env.push({ name: 'STRIPE_SECRET_KEY', secret: { secret: 'projects/demo-project/secrets/api-stripe-secret-key', version: '3' } }, { name: 'DATABASE_URL', value: 'sqlite://local' });
     const items = planEnvImport(parseDotenv(`STRIPE_SECRET_KEY=${STRIPE}\nDATABASE_URL=postgres://u:${DB_PASSWORD}@h/db\n`), 'api');
     assert.deepEqual(importChanges(svc.env, items, 'api'), []);
+    // A reference to another secret is a change to approve.
+    const other = [{ name: 'STRIPE_SECRET_KEY', secret: { secret: 'stripe-key', version: '3' } }];
+    assert.deepEqual(importChanges(other, items, 'api').map((c) => c.message), ['Replaces the secret reference STRIPE_SECRET_KEY → stripe-key:3 with api-stripe-secret-key:latest']);
     const r = await run(`STRIPE_SECRET_KEY=${STRIPE}\nDATABASE_URL=postgres://u:${DB_PASSWORD}@h/db\n`);
     assert.deepEqual(r.created.sort(), ['api-database-url', 'api-stripe-secret-key']);
   });

@@ -64,7 +64,7 @@ describe('import_env_file and set_env_vars (agent tools)', () => {
     assertNoValue(o, 'the tool outcome');
     assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.versions, [STRIPE]);
     assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.bindings.get(SECRET_ACCESSOR_ROLE), ['serviceAccount:123456789012-compute@developer.gserviceaccount.com']);
-    assert.deepEqual(cloud.services.get('api')!.env.find((e) => e.name === 'DATABASE_URL'), { name: 'DATABASE_URL', secret: { secret: 'api-database-url', version: 'latest' } });
+    assert.deepEqual(cloud.services.get('api')!.env.find((e) => e.name === 'DATABASE_URL'), { name: 'DATABASE_URL', secret: { secret: 'api-database-url', version: '1' } });
     // The imported secret values are now redacted wherever they would show up.
     assert.equal(redactText(`oops ${STRIPE}`), `oops ${REDACTED}`);
   });

@@ -57,10 +57,10 @@ export class FakeSecretManager {
         this.secrets.set(this.key(project, id), { labels: { ...labels }, versions: [], bindings: new Map() });
         return true;
       },
-      latestEquals: async (project, id, value, signal) => {
-        this.check('latestEquals', signal, `latestEquals ${id}`);
+      latestMatching: async (project, id, value, signal) => {
+        this.check('latestMatching', signal, `latestMatching ${id}`);
         const s = this.get(project, id);
-        return s !== undefined && s.versions.length > 0 && s.versions[s.versions.length - 1] === value;
+        return s && s.versions.length > 0 && s.versions[s.versions.length - 1] === value ? String(s.versions.length) : undefined;
       },
       addVersion: async (project, id, value, signal) => {
         this.check('addVersion', signal, `addVersion ${id}`);

@@ -12,7 +12,7 @@ function alreadyExists(err: unknown): boolean {
 
 /**
  * Secret Manager v1 through the SDK's REST fallback. Values are sent and, for
- * `latestEquals`, read and compared here; none is returned, logged or put in an error.
+ * `latestMatching`, read and compared here; none is returned, logged or put in an error.
  */
 export class SecretsAdapter implements SecretsPort {
   constructor(private readonly client: () => Promise<SecretManagerServiceClient>) {}
@@ -32,15 +32,17 @@ export class SecretsAdapter implements SecretsPort {
     }
   }
 
-  async latestEquals(project: string, id: string, value: string): Promise<boolean> {
+  async latestMatching(project: string, id: string, value: string): Promise<string | undefined> {
     const c = await this.client();
     try {
       const [v] = await c.accessSecretVersion({ name: `projects/${project}/secrets/${id}/versions/latest` });
       const data = v.payload?.data;
-      if (data === null || data === undefined) return false;
-      return Buffer.from(typeof data === 'string' ? Buffer.from(data, 'base64') : data).equals(Buffer.from(value, 'utf8'));
+      if (data === null || data === undefined) return undefined;
+      const same = Buffer.from(typeof data === 'string' ? Buffer.from(data, 'base64') : data).equals(Buffer.from(value, 'utf8'));
+      // The answer names the version `latest` resolved to.
+      return same ? (v.name ?? '').split('/').pop() || undefined : undefined;
     } catch (err) {
-      if (isNotFound(err)) return false;
+      if (isNotFound(err)) return undefined;
       return call(this.ctx(`Reading the latest version of secret ${id}`, project, 'roles/secretmanager.secretAccessor'), () => Promise.reject(err));
     }
   }
