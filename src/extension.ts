@@ -11,6 +11,7 @@ import type * as GitHub from './adapters/github/index';
 import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, setApiKey, usageStore } from './adapters/vscode/agentHost';
 import { registerVscodeChat } from './adapters/vscode/chatParticipant';
 import { registerExplorer } from './adapters/vscode/explorer';
+import { registerEnvImport } from './adapters/vscode/envImportCommand';
 import { copyText, insertCode } from './adapters/vscode/codeActions';
 import { DeployActions } from './adapters/vscode/deployActions';
 import { DeployRunner } from './adapters/vscode/deployRunner';
@@ -151,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
     registerWalkthrough({ session, ports }),
     registerExplorer({ ports, log }),
+    registerEnvImport({ ports, log }),
     registerPastBuildLog({ session, ports }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),
