@@ -92,6 +92,16 @@ describe('revision commits and past build logs through the real SDKs against the
     assert.deepEqual(rest.map((r) => r.commit), [second, second, first]);
   });
 
+  it('a deploy from a GitHub repository records the repository next to the commit', async () => {
+    const ws = await makeWorkspace(NODE_APP, REF.service);
+    cleanups.push(ws.cleanup);
+    const commit = 'c0ffee'.padEnd(40, '0');
+    const ctx = testAgentContext(ws.root, ports, { overrides: { serviceName: REF.service, gitHub: { repository: 'Octo-Org/shop.api', ref: 'main', commit } } });
+    assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
+    const [rev] = await ports.runAdmin.listRevisions(REF, never);
+    assert.deepEqual([rev.commit, rev.dirty, rev.repository], [commit, undefined, 'Octo-Org/shop.api']);
+  });
+
   it('a past deploy\'s build log is read back from Google after a later deploy replaced the one in memory', async () => {
     const root = await repo();
     await commitAll(root, 'first');
