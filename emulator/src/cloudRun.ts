@@ -153,7 +153,7 @@ async function createService(ctx: Context, st: CloudRunState, ar: ArtifactRegist
     json: { name, uid: randomUUID(), generation: '1', createTime: nowIso(), creator: 'user@example.com', lastModifier: 'user@example.com', launchStage: 'GA' },
     revisions: new Map(),
     revisionCounter: 0,
-    front: new FrontServer(() => frontRoute(s), ctx.log),
+    front: new FrontServer(() => frontRoute(s), ctx.log, ctx.faults),
     tagFronts: new Map(),
     policy: { version: 1, bindings: [], etag: 'AAAAAAAAAAE=', serial: 1 },
     pending: [],

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Faults } from './faults';
 import type { Knobs } from './knobs';
 import type { LogStore } from './logging';
 import { OperationStore } from './operations';
@@ -10,6 +11,8 @@ export interface Context {
   ops: OperationStore;
   /** Cloud Logging entries: what the running apps write, plus seeded ones. */
   logs: LogStore;
+  /** Injected faults (faults.ts), also applied by the Cloud Run service fronts. */
+  faults: Faults;
 }
 
 /** A stable fake 12-digit project number derived from the project id. */

@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Faults } from './faults';
 
 /** Where a front sends a request right now. */
 export type FrontTarget =
@@ -43,6 +44,7 @@ export class FrontServer {
   constructor(
     private readonly route: () => FrontTarget,
     private readonly log: (line: string) => void,
+    private readonly faults?: Faults,
   ) {}
 
   get uri(): string {
@@ -72,6 +74,7 @@ export class FrontServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.faults?.intercept('service', req, res)) return;
     const target = this.route();
     if (target.kind === 'forbidden') {
       req.resume();

@@ -110,7 +110,7 @@ async function openTagFronts(ctx: Context, s: ServiceRec): Promise<void> {
   for (const t of (s.json.traffic as Target[] | undefined) ?? []) {
     if (!t.tag || s.tagFronts.has(t.tag)) continue;
     const tag = t.tag;
-    const front = new FrontServer(() => tagRoute(s, tag), ctx.log);
+    const front = new FrontServer(() => tagRoute(s, tag), ctx.log, ctx.faults);
     s.tagFronts.set(tag, front);
     await front.listen();
   }

@@ -4,6 +4,7 @@ import { BuildRunner, TempDirs } from './buildRunner';
 import { CloudBuildState, handleCloudBuild } from './cloudBuild';
 import { CloudRunState, handleCloudRun } from './cloudRun';
 import type { Context } from './context';
+import { Faults, ruleFromJson, type FaultHit, type FaultRule, type SeenRequest } from './faults';
 import { DomainMappingState, handleDomainMappings, type SeedDomainMapping } from './domainMappings';
 import { GeminiState, isGeminiPath, type GeminiRequestRecord, type ScriptedReply } from './gemini';
 import { GitHubState, isGitHubPath, type GitHubRateLimit, type SeedGitHubRepo } from './github';
@@ -16,12 +17,14 @@ import { handleSecretManager, secretsOf, type SeedSecret } from './secretManager
 import { assertServiceEnabled, handleServiceUsage } from './serviceUsage';
 import { summarize } from './state';
 import { StorageState, handleStorageJson } from './storage';
-import { UploadHandler } from './storageUploads';
+import { UploadHandler, type UploadRecord } from './storageUploads';
 
 export type { Knobs } from './knobs';
 export type { SeedLogEntry } from './logging';
 export type { SeedDomainMapping } from './domainMappings';
 export type { GeminiRequestRecord, ScriptedReply } from './gemini';
+export type { Fault, FaultHit, FaultRule, SeenRequest } from './faults';
+export type { UploadRecord } from './storageUploads';
 export { GITHUB_TEST_TOKEN, type SeedGitHubRepo, type SeedGitHubFile } from './github';
 
 export interface EmulatorOptions {
@@ -54,6 +57,10 @@ export interface Emulator {
   gemini: { script(replies: ScriptedReply[]): void; requests(): GeminiRequestRecord[] };
   /** The GitHub REST subset under /github (see emulator/README.md). */
   github: { seedRepo(repo: SeedGitHubRepo): void; acceptToken(token: string): void; rateLimit(limit: GitHubRateLimit | undefined): void; tarballRequests(): number };
+  /** Fault injection per endpoint and call number (see emulator/README.md); `reset` clears it. */
+  faults: { add(rule: FaultRule): number; hits(): FaultHit[]; requests(): SeenRequest[]; clear(): void };
+  /** Resumable uploads with the byte ranges each request delivered, in order. */
+  uploads(): UploadRecord[];
   close(): Promise<void>;
 }
 
@@ -76,7 +83,7 @@ class EmulatorCore {
     log: (line: string) => void,
     private readonly initialKnobs: Partial<Knobs>,
   ) {
-    this.ctx = { knobs, log, ops: new OperationStore(), logs: new LogStore() };
+    this.ctx = { knobs, log, ops: new OperationStore(), logs: new LogStore(), faults: new Faults() };
     this.runner = new BuildRunner(this.ctx, this.storage, this.ar, this.temp);
   }
 
@@ -90,6 +97,7 @@ class EmulatorCore {
     this.ar.clear();
     this.ctx.ops.clear();
     this.ctx.logs.clear();
+    this.ctx.faults.clear();
     this.domains.clear();
     secretsOf(this.ctx).clear();
     Object.assign(this.ctx.knobs, defaultKnobs());
@@ -154,6 +162,13 @@ class EmulatorCore {
     if (what === 'state' && r.method === 'GET') return sendJson(res, 200, summarize(this));
     if (what === 'gemini') return this.gemini.control(r, res);
     if (what === 'github') return this.github.control(r, res);
+    if (what === 'faults' && r.method === 'POST') return sendJson(res, 200, { rule: this.addFault(jsonBody(r)) });
+    if (what === 'faults' && r.method === 'GET') return sendJson(res, 200, { hits: this.ctx.faults.hits(), requests: this.ctx.faults.requests() });
+    if (what === 'faults' && r.method === 'DELETE') {
+      this.ctx.faults.clear();
+      return sendJson(res, 200, { ok: true });
+    }
+    if (what === 'uploads' && r.method === 'GET') return sendJson(res, 200, { uploads: this.uploads.records() });
     if (what === 'logs' && r.method === 'POST') return sendJson(res, 200, { seeded: seedLogs(this.ctx.logs, jsonBody(r)) });
     if (what === 'knobs' && r.method === 'GET') return sendJson(res, 200, this.ctx.knobs);
     if (what === 'knobs' && r.method === 'POST') {
@@ -171,6 +186,14 @@ class EmulatorCore {
     }
     throw new ApiError(404, 'NOT_FOUND', `Unknown control endpoint ${r.rawPath}`);
   }
+
+  private addFault(body: Record<string, unknown>): number {
+    try {
+      return this.ctx.faults.add(ruleFromJson(body));
+    } catch (e) {
+      throw new ApiError(400, 'INVALID_ARGUMENT', (e as Error).message);
+    }
+  }
 }
 
 export type { EmulatorCore };
@@ -182,6 +205,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   applyKnobs(knobs, opts.knobs ?? {});
   const core = new EmulatorCore(knobs, log, { ...(opts.knobs ?? {}) });
   const server: Server = createServer((req, res) => {
+    if (core.ctx.faults.intercept('api', req, res)) return;
     core.handle(req, res).catch((e: unknown) => {
       if (!(e instanceof ApiError)) log(`[emulator] ${req.method ?? ''} ${req.url ?? ''} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) sendError(res, e);
@@ -222,6 +246,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     seedBucket: (name, project, location) => {
       core.storage.createBucket(name, project, location);
     },
+    faults: {
+      add: (rule) => core.ctx.faults.add(rule),
+      hits: () => core.ctx.faults.hits(),
+      requests: () => core.ctx.faults.requests(),
+      clear: () => core.ctx.faults.clear(),
+    },
+    uploads: () => core.uploads.records(),
     seedDomainMapping: (mapping) => core.domains.seed(mapping),
     seedSecret: (secret) => secretsOf(core.ctx).seed(secret),
     close: () => {

@@ -11,6 +11,23 @@ interface Session {
   data: Buffer;
   /** Set once the object is written. */
   result?: Record<string, unknown>;
+  /** What each data request delivered, in order: where a client resumed shows here. */
+  received: ReceivedRange[];
+}
+
+/** Bytes [start, end) of the object that one request carried. */
+export interface ReceivedRange {
+  start: number;
+  end: number;
+}
+
+/** A resumable upload session as tests see it (GET /__emulator/uploads). */
+export interface UploadRecord {
+  bucket: string;
+  name: string;
+  received: ReceivedRange[];
+  /** The object's size once the upload completed. */
+  size?: number;
 }
 
 /** Cloud Storage upload endpoint: /upload/storage/v1/b/B/o (resumable, multipart, media). */
@@ -21,6 +38,15 @@ export class UploadHandler {
 
   clear(): void {
     this.sessions.clear();
+  }
+
+  records(): UploadRecord[] {
+    return [...this.sessions.values()].map((s) => ({
+      bucket: s.bucket,
+      name: s.name,
+      received: s.received.map((r) => ({ ...r })),
+      ...(s.result ? { size: Number(s.result.size) } : {}),
+    }));
   }
 
   /** Session PUTs carry no Authorization header in the real protocol. */
@@ -67,6 +93,7 @@ export class UploadHandler {
       contentType,
       metadata: meta.metadata as Record<string, string> | undefined,
       data: Buffer.alloc(0),
+      received: [],
     });
     const location = `${req.baseUrl}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}`;
     res.writeHead(200, { Location: location, 'X-GUploader-UploadID': id, 'Content-Length': '0' });
@@ -88,10 +115,12 @@ export class UploadHandler {
         const start = Number(m[2]);
         if (start > s.data.length) throw new ApiError(400, 'INVALID_ARGUMENT', 'Invalid request. Upload offset is beyond received data.');
         s.data = Buffer.concat([s.data.subarray(0, start), req.body]);
+        if (req.body.length) s.received.push({ start, end: start + req.body.length });
         streamToEnd = m[3] === '*';
       }
     } else {
       // No Content-Range: the whole object in one request.
+      if (req.body.length) s.received.push({ start: s.data.length, end: s.data.length + req.body.length });
       s.data = Buffer.concat([s.data, req.body]);
       streamToEnd = true;
     }
