@@ -127,4 +127,12 @@ describe('redaction', () => {
     const out = redactDeep({ a: ['x my-very-private-value-123 y'], b: { c: 'my-very-private-value-123' }, n: 4 });
     assert.deepEqual(out, { a: ['x [redacted] y'], b: { c: '[redacted]' }, n: 4 });
   });
+
+  it('a registered connection string\'s password is redacted on its own too, raw and percent-decoded', () => {
+    addKnownSecret('postgres://shop:Pw9%40kQ7zz@10.0.0.5:5432/shop');
+    assert.equal(redactText('the password is Pw9%40kQ7zz'), 'the password is [redacted]');
+    assert.equal(redactText('password authentication failed: Pw9@kQ7zz'), 'password authentication failed: [redacted]');
+    addKnownSecret('redis://:abc@host');
+    assert.equal(redactText('abc stays: too short to register'), 'abc stays: too short to register');
+  });
 });

@@ -26,7 +26,19 @@ const known = new Set<string>();
 
 /** Values that must never appear anywhere (an API key, a `.env` value): redacted wherever they show up. */
 export function addKnownSecret(value: string | undefined): void {
-  if (value && value.length >= 6) known.add(value);
+  if (!value) return;
+  if (value.length >= 6) known.add(value);
+  // A connection string's password also travels alone (the user quoting it, a driver's error), raw or percent-decoded.
+  const password = /^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s@/]+)@/i.exec(value)?.[1];
+  for (const p of password ? [password, safeDecode(password)] : []) if (p.length >= 6) known.add(p);
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 export function redactText(text: string): string {
