@@ -8,6 +8,7 @@ import { interruptedStage, resumeDeploy } from '../../core/resumeDeploy';
 import type { CloudPorts, DeployUiPort } from '../../core/ports';
 import type { ManifestStore } from '../../core/sourceChanges';
 import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../shared/protocol';
+import { isSafeExternalUrl } from './messageValidation';
 import { readDeployOptions } from './settings';
 import { VIEW_ID } from './viewProvider';
 
@@ -195,7 +196,8 @@ export class DeployRunner {
     switch (result.outcome) {
       case 'success':
         void vscode.window.showInformationMessage(result.preview ? `Preview deployed (no traffic) at ${result.url}; ${result.preview.serviceUrl} still serves the old revision.` : `Deployed to ${result.url}`, 'Open', 'Copy URL').then((a) => {
-          if (a === 'Open') void vscode.env.openExternal(vscode.Uri.parse(result.url));
+          // The URL comes from Cloud Run's answer: only a web link opens.
+          if (a === 'Open' && isSafeExternalUrl(result.url)) void vscode.env.openExternal(vscode.Uri.parse(result.url));
           if (a === 'Copy URL') void vscode.env.clipboard.writeText(result.url);
         });
         break;
