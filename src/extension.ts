@@ -12,6 +12,7 @@ import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conve
 import { registerVscodeChat } from './adapters/vscode/chatParticipant';
 import { registerExplorer } from './adapters/vscode/explorer';
 import { registerEnvImport } from './adapters/vscode/envImportCommand';
+import { registerEnvVarsCommand } from './adapters/vscode/envVarsCommand';
 import { copyText, insertCode } from './adapters/vscode/codeActions';
 import { DeployActions } from './adapters/vscode/deployActions';
 import { DeployRunner } from './adapters/vscode/deployRunner';
@@ -153,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerWalkthrough({ session, ports }),
     registerExplorer({ ports, log }),
     registerEnvImport({ ports, log }),
+    registerEnvVarsCommand({ ports, log }),
     registerPastBuildLog({ session, ports }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXPLORER_CONTEXT } from '../../src/core/explorer';
 
@@ -40,6 +40,14 @@ describe('package.json contributions of the Cloud Run explorer', () => {
     for (const [, id] of source.matchAll(/'(devgem\.explorer\.[A-Za-z]+)'/g)) assert.ok(declared.has(id), `${id} is registered but not declared`);
   });
 
+  it('every declared command id is registered somewhere in src (by literal or by an exported constant)', () => {
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const all = files(path.join(ROOT, 'src')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const registers = /registerCommand\(/.test(all);
+    assert.ok(registers);
+    for (const c of declared) assert.ok(all.includes(`'${c}'`), `${c} is declared in package.json but appears nowhere in src/`);
+  });
+
   it('item menus of the explorer target the context values core gives its nodes', () => {
     const items = menus['view/item/context'].filter((i) => i.when?.includes('view == devgem.explorer'));
     const known: string[] = Object.values(EXPLORER_CONTEXT);
@@ -52,6 +60,7 @@ describe('package.json contributions of the Cloud Run explorer', () => {
     }
     const on = (ctx: string) => items.filter((i) => (/viewItem == ([\w.]+)/.exec(i.when!)?.[1] ?? '') === ctx || new RegExp(/viewItem =~ \/(.+)\//.exec(i.when!)?.[1] ?? '^$').test(ctx)).map((i) => i.command);
     for (const c of ['openUrl', 'copyUrl', 'showLogs', 'deleteService']) assert.ok(on(EXPLORER_CONTEXT.service).includes(`devgem.explorer.${c}`), `service items lack ${c}`);
+    for (const c of ['devgem.editEnvVars', 'devgem.importEnvFile']) assert.ok(on(EXPLORER_CONTEXT.service).includes(c), `service items lack ${c}`);
     assert.ok(on(EXPLORER_CONTEXT.revisionRollback).includes('devgem.explorer.rollBack'));
     assert.ok(!on(EXPLORER_CONTEXT.revision).includes('devgem.explorer.rollBack'), 'the serving or a failed revision offers no roll back');
   });

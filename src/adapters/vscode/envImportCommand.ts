@@ -9,9 +9,8 @@ import { parseDotenv, type DotenvResult } from '../../core/dotenv';
 import { applyEnvImport, describePlan, importChanges, importSummary, planEnvImport, retarget, type EnvImportItem } from '../../core/envImport';
 import { isCancelled, toProblem } from '../../core/errors';
 import type { CloudPorts, ServiceRef } from '../../core/ports';
-import { resolveTarget } from '../../core/target';
 import { bounded } from '../../core/wait';
-import { SECTION } from './settings';
+import { serviceRefFor, type ServiceNode } from './serviceTarget';
 
 /** The id package.json contributes (command palette and the explorer's service menu). */
 export const IMPORT_ENV_COMMAND = 'devgem.importEnvFile';
@@ -21,13 +20,6 @@ const IMPORT_MS = 15 * 60_000;
 export interface EnvImportHost {
   ports: () => CloudPorts;
   log: vscode.LogOutputChannel;
-}
-
-/** What the explorer passes when the command runs from a service's menu. */
-interface ServiceNode {
-  project?: string;
-  region?: string;
-  service?: string;
 }
 
 type KeyItem = vscode.QuickPickItem & { item: EnvImportItem };
@@ -49,17 +41,6 @@ async function pickFile(root: string): Promise<string | undefined> {
   if (await fs.stat(dflt).then((s) => s.isFile(), () => false)) return dflt;
   const picked = await vscode.window.showOpenDialog({ defaultUri: vscode.Uri.file(root), canSelectMany: false, openLabel: 'Import', title: 'Choose the .env file to import' });
   return picked?.[0]?.fsPath;
-}
-
-async function target(root: string, node: ServiceNode | undefined): Promise<ServiceRef> {
-  if (node?.project && node.region && node.service) return { project: node.project, region: node.region, service: node.service };
-  const c = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(root));
-  const t = await resolveTarget({
-    settings: { project: c.get<string>('project') || undefined, region: c.get<string>('region') || undefined, serviceName: c.get<string>('serviceName') || undefined },
-    env: { ...process.env },
-    workspaceRoot: root,
-  });
-  return { project: t.project, region: t.region, service: t.service };
 }
 
 function keyItem(item: EnvImportItem, picked: boolean): KeyItem {
@@ -106,7 +87,7 @@ async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined)
   const abs = await pickFile(root);
   if (!abs) return;
   const rel = path.relative(root, abs).replace(/\\/g, '/') || path.basename(abs);
-  const ref = await target(root, node);
+  const ref = await serviceRefFor(root, node);
   const parsed = parseDotenv(await fs.readFile(abs, 'utf8'));
   const planned = planEnvImport(parsed, ref.service);
   for (const e of parsed.entries) if (planned.some((i) => i.key === e.key && i.target === 'secret')) addKnownSecret(e.value);
