@@ -52,6 +52,7 @@ export const REQUIRED_ROLES: readonly RequiredRole[] = [
   },
   { role: 'roles/iam.serviceAccountUser', why: 'to deploy as the runtime service account', permissions: ['iam.serviceAccounts.actAs'] },
   { role: 'roles/logging.viewer', why: 'for the chat to read service logs', permissions: [] },
+  { role: 'roles/secretmanager.admin', why: 'only for the .env import, to create secrets, add versions and let the service read them', permissions: [] },
   { role: 'roles/aiplatform.user', why: 'only if the chat uses Gemini through Vertex AI', permissions: [] },
 ];
 
