@@ -6,6 +6,12 @@ import { bounded, type Clock } from './wait';
 const TERMINAL = new Set<BuildInfo['state']>(['success', 'failure', 'cancelled', 'timeout', 'internal-error', 'expired']);
 const CALL_MS = 60_000;
 const MAX_CONSECUTIVE_POLL_ERRORS = 5;
+/** A poll that failed this way may simply be tried again at the next round. */
+const PASSING = new Set(['unavailable', 'resource-exhausted', 'timeout']);
+
+function passing(err: unknown): boolean {
+  return err instanceof DevgemError && PASSING.has(err.kind);
+}
 
 export interface BuildStageDeps {
   build: BuildPort;
@@ -14,6 +20,8 @@ export interface BuildStageDeps {
   onLog(lines: string[]): void;
   onBuildStarted(info: BuildInfo): void;
   pollMs?: number;
+  /** One call's limit (60 s when absent). */
+  callMs?: number;
 }
 
 /** The lines worth showing when a build fails: errors first, else the end of the log. */
@@ -32,7 +40,8 @@ function failureFix(req: FollowedBuild, info: BuildInfo): string {
  * the end. On cancel it asks Cloud Build to cancel before giving up.
  */
 export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: AbortSignal): Promise<BuildInfo> {
-  const info = await bounded('Starting Cloud Build', CALL_MS, signal, (s) => deps.build.start(req, s));
+  const info = await bounded('Starting Cloud Build', deps.callMs ?? CALL_MS, signal, (s) => deps.build.start(req, s),
+    `Deploy again in a minute. Google may have started the build before the answer was lost: check https://console.cloud.google.com/cloud-build/builds?project=${encodeURIComponent(req.project)} first.`);
   deps.onBuildStarted(info);
   return followBuild(req, info, deps, signal);
 }
@@ -56,6 +65,7 @@ export interface FollowFrom {
 export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: Omit<BuildStageDeps, 'onBuildStarted'>, signal: AbortSignal, from?: FollowFrom): Promise<BuildInfo> {
   const { build, storage, clock } = deps;
   const pollMs = deps.pollMs ?? 2000;
+  const callMs = deps.callMs ?? CALL_MS;
   let info = started;
   const tail = new LogTail(storage, req.project, req.bucket, info.logObject);
   let skip = from?.seenLines ?? 0;
@@ -78,23 +88,24 @@ export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: 
       await clock.sleep(pollMs, signal);
       if (logReadable) {
         try {
-          const lines = unseen(await bounded('Reading the build log', CALL_MS, signal, (s) => tail.poll(s)));
+          const lines = unseen(await bounded('Reading the build log', callMs, signal, (s) => tail.poll(s)));
           if (lines.length) deps.onLog(lines);
         } catch (err) {
           if (isCancelled(err, signal)) throw err;
           // A log we cannot read is no reason to stop the build: follow its status only
           // (a passing outage just skips this round).
-          if (!(err instanceof DevgemError && err.kind === 'unavailable')) {
+          if (!passing(err)) {
             logReadable = false;
             deps.onLog([`(Devgem cannot read the build log: ${err instanceof Error ? err.message : String(err)}; the build goes on)`]);
           }
         }
       }
       try {
-        info = await bounded('Checking the build', CALL_MS, signal, (s) => build.get({ project: req.project, region: req.region, id: info.id }, s));
+        info = await bounded('Checking the build', callMs, signal, (s) => build.get({ project: req.project, region: req.region, id: info.id }, s));
         pollErrors = 0;
       } catch (err) {
-        if (isCancelled(err, signal) || !(err instanceof DevgemError) || err.kind !== 'unavailable') throw err;
+        // A hung or refused poll is tried again next round; the build goes on meanwhile.
+        if (isCancelled(err, signal) || !passing(err)) throw err;
         if (++pollErrors >= MAX_CONSECUTIVE_POLL_ERRORS) throw err;
       }
     }
@@ -103,7 +114,7 @@ export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: 
     await bounded('Cancelling the build', 15_000, undefined, (s) => build.cancel({ project: req.project, region: req.region, id: info.id }, s)).catch(() => undefined);
     throw err;
   }
-  const rest = logReadable ? unseen(await bounded('Reading the build log', CALL_MS, signal, (s) => tail.drain(s)).catch(() => [] as string[])) : [];
+  const rest = logReadable ? unseen(await bounded('Reading the build log', callMs, signal, (s) => tail.drain(s)).catch(() => [] as string[])) : [];
   if (rest.length) deps.onLog(rest);
   if (info.state !== 'success') {
     const what = info.state === 'timeout' ? 'timed out' : info.state === 'cancelled' ? 'was cancelled in Google Cloud' : 'failed';

@@ -16,6 +16,8 @@ export interface DeployOptions extends TargetSettings {
   buildTimeoutSeconds: number;
   deployTimeoutSeconds: number;
   verifyTimeoutSeconds: number;
+  /** How long one Cloud API call may take before the deploy gives up on it (60 when absent; the upload gets 10 times this). */
+  callTimeoutSeconds?: number;
   env: Record<string, string | undefined>;
   gcloudConfigDir?: string;
   deployId?: string;

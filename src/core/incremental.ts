@@ -33,9 +33,10 @@ export async function findBuiltImage(
   registry: RegistryPort,
   where: { project: string; location: string; repository: string; service: string; imageRepo: string; tag: string },
   signal: AbortSignal,
+  callMs = LOOKUP_MS,
 ): Promise<ImageLookup> {
   try {
-    const found = await bounded('Looking for an image of this source', LOOKUP_MS, signal, (s) =>
+    const found = await bounded('Looking for an image of this source', Math.min(LOOKUP_MS, callMs), signal, (s) =>
       registry.findImageByTag({ project: where.project, location: where.location, repository: where.repository, image: where.service, tag: where.tag }, s),
     );
     if (!found) return {};

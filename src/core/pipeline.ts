@@ -30,14 +30,13 @@ export interface PipelineDeps {
   manifests?: ManifestStore;
 }
 
-const CALL_MS = 60_000;
-
 /**
  * command → orchestrator → **deploy pipeline** → ports. Runs every stage in
  * order, emits the typed event stream, and always ends with a `finished` event.
  */
 export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal: AbortSignal): Promise<DeployResult> {
   const clock = deps.clock ?? realClock;
+  const callMs = (opts.callTimeoutSeconds ?? 60) * 1000;
   const deployId = opts.deployId ?? newDeployId(new Date(clock.now()));
   const { ports, emit } = deps;
   emit({ type: 'started', deployId, workspace: opts.workspaceRoot, at: clock.now() });
@@ -57,7 +56,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       const resolved = await resolveTarget({ settings: opts, env: opts.env, workspaceRoot: opts.workspaceRoot, gcloudConfigDir: opts.gcloudConfigDir });
       target = { project: resolved.project, region: resolved.region, service: resolved.service };
       emit({ type: 'target', target });
-      const who = await bounded('Checking credentials', CALL_MS, signal, (s) => ports.credentials.check(s));
+      const who = await bounded('Checking credentials', callMs, signal, (s) => ports.credentials.check(s));
       const access = await ensureProjectAccess({
         project: target.project,
         needs: { secrets: Object.keys(opts.runtime?.secrets ?? {}).length > 0, principal: who.principal },
@@ -66,6 +65,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
         clock,
         cache: deps.preflightCache ?? sessionPreflightCache,
         signal,
+        callMs,
       });
       return `${target.project} (${resolved.projectFrom}) · ${target.region} (${resolved.regionFrom})${who.principal ? ` · ${who.principal}` : ''} · ${access}`;
     });
@@ -109,10 +109,10 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     let built: ImageLookup = {};
     const unchanged = () => ({ status: 'skipped' as const, detail: `Unchanged source (hash ${contentHash.slice(0, 12)}): reusing ${built.image}` });
     await stage('upload', async () => {
-      if (srcTag) built = await findBuiltImage(ports.registry, { project: ref.project, location: ref.region, repository: opts.repository, service: ref.service, imageRepo, tag: srcTag }, signal);
+      if (srcTag) built = await findBuiltImage(ports.registry, { project: ref.project, location: ref.region, repository: opts.repository, service: ref.service, imageRepo, tag: srcTag }, signal, callMs);
       if (built.image) return unchanged();
-      const { created } = await bounded('Preparing the source bucket', CALL_MS, signal, (s) => ports.storage.ensureBucket({ project: ref.project, bucket, location: ref.region }, s));
-      await bounded('Uploading the source', 10 * CALL_MS, signal, (s) =>
+      const { created } = await bounded('Preparing the source bucket', 2 * callMs, signal, (s) => ports.storage.ensureBucket({ project: ref.project, bucket, location: ref.region }, s));
+      await bounded('Uploading the source', 10 * callMs, signal, (s) =>
         ports.storage.upload({ project: ref.project, bucket, object, source: createReadStream(tarball), contentType: 'application/gzip' }, s),
       );
       return `gs://${bucket}/${object}${created ? ' (bucket created)' : ''}${built.problem ? ` · ${built.problem}` : ''}`;
@@ -140,7 +140,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     emit({ type: 'resume', data: resume });
     await stage('build', async () => {
       if (built.image) return unchanged();
-      await bounded('Preparing the Artifact Registry repository', 3 * CALL_MS, signal, (s) =>
+      await bounded('Preparing the Artifact Registry repository', 3 * callMs, signal, (s) =>
         ports.registry.ensureDockerRepository({ project: ref.project, location: ref.region, repository: opts.repository }, s),
       );
       const build = await runBuild(
@@ -150,6 +150,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
           storage: ports.storage,
           clock,
           pollMs: deps.buildPollMs,
+          callMs,
           onLog: (lines) => emit({ type: 'log', stage: 'build', lines }),
           onBuildStarted: (info) => {
             emit({ type: 'build', id: info.id, consoleUrl: info.logUrl ?? buildConsoleUrl(ref.project, ref.region, info.id), logObject: info.logObject });
@@ -162,7 +163,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     });
 
     const guard = { ui: deps.ui ?? unattendedUi, approved: opts.approvedSpecChanges };
-    const released = await releaseImage(resume, stage, { ports, clock, guard }, signal);
+    const released = await releaseImage(resume, stage, { ports, clock, guard, callMs }, signal);
     // A manifest that cannot be saved must not turn a live deploy into a failure.
     if (uploaded && deps.manifests && (released.outcome === 'success' || released.outcome === 'private')) await rememberManifest(deps.manifests, uploaded).catch(() => undefined);
     return finish(released);

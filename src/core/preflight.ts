@@ -72,15 +72,15 @@ async function attempt<T>(what: string, skipped: string[], work: () => Promise<T
 }
 
 /** One full check of the project; never uses the cache. */
-export async function checkProjectAccess(project: string, needs: AccessNeeds, port: PreflightPort, signal: AbortSignal): Promise<AccessCheck> {
+export async function checkProjectAccess(project: string, needs: AccessNeeds, port: PreflightPort, signal: AbortSignal, callMs = CALL_MS): Promise<AccessCheck> {
   const apis: RequiredApi[] = [...REQUIRED_APIS, ...(needs.secrets ? [SECRETS_API] : [])];
   const wanted = [...new Set([...REQUIRED_ROLES.flatMap((r) => r.permissions), ENABLE_PERMISSION])];
   const skipped: string[] = [];
   const [enabled, granted, policy] = await Promise.all([
-    attempt('API check', skipped, () => bounded('Checking the enabled APIs', CALL_MS, signal, (s) => port.enabledServices(project, apis.map((a) => a.name), s))),
-    attempt('permission check', skipped, () => bounded('Checking your permissions', CALL_MS, signal, (s) => port.testPermissions(project, wanted, s))),
+    attempt('API check', skipped, () => bounded('Checking the enabled APIs', callMs, signal, (s) => port.enabledServices(project, apis.map((a) => a.name), s))),
+    attempt('permission check', skipped, () => bounded('Checking your permissions', callMs, signal, (s) => port.testPermissions(project, wanted, s))),
     attempt('build service account check', skipped, () =>
-      bounded('Reading the project IAM policy', CALL_MS, signal, async (s) => ({
+      bounded('Reading the project IAM policy', callMs, signal, async (s) => ({
         number: await port.projectNumber(project, s),
         bindings: await port.projectPolicyBindings(project, s),
       })),
@@ -158,6 +158,8 @@ export interface PreflightContext {
   clock: Clock;
   cache: PreflightCache;
   signal: AbortSignal;
+  /** One call's limit (30 s when absent). */
+  callMs?: number;
 }
 
 /**
@@ -169,7 +171,7 @@ export async function ensureProjectAccess(ctx: PreflightContext): Promise<string
   const { project, needs, port, signal } = ctx;
   const key = `${project}|${needs.principal ?? ''}|${needs.secrets ? 'secrets' : ''}`;
   if (ctx.cache.has(key, ctx.clock.now())) return 'access checked recently';
-  let check = await checkProjectAccess(project, needs, port, signal);
+  let check = await checkProjectAccess(project, needs, port, signal, ctx.callMs);
   const enable = check.problems.flatMap((p) => (p.autoFix ? [p.autoFix.enableService] : []));
   let enabledNow: string[] = [];
   if (enable.length > 0 && (await ctx.ui.offerPreflightFix(check.problems, signal))) {
@@ -177,7 +179,7 @@ export async function ensureProjectAccess(ctx: PreflightContext): Promise<string
       await bounded(`Enabling ${name}`, ENABLE_MS, signal, (s) => port.enableService(project, name, s), `Enable it yourself: gcloud services enable ${name} --project=${project}, then deploy again.`);
     }
     enabledNow = enable;
-    check = await checkProjectAccess(project, needs, port, signal);
+    check = await checkProjectAccess(project, needs, port, signal, ctx.callMs);
   }
   if (signal.aborted) throw new CancelledError();
   if (check.problems.length > 0) throw preflightError(project, check.problems);

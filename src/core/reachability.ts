@@ -4,6 +4,8 @@ import type { HttpProbePort, RunPort, ServiceRef } from './ports';
 import { bounded, type Clock } from './wait';
 
 const CALL_MS = 60_000;
+/** One health-check GET: a visitor would not wait longer either. */
+const PROBE_MS = 15_000;
 const REFUSED = new Set(['permission-denied', 'failed-precondition', 'invalid-argument']);
 
 export type ExposeOutcome = { public: true; how: string } | { public: false; problem: Problem };
@@ -16,18 +18,18 @@ function refused(err: unknown): err is DevgemError {
  * Makes the service public: first `invokerIamDisabled`, then an `allUsers`
  * invoker binding. When both are refused it says so instead of claiming success.
  */
-export async function exposeService(run: RunPort, ref: ServiceRef, alreadyOpen: boolean, signal: AbortSignal): Promise<ExposeOutcome> {
+export async function exposeService(run: RunPort, ref: ServiceRef, alreadyOpen: boolean, signal: AbortSignal, callMs = CALL_MS): Promise<ExposeOutcome> {
   if (alreadyOpen) return { public: true, how: 'already public (invoker IAM check disabled)' };
   let first: DevgemError;
   try {
-    await bounded('Disabling the invoker IAM check', CALL_MS, signal, (s) => run.disableInvokerIam(ref, s));
+    await bounded('Disabling the invoker IAM check', callMs, signal, (s) => run.disableInvokerIam(ref, s));
     return { public: true, how: 'public (invoker IAM check disabled)' };
   } catch (err) {
     if (!refused(err)) throw err;
     first = err;
   }
   try {
-    await bounded('Granting allUsers the invoker role', CALL_MS, signal, (s) => run.grantPublicInvoker(ref, s));
+    await bounded('Granting allUsers the invoker role', callMs, signal, (s) => run.grantPublicInvoker(ref, s));
     return { public: true, how: 'public (allUsers has roles/run.invoker)' };
   } catch (err) {
     if (!refused(err)) throw err;
@@ -51,7 +53,7 @@ function healthy(status: number): boolean {
  * GETs the URL until it answers like a running app, within `timeoutSeconds`.
  * 401/403 are not healthy: the public cannot reach the service.
  */
-export async function verifyService(http: HttpProbePort, url: string, timeoutSeconds: number, clock: Clock, signal: AbortSignal): Promise<{ status: number; attempts: number }> {
+export async function verifyService(http: HttpProbePort, url: string, timeoutSeconds: number, clock: Clock, signal: AbortSignal, callMs = PROBE_MS): Promise<{ status: number; attempts: number }> {
   const deadline = clock.now() + timeoutSeconds * 1000;
   let delay = 500;
   let attempts = 0;
@@ -59,7 +61,7 @@ export async function verifyService(http: HttpProbePort, url: string, timeoutSec
   for (;;) {
     attempts++;
     try {
-      const { status } = await bounded(`GET ${url}`, 15_000, signal, (s) => http.get(url, s));
+      const { status } = await bounded(`GET ${url}`, Math.min(PROBE_MS, callMs), signal, (s) => http.get(url, s));
       if (healthy(status)) return { status, attempts };
       last = `HTTP ${status}`;
     } catch (err) {

@@ -82,11 +82,12 @@ export interface SpecGuard {
 export async function releaseImage(
   r: DeployResumeData,
   stage: RunStage,
-  deps: { ports: CloudPorts; clock: Clock; guard?: SpecGuard },
+  deps: { ports: CloudPorts; clock: Clock; guard?: SpecGuard; callMs?: number },
   signal: AbortSignal,
   deployed?: RunServiceInfo,
 ): Promise<DeployResult> {
   const { ports, clock } = deps;
+  const callMs = deps.callMs ?? CALL_MS;
   const ref = { project: r.project, region: r.region, service: r.service };
   const { image, contentHash } = r;
   let service!: RunServiceInfo;
@@ -101,7 +102,7 @@ export async function releaseImage(
       return `${ref.service} already runs the new image, revision ${deployed.latestReadyRevision ?? '?'} (deployed before the reload)`;
     }
     const spec: ServiceSpec = { ...r.runtime, image, port: r.port, labels: { 'managed-by': 'devgem' }, ...(r.source ? { source: r.source } : {}) };
-    const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
+    const existing = await bounded('Looking up the service', callMs, signal, (s) => ports.run.getService(ref, s));
     if (preview && !existing) {
       throw new DevgemError('failed-precondition', `A preview (no traffic) needs a live service, and ${ref.service} does not exist yet in ${ref.region}.`, {
         fix: 'Deploy it once without a preview tag (no --no-traffic); later deploys can be previews.',
@@ -110,7 +111,7 @@ export async function releaseImage(
     previous = existing?.servingRevision ?? existing?.latestReadyRevision;
     let checked = '';
     if (existing && deps.guard) {
-      const check = await checkSpecChanges(ports.run, ref, spec, r.allowUnauthenticated, signal);
+      const check = await checkSpecChanges(ports.run, ref, spec, r.allowUnauthenticated, signal, callMs);
       const changes = check?.changes ?? [];
       if (changes.length && !allApproved(changes, deps.guard.approved) && !(await deps.guard.ui.confirmSpecChanges(changes, signal))) {
         throw specChangesRefused(changes);
@@ -126,7 +127,7 @@ export async function releaseImage(
       // A new revision that does not start: Cloud Run keeps the old one serving for
       // now, but "latest" still points at the failed one; pin the old one explicitly.
       if (!existing || preview || !previous || !autoRollback || isCancelled(err, signal)) throw err;
-      const now = await bounded('Looking up the service', CALL_MS, undefined, (s) => ports.run.getService(ref, s)).catch(() => undefined);
+      const now = await bounded('Looking up the service', callMs, undefined, (s) => ports.run.getService(ref, s)).catch(() => undefined);
       const failed = now?.latestCreatedRevision;
       // No new revision (the request itself was refused): nothing to roll back.
       if (!failed || failed === existing.latestCreatedRevision || failed === previous) throw err;
@@ -155,7 +156,7 @@ export async function releaseImage(
   let exposed: ExposeOutcome = { public: false, problem: { message: 'private by setting' } };
   await stage('expose', async () => {
     if (!r.allowUnauthenticated) return { status: 'skipped', detail: 'Private: "devgem.allowUnauthenticated" is off' };
-    exposed = await exposeService(ports.run, ref, service.invokerIamDisabled, signal);
+    exposed = await exposeService(ports.run, ref, service.invokerIamDisabled, signal, callMs);
     return exposed.public ? exposed.how : { status: 'warning', detail: 'Deployed, but not public' };
   });
 
@@ -168,7 +169,7 @@ export async function releaseImage(
 
   await stage('verify', async () => {
     try {
-      const { status, attempts } = await verifyService(ports.http, url, r.verifyTimeoutSeconds, clock, signal);
+      const { status, attempts } = await verifyService(ports.http, url, r.verifyTimeoutSeconds, clock, signal, callMs);
       const note = preview ? ` · preview: no traffic, ${ref.service} still serves ${previous ?? 'its revisions'}` : '';
       return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}${note}`;
     } catch (err) {

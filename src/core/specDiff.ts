@@ -97,8 +97,9 @@ export async function checkSpecChanges(
   spec: ServiceSpec,
   allowUnauthenticated: boolean,
   signal: AbortSignal,
+  callMs = CALL_MS,
 ): Promise<SpecCheck | undefined> {
-  const preview = await bounded('Comparing the deploy with the live service', CALL_MS, signal, (s) => run.previewUpdate(ref, spec, s));
+  const preview = await bounded('Comparing the deploy with the live service', callMs, signal, (s) => run.previewUpdate(ref, spec, s));
   if (!preview) return undefined;
   // Devgem opens a service when asked and never closes one; `false` here is the request for private.
   const next = { ...preview.next, public: allowUnauthenticated };
@@ -106,7 +107,7 @@ export async function checkSpecChanges(
   let note: string | undefined;
   if ((preview.live.public && !next.public) || preview.live.ingress !== next.ingress) {
     try {
-      domains = await bounded('Looking up custom domain mappings', CALL_MS, signal, (s) => run.listDomainMappings(ref, s));
+      domains = await bounded('Looking up custom domain mappings', callMs, signal, (s) => run.listDomainMappings(ref, s));
     } catch (err) {
       if (isCancelled(err, signal)) throw err;
       note = `custom domain mappings not checked: ${(err as Error).message.split('\n')[0]}`;

@@ -23,6 +23,10 @@ export const realClock: Clock = {
     }),
 };
 
+function formatSeconds(ms: number): string {
+  return ms >= 10_000 || ms % 1000 === 0 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 export function throwIfCancelled(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
 }
@@ -45,7 +49,7 @@ export async function bounded<T>(
   const guard = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       inner.abort();
-      reject(new DevgemError('timeout', `${what} did not finish within ${Math.round(ms / 1000)} s.`, { fix: fix ?? 'Check your network connection and retry; the Google Cloud status page may show an outage.' }));
+      reject(new DevgemError('timeout', `${what} timed out: no answer within ${formatSeconds(ms)}.`, { fix: fix ?? 'Check your network connection and retry; the Google Cloud status page may show an outage.' }));
     }, ms);
     onAbort = () => {
       inner.abort();
