@@ -30,7 +30,7 @@ describe('GCP error translation', () => {
     [403, 'permission-denied'],
     [404, 'not-found'],
     [409, 'already-exists'],
-    [429, 'unavailable'],
+    [429, 'resource-exhausted'],
     [503, 'unavailable'],
   ];
   for (const [code, kind] of http) {
@@ -38,6 +38,19 @@ describe('GCP error translation', () => {
       assert.equal(toDevgemError(sdkError(code, 'The request failed'), ctx).kind, kind);
     });
   }
+
+  it('names the cause on the wire: HTTP status, connection reset, Storage retry exhaustion', () => {
+    assert.equal(toDevgemError(sdkError(14, '14 UNAVAILABLE: busy'), ctx).message, 'Creating the Cloud Run service failed (HTTP 503 UNAVAILABLE): busy');
+    assert.equal(toDevgemError(sdkError(8, '8 RESOURCE_EXHAUSTED: slow down'), ctx).kind, 'resource-exhausted');
+    const reset = toDevgemError(new Error('request to http://x/v2/y?$alt=json failed, reason: socket hang up'), ctx);
+    assert.equal(reset.kind, 'unavailable');
+    assert.match(reset.message, /\(connection reset\)/);
+    assert.doesNotMatch(reset.message, /alt=json/);
+    const gcs = toDevgemError(new Error('Retry limit exceeded - status: 503 - {"error":{"code":503,"message":"Backend busy."}}'), ctx);
+    assert.equal(gcs.kind, 'unavailable');
+    assert.equal(gcs.message, 'Creating the Cloud Run service failed (HTTP 503): Backend busy.');
+    assert.match(toDevgemError(sdkError(429, 'Too many'), ctx).fix ?? '', /wait a minute/);
+  });
 
   it('takes a numeric code given as a string', () => {
     assert.equal(toDevgemError(sdkError('404', 'No such object'), ctx).kind, 'not-found');

@@ -1,10 +1,13 @@
 import type { CloudBuildClient } from '@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js';
 import { DevgemError } from '../../core/errors';
 import type { BuildInfo, BuildLogTail, BuildPort, BuildRequest, BuildState } from '../../core/ports';
-import { call, isNotFound } from './gcpErrors';
+import { call, isNotFound, isTransient, retried } from './gcpErrors';
 
 const API = 'cloudbuild.googleapis.com';
 const ROLE = 'roles/cloudbuild.builds.editor';
+/** A failed create may still have started a build when only the answer was lost. */
+const STARTED_ANYWAY = (project: string) =>
+  `If the request reached Google before it failed, a build may be running anyway: check https://console.cloud.google.com/cloud-build/builds?project=${encodeURIComponent(project)} before deploying again.`;
 
 // Builds decoded from a long-running operation carry enum numbers, `getBuild`
 // carries names: accept both rather than loading the SDK's 1.8 MB protos.
@@ -70,6 +73,7 @@ export class BuildAdapter implements BuildPort {
     // One image, several tags: the deploy id, plus e.g. the source hash incremental deploys look up.
     const base = req.image.slice(0, req.image.lastIndexOf(':') > req.image.lastIndexOf('/') ? req.image.lastIndexOf(':') : undefined);
     const images = [req.image, ...(req.extraTags ?? []).map((t) => `${base}:${t}`)];
+    // Never retried: each request that reaches Google starts (and bills) one more build.
     return call(ctx, async () => {
       // Only `parent`: with projectId too, gax picks the global path and the build runs outside the region.
       const [op] = await client.createBuild({
@@ -86,15 +90,17 @@ export class BuildAdapter implements BuildPort {
       });
       const meta = op.metadata as { build?: BuildLike } | null;
       return toInfo(meta?.build);
+    }).catch((err: unknown) => {
+      if (!isTransient(err)) throw err;
+      const e = err as DevgemError;
+      throw new DevgemError(e.kind, e.message, { cause: err, fix: `${e.fix ?? 'Retry in a minute.'} ${STARTED_ANYWAY(req.project)}` });
     });
   }
 
   async get(opts: { project: string; region: string; id: string }): Promise<BuildInfo> {
     const client = await this.client();
     const ctx = { what: `Checking Cloud Build ${opts.id}`, project: opts.project, role: ROLE, api: API };
-    const [build] = await call(ctx, () =>
-      client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }),
-    );
+    const [build] = await retried(ctx, () => client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }));
     return toInfo(build, opts.id);
   }
 

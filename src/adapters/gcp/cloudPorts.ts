@@ -16,6 +16,15 @@ import { StorageAdapter } from './storageAdapter';
 const NO_CREDENTIALS_FIX =
   'Sign in with Application Default Credentials: run `gcloud auth application-default login` in a terminal (or set GOOGLE_APPLICATION_CREDENTIALS to a key file), then deploy again.';
 
+/** gaxios' own per-request timeout (not the deploy's cancel, which destroys the upload first). */
+function isRequestTimeout(err: unknown): boolean {
+  const e = err as { name?: unknown; message?: unknown; code?: unknown; errors?: { reason?: unknown }[] };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || /operation was aborted|timeout/i.test(String(e?.message ?? ''))) return true;
+  // Starting a resumable session reports only {code: HTTP status, errors: [{reason: error code}]}:
+  // neither set means no answer and no network error code, which is how gaxios' timeout looks there.
+  return e !== null && typeof e === 'object' && 'errors' in e && e.code === undefined && e.message === undefined && e.errors?.[0]?.reason === undefined;
+}
+
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
   return () => {
@@ -46,8 +55,18 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     let get = storages.get(projectId);
     if (get === undefined) {
       get = once(async () => {
-        const { Storage } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
-        return new Storage({ projectId, ...(await setup()).storage });
+        const { Storage, RETRYABLE_ERR_FN_DEFAULT } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
+        const storage = new Storage({
+          projectId,
+          ...(await setup()).storage,
+          // A request that timed out (below) is as worth retrying as one that was reset.
+          retryOptions: { retryableErrorFn: (err) => RETRYABLE_ERR_FN_DEFAULT(err) || isRequestTimeout(err) },
+        });
+        // Storage sets no request timeout of its own: a request that never answers would hold
+        // the upload until the deploy gives up. Timed out, it is retried (an upload resumes).
+        const timeout = config.storageRequestTimeoutMs ?? 60_000;
+        storage.interceptors.push({ request: ((o: { timeout?: number }) => Object.assign(o, { timeout: o.timeout ?? timeout })) as never });
+        return storage;
       });
       storages.set(projectId, get);
     }
@@ -95,7 +114,7 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     },
   };
 
-  const storage = new StorageAdapter(storageFor);
+  const storage = new StorageAdapter(storageFor, { chunkBytes: config.uploadChunkBytes });
   return {
     credentials,
     preflight: new PreflightAdapter(async () => (await setup()).authClient, config),

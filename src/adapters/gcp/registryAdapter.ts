@@ -1,13 +1,19 @@
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js';
 import type { RegistryPort } from '../../core/ports';
-import { call, isNotFound } from './gcpErrors';
+import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
 
 const API = 'artifactregistry.googleapis.com';
 
 export class RegistryAdapter implements RegistryPort {
   constructor(private readonly client: () => Promise<ArtifactRegistryClient>) {}
 
+  /** Get or create: as a whole safe to repeat (a create that landed before its answer was lost is found, or answers 409). */
   async ensureDockerRepository(opts: { project: string; location: string; repository: string }): Promise<{ created: boolean }> {
+    const what = `Preparing Artifact Registry repository ${opts.repository}`;
+    return retried({ what, project: opts.project, api: API }, () => this.ensureOnce(opts));
+  }
+
+  private async ensureOnce(opts: { project: string; location: string; repository: string }): Promise<{ created: boolean }> {
     const client = await this.client();
     const parent = `projects/${opts.project}/locations/${opts.location}`;
     const ctx = { what: `Checking Artifact Registry repository ${opts.repository}`, project: opts.project, role: 'roles/artifactregistry.admin', api: API };
@@ -24,7 +30,7 @@ export class RegistryAdapter implements RegistryPort {
           repositoryId: opts.repository,
           repository: { format: 'DOCKER', description: 'Images built by Devgem for Cloud Run' },
         });
-        await op.promise();
+        await settled(ctx, op, (n) => client.checkCreateRepositoryProgress(n) as Promise<PendingOperation>);
       });
       return { created: true };
     } catch (err) {
@@ -41,7 +47,7 @@ export class RegistryAdapter implements RegistryPort {
     const name = `projects/${opts.project}/locations/${opts.location}/repositories/${opts.repository}/packages/${pkg}/tags/${opts.tag}`;
     const ctx = { what: `Looking up image ${opts.image}:${opts.tag} in Artifact Registry`, project: opts.project, role: 'roles/artifactregistry.reader', api: API };
     try {
-      const [tag] = await call(ctx, () => client.getTag({ name }));
+      const [tag] = await retried(ctx, () => client.getTag({ name }));
       // `version` is …/versions/sha256:<hex>: the digest the tag points at.
       const version = tag.version ?? '';
       const digest = version.slice(version.lastIndexOf('/') + 1);

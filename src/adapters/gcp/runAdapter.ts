@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpec, UpdateOptions, UpdatePreview } from '../../core/ports';
 import { DevgemError } from '../../core/errors';
 import type { DomainMappingLister } from './domainMappings';
-import { call, isNotFound } from './gcpErrors';
+import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
 import { withSource } from './revisionSource';
 import { applyRuntime } from './runSpec';
 import { info, serviceName } from './runViews';
@@ -37,7 +37,7 @@ export class RunAdapter implements RunPort {
   async getService(ref: ServiceRef): Promise<RunServiceInfo | undefined> {
     const client = await this.client();
     try {
-      const [s] = await call(this.ctx(`Looking up service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }));
+      const [s] = await retried(this.ctx(`Looking up service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }));
       return { ...info(s), servingRevision: servingRevision(s) };
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -47,14 +47,16 @@ export class RunAdapter implements RunPort {
 
   async createService(ref: ServiceRef, spec: ServiceSpec): Promise<RunServiceInfo> {
     const client = await this.client();
-    return call(this.ctx(`Creating Cloud Run service ${ref.service}`, ref), async () => {
+    const ctx = this.ctx(`Creating Cloud Run service ${ref.service}`, ref);
+    return call(ctx, async () => {
       const { template, container: first } = applyRuntime({ labels: spec.labels }, container(spec), spec);
+      // Not retried: a create that reached Google and lost its answer would come back 409.
       const [op] = await client.createService({
         parent: `projects/${ref.project}/locations/${ref.region}`,
         serviceId: ref.service,
         service: { labels: spec.labels, template: withSource({ ...template, containers: [first] }, spec.source) },
       });
-      const [s] = await op.promise();
+      const s = await settled(ctx, op, (n) => client.checkCreateServiceProgress(n) as Promise<PendingOperation>);
       return info(s as Service);
     });
   }
@@ -63,7 +65,7 @@ export class RunAdapter implements RunPort {
     const client = await this.client();
     let live: Service;
     try {
-      [live] = await call(this.ctx(`Reading service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }));
+      [live] = await retried(this.ctx(`Reading service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -91,14 +93,16 @@ export class RunAdapter implements RunPort {
 
   async updateService(ref: ServiceRef, spec: ServiceSpec, _signal?: AbortSignal, opts: UpdateOptions = {}): Promise<RunServiceInfo> {
     const client = await this.client();
-    return call(this.ctx(`Updating Cloud Run service ${ref.service}`, ref), async () => {
-      const [live] = await client.getService({ name: name(ref) });
+    const ctx = this.ctx(`Updating Cloud Run service ${ref.service}`, ref);
+    return call(ctx, async () => {
+      const [live] = await retried(ctx, () => client.getService({ name: name(ref) }));
       const tag = opts.noTraffic?.tag;
       // The same object previewUpdate compared with the live service. A preview names
       // its revision: the request's own traffic must target it before it exists.
       const service = tag ? noTrafficService(live, spec, tag, previewRevisionName(ref.service)) : updatedService(live, spec);
+      // Not retried: each accepted update makes a revision.
       const [op] = await client.updateService({ service });
-      const [s] = (await op.promise()) as [Service, ...unknown[]];
+      const s = (await settled(ctx, op, (n) => client.checkUpdateServiceProgress(n) as Promise<PendingOperation>)) as Service;
       const tagUri = tag ? (s.trafficStatuses ?? []).find((t) => t.tag === tag)?.uri || undefined : undefined;
       return { ...info(s), servingRevision: servingRevision(s), ...(tagUri ? { tagUri } : {}) };
     });
@@ -106,7 +110,8 @@ export class RunAdapter implements RunPort {
 
   async disableInvokerIam(ref: ServiceRef): Promise<void> {
     const client = await this.client();
-    await call(this.ctx('Turning off the invoker IAM check', ref, 'roles/run.admin'), async () => {
+    // Setting one field to the same value: safe to send again.
+    await retried(this.ctx('Turning off the invoker IAM check', ref, 'roles/run.admin'), async () => {
       const [op] = await client.updateService({ service: { name: name(ref), invokerIamDisabled: true }, updateMask: { paths: ['invoker_iam_disabled'] } });
       const [s] = await op.promise();
       if (!(s as Service).invokerIamDisabled) throw new DevgemError('failed-precondition', 'Cloud Run kept the invoker IAM check on.');
@@ -115,7 +120,8 @@ export class RunAdapter implements RunPort {
 
   async grantPublicInvoker(ref: ServiceRef): Promise<void> {
     const client = await this.client();
-    await call(this.ctx('Granting allUsers roles/run.invoker', ref, 'roles/run.admin'), async () => {
+    // Read, add, write with the etag: a retry reads again and finds the grant if it landed.
+    await retried(this.ctx('Granting allUsers roles/run.invoker', ref, 'roles/run.admin'), async () => {
       const [policy] = await client.getIamPolicy({ resource: name(ref) });
       const bindings = [...(policy.bindings ?? [])];
       const invoker = bindings.find((b) => b.role === 'roles/run.invoker' && !b.condition);

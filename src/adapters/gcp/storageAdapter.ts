@@ -6,8 +6,14 @@ import { call, isNotFound, toDevgemError } from './gcpErrors';
 
 const API = 'storage.googleapis.com';
 
+/** Resumable uploads send chunks of this size: a dropped connection costs at most one chunk. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
 export class StorageAdapter implements StoragePort {
-  constructor(private readonly storageFor: (project: string) => Promise<Storage>) {}
+  constructor(
+    private readonly storageFor: (project: string) => Promise<Storage>,
+    private readonly opts: { chunkBytes?: number } = {},
+  ) {}
 
   async ensureBucket(opts: { project: string; bucket: string; location: string }): Promise<{ created: boolean }> {
     const storage = await this.storageFor(opts.project);
@@ -44,7 +50,32 @@ export class StorageAdapter implements StoragePort {
     const file = storage.bucket(opts.bucket).file(opts.object);
     const ctx = { what: `Uploading gs://${opts.bucket}/${opts.object}`, project: opts.project, role: 'roles/storage.objectAdmin', api: API };
     await call(ctx, () =>
-      pipeline(opts.source, file.createWriteStream({ resumable: true, contentType: opts.contentType, validation: 'crc32c', metadata: { cacheControl: 'no-store' } }), { signal }),
+      pipeline(
+        opts.source,
+        file.createWriteStream({
+          resumable: true,
+          // Several requests, each answered with the committed offset (308 + Range): a retry resumes there, not at byte 0.
+          chunkSize: this.opts.chunkBytes ?? CHUNK_BYTES,
+          // "Only if the object does not exist yet" makes the upload safe to retry: without a
+          // precondition the SDK retries no upload request at all (IdempotencyStrategy.RetryConditional).
+          // Object names carry the deploy id, so a new one never exists.
+          preconditionOpts: { ifGenerationMatch: 0 },
+          contentType: opts.contentType,
+          validation: 'crc32c',
+          metadata: { cacheControl: 'no-store' },
+        }),
+        { signal },
+      ).catch((err: unknown) => {
+        // A request's own timeout surfaces as an abort; only the deploy's signal means "cancelled".
+        const e = err as { name?: unknown; message?: unknown };
+        if (!signal.aborted && (e?.name === 'AbortError' || e?.name === 'TimeoutError' || /operation was aborted/i.test(String(e?.message)))) {
+          throw new DevgemError('timeout', `${ctx.what} timed out: Cloud Storage stopped answering and the retries ran out.`, {
+            cause: err,
+            fix: 'Check your network connection and deploy again; the Google Cloud status page may show a Cloud Storage outage.',
+          });
+        }
+        throw err;
+      }),
     );
   }
 
