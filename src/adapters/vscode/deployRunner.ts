@@ -99,7 +99,8 @@ export class DeployRunner {
         try {
           return await this.session.run((emit, s) => runDeploy(opts, { ports: this.ports(), ui: this.ui, manifests: this.manifests, emit: (e) => {
             emit(e);
-            this.onEvent(e, progress);
+            // A GitHub deploy's folder is temporary (removed when it ends): no editor on its Dockerfile.
+            this.onEvent(e, progress, !opts.gitHub);
           } }, s), controller.signal);
         } finally {
           sub.dispose();
@@ -165,7 +166,7 @@ export class DeployRunner {
     return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder should Devgem deploy?' });
   }
 
-  private onEvent(e: DeployEvent, progress: vscode.Progress<{ message?: string }>): void {
+  private onEvent(e: DeployEvent, progress: vscode.Progress<{ message?: string }>, showDockerfile = true): void {
     switch (e.type) {
       case 'started':
         this.log.info(`Deploy ${e.deployId} of ${e.workspace}`);
@@ -181,7 +182,7 @@ export class DeployRunner {
         for (const line of e.lines) this.log.info(`[build] ${line}`);
         break;
       case 'dockerfile':
-        if (e.generated) {
+        if (e.generated && showDockerfile) {
           // Show the user what will be built; it is theirs to edit for the next deploy.
           void vscode.window.showTextDocument(vscode.Uri.file(e.path), { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Active });
         }
