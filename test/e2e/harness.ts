@@ -173,3 +173,60 @@ export async function screenshot(page: Page, name: string, dir = path.join(proce
   await page.screenshot({ path: file, fullPage: true, timeout: 15_000 });
   return file;
 }
+
+/** A row of the open quick input (label, description or detail matching `text`). */
+export function quickPickRow(page: Page, text: string | RegExp): Locator {
+  return page.locator(SELECTORS.quickInputRow).filter({ hasText: text }).first();
+}
+
+async function shownRows(page: Page): Promise<string> {
+  const rows = await page.locator(SELECTORS.quickInputRow).allInnerTexts().catch(() => []);
+  return rows.length ? rows.map((r) => JSON.stringify(r.replace(/\s+/g, ' ').trim())).join(', ') : '(none)';
+}
+
+/** Waits (bounded) until the quick input with this title is open, e.g. one an extension shows after a command. */
+export async function waitForQuickInput(page: Page, title: string | RegExp, timeoutMs = 30_000): Promise<void> {
+  const titled = page.locator(`${SELECTORS.quickInput} .quick-input-title`, { hasText: title }).first();
+  await titled.waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (e: unknown) => {
+    const shown = await page.locator(`${SELECTORS.quickInput} .quick-input-title`).allInnerTexts().catch(() => []);
+    throw new Error(`no quick input titled ${String(title)} within ${timeoutMs} ms (titles shown: ${JSON.stringify(shown)}): ${String(e)}`);
+  });
+}
+
+/** Waits for the row matching `text` and clicks it, which picks it in a single-select quick pick. Returns the row's text. */
+export async function pickQuickItem(page: Page, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  const row = quickPickRow(page, text);
+  await row.waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (e: unknown) => {
+    throw new Error(`no quick pick row matching ${String(text)} within ${timeoutMs} ms; rows shown: ${await shownRows(page)}: ${String(e)}`);
+  });
+  const shown = await row.innerText();
+  await row.click({ timeout: 5_000 });
+  return shown;
+}
+
+/** Waits for a (modal) dialog, clicks `button` in it and returns the dialog's text as it was. */
+export async function answerDialog(page: Page, button: string, timeoutMs = 30_000): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs }).catch((e: unknown) => {
+    throw new Error(`no dialog (to answer ${JSON.stringify(button)}) within ${timeoutMs} ms: ${String(e)}`);
+  });
+  const text = await dialog.innerText();
+  await dialog.getByRole('button', { name: button, exact: true }).click({ timeout: 5_000 });
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  return text;
+}
+
+/**
+ * The text the active editor shows (Monaco renders only the visible lines,
+ * with non-breaking spaces), once its tab is titled `tabTitle`.
+ */
+export async function activeEditorText(page: Page, tabTitle: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  const group = page.locator('.editor-group-container.active');
+  await group.locator('.tab.active', { hasText: tabTitle }).first().waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (e: unknown) => {
+    const tabs = await page.locator('.tabs-container .tab').allInnerTexts().catch(() => []);
+    throw new Error(`no active editor tab ${String(tabTitle)} within ${timeoutMs} ms (tabs: ${JSON.stringify(tabs)}): ${String(e)}`);
+  });
+  const lines = group.locator('.monaco-editor .view-lines').first();
+  await lines.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
