@@ -1,66 +1,36 @@
 // A real VS Code (code-server) with the packaged .vsix installed: Devgem: Deploy
 // from the command palette, followed in the sidebar tracker to a URL that answers.
 import * as assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
-import * as os from 'node:os';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { launchChromium, type LaunchedChromium } from '../../scripts/browser';
-import { installExtension, startCodeServer, type CodeServerHandle } from '../../scripts/codeServer';
+import type { Emulator } from '../../emulator/src/server';
 import { findWebviewFrame, openViewContainer, openWorkbench, runCommand, screenshot } from './harness';
-
-const REPO = path.resolve(__dirname, '../../..');
-const VSIX = path.join(REPO, 'dist', 'devgem.vsix');
-const SAMPLE = path.join(REPO, 'samples', 'hello-node');
-
-async function copyDevgemLogs(dir: string, to: string): Promise<void> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    if (e.isFile() && /Devgem\.log$/.test(e.name)) {
-      await fs.mkdir(to, { recursive: true });
-      await fs.copyFile(path.join(e.parentPath, e.name), path.join(to, 'e2e-devgem-output.log'));
-    }
-  }
-}
+import { startE2ESession, type E2ESession } from './session';
 
 describe('Devgem in a real VS Code (code-server)', function () {
   this.timeout(300_000);
+  let session: E2ESession | undefined;
   let emu: Emulator;
-  let dataDir: string;
   let workspace: string;
-  let server: CodeServerHandle | undefined;
-  let browser: LaunchedChromium | undefined;
 
   before(async () => {
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run "npm run package" first`);
-    emu = await startEmulator({ knobs: { buildSeconds: 2, deploySeconds: 0.3 } });
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-e2e-'));
-    // A copy, because the deploy writes a Dockerfile into the workspace.
-    workspace = path.join(dataDir, 'hello-node');
-    await fs.cp(SAMPLE, workspace, { recursive: true });
-    await installExtension({ vsixPath: VSIX, dataDir });
-    server = await startCodeServer({
-      dataDir,
-      folder: workspace,
-      env: { DEVGEM_EMULATOR_HOST: emu.host },
+    session = await startE2ESession({
+      name: 'e2e',
+      knobs: { buildSeconds: 2, deploySeconds: 0.3 },
       // Vertex AI mode: with the emulator configured, Gemini calls go to its scripted endpoint.
       settings: { 'devgem.project': 'e2e-project', 'devgem.region': 'europe-west1', 'devgem.ai.provider': 'vertex', 'devgem.ai.vertexProject': 'e2e-project' },
     });
-    browser = await launchChromium({ artifactsDir: path.join(REPO, 'test-artifacts') });
+    ({ emu, workspace } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    // Keep the extension's own log (the Devgem output channel) as a test artifact.
-    if (dataDir) await copyDevgemLogs(path.join(dataDir, 'ud', 'logs'), path.join(REPO, 'test-artifacts'));
-    await emu?.close();
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    // Keeps the extension's own log (the Devgem output channel) as test-artifacts/e2e-devgem-output.log.
+    await session?.close();
   });
 
   it('Devgem: Deploy from the palette reaches the final stage and shows a URL that answers', async () => {
-    const page = browser!.page;
-    await openWorkbench(page, server!.url, 'Devgem');
+    const page = session!.page;
+    await openWorkbench(page, session!.server.url, 'Devgem');
     await runCommand(page, 'Devgem: Deploy', { timeoutMs: 60_000 });
     // No Dockerfile yet: Devgem shows the one it proposes as a diff and asks first.
     const dialog = page.locator('.monaco-dialog-box');
@@ -94,7 +64,7 @@ describe('Devgem in a real VS Code (code-server)', function () {
   });
 
   it('Cancel in the progress notification stops the deploy and cancels the Cloud Build build', async () => {
-    const page = browser!.page;
+    const page = session!.page;
     emu.configure({ buildSeconds: 60 });
     // Changed source, so this deploy builds: unchanged source would reuse the first image (incremental deploys).
     await fs.appendFile(path.join(workspace, 'server.js'), '// changed for the cancel test\n');
@@ -121,7 +91,7 @@ describe('Devgem in a real VS Code (code-server)', function () {
   });
 
   it('the sidebar chat: "deploy this" with a scripted Gemini, the plan approved in the webview', async () => {
-    const page = browser!.page;
+    const page = session!.page;
     emu.configure({ buildSeconds: 1 });
     emu.gemini.script([
       { parts: [{ text: 'Deploying your app.' }, { functionCall: { name: 'deploy', args: {} } }] },

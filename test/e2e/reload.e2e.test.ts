@@ -1,26 +1,9 @@
 // A real VS Code (code-server) with the packaged .vsix: Developer: Reload Window
 // while Cloud Build builds, and the deploy goes on in the new window to a URL that answers.
 import * as assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { launchChromium, type LaunchedChromium } from '../../scripts/browser';
-import { installExtension, startCodeServer, type CodeServerHandle } from '../../scripts/codeServer';
+import type { Emulator } from '../../emulator/src/server';
 import { findWebviewFrame, openViewContainer, openWorkbench, runCommand, screenshot, SELECTORS } from './harness';
-
-const REPO = path.resolve(__dirname, '../../..');
-const VSIX = path.join(REPO, 'dist', 'devgem.vsix');
-const SAMPLE = path.join(REPO, 'samples', 'hello-node');
-
-async function copyDevgemLogs(dir: string, to: string): Promise<void> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const logs = entries.filter((e) => e.isFile() && /Devgem\.log$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
-  if (!logs.length) return;
-  await fs.mkdir(to, { recursive: true });
-  const text = await Promise.all(logs.map(async (f) => `=== ${path.relative(dir, f)}\n${await fs.readFile(f, 'utf8')}`));
-  await fs.writeFile(path.join(to, 'e2e-reload-devgem-output.log'), text.join('\n'));
-}
+import { startE2ESession, type E2ESession } from './session';
 
 interface EmuState {
   builds: { id: string; status: string }[];
@@ -28,35 +11,22 @@ interface EmuState {
 
 describe('a deploy survives Developer: Reload Window (code-server)', function () {
   this.timeout(300_000);
+  let session: E2ESession | undefined;
   let emu: Emulator;
-  let dataDir: string;
-  let server: CodeServerHandle | undefined;
-  let browser: LaunchedChromium | undefined;
 
   before(async () => {
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run "npm run package" first`);
-    // A window reload in code-server takes ~10 s: the build must outlast it.
-    emu = await startEmulator({ knobs: { buildSeconds: 30, deploySeconds: 0.3 } });
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-e2e-reload-'));
-    const workspace = path.join(dataDir, 'hello-node');
-    await fs.cp(SAMPLE, workspace, { recursive: true });
-    await installExtension({ vsixPath: VSIX, dataDir });
-    server = await startCodeServer({
-      dataDir,
-      folder: workspace,
-      env: { DEVGEM_EMULATOR_HOST: emu.host },
+    session = await startE2ESession({
+      name: 'e2e-reload',
+      // A window reload in code-server takes ~10 s: the build must outlast it.
+      knobs: { buildSeconds: 30, deploySeconds: 0.3 },
       settings: { 'devgem.project': 'e2e-project', 'devgem.region': 'europe-west1' },
     });
-    browser = await launchChromium({ artifactsDir: path.join(REPO, 'test-artifacts') });
+    emu = session.emu;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    // Keep the extension's own log (both windows' Devgem output channels) as a test artifact.
-    if (dataDir) await copyDevgemLogs(path.join(dataDir, 'ud', 'logs'), path.join(REPO, 'test-artifacts'));
-    await emu?.close();
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    // Keeps both windows' Devgem output channels as test-artifacts/e2e-reload-devgem-output.log.
+    await session?.close();
   });
 
   async function emulatorState(): Promise<EmuState> {
@@ -64,8 +34,8 @@ describe('a deploy survives Developer: Reload Window (code-server)', function ()
   }
 
   it('the tracker re-attaches to the running build after the reload and the same deploy ends with a URL that answers', async () => {
-    const page = browser!.page;
-    await openWorkbench(page, server!.url, 'Devgem');
+    const page = session!.page;
+    await openWorkbench(page, session!.server.url, 'Devgem');
     await runCommand(page, 'Devgem: Deploy', { timeoutMs: 60_000 });
     // No Dockerfile in the sample: Devgem asks before writing the one it proposes.
     const dialog = page.locator('.monaco-dialog-box');
