@@ -1,10 +1,12 @@
 /**
- * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy]`.
+ * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy|overhead|memory]`.
  * Not part of the test suite; numbers go into docs/benchmarks.md.
  */
 import * as os from 'node:os';
 import { activationBench } from './activation.bench';
 import { analysisBench } from './analysis.bench';
+import { memoryBench } from './memory.bench';
+import { overheadBench } from './overhead.bench';
 import { packagingBench } from './packaging.bench';
 import { packagingThroughputBench } from './packagingThroughput.bench';
 import { redeployBench } from './redeploy.bench';
@@ -19,6 +21,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
   analysis: analysisBench,
   webview: webviewBench,
   redeploy: redeployBench,
+  overhead: overheadBench,
+  memory: memoryBench,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,110 @@
+/**
+ * One process of the memory benchmark (run with --expose-gc):
+ * `node --expose-gc memoryDeploys.js <emulator host> <deploys> <ports: per-deploy|shared>`.
+ * Deploys a small app, with changed source each time, through what the VS
+ * Code host runs (DeploySession, its snapshot store, LogDeltaStream to a view,
+ * the manifest store; no vscode), forces GC after each deploy and records the
+ * process's memory and its active handles. Prints one JSON line at the end.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createCloudPorts } from '../src/adapters/gcp/cloudPorts';
+import { DeploySession, type SnapshotStore } from '../src/core/deploySession';
+import { LogDeltaStream } from '../src/core/logStream';
+import { runDeploy } from '../src/core/pipeline';
+import type { CloudPorts } from '../src/core/ports';
+import { memoryManifestStore } from '../src/core/sourceChanges';
+import type { ViewSnapshot } from '../src/shared/protocol';
+import { benchDeployOptions, writeSmallApp } from './deployHarness';
+
+export interface MemorySample {
+  deploy: number;
+  heapUsed: number;
+  rss: number;
+  external: number;
+  arrayBuffers: number;
+  handles: number;
+  /** Active resources by type (process.getActiveResourcesInfo()). */
+  resources: Record<string, number>;
+  wallMs: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** workspaceState keeps JSON: the store holds what a reload would read back. */
+function jsonStore(): SnapshotStore & { bytes(): number } {
+  let saved: string | undefined;
+  return {
+    load: () => (saved ? (JSON.parse(saved) as ViewSnapshot) : undefined),
+    save: (s) => {
+      saved = JSON.stringify(s);
+    },
+    bytes: () => saved?.length ?? 0,
+  };
+}
+
+async function settle(): Promise<void> {
+  // Let sockets close and timers that end by themselves end, then collect twice
+  // (the second pass frees what finalizers of the first released).
+  await new Promise((r) => setTimeout(r, 200));
+  gc?.();
+  await new Promise((r) => setImmediate(r));
+  gc?.();
+}
+
+function sample(deploy: number, wallMs: number): MemorySample {
+  const m = process.memoryUsage();
+  const info = process.getActiveResourcesInfo();
+  const resources: Record<string, number> = {};
+  for (const r of info) resources[r] = (resources[r] ?? 0) + 1;
+  return { deploy, heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, handles: info.length, resources, wallMs };
+}
+
+async function main(): Promise<void> {
+  if (!gc) throw new Error('Run with --expose-gc.');
+  const [host, countArg, mode] = process.argv.slice(2);
+  const count = Number(countArg);
+  if (!host || !(count > 0) || (mode !== 'per-deploy' && mode !== 'shared')) throw new Error('usage: memoryDeploys.js <host> <deploys> <per-deploy|shared>');
+  const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-bench-memory-'));
+  const root = path.join(parent, 'app');
+  const store = jsonStore();
+  const session = new DeploySession(store);
+  const manifests = memoryManifestStore();
+  // The view's side: every snapshot is posted (serialised), log lines go out batched.
+  let posted = 0;
+  const view = session.onDidChange((s) => (posted += JSON.stringify(s).length));
+  const logStream = new LogDeltaStream(session.buildLog, (d) => (posted += d.lines.length));
+  const logSub = session.onDidLog(() => logStream.notify());
+  // extension.ts builds the ports per use; `shared` builds them once, for comparison.
+  const shared = mode === 'shared' ? createCloudPorts({ emulatorHost: host }) : undefined;
+  const ports = (): CloudPorts => shared ?? createCloudPorts({ emulatorHost: host });
+  const samples: MemorySample[] = [];
+  try {
+    await settle();
+    samples.push(sample(0, 0));
+    for (let i = 1; i <= count; i++) {
+      await writeSmallApp(root, i);
+      const t0 = Date.now();
+      const r = await session.run((emit, signal) => runDeploy(benchDeployOptions(root, `memory-${mode}`), { ports: ports(), emit, manifests }, signal));
+      const wallMs = Date.now() - t0;
+      if (r.outcome !== 'success') throw new Error(`deploy ${i} ended ${r.outcome}: ${JSON.stringify(r)}`);
+      await settle();
+      samples.push(sample(i, wallMs));
+      console.error(`deploy ${i}: ${wallMs} ms, heap ${(samples[i].heapUsed / 2 ** 20).toFixed(1)} MiB, rss ${(samples[i].rss / 2 ** 20).toFixed(1)} MiB, handles ${samples[i].handles}`);
+    }
+  } finally {
+    view.dispose();
+    logSub.dispose();
+    logStream.dispose();
+    await fs.rm(parent, { recursive: true, force: true });
+  }
+  console.log(JSON.stringify({ samples, snapshotBytes: store.bytes(), historyLength: session.current.history?.length ?? 0, manifests: manifests.list().length, posted }));
+  // Ports built per deploy may leave keep-alive sockets; exit without waiting for them.
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(1);
+});
