@@ -6,6 +6,18 @@ import { bounded, type Clock } from './wait';
 const TERMINAL = new Set<BuildInfo['state']>(['success', 'failure', 'cancelled', 'timeout', 'internal-error', 'expired']);
 const CALL_MS = 60_000;
 const MAX_CONSECUTIVE_POLL_ERRORS = 5;
+/**
+ * Between two rounds of log read + status check: a build that ended is seen at
+ * the next round, on average half of this later (2 s made it 1 s of every
+ * deploy; docs/benchmarks.md, "Orchestration overhead"). gcloud builds submit
+ * polls once a second too.
+ */
+export const BUILD_POLL_MS = 1000;
+/** After Cloud Build's closing line (DONE, ERROR) the status flips any moment: check this often, for CLOSING_ROUNDS rounds. */
+export const CLOSING_POLL_MS = 250;
+const CLOSING_ROUNDS = 20;
+/** The line Cloud Build ends a build's log with, before its status changes. */
+const CLOSING_LINE = /^(DONE|ERROR|TIMEOUT)\s*$/;
 /** A poll that failed this way may simply be tried again at the next round. */
 const PASSING = new Set(['unavailable', 'resource-exhausted', 'timeout']);
 
@@ -64,7 +76,7 @@ export interface FollowFrom {
  */
 export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: Omit<BuildStageDeps, 'onBuildStarted'>, signal: AbortSignal, from?: FollowFrom): Promise<BuildInfo> {
   const { build, storage, clock } = deps;
-  const pollMs = deps.pollMs ?? 2000;
+  const pollMs = deps.pollMs ?? BUILD_POLL_MS;
   const callMs = deps.callMs ?? CALL_MS;
   let info = started;
   const tail = new LogTail(storage, req.project, req.bucket, info.logObject);
@@ -78,6 +90,7 @@ export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: 
   const deadline = (from?.startedAt ?? clock.now()) + (req.timeoutSeconds + 120) * 1000;
   let pollErrors = 0;
   let logReadable = true;
+  let closing = 0;
   try {
     while (!TERMINAL.has(info.state)) {
       if (clock.now() > deadline) {
@@ -85,11 +98,13 @@ export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: 
           fix: `Raise "devgem.buildTimeoutSeconds" (now ${req.timeoutSeconds}) if the build really takes this long.`,
         });
       }
-      await clock.sleep(pollMs, signal);
+      await clock.sleep(closing > 0 ? Math.min(pollMs, CLOSING_POLL_MS) : pollMs, signal);
+      if (closing > 0) closing--;
       if (logReadable) {
         try {
           const lines = unseen(await bounded('Reading the build log', callMs, signal, (s) => tail.poll(s)));
           if (lines.length) deps.onLog(lines);
+          if (lines.some((l) => CLOSING_LINE.test(l))) closing = CLOSING_ROUNDS;
         } catch (err) {
           if (isCancelled(err, signal)) throw err;
           // A log we cannot read is no reason to stop the build: follow its status only

@@ -1,4 +1,5 @@
 import { DevgemError, type ErrorKind } from '../../core/errors';
+import { pollBriskly } from './lroPolling';
 
 // gax errors carry gRPC codes; Storage errors carry HTTP codes. Both become a
 // DevgemError that says which call failed and what to do about it.
@@ -174,7 +175,7 @@ export async function settled(ctx: CallContext, op: PendingOperation, recheck: (
   let current = op;
   for (let attempt = 0; ; attempt++) {
     try {
-      const [result] = await current.promise();
+      const [result] = await pollBriskly(current).promise();
       return result;
     } catch (err) {
       const e = toDevgemError(err, ctx);

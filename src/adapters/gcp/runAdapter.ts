@@ -5,6 +5,7 @@ import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpe
 import { DevgemError } from '../../core/errors';
 import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
+import { pollBriskly } from './lroPolling';
 import { withSource } from './revisionSource';
 import { applyRuntime } from './runSpec';
 import { info, serviceName } from './runViews';
@@ -113,7 +114,7 @@ export class RunAdapter implements RunPort {
     // Setting one field to the same value: safe to send again.
     await retried(this.ctx('Turning off the invoker IAM check', ref, 'roles/run.admin'), async () => {
       const [op] = await client.updateService({ service: { name: name(ref), invokerIamDisabled: true }, updateMask: { paths: ['invoker_iam_disabled'] } });
-      const [s] = await op.promise();
+      const [s] = await pollBriskly(op).promise();
       if (!(s as Service).invokerIamDisabled) throw new DevgemError('failed-precondition', 'Cloud Run kept the invoker IAM check on.');
     });
   }
