@@ -72,7 +72,7 @@ export async function memoryBench(): Promise<void> {
   console.log(`Load before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; knobs ${JSON.stringify(KNOBS)}; ${DEPLOYS} deploys per mode\n`);
   const emu = await startEmulatorChild();
   try {
-    for (const mode of ['per-deploy', 'shared']) {
+    for (const mode of ['per-deploy', 'cached']) {
       const r = await runDeploys(emu.host, mode);
       const s = r.samples;
       const tail = s.filter((x) => x.deploy >= 3);
@@ -86,7 +86,7 @@ export async function memoryBench(): Promise<void> {
         per(slope(xs, tail.map(get))),
       ];
       const mib = (v: number) => `${(v / MiB).toFixed(1)} MiB`;
-      console.log(`\n### ports ${mode === 'per-deploy' ? 'built per deploy (as extension.ts does)' : 'built once and shared'}; load now ${os.loadavg()[0].toFixed(2)}\n`);
+      console.log(`\n### ports ${mode === 'per-deploy' ? 'built per deploy (extension.ts before the fix)' : 'cached per configuration (cachedPorts, extension.ts now)'}; load now ${os.loadavg()[0].toFixed(2)}\n`);
       console.log(
         table(
           ['after GC', 'before any deploy', 'after deploy 1', 'after deploy 2', `after deploy ${DEPLOYS}`, `slope, deploys 3–${DEPLOYS}`],

@@ -1,6 +1,6 @@
 /**
  * One process of the memory benchmark (run with --expose-gc):
- * `node --expose-gc memoryDeploys.js <emulator host> <deploys> <ports: per-deploy|shared>`.
+ * `node --expose-gc memoryDeploys.js <emulator host> <deploys> <ports: per-deploy|cached>`.
  * Deploys a small app, with changed source each time, through what the VS
  * Code host runs (DeploySession, its snapshot store, LogDeltaStream to a view,
  * the manifest store; no vscode), forces GC after each deploy and records the
@@ -14,6 +14,7 @@ import { DeploySession, type SnapshotStore } from '../src/core/deploySession';
 import { LogDeltaStream } from '../src/core/logStream';
 import { runDeploy } from '../src/core/pipeline';
 import type { CloudPorts } from '../src/core/ports';
+import { cachedPorts } from '../src/core/portsCache';
 import { memoryManifestStore } from '../src/core/sourceChanges';
 import type { ViewSnapshot } from '../src/shared/protocol';
 import { benchDeployOptions, writeSmallApp } from './deployHarness';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   if (!gc) throw new Error('Run with --expose-gc.');
   const [host, countArg, mode] = process.argv.slice(2);
   const count = Number(countArg);
-  if (!host || !(count > 0) || (mode !== 'per-deploy' && mode !== 'shared')) throw new Error('usage: memoryDeploys.js <host> <deploys> <per-deploy|shared>');
+  if (!host || !(count > 0) || (mode !== 'per-deploy' && mode !== 'cached')) throw new Error('usage: memoryDeploys.js <host> <deploys> <per-deploy|cached>');
   const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-bench-memory-'));
   const root = path.join(parent, 'app');
   const store = jsonStore();
@@ -76,9 +77,8 @@ async function main(): Promise<void> {
   const view = session.onDidChange((s) => (posted += JSON.stringify(s).length));
   const logStream = new LogDeltaStream(session.buildLog, (d) => (posted += d.lines.length));
   const logSub = session.onDidLog(() => logStream.notify());
-  // extension.ts builds the ports per use; `shared` builds them once, for comparison.
-  const shared = mode === 'shared' ? createCloudPorts({ emulatorHost: host }) : undefined;
-  const ports = (): CloudPorts => shared ?? createCloudPorts({ emulatorHost: host });
+  // `cached`: what extension.ts does (cachedPorts); `per-deploy`: what it did before, new clients per use.
+  const ports: () => CloudPorts = mode === 'cached' ? cachedPorts(() => ({ emulatorHost: host }), createCloudPorts) : () => createCloudPorts({ emulatorHost: host });
   const samples: MemorySample[] = [];
   try {
     await settle();

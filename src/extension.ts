@@ -4,6 +4,7 @@ import { SessionConfirm } from './core/agent/sessionConfirm';
 import { createToolRegistry } from './core/agent/tools';
 import { UsageGuard } from './core/agent/usage';
 import { DeploySession } from './core/deploySession';
+import { cachedPorts } from './core/portsCache';
 import type { WebviewMessage } from './shared/protocol';
 import type * as Gcp from './adapters/gcp/cloudPorts';
 import type * as Model from './adapters/gemini/index';
@@ -35,12 +36,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const session = new DeploySession(store);
   // The Google Cloud SDKs and @google/genai are separate files (dist/gcp.js,
   // dist/model.js) required on first use, so activation never parses them.
-  // Ports are rebuilt per use so a changed emulator or credential setting
-  // applies without a reload.
+  // One set of ports per configuration (cachedPorts): a changed emulator
+  // setting, or signing in after a failed credentials check, applies without a
+  // reload, and deploys do not pay for (and leak) new SDK clients each time.
   const gcp = (): typeof Gcp => require('./adapters/gcp/cloudPorts') as typeof Gcp;
   const model = (): typeof Model => require('./adapters/gemini/index') as typeof Model;
   const gitHub = gitHubConnector(() => require('./adapters/github/index') as typeof GitHub);
-  const ports = () => gcp().createCloudPorts(readGcpConfig());
+  const ports = cachedPorts(readGcpConfig, (config) => gcp().createCloudPorts(config));
   const usage = new UsageGuard(usageStore(context.workspaceState), () => {
     const s = readAgentSettings();
     return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay };
