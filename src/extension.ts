@@ -137,12 +137,15 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   provider = new DeployViewProvider(context.extensionUri, session, onMessage, log);
   const actions = new DeployActions({ session, runner, chat });
+  const explorer = registerExplorer({ ports, log });
   let deploying = false;
   const busyContext = session.onDidChange((s) => {
     if (s.busy === deploying) return;
     deploying = s.busy;
     // Drives which of Deploy / Cancel the view's title bar shows.
     void vscode.commands.executeCommand('setContext', 'devgem.deploying', deploying);
+    // A deploy that ended may have created a service or a revision: show it.
+    if (!deploying) explorer.refresh();
   });
 
   context.subscriptions.push(
@@ -154,7 +157,7 @@ export function activate(context: vscode.ExtensionContext): void {
     busyContext,
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
     registerWalkthrough({ session, ports }),
-    registerExplorer({ ports, log }),
+    explorer,
     registerEnvImport({ ports, log }),
     registerEnvVarsCommand({ ports, log }),
     registerPastBuildLog({ session, ports }),

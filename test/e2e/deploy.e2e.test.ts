@@ -3,9 +3,28 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import type { Emulator } from '../../emulator/src/server';
 import { findWebviewFrame, openViewContainer, openWorkbench, runCommand, screenshot } from './harness';
 import { startE2ESession, type E2ESession } from './session';
+
+/** Expands the Cloud Run explorer pane and its nodes until a row matches `text` (bounded). */
+async function explorerShows(page: Page, text: RegExp, timeoutMs = 30_000): Promise<void> {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Cloud Run' }) }).first();
+  const header = pane.locator('.pane-header').first();
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    const rows = pane.locator('.monaco-list-row');
+    seen = await rows.allInnerTexts();
+    if (seen.some((t) => text.test(t))) return;
+    const closed = pane.locator('.monaco-list-row[aria-expanded="false"]').first();
+    if (await closed.count()) await closed.click();
+    else await page.waitForTimeout(250);
+  }
+  assert.fail(`the Cloud Run explorer shows no row matching ${text} within ${timeoutMs} ms; rows: ${JSON.stringify(seen)}`);
+}
 
 describe('Devgem in a real VS Code (code-server)', function () {
   this.timeout(300_000);
@@ -61,6 +80,8 @@ describe('Devgem in a real VS Code (code-server)', function () {
     assert.match(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'), /FROM node:20/);
     // The status bar shows the result too.
     await page.locator('.statusbar-item', { hasText: 'Devgem:' }).first().waitFor({ timeout: 10_000 });
+    // The Cloud Run explorer refreshes itself when a deploy ends: the new service is in the tree.
+    await explorerShows(page, /hello-node/);
   });
 
   it('Cancel in the progress notification stops the deploy and cancels the Cloud Build build', async () => {

@@ -41,8 +41,8 @@ async function explorerTarget(): Promise<{ project: string; region: string }> {
   return { project: t.project, region: t.region };
 }
 
-/** The Cloud Run explorer view, its context actions and the service log tails. */
-export function registerExplorer(host: ExplorerHost): vscode.Disposable {
+/** The Cloud Run explorer view, its context actions and the service log tails; `refresh` reloads the tree (e.g. after a deploy). */
+export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refresh(): void } {
   const model = new ExplorerModel({ runAdmin: () => host.ports().runAdmin, target: explorerTarget });
   const tree = new ExplorerTreeProvider(model);
   const tails = new ServiceLogTails(() => host.ports().logging);
@@ -117,7 +117,7 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable {
       void vscode.window.showErrorMessage(toProblem(err).message);
     });
 
-  return vscode.Disposable.from(
+  const disposable = vscode.Disposable.from(
     tree,
     tails,
     vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
@@ -132,4 +132,5 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable {
       if (['project', 'region', 'emulatorHost'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) tree.refresh();
     }),
   );
+  return { dispose: () => disposable.dispose(), refresh: () => tree.refresh() };
 }
