@@ -4,7 +4,6 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { createModelPorts } from '../../src/adapters/gemini/index';
 import { ChatController } from '../../src/core/agent/chatController';
 import type { SavedConversation } from '../../src/core/agent/conversation';
@@ -15,12 +14,12 @@ import { SessionConfirm } from '../../src/core/agent/sessionConfirm';
 import { UsageGuard, type UsageCounts } from '../../src/core/agent/usage';
 import { createToolRegistry } from '../../src/core/agent/tools';
 import type { DeploySession } from '../../src/core/deploySession';
-import type { CloudPorts } from '../../src/core/ports';
 import { realClock } from '../../src/core/wait';
 import type { ChatMessage, ViewSnapshot } from '../../src/shared/protocol';
-import { startEmulator, type Emulator, type GeminiRequestRecord, type ScriptedReply } from '../../emulator/src/server';
+import { type GeminiRequestRecord, type ScriptedReply } from '../../emulator/src/server';
 import { MemoryStore, TestConfirm, newSession, testAgentContext, type TestContext } from '../agent/harness';
 import { makeWorkspace } from '../unit/workspace';
+import { useEmulator } from './useEmulator';
 
 const APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' } }),
@@ -41,24 +40,14 @@ interface Rig {
 
 describe('agent through the real SDKs against the emulator', function () {
   this.timeout(90_000);
-  let emu: Emulator;
-  let ports: CloudPorts;
+  const fx = useEmulator();
   const cleanups: (() => Promise<void>)[] = [];
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 } });
-    ports = createCloudPorts({ emulatorHost: emu.host });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
   afterEach(async () => {
     for (const c of cleanups.splice(0)) await c();
   });
 
   function gemini(): ModelPort {
-    return resilientModel(createModelPorts({ model: 'gemini-3.8-flash', apiKey: 'test-key-0123456789abcdef', emulatorBaseUrl: emu.baseUrl }), { clock: realClock, baseDelayMs: 20, maxDelayMs: 200 });
+    return resilientModel(createModelPorts({ model: 'gemini-3.8-flash', apiKey: 'test-key-0123456789abcdef', emulatorBaseUrl: fx.emu.baseUrl }), { clock: realClock, baseDelayMs: 20, maxDelayMs: 200 });
   }
 
   async function rig(opts: { files?: Record<string, string>; confirm?: ConfirmPort | ((s: DeploySession) => ConfirmPort); model?: ModelPort | null; stores?: { conv: MemoryStore<SavedConversation>; snap: MemoryStore<ViewSnapshot> }; root?: string } = {}): Promise<Rig> {
@@ -72,7 +61,7 @@ describe('agent through the real SDKs against the emulator', function () {
     const convStore = opts.stores?.conv ?? new MemoryStore<SavedConversation>();
     const session = newSession(snapStore);
     const usage = new UsageGuard(new MemoryStore<UsageCounts>(), () => ({ deploysPerDay: 0, modelCallsPerDay: 0 }));
-    const ctx = testAgentContext(root, ports, { session, usage });
+    const ctx = testAgentContext(root, fx.ports, { session, usage });
     const confirm = typeof opts.confirm === 'function' ? opts.confirm(session) : opts.confirm ?? new TestConfirm();
     const model = opts.model === null ? undefined : opts.model ?? gemini();
     const chat = new ChatController({
@@ -88,13 +77,13 @@ describe('agent through the real SDKs against the emulator', function () {
     return { chat, session, ctx, confirm, convStore, snapStore, root };
   }
 
-  const script = (...replies: ScriptedReply[]) => emu.gemini.script(replies);
-  const requests = (): GeminiRequestRecord[] => emu.gemini.requests();
+  const script = (...replies: ScriptedReply[]) => fx.emu.gemini.script(replies);
+  const requests = (): GeminiRequestRecord[] => fx.emu.gemini.requests();
   const bodyOf = (i: number) => JSON.stringify(requests()[i].body);
   const messages = (r: Rig, role?: ChatMessage['role']) => r.session.current.chat.filter((m) => !role || m.role === role);
   const tools = (r: Rig) => messages(r, 'tool').map((m) => `${m.tool!.name}:${m.tool!.status}`);
   async function state() {
-    return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as { services: { name: string; uri: string }[]; builds: { id: string; status: string }[] };
+    return (await (await fetch(`${fx.emu.baseUrl}/__emulator/state`)).json()) as { services: { name: string; uri: string }[]; builds: { id: string; status: string }[] };
   }
   async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 20_000) {
     const end = Date.now() + ms;
@@ -250,7 +239,7 @@ describe('agent through the real SDKs against the emulator', function () {
   });
 
   it('Stop in the middle of a deploy cancels the build and leaves no service', async () => {
-    emu.configure({ buildSeconds: 60 });
+    fx.emu.configure({ buildSeconds: 60 });
     const r = await rig();
     script({ parts: [fc('deploy', { service: 'slow' })] }, { parts: [{ text: 'unused' }] });
     const turn = r.chat.handle('deploy');

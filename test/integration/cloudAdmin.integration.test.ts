@@ -3,13 +3,12 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { DevgemError } from '../../src/core/errors';
 import { runDeploy } from '../../src/core/pipeline';
-import type { CloudPorts, LogEntryInfo, RuntimeSpec, ServiceRef } from '../../src/core/ports';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
+import type { LogEntryInfo, RuntimeSpec, ServiceRef } from '../../src/core/ports';
 import { FIXTURES } from '../analysisFixtures';
 import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { useEmulator } from './useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
 const never = new AbortController().signal;
@@ -38,23 +37,13 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 describe('Cloud Run admin and Cloud Logging through the real SDKs against the emulator', function () {
   this.timeout(90_000);
-  let emu: Emulator;
-  let ports: CloudPorts;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 } });
-    ports = createCloudPorts({ emulatorHost: emu.host });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator();
 
   async function deploy(version: string, runtime?: RuntimeSpec, opts: { service?: string; files?: Record<string, string> } = {}) {
     const ws = await makeWorkspace(opts.files ?? (await fixtureFiles(version)), opts.service ?? REF.service);
     try {
       // These check what reaches the service; the revision-diff guard's questions are specGuard's tests.
-      const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, runtime, approvedSpecChanges: 'all' }), { ports, buildPollMs: 100, emit: () => undefined }, never);
+      const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, runtime, approvedSpecChanges: 'all' }), { ports: fx.ports, buildPollMs: 100, emit: () => undefined }, never);
       return result;
     } finally {
       await ws.cleanup();
@@ -70,7 +59,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
 
   it("a deploy's env, secret refs, scaling and resources reach the live service and the app", async () => {
     // Cloud Run resolves the ref when the revision starts: version 3 must exist and be readable.
-    emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://one', 'postgres://two', 'postgres://three'] });
+    fx.emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://one', 'postgres://two', 'postgres://three'] });
     const first = await deployOk('1', {
       env: { GREETING: 'world' },
       secrets: { DB_URL: { secret: 'db-url', version: '3' } },
@@ -80,7 +69,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
       memory: '1Gi',
     });
     assert.equal(await text(first.url), 'hello world from v1; secret present\n');
-    const d = await ports.runAdmin.describeService(REF, never);
+    const d = await fx.ports.runAdmin.describeService(REF, never);
     assert.ok(d, 'the service exists');
     assert.deepEqual(
       d.env.sort((a, b) => a.name.localeCompare(b.name)),
@@ -98,7 +87,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
     // Absent fields keep the live value; a plain value replaces a secret ref of the same name.
     const second = await deployOk('2', { env: { DB_URL: 'postgres://plain' }, memory: '2Gi' });
     assert.equal(await text(second.url), 'hello world from v2; secret present\n');
-    const d2 = (await ports.runAdmin.describeService(REF, never))!;
+    const d2 = (await fx.ports.runAdmin.describeService(REF, never))!;
     assert.deepEqual(
       d2.env.sort((a, b) => a.name.localeCompare(b.name)),
       [
@@ -111,31 +100,31 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
 
   it('updateEnv sets and unsets what the app sees, each change a new revision; refused names change nothing', async () => {
     const { url, revision } = await deployOk('1', { env: { GREETING: 'world', KEEP: 'me' } });
-    const afterSet = await ports.runAdmin.updateEnv(REF, { set: { GREETING: 'mars' }, unset: [] }, never);
+    const afterSet = await fx.ports.runAdmin.updateEnv(REF, { set: { GREETING: 'mars' }, unset: [] }, never);
     assert.notEqual(afterSet.latestReadyRevision, revision);
     assert.equal(await text(url), 'hello mars from v1; secret absent\n');
-    const afterUnset = await ports.runAdmin.updateEnv(REF, { set: {}, unset: ['GREETING'] }, never);
+    const afterUnset = await fx.ports.runAdmin.updateEnv(REF, { set: {}, unset: ['GREETING'] }, never);
     assert.equal(await text(url), 'hello nobody from v1; secret absent\n');
-    const d = (await ports.runAdmin.describeService(REF, never))!;
+    const d = (await fx.ports.runAdmin.describeService(REF, never))!;
     assert.deepEqual(d.env, [{ name: 'KEEP', value: 'me' }]);
 
-    const err = await rejection(ports.runAdmin.updateEnv(REF, { set: { PORT: '9000', 'A=B': 'x', OK: 'fine' }, unset: [] }, never));
+    const err = await rejection(fx.ports.runAdmin.updateEnv(REF, { set: { PORT: '9000', 'A=B': 'x', OK: 'fine' }, unset: [] }, never));
     assert.ok(err instanceof DevgemError, String(err));
     assert.equal(err.kind, 'invalid-argument');
     assert.match(err.message, /PORT is set by Cloud Run itself/);
     assert.match(err.message, /"A=B" contains "="/);
     assert.doesNotMatch(err.message, /9000/, 'values are never echoed');
     assert.ok(err.fix);
-    const revisions = await ports.runAdmin.listRevisions(REF, never);
+    const revisions = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.equal(revisions.length, 3, 'the refused change made no revision');
     assert.equal(revisions[0].revision, afterUnset.latestReadyRevision);
   });
 
   it('listServices lists the services of the region with their summary', async () => {
-    assert.deepEqual(await ports.runAdmin.listServices({ project: REF.project, region: REF.region }, never), []);
+    assert.deepEqual(await fx.ports.runAdmin.listServices({ project: REF.project, region: REF.region }, never), []);
     const a = await deployOk('1', undefined, 'alpha-app');
     const b = await deployOk('1', undefined, 'beta-app');
-    const list = await ports.runAdmin.listServices({ project: REF.project, region: REF.region }, never);
+    const list = await fx.ports.runAdmin.listServices({ project: REF.project, region: REF.region }, never);
     assert.deepEqual(
       list.map((s) => [s.service, s.region, s.uri, s.latestReadyRevision, s.managedByDevgem]),
       [
@@ -144,14 +133,14 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
       ],
     );
     assert.ok(list.every((s) => s.updateTime && !Number.isNaN(Date.parse(s.updateTime))), JSON.stringify(list));
-    assert.deepEqual(await ports.runAdmin.listServices({ project: REF.project, region: 'us-central1' }, never), []);
+    assert.deepEqual(await fx.ports.runAdmin.listServices({ project: REF.project, region: 'us-central1' }, never), []);
   });
 
   it('listRevisions after two deploys; routeAllTraffic to the older one serves it again until the next deploy', async () => {
     const v1 = await deployOk('1');
     const v2 = await deployOk('2');
     assert.equal(await text(v2.url), 'hello nobody from v2; secret absent\n');
-    const before = await ports.runAdmin.listRevisions(REF, never);
+    const before = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.deepEqual(
       before.map((r) => [r.revision, r.ready, r.percent]),
       [
@@ -161,10 +150,10 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
     );
     assert.notEqual(before[0].image, before[1].image);
 
-    const routed = await ports.runAdmin.routeAllTraffic(REF, v1.revision, never);
+    const routed = await fx.ports.runAdmin.routeAllTraffic(REF, v1.revision, never);
     assert.equal(routed.latestReadyRevision, v2.revision, 'routing makes no new revision');
     for (let i = 0; i < 3; i++) assert.equal(await text(v1.url), 'hello nobody from v1; secret absent\n');
-    const after = await ports.runAdmin.listRevisions(REF, never);
+    const after = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.deepEqual(
       after.map((r) => [r.revision, r.percent]),
       [
@@ -172,7 +161,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
         [v1.revision, 100],
       ],
     );
-    const d = (await ports.runAdmin.describeService(REF, never))!;
+    const d = (await fx.ports.runAdmin.describeService(REF, never))!;
     assert.deepEqual(d.traffic, [{ revision: v1.revision, percent: 100, tag: undefined, latest: false }]);
 
     const v3 = await deployOk('3');
@@ -183,35 +172,35 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
     const v1 = await deployOk('1');
     const broken = await deploy('2', undefined, { files: { ...(await fixtureFiles('2')), 'server.js': "console.error('boom: missing config'); process.exit(1);\n" } });
     assert.equal(broken.outcome, 'failed');
-    const failed = (await ports.runAdmin.listRevisions(REF, never)).find((r) => !r.ready);
+    const failed = (await fx.ports.runAdmin.listRevisions(REF, never)).find((r) => !r.ready);
     assert.ok(failed, 'the failed revision is listed');
 
-    const missing = await rejection(ports.runAdmin.routeAllTraffic(REF, 'env-echo-00099-zzz', never));
+    const missing = await rejection(fx.ports.runAdmin.routeAllTraffic(REF, 'env-echo-00099-zzz', never));
     assert.ok(missing instanceof DevgemError, String(missing));
     assert.equal(missing.kind, 'not-found');
     assert.match(missing.message, /no revision "env-echo-00099-zzz"/);
     assert.match(missing.fix ?? '', /revisions/);
 
-    const notReady = await rejection(ports.runAdmin.routeAllTraffic(REF, failed.revision, never));
+    const notReady = await rejection(fx.ports.runAdmin.routeAllTraffic(REF, failed.revision, never));
     assert.ok(notReady instanceof DevgemError, String(notReady));
     assert.equal(notReady.kind, 'failed-precondition');
     assert.match(notReady.message, new RegExp(`Revision ${failed.revision} is not ready`));
     assert.ok(notReady.fix);
 
-    const noService = await rejection(ports.runAdmin.routeAllTraffic({ ...REF, service: 'no-such-app' }, v1.revision, never));
+    const noService = await rejection(fx.ports.runAdmin.routeAllTraffic({ ...REF, service: 'no-such-app' }, v1.revision, never));
     assert.ok(noService instanceof DevgemError && noService.kind === 'not-found', String(noService));
     assert.equal(await text(v1.url), 'hello nobody from v1; secret absent\n');
   });
 
   it('deleteService removes the service: describe is undefined and the URL stops answering', async () => {
     const { url } = await deployOk('1');
-    await ports.runAdmin.deleteService(REF, never);
-    assert.equal(await ports.runAdmin.describeService(REF, never), undefined);
+    await fx.ports.runAdmin.deleteService(REF, never);
+    assert.equal(await fx.ports.runAdmin.describeService(REF, never), undefined);
     await assert.rejects(fetch(url, { signal: AbortSignal.timeout(5000) }), 'the front is closed');
-    const again = await rejection(ports.runAdmin.deleteService(REF, never));
+    const again = await rejection(fx.ports.runAdmin.deleteService(REF, never));
     assert.ok(again instanceof DevgemError && again.kind === 'not-found', String(again));
     assert.match(again.message, /no Cloud Run service "env-echo"/);
-    const listing = await rejection(ports.runAdmin.listRevisions(REF, never));
+    const listing = await rejection(fx.ports.runAdmin.listRevisions(REF, never));
     assert.ok(listing instanceof DevgemError && listing.kind === 'not-found', String(listing));
   });
 
@@ -219,7 +208,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
     const { url, revision } = await deployOk('1', { env: { GREETING: 'logs' } });
     await text(url);
     await text(`${url}/second`);
-    const read = (o: { limit: number; minSeverity?: LogEntryInfo['severity']; sinceIso?: string }) => ports.logging.readServiceLogs({ ...REF, ...o }, never);
+    const read = (o: { limit: number; minSeverity?: LogEntryInfo['severity']; sinceIso?: string }) => fx.ports.logging.readServiceLogs({ ...REF, ...o }, never);
     // The app's output reaches the emulator through a pipe: wait (bounded) for the last line.
     let all: LogEntryInfo[] = [];
     for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
@@ -251,7 +240,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
 
   it('readServiceLogs reads seeded entries of this service only, with the JSON payload as text', async () => {
     const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-    emu.seedLogs([
+    fx.emu.seedLogs([
       { project: REF.project, location: REF.region, service: REF.service, revision: 'env-echo-00001-abc', timestamp: at(1), severity: 'INFO', text: 'one' },
       { project: REF.project, location: REF.region, service: REF.service, timestamp: at(3), severity: 'WARNING', json: { code: 7 } },
       { project: REF.project, location: REF.region, service: REF.service, timestamp: at(2), severity: 'DEBUG', json: { message: 'two' } },
@@ -259,7 +248,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
       { project: REF.project, location: 'us-central1', service: REF.service, timestamp: at(5), text: 'other region' },
       { project: 'other-project', location: REF.region, service: REF.service, timestamp: at(6), text: 'other project' },
     ]);
-    const all = await ports.logging.readServiceLogs({ ...REF, limit: 10 }, never);
+    const all = await fx.ports.logging.readServiceLogs({ ...REF, limit: 10 }, never);
     assert.deepEqual(
       all.map((e) => [e.timestamp, e.severity, e.text, e.revision]),
       [
@@ -268,7 +257,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
         [at(3), 'WARNING', '{"code":7}', undefined],
       ],
     );
-    const since = await ports.logging.readServiceLogs({ ...REF, limit: 10, sinceIso: at(2), minSeverity: 'INFO' }, never);
+    const since = await fx.ports.logging.readServiceLogs({ ...REF, limit: 10, sinceIso: at(2), minSeverity: 'INFO' }, never);
     assert.deepEqual(since.map((e) => e.text), ['{"code":7}']);
   });
 });

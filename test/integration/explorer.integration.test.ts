@@ -7,11 +7,11 @@ import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { EXPLORER_CONTEXT, ExplorerModel, refOf, type ExplorerNode } from '../../src/core/explorer';
 import { tailServiceLogs } from '../../src/core/logTailer';
 import { runDeploy } from '../../src/core/pipeline';
-import type { CloudPorts, LogEntryInfo, ServiceRef } from '../../src/core/ports';
+import type { LogEntryInfo, ServiceRef } from '../../src/core/ports';
 import { realClock } from '../../src/core/wait';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { FIXTURES } from '../analysisFixtures';
 import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { useEmulator } from './useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
 const never = new AbortController().signal;
@@ -31,22 +31,12 @@ async function get(url: string): Promise<void> {
 
 describe('Cloud Run explorer and log tail through the real SDKs against the emulator', function () {
   this.timeout(90_000);
-  let emu: Emulator;
-  let ports: CloudPorts;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 } });
-    ports = createCloudPorts({ emulatorHost: emu.host });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator();
 
   async function deploy(version: string): Promise<{ url: string; revision: string }> {
     const ws = await makeWorkspace(await fixtureFiles(version), REF.service);
     try {
-      const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, approvedSpecChanges: 'all' }), { ports, buildPollMs: 100, emit: () => undefined }, never);
+      const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, approvedSpecChanges: 'all' }), { ports: fx.ports, buildPollMs: 100, emit: () => undefined }, never);
       assert.equal(result.outcome, 'success', JSON.stringify(result));
       if (result.outcome !== 'success') throw new Error('unreachable');
       return { url: result.url, revision: result.revision ?? '' };
@@ -55,7 +45,7 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
     }
   }
 
-  const model = () => new ExplorerModel({ runAdmin: () => ports.runAdmin, target: async () => ({ project: REF.project, region: REF.region }) });
+  const model = () => new ExplorerModel({ runAdmin: () => fx.ports.runAdmin, target: async () => ({ project: REF.project, region: REF.region }) });
 
   async function serviceNodes(m: ExplorerModel): Promise<ExplorerNode[]> {
     const [project] = await m.children(undefined, never);
@@ -80,7 +70,7 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
     assert.deepEqual(revs.map((r) => r.contextValue), [EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revisionRollback]);
 
     // What Roll Back to This Revision does after its confirmation.
-    await ports.runAdmin.routeAllTraffic(refOf(revs[1]), revs[1].revision!, never);
+    await fx.ports.runAdmin.routeAllTraffic(refOf(revs[1]), revs[1].revision!, never);
     const after = await m.children(services[0], never);
     assert.deepEqual(after.map((r) => r.description), ['0%', '100%']);
   });
@@ -103,7 +93,7 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
         if (Date.now() > deadline) assert.fail(`${what} did not appear within 10 s: ${shown.map((e) => e.text).join(' | ')}`);
       }
     };
-    const tail = tailServiceLogs(ports.logging, { ref: REF, pollMs: 200 }, { entries: (es) => shown.push(...es), error: (e) => errors.push(e) }, realClock, stop.signal);
+    const tail = tailServiceLogs(fx.ports.logging, { ref: REF, pollMs: 200 }, { entries: (es) => shown.push(...es), error: (e) => errors.push(e) }, realClock, stop.signal);
     try {
       await waitFor('the start-up line', () => shown.some((e) => /^listening on \d+ \(v1\)$/.test(e.text)));
       await get(`${url}/tailed-one`);

@@ -6,14 +6,13 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { buildLogsTool } from '../../src/core/agent/tools/deployTools';
 import { listRevisionsTool } from '../../src/core/agent/tools/serviceTools';
 import { DevgemError } from '../../src/core/errors';
-import type { CloudPorts, ServiceRef } from '../../src/core/ports';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
+import type { ServiceRef } from '../../src/core/ports';
 import { newSession, testAgentContext } from '../agent/harness';
 import { makeWorkspace, NODE_APP } from '../unit/workspace';
+import { useEmulator } from './useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'rev-history' };
 const never = new AbortController().signal;
@@ -31,18 +30,8 @@ async function commitAll(root: string, message: string): Promise<string> {
 
 describe('revision commits and past build logs through the real SDKs against the emulator', function () {
   this.timeout(120_000);
-  let emu: Emulator;
-  let ports: CloudPorts;
+  const fx = useEmulator();
   const cleanups: (() => Promise<void>)[] = [];
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 } });
-    ports = createCloudPorts({ emulatorHost: emu.host });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
   afterEach(async () => {
     for (const c of cleanups.splice(0)) await c();
   });
@@ -57,7 +46,7 @@ describe('revision commits and past build logs through the real SDKs against the
   it('two deploys from different commits: listRevisions names each revision\'s commit; a deploy from outside git records none', async () => {
     const root = await repo();
     const session = newSession();
-    const ctx = testAgentContext(root, ports, { session, overrides: { serviceName: REF.service } });
+    const ctx = testAgentContext(root, fx.ports, { session, overrides: { serviceName: REF.service } });
     const first = await commitAll(root, 'first');
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
     await fs.writeFile(path.join(root, 'server.js'), "require('http').createServer((q, s) => s.end('v2')).listen(process.env.PORT || 8080);\n");
@@ -65,7 +54,7 @@ describe('revision commits and past build logs through the real SDKs against the
     assert.notEqual(first, second);
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
 
-    const [newer, older] = await ports.runAdmin.listRevisions(REF, never);
+    const [newer, older] = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.equal(newer.commit, second);
     assert.equal(older.commit, first);
     assert.equal(newer.dirty, undefined, 'committed trees are clean');
@@ -79,14 +68,14 @@ describe('revision commits and past build logs through the real SDKs against the
     // An uncommitted change is recorded as such.
     await fs.writeFile(path.join(root, 'server.js'), "require('http').createServer((q, s) => s.end('v3')).listen(process.env.PORT || 8080);\n");
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
-    const [dirty] = await ports.runAdmin.listRevisions(REF, never);
+    const [dirty] = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.equal(dirty.commit, second);
     assert.equal(dirty.dirty, true);
 
     // The same service deployed from a folder outside git: the live template's commit must not carry over.
     await fs.rm(path.join(root, '.git'), { recursive: true, force: true });
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
-    const [plain, ...rest] = await ports.runAdmin.listRevisions(REF, never);
+    const [plain, ...rest] = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.equal(plain.commit, undefined, 'no stale commit on a revision deployed without one');
     assert.equal(plain.dirty, undefined);
     assert.deepEqual(rest.map((r) => r.commit), [second, second, first]);
@@ -96,9 +85,9 @@ describe('revision commits and past build logs through the real SDKs against the
     const ws = await makeWorkspace(NODE_APP, REF.service);
     cleanups.push(ws.cleanup);
     const commit = 'c0ffee'.padEnd(40, '0');
-    const ctx = testAgentContext(ws.root, ports, { overrides: { serviceName: REF.service, gitHub: { repository: 'Octo-Org/shop.api', ref: 'main', commit } } });
+    const ctx = testAgentContext(ws.root, fx.ports, { overrides: { serviceName: REF.service, gitHub: { repository: 'Octo-Org/shop.api', ref: 'main', commit } } });
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
-    const [rev] = await ports.runAdmin.listRevisions(REF, never);
+    const [rev] = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.deepEqual([rev.commit, rev.dirty, rev.repository], [commit, undefined, 'Octo-Org/shop.api']);
   });
 
@@ -106,7 +95,7 @@ describe('revision commits and past build logs through the real SDKs against the
     const root = await repo();
     await commitAll(root, 'first');
     const session = newSession();
-    const ctx = testAgentContext(root, ports, { session, overrides: { serviceName: REF.service } });
+    const ctx = testAgentContext(root, fx.ports, { session, overrides: { serviceName: REF.service } });
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
     const firstId = session.current.deploy!.deployId;
     const firstBuild = session.current.deploy!.build!.id;
@@ -138,7 +127,7 @@ describe('revision commits and past build logs through the real SDKs against the
     assert.equal(tail.totalLines, firstLog.length);
 
     // The port itself: a build Cloud Build does not know is a clear not-found.
-    const missing = await ports.build.readLog({ ...REF, id: '00000000-0000-4000-8000-000000000000', maxLines: 10 }, never).then(
+    const missing = await fx.ports.build.readLog({ ...REF, id: '00000000-0000-4000-8000-000000000000', maxLines: 10 }, never).then(
       () => assert.fail('expected a rejection'),
       (e: unknown) => e,
     );
