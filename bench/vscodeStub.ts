@@ -36,6 +36,14 @@ class ThemeColor {
   constructor(readonly id: string) {}
 }
 
+class ThemeIcon {
+  constructor(readonly id: string, readonly color?: ThemeColor) {}
+}
+
+class TreeItem {
+  constructor(readonly label: string, readonly collapsibleState?: number) {}
+}
+
 class Uri {
   private constructor(readonly scheme: string, readonly path: string) {}
   static file(p: string): Uri {
@@ -92,10 +100,14 @@ export function createVscodeStub(missing: Set<string>): object {
   const statusBarItem = (id: string, alignment: number, priority: number) =>
     recording('StatusBarItem', { id, alignment, priority, name: '', text: '', tooltip: '', command: undefined, backgroundColor: undefined, show: noop, hide: noop, dispose: noop }, missing);
 
-  return {
+  // The namespace itself records too: a new class or enum read at activation shows up.
+  return recording('vscode', {
     Disposable,
     EventEmitter,
     ThemeColor,
+    ThemeIcon,
+    TreeItem,
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     Uri,
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
@@ -104,6 +116,7 @@ export function createVscodeStub(missing: Set<string>): object {
       createOutputChannel: outputChannel,
       createStatusBarItem: statusBarItem,
       registerWebviewViewProvider: disposable,
+      createTreeView: () => recording('TreeView', { visible: false, message: undefined, description: undefined, onDidChangeVisibility: disposable, onDidChangeSelection: disposable, onDidExpandElement: disposable, onDidCollapseElement: disposable, reveal: resolved, dispose: noop }, missing),
       showInformationMessage: resolved,
       showWarningMessage: resolved,
       showErrorMessage: resolved,
@@ -119,12 +132,13 @@ export function createVscodeStub(missing: Set<string>): object {
       onDidChangeConfiguration: disposable,
       onDidChangeWorkspaceFolders: disposable,
       registerTextDocumentContentProvider: disposable,
+      onDidCloseTextDocument: disposable,
     }, missing),
     // VS Code's Chat and language-model tools, as a host with Chat offers them.
     chat: recording('chat', { createChatParticipant: () => ({ iconPath: undefined, dispose: noop }) }, missing),
     lm: recording('lm', { registerTool: disposable }, missing),
     env: recording('env', { openExternal: resolved, clipboard: { writeText: resolved, readText: resolved } }, missing),
-  };
+  }, missing);
 }
 
 export function createContext(extensionPath: string, missing: Set<string>): object {
