@@ -63,3 +63,19 @@ export function noRollbackError(err: unknown, ref: ServiceRef, revision: string,
     fix: `${err.fix ? `${err.fix} ` : ''}Automatic rollback is off ("devgem.autoRollback"), so ${revision} keeps the traffic. To go back: ${rollbackCommand(ref, previous)}`,
   });
 }
+
+/**
+ * A cancel after an update of a live service began: pin the traffic on `previous`
+ * again, so the service serves what it served before the deploy whether or not the
+ * new revision got ready meanwhile. Returns what the user is told. Like rollBack,
+ * the user's cancel does not stop it; the time limit does.
+ */
+export async function restoreAfterCancel(admin: RunAdminPort, ref: ServiceRef, previous: string, timeoutMs: number): Promise<string> {
+  try {
+    await bounded(`Moving the traffic back to ${previous}`, timeoutMs, undefined, (s) => admin.routeAllTraffic(ref, previous, s));
+    return `Cancelled: ${ref.service} serves ${previous} again, as before the deploy.`;
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return `Cancelled, but moving the traffic of ${ref.service} back to ${previous} failed (${why}). To go back: ${rollbackCommand(ref, previous)}`;
+  }
+}

@@ -49,8 +49,9 @@ export class DevgemError extends Error {
 }
 
 export class CancelledError extends DevgemError {
-  constructor() {
-    super('cancelled', 'The deploy was cancelled.');
+  /** `message`: what the cancel left behind, when there is more to say than that it happened. */
+  constructor(message = 'The deploy was cancelled.') {
+    super('cancelled', message);
   }
 }
 

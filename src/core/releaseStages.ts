@@ -1,6 +1,6 @@
 import type { DeployEvent, DeployResult, DeployResumeData, DeployStage, Problem, StageStatus } from '../shared/protocol';
-import { healthWhy, noRollbackError, rollBack } from './autoRollback';
-import { DevgemError, isCancelled, toProblem } from './errors';
+import { healthWhy, noRollbackError, restoreAfterCancel, rollBack } from './autoRollback';
+import { CancelledError, DevgemError, isCancelled, toProblem } from './errors';
 import type { CloudPorts, DeployUiPort, RunServiceInfo, ServiceSpec } from './ports';
 import { exposeService, verifyService, type ExposeOutcome } from './reachability';
 import { allApproved, checkSpecChanges, specChangesRefused } from './specDiff';
@@ -55,7 +55,9 @@ export class StageRunner {
   /** A run that threw: cancelled when the signal says so, else failed with the error as a problem. */
   ended(err: unknown): DeployResult {
     if (isCancelled(err, this.signal)) {
-      this.emit({ type: 'stage', stage: this.current, status: 'cancelled', at: this.clock.now() });
+      // A cancel that undid something says so (e.g. the traffic put back after an update began).
+      const detail = err instanceof CancelledError && err.message !== new CancelledError().message ? err.message : undefined;
+      this.emit({ type: 'stage', stage: this.current, status: 'cancelled', ...(detail ? { detail } : {}), at: this.clock.now() });
       return this.finish({ outcome: 'cancelled', stage: this.current });
     }
     return this.fail(toProblem(err));
@@ -96,87 +98,99 @@ export async function releaseImage(
   /** The revision that served before the update: where a failed update sends the traffic back. */
   let previous: string | undefined;
   let updated = false;
-  await stage('deploy', async () => {
-    if (deployed) {
-      service = deployed;
-      return `${ref.service} already runs the new image, revision ${deployed.latestReadyRevision ?? '?'} (deployed before the reload)`;
-    }
-    const spec: ServiceSpec = { ...r.runtime, image, port: r.port, labels: { 'managed-by': 'devgem' }, ...(r.source ? { source: r.source } : {}) };
-    const existing = await bounded('Looking up the service', callMs, signal, (s) => ports.run.getService(ref, s));
-    if (preview && !existing) {
-      throw new DevgemError('failed-precondition', `A preview (no traffic) needs a live service, and ${ref.service} does not exist yet in ${ref.region}.`, {
-        fix: 'Deploy it once without a preview tag (no --no-traffic); later deploys can be previews.',
+  /** An update of a live service was sent: a cancel from here on puts the traffic back on `previous`. */
+  let updateSent = false;
+  try {
+    return await release();
+  } catch (err) {
+    if (!updateSent || preview || !previous || !isCancelled(err, signal)) throw err;
+    throw new CancelledError(await restoreAfterCancel(ports.runAdmin, ref, previous, r.deployTimeoutSeconds * 1000));
+  }
+
+  async function release(): Promise<DeployResult> {
+    await stage('deploy', async () => {
+      if (deployed) {
+        service = deployed;
+        return `${ref.service} already runs the new image, revision ${deployed.latestReadyRevision ?? '?'} (deployed before the reload)`;
+      }
+      const spec: ServiceSpec = { ...r.runtime, image, port: r.port, labels: { 'managed-by': 'devgem' }, ...(r.source ? { source: r.source } : {}) };
+      const existing = await bounded('Looking up the service', callMs, signal, (s) => ports.run.getService(ref, s));
+      if (preview && !existing) {
+        throw new DevgemError('failed-precondition', `A preview (no traffic) needs a live service, and ${ref.service} does not exist yet in ${ref.region}.`, {
+          fix: 'Deploy it once without a preview tag (no --no-traffic); later deploys can be previews.',
+        });
+      }
+      previous = existing?.servingRevision ?? existing?.latestReadyRevision;
+      let checked = '';
+      if (existing && deps.guard) {
+        const check = await checkSpecChanges(ports.run, ref, spec, r.allowUnauthenticated, signal, callMs);
+        const changes = check?.changes ?? [];
+        if (changes.length && !allApproved(changes, deps.guard.approved) && !(await deps.guard.ui.confirmSpecChanges(changes, signal))) {
+          throw specChangesRefused(changes);
+        }
+        if (changes.length) checked = ` · approved: ${changes.map((c) => c.message).join('; ')}`;
+        if (check?.note) checked += ` · ${check.note}`;
+      }
+      const fix = `Raise "devgem.deployTimeoutSeconds" (now ${r.deployTimeoutSeconds}) or check the service in Cloud Console.`;
+      updateSent = Boolean(existing);
+      try {
+        service = await bounded(existing ? 'Updating the service' : 'Creating the service', r.deployTimeoutSeconds * 1000, signal,
+          (s) => (existing ? ports.run.updateService(ref, spec, s, preview ? { noTraffic: preview } : undefined) : ports.run.createService(ref, spec, s)), fix);
+      } catch (err) {
+        // A new revision that does not start: Cloud Run keeps the old one serving for
+        // now, but "latest" still points at the failed one; pin the old one explicitly.
+        if (!existing || preview || !previous || !autoRollback || isCancelled(err, signal)) throw err;
+        const now = await bounded('Looking up the service', callMs, undefined, (s) => ports.run.getService(ref, s)).catch(() => undefined);
+        const failed = now?.latestCreatedRevision;
+        // No new revision (the request itself was refused): nothing to roll back.
+        if (!failed || failed === existing.latestCreatedRevision || failed === previous) throw err;
+        const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+        throw await rollBack(ports.runAdmin, ref, failed, previous, { kind: 'start', why }, r.deployTimeoutSeconds * 1000);
+      }
+      updated = Boolean(existing);
+      if (preview) {
+        const rev = service.latestCreatedRevision ?? '?';
+        return `Created revision ${rev} with no traffic, tag ${preview.tag}: ${service.tagUri ?? '?'} · ${ref.service} still serves ${previous ?? 'the revisions it served'}${checked}`;
+      }
+      return `${existing ? 'Updated' : 'Created'} ${ref.service}, revision ${service.latestReadyRevision ?? service.latestCreatedRevision ?? '?'}${checked}`;
+    });
+    // A preview is checked (and reported) through its tag's own URL.
+    const url = preview ? service.tagUri : service.uri;
+    const revision = preview ? service.latestCreatedRevision : (service.latestReadyRevision ?? service.latestCreatedRevision);
+    if (!url && preview) {
+      // Also after a reload: the service as looked up then does not carry the tag's URL.
+      throw new DevgemError('unavailable', `The preview revision ${revision ?? ''} is deployed with no traffic, but Cloud Run returned no URL for the tag "${preview.tag}".`, {
+        fix: `Find it with: gcloud run services describe ${ref.service} --region ${ref.region} --project ${ref.project} (Traffic, tag ${preview.tag}).`,
       });
     }
-    previous = existing?.servingRevision ?? existing?.latestReadyRevision;
-    let checked = '';
-    if (existing && deps.guard) {
-      const check = await checkSpecChanges(ports.run, ref, spec, r.allowUnauthenticated, signal, callMs);
-      const changes = check?.changes ?? [];
-      if (changes.length && !allApproved(changes, deps.guard.approved) && !(await deps.guard.ui.confirmSpecChanges(changes, signal))) {
-        throw specChangesRefused(changes);
-      }
-      if (changes.length) checked = ` · approved: ${changes.map((c) => c.message).join('; ')}`;
-      if (check?.note) checked += ` · ${check.note}`;
-    }
-    const fix = `Raise "devgem.deployTimeoutSeconds" (now ${r.deployTimeoutSeconds}) or check the service in Cloud Console.`;
-    try {
-      service = await bounded(existing ? 'Updating the service' : 'Creating the service', r.deployTimeoutSeconds * 1000, signal,
-        (s) => (existing ? ports.run.updateService(ref, spec, s, preview ? { noTraffic: preview } : undefined) : ports.run.createService(ref, spec, s)), fix);
-    } catch (err) {
-      // A new revision that does not start: Cloud Run keeps the old one serving for
-      // now, but "latest" still points at the failed one; pin the old one explicitly.
-      if (!existing || preview || !previous || !autoRollback || isCancelled(err, signal)) throw err;
-      const now = await bounded('Looking up the service', callMs, undefined, (s) => ports.run.getService(ref, s)).catch(() => undefined);
-      const failed = now?.latestCreatedRevision;
-      // No new revision (the request itself was refused): nothing to roll back.
-      if (!failed || failed === existing.latestCreatedRevision || failed === previous) throw err;
-      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      throw await rollBack(ports.runAdmin, ref, failed, previous, { kind: 'start', why }, r.deployTimeoutSeconds * 1000);
-    }
-    updated = Boolean(existing);
-    if (preview) {
-      const rev = service.latestCreatedRevision ?? '?';
-      return `Created revision ${rev} with no traffic, tag ${preview.tag}: ${service.tagUri ?? '?'} · ${ref.service} still serves ${previous ?? 'the revisions it served'}${checked}`;
-    }
-    return `${existing ? 'Updated' : 'Created'} ${ref.service}, revision ${service.latestReadyRevision ?? service.latestCreatedRevision ?? '?'}${checked}`;
-  });
-  // A preview is checked (and reported) through its tag's own URL.
-  const url = preview ? service.tagUri : service.uri;
-  const revision = preview ? service.latestCreatedRevision : (service.latestReadyRevision ?? service.latestCreatedRevision);
-  if (!url && preview) {
-    // Also after a reload: the service as looked up then does not carry the tag's URL.
-    throw new DevgemError('unavailable', `The preview revision ${revision ?? ''} is deployed with no traffic, but Cloud Run returned no URL for the tag "${preview.tag}".`, {
-      fix: `Find it with: gcloud run services describe ${ref.service} --region ${ref.region} --project ${ref.project} (Traffic, tag ${preview.tag}).`,
+    if (!url) throw new Error('Cloud Run returned no URL for the service.');
+    const previewInfo = preview ? { preview: { tag: preview.tag, serviceUrl: service.uri ?? '', servingRevision: previous } } : {};
+
+    let exposed: ExposeOutcome = { public: false, problem: { message: 'private by setting' } };
+    await stage('expose', async () => {
+      if (!r.allowUnauthenticated) return { status: 'skipped', detail: 'Private: "devgem.allowUnauthenticated" is off' };
+      exposed = await exposeService(ports.run, ref, service.invokerIamDisabled, signal, callMs);
+      return exposed.public ? exposed.how : { status: 'warning', detail: 'Deployed, but not public' };
     });
-  }
-  if (!url) throw new Error('Cloud Run returned no URL for the service.');
-  const previewInfo = preview ? { preview: { tag: preview.tag, serviceUrl: service.uri ?? '', servingRevision: previous } } : {};
 
-  let exposed: ExposeOutcome = { public: false, problem: { message: 'private by setting' } };
-  await stage('expose', async () => {
-    if (!r.allowUnauthenticated) return { status: 'skipped', detail: 'Private: "devgem.allowUnauthenticated" is off' };
-    exposed = await exposeService(ports.run, ref, service.invokerIamDisabled, signal, callMs);
-    return exposed.public ? exposed.how : { status: 'warning', detail: 'Deployed, but not public' };
-  });
+    if (!exposed.public) {
+      const why = r.allowUnauthenticated ? 'not public' : 'private';
+      await stage('verify', async () => ({ status: 'skipped', detail: `Skipped: the service is ${why}` }));
+      if (r.allowUnauthenticated) return { outcome: 'private', url, revision, image, contentHash, problem: exposed.problem };
+      return { outcome: 'success', url, revision, image, contentHash, ...previewInfo };
+    }
 
-  if (!exposed.public) {
-    const why = r.allowUnauthenticated ? 'not public' : 'private';
-    await stage('verify', async () => ({ status: 'skipped', detail: `Skipped: the service is ${why}` }));
-    if (r.allowUnauthenticated) return { outcome: 'private', url, revision, image, contentHash, problem: exposed.problem };
+    await stage('verify', async () => {
+      try {
+        const { status, attempts } = await verifyService(ports.http, url, r.verifyTimeoutSeconds, clock, signal, callMs);
+        const note = preview ? ` · preview: no traffic, ${ref.service} still serves ${previous ?? 'its revisions'}` : '';
+        return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}${note}`;
+      } catch (err) {
+        if (isCancelled(err, signal) || !updated || preview || !previous || !revision || revision === previous) throw err;
+        if (!autoRollback) throw noRollbackError(err, ref, revision, previous);
+        throw await rollBack(ports.runAdmin, ref, revision, previous, { kind: 'health', why: healthWhy(err) }, r.deployTimeoutSeconds * 1000);
+      }
+    });
     return { outcome: 'success', url, revision, image, contentHash, ...previewInfo };
   }
-
-  await stage('verify', async () => {
-    try {
-      const { status, attempts } = await verifyService(ports.http, url, r.verifyTimeoutSeconds, clock, signal, callMs);
-      const note = preview ? ` · preview: no traffic, ${ref.service} still serves ${previous ?? 'its revisions'}` : '';
-      return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}${note}`;
-    } catch (err) {
-      if (isCancelled(err, signal) || !updated || preview || !previous || !revision || revision === previous) throw err;
-      if (!autoRollback) throw noRollbackError(err, ref, revision, previous);
-      throw await rollBack(ports.runAdmin, ref, revision, previous, { kind: 'health', why: healthWhy(err) }, r.deployTimeoutSeconds * 1000);
-    }
-  });
-  return { outcome: 'success', url, revision, image, contentHash, ...previewInfo };
 }

@@ -124,6 +124,33 @@ describe('deploy pipeline (fakes)', () => {
     });
   }
 
+  // A cancel while the update itself runs is covered against the emulator (cancel.integration.test.ts).
+  for (const stage of ['expose', 'verify'] as const) {
+    it(`cancel during ${stage} of an update puts the live service's traffic back on the revision it served, and says so`, async () => {
+      const { result, events, cloud } = await deploy({ existingService: true }, NODE_APP, {}, (e, abort) => {
+        if (e.type === 'stage' && e.stage === stage && e.status === 'running') abort();
+      });
+      assert.equal(result.outcome, 'cancelled');
+      assert.equal(result.outcome === 'cancelled' && result.stage, stage);
+      assert.ok(cloud.calls.some((c) => c.startsWith('run.updateService')), 'the update was sent');
+      assert.ok(cloud.calls.includes('runAdmin.routeAllTraffic svc svc-00001-aaa'), cloud.calls.join('\n'));
+      const cancelled = events.find((e) => e.type === 'stage' && e.status === 'cancelled');
+      assert.match(cancelled?.type === 'stage' ? (cancelled.detail ?? '') : '', /svc serves svc-00001-aaa again/);
+    });
+  }
+
+  it('cancel before an update is sent, or during a new service\'s creation, moves no traffic', async () => {
+    for (const [script, stage] of [[{ existingService: true, buildPolls: 3 }, 'build'], [{ existingService: true }, 'deploy'], [{}, 'deploy'], [{}, 'verify']] as const) {
+      const { result, events, cloud } = await deploy(script, NODE_APP, {}, (e, abort) => {
+        if (e.type === 'stage' && e.stage === stage && e.status === 'running' && (stage !== 'build' || e.detail)) abort();
+      });
+      assert.equal(result.outcome, 'cancelled', `${stage}: ${JSON.stringify(result)}`);
+      assert.ok(!cloud.calls.some((c) => c.startsWith('runAdmin.routeAllTraffic')), `${stage}: ${cloud.calls.join(', ')}`);
+      const cancelled = events.find((e) => e.type === 'stage' && e.status === 'cancelled');
+      assert.equal(cancelled?.type === 'stage' && cancelled.detail, undefined);
+    }
+  });
+
   it('ends as "deployed but private", not success, when both ways to open it are refused', async () => {
     const { result, events } = await deploy({ refuseInvokerIamDisabled: true, refusePublicInvoker: true });
     assert.equal(result.outcome, 'private');
