@@ -77,6 +77,7 @@ export async function memoryBench(): Promise<void> {
       const s = r.samples;
       const tail = s.filter((x) => x.deploy >= 3);
       const xs = tail.map((x) => x.deploy);
+      const late = s.filter((x) => x.deploy > DEPLOYS / 2);
       const row = (what: string, get: (x: MemorySample) => number, fmt: (v: number) => string, per: (v: number) => string) => [
         what,
         fmt(get(s[0])),
@@ -84,14 +85,16 @@ export async function memoryBench(): Promise<void> {
         fmt(get(s[2])),
         fmt(get(s[s.length - 1])),
         per(slope(xs, tail.map(get))),
+        per(slope(late.map((x) => x.deploy), late.map(get))),
       ];
       const mib = (v: number) => `${(v / MiB).toFixed(1)} MiB`;
       console.log(`\n### ports ${mode === 'per-deploy' ? 'built per deploy (extension.ts before the fix)' : 'cached per configuration (cachedPorts, extension.ts now)'}; load now ${os.loadavg()[0].toFixed(2)}\n`);
       console.log(
         table(
-          ['after GC', 'before any deploy', 'after deploy 1', 'after deploy 2', `after deploy ${DEPLOYS}`, `slope, deploys 3–${DEPLOYS}`],
+          ['after GC', 'before any deploy', 'after deploy 1', 'after deploy 2', `after deploy ${DEPLOYS}`, `slope, deploys 3–${DEPLOYS}`, `slope, deploys ${DEPLOYS / 2 + 1}–${DEPLOYS}`],
           [
             row('heapUsed', (x) => x.heapUsed, mib, kibPerDeploy),
+            row('  of which code space', (x) => x.codeSpace, mib, kibPerDeploy),
             row('rss', (x) => x.rss, mib, kibPerDeploy),
             row('external', (x) => x.external, mib, kibPerDeploy),
             row('arrayBuffers', (x) => x.arrayBuffers, mib, kibPerDeploy),

@@ -9,6 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { createCloudPorts } from '../src/adapters/gcp/cloudPorts';
 import { DeploySession, type SnapshotStore } from '../src/core/deploySession';
 import { LogDeltaStream } from '../src/core/logStream';
@@ -25,6 +26,8 @@ export interface MemorySample {
   rss: number;
   external: number;
   arrayBuffers: number;
+  /** V8's code space: compiled and optimised code, which grows while the JIT warms up. */
+  codeSpace: number;
   handles: number;
   /** Active resources by type (process.getActiveResourcesInfo()). */
   resources: Record<string, number>;
@@ -59,7 +62,8 @@ function sample(deploy: number, wallMs: number): MemorySample {
   const info = process.getActiveResourcesInfo();
   const resources: Record<string, number> = {};
   for (const r of info) resources[r] = (resources[r] ?? 0) + 1;
-  return { deploy, heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, handles: info.length, resources, wallMs };
+  const codeSpace = v8.getHeapSpaceStatistics().find((sp) => sp.space_name === 'code_space')?.space_used_size ?? 0;
+  return { deploy, heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, codeSpace, handles: info.length, resources, wallMs };
 }
 
 async function main(): Promise<void> {
