@@ -60,7 +60,12 @@ export class StageRunner {
       this.emit({ type: 'stage', stage: this.current, status: 'cancelled', ...(detail ? { detail } : {}), at: this.clock.now() });
       return this.finish({ outcome: 'cancelled', stage: this.current });
     }
-    return this.fail(toProblem(err));
+    const problem = toProblem(err);
+    // One call that went unanswered: say which limit the user can raise.
+    if (err instanceof DevgemError && err.kind === 'timeout' && /no answer within/.test(err.message) && !/devgem\.\w+TimeoutSeconds/.test(problem.fix ?? '')) {
+      problem.fix = `${problem.fix ? `${problem.fix} ` : ''}On a slow network, raise the limit per call ("devgem.callTimeoutSeconds" in Settings).`;
+    }
+    return this.fail(problem);
   }
 }
 

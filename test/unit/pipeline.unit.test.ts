@@ -151,6 +151,18 @@ describe('deploy pipeline (fakes)', () => {
     }
   });
 
+  it('a Cloud call that never answers fails the deploy within the per-call limit, naming the setting that raises it', async () => {
+    const ws = await makeWorkspace(NODE_APP);
+    const ports = new FakeCloud().ports();
+    const hanging = { ...ports, run: { ...ports.run, getService: () => new Promise<never>(() => undefined) } };
+    const result = await runDeploy(testDeployOptions(ws.root, { serviceName: 'svc', callTimeoutSeconds: 0.05 }), { ports: hanging, clock: new FakeClock(), buildPollMs: 10, emit: () => undefined }, new AbortController().signal).finally(() => ws.cleanup());
+    assert.equal(result.outcome, 'failed', JSON.stringify(result));
+    if (result.outcome !== 'failed') return;
+    assert.equal(result.stage, 'deploy');
+    assert.match(result.problem.message, /Looking up the service timed out: no answer within 50 ms/);
+    assert.match(result.problem.fix ?? '', /devgem\.callTimeoutSeconds/);
+  });
+
   it('ends as "deployed but private", not success, when both ways to open it are refused', async () => {
     const { result, events } = await deploy({ refuseInvokerIamDisabled: true, refusePublicInvoker: true });
     assert.equal(result.outcome, 'private');

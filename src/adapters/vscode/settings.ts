@@ -23,6 +23,7 @@ export function readDeployOptions(folder: vscode.Uri): DeployOptions {
     buildTimeoutSeconds: seconds('buildTimeoutSeconds', DEFAULT_OPTIONS.buildTimeoutSeconds),
     deployTimeoutSeconds: seconds('deployTimeoutSeconds', DEFAULT_OPTIONS.deployTimeoutSeconds),
     verifyTimeoutSeconds: seconds('verifyTimeoutSeconds', DEFAULT_OPTIONS.verifyTimeoutSeconds),
+    callTimeoutSeconds: seconds('callTimeoutSeconds', 60),
     incremental: c.get<boolean>('incrementalDeploys', true),
     autoRollback: c.get<boolean>('autoRollback', true),
     env: { ...process.env },
