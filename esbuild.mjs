@@ -17,6 +17,8 @@ const gcpAsSeparateFile = {
     build.onResolve({ filter: /^\.\/adapters\/gcp\/cloudPorts$/ }, () => ({ path: './gcp.js', external: true }));
     build.onResolve({ filter: /^\.\/adapters\/gemini\/index$/ }, () => ({ path: './model.js', external: true }));
     build.onResolve({ filter: /^\.\/adapters\/github\/index$/ }, () => ({ path: './github.js', external: true }));
+    // GitHub archives are extracted with tar (100 KiB); github.js re-exports that code, so activation does not parse it.
+    build.onResolve({ filter: /^\.\/tarball$/ }, (args) => (/[\\/]core[\\/]github[\\/]gitHubSource\.ts$/.test(args.importer) ? { path: './github.js', external: true } : undefined));
   },
 };
 

@@ -66,6 +66,9 @@ describe('the shipped bundles against the emulator', function () {
     const github = require(path.join(DIST, 'github.js')) as typeof GitHub;
     emu.github.seedRepo({ fullName: 'acme/bundled', private: true, branches: { main: [{ path: 'package.json', content: '{"name":"bundled"}' }, { path: 'src/index.js', content: 'ok' }] } });
     const port = github.createGitHubPort({ token: GITHUB_TEST_TOKEN, baseUrl: `${emu.baseUrl}/github` });
+    // In extension.js, core/github/gitHubSource's require('./tarball') is github.js (esbuild.mjs), so it must carry those.
+    assert.equal(typeof github.extractTarball, 'function');
+    assert.equal(typeof github.saveTarball, 'function');
     const refs = await port.listRefs('acme', 'bundled', new AbortController().signal);
     assert.deepEqual(refs.map((r) => r.name), ['main']);
     const fetched = await fetchGitHubSource(port, { owner: 'acme', name: 'bundled', maxBytes: 1024 * 1024 }, new AbortController().signal);

@@ -6,7 +6,7 @@ import type { DeployOptions } from '../deployOptions';
 import { serviceNameFromFolder } from '../target';
 import { bounded } from '../wait';
 import type { GitHubPort, GitHubSource } from './gitHubPort';
-import { extractTarball, saveTarball } from './tarball';
+import type * as Tarball from './tarball';
 
 export const DEFAULT_MAX_DOWNLOAD_MB = 200;
 const CALL_MS = 30_000;
@@ -37,6 +37,8 @@ export async function fetchGitHubSource(port: GitHubPort, req: GitHubDeployReque
   const repo = await bounded(`Looking up ${repository} on GitHub`, CALL_MS, signal, (s) => port.getRepo(req.owner, req.name, s), GITHUB_NETWORK_FIX);
   const ref = req.ref || repo.defaultBranch;
   const commit = await bounded(`Resolving ${ref} of ${repository}`, CALL_MS, signal, (s) => port.resolveCommit(repo.owner, repo.name, ref, s), GITHUB_NETWORK_FIX);
+  // Required here: in the extension's bundle it is dist/github.js (with tar), so activation parses neither (esbuild.mjs).
+  const { extractTarball, saveTarball } = require('./tarball') as typeof Tarball;
   const tmp = await fs.mkdtemp(path.join(req.tempDir ?? os.tmpdir(), 'devgem-github-'));
   const dispose = () => fs.rm(tmp, { recursive: true, force: true });
   try {

@@ -1,5 +1,5 @@
 import { createWriteStream, promises as fs } from 'node:fs';
-import type { ReadEntry } from 'tar';
+import { t as listTar, x as extractTar, type ReadEntry } from 'tar';
 import { DevgemError } from '../errors';
 import { CancelledError } from '../errors';
 import { throwIfCancelled } from '../wait';
@@ -82,9 +82,6 @@ function climbsOut(base: string[], target: string[]): boolean {
  */
 export async function extractTarball(file: string, dest: string, signal: AbortSignal): Promise<void> {
   throwIfCancelled(signal);
-  // Required here, not imported: an import made the host evaluate all of tar
-  // (85 KiB) at activation, for the rare GitHub deploy (docs/benchmarks.md, "Activation").
-  const { t: listTar, x: extractTar } = require('tar') as typeof import('tar');
   const refused: string[] = [];
   const check = (entry: ReadEntry): void => {
     const why = unsafeEntry(entry.path, entry.type, entry.linkpath);
