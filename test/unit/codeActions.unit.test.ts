@@ -2,13 +2,9 @@
 // against a small stand-in for the `vscode` module, installed only while
 // this file's tests run.
 import * as assert from 'node:assert/strict';
-import Module from 'node:module';
-import * as path from 'node:path';
 import type * as CodeActions from '../../src/adapters/vscode/codeActions';
+import { useVscodeStub } from './vscodeStub';
 
-type ModuleInternals = typeof Module & { _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string };
-
-const STUB_ID = path.join(__dirname, '__vscode_stub_codeActions__.js');
 const SUBJECT = require.resolve('../../src/adapters/vscode/codeActions');
 
 interface FakeEditor {
@@ -64,28 +60,7 @@ function writable(scheme = 'file'): FakeEditor {
 }
 
 describe('code actions (host)', () => {
-  const M = Module as ModuleInternals;
-  const resolve = M._resolveFilename;
-  let actions: typeof CodeActions;
-
-  before(() => {
-    M._resolveFilename = function (request, parent, ...rest) {
-      return request === 'vscode' ? STUB_ID : resolve.call(this, request, parent, ...rest);
-    };
-    const m = new Module(STUB_ID);
-    m.filename = STUB_ID;
-    m.loaded = true;
-    m.exports = stub;
-    require.cache[STUB_ID] = m;
-    delete require.cache[SUBJECT];
-    actions = require(SUBJECT) as typeof CodeActions;
-  });
-
-  after(() => {
-    M._resolveFilename = resolve;
-    delete require.cache[STUB_ID];
-    delete require.cache[SUBJECT];
-  });
+  const subject = useVscodeStub<typeof CodeActions>(stub, SUBJECT);
 
   beforeEach(() => {
     calls.length = 0;
@@ -94,7 +69,7 @@ describe('code actions (host)', () => {
 
   it('inserts over the selection of the editor the user was in, then shows that editor', async () => {
     activeTextEditor = writable();
-    await actions.insertCode('print(1)\n', 'python');
+    await subject.load().insertCode('print(1)\n', 'python');
     assert.deepEqual(calls, [
       ['replace', 'the-selection', 'print(1)\n'],
       ['show', activeTextEditor.document, { viewColumn: 2, preserveFocus: false }],
@@ -102,7 +77,7 @@ describe('code actions (host)', () => {
   });
 
   it('opens an untitled document in the code’s language when no editor is open', async () => {
-    await actions.insertCode('FROM node:20', 'Dockerfile');
+    await subject.load().insertCode('FROM node:20', 'Dockerfile');
     assert.deepEqual(calls, [
       ['open', { language: 'dockerfile', content: 'FROM node:20' }],
       ['show', { untitled: 'dockerfile' }, undefined],
@@ -120,7 +95,7 @@ describe('code actions (host)', () => {
     for (const e of refusing) {
       calls.length = 0;
       activeTextEditor = e;
-      await actions.insertCode('x', 'sh');
+      await subject.load().insertCode('x', 'sh');
       assert.deepEqual(calls, [
         ['open', { language: 'shellscript', content: 'x' }],
         ['show', { untitled: 'shellscript' }, undefined],
@@ -138,11 +113,11 @@ describe('code actions (host)', () => {
       ['', 'plaintext'],
       [undefined, 'plaintext'],
     ];
-    for (const [fence, id] of cases) assert.equal(await actions.languageId(fence), id, String(fence));
+    for (const [fence, id] of cases) assert.equal(await subject.load().languageId(fence), id, String(fence));
   });
 
   it('copies to the clipboard and says so briefly in the status bar', async () => {
-    await actions.copyText('gcloud run deploy');
+    await subject.load().copyText('gcloud run deploy');
     assert.equal(calls.length, 2);
     assert.deepEqual(calls[0], ['clipboard', 'gcloud run deploy']);
     const [kind, message, ms] = calls[1] as [string, string, number];

@@ -6,17 +6,14 @@
 // few `vscode` calls it makes.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import Module from 'node:module';
 import * as path from 'node:path';
 import type * as ViewProvider from '../../src/adapters/vscode/viewProvider';
 import { webviewHtml } from '../../src/adapters/vscode/webviewHtml';
 import type { WebviewMessage } from '../../src/shared/protocol';
 import { MemoryStore, newSession } from '../agent/harness';
 import type { ViewSnapshot } from '../../src/shared/protocol';
+import { useVscodeStub } from './vscodeStub';
 
-type ModuleInternals = typeof Module & { _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string };
-
-const STUB_ID = path.join(__dirname, '__vscode_stub_webviewSecurity__.js');
 const SUBJECT = require.resolve('../../src/adapters/vscode/viewProvider');
 const SRC = path.join(__dirname, '..', '..', '..', 'src');
 
@@ -80,34 +77,14 @@ describe('webview page: CSP and nonce', () => {
 });
 
 describe('webview view provider (stubbed vscode)', () => {
-  const M = Module as ModuleInternals;
-  const resolve = M._resolveFilename;
-  let provider: typeof ViewProvider;
-
-  before(() => {
-    M._resolveFilename = function (request, parent, ...rest) {
-      return request === 'vscode' ? STUB_ID : resolve.call(this, request, parent, ...rest);
-    };
-    const m = new Module(STUB_ID);
-    m.filename = STUB_ID;
-    m.loaded = true;
-    m.exports = stub;
-    require.cache[STUB_ID] = m;
-    delete require.cache[SUBJECT];
-    provider = require(SUBJECT) as typeof ViewProvider;
-  });
-  after(() => {
-    M._resolveFilename = resolve;
-    delete require.cache[STUB_ID];
-    delete require.cache[SUBJECT];
-  });
+  const subject = useVscodeStub<typeof ViewProvider>(stub, SUBJECT);
 
   function open() {
     const dispatched: WebviewMessage[] = [];
     const warned: string[] = [];
     const log = { warn: (l: string) => warned.push(l), error: (l: string) => warned.push(l), info: () => undefined };
     const session = newSession(new MemoryStore<ViewSnapshot>());
-    const p = new provider.DeployViewProvider(uri('/ext') as never, session, (m) => void dispatched.push(m), log as never);
+    const p = new (subject.load().DeployViewProvider)(uri('/ext') as never, session, (m) => void dispatched.push(m), log as never);
     const listeners: ((raw: unknown) => void)[] = [];
     const resolveOnce = () => {
       const webview = {
