@@ -4,14 +4,14 @@
 // planted value in anything the import or the emulator writes down.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { parseDotenv } from '../../src/core/dotenv';
 import { applyEnvImport, importSummary, planEnvImport, SECRET_ACCESSOR_ROLE, type EnvImportResult } from '../../src/core/envImport';
 import { DevgemError } from '../../src/core/errors';
 import { runDeploy } from '../../src/core/pipeline';
 import type { CloudPorts, ServiceRef } from '../../src/core/ports';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
+import { type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { useEmulator } from './useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'shop' };
 const never = new AbortController().signal;
@@ -49,18 +49,11 @@ function assertClean(text: string, what: string): void {
 
 describe('.env import through the real Secret Manager and Cloud Run SDKs against the emulator', function () {
   this.timeout(120_000);
+  const emulatorLog: string[] = [];
+  const fx = useEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 }, log: (l) => emulatorLog.push(l) });
   let emu: Emulator;
   let ports: CloudPorts;
-  const emulatorLog: string[] = [];
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 }, log: (l) => emulatorLog.push(l) });
-    ports = createCloudPorts({ emulatorHost: emu.host });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  before(() => ({ emu, ports } = fx));
 
   async function deploy(): Promise<string> {
     const ws = await makeWorkspace(APP, REF.service);

@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type * as vscode from 'vscode';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { createModelPorts } from '../../src/adapters/gemini/index';
 import { WorkspaceSnapshotStore } from '../../src/adapters/vscode/snapshotStore';
 import { workspaceManifestStore } from '../../src/adapters/vscode/manifestStore';
@@ -24,9 +23,10 @@ import { runDeploy } from '../../src/core/pipeline';
 import type { CloudPorts } from '../../src/core/ports';
 import { realClock } from '../../src/core/wait';
 import { STAGE_TITLES, type DeployEvent } from '../../src/shared/protocol';
-import { startEmulator, type Emulator, type ScriptedReply } from '../../emulator/src/server';
+import { type Emulator, type ScriptedReply } from '../../emulator/src/server';
 import { MemoryStore, testAgentContext } from '../agent/harness';
 import { makeWorkspace } from '../unit/workspace';
+import { useEmulator } from './useEmulator';
 
 const REF = { project: 'demo-project', region: 'europe-west1', service: 'shop' };
 const never = new AbortController().signal;
@@ -111,17 +111,11 @@ function outputLines(e: DeployEvent): string[] {
 
 describe('planted-secret sweep: deploy, .env import and chat through the real SDKs against the emulator', function () {
   this.timeout(180_000);
+  const emulatorLog: string[] = [];
+  const fx = useEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 }, log: (l) => emulatorLog.push(l) });
   let emu: Emulator;
   let ports: CloudPorts;
-  const emulatorLog: string[] = [];
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 }, log: (l) => emulatorLog.push(l) });
-    ports = createCloudPorts({ emulatorHost: emu.host });
-  });
-  after(async () => {
-    await emu?.close();
-  });
+  before(() => ({ emu, ports } = fx));
 
   async function emulatorGet(path: string): Promise<Buffer> {
     const res = await fetch(`${emu.baseUrl}${path}`, { headers: { authorization: 'Bearer test' } });
