@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createCloudPorts } from '../src/adapters/gcp/cloudPorts';
 import { runDeploy } from '../src/core/pipeline';
+import type { CloudPorts } from '../src/core/ports';
+import { cachedPorts } from '../src/core/portsCache';
 import type { DeployEvent, DeployStage } from '../src/shared/protocol';
 import { startEmulator, type Knobs } from '../emulator/src/server';
 import { benchDeployOptions, timedPorts, writeSmallApp, type PortCall } from './deployHarness';
@@ -75,7 +77,7 @@ const CAUSES = [
   'between stages (git, temp dir, …)',
 ] as const;
 
-async function deployOnce(root: string, service: string, emuHost: string, cloudLog: CloudLine[]) {
+async function deployOnce(root: string, service: string, basePorts: CloudPorts, cloudLog: CloudLine[]) {
   const calls: PortCall[] = [];
   const stages: Partial<Record<DeployStage, { start: number; end: number }>> = {};
   const emit = (e: DeployEvent) => {
@@ -84,7 +86,7 @@ async function deployOnce(root: string, service: string, emuHost: string, cloudL
     if (e.status !== 'running') s.end = e.at;
   };
   const from = cloudLog.length;
-  const ports = timedPorts(createCloudPorts({ emulatorHost: emuHost }), calls);
+  const ports = timedPorts(basePorts, calls);
   const t0 = Date.now();
   const r = await runDeploy(benchDeployOptions(root, service), { ports, emit }, new AbortController().signal);
   const t1 = Date.now();
@@ -124,12 +126,14 @@ export async function overheadBench(): Promise<void> {
     const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-bench-overhead-'));
     const root = path.join(parent, 'app');
     const service = `overhead-${SCENARIOS.indexOf(sc)}`;
+    // As extension.ts gets them: one set of clients per configuration, so the first deploy builds them.
+    const ports = cachedPorts(() => ({ emulatorHost: emu.host }), createCloudPorts);
     try {
       const runs: Awaited<ReturnType<typeof deployOnce>>[] = [];
       for (let i = 0; i < sc.deploys; i++) {
         await writeSmallApp(root, i + 1);
         emu.configure({ buildSeconds: sc.knobs.buildSeconds! + spread(i, 0.618), deploySeconds: sc.knobs.deploySeconds! + spread(i, 0.382) });
-        runs.push(await deployOnce(root, service, emu.host, cloudLog));
+        runs.push(await deployOnce(root, service, ports(), cloudLog));
         const r = runs[runs.length - 1];
         console.log(`  ${sc.name} #${i + 1} (${i === 0 ? 'create' : 'update'}): wall ${ms(r.wall)}, cloud build ${ms(r.cloud.buildMs)} + rollout ${ms(r.cloud.rolloutMs)}, overhead ${ms(r.overhead)}`);
       }
