@@ -7,9 +7,9 @@ import * as esbuild from 'esbuild';
 import { pathToFileURL } from 'node:url';
 
 /**
- * The host requires `./adapters/gcp/cloudPorts`, `./adapters/gemini/index` and
- * `./adapters/github/index` lazily; in the bundle those are `./gcp.js`, `./model.js`
- * and `./github.js` beside it.
+ * The host requires `./adapters/gcp/cloudPorts`, `./adapters/gemini/index`,
+ * `./adapters/github/index` and `./analysisKit` lazily; in the bundle those are
+ * `./gcp.js`, `./model.js`, `./github.js` and `./analysis.js` beside it.
  */
 const gcpAsSeparateFile = {
   name: 'gcp-as-separate-file',
@@ -17,6 +17,8 @@ const gcpAsSeparateFile = {
     build.onResolve({ filter: /^\.\/adapters\/gcp\/cloudPorts$/ }, () => ({ path: './gcp.js', external: true }));
     build.onResolve({ filter: /^\.\/adapters\/gemini\/index$/ }, () => ({ path: './model.js', external: true }));
     build.onResolve({ filter: /^\.\/adapters\/github\/index$/ }, () => ({ path: './github.js', external: true }));
+    // The analyzers and Dockerfile generators (core/lazyAnalysis.ts requires them at the first analysis).
+    build.onResolve({ filter: /^\.\/analysisKit$/ }, (args) => (/[\\/]core[\\/]lazyAnalysis\.ts$/.test(args.importer) ? { path: './analysis.js', external: true } : undefined));
     // GitHub archives are extracted with tar (100 KiB); github.js re-exports that code, so activation does not parse it.
     build.onResolve({ filter: /^\.\/tarball$/ }, (args) => (/[\\/]core[\\/]github[\\/]gitHubSource\.ts$/.test(args.importer) ? { path: './github.js', external: true } : undefined));
   },
@@ -60,6 +62,12 @@ export function githubOptions({ production = false, outdir = 'dist', absWorkingD
   return { ...node(production), absWorkingDir, entryPoints: ['src/adapters/github/index.ts'], outfile: `${outdir}/github.js` };
 }
 
+/** The analyzers and Dockerfile generators, required at the first analysis or deploy. */
+/** @returns {import('esbuild').BuildOptions} */
+export function analysisOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
+  return { ...node(production), absWorkingDir, entryPoints: ['src/core/analysisKit.ts'], outfile: `${outdir}/analysis.js` };
+}
+
 /** The `devgem` command (analyze, dockerfile, package) for shells and CI. */
 /** @returns {import('esbuild').BuildOptions} */
 export function cliOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
@@ -84,7 +92,7 @@ export function webviewOptions({ production = false, outdir = 'dist', absWorking
 }
 
 export function allOptions(opts = {}) {
-  return [hostOptions(opts), gcpOptions(opts), modelOptions(opts), githubOptions(opts), cliOptions(opts), webviewOptions(opts)];
+  return [hostOptions(opts), gcpOptions(opts), analysisOptions(opts), modelOptions(opts), githubOptions(opts), cliOptions(opts), webviewOptions(opts)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,10 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DeployEvent } from '../shared/protocol';
-import { analyzeWorkspace } from './analysis/analyzeWorkspace';
-import { describeApp } from './analysis/describe';
 import type { AppAnalysis } from './analysis/types';
-import { generateFiles } from './dockerfiles/generate';
+import { analysisKit } from './lazyAnalysis';
 import { DevgemError, CancelledError } from './errors';
 import { listSourceFiles, previewManifest, writeSourceTarball } from './packageSource';
 import { describeRedFlags } from './packaging/uploadPreview';
@@ -24,7 +22,7 @@ export interface SourceStageContext {
 
 /** Finds the deployable app (asking which one when there are several) and offers a port fix. */
 export async function analyzeStage(ctx: SourceStageContext): Promise<{ app: AppAnalysis; detail: string }> {
-  const ws = await analyzeWorkspace(ctx.workspaceRoot, { signal: ctx.signal });
+  const ws = await analysisKit().analyzeWorkspace(ctx.workspaceRoot, { signal: ctx.signal });
   if (ws.apps.length === 0) {
     throw new DevgemError('failed-precondition', ws.unrecognised?.message ?? 'Devgem does not recognise this app.', {
       fix: 'Add a Dockerfile that builds the app and starts it on $PORT, then deploy again.',
@@ -45,7 +43,7 @@ export async function analyzeStage(ctx: SourceStageContext): Promise<{ app: AppA
   }
   if (app.port.fix) ctx.ui.offerPortFix(app.port.fix, ctx.workspaceRoot);
   const others = ws.apps.length > 1 ? ` (1 of ${ws.apps.length} apps)` : '';
-  return { app, detail: `${describeApp(app).summary}${others}` };
+  return { app, detail: `${analysisKit().describeApp(app).summary}${others}` };
 }
 
 /** Uses the app's own Dockerfile, or writes a generated one after the user saw it. Returns its path relative to the build context. */
@@ -56,7 +54,7 @@ export async function dockerfileStage(ctx: SourceStageContext, app: AppAnalysis)
     ctx.emit({ type: 'dockerfile', path: file, generated: false, content: await fs.readFile(file, 'utf8') });
     return { dockerfile: toPosix(path.relative(contextDir, file)), detail: `Using ${app.dockerfile}`, generated: false };
   }
-  const files = generateFiles(app);
+  const files = analysisKit().generateFiles(app);
   const file = path.join(ctx.workspaceRoot, app.path, 'Dockerfile');
   if (!(await ctx.ui.reviewDockerfile({ path: file, content: files.dockerfile }, ctx.signal))) {
     throw new DevgemError('cancelled', 'The generated Dockerfile was not accepted, so nothing was deployed.', {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type * as Gcp from '../../src/adapters/gcp/cloudPorts';
 import type * as Model from '../../src/adapters/gemini/index';
 import type * as GitHub from '../../src/adapters/github/index';
+import type * as AnalysisKit from '../../src/core/analysisKit';
 import { fetchGitHubSource } from '../../src/core/github/gitHubSource';
 import { runDeploy } from '../../src/core/pipeline';
 import { promises as fs } from 'node:fs';
@@ -59,6 +60,23 @@ describe('the shipped bundles against the emulator', function () {
     }
     assert.equal(text, 'Checking.');
     assert.deepEqual(calls, ['list_services {"region":"europe-west1"}']);
+  });
+
+  it('dist/analysis.js analyzes a workspace and writes its Dockerfile; extension.js only requires it', async () => {
+    const host = await fs.readFile(path.join(DIST, 'extension.js'), 'utf8');
+    assert.ok(host.includes('require("./analysis.js")'), 'extension.js requires ./analysis.js (core/lazyAnalysis.ts)');
+    assert.ok(!host.includes('pyproject.toml'), 'the analyzers are not in extension.js');
+    const kit = require(path.join(DIST, 'analysis.js')) as typeof AnalysisKit;
+    const ws = await makeWorkspace({ 'package.json': JSON.stringify({ name: 'kit', scripts: { start: 'node server.js' } }), 'server.js': "require('http').createServer((q, s) => s.end('x')).listen(Number(process.env.PORT));\n" }, 'kit');
+    try {
+      const analysis = await kit.analyzeWorkspace(ws.root, { signal: new AbortController().signal });
+      const app = analysis.apps[0];
+      assert.equal(app?.language.value, 'javascript');
+      assert.match(kit.describeApp(app).summary, /^kit: node, javascript/);
+      assert.match(kit.generateFiles(app).dockerfile, /^FROM node:/m);
+    } finally {
+      await ws.cleanup();
+    }
   });
 
   it('dist/github.js (Octokit) lists refs and fetches a private repository\'s tarball', async () => {

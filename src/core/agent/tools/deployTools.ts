@@ -1,6 +1,6 @@
 import { isEnvName, isReservedEnvName, looksSecret } from '../../envNames';
 import { STAGE_TITLES, type DeployResult } from '../../../shared/protocol';
-import { analyzeWorkspace } from '../../analysis/analyzeWorkspace';
+import { analysisKit } from '../../lazyAnalysis';
 import type { AppAnalysis } from '../../analysis/types';
 import type { DeployOptions } from '../../deployOptions';
 import { defaultSourceBucket, TRAFFIC_TAG_PATTERN } from '../../deployOptions';
@@ -131,7 +131,7 @@ function trafficLine(opts: DeployOptions, updating: boolean): { label: string; v
 
 /** Finds the app a deploy will take, the same way the pipeline does, or explains what to ask the user. */
 async function pickApp(opts: DeployOptions, signal: AbortSignal): Promise<AppAnalysis> {
-  const ws = await analyzeWorkspace(opts.workspaceRoot, { signal });
+  const ws = await analysisKit().analyzeWorkspace(opts.workspaceRoot, { signal });
   if (ws.apps.length === 0) throw new DevgemError('failed-precondition', ws.unrecognised?.message ?? 'Devgem does not recognise an app in this folder.', { fix: 'Add a Dockerfile that starts the app on $PORT.' });
   if (opts.appPath !== undefined) {
     const app = ws.apps.find((a) => a.path === opts.appPath);

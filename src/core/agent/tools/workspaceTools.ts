@@ -1,7 +1,5 @@
 import * as path from 'node:path';
-import { analyzeWorkspace } from '../../analysis/analyzeWorkspace';
-import { describeApp } from '../../analysis/describe';
-import { generateFiles } from '../../dockerfiles/generate';
+import { analysisKit } from '../../lazyAnalysis';
 import { CancelledError, DevgemError } from '../../errors';
 import { secretByName } from '../../packaging/secretFiles';
 import type { AgentContext } from '../context';
@@ -30,9 +28,9 @@ export function analyzeTool(): AgentTool<Record<string, never>, AgentContext> {
     parameters: { type: 'object', properties: {} },
     risk: 'read',
     run: async (_args, ctx, signal) => {
-      const ws = await analyzeWorkspace(ctx.deployOptions().workspaceRoot, { signal });
+      const ws = await analysisKit().analyzeWorkspace(ctx.deployOptions().workspaceRoot, { signal });
       const apps = ws.apps.map((a) => {
-        const d = describeApp(a);
+        const d = analysisKit().describeApp(a);
         return { path: a.path || '.', name: a.name, stack: a.stack, port: a.port.port, readsPortEnv: a.port.honoursPortEnv, ownDockerfile: a.dockerfile, confidence: a.confidence, summary: d.summary, evidence: d.evidence.slice(0, 20) };
       });
       return {
@@ -50,12 +48,12 @@ export function dockerfileTool(): AgentTool<{ subfolder?: string }, AgentContext
     parameters: { type: 'object', properties: { subfolder: { type: 'string', maxLength: 300 } } },
     risk: 'read',
     run: async (args, ctx, signal) => {
-      const ws = await analyzeWorkspace(ctx.deployOptions().workspaceRoot, { signal });
+      const ws = await analysisKit().analyzeWorkspace(ctx.deployOptions().workspaceRoot, { signal });
       const wanted = args.subfolder?.replace(/^\.?\/+|\/+$/g, '') ?? ws.apps[0]?.path;
       const app = ws.apps.find((a) => a.path === wanted);
       if (!app) throw new DevgemError('invalid-argument', `No deployable app at "${args.subfolder ?? '.'}".`, { fix: `Apps: ${ws.apps.map((a) => a.path || '.').join(', ') || 'none'}.` });
       if (app.dockerfile) return { data: { ownDockerfile: app.dockerfile, note: 'The app has its own Dockerfile; Devgem uses it as it is.' }, summary: `Own ${app.dockerfile}` };
-      const files = generateFiles(app);
+      const files = analysisKit().generateFiles(app);
       return { data: { path: path.posix.join(app.path, 'Dockerfile'), dockerfile: files.dockerfile, dockerignore: files.dockerignore }, summary: `Dockerfile for ${app.stack}` };
     },
   };
