@@ -2,6 +2,7 @@ import type { Storage } from '@google-cloud/storage';
 import { DevgemError } from '../../core/errors';
 import type { CloudPorts, CredentialsPort } from '../../core/ports';
 import { BuildAdapter } from './buildAdapter';
+import { boundedClientConfig, OPERATIONS_CLIENT_CONFIG, type GaxClientConfig } from './clientConfig';
 import { domainMappingLister } from './domainMappings';
 import { clientSetup, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { httpProbe } from './httpProbe';
@@ -23,6 +24,17 @@ function isRequestTimeout(err: unknown): boolean {
   // Starting a resumable session reports only {code: HTTP status, errors: [{reason: error code}]}:
   // neither set means no answer and no network error code, which is how gaxios' timeout looks there.
   return e !== null && typeof e === 'object' && 'errors' in e && e.code === undefined && e.message === undefined && e.errors?.[0]?.reason === undefined;
+}
+
+/** No SDK call outlives the deploy's own bound on it (DeployOptions.callTimeoutSeconds, 60 s by default) by much. */
+const GAX_TOTAL_MS = 60_000;
+
+/**
+ * A generated client's options: where it talks to, and its own retry settings bounded
+ * (clientConfig.ts), those of the operations client it makes for long-running operations too.
+ */
+function gaxOptions(s: ClientSetup, config: GaxClientConfig): Record<string, unknown> {
+  return { ...s.gax, clientConfig: boundedClientConfig({ interfaces: { ...config.interfaces, ...OPERATIONS_CLIENT_CONFIG.interfaces } }, GAX_TOTAL_MS) };
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -60,7 +72,8 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
           projectId,
           ...(await setup()).storage,
           // A request that timed out (below) is as worth retrying as one that was reset.
-          retryOptions: { retryableErrorFn: (err) => RETRYABLE_ERR_FN_DEFAULT(err) || isRequestTimeout(err) },
+          // Its defaults wait up to 64 s between tries and retry for 10 min, long after the deploy gave up.
+          retryOptions: { retryableErrorFn: (err) => RETRYABLE_ERR_FN_DEFAULT(err) || isRequestTimeout(err), maxRetryDelay: 10, totalTimeout: GAX_TOTAL_MS / 1000 },
         });
         // Storage sets no request timeout of its own: a request that never answers would hold
         // the upload until the deploy gives up. Timed out, it is retried (an upload resumes).
@@ -74,29 +87,29 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
   };
   const run = once(async () => {
     const { ServicesClient } = require('@google-cloud/run/build/src/v2/services_client.js') as typeof import('@google-cloud/run/build/src/v2/services_client.js');
-    return new ServicesClient((await setup()).gax as ConstructorParameters<typeof ServicesClient>[0]);
+    return new ServicesClient(gaxOptions(await setup(), require('@google-cloud/run/build/src/v2/services_client_config.json')) as ConstructorParameters<typeof ServicesClient>[0]);
   });
   const revisions = once(async () => {
     const { RevisionsClient } = require('@google-cloud/run/build/src/v2/revisions_client.js') as typeof import('@google-cloud/run/build/src/v2/revisions_client.js');
-    return new RevisionsClient((await setup()).gax as ConstructorParameters<typeof RevisionsClient>[0]);
+    return new RevisionsClient(gaxOptions(await setup(), require('@google-cloud/run/build/src/v2/revisions_client_config.json')) as ConstructorParameters<typeof RevisionsClient>[0]);
   });
   // The generated client of @google-cloud/logging (see loggingAdapter.ts); `fallback: true` in `gax` makes it REST.
   const logging = once(async () => {
     const { LoggingServiceV2Client } = require('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js') as typeof import('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js');
-    return new LoggingServiceV2Client((await setup()).gax as ConstructorParameters<typeof LoggingServiceV2Client>[0]);
+    return new LoggingServiceV2Client(gaxOptions(await setup(), require('@google-cloud/logging-api/build/src/v2/logging_service_v2_client_config.json')) as ConstructorParameters<typeof LoggingServiceV2Client>[0]);
   });
   const build = once(async () => {
     const { CloudBuildClient } = require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js') as typeof import('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js');
-    return new CloudBuildClient((await setup()).gax as ConstructorParameters<typeof CloudBuildClient>[0]);
+    return new CloudBuildClient(gaxOptions(await setup(), require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client_config.json')) as ConstructorParameters<typeof CloudBuildClient>[0]);
   });
   const registry = once(async () => {
     const { ArtifactRegistryClient } = require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js') as typeof import('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js');
-    return new ArtifactRegistryClient((await setup()).gax as ConstructorParameters<typeof ArtifactRegistryClient>[0]);
+    return new ArtifactRegistryClient(gaxOptions(await setup(), require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client_config.json')) as ConstructorParameters<typeof ArtifactRegistryClient>[0]);
   });
 
   const secretManager = once(async () => {
     const { SecretManagerServiceClient } = require('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js') as typeof import('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js');
-    return new SecretManagerServiceClient((await setup()).gax as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+    return new SecretManagerServiceClient(gaxOptions(await setup(), require('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client_config.json')) as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
   });
 
   const credentials: CredentialsPort = {
