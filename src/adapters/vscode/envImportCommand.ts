@@ -9,7 +9,7 @@ import { parseDotenv, type DotenvResult } from '../../core/dotenv';
 import { applyEnvImport, describePlan, importChanges, importSummary, planEnvImport, retarget, type EnvImportItem } from '../../core/envImport';
 import { isCancelled, toProblem } from '../../core/errors';
 import type { CloudPorts, ServiceRef } from '../../core/ports';
-import { bounded } from '../../core/wait';
+import { withCancellableProgress } from './progress';
 import { serviceRefFor, type ServiceNode } from './serviceTarget';
 
 /** The id package.json contributes (command palette and the explorer's service menu). */
@@ -97,9 +97,8 @@ async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined)
   const chosen = await chooseKeys(ref, rel, planned, parsed);
   if (!chosen?.length) return;
 
-  const live = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${ref.service}` }, () =>
-    bounded(`Reading service ${ref.service}`, CALL_MS, undefined, (s) => host.ports().runAdmin.describeService(ref, s)),
-  );
+  const live = await withCancellableProgress(`Reading service ${ref.service}`, CALL_MS, (s) => host.ports().runAdmin.describeService(ref, s), vscode.ProgressLocation.Window);
+
   if (!live) return void vscode.window.showErrorMessage(`There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first, then import its .env file.`);
   for (const i of chosen) if (i.target === 'secret') addKnownSecret(parsed.entries.find((e) => e.key === i.key)?.value);
   const risks = importChanges(live.env, chosen, ref.service);
@@ -117,31 +116,23 @@ async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined)
   const ok = await vscode.window.showWarningMessage(`Import ${chosen.length} key${chosen.length === 1 ? '' : 's'} from ${rel} into ${ref.service}?`, { modal: true, detail }, 'Import');
   if (ok !== 'Import') return;
 
-  const controller = new AbortController();
   try {
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Importing ${rel} into ${ref.service}`, cancellable: true }, async (progress, token) => {
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await bounded(`Importing ${rel}`, IMPORT_MS, controller.signal, (signal) =>
-          applyEnvImport(host.ports(), ref, parsed, chosen, {
-            signal,
-            // The user saw and approved the changes listed above.
-            approveRisky: true,
-            progress: (line) => {
-              host.log.info(line);
-              progress.report({ message: line });
-            },
-          }),
-        );
-      } finally {
-        sub.dispose();
-      }
-    });
+    const r = await withCancellableProgress(`Importing ${rel} into ${ref.service}`, IMPORT_MS, (signal, progress) =>
+      applyEnvImport(host.ports(), ref, parsed, chosen, {
+        signal,
+        // The user saw and approved the changes listed above.
+        approveRisky: true,
+        progress: (line) => {
+          host.log.info(line);
+          progress.report({ message: line });
+        },
+      }),
+    );
     const summary = importSummary(r, rel);
     host.log.info(summary);
     void vscode.window.showInformationMessage(summary);
   } catch (err) {
-    if (!isCancelled(err, controller.signal)) throw err;
+    if (!isCancelled(err)) throw err;
     void vscode.window.showInformationMessage(`Import cancelled: ${ref.service} was not changed (secrets created before the cancel stay in Secret Manager).`);
   }
 }

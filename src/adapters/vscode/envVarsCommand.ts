@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { checkAssignment, describeEnvVar, parseAssignment } from '../../core/envEdit';
 import { isCancelled, toProblem } from '../../core/errors';
 import type { CloudPorts, EnvVarInfo, ServiceRef } from '../../core/ports';
-import { bounded } from '../../core/wait';
 import { IMPORT_ENV_COMMAND } from './envImportCommand';
+import { withCancellableProgress } from './progress';
 import { serviceRefFor, type ServiceNode } from './serviceTarget';
 
 /** The id package.json contributes (command palette and the explorer's service menu). */
@@ -39,7 +39,7 @@ async function editEnvVars(host: EnvVarsHost, node: ServiceNode | undefined): Pr
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder && !node?.service) return void vscode.window.showErrorMessage('Open the app’s folder, or use this command from a service in the Cloud Run explorer.');
   const ref = await serviceRefFor(folder?.uri.fsPath ?? process.cwd(), node);
-  const live = await withProgress(`Reading ${ref.service}`, false, CALL_MS, (s) => host.ports().runAdmin.describeService(ref, s));
+  const live = await withCancellableProgress(`Reading ${ref.service}`, CALL_MS, (s) => host.ports().runAdmin.describeService(ref, s), vscode.ProgressLocation.Window);
   if (!live) return void vscode.window.showErrorMessage(`There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first.`);
   const choice = await pickVar(ref, live.env);
   if (!choice) return;
@@ -57,7 +57,7 @@ async function editEnvVars(host: EnvVarsHost, node: ServiceNode | undefined): Pr
     'Apply',
   );
   if (ok !== 'Apply') return;
-  await withProgress(`Setting ${assignment.key} on ${ref.service}`, true, UPDATE_MS, (s) => host.ports().runAdmin.updateEnv(ref, { set: { [assignment.key]: assignment.value }, unset: [] }, s));
+  await withCancellableProgress(`Setting ${assignment.key} on ${ref.service}`, UPDATE_MS, (s) => host.ports().runAdmin.updateEnv(ref, { set: { [assignment.key]: assignment.value }, unset: [] }, s));
   host.log.info(`Set ${assignment.key} on ${ref.service} (${ref.region})`);
   void vscode.window.showInformationMessage(`${ref.service} now has ${assignment.key} set.`);
 }
@@ -123,23 +123,7 @@ async function removeVar(host: EnvVarsHost, ref: ServiceRef, v: EnvVarInfo | und
     'Remove',
   );
   if (ok !== 'Remove') return;
-  await withProgress(`Removing ${v.name} from ${ref.service}`, true, UPDATE_MS, (s) => host.ports().runAdmin.updateEnv(ref, { set: {}, unset: [v.name] }, s));
+  await withCancellableProgress(`Removing ${v.name} from ${ref.service}`, UPDATE_MS, (s) => host.ports().runAdmin.updateEnv(ref, { set: {}, unset: [v.name] }, s));
   host.log.info(`Removed ${v.name} from ${ref.service} (${ref.region})`);
   void vscode.window.showInformationMessage(`Removed ${v.name} from ${ref.service}.`);
-}
-
-/** Runs `work` bounded, with a progress notification whose Cancel aborts it (or a quiet window progress). */
-function withProgress<T>(title: string, notify: boolean, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const location = notify ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
-  return Promise.resolve(
-    vscode.window.withProgress({ location, title, cancellable: notify }, async (_p, token) => {
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await bounded(title, ms, controller.signal, work);
-      } finally {
-        sub.dispose();
-      }
-    }),
-  );
 }

@@ -3,10 +3,10 @@ import { ExplorerModel, refOf, type ExplorerNode } from '../../core/explorer';
 import { toProblem } from '../../core/errors';
 import type { CloudPorts } from '../../core/ports';
 import { resolveTarget } from '../../core/target';
-import { bounded } from '../../core/wait';
 import { ServiceLogTails } from './explorerLogs';
 import { EXPLORER_VIEW_ID, ExplorerTreeProvider } from './explorerView';
 import { isSafeExternalUrl } from './messageValidation';
+import { withCancellableProgress } from './progress';
 import { SECTION } from './settings';
 
 /** Command ids; package.json's `contributes` uses the same strings (checked by explorerManifest.unit.test.ts). */
@@ -48,16 +48,8 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refr
   const tails = new ServiceLogTails(() => host.ports().logging);
 
   const change = async (title: string, work: (signal: AbortSignal) => Promise<void>): Promise<boolean> => {
-    const controller = new AbortController();
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
-        const sub = token.onCancellationRequested(() => controller.abort());
-        try {
-          await bounded(title, CHANGE_TIMEOUT_MS, controller.signal, work);
-        } finally {
-          sub.dispose();
-        }
-      });
+      await withCancellableProgress(title, CHANGE_TIMEOUT_MS, work);
       return true;
     } catch (err) {
       const p = toProblem(err);

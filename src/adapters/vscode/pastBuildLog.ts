@@ -4,6 +4,7 @@ import { isCancelled, toProblem } from '../../core/errors';
 import { findDeploy, pastBuildLogDocument, readPastBuildLog, recordBuild } from '../../core/pastBuildLog';
 import type { CloudPorts } from '../../core/ports';
 import { MAX_VIEW_LOG_LINES, type DeployRecord } from '../../shared/protocol';
+import { withCancellableProgress } from './progress';
 
 export const SHOW_PAST_BUILD_LOG_COMMAND = 'devgem.showPastBuildLog';
 /** Read-only virtual documents, one per build, never on disk. */
@@ -59,22 +60,13 @@ export function registerPastBuildLog(deps: { session: DeploySession; ports: () =
     }
     const r = record;
     const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${encodeURIComponent(r.deployId)}/build.log` });
-    const abort = new AbortController();
     try {
-      const text = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Reading the build log of deploy ${r.deployId}…`, cancellable: true },
-        async (_progress, token) => {
-          const sub = token.onCancellationRequested(() => abort.abort());
-          try {
-            return pastBuildLogDocument(r, await readPastBuildLog(deps.ports().build, r, MAX_VIEW_LOG_LINES, abort.signal));
-          } finally {
-            sub.dispose();
-          }
-        },
+      const text = await withCancellableProgress(`Reading the build log of deploy ${r.deployId}…`, undefined, async (signal) =>
+        pastBuildLogDocument(r, await readPastBuildLog(deps.ports().build, r, MAX_VIEW_LOG_LINES, signal)),
       );
       texts.set(uri.toString(), text);
     } catch (err) {
-      if (isCancelled(err, abort.signal)) return;
+      if (isCancelled(err)) return;
       const p = toProblem(err);
       void vscode.window.showErrorMessage(p.fix ? `${p.message} ${p.fix}` : p.message);
       return;
