@@ -31,6 +31,8 @@ interface Row {
   names: RegExp;
   /** Fault kinds after which this call must not make the deploy fail (the pipeline goes on without it, or retries it safely). */
   survives?: Kind[];
+  /** Per-call limit for this row's deploy, when the SDK's own backoff needs more than LIMITS gives. */
+  callTimeoutSeconds?: number;
 }
 
 const P = '/v1/projects/demo-project';
@@ -47,8 +49,11 @@ const ROWS: Row[] = [
   { call: 'Resource Manager project get', scenario: 'first', method: 'GET', path: new RegExp(`^${P}$`), names: /project/, survives: ALL },
   { call: 'Resource Manager getIamPolicy', scenario: 'first', method: 'POST', path: new RegExp(`^${P}:getIamPolicy$`), names: /IAM policy/, survives: ALL },
   { call: 'Artifact Registry getTag (incremental)', scenario: 'first', method: 'GET', path: new RegExp(`^${L}/repositories/devgem/packages/[^/]+/tags/`), names: /image/, survives: ALL },
-  { call: 'Storage bucket list', scenario: 'first', method: 'GET', path: /^\/storage\/v1\/b$/, names: /bucket/, survives: RETRIED },
-  { call: 'Storage bucket create', scenario: 'first', method: 'POST', path: /^\/storage\/v1\/b$/, names: /bucket/, survives: RETRIED },
+  // The Storage SDK waits 2-3 s before its first retry (2^1 s plus up to 1 s of jitter), so bucket preparation
+  // (two calls, bounded at twice the per-call limit) gets 5 s per call: with 3 s, a retried 429 left a loaded
+  // CI machine under 3 s for the rest and failed there once.
+  { call: 'Storage bucket list', scenario: 'first', method: 'GET', path: /^\/storage\/v1\/b$/, names: /bucket/, survives: RETRIED, callTimeoutSeconds: 5 },
+  { call: 'Storage bucket create', scenario: 'first', method: 'POST', path: /^\/storage\/v1\/b$/, names: /bucket/, survives: RETRIED, callTimeoutSeconds: 5 },
   { call: 'Storage resumable session start', scenario: 'first', method: 'POST', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, names: /Upload/, survives: ALL },
   { call: 'Storage chunk PUT', scenario: 'first', method: 'PUT', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, names: /Upload/, survives: ALL },
   { call: 'Artifact Registry repository get', scenario: 'first', method: 'GET', path: new RegExp(`^${L}/repositories/devgem$`), names: /Artifact Registry/, survives: RETRIED },
@@ -94,13 +99,13 @@ interface EmuState {
 /** Small limits, so a hung call fails the deploy in seconds. */
 const LIMITS = { callTimeoutSeconds: 3, deployTimeoutSeconds: 6, verifyTimeoutSeconds: 4, buildTimeoutSeconds: 60 };
 
-async function deploy(emu: Emulator, text: string): Promise<{ result: DeployResult; events: DeployEvent[]; ms: number }> {
+async function deploy(emu: Emulator, text: string, limits: Partial<typeof LIMITS> = {}): Promise<{ result: DeployResult; events: DeployEvent[]; ms: number }> {
   const ws = await makeWorkspace(APP(text), 'fixture-app');
   const events: DeployEvent[] = [];
   const started = Date.now();
   try {
     const result = await runDeploy(
-      testDeployOptions(ws.root, LIMITS),
+      testDeployOptions(ws.root, { ...LIMITS, ...limits }),
       { ports: createCloudPorts({ emulatorHost: emu.host, storageRequestTimeoutMs: 1500 }), buildPollMs: 100, preflightCache: new PreflightCache(), emit: (e) => events.push(e) },
       new AbortController().signal,
     );
@@ -146,7 +151,7 @@ async function runCase(emu: Emulator, row: Row, kind: Kind): Promise<CaseOutcome
   await prepare(emu, row.scenario);
   const before = await state(emu);
   emu.faults.add({ method: row.method, path: row.path, calls: [row.nth ?? 1], fault: faultOf(kind), on: row.on ?? 'api' });
-  const { result, events, ms } = await deploy(emu, 'v2');
+  const { result, events, ms } = await deploy(emu, 'v2', row.callTimeoutSeconds ? { callTimeoutSeconds: row.callTimeoutSeconds } : {});
   const fired = emu.faults.hits().length;
   const problems: string[] = [];
   const after = await state(emu);
