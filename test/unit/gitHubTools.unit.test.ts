@@ -132,6 +132,25 @@ describe('GitHub agent tools', () => {
     assert.match(out.summary, /^acme\/shop@aaaaaaa: Deployed/);
   });
 
+  it('needs no open folder: without one, the user\'s settings (a folder tool would refuse)', async () => {
+    const ctx = context();
+    const folderless: AgentContext = {
+      ...ctx,
+      deployOptions: (o) => {
+        if (!o?.folderOptional) throw new DevgemError('config', 'No folder is open.', { fix: 'Open a folder.' });
+        return testDeployOptions(os.tmpdir(), { project: 'user-project' });
+      },
+    };
+    const out = await run(folderless, 'deploy_github_repo', { repository: 'acme/shop' });
+    assert.equal(out.status, 'done', JSON.stringify(out.response));
+    assert.equal(deploys.length, 1);
+    assert.equal(deploys[0].opts.project, 'user-project');
+    assert.equal(path.basename(deploys[0].opts.workspaceRoot), 'shop');
+    const analyze = await run(folderless, 'analyze_workspace', {});
+    assert.equal(analyze.status, 'failed', 'a tool on the open folder still needs one');
+    assert.match(JSON.stringify(analyze.response), /No folder is open/);
+  });
+
   it('deploys the commit the user approved even if the branch moved since', async () => {
     const ctx = context();
     const confirm = new TestConfirm();

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentContext } from '../../core/agent/context';
@@ -45,7 +46,9 @@ export class VscodeAgentContext implements AgentContext {
     return folder;
   }
 
-  deployOptions(): DeployOptions {
+  deployOptions(opts: { folderOptional?: boolean } = {}): DeployOptions {
+    // Without a folder (a GitHub repository deploy), the user's settings, as Deploy GitHub Repository… reads them.
+    if (opts.folderOptional && !vscode.workspace.workspaceFolders?.length) return readDeployOptions(vscode.Uri.file(os.tmpdir()));
     return readDeployOptions(this.folder().uri);
   }
 

@@ -9,8 +9,11 @@ import type { UsageGuard } from './usage';
 
 /** The world the agent's tools act on; the VS Code adapter (and tests) provide it. */
 export interface AgentContext {
-  /** Deploy options from settings for the open folder; throws a DevgemError when no folder is open. */
-  deployOptions(): DeployOptions;
+  /**
+   * Deploy options from settings for the open folder; throws a DevgemError when no folder is open,
+   * unless `folderOptional` (a GitHub repository deploy needs no folder: then the user's settings).
+   */
+  deployOptions(opts?: { folderOptional?: boolean }): DeployOptions;
   /** Google Cloud ports (created on first use). */
   cloud(): CloudPorts;
   /** Runs a deploy through the sidebar's tracker and status bar. */

@@ -49,7 +49,7 @@ async function planOf(ctx: AgentContext, port: GitHubPort, args: GitHubDeployArg
   const repo = await bounded(`Looking up ${owner}/${name} on GitHub`, CALL_MS, signal, (s) => port.getRepo(owner, name, s));
   const ref = args.ref?.trim() || repo.defaultBranch;
   const commit = await bounded(`Resolving ${ref} of ${repo.fullName}`, CALL_MS, signal, (s) => port.resolveCommit(repo.owner, repo.name, ref, s));
-  const opts = gitHubDeployOptions(ctx.deployOptions(), repo.name, args);
+  const opts = gitHubDeployOptions(ctx.deployOptions({ folderOptional: true }), repo.name, args);
   const t = await resolveTarget({ settings: opts, env: opts.env, workspaceRoot: repo.name, gcloudConfigDir: opts.gcloudConfigDir });
   const target = { project: t.project, region: t.region, service: t.service };
   const existing = Boolean(await bounded('Looking up the service', 60_000, signal, (s) => ctx.cloud().run.getService(target, s)));
