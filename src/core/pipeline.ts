@@ -69,7 +69,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       });
       return `${target.project} (${resolved.projectFrom}) · ${target.region} (${resolved.regionFrom})${who.principal ? ` · ${who.principal}` : ''} · ${access}`;
     });
-    const source: SourceStageContext = { workspaceRoot: opts.workspaceRoot, appPath: opts.appPath, ui: deps.ui ?? unattendedUi, emit, signal };
+    const source: SourceStageContext = { workspaceRoot: opts.workspaceRoot, appPath: opts.appPath, ui: deps.ui ?? unattendedUi, gitHub: opts.gitHub, emit, signal };
     let app!: AppAnalysis;
     await stage('analyze', async () => {
       const found = await analyzeStage(source);

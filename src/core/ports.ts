@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { AppAnalysis, PortFix } from './analysis/types';
 import { DevgemError } from './errors';
+import type { GitHubSource } from './github/gitHubPort';
 import { describeRedFlags } from './packaging/uploadPreview';
 
 export interface ServiceRef {
@@ -359,8 +360,11 @@ export interface UploadPreview {
 export interface DeployUiPort {
   /** Several deployable apps: which one? undefined = the user backed out. */
   chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined>;
-  /** Show the generated Dockerfile (as a diff) before it is written; true = write it. */
-  reviewDockerfile(file: { path: string; content: string }, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Show the generated Dockerfile (as a diff) before it is written; true = write it.
+   * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
+   */
+  reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean>;
   /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
   offerPortFix(fix: PortFix, workspaceRoot: string): void;
   /** Only asked when the preview has red flags; true = upload anyway. */

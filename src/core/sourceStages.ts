@@ -6,6 +6,7 @@ import { analysisKit } from './lazyAnalysis';
 import { DevgemError, CancelledError } from './errors';
 import { listSourceFiles, previewManifest, writeSourceTarball } from './packageSource';
 import { describeRedFlags } from './packaging/uploadPreview';
+import type { GitHubSource } from './github/gitHubPort';
 import type { DeployUiPort } from './ports';
 import { hashFiles } from './sourceChanges';
 
@@ -16,6 +17,8 @@ export interface SourceStageContext {
   /** The app to deploy in a monorepo (relative path); asked for when several are found. */
   appPath?: string;
   ui: DeployUiPort;
+  /** The source is this repository's download, not a folder of the user's. */
+  gitHub?: GitHubSource;
   emit(event: DeployEvent): void;
   signal: AbortSignal;
 }
@@ -41,7 +44,8 @@ export async function analyzeStage(ctx: SourceStageContext): Promise<{ app: AppA
     app = ws.apps.length === 1 ? ws.apps[0] : await ctx.ui.chooseApp(ws.apps, ctx.signal);
     if (!app) throw new CancelledError();
   }
-  if (app.port.fix) ctx.ui.offerPortFix(app.port.fix, ctx.workspaceRoot);
+  // An edit to a downloaded repository would be lost with the download: only the user's own folder gets the offer.
+  if (app.port.fix && !ctx.gitHub) ctx.ui.offerPortFix(app.port.fix, ctx.workspaceRoot);
   const others = ws.apps.length > 1 ? ` (1 of ${ws.apps.length} apps)` : '';
   return { app, detail: `${analysisKit().describeApp(app).summary}${others}` };
 }
@@ -56,7 +60,7 @@ export async function dockerfileStage(ctx: SourceStageContext, app: AppAnalysis)
   }
   const files = analysisKit().generateFiles(app);
   const file = path.join(ctx.workspaceRoot, app.path, 'Dockerfile');
-  if (!(await ctx.ui.reviewDockerfile({ path: file, content: files.dockerfile }, ctx.signal))) {
+  if (!(await ctx.ui.reviewDockerfile({ path: file, relativePath: toPosix(path.join(app.path, 'Dockerfile')), content: files.dockerfile, gitHub: ctx.gitHub }, ctx.signal))) {
     throw new DevgemError('cancelled', 'The generated Dockerfile was not accepted, so nothing was deployed.', {
       fix: 'Deploy again and accept it, or write your own Dockerfile (Devgem uses an existing one as it is).',
     });

@@ -119,9 +119,11 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
     await screenshot(page, 'e2e-commands-github-refs');
     await pickQuickItem(page, 'v1.0.0');
 
-    // The downloaded repository has no Dockerfile: the generated one is shown first, as for a workspace.
-    const review = await answerDialog(page, 'Write and Deploy', 90_000);
-    assert.match(review, /proposes/);
+    // The downloaded repository has no Dockerfile: the generated one is shown first, as for a workspace,
+    // in words about the repository (this deploy only), never about the download's temporary folder.
+    const review = await answerDialog(page, 'Deploy with It', 90_000);
+    assert.match(review, new RegExp(`acme/e2e-shop \\(v1\\.0\\.0, ${tagSha.slice(0, 7)}\\) has no Dockerfile`));
+    assert.doesNotMatch(review, /devgem-gh|\/tmp\//);
     const view = await deployView();
     const r = await deployResult(view, before);
     await screenshot(page, 'e2e-commands-github-deployed');

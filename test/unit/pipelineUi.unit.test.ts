@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { AppAnalysis } from '../../src/core/analysis/types';
+import type { GitHubSource } from '../../src/core/github/gitHubPort';
 import { runDeploy } from '../../src/core/pipeline';
 import { unattendedUi, type DeployUiPort } from '../../src/core/ports';
 import type { DeployEvent, DeployTarget } from '../../src/shared/protocol';
@@ -17,12 +18,12 @@ const MONOREPO: Record<string, string> = {
   'services/web/server.js': server,
 };
 
-async function deployWith(ui: Partial<DeployUiPort>, files: Record<string, string>, appPath?: string) {
+async function deployWith(ui: Partial<DeployUiPort>, files: Record<string, string>, appPath?: string, gitHub?: GitHubSource) {
   const ws = await makeWorkspace(files);
   const cloud = new FakeCloud();
   const events: DeployEvent[] = [];
   try {
-    const result = await runDeploy(testDeployOptions(ws.root, { appPath }), {
+    const result = await runDeploy(testDeployOptions(ws.root, { appPath, gitHub }), {
       ports: cloud.ports(),
       ui: { ...unattendedUi, ...ui },
       clock: new FakeClock(),
@@ -74,6 +75,24 @@ describe('deploy pipeline: the questions it asks', () => {
     assert.equal(result.outcome === 'cancelled' && result.stage, 'dockerfile');
     assert.equal(after.root, undefined, 'no Dockerfile written');
     assert.ok(!cloud.calls.some((c) => c.startsWith('storage')));
+  });
+
+  it('tells the Dockerfile review where the file goes in the source, and that the source is a GitHub download', async () => {
+    const asked: { relativePath?: string; gitHub?: GitHubSource }[] = [];
+    const review = async (f: { relativePath?: string; gitHub?: GitHubSource }) => (asked.push({ relativePath: f.relativePath, gitHub: f.gitHub }), true);
+    const gitHub = { repository: 'acme/mono', ref: 'main', commit: 'c'.repeat(40) };
+    assert.equal((await deployWith({ reviewDockerfile: review }, MONOREPO, 'services/web')).result.outcome, 'success');
+    assert.equal((await deployWith({ reviewDockerfile: review }, MONOREPO, 'services/web', gitHub)).result.outcome, 'success');
+    assert.deepEqual(asked, [{ relativePath: 'services/web/Dockerfile', gitHub: undefined }, { relativePath: 'services/web/Dockerfile', gitHub }]);
+  });
+
+  it('offers no port fix for a GitHub download (the edit would be lost with it), and still deploys on the port', async () => {
+    const fixes: string[] = [];
+    const files = { ...NODE_APP, 'server.js': "require('http').createServer((q, s) => s.end('hi')).listen(3000);\n" };
+    const { result, cloud } = await deployWith({ offerPortFix: (fix) => fixes.push(fix.file) }, files, undefined, { repository: 'acme/app', ref: 'main', commit: 'd'.repeat(40) });
+    assert.equal(result.outcome, 'success');
+    assert.deepEqual(fixes, []);
+    assert.equal(cloud.services.get('my-app')?.spec.port, 3000);
   });
 
   it('offers the port fix for a hard-coded port and deploys on that port', async () => {

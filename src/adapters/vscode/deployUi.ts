@@ -3,6 +3,31 @@ import * as vscode from 'vscode';
 import type { AppAnalysis, PortFix } from '../../core/analysis/types';
 import type { DeployUiPort, SpecChange, UploadPreview } from '../../core/ports';
 import type { PreflightProblem } from '../../core/ports';
+import type { GitHubSource } from '../../core/github/gitHubPort';
+
+/**
+ * What the Dockerfile review asks. For the user's folder: write the file there
+ * (it stays, for later deploys). For a GitHub repository: the file goes into the
+ * download and lives for this deploy only; the repository is not changed.
+ */
+export function dockerfileQuestion(file: { path: string; relativePath?: string; gitHub?: GitHubSource }, relative: string): { title: string; message: string; detail: string; button: string } {
+  if (file.gitHub) {
+    const { repository, ref, commit } = file.gitHub;
+    const inRepo = file.relativePath ?? 'Dockerfile';
+    return {
+      title: `${repository}: ${inRepo} (proposed by Devgem)`,
+      message: `${repository} (${ref}, ${commit.slice(0, 7)}) has no Dockerfile for this app. Deploy it with the one Devgem proposes?`,
+      detail: `The Dockerfile is used for this deploy only; the repository on GitHub is not changed. To keep it, commit it to the repository as ${inRepo}.`,
+      button: 'Deploy with It',
+    };
+  }
+  return {
+    title: `${relative} (proposed by Devgem)`,
+    message: `Devgem has no Dockerfile for this app and proposes the one shown. Write it to ${relative} and deploy?`,
+    detail: 'Devgem uses an existing Dockerfile as it is, so you can edit this one for later deploys.',
+    button: 'Write and Deploy',
+  };
+}
 
 const SCHEME = 'devgem-proposed';
 
@@ -46,7 +71,7 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
     return picked?.app;
   }
 
-  async reviewDockerfile(file: { path: string; content: string }, signal: AbortSignal): Promise<boolean> {
+  async reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean> {
     if (!vscode.workspace.getConfiguration('devgem').get<boolean>('reviewGeneratedDockerfile', true)) return true;
     const key = `/${Date.now()}/${path.basename(file.path)}`;
     this.proposals.set(key, file.content);
@@ -54,17 +79,10 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
     try {
       const proposed = vscode.Uri.from({ scheme: SCHEME, path: key });
       const empty = vscode.Uri.from({ scheme: SCHEME, path: `${key}.empty` });
-      await vscode.commands.executeCommand('vscode.diff', empty, proposed, `${vscode.workspace.asRelativePath(file.path)} (proposed by Devgem)`, { preview: true });
-      const write = 'Write and Deploy';
-      const answer = await unlessCancelled(
-        vscode.window.showInformationMessage(
-          `Devgem has no Dockerfile for this app and proposes the one shown. Write it to ${vscode.workspace.asRelativePath(file.path)} and deploy?`,
-          { modal: true, detail: 'Devgem uses an existing Dockerfile as it is, so you can edit this one for later deploys.' },
-          write,
-        ),
-        signal,
-      );
-      return answer === write;
+      const q = dockerfileQuestion(file, vscode.workspace.asRelativePath(file.path));
+      await vscode.commands.executeCommand('vscode.diff', empty, proposed, q.title, { preview: true });
+      const answer = await unlessCancelled(vscode.window.showInformationMessage(q.message, { modal: true, detail: q.detail }, q.button), signal);
+      return answer === q.button;
     } finally {
       this.proposals.delete(key);
       this.proposals.delete(`${key}.empty`);
