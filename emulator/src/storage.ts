@@ -27,6 +27,20 @@ export interface Bucket {
 const gcsError = (code: number, reason: string, message: string, status: string): ApiError =>
   new ApiError(code, status, message, { errors: [{ message, domain: 'global', reason }] });
 
+/**
+ * The ifGenerationMatch precondition, as Cloud Storage checks it on a write: the
+ * object's current generation must be the one given, where 0 means "does not
+ * exist yet". 412 conditionNotMet otherwise. No parameter: no condition.
+ */
+export function checkGenerationMatch(st: StorageState, bucket: string, name: string, ifGenerationMatch: string | null | undefined): void {
+  if (ifGenerationMatch === null || ifGenerationMatch === undefined) return;
+  if (!/^\d+$/.test(ifGenerationMatch)) throw gcsError(400, 'invalid', `Invalid argument for ifGenerationMatch: '${ifGenerationMatch}'`, 'INVALID_ARGUMENT');
+  const current = st.findObject(bucket, name)?.generation ?? '0';
+  if (BigInt(current) !== BigInt(ifGenerationMatch)) {
+    throw gcsError(412, 'conditionNotMet', 'At least one of the pre-conditions you specified did not hold.', 'FAILED_PRECONDITION');
+  }
+}
+
 export const noSuchBucket = (): ApiError => gcsError(404, 'notFound', 'The specified bucket does not exist.', 'NOT_FOUND');
 const noSuchObject = (b: string, o: string): ApiError => gcsError(404, 'notFound', `No such object: ${b}/${o}`, 'NOT_FOUND');
 

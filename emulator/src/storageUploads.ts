@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { ApiError, invalidArgument, sendJson, type Req } from './http';
-import { objectJson, type StorageState } from './storage';
+import { checkGenerationMatch, objectJson, type StorageState } from './storage';
 
 interface Session {
   bucket: string;
   name: string;
   contentType: string;
   metadata?: Record<string, string>;
+  /** ifGenerationMatch of the request that started the session: checked when it starts and again when the object is written. */
+  ifGenerationMatch?: string;
   data: Buffer;
   /** Set once the object is written. */
   result?: Record<string, unknown>;
@@ -74,6 +76,7 @@ export class UploadHandler {
       const name = req.query.get('name');
       if (!name) throw invalidArgument('Required parameter: name');
       const ct = String(req.headers['content-type'] ?? 'application/octet-stream');
+      checkGenerationMatch(this.st, bucket, name, req.query.get('ifGenerationMatch'));
       const o = this.st.putObject(bucket, name, req.body, ct);
       return sendJson(res, 200, objectJson(bucket, o));
     }
@@ -86,11 +89,14 @@ export class UploadHandler {
     if (!name) throw invalidArgument('Required parameter: name');
     const contentType =
       String(req.headers['x-upload-content-type'] ?? '') || (typeof meta.contentType === 'string' ? meta.contentType : '') || 'application/octet-stream';
+    const ifGenerationMatch = req.query.get('ifGenerationMatch') ?? undefined;
+    checkGenerationMatch(this.st, bucket, name, ifGenerationMatch);
     const id = randomUUID().replace(/-/g, '');
     this.sessions.set(id, {
       bucket,
       name,
       contentType,
+      ifGenerationMatch,
       metadata: meta.metadata as Record<string, string> | undefined,
       data: Buffer.alloc(0),
       received: [],
@@ -126,6 +132,7 @@ export class UploadHandler {
     }
     const complete = (total !== undefined && s.data.length >= total) || (streamToEnd && total === undefined);
     if (complete) {
+      checkGenerationMatch(this.st, s.bucket, s.name, s.ifGenerationMatch);
       const o = this.st.putObject(s.bucket, s.name, total !== undefined ? s.data.subarray(0, total) : s.data, s.contentType, s.metadata);
       s.result = objectJson(s.bucket, o);
       return sendJson(res, 200, s.result);
@@ -146,6 +153,7 @@ export class UploadHandler {
     const name = req.query.get('name') ?? (typeof meta.name === 'string' ? meta.name : '');
     if (!name) throw invalidArgument('Required parameter: name');
     const contentType = (typeof meta.contentType === 'string' && meta.contentType) || parts[1].headers['content-type'] || 'application/octet-stream';
+    checkGenerationMatch(this.st, bucket, name, req.query.get('ifGenerationMatch'));
     const o = this.st.putObject(bucket, name, parts[1].body, contentType, meta.metadata as Record<string, string> | undefined);
     sendJson(res, 200, objectJson(bucket, o));
   }

@@ -166,6 +166,35 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       assert.ok(back.equals(data));
     });
 
+    it('ifGenerationMatch: 0 writes only a new object (412 once it exists, resumable or not); the current generation overwrites', async () => {
+      const file = storage.bucket(SRC_BUCKET).file('precondition/only-once.txt');
+      await file.save('first', { resumable: true, preconditionOpts: { ifGenerationMatch: 0 } });
+      const [meta] = await file.getMetadata();
+      for (const resumable of [true, false]) {
+        await assert.rejects(file.save(`second ${resumable}`, { resumable, preconditionOpts: { ifGenerationMatch: 0 } }), (e: { code?: number }) => e.code === 412, `resumable: ${resumable}`);
+      }
+      assert.equal((await file.download())[0].toString(), 'first', 'a refused write changed nothing');
+      await assert.rejects(file.save('stale', { resumable: false, preconditionOpts: { ifGenerationMatch: Number(meta.generation) + 1 } }), (e: { code?: number }) => e.code === 412);
+      await file.save('third', { resumable: false, preconditionOpts: { ifGenerationMatch: Number(meta.generation) } });
+      assert.equal((await file.download())[0].toString(), 'third');
+    });
+
+    it('a resumable session started while the object was absent is refused at the end if it appeared meanwhile', async () => {
+      const name = 'precondition/raced.bin';
+      const res = await fetch(`${emu.baseUrl}/upload/storage/v1/b/${SRC_BUCKET}/o?uploadType=resumable&name=${encodeURIComponent(name)}&ifGenerationMatch=0`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(res.status, 200);
+      const session = res.headers.get('location');
+      assert.ok(session);
+      await storage.bucket(SRC_BUCKET).file(name).save('someone else', { resumable: false });
+      const put = await fetch(session, { method: 'PUT', headers: { 'content-range': 'bytes 0-3/4' }, body: 'mine' });
+      assert.equal(put.status, 412);
+      assert.equal((await storage.bucket(SRC_BUCKET).file(name).download())[0].toString(), 'someone else');
+    });
+
     it('multipart upload, metadata with crc32c, list and delete', async () => {
       const file = storage.bucket(SRC_BUCKET).file('small.txt');
       await file.save('hello storage', { resumable: false, contentType: 'text/plain' });
