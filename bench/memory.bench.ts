@@ -4,15 +4,28 @@
  * another (memoryDeploys.js, --expose-gc), so neither this process nor the
  * emulator's memory counts. Reported: heap, RSS, external and active handles
  * after a forced GC, first vs last, and the least-squares slope over deploys
- * 3..N (the first two load the SDKs and warm the JIT).
+ * 3..N (the first two load the SDKs and warm the JIT). Then the steady state:
+ * 20 deploys after 30 warm-up ones, between two samples taken once the SDK's
+ * per-call timers have run out, and what heap snapshots at those two points
+ * differ in (JIT code vs data).
  */
 import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { bytesByType, diffByType, JIT_TYPES } from './heapTypes';
 import type { MemorySample } from './memoryDeploys';
 import { MiB, median, ms, table } from './stats';
 
 const DEPLOYS = 20;
+/**
+ * Steady state (cached ports, as extension.ts runs): warm up until the JIT has
+ * settled and the history holds its 30 records, wait out the SDK's per-call
+ * deadline timers, then 20 more deploys and the same wait. The difference of the
+ * two idle samples is what 20 consecutive deploys leave behind.
+ */
+const WARM = 30;
+const STEADY = 20;
 /** Short cloud times: the bench is about the host's memory, not the wait. */
 const KNOBS = { buildSeconds: 1, deploySeconds: 0.2 };
 
@@ -52,9 +65,10 @@ function startEmulatorChild(): Promise<{ host: string; stop(): void }> {
   });
 }
 
-function runDeploys(host: string, mode: string): Promise<Result> {
+function runDeploys(host: string, mode: string, count = DEPLOYS, idleAfter: number[] = [], snapshotDir?: string): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'memoryDeploys.js'), host, String(DEPLOYS), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [path.join(__dirname, 'memoryDeploys.js'), host, String(count), mode, idleAfter.join(','), '65000', ...(snapshotDir ? [snapshotDir] : [])];
+    const child = spawn(process.execPath, ['--expose-gc', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => process.stdout.write(`    [${mode}] ${d.toString()}`));
@@ -68,13 +82,47 @@ function runDeploys(host: string, mode: string): Promise<Result> {
 
 const kibPerDeploy = (v: number) => `${(v / 1024).toFixed(1)} KiB/deploy`;
 
+/** The steady-state part of the cached run: deploys WARM+1 … WARM+STEADY, between two idle samples. */
+async function steadyState(all: MemorySample[], snapshots: string): Promise<void> {
+  const idleAt = (n: number) => all.find((x) => x.idle && x.deploy === n);
+  const a = idleAt(WARM);
+  const b = idleAt(WARM + STEADY);
+  if (!a || !b) throw new Error('the cached run has no idle samples');
+  const run = all.filter((x) => !x.idle && x.deploy > WARM);
+  const xs = run.map((x) => x.deploy);
+  const kib = (v: number) => `${v >= 0 ? '+' : ''}${(v / 1024).toFixed(0)} KiB`;
+  const mib = (v: number) => `${(v / MiB).toFixed(2)} MiB`;
+  const data = (x: MemorySample) => x.heapUsed - x.codeSpace;
+  const row = (what: string, get: (x: MemorySample) => number, fmt = mib) => [what, fmt(get(a)), fmt(get(b)), kib(get(b) - get(a)), kibPerDeploy((get(b) - get(a)) / STEADY), kibPerDeploy(slope(xs, run.map(get)))];
+  console.log(`\n### steady state: deploys ${WARM + 1}–${WARM + STEADY} after ${WARM} warm-up deploys (cached ports); load now ${os.loadavg()[0].toFixed(2)}\n`);
+  console.log(
+    table(
+      ['after GC', `idle after deploy ${WARM}`, `idle after deploy ${WARM + STEADY}`, 'difference', 'per deploy', `slope right after deploys ${WARM + 1}–${WARM + STEADY}`],
+      [
+        row('heapUsed', (x) => x.heapUsed),
+        row('  code space (JIT)', (x) => x.codeSpace),
+        row('  everything else', data),
+        row('external', (x) => x.external),
+        ['active handles', String(a.handles), String(b.handles), String(b.handles - a.handles), '', ''],
+      ],
+    ),
+  );
+  // RSS is left out: writing the first snapshot costs the process about 130 MiB that the allocator keeps.
+  console.log(`\nActive resources at the last idle sample: ${JSON.stringify(b.resources)}. RSS is not compared: writing the heap snapshot at deploy ${WARM} grows it by itself.`);
+  // What the difference is made of, from heap snapshots taken at the two idle samples.
+  const d = diffByType(await bytesByType(path.join(snapshots, `heap-${WARM}.heapsnapshot`)), await bytesByType(path.join(snapshots, `heap-${WARM + STEADY}.heapsnapshot`)));
+  console.log(`\nHeap snapshots, idle after deploy ${WARM} → ${WARM + STEADY}, self size by node type: JIT (${[...JIT_TYPES].join(', ')}) ${kib(d.jit)}; data (everything else) ${kib(d.data)}, ${kibPerDeploy(d.data / STEADY)}.`);
+  console.log(d.byType.filter(([, v]) => Math.abs(v) >= 512).map(([t, v]) => `- ${t}: ${kib(v)}`).join('\n'));
+}
+
 export async function memoryBench(): Promise<void> {
-  console.log(`Load before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; knobs ${JSON.stringify(KNOBS)}; ${DEPLOYS} deploys per mode\n`);
+  console.log(`Load before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; knobs ${JSON.stringify(KNOBS)}; ${DEPLOYS} deploys with ports per deploy, ${WARM + STEADY} with cached ports (idle samples after ${WARM} and ${WARM + STEADY})\n`);
   const emu = await startEmulatorChild();
+  const snapshots = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-bench-heap-'));
   try {
     for (const mode of ['per-deploy', 'cached']) {
-      const r = await runDeploys(emu.host, mode);
-      const s = r.samples;
+      const r = mode === 'cached' ? await runDeploys(emu.host, mode, WARM + STEADY, [WARM, WARM + STEADY], snapshots) : await runDeploys(emu.host, mode);
+      const s = r.samples.filter((x) => !x.idle && x.deploy <= DEPLOYS);
       const tail = s.filter((x) => x.deploy >= 3);
       const xs = tail.map((x) => x.deploy);
       const late = s.filter((x) => x.deploy > DEPLOYS / 2);
@@ -105,8 +153,10 @@ export async function memoryBench(): Promise<void> {
       const last = s[s.length - 1];
       console.log(`\nActive resources after the last deploy: ${JSON.stringify(last.resources)}`);
       console.log(`Deploy wall: median ${ms(median(s.slice(1).map((x) => x.wallMs)))}; snapshot ${(r.snapshotBytes / 1024).toFixed(1)} KiB with ${r.historyLength} history records; ${r.manifests} manifests kept`);
+      if (mode === 'cached') await steadyState(r.samples, snapshots);
     }
   } finally {
     emu.stop();
+    await fs.rm(snapshots, { recursive: true, force: true });
   }
 }

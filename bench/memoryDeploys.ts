@@ -1,10 +1,15 @@
 /**
  * One process of the memory benchmark (run with --expose-gc):
- * `node --expose-gc memoryDeploys.js <emulator host> <deploys> <ports: per-deploy|cached>`.
+ * `node --expose-gc memoryDeploys.js <emulator host> <deploys> <ports: per-deploy|cached> [idle after: deploy numbers, comma-separated] [idle ms] [heap snapshot dir]`.
  * Deploys a small app, with changed source each time, through what the VS
  * Code host runs (DeploySession, its snapshot store, LogDeltaStream to a view,
  * the manifest store; no vscode), forces GC after each deploy and records the
- * process's memory and its active handles. Prints one JSON line at the end.
+ * process's memory and its active handles. After the deploys named in "idle
+ * after" it also waits `idle ms` (65 s by default: longer than the 60 s the SDK
+ * clients may keep a finished call's deadline timer, see clientConfig.ts), and
+ * records an `idle` sample: what the deploys left behind for good (and, given a
+ * directory, writes a heap snapshot there: heap-<deploy>.heapsnapshot). Prints
+ * one JSON line at the end.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -32,6 +37,8 @@ export interface MemorySample {
   /** Active resources by type (process.getActiveResourcesInfo()). */
   resources: Record<string, number>;
   wallMs: number;
+  /** Taken after the idle wait that followed this deploy, not right after it. */
+  idle?: boolean;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -68,9 +75,13 @@ function sample(deploy: number, wallMs: number): MemorySample {
 
 async function main(): Promise<void> {
   if (!gc) throw new Error('Run with --expose-gc.');
-  const [host, countArg, mode] = process.argv.slice(2);
+  const [host, countArg, mode, idleArg = '', idleMsArg = '65000', snapshotDir] = process.argv.slice(2);
   const count = Number(countArg);
-  if (!host || !(count > 0) || (mode !== 'per-deploy' && mode !== 'cached')) throw new Error('usage: memoryDeploys.js <host> <deploys> <per-deploy|cached>');
+  const idleAfter = new Set(idleArg.split(',').filter(Boolean).map(Number));
+  const idleMs = Number(idleMsArg);
+  if (!host || !(count > 0) || (mode !== 'per-deploy' && mode !== 'cached') || [...idleAfter].some((n) => !(n >= 0 && n <= count)) || !(idleMs >= 0)) {
+    throw new Error('usage: memoryDeploys.js <host> <deploys> <per-deploy|cached> [idle after: n,m,…] [idle ms]');
+  }
   const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-bench-memory-'));
   const root = path.join(parent, 'app');
   const store = jsonStore();
@@ -85,8 +96,17 @@ async function main(): Promise<void> {
   const ports: () => CloudPorts = mode === 'cached' ? cachedPorts(() => ({ emulatorHost: host }), createCloudPorts) : () => createCloudPorts({ emulatorHost: host });
   const samples: MemorySample[] = [];
   try {
+    const idle = async (deploy: number) => {
+      await new Promise((r) => setTimeout(r, idleMs));
+      await settle();
+      const x = { ...sample(deploy, 0), idle: true };
+      samples.push(x);
+      if (snapshotDir) v8.writeHeapSnapshot(path.join(snapshotDir, `heap-${deploy}.heapsnapshot`));
+      console.error(`idle ${idleMs / 1000} s after deploy ${deploy}: heap ${(x.heapUsed / 2 ** 20).toFixed(2)} MiB, code ${(x.codeSpace / 2 ** 20).toFixed(2)} MiB, handles ${x.handles}`);
+    };
     await settle();
     samples.push(sample(0, 0));
+    if (idleAfter.has(0)) await idle(0);
     for (let i = 1; i <= count; i++) {
       await writeSmallApp(root, i);
       const t0 = Date.now();
@@ -94,8 +114,10 @@ async function main(): Promise<void> {
       const wallMs = Date.now() - t0;
       if (r.outcome !== 'success') throw new Error(`deploy ${i} ended ${r.outcome}: ${JSON.stringify(r)}`);
       await settle();
-      samples.push(sample(i, wallMs));
-      console.error(`deploy ${i}: ${wallMs} ms, heap ${(samples[i].heapUsed / 2 ** 20).toFixed(1)} MiB, rss ${(samples[i].rss / 2 ** 20).toFixed(1)} MiB, handles ${samples[i].handles}`);
+      const x = sample(i, wallMs);
+      samples.push(x);
+      console.error(`deploy ${i}: ${wallMs} ms, heap ${(x.heapUsed / 2 ** 20).toFixed(2)} MiB, rss ${(x.rss / 2 ** 20).toFixed(1)} MiB, handles ${x.handles}`);
+      if (idleAfter.has(i)) await idle(i);
     }
   } finally {
     view.dispose();
