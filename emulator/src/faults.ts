@@ -39,6 +39,11 @@ export interface FaultHit {
   path: string;
   kind: FaultKind;
   on: FaultTarget;
+  /**
+   * A hang only: the client closed the held connection (it gave up or cancelled).
+   * Set when it happens, so a test polls `hits()` for it; `clear()` and `close()` do not set it.
+   */
+  closedByClient?: boolean;
 }
 
 /** A request the emulator saw (control endpoints excluded), in order. */
@@ -88,8 +93,9 @@ export class Faults {
     this.rules = [];
     this.fired = [];
     this.log = [];
-    for (const s of this.held) s.destroy();
+    const held = [...this.held];
     this.held.clear();
+    for (const s of held) s.destroy();
   }
 
   /**
@@ -107,13 +113,14 @@ export class Faults {
       if (typeof r.path === 'string' ? r.path !== path : !r.path.test(path)) continue;
       r.seen++;
       if (r.calls !== 'all' && !r.calls.includes(r.seen)) continue;
-      this.fired.push({ rule: i, call: r.seen, method, path, kind: r.fault.kind, on });
-      return this.apply(r.fault, req, res);
+      const hit: FaultHit = { rule: i, call: r.seen, method, path, kind: r.fault.kind, on };
+      this.fired.push(hit);
+      return this.apply(r.fault, req, res, hit);
     }
     return false;
   }
 
-  private apply(fault: Fault, req: IncomingMessage, res: ServerResponse): boolean {
+  private apply(fault: Fault, req: IncomingMessage, res: ServerResponse, hit: FaultHit): boolean {
     switch (fault.kind) {
       case '429':
       case '500':
@@ -136,7 +143,11 @@ export class Faults {
       case 'hang': {
         const socket = req.socket;
         this.held.add(socket);
-        socket.once('close', () => this.held.delete(socket));
+        hit.closedByClient = false;
+        socket.once('close', () => {
+          // Still held: nobody here ended it (clear() forgets the socket first), so the client did.
+          if (this.held.delete(socket)) hit.closedByClient = true;
+        });
         req.resume();
         return true;
       }
