@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { call, isNotFound, toDevgemError, type CallContext } from '../../src/adapters/gcp/gcpErrors';
-import { DevgemError, type ErrorKind } from '../../src/core/errors';
+import { call, isNotFound, retried, toDevgemError, type CallContext } from '../../src/adapters/gcp/gcpErrors';
+import { CancelledError, DevgemError, type ErrorKind } from '../../src/core/errors';
 
 const ctx: CallContext = { what: 'Creating the Cloud Run service', project: 'demo-project', role: 'roles/run.admin', api: 'run.googleapis.com' };
 
@@ -157,5 +157,57 @@ describe('GCP error translation', () => {
   it('an HTTP status given as `status` (gaxios) is mapped like `code`', () => {
     assert.equal(toDevgemError(sdkError(undefined, 'Request failed with status code 403', { status: 403 }), ctx).kind, 'permission-denied');
     assert.equal(isNotFound(sdkError(undefined, 'Request failed with status code 404', { status: 404 })), true);
+  });
+
+  it('a call its signal aborted is a cancel: gax CANCELLED (1), gaxios AbortError', () => {
+    assert.equal(toDevgemError(sdkError(1, 'The operation was aborted.'), ctx).kind, 'cancelled');
+    assert.equal(toDevgemError(sdkError('AbortError', 'The operation was aborted.'), ctx).kind, 'cancelled');
+  });
+
+  it("gaxios' own time limit is a transient timeout, said so", () => {
+    const err = toDevgemError(sdkError('TimeoutError', 'The operation was aborted due to timeout'), ctx);
+    assert.equal(err.kind, 'unavailable');
+    assert.match(err.message, /\(timed out\)/);
+  });
+});
+
+describe('retried() and the caller\'s signal', () => {
+  const reset = () => sdkError('ECONNRESET', 'socket hang up');
+
+  it('tries a transient failure again while the signal holds', async () => {
+    let tries = 0;
+    const result = await retried(ctx, async () => (++tries < 3 ? Promise.reject(reset()) : 'ok'), new AbortController().signal, [1, 1]);
+    assert.equal(result, 'ok');
+    assert.equal(tries, 3);
+  });
+
+  it('never tries again once the signal aborted, even a failure that looks transient', async () => {
+    const controller = new AbortController();
+    let tries = 0;
+    await assert.rejects(
+      retried(ctx, async () => {
+        tries++;
+        controller.abort();
+        throw reset();
+      }, controller.signal, [1, 1]),
+      (err: unknown) => err instanceof DevgemError,
+    );
+    assert.equal(tries, 1);
+  });
+
+  it('an abort during the wait between tries ends it at once', async () => {
+    const controller = new AbortController();
+    let tries = 0;
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 20);
+    await assert.rejects(
+      retried(ctx, async () => {
+        tries++;
+        throw reset();
+      }, controller.signal, [10_000]),
+      (err: unknown) => err instanceof CancelledError,
+    );
+    assert.equal(tries, 1);
+    assert.ok(Date.now() - started < 1000);
   });
 });

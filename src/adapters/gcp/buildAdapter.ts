@@ -67,7 +67,7 @@ export class BuildAdapter implements BuildPort {
     private readonly readObject?: ObjectReader,
   ) {}
 
-  async start(req: BuildRequest): Promise<BuildInfo> {
+  async start(req: BuildRequest, signal?: AbortSignal): Promise<BuildInfo> {
     const client = await this.client();
     const ctx = { what: 'Starting Cloud Build', project: req.project, role: ROLE, api: API };
     // One image, several tags: the deploy id, plus e.g. the source hash incremental deploys look up.
@@ -87,7 +87,7 @@ export class BuildAdapter implements BuildPort {
           timeout: { seconds: req.timeoutSeconds },
           tags: ['devgem'],
         },
-      });
+      }, { signal });
       const meta = op.metadata as { build?: BuildLike } | null;
       return toInfo(meta?.build);
     }).catch((err: unknown) => {
@@ -97,10 +97,10 @@ export class BuildAdapter implements BuildPort {
     });
   }
 
-  async get(opts: { project: string; region: string; id: string }): Promise<BuildInfo> {
+  async get(opts: { project: string; region: string; id: string }, signal?: AbortSignal): Promise<BuildInfo> {
     const client = await this.client();
     const ctx = { what: `Checking Cloud Build ${opts.id}`, project: opts.project, role: ROLE, api: API };
-    const [build] = await retried(ctx, () => client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }));
+    const [build] = await retried(ctx, () => client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }, { signal }), signal);
     return toInfo(build, opts.id);
   }
 
@@ -109,7 +109,7 @@ export class BuildAdapter implements BuildPort {
     const ctx = { what: `Reading Cloud Build ${opts.id}`, project: opts.project, role: 'roles/cloudbuild.builds.viewer', api: API };
     let build: BuildLike;
     try {
-      [build] = await call(ctx, () => client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }));
+      [build] = await call(ctx, () => client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }, { signal }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
       throw new DevgemError('not-found', `Cloud Build has no build ${opts.id} in ${opts.region} (project ${opts.project}).`, {
@@ -132,11 +132,11 @@ export class BuildAdapter implements BuildPort {
     return { ...logTail(data.toString('utf8'), opts.maxLines), state: toInfo(build, opts.id).state, logUri };
   }
 
-  async cancel(opts: { project: string; region: string; id: string }): Promise<void> {
+  async cancel(opts: { project: string; region: string; id: string }, signal?: AbortSignal): Promise<void> {
     const client = await this.client();
     const ctx = { what: `Cancelling Cloud Build ${opts.id}`, project: opts.project, role: ROLE, api: API };
     await call(ctx, () =>
-      client.cancelBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }),
+      client.cancelBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }, { signal }),
     );
   }
 }

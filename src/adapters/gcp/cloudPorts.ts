@@ -4,7 +4,7 @@ import type { CloudPorts, CredentialsPort } from '../../core/ports';
 import { BuildAdapter } from './buildAdapter';
 import { boundedClientConfig, OPERATIONS_CLIENT_CONFIG, type GaxClientConfig } from './clientConfig';
 import { domainMappingLister } from './domainMappings';
-import { clientSetup, type ClientSetup, type GcpConfig } from './gcpConfig';
+import { clientSetup, parseEmulatorHost, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { httpProbe } from './httpProbe';
 import { LoggingAdapter } from './loggingAdapter';
 import { PreflightAdapter } from './preflightAdapter';
@@ -13,6 +13,7 @@ import { RunAdapter } from './runAdapter';
 import { RunAdminAdapter } from './runAdminAdapter';
 import { SecretsAdapter } from './secretsAdapter';
 import { StorageAdapter } from './storageAdapter';
+import { storageJson } from './storageJson';
 
 const NO_CREDENTIALS_FIX =
   'Sign in with Application Default Credentials: run `gcloud auth application-default login` in a terminal (or set GOOGLE_APPLICATION_CREDENTIALS to a key file), then deploy again.';
@@ -61,7 +62,9 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
       throw new DevgemError('credentials', `No usable Google Cloud credentials: ${(err as Error).message.split('\n')[0]}`, { fix: NO_CREDENTIALS_FIX, cause: err });
     }
   });
-  // Storage takes the project per client (bucket create and list use it).
+  /** One Cloud Storage request's limit, before it is retried. */
+  const storageTimeout = config.storageRequestTimeoutMs ?? 60_000;
+  // Storage takes the project per client.
   const storages = new Map<string, () => Promise<Storage>>();
   const storageFor = (projectId: string) => {
     let get = storages.get(projectId);
@@ -77,8 +80,8 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
         });
         // Storage sets no request timeout of its own: a request that never answers would hold
         // the upload until the deploy gives up. Timed out, it is retried (an upload resumes).
-        const timeout = config.storageRequestTimeoutMs ?? 60_000;
-        storage.interceptors.push({ request: ((o: { timeout?: number }) => Object.assign(o, { timeout: o.timeout ?? timeout })) as never });
+        // Only uploads (gaxios) honour it; the other calls go through storageJson.ts, which keeps its own.
+        storage.interceptors.push({ request: ((o: { timeout?: number }) => Object.assign(o, { timeout: o.timeout ?? storageTimeout })) as never });
         return storage;
       });
       storages.set(projectId, get);
@@ -127,14 +130,17 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     },
   };
 
-  const storage = new StorageAdapter(storageFor, { chunkBytes: config.uploadChunkBytes });
+  const emulator = config.emulatorHost ? parseEmulatorHost(config.emulatorHost) : undefined;
+  const storageBase = emulator ? `http://${emulator.host}:${emulator.port}` : 'https://storage.googleapis.com';
+  const json = storageJson(async () => (await setup()).authClient, storageBase, storageTimeout);
+  const storage = new StorageAdapter(storageFor, json, { chunkBytes: config.uploadChunkBytes });
   return {
     credentials,
     preflight: new PreflightAdapter(async () => (await setup()).authClient, config),
     storage,
     registry: new RegistryAdapter(registry),
     // A past build's log is read back from the bucket its build wrote it to.
-    build: new BuildAdapter(build, (o) => storage.readFrom({ ...o, offset: 0 })),
+    build: new BuildAdapter(build, (o, signal) => storage.readFrom({ ...o, offset: 0 }, signal)),
     run: new RunAdapter(run, domainMappingLister(setup, config)),
     runAdmin: new RunAdminAdapter(run, revisions),
     logging: new LoggingAdapter(logging),

@@ -4,7 +4,7 @@ import type { AuthClient } from 'google-auth-library';
 export interface GcpConfig {
   /** `127.0.0.1:PORT` of the local Cloud emulator; unset means Google's endpoints. */
   emulatorHost?: string;
-  /** One Cloud Storage HTTP request's limit before the SDK retries it (a hung upload chunk resumes); 60 s when absent. */
+  /** One Cloud Storage HTTP request's limit before it is tried again (a hung upload chunk resumes, a hung bucket lookup is sent again); 60 s when absent. */
   storageRequestTimeoutMs?: number;
   /** Resumable upload chunk size (a multiple of 256 KiB); 8 MiB when absent. */
   uploadChunkBytes?: number;

@@ -1,5 +1,6 @@
 import { DevgemError, type ErrorKind } from '../../core/errors';
-import { pollBriskly } from './lroPolling';
+import { realClock } from '../../core/wait';
+import { pollBriskly, untilDone } from './lroPolling';
 
 // gax errors carry gRPC codes; Storage errors carry HTTP codes. Both become a
 // DevgemError that says which call failed and what to do about it.
@@ -74,7 +75,7 @@ function causeOf(err: unknown): string | undefined {
   const retry = storageRetryError(err instanceof Error ? err.message : String(err));
   if (retry) return `HTTP ${retry.status}`;
   const code = typeof e?.code === 'number' ? e.code : typeof e?.status === 'number' ? e.status : NaN;
-  if (code === 4) return 'timed out';
+  if (code === 4 || e?.code === 'TimeoutError') return 'timed out';
   if (GRPC_HTTP[code]) return `HTTP ${GRPC_HTTP[code]} ${GRPC_NAMES[code]}`;
   if (code >= 429) return `HTTP ${code}`;
   return undefined;
@@ -82,7 +83,9 @@ function causeOf(err: unknown): string | undefined {
 
 function kindOf(err: unknown): ErrorKind {
   const e = err as { code?: unknown; status?: unknown; name?: string };
-  if (e?.name === 'AbortError') return 'cancelled';
+  // gaxios (the auth client's REST calls) keeps the abort's name in `code`; its own time limit is a TimeoutError.
+  if (e?.name === 'AbortError' || e?.code === 'AbortError') return 'cancelled';
+  if (e?.name === 'TimeoutError' || e?.code === 'TimeoutError') return 'unavailable';
   if (isConnectionReset(err)) return 'unavailable';
   const retry = storageRetryError(err instanceof Error ? err.message : String(err));
   if (retry) return HTTP[retry.status] ?? (retry.status >= 500 ? 'unavailable' : 'unknown');
@@ -147,15 +150,18 @@ const RETRY_WAITS_MS = [500, 1500];
 /**
  * Runs an idempotent call (a read, or a whole get-or-create that accepts "already
  * exists") again after a transient failure, then translates what is left. Never
- * for a call that creates something on each request, such as a build.
+ * for a call that creates something on each request, such as a build. Once
+ * `signal` aborts nothing is tried again: whatever the aborted call failed with
+ * (CANCELLED, or a reset, which looks transient) is the abort's doing, and the
+ * caller has stopped waiting; an abort during a wait ends it with a CancelledError.
  */
-export async function retried<T>(ctx: CallContext, work: () => Promise<T>, waits: readonly number[] = RETRY_WAITS_MS): Promise<T> {
+export async function retried<T>(ctx: CallContext, work: () => Promise<T>, signal?: AbortSignal, waits: readonly number[] = RETRY_WAITS_MS): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await call(ctx, work);
     } catch (err) {
-      if (attempt >= waits.length || !isTransient(err)) throw err;
-      await new Promise((r) => setTimeout(r, waits[attempt]));
+      if (attempt >= waits.length || !isTransient(err) || signal?.aborted) throw err;
+      await realClock.sleep(waits[attempt], signal);
     }
   }
 }
@@ -170,19 +176,20 @@ export interface PendingOperation {
  * Waits for a long-running operation. A poll that fails transiently does not
  * end the wait: the operation goes on at Google, so it is looked up again by
  * name (`recheck`, the client's check…Progress) rather than started twice.
+ * `signal` ends the wait and the polling (untilDone); the operation itself goes on.
  */
-export async function settled(ctx: CallContext, op: PendingOperation, recheck: (name: string) => Promise<PendingOperation>, waits: readonly number[] = RETRY_WAITS_MS): Promise<unknown> {
+export async function settled(ctx: CallContext, op: PendingOperation, recheck: (name: string) => Promise<PendingOperation>, signal?: AbortSignal, waits: readonly number[] = RETRY_WAITS_MS): Promise<unknown> {
   let current = op;
   for (let attempt = 0; ; attempt++) {
     try {
-      const [result] = await pollBriskly(current).promise();
+      const [result] = await untilDone(pollBriskly(current), signal);
       return result;
     } catch (err) {
       const e = toDevgemError(err, ctx);
       const name = current.name;
-      if (attempt >= waits.length || !isTransient(e) || !name) throw e;
-      await new Promise((r) => setTimeout(r, waits[attempt]));
-      current = await retried(ctx, () => recheck(name));
+      if (attempt >= waits.length || !isTransient(e) || !name || signal?.aborted) throw e;
+      await realClock.sleep(waits[attempt], signal);
+      current = await retried(ctx, () => recheck(name), signal);
     }
   }
 }

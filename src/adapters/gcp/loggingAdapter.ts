@@ -14,7 +14,7 @@ const MAX_PAGES = 5;
 export class LoggingAdapter implements LoggingPort {
   constructor(private readonly client: () => Promise<LoggingServiceV2Client>) {}
 
-  async readServiceLogs(opts: ServiceRef & { limit: number; minSeverity?: LogSeverity; sinceIso?: string }): Promise<LogEntryInfo[]> {
+  async readServiceLogs(opts: ServiceRef & { limit: number; minSeverity?: LogSeverity; sinceIso?: string }, signal?: AbortSignal): Promise<LogEntryInfo[]> {
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(opts.limit)));
     const client = await this.client();
     const ctx = { what: `Reading the logs of ${opts.service}`, project: opts.project, role: 'roles/logging.viewer', api: 'logging.googleapis.com' };
@@ -23,7 +23,7 @@ export class LoggingAdapter implements LoggingPort {
     let pageToken: string | undefined;
     for (let page = 0; page < MAX_PAGES && newestFirst.length < limit; page++) {
       const [entries, , response] = await call(ctx, () =>
-        client.listLogEntries({ ...request, pageSize: limit - newestFirst.length, pageToken }, { autoPaginate: false }),
+        client.listLogEntries({ ...request, pageSize: limit - newestFirst.length, pageToken }, { autoPaginate: false, signal }),
       );
       newestFirst.push(...entries.map(entryInfo));
       pageToken = response?.nextPageToken || undefined;

@@ -8,17 +8,17 @@ export class RegistryAdapter implements RegistryPort {
   constructor(private readonly client: () => Promise<ArtifactRegistryClient>) {}
 
   /** Get or create: as a whole safe to repeat (a create that landed before its answer was lost is found, or answers 409). */
-  async ensureDockerRepository(opts: { project: string; location: string; repository: string }): Promise<{ created: boolean }> {
+  async ensureDockerRepository(opts: { project: string; location: string; repository: string }, signal?: AbortSignal): Promise<{ created: boolean }> {
     const what = `Preparing Artifact Registry repository ${opts.repository}`;
-    return retried({ what, project: opts.project, api: API }, () => this.ensureOnce(opts));
+    return retried({ what, project: opts.project, api: API }, () => this.ensureOnce(opts, signal), signal);
   }
 
-  private async ensureOnce(opts: { project: string; location: string; repository: string }): Promise<{ created: boolean }> {
+  private async ensureOnce(opts: { project: string; location: string; repository: string }, signal?: AbortSignal): Promise<{ created: boolean }> {
     const client = await this.client();
     const parent = `projects/${opts.project}/locations/${opts.location}`;
     const ctx = { what: `Checking Artifact Registry repository ${opts.repository}`, project: opts.project, role: 'roles/artifactregistry.admin', api: API };
     try {
-      await call(ctx, () => client.getRepository({ name: `${parent}/repositories/${opts.repository}` }));
+      await call(ctx, () => client.getRepository({ name: `${parent}/repositories/${opts.repository}` }, { signal }));
       return { created: false };
     } catch (err) {
       if (!isNotFound(err)) throw err;
@@ -29,8 +29,8 @@ export class RegistryAdapter implements RegistryPort {
           parent,
           repositoryId: opts.repository,
           repository: { format: 'DOCKER', description: 'Images built by Devgem for Cloud Run' },
-        });
-        await settled(ctx, op, (n) => client.checkCreateRepositoryProgress(n) as Promise<PendingOperation>);
+        }, { signal });
+        await settled(ctx, op, (n) => client.checkCreateRepositoryProgress(n) as Promise<PendingOperation>, signal);
       });
       return { created: true };
     } catch (err) {
@@ -40,14 +40,14 @@ export class RegistryAdapter implements RegistryPort {
     }
   }
 
-  async findImageByTag(opts: { project: string; location: string; repository: string; image: string; tag: string }): Promise<{ digest?: string } | undefined> {
+  async findImageByTag(opts: { project: string; location: string; repository: string; image: string; tag: string }, signal?: AbortSignal): Promise<{ digest?: string } | undefined> {
     const client = await this.client();
     // Docker package ids are the image path with '/' escaped.
     const pkg = encodeURIComponent(opts.image);
     const name = `projects/${opts.project}/locations/${opts.location}/repositories/${opts.repository}/packages/${pkg}/tags/${opts.tag}`;
     const ctx = { what: `Looking up image ${opts.image}:${opts.tag} in Artifact Registry`, project: opts.project, role: 'roles/artifactregistry.reader', api: API };
     try {
-      const [tag] = await retried(ctx, () => client.getTag({ name }));
+      const [tag] = await retried(ctx, () => client.getTag({ name }, { signal }), signal);
       // `version` is …/versions/sha256:<hex>: the digest the tag points at.
       const version = tag.version ?? '';
       const digest = version.slice(version.lastIndexOf('/') + 1);

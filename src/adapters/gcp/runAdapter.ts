@@ -5,7 +5,7 @@ import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpe
 import { DevgemError } from '../../core/errors';
 import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
-import { pollBriskly } from './lroPolling';
+import { pollBriskly, untilDone } from './lroPolling';
 import { withSource } from './revisionSource';
 import { applyRuntime } from './runSpec';
 import { info, serviceName } from './runViews';
@@ -35,10 +35,10 @@ export class RunAdapter implements RunPort {
     return { what, project: ref.project, role, api: API };
   }
 
-  async getService(ref: ServiceRef): Promise<RunServiceInfo | undefined> {
+  async getService(ref: ServiceRef, signal?: AbortSignal): Promise<RunServiceInfo | undefined> {
     const client = await this.client();
     try {
-      const [s] = await retried(this.ctx(`Looking up service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }));
+      const [s] = await retried(this.ctx(`Looking up service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }, { signal }), signal);
       return { ...info(s), servingRevision: servingRevision(s) };
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -46,7 +46,7 @@ export class RunAdapter implements RunPort {
     }
   }
 
-  async createService(ref: ServiceRef, spec: ServiceSpec): Promise<RunServiceInfo> {
+  async createService(ref: ServiceRef, spec: ServiceSpec, signal?: AbortSignal): Promise<RunServiceInfo> {
     const client = await this.client();
     const ctx = this.ctx(`Creating Cloud Run service ${ref.service}`, ref);
     return call(ctx, async () => {
@@ -56,31 +56,31 @@ export class RunAdapter implements RunPort {
         parent: `projects/${ref.project}/locations/${ref.region}`,
         serviceId: ref.service,
         service: { labels: spec.labels, template: withSource({ ...template, containers: [first] }, spec.source) },
-      });
-      const s = await settled(ctx, op, (n) => client.checkCreateServiceProgress(n) as Promise<PendingOperation>);
+      }, { signal });
+      const s = await settled(ctx, op, (n) => client.checkCreateServiceProgress(n) as Promise<PendingOperation>, signal);
       return info(s as Service);
     });
   }
 
-  async previewUpdate(ref: ServiceRef, spec: ServiceSpec): Promise<UpdatePreview | undefined> {
+  async previewUpdate(ref: ServiceRef, spec: ServiceSpec, signal?: AbortSignal): Promise<UpdatePreview | undefined> {
     const client = await this.client();
     let live: Service;
     try {
-      [live] = await retried(this.ctx(`Reading service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }));
+      [live] = await retried(this.ctx(`Reading service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }, { signal }), signal);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
-    const allUsers = live.invokerIamDisabled ? false : await this.allUsersInvoker(ref);
+    const allUsers = live.invokerIamDisabled ? false : await this.allUsersInvoker(ref, signal);
     const next = updatedService(live, spec);
     return { live: liveSpec(live, allUsers), next: liveSpec(next, allUsers) };
   }
 
   /** Whether allUsers holds roles/run.invoker; a policy Devgem may not read counts as no. */
-  private async allUsersInvoker(ref: ServiceRef): Promise<boolean> {
+  private async allUsersInvoker(ref: ServiceRef, signal?: AbortSignal): Promise<boolean> {
     const client = await this.client();
     try {
-      const [policy] = await client.getIamPolicy({ resource: name(ref) });
+      const [policy] = await client.getIamPolicy({ resource: name(ref) }, { signal });
       return (policy.bindings ?? []).some((b) => b.role === 'roles/run.invoker' && !b.condition && b.members?.includes('allUsers'));
     } catch {
       return false;
@@ -92,44 +92,44 @@ export class RunAdapter implements RunPort {
     return this.domainMappings(ref, signal);
   }
 
-  async updateService(ref: ServiceRef, spec: ServiceSpec, _signal?: AbortSignal, opts: UpdateOptions = {}): Promise<RunServiceInfo> {
+  async updateService(ref: ServiceRef, spec: ServiceSpec, signal?: AbortSignal, opts: UpdateOptions = {}): Promise<RunServiceInfo> {
     const client = await this.client();
     const ctx = this.ctx(`Updating Cloud Run service ${ref.service}`, ref);
     return call(ctx, async () => {
-      const [live] = await retried(ctx, () => client.getService({ name: name(ref) }));
+      const [live] = await retried(ctx, () => client.getService({ name: name(ref) }, { signal }), signal);
       const tag = opts.noTraffic?.tag;
       // The same object previewUpdate compared with the live service. A preview names
       // its revision: the request's own traffic must target it before it exists.
       const service = tag ? noTrafficService(live, spec, tag, previewRevisionName(ref.service)) : updatedService(live, spec);
       // Not retried: each accepted update makes a revision.
-      const [op] = await client.updateService({ service });
-      const s = (await settled(ctx, op, (n) => client.checkUpdateServiceProgress(n) as Promise<PendingOperation>)) as Service;
+      const [op] = await client.updateService({ service }, { signal });
+      const s = (await settled(ctx, op, (n) => client.checkUpdateServiceProgress(n) as Promise<PendingOperation>, signal)) as Service;
       const tagUri = tag ? (s.trafficStatuses ?? []).find((t) => t.tag === tag)?.uri || undefined : undefined;
       return { ...info(s), servingRevision: servingRevision(s), ...(tagUri ? { tagUri } : {}) };
     });
   }
 
-  async disableInvokerIam(ref: ServiceRef): Promise<void> {
+  async disableInvokerIam(ref: ServiceRef, signal?: AbortSignal): Promise<void> {
     const client = await this.client();
     // Setting one field to the same value: safe to send again.
     await retried(this.ctx('Turning off the invoker IAM check', ref, 'roles/run.admin'), async () => {
-      const [op] = await client.updateService({ service: { name: name(ref), invokerIamDisabled: true }, updateMask: { paths: ['invoker_iam_disabled'] } });
-      const [s] = await pollBriskly(op).promise();
+      const [op] = await client.updateService({ service: { name: name(ref), invokerIamDisabled: true }, updateMask: { paths: ['invoker_iam_disabled'] } }, { signal });
+      const [s] = await untilDone(pollBriskly(op), signal);
       if (!(s as Service).invokerIamDisabled) throw new DevgemError('failed-precondition', 'Cloud Run kept the invoker IAM check on.');
-    });
+    }, signal);
   }
 
-  async grantPublicInvoker(ref: ServiceRef): Promise<void> {
+  async grantPublicInvoker(ref: ServiceRef, signal?: AbortSignal): Promise<void> {
     const client = await this.client();
     // Read, add, write with the etag: a retry reads again and finds the grant if it landed.
     await retried(this.ctx('Granting allUsers roles/run.invoker', ref, 'roles/run.admin'), async () => {
-      const [policy] = await client.getIamPolicy({ resource: name(ref) });
+      const [policy] = await client.getIamPolicy({ resource: name(ref) }, { signal });
       const bindings = [...(policy.bindings ?? [])];
       const invoker = bindings.find((b) => b.role === 'roles/run.invoker' && !b.condition);
       if (invoker?.members?.includes('allUsers')) return;
       if (invoker) invoker.members = [...(invoker.members ?? []), 'allUsers'];
       else bindings.push({ role: 'roles/run.invoker', members: ['allUsers'] });
-      await client.setIamPolicy({ resource: name(ref), policy: { bindings, etag: policy.etag } });
-    });
+      await client.setIamPolicy({ resource: name(ref), policy: { bindings, etag: policy.etag } }, { signal });
+    }, signal);
   }
 }

@@ -4,11 +4,27 @@ import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_cli
 import { DevgemError } from '../../core/errors';
 import type { RevisionInfo, RunAdminPort, RunServiceInfo, SecretRef, ServiceDetails, ServiceRef, ServiceSummary } from '../../core/ports';
 import { call, isNotFound } from './gcpErrors';
+import { untilDone } from './lroPolling';
 import { checkEnv, mergeEnv } from './runSpec';
 import { TRAFFIC_REVISION, details, info, revisionInfos, revisionReady, serviceName, summary, trafficType } from './runViews';
 
 const API = 'run.googleapis.com';
 type Service = protos.google.cloud.run.v2.IService;
+
+/**
+ * Every page of a list, one request at a time. gax's own paging (autoPaginate)
+ * sends its requests outside the call an abort cancels: the promise would end,
+ * the request in flight would not.
+ */
+async function allPages<Req, T>(first: Req, page: (req: Req) => Promise<[T[], Req | null, unknown]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let req: Req | null = first; req; ) {
+    const [items, next] = await page(req);
+    out.push(...items);
+    req = next;
+  }
+  return out;
+}
 
 /** Cloud Run operations beyond a deploy, through the v2 Services and Revisions clients. */
 export class RunAdminAdapter implements RunAdminPort {
@@ -29,10 +45,10 @@ export class RunAdminAdapter implements RunAdminPort {
   }
 
   /** The live service; a missing one is a clear not-found, not the SDK's message. */
-  private async live(ref: ServiceRef, what: string, role = 'roles/run.viewer'): Promise<Service> {
+  private async live(ref: ServiceRef, what: string, signal?: AbortSignal, role = 'roles/run.viewer'): Promise<Service> {
     const client = await this.services();
     try {
-      const [s] = await call(this.ctx(what, ref.project, role), () => client.getService({ name: serviceName(ref) }));
+      const [s] = await call(this.ctx(what, ref.project, role), () => client.getService({ name: serviceName(ref) }, { signal }));
       return s;
     } catch (err) {
       if (isNotFound(err)) throw this.missing(ref, err);
@@ -40,37 +56,39 @@ export class RunAdminAdapter implements RunAdminPort {
     }
   }
 
-  async listServices(opts: { project: string; region: string }): Promise<ServiceSummary[]> {
+  async listServices(opts: { project: string; region: string }, signal?: AbortSignal): Promise<ServiceSummary[]> {
     const client = await this.services();
-    const [list] = await call(this.ctx(`Listing Cloud Run services in ${opts.region}`, opts.project, 'roles/run.viewer'), () =>
-      client.listServices({ parent: `projects/${opts.project}/locations/${opts.region}` }),
+    const list = await call(this.ctx(`Listing Cloud Run services in ${opts.region}`, opts.project, 'roles/run.viewer'), () =>
+      allPages<protos.google.cloud.run.v2.IListServicesRequest, Service>({ parent: `projects/${opts.project}/locations/${opts.region}` }, (req) => client.listServices(req, { autoPaginate: false, signal })),
     );
     return list.map(summary).sort((a, b) => a.service.localeCompare(b.service));
   }
 
-  async describeService(ref: ServiceRef): Promise<ServiceDetails | undefined> {
+  async describeService(ref: ServiceRef, signal?: AbortSignal): Promise<ServiceDetails | undefined> {
     try {
-      return details(await this.live(ref, `Describing service ${ref.service}`));
+      return details(await this.live(ref, `Describing service ${ref.service}`, signal));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
   }
 
-  async listRevisions(ref: ServiceRef): Promise<RevisionInfo[]> {
-    const service = await this.live(ref, `Listing revisions of ${ref.service}`);
+  async listRevisions(ref: ServiceRef, signal?: AbortSignal): Promise<RevisionInfo[]> {
+    const service = await this.live(ref, `Listing revisions of ${ref.service}`, signal);
     const client = await this.revisions();
-    const [list] = await call(this.ctx(`Listing revisions of ${ref.service}`, ref.project, 'roles/run.viewer'), () => client.listRevisions({ parent: serviceName(ref) }));
+    const list = await call(this.ctx(`Listing revisions of ${ref.service}`, ref.project, 'roles/run.viewer'), () =>
+      allPages<protos.google.cloud.run.v2.IListRevisionsRequest, protos.google.cloud.run.v2.IRevision>({ parent: serviceName(ref) }, (req) => client.listRevisions(req, { autoPaginate: false, signal })),
+    );
     return revisionInfos(service, list);
   }
 
-  async routeAllTraffic(ref: ServiceRef, revision: string): Promise<RunServiceInfo> {
-    const live = await this.live(ref, `Reading service ${ref.service}`);
+  async routeAllTraffic(ref: ServiceRef, revision: string, signal?: AbortSignal): Promise<RunServiceInfo> {
+    const live = await this.live(ref, `Reading service ${ref.service}`, signal);
     const client = await this.revisions();
     const id = revision.split('/').pop() ?? revision;
     let rev: protos.google.cloud.run.v2.IRevision;
     try {
-      [rev] = await call(this.ctx(`Looking up revision ${id}`, ref.project, 'roles/run.viewer'), () => client.getRevision({ name: `${serviceName(ref)}/revisions/${id}` }));
+      [rev] = await call(this.ctx(`Looking up revision ${id}`, ref.project, 'roles/run.viewer'), () => client.getRevision({ name: `${serviceName(ref)}/revisions/${id}` }, { signal }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
       throw new DevgemError('not-found', `Service ${ref.service} has no revision "${id}", so no traffic was moved.`, {
@@ -93,33 +111,33 @@ export class RunAdminAdapter implements RunAdminPort {
       const ownTag = (live.traffic ?? []).find((t) => t.tag && t.revision === id)?.tag || undefined;
       const traffic = [{ type: TRAFFIC_REVISION, revision: id, percent: 100, tag: ownTag }, ...tagged];
       // The template is sent back unchanged, so Cloud Run makes no new revision.
-      const [op] = await services.updateService({ service: { ...live, traffic } });
-      const [s] = await op.promise();
+      const [op] = await services.updateService({ service: { ...live, traffic } }, { signal });
+      const [s] = await untilDone(op, signal);
       return info(s as Service);
     });
   }
 
-  async updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> }): Promise<RunServiceInfo> {
+  async updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> }, signal?: AbortSignal): Promise<RunServiceInfo> {
     checkEnv(change.set, Object.keys(change.secrets ?? {}));
-    const live = await this.live(ref, `Reading service ${ref.service}`);
+    const live = await this.live(ref, `Reading service ${ref.service}`, signal);
     const services = await this.services();
     return call(this.ctx(`Updating the env vars of ${ref.service}`, ref.project), async () => {
       const [first, ...sidecars] = live.template?.containers?.length ? live.template.containers : [{}];
       const template = { ...(live.template ?? {}), containers: [{ ...first, env: mergeEnv(first.env, change) }, ...sidecars] };
       // A revision name is unique; reusing the live one would be refused.
       delete template.revision;
-      const [op] = await services.updateService({ service: { ...live, template } });
-      const [s] = await op.promise();
+      const [op] = await services.updateService({ service: { ...live, template } }, { signal });
+      const [s] = await untilDone(op, signal);
       return info(s as Service);
     });
   }
 
-  async deleteService(ref: ServiceRef): Promise<void> {
+  async deleteService(ref: ServiceRef, signal?: AbortSignal): Promise<void> {
     const client = await this.services();
     try {
       await call(this.ctx(`Deleting service ${ref.service}`, ref.project), async () => {
-        const [op] = await client.deleteService({ name: serviceName(ref) });
-        await op.promise();
+        const [op] = await client.deleteService({ name: serviceName(ref) }, { signal });
+        await untilDone(op, signal);
       });
     } catch (err) {
       if (isNotFound(err)) throw this.missing(ref, err);

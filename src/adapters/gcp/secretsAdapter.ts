@@ -21,10 +21,10 @@ export class SecretsAdapter implements SecretsPort {
     return { what, project, role, api: API };
   }
 
-  async ensureSecret(project: string, id: string, labels: Record<string, string>): Promise<boolean> {
+  async ensureSecret(project: string, id: string, labels: Record<string, string>, signal?: AbortSignal): Promise<boolean> {
     const c = await this.client();
     try {
-      await c.createSecret({ parent: `projects/${project}`, secretId: id, secret: { replication: { automatic: {} }, labels } });
+      await c.createSecret({ parent: `projects/${project}`, secretId: id, secret: { replication: { automatic: {} }, labels } }, { signal });
       return true;
     } catch (err) {
       if (alreadyExists(err)) return false;
@@ -32,10 +32,10 @@ export class SecretsAdapter implements SecretsPort {
     }
   }
 
-  async latestMatching(project: string, id: string, value: string): Promise<string | undefined> {
+  async latestMatching(project: string, id: string, value: string, signal?: AbortSignal): Promise<string | undefined> {
     const c = await this.client();
     try {
-      const [v] = await c.accessSecretVersion({ name: `projects/${project}/secrets/${id}/versions/latest` });
+      const [v] = await c.accessSecretVersion({ name: `projects/${project}/secrets/${id}/versions/latest` }, { signal });
       const data = v.payload?.data;
       if (data === null || data === undefined) return undefined;
       const same = Buffer.from(typeof data === 'string' ? Buffer.from(data, 'base64') : data).equals(Buffer.from(value, 'utf8'));
@@ -47,31 +47,31 @@ export class SecretsAdapter implements SecretsPort {
     }
   }
 
-  async addVersion(project: string, id: string, value: string): Promise<string> {
+  async addVersion(project: string, id: string, value: string, signal?: AbortSignal): Promise<string> {
     const c = await this.client();
     const data = Buffer.from(value, 'utf8');
-    const [v] = await call(this.ctx(`Adding a version to secret ${id}`, project), () => c.addSecretVersion({ parent: `projects/${project}/secrets/${id}`, payload: { data } }));
+    const [v] = await call(this.ctx(`Adding a version to secret ${id}`, project), () => c.addSecretVersion({ parent: `projects/${project}/secrets/${id}`, payload: { data } }, { signal }));
     return (v.name ?? '').split('/').pop() ?? '';
   }
 
-  async roleMembers(project: string, id: string, role: string): Promise<string[]> {
+  async roleMembers(project: string, id: string, role: string, signal?: AbortSignal): Promise<string[]> {
     const c = await this.client();
-    const [policy] = await call(this.ctx(`Reading the IAM policy of secret ${id}`, project), () => c.getIamPolicy({ resource: `projects/${project}/secrets/${id}` }));
+    const [policy] = await call(this.ctx(`Reading the IAM policy of secret ${id}`, project), () => c.getIamPolicy({ resource: `projects/${project}/secrets/${id}` }, { signal }));
     return (policy.bindings ?? []).filter((b) => b.role === role).flatMap((b) => b.members ?? []);
   }
 
-  async grantRole(project: string, id: string, role: string, member: string): Promise<boolean> {
+  async grantRole(project: string, id: string, role: string, member: string, signal?: AbortSignal): Promise<boolean> {
     const c = await this.client();
     const resource = `projects/${project}/secrets/${id}`;
     return call(this.ctx(`Granting ${role} on secret ${id}`, project), async () => {
-      const [policy] = await c.getIamPolicy({ resource });
+      const [policy] = await c.getIamPolicy({ resource }, { signal });
       const bindings = [...(policy.bindings ?? [])];
       const b = bindings.find((x) => x.role === role && !x.condition);
       if (b?.members?.includes(member)) return false;
       if (b) b.members = [...(b.members ?? []), member];
       else bindings.push({ role, members: [member] });
       // The etag makes a concurrent change fail instead of being overwritten.
-      await c.setIamPolicy({ resource, policy: { ...policy, bindings } });
+      await c.setIamPolicy({ resource, policy: { ...policy, bindings } }, { signal });
       return true;
     });
   }

@@ -2,7 +2,8 @@ import type { Storage } from '@google-cloud/storage';
 import { pipeline } from 'node:stream/promises';
 import { DevgemError } from '../../core/errors';
 import type { StoragePort } from '../../core/ports';
-import { call, isNotFound, toDevgemError } from './gcpErrors';
+import { call, isNotFound, retried } from './gcpErrors';
+import type { StorageJson } from './storageJson';
 
 const API = 'storage.googleapis.com';
 
@@ -12,29 +13,31 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
 export class StorageAdapter implements StoragePort {
   constructor(
     private readonly storageFor: (project: string) => Promise<Storage>,
+    /** Bucket lookup and creation and object reads (storageJson.ts says why not through the SDK). */
+    private readonly json: StorageJson,
     private readonly opts: { chunkBytes?: number } = {},
   ) {}
 
-  async ensureBucket(opts: { project: string; bucket: string; location: string }): Promise<{ created: boolean }> {
-    const storage = await this.storageFor(opts.project);
+  async ensureBucket(opts: { project: string; bucket: string; location: string }, signal?: AbortSignal): Promise<{ created: boolean }> {
     const ctx = { what: `Checking bucket ${opts.bucket}`, project: opts.project, role: 'roles/storage.admin', api: API };
     // Listing is scoped to the project, so finding the name there proves ownership.
-    const [mine] = await call(ctx, () => storage.getBuckets({ prefix: opts.bucket, maxResults: 50 }));
-    if (mine.some((b) => b.name === opts.bucket)) return { created: false };
+    const mine = () => retried(ctx, () => this.json.bucketNames(opts.project, opts.bucket, 50, signal), signal);
+    if ((await mine()).includes(opts.bucket)) return { created: false };
     try {
-      await call({ ...ctx, what: `Creating bucket ${opts.bucket}` }, () =>
-        storage.createBucket(opts.bucket, {
+      // Safe to send again: a create that landed before its answer was lost is refused (409) and found below.
+      await retried({ ...ctx, what: `Creating bucket ${opts.bucket}` }, () =>
+        this.json.createBucket(opts.project, {
+          name: opts.bucket,
           location: opts.location,
           iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' },
           // Uploaded sources and build logs are only needed for a while.
           lifecycle: { rule: [{ action: { type: 'Delete' }, condition: { age: 30 } }] },
-        } as never),
-      );
+        }, signal),
+      signal);
       return { created: true };
     } catch (err) {
       if (err instanceof DevgemError && (err.kind === 'already-exists' || err.kind === 'permission-denied')) {
-        const [again] = await call(ctx, () => storage.getBuckets({ prefix: opts.bucket, maxResults: 50 }));
-        if (again.some((b) => b.name === opts.bucket)) return { created: false };
+        if ((await mine()).includes(opts.bucket)) return { created: false };
         if (err.kind === 'already-exists') {
           throw new DevgemError('already-exists', `The bucket name ${opts.bucket} is taken by another project (bucket names are global).`, {
             fix: 'Set "devgem.sourceBucket" in Settings to a bucket name of your own, e.g. my-project-devgem-sources.',
@@ -79,16 +82,19 @@ export class StorageAdapter implements StoragePort {
     );
   }
 
-  async readFrom(opts: { project: string; bucket: string; object: string; offset: number }): Promise<Buffer | undefined> {
-    const storage = await this.storageFor(opts.project);
+  async readFrom(opts: { project: string; bucket: string; object: string; offset: number }, signal?: AbortSignal): Promise<Buffer | undefined> {
+    const ctx = { what: `Reading gs://${opts.bucket}/${opts.object}`, project: opts.project, role: 'roles/storage.objectViewer', api: API };
+    const read = () =>
+      this.json.read(opts.bucket, opts.object, opts.offset, signal).catch((err: unknown) => {
+        // 416: nothing past the offset yet.
+        if ((err as { code?: unknown }).code === 416) return Buffer.alloc(0);
+        throw err;
+      });
     try {
-      const [data] = await storage.bucket(opts.bucket).file(opts.object).download({ start: opts.offset, validation: false });
-      return data;
+      return await retried(ctx, read, signal);
     } catch (err) {
       if (isNotFound(err)) return undefined;
-      // 416: nothing past the offset yet.
-      if ((err as { code?: number }).code === 416) return Buffer.alloc(0);
-      throw toDevgemError(err, { what: `Reading gs://${opts.bucket}/${opts.object}`, project: opts.project, role: 'roles/storage.objectViewer', api: API });
+      throw err;
     }
   }
 }
