@@ -44,7 +44,10 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
     vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject(deps.ports)),
     vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion()),
   ];
-  keys.refresh();
+  // The first read (a stat of the ADC file, gcloud's configuration) waits until activation is over:
+  // the walkthrough's keys are not needed to start, and activation stays short.
+  const first = setImmediate(() => keys.refresh());
+  disposables.push({ dispose: () => clearImmediate(first) });
   return vscode.Disposable.from(...disposables);
 }
 
