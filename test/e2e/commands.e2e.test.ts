@@ -200,6 +200,64 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
     await runCommand(page, 'View: Hide Panel', { timeoutMs: 30_000 });
   });
 
+  it('Edit Environment Variables…: adds a plain variable, refuses a secret-looking one, and removes one with the trash button, each after a modal', async () => {
+    const page = s.page;
+    await sampleDeployed();
+    const SERVICE = `/v2/projects/${PROJECT}/locations/${REGION}/services/hello-node`;
+    const envOf = async () => (await api<{ template: { containers: { env?: EnvVar[] }[] } }>(SERVICE)).template.containers[0].env ?? [];
+    const revisionOf = async () => (await api<{ latestReadyRevision?: string }>(SERVICE)).latestReadyRevision;
+    const start = async () => {
+      await runCommand(page, 'Devgem: Edit Environment Variables…', { timeoutMs: 60_000 });
+      await waitForQuickInput(page, 'Environment variables of hello-node', 60_000);
+    };
+
+    // Add LOG_LEVEL=debug.
+    const before = await revisionOf();
+    await start();
+    await pickQuickItem(page, 'Add a variable…');
+    await waitForQuickInput(page, 'Add an environment variable');
+    // A secret-looking value is refused while typing, with where it belongs instead.
+    await page.locator(SELECTORS.quickInputBox).fill('DB_PASSWORD=e2e-not-stored');
+    const refusal = page.locator(`${SELECTORS.quickInput} .quick-input-message`);
+    await refusal.filter({ hasText: 'looks like a secret' }).waitFor({ timeout: 10_000 });
+    assert.match(await refusal.innerText(), /Import \.env File/);
+    await page.locator(SELECTORS.quickInputBox).press('Enter');
+    await page.waitForTimeout(500);
+    assert.ok(await page.locator(SELECTORS.quickInput).isVisible(), 'Enter on a refused value keeps the input open');
+    await page.locator(SELECTORS.quickInputBox).fill('LOG_LEVEL=debug');
+    await page.locator(SELECTORS.quickInputBox).press('Enter');
+    const setConfirm = await answerDialog(page, 'Apply', 30_000);
+    assert.match(setConfirm, /Set LOG_LEVEL on hello-node\?/);
+    const withVar = await waitUntil('LOG_LEVEL on the service', 90_000, async () => {
+      const env = await envOf();
+      return env.some((e) => e.name === 'LOG_LEVEL') ? env : undefined;
+    });
+    assert.deepEqual(withVar.find((e) => e.name === 'LOG_LEVEL'), { name: 'LOG_LEVEL', value: 'debug' });
+    assert.ok(!withVar.some((e) => e.name === 'DB_PASSWORD'), 'the refused variable was never sent');
+    await waitUntil('a new ready revision', 60_000, async () => {
+      const now = await revisionOf();
+      return now && now !== before ? now : undefined;
+    });
+
+    // Remove it again with the row's trash button.
+    await start();
+    const row = quickPickRow(page, 'LOG_LEVEL');
+    await row.waitFor({ timeout: 15_000 });
+    assert.match(await row.innerText(), /debug/, 'a plain variable shows its value');
+    await screenshot(page, 'e2e-commands-env-vars');
+    await row.hover();
+    await row.locator('.action-label.codicon-trash').click({ timeout: 5_000 });
+    const removeConfirm = await answerDialog(page, 'Remove', 30_000);
+    assert.match(removeConfirm, /Remove LOG_LEVEL from hello-node\?/);
+    await waitUntil('LOG_LEVEL gone from the service', 90_000, async () => ((await envOf()).some((e) => e.name === 'LOG_LEVEL') ? undefined : true));
+    const log = await waitUntil('the removal in the Devgem log', 30_000, async () => {
+      const text = await s.devgemLog();
+      return text.includes('Removed LOG_LEVEL') ? text : undefined;
+    });
+    assert.match(log, /Set LOG_LEVEL on hello-node \(europe-west1\)/);
+    assert.ok(!log.includes('e2e-not-stored'), 'the refused value is not in the log');
+  });
+
   it('Show Build Log of a Past Deploy…: picking the deploy opens an editor with that build’s log', async () => {
     const page = s.page;
     await sampleDeployed();
