@@ -21,8 +21,11 @@ const BUILD = { project: PROJECT, region: REGION, id: 'no-such-build' };
 const BUCKET = 'devgem-abort-test-bucket';
 const OPERATIONS = new RegExp(`^/v2/projects/${PROJECT}/locations/${REGION}/operations/`);
 
-/** Far below the SDKs' own limits (60 s a try): an aborted call must end about at once. */
-const PROMPT_MS = 1000;
+/**
+ * Far below the SDKs' own limits (60 s a try), so only the abort can have ended
+ * the call, yet roomy enough for a loaded CI machine (a 1 s bound failed there).
+ */
+const PROMPT_MS = 5000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -186,13 +189,13 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
       call.catch(() => undefined);
       // gax's default backoff grows ×1.3 from 100 ms: after the 11th poll the next is 1.8 s away, nothing in flight.
       await until('11 polls of the rollout', () => (polls() >= 11 ? true : undefined), 10_000);
-      const abortedAt = Date.now();
+      const atAbort = polls();
       controller.abort();
       const end = await ending(call, 10_000);
-      const ms = Date.now() - abortedAt;
+      const atEnd = polls();
       assert.ok(end.rejected && isCancelled(end.err), `not a cancel: ${end.pending ? 'still waiting' : String((end.err as Error)?.message)}`);
-      // Stricter than PROMPT_MS: without the fix the wait ends at the next poll, over a second later.
-      assert.ok(ms < 500, `the wait ended ${ms} ms after the abort`);
+      // Without the fix the wait ends only at the next poll: here it ended before one was sent.
+      assert.equal(atEnd, atAbort, 'the wait lasted until another poll');
       const seen = polls();
       await sleep(2500);
       assert.equal(polls(), seen, 'polled after the abort');
@@ -208,10 +211,9 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
 
     it('a hung bucket list: the bucket is still created, after one retry', async () => {
       fx.emu.faults.add({ method: 'GET', path: /^\/storage\/v1\/b$/, calls: [1], fault: { kind: 'hang' } });
-      const started = Date.now();
+      // Without a working per-request limit the hung list never ends: still pending after 10 s.
       const end = await ending(collectingGarbage(ports.storage.ensureBucket({ project: PROJECT, bucket: BUCKET, location: REGION }, signal())), 10_000);
       assert.ok(!end.pending && !end.rejected, `ensureBucket: ${end.pending ? 'still waiting after 10 s' : String((end.err as Error)?.message)}`);
-      assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
       assert.equal(hang(fx.emu)?.closedByClient, true, 'the timed-out request was not hung up');
       assert.deepEqual(fx.emu.faults.requests().map((r) => `${r.method} ${r.path}`), ['GET /storage/v1/b', 'GET /storage/v1/b', 'POST /storage/v1/b']);
     });
