@@ -58,17 +58,15 @@ describe('LogBuffer', () => {
     assert.deepEqual(b.slice(), ['new']);
   });
 
-  it('holds MAX_VIEW_LOG_LINES by default and appends 150k lines in well under a second', () => {
+  // Its speed is measured by bench/webview.bench.ts (100k lines), not here.
+  it('holds MAX_VIEW_LOG_LINES by default and takes 150k lines, dropping the oldest', () => {
     const b = new LogBuffer();
     assert.equal(b.capacity, MAX_VIEW_LOG_LINES);
     const batch = lines(0, 500);
-    const t0 = performance.now();
     for (let i = 0; i < 300; i++) b.append('d1', batch);
-    const ms = performance.now() - t0;
     assert.equal(b.total, 150_000);
     assert.equal(b.length, MAX_VIEW_LOG_LINES);
     assert.equal(b.dropped, 50_000);
-    assert.ok(ms < 1000, `appending took ${ms.toFixed(0)} ms`);
   });
 
   it('adopts the lines a restored deploy state kept, at their indexes, before new ones', () => {
