@@ -159,6 +159,13 @@ describe('GCP error translation', () => {
     assert.equal(isNotFound(sdkError(undefined, 'Request failed with status code 404', { status: 404 })), true);
   });
 
+  it("a gaxios failure says Google's message from the response body, not gaxios' own", () => {
+    const err = toDevgemError(sdkError(undefined, 'Request failed with status code 409', { status: 409, response: { status: 409, data: { error: { code: 409, message: 'Your previous request to create the named bucket succeeded and you already own it.\nmore' } } } }), ctx);
+    assert.equal(err.kind, 'already-exists');
+    assert.match(err.message, /failed: Your previous request to create the named bucket succeeded and you already own it\.$/);
+    assert.doesNotMatch(err.message, /Request failed with status code/);
+  });
+
   it('a call its signal aborted is a cancel: gax CANCELLED (1), gaxios AbortError', () => {
     assert.equal(toDevgemError(sdkError(1, 'The operation was aborted.'), ctx).kind, 'cancelled');
     assert.equal(toDevgemError(sdkError('AbortError', 'The operation was aborted.'), ctx).kind, 'cancelled');

@@ -100,6 +100,10 @@ function kindOf(err: unknown): ErrorKind {
 }
 
 function messageOf(err: unknown): string {
+  // gaxios (the auth client's REST calls) says only "Request failed with status code N";
+  // Google's own explanation is in the response body it parsed.
+  const google = (err as { response?: { data?: { error?: { message?: unknown } } } })?.response?.data?.error?.message;
+  if (typeof google === 'string' && google) return google.split('\n')[0].slice(0, 500);
   const raw = err instanceof Error ? err.message : String(err);
   const retry = storageRetryError(raw);
   if (retry) return retry.message.split('\n')[0].slice(0, 500);

@@ -50,11 +50,7 @@ export class PreflightAdapter implements PreflightPort {
       return res.data;
     } catch (err) {
       if (signal?.aborted) throw new CancelledError();
-      // gaxios keeps Google's `{error:{code,message}}` in the response body.
-      const g = err as { status?: number; response?: { status?: number; data?: { error?: { message?: string } } }; message?: string; code?: unknown };
-      const status = g.response?.status ?? g.status;
-      const message = g.response?.data?.error?.message ?? g.message ?? String(err);
-      throw toDevgemError(typeof status === 'number' ? { code: status, message } : err, { what, project, api });
+      throw toDevgemError(err, { what, project, api });
     }
   }
 

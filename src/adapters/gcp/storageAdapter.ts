@@ -87,7 +87,7 @@ export class StorageAdapter implements StoragePort {
     const read = () =>
       this.json.read(opts.bucket, opts.object, opts.offset, signal).catch((err: unknown) => {
         // 416: nothing past the offset yet.
-        if ((err as { code?: unknown }).code === 416) return Buffer.alloc(0);
+        if ((err as { status?: unknown }).status === 416) return Buffer.alloc(0);
         throw err;
       });
     try {

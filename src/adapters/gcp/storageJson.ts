@@ -32,30 +32,15 @@ function seconds(ms: number): string {
 }
 
 /**
- * A failed request in the shape gcpErrors translates: the caller's abort as a
- * CancelledError, the request's own time limit as ETIMEDOUT (transient, so
- * retried), Google's answer as its HTTP status and message; anything else
- * (a reset connection) as gaxios reported it.
+ * The caller's abort as a CancelledError, the request's own time limit as
+ * ETIMEDOUT (transient, so retried); anything else as gaxios reported it, which
+ * gcpErrors translates (its HTTP status, and Google's message from the body, which
+ * gaxios parses from an arraybuffer answer too).
  */
 function failure(err: unknown, signal: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): unknown {
   if (signal?.aborted) return new CancelledError();
   if (timedOut) return Object.assign(new Error(`Cloud Storage sent no answer within ${seconds(timeoutMs)}.`), { code: 'ETIMEDOUT', cause: err });
-  const g = err as { status?: unknown; message?: unknown; response?: { status?: number; data?: unknown } };
-  const status = g?.response?.status ?? (typeof g?.status === 'number' ? g.status : undefined);
-  if (typeof status !== 'number') return err;
-  const data = g.response?.data;
-  // An arraybuffer answer keeps Google's JSON error as bytes.
-  const body = data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? parse(Buffer.from(data as ArrayBuffer).toString('utf8')) : data;
-  const message = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
-  return Object.assign(new Error(typeof message === 'string' ? message : String(g.message ?? `HTTP ${status}`)), { code: status, cause: err });
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  return err;
 }
 
 /** `base`: `https://storage.googleapis.com`, or the emulator's address. */
