@@ -11,31 +11,13 @@ import { runDeploy } from '../../src/core/pipeline';
 import type { CloudPorts, ServiceRef } from '../../src/core/ports';
 import { type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { DATABASE_URL, DB_PASSWORD, SECRET_APP, STRIPE } from './secretApp';
 import { useEmulator } from './useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'shop' };
 const never = new AbortController().signal;
 
-// Planted values: they must reach Secret Manager and the app, and nothing else.
-const DB_PASSWORD = 'Pl4ntedDbPw-7Qx';
-const STRIPE = 'sk_test_Pl4ntedStripe91Kq';
-const DATABASE_URL = `postgres://shop:${DB_PASSWORD}@10.0.0.5:5432/shop`;
-
-/** Answers with the plain greeting and hashes of the secret vars: the app sees the values, the test output never does. */
-const APP: Record<string, string> = {
-  'package.json': JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' } }),
-  'server.js': [
-    "const crypto = require('crypto');",
-    "const h = (v) => (v === undefined ? null : crypto.createHash('sha256').update(v).digest('hex'));",
-    "require('http').createServer((req, res) => {",
-    "  console.log(`served ${req.url}`);",
-    "  res.setHeader('Content-Type', 'application/json');",
-    '  res.end(JSON.stringify({ greeting: process.env.GREETING ?? null, db: h(process.env.DATABASE_URL), stripe: h(process.env.STRIPE_SECRET_KEY) }));',
-    "}).listen(Number(process.env.PORT) || 8080, () => console.log('listening'));",
-    '',
-  ].join('\n'),
-};
-
+// The planted values (secretApp.ts) must reach Secret Manager and the app, and nothing else.
 const sha = (v: string) => createHash('sha256').update(v).digest('hex');
 
 function planted(): string[] {
@@ -56,7 +38,7 @@ describe('.env import through the real Secret Manager and Cloud Run SDKs against
   before(() => ({ emu, ports } = fx));
 
   async function deploy(): Promise<string> {
-    const ws = await makeWorkspace(APP, REF.service);
+    const ws = await makeWorkspace(SECRET_APP, REF.service);
     try {
       const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, runtime: { env: { GREETING: 'before' } } }), { ports, buildPollMs: 100, emit: () => undefined }, never);
       assert.equal(result.outcome, 'success', JSON.stringify(result));

@@ -26,15 +26,12 @@ import { STAGE_TITLES, type DeployEvent } from '../../src/shared/protocol';
 import { type Emulator, type ScriptedReply } from '../../emulator/src/server';
 import { MemoryStore, testAgentContext } from '../agent/harness';
 import { makeWorkspace } from '../unit/workspace';
+import { DATABASE_URL, DB_PASSWORD, SECRET_APP, STRIPE } from './secretApp';
 import { useEmulator } from './useEmulator';
 
 const REF = { project: 'demo-project', region: 'europe-west1', service: 'shop' };
 const never = new AbortController().signal;
 
-// Fresh each run, so a hit can only come from this run.
-const STRIPE = `sk_live_${randomBytes(12).toString('hex')}`;
-const DB_PASSWORD = `pw${randomBytes(9).toString('hex')}`;
-const DATABASE_URL = `postgres://shop:${DB_PASSWORD}@10.0.0.5:5432/shop`;
 // Not shaped like any key the redaction patterns know: only the known-secret list can hide it.
 const API_KEY = `gem${randomBytes(14).toString('hex')}`;
 const PLANTED: Record<string, string> = { STRIPE_SECRET_KEY: STRIPE, 'the DATABASE_URL password': DB_PASSWORD, 'the Gemini API key': API_KEY };
@@ -52,18 +49,7 @@ function hits(text: string): string[] {
 }
 
 const APP: Record<string, string> = {
-  'package.json': JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' } }),
-  // The app sees the values; it prints and serves only their hashes.
-  'server.js': [
-    "const crypto = require('crypto');",
-    "const h = (v) => (v === undefined ? null : crypto.createHash('sha256').update(v).digest('hex'));",
-    "require('http').createServer((req, res) => {",
-    "  console.log('served ' + req.url);",
-    "  res.setHeader('Content-Type', 'application/json');",
-    '  res.end(JSON.stringify({ greeting: process.env.GREETING ?? null, stripe: h(process.env.STRIPE_SECRET_KEY), db: h(process.env.DATABASE_URL) }));',
-    "}).listen(Number(process.env.PORT) || 8080, () => console.log('listening'));",
-    '',
-  ].join('\n'),
+  ...SECRET_APP,
   '.env': `# local settings\nGREETING=hello\nSTRIPE_SECRET_KEY=${STRIPE}\nDATABASE_URL="${DATABASE_URL}"\n`,
 };
 
