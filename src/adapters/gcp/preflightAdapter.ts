@@ -3,6 +3,7 @@ import type { PreflightPort, ProjectSummary } from '../../core/ports';
 import { CancelledError, DevgemError } from '../../core/errors';
 import { parseEmulatorHost, type GcpConfig } from './gcpConfig';
 import { toDevgemError } from './gcpErrors';
+import { realClock } from '../../core/wait';
 
 const SERVICE_USAGE = 'serviceusage.googleapis.com';
 const RESOURCE_MANAGER = 'cloudresourcemanager.googleapis.com';
@@ -10,22 +11,6 @@ const OPERATION_POLL_MS = 1_000;
 /** The project picker reads at most this many pages of this size: enough for a person, bounded for an org admin. */
 const PROJECTS_PAGE_SIZE = 200;
 const PROJECTS_MAX_PAGES = 5;
-
-/** Waits between polls; a cancel ends the wait at once. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancelledError());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new CancelledError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Service Usage v1 and Resource Manager v1 over plain REST through the auth
@@ -79,7 +64,7 @@ export class PreflightAdapter implements PreflightPort {
     let op = await this.call<Operation>(what, project, SERVICE_USAGE, { url: `${base}/v1/projects/${encodeURIComponent(project)}/services/${encodeURIComponent(name)}:enable`, method: 'POST', data: {} }, signal);
     // Core bounds the whole wait; the poll ends with the signal.
     while (!op.done && op.name) {
-      await pause(OPERATION_POLL_MS, signal);
+      await realClock.sleep(OPERATION_POLL_MS, signal);
       op = await this.call<Operation>(what, project, SERVICE_USAGE, { url: `${base}/v1/${op.name}` }, signal);
     }
     if (op.error) throw toDevgemError({ code: 9, message: op.error.message ?? 'the operation failed' }, { what, project, api: SERVICE_USAGE });
