@@ -4,7 +4,7 @@ import type { CloudPorts, CredentialsPort } from '../../core/ports';
 import { BuildAdapter } from './buildAdapter';
 import { boundedClientConfig, OPERATIONS_CLIENT_CONFIG, type GaxClientConfig } from './clientConfig';
 import { domainMappingLister } from './domainMappings';
-import { clientSetup, parseEmulatorHost, type ClientSetup, type GcpConfig } from './gcpConfig';
+import { clientSetup, emulatorBaseUrl, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { httpProbe } from './httpProbe';
 import { LoggingAdapter } from './loggingAdapter';
 import { PreflightAdapter } from './preflightAdapter';
@@ -130,8 +130,7 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     },
   };
 
-  const emulator = config.emulatorHost ? parseEmulatorHost(config.emulatorHost) : undefined;
-  const storageBase = emulator ? `http://${emulator.host}:${emulator.port}` : 'https://storage.googleapis.com';
+  const storageBase = emulatorBaseUrl(config) ?? 'https://storage.googleapis.com';
   const json = storageJson(async () => (await setup()).authClient, storageBase, storageTimeout);
   const storage = new StorageAdapter(storageFor, json, { chunkBytes: config.uploadChunkBytes });
   return {

@@ -2,7 +2,7 @@
 // API, which @google-cloud/run does not wrap: one REST GET through the same
 // auth client the SDK clients use.
 import type { DomainMappingInfo, ServiceRef } from '../../core/ports';
-import { parseEmulatorHost, type ClientSetup, type GcpConfig } from './gcpConfig';
+import { emulatorBaseUrl, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { call } from './gcpErrors';
 
 export type DomainMappingLister = (ref: ServiceRef, signal: AbortSignal) => Promise<DomainMappingInfo[]>;
@@ -22,8 +22,7 @@ export function domainMappingLister(setup: () => Promise<ClientSetup>, config: G
   return async (ref, signal) => {
     const { authClient } = await setup();
     // The emulator serves the v1 API on its one port; Google serves it per region.
-    const emulator = config.emulatorHost ? parseEmulatorHost(config.emulatorHost) : undefined;
-    const emulatorBase = emulator ? `http://${emulator.host}:${emulator.port}` : undefined;
+    const emulatorBase = emulatorBaseUrl(config);
     const ctx = { what: `Listing the custom domain mappings of ${ref.service}`, project: ref.project, role: 'roles/run.viewer', api: 'run.googleapis.com' };
     const res = await call(ctx, () => authClient.request<DomainMappingList>({ url: domainMappingsUrl(ref, emulatorBase), method: 'GET', signal, timeout: 30_000 }));
     return (res.data.items ?? [])

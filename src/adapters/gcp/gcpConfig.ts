@@ -26,6 +26,13 @@ export function parseEmulatorHost(value: string): { host: string; port: number }
   return { host: m[1], port: Number(m[2]) };
 }
 
+/** `http://host:port` of the emulator, which serves every API on its one port; undefined for Google. */
+export function emulatorBaseUrl(config: GcpConfig): string | undefined {
+  if (!config.emulatorHost) return undefined;
+  const { host, port } = parseEmulatorHost(config.emulatorHost);
+  return `http://${host}:${port}`;
+}
+
 /** Loaded lazily: google-auth-library is only needed once a deploy starts. */
 export async function clientSetup(config: GcpConfig): Promise<ClientSetup> {
   const { GoogleAuth, OAuth2Client } = require('google-auth-library') as typeof import('google-auth-library');
@@ -36,7 +43,7 @@ export async function clientSetup(config: GcpConfig): Promise<ClientSetup> {
     authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 24 * 3600e3 });
     return {
       gax: { fallback: true, apiEndpoint: host, port, protocol: 'http', authClient },
-      storage: { apiEndpoint: `http://${host}:${port}`, authClient, useAuthWithCustomEndpoint: true },
+      storage: { apiEndpoint: emulatorBaseUrl(config), authClient, useAuthWithCustomEndpoint: true },
       authClient,
       emulated: true,
     };

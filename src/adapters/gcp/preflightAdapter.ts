@@ -1,7 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
 import type { PreflightPort, ProjectSummary } from '../../core/ports';
 import { CancelledError, DevgemError } from '../../core/errors';
-import { parseEmulatorHost, type GcpConfig } from './gcpConfig';
+import { emulatorBaseUrl, type GcpConfig } from './gcpConfig';
 import { toDevgemError } from './gcpErrors';
 import { realClock } from '../../core/wait';
 
@@ -23,9 +23,7 @@ export class PreflightAdapter implements PreflightPort {
   ) {}
 
   private base(api: string): string {
-    if (!this.config.emulatorHost) return `https://${api}`;
-    const { host, port } = parseEmulatorHost(this.config.emulatorHost);
-    return `http://${host}:${port}`;
+    return emulatorBaseUrl(this.config) ?? `https://${api}`;
   }
 
   private async call<T>(what: string, project: string, api: string, req: { url: string; method?: 'GET' | 'POST'; data?: unknown }, signal?: AbortSignal): Promise<T> {
