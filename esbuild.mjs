@@ -17,8 +17,8 @@ const gcpAsSeparateFile = {
     build.onResolve({ filter: /^\.\/adapters\/gcp\/cloudPorts$/ }, () => ({ path: './gcp.js', external: true }));
     build.onResolve({ filter: /^\.\/adapters\/gemini\/index$/ }, () => ({ path: './model.js', external: true }));
     build.onResolve({ filter: /^\.\/adapters\/github\/index$/ }, () => ({ path: './github.js', external: true }));
-    // The analyzers and Dockerfile generators (core/lazyAnalysis.ts requires them at the first analysis).
-    build.onResolve({ filter: /^\.\/analysisKit$/ }, (args) => (/[\\/]core[\\/]lazyAnalysis\.ts$/.test(args.importer) ? { path: './analysis.js', external: true } : undefined));
+    // The analyzers and Dockerfile generators (core/analysis/lazyAnalysis.ts requires them at the first analysis).
+    build.onResolve({ filter: /^\.\/analysisKit$/ }, (args) => (/[\\/]analysis[\\/]lazyAnalysis\.ts$/.test(args.importer) ? { path: './analysis.js', external: true } : undefined));
     // GitHub archives are extracted with tar (100 KiB); github.js re-exports that code, so activation does not parse it.
     build.onResolve({ filter: /^\.\/tarball$/ }, (args) => (/[\\/]core[\\/]github[\\/]gitHubSource\.ts$/.test(args.importer) ? { path: './github.js', external: true } : undefined));
   },
@@ -65,7 +65,7 @@ export function githubOptions({ production = false, outdir = 'dist', absWorkingD
 /** The analyzers and Dockerfile generators, required at the first analysis or deploy. */
 /** @returns {import('esbuild').BuildOptions} */
 export function analysisOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
-  return { ...node(production), absWorkingDir, entryPoints: ['src/core/analysisKit.ts'], outfile: `${outdir}/analysis.js` };
+  return { ...node(production), absWorkingDir, entryPoints: ['src/core/analysis/analysisKit.ts'], outfile: `${outdir}/analysis.js` };
 }
 
 /** The `devgem` command (analyze, dockerfile, package) for shells and CI. */
@@ -78,7 +78,7 @@ export function cliOptions({ production = false, outdir = 'dist', absWorkingDir 
 export function webviewOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
   return {
     absWorkingDir,
-    entryPoints: ['webview-ui/src/main.ts'],
+    entryPoints: ['webview-ui/src/shell/main.ts'],
     bundle: true,
     platform: 'browser',
     format: 'iife',

@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_OPTIONS, type DeployOptions } from '../src/core/deployOptions';
-import type { CloudPorts } from '../src/core/ports';
+import { DEFAULT_OPTIONS, type DeployOptions } from '../src/core/deploy/deployOptions';
+import type { CloudPorts } from '../src/core/cloud/ports';
 
 /** A small app: package.json and a server; `version` changes the source, so each deploy builds. */
 export async function writeSmallApp(root: string, version: number): Promise<void> {

@@ -16,12 +16,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { createCloudPorts } from '../src/adapters/gcp/cloudPorts';
-import { DeploySession, type SnapshotStore } from '../src/core/deploySession';
-import { LogDeltaStream } from '../src/core/logStream';
-import { runDeploy } from '../src/core/pipeline';
-import type { CloudPorts } from '../src/core/ports';
-import { cachedPorts } from '../src/core/portsCache';
-import { memoryManifestStore } from '../src/core/sourceChanges';
+import { DeploySession, type SnapshotStore } from '../src/core/deploy/deploySession';
+import { LogDeltaStream } from '../src/core/logs/logStream';
+import { runDeploy } from '../src/core/deploy/pipeline';
+import type { CloudPorts } from '../src/core/cloud/ports';
+import { cachedPorts } from '../src/core/cloud/portsCache';
+import { memoryManifestStore } from '../src/core/git/sourceChanges';
 import type { ViewSnapshot } from '../src/shared/protocol';
 import { benchDeployOptions, writeSmallApp } from './deployHarness';
 

@@ -5,7 +5,7 @@
  *   node out/bench/packOnce.js <tar|tar-default|archiver> <workspaceDir> <fileList.json> <out.tgz>
  *
  * `tar` is the shipped code itself, `writeSourceTarball` from
- * src/core/packageSource.ts (tar with `maxReadSize: 1 MiB`). `tar-default` is
+ * src/core/packaging/packageSource.ts (tar with `maxReadSize: 1 MiB`). `tar-default` is
  * the same tar call at tar's default 16 MiB read size, for comparison.
  */
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
-import { writeSourceTarball } from '../src/core/packageSource';
+import { writeSourceTarball } from '../src/core/packaging/packageSource';
 
 export type PackLib = 'tar' | 'tar-default' | 'archiver';
 export const PACK_LIBS: PackLib[] = ['tar', 'tar-default', 'archiver'];

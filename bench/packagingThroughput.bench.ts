@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
-import { listSourceFiles, previewManifest } from '../src/core/packageSource';
+import { listSourceFiles, previewManifest } from '../src/core/packaging/packageSource';
 import { runNodeJson } from './child';
 import type { PackMeasurement } from './packOnce';
 import { median, mib, MiB, ms, table } from './stats';

@@ -3,8 +3,8 @@ import { analyzeWorkspace } from '../core/analysis/analyzeWorkspace';
 import { describeWorkspace } from '../core/analysis/describe';
 import type { AppAnalysis, WorkspaceAnalysis } from '../core/analysis/types';
 import { generateFiles } from '../core/dockerfiles/generate';
-import { DevgemError } from '../core/errors';
-import { listSourceFiles, writeSourceTarball } from '../core/packageSource';
+import { DevgemError } from '../core/base/errors';
+import { listSourceFiles, writeSourceTarball } from '../core/packaging/packageSource';
 import type { ParsedArgs } from './args';
 import { UsageError } from './args';
 

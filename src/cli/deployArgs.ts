@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { deployOptionsFor } from '../core/agent/tools/deployTools';
-import { DEFAULT_OPTIONS, TRAFFIC_TAG_PATTERN, type DeployOptions } from '../core/deployOptions';
-import { DevgemError } from '../core/errors';
-import { validateServiceName } from '../core/target';
+import { DEFAULT_OPTIONS, TRAFFIC_TAG_PATTERN, type DeployOptions } from '../core/deploy/deployOptions';
+import { DevgemError } from '../core/base/errors';
+import { validateServiceName } from '../core/deploy/target';
 import type { ParsedArgs } from './args';
 import { UsageError } from './args';
 import { cliWording } from './cliWording';

@@ -1,7 +1,7 @@
 import type * as Gcp from '../adapters/gcp/cloudPorts';
 import { parseEmulatorHost } from '../adapters/gcp/gcpConfig';
-import { DevgemError } from '../core/errors';
-import { runDeploy } from '../core/pipeline';
+import { DevgemError } from '../core/base/errors';
+import { runDeploy } from '../core/deploy/pipeline';
 import { STAGE_TITLES, type DeployResult } from '../shared/protocol';
 import type { ParsedArgs } from './args';
 import { cliWording } from './cliWording';

@@ -1,4 +1,4 @@
-import { DevgemError } from '../core/errors';
+import { DevgemError } from '../core/base/errors';
 import { parseArgs, UsageError } from './args';
 import { analyzeCommand, type CliIo, dockerfileCommand, packageCommand } from './commands';
 import { deployCommand } from './deployCommand';

@@ -5,9 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { DeployOptions } from '../../src/core/deployOptions';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import type { DeployStage } from '../../src/shared/protocol';
-import { NODE_APP } from '../unit/workspace';
+import { NODE_APP } from '../support/workspace';
 
 export const DOCKERFILE = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n';
 /** A Node app with its own Dockerfile: a deploy never writes into the folder. */

@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { webviewHtml } from '../../src/adapters/vscode/webviewHtml';
+import { webviewHtml } from '../../src/adapters/vscode/webview/webviewHtml';
 import type { HostMessage, ViewSnapshot, WebviewMessage } from '../../src/shared/protocol';
 import { THEMES, type ThemeName } from './themes';
 

@@ -5,21 +5,21 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createModelPorts } from '../../src/adapters/gemini/index';
-import { ChatController } from '../../src/core/agent/chatController';
+import { ChatController } from '../../src/core/chat/chatController';
 import type { SavedConversation } from '../../src/core/agent/conversation';
 import type { ModelPort } from '../../src/core/agent/model';
 import type { ConfirmPort } from '../../src/core/agent/registry';
 import { resilientModel } from '../../src/core/agent/resilientModel';
-import { SessionConfirm } from '../../src/core/agent/sessionConfirm';
-import { UsageGuard, type UsageCounts } from '../../src/core/agent/usage';
+import { SessionConfirm } from '../../src/core/chat/sessionConfirm';
+import { UsageGuard, type UsageCounts } from '../../src/core/base/usage';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import type { DeploySession } from '../../src/core/deploySession';
-import { realClock } from '../../src/core/wait';
+import type { DeploySession } from '../../src/core/deploy/deploySession';
+import { realClock } from '../../src/core/base/wait';
 import type { ChatMessage, ViewSnapshot } from '../../src/shared/protocol';
 import { type GeminiRequestRecord, type ScriptedReply } from '../../emulator/src/server';
-import { MemoryStore, TestConfirm, newSession, testAgentContext, type TestContext } from '../agent/harness';
-import { makeWorkspace } from '../unit/workspace';
-import { useEmulator } from './useEmulator';
+import { MemoryStore, TestConfirm, newSession, testAgentContext, type TestContext } from '../support/agentHarness';
+import { makeWorkspace } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 const APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' } }),

@@ -3,11 +3,11 @@
 // that served before, and a no-traffic deploy is reachable only through its tag's URL.
 import * as assert from 'node:assert/strict';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import type { DeployOptions } from '../../src/core/deployOptions';
-import { runDeploy } from '../../src/core/pipeline';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 const REF = { project: 'demo-project', region: 'europe-west1', service: 'rolling' };
 

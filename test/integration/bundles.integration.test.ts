@@ -8,12 +8,12 @@ import * as path from 'node:path';
 import type * as Gcp from '../../src/adapters/gcp/cloudPorts';
 import type * as Model from '../../src/adapters/gemini/index';
 import type * as GitHub from '../../src/adapters/github/index';
-import type * as AnalysisKit from '../../src/core/analysisKit';
+import type * as AnalysisKit from '../../src/core/analysis/analysisKit';
 import { fetchGitHubSource } from '../../src/core/github/gitHubSource';
-import { runDeploy } from '../../src/core/pipeline';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import { promises as fs } from 'node:fs';
 import { GITHUB_TEST_TOKEN, startEmulator, type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 const DIST = path.resolve(__dirname, '../../../dist');
 

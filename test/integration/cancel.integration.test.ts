@@ -5,11 +5,11 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { runDeploy } from '../../src/core/pipeline';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import { DEPLOY_STAGES, type DeployEvent, type DeployResult, type DeployStage } from '../../src/shared/protocol';
-import { FIXTURES } from '../analysisFixtures';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
-import { useEmulator } from './useEmulator';
+import { FIXTURES } from '../support/analysisFixtures';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 const SERVICE = 'cancel-app';
 const DEPLOY_SECONDS = 1;

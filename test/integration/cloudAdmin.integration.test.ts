@@ -3,12 +3,12 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DevgemError } from '../../src/core/errors';
-import { runDeploy } from '../../src/core/pipeline';
-import type { LogEntryInfo, RuntimeSpec, ServiceRef } from '../../src/core/ports';
-import { FIXTURES } from '../analysisFixtures';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
-import { useEmulator } from './useEmulator';
+import { DevgemError } from '../../src/core/base/errors';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import type { LogEntryInfo, RuntimeSpec, ServiceRef } from '../../src/core/cloud/ports';
+import { FIXTURES } from '../support/analysisFixtures';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
 const never = new AbortController().signal;

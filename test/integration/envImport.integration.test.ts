@@ -4,15 +4,15 @@
 // planted value in anything the import or the emulator writes down.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { parseDotenv } from '../../src/core/dotenv';
-import { applyEnvImport, importSummary, planEnvImport, SECRET_ACCESSOR_ROLE, type EnvImportResult } from '../../src/core/envImport';
-import { DevgemError } from '../../src/core/errors';
-import { runDeploy } from '../../src/core/pipeline';
-import type { CloudPorts, ServiceRef } from '../../src/core/ports';
+import { parseDotenv } from '../../src/core/env/dotenv';
+import { applyEnvImport, importSummary, planEnvImport, SECRET_ACCESSOR_ROLE, type EnvImportResult } from '../../src/core/env/envImport';
+import { DevgemError } from '../../src/core/base/errors';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
 import { type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
-import { DATABASE_URL, DB_PASSWORD, SECRET_APP, STRIPE } from './secretApp';
-import { useEmulator } from './useEmulator';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { DATABASE_URL, DB_PASSWORD, SECRET_APP, STRIPE } from '../support/secretApp';
+import { useEmulator } from '../support/useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'shop' };
 const never = new AbortController().signal;

@@ -7,11 +7,11 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import { PreflightCache } from '../../src/core/preflight';
-import { runDeploy } from '../../src/core/pipeline';
+import { PreflightCache } from '../../src/core/deploy/stages/preflight';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator, type Fault } from '../../emulator/src/server';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 type Kind = Fault['kind'];
 const KINDS: Kind[] = ['429', '500', '503', 'reset', 'hang', 'slow'];

@@ -5,8 +5,8 @@ import { startEmulator, type Emulator, type ScriptedReply } from '../../emulator
 import { createModelPorts, type GeminiConfig } from '../../src/adapters/gemini/index';
 import type { ModelChunk, ModelPort, ModelRequest } from '../../src/core/agent/model';
 import { resilientModel, type RetryInfo } from '../../src/core/agent/resilientModel';
-import { CancelledError, DevgemError } from '../../src/core/errors';
-import { realClock } from '../../src/core/wait';
+import { CancelledError, DevgemError } from '../../src/core/base/errors';
+import { realClock } from '../../src/core/base/wait';
 
 const API_KEY = 'test-key-wxyz';
 const MODEL = 'gemini-2.5-flash';

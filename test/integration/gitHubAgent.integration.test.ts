@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { EMULATOR_GITHUB_TOKEN, gitHubApiBase } from '../../src/adapters/github/gitHubEndpoint';
 import { createGitHubPort } from '../../src/adapters/github/index';
-import { answerOffline } from '../../src/core/agent/offline';
+import { answerOffline } from '../../src/core/chat/offline';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { parseChatIntent } from '../../src/core/chatIntent';
+import { parseChatIntent } from '../../src/core/chat/intents/chatIntent';
 import { startEmulator, type Emulator, type SeedGitHubFile } from '../../emulator/src/server';
-import { TestConfirm, testAgentContext, type TestContext } from '../agent/harness';
+import { TestConfirm, testAgentContext, type TestContext } from '../support/agentHarness';
 
 const app = (v: string): SeedGitHubFile[] => [
   { path: 'package.json', content: JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' } }) },

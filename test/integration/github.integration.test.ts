@@ -6,10 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { createGitHubPort } from '../../src/adapters/github/index';
-import { DEFAULT_OPTIONS } from '../../src/core/deployOptions';
-import { DevgemError } from '../../src/core/errors';
+import { DEFAULT_OPTIONS } from '../../src/core/deploy/deployOptions';
+import { DevgemError } from '../../src/core/base/errors';
 import { deployGitHubRepo, type GitHubDeployRequest } from '../../src/core/github/gitHubSource';
-import { runDeploy } from '../../src/core/pipeline';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent } from '../../src/shared/protocol';
 import { GITHUB_TEST_TOKEN, startEmulator, type Emulator, type SeedGitHubFile } from '../../emulator/src/server';
 

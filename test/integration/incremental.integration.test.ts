@@ -4,11 +4,11 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import type { DeployOptions } from '../../src/core/deployOptions';
-import { runDeploy } from '../../src/core/pipeline';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 interface EmuState {
   buckets: { name: string; objects: string[] }[];

@@ -5,12 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import type { DeployOptions } from '../../src/core/deployOptions';
-import { DevgemError } from '../../src/core/errors';
-import { runDeploy } from '../../src/core/pipeline';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
+import { DevgemError } from '../../src/core/base/errors';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 interface EmuState {
   buckets: { name: string; project: string; objects: string[] }[];

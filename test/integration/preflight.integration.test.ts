@@ -2,13 +2,13 @@
 // Manager over REST) against the local emulator.
 import * as assert from 'node:assert/strict';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import { DevgemError } from '../../src/core/errors';
-import { runDeploy } from '../../src/core/pipeline';
-import { PreflightCache } from '../../src/core/preflight';
-import { unattendedUi, type DeployUiPort } from '../../src/core/ports';
+import { DevgemError } from '../../src/core/base/errors';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import { PreflightCache } from '../../src/core/deploy/stages/preflight';
+import { unattendedUi, type DeployUiPort } from '../../src/core/cloud/ports';
 import type { DeployEvent } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, NODE_APP, testDeployOptions } from '../unit/workspace';
+import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 interface EmuState {
   buckets: { name: string; objects: string[] }[];

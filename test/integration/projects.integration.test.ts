@@ -3,8 +3,8 @@
 // adapter has to follow nextPageToken.
 import * as assert from 'node:assert/strict';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import { DevgemError, isCancelled } from '../../src/core/errors';
-import { projectPicks } from '../../src/core/pickers';
+import { DevgemError, isCancelled } from '../../src/core/base/errors';
+import { projectPicks } from '../../src/core/setup/pickers';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { PROJECTS_PAGE_MAX, SEEDED_PROJECTS } from '../../emulator/src/resourceManager';
 

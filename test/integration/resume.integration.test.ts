@@ -2,13 +2,13 @@
 // through the real Google Cloud SDK clients against the emulator.
 import * as assert from 'node:assert/strict';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import { DeploySession, type SnapshotStore } from '../../src/core/deploySession';
-import { runDeploy } from '../../src/core/pipeline';
-import type { CloudPorts } from '../../src/core/ports';
-import { resumeDeploy } from '../../src/core/resumeDeploy';
+import { DeploySession, type SnapshotStore } from '../../src/core/deploy/deploySession';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import type { CloudPorts } from '../../src/core/cloud/ports';
+import { resumeDeploy } from '../../src/core/deploy/resume';
 import type { DeployResult, ViewSnapshot } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 const APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'resumed', scripts: { start: 'node server.js' } }),

@@ -8,11 +8,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { buildLogsTool } from '../../src/core/agent/tools/deployTools';
 import { listRevisionsTool } from '../../src/core/agent/tools/serviceTools';
-import { DevgemError } from '../../src/core/errors';
-import type { ServiceRef } from '../../src/core/ports';
-import { newSession, testAgentContext } from '../agent/harness';
-import { makeWorkspace, NODE_APP } from '../unit/workspace';
-import { useEmulator } from './useEmulator';
+import { DevgemError } from '../../src/core/base/errors';
+import type { ServiceRef } from '../../src/core/cloud/ports';
+import { newSession, testAgentContext } from '../support/agentHarness';
+import { makeWorkspace, NODE_APP } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'rev-history' };
 const never = new AbortController().signal;

@@ -8,10 +8,10 @@ import { Readable } from 'node:stream';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import { isCancelled } from '../../src/core/errors';
-import type { CloudPorts } from '../../src/core/ports';
+import { isCancelled } from '../../src/core/base/errors';
+import type { CloudPorts } from '../../src/core/cloud/ports';
 import type { Emulator, FaultHit } from '../../emulator/src/server';
-import { useEmulator } from './useEmulator';
+import { useEmulator } from '../support/useEmulator';
 
 const PROJECT = 'demo-project';
 const REGION = 'europe-west1';

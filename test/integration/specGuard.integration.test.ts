@@ -3,12 +3,12 @@
 // live service relies on asks first, and a "no" leaves the service as it was.
 import * as assert from 'node:assert/strict';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import type { DeployOptions } from '../../src/core/deployOptions';
-import { runDeploy } from '../../src/core/pipeline';
-import { unattendedUi, type SpecChange } from '../../src/core/ports';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import { unattendedUi, type SpecChange } from '../../src/core/cloud/ports';
 import type { DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
-import { makeWorkspace, testDeployOptions } from '../unit/workspace';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 const APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'guarded', scripts: { start: 'node server.js' } }),

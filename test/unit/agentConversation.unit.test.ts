@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { Conversation } from '../../src/core/agent/conversation';
 import { unifiedDiff } from '../../src/core/agent/diff';
 import type { ModelTurn } from '../../src/core/agent/model';
-import { addKnownSecret, redactDeep, redactText } from '../../src/core/agent/redact';
+import { addKnownSecret, redactDeep, redactText } from '../../src/core/base/redact';
 
 const user = (text: string): ModelTurn => ({ role: 'user', parts: [{ text }] });
 const model = (text: string): ModelTurn => ({ role: 'model', parts: [{ text }] });

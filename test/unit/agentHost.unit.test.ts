@@ -1,15 +1,15 @@
-// VscodeAgentContext (src/adapters/vscode/agentHost.ts) against a small
+// VscodeAgentContext (src/adapters/vscode/chat/agentHost.ts) against a small
 // stand-in for `vscode`: which folder the agent's deploy options come from.
 import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
-import type * as AgentHost from '../../src/adapters/vscode/agentHost';
-import type { DeployRunner } from '../../src/adapters/vscode/deployRunner';
-import type { UsageGuard } from '../../src/core/agent/usage';
-import type { DeploySession } from '../../src/core/deploySession';
-import type { CloudPorts } from '../../src/core/ports';
-import { useVscodeStub } from './vscodeStub';
+import type * as AgentHost from '../../src/adapters/vscode/chat/agentHost';
+import type { DeployRunner } from '../../src/adapters/vscode/deploy/deployRunner';
+import type { UsageGuard } from '../../src/core/base/usage';
+import type { DeploySession } from '../../src/core/deploy/deploySession';
+import type { CloudPorts } from '../../src/core/cloud/ports';
+import { useVscodeStub } from '../support/vscodeStub';
 
-const SUBJECT = require.resolve('../../src/adapters/vscode/agentHost');
+const SUBJECT = require.resolve('../../src/adapters/vscode/chat/agentHost');
 const SETTINGS = require.resolve('../../src/adapters/vscode/settings');
 
 let folders: { name: string; uri: { fsPath: string } }[] | undefined;

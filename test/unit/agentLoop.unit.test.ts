@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { runAgentTurn, type AgentEvents } from '../../src/core/agent/agent';
 import { Conversation } from '../../src/core/agent/conversation';
 import { ToolRegistry, type AgentTool } from '../../src/core/agent/registry';
-import { SessionConfirm } from '../../src/core/agent/sessionConfirm';
-import { CancelledError } from '../../src/core/errors';
-import { FakeClock } from './fakes';
-import { ScriptedModel, TestConfirm, call, newSession, text } from '../agent/harness';
+import { SessionConfirm } from '../../src/core/chat/sessionConfirm';
+import { CancelledError } from '../../src/core/base/errors';
+import { FakeClock } from '../support/fakes';
+import { ScriptedModel, TestConfirm, call, newSession, text } from '../support/agentHarness';
 
 function tools(log: string[], opts: { slow?: (signal: AbortSignal) => Promise<void> } = {}) {
   const t = (name: string, risk: 'read' | 'write' | 'destructive'): AgentTool<{ n?: number }, unknown> => ({

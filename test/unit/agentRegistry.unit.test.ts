@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import type { JsonSchema } from '../../src/core/agent/model';
 import { ToolRegistry, type AgentTool } from '../../src/core/agent/registry';
 import { validateArgs } from '../../src/core/agent/schema';
-import { CancelledError, DevgemError } from '../../src/core/errors';
-import { TestConfirm } from '../agent/harness';
+import { CancelledError, DevgemError } from '../../src/core/base/errors';
+import { TestConfirm } from '../support/agentHarness';
 
 const schema: JsonSchema = {
   type: 'object',

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { dotnetDetectors } from '../../src/core/analysis/dotnet';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { dotnetGenerators } from '../../src/core/dockerfiles/dotnet';
-import { detectFixture } from '../analysisFixtures';
+import { detectFixture } from '../support/analysisFixtures';
 
 const analyze = (name: string): Promise<AppAnalysis> => detectFixture(dotnetDetectors, name, '.NET');
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { goDetectors } from '../../src/core/analysis/go';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { goGenerators } from '../../src/core/dockerfiles/go';
-import { detectFixture, fixtureView } from '../analysisFixtures';
+import { detectFixture, fixtureView } from '../support/analysisFixtures';
 
 const analyze = (name: string): Promise<AppAnalysis> => detectFixture(goDetectors, name, 'Go');
 

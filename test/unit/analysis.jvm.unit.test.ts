@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { jvmDetectors } from '../../src/core/analysis/jvm';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { jvmGenerators } from '../../src/core/dockerfiles/jvm';
-import { detectFixture } from '../analysisFixtures';
+import { detectFixture } from '../support/analysisFixtures';
 
 const analyze = (name: string): Promise<AppAnalysis> => detectFixture(jvmDetectors, name, 'a JVM app');
 

@@ -3,7 +3,7 @@ import { miscDetectors } from '../../src/core/analysis/misc';
 import { shellStart } from '../../src/core/analysis/stackKit';
 import type { AppAnalysis, StackId } from '../../src/core/analysis/types';
 import { miscGenerators } from '../../src/core/dockerfiles/misc';
-import { fixtureView } from '../analysisFixtures';
+import { fixtureView } from '../support/analysisFixtures';
 
 async function analyze(name: string, stack: StackId): Promise<AppAnalysis> {
   const found: AppAnalysis[] = [];

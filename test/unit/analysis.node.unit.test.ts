@@ -8,8 +8,8 @@ import { nodeMajor } from '../../src/core/analysis/nodePackage';
 import { parseScript } from '../../src/core/analysis/nodeStart';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { nodeGenerators } from '../../src/core/dockerfiles/node';
-import { DevgemError } from '../../src/core/errors';
-import { detectFixture, FIXTURES, startAndFetch } from '../analysisFixtures';
+import { DevgemError } from '../../src/core/base/errors';
+import { detectFixture, FIXTURES, startAndFetch } from '../support/analysisFixtures';
 
 const analyze = (name: string): Promise<AppAnalysis> => detectFixture(nodeDetectors, name, 'Node');
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { phpDetectors } from '../../src/core/analysis/php';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { phpGenerators } from '../../src/core/dockerfiles/php';
-import { detectFixture } from '../analysisFixtures';
+import { detectFixture } from '../support/analysisFixtures';
 
 const analyze = (name: string): Promise<AppAnalysis> => detectFixture(phpDetectors, name, 'PHP');
 

@@ -9,7 +9,7 @@ import { readToml } from '../../src/core/analysis/pythonToml';
 import { pickFromSpecifier } from '../../src/core/analysis/pythonVersion';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { pythonDockerfile } from '../../src/core/dockerfiles/python';
-import { FIXTURES, fixtureView, startAndFetch } from '../analysisFixtures';
+import { FIXTURES, fixtureView, startAndFetch } from '../support/analysisFixtures';
 
 async function analyze(name: string): Promise<AppAnalysis> {
   const app = await pythonDetector.detect(fixtureView(name));

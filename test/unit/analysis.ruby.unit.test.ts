@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { rubyDetectors } from '../../src/core/analysis/ruby';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { rubyGenerators } from '../../src/core/dockerfiles/ruby';
-import { detectFixture } from '../analysisFixtures';
+import { detectFixture } from '../support/analysisFixtures';
 
 const analyze = (name: string): Promise<AppAnalysis> => detectFixture(rubyDetectors, name, 'Ruby');
 

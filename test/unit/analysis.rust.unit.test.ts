@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { rustDetectors } from '../../src/core/analysis/rust';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { rustGenerators } from '../../src/core/dockerfiles/rust';
-import { detectFixture } from '../analysisFixtures';
+import { detectFixture } from '../support/analysisFixtures';
 
 const analyze = (name: string): Promise<AppAnalysis> => detectFixture(rustDetectors, name, 'Rust');
 

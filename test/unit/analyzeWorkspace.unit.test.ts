@@ -7,9 +7,9 @@ import { type DirView, grep } from '../../src/core/analysis/dirView';
 import { parseDockerfile, substitute } from '../../src/core/analysis/existingDockerfile';
 import { goWorkUses, pnpmPackages } from '../../src/core/analysis/monorepo';
 import type { AppAnalysis, Confidence, WorkspaceAnalysis } from '../../src/core/analysis/types';
-import { DevgemError } from '../../src/core/errors';
-import { FIXTURES } from '../analysisFixtures';
-import { makeWorkspace } from './workspace';
+import { DevgemError } from '../../src/core/base/errors';
+import { FIXTURES } from '../support/analysisFixtures';
+import { makeWorkspace } from '../support/workspace';
 
 // The orchestrator is tested with fake detectors so its ranking, monorepo and
 // Dockerfile logic do not depend on the language detectors.

@@ -5,12 +5,12 @@ import { parseArgs, UsageError } from '../../src/cli/args';
 import { deployRequestFrom } from '../../src/cli/deployArgs';
 import type { AgentContext } from '../../src/core/agent/context';
 import { deployTool, describeResult, type DeployArgs } from '../../src/core/agent/tools/deployTools';
-import type { DeployOptions } from '../../src/core/deployOptions';
-import { DevgemError } from '../../src/core/errors';
-import { runDeploy } from '../../src/core/pipeline';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
+import { DevgemError } from '../../src/core/base/errors';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent } from '../../src/shared/protocol';
-import { FakeClock, FakeCloud, type FakeCloudScript } from './fakes';
-import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
+import { FakeClock, FakeCloud, type FakeCloudScript } from '../support/fakes';
+import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 async function deploy(script: FakeCloudScript, overrides: Partial<DeployOptions> = {}) {
   const ws = await makeWorkspace(NODE_APP);

@@ -11,14 +11,14 @@ import * as path from 'node:path';
 import { runAgentTurn } from '../../src/core/agent/agent';
 import { Conversation } from '../../src/core/agent/conversation';
 import { createToolRegistry } from '../../src/core/agent/tools/index';
-import { runDeploy } from '../../src/core/pipeline';
-import { listSourceFiles, writeSourceTarball } from '../../src/core/packageSource';
-import { validateWebviewMessage } from '../../src/adapters/vscode/messageValidation';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import { listSourceFiles, writeSourceTarball } from '../../src/core/packaging/packageSource';
+import { validateWebviewMessage } from '../../src/adapters/vscode/webview/messageValidation';
 import type { DeployEvent, ToolCallStatus } from '../../src/shared/protocol';
-import { ScriptedModel, TestConfirm, call, testAgentContext, text } from '../agent/harness';
+import { ScriptedModel, TestConfirm, call, testAgentContext, text } from '../support/agentHarness';
 import { BAD_INPUT_CASES, NODE_WITH_DOCKERFILE, type DeployCase, type MessageCase, type PackageCase, type ToolCallCase } from '../badInput/cases';
-import { FakeClock, FakeCloud } from './fakes';
-import { makeWorkspace, testDeployOptions } from './workspace';
+import { FakeClock, FakeCloud } from '../support/fakes';
+import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 /** Calls that only read; anything else changes the project. */
 const READ_ONLY = /^(credentials\.check|run\.getService|run\.previewUpdate|run\.listDomainMappings|runAdmin\.(listServices|describeService|listRevisions)|logging\.|preflight\.|projects\.|http\.get)/;

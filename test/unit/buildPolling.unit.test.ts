@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { LRO_BACKOFF, pollBriskly } from '../../src/adapters/gcp/lroPolling';
 import { settled } from '../../src/adapters/gcp/gcpErrors';
-import { BUILD_POLL_MS, CLOSING_POLL_MS, followBuild } from '../../src/core/buildStage';
-import type { BuildInfo, BuildPort, StoragePort } from '../../src/core/ports';
-import { FakeClock } from './fakes';
+import { BUILD_POLL_MS, CLOSING_POLL_MS, followBuild } from '../../src/core/deploy/stages/build';
+import type { BuildInfo, BuildPort, StoragePort } from '../../src/core/cloud/ports';
+import { FakeClock } from '../support/fakes';
 
 /** A clock that keeps every sleep it was asked for. */
 class RecordingClock extends FakeClock {

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { ChatController } from '../../src/core/agent/chatController';
+import { ChatController } from '../../src/core/chat/chatController';
 import type { SavedConversation } from '../../src/core/agent/conversation';
 import type { ModelPort } from '../../src/core/agent/model';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { UsageGuard, type UsageCounts } from '../../src/core/agent/usage';
-import type { CloudPorts } from '../../src/core/ports';
+import { UsageGuard, type UsageCounts } from '../../src/core/base/usage';
+import type { CloudPorts } from '../../src/core/cloud/ports';
 import type { ViewSnapshot } from '../../src/shared/protocol';
-import { MemoryStore, ScriptedModel, TestConfirm, call, newSession, testAgentContext, text } from '../agent/harness';
+import { MemoryStore, ScriptedModel, TestConfirm, call, newSession, testAgentContext, text } from '../support/agentHarness';
 
 const noCloud = new Proxy({}, { get: () => { throw new Error('no cloud in this test'); } }) as CloudPorts;
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { envNameProblem, HELP_TEXT, MAX_LOG_LIMIT, parseChatIntent, RESERVED_ENV, type ChatIntent } from '../../src/core/chatIntent';
+import { envNameProblem, HELP_TEXT, MAX_LOG_LIMIT, parseChatIntent, RESERVED_ENV, type ChatIntent } from '../../src/core/chat/intents/chatIntent';
 
 function table(title: string, cases: [string, ChatIntent][]): void {
   describe(title, () => {

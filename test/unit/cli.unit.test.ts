@@ -5,8 +5,8 @@ import * as tar from 'tar';
 import type { WorkspaceAnalysis } from '../../src/core/analysis/types';
 import { GENERATED_HEADER } from '../../src/core/dockerfiles/generator';
 import { runCli } from '../../src/cli/runCli';
-import { FIXTURES } from '../analysisFixtures';
-import { makeWorkspace } from './workspace';
+import { FIXTURES } from '../support/analysisFixtures';
+import { makeWorkspace } from '../support/workspace';
 
 interface Run {
   code: number;

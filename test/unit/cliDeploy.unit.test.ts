@@ -7,7 +7,7 @@ import { deployProgress } from '../../src/cli/deployProgress';
 import { cliDeployUi } from '../../src/cli/deployUi';
 import { runCli } from '../../src/cli/runCli';
 import type { AppAnalysis } from '../../src/core/analysis/types';
-import { DevgemError } from '../../src/core/errors';
+import { DevgemError } from '../../src/core/base/errors';
 
 const CWD = path.resolve('/tmp/cli-deploy-unit');
 

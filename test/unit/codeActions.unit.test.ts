@@ -1,11 +1,11 @@
-// The host side of the chat's code-block buttons (src/adapters/vscode/codeActions.ts)
+// The host side of the chat's code-block buttons (src/adapters/vscode/webview/codeActions.ts)
 // against a small stand-in for the `vscode` module, installed only while
 // this file's tests run.
 import * as assert from 'node:assert/strict';
-import type * as CodeActions from '../../src/adapters/vscode/codeActions';
-import { useVscodeStub } from './vscodeStub';
+import type * as CodeActions from '../../src/adapters/vscode/webview/codeActions';
+import { useVscodeStub } from '../support/vscodeStub';
 
-const SUBJECT = require.resolve('../../src/adapters/vscode/codeActions');
+const SUBJECT = require.resolve('../../src/adapters/vscode/webview/codeActions');
 
 interface FakeEditor {
   document: { uri: { scheme: string }; name: string };

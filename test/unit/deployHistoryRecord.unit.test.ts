@@ -1,7 +1,7 @@
 // What a finished deploy leaves in the history: enough to reopen it (stages,
 // commit, the failing log lines) without the whole log.
 import * as assert from 'node:assert/strict';
-import { DeploySession } from '../../src/core/deploySession';
+import { DeploySession } from '../../src/core/deploy/deploySession';
 import type { DeployEvent, DeployResult, ViewSnapshot } from '../../src/shared/protocol';
 
 const memory = () => ({ load: (): ViewSnapshot | undefined => undefined, save: () => undefined });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DeploySession, type SnapshotStore } from '../../src/core/deploySession';
+import { DeploySession, type SnapshotStore } from '../../src/core/deploy/deploySession';
 import type { DeployEvent, DeployResult, ViewSnapshot } from '../../src/shared/protocol';
 
 class MemoryStore implements SnapshotStore {

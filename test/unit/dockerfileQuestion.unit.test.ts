@@ -1,11 +1,11 @@
-// What the Dockerfile review dialog says (src/adapters/vscode/deployUi.ts):
+// What the Dockerfile review dialog says (src/adapters/vscode/deploy/deployUi.ts):
 // for the user's folder, and for a downloaded GitHub repository.
 import * as assert from 'node:assert/strict';
-import type * as DeployUi from '../../src/adapters/vscode/deployUi';
-import { useVscodeStub } from './vscodeStub';
+import type * as DeployUi from '../../src/adapters/vscode/deploy/deployUi';
+import { useVscodeStub } from '../support/vscodeStub';
 
 describe('the Dockerfile review question', () => {
-  const subject = useVscodeStub<typeof DeployUi>({}, require.resolve('../../src/adapters/vscode/deployUi'));
+  const subject = useVscodeStub<typeof DeployUi>({}, require.resolve('../../src/adapters/vscode/deploy/deployUi'));
 
   it('for the open folder: write it there, for later deploys too', () => {
     const q = subject.load().dockerfileQuestion({ path: '/work/shop/Dockerfile', relativePath: 'Dockerfile' }, 'Dockerfile');

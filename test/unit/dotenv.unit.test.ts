@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseDotenv, type DotenvResult } from '../../src/core/dotenv';
+import { parseDotenv, type DotenvResult } from '../../src/core/env/dotenv';
 
 /** key → value, the way the import reads a parse. */
 function values(r: DotenvResult): Record<string, string> {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkAssignment, describeEnvVar, MAX_ENV_VALUE, parseAssignment } from '../../src/core/envEdit';
+import { checkAssignment, describeEnvVar, MAX_ENV_VALUE, parseAssignment } from '../../src/core/env/envEdit';
 
 describe('editing one env var by hand', () => {
   it('parses KEY=value, keeping = and spaces in the value and allowing it empty', () => {

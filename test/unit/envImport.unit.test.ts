@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { parseDotenv } from '../../src/core/dotenv';
-import { applyEnvImport, describePlan, importChanges, importSummary, planEnvImport, retarget, SECRET_ACCESSOR_ROLE, secretIdFor, type EnvImportItem } from '../../src/core/envImport';
-import { DevgemError, isCancelled } from '../../src/core/errors';
-import type { CloudPorts, ServiceRef } from '../../src/core/ports';
-import { FakeCloud } from './fakes';
+import { parseDotenv } from '../../src/core/env/dotenv';
+import { applyEnvImport, describePlan, importChanges, importSummary, planEnvImport, retarget, SECRET_ACCESSOR_ROLE, secretIdFor, type EnvImportItem } from '../../src/core/env/envImport';
+import { DevgemError, isCancelled } from '../../src/core/base/errors';
+import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
+import { FakeCloud } from '../support/fakes';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'api' };
 const COMPUTE = 'serviceAccount:123456789012-compute@developer.gserviceaccount.com';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseChatIntent, type ChatIntent } from '../../src/core/chatIntent';
+import { parseChatIntent, type ChatIntent } from '../../src/core/chat/intents/chatIntent';
 
 describe('parseChatIntent: .env import', () => {
   const cases: [string, ChatIntent][] = [

@@ -2,15 +2,15 @@
 // registry (validation, confirmation, run) over the fake cloud, and the
 // offline chat's "import .env".
 import * as assert from 'node:assert/strict';
-import { answerOffline } from '../../src/core/agent/offline';
-import { REDACTED, redactText } from '../../src/core/agent/redact';
+import { answerOffline } from '../../src/core/chat/offline';
+import { REDACTED, redactText } from '../../src/core/base/redact';
 import { envFilePath } from '../../src/core/agent/tools/envTools';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { parseChatIntent } from '../../src/core/chatIntent';
-import { SECRET_ACCESSOR_ROLE } from '../../src/core/envImport';
-import { TestConfirm, testAgentContext, type TestContext } from '../agent/harness';
-import { FakeCloud } from './fakes';
-import { makeWorkspace } from './workspace';
+import { parseChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { SECRET_ACCESSOR_ROLE } from '../../src/core/env/envImport';
+import { TestConfirm, testAgentContext, type TestContext } from '../support/agentHarness';
+import { FakeCloud } from '../support/fakes';
+import { makeWorkspace } from '../support/workspace';
 
 const never = new AbortController().signal;
 const DB_PASSWORD = 'pl4nted-db-pw-Qx7';

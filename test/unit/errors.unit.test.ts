@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { CancelledError, DevgemError, isCancelled, toProblem } from '../../src/core/errors';
+import { CancelledError, DevgemError, isCancelled, toProblem } from '../../src/core/base/errors';
 
 describe('DevgemError', () => {
   it('is recognised across bundles: a second copy of the class passes instanceof', () => {
     // The Google Cloud adapters ship in dist/gcp.js with their own copy of errors.ts.
-    const file = require.resolve('../../src/core/errors');
+    const file = require.resolve('../../src/core/base/errors');
     const cached = require.cache[file];
     delete require.cache[file];
-    const other = require(file) as typeof import('../../src/core/errors');
+    const other = require(file) as typeof import('../../src/core/base/errors');
     require.cache[file] = cached;
     assert.notEqual(other.DevgemError, DevgemError, 'a real second copy');
     const foreign = new other.DevgemError('permission-denied', 'denied', { fix: 'grant it' });

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { EXPLORER_CONTEXT, ExplorerModel, refOf, type ExplorerNode } from '../../src/core/explorer';
-import { DevgemError } from '../../src/core/errors';
-import type { RunAdminPort } from '../../src/core/ports';
-import { FakeCloud } from './fakes';
+import { EXPLORER_CONTEXT, ExplorerModel, refOf, type ExplorerNode } from '../../src/core/explorer/explorer';
+import { DevgemError } from '../../src/core/base/errors';
+import type { RunAdminPort } from '../../src/core/cloud/ports';
+import { FakeCloud } from '../support/fakes';
 
 const never = new AbortController().signal;
 const target = async () => ({ project: 'demo-project', region: 'europe-west1' });

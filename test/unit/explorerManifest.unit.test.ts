@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { EXPLORER_CONTEXT } from '../../src/core/explorer';
+import { EXPLORER_CONTEXT } from '../../src/core/explorer/explorer';
 
 // The explorer's ids live in package.json and in code; VS Code only warns at
 // runtime when they drift, so check them here.
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const source = readFileSync(path.join(ROOT, 'src', 'adapters', 'vscode', 'explorer.ts'), 'utf8');
-const viewSource = readFileSync(path.join(ROOT, 'src', 'adapters', 'vscode', 'explorerView.ts'), 'utf8');
+const source = readFileSync(path.join(ROOT, 'src', 'adapters', 'vscode', 'explorer', 'explorer.ts'), 'utf8');
+const viewSource = readFileSync(path.join(ROOT, 'src', 'adapters', 'vscode', 'explorer', 'explorerView.ts'), 'utf8');
 
 interface MenuItem {
   command: string;

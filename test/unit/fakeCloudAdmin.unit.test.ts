@@ -1,8 +1,8 @@
 // FakeCloud's admin and logging ports behave like the adapters they stand in for,
 // so agent tool tests built on them mean something.
 import * as assert from 'node:assert/strict';
-import { DevgemError } from '../../src/core/errors';
-import { FakeCloud } from './fakes';
+import { DevgemError } from '../../src/core/base/errors';
+import { FakeCloud } from '../support/fakes';
 
 const never = new AbortController().signal;
 const REF = { project: 'demo', region: 'europe-west1', service: 'web' };

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { call, isNotFound, retried, toDevgemError, type CallContext } from '../../src/adapters/gcp/gcpErrors';
-import { CancelledError, DevgemError, type ErrorKind } from '../../src/core/errors';
+import { CancelledError, DevgemError, type ErrorKind } from '../../src/core/base/errors';
 
 const ctx: CallContext = { what: 'Creating the Cloud Run service', project: 'demo-project', role: 'roles/run.admin', api: 'run.googleapis.com' };
 

@@ -1,6 +1,6 @@
 // The offline chat's GitHub deploy requests, and how they differ from folder deploys.
 import * as assert from 'node:assert/strict';
-import { parseChatIntent, type ChatIntent } from '../../src/core/chatIntent';
+import { parseChatIntent, type ChatIntent } from '../../src/core/chat/intents/chatIntent';
 
 describe('parseChatIntent: deploying a GitHub repository', () => {
   const cases: [string, ChatIntent][] = [

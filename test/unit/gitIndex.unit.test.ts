@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gitBlobSha1, indexDirty, parseGitIndex } from '../../src/core/gitIndex';
-import { readGitInfo } from '../../src/core/gitInfo';
+import { gitBlobSha1, indexDirty, parseGitIndex } from '../../src/core/git/gitIndex';
+import { readGitInfo } from '../../src/core/git/gitInfo';
 
 function hasGit(): boolean {
   try {

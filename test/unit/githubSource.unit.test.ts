@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import { toGitHubError } from '../../src/adapters/github/gitHubErrors';
-import { DevgemError } from '../../src/core/errors';
+import { DevgemError } from '../../src/core/base/errors';
 import { parseRepoName } from '../../src/core/github/gitHubPort';
 import { extractTarball, saveTarball, unsafeEntry } from '../../src/core/github/tarball';
 

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { DeployOptions } from '../../src/core/deployOptions';
-import { DevgemError } from '../../src/core/errors';
-import { sourceTag } from '../../src/core/incremental';
-import { runDeploy } from '../../src/core/pipeline';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
+import { DevgemError } from '../../src/core/base/errors';
+import { sourceTag } from '../../src/core/deploy/stages/incremental';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult, DeployStage } from '../../src/shared/protocol';
-import { FakeClock, FakeCloud, type FakeCloudScript } from './fakes';
-import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
+import { FakeClock, FakeCloud, type FakeCloudScript } from '../support/fakes';
+import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 const REPO = 'europe-west1-docker.pkg.dev/demo-project/devgem/svc';
 

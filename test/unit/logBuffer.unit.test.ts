@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { DeploySession, type SnapshotStore } from '../../src/core/deploySession';
-import { LogBuffer, buildLogDocument } from '../../src/core/logBuffer';
-import { LogDeltaStream, type LogDelta } from '../../src/core/logStream';
-import { buildConsoleUrl, runDeploy } from '../../src/core/pipeline';
+import { DeploySession, type SnapshotStore } from '../../src/core/deploy/deploySession';
+import { LogBuffer, buildLogDocument } from '../../src/core/logs/logBuffer';
+import { LogDeltaStream, type LogDelta } from '../../src/core/logs/logStream';
+import { buildConsoleUrl, runDeploy } from '../../src/core/deploy/pipeline';
 import { stripAnsi } from '../../src/shared/ansi';
 import { MAX_VIEW_LOG_LINES, type DeployEvent, type DeployResult, type ViewSnapshot } from '../../src/shared/protocol';
-import { FakeClock, FakeCloud } from './fakes';
-import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
+import { FakeClock, FakeCloud } from '../support/fakes';
+import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => `line ${from + i}`);
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { LogTail } from '../../src/core/logTail';
-import type { StoragePort } from '../../src/core/ports';
+import { LogTail } from '../../src/core/logs/logTail';
+import type { StoragePort } from '../../src/core/cloud/ports';
 
 /** A Cloud Storage object that grows as the test appends to it, like a running build's log. */
 class GrowingObject {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { DevgemError } from '../../src/core/errors';
-import { formatLogEntry, SeenEntries, tailServiceLogs } from '../../src/core/logTailer';
-import type { LogEntryInfo, LoggingPort, ServiceRef } from '../../src/core/ports';
-import { FakeClock, FakeCloud } from './fakes';
+import { DevgemError } from '../../src/core/base/errors';
+import { formatLogEntry, SeenEntries, tailServiceLogs } from '../../src/core/logs/logTailer';
+import type { LogEntryInfo, LoggingPort, ServiceRef } from '../../src/core/cloud/ports';
+import { FakeClock, FakeCloud } from '../support/fakes';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'api' };
 const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, s)).toISOString();

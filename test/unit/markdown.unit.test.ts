@@ -1,8 +1,8 @@
-// The chat's Markdown parser (webview-ui/src/markdown.ts) on its own: a pure
+// The chat's Markdown parser (webview-ui/src/chat/chat/markdown.ts) on its own: a pure
 // function from text to a tree, so no DOM is needed here. What becomes which
 // element is checked in test/browser/markdown.browser.test.ts.
 import * as assert from 'node:assert/strict';
-import { parseInline, parseMarkdown, safeHttpUrl, type Block, type Inline } from '../../webview-ui/src/markdown';
+import { parseInline, parseMarkdown, safeHttpUrl, type Block, type Inline } from '../../webview-ui/src/chat/markdown';
 
 const text = (t: string): Inline => ({ type: 'text', text: t });
 const para = (...children: Inline[]): Block => ({ type: 'paragraph', children });

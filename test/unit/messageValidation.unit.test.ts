@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isSafeExternalUrl, validateWebviewMessage } from '../../src/adapters/vscode/messageValidation';
+import { isSafeExternalUrl, validateWebviewMessage } from '../../src/adapters/vscode/webview/messageValidation';
 import { MAX_CHAT_TEXT, type WebviewMessage } from '../../src/shared/protocol';
 
 function rejected(raw: unknown): string {

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar';
-import { DevgemError } from '../../src/core/errors';
-import { listSourceFiles, writeSourceTarball, type SourceManifest } from '../../src/core/packageSource';
-import { makeWorkspace } from './workspace';
+import { DevgemError } from '../../src/core/base/errors';
+import { listSourceFiles, writeSourceTarball, type SourceManifest } from '../../src/core/packaging/packageSource';
+import { makeWorkspace } from '../support/workspace';
 
 interface TarEntry {
   path: string;

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar';
-import { DevgemError } from '../../src/core/errors';
-import { listSourceFiles, previewManifest, writeSourceTarball } from '../../src/core/packageSource';
-import { makeWorkspace } from './workspace';
+import { DevgemError } from '../../src/core/base/errors';
+import { listSourceFiles, previewManifest, writeSourceTarball } from '../../src/core/packaging/packageSource';
+import { makeWorkspace } from '../support/workspace';
 
 type Workspace = Awaited<ReturnType<typeof makeWorkspace>>;
 

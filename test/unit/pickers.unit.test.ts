@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { currentTarget, projectDescription, projectPicks, regionDescription, regionPickerGroups } from '../../src/core/pickers';
-import { regionGroups } from '../../src/core/regions';
-import { FakeCloud } from './fakes';
-import { DevgemError } from '../../src/core/errors';
+import { currentTarget, projectDescription, projectPicks, regionDescription, regionPickerGroups } from '../../src/core/setup/pickers';
+import { regionGroups } from '../../src/core/cloud/regions';
+import { FakeCloud } from '../support/fakes';
+import { DevgemError } from '../../src/core/base/errors';
 
 describe('pickers: project and region choices', () => {
   describe('projectPicks', () => {

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { DeployOptions } from '../../src/core/deployOptions';
-import { DevgemError } from '../../src/core/errors';
-import { runDeploy } from '../../src/core/pipeline';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
+import { DevgemError } from '../../src/core/base/errors';
+import { runDeploy } from '../../src/core/deploy/pipeline';
 import { DEPLOY_STAGES, type DeployEvent, type DeployStage } from '../../src/shared/protocol';
-import { FakeClock, FakeCloud, type FakeCloudScript } from './fakes';
-import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
+import { FakeClock, FakeCloud, type FakeCloudScript } from '../support/fakes';
+import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 async function deploy(script: FakeCloudScript = {}, files = NODE_APP, overrides: Partial<DeployOptions> = {}, onEvent?: (e: DeployEvent, abort: () => void) => void) {
   const ws = await makeWorkspace(files);

@@ -3,11 +3,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import type { GitHubSource } from '../../src/core/github/gitHubPort';
-import { runDeploy } from '../../src/core/pipeline';
-import { unattendedUi, type DeployUiPort } from '../../src/core/ports';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import { unattendedUi, type DeployUiPort } from '../../src/core/cloud/ports';
 import type { DeployEvent, DeployTarget } from '../../src/shared/protocol';
-import { FakeClock, FakeCloud } from './fakes';
-import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
+import { FakeClock, FakeCloud } from '../support/fakes';
+import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 const server = "require('http').createServer((q, s) => s.end('hi')).listen(process.env.PORT || 8080);\n";
 const MONOREPO: Record<string, string> = {

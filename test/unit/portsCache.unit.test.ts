@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { DevgemError } from '../../src/core/errors';
-import type { CloudPorts } from '../../src/core/ports';
-import { cachedPorts } from '../../src/core/portsCache';
+import { DevgemError } from '../../src/core/base/errors';
+import type { CloudPorts } from '../../src/core/cloud/ports';
+import { cachedPorts } from '../../src/core/cloud/portsCache';
 
 /** Ports whose credentials check fails while `failing.now` is true; `made` counts how many were built. */
 function factory() {

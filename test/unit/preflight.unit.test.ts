@@ -1,15 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { DeployOptions } from '../../src/core/deployOptions';
-import { DevgemError } from '../../src/core/errors';
-import { runDeploy } from '../../src/core/pipeline';
-import { checkProjectAccess, ensureProjectAccess, PREFLIGHT_CACHE_MS, PreflightCache } from '../../src/core/preflight';
-import { unattendedUi, type DeployUiPort, type PreflightPort, type PreflightProblem } from '../../src/core/ports';
-import { REQUIRED_ROLES } from '../../src/core/requiredAccess';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
+import { DevgemError } from '../../src/core/base/errors';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import { checkProjectAccess, ensureProjectAccess, PREFLIGHT_CACHE_MS, PreflightCache } from '../../src/core/deploy/stages/preflight';
+import { unattendedUi, type DeployUiPort, type PreflightPort, type PreflightProblem } from '../../src/core/cloud/ports';
+import { REQUIRED_ROLES } from '../../src/core/deploy/requiredAccess';
 import type { DeployEvent } from '../../src/shared/protocol';
-import { FakeClock, FakeCloud, type FakeCloudScript } from './fakes';
-import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
+import { FakeClock, FakeCloud, type FakeCloudScript } from '../support/fakes';
+import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 const P = 'demo-project';
 const NUM = '123456789012';

@@ -1,4 +1,4 @@
-// The prompt-injection corpus (test/agent/injectionCorpus.ts) through the
+// The prompt-injection corpus (test/support/injectionCorpus.ts) through the
 // chat controller, the real tool registry and the agent loop, over the fake
 // cloud, with a scripted model that obeys the hostile text. Whatever it calls,
 // a write or destructive tool runs only after the ConfirmPort asked and the
@@ -9,17 +9,17 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ChatController } from '../../src/core/agent/chatController';
+import { ChatController } from '../../src/core/chat/chatController';
 import type { SavedConversation } from '../../src/core/agent/conversation';
 import type { ModelPart, ModelRequest } from '../../src/core/agent/model';
 import type { ConfirmPort } from '../../src/core/agent/registry';
-import { SessionConfirm } from '../../src/core/agent/sessionConfirm';
+import { SessionConfirm } from '../../src/core/chat/sessionConfirm';
 import { createToolRegistry } from '../../src/core/agent/tools';
 import type { ViewSnapshot } from '../../src/shared/protocol';
-import { MemoryStore, ScriptedModel, TestConfirm, call, newSession, testAgentContext, text, type AskedConfirmation, type TestContext } from '../agent/harness';
-import { DEFAULT_APP, INJECTION_CORPUS, type InjectionCase } from '../agent/injectionCorpus';
-import { FakeClock, FakeCloud } from './fakes';
-import { makeWorkspace } from './workspace';
+import { MemoryStore, ScriptedModel, TestConfirm, call, newSession, testAgentContext, text, type AskedConfirmation, type TestContext } from '../support/agentHarness';
+import { DEFAULT_APP, INJECTION_CORPUS, type InjectionCase } from '../support/injectionCorpus';
+import { FakeClock, FakeCloud } from '../support/fakes';
+import { makeWorkspace } from '../support/workspace';
 
 const never = new AbortController().signal;
 /** FakeCloud calls that change something in the project. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { CLOUD_RUN_REGIONS, isPlausibleRegion, regionGroups } from '../../src/core/regions';
-import { DEFAULT_REGION, resolveTarget } from '../../src/core/target';
+import { CLOUD_RUN_REGIONS, isPlausibleRegion, regionGroups } from '../../src/core/cloud/regions';
+import { DEFAULT_REGION, resolveTarget } from '../../src/core/deploy/target';
 
 describe('Cloud Run regions for the picker', () => {
   it('has each region once, every one accepted by the deploy\'s own target check, the default among them', async () => {

@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { SECRET_ACCESSOR_ROLE } from '../../src/core/envImport';
-import { REQUIRED_APIS, REQUIRED_ROLES, requiredPermissions, roleFor } from '../../src/core/requiredAccess';
+import { SECRET_ACCESSOR_ROLE } from '../../src/core/env/envImport';
+import { REQUIRED_APIS, REQUIRED_ROLES, requiredPermissions, roleFor } from '../../src/core/deploy/requiredAccess';
 
 const README = path.join(__dirname, '..', '..', '..', 'README.md');
 

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { ModelCallError, type ModelChunk, type ModelPort, type ModelRequest } from '../../src/core/agent/model';
 import { resilientModel, type RetryInfo } from '../../src/core/agent/resilientModel';
-import { CancelledError, DevgemError } from '../../src/core/errors';
-import { realClock } from '../../src/core/wait';
-import { FakeClock } from './fakes';
+import { CancelledError, DevgemError } from '../../src/core/base/errors';
+import { realClock } from '../../src/core/base/wait';
+import { FakeClock } from '../support/fakes';
 
 /** What one call of a fake model does: yield these chunks, then maybe fail. */
 interface Step {

@@ -1,14 +1,14 @@
 // A deploy picked up again after a window reload: the old extension host died
 // mid-deploy (cancelling nothing), and a new one finishes what it can.
 import * as assert from 'node:assert/strict';
-import { DeploySession, type SnapshotStore } from '../../src/core/deploySession';
-import { runDeploy } from '../../src/core/pipeline';
-import type { CloudPorts } from '../../src/core/ports';
-import { resumeDeploy, resumePoint } from '../../src/core/resumeDeploy';
+import { DeploySession, type SnapshotStore } from '../../src/core/deploy/deploySession';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import type { CloudPorts } from '../../src/core/cloud/ports';
+import { resumeDeploy, resumePoint } from '../../src/core/deploy/resume';
 import { reduceDeploy } from '../../src/shared/deployState';
 import type { DeployEvent, DeployResult, DeployState, ViewSnapshot } from '../../src/shared/protocol';
-import { FakeClock, FakeCloud } from './fakes';
-import { makeWorkspace, NODE_APP, testDeployOptions } from './workspace';
+import { FakeClock, FakeCloud } from '../support/fakes';
+import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 const REF = { project: 'demo-project', region: 'europe-west1', service: 'svc' };
 const LOG = ['Step 1/4 : FROM node:22-slim', 'Step 2/4 : WORKDIR /app', 'Step 3/4 : COPY . .', 'Step 4/4 : CMD ["npm","start"]', 'Successfully built abc'];

@@ -4,16 +4,16 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { validateWebviewMessage } from '../../src/adapters/vscode/messageValidation';
+import { validateWebviewMessage } from '../../src/adapters/vscode/webview/messageValidation';
 import { buildLogsTool } from '../../src/core/agent/tools/deployTools';
 import { listRevisionsTool, rollbackTool } from '../../src/core/agent/tools/serviceTools';
-import { DevgemError } from '../../src/core/errors';
-import { ExplorerModel } from '../../src/core/explorer';
-import { pastBuildLogDocument, recordBuild } from '../../src/core/pastBuildLog';
+import { DevgemError } from '../../src/core/base/errors';
+import { ExplorerModel } from '../../src/core/explorer/explorer';
+import { pastBuildLogDocument, recordBuild } from '../../src/core/logs/pastBuildLog';
 import type { DeployRecord } from '../../src/shared/protocol';
-import { newSession, testAgentContext, type TestContext } from '../agent/harness';
-import { FakeCloud } from './fakes';
-import { makeWorkspace, NODE_APP } from './workspace';
+import { newSession, testAgentContext, type TestContext } from '../support/agentHarness';
+import { FakeCloud } from '../support/fakes';
+import { makeWorkspace, NODE_APP } from '../support/workspace';
 
 const never = new AbortController().signal;
 const SHA1 = '1111111111111111111111111111111111111111';

@@ -6,9 +6,9 @@ import type { protos } from '@google-cloud/run';
 import { COMMIT_LABEL, DIRTY_LABEL, REPOSITORY_ANNOTATION, revisionSource, sourceMetadata, withSource } from '../../src/adapters/gcp/revisionSource';
 import { revisionInfos } from '../../src/adapters/gcp/runViews';
 import { liveSpec, noTrafficService, updatedService } from '../../src/adapters/gcp/serviceUpdate';
-import type { ServiceSpec } from '../../src/core/ports';
-import { shortCommit, sourceText } from '../../src/core/revisionSourceText';
-import { riskyChanges } from '../../src/core/specDiff';
+import type { ServiceSpec } from '../../src/core/cloud/ports';
+import { shortCommit, sourceText } from '../../src/core/explorer/revisionSourceText';
+import { riskyChanges } from '../../src/core/deploy/specDiff';
 import { validateLabels } from '../../emulator/src/runModel';
 
 type Service = protos.google.cloud.run.v2.IService;

@@ -5,7 +5,7 @@ import type { protos } from '@google-cloud/run';
 import { entryInfo, serviceLogFilter, structToJson } from '../../src/adapters/gcp/logEntries';
 import { applyRuntime, checkEnv, envInfo, envNameProblem, mergeEnv } from '../../src/adapters/gcp/runSpec';
 import { details, revisionInfos, summary, timestampIso } from '../../src/adapters/gcp/runViews';
-import { DevgemError } from '../../src/core/errors';
+import { DevgemError } from '../../src/core/base/errors';
 
 const REF = { project: 'demo', region: 'europe-west1', service: 'web' };
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { WorkspaceSnapshotStore } from '../../src/adapters/vscode/snapshotStore';
+import { WorkspaceSnapshotStore } from '../../src/adapters/vscode/webview/snapshotStore';
 import { reduceDeploy } from '../../src/shared/deployState';
 import type { DeployEvent, DeployState, ViewSnapshot } from '../../src/shared/protocol';
 

@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { answerOffline } from '../../src/core/agent/offline';
+import { answerOffline } from '../../src/core/chat/offline';
 import type { ConfirmPort } from '../../src/core/agent/registry';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { parseChatIntent } from '../../src/core/chatIntent';
-import { diffManifests, hashFiles, KEPT_MANIFESTS, MAX_LISTED_CHANGES, memoryManifestStore, rememberManifest } from '../../src/core/sourceChanges';
-import { testAgentContext } from '../agent/harness';
-import { FakeCloud } from './fakes';
-import { makeWorkspace, NODE_APP } from './workspace';
+import { parseChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { diffManifests, hashFiles, KEPT_MANIFESTS, MAX_LISTED_CHANGES, memoryManifestStore, rememberManifest } from '../../src/core/git/sourceChanges';
+import { testAgentContext } from '../support/agentHarness';
+import { FakeCloud } from '../support/fakes';
+import { makeWorkspace, NODE_APP } from '../support/workspace';
 
 describe('what changed since the last deploy', () => {
   it('diffs two manifests into added, removed and modified, with exact counts', () => {

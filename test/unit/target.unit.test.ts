@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DevgemError } from '../../src/core/errors';
+import { DevgemError } from '../../src/core/base/errors';
 import {
   DEFAULT_REGION,
   gcloudConfigDir,
@@ -12,7 +12,7 @@ import {
   serviceNameFromFolder,
   validateServiceName,
   type TargetSettings,
-} from '../../src/core/target';
+} from '../../src/core/deploy/target';
 
 /** A gcloud config dir as gcloud writes it: `active_config` plus `configurations/config_<name>`. */
 async function makeGcloudDir(configs: Record<string, string>, active?: string): Promise<{ dir: string; cleanup(): Promise<void> }> {

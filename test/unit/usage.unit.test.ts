@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { DevgemError } from '../../src/core/errors';
-import { localDay, UsageGuard, type UsageCounts, type UsageLimits, type UsageStore } from '../../src/core/agent/usage';
+import { DevgemError } from '../../src/core/base/errors';
+import { localDay, UsageGuard, type UsageCounts, type UsageLimits, type UsageStore } from '../../src/core/base/usage';
 
 class MemoryStore implements UsageStore {
   saves = 0;

@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { projectIdProblem } from '../../src/core/projectId';
-import { SETUP_CONTEXT_KEYS, adcFiles, findOnPath, readSetupState, type SetupInputs } from '../../src/core/setupState';
+import { projectIdProblem } from '../../src/core/cloud/projectId';
+import { SETUP_CONTEXT_KEYS, adcFiles, findOnPath, readSetupState, type SetupInputs } from '../../src/core/setup/setupState';
 import { DEPLOY_STAGES, type DeployRecord, type DeployStage, type StageState } from '../../src/shared/protocol';
 
 const ROOT = path.join(__dirname, '../../..');
@@ -54,7 +54,7 @@ describe('Getting Started walkthrough (package.json)', () => {
     assert.deepEqual(linked, ['devgem.signIn', 'devgem.chooseProject', 'devgem.chooseRegion', 'devgem.setGeminiApiKey', 'devgem.deploy']);
     const onCommand = steps.flatMap((s) => (s.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length)));
     for (const c of [...linked, ...onCommand]) assert.ok(commands.has(c), `${c} is in contributes.commands`);
-    const registrar = source('src/adapters/vscode/walkthrough.ts');
+    const registrar = source('src/adapters/vscode/setup/walkthrough.ts');
     for (const c of ['devgem.signIn', 'devgem.chooseProject', 'devgem.chooseRegion']) {
       assert.ok(registrar.includes(`registerCommand('${c}'`), `${c} is registered`);
       assert.equal(manifest.contributes.commands.find((x) => x.command === c)?.category, 'Devgem');

@@ -7,14 +7,14 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type * as ViewProvider from '../../src/adapters/vscode/viewProvider';
-import { webviewHtml } from '../../src/adapters/vscode/webviewHtml';
+import type * as ViewProvider from '../../src/adapters/vscode/webview/viewProvider';
+import { webviewHtml } from '../../src/adapters/vscode/webview/webviewHtml';
 import type { WebviewMessage } from '../../src/shared/protocol';
-import { MemoryStore, newSession } from '../agent/harness';
+import { MemoryStore, newSession } from '../support/agentHarness';
 import type { ViewSnapshot } from '../../src/shared/protocol';
-import { useVscodeStub } from './vscodeStub';
+import { useVscodeStub } from '../support/vscodeStub';
 
-const SUBJECT = require.resolve('../../src/adapters/vscode/viewProvider');
+const SUBJECT = require.resolve('../../src/adapters/vscode/webview/viewProvider');
 const SRC = path.join(__dirname, '..', '..', '..', 'src');
 
 interface FakeUri {

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analysis/analyzeWorkspace';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { generateFiles } from '../../src/core/dockerfiles/generate';
-import { DevgemError } from '../../src/core/errors';
-import { FIXTURES } from '../analysisFixtures';
+import { DevgemError } from '../../src/core/base/errors';
+import { FIXTURES } from '../support/analysisFixtures';
 
 async function member(fixture: string, appPath: string): Promise<AppAnalysis> {
   const ws = await analyzeWorkspace(path.join(FIXTURES, fixture));

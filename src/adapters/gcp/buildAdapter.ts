@@ -1,6 +1,6 @@
 import type { CloudBuildClient } from '@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js';
-import { DevgemError } from '../../core/errors';
-import type { BuildInfo, BuildLogTail, BuildPort, BuildRequest, BuildState } from '../../core/ports';
+import { DevgemError } from '../../core/base/errors';
+import type { BuildInfo, BuildLogTail, BuildPort, BuildRequest, BuildState } from '../../core/cloud/ports';
 import { call, isNotFound, isTransient, retried } from './gcpErrors';
 
 const API = 'cloudbuild.googleapis.com';

@@ -1,6 +1,6 @@
 import type { Storage } from '@google-cloud/storage';
-import { DevgemError } from '../../core/errors';
-import type { CloudPorts, CredentialsPort } from '../../core/ports';
+import { DevgemError } from '../../core/base/errors';
+import type { CloudPorts, CredentialsPort } from '../../core/cloud/ports';
 import { BuildAdapter } from './buildAdapter';
 import { boundedClientConfig, OPERATIONS_CLIENT_CONFIG, type GaxClientConfig } from './clientConfig';
 import { domainMappingLister } from './domainMappings';

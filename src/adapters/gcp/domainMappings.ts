@@ -1,7 +1,7 @@
 // Cloud Run custom domain mappings. They only exist in the v1 (Knative-style)
 // API, which @google-cloud/run does not wrap: one REST GET through the same
 // auth client the SDK clients use.
-import type { DomainMappingInfo, ServiceRef } from '../../core/ports';
+import type { DomainMappingInfo, ServiceRef } from '../../core/cloud/ports';
 import { emulatorBaseUrl, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { call } from './gcpErrors';
 

@@ -1,5 +1,5 @@
-import { DevgemError, type ErrorKind } from '../../core/errors';
-import { realClock } from '../../core/wait';
+import { DevgemError, type ErrorKind } from '../../core/base/errors';
+import { realClock } from '../../core/base/wait';
 import { pollBriskly, untilDone } from './lroPolling';
 
 // gax errors carry gRPC codes; Storage errors carry HTTP codes. Both become a

@@ -1,4 +1,4 @@
-import type { HttpProbePort } from '../../core/ports';
+import type { HttpProbePort } from '../../core/cloud/ports';
 
 /** An anonymous GET, as a visitor would make it; redirects count as an answer. */
 export const httpProbe: HttpProbePort = {

@@ -1,6 +1,6 @@
 // Cloud Logging's side of a service's logs: the filter that selects them and
 // the text of an entry. Pure, so both are unit-tested without a client.
-import type { LogEntryInfo, LogSeverity, ServiceRef } from '../../core/ports';
+import type { LogEntryInfo, LogSeverity, ServiceRef } from '../../core/cloud/ports';
 
 export const SEVERITIES: readonly LogSeverity[] = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
 

@@ -2,7 +2,7 @@
 // (the package @google-cloud/logging itself re-exports it as `v2`). Requiring it
 // directly keeps the handwritten half (gRPC writers, middleware) out of the bundle.
 import type { LoggingServiceV2Client } from '@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js';
-import type { LogEntryInfo, LoggingPort, LogSeverity, ServiceRef } from '../../core/ports';
+import type { LogEntryInfo, LoggingPort, LogSeverity, ServiceRef } from '../../core/cloud/ports';
 import { call } from './gcpErrors';
 import { entryInfo, serviceLogFilter } from './logEntries';
 

@@ -1,4 +1,4 @@
-import { CancelledError } from '../../core/errors';
+import { CancelledError } from '../../core/base/errors';
 
 /**
  * How often Devgem polls a long-running operation it waits for (a Cloud Run

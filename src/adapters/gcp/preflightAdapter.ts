@@ -1,9 +1,9 @@
 import type { AuthClient } from 'google-auth-library';
-import type { PreflightPort, ProjectSummary } from '../../core/ports';
-import { CancelledError, DevgemError } from '../../core/errors';
+import type { PreflightPort, ProjectSummary } from '../../core/cloud/ports';
+import { CancelledError, DevgemError } from '../../core/base/errors';
 import { emulatorBaseUrl, type GcpConfig } from './gcpConfig';
 import { toDevgemError } from './gcpErrors';
-import { realClock } from '../../core/wait';
+import { realClock } from '../../core/base/wait';
 
 const SERVICE_USAGE = 'serviceusage.googleapis.com';
 const RESOURCE_MANAGER = 'cloudresourcemanager.googleapis.com';

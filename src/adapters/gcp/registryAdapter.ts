@@ -1,5 +1,5 @@
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js';
-import type { RegistryPort } from '../../core/ports';
+import type { RegistryPort } from '../../core/cloud/ports';
 import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
 
 const API = 'artifactregistry.googleapis.com';

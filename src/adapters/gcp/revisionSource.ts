@@ -2,7 +2,7 @@
 // copies a revision template's labels and annotations to the revision it makes,
 // so `listRevisions` can say which commit each revision runs.
 import type { protos } from '@google-cloud/run';
-import type { RevisionSource } from '../../core/ports';
+import type { RevisionSource } from '../../core/cloud/ports';
 
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 type Revision = protos.google.cloud.run.v2.IRevision;

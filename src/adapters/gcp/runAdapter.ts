@@ -1,8 +1,8 @@
 import type { protos } from '@google-cloud/run';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
 import { randomBytes } from 'node:crypto';
-import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpec, UpdateOptions, UpdatePreview } from '../../core/ports';
-import { DevgemError } from '../../core/errors';
+import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpec, UpdateOptions, UpdatePreview } from '../../core/cloud/ports';
+import { DevgemError } from '../../core/base/errors';
 import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
 import { pollBriskly, untilDone } from './lroPolling';

@@ -1,8 +1,8 @@
 import type { protos } from '@google-cloud/run';
 import type { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_client.js';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
-import { DevgemError } from '../../core/errors';
-import type { RevisionInfo, RunAdminPort, RunServiceInfo, SecretRef, ServiceDetails, ServiceRef, ServiceSummary } from '../../core/ports';
+import { DevgemError } from '../../core/base/errors';
+import type { RevisionInfo, RunAdminPort, RunServiceInfo, SecretRef, ServiceDetails, ServiceRef, ServiceSummary } from '../../core/cloud/ports';
 import { call, isNotFound } from './gcpErrors';
 import { untilDone } from './lroPolling';
 import { checkEnv, mergeEnv } from './runSpec';

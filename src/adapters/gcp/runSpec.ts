@@ -1,9 +1,9 @@
 // How core's RuntimeSpec lands on a Cloud Run v2 revision template, and back.
 // Pure functions over the SDK's plain objects, so they are unit-tested without a client.
-import { isReservedEnvName, RESERVED_ENV_PREFIX } from '../../core/envNames';
+import { isReservedEnvName, RESERVED_ENV_PREFIX } from '../../core/env/envNames';
 import type { protos } from '@google-cloud/run';
-import { DevgemError } from '../../core/errors';
-import type { EnvVarInfo, RuntimeSpec, SecretRef } from '../../core/ports';
+import { DevgemError } from '../../core/base/errors';
+import type { EnvVarInfo, RuntimeSpec, SecretRef } from '../../core/cloud/ports';
 
 type EnvVar = protos.google.cloud.run.v2.IEnvVar;
 type Container = protos.google.cloud.run.v2.IContainer;
@@ -17,7 +17,7 @@ export function envNameProblem(name: string): string | undefined {
   if (!name) return 'an env var name cannot be empty';
   if (name.includes('=')) return `"${name}" contains "=", which cannot be part of a name`;
   if (/[\0\r\n]/.test(name)) return `"${name.replace(/[\0\r\n]/g, '?')}" contains a control character`;
-  // Cloud Run's own rule is looser than Devgem's (src/core/envNames.ts): this
+  // Cloud Run's own rule is looser than Devgem's (src/core/env/envNames.ts): this
   // layer refuses only what Cloud Run itself would, whoever called it.
   if (isReservedEnvName(name)) return name.startsWith(RESERVED_ENV_PREFIX) ? `${name} uses the ${RESERVED_ENV_PREFIX} prefix Cloud Run reserves` : `${name} is set by Cloud Run itself`;
   return undefined;

@@ -2,7 +2,7 @@
 // calls with enum names and string longs, but LRO results with enum numbers
 // and Long objects; these readers accept both.
 import type { protos } from '@google-cloud/run';
-import type { RevisionInfo, RunServiceInfo, ServiceDetails, ServiceRef, ServiceSummary, TrafficInfo } from '../../core/ports';
+import type { RevisionInfo, RunServiceInfo, ServiceDetails, ServiceRef, ServiceSummary, TrafficInfo } from '../../core/cloud/ports';
 import { revisionSource } from './revisionSource';
 import { envInfo } from './runSpec';
 

@@ -1,5 +1,5 @@
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js';
-import type { SecretsPort } from '../../core/ports';
+import type { SecretsPort } from '../../core/cloud/ports';
 import { call, isNotFound } from './gcpErrors';
 
 const API = 'secretmanager.googleapis.com';

@@ -2,10 +2,10 @@
 // core's LiveServiceSpec: one function builds what is sent, so the revision-diff
 // guard (core/specDiff.ts) compares exactly that with the live service.
 import type { protos } from '@google-cloud/run';
-import type { LiveServiceSpec, ServiceSpec } from '../../core/ports';
+import type { LiveServiceSpec, ServiceSpec } from '../../core/cloud/ports';
 import { withSource } from './revisionSource';
 import { applyRuntime, envInfo } from './runSpec';
-import { DevgemError } from '../../core/errors';
+import { DevgemError } from '../../core/base/errors';
 import { TRAFFIC_LATEST, TRAFFIC_REVISION, shortName, trafficType } from './runViews';
 
 type Service = protos.google.cloud.run.v2.IService;

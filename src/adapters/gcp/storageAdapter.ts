@@ -1,7 +1,7 @@
 import type { Storage } from '@google-cloud/storage';
 import { pipeline } from 'node:stream/promises';
-import { DevgemError } from '../../core/errors';
-import type { StoragePort } from '../../core/ports';
+import { DevgemError } from '../../core/base/errors';
+import type { StoragePort } from '../../core/cloud/ports';
 import { call, isNotFound, retried } from './gcpErrors';
 import type { StorageJson } from './storageJson';
 

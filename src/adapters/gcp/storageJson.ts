@@ -7,7 +7,7 @@
 // request has its own time limit and ends with the caller's signal. Uploads
 // stay with the SDK: its resumable uploads use gaxios, which honours the limit.
 import type { AuthClient } from 'google-auth-library';
-import { CancelledError } from '../../core/errors';
+import { CancelledError } from '../../core/base/errors';
 
 export interface StorageJson {
   /** Names of the project's buckets that start with `prefix`, at most `max` of them. */

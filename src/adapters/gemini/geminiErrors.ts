@@ -1,5 +1,5 @@
 import { ModelCallError } from '../../core/agent/model';
-import { CancelledError } from '../../core/errors';
+import { CancelledError } from '../../core/base/errors';
 
 // @google/genai throws ApiError with the HTTP status and, as its message, the
 // JSON error body. Google puts the server's suggested wait in that body

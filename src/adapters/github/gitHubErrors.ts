@@ -1,4 +1,4 @@
-import { DevgemError } from '../../core/errors';
+import { DevgemError } from '../../core/base/errors';
 
 // Octokit's RequestError, by shape: the adapter bundle's copy of the class is
 // not the one a test or the host would import.

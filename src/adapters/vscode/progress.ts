@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { CancelledError } from '../../core/errors';
-import { bounded } from '../../core/wait';
+import { CancelledError } from '../../core/base/errors';
+import { bounded } from '../../core/base/wait';
 
 /**
  * Runs `work` under a progress notification whose Cancel aborts its signal, bounded by

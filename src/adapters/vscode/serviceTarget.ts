@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ServiceRef } from '../../core/ports';
-import { resolveTarget } from '../../core/target';
+import type { ServiceRef } from '../../core/cloud/ports';
+import { resolveTarget } from '../../core/deploy/target';
 import { SECTION } from './settings';
 
 /** What the explorer passes when a command runs from a service's menu. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_OPTIONS, type DeployOptions } from '../../core/deployOptions';
+import { DEFAULT_OPTIONS, type DeployOptions } from '../../core/deploy/deployOptions';
 import type { GcpConfig } from '../gcp/gcpConfig';
 
 export const SECTION = 'devgem';

@@ -1,8 +1,8 @@
 import type { ToolCallStatus, ToolRisk } from '../../shared/protocol';
-import { CancelledError, isCancelled } from '../errors';
+import { CancelledError, isCancelled } from '../base/errors';
 import type { Conversation } from './conversation';
 import type { FunctionCall, ModelPart, ModelPort } from './model';
-import { redactDeep, redactText } from './redact';
+import { redactDeep, redactText } from '../base/redact';
 import type { ConfirmPort, ToolRegistry } from './registry';
 
 export interface AgentEvents {

@@ -1,11 +1,11 @@
 import type { DeployRecord, DeployResult, DeployState } from '../../shared/protocol';
-import type { DeployOptions } from '../deployOptions';
-import { DevgemError } from '../errors';
+import type { DeployOptions } from '../deploy/deployOptions';
+import { DevgemError } from '../base/errors';
 import type { GitHubPort } from '../github/gitHubPort';
-import type { CloudPorts, ServiceRef } from '../ports';
-import { resolveTarget, validateServiceName } from '../target';
-import type { ManifestStore } from '../sourceChanges';
-import type { UsageGuard } from './usage';
+import type { CloudPorts, ServiceRef } from '../cloud/ports';
+import { resolveTarget, validateServiceName } from '../deploy/target';
+import type { ManifestStore } from '../git/sourceChanges';
+import type { UsageGuard } from '../base/usage';
 
 /** The world the agent's tools act on; the VS Code adapter (and tests) provide it. */
 export interface AgentContext {

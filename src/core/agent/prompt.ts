@@ -1,6 +1,6 @@
 import { STAGE_TITLES, type DeployRecord, type DeployState } from '../../shared/protocol';
-import type { DeployOptions } from '../deployOptions';
-import { redactText } from './redact';
+import type { DeployOptions } from '../deploy/deployOptions';
+import { redactText } from '../base/redact';
 
 const RULES = `You are Devgem, a deployment assistant inside VS Code. You deploy the user's open folder to Google Cloud Run and help them run it: env vars, logs, revisions, rollback.
 

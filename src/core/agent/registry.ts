@@ -1,7 +1,7 @@
 import type { ToolCallStatus, ToolRisk } from '../../shared/protocol';
-import { DevgemError, isCancelled } from '../errors';
+import { DevgemError, isCancelled } from '../base/errors';
 import type { FunctionCall, JsonSchema, ToolDeclaration } from './model';
-import { redactText } from './redact';
+import { redactText } from '../base/redact';
 import { validateArgs } from './schema';
 
 /** What the user is asked before a write or destructive tool runs. */

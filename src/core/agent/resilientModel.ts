@@ -1,5 +1,5 @@
-import { CancelledError, DevgemError, type ErrorKind } from '../errors';
-import type { Clock } from '../wait';
+import { CancelledError, DevgemError, type ErrorKind } from '../base/errors';
+import type { Clock } from '../base/wait';
 import { ModelCallError, type ModelChunk, type ModelPort, type ModelRequest } from './model';
 
 // Gemini answers 429 and 503 often enough that one failed call must not end a

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DevgemError } from '../errors';
-import { throwIfCancelled } from '../wait';
+import { DevgemError } from '../base/errors';
+import { throwIfCancelled } from '../base/wait';
 import type { Detector } from './detector';
 import { DEFAULT_PORT } from './detector';
 import { DETECTORS } from './detectors';

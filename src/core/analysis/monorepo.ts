@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { throwIfCancelled } from '../wait';
+import { throwIfCancelled } from '../base/wait';
 import { lineAt, SKIP_DIRS } from './dirView';
 import type { Evidence, Fact } from './types';
 

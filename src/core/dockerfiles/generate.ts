@@ -1,5 +1,5 @@
 import type { AppAnalysis } from '../analysis/types';
-import { DevgemError } from '../errors';
+import { DevgemError } from '../base/errors';
 import { dotnetGenerators } from './dotnet';
 import type { GeneratedFiles, GeneratorMap } from './generator';
 import { goGenerators } from './go';

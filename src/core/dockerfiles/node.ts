@@ -14,7 +14,7 @@
 //   keepDevDependencies true — the start needs a devDependency (tsx, ts-node): no production-only install
 import { DEFAULT_PORT } from '../analysis/detector';
 import type { AppAnalysis } from '../analysis/types';
-import { DevgemError } from '../errors';
+import { DevgemError } from '../base/errors';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap } from './generator';
 import { BUN_BINARY, copyManifests, installCommand, pruneCommand } from './nodeInstall';
 

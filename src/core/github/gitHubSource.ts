@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DeployResult } from '../../shared/protocol';
-import type { DeployOptions } from '../deployOptions';
-import { serviceNameFromFolder } from '../target';
-import { bounded } from '../wait';
+import type { DeployOptions } from '../deploy/deployOptions';
+import { serviceNameFromFolder } from '../deploy/target';
+import { bounded } from '../base/wait';
 import type { GitHubPort, GitHubSource } from './gitHubPort';
 import type * as Tarball from './tarball';
 

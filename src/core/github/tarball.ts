@@ -1,8 +1,8 @@
 import { createWriteStream, promises as fs } from 'node:fs';
 import { t as listTar, x as extractTar, type ReadEntry } from 'tar';
-import { DevgemError } from '../errors';
-import { CancelledError } from '../errors';
-import { throwIfCancelled } from '../wait';
+import { DevgemError } from '../base/errors';
+import { CancelledError } from '../base/errors';
+import { throwIfCancelled } from '../base/wait';
 
 /**
  * Writes a tarball body to `file`, aborting as soon as more than `maxBytes`

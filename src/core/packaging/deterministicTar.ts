@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { DevgemError } from '../errors';
+import { DevgemError } from '../base/errors';
 import { END_OF_ARCHIVE, entryHeader, padding } from './tarHeader';
 
 /** gzip header byte 9 (OS); zlib writes the build platform's code, Unix (3) everywhere keeps hashes equal. */

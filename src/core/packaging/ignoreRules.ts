@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { DevgemError } from '../errors';
+import { DevgemError } from '../base/errors';
 
 export type RulesFrom = '.gcloudignore' | '.gitignore' | 'defaults';
 

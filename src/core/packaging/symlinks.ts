@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DevgemError } from '../errors';
+import { DevgemError } from '../base/errors';
 
 function inside(realRoot: string, target: string): boolean {
   const rel = path.relative(realRoot, target);

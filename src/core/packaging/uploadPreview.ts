@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { UploadPreview } from '../ports';
+import type { UploadPreview } from '../cloud/ports';
 import { secretReason } from './secretFiles';
 
 /** Decimal units, as the thresholds are said to people ("100 MB", "1 GB"). */

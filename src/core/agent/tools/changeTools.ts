@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { readGitInfo } from '../../gitInfo';
-import { listSourceFiles } from '../../packageSource';
-import { diffManifests, hashFiles } from '../../sourceChanges';
+import { readGitInfo } from '../../git/gitInfo';
+import { listSourceFiles } from '../../packaging/packageSource';
+import { diffManifests, hashFiles } from '../../git/sourceChanges';
 import type { AgentContext } from '../context';
 import type { AgentTool } from '../registry';
 

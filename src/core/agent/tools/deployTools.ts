@@ -1,18 +1,18 @@
-import { isEnvName, isReservedEnvName, looksSecret } from '../../envNames';
+import { isEnvName, isReservedEnvName, looksSecret } from '../../env/envNames';
 import { STAGE_TITLES, type DeployResult } from '../../../shared/protocol';
-import { analysisKit } from '../../lazyAnalysis';
+import { analysisKit } from '../../analysis/lazyAnalysis';
 import type { AppAnalysis } from '../../analysis/types';
-import type { DeployOptions } from '../../deployOptions';
-import { defaultSourceBucket, TRAFFIC_TAG_PATTERN } from '../../deployOptions';
-import { CancelledError, DevgemError } from '../../errors';
-import type { RuntimeSpec, SecretRef, ServiceRef } from '../../ports';
-import { findDeploy, readPastBuildLog } from '../../pastBuildLog';
-import { checkSpecChanges } from '../../specDiff';
-import { resolveTarget, serviceNameFromFolder } from '../../target';
-import { bounded } from '../../wait';
+import type { DeployOptions } from '../../deploy/deployOptions';
+import { defaultSourceBucket, TRAFFIC_TAG_PATTERN } from '../../deploy/deployOptions';
+import { CancelledError, DevgemError } from '../../base/errors';
+import type { RuntimeSpec, SecretRef, ServiceRef } from '../../cloud/ports';
+import { findDeploy, readPastBuildLog } from '../../logs/pastBuildLog';
+import { checkSpecChanges } from '../../deploy/specDiff';
+import { resolveTarget, serviceNameFromFolder } from '../../deploy/target';
+import { bounded } from '../../base/wait';
 import { REGION_PATTERN, SERVICE_PATTERN, type AgentContext } from '../context';
 import type { JsonSchema } from '../model';
-import { redactText } from '../redact';
+import { redactText } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
 
 

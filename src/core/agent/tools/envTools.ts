@@ -1,15 +1,15 @@
 // The agent's `.env` import: the file is read and applied here, and only key
 // names, destinations and secret ids go back to the model or the confirmation.
 import * as path from 'node:path';
-import { parseDotenv, type DotenvResult } from '../../dotenv';
-import { applyEnvImport, importChanges, importSummary, planEnvImport, type EnvImportItem } from '../../envImport';
-import { ENV_NAME_PATTERN, looksSecret } from '../../envNames';
-import { DevgemError } from '../../errors';
-import type { ServiceRef } from '../../ports';
-import { bounded } from '../../wait';
+import { parseDotenv, type DotenvResult } from '../../env/dotenv';
+import { applyEnvImport, importChanges, importSummary, planEnvImport, type EnvImportItem } from '../../env/envImport';
+import { ENV_NAME_PATTERN, looksSecret } from '../../env/envNames';
+import { DevgemError } from '../../base/errors';
+import type { ServiceRef } from '../../cloud/ports';
+import { bounded } from '../../base/wait';
 import { refText, resolveRef, type AgentContext } from '../context';
 import type { JsonSchema } from '../model';
-import { addKnownSecret } from '../redact';
+import { addKnownSecret } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
 import { targetProps } from './serviceTools';
 

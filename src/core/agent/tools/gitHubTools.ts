@@ -1,12 +1,12 @@
-import type { DeployOptions } from '../../deployOptions';
-import { CancelledError, DevgemError } from '../../errors';
+import type { DeployOptions } from '../../deploy/deployOptions';
+import { CancelledError, DevgemError } from '../../base/errors';
 import { parseRepoName, type GitHubPort, type GitHubRepo } from '../../github/gitHubPort';
 import { deployGitHubRepo, gitHubDeployOptions } from '../../github/gitHubSource';
 import type { DeployTarget } from '../../../shared/protocol';
-import { resolveTarget } from '../../target';
-import { bounded } from '../../wait';
+import { resolveTarget } from '../../deploy/target';
+import { bounded } from '../../base/wait';
 import { REGION_PATTERN, SERVICE_PATTERN, type AgentContext } from '../context';
-import { redactText } from '../redact';
+import { redactText } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
 import { describeResult } from './deployTools';
 

@@ -1,12 +1,12 @@
-import { DevgemError } from '../../errors';
-import type { LogSeverity } from '../../ports';
-import { shortCommit, sourceText } from '../../revisionSourceText';
-import { bounded } from '../../wait';
+import { DevgemError } from '../../base/errors';
+import type { LogSeverity } from '../../cloud/ports';
+import { shortCommit, sourceText } from '../../explorer/revisionSourceText';
+import { bounded } from '../../base/wait';
 import { REGION_PATTERN, SERVICE_PATTERN, refText, resolveRef, type AgentContext } from '../context';
 import type { JsonSchema } from '../model';
-import { redactText } from '../redact';
+import { redactText } from '../../base/redact';
 import type { AgentTool } from '../registry';
-import { ENV_NAME_PATTERN, looksSecret } from '../../envNames';
+import { ENV_NAME_PATTERN, looksSecret } from '../../env/envNames';
 import { checkEnvNames } from './deployTools';
 
 const CALL_MS = 60_000;

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { analysisKit } from '../../lazyAnalysis';
-import { CancelledError, DevgemError } from '../../errors';
+import { analysisKit } from '../../analysis/lazyAnalysis';
+import { CancelledError, DevgemError } from '../../base/errors';
 import { secretByName } from '../../packaging/secretFiles';
 import type { AgentContext } from '../context';
 import { unifiedDiff } from '../diff';
-import { redactText } from '../redact';
+import { redactText } from '../../base/redact';
 import type { AgentTool } from '../registry';
 import { deployPlan, describeResult } from './deployTools';
 

@@ -1,0 +1,220 @@
+import * as vscode from 'vscode';
+import type { UsageGuard } from '../../../core/base/usage';
+import type { DeployOptions } from '../../../core/deploy/deployOptions';
+import type { DeploySession } from '../../../core/deploy/deploySession';
+import { DevgemError, toProblem } from '../../../core/base/errors';
+import { runDeploy } from '../../../core/deploy/pipeline';
+import { interruptedStage, resumeDeploy } from '../../../core/deploy/resume';
+import type { CloudPorts, DeployUiPort } from '../../../core/cloud/ports';
+import type { ManifestStore } from '../../../core/git/sourceChanges';
+import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../../shared/protocol';
+import { isSafeExternalUrl } from '../webview/messageValidation';
+import { readDeployOptions } from '../settings';
+import { VIEW_ID } from '../webview/viewProvider';
+
+/**
+ * command or chat → **deploy runner** → pipeline. Bridges VS Code's progress
+ * notification (and its Cancel button) to the pipeline's AbortSignal.
+ */
+export class DeployRunner {
+  /** How to get the options of the last deploy again, for Retry. */
+  private again?: () => DeployOptions;
+  /** Retry of a deploy whose folder is gone (a GitHub repository's archive): how to run it again. */
+  private redo?: () => Promise<DeployResult | undefined>;
+
+  constructor(
+    private readonly session: DeploySession,
+    private readonly ports: () => CloudPorts,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly ui: DeployUiPort,
+    private readonly usage?: UsageGuard,
+    private readonly manifests?: ManifestStore,
+  ) {}
+
+  async deploy(): Promise<DeployResult | undefined> {
+    if (this.session.isRunning) {
+      void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.', 'Show').then((a) => {
+        if (a) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+      });
+      return undefined;
+    }
+    const folder = await this.pickFolder();
+    if (!folder) return undefined;
+    try {
+      this.usage?.check('deploy');
+    } catch (err) {
+      if (!(err instanceof DevgemError)) throw err;
+      void vscode.window.showWarningMessage(`${err.message} ${err.fix ?? ''}`, 'Open Settings').then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'devgem.limits');
+      });
+      return undefined;
+    }
+    this.usage?.record('deploy');
+    // Retry re-reads the settings, which the user may just have changed to fix the failure.
+    return this.runWith(readDeployOptions(folder.uri), undefined, () => readDeployOptions(folder.uri));
+  }
+
+  /** Deploys again like the last deploy of this window (as `deploy()` does when there was none). */
+  async retry(): Promise<DeployResult | undefined> {
+    const again = this.again;
+    if (!again) return this.deploy();
+    if (this.session.isRunning) {
+      void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.');
+      return undefined;
+    }
+    try {
+      this.usage?.check('deploy');
+    } catch (err) {
+      if (!(err instanceof DevgemError)) throw err;
+      void vscode.window.showWarningMessage(`${err.message} ${err.fix ?? ''}`);
+      return undefined;
+    }
+    this.usage?.record('deploy');
+    if (this.redo) return this.redo();
+    return this.runWith({ ...again(), deployId: undefined }, undefined, again);
+  }
+
+  /** Makes Retry of the deploy that just ran call `redo` (e.g. download the repository again) instead of reusing its options. */
+  retryWith(redo: () => Promise<DeployResult | undefined>): void {
+    this.redo = redo;
+  }
+
+  /**
+   * Runs one deploy with a progress notification whose Cancel button (and
+   * `signal`, e.g. the chat's Stop) cancels it. The caller checked usage.
+   * `again` gives Retry its options (by default these).
+   */
+  async runWith(opts: DeployOptions, signal?: AbortSignal, again: () => DeployOptions = () => opts): Promise<DeployResult> {
+    this.again = again;
+    this.redo = undefined;
+    void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Devgem', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        const onAbort = () => controller.abort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal?.aborted) controller.abort();
+        try {
+          return await this.session.run((emit, s) => runDeploy(opts, { ports: this.ports(), ui: this.ui, manifests: this.manifests, emit: (e) => {
+            emit(e);
+            // A GitHub deploy's folder is temporary (removed when it ends): no editor on its Dockerfile.
+            this.onEvent(e, progress, !opts.gitHub);
+          } }, s), controller.signal);
+        } finally {
+          sub.dispose();
+          signal?.removeEventListener('abort', onAbort);
+        }
+      },
+    );
+    this.announce(result);
+    return result;
+  }
+
+  /**
+   * After a window reload: finishes the deploy the old window left unfinished
+   * (re-attached to its Cloud Build build), with a progress notification whose
+   * Cancel stops it like any deploy. Not counted as a new deploy.
+   */
+  async resume(): Promise<DeployResult | undefined> {
+    const pending = this.session.pendingResume();
+    if (!pending) return undefined;
+    const service = pending.resume?.service ?? pending.target?.service ?? 'your app';
+    this.log.info(`Re-attaching to deploy ${pending.deployId} of ${service} after a window reload`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Devgem: re-attached to the deploy of ${service}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await this.session.resume(async (state, emit, s) => {
+            const sink = (e: DeployEvent) => {
+              emit(e);
+              this.onEvent(e, progress);
+            };
+            let ports: CloudPorts;
+            try {
+              ports = this.ports();
+            } catch (err) {
+              // The deploy must still end, or its stage would spin forever.
+              const stage = interruptedStage(state);
+              const problem = toProblem(err);
+              const failed: DeployResult = { outcome: 'failed', stage, problem };
+              sink({ type: 'stage', stage, status: 'failed', detail: problem.message, at: Date.now() });
+              sink({ type: 'finished', result: failed, at: Date.now() });
+              return failed;
+            }
+            return resumeDeploy(state, { ports, emit: sink }, s);
+          }, controller.signal);
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    this.announce(result);
+    return result;
+  }
+
+  private async pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) {
+      void vscode.window.showErrorMessage('Devgem deploys the folder you have open: open one first (File > Open Folder).');
+      return undefined;
+    }
+    if (folders.length === 1) return folders[0];
+    return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder should Devgem deploy?' });
+  }
+
+  private onEvent(e: DeployEvent, progress: vscode.Progress<{ message?: string }>, showDockerfile = true): void {
+    switch (e.type) {
+      case 'started':
+        this.log.info(`Deploy ${e.deployId} of ${e.workspace}`);
+        break;
+      case 'target':
+        this.log.info(`Target: project ${e.target.project}, region ${e.target.region}, service ${e.target.service}`);
+        break;
+      case 'stage':
+        if (e.status === 'running') progress.report({ message: `${STAGE_TITLES[e.stage]}…` });
+        this.log.info(`[${e.stage}] ${e.status}${e.detail ? `: ${e.detail}` : ''}`);
+        break;
+      case 'log':
+        for (const line of e.lines) this.log.info(`[build] ${line}`);
+        break;
+      case 'dockerfile':
+        if (e.generated && showDockerfile) {
+          // Show the user what will be built; it is theirs to edit for the next deploy.
+          void vscode.window.showTextDocument(vscode.Uri.file(e.path), { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Active });
+        }
+        break;
+      case 'finished':
+        this.log.info(`Finished: ${JSON.stringify(e.result)}`);
+        break;
+    }
+  }
+
+  private announce(result: DeployResult): void {
+    switch (result.outcome) {
+      case 'success':
+        void vscode.window.showInformationMessage(result.preview ? `Preview deployed (no traffic) at ${result.url}; ${result.preview.serviceUrl} still serves the old revision.` : `Deployed to ${result.url}`, 'Open', 'Copy URL').then((a) => {
+          // The URL comes from Cloud Run's answer: only a web link opens.
+          if (a === 'Open' && isSafeExternalUrl(result.url)) void vscode.env.openExternal(vscode.Uri.parse(result.url));
+          if (a === 'Copy URL') void vscode.env.clipboard.writeText(result.url);
+        });
+        break;
+      case 'private':
+        void vscode.window.showWarningMessage(result.problem.message, 'Copy fix').then((a) => {
+          if (a && result.problem.fix) void vscode.env.clipboard.writeText(result.problem.fix);
+        });
+        break;
+      case 'failed':
+        void vscode.window.showErrorMessage(`Deploy failed (${STAGE_TITLES[result.stage]}): ${result.problem.message}${result.problem.fix ? ` — ${result.problem.fix}` : ''}`, 'Show log').then((a) => {
+          if (a) this.log.show(true);
+        });
+        break;
+      case 'cancelled':
+        void vscode.window.showInformationMessage('Deploy cancelled.');
+        break;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import type { DeploySession } from '../../../core/deploy/deploySession';
+import { currentStage } from '../../../shared/deployState';
+import { STAGE_TITLES, type ViewSnapshot } from '../../../shared/protocol';
+
+const SHOW_RESULT_MS = 5 * 60_000;
+
+/** Current stage with a spinner while deploying; the URL or the reason afterwards. */
+export class DeployStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('devgem.status', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscription: { dispose(): void };
+  private resetTimer?: NodeJS.Timeout;
+
+  constructor(session: DeploySession, focusCommand: string) {
+    this.item.name = 'Devgem';
+    this.item.command = focusCommand;
+    this.subscription = session.onDidChange((s) => this.render(s));
+    this.render(session.current, false);
+    this.item.show();
+  }
+
+  private idle(): void {
+    this.item.text = '$(rocket) Devgem';
+    this.item.tooltip = 'Devgem: deploy this folder to Cloud Run';
+    this.item.backgroundColor = undefined;
+  }
+
+  private render(s: ViewSnapshot, fresh = true): void {
+    clearTimeout(this.resetTimer);
+    const d = s.deploy;
+    if (!d || (!s.busy && !fresh)) return this.idle();
+    const result = d.result;
+    if (!result) {
+      const stage = currentStage(d);
+      this.item.text = `$(sync~spin) Devgem: ${stage ? STAGE_TITLES[stage] : 'Starting'}`;
+      this.item.tooltip = `Deploying ${d.target?.service ?? ''} — click to show the tracker`;
+      this.item.backgroundColor = undefined;
+      return;
+    }
+    switch (result.outcome) {
+      case 'success':
+        this.item.text = `$(check) Devgem: ${result.url.replace(/^https?:\/\//, '')}`;
+        this.item.tooltip = `Deployed: ${result.url}`;
+        break;
+      case 'private':
+        this.item.text = '$(warning) Devgem: deployed, not public';
+        this.item.tooltip = result.problem.message;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        break;
+      case 'failed':
+        this.item.text = `$(error) Devgem: ${STAGE_TITLES[result.stage]} failed`;
+        this.item.tooltip = result.problem.message;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+      case 'cancelled':
+        this.item.text = '$(circle-slash) Devgem: cancelled';
+        this.item.tooltip = `Cancelled during ${STAGE_TITLES[result.stage]}`;
+        break;
+    }
+    this.resetTimer = setTimeout(() => this.idle(), SHOW_RESULT_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.resetTimer);
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

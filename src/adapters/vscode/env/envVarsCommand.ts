@@ -1,0 +1,129 @@
+// "Devgem: Edit Environment Variables…": the service's env vars in a picker;
+// add or change a plain one, remove any (each change is a new revision, after
+// a modal). Secrets are shown by where they come from, never by value, and a
+// secret-looking value is sent to the .env import instead.
+import * as vscode from 'vscode';
+import { checkAssignment, describeEnvVar, parseAssignment } from '../../../core/env/envEdit';
+import { isCancelled, toProblem } from '../../../core/base/errors';
+import type { CloudPorts, EnvVarInfo, ServiceRef } from '../../../core/cloud/ports';
+import { IMPORT_ENV_COMMAND } from './envImportCommand';
+import { withCancellableProgress } from '../progress';
+import { serviceRefFor, type ServiceNode } from '../serviceTarget';
+
+/** The id package.json contributes (command palette and the explorer's service menu). */
+export const EDIT_ENV_COMMAND = 'devgem.editEnvVars';
+const CALL_MS = 60_000;
+const UPDATE_MS = 10 * 60_000;
+
+export interface EnvVarsHost {
+  ports: () => CloudPorts;
+  log: vscode.LogOutputChannel;
+}
+
+type VarItem = vscode.QuickPickItem & { v?: EnvVarInfo; add?: true };
+
+const REMOVE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Remove this variable' };
+
+export function registerEnvVarsCommand(host: EnvVarsHost): vscode.Disposable {
+  return vscode.commands.registerCommand(EDIT_ENV_COMMAND, (node?: ServiceNode) =>
+    editEnvVars(host, node).catch((err: unknown) => {
+      if (isCancelled(err)) return;
+      const p = toProblem(err);
+      host.log.error(`Edit environment variables: ${p.message}`);
+      void vscode.window.showErrorMessage(`${p.message}${p.fix ? ` ${p.fix}` : ''}`);
+    }),
+  );
+}
+
+async function editEnvVars(host: EnvVarsHost, node: ServiceNode | undefined): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder && !node?.service) return void vscode.window.showErrorMessage('Open the app’s folder, or use this command from a service in the Cloud Run explorer.');
+  const ref = await serviceRefFor(folder?.uri.fsPath ?? process.cwd(), node);
+  const live = await withCancellableProgress(`Reading ${ref.service}`, CALL_MS, (s) => host.ports().runAdmin.describeService(ref, s), vscode.ProgressLocation.Window);
+  if (!live) return void vscode.window.showErrorMessage(`There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first.`);
+  const choice = await pickVar(ref, live.env);
+  if (!choice) return;
+  if (choice.kind === 'remove') return removeVar(host, ref, choice.v);
+  if (choice.v?.secret) {
+    const pick = await vscode.window.showInformationMessage(`${choice.v.name} comes from Secret Manager (${describeEnvVar(choice.v)}). Change it by importing your .env file.`, 'Import .env File…');
+    if (pick) await vscode.commands.executeCommand(IMPORT_ENV_COMMAND, { ...ref });
+    return;
+  }
+  const assignment = choice.v ? await askValue(choice.v) : await askAssignment();
+  if (!assignment) return;
+  const ok = await vscode.window.showWarningMessage(
+    `Set ${assignment.key} on ${ref.service}?`,
+    { modal: true, detail: `${ref.service} · ${ref.project} · ${ref.region}\n\nA new revision with ${assignment.key} ${choice.v ? 'changed' : 'added'} gets all traffic once it is ready.` },
+    'Apply',
+  );
+  if (ok !== 'Apply') return;
+  await withCancellableProgress(`Setting ${assignment.key} on ${ref.service}`, UPDATE_MS, (s) => host.ports().runAdmin.updateEnv(ref, { set: { [assignment.key]: assignment.value }, unset: [] }, s));
+  host.log.info(`Set ${assignment.key} on ${ref.service} (${ref.region})`);
+  void vscode.window.showInformationMessage(`${ref.service} now has ${assignment.key} set.`);
+}
+
+function pickVar(ref: ServiceRef, env: EnvVarInfo[]): Promise<{ kind: 'edit' | 'remove'; v?: EnvVarInfo } | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<VarItem>();
+    qp.title = `Environment variables of ${ref.service} (${ref.region})`;
+    qp.placeholder = env.length ? 'Pick one to change it, or the trash button to remove it' : 'No variables yet';
+    qp.items = [
+      { label: '$(add) Add a variable…', add: true, alwaysShow: true },
+      ...[...env].sort((a, b) => a.name.localeCompare(b.name)).map((v) => ({ label: v.name, description: describeEnvVar(v), iconPath: new vscode.ThemeIcon(v.secret ? 'lock' : 'symbol-variable'), buttons: [REMOVE], v })),
+    ];
+    let answer: { kind: 'edit' | 'remove'; v?: EnvVarInfo } | undefined;
+    qp.onDidTriggerItemButton(({ item }) => {
+      answer = { kind: 'remove', v: item.v };
+      qp.hide();
+    });
+    qp.onDidAccept(() => {
+      const item = qp.selectedItems[0];
+      if (item) answer = { kind: 'edit', v: item.v };
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      resolve(answer);
+      qp.dispose();
+    });
+    qp.show();
+  });
+}
+
+async function askAssignment(): Promise<{ key: string; value: string } | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Add an environment variable',
+    prompt: 'KEY=value (secrets go to Secret Manager through "Devgem: Import .env File…")',
+    ignoreFocusOut: true,
+    validateInput: (t) => {
+      const r = parseAssignment(t);
+      return 'problem' in r ? r.problem : undefined;
+    },
+  });
+  if (text === undefined) return undefined;
+  const r = parseAssignment(text);
+  return 'problem' in r ? undefined : r;
+}
+
+async function askValue(v: EnvVarInfo): Promise<{ key: string; value: string } | undefined> {
+  const value = await vscode.window.showInputBox({
+    title: `Change ${v.name}`,
+    value: v.value ?? '',
+    ignoreFocusOut: true,
+    validateInput: (t) => checkAssignment(v.name, t)?.problem,
+  });
+  if (value === undefined || checkAssignment(v.name, value)) return undefined;
+  return { key: v.name, value };
+}
+
+async function removeVar(host: EnvVarsHost, ref: ServiceRef, v: EnvVarInfo | undefined): Promise<void> {
+  if (!v) return;
+  const ok = await vscode.window.showWarningMessage(
+    `Remove ${v.name} from ${ref.service}?`,
+    { modal: true, detail: `${ref.service} · ${ref.project} · ${ref.region}\n\nA new revision without ${v.name} gets all traffic once it is ready.${v.secret ? ' The secret itself stays in Secret Manager.' : ''} Roll back to the current revision to undo.` },
+    'Remove',
+  );
+  if (ok !== 'Remove') return;
+  await withCancellableProgress(`Removing ${v.name} from ${ref.service}`, UPDATE_MS, (s) => host.ports().runAdmin.updateEnv(ref, { set: {}, unset: [v.name] }, s));
+  host.log.info(`Removed ${v.name} from ${ref.service} (${ref.region})`);
+  void vscode.window.showInformationMessage(`Removed ${v.name} from ${ref.service}.`);
+}

@@ -1,0 +1,128 @@
+import * as vscode from 'vscode';
+import { ExplorerModel, refOf, type ExplorerNode } from '../../../core/explorer/explorer';
+import { toProblem } from '../../../core/base/errors';
+import type { CloudPorts } from '../../../core/cloud/ports';
+import { resolveTarget } from '../../../core/deploy/target';
+import { ServiceLogTails } from './explorerLogs';
+import { EXPLORER_VIEW_ID, ExplorerTreeProvider } from './explorerView';
+import { isSafeExternalUrl } from '../webview/messageValidation';
+import { withCancellableProgress } from '../progress';
+import { SECTION } from '../settings';
+
+/** Command ids; package.json's `contributes` uses the same strings (checked by explorerManifest.unit.test.ts). */
+export const EXPLORER_COMMANDS = {
+  refresh: 'devgem.explorer.refresh',
+  openUrl: 'devgem.explorer.openUrl',
+  copyUrl: 'devgem.explorer.copyUrl',
+  showLogs: 'devgem.explorer.showLogs',
+  rollBack: 'devgem.explorer.rollBack',
+  deleteService: 'devgem.explorer.deleteService',
+  stopTailing: 'devgem.explorer.stopTailing',
+} as const;
+
+/** A roll back or delete waits for Cloud Run's rollout; longer than a listing. */
+const CHANGE_TIMEOUT_MS = 5 * 60_000;
+
+export interface ExplorerHost {
+  ports: () => CloudPorts;
+  log: vscode.LogOutputChannel;
+}
+
+/** The project and region the deploys use: settings, then the environment, then gcloud. */
+async function explorerTarget(): Promise<{ project: string; region: string }> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const c = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+  const t = await resolveTarget({
+    settings: { project: c.get<string>('project') || undefined, region: c.get<string>('region') || undefined, serviceName: 'explorer' },
+    env: { ...process.env },
+    // The service name is not used here; a fixed one keeps an odd folder name from failing the tree.
+    workspaceRoot: folder?.uri.fsPath ?? process.cwd(),
+  });
+  return { project: t.project, region: t.region };
+}
+
+/** The Cloud Run explorer view, its context actions and the service log tails; `refresh` reloads the tree (e.g. after a deploy). */
+export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refresh(): void } {
+  const model = new ExplorerModel({ runAdmin: () => host.ports().runAdmin, target: explorerTarget });
+  const tree = new ExplorerTreeProvider(model);
+  const tails = new ServiceLogTails(() => host.ports().logging);
+
+  const change = async (title: string, work: (signal: AbortSignal) => Promise<void>): Promise<boolean> => {
+    try {
+      await withCancellableProgress(title, CHANGE_TIMEOUT_MS, work);
+      return true;
+    } catch (err) {
+      const p = toProblem(err);
+      host.log.error(`${title}: ${p.message}`);
+      void vscode.window.showErrorMessage(`${p.message}${p.fix ? ` ${p.fix}` : ''}`);
+      return false;
+    } finally {
+      tree.refresh();
+    }
+  };
+
+  const openUrl = async (node: ExplorerNode) => {
+    if (node.url && isSafeExternalUrl(node.url)) await vscode.env.openExternal(vscode.Uri.parse(node.url));
+    else void vscode.window.showWarningMessage(`${node.service ?? node.label} has no http(s) URL to open.`);
+  };
+  const copyUrl = async (node: ExplorerNode) => {
+    if (!node.url) return void vscode.window.showWarningMessage(`${node.service ?? node.label} has no URL yet.`);
+    await vscode.env.clipboard.writeText(node.url);
+    void vscode.window.showInformationMessage(`Copied ${node.url}`);
+  };
+  const rollBack = async (node: ExplorerNode) => {
+    const ref = refOf(node);
+    const to = node.revision!;
+    const from = node.servingRevision ?? 'the revisions serving it now';
+    const ok = await vscode.window.showWarningMessage(
+      `Roll back ${ref.service}?`,
+      { modal: true, detail: `All traffic of ${ref.service} (${ref.region}) moves from ${from} to ${to}.` },
+      'Roll Back',
+    );
+    if (ok !== 'Roll Back') return;
+    if (await change(`Routing all traffic of ${ref.service} to ${to}`, (s) => host.ports().runAdmin.routeAllTraffic(ref, to, s).then(() => undefined))) {
+      void vscode.window.showInformationMessage(`${ref.service} now serves ${to}.`);
+    }
+  };
+  const deleteService = async (node: ExplorerNode) => {
+    const ref = refOf(node);
+    const ok = await vscode.window.showWarningMessage(
+      `Delete the Cloud Run service ${ref.service}?`,
+      { modal: true, detail: `${ref.service} in ${ref.region} (project ${ref.project}), its URL and all its revisions are deleted. This cannot be undone.` },
+      'Delete',
+    );
+    if (ok !== 'Delete') return;
+    // A second, typed confirmation: a modal's default button is one Enter away.
+    const typed = await vscode.window.showInputBox({
+      title: `Delete ${ref.service}`,
+      prompt: `Type ${ref.service} to delete it`,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v === ref.service ? undefined : `Type exactly ${ref.service}`),
+    });
+    if (typed !== ref.service) return;
+    if (await change(`Deleting ${ref.service}`, (s) => host.ports().runAdmin.deleteService(ref, s))) {
+      void vscode.window.showInformationMessage(`Deleted ${ref.service}.`);
+    }
+  };
+  const showLogs = (node: ExplorerNode) =>
+    tails.show(refOf(node)).catch((err: unknown) => {
+      void vscode.window.showErrorMessage(toProblem(err).message);
+    });
+
+  const disposable = vscode.Disposable.from(
+    tree,
+    tails,
+    vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.refresh, () => tree.refresh()),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.openUrl, openUrl),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.copyUrl, copyUrl),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.showLogs, showLogs),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.rollBack, rollBack),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.deleteService, deleteService),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.stopTailing, () => tails.stopTailing()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (['project', 'region', 'emulatorHost'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) tree.refresh();
+    }),
+  );
+  return { dispose: () => disposable.dispose(), refresh: () => tree.refresh() };
+}

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { ExplorerModel, type ExplorerNode } from '../../../core/explorer/explorer';
+
+export const EXPLORER_VIEW_ID = 'devgem.explorer';
+
+/** Turns core's node descriptors into TreeItems; each load is cancellable and superseded by Refresh. */
+export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Loads in flight; a refresh aborts them so stale answers never land. */
+  private readonly loads = new Set<AbortController>();
+
+  constructor(private readonly model: ExplorerModel) {}
+
+  refresh(): void {
+    for (const c of this.loads) c.abort();
+    this.loads.clear();
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, node.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
+    item.contextValue = node.contextValue;
+    // The project and the configured region open at once: they cost no call.
+    if (node.kind === 'project' || node.kind === 'region') item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+    if (node.command) item.command = { command: node.command, title: node.label };
+    return item;
+  }
+
+  async getChildren(node?: ExplorerNode, token?: vscode.CancellationToken): Promise<ExplorerNode[]> {
+    const controller = new AbortController();
+    this.loads.add(controller);
+    const sub = token?.onCancellationRequested(() => controller.abort());
+    try {
+      // The view's own progress bar is the loading state while Cloud Run answers.
+      return await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID } }, () => this.model.children(node, controller.signal));
+    } finally {
+      sub?.dispose();
+      this.loads.delete(controller);
+    }
+  }
+
+  dispose(): void {
+    for (const c of this.loads) c.abort();
+    this.changed.dispose();
+  }
+}

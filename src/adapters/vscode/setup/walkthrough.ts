@@ -1,0 +1,249 @@
+import * as vscode from 'vscode';
+import type { DeploySession } from '../../../core/deploy/deploySession';
+import { isCancelled, toProblem } from '../../../core/base/errors';
+import { currentTarget, projectDescription, projectPicks, regionDescription, regionPickerGroups, type CurrentTarget } from '../../../core/setup/pickers';
+import type { CloudPorts } from '../../../core/cloud/ports';
+import { projectIdProblem } from '../../../core/cloud/projectId';
+import { bounded } from '../../../core/base/wait';
+import { SETUP_CONTEXT_KEYS, findOnPath, readSetupState, type SetupState } from '../../../core/setup/setupState';
+import type { ViewSnapshot } from '../../../shared/protocol';
+import { readGcpConfig, SECTION } from '../settings';
+
+export interface WalkthroughDeps {
+  session: DeploySession;
+  /** Lists projects for Choose Project; without it the command asks for an ID only. */
+  ports?: () => CloudPorts;
+}
+
+const GCLOUD_INSTALL_URL = 'https://cloud.google.com/sdk/docs/install';
+const SIGN_IN_COMMAND = 'gcloud auth application-default login';
+/** After opening the sign-in terminal, look for the credentials file this often, for at most this long. */
+const SIGN_IN_POLL_MS = 3_000;
+const SIGN_IN_WAIT_MS = 10 * 60_000;
+/** The project list is a convenience: past this, type the ID instead. */
+const LIST_PROJECTS_MS = 20_000;
+
+/**
+ * The Getting Started walkthrough's commands (sign in, choose project, choose
+ * region) and the context keys its steps complete on, kept current as
+ * settings, the window's focus (after a sign-in in a terminal) and deploys change.
+ */
+export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
+  const keys = new ContextKeys(deps.session);
+  const disposables: vscode.Disposable[] = [
+    keys,
+    deps.session.onDidChange((s) => keys.onSnapshot(s)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) keys.refresh();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => keys.refresh()),
+    vscode.window.onDidChangeWindowState((w) => {
+      if (w.focused) keys.refresh();
+    }),
+    vscode.commands.registerCommand('devgem.signIn', () => signIn(keys)),
+    vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject(deps.ports)),
+    vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion()),
+  ];
+  // The first read (a stat of the ADC file, gcloud's configuration) waits until activation is over:
+  // the walkthrough's keys are not needed to start, and activation stays short.
+  const first = setImmediate(() => keys.refresh());
+  disposables.push({ dispose: () => clearImmediate(first) });
+  return vscode.Disposable.from(...disposables);
+}
+
+class ContextKeys implements vscode.Disposable {
+  private readonly sent: Partial<SetupState> = {};
+  private running: Promise<void> | undefined;
+  private again = false;
+  private cheap = '';
+  private poll: NodeJS.Timeout | undefined;
+
+  constructor(private readonly session: DeploySession) {}
+
+  get signedIn(): boolean {
+    return this.sent.signedIn === true;
+  }
+
+  /** Snapshots change on every log line; only re-read when something the keys depend on moved. */
+  onSnapshot(s: ViewSnapshot): void {
+    const cheap = `${s.history?.length ?? 0}|${s.deploy?.stages?.preflight?.status}|${s.agent?.mode}`;
+    if (cheap === this.cheap) return;
+    this.cheap = cheap;
+    this.refresh();
+  }
+
+  /** One read at a time; a request during a read runs once more after it. */
+  refresh(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    // A failed read leaves the keys as they were; the next trigger tries again.
+    this.running = this.read().catch(() => undefined).finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.refresh();
+      }
+    });
+  }
+
+  /** Re-checks every few seconds until signed in (the user is typing in the terminal), bounded. */
+  watchSignIn(): void {
+    this.stopPolling();
+    const until = Date.now() + SIGN_IN_WAIT_MS;
+    this.poll = setInterval(() => {
+      if (this.signedIn || Date.now() > until) this.stopPolling();
+      else this.refresh();
+    }, SIGN_IN_POLL_MS);
+  }
+
+  dispose(): void {
+    this.stopPolling();
+  }
+
+  private stopPolling(): void {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+  }
+
+  private async read(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const c = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+    const state = await readSetupState({
+      env: process.env,
+      settings: { project: c.get<string>('project')?.trim() || undefined, region: c.get<string>('region')?.trim() || undefined },
+      emulatorHost: readGcpConfig().emulatorHost,
+      snapshot: this.session.current,
+    }).catch(() => undefined);
+    if (!state) return;
+    for (const name of Object.keys(SETUP_CONTEXT_KEYS) as (keyof SetupState)[]) {
+      if (this.sent[name] === state[name]) continue;
+      this.sent[name] = state[name];
+      await vscode.commands.executeCommand('setContext', SETUP_CONTEXT_KEYS[name], state[name]);
+    }
+  }
+}
+
+async function signIn(keys: ContextKeys): Promise<void> {
+  if (!(await findOnPath('gcloud', process.env))) {
+    const action = await vscode.window.showErrorMessage(
+      `Signing in needs the Google Cloud CLI (gcloud), which is not on PATH. Install it, restart VS Code, then run "Devgem: Sign In to Google Cloud" again (it runs \`${SIGN_IN_COMMAND}\`).`,
+      'Open install guide',
+    );
+    if (action) await vscode.env.openExternal(vscode.Uri.parse(GCLOUD_INSTALL_URL));
+    return;
+  }
+  const terminal = vscode.window.createTerminal({ name: 'Devgem: Sign in to Google Cloud' });
+  terminal.show();
+  terminal.sendText(SIGN_IN_COMMAND);
+  keys.watchSignIn();
+}
+
+/** The folder's settings when a folder is open; user settings otherwise. */
+function settingsTarget(): { uri?: vscode.Uri; target: vscode.ConfigurationTarget } {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder ? { uri: folder.uri, target: vscode.ConfigurationTarget.Workspace } : { target: vscode.ConfigurationTarget.Global };
+}
+
+/** What a deploy would use now; undefined when even that cannot be read (the pickers still work). */
+async function current(c: vscode.WorkspaceConfiguration): Promise<CurrentTarget | undefined> {
+  const settings = { project: c.get<string>('project')?.trim() || undefined, region: c.get<string>('region')?.trim() || undefined };
+  return currentTarget({ settings, env: process.env }).catch(() => undefined);
+}
+
+type ProjectItem = vscode.QuickPickItem & { projectId?: string; enter?: true };
+
+async function chooseProject(ports: (() => CloudPorts) | undefined): Promise<void> {
+  const { uri, target } = settingsTarget();
+  const c = vscode.workspace.getConfiguration(SECTION, uri);
+  const now = await current(c);
+  const picked = ports ? await pickListedProject(ports, now) : { enter: true as const };
+  if (!picked) return;
+  const value = 'projectId' in picked ? picked.projectId : await enterProjectId(now?.project ?? '');
+  if (value === undefined) return;
+  await c.update('project', value, target);
+  void vscode.window.showInformationMessage(`Devgem will deploy to project ${value}.`);
+}
+
+/**
+ * A quick pick of the caller's projects, busy while they load (cancelled when
+ * the pick closes, bounded in time). A failed load shows why with its fix and
+ * falls back to typing the ID.
+ */
+function pickListedProject(ports: () => CloudPorts, now: CurrentTarget | undefined): Promise<{ projectId: string } | { enter: true } | undefined> {
+  const enter: ProjectItem = { label: '$(edit) Enter a project ID…', alwaysShow: true, enter: true };
+  const qp = vscode.window.createQuickPick<ProjectItem>();
+  qp.title = 'Google Cloud project';
+  qp.placeholder = 'Loading your projects…';
+  qp.matchOnDescription = true;
+  qp.ignoreFocusOut = true;
+  qp.busy = true;
+  const toItems = (projects: { projectId: string; name?: string }[]): ProjectItem[] =>
+    projectPicks(projects, now?.project).map((p) => ({ label: p.projectId, description: projectDescription(p, now?.projectFrom), projectId: p.projectId }));
+  qp.items = [...toItems([]), enter];
+  const loading = new AbortController();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v: { projectId: string } | { enter: true } | undefined) => {
+      if (done) return;
+      done = true;
+      loading.abort();
+      resolve(v);
+      qp.dispose();
+    };
+    qp.onDidAccept(() => {
+      const item = qp.selectedItems[0];
+      finish(item?.projectId ? { projectId: item.projectId } : item?.enter ? { enter: true } : undefined);
+    });
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
+    bounded('Listing your projects', LIST_PROJECTS_MS, loading.signal, (s) => ports().preflight.listProjects(s)).then(
+      (projects) => {
+        if (done) return;
+        const items = toItems(projects);
+        qp.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, enter];
+        qp.placeholder = projects.length ? 'Type to filter by project ID or name.' : 'No projects found for this account: enter a project ID.';
+        qp.busy = false;
+      },
+      (err: unknown) => {
+        if (done || isCancelled(err)) return;
+        const p = toProblem(err);
+        void vscode.window.showErrorMessage(`Could not list your projects: ${p.message}${p.fix ? ` ${p.fix}` : ''}`);
+        finish({ enter: true });
+      },
+    );
+  });
+}
+
+async function enterProjectId(value: string): Promise<string | undefined> {
+  const typed = await vscode.window.showInputBox({
+    title: 'Google Cloud project',
+    prompt: 'The project ID to deploy to (Cloud Console shows it next to the project name).',
+    placeHolder: 'my-project-123',
+    value,
+    ignoreFocusOut: true,
+    validateInput: (v) => projectIdProblem(v),
+  });
+  return typed === undefined ? undefined : typed.trim();
+}
+
+async function chooseRegion(): Promise<void> {
+  const { uri, target } = settingsTarget();
+  const c = vscode.workspace.getConfiguration(SECTION, uri);
+  const now = await current(c);
+  const items: (vscode.QuickPickItem & { region?: string })[] = [];
+  for (const group of regionPickerGroups(now?.region)) {
+    items.push({ label: group.label, kind: vscode.QuickPickItemKind.Separator });
+    for (const r of group.regions) items.push({ label: r.id, description: regionDescription(r, now), region: r.id });
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Cloud Run region',
+    placeHolder: now ? `Now ${now.region}. Type a city or region to filter.` : 'Type a city or region to filter. Close to your users is fastest.',
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
+  if (!picked?.region) return;
+  await c.update('region', picked.region, target);
+  void vscode.window.showInformationMessage(`Devgem will deploy to ${picked.region}.`);
+}

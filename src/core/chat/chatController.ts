@@ -1,0 +1,185 @@
+import type { ChatMessage, ToolCallStatus, ToolRisk } from '../../shared/protocol';
+import { parseChatIntent } from './intents/chatIntent';
+import type { DeploySession } from '../deploy/deploySession';
+import { DevgemError, isCancelled } from '../base/errors';
+import { runAgentTurn, type AgentEvents } from '../agent/agent';
+import type { AgentContext } from '../agent/context';
+import { Conversation, type SavedConversation } from '../agent/conversation';
+import type { ModelPort } from '../agent/model';
+import { answerOffline } from './offline';
+import { systemPrompt, type PromptFacts } from '../agent/prompt';
+import { redactText } from '../base/redact';
+import type { ConfirmPort, ToolRegistry } from '../agent/registry';
+
+export interface ConversationStore {
+  load(): SavedConversation | undefined;
+  save(conversation: SavedConversation): void | Thenable<void>;
+}
+
+export interface ChatControllerDeps {
+  session: DeploySession;
+  registry: ToolRegistry<AgentContext>;
+  ctx: AgentContext;
+  confirm: ConfirmPort;
+  /** The model to use now; undefined = no model configured (offline chat). Errors say what is misconfigured. */
+  model(): Promise<ModelPort | undefined>;
+  store: ConversationStore;
+  /** Trusted facts for the system prompt (settings, workspace name). */
+  facts(): Omit<PromptFacts, 'deploy' | 'earlier'>;
+  maxSteps?: number;
+  /** How often a streaming reply is pushed to the view, at most. */
+  streamFlushMs?: number;
+  log?(line: string): void;
+}
+
+const ARGS_SHOWN = 2000;
+
+/**
+ * The sidebar chat: one user message at a time, answered by the Gemini agent
+ * or, with no model, by the deterministic parser — both through the same tool
+ * registry and confirmations. Stop aborts whatever runs. The model-facing
+ * history is saved after every message so a window reload loses nothing.
+ */
+export class ChatController {
+  private readonly conversation: Conversation;
+  private running?: AbortController;
+
+  constructor(private readonly deps: ChatControllerDeps) {
+    this.conversation = new Conversation(safeLoad(deps.store));
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** The history the model sees (for tests and "new chat"). */
+  get history(): Conversation {
+    return this.conversation;
+  }
+
+  stop(): boolean {
+    if (!this.running) return false;
+    this.running.abort();
+    return true;
+  }
+
+  /** Forgets the conversation (the chat shown and the model's history). */
+  async reset(): Promise<void> {
+    this.stop();
+    this.conversation.clear();
+    this.deps.session.clearChat();
+    await this.deps.store.save(this.conversation.toJSON());
+  }
+
+  async handle(text: string): Promise<void> {
+    const { session } = this.deps;
+    const message = text.trim();
+    if (!message) return;
+    if (this.running) {
+      session.say('notice', 'Devgem is still working on your last message. Press Stop to interrupt it.');
+      return;
+    }
+    const controller = new AbortController();
+    this.running = controller;
+    session.say('user', redactText(message));
+    let model: ModelPort | undefined;
+    try {
+      model = await this.deps.model();
+    } catch (err) {
+      session.say('notice', `${describe(err)} Answering without AI for now.`);
+    }
+    session.setAgent({ busy: true, mode: model ? 'gemini' : 'offline', model: model?.label });
+    try {
+      if (model) await this.agentTurn(model, message, controller.signal);
+      else await this.offlineTurn(message, controller.signal);
+    } catch (err) {
+      if (isCancelled(err, controller.signal)) session.say('notice', 'Stopped.');
+      else {
+        this.deps.log?.(`Chat failed: ${redactText(err instanceof Error ? err.stack ?? err.message : String(err))}`);
+        session.say('notice', describe(err));
+      }
+    } finally {
+      this.running = undefined;
+      session.setAgent({ busy: false, mode: model ? 'gemini' : 'offline', model: model?.label });
+      this.conversation.compact();
+      await Promise.resolve(this.deps.store.save(this.conversation.toJSON())).catch(() => undefined);
+    }
+  }
+
+  private async offlineTurn(text: string, signal: AbortSignal): Promise<void> {
+    const answer = await answerOffline(parseChatIntent(text), {
+      registry: this.deps.registry,
+      ctx: this.deps.ctx,
+      confirm: this.deps.confirm,
+      events: { tool: (card) => this.toolCard(card) },
+      cancelDeploy: () => this.deps.session.cancel(),
+    }, signal);
+    this.deps.session.say('assistant', redactText(answer));
+  }
+
+  private async agentTurn(model: ModelPort, text: string, signal: AbortSignal): Promise<void> {
+    const { session, ctx } = this.deps;
+    let reply: ChatMessage | undefined;
+    let lastFlush = 0;
+    const flushMs = this.deps.streamFlushMs ?? 50;
+    const flush = (final: boolean) => {
+      if (!reply) return;
+      reply = { ...reply, streaming: !final };
+      session.upsertChat(reply);
+      lastFlush = Date.now();
+    };
+    const events: AgentEvents = {
+      text: (delta) => {
+        reply = reply ? { ...reply, text: reply.text + delta } : { id: session.newId(), role: 'assistant', text: delta, at: Date.now(), streaming: true };
+        if (Date.now() - lastFlush >= flushMs) flush(false);
+      },
+      textEnd: () => {
+        if (reply) reply = { ...reply, text: redactText(reply.text) };
+        flush(true);
+        reply = undefined;
+      },
+      tool: (card) => this.toolCard(card),
+    };
+    const end = await runAgentTurn(text, {
+      model,
+      registry: this.deps.registry,
+      ctx,
+      confirm: this.deps.confirm,
+      conversation: this.conversation,
+      events,
+      maxSteps: this.deps.maxSteps,
+      system: (earlier) => systemPrompt({ ...this.deps.facts(), deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
+      beforeModelCall: () => {
+        ctx.usage?.check('model');
+        ctx.usage?.record('model');
+      },
+    }, signal);
+    if (end.kind === 'max-steps') {
+      session.say('notice', `I stopped after ${end.steps} steps without a final answer. Tell me how to continue, or ask something narrower.`);
+    }
+  }
+
+  private toolCard(card: { callId: string; name: string; risk: ToolRisk; args: Record<string, unknown>; status: ToolCallStatus; summary?: string }): void {
+    const args = JSON.stringify(card.args, null, 2);
+    this.deps.session.upsertChat({
+      id: `tool-${card.callId}`,
+      role: 'tool',
+      text: '',
+      at: Date.now(),
+      tool: { callId: card.callId, name: card.name, risk: card.risk, status: card.status, args: args.length > ARGS_SHOWN ? `${args.slice(0, ARGS_SHOWN)}…` : args, summary: card.summary },
+    });
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof DevgemError) return redactText(err.fix ? `${err.message}\nFix: ${err.fix}` : err.message);
+  return redactText(`Something went wrong: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function safeLoad(store: ConversationStore): SavedConversation | undefined {
+  try {
+    return store.load();
+  } catch {
+    return undefined;
+  }
+}

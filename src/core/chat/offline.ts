@@ -1,0 +1,148 @@
+import { STAGE_TITLES, type DeployState } from '../../shared/protocol';
+import { HELP_TEXT, type ChatIntent } from './intents/chatIntent';
+import type { AgentContext } from '../agent/context';
+import type { AgentEvents } from '../agent/agent';
+import type { FunctionCall } from '../agent/model';
+import { redactDeep } from '../base/redact';
+import type { ConfirmPort, ToolOutcome, ToolRegistry } from '../agent/registry';
+
+export interface OfflineDeps {
+  registry: ToolRegistry<AgentContext>;
+  ctx: AgentContext;
+  confirm: ConfirmPort;
+  events: Pick<AgentEvents, 'tool'>;
+  /** Cancels the running deploy; false when none runs. */
+  cancelDeploy(): boolean;
+}
+
+let seq = 0;
+
+/**
+ * The chat without a model: each understood intent becomes one tool call
+ * through the same registry (same validation, same confirmations), and the
+ * answer is written from the tool's result.
+ */
+export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signal: AbortSignal): Promise<string> {
+  const run = async (name: string, args: Record<string, unknown>): Promise<ToolOutcome> => {
+    const call: FunctionCall = { id: `offline-${++seq}`, name, args: dropUndefined(args) };
+    const card = { callId: call.id!, name, risk: deps.registry.riskOf(name), args: redactDeep(call.args) };
+    deps.events.tool({ ...card, status: 'running' });
+    const outcome = await deps.registry.execute(call, deps.ctx, { confirm: deps.confirm, onStatus: (status) => deps.events.tool({ ...card, status }) }, signal);
+    deps.events.tool({ ...card, status: outcome.status, summary: outcome.summary });
+    return outcome;
+  };
+
+  switch (intent.kind) {
+    case 'help':
+      return HELP_TEXT;
+    case 'invalid':
+      return intent.problem;
+    case 'cancel':
+      return deps.cancelDeploy() ? 'Cancelling the deploy…' : 'Nothing is running.';
+    case 'status':
+      return describeDeploy(deps.ctx.lastDeploy());
+    case 'usage':
+      return deps.ctx.usage?.report() ?? 'Usage is not tracked.';
+    case 'changes': {
+      const o = await run('get_changes_since_deploy', {});
+      if (o.status !== 'done') return failure(o);
+      return describeChanges(o.response);
+    }
+    case 'deploy': {
+      const o = await run('deploy', { service: intent.service, region: intent.region, subfolder: intent.appPath, public: intent.public });
+      if (o.status !== 'done') return failure(o, 'Nothing was deployed.');
+      return describeDeploy(deps.ctx.lastDeploy());
+    }
+    case 'deploy-github': {
+      const o = await run('deploy_github_repo', { repository: intent.repository, ref: intent.ref, service: intent.service, region: intent.region });
+      if (o.status !== 'done') return failure(o, 'Nothing was deployed.');
+      return `${o.response.repository as string} at ${o.response.ref as string} (${(o.response.commit as string).slice(0, 7)}): ${describeDeploy(deps.ctx.lastDeploy())}`;
+    }
+    case 'logs': {
+      if (intent.source === 'build') {
+        const o = await run('get_build_logs', { lines: intent.limit });
+        if (o.status !== 'done') return failure(o);
+        const lines = o.response.lines_untrusted as string[];
+        return lines.length ? `Last ${lines.length} build log lines:\n\`\`\`\n${lines.join('\n')}\n\`\`\`` : 'There is no build log yet. Deploy first.';
+      }
+      const o = await run('get_service_logs', { service: intent.service, severity: intent.severity, limit: intent.limit });
+      if (o.status !== 'done') return failure(o);
+      const entries = o.response.entries_untrusted as { timestamp: string; severity: string; text: string }[];
+      if (!entries.length) return `No ${intent.severity ? `${intent.severity}+ ` : ''}log entries for ${o.response.service as string}.`;
+      return `${entries.length} log entries for ${o.response.service as string}:\n\`\`\`\n${entries.map((e) => `${e.timestamp} ${e.severity} ${e.text}`).join('\n')}\n\`\`\``;
+    }
+    case 'env-set':
+    case 'env-unset': {
+      const args = intent.kind === 'env-set' ? { service: intent.service, set: intent.vars } : { service: intent.service, unset: intent.names };
+      const o = await run('set_env_vars', args);
+      if (o.status !== 'done') return failure(o, 'No env var was changed.');
+      return `${o.summary} on ${o.response.service as string}; revision ${(o.response.revision as string | undefined) ?? '?'} now serves.`;
+    }
+    case 'env-import': {
+      const o = await run('import_env_file', { path: intent.file, service: intent.service });
+      if (o.status !== 'done') return failure(o, 'Nothing was imported.');
+      const skipped = (o.response.skipped as { key: string; reason?: string }[]).map((s) => `\n• Skipped ${s.key}: ${s.reason ?? 'refused'}`);
+      const unread = (o.response.problems as string[]).map((p) => `\n• Not read: ${p}`);
+      return [o.summary, ...skipped, ...unread].join('');
+    }
+    case 'rollback': {
+      const o = await run('rollback', { service: intent.service, revision: intent.revision });
+      if (o.status !== 'done') return failure(o, 'Traffic was not changed.');
+      return `Rolled back ${o.response.service as string}: ${o.response.servingRevision as string} now gets 100% of traffic.`;
+    }
+    case 'services': {
+      const o = await run('list_services', {});
+      if (o.status !== 'done') return failure(o);
+      const list = o.response.services as { service: string; uri?: string; latestReadyRevision?: string }[];
+      if (!list.length) return `No Cloud Run services in ${o.response.project as string} / ${o.response.region as string}.`;
+      return `Services in ${o.response.project as string} / ${o.response.region as string}:\n${list.map((s) => `• ${s.service} — ${s.uri ?? 'no URL'}${s.latestReadyRevision ? ` (${s.latestReadyRevision})` : ''}`).join('\n')}`;
+    }
+    case 'revisions': {
+      const o = await run('list_revisions', { service: intent.service });
+      if (o.status !== 'done') return failure(o);
+      const list = o.response.revisions as { revision: string; percent: number; ready: boolean; createTime?: string }[];
+      if (!list.length) return `${o.response.service as string} has no revisions.`;
+      return `Revisions of ${o.response.service as string}, newest first:\n${list.map((r) => `• ${r.revision}${r.percent ? ` — ${r.percent}% traffic` : ''}${r.ready ? '' : ' (not ready)'}${r.createTime ? `, ${r.createTime}` : ''}`).join('\n')}`;
+    }
+  }
+}
+
+/** The tool's diff in a few lines: counts, the first paths of each kind, and the commits. */
+function describeChanges(r: Record<string, unknown>): string {
+  if (!r.deployed) return r.message as string;
+  const last = r.lastDeploy as { at: string; commit?: string; branch?: string };
+  const now = r.current as { commit?: string; branch?: string; dirty?: boolean };
+  const counts = r.counts as { added: number; removed: number; modified: number };
+  const commit = (c?: string, b?: string) => (c ? `${c.slice(0, 7)}${b ? ` on ${b}` : ''}` : 'no commit');
+  const head = `Last deploy: ${last.at}, ${commit(last.commit, last.branch)}. Now: ${commit(now.commit, now.branch)}${now.dirty ? ' with uncommitted changes' : ''}.`;
+  if (counts.added + counts.removed + counts.modified === 0) return `${head}\nNo file changed since the last deploy.`;
+  const list = (label: string, n: number, paths: string[]) => (n ? `\n${label} (${n}): ${paths.slice(0, 10).join(', ')}${n > 10 ? ', …' : ''}` : '');
+  return `${head}${list('Modified', counts.modified, r.modified as string[])}${list('Added', counts.added, r.added as string[])}${list('Removed', counts.removed, r.removed as string[])}`;
+}
+
+function failure(o: ToolOutcome, declined = 'Nothing was changed.'): string {
+  if (o.status === 'declined') return `OK — ${declined}`;
+  return (o.response.error as string | undefined) ?? o.summary;
+}
+
+function dropUndefined(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+}
+
+/** The last deploy in a sentence or two. */
+export function describeDeploy(d: DeployState | undefined): string {
+  if (!d) return 'Nothing has been deployed from this workspace yet. Say "deploy this".';
+  const r = d.result;
+  if (!r) return 'A deploy is running; follow it in the tracker above.';
+  const service = d.target?.service ?? 'the service';
+  switch (r.outcome) {
+    case 'success':
+      return `Deployed ${service} to ${r.url}${r.revision ? ` (revision ${r.revision})` : ''}.`;
+    case 'private':
+      return `Deployed ${service} to ${r.url}, but it is not public: ${r.problem.message}${r.problem.fix ? `\nFix: ${r.problem.fix}` : ''}`;
+    case 'failed':
+      return `The deploy failed at "${STAGE_TITLES[r.stage]}": ${r.problem.message}${r.problem.fix ? `\nFix: ${r.problem.fix}` : ''}`;
+    case 'cancelled':
+      return `The deploy was cancelled during "${STAGE_TITLES[r.stage]}".`;
+  }
+}

@@ -1,0 +1,392 @@
+// The pipeline's view of the outside world. Adapters implement these with the
+// real SDKs; unit tests implement them with fakes. No SDK type crosses here.
+import type { Readable } from 'node:stream';
+import type { AppAnalysis, PortFix } from '../analysis/types';
+import { DevgemError } from '../base/errors';
+import type { GitHubSource } from '../github/gitHubPort';
+import { describeRedFlags } from '../packaging/uploadPreview';
+
+export interface ServiceRef {
+  project: string;
+  region: string;
+  service: string;
+}
+
+export interface CredentialsPort {
+  /** Proves credentials work (e.g. mints a token); throws a DevgemError with the fix otherwise. */
+  check(signal: AbortSignal): Promise<{ principal?: string }>;
+}
+
+export interface StoragePort {
+  /**
+   * Makes sure `bucket` exists and belongs to `project` (bucket names are
+   * global: one owned by someone else is an error, never a place to upload).
+   */
+  ensureBucket(opts: { project: string; bucket: string; location: string }, signal: AbortSignal): Promise<{ created: boolean }>;
+  upload(opts: { project: string; bucket: string; object: string; source: Readable; contentType: string }, signal: AbortSignal): Promise<void>;
+  /** Bytes of an object from `offset` on; undefined while the object does not exist. */
+  readFrom(opts: { project: string; bucket: string; object: string; offset: number }, signal: AbortSignal): Promise<Buffer | undefined>;
+}
+
+export interface RegistryPort {
+  ensureDockerRepository(opts: { project: string; location: string; repository: string }, signal: AbortSignal): Promise<{ created: boolean }>;
+  /**
+   * The digest (`sha256:…`) the tag `image:tag` points at in a Docker repository;
+   * undefined when the repository, image or tag does not exist. Incremental
+   * deploys ask it whether this exact source was built before.
+   */
+  findImageByTag(opts: { project: string; location: string; repository: string; image: string; tag: string }, signal: AbortSignal): Promise<{ digest?: string } | undefined>;
+}
+
+export interface BuildRequest {
+  project: string;
+  region: string;
+  bucket: string;
+  object: string;
+  image: string;
+  /** More tags for the same image (e.g. the source hash `src-…`), pushed next to `image`'s. */
+  extraTags?: string[];
+  /** Dockerfile path relative to the build context (`docker build -f`). */
+  dockerfile: string;
+  /** `gs://bucket` the build writes `log-<id>.txt` into, so the log can be tailed while it runs. */
+  logsBucket: string;
+  timeoutSeconds: number;
+}
+
+export type BuildState = 'queued' | 'working' | 'success' | 'failure' | 'cancelled' | 'timeout' | 'internal-error' | 'expired' | 'unknown';
+
+export interface BuildInfo {
+  id: string;
+  state: BuildState;
+  statusDetail?: string;
+  logUrl?: string;
+  /** The log object inside the logs bucket. */
+  logObject: string;
+}
+
+/** The end of a finished (or running) build's log, read back from its logs bucket. */
+export interface BuildLogTail {
+  /** The newest lines asked for, oldest first; untrusted text from the build. */
+  lines: string[];
+  /** Lines the whole log holds. */
+  totalLines: number;
+  state: BuildState;
+  /** `gs://bucket/log-<id>.txt`. */
+  logUri: string;
+}
+
+export interface BuildPort {
+  start(req: BuildRequest, signal: AbortSignal): Promise<BuildInfo>;
+  get(opts: { project: string; region: string; id: string }, signal: AbortSignal): Promise<BuildInfo>;
+  cancel(opts: { project: string; region: string; id: string }, signal: AbortSignal): Promise<void>;
+  /**
+   * The last `maxLines` lines of a build's log, found through the build's
+   * `logsBucket`; a not-found DevgemError when the build or its log is gone.
+   */
+  readLog(opts: { project: string; region: string; id: string; maxLines: number }, signal: AbortSignal): Promise<BuildLogTail>;
+}
+
+/** A Secret Manager secret version an env var reads its value from (`valueSource.secretKeyRef`). */
+export interface SecretRef {
+  /** Secret id (`db-url`) or full name (`projects/p/secrets/db-url`). */
+  secret: string;
+  /** `latest` or a version number. */
+  version: string;
+}
+
+/** Runtime settings a deploy may ask for; absent fields keep what the live service has (or Cloud Run's default). */
+export interface RuntimeSpec {
+  /** Plain env vars to set (merged over the live ones). Never secret values: see `secrets`. */
+  env?: Record<string, string>;
+  /** Env vars whose value comes from Secret Manager. */
+  secrets?: Record<string, SecretRef>;
+  minInstances?: number;
+  maxInstances?: number;
+  /** Cloud Run CPU limit, e.g. `1`, `2`, `1000m`. */
+  cpu?: string;
+  /** Cloud Run memory limit, e.g. `512Mi`, `1Gi`. */
+  memory?: string;
+}
+
+/** The source a revision was built from, as Devgem records it on the revision (labels and an annotation). */
+export interface RevisionSource {
+  /** The git commit, lowercase hex (a SHA-256 commit is kept abbreviated to 40 characters). */
+  commit?: string;
+  /** The working tree had uncommitted changes. */
+  dirty?: boolean;
+  /** GitHub deploys: `owner/name`. */
+  repository?: string;
+}
+
+export interface ServiceSpec extends RuntimeSpec {
+  image: string;
+  port: number;
+  labels: Record<string, string>;
+  /** Recorded on the new revision; absent: the revision records none (the live template's are removed). */
+  source?: RevisionSource;
+}
+
+export interface RunServiceInfo {
+  uri?: string;
+  latestReadyRevision?: string;
+  latestCreatedRevision?: string;
+  invokerIamDisabled: boolean;
+  /** The revision with the largest share of traffic now (it may differ from latest ready after a rollback). */
+  servingRevision?: string;
+  /** After a no-traffic update: the URL of the update's tag, which reaches only the new revision. */
+  tagUri?: string;
+}
+
+/** How `updateService` rolls the new revision out. */
+export interface UpdateOptions {
+  /** Preview: the new revision gets 0 % of the traffic and `tag`; the traffic split stays as it is. */
+  noTraffic?: { tag: string };
+}
+
+/** What an update changes, as core compares it (see specDiff.ts). */
+export interface LiveServiceSpec {
+  env: EnvVarInfo[];
+  /** 0 when unset (Cloud Run's default). */
+  minInstances: number;
+  maxInstances?: number;
+  cpu?: string;
+  memory?: string;
+  /** CPU allocated outside requests too (Cloud Run's `cpuIdle: false`, no CPU throttling). */
+  cpuAlwaysAllocated: boolean;
+  /** `all`, `internal`, `internal-and-cloud-load-balancing`. */
+  ingress: string;
+  /** Anyone may call it: the invoker IAM check is off or allUsers holds roles/run.invoker. */
+  public: boolean;
+}
+
+/** The live service and the one `updateService` would send for the same spec. */
+export interface UpdatePreview {
+  live: LiveServiceSpec;
+  next: LiveServiceSpec;
+}
+
+/** A Cloud Run custom domain mapping (`domains.cloudrun.com/v1`). */
+export interface DomainMappingInfo {
+  domain: string;
+  /** The service it routes to. */
+  service: string;
+}
+
+/** A deploy change that may break something that works now; `message` is shown to the user as is. */
+export interface SpecChange {
+  kind: 'env-removed' | 'secret-dropped' | 'min-instances' | 'cpu-allocation' | 'domain-private' | 'ingress';
+  message: string;
+}
+
+export interface RunPort {
+  getService(ref: ServiceRef, signal: AbortSignal): Promise<RunServiceInfo | undefined>;
+  /** Computes (sends nothing) what `updateService(ref, spec)` would change; undefined when there is no service. */
+  previewUpdate(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<UpdatePreview | undefined>;
+  /** Custom domains mapped to the service (Cloud Run domain mappings in the service's region). */
+  listDomainMappings(ref: ServiceRef, signal: AbortSignal): Promise<DomainMappingInfo[]>;
+  /** Creates the service and waits for its first revision to be ready. */
+  createService(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<RunServiceInfo>;
+  /** Replaces the container image and port, keeping everything else of the live service. */
+  updateService(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal, opts?: UpdateOptions): Promise<RunServiceInfo>;
+  /** The preferred way to make a service public: no IAM check at all. */
+  disableInvokerIam(ref: ServiceRef, signal: AbortSignal): Promise<void>;
+  /** The fallback: grant `roles/run.invoker` to `allUsers`. */
+  grantPublicInvoker(ref: ServiceRef, signal: AbortSignal): Promise<void>;
+}
+
+export interface ServiceSummary {
+  service: string;
+  region: string;
+  uri?: string;
+  latestReadyRevision?: string;
+  /** RFC 3339. */
+  updateTime?: string;
+  lastModifier?: string;
+  /** Carries the `managed-by: devgem` label. */
+  managedByDevgem: boolean;
+}
+
+/** An env var of a live service. `value` is only set for plain vars; secret refs carry no value. */
+export interface EnvVarInfo {
+  name: string;
+  value?: string;
+  secret?: SecretRef;
+}
+
+export interface TrafficInfo {
+  /** Undefined when the target is "latest ready revision". */
+  revision?: string;
+  percent: number;
+  tag?: string;
+  latest: boolean;
+}
+
+export interface ServiceDetails extends RunServiceInfo {
+  service: string;
+  region: string;
+  image?: string;
+  port?: number;
+  env: EnvVarInfo[];
+  minInstances?: number;
+  maxInstances?: number;
+  cpu?: string;
+  memory?: string;
+  serviceAccount?: string;
+  traffic: TrafficInfo[];
+  updateTime?: string;
+  /** Terminal condition: `ready` or the message Cloud Run gives for why not. */
+  ready: boolean;
+  statusMessage?: string;
+}
+
+/** `commit`, `dirty`, `repository`: what the revision records of its source, when Devgem deployed it from git. */
+export interface RevisionInfo extends RevisionSource {
+  revision: string;
+  createTime?: string;
+  image?: string;
+  ready: boolean;
+  /** Share of traffic this revision gets now (0-100). */
+  percent: number;
+  tags: string[];
+}
+
+/** Cloud Run operations beyond a deploy: what the agent's tools and the explorer use. */
+export interface RunAdminPort {
+  listServices(opts: { project: string; region: string }, signal: AbortSignal): Promise<ServiceSummary[]>;
+  describeService(ref: ServiceRef, signal: AbortSignal): Promise<ServiceDetails | undefined>;
+  /** Newest first. */
+  listRevisions(ref: ServiceRef, signal: AbortSignal): Promise<RevisionInfo[]>;
+  /** Sends 100 % of traffic to `revision` (which must be ready) and waits for the rollout. */
+  routeAllTraffic(ref: ServiceRef, revision: string, signal: AbortSignal): Promise<RunServiceInfo>;
+  /** Sets and removes plain env vars and `secrets` refs (creating a new revision), keeping everything else. */
+  updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> }, signal: AbortSignal): Promise<RunServiceInfo>;
+  /** Deletes the service and waits until it is gone. */
+  deleteService(ref: ServiceRef, signal: AbortSignal): Promise<void>;
+}
+
+export type LogSeverity = 'DEFAULT' | 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR' | 'CRITICAL' | 'ALERT' | 'EMERGENCY';
+
+export interface LogEntryInfo {
+  /** RFC 3339. */
+  timestamp: string;
+  severity: LogSeverity;
+  text: string;
+  revision?: string;
+}
+
+export interface LoggingPort {
+  /** The service's newest log entries (Cloud Logging `entries:list`), returned oldest first. */
+  readServiceLogs(opts: ServiceRef & { limit: number; minSeverity?: LogSeverity; sinceIso?: string }, signal: AbortSignal): Promise<LogEntryInfo[]>;
+}
+
+export interface HttpProbePort {
+  /** One unauthenticated GET; resolves with the status, rejects on network errors. */
+  get(url: string, signal: AbortSignal): Promise<{ status: number }>;
+}
+
+/** Project checks before a deploy (Service Usage and Resource Manager): see core/preflight.ts. */
+export interface PreflightPort {
+  /** `{ 'run.googleapis.com': true, ... }` for each asked name. */
+  enabledServices(project: string, names: string[], signal?: AbortSignal): Promise<Record<string, boolean>>;
+  /** Enables the API and waits (bounded) until Google says it is done. */
+  enableService(project: string, name: string, signal?: AbortSignal): Promise<void>;
+  /** The subset of `permissions` the caller holds on the project. */
+  testPermissions(project: string, permissions: string[], signal?: AbortSignal): Promise<string[]>;
+  projectNumber(project: string, signal?: AbortSignal): Promise<string>;
+  projectPolicyBindings(project: string, signal?: AbortSignal): Promise<{ role: string; members: string[] }[]>;
+  /** The active projects the caller can see (for the project picker), bounded in pages. */
+  listProjects(signal?: AbortSignal): Promise<ProjectSummary[]>;
+}
+
+/** A project as the picker shows it: the ID to deploy to and its display name. */
+export interface ProjectSummary {
+  projectId: string;
+  name?: string;
+}
+
+/**
+ * Secret Manager: the few calls an env import makes. Values go in and are compared
+ * in the adapter; none comes back to core.
+ */
+export interface SecretsPort {
+  /** Creates the secret (automatic replication) unless it exists; true when it was created. */
+  ensureSecret(project: string, id: string, labels: Record<string, string>, signal: AbortSignal): Promise<boolean>;
+  /** The number of the secret's latest version when it holds exactly `value`; undefined otherwise (or when there is none). */
+  latestMatching(project: string, id: string, value: string, signal: AbortSignal): Promise<string | undefined>;
+  /** Adds a version holding `value`; returns its number. */
+  addVersion(project: string, id: string, value: string, signal: AbortSignal): Promise<string>;
+  /** Adds `member` (e.g. `serviceAccount:x@y`) to `role` on the secret; false when it already held it. */
+  grantRole(project: string, id: string, role: string, member: string, signal: AbortSignal): Promise<boolean>;
+  /** The members holding `role` on the secret. */
+  roleMembers(project: string, id: string, role: string, signal: AbortSignal): Promise<string[]>;
+}
+
+export interface CloudPorts {
+  credentials: CredentialsPort;
+  preflight: PreflightPort;
+  storage: StoragePort;
+  registry: RegistryPort;
+  build: BuildPort;
+  run: RunPort;
+  runAdmin: RunAdminPort;
+  logging: LoggingPort;
+  http: HttpProbePort;
+  secrets: SecretsPort;
+}
+
+/** One thing the preflight found wrong with the project, and how to fix it. */
+export interface PreflightProblem {
+  kind: 'api-disabled' | 'permission-missing' | 'build-account-role';
+  message: string;
+  /** A command to copy (`gcloud services enable ...`, `gcloud projects add-iam-policy-binding ...`). */
+  fixCommand: string;
+  consoleUrl: string;
+  /** The API Devgem can enable itself (the caller may enable services); absent when only a person can fix it. */
+  autoFix?: { enableService: string };
+}
+
+/** What the upload will hold, shown before it leaves the machine. */
+export interface UploadPreview {
+  fileCount: number;
+  totalBytes: number;
+  largest: { path: string; bytes: number }[];
+  redFlags: { path: string; reason: string }[];
+}
+
+/**
+ * The few questions a deploy asks its user. Each has a safe answer when no
+ * one is there to ask (tests, the CLI): see `unattendedUi`.
+ */
+export interface DeployUiPort {
+  /** Several deployable apps: which one? undefined = the user backed out. */
+  chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined>;
+  /**
+   * Show the generated Dockerfile (as a diff) before it is written; true = write it.
+   * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
+   */
+  reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean>;
+  /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
+  offerPortFix(fix: PortFix, workspaceRoot: string): void;
+  /** Only asked when the preview has red flags; true = upload anyway. */
+  confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean>;
+  /** The project is missing APIs Devgem could enable: true = enable them now and go on. */
+  offerPreflightFix(problems: PreflightProblem[], signal: AbortSignal): Promise<boolean>;
+  /** An update would drop config or change how the service runs or is reached; true = deploy anyway. */
+  confirmSpecChanges(changes: SpecChange[], signal: AbortSignal): Promise<boolean>;
+}
+
+/** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged, never break a live service. */
+export const unattendedUi: DeployUiPort = {
+  chooseApp: async (apps) => apps[0],
+  reviewDockerfile: async () => true,
+  offerPortFix: () => undefined,
+  confirmUpload: async (preview) => {
+    // No one can say "upload anyway": a failure that says what to exclude, not a silent cancel.
+    if (!preview.redFlags.length) return true;
+    throw new DevgemError('failed-precondition', `The upload was stopped: ${describeRedFlags(preview)}.`, {
+      fix: 'Exclude those files in .gcloudignore (or .gitignore), then deploy again.',
+    });
+  },
+  offerPreflightFix: async () => false,
+  confirmSpecChanges: async () => false,
+};

@@ -1,0 +1,95 @@
+// What the Choose Project and Choose Region pickers show, in which order and
+// with which marks. Pure, so the ordering is tested without VS Code.
+import type { ProjectSummary } from '../cloud/ports';
+import { CLOUD_RUN_REGIONS, regionGroups, type RegionChoice, type RegionGroup } from '../cloud/regions';
+import { DEFAULT_REGION, gcloudConfigDir, readGcloudConfig } from '../deploy/target';
+
+export interface CurrentTarget {
+  project?: string;
+  /** Where the project comes from ("setting devgem.project", "GOOGLE_CLOUD_PROJECT", ...). */
+  projectFrom?: string;
+  region: string;
+  regionFrom: string;
+}
+
+const firstSet = (candidates: [string | undefined, string][]): [string, string] | undefined => {
+  const hit = candidates.find(([v]) => v?.trim());
+  return hit ? [hit[0]!.trim(), hit[1]] : undefined;
+};
+
+/**
+ * The project and region a deploy would use now, in resolveTarget's order
+ * (settings, environment, gcloud's active configuration, then the default
+ * region). Unlike resolveTarget it neither throws when no project is set nor
+ * validates: a picker shows whatever is set so the user can replace it.
+ */
+export async function currentTarget(sources: {
+  settings: { project?: string; region?: string };
+  env: Record<string, string | undefined>;
+  gcloudConfigDir?: string;
+}): Promise<CurrentTarget> {
+  const { settings, env } = sources;
+  const gcloud = await readGcloudConfig(sources.gcloudConfigDir ?? gcloudConfigDir(env), env);
+  const gcloudFrom = `gcloud configuration "${gcloud.configName}"`;
+  const project = firstSet([
+    [settings.project, 'setting devgem.project'],
+    [env.GOOGLE_CLOUD_PROJECT, 'GOOGLE_CLOUD_PROJECT'],
+    [env.CLOUDSDK_CORE_PROJECT, 'CLOUDSDK_CORE_PROJECT'],
+    [gcloud.project, gcloudFrom],
+  ]);
+  const region = firstSet([
+    [settings.region, 'setting devgem.region'],
+    [env.CLOUDSDK_RUN_REGION, 'CLOUDSDK_RUN_REGION'],
+    [env.GOOGLE_CLOUD_REGION, 'GOOGLE_CLOUD_REGION'],
+    [gcloud.region, gcloudFrom],
+  ]) ?? [DEFAULT_REGION, 'default'];
+  return { project: project?.[0], projectFrom: project?.[1], region: region[0], regionFrom: region[1] };
+}
+
+export interface ProjectPick extends ProjectSummary {
+  current: boolean;
+  /** The current project was not in the list (another account's, a typo, or a list cut short). */
+  unlisted?: boolean;
+}
+
+/**
+ * One entry per project ID, sorted by ID, the current one first. A current
+ * project missing from the list still shows, so the picker never hides what is set.
+ */
+export function projectPicks(projects: readonly ProjectSummary[], current?: string): ProjectPick[] {
+  const byId = new Map<string, ProjectSummary>();
+  for (const p of projects) {
+    const id = p.projectId.trim();
+    if (id && !byId.has(id)) byId.set(id, { projectId: id, name: p.name?.trim() || undefined });
+  }
+  const cur = current?.trim() || undefined;
+  const rest = [...byId.values()].filter((p) => p.projectId !== cur).sort((a, b) => a.projectId.localeCompare(b.projectId));
+  const picks: ProjectPick[] = rest.map((p) => ({ ...p, current: false }));
+  if (!cur) return picks;
+  const listed = byId.get(cur);
+  return [listed ? { ...listed, current: true } : { projectId: cur, current: true, unlisted: true }, ...picks];
+}
+
+/** The region picker's sections with the current region alone in a first section (and not repeated below). */
+export function regionPickerGroups(current?: string): RegionGroup[] {
+  const groups = regionGroups(current);
+  const id = current?.trim();
+  if (!id) return groups;
+  const found = CLOUD_RUN_REGIONS.find((r) => r.id === id);
+  // regionGroups already puts a region missing from the list first, alone.
+  if (!found) return groups;
+  const rest = groups.map((g) => ({ ...g, regions: g.regions.filter((r) => r.id !== id) })).filter((g) => g.regions.length > 0);
+  return [{ label: 'Current', regions: [{ id: found.id, location: found.location, tier: found.tier }] }, ...rest];
+}
+
+/** "Iowa · Tier 1 pricing · current (setting devgem.region)". */
+export function regionDescription(r: RegionChoice, current?: { region: string; regionFrom: string }): string {
+  const mark = r.id === current?.region ? `current (${current.regionFrom})` : undefined;
+  return [r.location, r.tier === 1 ? 'Tier 1 pricing' : undefined, mark].filter(Boolean).join(' · ');
+}
+
+/** "Demo Project · current (GOOGLE_CLOUD_PROJECT)". */
+export function projectDescription(p: ProjectPick, from?: string): string {
+  const mark = p.current ? `current${from ? ` (${from})` : ''}` : undefined;
+  return [p.name && p.name !== p.projectId ? p.name : undefined, p.unlisted ? 'not in your project list' : undefined, mark].filter(Boolean).join(' · ');
+}

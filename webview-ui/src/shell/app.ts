@@ -1,0 +1,67 @@
+import type { DeployState, ViewSnapshot, WebviewMessage } from '../../../src/shared/protocol';
+import { Announcer } from './announcer';
+import { BuildLog, type LogChunk } from '../log/buildLog';
+import { Chat } from '../chat/chat';
+import { h } from './dom';
+import { Header } from './header';
+import { mountHistory, type HistoryView } from '../history/history';
+import { ResultView } from '../tracker/result';
+import { isAtBottom, scrollToBottom } from '../log/scrollFollow';
+import { Tracker } from '../tracker/tracker';
+
+/** Lays out the view (header, tracker, result, log, chat) and renders snapshots into it. */
+export class App {
+  private readonly header: Header;
+  private readonly tracker = new Tracker();
+  private readonly buildLog: BuildLog;
+  private readonly result: ResultView;
+  private readonly chat: Chat;
+  private readonly announcer = new Announcer();
+  private readonly history: HistoryView;
+  private readonly emptyHint: HTMLElement;
+  private deploy: DeployState | undefined;
+
+  constructor(root: HTMLElement, post: (message: WebviewMessage) => void) {
+    this.header = new Header(post);
+    this.buildLog = new BuildLog(post);
+    this.result = new ResultView(post);
+    this.chat = new Chat(post);
+    this.emptyHint = h(
+      'p',
+      { class: 'empty-hint', id: 'empty-hint' },
+      'Deploy this workspace to Cloud Run, or ask Devgem about it below.',
+    );
+    root.replaceChildren(
+      this.header.el,
+      this.emptyHint,
+      this.tracker.el,
+      this.result.el,
+      this.buildLog.el,
+      this.chat.el,
+      this.announcer.el,
+    );
+    this.history = mountHistory(root, this.header.el, post);
+  }
+
+  /** Streamed build log lines (between snapshots, which carry only the newest). */
+  log(chunk: LogChunk): void {
+    this.buildLog.append(chunk);
+  }
+
+  /** `announce` is false when repainting a restored snapshot, which is old news. */
+  render(snapshot: ViewSnapshot, announce: boolean): void {
+    const deploy = snapshot.deploy;
+    const follow = isAtBottom();
+    if (announce) this.announcer.update(this.deploy, deploy);
+    this.deploy = deploy;
+    this.header.render(snapshot);
+    this.history.render(snapshot);
+    this.emptyHint.hidden = Boolean(deploy) || snapshot.chat.length > 0 || Boolean(snapshot.confirmation);
+    this.tracker.render(deploy);
+    this.result.render(deploy?.result, deploy?.deployId, deploy?.build);
+    this.buildLog.render(deploy);
+    const chatChanged = this.chat.render(snapshot, announce);
+    // Only chat growth follows, and only for a reader who was at the bottom before this render.
+    if (chatChanged && follow) scrollToBottom();
+  }
+}

@@ -1,0 +1,44 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { ViewSnapshot, WebviewMessage } from '../../../src/shared/protocol';
+import { h, icon } from './dom';
+
+type VscodeButton = HTMLElementTagNameMap['vscode-button'];
+
+/** Deploy / Cancel. While the host is busy, Deploy is disabled and Cancel appears. */
+export class Header {
+  readonly el: HTMLElement;
+  private readonly deployButton: VscodeButton;
+  private readonly cancelButton: VscodeButton;
+
+  constructor(post: (message: WebviewMessage) => void) {
+    this.deployButton = h('vscode-button', { id: 'deploy-button' }, withSlotIcon('cloud-upload'), 'Deploy');
+    this.cancelButton = h(
+      'vscode-button',
+      { id: 'cancel-button', secondary: true, hidden: true },
+      withSlotIcon('debug-stop'),
+      'Cancel',
+    );
+    this.deployButton.addEventListener('click', () => {
+      if (!this.deployButton.disabled) post({ type: 'deploy' });
+    });
+    this.cancelButton.addEventListener('click', () => {
+      if (!this.cancelButton.hidden) post({ type: 'cancel' });
+    });
+    this.el = h('header', { class: 'header' }, this.deployButton, this.cancelButton);
+  }
+
+  render(snapshot: ViewSnapshot): void {
+    this.deployButton.disabled = snapshot.busy;
+    this.cancelButton.hidden = !snapshot.busy;
+  }
+}
+
+// vscode-button's own `icon` property renders <vscode-icon>, which needs a
+// codicon <link> with a fixed id that the host page does not have. A slotted
+// glyph is light DOM, so our bundled codicon.css styles it.
+function withSlotIcon(name: string): HTMLElement {
+  const glyph = icon(name);
+  glyph.setAttribute('slot', 'content-before');
+  glyph.classList.add('button-icon');
+  return glyph;
+}
