@@ -18,9 +18,13 @@ const gcpAsSeparateFile = {
     build.onResolve({ filter: /^\.\/adapters\/gemini\/index$/ }, () => ({ path: './model.js', external: true }));
     build.onResolve({ filter: /^\.\/adapters\/github\/index$/ }, () => ({ path: './github.js', external: true }));
     // The analyzers and Dockerfile generators (core/analysis/lazyAnalysis.ts requires them at the first analysis).
-    build.onResolve({ filter: /^\.\/analysisKit$/ }, (args) => (/[\\/]analysis[\\/]lazyAnalysis\.ts$/.test(args.importer) ? { path: './analysis.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/analysisKit$/ }, (args) =>
+      /[\\/]analysis[\\/]lazyAnalysis\.ts$/.test(args.importer) ? { path: './analysis.js', external: true } : undefined,
+    );
     // GitHub archives are extracted with tar (100 KiB); github.js re-exports that code, so activation does not parse it.
-    build.onResolve({ filter: /^\.\/tarball$/ }, (args) => (/[\\/]core[\\/]github[\\/]gitHubSource\.ts$/.test(args.importer) ? { path: './github.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/tarball$/ }, (args) =>
+      /[\\/]core[\\/]github[\\/]gitHubSource\.ts$/.test(args.importer) ? { path: './github.js', external: true } : undefined,
+    );
   },
 };
 

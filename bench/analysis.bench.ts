@@ -33,7 +33,11 @@ async function write(root: string, files: Array<[string, string]>): Promise<void
 }
 
 function sourceFiles(dir: string, count: number): Array<[string, string]> {
-  return Array.from({ length: count }, (_, i) => [`${dir}/src/${['lib', 'routes', 'models', 'util'][i % 4]}/${Math.floor(i / 20)}/file${i}.ts`, `export const v${i} = ${i};\n`] as [string, string]);
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      [`${dir}/src/${['lib', 'routes', 'models', 'util'][i % 4]}/${Math.floor(i / 20)}/file${i}.ts`, `export const v${i} = ${i};\n`] as [string, string],
+  );
 }
 
 function dependencyFiles(prefix: string, packages: number, perPackage: number): Array<[string, string]> {
@@ -62,7 +66,10 @@ export async function generate(parent: string, libsUsed: boolean): Promise<{ roo
   for (let a = 0; a < APPS; a++) {
     const dir = `apps/app${a}`;
     const libs = libsUsed ? Object.fromEntries([0, 1, 2].map((k) => [`lib${(a * 3 + k) % LIBS}`, '*'])) : {};
-    files.push([`${dir}/package.json`, JSON.stringify({ name: `app${a}`, scripts: { start: 'node server.js', build: 'tsc' }, dependencies: { express: '^4.19.2', ...libs } }, null, 2)]);
+    files.push([
+      `${dir}/package.json`,
+      JSON.stringify({ name: `app${a}`, scripts: { start: 'node server.js', build: 'tsc' }, dependencies: { express: '^4.19.2', ...libs } }, null, 2),
+    ]);
     files.push([`${dir}/server.js`, "const app = require('express')();\napp.get('/', (_q, s) => s.send('ok'));\napp.listen(process.env.PORT || 8080);\n"]);
     files.push(...sourceFiles(dir, SRC_FILES_PER_PACKAGE), ...dependencyFiles(`${dir}/node_modules`, APP_NODE_MODULES_FILES / 20, 20));
     files.push(...Array.from({ length: 30 }, (_, i) => [`${dir}/dist/out${i}.js`, ''] as [string, string]));
@@ -120,17 +127,28 @@ export async function analysisBench(): Promise<void> {
     for (const libsUsed of [true, false]) {
       const t0 = performance.now();
       const { root, files } = await generate(tmp, libsUsed);
-      console.log(`Generated ${files} files in ${ms(performance.now() - t0)}: ${APPS} apps, ${LIBS} libraries (${libsUsed ? 'all used by apps or libraries' : 'none used'}), node_modules at the root and in every app.`);
+      console.log(
+        `Generated ${files} files in ${ms(performance.now() - t0)}: ${APPS} apps, ${LIBS} libraries (${libsUsed ? 'all used by apps or libraries' : 'none used'}), node_modules at the root and in every app.`,
+      );
       const { times, counted } = await measure(root);
       const a = counted.result;
       rows.push([
-        libsUsed ? 'libraries used (realistic)' : 'libraries unused (worst case)', String(files), String(a.apps.length), a.monorepo?.value ?? '-',
-        ms(median(times)), `${ms(Math.min(...times))}–${ms(Math.max(...times))}`, String(counted.readdirs), String(counted.opens), String(counted.intoNodeModules),
+        libsUsed ? 'libraries used (realistic)' : 'libraries unused (worst case)',
+        String(files),
+        String(a.apps.length),
+        a.monorepo?.value ?? '-',
+        ms(median(times)),
+        `${ms(Math.min(...times))}–${ms(Math.max(...times))}`,
+        String(counted.readdirs),
+        String(counted.opens),
+        String(counted.intoNodeModules),
       ]);
       ok &&= median(times) < 1000 && counted.intoNodeModules === 0 && a.apps.length === APPS;
       await fs.rm(root, { recursive: true, force: true });
     }
-    console.log('\n' + table(['monorepo', 'files', 'apps found', 'tool', `median of ${RUNS}`, 'min–max', 'dirs listed', 'files read', 'under node_modules'], rows));
+    console.log(
+      '\n' + table(['monorepo', 'files', 'apps found', 'tool', `median of ${RUNS}`, 'min–max', 'dirs listed', 'files read', 'under node_modules'], rows),
+    );
     console.log(`\nGoal < 1 s, ${APPS} apps found, nothing under node_modules read: ${ok ? 'met' : 'NOT met'}.`);
     if (!ok) process.exitCode = 1;
   } finally {

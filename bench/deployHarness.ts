@@ -12,7 +12,10 @@ import type { CloudPorts } from '../src/core/cloud/ports';
 /** A small app: package.json and a server; `version` changes the source, so each deploy builds. */
 export async function writeSmallApp(root: string, version: number): Promise<void> {
   await fs.mkdir(root, { recursive: true });
-  await fs.writeFile(path.join(root, 'package.json'), JSON.stringify({ name: 'bench-app', version: '1.0.0', private: true, scripts: { start: 'node server.js' } }, null, 2));
+  await fs.writeFile(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name: 'bench-app', version: '1.0.0', private: true, scripts: { start: 'node server.js' } }, null, 2),
+  );
   await fs.writeFile(
     path.join(root, 'server.js'),
     `// version ${version}\nrequire('http').createServer((q, s) => s.end('hello v${version}\\n')).listen(Number(process.env.PORT) || 8080);\n`,

@@ -93,11 +93,27 @@ async function steadyState(all: MemorySample[], snapshots: string): Promise<void
   const kib = (v: number) => `${v >= 0 ? '+' : ''}${(v / 1024).toFixed(0)} KiB`;
   const mib = (v: number) => `${(v / MiB).toFixed(2)} MiB`;
   const data = (x: MemorySample) => x.heapUsed - x.codeSpace;
-  const row = (what: string, get: (x: MemorySample) => number, fmt = mib) => [what, fmt(get(a)), fmt(get(b)), kib(get(b) - get(a)), kibPerDeploy((get(b) - get(a)) / STEADY), kibPerDeploy(slope(xs, run.map(get)))];
-  console.log(`\n### steady state: deploys ${WARM + 1}–${WARM + STEADY} after ${WARM} warm-up deploys (cached ports); load now ${os.loadavg()[0].toFixed(2)}\n`);
+  const row = (what: string, get: (x: MemorySample) => number, fmt = mib) => [
+    what,
+    fmt(get(a)),
+    fmt(get(b)),
+    kib(get(b) - get(a)),
+    kibPerDeploy((get(b) - get(a)) / STEADY),
+    kibPerDeploy(slope(xs, run.map(get))),
+  ];
+  console.log(
+    `\n### steady state: deploys ${WARM + 1}–${WARM + STEADY} after ${WARM} warm-up deploys (cached ports); load now ${os.loadavg()[0].toFixed(2)}\n`,
+  );
   console.log(
     table(
-      ['after GC', `idle after deploy ${WARM}`, `idle after deploy ${WARM + STEADY}`, 'difference', 'per deploy', `slope right after deploys ${WARM + 1}–${WARM + STEADY}`],
+      [
+        'after GC',
+        `idle after deploy ${WARM}`,
+        `idle after deploy ${WARM + STEADY}`,
+        'difference',
+        'per deploy',
+        `slope right after deploys ${WARM + 1}–${WARM + STEADY}`,
+      ],
       [
         row('heapUsed', (x) => x.heapUsed),
         row('  code space (JIT)', (x) => x.codeSpace),
@@ -108,15 +124,34 @@ async function steadyState(all: MemorySample[], snapshots: string): Promise<void
     ),
   );
   // RSS is left out: writing the first snapshot costs the process about 130 MiB that the allocator keeps.
-  console.log(`\nActive resources at the last idle sample: ${JSON.stringify(b.resources)}. RSS is not compared: writing the heap snapshot at deploy ${WARM} grows it by itself.`);
+  console.log(
+    `\nActive resources at the last idle sample: ${JSON.stringify(b.resources)}. RSS is not compared: writing the heap snapshot at deploy ${WARM} grows it by itself.`,
+  );
   // What the difference is made of, from heap snapshots taken at the two idle samples.
-  const d = diffByType(await bytesByType(path.join(snapshots, `heap-${WARM}.heapsnapshot`)), await bytesByType(path.join(snapshots, `heap-${WARM + STEADY}.heapsnapshot`)));
-  console.log(`\nHeap snapshots, idle after deploy ${WARM} → ${WARM + STEADY}, self size by node type: JIT (${[...JIT_TYPES].join(', ')}) ${kib(d.jit)}; data (everything else) ${kib(d.data)}, ${kibPerDeploy(d.data / STEADY)}.`);
-  console.log(d.byType.filter(([, v]) => Math.abs(v) >= 512).map(([t, v]) => `- ${t}: ${kib(v)}`).join('\n'));
+  const d = diffByType(
+    await bytesByType(path.join(snapshots, `heap-${WARM}.heapsnapshot`)),
+    await bytesByType(path.join(snapshots, `heap-${WARM + STEADY}.heapsnapshot`)),
+  );
+  console.log(
+    `\nHeap snapshots, idle after deploy ${WARM} → ${WARM + STEADY}, self size by node type: JIT (${[...JIT_TYPES].join(', ')}) ${kib(d.jit)}; data (everything else) ${kib(d.data)}, ${kibPerDeploy(d.data / STEADY)}.`,
+  );
+  console.log(
+    d.byType
+      .filter(([, v]) => Math.abs(v) >= 512)
+      .map(([t, v]) => `- ${t}: ${kib(v)}`)
+      .join('\n'),
+  );
 }
 
 export async function memoryBench(): Promise<void> {
-  console.log(`Load before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; knobs ${JSON.stringify(KNOBS)}; ${DEPLOYS} deploys with ports per deploy, ${WARM + STEADY} with cached ports (idle samples after ${WARM} and ${WARM + STEADY})\n`);
+  console.log(
+    `Load before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )}; knobs ${JSON.stringify(KNOBS)}; ${DEPLOYS} deploys with ports per deploy, ${WARM + STEADY} with cached ports (idle samples after ${WARM} and ${WARM + STEADY})\n`,
+  );
   const emu = await startEmulatorChild();
   const snapshots = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-bench-heap-'));
   try {
@@ -133,26 +168,48 @@ export async function memoryBench(): Promise<void> {
         fmt(get(s[2])),
         fmt(get(s[s.length - 1])),
         per(slope(xs, tail.map(get))),
-        per(slope(late.map((x) => x.deploy), late.map(get))),
+        per(
+          slope(
+            late.map((x) => x.deploy),
+            late.map(get),
+          ),
+        ),
       ];
       const mib = (v: number) => `${(v / MiB).toFixed(1)} MiB`;
-      console.log(`\n### ports ${mode === 'per-deploy' ? 'built per deploy (extension.ts before the fix)' : 'cached per configuration (cachedPorts, extension.ts now)'}; load now ${os.loadavg()[0].toFixed(2)}\n`);
+      console.log(
+        `\n### ports ${mode === 'per-deploy' ? 'built per deploy (extension.ts before the fix)' : 'cached per configuration (cachedPorts, extension.ts now)'}; load now ${os.loadavg()[0].toFixed(2)}\n`,
+      );
       console.log(
         table(
-          ['after GC', 'before any deploy', 'after deploy 1', 'after deploy 2', `after deploy ${DEPLOYS}`, `slope, deploys 3–${DEPLOYS}`, `slope, deploys ${DEPLOYS / 2 + 1}–${DEPLOYS}`],
+          [
+            'after GC',
+            'before any deploy',
+            'after deploy 1',
+            'after deploy 2',
+            `after deploy ${DEPLOYS}`,
+            `slope, deploys 3–${DEPLOYS}`,
+            `slope, deploys ${DEPLOYS / 2 + 1}–${DEPLOYS}`,
+          ],
           [
             row('heapUsed', (x) => x.heapUsed, mib, kibPerDeploy),
             row('  of which code space', (x) => x.codeSpace, mib, kibPerDeploy),
             row('rss', (x) => x.rss, mib, kibPerDeploy),
             row('external', (x) => x.external, mib, kibPerDeploy),
             row('arrayBuffers', (x) => x.arrayBuffers, mib, kibPerDeploy),
-            row('active handles', (x) => x.handles, String, (v) => `${v.toFixed(2)}/deploy`),
+            row(
+              'active handles',
+              (x) => x.handles,
+              String,
+              (v) => `${v.toFixed(2)}/deploy`,
+            ),
           ],
         ),
       );
       const last = s[s.length - 1];
       console.log(`\nActive resources after the last deploy: ${JSON.stringify(last.resources)}`);
-      console.log(`Deploy wall: median ${ms(median(s.slice(1).map((x) => x.wallMs)))}; snapshot ${(r.snapshotBytes / 1024).toFixed(1)} KiB with ${r.historyLength} history records; ${r.manifests} manifests kept`);
+      console.log(
+        `Deploy wall: median ${ms(median(s.slice(1).map((x) => x.wallMs)))}; snapshot ${(r.snapshotBytes / 1024).toFixed(1)} KiB with ${r.historyLength} history records; ${r.manifests} manifests kept`,
+      );
       if (mode === 'cached') await steadyState(r.samples, snapshots);
     }
   } finally {

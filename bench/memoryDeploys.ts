@@ -93,7 +93,8 @@ async function main(): Promise<void> {
   const logStream = new LogDeltaStream(session.buildLog, (d) => (posted += d.lines.length));
   const logSub = session.onDidLog(() => logStream.notify());
   // `cached`: what extension.ts does (cachedPorts); `per-deploy`: what it did before, new clients per use.
-  const ports: () => CloudPorts = mode === 'cached' ? cachedPorts(() => ({ emulatorHost: host }), createCloudPorts) : () => createCloudPorts({ emulatorHost: host });
+  const ports: () => CloudPorts =
+    mode === 'cached' ? cachedPorts(() => ({ emulatorHost: host }), createCloudPorts) : () => createCloudPorts({ emulatorHost: host });
   const samples: MemorySample[] = [];
   try {
     const idle = async (deploy: number) => {
@@ -102,7 +103,9 @@ async function main(): Promise<void> {
       const x = { ...sample(deploy, 0), idle: true };
       samples.push(x);
       if (snapshotDir) v8.writeHeapSnapshot(path.join(snapshotDir, `heap-${deploy}.heapsnapshot`));
-      console.error(`idle ${idleMs / 1000} s after deploy ${deploy}: heap ${(x.heapUsed / 2 ** 20).toFixed(2)} MiB, code ${(x.codeSpace / 2 ** 20).toFixed(2)} MiB, handles ${x.handles}`);
+      console.error(
+        `idle ${idleMs / 1000} s after deploy ${deploy}: heap ${(x.heapUsed / 2 ** 20).toFixed(2)} MiB, code ${(x.codeSpace / 2 ** 20).toFixed(2)} MiB, handles ${x.handles}`,
+      );
     };
     await settle();
     samples.push(sample(0, 0));
@@ -125,7 +128,9 @@ async function main(): Promise<void> {
     logStream.dispose();
     await fs.rm(parent, { recursive: true, force: true });
   }
-  console.log(JSON.stringify({ samples, snapshotBytes: store.bytes(), historyLength: session.current.history?.length ?? 0, manifests: manifests.list().length, posted }));
+  console.log(
+    JSON.stringify({ samples, snapshotBytes: store.bytes(), historyLength: session.current.history?.length ?? 0, manifests: manifests.list().length, posted }),
+  );
   // Ports built per deploy may leave keep-alive sockets; exit without waiting for them.
   process.exit(0);
 }

@@ -99,7 +99,10 @@ async function deployOnce(root: string, service: string, basePorts: CloudPorts, 
   const build = stages.build!;
   const deploy = stages.deploy!;
   const logReadsAfter = calls.filter((c) => c.name === 'storage.readFrom' && epoch(c) >= cloud.built && epoch(c) <= build.end).reduce((a, c) => a + c.ms, 0);
-  const staged = (['preflight', 'analyze', 'dockerfile', 'package', 'upload', 'build', 'deploy', 'expose', 'verify'] as DeployStage[]).reduce((a, s) => a + dur(s), 0);
+  const staged = (['preflight', 'analyze', 'dockerfile', 'package', 'upload', 'build', 'deploy', 'expose', 'verify'] as DeployStage[]).reduce(
+    (a, s) => a + dur(s),
+    0,
+  );
   const causes: Causes = {
     'preflight stage': dur('preflight'),
     'analyze + dockerfile + package': dur('analyze') + dur('dockerfile') + dur('package'),
@@ -119,7 +122,12 @@ async function deployOnce(root: string, service: string, basePorts: CloudPorts, 
 }
 
 export async function overheadBench(): Promise<void> {
-  console.log(`Load before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `Load before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const sc of SCENARIOS) {
     const cloudLog: CloudLine[] = [];
     const emu = await startEmulator({ knobs: sc.knobs, log: (line) => cloudLog.push({ at: Date.now(), line }) });
@@ -135,7 +143,9 @@ export async function overheadBench(): Promise<void> {
         emu.configure({ buildSeconds: sc.knobs.buildSeconds! + spread(i, 0.618), deploySeconds: sc.knobs.deploySeconds! + spread(i, 0.382) });
         runs.push(await deployOnce(root, service, ports(), cloudLog));
         const r = runs[runs.length - 1];
-        console.log(`  ${sc.name} #${i + 1} (${i === 0 ? 'create' : 'update'}): wall ${ms(r.wall)}, cloud build ${ms(r.cloud.buildMs)} + rollout ${ms(r.cloud.rolloutMs)}, overhead ${ms(r.overhead)}`);
+        console.log(
+          `  ${sc.name} #${i + 1} (${i === 0 ? 'create' : 'update'}): wall ${ms(r.wall)}, cloud build ${ms(r.cloud.buildMs)} + rollout ${ms(r.cloud.rolloutMs)}, overhead ${ms(r.overhead)}`,
+        );
       }
       const updates = runs.slice(1);
       const range = (xs: number[]) => `${ms(median(xs))} (${ms(Math.min(...xs))} – ${ms(Math.max(...xs))})`;
@@ -153,7 +163,9 @@ export async function overheadBench(): Promise<void> {
         ),
       );
       const names = [...new Set(runs.flatMap((r) => [...r.counts.keys()]))].sort();
-      console.log(`\nPort calls, create / median of the updates: ${names.map((n) => `${n} ${runs[0].counts.get(n) ?? 0}/${median(updates.map((r) => r.counts.get(n) ?? 0))}`).join(', ')}`);
+      console.log(
+        `\nPort calls, create / median of the updates: ${names.map((n) => `${n} ${runs[0].counts.get(n) ?? 0}/${median(updates.map((r) => r.counts.get(n) ?? 0))}`).join(', ')}`,
+      );
       const med = median(updates.map((r) => r.overhead));
       console.log(med < 1000 ? `\nGoal (< 1 s overhead): met, median ${ms(med)}.` : `\nGoal (< 1 s overhead): NOT met, median ${ms(med)}.`);
     } finally {

@@ -92,7 +92,9 @@ export async function packagingBench(): Promise<void> {
       for (const r of result.rows) console.log(`  ${ws.name} ${r.lib}: ${r.runs.map((m) => `${ms(m.ms)} / +${mib(m.maxRss - m.baseRss, 0)} RSS`).join(', ')}`);
     }
 
-    console.log(`\nMedian of ${RUNS} runs after 1 warm-up, each run a fresh \`node\` process; RSS growth also shows min–max. RSS growth = peak RSS − RSS just before packing (library loaded).\n`);
+    console.log(
+      `\nMedian of ${RUNS} runs after 1 warm-up, each run a fresh \`node\` process; RSS growth also shows min–max. RSS growth = peak RSS − RSS just before packing (library loaded).\n`,
+    );
     const med = (r: Row, f: (m: PackMeasurement) => number) => median(r.runs.map(f));
     const rssGrowth = (m: PackMeasurement) => m.maxRss - m.baseRss;
     console.log(
@@ -102,15 +104,23 @@ export async function packagingBench(): Promise<void> {
           `${r.ws.name} (${r.ws.files.length} files, ${mib(r.ws.bytes, 0)})`,
           LABEL[r.lib],
           ms(med(r, (m) => m.ms)),
-          mib(med(r, (m) => m.maxRss), 0),
+          mib(
+            med(r, (m) => m.maxRss),
+            0,
+          ),
           `${mib(med(r, rssGrowth), 0)} (${Math.round(Math.min(...r.runs.map(rssGrowth)) / MiB)}–${Math.round(Math.max(...r.runs.map(rssGrowth)) / MiB)})`,
           mib(med(r, (m) => m.heapGrowth)),
-          mib(med(r, (m) => m.externalGrowth), 0),
+          mib(
+            med(r, (m) => m.externalGrowth),
+            0,
+          ),
           mib(r.tgzBytes),
         ]),
       ),
     );
-    console.log(`\nCorrectness: ${problems.length === 0 ? 'every tarball lists exactly the input file set with the right sizes.' : `FAILED\n  ${problems.join('\n  ')}`}`);
+    console.log(
+      `\nCorrectness: ${problems.length === 0 ? 'every tarball lists exactly the input file set with the right sizes.' : `FAILED\n  ${problems.join('\n  ')}`}`,
+    );
     console.log(`Packaging benchmark took ${ms(performance.now() - started)}.`);
     if (problems.length) process.exitCode = 1;
   } finally {

@@ -35,10 +35,10 @@ interface Tree {
 async function generate(root: string): Promise<Tree> {
   const dir = path.join(root, 'tree');
   let seed = 42;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const words = ['const', 'return', 'await', 'function', 'import', 'export', 'if', 'else', 'for', 'value', 'request', 'handler', 'config', 'items'];
   const lines: string[] = [];
-  for (let size = 0; size < 4 * MiB; ) {
+  for (let size = 0; size < 4 * MiB;) {
     const line = `${'  '.repeat(Math.floor(random() * 4))}${Array.from({ length: 3 + Math.floor(random() * 8) }, () => words[Math.floor(random() * words.length)]).join(' ')}(${Math.floor(random() * 1e6)});`;
     lines.push(line);
     size += line.length + 1;
@@ -84,21 +84,33 @@ function gnuTar(tree: Tree, listFile: string, out: string): Promise<{ ms: number
 }
 
 async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
 }
 
 /** Both sides must compress at level 6 for the comparison to be fair. */
 async function checkLevels(tree: Tree, tmp: string): Promise<string[]> {
   const notes: string[] = [];
   const sample = Buffer.from(await fs.readFile(path.join(tree.dir, tree.files[0])));
-  notes.push(`Node zlib default level is 6: ${gzipSync(sample).equals(gzipSync(sample, { level: 6 })) && !gzipSync(sample).equals(gzipSync(sample, { level: 1 }))}`);
+  notes.push(
+    `Node zlib default level is 6: ${gzipSync(sample).equals(gzipSync(sample, { level: 6 })) && !gzipSync(sample).equals(gzipSync(sample, { level: 1 }))}`,
+  );
   const subset = path.join(tmp, 'subset.txt');
-  await fs.writeFile(subset, tree.files.filter((f) => f.startsWith('src/')).slice(0, 2000).join('\n') + '\n');
+  await fs.writeFile(
+    subset,
+    tree.files
+      .filter((f) => f.startsWith('src/'))
+      .slice(0, 2000)
+      .join('\n') + '\n',
+  );
   const viaZ = path.join(tmp, 'z.tgz');
   execFileSync('tar', ['-czf', viaZ, '-C', tree.dir, '-T', subset]);
   const six = execFileSync('sh', ['-c', `tar -cf - -C "${tree.dir}" -T "${subset}" | gzip -6`], { maxBuffer: 64 * MiB });
   notes.push(`GNU tar -z output is byte-identical to \`tar -cf - | gzip -6\`: ${six.equals(await fs.readFile(viaZ))}`);
-  notes.push(`${execFileSync('tar', ['--version']).toString().split('\n')[0]}, ${execFileSync('gzip', ['--version']).toString().split('\n')[0]}, Node zlib ${process.versions.zlib}`);
+  notes.push(
+    `${execFileSync('tar', ['--version']).toString().split('\n')[0]}, ${execFileSync('gzip', ['--version']).toString().split('\n')[0]}, Node zlib ${process.versions.zlib}`,
+  );
   return notes;
 }
 
@@ -122,7 +134,9 @@ export async function packagingThroughputBench(): Promise<void> {
     const t2 = performance.now();
     const preview = await previewManifest(tree.dir, manifest);
     const t3 = performance.now();
-    console.log(`  listSourceFiles: ${manifest.files.length} files in ${ms(t2 - t1)}; previewManifest: ${mib(preview.totalBytes)}, ${preview.redFlags.length} red flags, in ${ms(t3 - t2)}`);
+    console.log(
+      `  listSourceFiles: ${manifest.files.length} files in ${ms(t2 - t1)}; previewManifest: ${mib(preview.totalBytes)}, ${preview.redFlags.length} red flags, in ${ms(t3 - t2)}`,
+    );
     if (manifest.files.join('\n') !== tree.files.join('\n')) throw new Error('listSourceFiles did not list exactly the generated files');
 
     const jsonList = path.join(tmp, 'files.json');
@@ -175,7 +189,9 @@ export async function packagingThroughputBench(): Promise<void> {
     );
     const ratio = gMs / dMs;
     const peak = Math.max(...devgem.map((m) => m.maxRss));
-    console.log(`\nThroughput ratio devgem/tar: ${ratio.toFixed(2)} (goal ≥ 1.0: ${ratio >= 1 ? 'met' : 'NOT met'}); Devgem peak RSS ${mib(peak, 0)} (goal < 150 MiB: ${peak < 150 * MiB ? 'met' : 'NOT met'}).`);
+    console.log(
+      `\nThroughput ratio devgem/tar: ${ratio.toFixed(2)} (goal ≥ 1.0: ${ratio >= 1 ? 'met' : 'NOT met'}); Devgem peak RSS ${mib(peak, 0)} (goal < 150 MiB: ${peak < 150 * MiB ? 'met' : 'NOT met'}).`,
+    );
     console.log(`Devgem output identical across runs: ${hashes.size === 1} (sha256 ${[...hashes][0]?.slice(0, 16)}…).`);
     console.log(`Packaging throughput benchmark took ${ms(performance.now() - started)}.`);
   } finally {

@@ -106,7 +106,8 @@ export async function redeployBench(): Promise<void> {
         const r = await deployOnce(emu, root, incremental);
         walls.push(r.wallMs);
         perStage.push(r.stages);
-        if (incremental && r.skipped.join() !== 'upload,build') problems.push(`incremental run ${i + 1} skipped [${r.skipped.join(', ')}], not upload and build`);
+        if (incremental && r.skipped.join() !== 'upload,build')
+          problems.push(`incremental run ${i + 1} skipped [${r.skipped.join(', ')}], not upload and build`);
       }
       const after = await totals(emu);
       const builds = after.builds - before.builds;
@@ -117,7 +118,9 @@ export async function redeployBench(): Promise<void> {
         `${ms(Math.min(...walls))} – ${ms(Math.max(...walls))}`,
         `${kib(bytes / RUNS)} (${bytes} B in all)`,
         `${builds / RUNS} (${builds} in all)`,
-        Object.keys(perStage[0]).map((s) => `${s} ${Math.round(median(perStage.map((p) => p[s] ?? 0)))}`).join(' · '),
+        Object.keys(perStage[0])
+          .map((s) => `${s} ${Math.round(median(perStage.map((p) => p[s] ?? 0)))}`)
+          .join(' · '),
       ]);
       if (incremental) {
         if (median(walls) >= 3000) problems.push(`median ${ms(median(walls))} is not under 3 s`);

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const cpus = os.cpus();
-  console.log(`Node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, ${new Date().toISOString()}`);
+  console.log(
+    `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, ${new Date().toISOString()}`,
+  );
   for (const name of names.length ? names : Object.keys(BENCHES)) {
     console.log(`\n## ${name}\n`);
     await BENCHES[name]();

@@ -54,7 +54,10 @@ export async function sizesBench(): Promise<void> {
     const size = async (f: string) => (await fs.stat(path.join(builds.dist, f))).size;
     const host = await size('extension.js');
     const gcp = await size('gcp.js');
-    const webviewFiles = Object.keys(builds.webview.outputs).map((f) => path.basename(f)).filter((f) => !f.endsWith('.map')).sort();
+    const webviewFiles = Object.keys(builds.webview.outputs)
+      .map((f) => path.basename(f))
+      .filter((f) => !f.endsWith('.map'))
+      .sort();
     const vsix = (await fs.stat(await packageVsix(stage))).size;
 
     const rows = [

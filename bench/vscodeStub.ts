@@ -37,15 +37,24 @@ class ThemeColor {
 }
 
 class ThemeIcon {
-  constructor(readonly id: string, readonly color?: ThemeColor) {}
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
 }
 
 class TreeItem {
-  constructor(readonly label: string, readonly collapsibleState?: number) {}
+  constructor(
+    readonly label: string,
+    readonly collapsibleState?: number,
+  ) {}
 }
 
 class Uri {
-  private constructor(readonly scheme: string, readonly path: string) {}
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+  ) {}
   static file(p: string): Uri {
     return new Uri('file', p);
   }
@@ -95,64 +104,118 @@ function memento(): object {
 
 export function createVscodeStub(missing: Set<string>): object {
   const outputChannel = (name: string) =>
-    recording(`OutputChannel`, { name, logLevel: 2, append: noop, appendLine: noop, replace: noop, clear: noop, show: noop, hide: noop, dispose: noop,
-      trace: noop, debug: noop, info: noop, warn: noop, error: noop, onDidChangeLogLevel: disposable }, missing);
+    recording(
+      `OutputChannel`,
+      {
+        name,
+        logLevel: 2,
+        append: noop,
+        appendLine: noop,
+        replace: noop,
+        clear: noop,
+        show: noop,
+        hide: noop,
+        dispose: noop,
+        trace: noop,
+        debug: noop,
+        info: noop,
+        warn: noop,
+        error: noop,
+        onDidChangeLogLevel: disposable,
+      },
+      missing,
+    );
   const statusBarItem = (id: string, alignment: number, priority: number) =>
-    recording('StatusBarItem', { id, alignment, priority, name: '', text: '', tooltip: '', command: undefined, backgroundColor: undefined, show: noop, hide: noop, dispose: noop }, missing);
+    recording(
+      'StatusBarItem',
+      { id, alignment, priority, name: '', text: '', tooltip: '', command: undefined, backgroundColor: undefined, show: noop, hide: noop, dispose: noop },
+      missing,
+    );
 
   // The namespace itself records too: a new class or enum read at activation shows up.
-  return recording('vscode', {
-    Disposable,
-    EventEmitter,
-    ThemeColor,
-    ThemeIcon,
-    TreeItem,
-    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
-    Uri,
-    StatusBarAlignment: { Left: 1, Right: 2 },
-    ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
-    ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
-    window: recording('window', {
-      createOutputChannel: outputChannel,
-      createStatusBarItem: statusBarItem,
-      registerWebviewViewProvider: disposable,
-      createTreeView: () => recording('TreeView', { visible: false, message: undefined, description: undefined, onDidChangeVisibility: disposable, onDidChangeSelection: disposable, onDidExpandElement: disposable, onDidCollapseElement: disposable, reveal: resolved, dispose: noop }, missing),
-      showInformationMessage: resolved,
-      showWarningMessage: resolved,
-      showErrorMessage: resolved,
-      showWorkspaceFolderPick: resolved,
-      showTextDocument: resolved,
-      withProgress: resolved,
-      onDidChangeWindowState: disposable,
-    }, missing),
-    commands: recording('commands', { registerCommand: disposable, executeCommand: resolved }, missing),
-    workspace: recording('workspace', {
-      workspaceFolders: undefined,
-      getConfiguration: () => ({ get: (_key: string, fallback?: unknown) => fallback, has: () => false, inspect: noop, update: resolved }),
-      onDidChangeConfiguration: disposable,
-      onDidChangeWorkspaceFolders: disposable,
-      registerTextDocumentContentProvider: disposable,
-      onDidCloseTextDocument: disposable,
-    }, missing),
-    // VS Code's Chat and language-model tools, as a host with Chat offers them.
-    chat: recording('chat', { createChatParticipant: () => ({ iconPath: undefined, dispose: noop }) }, missing),
-    lm: recording('lm', { registerTool: disposable }, missing),
-    env: recording('env', { openExternal: resolved, clipboard: { writeText: resolved, readText: resolved } }, missing),
-  }, missing);
+  return recording(
+    'vscode',
+    {
+      Disposable,
+      EventEmitter,
+      ThemeColor,
+      ThemeIcon,
+      TreeItem,
+      TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+      Uri,
+      StatusBarAlignment: { Left: 1, Right: 2 },
+      ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+      ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
+      window: recording(
+        'window',
+        {
+          createOutputChannel: outputChannel,
+          createStatusBarItem: statusBarItem,
+          registerWebviewViewProvider: disposable,
+          createTreeView: () =>
+            recording(
+              'TreeView',
+              {
+                visible: false,
+                message: undefined,
+                description: undefined,
+                onDidChangeVisibility: disposable,
+                onDidChangeSelection: disposable,
+                onDidExpandElement: disposable,
+                onDidCollapseElement: disposable,
+                reveal: resolved,
+                dispose: noop,
+              },
+              missing,
+            ),
+          showInformationMessage: resolved,
+          showWarningMessage: resolved,
+          showErrorMessage: resolved,
+          showWorkspaceFolderPick: resolved,
+          showTextDocument: resolved,
+          withProgress: resolved,
+          onDidChangeWindowState: disposable,
+        },
+        missing,
+      ),
+      commands: recording('commands', { registerCommand: disposable, executeCommand: resolved }, missing),
+      workspace: recording(
+        'workspace',
+        {
+          workspaceFolders: undefined,
+          getConfiguration: () => ({ get: (_key: string, fallback?: unknown) => fallback, has: () => false, inspect: noop, update: resolved }),
+          onDidChangeConfiguration: disposable,
+          onDidChangeWorkspaceFolders: disposable,
+          registerTextDocumentContentProvider: disposable,
+          onDidCloseTextDocument: disposable,
+        },
+        missing,
+      ),
+      // VS Code's Chat and language-model tools, as a host with Chat offers them.
+      chat: recording('chat', { createChatParticipant: () => ({ iconPath: undefined, dispose: noop }) }, missing),
+      lm: recording('lm', { registerTool: disposable }, missing),
+      env: recording('env', { openExternal: resolved, clipboard: { writeText: resolved, readText: resolved } }, missing),
+    },
+    missing,
+  );
 }
 
 export function createContext(extensionPath: string, missing: Set<string>): object {
-  return recording('ExtensionContext', {
-    subscriptions: [] as { dispose(): unknown }[],
-    workspaceState: memento(),
-    globalState: memento(),
-    secrets: { get: resolved, store: resolved, delete: resolved, onDidChange: disposable },
-    extensionUri: Uri.file(extensionPath),
-    extensionPath,
-    storageUri: undefined,
-    globalStorageUri: Uri.file(path.join(extensionPath, '.global')),
-    logUri: Uri.file(path.join(extensionPath, '.log')),
-    extensionMode: 1,
-    asAbsolutePath: (p: string) => path.join(extensionPath, p),
-  }, missing);
+  return recording(
+    'ExtensionContext',
+    {
+      subscriptions: [] as { dispose(): unknown }[],
+      workspaceState: memento(),
+      globalState: memento(),
+      secrets: { get: resolved, store: resolved, delete: resolved, onDidChange: disposable },
+      extensionUri: Uri.file(extensionPath),
+      extensionPath,
+      storageUri: undefined,
+      globalStorageUri: Uri.file(path.join(extensionPath, '.global')),
+      logUri: Uri.file(path.join(extensionPath, '.log')),
+      extensionMode: 1,
+      asAbsolutePath: (p: string) => path.join(extensionPath, p),
+    },
+    missing,
+  );
 }

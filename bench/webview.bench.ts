@@ -42,7 +42,10 @@ interface BenchGlobals {
     longTasks: { start: number; duration: number }[];
     slowFrames: string[];
   };
-  performance: { now(): number; getEntriesByType(type: string): { name: string; startTime: number; responseEnd?: number; domContentLoadedEventEnd?: number }[] };
+  performance: {
+    now(): number;
+    getEntriesByType(type: string): { name: string; startTime: number; responseEnd?: number; domContentLoadedEventEnd?: number }[];
+  };
   postMessage(message: unknown, targetOrigin: string): void;
   setTimeout(fn: () => void, ms: number): number;
   document: { getElementsByTagName(tag: string): { length: number }; querySelectorAll(selector: string): { length: number } };
@@ -125,7 +128,11 @@ async function loadOnce(chromium: LaunchedChromium, harness: Harness, options: {
     const page = await context.newPage();
     await page.goto(harness.url({ prelude: probes(options.reply), state: options.state }));
     await page.waitForFunction(() => (globalThis as unknown as BenchGlobals).__bench.painted !== undefined, undefined, { timeout: 15_000 });
-    await page.waitForFunction(() => (globalThis as unknown as BenchGlobals).performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (globalThis as unknown as BenchGlobals).performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint'),
+      undefined,
+      { timeout: 15_000 },
+    );
     return await page.evaluate(() => {
       const g = globalThis as unknown as BenchGlobals;
       const fcp = g.performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')!.startTime;
@@ -150,49 +157,47 @@ interface StreamOptions {
 
 /** Streams lines [from, to) as `log` messages from inside the page, with snapshots in between, recording frames meanwhile. */
 async function stream(page: Page, options: StreamOptions): Promise<void> {
-  await page.evaluate(
-    async (o) => {
-      const g = globalThis as unknown as BenchGlobals & { __benchVersion?: number };
-      // A deterministic stand-in for Cloud Build output: docker steps, npm
-      // chatter, some colour codes, 10–200 characters. (Made here: the CSP forbids eval.)
-      const make = (i: number): string => {
-        const r = ((i * 2654435761) >>> 0) % 1000;
-        if (r < 150) return `Step ${i % 40}/40 : RUN npm ci --omit=dev && npm run build -- --mode=production  # ${i}`;
-        if (r < 300) return `\x1b[33mnpm WARN\x1b[0m deprecated inflight@1.0.6: This module is not supported, and leaks memory. Do not use it. ${i}`;
-        if (r < 450) return ` ---> Running in ${(i * 7919).toString(16).padStart(12, '0')}`;
-        if (r < 600) return `added ${r % 97} packages, and audited ${r * 3} packages in ${r % 13}s`;
-        if (r < 750) return `#${i % 30} ${(r / 100).toFixed(1)} sha256:${(i * 104729).toString(16).padStart(64, 'a')} ${r * 1024}B / ${r * 4096}B`;
-        if (r < 900) return `\x1b[1m\x1b[32m✓\x1b[0m built in ${r % 900}ms — dist/assets/index-${(i * 31).toString(36)}.js   ${(r / 10).toFixed(2)} kB │ gzip: ${(r / 40).toFixed(2)} kB`;
-        return `Line ${i}`;
-      };
-      const sleep = (t: number) => new Promise<void>((r) => g.setTimeout(r, t));
-      // Made before recording starts: in VS Code the host makes them, not the webview.
-      const all: string[] = [];
-      for (let i = o.from; i < o.to; i++) all.push(make(i));
-      const line = (i: number) => (i >= o.from ? all[i - o.from] : make(i));
-      let lastSnapshot = g.performance.now();
-      g.__bench.since = g.performance.now();
-      g.__bench.recording = true;
-      for (let at = o.from; at < o.to; at += o.batch) {
-        const end = Math.min(at + o.batch, o.to);
-        g.postMessage({ type: 'log', deployId: o.deployId, from: at, lines: all.slice(at - o.from, end - o.from) }, '*');
-        if (g.performance.now() - lastSnapshot >= o.snapshotEveryMs) {
-          lastSnapshot = g.performance.now();
-          const tail: string[] = [];
-          for (let i = Math.max(0, end - 2000); i < end; i++) tail.push(line(i));
-          g.__benchVersion = (g.__benchVersion ?? 10) + 1;
-          const deploy = { ...o.base.deploy!, log: tail, droppedLogLines: Math.max(0, end - 2000) };
-          g.postMessage({ type: 'snapshot', snapshot: { ...o.base, version: g.__benchVersion, deploy } }, '*');
-        }
-        // Each message is posted from a task of its own, as messages from the host arrive.
-        await sleep(o.intervalMs);
+  await page.evaluate(async (o) => {
+    const g = globalThis as unknown as BenchGlobals & { __benchVersion?: number };
+    // A deterministic stand-in for Cloud Build output: docker steps, npm
+    // chatter, some colour codes, 10–200 characters. (Made here: the CSP forbids eval.)
+    const make = (i: number): string => {
+      const r = ((i * 2654435761) >>> 0) % 1000;
+      if (r < 150) return `Step ${i % 40}/40 : RUN npm ci --omit=dev && npm run build -- --mode=production  # ${i}`;
+      if (r < 300) return `\x1b[33mnpm WARN\x1b[0m deprecated inflight@1.0.6: This module is not supported, and leaks memory. Do not use it. ${i}`;
+      if (r < 450) return ` ---> Running in ${(i * 7919).toString(16).padStart(12, '0')}`;
+      if (r < 600) return `added ${r % 97} packages, and audited ${r * 3} packages in ${r % 13}s`;
+      if (r < 750) return `#${i % 30} ${(r / 100).toFixed(1)} sha256:${(i * 104729).toString(16).padStart(64, 'a')} ${r * 1024}B / ${r * 4096}B`;
+      if (r < 900)
+        return `\x1b[1m\x1b[32m✓\x1b[0m built in ${r % 900}ms — dist/assets/index-${(i * 31).toString(36)}.js   ${(r / 10).toFixed(2)} kB │ gzip: ${(r / 40).toFixed(2)} kB`;
+      return `Line ${i}`;
+    };
+    const sleep = (t: number) => new Promise<void>((r) => g.setTimeout(r, t));
+    // Made before recording starts: in VS Code the host makes them, not the webview.
+    const all: string[] = [];
+    for (let i = o.from; i < o.to; i++) all.push(make(i));
+    const line = (i: number) => (i >= o.from ? all[i - o.from] : make(i));
+    let lastSnapshot = g.performance.now();
+    g.__bench.since = g.performance.now();
+    g.__bench.recording = true;
+    for (let at = o.from; at < o.to; at += o.batch) {
+      const end = Math.min(at + o.batch, o.to);
+      g.postMessage({ type: 'log', deployId: o.deployId, from: at, lines: all.slice(at - o.from, end - o.from) }, '*');
+      if (g.performance.now() - lastSnapshot >= o.snapshotEveryMs) {
+        lastSnapshot = g.performance.now();
+        const tail: string[] = [];
+        for (let i = Math.max(0, end - 2000); i < end; i++) tail.push(line(i));
+        g.__benchVersion = (g.__benchVersion ?? 10) + 1;
+        const deploy = { ...o.base.deploy!, log: tail, droppedLogLines: Math.max(0, end - 2000) };
+        g.postMessage({ type: 'snapshot', snapshot: { ...o.base, version: g.__benchVersion, deploy } }, '*');
       }
-      // Let the last message land and a few frames pass.
-      await sleep(200);
-      g.__bench.recording = false;
-    },
-    options,
-  );
+      // Each message is posted from a task of its own, as messages from the host arrive.
+      await sleep(o.intervalMs);
+    }
+    // Let the last message land and a few frames pass.
+    await sleep(200);
+    g.__bench.recording = false;
+  }, options);
 }
 
 interface Probe {
@@ -248,7 +253,11 @@ async function takeFrames(page: Page): Promise<FrameStats> {
 }
 
 /** A page in a browser context of its own (no other page's teardown or GC in its renderer meanwhile), showing `running`. */
-async function openStreaming(chromium: LaunchedChromium, harness: Harness, running: ViewSnapshot): Promise<{ page: Page; cdp: CDPSession; close(): Promise<void> }> {
+async function openStreaming(
+  chromium: LaunchedChromium,
+  harness: Harness,
+  running: ViewSnapshot,
+): Promise<{ page: Page; cdp: CDPSession; close(): Promise<void> }> {
   const context = await chromium.browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   await page.goto(harness.url({ prelude: probes({ type: 'snapshot', snapshot: running }) }));
@@ -271,7 +280,9 @@ export async function webviewBench(): Promise<void> {
     await esbuild.build((await productionOptions(dist)).webview);
     harness = await startHarness({ dist });
     chromium = await launchChromium({ artifactsDir: path.join(stage, 'artifacts'), viewport: VIEWPORT });
-    console.log(`Chromium ${chromium.browser.version()} headless, viewport ${VIEWPORT.width}×${VIEWPORT.height}; production webview.js ${((await fs.stat(path.join(dist, 'webview.js'))).size / 1024).toFixed(0)} KiB, webview.css ${((await fs.stat(path.join(dist, 'webview.css'))).size / 1024).toFixed(0)} KiB.\n`);
+    console.log(
+      `Chromium ${chromium.browser.version()} headless, viewport ${VIEWPORT.width}×${VIEWPORT.height}; production webview.js ${((await fs.stat(path.join(dist, 'webview.js'))).size / 1024).toFixed(0)} KiB, webview.css ${((await fs.stat(path.join(dist, 'webview.css'))).size / 1024).toFixed(0)} KiB.\n`,
+    );
 
     // (a) First paint.
     const t0 = Date.now() - 60_000;
@@ -287,10 +298,18 @@ export async function webviewBench(): Promise<void> {
       for (let i = 0; i < LOADS; i++) samples.push(await loadOnce(chromium, harness, options));
       const cell = (xs: number[]) => `${ms(median(xs))} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
       worst = Math.max(worst, median(samples.map((s) => s.painted)));
-      paintRows.push([label, cell(samples.map((s) => s.domContentLoaded)), cell(samples.map((s) => s.fcp)), cell(samples.map((s) => s.estimated)), cell(samples.map((s) => s.painted))]);
+      paintRows.push([
+        label,
+        cell(samples.map((s) => s.domContentLoaded)),
+        cell(samples.map((s) => s.fcp)),
+        cell(samples.map((s) => s.estimated)),
+        cell(samples.map((s) => s.painted)),
+      ]);
     }
     console.log(`Median (min–max) of ${LOADS} loads after 1 warm-up, each in a fresh browser context; times from navigation start.\n`);
-    console.log(table(['load', 'DOMContentLoaded', 'first contentful paint', 'frame after the snapshot rendered', 'snapshot painted (Element Timing)'], paintRows));
+    console.log(
+      table(['load', 'DOMContentLoaded', 'first contentful paint', 'frame after the snapshot rendered', 'snapshot painted (Element Timing)'], paintRows),
+    );
     console.log(`\nGoal < ${PAINT_GOAL_MS} ms to the first snapshot painted: ${worst < PAINT_GOAL_MS ? 'met' : 'NOT met'} (worst median ${ms(worst)}).\n`);
 
     // (b) Streaming, and (c) the replay after a reload.
@@ -323,7 +342,10 @@ export async function webviewBench(): Promise<void> {
       const { page, cdp, close } = await openStreaming(chromium, harness, running);
       if (s.query) {
         // The log pane shows once it has a line; then find and pause, as a reader would.
-        await page.evaluate((id) => (globalThis as unknown as BenchGlobals).postMessage({ type: 'log', deployId: id, from: 0, lines: ['Line 0'] }, '*'), deployId);
+        await page.evaluate(
+          (id) => (globalThis as unknown as BenchGlobals).postMessage({ type: 'log', deployId: id, from: 0, lines: ['Line 0'] }, '*'),
+          deployId,
+        );
         await page.locator('#log-search').fill(s.query);
         await page.locator('#log-follow').click();
       }
@@ -337,12 +359,28 @@ export async function webviewBench(): Promise<void> {
       const full = await probe(page, cdp);
       const secondHalf = await takeFrames(page);
       const shown = await lineCount(page);
-      for (const [part, f] of [['0 → 50k', firstHalf], ['50k → 100k', secondHalf]] as const) {
+      for (const [part, f] of [
+        ['0 → 50k', firstHalf],
+        ['50k → 100k', secondHalf],
+      ] as const) {
         slowest = Math.max(slowest, f.max);
         slowFrames.push(...f.slowFrames.map((x) => `${s.label}, ${part}: ${x}`));
-        frameRows.push([s.label, part, String(f.frames), ms(f.median), ms(f.p99), ms(f.max), String(f.over), `${f.longTasks}${f.longTasks ? ` (longest ${ms(f.longestTask)})` : ''}`]);
+        frameRows.push([
+          s.label,
+          part,
+          String(f.frames),
+          ms(f.median),
+          ms(f.p99),
+          ms(f.max),
+          String(f.over),
+          `${f.longTasks}${f.longTasks ? ` (longest ${ms(f.longestTask)})` : ''}`,
+        ]);
       }
-      for (const [at, p] of [['before', before], ['50k lines', half], ['100k lines', full]] as const) {
+      for (const [at, p] of [
+        ['before', before],
+        ['50k lines', half],
+        ['100k lines', full],
+      ] as const) {
         memoryRows.push([s.label, at, mib(p.heap), String(p.nodes), String(p.elements), String(p.rows)]);
       }
       const found = s.query ? `, find says "${await page.locator('#log-match-count').textContent()}"` : '';
@@ -358,18 +396,38 @@ export async function webviewBench(): Promise<void> {
       const p = await probe(page, cdp);
       slowest = Math.max(slowest, f.max);
       slowFrames.push(...f.slowFrames.map((x) => `replay: ${x}`));
-      frameRows.push([`replay after a reload: ${TOTAL_LINES / REPLAY_LINES} × ${REPLAY_LINES.toLocaleString('en-US')} lines at once`, '0 → 100k', String(f.frames), ms(f.median), ms(f.p99), ms(f.max), String(f.over), `${f.longTasks}${f.longTasks ? ` (longest ${ms(f.longestTask)})` : ''}`]);
+      frameRows.push([
+        `replay after a reload: ${TOTAL_LINES / REPLAY_LINES} × ${REPLAY_LINES.toLocaleString('en-US')} lines at once`,
+        '0 → 100k',
+        String(f.frames),
+        ms(f.median),
+        ms(f.p99),
+        ms(f.max),
+        String(f.over),
+        `${f.longTasks}${f.longTasks ? ` (longest ${ms(f.longestTask)})` : ''}`,
+      ]);
       memoryRows.push(['replay after a reload', '100k lines', mib(p.heap), String(p.nodes), String(p.elements), String(p.rows)]);
       console.log(`replay: the pane says "${await lineCount(page)}".`);
       await close();
     }
 
     const c = controlFrames!;
-    frameRows.unshift([`control: no messages for ${CONTROL_MS / 1000} s`, '–', String(c.frames), ms(c.median), ms(c.p99), ms(c.max), String(c.over), String(c.longTasks)]);
+    frameRows.unshift([
+      `control: no messages for ${CONTROL_MS / 1000} s`,
+      '–',
+      String(c.frames),
+      ms(c.median),
+      ms(c.p99),
+      ms(c.max),
+      String(c.over),
+      String(c.longTasks),
+    ]);
     console.log('\nFrame durations (requestAnimationFrame deltas while streaming) and long tasks (PerformanceObserver `longtask`, > 50 ms):\n');
     console.log(table(['scenario', 'lines', 'frames', 'median', 'p99', 'max', `> ${FRAME_GOAL_MS} ms`, 'long tasks'], frameRows));
     if (slowFrames.length) console.log(`\nLong animation frames (> 50 ms) while recording:\n${slowFrames.map((x) => `- ${x}`).join('\n')}`);
-    console.log('\nJS heap after a forced GC (CDP `HeapProfiler.collectGarbage`, then `Performance.getMetrics` JSHeapUsedSize) and DOM size (CDP `Nodes` counts text and detached nodes too):\n');
+    console.log(
+      '\nJS heap after a forced GC (CDP `HeapProfiler.collectGarbage`, then `Performance.getMetrics` JSHeapUsedSize) and DOM size (CDP `Nodes` counts text and detached nodes too):\n',
+    );
     console.log(table(['scenario', 'at', 'JS heap used', 'DOM nodes (CDP)', 'elements', 'log rows in DOM'], memoryRows));
     console.log(`\nGoal: no frame slower than ${FRAME_GOAL_MS} ms: ${slowest <= FRAME_GOAL_MS ? 'met' : 'NOT met'} (slowest ${ms(slowest)}).`);
   } finally {

@@ -26,8 +26,32 @@ function rng(seed: number): () => number {
 
 /** Source-like text (compresses about as well as real code), sliced to make each file. */
 function corpus(random: () => number): string {
-  const words = ['const', 'return', 'await', 'function', 'import', 'export', 'if', 'else', 'for', 'of', 'new', 'this',
-    'request', 'response', 'user', 'config', 'value', 'error', 'result', 'items', 'index', 'handler', 'router', 'data'];
+  const words = [
+    'const',
+    'return',
+    'await',
+    'function',
+    'import',
+    'export',
+    'if',
+    'else',
+    'for',
+    'of',
+    'new',
+    'this',
+    'request',
+    'response',
+    'user',
+    'config',
+    'value',
+    'error',
+    'result',
+    'items',
+    'index',
+    'handler',
+    'router',
+    'data',
+  ];
   const lines: string[] = [];
   let size = 0;
   while (size < 2 * MiB) {
@@ -63,7 +87,14 @@ async function writeRandom(file: string, size: number): Promise<void> {
   }
 }
 
-async function textFiles(dir: string, count: number, minSize: number, maxSize: number, perDir: number, seed: number): Promise<{ files: string[]; bytes: number }> {
+async function textFiles(
+  dir: string,
+  count: number,
+  minSize: number,
+  maxSize: number,
+  perDir: number,
+  seed: number,
+): Promise<{ files: string[]; bytes: number }> {
   const random = rng(seed);
   const text = corpus(random);
   const files: string[] = [];

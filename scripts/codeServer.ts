@@ -122,26 +122,28 @@ export function installExtension(opts: InstallExtensionOptions): Promise<void> {
   fs.mkdirSync(path.join(dataDir, 'ud'), { recursive: true });
   const args = [
     paths.codeServerBin,
-    '--user-data-dir', path.join(dataDir, 'ud'),
-    '--extensions-dir', path.join(dataDir, 'ext'),
+    '--user-data-dir',
+    path.join(dataDir, 'ud'),
+    '--extensions-dir',
+    path.join(dataDir, 'ext'),
     '--disable-telemetry',
-    '--install-extension', vsix,
+    '--install-extension',
+    vsix,
     '--force',
   ];
   return new Promise((resolve, reject) => {
-    execFile(paths.node, args, { env: baseEnv(dataDir, paths), timeout: 120_000, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => {
-        if (err) {
-          reject(new Error(`code-server --install-extension ${vsix} failed: ${err.message}\n${stdout}\n${stderr}`));
-          return;
-        }
-        const out = `${stdout}\n${stderr}`;
-        if (/failed|error/i.test(out) && !/successfully installed/i.test(out)) {
-          reject(new Error(`code-server --install-extension ${vsix}:\n${out}`));
-          return;
-        }
-        resolve();
-      });
+    execFile(paths.node, args, { env: baseEnv(dataDir, paths), timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`code-server --install-extension ${vsix} failed: ${err.message}\n${stdout}\n${stderr}`));
+        return;
+      }
+      const out = `${stdout}\n${stderr}`;
+      if (/failed|error/i.test(out) && !/successfully installed/i.test(out)) {
+        reject(new Error(`code-server --install-extension ${vsix}:\n${out}`));
+        return;
+      }
+      resolve();
+    });
   });
 }
 
@@ -164,7 +166,10 @@ function httpStatus(url: string, timeoutMs: number): Promise<number> {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
-    req.on('timeout', () => { req.destroy(); resolve(0); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(0);
+    });
     req.on('error', () => resolve(0));
   });
 }
@@ -223,16 +228,21 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
 
   const args = [
     paths.codeServerBin,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--user-data-dir', path.join(dataDir, 'ud'),
-    '--extensions-dir', path.join(dataDir, 'ext'),
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--user-data-dir',
+    path.join(dataDir, 'ud'),
+    '--extensions-dir',
+    path.join(dataDir, 'ext'),
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--vscode-option', 'reconnection-grace-time=5',
+    '--vscode-option',
+    'reconnection-grace-time=5',
   ];
   // detached: the child leads a new process group (setsid), so stop() can
   // signal code-server together with its extension hosts and watchers.
@@ -252,8 +262,12 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
   if (pid === undefined) throw new Error(`could not spawn ${paths.node} ${paths.codeServerBin}`);
 
   let exited: string | undefined;
-  child.on('exit', (code, sig) => { exited = `exited with ${code ?? sig}`; });
-  child.on('error', (e) => { exited = `failed: ${e.message}`; });
+  child.on('exit', (code, sig) => {
+    exited = `exited with ${code ?? sig}`;
+  });
+  child.on('error', (e) => {
+    exited = `failed: ${e.message}`;
+  });
 
   // Safety net: if this process exits without stop() (crash, process.exit
   // in a test runner), do not leave code-server and its extension hosts behind.

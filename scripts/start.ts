@@ -25,8 +25,16 @@ async function main(): Promise<void> {
     emulatorHost = emulator.host;
     // Something for "Devgem: Deploy GitHub Repository…" to list offline: the sample, as a private repository.
     const sample = path.join(REPO, 'samples', 'hello-node');
-    const files = await Promise.all(['package.json', 'server.js', 'README.md'].map(async (f) => ({ path: f, content: await fs.readFile(path.join(sample, f), 'utf8') })));
-    emulator.github.seedRepo({ fullName: 'devgem-demo/hello-github', private: true, description: 'The hello-node sample, served by the emulator\'s GitHub', branches: { main: files }, tags: { 'v1.0.0': files } });
+    const files = await Promise.all(
+      ['package.json', 'server.js', 'README.md'].map(async (f) => ({ path: f, content: await fs.readFile(path.join(sample, f), 'utf8') })),
+    );
+    emulator.github.seedRepo({
+      fullName: 'devgem-demo/hello-github',
+      private: true,
+      description: "The hello-node sample, served by the emulator's GitHub",
+      branches: { main: files },
+      tags: { 'v1.0.0': files },
+    });
   }
 
   // A copy of the sample, so deploys (which write a Dockerfile) leave the repo clean.
@@ -47,7 +55,9 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`  Devgem is running in VS Code at: ${server.url}`);
   console.log(`  Workspace: ${folder}`);
-  console.log(emulatorHost ? `  Google Cloud: local emulator at ${emulatorHost} (no credentials found)` : '  Google Cloud: your Application Default Credentials');
+  console.log(
+    emulatorHost ? `  Google Cloud: local emulator at ${emulatorHost} (no credentials found)` : '  Google Cloud: your Application Default Credentials',
+  );
   console.log('  Open the Devgem view in the activity bar and press Deploy. Ctrl+C stops everything.');
   console.log('');
 

@@ -69,7 +69,12 @@ export function activate(context: vscode.ExtensionContext): void {
       const c = vscode.workspace.getConfiguration(SECTION, folder?.uri);
       return {
         workspaceName: folder?.name,
-        options: { project: c.get<string>('project') || undefined, region: c.get<string>('region') || undefined, serviceName: c.get<string>('serviceName') || undefined, allowUnauthenticated: c.get<boolean>('allowUnauthenticated', true) },
+        options: {
+          project: c.get<string>('project') || undefined,
+          region: c.get<string>('region') || undefined,
+          serviceName: c.get<string>('serviceName') || undefined,
+          allowUnauthenticated: c.get<boolean>('allowUnauthenticated', true),
+        },
       };
     },
     get maxSteps() {
@@ -168,7 +173,9 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!session.cancel()) void vscode.window.showInformationMessage('No Devgem deploy is running.');
     }),
     vscode.commands.registerCommand('devgem.showLog', () => log.show()),
-    vscode.commands.registerCommand('devgem.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:devgem.devgem ${SECTION}.`)),
+    vscode.commands.registerCommand('devgem.openSettings', () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', `@ext:devgem.devgem ${SECTION}.`),
+    ),
     vscode.commands.registerCommand('devgem.setGeminiApiKey', async () => {
       await setApiKey(context.secrets);
       await refreshMode();

@@ -65,7 +65,14 @@ export function normalizeImage(name: string): string {
 }
 
 function repoJson(r: Repository): Record<string, unknown> {
-  const j: Record<string, unknown> = { name: r.name, format: r.format, createTime: r.createTime, updateTime: r.updateTime, mode: 'STANDARD_REPOSITORY', sizeBytes: '0' };
+  const j: Record<string, unknown> = {
+    name: r.name,
+    format: r.format,
+    createTime: r.createTime,
+    updateTime: r.updateTime,
+    mode: 'STANDARD_REPOSITORY',
+    sizeBytes: '0',
+  };
   if (r.description) j.description = r.description;
   if (r.labels) j.labels = r.labels;
   return j;

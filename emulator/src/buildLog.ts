@@ -28,7 +28,12 @@ export function fetchLines(bucket: string, object: string, generation: string, s
 export function missingSourceLines(bucket: string, object: string): LogPlan {
   const detail = `failed to fetch gs://${bucket}/${object}: storage object does not exist`;
   return {
-    lines: ['FETCHSOURCE', `Fetching storage object: gs://${bucket}/${object}`, `CommandException: No URLs matched: gs://${bucket}/${object}`, `ERROR: ${detail}`],
+    lines: [
+      'FETCHSOURCE',
+      `Fetching storage object: gs://${bucket}/${object}`,
+      `CommandException: No URLs matched: gs://${bucket}/${object}`,
+      `ERROR: ${detail}`,
+    ],
     outcome: 'FAILURE',
     failureDetail: detail,
   };
@@ -53,7 +58,9 @@ export function buildLines(dir: string, step: DockerStep, images: string[], forc
   const dockerfileName = fIdx >= 0 && step.args[fIdx + 1] ? step.args[fIdx + 1] : 'Dockerfile';
   const dockerfilePath = join(dir, dockerfileName);
   if (!existsSync(dockerfilePath)) {
-    return fail([`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat /workspace/${dockerfileName.replace(/^\.\//, '')}: no such file or directory`]);
+    return fail([
+      `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat /workspace/${dockerfileName.replace(/^\.\//, '')}: no such file or directory`,
+    ]);
   }
   const ins = parseDockerfile(readFileSync(dockerfilePath, 'utf8'));
   lines.push(`Sending build context to Docker daemon  ${(Math.max(1, dirSizeHint(dir)) / 1000).toFixed(3)}kB`);
@@ -64,7 +71,7 @@ export function buildLines(dir: string, step: DockerStep, images: string[], forc
     lines.push(`Step ${n + 1}/${ins.length} : ${i.keyword} ${i.args}`);
     if (i.keyword === 'FROM') {
       const [image] = i.args.split(/\s+/);
-      const tag = image.includes(':') ? image.split(':').pop() ?? 'latest' : 'latest';
+      const tag = image.includes(':') ? (image.split(':').pop() ?? 'latest') : 'latest';
       lines.push(`${tag}: Pulling from library/${image.split(':')[0]}`);
       for (let k = 0; k < 3; k++) lines.push(`${hex12()}: Pull complete`);
       lines.push(`Digest: sha256:${createHash('sha256').update(image).digest('hex')}`, `Status: Downloaded newer image for ${image}`);

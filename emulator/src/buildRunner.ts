@@ -51,7 +51,9 @@ export class BuildRunner implements BuildExecutor {
   ) {}
 
   private logTarget(rec: BuildRecord): { bucket: string; object: string } {
-    const bucket = String(rec.build.logsBucket).replace(/^gs:\/\//, '').split('/')[0];
+    const bucket = String(rec.build.logsBucket)
+      .replace(/^gs:\/\//, '')
+      .split('/')[0];
     return { bucket, object: `log-${rec.id}.txt` };
   }
 
@@ -63,10 +65,13 @@ export class BuildRunner implements BuildExecutor {
   }
 
   private later(rec: BuildRecord, ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      rec.timers = rec.timers.filter((x) => x !== t);
-      if (!TERMINAL.has(statusOf(rec))) fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        rec.timers = rec.timers.filter((x) => x !== t);
+        if (!TERMINAL.has(statusOf(rec))) fn();
+      },
+      Math.max(0, ms),
+    );
     rec.timers.push(t);
   }
 
@@ -123,7 +128,10 @@ export class BuildRunner implements BuildExecutor {
     const dockerStep = steps.find((s) => String(s.name ?? '').includes('docker') && (s.args ?? [])[0] === 'build');
     const plan = dockerStep
       ? buildLines(dir, { name: String(dockerStep.name), args: dockerStep.args ?? [] }, images, forced, (img) => this.digestFor(rec, img))
-      : { lines: ['BUILD', ...steps.map((s, i) => `Step #${i}: Already have image: ${String(s.name)}`), 'DONE'], outcome: forced ? ('FAILURE' as const) : ('SUCCESS' as const) };
+      : {
+          lines: ['BUILD', ...steps.map((s, i) => `Step #${i}: Already have image: ${String(s.name)}`), 'DONE'],
+          outcome: forced ? ('FAILURE' as const) : ('SUCCESS' as const),
+        };
     // With `-f app/Dockerfile` (a monorepo built from its root) the app runs from that folder.
     const args = dockerStep?.args ?? [];
     const f = args.indexOf('-f');

@@ -10,7 +10,13 @@ import { RUN, canonicalTemplate, condition, isPublic, newRevision, normalizeTemp
 import { any } from './operations';
 import { applyTraffic, parseTraffic, pickRoute } from './runTraffic';
 
-const INGRESS = ['INGRESS_TRAFFIC_UNSPECIFIED', 'INGRESS_TRAFFIC_ALL', 'INGRESS_TRAFFIC_INTERNAL_ONLY', 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', 'INGRESS_TRAFFIC_NONE'];
+const INGRESS = [
+  'INGRESS_TRAFFIC_UNSPECIFIED',
+  'INGRESS_TRAFFIC_ALL',
+  'INGRESS_TRAFFIC_INTERNAL_ONLY',
+  'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+  'INGRESS_TRAFFIC_NONE',
+];
 
 export class CloudRunState {
   readonly services = new Map<string, ServiceRec>();
@@ -76,7 +82,10 @@ function applySpec(s: ServiceRec, body: Record<string, unknown>): void {
 /** `updateMask=invokerIamDisabled,labels` (gax sends camelCase; accept snake_case too). */
 function updateMaskPaths(raw: string | null): string[] | undefined {
   if (!raw) return undefined;
-  return raw.split(',').map((p) => p.trim().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())).filter(Boolean);
+  return raw
+    .split(',')
+    .map((p) => p.trim().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()))
+    .filter(Boolean);
 }
 
 const MASKABLE = new Set(['invokerIamDisabled', 'labels', 'annotations', 'description', 'ingress']);
@@ -138,9 +147,20 @@ function startRollout(ctx: Context, ar: ArtifactRegistryState, s: ServiceRec, re
   sendJson(res, 200, op.toJson());
 }
 
-async function createService(ctx: Context, st: CloudRunState, ar: ArtifactRegistryState, body: Record<string, unknown>, project: string, location: string, id: string, res: ServerResponse): Promise<void> {
+async function createService(
+  ctx: Context,
+  st: CloudRunState,
+  ar: ArtifactRegistryState,
+  body: Record<string, unknown>,
+  project: string,
+  location: string,
+  id: string,
+  res: ServerResponse,
+): Promise<void> {
   if (!/^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$/.test(id)) {
-    throw invalidArgument(`service_id '${id}' is invalid: must use only lowercase alphanumeric characters and dashes, start with a letter, not end with a dash, and be at most 49 characters.`);
+    throw invalidArgument(
+      `service_id '${id}' is invalid: must use only lowercase alphanumeric characters and dashes, start with a letter, not end with a dash, and be at most 49 characters.`,
+    );
   }
   const name = `projects/${project}/locations/${location}/services/${id}`;
   if (st.services.has(name)) throw alreadyExists(`Resource '${id}' already exists.`);
@@ -171,7 +191,10 @@ async function createService(ctx: Context, st: CloudRunState, ar: ArtifactRegist
 
 function getService(st: CloudRunState, name: string): ServiceRec {
   const s = st.services.get(name);
-  if (!s) throw notFound(`Resource '${name.split('/').pop() ?? name}' of kind 'SERVICE' in region '${name.split('/')[3]}' in project '${name.split('/')[1]}' does not exist.`);
+  if (!s)
+    throw notFound(
+      `Resource '${name.split('/').pop() ?? name}' of kind 'SERVICE' in region '${name.split('/')[3]}' in project '${name.split('/')[1]}' does not exist.`,
+    );
   return s;
 }
 

@@ -95,7 +95,9 @@ export function planStart(dir: string): StartPlan {
   }
   const reqPath = join(dir, 'requirements.txt');
   if (existsSync(reqPath)) {
-    const reqs = readFileSync(reqPath, 'utf8').split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'));
+    const reqs = readFileSync(reqPath, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.trim() && !l.trim().startsWith('#'));
     if (reqs.length > 0) return { runnable: false, reason: 'requirements.txt lists packages', env };
   }
   // npm start / npm run X → the script itself.

@@ -39,7 +39,14 @@ function resource(m: SeedDomainMapping): Record<string, unknown> {
  */
 export function handleDomainMappings(state: DomainMappingState, r: Req, res: ServerResponse): void {
   const [, group, version, namespaces, project, kind] = r.segments;
-  if (group !== 'domains.cloudrun.com' || version !== 'v1' || namespaces !== 'namespaces' || kind !== 'domainmappings' || r.segments.length !== 6 || r.method !== 'GET') {
+  if (
+    group !== 'domains.cloudrun.com' ||
+    version !== 'v1' ||
+    namespaces !== 'namespaces' ||
+    kind !== 'domainmappings' ||
+    r.segments.length !== 6 ||
+    r.method !== 'GET'
+  ) {
     throw notFound(`Not found: ${r.method} ${r.rawPath}`);
   }
   const region = r.query.get('region');

@@ -215,7 +215,12 @@ function trickle(res: ServerResponse, bytesPerSecond: number): void {
 /** A rule as JSON (POST /__emulator/faults): `path` is a string, or `{ "regex": "…", "flags": "…" }`. */
 export function ruleFromJson(body: Record<string, unknown>): FaultRule {
   const p = body.path as unknown;
-  const path = typeof p === 'string' ? p : p && typeof p === 'object' && typeof (p as { regex?: unknown }).regex === 'string' ? new RegExp((p as { regex: string }).regex, String((p as { flags?: unknown }).flags ?? '')) : undefined;
+  const path =
+    typeof p === 'string'
+      ? p
+      : p && typeof p === 'object' && typeof (p as { regex?: unknown }).regex === 'string'
+        ? new RegExp((p as { regex: string }).regex, String((p as { flags?: unknown }).flags ?? ''))
+        : undefined;
   if (path === undefined) throw new Error('faults: path must be a string or {regex, flags?}');
   const f = body.fault as Record<string, unknown> | undefined;
   const kind = String(f?.kind ?? '');

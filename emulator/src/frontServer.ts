@@ -2,11 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { Faults } from './faults';
 
 /** Where a front sends a request right now. */
-export type FrontTarget =
-  | { kind: 'forbidden' }
-  | { kind: 'proxy'; port: number }
-  | { kind: 'placeholder'; text: string }
-  | { kind: 'unavailable' };
+export type FrontTarget = { kind: 'forbidden' } | { kind: 'proxy'; port: number } | { kind: 'placeholder'; text: string } | { kind: 'unavailable' };
 
 const GFE = { Server: 'Google Frontend', 'Content-Type': 'text/html; charset=UTF-8' };
 
@@ -105,7 +101,9 @@ export class FrontServer {
       this.log(`[front :${this.port}] upstream error: ${e.message}`);
       if (!res.headersSent) {
         res.writeHead(502, GFE);
-        res.end('<html><body><h1>Error: Server Error</h1><h2>The server encountered a temporary error and could not complete your request.</h2></body></html>\n');
+        res.end(
+          '<html><body><h1>Error: Server Error</h1><h2>The server encountered a temporary error and could not complete your request.</h2></body></html>\n',
+        );
       } else {
         res.destroy();
       }

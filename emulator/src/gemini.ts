@@ -80,7 +80,14 @@ function parseTarget(seg: string[]): Target | undefined {
     const m = split(seg[2]);
     return m && { mode: 'apiKey', ...m };
   }
-  if ((seg[0] === 'v1' || seg[0] === 'v1beta1') && seg[1] === 'projects' && seg[3] === 'locations' && seg[5] === 'publishers' && seg[7] === 'models' && seg.length === 9) {
+  if (
+    (seg[0] === 'v1' || seg[0] === 'v1beta1') &&
+    seg[1] === 'projects' &&
+    seg[3] === 'locations' &&
+    seg[5] === 'publishers' &&
+    seg[7] === 'models' &&
+    seg.length === 9
+  ) {
     const m = split(seg[8]);
     return m && { mode: 'vertex', ...m };
   }
@@ -149,11 +156,19 @@ export class GeminiState {
     this.log.push({ mode: target.mode, model: target.model, stream, path: r.rawPath, apiKey: key?.slice(-4), bearer, body });
 
     if (target.mode === 'apiKey' && key === undefined) {
-      return sendGoogleError(res, 403, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+      return sendGoogleError(
+        res,
+        403,
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      );
     }
     if (key === BAD_API_KEY) return sendGoogleError(res, 400, 'API key not valid. Please pass a valid API key.', { reason: 'API_KEY_INVALID' });
     if (target.mode === 'vertex' && !bearer) {
-      return sendGoogleError(res, 401, 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+      return sendGoogleError(
+        res,
+        401,
+        'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+      );
     }
 
     const reply = this.queue[0];

@@ -79,7 +79,9 @@ export class GitHubState {
     if (!owner || !name) throw new Error(`seedGitHubRepo: fullName must be owner/name, got ${s.fullName}`);
     const refs: Ref[] = [];
     const sha = (kind: string, ref: string, files: SeedGitHubFile[]) =>
-      createHash('sha1').update(`${s.fullName}\0${kind}\0${ref}\0${JSON.stringify(files)}`).digest('hex');
+      createHash('sha1')
+        .update(`${s.fullName}\0${kind}\0${ref}\0${JSON.stringify(files)}`)
+        .digest('hex');
     for (const [ref, files] of Object.entries(s.branches ?? { main: [] })) refs.push({ name: ref, kind: 'branch', sha: sha('b', ref, files), files });
     for (const [ref, files] of Object.entries(s.tags ?? {})) refs.push({ name: ref, kind: 'tag', sha: sha('t', ref, files), files });
     this.repos = this.repos.filter((r) => `${r.owner}/${r.name}`.toLowerCase() !== s.fullName.toLowerCase());
@@ -143,12 +145,25 @@ export class GitHubState {
     }
     if (seg[0] === 'user' && seg[1] === 'repos' && seg.length === 2) {
       if (!authed) return sendGitHubError(res, 401, 'Requires authentication');
-      return this.paged(r, res, visible.map((repo) => repoJson(repo, r.baseUrl)), (items) => items);
+      return this.paged(
+        r,
+        res,
+        visible.map((repo) => repoJson(repo, r.baseUrl)),
+        (items) => items,
+      );
     }
     if (seg[0] === 'search' && seg[1] === 'repositories') {
-      const words = (r.query.get('q') ?? '').split(/\s+/).filter((w) => w && !w.includes(':')).map((w) => w.toLowerCase());
+      const words = (r.query.get('q') ?? '')
+        .split(/\s+/)
+        .filter((w) => w && !w.includes(':'))
+        .map((w) => w.toLowerCase());
       const hits = visible.filter((repo) => words.every((w) => `${repo.owner}/${repo.name} ${repo.description}`.toLowerCase().includes(w)));
-      return this.paged(r, res, hits.map((repo) => repoJson(repo, r.baseUrl)), (items) => ({ total_count: hits.length, incomplete_results: false, items }));
+      return this.paged(
+        r,
+        res,
+        hits.map((repo) => repoJson(repo, r.baseUrl)),
+        (items) => ({ total_count: hits.length, incomplete_results: false, items }),
+      );
     }
     if (seg[0] !== 'repos' || seg.length < 3) return sendGitHubError(res, 404, 'Not Found');
     const repo = visible.find((x) => x.owner.toLowerCase() === seg[1].toLowerCase() && x.name.toLowerCase() === seg[2].toLowerCase());
@@ -156,10 +171,20 @@ export class GitHubState {
     const rest = seg.slice(3);
     if (rest.length === 0) return sendJson(res, 200, repoJson(repo, r.baseUrl));
     if (rest[0] === 'branches' && rest.length === 1) {
-      return this.paged(r, res, repo.refs.filter((x) => x.kind === 'branch').map((x) => ({ name: x.name, commit: { sha: x.sha }, protected: false })), (i) => i);
+      return this.paged(
+        r,
+        res,
+        repo.refs.filter((x) => x.kind === 'branch').map((x) => ({ name: x.name, commit: { sha: x.sha }, protected: false })),
+        (i) => i,
+      );
     }
     if (rest[0] === 'tags' && rest.length === 1) {
-      return this.paged(r, res, repo.refs.filter((x) => x.kind === 'tag').map((x) => ({ name: x.name, commit: { sha: x.sha } })), (i) => i);
+      return this.paged(
+        r,
+        res,
+        repo.refs.filter((x) => x.kind === 'tag').map((x) => ({ name: x.name, commit: { sha: x.sha } })),
+        (i) => i,
+      );
     }
     if (rest[0] === 'commits' && rest.length >= 2) {
       const ref = findRef(repo, rest.slice(1).join('/'));
@@ -171,7 +196,10 @@ export class GitHubState {
       if (!ref) return sendGitHubError(res, 404, 'Not Found');
       const key = randomBytes(12).toString('hex');
       this.downloads.set(key, { repo, ref });
-      res.writeHead(302, { Location: `${r.baseUrl}/github-codeload/${repo.owner}/${repo.name}/legacy.tar.gz/${encodeURIComponent(ref.name)}?token=${key}`, 'Content-Length': '0' });
+      res.writeHead(302, {
+        Location: `${r.baseUrl}/github-codeload/${repo.owner}/${repo.name}/legacy.tar.gz/${encodeURIComponent(ref.name)}?token=${key}`,
+        'Content-Length': '0',
+      });
       res.end();
       return;
     }

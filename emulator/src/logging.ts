@@ -114,7 +114,9 @@ export class LogStore {
         return m[1];
       }),
     );
-    const orderBy = String(body.orderBy ?? '').trim().toLowerCase();
+    const orderBy = String(body.orderBy ?? '')
+      .trim()
+      .toLowerCase();
     if (orderBy && orderBy !== 'timestamp asc' && orderBy !== 'timestamp desc') {
       throw invalidArgument(`Invalid order_by '${String(body.orderBy)}': only "timestamp asc" and "timestamp desc" are permitted.`);
     }

@@ -87,26 +87,37 @@ const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION'];
 
 /** Refuses what Cloud Run refuses in a template's env, scaling and resources. */
 export function validateTemplate(t: Record<string, unknown> | undefined): void {
-  const containers = (t?.containers as { env?: { name?: string; value?: string; valueSource?: { secretKeyRef?: { secret?: string } } }[]; resources?: { limits?: Record<string, string> } }[] | undefined) ?? [];
+  const containers =
+    (t?.containers as
+      | { env?: { name?: string; value?: string; valueSource?: { secretKeyRef?: { secret?: string } } }[]; resources?: { limits?: Record<string, string> } }[]
+      | undefined) ?? [];
   containers.forEach((c, ci) => {
     const env = c.env ?? [];
     const reserved = env.map((e) => e.name ?? '').filter((n) => RESERVED_ENV.includes(n));
     if (reserved.length) {
-      throw invalidArgument(`spec.template.spec.containers[${ci}].env: The following reserved env names were provided: ${reserved.join(', ')}. These values are automatically set by the system.`);
+      throw invalidArgument(
+        `spec.template.spec.containers[${ci}].env: The following reserved env names were provided: ${reserved.join(', ')}. These values are automatically set by the system.`,
+      );
     }
     env.forEach((e, i) => {
       const n = e.name ?? '';
-      if (!n || n.includes('=') || n.startsWith('X_GOOGLE_')) throw invalidArgument(`spec.template.spec.containers[${ci}].env[${i}].name: '${n}' is not a valid environment variable name.`);
-      if (e.valueSource && !e.valueSource.secretKeyRef?.secret) throw invalidArgument(`spec.template.spec.containers[${ci}].env[${i}].valueSource.secretKeyRef.secret: Required field is missing.`);
+      if (!n || n.includes('=') || n.startsWith('X_GOOGLE_'))
+        throw invalidArgument(`spec.template.spec.containers[${ci}].env[${i}].name: '${n}' is not a valid environment variable name.`);
+      if (e.valueSource && !e.valueSource.secretKeyRef?.secret)
+        throw invalidArgument(`spec.template.spec.containers[${ci}].env[${i}].valueSource.secretKeyRef.secret: Required field is missing.`);
     });
     const limits = c.resources?.limits ?? {};
-    if (limits.cpu !== undefined && !/^(\d+(\.\d+)?|\d+m)$/.test(limits.cpu)) throw invalidArgument(`spec.template.spec.containers[${ci}].resources.limits.cpu: Invalid value '${limits.cpu}'.`);
-    if (limits.memory !== undefined && !/^\d+(Ki|Mi|Gi|K|M|G)?$/.test(limits.memory)) throw invalidArgument(`spec.template.spec.containers[${ci}].resources.limits.memory: Invalid value '${limits.memory}'.`);
+    if (limits.cpu !== undefined && !/^(\d+(\.\d+)?|\d+m)$/.test(limits.cpu))
+      throw invalidArgument(`spec.template.spec.containers[${ci}].resources.limits.cpu: Invalid value '${limits.cpu}'.`);
+    if (limits.memory !== undefined && !/^\d+(Ki|Mi|Gi|K|M|G)?$/.test(limits.memory))
+      throw invalidArgument(`spec.template.spec.containers[${ci}].resources.limits.memory: Invalid value '${limits.memory}'.`);
   });
   validateLabels('spec.template.metadata.labels', t?.labels);
   const scaling = (t?.scaling as { minInstanceCount?: number; maxInstanceCount?: number } | undefined) ?? {};
   if (scaling.minInstanceCount !== undefined && scaling.maxInstanceCount && scaling.minInstanceCount > scaling.maxInstanceCount) {
-    throw invalidArgument(`spec.template.scaling: minInstanceCount (${scaling.minInstanceCount}) must not exceed maxInstanceCount (${scaling.maxInstanceCount}).`);
+    throw invalidArgument(
+      `spec.template.scaling: minInstanceCount (${scaling.minInstanceCount}) must not exceed maxInstanceCount (${scaling.maxInstanceCount}).`,
+    );
   }
 }
 
@@ -117,7 +128,8 @@ const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 export function validateLabels(field: string, labels: unknown): void {
   for (const [k, v] of Object.entries((labels as Record<string, unknown> | undefined) ?? {})) {
     if (!LABEL_KEY.test(k)) throw invalidArgument(`${field}: Invalid label key '${k}'.`);
-    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) throw invalidArgument(`${field}[${k}]: Invalid label value '${String(v)}': at most 63 lowercase letters, digits, '_' and '-'.`);
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v))
+      throw invalidArgument(`${field}[${k}]: Invalid label value '${String(v)}': at most 63 lowercase letters, digits, '_' and '-'.`);
   }
 }
 

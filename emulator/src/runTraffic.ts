@@ -32,7 +32,8 @@ export function parseTraffic(raw: unknown, s: ServiceRec, creating?: string): Ta
   const targets = raw.map((t: Record<string, unknown>, i): Target => {
     const type = enumName(t.type, TYPES, TYPES[0]);
     const percent = t.percent === undefined ? 0 : Number(t.percent);
-    if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw invalidArgument(`service.traffic[${i}].percent: must be an integer between 0 and 100.`);
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+      throw invalidArgument(`service.traffic[${i}].percent: must be an integer between 0 and 100.`);
     const tag = typeof t.tag === 'string' && t.tag ? t.tag : undefined;
     if (tag) {
       if (tags.has(tag)) throw invalidArgument(`service.traffic[${i}].tag: tag '${tag}' is used more than once.`);
@@ -40,7 +41,10 @@ export function parseTraffic(raw: unknown, s: ServiceRec, creating?: string): Ta
     }
     if (type === LATEST) return { type, percent, ...(tag ? { tag } : {}) };
     if (type !== BY_REVISION) throw invalidArgument(`service.traffic[${i}].type: must be ${LATEST} or ${BY_REVISION}.`);
-    const revision = String(t.revision ?? '').split('/').pop() ?? '';
+    const revision =
+      String(t.revision ?? '')
+        .split('/')
+        .pop() ?? '';
     if (!revision) throw invalidArgument(`service.traffic[${i}].revision: Required when type is ${BY_REVISION}.`);
     const rec = s.revisions.get(revision);
     if (!rec && revision !== creating) throw invalidArgument(`Revision named '${revision}' with traffic percent ${percent} not found.`);
@@ -54,7 +58,10 @@ export function parseTraffic(raw: unknown, s: ServiceRec, creating?: string): Ta
 
 /** `trafficStatuses` (each naming the revision it resolves to) and the front's routing table. */
 function resolve(s: ServiceRec): { statuses: Record<string, unknown>[]; routes: { rev: RevisionRec; percent: number }[] } {
-  const latest = String(s.json.latestReadyRevision ?? '').split('/').pop() ?? '';
+  const latest =
+    String(s.json.latestReadyRevision ?? '')
+      .split('/')
+      .pop() ?? '';
   const targets = (s.json.traffic as Target[] | undefined) ?? [{ type: LATEST, percent: 100 }];
   const statuses = targets.map((t) => {
     const revision = t.type === LATEST ? latest : (t.revision ?? '');
@@ -78,7 +85,9 @@ export async function applyTraffic(ctx: Context, ar: ArtifactRegistryState, s: S
   await openTagFronts(ctx, s);
   const { statuses, routes } = resolve(s);
   // A tagged revision serves its tag's URL even with 0 % of the traffic.
-  const tagged = statuses.flatMap((st) => (st.tag && st.revision ? [s.revisions.get(String(st.revision))] : [])).filter((r): r is RevisionRec => r !== undefined);
+  const tagged = statuses
+    .flatMap((st) => (st.tag && st.revision ? [s.revisions.get(String(st.revision))] : []))
+    .filter((r): r is RevisionRec => r !== undefined);
   const serving = new Set([...routes.map((r) => r.rev), ...tagged]);
   for (const rev of serving) if (!rev.app && !rev.placeholder) await startRevision(ctx, ar, s, rev);
   if (s.deleted) return;

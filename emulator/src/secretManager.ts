@@ -66,7 +66,9 @@ export class SecretState {
    */
   seed(seed: SeedSecret): void {
     const now = new Date().toISOString();
-    const members = (seed.accessors ?? [`${projectNumber(seed.project)}-compute@developer.gserviceaccount.com`]).map((a) => (a.includes(':') ? a : `serviceAccount:${a}`));
+    const members = (seed.accessors ?? [`${projectNumber(seed.project)}-compute@developer.gserviceaccount.com`]).map((a) =>
+      a.includes(':') ? a : `serviceAccount:${a}`,
+    );
     this.create({
       project: seed.project,
       id: seed.id,
@@ -95,7 +97,9 @@ export class SecretState {
     if (!s) return { error: `spec.template.spec.containers[0].env.valueFrom.secretKeyRef.name: Secret ${shown} was not found` };
     const member = `serviceAccount:${serviceAccount}`;
     if (!s.bindings.some((b) => b.role === SECRET_ACCESSOR && b.members.includes(member))) {
-      return { error: `Permission denied on secret: ${shown} for Revision service account ${serviceAccount}. The service account used must be granted the 'Secret Manager Secret Accessor' role (${SECRET_ACCESSOR}) at the secret, project or higher level.` };
+      return {
+        error: `Permission denied on secret: ${shown} for Revision service account ${serviceAccount}. The service account used must be granted the 'Secret Manager Secret Accessor' role (${SECRET_ACCESSOR}) at the secret, project or higher level.`,
+      };
     }
     const v = versionOf(s, ref.version || 'latest');
     if (!v) return { error: `spec.template.spec.containers[0].env.valueFrom.secretKeyRef: Secret version ${shown} was not found` };
@@ -129,7 +133,14 @@ function secretJson(s: SecretRec): Record<string, unknown> {
 }
 
 function versionJson(s: SecretRec, v: VersionRec): Record<string, unknown> {
-  return { name: `${secretName(s)}/versions/${v.id}`, createTime: v.createTime, state: 'ENABLED', replicationStatus: { automatic: {} }, etag: `"${v.id}"`, clientSpecifiedPayloadChecksum: true };
+  return {
+    name: `${secretName(s)}/versions/${v.id}`,
+    createTime: v.createTime,
+    state: 'ENABLED',
+    replicationStatus: { automatic: {} },
+    etag: `"${v.id}"`,
+    clientSpecifiedPayloadChecksum: true,
+  };
 }
 
 function policyJson(s: SecretRec): Record<string, unknown> {

@@ -56,7 +56,12 @@ export interface Emulator {
   /** The scripted Gemini endpoint (see emulator/README.md). */
   gemini: { script(replies: ScriptedReply[]): void; requests(): GeminiRequestRecord[] };
   /** The GitHub REST subset under /github (see emulator/README.md). */
-  github: { seedRepo(repo: SeedGitHubRepo): void; acceptToken(token: string): void; rateLimit(limit: GitHubRateLimit | undefined): void; tarballRequests(): number };
+  github: {
+    seedRepo(repo: SeedGitHubRepo): void;
+    acceptToken(token: string): void;
+    rateLimit(limit: GitHubRateLimit | undefined): void;
+    tarballRequests(): number;
+  };
   /** Fault injection per endpoint and call number (see emulator/README.md); `reset` clears it. */
   faults: { add(rule: FaultRule): number; hits(): FaultHit[]; requests(): SeenRequest[]; clear(): void };
   /** Resumable uploads with the byte ranges each request delivered, in order. */
@@ -110,7 +115,10 @@ class EmulatorCore {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const rawPath = url.pathname;
-    const segments = rawPath.split('/').filter((s, i) => i > 0 || s !== '').map((s) => decodeURIComponent(s));
+    const segments = rawPath
+      .split('/')
+      .filter((s, i) => i > 0 || s !== '')
+      .map((s) => decodeURIComponent(s));
     if (segments[0] === '') segments.shift();
     const r: Req = {
       method: (req.method ?? 'GET').toUpperCase(),

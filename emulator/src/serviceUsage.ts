@@ -36,7 +36,16 @@ export function assertServiceEnabled(ctx: Context, project: string, service: str
     403,
     'PERMISSION_DENIED',
     `${title} has not been used in project ${num} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/${service}/overview?project=${num} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`,
-    { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED', domain: 'googleapis.com', metadata: { service, consumer: `projects/${num}` } }] },
+    {
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'SERVICE_DISABLED',
+          domain: 'googleapis.com',
+          metadata: { service, consumer: `projects/${num}` },
+        },
+      ],
+    },
   );
 }
 

@@ -43,7 +43,10 @@ export async function analyzeCommand(args: ParsedArgs, io: CliIo): Promise<numbe
 
 /** `--app api/`, `./api` and `api` all name the app at path `api`; '.' names the root app. */
 function normaliseAppPath(p: string): string {
-  return path.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/?|\/$/g, '').replace(/^\.$/, '');
+  return path.posix
+    .normalize(p.replace(/\\/g, '/'))
+    .replace(/^\.\/?|\/$/g, '')
+    .replace(/^\.$/, '');
 }
 
 export async function dockerfileCommand(args: ParsedArgs, io: CliIo): Promise<number> {

@@ -55,10 +55,14 @@ export function parseTimeout(value: string | undefined): number | undefined {
 function previewTag(args: ParsedArgs): string | undefined {
   const tag = stringFlag(args, '--tag');
   const noTraffic = args.flags.has('--no-traffic');
-  if (noTraffic && tag === undefined) throw new UsageError('--no-traffic needs --tag TAG: the preview is reached through the tag\'s own URL (e.g. --no-traffic --tag pr-42).');
-  if (!noTraffic && tag !== undefined) throw new UsageError('--tag only goes with --no-traffic (a preview deploy); without it the new revision takes all the traffic.');
+  if (noTraffic && tag === undefined)
+    throw new UsageError("--no-traffic needs --tag TAG: the preview is reached through the tag's own URL (e.g. --no-traffic --tag pr-42).");
+  if (!noTraffic && tag !== undefined)
+    throw new UsageError('--tag only goes with --no-traffic (a preview deploy); without it the new revision takes all the traffic.');
   if (tag !== undefined && !new RegExp(TRAFFIC_TAG_PATTERN).test(tag)) {
-    throw new UsageError(`--tag "${tag}" cannot be a Cloud Run traffic tag: use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 48 characters.`);
+    throw new UsageError(
+      `--tag "${tag}" cannot be a Cloud Run traffic tag: use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 48 characters.`,
+    );
   }
   return tag;
 }
@@ -74,7 +78,9 @@ export function deployRequestFrom(args: ParsedArgs, cwd: string, env: Record<str
   const secrets = keyValues(args.lists.get('--secret') ?? [], '--secret', 'DB_URL=db-url:latest');
   for (const [name, ref] of Object.entries(secrets)) {
     if (!SECRET_VALUE.test(ref)) {
-      throw new UsageError(`--secret ${name}= needs a Secret Manager secret ID, optionally with :VERSION (a number or latest), e.g. ${name}=${name.toLowerCase().replace(/_/g, '-')}:latest. The value is the secret's name, never the secret itself.`);
+      throw new UsageError(
+        `--secret ${name}= needs a Secret Manager secret ID, optionally with :VERSION (a number or latest), e.g. ${name}=${name.toLowerCase().replace(/_/g, '-')}:latest. The value is the secret's name, never the secret itself.`,
+      );
     }
   }
   const base: DeployOptions = {

@@ -29,7 +29,9 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
     try {
       parseEmulatorHost(req.emulatorHost);
     } catch (err) {
-      throw new DevgemError('config', (err as Error).message, { fix: 'Set DEVGEM_EMULATOR_HOST to the emulator\'s HOST:PORT, or unset it to deploy to Google Cloud.' });
+      throw new DevgemError('config', (err as Error).message, {
+        fix: "Set DEVGEM_EMULATOR_HOST to the emulator's HOST:PORT, or unset it to deploy to Google Cloud.",
+      });
     }
   }
   if (io.signal?.aborted) return EXIT_INTERRUPTED;
@@ -73,21 +75,30 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
   if (req.json) io.stdout(`${JSON.stringify(jsonResult(result, progress))}\n`);
   switch (result.outcome) {
     case 'success':
-      if (result.preview) io.stderr(`devgem: Preview with no traffic (tag ${result.preview.tag}): ${result.url} — ${result.preview.serviceUrl} still serves ${result.preview.servingRevision ?? 'the current revision'}.\n`);
+      if (result.preview)
+        io.stderr(
+          `devgem: Preview with no traffic (tag ${result.preview.tag}): ${result.url} — ${result.preview.serviceUrl} still serves ${result.preview.servingRevision ?? 'the current revision'}.\n`,
+        );
       if (!req.json) io.stdout(`${result.url}\n`);
       return 0;
     case 'private':
-      io.stderr(`devgem: Deployed to ${result.url}, but it is not public: ${result.problem.message}\n${result.problem.fix ? `Fix: ${result.problem.fix}\n` : ''}`);
+      io.stderr(
+        `devgem: Deployed to ${result.url}, but it is not public: ${result.problem.message}\n${result.problem.fix ? `Fix: ${result.problem.fix}\n` : ''}`,
+      );
       return 1;
     case 'failed': {
       const tail = (result.problem.logTail ?? []).slice(-LOG_TAIL_LINES);
       if (tail.length) io.stderr(`Last ${tail.length} log lines:\n${tail.map((l) => `  ${l}\n`).join('')}`);
-      io.stderr(`devgem: Failed at ${result.stage} (${STAGE_TITLES[result.stage]}): ${result.problem.message}\n${result.problem.fix ? `Fix: ${result.problem.fix}\n` : ''}`);
+      io.stderr(
+        `devgem: Failed at ${result.stage} (${STAGE_TITLES[result.stage]}): ${result.problem.message}\n${result.problem.fix ? `Fix: ${result.problem.fix}\n` : ''}`,
+      );
       return 1;
     }
     case 'cancelled':
       if (timedOut) {
-        io.stderr(`devgem: Timed out after ${req.timeoutSeconds} s at ${result.stage}; the deploy was cancelled.\nFix: Pass a longer --timeout, or leave it out to use the per-stage limits.\n`);
+        io.stderr(
+          `devgem: Timed out after ${req.timeoutSeconds} s at ${result.stage}; the deploy was cancelled.\nFix: Pass a longer --timeout, or leave it out to use the per-stage limits.\n`,
+        );
         return 1;
       }
       io.stderr(`devgem: Cancelled at ${result.stage}; nothing more was deployed.\n`);

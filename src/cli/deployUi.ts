@@ -14,9 +14,13 @@ export function cliDeployUi(opts: { yes: boolean; workspaceRoot: string; stderr(
   return {
     ...unattendedUi,
     chooseApp: async (apps) => {
-      throw new DevgemError('invalid-argument', `This folder has ${apps.length} deployable apps: ${apps.map((a) => `${a.path || '.'} (${a.stack})`).join(', ')}.`, {
-        fix: `Pick one with --app, e.g. --app ${apps[0].path || '.'}.`,
-      });
+      throw new DevgemError(
+        'invalid-argument',
+        `This folder has ${apps.length} deployable apps: ${apps.map((a) => `${a.path || '.'} (${a.stack})`).join(', ')}.`,
+        {
+          fix: `Pick one with --app, e.g. --app ${apps[0].path || '.'}.`,
+        },
+      );
     },
     reviewDockerfile: async (file) => {
       const rel = path.relative(opts.workspaceRoot, file.path) || file.path;

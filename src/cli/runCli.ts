@@ -43,7 +43,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // Unexpected: still no stack unless asked for, but say it is a bug.
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr(`devgem: unexpected error: ${message}\n${(io.env ?? process.env).DEVGEM_DEBUG && err instanceof Error ? `${err.stack}\n` : 'Set DEVGEM_DEBUG=1 for the stack trace and report it.\n'}`);
+    io.stderr(
+      `devgem: unexpected error: ${message}\n${(io.env ?? process.env).DEVGEM_DEBUG && err instanceof Error ? `${err.stack}\n` : 'Set DEVGEM_DEBUG=1 for the stack trace and report it.\n'}`,
+    );
     return 1;
   }
 }

@@ -50,7 +50,10 @@ export function reduceDeploy(state: DeployState | undefined, event: DeployEvent)
     case 'build':
       return { ...state, build: { id: event.id, consoleUrl: event.consoleUrl, logObject: event.logObject } };
     case 'source':
-      return { ...state, source: { commit: event.commit, branch: event.branch, dirty: event.dirty, ...(event.repository ? { repository: event.repository } : {}) } };
+      return {
+        ...state,
+        source: { commit: event.commit, branch: event.branch, dirty: event.dirty, ...(event.repository ? { repository: event.repository } : {}) },
+      };
     case 'resume':
       return { ...state, resume: event.data };
     case 'finished':

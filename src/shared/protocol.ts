@@ -2,17 +2,7 @@
 // neither `vscode` nor the DOM so both bundles (and plain mocha) can use it.
 
 /** Pipeline stages in the order they run. The tracker renders exactly these. */
-export const DEPLOY_STAGES = [
-  'preflight',
-  'analyze',
-  'dockerfile',
-  'package',
-  'upload',
-  'build',
-  'deploy',
-  'expose',
-  'verify',
-] as const;
+export const DEPLOY_STAGES = ['preflight', 'analyze', 'dockerfile', 'package', 'upload', 'build', 'deploy', 'expose', 'verify'] as const;
 export type DeployStage = (typeof DEPLOY_STAGES)[number];
 
 export const STAGE_TITLES: Record<DeployStage, string> = {
@@ -242,9 +232,7 @@ export interface ViewSnapshot {
  * log; `log` messages stream every line (index `from` counts from the deploy's
  * first line) so the log pane can hold up to MAX_VIEW_LOG_LINES.
  */
-export type HostMessage =
-  | { type: 'snapshot'; snapshot: ViewSnapshot }
-  | { type: 'log'; deployId: string; from: number; lines: string[] };
+export type HostMessage = { type: 'snapshot'; snapshot: ViewSnapshot } | { type: 'log'; deployId: string; from: number; lines: string[] };
 
 /** webview -> host. Untrusted: the host validates every one before dispatch. */
 export type WebviewMessage =

@@ -67,7 +67,8 @@ export interface MessageCase extends CaseBase {
 export type BadInputCase = DeployCase | PackageCase | ToolCallCase | MessageCase;
 
 const link = (target: string, at: string) => (root: string) => fs.symlink(target, path.join(root, at));
-const isRoot = () => (process.getuid?.() === 0 ? 'running as root: chmod 000 does not stop root from reading (the FIFO case covers an unreadable entry instead)' : undefined);
+const isRoot = () =>
+  process.getuid?.() === 0 ? 'running as root: chmod 000 does not stop root from reading (the FIFO case covers an unreadable entry instead)' : undefined;
 const serviceName = (name: string, message: RegExp): DeployCase => ({
   item: 'invalid or reserved service names',
   name: `service name ${JSON.stringify(name)}`,
@@ -92,7 +93,13 @@ const envKey = (name: string, message: RegExp, fix: RegExp): ToolCallCase => ({
   args: { env: { [name]: 'x' } },
   error: new RegExp(`${message.source}.*Fix: .*${fix.source}`),
 });
-const message = (name: string, raw: unknown, error: RegExp): MessageCase => ({ item: 'malformed and oversized messages from the webview', name, kind: 'message', raw, error });
+const message = (name: string, raw: unknown, error: RegExp): MessageCase => ({
+  item: 'malformed and oversized messages from the webview',
+  name,
+  kind: 'message',
+  raw,
+  error,
+});
 
 export const BAD_INPUT_CASES: BadInputCase[] = [
   // --- the folder itself ---
@@ -210,9 +217,10 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
       if (process.getuid?.() !== 0) await fs.chmod(path.join(root, 'closed'), 0o000);
     },
     // As root the folder is readable and its file is uploaded; otherwise it is skipped with the reason.
-    expect: process.getuid?.() === 0
-      ? { files: ['Dockerfile', 'closed/x.txt', 'package.json', 'server.js'] }
-      : { files: ['Dockerfile', 'package.json', 'server.js'], skipped: [{ path: /^closed$/, reason: /can't be read \(EACCES\)/ }] },
+    expect:
+      process.getuid?.() === 0
+        ? { files: ['Dockerfile', 'closed/x.txt', 'package.json', 'server.js'] }
+        : { files: ['Dockerfile', 'package.json', 'server.js'], skipped: [{ path: /^closed$/, reason: /can't be read \(EACCES\)/ }] },
   },
   {
     item: 'non-UTF-8 file names',
@@ -303,12 +311,54 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   envKey('MY-VAR', /"MY-VAR" is not a valid env var name/, /letters, digits and underscores/),
   envKey('DB_PASSWORD', /looks like a secret/, /Secret Manager/),
   // --- model replies ---
-  { item: 'a model reply with a tool that does not exist', name: 'rm_rf', kind: 'tool', tool: 'rm_rf', args: { path: '/' }, error: /There is no tool named "rm_rf"/ },
-  { item: 'a model reply with a tool that does not exist', name: 'a tool name with a prefix', kind: 'tool', tool: 'devgem_delete_service', args: { service: 'svc' }, error: /There is no tool named "devgem_delete_service"/ },
-  { item: 'arguments of the wrong type', name: 'delete_service with a number', kind: 'tool', tool: 'delete_service', args: { service: 42 }, error: /Invalid arguments for delete_service/ },
-  { item: 'arguments of the wrong type', name: 'set_env_vars with a list', kind: 'tool', tool: 'set_env_vars', args: { service: 'svc', set: ['A=1'] }, error: /Invalid arguments for set_env_vars/ },
-  { item: 'arguments of the wrong type', name: 'rollback without its service', kind: 'tool', tool: 'rollback', args: { service: 7 }, error: /Invalid arguments for rollback/ },
-  { item: 'arguments of the wrong type', name: 'deploy with args as a string', kind: 'tool', tool: 'deploy', args: 'deploy everything', error: /Invalid arguments for deploy/ },
+  {
+    item: 'a model reply with a tool that does not exist',
+    name: 'rm_rf',
+    kind: 'tool',
+    tool: 'rm_rf',
+    args: { path: '/' },
+    error: /There is no tool named "rm_rf"/,
+  },
+  {
+    item: 'a model reply with a tool that does not exist',
+    name: 'a tool name with a prefix',
+    kind: 'tool',
+    tool: 'devgem_delete_service',
+    args: { service: 'svc' },
+    error: /There is no tool named "devgem_delete_service"/,
+  },
+  {
+    item: 'arguments of the wrong type',
+    name: 'delete_service with a number',
+    kind: 'tool',
+    tool: 'delete_service',
+    args: { service: 42 },
+    error: /Invalid arguments for delete_service/,
+  },
+  {
+    item: 'arguments of the wrong type',
+    name: 'set_env_vars with a list',
+    kind: 'tool',
+    tool: 'set_env_vars',
+    args: { service: 'svc', set: ['A=1'] },
+    error: /Invalid arguments for set_env_vars/,
+  },
+  {
+    item: 'arguments of the wrong type',
+    name: 'rollback without its service',
+    kind: 'tool',
+    tool: 'rollback',
+    args: { service: 7 },
+    error: /Invalid arguments for rollback/,
+  },
+  {
+    item: 'arguments of the wrong type',
+    name: 'deploy with args as a string',
+    kind: 'tool',
+    tool: 'deploy',
+    args: 'deploy everything',
+    error: /Invalid arguments for deploy/,
+  },
   // --- webview messages (every type has its own row in security.unit.test.ts) ---
   message('a chat of 1 MB', { type: 'chat', text: 'x'.repeat(1_000_000) }, /text/),
   message('a confirm whose answer is a string', { type: 'confirm', id: 'c1', token: 't', approve: 'yes' }, /approve/),

@@ -6,16 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ChatMessage } from '../../src/shared/protocol';
-import {
-  GEMINI,
-  GEMINI_BUSY,
-  PLAN_DIFF,
-  agentSnapshot,
-  deleteConfirmation,
-  deployConfirmation,
-  reply,
-  toolMessage,
-} from './agentFixtures';
+import { GEMINI, GEMINI_BUSY, PLAN_DIFF, agentSnapshot, deleteConfirmation, deployConfirmation, reply, toolMessage } from './agentFixtures';
 import { chatMessage } from './deployFixtures';
 import {
   REPO_ROOT,
@@ -101,9 +92,9 @@ describe('agent chat (browser)', function () {
       await sendSnapshots(page, agentSnapshot(2, { chat: [reply('r1', closed, false)] }));
       assert.equal(await pre.getAttribute('data-marker'), 'kept', 'the code block grew in place');
       assert.equal(await pre.locator('code').textContent(), 'npm ci\nnpm start');
-      const text = await msg('r1').locator('.chat-text').evaluate((el) =>
-        Array.from(el.childNodes as ArrayLike<{ nodeName: string; textContent: string }>).map((n) => [n.nodeName, n.textContent]),
-      );
+      const text = await msg('r1')
+        .locator('.chat-text')
+        .evaluate((el) => Array.from(el.childNodes as ArrayLike<{ nodeName: string; textContent: string }>).map((n) => [n.nodeName, n.textContent]));
       assert.deepEqual(text, [
         ['#text', 'Run this:'],
         ['PRE', 'npm ci\nnpm start'],
@@ -174,12 +165,18 @@ describe('agent chat (browser)', function () {
       assert.equal(await card('t0').locator('.risk-badge').isVisible(), false);
       assert.equal(await card('t1').locator('.risk-badge').textContent(), 'destructive');
 
-      await sendSnapshots(page, agentSnapshot(2, { chat: [read, toolMessage('t1', { status: 'awaiting-confirmation', risk: 'destructive', name: 'delete_service' })] }));
+      await sendSnapshots(
+        page,
+        agentSnapshot(2, { chat: [read, toolMessage('t1', { status: 'awaiting-confirmation', risk: 'destructive', name: 'delete_service' })] }),
+      );
       assert.equal(await card('t1').getAttribute('data-status'), 'awaiting-confirmation');
       assert.equal(await card('t1').locator('.tool-icon.codicon-warning').count(), 1);
       assert.match((await card('t1').locator('.tool-status').textContent()) ?? '', /Waiting for your approval/);
 
-      await sendSnapshots(page, agentSnapshot(3, { chat: [read, toolMessage('t1', { status: 'declined', risk: 'destructive', name: 'delete_service', summary: 'You declined.' })] }));
+      await sendSnapshots(
+        page,
+        agentSnapshot(3, { chat: [read, toolMessage('t1', { status: 'declined', risk: 'destructive', name: 'delete_service', summary: 'You declined.' })] }),
+      );
       assert.equal(await card('t1').getAttribute('data-status'), 'declined');
       assert.equal(await card('t1').locator('.tool-icon.codicon-circle-slash').count(), 1);
       await card('t1').locator('summary').click();
@@ -226,15 +223,21 @@ describe('agent chat (browser)', function () {
     it('shows the plan and diff, focuses Approve, and Approve posts the exact id and token once', async () => {
       await open();
       const request = deployConfirmation();
-      await sendSnapshots(page, agentSnapshot(1, { chat: [toolMessage('t1', { status: 'awaiting-confirmation' })], agent: GEMINI_BUSY, confirmation: request }));
+      await sendSnapshots(
+        page,
+        agentSnapshot(1, { chat: [toolMessage('t1', { status: 'awaiting-confirmation' })], agent: GEMINI_BUSY, confirmation: request }),
+      );
       assert.equal(await card().isVisible(), true);
       assert.equal(await card().getAttribute('role'), 'alertdialog');
       assert.equal(await card().getAttribute('data-risk'), 'write');
       assert.equal(await page.locator('#confirm-title').textContent(), request.title);
-      const plan = await page.locator('#confirm-plan .confirm-row').evaluateAll((rows) =>
-        rows.map((r) => [r.querySelector('dt').textContent, r.querySelector('dd').textContent]),
+      const plan = await page
+        .locator('#confirm-plan .confirm-row')
+        .evaluateAll((rows) => rows.map((r) => [r.querySelector('dt').textContent, r.querySelector('dd').textContent]));
+      assert.deepEqual(
+        plan,
+        request.details.map((d) => [d.label, d.value]),
       );
-      assert.deepEqual(plan, request.details.map((d) => [d.label, d.value]));
       const diff = await page.locator('#confirm-diff .diff-line').evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-kind'), l.textContent]));
       assert.deepEqual(diff.map(([, t]) => t).join(''), `${PLAN_DIFF}\n`);
       assert.deepEqual(
@@ -249,9 +252,9 @@ describe('agent chat (browser)', function () {
       assert.equal(await page.locator('#confirm-approve').textContent(), 'Deploy');
       assert.equal(await activeElementId(page), 'confirm-approve', 'keyboard users land on the primary button');
       assert.equal(await page.locator('#chat-log').isVisible(), true);
-      const order = await page.locator('.chat').evaluate((chat) =>
-        Array.from(chat.children as ArrayLike<{ id: string; className: string }>).map((c) => c.id || c.className),
-      );
+      const order = await page
+        .locator('.chat')
+        .evaluate((chat) => Array.from(chat.children as ArrayLike<{ id: string; className: string }>).map((c) => c.id || c.className));
       assert.ok(order.indexOf('confirmation') === order.indexOf('chat-log') + 1, `card after the messages: ${order}`);
 
       await armed();
@@ -263,7 +266,10 @@ describe('agent chat (browser)', function () {
       assert.equal(await isDisabled('#confirm-decline'), true);
 
       // An unrelated snapshot with the same open question keeps the buttons disabled.
-      await sendSnapshots(page, agentSnapshot(2, { chat: [toolMessage('t1', { status: 'awaiting-confirmation' })], agent: GEMINI_BUSY, confirmation: deployConfirmation() }));
+      await sendSnapshots(
+        page,
+        agentSnapshot(2, { chat: [toolMessage('t1', { status: 'awaiting-confirmation' })], agent: GEMINI_BUSY, confirmation: deployConfirmation() }),
+      );
       assert.equal(await isDisabled('#confirm-approve'), true);
 
       await sendSnapshots(page, agentSnapshot(3, { chat: [toolMessage('t1', { status: 'running' })], agent: GEMINI_BUSY }));
@@ -318,9 +324,9 @@ describe('agent chat (browser)', function () {
       assert.equal(await page.locator('#confirm-approve').textContent(), 'Delete service');
       assert.equal(await page.locator('#confirm-approve .codicon-warning').count(), 1);
       assert.equal(await page.locator('#confirm-diff').count(), 0, 'no diff block without a diff');
-      const background = await page.locator('#confirm-approve').evaluate((b) =>
-        b.ownerDocument.defaultView.getComputedStyle(b.shadowRoot.querySelector('.base') ?? b).backgroundColor,
-      );
+      const background = await page
+        .locator('#confirm-approve')
+        .evaluate((b) => b.ownerDocument.defaultView.getComputedStyle(b.shadowRoot.querySelector('.base') ?? b).backgroundColor);
       assert.equal(background, 'rgb(199, 46, 15)', 'statusBarItem.errorBackground in the dark theme');
     });
 

@@ -1,11 +1,5 @@
 // Snapshots of an agent conversation, shaped as the host sends them.
-import type {
-  AgentStatus,
-  ChatMessage,
-  ConfirmationRequest,
-  ToolCallCard,
-  ViewSnapshot,
-} from '../../src/shared/protocol';
+import type { AgentStatus, ChatMessage, ConfirmationRequest, ToolCallCard, ViewSnapshot } from '../../src/shared/protocol';
 
 export const GEMINI: AgentStatus = { busy: false, mode: 'gemini', model: 'gemini-2.5-flash (Vertex AI)' };
 export const GEMINI_BUSY: AgentStatus = { ...GEMINI, busy: true };

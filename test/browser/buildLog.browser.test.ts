@@ -8,14 +8,16 @@ import { deployEvents, failedBuild, finalState, snapshot } from './deployFixture
 import { clearPosted, posted, pwned, sendSnapshots, sendToWebview } from './harness';
 import { pageSession } from './pageSession';
 
-
 /** What the page exposes to these tests (this file has no DOM lib). */
 interface PageGlobals {
   postMessage(message: unknown, targetOrigin: string): void;
   addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
   removeEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
   requestAnimationFrame(callback: () => void): number;
-  document: { activeElement: { id: string } | null; querySelector(selector: string): { getAttribute(name: string): string | null; textContent: string | null } | null };
+  document: {
+    activeElement: { id: string } | null;
+    querySelector(selector: string): { getAttribute(name: string): string | null; textContent: string | null } | null;
+  };
 }
 
 /** Waits (bounded) until the pane's data-following is `value`. */
@@ -52,7 +54,8 @@ describe('build log pane (browser)', function () {
         const g = globalThis as unknown as PageGlobals;
         for (let at = from; at < from + count; at += batch) {
           const lines: string[] = [];
-          for (let i = at; i < Math.min(at + batch, from + count); i++) lines.push(needleEvery && (i + 1) % needleEvery === 0 ? `line ${i + 1} npm WARN needle ${i + 1}` : `line ${i + 1}`);
+          for (let i = at; i < Math.min(at + batch, from + count); i++)
+            lines.push(needleEvery && (i + 1) % needleEvery === 0 ? `line ${i + 1} npm WARN needle ${i + 1}` : `line ${i + 1}`);
           g.postMessage({ type: 'log', deployId, from: at, lines }, '*');
         }
         const sentinel = `__sentinel_${Math.random()}`;
@@ -78,7 +81,13 @@ describe('build log pane (browser)', function () {
     await frames();
   }
 
-  const frames = () => page.evaluate(() => new Promise<void>((r) => (globalThis as unknown as PageGlobals).requestAnimationFrame(() => (globalThis as unknown as PageGlobals).requestAnimationFrame(() => r()))));
+  const frames = () =>
+    page.evaluate(
+      () =>
+        new Promise<void>((r) =>
+          (globalThis as unknown as PageGlobals).requestAnimationFrame(() => (globalThis as unknown as PageGlobals).requestAnimationFrame(() => r())),
+        ),
+    );
   const rows = () => page.locator('#build-log .log-line');
   const rowNumbers = () => rows().evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))));
   /** Line numbers whose rows are inside the log's visible box. */
@@ -258,8 +267,17 @@ describe('build log pane (browser)', function () {
   });
 
   describe('a failed deploy', () => {
-    const tail = ['Step 4/6 : RUN npm run build', 'npm ERR! Missing script: "build"', 'npm ERR! A complete log of this run can be found in: /root/.npm/_logs/debug.log', "The command '/bin/sh -c npm run build' returned a non-zero code: 1"];
-    const problem: Problem = { message: 'Cloud Build failed: Build step 0 failed', fix: 'Fix the error shown in the build log, then deploy again.', logTail: tail };
+    const tail = [
+      'Step 4/6 : RUN npm run build',
+      'npm ERR! Missing script: "build"',
+      'npm ERR! A complete log of this run can be found in: /root/.npm/_logs/debug.log',
+      "The command '/bin/sh -c npm run build' returned a non-zero code: 1",
+    ];
+    const problem: Problem = {
+      message: 'Cloud Build failed: Build step 0 failed',
+      fix: 'Fix the error shown in the build log, then deploy again.',
+      logTail: tail,
+    };
     const CONSOLE = 'https://console.cloud.google.com/cloud-build/builds;region=us-central1/b-1?project=devgem-demo';
 
     /** 3000 lines with an innocent early "error" and the failure at 2001..2004, then 300 lines of Cloud Build teardown. */
@@ -287,14 +305,24 @@ describe('build log pane (browser)', function () {
       await scrollLogTo(0);
       await page.locator('#build-log').evaluate((el) => (el.scrollTop = (100 - 3) * el.querySelector('.log-line')!.getBoundingClientRect().height));
       await frames();
-      assert.equal(await page.locator('#build-log .log-line[data-line="100"]').getAttribute('class'), 'log-line failing', 'an error-looking line elsewhere is marked too');
+      assert.equal(
+        await page.locator('#build-log .log-line[data-line="100"]').getAttribute('class'),
+        'log-line failing',
+        'an error-looking line elsewhere is marked too',
+      );
     });
 
     it('offers Fix with AI, Retry, Show full log and Open in Cloud Console, each posting its message', async () => {
       await failIn('build', CONSOLE);
       for (const id of ['#action-fix', '#action-retry', '#action-show-log', '#action-console']) await page.locator(id).click();
       await page.locator('#log-open-editor').click();
-      assert.deepEqual(await posted(page), [{ type: 'fixWithAi' }, { type: 'retry' }, { type: 'openLogInEditor' }, { type: 'openBuildInConsole' }, { type: 'openLogInEditor' }]);
+      assert.deepEqual(await posted(page), [
+        { type: 'fixWithAi' },
+        { type: 'retry' },
+        { type: 'openLogInEditor' },
+        { type: 'openBuildInConsole' },
+        { type: 'openLogInEditor' },
+      ]);
     });
 
     it('has no Cloud Console button without a build link, and no highlighting for a failure the build log does not explain', async () => {

@@ -34,9 +34,45 @@ function stages(t0: number, failAt?: DeployStage): Record<DeployStage, StageStat
 /** Four finished deploys, newest first, one of each outcome. */
 function records(now: number): DeployRecord[] {
   return [
-    { deployId: 'd4', target: TARGET, startedAt: now - 5 * MIN, endedAt: now - 3 * MIN - 10_000, outcome: 'success', url: SERVICE_URL, revision: 'hello-world-00004-abc', commit: COMMIT, branch: 'main', stages: stages(now - 5 * MIN), buildConsoleUrl: 'https://console.cloud.google.com/cloud-build/builds;region=us-central1/b4?project=devgem-demo' },
-    { deployId: 'd3', target: TARGET, startedAt: now - 125 * MIN, endedAt: now - 2 * 60 * MIN - 30_000, outcome: 'failed', stage: 'build', message: `npm ci failed ${XSS_IMG}`, fix: `Run npm install ${XSS_SCRIPT}`, logTail: ['npm ERR! code ERESOLVE', XSS_SCRIPT, 'npm ERR! peer react@"^17"'], commit: 'fedcba9876543210fedcba9876543210fedcba98', branch: `feature/${XSS_IMG}`, dirty: true, stages: stages(now - 125 * MIN, 'build') },
-    { deployId: 'd2', target: TARGET, startedAt: now - 26 * 60 * MIN, endedAt: now - 26 * 60 * MIN + 90_000, outcome: 'private', url: SERVICE_URL, message: 'The organization policy blocks allUsers.', commit: COMMIT, branch: 'main' },
+    {
+      deployId: 'd4',
+      target: TARGET,
+      startedAt: now - 5 * MIN,
+      endedAt: now - 3 * MIN - 10_000,
+      outcome: 'success',
+      url: SERVICE_URL,
+      revision: 'hello-world-00004-abc',
+      commit: COMMIT,
+      branch: 'main',
+      stages: stages(now - 5 * MIN),
+      buildConsoleUrl: 'https://console.cloud.google.com/cloud-build/builds;region=us-central1/b4?project=devgem-demo',
+    },
+    {
+      deployId: 'd3',
+      target: TARGET,
+      startedAt: now - 125 * MIN,
+      endedAt: now - 2 * 60 * MIN - 30_000,
+      outcome: 'failed',
+      stage: 'build',
+      message: `npm ci failed ${XSS_IMG}`,
+      fix: `Run npm install ${XSS_SCRIPT}`,
+      logTail: ['npm ERR! code ERESOLVE', XSS_SCRIPT, 'npm ERR! peer react@"^17"'],
+      commit: 'fedcba9876543210fedcba9876543210fedcba98',
+      branch: `feature/${XSS_IMG}`,
+      dirty: true,
+      stages: stages(now - 125 * MIN, 'build'),
+    },
+    {
+      deployId: 'd2',
+      target: TARGET,
+      startedAt: now - 26 * 60 * MIN,
+      endedAt: now - 26 * 60 * MIN + 90_000,
+      outcome: 'private',
+      url: SERVICE_URL,
+      message: 'The organization policy blocks allUsers.',
+      commit: COMMIT,
+      branch: 'main',
+    },
     { deployId: 'd1', target: TARGET, startedAt: now - 3 * 24 * 60 * MIN - MIN, endedAt: now - 3 * 24 * 60 * MIN, outcome: 'cancelled', stage: 'upload' },
   ];
 }
@@ -95,8 +131,19 @@ describe('deploy history (browser)', function () {
         summary: el.querySelector('.history-summary')?.textContent,
       })),
     );
-    assert.deepEqual(rows.map((r) => [r.id, r.outcome, r.icon]), [['d4', 'success', 'codicon-pass'], ['d3', 'failed', 'codicon-error'], ['d2', 'private', 'codicon-warning'], ['d1', 'cancelled', 'codicon-stop-circle']]);
-    assert.deepEqual(rows.map((r) => r.time), ['3 min ago', '2 hours ago', 'yesterday', '3 days ago']);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.outcome, r.icon]),
+      [
+        ['d4', 'success', 'codicon-pass'],
+        ['d3', 'failed', 'codicon-error'],
+        ['d2', 'private', 'codicon-warning'],
+        ['d1', 'cancelled', 'codicon-stop-circle'],
+      ],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.time),
+      ['3 min ago', '2 hours ago', 'yesterday', '3 days ago'],
+    );
     for (const r of rows) {
       assert.equal(r.service, 'hello-world');
       assert.match(r.title ?? '', /\d{4}|\d{1,2}[/.]\d{1,2}/, 'the absolute time is in the title');
@@ -118,7 +165,7 @@ describe('deploy history (browser)', function () {
     assert.equal(await page.locator('#history-detail').isVisible(), false);
   });
 
-  it('opens a record\'s read-only detail in place of the current deploy, and goes back', async () => {
+  it("opens a record's read-only detail in place of the current deploy, and goes back", async () => {
     await openWithHistory();
     assert.equal(await page.locator('#tracker').isVisible(), true);
     await items().nth(1).click();
@@ -130,13 +177,28 @@ describe('deploy history (browser)', function () {
     assert.equal(await page.locator('#history').isVisible(), true);
     assert.equal(await items().nth(1).getAttribute('aria-selected'), 'true');
     assert.equal(await page.locator(':focus').getAttribute('id'), 'history-detail-heading');
-    const stageRows = await detail.locator('.history-stage').evaluateAll((els) => els.map((el) => [el.getAttribute('data-stage'), el.getAttribute('data-status'), el.querySelector('.history-stage-elapsed')?.textContent]));
-    assert.deepEqual(stageRows.map(([s]) => s), [...DEPLOY_STAGES]);
-    assert.deepEqual(stageRows.slice(4, 7), [['upload', 'done', '2s'], ['build', 'failed', '1m 05s'], ['deploy', 'pending', '']]);
+    const stageRows = await detail
+      .locator('.history-stage')
+      .evaluateAll((els) =>
+        els.map((el) => [el.getAttribute('data-stage'), el.getAttribute('data-status'), el.querySelector('.history-stage-elapsed')?.textContent]),
+      );
+    assert.deepEqual(
+      stageRows.map(([s]) => s),
+      [...DEPLOY_STAGES],
+    );
+    assert.deepEqual(stageRows.slice(4, 7), [
+      ['upload', 'done', '2s'],
+      ['build', 'failed', '1m 05s'],
+      ['deploy', 'pending', ''],
+    ]);
     assert.equal(await detail.locator('[data-stage="build"] .history-stage-detail').textContent(), `${XSS_IMG} step 4 failed`);
     assert.equal(await page.locator('#history-message').textContent(), `npm ci failed ${XSS_IMG}`);
     assert.equal(await page.locator('#history-fix').textContent(), `Fix: Run npm install ${XSS_SCRIPT}`);
-    assert.deepEqual(await detail.locator('.history-log-tail .log-line').allTextContents(), ['npm ERR! code ERESOLVE\n', `${XSS_SCRIPT}\n`, 'npm ERR! peer react@"^17"\n']);
+    assert.deepEqual(await detail.locator('.history-log-tail .log-line').allTextContents(), [
+      'npm ERR! code ERESOLVE\n',
+      `${XSS_SCRIPT}\n`,
+      'npm ERR! peer react@"^17"\n',
+    ]);
     assert.equal(await detail.locator('.history-source').textContent(), `fedcba9 on feature/${XSS_IMG} (uncommitted changes)`);
 
     await page.locator('#history-back').click();
@@ -210,7 +272,12 @@ describe('deploy history (browser)', function () {
     await sendSnapshots(page, withHistory(2, records(Date.now()), next));
     assert.equal(await page.locator('#history-detail').isVisible(), false);
     assert.equal(await page.locator('#tracker').isVisible(), true);
-    const junk = [null, 5, { deployId: 'x' }, { ...records(Date.now())[0], deployId: 'ok', commit: 42, logTail: 'no', stages: { preflight: null } }] as unknown as DeployRecord[];
+    const junk = [
+      null,
+      5,
+      { deployId: 'x' },
+      { ...records(Date.now())[0], deployId: 'ok', commit: 42, logTail: 'no', stages: { preflight: null } },
+    ] as unknown as DeployRecord[];
     await sendSnapshots(page, withHistory(3, junk, next));
     assert.deepEqual(await items().evaluateAll((els) => els.map((el) => el.getAttribute('data-deploy-id'))), ['ok']);
     await items().first().click();

@@ -68,12 +68,28 @@ describe('markdown in chat replies (browser)', function () {
     await open();
     await show(1, reply('r1', `${RICH}\n\n<b>not bold</b> <img src=x>`));
     const t = text('r1');
-    const children = await t.evaluate((el) =>
-      Array.from(el.childNodes as ArrayLike<{ nodeName: string }>).map((n) => n.nodeName),
-    );
+    const children = await t.evaluate((el) => Array.from(el.childNodes as ArrayLike<{ nodeName: string }>).map((n) => n.nodeName));
     assert.deepEqual(children, [
-      'H3', '#text', 'STRONG', '#text', 'EM', '#text', 'DEL', '#text', 'CODE', '#text',
-      'H4', 'OL', 'H5', 'BLOCKQUOTE', 'HR', 'DIV', 'PRE', '#text', 'A', '#text',
+      'H3',
+      '#text',
+      'STRONG',
+      '#text',
+      'EM',
+      '#text',
+      'DEL',
+      '#text',
+      'CODE',
+      '#text',
+      'H4',
+      'OL',
+      'H5',
+      'BLOCKQUOTE',
+      'HR',
+      'DIV',
+      'PRE',
+      '#text',
+      'A',
+      '#text',
     ]);
     assert.deepEqual(await t.locator('h3, h4, h5').allTextContents(), ['Deploy plan', 'Steps', 'Notes']);
     assert.equal(await t.locator(':scope > strong').textContent(), 'Node.js 20');
@@ -81,7 +97,11 @@ describe('markdown in chat replies (browser)', function () {
     assert.equal(await t.locator(':scope > del').textContent(), 'old');
     assert.equal(await t.locator(':scope > code.md-code').textContent(), '3000');
     const paragraph = await t.evaluate((el) => (el.childNodes[9] as { textContent: string }).textContent);
-    assert.equal(paragraph, '.\nA second line in the same paragraph.\n\nA second paragraph.', 'a newline stays a line break; paragraphs part with a blank line');
+    assert.equal(
+      paragraph,
+      '.\nA second line in the same paragraph.\n\nA second paragraph.',
+      'a newline stays a line break; paragraphs part with a blank line',
+    );
 
     const ol = t.locator(':scope > ol');
     assert.equal(await ol.locator(':scope > li').count(), 2);
@@ -94,10 +114,15 @@ describe('markdown in chat replies (browser)', function () {
 
     const table = t.locator(':scope > div.md-table table');
     assert.deepEqual(await table.locator('th').allTextContents(), ['Setting', 'Value']);
-    assert.deepEqual(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.children as ArrayLike<{ textContent: string }>).map((c) => c.textContent))), [
-      ['region', 'us-central1'],
-      ['memory', '512Mi'],
-    ]);
+    assert.deepEqual(
+      await table
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((r) => Array.from(r.children as ArrayLike<{ textContent: string }>).map((c) => c.textContent))),
+      [
+        ['region', 'us-central1'],
+        ['memory', '512Mi'],
+      ],
+    );
     assert.deepEqual(await table.locator('th').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-align'))), ['left', 'right']);
 
     const pre = t.locator(':scope > pre.chat-code');
@@ -162,22 +187,32 @@ describe('markdown in chat replies (browser)', function () {
     assert.equal(await pre.getAttribute('data-marker'), 'kept');
     assert.equal(await pre.locator('code').evaluate((el) => (el.firstChild as { marker?: string }).marker), 'code-text', 'code text grew in its own node');
     assert.equal(await pre.locator('code').textContent(), 'gcloud run deploy hello');
-    assert.deepEqual(await t.evaluate((el) => Array.from(el.childNodes as ArrayLike<{ nodeName: string; textContent: string }>).map((n) => [n.nodeName, n.textContent])), [
-      ['#text', 'Deploying '],
-      ['STRONG', 'hello'],
-      ['#text', ' now:'],
-      ['PRE', 'gcloud run deploy hello'],
-      ['#text', 'Done.'],
-    ]);
+    assert.deepEqual(
+      await t.evaluate((el) => Array.from(el.childNodes as ArrayLike<{ nodeName: string; textContent: string }>).map((n) => [n.nodeName, n.textContent])),
+      [
+        ['#text', 'Deploying '],
+        ['STRONG', 'hello'],
+        ['#text', ' now:'],
+        ['PRE', 'gcloud run deploy hello'],
+        ['#text', 'Done.'],
+      ],
+    );
   });
 
   it('leaves a finished reply’s DOM untouched when later snapshots arrive', async () => {
     await open();
     await show(1, reply('r1', RICH));
     await text('r1').evaluate((el) => {
-      const g = el.ownerDocument.defaultView as TestGlobals & { MutationObserver: new (cb: (records: unknown[]) => void) => { observe(node: unknown, options: unknown): void } };
+      const g = el.ownerDocument.defaultView as TestGlobals & {
+        MutationObserver: new (cb: (records: unknown[]) => void) => { observe(node: unknown, options: unknown): void };
+      };
       g.__mutations = 0;
-      new g.MutationObserver((records) => (g.__mutations += records.length)).observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+      new g.MutationObserver((records) => (g.__mutations += records.length)).observe(el, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
     });
     await show(2, reply('r1', RICH), reply('r2', 'And **another** reply.', true));
     // A changed timestamp makes the chat render r1 again: the same text must change nothing.
@@ -223,7 +258,11 @@ describe('markdown in chat replies (browser)', function () {
       ]);
       assert.equal(page.url(), before, 'the webview did not navigate');
       assert.equal(popups, 0, 'no window opened');
-      assert.equal(await page.evaluate(() => (globalThis as unknown as TestGlobals).__linkClicksAtWindow), 0, 'the click stops before the frame would open the link a second time');
+      assert.equal(
+        await page.evaluate(() => (globalThis as unknown as TestGlobals).__linkClicksAtWindow),
+        0,
+        'the click stops before the frame would open the link a second time',
+      );
     });
 
     it('javascript:, command:, file:, data: and relative links stay inert text', async () => {
@@ -302,11 +341,15 @@ describe('markdown in chat replies (browser)', function () {
       await blocks.nth(1).getByRole('button', { name: 'Insert into editor' }).focus();
       await page.keyboard.press('Space');
       await blocks.nth(2).getByRole('button', { name: 'Insert into editor' }).click();
-      assert.deepEqual(await posted(page), [
-        { type: 'insertCode', code: CODE, language: 'python' },
-        { type: 'insertCode', code: 'plain' },
-        { type: 'insertCode', code: 'FROM node' },
-      ], 'no language, or one the host would refuse, is left out');
+      assert.deepEqual(
+        await posted(page),
+        [
+          { type: 'insertCode', code: CODE, language: 'python' },
+          { type: 'insertCode', code: 'plain' },
+          { type: 'insertCode', code: 'FROM node' },
+        ],
+        'no language, or one the host would refuse, is left out',
+      );
       assert.equal(await text('r1').locator('code.md-code').textContent(), 'inline');
       assert.equal(await text('r1').locator('button').count(), 6, 'inline code has no actions');
     });

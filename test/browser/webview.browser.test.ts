@@ -5,29 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEPLOY_STAGES, type DeployState } from '../../src/shared/protocol';
-import {
-  REVISION,
-  SERVICE_URL,
-  buildLogLines,
-  chatMessage,
-  deployEvents,
-  failedBuild,
-  finalState,
-  fold,
-  snapshot,
-} from './deployFixtures';
-import {
-  REPO_ROOT,
-  activeElementId,
-  clearPosted,
-  fontLoaded,
-  horizontalOverflow,
-  posted,
-  pwned,
-  savedState,
-  sendSnapshots,
-  type PageOptions,
-} from './harness';
+import { REVISION, SERVICE_URL, buildLogLines, chatMessage, deployEvents, failedBuild, finalState, fold, snapshot } from './deployFixtures';
+import { REPO_ROOT, activeElementId, clearPosted, fontLoaded, horizontalOverflow, posted, pwned, savedState, sendSnapshots, type PageOptions } from './harness';
 import { pageSession } from './pageSession';
 import type { ThemeName } from './themes';
 
@@ -63,8 +42,14 @@ describe('webview (browser)', function () {
     await sendSnapshots(page, ...states.map((s, i) => snapshot(i + 1, s)));
 
     const rows = await statuses(page);
-    assert.deepEqual(rows.map(([stage]) => stage), [...DEPLOY_STAGES]);
-    assert.ok(rows.every(([, status]) => status === 'done'), JSON.stringify(rows));
+    assert.deepEqual(
+      rows.map(([stage]) => stage),
+      [...DEPLOY_STAGES],
+    );
+    assert.ok(
+      rows.every(([, status]) => status === 'done'),
+      JSON.stringify(rows),
+    );
     assert.equal(await page.locator('#service-url').textContent(), SERVICE_URL);
     assert.equal(await page.locator('#revision-name').textContent(), REVISION);
     assert.equal(await page.locator('#result').getAttribute('data-outcome'), 'success');
@@ -142,7 +127,10 @@ describe('webview (browser)', function () {
     assert.equal(await result.isVisible(), true);
     assert.equal(await result.locator('#problem-message').textContent(), 'The container build failed.');
     assert.equal(await result.locator('#problem-fix').textContent(), 'npm run build');
-    assert.deepEqual(await result.locator('#log-tail .log-line').allTextContents(), tail.map((l) => `${l}\n`));
+    assert.deepEqual(
+      await result.locator('#log-tail .log-line').allTextContents(),
+      tail.map((l) => `${l}\n`),
+    );
     assert.match((await page.locator('#announcer').textContent()) ?? '', /Deploy failed: The container build failed\./);
     assert.equal(await page.locator('#cancel-button').isVisible(), false);
   });
@@ -200,7 +188,10 @@ describe('webview (browser)', function () {
     const t0 = Date.now() - 5_000;
     const base = finalState(deployEvents(t0, { upTo: 'build', buildLog: buildLogLines(3) }));
     await sendSnapshots(page, snapshot(1, base));
-    await page.locator('#build-log .log-line').first().evaluate((el) => el.setAttribute('data-marker', 'kept'));
+    await page
+      .locator('#build-log .log-line')
+      .first()
+      .evaluate((el) => el.setAttribute('data-marker', 'kept'));
     const more = finalState([{ type: 'log', stage: 'build', lines: ['four', 'five'] }], base);
     await sendSnapshots(page, snapshot(2, more));
     assert.equal(await page.locator('#build-log .log-line').count(), 5);
@@ -272,7 +263,10 @@ describe('webview (browser)', function () {
     await page.keyboard.press('ArrowDown');
     assert.equal(await input.inputValue(), '');
 
-    await sendSnapshots(page, snapshot(1, undefined, [chatMessage('a', 'user', 'deploy my app'), chatMessage('b', 'assistant', 'On it.\nFirst I check your project.')]));
+    await sendSnapshots(
+      page,
+      snapshot(1, undefined, [chatMessage('a', 'user', 'deploy my app'), chatMessage('b', 'assistant', 'On it.\nFirst I check your project.')]),
+    );
     assert.deepEqual(await page.locator('#chat-log .chat-msg').evaluateAll((els) => els.map((e) => e.getAttribute('data-role'))), ['user', 'assistant']);
     const lines = await page.locator('#chat-log .chat-msg[data-role="assistant"] .chat-text').evaluate((el) => el.getClientRects()[0].height);
     assert.ok(lines > 20, 'line breaks in a message are preserved');

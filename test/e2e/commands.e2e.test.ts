@@ -8,7 +8,19 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { GITHUB_TEST_TOKEN, type SeedGitHubFile } from '../../emulator/src/server';
-import { activeEditorText, answerDialog, findWebviewFrame, openViewContainer, openWorkbench, pickQuickItem, quickPickRow, runCommand, screenshot, SELECTORS, waitForQuickInput } from './harness';
+import {
+  activeEditorText,
+  answerDialog,
+  findWebviewFrame,
+  openViewContainer,
+  openWorkbench,
+  pickQuickItem,
+  quickPickRow,
+  runCommand,
+  screenshot,
+  SELECTORS,
+  waitForQuickInput,
+} from './harness';
 import { startE2ESession, waitUntil, type E2ESession } from './session';
 
 const PROJECT = 'e2e-project';
@@ -44,7 +56,10 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
     if (this.currentTest?.state !== 'failed' || !s) return;
     // What the window showed when the test failed, and the notifications' text (errors often land there).
     await screenshot(s.page, `e2e-commands-failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
-    const toasts = await s.page.locator('.notifications-toasts').innerText().catch(() => '');
+    const toasts = await s.page
+      .locator('.notifications-toasts')
+      .innerText()
+      .catch(() => '');
     if (toasts.trim()) console.log(`notifications at failure:\n${toasts}`);
     await s.page.keyboard.press('Escape').catch(() => undefined);
   });
@@ -67,7 +82,10 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
   /** The tracker's result for a deploy other than `before` (the one shown when it started). */
   async function deployResult(view: FrameLocator, before: string | null): Promise<{ outcome: string | null; url: string; text: string }> {
     await waitUntil('the tracker to show a new deploy', 90_000, async () => {
-      const id = await view.locator('#tracker').getAttribute('data-deploy-id', { timeout: 1_000 }).catch(() => null);
+      const id = await view
+        .locator('#tracker')
+        .getAttribute('data-deploy-id', { timeout: 1_000 })
+        .catch(() => null);
       return id !== null && id !== before;
     });
     const result = view.locator('#result');
@@ -79,7 +97,10 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
 
   async function shownDeployId(): Promise<string | null> {
     const view = await deployView();
-    return view.locator('#tracker').getAttribute('data-deploy-id', { timeout: 2_000 }).catch(() => null);
+    return view
+      .locator('#tracker')
+      .getAttribute('data-deploy-id', { timeout: 2_000 })
+      .catch(() => null);
   }
 
   /** Deploys the sample workspace once (Devgem: Deploy, the generated Dockerfile accepted); later callers reuse it. */
@@ -97,9 +118,18 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
   it('Deploy GitHub Repository…: searches, picks a private repository and a tag, deploys it to a URL serving that tag; the history names the repository', async () => {
     const page = s.page;
     // 100 repositories fill the first list (its limit), so the target is found only by searching GitHub as one types.
-    for (let i = 0; i < 100; i++) s.emu.github.seedRepo({ fullName: `devgem-tester/tool-${String(i).padStart(3, '0')}`, description: 'an internal tool', branches: { main: [] } });
-    s.emu.github.seedRepo({ fullName: 'acme/e2e-shop', private: true, description: 'the shop front', branches: { main: shopApp('shop on main') }, tags: { 'v1.0.0': shopApp('shop at v1.0.0') } });
-    const tags = (await (await fetch(`${s.emu.baseUrl}/github/repos/acme/e2e-shop/tags`, { headers: { authorization: `token ${GITHUB_TEST_TOKEN}` } })).json()) as { name: string; commit: { sha: string } }[];
+    for (let i = 0; i < 100; i++)
+      s.emu.github.seedRepo({ fullName: `devgem-tester/tool-${String(i).padStart(3, '0')}`, description: 'an internal tool', branches: { main: [] } });
+    s.emu.github.seedRepo({
+      fullName: 'acme/e2e-shop',
+      private: true,
+      description: 'the shop front',
+      branches: { main: shopApp('shop on main') },
+      tags: { 'v1.0.0': shopApp('shop at v1.0.0') },
+    });
+    const tags = (await (
+      await fetch(`${s.emu.baseUrl}/github/repos/acme/e2e-shop/tags`, { headers: { authorization: `token ${GITHUB_TEST_TOKEN}` } })
+    ).json()) as { name: string; commit: { sha: string } }[];
     const tagSha = tags.find((t) => t.name === 'v1.0.0')?.commit.sha;
     assert.ok(tagSha, 'the seeded tag has a commit');
     const before = await shownDeployId();
@@ -112,7 +142,10 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
     await page.locator(SELECTORS.quickInputBox).fill('shop');
     const repoRow = await pickQuickItem(page, 'acme/e2e-shop', 30_000);
     assert.match(repoRow, /private/, 'a private repository is marked');
-    assert.ok(s.emu.faults.requests().some((r) => r.method === 'GET' && r.path === '/github/search/repositories'), 'the picker searched GitHub');
+    assert.ok(
+      s.emu.faults.requests().some((r) => r.method === 'GET' && r.path === '/github/search/repositories'),
+      'the picker searched GitHub',
+    );
 
     await waitForQuickInput(page, 'Deploy acme/e2e-shop (2/2)');
     await quickPickRow(page, /default branch/).waitFor({ timeout: 30_000 });
@@ -136,7 +169,10 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
     const tabs = (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim());
     assert.ok(!tabs.includes('Dockerfile'), `no tab on the temporary Dockerfile (tabs: ${JSON.stringify(tabs)})`);
     const state = await api<{ services: { name: string }[] }>('/__emulator/state');
-    assert.ok(state.services.some((x) => x.name.endsWith('/services/e2e-shop')), 'a service named after the repository');
+    assert.ok(
+      state.services.some((x) => x.name.endsWith('/services/e2e-shop')),
+      'a service named after the repository',
+    );
 
     // The history records the repository, the short commit and the ref.
     const toggle = view.locator('#history-toggle');
@@ -185,7 +221,10 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
     assert.match(token?.valueSource?.secretKeyRef?.secret ?? '', /^(projects\/[^/]+\/secrets\/)?hello-node-api-token$/);
     const version = token?.valueSource?.secretKeyRef?.version ?? '';
     assert.match(version, /^\d+$/, 'the ref pins a version');
-    assert.deepEqual(env.find((e) => e.name === 'GREETING'), { name: 'GREETING', value: 'hello from e2e' });
+    assert.deepEqual(
+      env.find((e) => e.name === 'GREETING'),
+      { name: 'GREETING', value: 'hello from e2e' },
+    );
     const accessed = await api<{ payload: { data: string } }>(`/v1/projects/${PROJECT}/secrets/hello-node-api-token/versions/${version}:access`);
     assert.equal(Buffer.from(accessed.payload.data, 'base64').toString('utf8'), secret);
 
@@ -196,7 +235,15 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
     await screenshot(page, 'e2e-commands-env-imported');
     const shown = (await output.innerText()).replace(/\u00a0/g, ' ');
     assert.ok(!shown.includes(secret), 'the Output view shows no value');
-    assert.ok(!(await page.locator('.notifications-toasts').innerText().catch(() => '')).includes(secret), 'no notification shows the value');
+    assert.ok(
+      !(
+        await page
+          .locator('.notifications-toasts')
+          .innerText()
+          .catch(() => '')
+      ).includes(secret),
+      'no notification shows the value',
+    );
     await runCommand(page, 'View: Hide Panel', { timeoutMs: 30_000 });
   });
 
@@ -232,7 +279,10 @@ describe('Devgem commands in a real VS Code (code-server)', function () {
       const env = await envOf();
       return env.some((e) => e.name === 'LOG_LEVEL') ? env : undefined;
     });
-    assert.deepEqual(withVar.find((e) => e.name === 'LOG_LEVEL'), { name: 'LOG_LEVEL', value: 'debug' });
+    assert.deepEqual(
+      withVar.find((e) => e.name === 'LOG_LEVEL'),
+      { name: 'LOG_LEVEL', value: 'debug' },
+    );
     assert.ok(!withVar.some((e) => e.name === 'DB_PASSWORD'), 'the refused variable was never sent');
     await waitUntil('a new ready revision', 60_000, async () => {
       const now = await revisionOf();

@@ -10,7 +10,10 @@ import { startE2ESession, type E2ESession } from './session';
 
 /** Expands the Cloud Run explorer pane and its nodes until a row matches `text` (bounded). */
 async function explorerShows(page: Page, text: RegExp, timeoutMs = 30_000): Promise<void> {
-  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Cloud Run' }) }).first();
+  const pane = page
+    .locator('.pane')
+    .filter({ has: page.locator('.pane-header', { hasText: 'Cloud Run' }) })
+    .first();
   const header = pane.locator('.pane-header').first();
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
   const deadline = Date.now() + timeoutMs;
@@ -142,7 +145,10 @@ describe('Devgem in a real VS Code (code-server)', function () {
     await screenshot(page, 'e2e-chat-deployed');
     const requests = emu.gemini.requests();
     assert.equal(requests.length, 2);
-    assert.ok(requests.every((r) => r.mode === 'vertex' && r.bearer), 'Vertex AI with a bearer token');
+    assert.ok(
+      requests.every((r) => r.mode === 'vertex' && r.bearer),
+      'Vertex AI with a bearer token',
+    );
   });
 
   async function emulatorState(): Promise<{ builds: { status: string }[]; services: { revisions: unknown[] }[] }> {

@@ -77,7 +77,14 @@ export async function openViewContainer(page: Page, title: string, timeoutMs = 3
   for (;;) {
     if (await shown.isVisible().catch(() => false)) return;
     const checked = (await item.getAttribute('aria-selected').catch(() => null)) === 'true';
-    if (!checked || !(await page.locator('.part.sidebar').isVisible().catch(() => false))) await item.click({ timeout: 5_000 }).catch(() => undefined);
+    if (
+      !checked ||
+      !(await page
+        .locator('.part.sidebar')
+        .isVisible()
+        .catch(() => false))
+    )
+      await item.click({ timeout: 5_000 }).catch(() => undefined);
     if (Date.now() > deadline) throw new Error(`the side bar did not show ${JSON.stringify(title)} within ${timeoutMs} ms`);
     await sleep(500);
   }
@@ -97,9 +104,12 @@ export async function runCommand(page: Page, title: string, opts: RunCommandOpti
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   const input = page.locator(SELECTORS.quickInputBox);
   // Rows carry the label in aria-label ("Dummy: Hello, …keybinding") and in .label-name.
-  const row = page.locator(SELECTORS.quickInputRow).filter({
-    has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
-  }).first();
+  const row = page
+    .locator(SELECTORS.quickInputRow)
+    .filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
+    })
+    .first();
   let lastError: unknown;
   for (let attempt = 1; Date.now() < deadline; attempt++) {
     try {
@@ -110,7 +120,10 @@ export async function runCommand(page: Page, title: string, opts: RunCommandOpti
       await input.fill(`>${title}`);
       await row.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(500, deadline - Date.now())) });
       await row.click({ timeout: 5_000 });
-      await page.locator(SELECTORS.quickInput).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+      await page
+        .locator(SELECTORS.quickInput)
+        .waitFor({ state: 'hidden', timeout: 5_000 })
+        .catch(() => undefined);
       return;
     } catch (e) {
       lastError = e;
@@ -155,9 +168,7 @@ export async function findWebviewFrame(page: Page, viewTitle: string, timeoutMs 
         .getAttribute('title', { timeout: 250 })
         .catch(() => null);
       if (title === viewTitle) {
-        return page
-          .frameLocator(`${SELECTORS.webviewOuter}[name=${cssString(name)}]`)
-          .frameLocator(SELECTORS.webviewInner);
+        return page.frameLocator(`${SELECTORS.webviewOuter}[name=${cssString(name)}]`).frameLocator(SELECTORS.webviewInner);
       }
     }
     if (Date.now() > deadline) throw new Error(`no webview titled ${JSON.stringify(viewTitle)} within ${timeoutMs} ms`);
@@ -180,7 +191,10 @@ export function quickPickRow(page: Page, text: string | RegExp): Locator {
 }
 
 async function shownRows(page: Page): Promise<string> {
-  const rows = await page.locator(SELECTORS.quickInputRow).allInnerTexts().catch(() => []);
+  const rows = await page
+    .locator(SELECTORS.quickInputRow)
+    .allInnerTexts()
+    .catch(() => []);
   return rows.length ? rows.map((r) => JSON.stringify(r.replace(/\s+/g, ' ').trim())).join(', ') : '(none)';
 }
 
@@ -188,7 +202,10 @@ async function shownRows(page: Page): Promise<string> {
 export async function waitForQuickInput(page: Page, title: string | RegExp, timeoutMs = 30_000): Promise<void> {
   const titled = page.locator(`${SELECTORS.quickInput} .quick-input-title`, { hasText: title }).first();
   await titled.waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (e: unknown) => {
-    const shown = await page.locator(`${SELECTORS.quickInput} .quick-input-title`).allInnerTexts().catch(() => []);
+    const shown = await page
+      .locator(`${SELECTORS.quickInput} .quick-input-title`)
+      .allInnerTexts()
+      .catch(() => []);
     throw new Error(`no quick input titled ${String(title)} within ${timeoutMs} ms (titles shown: ${JSON.stringify(shown)}): ${String(e)}`);
   });
 }
@@ -222,10 +239,17 @@ export async function answerDialog(page: Page, button: string, timeoutMs = 30_00
  */
 export async function activeEditorText(page: Page, tabTitle: string | RegExp, timeoutMs = 30_000): Promise<string> {
   const group = page.locator('.editor-group-container.active');
-  await group.locator('.tab.active', { hasText: tabTitle }).first().waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (e: unknown) => {
-    const tabs = await page.locator('.tabs-container .tab').allInnerTexts().catch(() => []);
-    throw new Error(`no active editor tab ${String(tabTitle)} within ${timeoutMs} ms (tabs: ${JSON.stringify(tabs)}): ${String(e)}`);
-  });
+  await group
+    .locator('.tab.active', { hasText: tabTitle })
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs })
+    .catch(async (e: unknown) => {
+      const tabs = await page
+        .locator('.tabs-container .tab')
+        .allInnerTexts()
+        .catch(() => []);
+      throw new Error(`no active editor tab ${String(tabTitle)} within ${timeoutMs} ms (tabs: ${JSON.stringify(tabs)}): ${String(e)}`);
+    });
   const lines = group.locator('.monaco-editor .view-lines').first();
   await lines.waitFor({ state: 'visible', timeout: timeoutMs });
   return (await lines.innerText()).replace(/\u00a0/g, ' ');

@@ -84,6 +84,10 @@ describe('a deploy survives Developer: Reload Window (code-server)', function ()
     const res = await fetch(url);
     assert.equal(res.status, 200);
     assert.match(await res.text(), /Hello from Devgem/);
-    assert.deepEqual((await emulatorState()).builds.map((b) => [b.id, b.status]), [[building.id, 'SUCCESS']], 'one build, never cancelled');
+    assert.deepEqual(
+      (await emulatorState()).builds.map((b) => [b.id, b.status]),
+      [[building.id, 'SUCCESS']],
+      'one build, never cancelled',
+    );
   });
 });

@@ -52,7 +52,10 @@ export interface E2ESession {
 async function devgemLogFiles(dataDir: string): Promise<string[]> {
   const dir = path.join(dataDir, 'ud', 'logs');
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && /Devgem\.log$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile() && /Devgem\.log$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 async function readDevgemLog(dataDir: string): Promise<string> {
@@ -98,7 +101,12 @@ export async function startE2ESession(opts: E2ESessionOptions): Promise<E2ESessi
 }
 
 /** Polls `check` until it returns a value (not undefined/false), or fails naming `what` after `timeoutMs`. */
-export async function waitUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined | false> | T | undefined | false, intervalMs = 200): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

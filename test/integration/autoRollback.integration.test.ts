@@ -39,11 +39,15 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
   async function deploy(files: Record<string, string>, overrides: Partial<DeployOptions> = {}): Promise<DeployResult> {
     const ws = await makeWorkspace(files, REF.service);
     try {
-      return await runDeploy(testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 3, ...overrides }), {
-        ports: createCloudPorts({ emulatorHost: emu.host }),
-        buildPollMs: 100,
-        emit: () => undefined,
-      }, new AbortController().signal);
+      return await runDeploy(
+        testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 3, ...overrides }),
+        {
+          ports: createCloudPorts({ emulatorHost: emu.host }),
+          buildPollMs: 100,
+          emit: () => undefined,
+        },
+        new AbortController().signal,
+      );
     } finally {
       await ws.cleanup();
     }
@@ -55,10 +59,16 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
     const bad = await deploy(app('broken', 500));
     assert.ok(bad.outcome === 'failed', JSON.stringify(bad));
     assert.equal(bad.stage, 'verify');
-    assert.match(bad.problem.message, new RegExp(`^The new revision rolling-\\S+ failed its health check \\(HTTP 500[^)]*\\); traffic is back on ${v1.revision}\\.$`));
+    assert.match(
+      bad.problem.message,
+      new RegExp(`^The new revision rolling-\\S+ failed its health check \\(HTTP 500[^)]*\\); traffic is back on ${v1.revision}\\.$`),
+    );
     assert.deepEqual(await body(v1.url), { status: 200, text: 'v1' });
     const live = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.describeService(REF, new AbortController().signal);
-    assert.deepEqual(live?.traffic.map((t) => [t.revision, t.percent]), [[v1.revision, 100]]);
+    assert.deepEqual(
+      live?.traffic.map((t) => [t.revision, t.percent]),
+      [[v1.revision, 100]],
+    );
   });
 
   it('a v2 that never starts is rolled back too, failing at the deploy stage', async () => {
@@ -71,7 +81,10 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
     assert.match(bad.problem.message, new RegExp(`^The new revision rolling-\\S+ did not become ready \\(.+\\); traffic is back on ${v1.revision}\\.$`));
     assert.deepEqual(await body(v1.url), { status: 200, text: 'v1' });
     const live = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.describeService(REF, new AbortController().signal);
-    assert.deepEqual(live?.traffic.map((t) => [t.revision, t.percent, t.latest]), [[v1.revision, 100, false]]);
+    assert.deepEqual(
+      live?.traffic.map((t) => [t.revision, t.percent, t.latest]),
+      [[v1.revision, 100, false]],
+    );
   });
 
   it('with autoRollback off, the broken revision keeps the traffic', async () => {

@@ -32,7 +32,13 @@ describe('the shipped bundles against the emulator', function () {
   it('dist/gcp.js creates and then updates a service', async () => {
     const gcp = require(path.join(DIST, 'gcp.js')) as typeof Gcp;
     const ports = gcp.createCloudPorts({ emulatorHost: emu.host });
-    const ws = await makeWorkspace({ 'package.json': JSON.stringify({ name: 'b', scripts: { start: 'node server.js' } }), 'server.js': "require('http').createServer((q, s) => s.end('bundled')).listen(Number(process.env.PORT));\n" }, 'bundled');
+    const ws = await makeWorkspace(
+      {
+        'package.json': JSON.stringify({ name: 'b', scripts: { start: 'node server.js' } }),
+        'server.js': "require('http').createServer((q, s) => s.end('bundled')).listen(Number(process.env.PORT));\n",
+      },
+      'bundled',
+    );
     try {
       const outcomes: string[] = [];
       for (let i = 0; i < 2; i++) {
@@ -40,7 +46,10 @@ describe('the shipped bundles against the emulator', function () {
         outcomes.push(r.outcome === 'failed' ? `failed: ${r.problem.message}` : r.outcome);
       }
       assert.deepEqual(outcomes, ['success', 'success']);
-      const revisions = await ports.runAdmin.listRevisions({ project: 'demo-project', region: 'europe-west1', service: 'bundled' }, new AbortController().signal);
+      const revisions = await ports.runAdmin.listRevisions(
+        { project: 'demo-project', region: 'europe-west1', service: 'bundled' },
+        new AbortController().signal,
+      );
       assert.equal(revisions.length, 2);
       assert.equal(revisions[0].percent, 100);
     } finally {
@@ -67,7 +76,13 @@ describe('the shipped bundles against the emulator', function () {
     assert.ok(host.includes('require("./analysis.js")'), 'extension.js requires ./analysis.js (core/lazyAnalysis.ts)');
     assert.ok(!host.includes('pyproject.toml'), 'the analyzers are not in extension.js');
     const kit = require(path.join(DIST, 'analysis.js')) as typeof AnalysisKit;
-    const ws = await makeWorkspace({ 'package.json': JSON.stringify({ name: 'kit', scripts: { start: 'node server.js' } }), 'server.js': "require('http').createServer((q, s) => s.end('x')).listen(Number(process.env.PORT));\n" }, 'kit');
+    const ws = await makeWorkspace(
+      {
+        'package.json': JSON.stringify({ name: 'kit', scripts: { start: 'node server.js' } }),
+        'server.js': "require('http').createServer((q, s) => s.end('x')).listen(Number(process.env.PORT));\n",
+      },
+      'kit',
+    );
     try {
       const analysis = await kit.analyzeWorkspace(ws.root, { signal: new AbortController().signal });
       const app = analysis.apps[0];
@@ -79,16 +94,28 @@ describe('the shipped bundles against the emulator', function () {
     }
   });
 
-  it('dist/github.js (Octokit) lists refs and fetches a private repository\'s tarball', async () => {
+  it("dist/github.js (Octokit) lists refs and fetches a private repository's tarball", async () => {
     assert.ok(existsSync(path.join(DIST, 'github.js')), 'dist/github.js is missing: run "npm run package"');
     const github = require(path.join(DIST, 'github.js')) as typeof GitHub;
-    emu.github.seedRepo({ fullName: 'acme/bundled', private: true, branches: { main: [{ path: 'package.json', content: '{"name":"bundled"}' }, { path: 'src/index.js', content: 'ok' }] } });
+    emu.github.seedRepo({
+      fullName: 'acme/bundled',
+      private: true,
+      branches: {
+        main: [
+          { path: 'package.json', content: '{"name":"bundled"}' },
+          { path: 'src/index.js', content: 'ok' },
+        ],
+      },
+    });
     const port = github.createGitHubPort({ token: GITHUB_TEST_TOKEN, baseUrl: `${emu.baseUrl}/github` });
     // In extension.js, core/github/gitHubSource's require('./tarball') is github.js (esbuild.mjs), so it must carry those.
     assert.equal(typeof github.extractTarball, 'function');
     assert.equal(typeof github.saveTarball, 'function');
     const refs = await port.listRefs('acme', 'bundled', new AbortController().signal);
-    assert.deepEqual(refs.map((r) => r.name), ['main']);
+    assert.deepEqual(
+      refs.map((r) => r.name),
+      ['main'],
+    );
     const fetched = await fetchGitHubSource(port, { owner: 'acme', name: 'bundled', maxBytes: 1024 * 1024 }, new AbortController().signal);
     try {
       assert.equal(fetched.source.commit, refs[0].sha);

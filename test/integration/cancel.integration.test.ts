@@ -111,7 +111,10 @@ describe('cancel at every stage of an update (real SDKs against the emulator)', 
       assert.match(await body(url), /^200 hello nobody from v1/, 'the URL still serves v1');
       const s = await state();
       assert.equal(s.services.length, 1, 'no other service');
-      assert.ok(s.builds.every((b) => ['SUCCESS', 'CANCELLED', 'FAILURE'].includes(b.status)), `a build runs on: ${JSON.stringify(s.builds)}`);
+      assert.ok(
+        s.builds.every((b) => ['SUCCESS', 'CANCELLED', 'FAILURE'].includes(b.status)),
+        `a build runs on: ${JSON.stringify(s.builds)}`,
+      );
       if (stage === 'build') assert.equal(s.builds.at(-1)?.status, 'CANCELLED');
       const updated = DEPLOY_STAGES.indexOf(stage) >= DEPLOY_STAGES.indexOf('deploy');
       const note = events.find((e) => e.type === 'stage' && e.status === 'cancelled');

@@ -92,18 +92,40 @@ describe('devgem deploy against the emulator', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^http:\/\/[^\s]+\n$/);
     assert.match(await get(r.stdout.trim()), /^hello nobody from v1; secret absent/);
-    for (const line of [/^\[preflight\] done: demo-project \(--project\) · europe-west1 \(--region\)/m, /^\[dockerfile\] writing the generated Dockerfile \(--yes\)$/m, /^\[build\] running$/m, /^\[build\] running: Build \S+$/m, /^\[deploy\] done: /m, /^\[verify\] done/m]) {
+    for (const line of [
+      /^\[preflight\] done: demo-project \(--project\) · europe-west1 \(--region\)/m,
+      /^\[dockerfile\] writing the generated Dockerfile \(--yes\)$/m,
+      /^\[build\] running$/m,
+      /^\[build\] running: Build \S+$/m,
+      /^\[deploy\] done: /m,
+      /^\[verify\] done/m,
+    ]) {
       assert.match(r.stderr, line);
     }
     assert.ok(existsSync(path.join(dir, 'Dockerfile')), 'the generated Dockerfile was written with --yes');
     const s = await state();
-    assert.deepEqual(s.services.map((x) => [x.name, x.public]), [['projects/demo-project/locations/europe-west1/services/echo-app', true]]);
+    assert.deepEqual(
+      s.services.map((x) => [x.name, x.public]),
+      [['projects/demo-project/locations/europe-west1/services/echo-app', true]],
+    );
   });
 
   it('--json prints one object; --env and --secret reach the app', async () => {
     const dir = await workspace(ENV_ECHO, 'echo-json');
     emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://one', 'postgres://two'] });
-    const r = await cli(['deploy', dir, ...TARGET, '--service', 'echo-svc', '--yes', '--json', '--env', 'GREETING=from the cli', '--secret', 'DB_URL=db-url:2']);
+    const r = await cli([
+      'deploy',
+      dir,
+      ...TARGET,
+      '--service',
+      'echo-svc',
+      '--yes',
+      '--json',
+      '--env',
+      'GREETING=from the cli',
+      '--secret',
+      'DB_URL=db-url:2',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as Record<string, unknown> & { stages: Record<string, { status: string }> };
     assert.equal(r.stdout.trim().split('\n').length, 1, 'one line of JSON');
@@ -137,7 +159,12 @@ describe('devgem deploy against the emulator', function () {
 
   it('usage errors exit 2 and touch no cloud', async () => {
     const dir = await workspace(ENV_ECHO, 'usage-app');
-    for (const argv of [['deploy', dir, '--env', 'API_KEY=abc123'], ['deploy', dir, '--timeout', '-5'], ['deploy', dir, '--secret', 'X'], ['deploy', dir, dir]]) {
+    for (const argv of [
+      ['deploy', dir, '--env', 'API_KEY=abc123'],
+      ['deploy', dir, '--timeout', '-5'],
+      ['deploy', dir, '--secret', 'X'],
+      ['deploy', dir, dir],
+    ]) {
       const r = await cli(argv);
       assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^devgem: .+\n\nUsage: devgem/);
@@ -151,13 +178,19 @@ describe('devgem deploy against the emulator', function () {
     const dir = await workspace(ENV_ECHO, 'no-dockerfile');
     const r = await cli(['deploy', dir, ...TARGET]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /devgem: Failed at dockerfile \(Dockerfile\): The app has no Dockerfile; Devgem would write a generated one to Dockerfile\.\nFix: Pass --yes/);
+    assert.match(
+      r.stderr,
+      /devgem: Failed at dockerfile \(Dockerfile\): The app has no Dockerfile; Devgem would write a generated one to Dockerfile\.\nFix: Pass --yes/,
+    );
     assert.equal(existsSync(path.join(dir, 'Dockerfile')), false);
 
     const mono = await workspace(MONOREPO, 'mono');
     const m = await cli(['deploy', mono, ...TARGET, '--yes']);
     assert.equal(m.code, 1, m.stderr);
-    assert.match(m.stderr, /devgem: Failed at analyze .*: This folder has 3 deployable apps: services\/api .*services\/worker .*services\/web .*\nFix: Pick one with --app/);
+    assert.match(
+      m.stderr,
+      /devgem: Failed at analyze .*: This folder has 3 deployable apps: services\/api .*services\/worker .*services\/web .*\nFix: Pick one with --app/,
+    );
     const s = await state();
     assert.deepEqual([s.builds.length, s.services.length], [0, 0]);
   });
@@ -190,7 +223,10 @@ describe('devgem deploy against the emulator', function () {
     assert.match(r.stderr, /devgem: Cancelled at build/);
     assert.equal(r.stdout, '');
     const s = await state();
-    assert.deepEqual(s.builds.map((b) => b.status), ['CANCELLED']);
+    assert.deepEqual(
+      s.builds.map((b) => b.status),
+      ['CANCELLED'],
+    );
     assert.equal(s.services.length, 0);
   });
 
@@ -200,7 +236,10 @@ describe('devgem deploy against the emulator', function () {
     const r = await cli(['deploy', dir, ...TARGET, '--timeout', '2']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /devgem: Timed out after 2 s at build; the deploy was cancelled\.\nFix: Pass a longer --timeout/);
-    assert.deepEqual((await state()).builds.map((b) => b.status), ['CANCELLED']);
+    assert.deepEqual(
+      (await state()).builds.map((b) => b.status),
+      ['CANCELLED'],
+    );
   });
 
   describe('the built dist/cli.js in a child process', () => {
@@ -252,7 +291,10 @@ describe('devgem deploy against the emulator', function () {
       });
       assert.equal(r.code, 130, r.stderr);
       assert.match(r.stderr, /devgem: Cancelled at build/);
-      assert.deepEqual((await state()).builds.map((b) => b.status), ['CANCELLED']);
+      assert.deepEqual(
+        (await state()).builds.map((b) => b.status),
+        ['CANCELLED'],
+      );
     });
   });
 });

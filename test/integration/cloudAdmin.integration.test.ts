@@ -43,7 +43,11 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
     const ws = await makeWorkspace(opts.files ?? (await fixtureFiles(version)), opts.service ?? REF.service);
     try {
       // These check what reaches the service; the revision-diff guard's questions are specGuard's tests.
-      const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, runtime, approvedSpecChanges: 'all' }), { ports: fx.ports, buildPollMs: 100, emit: () => undefined }, never);
+      const result = await runDeploy(
+        testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, runtime, approvedSpecChanges: 'all' }),
+        { ports: fx.ports, buildPollMs: 100, emit: () => undefined },
+        never,
+      );
       return result;
     } finally {
       await ws.cleanup();
@@ -132,7 +136,10 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
         ['beta-app', REF.region, b.url, b.revision, true],
       ],
     );
-    assert.ok(list.every((s) => s.updateTime && !Number.isNaN(Date.parse(s.updateTime))), JSON.stringify(list));
+    assert.ok(
+      list.every((s) => s.updateTime && !Number.isNaN(Date.parse(s.updateTime))),
+      JSON.stringify(list),
+    );
     assert.deepEqual(await fx.ports.runAdmin.listServices({ project: REF.project, region: 'us-central1' }, never), []);
   });
 
@@ -170,7 +177,9 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
 
   it('routeAllTraffic refuses a missing revision and one that is not ready, and moves nothing', async () => {
     const v1 = await deployOk('1');
-    const broken = await deploy('2', undefined, { files: { ...(await fixtureFiles('2')), 'server.js': "console.error('boom: missing config'); process.exit(1);\n" } });
+    const broken = await deploy('2', undefined, {
+      files: { ...(await fixtureFiles('2')), 'server.js': "console.error('boom: missing config'); process.exit(1);\n" },
+    });
     assert.equal(broken.outcome, 'failed');
     const failed = (await fx.ports.runAdmin.listRevisions(REF, never)).find((r) => !r.ready);
     assert.ok(failed, 'the failed revision is listed');
@@ -216,22 +225,38 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
       if (all.some((e) => e.text.includes('/second'))) break;
     }
     const texts = all.map((e) => e.text);
-    assert.ok(texts.some((t) => /^listening on \d+ \(v1\)$/.test(t)), texts.join('\n'));
+    assert.ok(
+      texts.some((t) => /^listening on \d+ \(v1\)$/.test(t)),
+      texts.join('\n'),
+    );
     // The deploy's verify step made the first requests; ours are the last two.
     assert.deepEqual(
-      all.filter((e) => e.text.startsWith('served')).map((e) => e.text).slice(-2),
+      all
+        .filter((e) => e.text.startsWith('served'))
+        .map((e) => e.text)
+        .slice(-2),
       ['served GET / greeting=logs', 'served GET /second greeting=logs'],
     );
     assert.equal(all.find((e) => e.text === 'warning: no cache configured')?.severity, 'ERROR', 'stderr is ERROR');
     assert.equal(all.find((e) => e.text === 'structured hello')?.severity, 'NOTICE', 'a JSON line keeps its severity and message');
     assert.equal(all.find((e) => e.text.startsWith('served'))?.severity, 'DEFAULT');
-    assert.ok(all.every((e) => e.revision === revision), 'entries name the revision');
+    assert.ok(
+      all.every((e) => e.revision === revision),
+      'entries name the revision',
+    );
     const times = all.map((e) => Date.parse(e.timestamp));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'oldest first');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'oldest first',
+    );
 
     const notices = await read({ limit: 100, minSeverity: 'NOTICE' });
     assert.deepEqual(notices.map((e) => e.text).sort(), ['structured hello', 'warning: no cache configured']);
-    assert.deepEqual((await read({ limit: 100, minSeverity: 'ERROR' })).map((e) => e.text), ['warning: no cache configured']);
+    assert.deepEqual(
+      (await read({ limit: 100, minSeverity: 'ERROR' })).map((e) => e.text),
+      ['warning: no cache configured'],
+    );
 
     const newest = await read({ limit: 2 });
     assert.deepEqual(newest, all.slice(-2), 'limit keeps the newest entries');
@@ -258,6 +283,9 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
       ],
     );
     const since = await fx.ports.logging.readServiceLogs({ ...REF, limit: 10, sinceIso: at(2), minSeverity: 'INFO' }, never);
-    assert.deepEqual(since.map((e) => e.text), ['{"code":7}']);
+    assert.deepEqual(
+      since.map((e) => e.text),
+      ['{"code":7}'],
+    );
   });
 });

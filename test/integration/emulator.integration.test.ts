@@ -95,7 +95,10 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
   });
 
   async function submit(files: Record<string, string>, image: string, object: string): Promise<string> {
-    await storage.bucket(SRC_BUCKET).file(object).save(await tarball(files), { resumable: false });
+    await storage
+      .bucket(SRC_BUCKET)
+      .file(object)
+      .save(await tarball(files), { resumable: false });
     const [op] = await builds.createBuild(
       {
         projectId: PROJECT,
@@ -138,7 +141,10 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       assert.deepEqual(list.map((b) => b.name).sort(), [SRC_BUCKET, LOG_BUCKET].sort());
       await assert.rejects(storage.createBucket(SRC_BUCKET), (e: { code?: number; message: string }) => e.code === 409 && /already own it/.test(e.message));
       emu.seedBucket('someone-elses-bucket', 'other-project');
-      await assert.rejects(storage.createBucket('someone-elses-bucket'), (e: { code?: number; message: string }) => e.code === 409 && /not available/.test(e.message));
+      await assert.rejects(
+        storage.createBucket('someone-elses-bucket'),
+        (e: { code?: number; message: string }) => e.code === 409 && /not available/.test(e.message),
+      );
       const [mine] = await storage.getBuckets();
       assert.ok(!mine.some((b) => b.name === 'someone-elses-bucket'), 'other projects buckets are not listed');
       await assert.rejects(storage.bucket('no-such-bucket-xyz').getMetadata(), (e: { code?: number }) => e.code === 404);
@@ -147,7 +153,10 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
     it('resumable upload of several MB, then full and ranged download', async () => {
       const data = randomBytes(3 * 1024 * 1024 + 123);
       const file = storage.bucket(SRC_BUCKET).file('big/blob.bin');
-      await pipeline(Readable.from([data.subarray(0, 1_000_000), data.subarray(1_000_000)]), file.createWriteStream({ resumable: true, contentType: 'application/octet-stream' }));
+      await pipeline(
+        Readable.from([data.subarray(0, 1_000_000), data.subarray(1_000_000)]),
+        file.createWriteStream({ resumable: true, contentType: 'application/octet-stream' }),
+      );
       const [meta] = await file.getMetadata();
       assert.equal(Number(meta.size), data.length);
       assert.ok(meta.crc32c && meta.md5Hash && meta.generation);
@@ -171,10 +180,17 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       await file.save('first', { resumable: true, preconditionOpts: { ifGenerationMatch: 0 } });
       const [meta] = await file.getMetadata();
       for (const resumable of [true, false]) {
-        await assert.rejects(file.save(`second ${resumable}`, { resumable, preconditionOpts: { ifGenerationMatch: 0 } }), (e: { code?: number }) => e.code === 412, `resumable: ${resumable}`);
+        await assert.rejects(
+          file.save(`second ${resumable}`, { resumable, preconditionOpts: { ifGenerationMatch: 0 } }),
+          (e: { code?: number }) => e.code === 412,
+          `resumable: ${resumable}`,
+        );
       }
       assert.equal((await file.download())[0].toString(), 'first', 'a refused write changed nothing');
-      await assert.rejects(file.save('stale', { resumable: false, preconditionOpts: { ifGenerationMatch: Number(meta.generation) + 1 } }), (e: { code?: number }) => e.code === 412);
+      await assert.rejects(
+        file.save('stale', { resumable: false, preconditionOpts: { ifGenerationMatch: Number(meta.generation) + 1 } }),
+        (e: { code?: number }) => e.code === 412,
+      );
       await file.save('third', { resumable: false, preconditionOpts: { ifGenerationMatch: Number(meta.generation) } });
       assert.equal((await file.download())[0].toString(), 'third');
     });
@@ -242,21 +258,41 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       emu.configure({ buildSeconds: 0.6 });
       const distinct = [...new Set(sizes)];
       assert.ok(distinct.length >= 2, `log grew in steps while WORKING: ${distinct.join(',')}`);
-      assert.deepEqual(distinct, [...distinct].sort((a, b) => a - b));
+      assert.deepEqual(
+        distinct,
+        [...distinct].sort((a, b) => a - b),
+      );
       const b = await waitBuild(id);
       assert.equal(enumName(BuildStatus, b.status), 'SUCCESS');
       assert.equal(b.results?.images?.[0]?.name, IMAGE);
       assert.match(String(b.results?.images?.[0]?.digest), /^sha256:[0-9a-f]{64}$/);
       assert.ok(b.logUrl && b.createTime && b.startTime && b.finishTime);
       const log = await readLog(id);
-      for (const want of ['FETCHSOURCE', `Fetching storage object: gs://${SRC_BUCKET}/source/app-v1.tgz`, 'BUILD', 'Step 1/4 : FROM node:20-slim', 'Step 4/4 : CMD ["node", "server.js"]', 'Successfully built', 'PUSH', `Pushing ${IMAGE}`, 'DONE']) {
+      for (const want of [
+        'FETCHSOURCE',
+        `Fetching storage object: gs://${SRC_BUCKET}/source/app-v1.tgz`,
+        'BUILD',
+        'Step 1/4 : FROM node:20-slim',
+        'Step 4/4 : CMD ["node", "server.js"]',
+        'Successfully built',
+        'PUSH',
+        `Pushing ${IMAGE}`,
+        'DONE',
+      ]) {
         assert.ok(log.includes(want), `log has ${want}`);
       }
     });
 
     it('the LRO resolves to the Build (numeric enums in LRO results)', async () => {
       const [op] = await builds.createBuild(
-        { projectId: PROJECT, build: { source: { storageSource: { bucket: SRC_BUCKET, object: 'source/app-v1.tgz' } }, steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '-t', `${IMAGE}-again`, '.'] }], images: [`${IMAGE}-again`] } },
+        {
+          projectId: PROJECT,
+          build: {
+            source: { storageSource: { bucket: SRC_BUCKET, object: 'source/app-v1.tgz' } },
+            steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '-t', `${IMAGE}-again`, '.'] }],
+            images: [`${IMAGE}-again`],
+          },
+        },
         LRO,
       );
       const [b] = await op.promise();
@@ -266,7 +302,14 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
 
     it('regional builds use the locations form and regional operations', async () => {
       const [op] = await builds.createBuild(
-        { parent: PARENT, build: { source: { storageSource: { bucket: SRC_BUCKET, object: 'source/app-v1.tgz' } }, steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '-t', `${IMAGE}-regional`, '.'] }], images: [`${IMAGE}-regional`] } },
+        {
+          parent: PARENT,
+          build: {
+            source: { storageSource: { bucket: SRC_BUCKET, object: 'source/app-v1.tgz' } },
+            steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '-t', `${IMAGE}-regional`, '.'] }],
+            images: [`${IMAGE}-regional`],
+          },
+        },
         LRO,
       );
       assert.match(String(op.name), new RegExp(`^${PARENT}/operations/`));
@@ -277,7 +320,11 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
     });
 
     it('fails on RUN exit 1 with docker and Cloud Build error lines', async () => {
-      const id = await submit({ ...NODE_APP, Dockerfile: 'FROM node:20-slim\nCOPY . .\nRUN npm test && exit 1\nCMD ["node","server.js"]\n' }, `${REGION}-docker.pkg.dev/${PROJECT}/devgem/broken:v1`, 'source/broken.tgz');
+      const id = await submit(
+        { ...NODE_APP, Dockerfile: 'FROM node:20-slim\nCOPY . .\nRUN npm test && exit 1\nCMD ["node","server.js"]\n' },
+        `${REGION}-docker.pkg.dev/${PROJECT}/devgem/broken:v1`,
+        'source/broken.tgz',
+      );
       const b = await waitBuild(id);
       assert.equal(enumName(BuildStatus, b.status), 'FAILURE');
       assert.ok(b.failureInfo?.detail?.includes('step exited with non-zero status: 1'));
@@ -290,7 +337,11 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
     it('fails without a Dockerfile, and via the buildOutcome knob', async () => {
       const noDockerfile = await submit({ 'server.js': SERVER_JS }, `${REGION}-docker.pkg.dev/${PROJECT}/devgem/nodf:v1`, 'source/nodf.tgz');
       assert.equal(enumName(BuildStatus, (await waitBuild(noDockerfile)).status), 'FAILURE');
-      assert.ok((await readLog(noDockerfile)).includes('unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat /workspace/Dockerfile: no such file or directory'));
+      assert.ok(
+        (await readLog(noDockerfile)).includes(
+          'unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat /workspace/Dockerfile: no such file or directory',
+        ),
+      );
       emu.configure({ buildOutcome: 'failure' });
       try {
         const forced = await submit(NODE_APP, `${REGION}-docker.pkg.dev/${PROJECT}/devgem/forced:v1`, 'source/forced.tgz');
@@ -299,7 +350,16 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       } finally {
         emu.configure({ buildOutcome: 'success' });
       }
-      const [missingOp] = await builds.createBuild({ projectId: PROJECT, build: { source: { storageSource: { bucket: SRC_BUCKET, object: 'nope.tgz' } }, steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '-t', 'x', '.'] }] } }, LRO);
+      const [missingOp] = await builds.createBuild(
+        {
+          projectId: PROJECT,
+          build: {
+            source: { storageSource: { bucket: SRC_BUCKET, object: 'nope.tgz' } },
+            steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '-t', 'x', '.'] }],
+          },
+        },
+        LRO,
+      );
       await assert.rejects(missingOp.promise(), (e: { code?: number }) => e.code === 2);
     });
 
@@ -327,7 +387,10 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
     });
 
     it('creates a service through the LRO; its uri answers 403 while private', async () => {
-      const [op] = await services.createService({ parent: PARENT, serviceId: 'hello', service: { template: { containers: [{ image: IMAGE, ports: [{ containerPort: 8080 }] }] } } }, LRO);
+      const [op] = await services.createService(
+        { parent: PARENT, serviceId: 'hello', service: { template: { containers: [{ image: IMAGE, ports: [{ containerPort: 8080 }] }] } } },
+        LRO,
+      );
       assert.match(String(op.name), new RegExp(`^${PARENT}/operations/`));
       const [svc] = await op.promise();
       uri = String(svc.uri);
@@ -366,31 +429,48 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       const [policy] = await services.setIamPolicy({ resource: SVC, policy: { bindings: [{ role: 'roles/run.invoker', members: ['allUsers'] }] } });
       assert.ok(policy.etag && policy.etag.length > 0);
       const [read] = await services.getIamPolicy({ resource: SVC });
-      assert.deepEqual(read.bindings?.map((b) => [b.role, b.members]), [['roles/run.invoker', ['allUsers']]]);
+      assert.deepEqual(
+        read.bindings?.map((b) => [b.role, b.members]),
+        [['roles/run.invoker', ['allUsers']]],
+      );
       const res = await httpGet(uri);
       assert.equal(res.status, 200);
       assert.equal(res.body, 'hello from fixture');
-      assert.ok(logs.some((l) => l.includes('fixture listening on')), 'app stdout goes to the log');
+      assert.ok(
+        logs.some((l) => l.includes('fixture listening on')),
+        'app stdout goes to the log',
+      );
     });
 
     it('an update makes revision 2 at the same uri and stops revision 1', async () => {
       const [svc] = await services.getService({ name: SVC });
-      const [op] = await services.updateService({ service: { ...svc, template: { containers: [{ image: IMAGE, env: [{ name: 'SUFFIX', value: 'v2' }] }] } } }, LRO);
+      const [op] = await services.updateService(
+        { service: { ...svc, template: { containers: [{ image: IMAGE, env: [{ name: 'SUFFIX', value: 'v2' }] }] } } },
+        LRO,
+      );
       const [updated] = await op.promise();
       assert.equal(updated.uri, uri);
       assert.match(String(updated.latestReadyRevision), /\/revisions\/hello-00002-[a-z]{3}$/);
       assert.equal(String(updated.generation), '2');
       assert.equal((await httpGet(uri)).body, 'hello from fixture v2');
-      const state = JSON.parse((await httpGet(`${emu.baseUrl}/__emulator/state`)).body) as { services: { name: string; public: boolean; revisions: { name: string; mode: string }[] }[] };
+      const state = JSON.parse((await httpGet(`${emu.baseUrl}/__emulator/state`)).body) as {
+        services: { name: string; public: boolean; revisions: { name: string; mode: string }[] }[];
+      };
       const s = state.services.find((x) => x.name === SVC);
       assert.ok(s?.public);
-      assert.deepEqual(s?.revisions.map((r) => r.mode), ['none', 'process']);
+      assert.deepEqual(
+        s?.revisions.map((r) => r.mode),
+        ['none', 'process'],
+      );
       const [revs] = await revisions.listRevisions({ parent: SVC });
       assert.equal(revs.length, 2);
       const [rev] = await revisions.getRevision({ name: String(updated.latestReadyRevision) });
       assert.equal(rev.name, updated.latestReadyRevision);
       const [list] = await services.listServices({ parent: PARENT });
-      assert.deepEqual(list.map((x) => x.name), [SVC]);
+      assert.deepEqual(
+        list.map((x) => x.name),
+        [SVC],
+      );
     });
 
     it('a container that exits fails the revision; the previous one keeps serving', async () => {
@@ -399,7 +479,11 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       assert.equal(enumName(BuildStatus, (await waitBuild(id)).status), 'SUCCESS');
       const [svc] = await services.getService({ name: SVC });
       const [op] = await services.updateService({ service: { ...svc, template: { containers: [{ image: crashImage }] } } }, LRO);
-      await assert.rejects(op.promise(), (e: { code?: number; message: string }) => e.code === 9 && e.message.includes('failed to start and listen on the port defined provided by the PORT=8080'));
+      await assert.rejects(
+        op.promise(),
+        (e: { code?: number; message: string }) =>
+          e.code === 9 && e.message.includes('failed to start and listen on the port defined provided by the PORT=8080'),
+      );
       assert.equal((await httpGet(uri)).body, 'hello from fixture v2');
       const [after] = await services.getService({ name: SVC });
       assert.match(String(after.latestCreatedRevision), /hello-00003-/);
@@ -408,7 +492,10 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
     });
 
     it('invokerIamDisabled makes a service public; an image never built fails with code 9', async () => {
-      const [op] = await services.createService({ parent: PARENT, serviceId: 'open', service: { invokerIamDisabled: true, template: { containers: [{ image: IMAGE }] } } }, LRO);
+      const [op] = await services.createService(
+        { parent: PARENT, serviceId: 'open', service: { invokerIamDisabled: true, template: { containers: [{ image: IMAGE }] } } },
+        LRO,
+      );
       const [svc] = await op.promise();
       assert.equal(svc.invokerIamDisabled, true);
       assert.equal((await httpGet(String(svc.uri))).body, 'hello from fixture');
@@ -422,7 +509,10 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       const id = await submit({ ...NODE_APP, 'package.json': JSON.stringify({ name: 'x', dependencies: { express: '^4.0.0' } }) }, depImage, 'source/deps.tgz');
       await waitBuild(id);
       const name = `${PARENT}/services/deps`;
-      const [op] = await services.updateService({ allowMissing: true, service: { name, invokerIamDisabled: true, template: { containers: [{ image: depImage }] } } }, LRO);
+      const [op] = await services.updateService(
+        { allowMissing: true, service: { name, invokerIamDisabled: true, template: { containers: [{ image: depImage }] } } },
+        LRO,
+      );
       const [svc] = await op.promise();
       const res = await httpGet(String(svc.uri));
       assert.equal(res.status, 200);
@@ -444,12 +534,26 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
         '',
       ].join('\n');
       const ids = await Promise.all([
-        submit({ Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n', 'app.py': appPy, 'requirements.txt': '# none\n' }, pyImage, 'source/py.tgz'),
+        submit(
+          {
+            Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n',
+            'app.py': appPy,
+            'requirements.txt': '# none\n',
+          },
+          pyImage,
+          'source/py.tgz',
+        ),
         submit({ ...NODE_APP, Dockerfile: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["npm", "start"]\n' }, npmImage, 'source/npm.tgz'),
       ]);
       for (const id of ids) assert.equal(enumName(BuildStatus, (await waitBuild(id)).status), 'SUCCESS');
-      for (const [serviceId, image, reply] of [['py', pyImage, 'hello from python'], ['npm', npmImage, 'hello from fixture']]) {
-        const [op] = await services.createService({ parent: PARENT, serviceId, service: { invokerIamDisabled: true, template: { containers: [{ image }] } } }, LRO);
+      for (const [serviceId, image, reply] of [
+        ['py', pyImage, 'hello from python'],
+        ['npm', npmImage, 'hello from fixture'],
+      ]) {
+        const [op] = await services.createService(
+          { parent: PARENT, serviceId, service: { invokerIamDisabled: true, template: { containers: [{ image }] } } },
+          LRO,
+        );
         const [svc] = await op.promise();
         const res = await httpGet(String(svc.uri));
         assert.equal(res.status, 200);

@@ -40,7 +40,11 @@ describe('.env import through the real Secret Manager and Cloud Run SDKs against
   async function deploy(): Promise<string> {
     const ws = await makeWorkspace(SECRET_APP, REF.service);
     try {
-      const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, runtime: { env: { GREETING: 'before' } } }), { ports, buildPollMs: 100, emit: () => undefined }, never);
+      const result = await runDeploy(
+        testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, runtime: { env: { GREETING: 'before' } } }),
+        { ports, buildPollMs: 100, emit: () => undefined },
+        never,
+      );
       assert.equal(result.outcome, 'success', JSON.stringify(result));
       return result.outcome === 'success' ? result.url : '';
     } finally {
@@ -79,7 +83,10 @@ describe('.env import through the real Secret Manager and Cloud Run SDKs against
     // No account on the service: its revisions run as the project's compute default.
     const account = d.serviceAccount ?? `${await ports.preflight.projectNumber(REF.project)}-compute@developer.gserviceaccount.com`;
     assert.equal(first.serviceAccount, account);
-    for (const [id, value] of [['shop-database-url', DATABASE_URL], ['shop-stripe-secret-key', STRIPE]] as const) {
+    for (const [id, value] of [
+      ['shop-database-url', DATABASE_URL],
+      ['shop-stripe-secret-key', STRIPE],
+    ] as const) {
       assert.equal(await versionCount(id), 1, id);
       assert.equal(await ports.secrets.latestMatching(REF.project, id, value, never), '1', `${id}'s latest version holds the value`);
       assert.deepEqual(await ports.secrets.roleMembers(REF.project, id, SECRET_ACCESSOR_ROLE, never), [`serviceAccount:${account}`], id);
@@ -123,14 +130,28 @@ describe('.env import through the real Secret Manager and Cloud Run SDKs against
     const parsed = parseDotenv(envText);
     await collect(applyEnvImport(ports, { ...REF, service: 'ghost' }, parsed, planEnvImport(parsed, 'ghost'), { signal: never }));
     emu.configure({ disabledServices: ['secretmanager.googleapis.com'] });
-    const off = await collect(applyEnvImport(ports, { ...REF, service: 'shop' }, parseDotenv(`NEW_API_KEY=${STRIPE}\n`), planEnvImport(parseDotenv(`NEW_API_KEY=${STRIPE}\n`), 'shop'), { signal: never }));
+    const off = await collect(
+      applyEnvImport(
+        ports,
+        { ...REF, service: 'shop' },
+        parseDotenv(`NEW_API_KEY=${STRIPE}\n`),
+        planEnvImport(parseDotenv(`NEW_API_KEY=${STRIPE}\n`), 'shop'),
+        { signal: never },
+      ),
+    );
     assert.match(off.message, /Secret Manager|secretmanager/i, off.message);
     emu.configure({ disabledServices: [] });
 
     // Nothing the import or the emulator wrote down holds a value.
     const logs = await ports.logging.readServiceLogs({ ...REF, limit: 500 }, never);
-    assert.ok(logs.some((l) => /listening/.test(l.text)), 'the app log was captured');
-    assert.ok(said.length >= 6 && emulatorLog.some((l) => /\[secretmanager\] shop-stripe-secret-key: added version 2/.test(l)), 'progress and the emulator log were captured');
+    assert.ok(
+      logs.some((l) => /listening/.test(l.text)),
+      'the app log was captured',
+    );
+    assert.ok(
+      said.length >= 6 && emulatorLog.some((l) => /\[secretmanager\] shop-stripe-secret-key: added version 2/.test(l)),
+      'progress and the emulator log were captured',
+    );
     assertClean(said.join('\n'), 'a progress line');
     assertClean(`${importSummary(first)}\n${importSummary(second)}`, 'a summary');
     assertClean(errors.join('\n'), 'an error');

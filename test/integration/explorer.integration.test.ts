@@ -36,7 +36,11 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
   async function deploy(version: string): Promise<{ url: string; revision: string }> {
     const ws = await makeWorkspace(await fixtureFiles(version), REF.service);
     try {
-      const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, approvedSpecChanges: 'all' }), { ports: fx.ports, buildPollMs: 100, emit: () => undefined }, never);
+      const result = await runDeploy(
+        testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, approvedSpecChanges: 'all' }),
+        { ports: fx.ports, buildPollMs: 100, emit: () => undefined },
+        never,
+      );
       assert.equal(result.outcome, 'success', JSON.stringify(result));
       if (result.outcome !== 'success') throw new Error('unreachable');
       return { url: result.url, revision: result.revision ?? '' };
@@ -59,24 +63,40 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
     assert.notEqual(first.revision, second.revision);
     const m = model();
     const services = await serviceNodes(m);
-    assert.deepEqual(services.map((n) => [n.kind, n.label]), [['service', REF.service]]);
+    assert.deepEqual(
+      services.map((n) => [n.kind, n.label]),
+      [['service', REF.service]],
+    );
     assert.equal(services[0].url, second.url);
     assert.match(services[0].description ?? '', new RegExp(second.revision));
     const revs = await m.children(services[0], never);
-    assert.deepEqual(revs.map((r) => [r.revision, r.description]), [
-      [second.revision, '100%'],
-      [first.revision, '0%'],
-    ]);
-    assert.deepEqual(revs.map((r) => r.contextValue), [EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revisionRollback]);
+    assert.deepEqual(
+      revs.map((r) => [r.revision, r.description]),
+      [
+        [second.revision, '100%'],
+        [first.revision, '0%'],
+      ],
+    );
+    assert.deepEqual(
+      revs.map((r) => r.contextValue),
+      [EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revisionRollback],
+    );
 
     // What Roll Back to This Revision does after its confirmation.
     await fx.ports.runAdmin.routeAllTraffic(refOf(revs[1]), revs[1].revision!, never);
     const after = await m.children(services[0], never);
-    assert.deepEqual(after.map((r) => r.description), ['0%', '100%']);
+    assert.deepEqual(
+      after.map((r) => r.description),
+      ['0%', '100%'],
+    );
   });
 
   it('an unreachable Cloud Run API becomes one error node with a fix, within the call bound', async () => {
-    const m = new ExplorerModel({ runAdmin: () => createCloudPorts({ emulatorHost: '127.0.0.1:1' }).runAdmin, target: async () => ({ project: REF.project, region: REF.region }), timeoutMs: 3000 });
+    const m = new ExplorerModel({
+      runAdmin: () => createCloudPorts({ emulatorHost: '127.0.0.1:1' }).runAdmin,
+      target: async () => ({ project: REF.project, region: REF.region }),
+      timeoutMs: 3000,
+    });
     const nodes = await serviceNodes(m);
     assert.equal(nodes.length, 1);
     assert.equal(nodes[0].kind, 'error');
@@ -93,7 +113,13 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
         if (Date.now() > deadline) assert.fail(`${what} did not appear within 10 s: ${shown.map((e) => e.text).join(' | ')}`);
       }
     };
-    const tail = tailServiceLogs(fx.ports.logging, { ref: REF, pollMs: 200 }, { entries: (es) => shown.push(...es), error: (e) => errors.push(e) }, realClock, stop.signal);
+    const tail = tailServiceLogs(
+      fx.ports.logging,
+      { ref: REF, pollMs: 200 },
+      { entries: (es) => shown.push(...es), error: (e) => errors.push(e) },
+      realClock,
+      stop.signal,
+    );
     try {
       await waitFor('the start-up line', () => shown.some((e) => /^listening on \d+ \(v1\)$/.test(e.text)));
       await get(`${url}/tailed-one`);

@@ -45,34 +45,127 @@ const RETRIED: Kind[] = ['429', '500', '503', 'reset', 'slow'];
 // The calls, as a deploy against the emulator makes them (the first test checks this list is complete).
 const ROWS: Row[] = [
   { call: 'Service Usage batchGet', scenario: 'first', method: 'GET', path: new RegExp(`^${P}/services:batchGet$`), names: /enabled APIs/, survives: ALL },
-  { call: 'Resource Manager testIamPermissions', scenario: 'first', method: 'POST', path: new RegExp(`^${P}:testIamPermissions$`), names: /permissions/, survives: ALL },
+  {
+    call: 'Resource Manager testIamPermissions',
+    scenario: 'first',
+    method: 'POST',
+    path: new RegExp(`^${P}:testIamPermissions$`),
+    names: /permissions/,
+    survives: ALL,
+  },
   { call: 'Resource Manager project get', scenario: 'first', method: 'GET', path: new RegExp(`^${P}$`), names: /project/, survives: ALL },
   { call: 'Resource Manager getIamPolicy', scenario: 'first', method: 'POST', path: new RegExp(`^${P}:getIamPolicy$`), names: /IAM policy/, survives: ALL },
-  { call: 'Artifact Registry getTag (incremental)', scenario: 'first', method: 'GET', path: new RegExp(`^${L}/repositories/devgem/packages/[^/]+/tags/`), names: /image/, survives: ALL },
+  {
+    call: 'Artifact Registry getTag (incremental)',
+    scenario: 'first',
+    method: 'GET',
+    path: new RegExp(`^${L}/repositories/devgem/packages/[^/]+/tags/`),
+    names: /image/,
+    survives: ALL,
+  },
   // Bucket preparation (two calls, bounded at twice the per-call limit) gets 5 s per call, room for a loaded
   // CI machine: a hung request ends at its 1.5 s limit (storageRequestTimeoutMs) and is tried again after 0.5 s.
   { call: 'Storage bucket list', scenario: 'first', method: 'GET', path: /^\/storage\/v1\/b$/, names: /bucket/, survives: ALL, callTimeoutSeconds: 5 },
   { call: 'Storage bucket create', scenario: 'first', method: 'POST', path: /^\/storage\/v1\/b$/, names: /bucket/, survives: ALL, callTimeoutSeconds: 5 },
   { call: 'Storage resumable session start', scenario: 'first', method: 'POST', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, names: /Upload/, survives: ALL },
   { call: 'Storage chunk PUT', scenario: 'first', method: 'PUT', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, names: /Upload/, survives: ALL },
-  { call: 'Artifact Registry repository get', scenario: 'first', method: 'GET', path: new RegExp(`^${L}/repositories/devgem$`), names: /Artifact Registry/, survives: RETRIED },
-  { call: 'Artifact Registry repository create', scenario: 'first', method: 'POST', path: new RegExp(`^${L}/repositories$`), names: /Artifact Registry/, survives: RETRIED },
-  { call: 'Artifact Registry operation poll', scenario: 'first', method: 'GET', path: new RegExp(`^${L}/operations/`), names: /Artifact Registry/, survives: RETRIED },
+  {
+    call: 'Artifact Registry repository get',
+    scenario: 'first',
+    method: 'GET',
+    path: new RegExp(`^${L}/repositories/devgem$`),
+    names: /Artifact Registry/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Artifact Registry repository create',
+    scenario: 'first',
+    method: 'POST',
+    path: new RegExp(`^${L}/repositories$`),
+    names: /Artifact Registry/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Artifact Registry operation poll',
+    scenario: 'first',
+    method: 'GET',
+    path: new RegExp(`^${L}/operations/`),
+    names: /Artifact Registry/,
+    survives: RETRIED,
+  },
   { call: 'Cloud Build create', scenario: 'first', method: 'POST', path: new RegExp(`^${L}/builds$`), names: /Cloud Build/, survives: ['slow'] },
   { call: 'Cloud Build log read', scenario: 'first', method: 'GET', path: new RegExp(`^/storage/v1/b/${BUCKET}/o/log-`), names: /build log/, survives: ALL },
   { call: 'Cloud Build get (poll)', scenario: 'first', method: 'GET', path: new RegExp(`^${L}/builds/[^/]+$`), names: /build/, survives: ALL },
   { call: 'Cloud Run service get', scenario: 'first', method: 'GET', path: new RegExp(`^${RUN}/services/fixture-app$`), names: /service/, survives: RETRIED },
   { call: 'Cloud Run service create', scenario: 'first', method: 'POST', path: new RegExp(`^${RUN}/services$`), names: /service/, survives: ['slow'] },
   { call: 'Cloud Run operation poll', scenario: 'first', method: 'GET', path: new RegExp(`^${RUN}/operations/`), names: /service/, survives: RETRIED },
-  { call: 'Cloud Run patch (invokerIamDisabled)', scenario: 'first', method: 'PATCH', path: new RegExp(`^${RUN}/services/fixture-app$`), names: /invoker/, survives: RETRIED },
-  { call: 'Cloud Run getIamPolicy', scenario: 'iam', method: 'GET', path: new RegExp(`^${RUN}/services/fixture-app:getIamPolicy$`), names: /allUsers|invoker/, survives: RETRIED },
-  { call: 'Cloud Run setIamPolicy', scenario: 'iam', method: 'POST', path: new RegExp(`^${RUN}/services/fixture-app:setIamPolicy$`), names: /allUsers|invoker/, survives: RETRIED },
+  {
+    call: 'Cloud Run patch (invokerIamDisabled)',
+    scenario: 'first',
+    method: 'PATCH',
+    path: new RegExp(`^${RUN}/services/fixture-app$`),
+    names: /invoker/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Cloud Run getIamPolicy',
+    scenario: 'iam',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/services/fixture-app:getIamPolicy$`),
+    names: /allUsers|invoker/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Cloud Run setIamPolicy',
+    scenario: 'iam',
+    method: 'POST',
+    path: new RegExp(`^${RUN}/services/fixture-app:setIamPolicy$`),
+    names: /allUsers|invoker/,
+    survives: RETRIED,
+  },
   { call: 'health check GET of the service URL', scenario: 'first', method: 'GET', path: /^\/$/, on: 'service', names: /http:\/\/127\.0\.0\.1/, survives: ALL },
-  { call: 'Cloud Run service get (update: lookup)', scenario: 'update', method: 'GET', path: new RegExp(`^${RUN}/services/fixture-app$`), names: /service/, survives: RETRIED },
-  { call: 'Cloud Run service get (update: spec check)', scenario: 'update', method: 'GET', path: new RegExp(`^${RUN}/services/fixture-app$`), nth: 2, names: /service/, survives: RETRIED },
-  { call: 'Cloud Run service get (update: before patch)', scenario: 'update', method: 'GET', path: new RegExp(`^${RUN}/services/fixture-app$`), nth: 3, names: /service/, survives: RETRIED },
-  { call: 'Cloud Run patch (update)', scenario: 'update', method: 'PATCH', path: new RegExp(`^${RUN}/services/fixture-app$`), names: /service/, survives: ['slow'] },
-  { call: 'Cloud Run operation poll (update)', scenario: 'update', method: 'GET', path: new RegExp(`^${RUN}/operations/`), names: /service/, survives: RETRIED },
+  {
+    call: 'Cloud Run service get (update: lookup)',
+    scenario: 'update',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/services/fixture-app$`),
+    names: /service/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Cloud Run service get (update: spec check)',
+    scenario: 'update',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/services/fixture-app$`),
+    nth: 2,
+    names: /service/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Cloud Run service get (update: before patch)',
+    scenario: 'update',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/services/fixture-app$`),
+    nth: 3,
+    names: /service/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Cloud Run patch (update)',
+    scenario: 'update',
+    method: 'PATCH',
+    path: new RegExp(`^${RUN}/services/fixture-app$`),
+    names: /service/,
+    survives: ['slow'],
+  },
+  {
+    call: 'Cloud Run operation poll (update)',
+    scenario: 'update',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/operations/`),
+    names: /service/,
+    survives: RETRIED,
+  },
 ];
 
 /** What a failure's problem must say about the cause, per fault. */
@@ -105,7 +198,12 @@ async function deploy(emu: Emulator, text: string, limits: Partial<typeof LIMITS
   try {
     const result = await runDeploy(
       testDeployOptions(ws.root, { ...LIMITS, ...limits }),
-      { ports: createCloudPorts({ emulatorHost: emu.host, storageRequestTimeoutMs: 1500 }), buildPollMs: 100, preflightCache: new PreflightCache(), emit: (e) => events.push(e) },
+      {
+        ports: createCloudPorts({ emulatorHost: emu.host, storageRequestTimeoutMs: 1500 }),
+        buildPollMs: 100,
+        preflightCache: new PreflightCache(),
+        emit: (e) => events.push(e),
+      },
       new AbortController().signal,
     );
     return { result, events, ms: Date.now() - started };
@@ -164,7 +262,10 @@ async function runCase(emu: Emulator, row: Row, kind: Kind): Promise<CaseOutcome
   if (result.outcome === 'success') {
     if (newBuilds !== 1) problems.push(`success with ${newBuilds} builds`);
     if (after.services.length !== 1 || !after.services[0].latestReadyRevision) problems.push('success without a ready service');
-    const body = await fetch(result.url).then((r) => (r.ok ? r.text() : `HTTP ${r.status}`), (e: Error) => e.message);
+    const body = await fetch(result.url).then(
+      (r) => (r.ok ? r.text() : `HTTP ${r.status}`),
+      (e: Error) => e.message,
+    );
     if (body !== 'v2') problems.push(`success, but the URL answers "${body}"`);
     const failedStage = events.find((e) => e.type === 'stage' && e.status === 'failed');
     if (failedStage) problems.push('success after a failed stage');
@@ -213,7 +314,10 @@ describe('fault matrix: every deploy call × every fault, real SDKs against the 
       const outcomes = await Promise.all(KINDS.map((kind, i) => runCase(emus[i], row, kind)));
       if (process.env.FAULT_MATRIX_LOG) for (const o of outcomes) console.log(`    ${o.kind.padEnd(5)} ${String(o.ms).padStart(6)} ms ${o.summary}`);
       const bad = outcomes.filter((o) => o.problems.length);
-      assert.deepEqual(bad.map((o) => `${o.kind}: ${o.problems.join('; ')}`), []);
+      assert.deepEqual(
+        bad.map((o) => `${o.kind}: ${o.problems.join('; ')}`),
+        [],
+      );
     });
   }
 });
@@ -237,7 +341,10 @@ describe('a resumable upload survives a connection dropped half way through a ch
     emu.faults.add({ method: 'PUT', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, calls: [2], fault: { kind: 'reset' } });
     await ports.storage.upload({ ...at, source: Readable.from([data]), contentType: 'application/gzip' }, new AbortController().signal);
 
-    assert.deepEqual(emu.faults.hits().map((h) => h.kind), ['reset']);
+    assert.deepEqual(
+      emu.faults.hits().map((h) => h.kind),
+      ['reset'],
+    );
     const [session] = emu.uploads().filter((u) => u.name === at.object);
     assert.equal(session.size, data.length);
     // Chunk 1 committed, chunk 2 dropped (nothing of it kept), then chunk 2 again from its first byte.

@@ -55,7 +55,13 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   beforeEach(() => emu.reset());
 
   const ports = (overrides: Partial<GeminiConfig> = {}): ModelPort[] =>
-    createModelPorts({ model: MODEL, vertex: { project: 'demo-project', location: 'us-central1' }, apiKey: API_KEY, emulatorBaseUrl: emu.baseUrl, ...overrides });
+    createModelPorts({
+      model: MODEL,
+      vertex: { project: 'demo-project', location: 'us-central1' },
+      apiKey: API_KEY,
+      emulatorBaseUrl: emu.baseUrl,
+      ...overrides,
+    });
   const apiKeyPort = (apiKey = API_KEY): ModelPort => ports({ vertex: undefined, apiKey })[0];
   const vertexPort = (): ModelPort => ports({ apiKey: undefined })[0];
 
@@ -78,7 +84,9 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('returns a function call with its arguments as ModelChunk.functionCalls', async () => {
-    emu.gemini.script([{ parts: [{ text: 'Deploying now.' }, { functionCall: { id: 'call-7', name: 'deploy', args: { service: 'shop', region: 'europe-west1' } } }] }]);
+    emu.gemini.script([
+      { parts: [{ text: 'Deploying now.' }, { functionCall: { id: 'call-7', name: 'deploy', args: { service: 'shop', region: 'europe-west1' } } }] },
+    ]);
     const chunks = await collect(apiKeyPort());
     const calls = chunks.flatMap((c) => c.functionCalls ?? []);
     assert.deepEqual(calls, [{ id: 'call-7', name: 'deploy', args: { service: 'shop', region: 'europe-west1' } }]);
@@ -92,10 +100,7 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   it('returns two function calls of one reply, in order', async () => {
     emu.gemini.script([
       {
-        parts: [
-          { functionCall: { name: 'read_file', args: { path: 'package.json' } } },
-          { functionCall: { name: 'read_file', args: { path: 'Dockerfile' } } },
-        ],
+        parts: [{ functionCall: { name: 'read_file', args: { path: 'package.json' } } }, { functionCall: { name: 'read_file', args: { path: 'Dockerfile' } } }],
       },
     ]);
     const calls = (await collect(vertexPort())).flatMap((c) => c.functionCalls ?? []);
@@ -115,7 +120,9 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
       contents: { role: string; parts: Record<string, unknown>[] }[];
     };
     assert.equal(body.systemInstruction.parts[0].text, REQUEST.system);
-    assert.deepEqual(body.tools, [{ functionDeclarations: [{ name: 'deploy', description: 'Deploys the workspace.', parametersJsonSchema: REQUEST.tools[0].parameters }] }]);
+    assert.deepEqual(body.tools, [
+      { functionDeclarations: [{ name: 'deploy', description: 'Deploys the workspace.', parametersJsonSchema: REQUEST.tools[0].parameters }] },
+    ]);
     assert.deepEqual(
       body.contents.map((c) => c.role),
       ['user', 'model', 'user'],
@@ -125,7 +132,10 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('Vertex mode sends a bearer token to the Vertex AI path; API-key mode sends the key', async () => {
-    emu.gemini.script([{ parts: [{ text: 'v' }], mode: 'vertex' }, { parts: [{ text: 'k' }], mode: 'apiKey' }]);
+    emu.gemini.script([
+      { parts: [{ text: 'v' }], mode: 'vertex' },
+      { parts: [{ text: 'k' }], mode: 'apiKey' },
+    ]);
     const [vertex, key] = ports();
     assert.equal((await collect(vertex)).map((c) => c.text).join(''), 'v');
     assert.equal((await collect(key)).map((c) => c.text).join(''), 'k');
@@ -216,7 +226,11 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
     const post = (replies: unknown) => fetch(`${emu.baseUrl}/__emulator/gemini/script`, { method: 'POST', body: JSON.stringify({ replies }) });
     assert.equal((await post([{ nonsense: true }])).status, 400);
     assert.equal((await post([{ parts: [{ text: 'one two' }], splitText: true }])).status, 200);
-    const res = await fetch(`${emu.baseUrl}/v1beta/models/${MODEL}:generateContent`, { method: 'POST', headers: { 'x-goog-api-key': API_KEY }, body: JSON.stringify({ contents: [] }) });
+    const res = await fetch(`${emu.baseUrl}/v1beta/models/${MODEL}:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': API_KEY },
+      body: JSON.stringify({ contents: [] }),
+    });
     assert.equal(res.status, 200);
     const json = (await res.json()) as { candidates: { content: { parts: { text: string }[] }; finishReason: string }[] };
     assert.deepEqual(json.candidates[0].content.parts, [{ text: 'one ' }, { text: 'two' }]);

@@ -55,10 +55,19 @@ describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', fun
   it('deploys a private repository after approval; the history records repository, branch and commit', async () => {
     const { ctx } = context();
     const confirm = new TestConfirm([true]);
-    const refs = await createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(emu.host) }).listRefs('acme', 'shop', new AbortController().signal);
+    const refs = await createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(emu.host) }).listRefs(
+      'acme',
+      'shop',
+      new AbortController().signal,
+    );
     const main = refs.find((r) => r.name === 'main')!.sha;
 
-    const out = await createToolRegistry().execute({ name: 'deploy_github_repo', args: { repository: 'https://github.com/acme/shop' } }, ctx, { confirm }, new AbortController().signal);
+    const out = await createToolRegistry().execute(
+      { name: 'deploy_github_repo', args: { repository: 'https://github.com/acme/shop' } },
+      ctx,
+      { confirm },
+      new AbortController().signal,
+    );
 
     assert.equal(out.status, 'done', JSON.stringify(out.response));
     const details = Object.fromEntries(confirm.asked[0].details.map((d) => [d.label, d.value]));
@@ -71,7 +80,10 @@ describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', fun
 
     const record = ctx.deployHistory()[0];
     assert.equal(record.outcome, 'success');
-    assert.deepEqual({ repository: record.repository, branch: record.branch, commit: record.commit, dirty: record.dirty }, { repository: 'acme/shop', branch: 'main', commit: main, dirty: false });
+    assert.deepEqual(
+      { repository: record.repository, branch: record.branch, commit: record.commit, dirty: record.dirty },
+      { repository: 'acme/shop', branch: 'main', commit: main, dirty: false },
+    );
     assert.equal(record.target?.service, 'shop', 'named after the repository, not the workspace setting');
     assert.deepEqual(ctx.lastDeploy()?.source, { commit: main, branch: 'main', dirty: false, repository: 'acme/shop' });
     assert.equal(emu.github.tarballRequests(), 1);
@@ -81,7 +93,12 @@ describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', fun
 
   it('a declined confirmation downloads, builds and deploys nothing', async () => {
     const { ctx } = context();
-    const out = await createToolRegistry().execute({ name: 'deploy_github_repo', args: { repository: 'acme/shop', ref: 'v2.0.0' } }, ctx, { confirm: new TestConfirm([false]) }, new AbortController().signal);
+    const out = await createToolRegistry().execute(
+      { name: 'deploy_github_repo', args: { repository: 'acme/shop', ref: 'v2.0.0' } },
+      ctx,
+      { confirm: new TestConfirm([false]) },
+      new AbortController().signal,
+    );
     assert.equal(out.status, 'declined');
     assert.equal(emu.github.tarballRequests(), 0);
     assert.deepEqual(ctx.deploys, []);
@@ -108,7 +125,12 @@ describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', fun
   it('a repository the token cannot see is "not found", and nothing is deployed', async () => {
     const { ctx } = context();
     ctx.gitHub = async () => ({ port: createGitHubPort({ token: '', baseUrl: gitHubApiBase(emu.host) }), maxBytes: 1024 * 1024 });
-    const out = await createToolRegistry().execute({ name: 'deploy_github_repo', args: { repository: 'acme/shop' } }, ctx, { confirm: new TestConfirm([true]) }, new AbortController().signal);
+    const out = await createToolRegistry().execute(
+      { name: 'deploy_github_repo', args: { repository: 'acme/shop' } },
+      ctx,
+      { confirm: new TestConfirm([true]) },
+      new AbortController().signal,
+    );
     assert.equal(out.status, 'failed');
     assert.match(String(out.response.error), /acme\/shop was not found, or your GitHub account has no access to it/);
     assert.deepEqual(ctx.deploys, []);

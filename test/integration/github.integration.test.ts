@@ -15,7 +15,11 @@ import { GITHUB_TEST_TOKEN, startEmulator, type Emulator, type SeedGitHubFile } 
 
 const NODE_APP: SeedGitHubFile[] = [
   { path: 'package.json', content: JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' } }) },
-  { path: 'server.js', content: "require('http').createServer((q, s) => s.end('hello from ' + require('fs').readFileSync(__dirname + '/version.txt', 'utf8').trim())).listen(Number(process.env.PORT));\n" },
+  {
+    path: 'server.js',
+    content:
+      "require('http').createServer((q, s) => s.end('hello from ' + require('fs').readFileSync(__dirname + '/version.txt', 'utf8').trim())).listen(Number(process.env.PORT));\n",
+  },
 ];
 const withVersion = (v: string): SeedGitHubFile[] => [...NODE_APP, { path: 'version.txt', content: `${v}\n` }];
 
@@ -42,7 +46,14 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
 
   async function deploy(req: Omit<GitHubDeployRequest, 'maxBytes' | 'tempDir'> & { maxBytes?: number }, token?: string) {
     const events: DeployEvent[] = [];
-    const base = { ...DEFAULT_OPTIONS, project: 'demo-project', region: 'europe-west1', env: {}, gcloudConfigDir: path.join(tmp, 'no-gcloud'), verifyTimeoutSeconds: 20 };
+    const base = {
+      ...DEFAULT_OPTIONS,
+      project: 'demo-project',
+      region: 'europe-west1',
+      env: {},
+      gcloudConfigDir: path.join(tmp, 'no-gcloud'),
+      verifyTimeoutSeconds: 20,
+    };
     const out = await deployGitHubRepo(
       github(token),
       { maxBytes: 10 * 1024 * 1024, tempDir: tmp, ...req },
@@ -90,14 +101,21 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
     emu.github.seedRepo({ fullName: 'acme/shop', private: true, branches: { main: NODE_APP } });
     emu.github.acceptToken('ghu_other_user');
     const anonymous = createGitHubPort({ token: '', baseUrl: `${emu.baseUrl}/github` });
-    await rejects(anonymous.getRepo('acme', 'shop', new AbortController().signal), 'not-found', /acme\/shop was not found, or your GitHub account has no access/);
+    await rejects(
+      anonymous.getRepo('acme', 'shop', new AbortController().signal),
+      'not-found',
+      /acme\/shop was not found, or your GitHub account has no access/,
+    );
     await rejects(github('ghu_revoked').getRepo('acme', 'shop', new AbortController().signal), 'credentials', /did not accept the sign-in/);
   });
 
   it('deploys a public repository at a tag', async () => {
     emu.github.seedRepo({ fullName: 'octo/site', branches: { main: withVersion('main') }, tags: { 'v1.2.0': withVersion('tagged') } });
     const refs = await github().listRefs('octo', 'site', new AbortController().signal);
-    assert.deepEqual(refs.map((r) => `${r.kind}:${r.name}`), ['branch:main', 'tag:v1.2.0']);
+    assert.deepEqual(
+      refs.map((r) => `${r.kind}:${r.name}`),
+      ['branch:main', 'tag:v1.2.0'],
+    );
     const { result, source } = await deploy({ owner: 'octo', name: 'site', ref: 'v1.2.0' }, '');
     assert.equal(result.outcome, 'success', JSON.stringify(result));
     if (result.outcome !== 'success') return;
@@ -105,13 +123,16 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
     assert.equal(source.commit, refs[1].sha);
   });
 
-  it('lists (paged) and searches the user\'s repositories', async () => {
+  it("lists (paged) and searches the user's repositories", async () => {
     for (let i = 0; i < 130; i++) emu.github.seedRepo({ fullName: `acme/repo-${i}`, private: i % 2 === 0, description: i === 77 ? 'the payments api' : '' });
     const all = await github().listRepos(1000, new AbortController().signal);
     assert.equal(all.length, 130, 'followed the Link header past the first page');
     assert.equal(all.filter((r) => r.private).length, 65);
     const hits = await github().searchRepos('payments', 10, new AbortController().signal);
-    assert.deepEqual(hits.map((r) => r.fullName), ['acme/repo-77']);
+    assert.deepEqual(
+      hits.map((r) => r.fullName),
+      ['acme/repo-77'],
+    );
   });
 
   it('a missing repository and a missing ref give clear messages', async () => {
@@ -125,7 +146,11 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
     emu.github.seedRepo({ fullName: 'acme/shop', branches: { main: NODE_APP } });
     const resetAt = Math.floor(Date.now() / 1000) + 15 * 60;
     emu.github.rateLimit({ resetAt });
-    const err = await rejects(deploy({ owner: 'acme', name: 'shop' }), 'resource-exhausted', /rate limit is used up; it resets at \d\d:\d\d UTC \(in 1[45] min\)/);
+    const err = await rejects(
+      deploy({ owner: 'acme', name: 'shop' }),
+      'resource-exhausted',
+      /rate limit is used up; it resets at \d\d:\d\d UTC \(in 1[45] min\)/,
+    );
     assert.match(err.message, new RegExp(new Date(resetAt * 1000).toISOString().slice(11, 16)));
   });
 

@@ -41,7 +41,11 @@ describe('incremental deploys with the real SDKs against the emulator', function
   async function deploy(root: string, overrides: Partial<DeployOptions> = {}) {
     const events: DeployEvent[] = [];
     const opts = testDeployOptions(root, { verifyTimeoutSeconds: 20, ...overrides });
-    const result: DeployResult = await runDeploy(opts, { ports: createCloudPorts({ emulatorHost: emu.host }), buildPollMs: 100, emit: (e) => events.push(e) }, new AbortController().signal);
+    const result: DeployResult = await runDeploy(
+      opts,
+      { ports: createCloudPorts({ emulatorHost: emu.host }), buildPollMs: 100, emit: (e) => events.push(e) },
+      new AbortController().signal,
+    );
     const stage = (name: string) => events.filter((e) => e.type === 'stage' && e.stage === name).at(-1) as { status: string; detail?: string } | undefined;
     return { result, stage };
   }
@@ -66,7 +70,10 @@ describe('incremental deploys with the real SDKs against the emulator', function
       if (second.result.outcome !== 'success') return;
       assert.equal(second.stage('upload')?.status, 'skipped');
       assert.equal(second.stage('build')?.status, 'skipped');
-      assert.match(second.stage('build')?.detail ?? '', /^Unchanged source \(hash [0-9a-f]{12}\): reusing europe-west1-docker\.pkg\.dev\/demo-project\/devgem\/inc-app@sha256:/);
+      assert.match(
+        second.stage('build')?.detail ?? '',
+        /^Unchanged source \(hash [0-9a-f]{12}\): reusing europe-west1-docker\.pkg\.dev\/demo-project\/devgem\/inc-app@sha256:/,
+      );
 
       const s = await state();
       assert.equal(s.builds.length, 1, 'one build in all');

@@ -54,14 +54,18 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     const controller = new AbortController();
     const opts = testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, ...overrides });
     try {
-      const result: DeployResult = await runDeploy(opts, {
-        ports: createCloudPorts({ emulatorHost: emu.host }),
-        buildPollMs: 150,
-        emit: (e) => {
-          events.push(e);
-          onEvent?.(e, () => controller.abort());
+      const result: DeployResult = await runDeploy(
+        opts,
+        {
+          ports: createCloudPorts({ emulatorHost: emu.host }),
+          buildPollMs: 150,
+          emit: (e) => {
+            events.push(e);
+            onEvent?.(e, () => controller.abort());
+          },
         },
-      }, controller.signal);
+        controller.signal,
+      );
       return { result, events, root: ws.root };
     } finally {
       await ws.cleanup();
@@ -79,7 +83,10 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     assert.equal(s.services[0].name, 'projects/demo-project/locations/europe-west1/services/fixture-app');
     assert.equal(s.services[0].public, true);
     assert.match(result.image, /^europe-west1-docker\.pkg\.dev\/demo-project\/devgem\/fixture-app:/);
-    assert.ok(events.some((e) => e.type === 'log' && e.lines.some((l) => /Step 1\/\d+ : FROM node/.test(l))), 'build log streamed into events');
+    assert.ok(
+      events.some((e) => e.type === 'log' && e.lines.some((l) => /Step 1\/\d+ : FROM node/.test(l))),
+      'build log streamed into events',
+    );
   });
 
   it('second deploy updates the same service with a new revision at the same URL', async () => {
@@ -130,12 +137,18 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     if (result.outcome !== 'failed') return;
     assert.equal(result.stage, 'build');
     assert.match(result.problem.message, /Cloud Build failed/);
-    assert.ok(result.problem.logTail?.some((l) => /ERROR|non-zero/.test(l)), result.problem.logTail?.join('\n'));
-    assert.ok(events.some((e) => e.type === 'log'), 'log lines streamed');
+    assert.ok(
+      result.problem.logTail?.some((l) => /ERROR|non-zero/.test(l)),
+      result.problem.logTail?.join('\n'),
+    );
+    assert.ok(
+      events.some((e) => e.type === 'log'),
+      'log lines streamed',
+    );
     assert.equal((await state()).services.length, 0);
   });
 
-  it('an app that never listens fails the deploy with Cloud Run\'s reason and the fix', async () => {
+  it("an app that never listens fails the deploy with Cloud Run's reason and the fix", async () => {
     const files = { ...FIXTURE_APP, 'server.js': "console.error('boom: missing config'); process.exit(1);\n" };
     const { result } = await deploy(files);
     assert.equal(result.outcome, 'failed');
@@ -178,7 +191,10 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(os.tmpdir(), 'devgem-no-such-key.json');
     try {
       const ports = createCloudPorts({});
-      const err = await ports.credentials.check(new AbortController().signal).then(() => undefined, (e: unknown) => e);
+      const err = await ports.credentials.check(new AbortController().signal).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof DevgemError, String(err));
       assert.equal(err.kind, 'credentials');
       assert.match(err.fix ?? '', /gcloud auth application-default login/);

@@ -36,14 +36,18 @@ describe('preflight with the real auth client against the emulator', function ()
     const ws = await makeWorkspace(NODE_APP, 'pf-app');
     const events: DeployEvent[] = [];
     try {
-      const result = await runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20 }), {
-        ports: createCloudPorts({ emulatorHost: emu.host }),
-        ui: { ...unattendedUi, ...ui },
-        buildPollMs: 150,
-        // A fresh cache: each deploy here checks the project again.
-        preflightCache: new PreflightCache(),
-        emit: (e) => events.push(e),
-      }, new AbortController().signal);
+      const result = await runDeploy(
+        testDeployOptions(ws.root, { verifyTimeoutSeconds: 20 }),
+        {
+          ports: createCloudPorts({ emulatorHost: emu.host }),
+          ui: { ...unattendedUi, ...ui },
+          buildPollMs: 150,
+          // A fresh cache: each deploy here checks the project again.
+          preflightCache: new PreflightCache(),
+          emit: (e) => events.push(e),
+        },
+        new AbortController().signal,
+      );
       return { result, events };
     } finally {
       await ws.cleanup();
@@ -54,7 +58,10 @@ describe('preflight with the real auth client against the emulator', function ()
     emu.configure({ disabledServices: ['cloudbuild.googleapis.com'], deniedPermissions: ['run.services.create'] });
     const port = createCloudPorts({ emulatorHost: emu.host }).preflight;
     const s = new AbortController().signal;
-    assert.deepEqual(await port.enabledServices('demo-project', ['run.googleapis.com', 'cloudbuild.googleapis.com'], s), { 'run.googleapis.com': true, 'cloudbuild.googleapis.com': false });
+    assert.deepEqual(await port.enabledServices('demo-project', ['run.googleapis.com', 'cloudbuild.googleapis.com'], s), {
+      'run.googleapis.com': true,
+      'cloudbuild.googleapis.com': false,
+    });
     assert.deepEqual(await port.testPermissions('demo-project', ['run.services.get', 'run.services.create'], s), ['run.services.get']);
     const num = await port.projectNumber('demo-project', s);
     assert.match(num, /^\d{12}$/);
@@ -71,16 +78,20 @@ describe('preflight with the real auth client against the emulator', function ()
     assert.match(result.problem.message, /Cloud Build API \(cloudbuild\.googleapis\.com\) is not enabled/);
     assert.match(result.problem.fix ?? '', /gcloud services enable cloudbuild\.googleapis\.com --project=demo-project/);
     const s = await state();
-    assert.deepEqual(s.buckets.flatMap((b) => b.objects), []);
+    assert.deepEqual(
+      s.buckets.flatMap((b) => b.objects),
+      [],
+    );
     assert.deepEqual(s.builds, []);
   });
 
   it('the disabled API itself answers 403 SERVICE_DISABLED, which the adapters turn into the enable command', async () => {
     emu.configure({ disabledServices: ['cloudbuild.googleapis.com'] });
     const ports = createCloudPorts({ emulatorHost: emu.host });
-    const err = await ports.build
-      .get({ project: 'demo-project', region: 'europe-west1', id: 'nope' }, new AbortController().signal)
-      .then(() => undefined, (e: unknown) => e);
+    const err = await ports.build.get({ project: 'demo-project', region: 'europe-west1', id: 'nope' }, new AbortController().signal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof DevgemError, String(err));
     assert.match(err.message, /has not been used in project \d+ before or it is disabled/);
     assert.match(err.fix ?? '', /gcloud services enable cloudbuild\.googleapis\.com --project=demo-project/);
@@ -92,7 +103,10 @@ describe('preflight with the real auth client against the emulator', function ()
     assert.equal(result.outcome === 'failed' && result.stage, 'preflight');
     if (result.outcome !== 'failed') return;
     assert.match(result.problem.message, /lacks cloudbuild\.builds\.create on project demo-project; grant roles\/cloudbuild\.builds\.editor/);
-    assert.match(result.problem.fix ?? '', /gcloud projects add-iam-policy-binding demo-project --member=user:YOUR_EMAIL --role=roles\/cloudbuild\.builds\.editor/);
+    assert.match(
+      result.problem.fix ?? '',
+      /gcloud projects add-iam-policy-binding demo-project --member=user:YOUR_EMAIL --role=roles\/cloudbuild\.builds\.editor/,
+    );
     assert.deepEqual((await state()).builds, []);
   });
 
@@ -118,11 +132,14 @@ describe('preflight with the real auth client against the emulator', function ()
   it('accepting the offer enables the API through Service Usage and the same deploy goes on', async () => {
     emu.configure({ disabledServices: ['cloudbuild.googleapis.com', 'artifactregistry.googleapis.com'] });
     let offered = 0;
-    const { result, events } = await deploy({ offerPreflightFix: async (problems) => (offered = problems.length, true) });
+    const { result, events } = await deploy({ offerPreflightFix: async (problems) => ((offered = problems.length), true) });
     assert.equal(offered, 2);
     assert.equal(result.outcome, 'success', JSON.stringify(result));
     const preflightDone = events.find((e) => e.type === 'stage' && e.stage === 'preflight' && e.status === 'done');
-    assert.match(preflightDone && 'detail' in preflightDone ? String(preflightDone.detail) : '', /enabled cloudbuild\.googleapis\.com, artifactregistry\.googleapis\.com/);
+    assert.match(
+      preflightDone && 'detail' in preflightDone ? String(preflightDone.detail) : '',
+      /enabled cloudbuild\.googleapis\.com, artifactregistry\.googleapis\.com/,
+    );
     assert.deepEqual(emu.knobs.disabledServices, []);
   });
 

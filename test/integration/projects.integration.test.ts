@@ -21,13 +21,20 @@ describe('project listing with the real auth client against the emulator', funct
 
   it('lists the seeded projects with their names across several pages', async () => {
     // Sanity: the emulator really splits the list, so one page would miss some.
-    const first = (await (await fetch(`${emu.baseUrl}/v1/projects?pageSize=500`, { headers: { authorization: 'Bearer x' } })).json()) as { projects: unknown[]; nextPageToken?: string };
+    const first = (await (await fetch(`${emu.baseUrl}/v1/projects?pageSize=500`, { headers: { authorization: 'Bearer x' } })).json()) as {
+      projects: unknown[];
+      nextPageToken?: string;
+    };
     assert.equal(first.projects.length, PROJECTS_PAGE_MAX);
     assert.ok(first.nextPageToken, 'the first page points at the next');
     assert.ok(SEEDED_PROJECTS.length > PROJECTS_PAGE_MAX);
 
     const projects = await createCloudPorts({ emulatorHost: emu.host }).preflight.listProjects(new AbortController().signal);
-    for (const seeded of SEEDED_PROJECTS) assert.deepEqual(projects.find((p) => p.projectId === seeded.projectId), seeded);
+    for (const seeded of SEEDED_PROJECTS)
+      assert.deepEqual(
+        projects.find((p) => p.projectId === seeded.projectId),
+        seeded,
+      );
     assert.equal(new Set(projects.map((p) => p.projectId)).size, projects.length, 'no page read twice');
   });
 
@@ -36,7 +43,10 @@ describe('project listing with the real auth client against the emulator', funct
     const s = new AbortController().signal;
     await ports.preflight.projectNumber('my-own-project', s);
     const projects = await ports.preflight.listProjects(s);
-    assert.ok(projects.some((p) => p.projectId === 'my-own-project'), JSON.stringify(projects));
+    assert.ok(
+      projects.some((p) => p.projectId === 'my-own-project'),
+      JSON.stringify(projects),
+    );
     const picks = projectPicks(projects, 'my-own-project');
     assert.deepEqual([picks[0].projectId, picks[0].current, picks[0].unlisted], ['my-own-project', true, undefined]);
   });

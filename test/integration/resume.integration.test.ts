@@ -60,23 +60,36 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
     // The old host dies with the pipeline; its "cancel the build" never leaves it.
     const dying: CloudPorts = {
       ...ports,
-      build: { start: (req, s) => ports.build.start(req, s), get: (opts, s) => ports.build.get(opts, s), cancel: async () => undefined, readLog: (opts, s) => ports.build.readLog(opts, s) },
+      build: {
+        start: (req, s) => ports.build.start(req, s),
+        get: (opts, s) => ports.build.get(opts, s),
+        cancel: async () => undefined,
+        readLog: (opts, s) => ports.build.readLog(opts, s),
+      },
     };
     const host = new AbortController();
     let buildId: string | undefined;
-    const pipeline = first.run((emit, signal) => runDeploy(testDeployOptions(ws.root, { verifyTimeoutSeconds: 20 }), {
-      ports: dying,
-      buildPollMs: 150,
-      emit: (e) => {
-        if (store.dead) return;
-        emit(e);
-        if (e.type === 'build') buildId = e.id;
-        if (e.type === 'log' && buildId) {
-          store.dead = true;
-          host.abort();
-        }
-      },
-    }, signal), host.signal);
+    const pipeline = first.run(
+      (emit, signal) =>
+        runDeploy(
+          testDeployOptions(ws.root, { verifyTimeoutSeconds: 20 }),
+          {
+            ports: dying,
+            buildPollMs: 150,
+            emit: (e) => {
+              if (store.dead) return;
+              emit(e);
+              if (e.type === 'build') buildId = e.id;
+              if (e.type === 'log' && buildId) {
+                store.dead = true;
+                host.abort();
+              }
+            },
+          },
+          signal,
+        ),
+      host.signal,
+    );
     const ended = await pipeline;
     assert.ok(buildId, `the build started before the reload (the first window ended with ${JSON.stringify(ended)})`);
     return { store, buildId, cleanup: ws.cleanup };
@@ -87,7 +100,8 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
     const pending = second.pendingResume();
     assert.ok(pending, 'the new window finds the deploy to continue');
     const result: DeployResult = await second.resume((d, emit, signal) =>
-      resumeDeploy(d, { ports: createCloudPorts({ emulatorHost: emu.host }), emit, buildPollMs }, signal));
+      resumeDeploy(d, { ports: createCloudPorts({ emulatorHost: emu.host }), emit, buildPollMs }, signal),
+    );
     return { pending, result, deploy: second.current.deploy! };
   }
 
@@ -117,7 +131,11 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
       assert.ok(deploy.log.length > saved.deploy!.log.length, 'lines arrived after the reload');
 
       const s = await state();
-      assert.deepEqual(s.builds.map((b) => [b.id, b.status]), [[buildId, 'SUCCESS']], 'one build, never cancelled, none started again');
+      assert.deepEqual(
+        s.builds.map((b) => [b.id, b.status]),
+        [[buildId, 'SUCCESS']],
+        'one build, never cancelled, none started again',
+      );
       assert.equal(s.services.length, 1);
     } finally {
       await cleanup();
@@ -133,7 +151,10 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
       if (result.outcome !== 'failed') return;
       assert.equal(result.stage, 'build');
       assert.match(result.problem.message, /Cloud Build failed/);
-      assert.ok(result.problem.logTail?.some((l) => /returned a non-zero code: 1/.test(l)), result.problem.logTail?.join('\n'));
+      assert.ok(
+        result.problem.logTail?.some((l) => /returned a non-zero code: 1/.test(l)),
+        result.problem.logTail?.join('\n'),
+      );
       assert.equal(deploy.stages.deploy.status, 'pending');
       assert.equal((await state()).services.length, 0);
     } finally {

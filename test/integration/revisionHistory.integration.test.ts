@@ -18,7 +18,15 @@ const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', servi
 const never = new AbortController().signal;
 
 function git(cwd: string, ...args: string[]): string {
-  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', HOME: cwd };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+    GIT_CONFIG_NOSYSTEM: '1',
+    HOME: cwd,
+  };
   return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
 }
 
@@ -43,7 +51,7 @@ describe('revision commits and past build logs through the real SDKs against the
     return ws.root;
   }
 
-  it('two deploys from different commits: listRevisions names each revision\'s commit; a deploy from outside git records none', async () => {
+  it("two deploys from different commits: listRevisions names each revision's commit; a deploy from outside git records none", async () => {
     const root = await repo();
     const session = newSession();
     const ctx = testAgentContext(root, fx.ports, { session, overrides: { serviceName: REF.service } });
@@ -63,7 +71,10 @@ describe('revision commits and past build logs through the real SDKs against the
     // The list_revisions tool hands the same to the agent.
     const listed = await listRevisionsTool().run({ service: REF.service }, ctx, never);
     const revisions = (listed.data as { revisions: { revision: string; commit?: string }[] }).revisions;
-    assert.deepEqual(revisions.map((r) => r.commit), [second, first]);
+    assert.deepEqual(
+      revisions.map((r) => r.commit),
+      [second, first],
+    );
 
     // An uncommitted change is recorded as such.
     await fs.writeFile(path.join(root, 'server.js'), "require('http').createServer((q, s) => s.end('v3')).listen(process.env.PORT || 8080);\n");
@@ -78,20 +89,25 @@ describe('revision commits and past build logs through the real SDKs against the
     const [plain, ...rest] = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.equal(plain.commit, undefined, 'no stale commit on a revision deployed without one');
     assert.equal(plain.dirty, undefined);
-    assert.deepEqual(rest.map((r) => r.commit), [second, second, first]);
+    assert.deepEqual(
+      rest.map((r) => r.commit),
+      [second, second, first],
+    );
   });
 
   it('a deploy from a GitHub repository records the repository next to the commit', async () => {
     const ws = await makeWorkspace(NODE_APP, REF.service);
     cleanups.push(ws.cleanup);
     const commit = 'c0ffee'.padEnd(40, '0');
-    const ctx = testAgentContext(ws.root, fx.ports, { overrides: { serviceName: REF.service, gitHub: { repository: 'Octo-Org/shop.api', ref: 'main', commit } } });
+    const ctx = testAgentContext(ws.root, fx.ports, {
+      overrides: { serviceName: REF.service, gitHub: { repository: 'Octo-Org/shop.api', ref: 'main', commit } },
+    });
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
     const [rev] = await fx.ports.runAdmin.listRevisions(REF, never);
     assert.deepEqual([rev.commit, rev.dirty, rev.repository], [commit, undefined, 'Octo-Org/shop.api']);
   });
 
-  it('a past deploy\'s build log is read back from Google after a later deploy replaced the one in memory', async () => {
+  it("a past deploy's build log is read back from Google after a later deploy replaced the one in memory", async () => {
     const root = await repo();
     await commitAll(root, 'first');
     const session = newSession();
@@ -100,11 +116,14 @@ describe('revision commits and past build logs through the real SDKs against the
     const firstId = session.current.deploy!.deployId;
     const firstBuild = session.current.deploy!.build!.id;
     const firstLog = [...session.current.deploy!.log];
-    assert.ok(firstLog.some((l) => l.includes(firstId)), 'the build log names its own source object and image tag');
+    assert.ok(
+      firstLog.some((l) => l.includes(firstId)),
+      'the build log names its own source object and image tag',
+    );
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
     const secondId = session.current.deploy!.deployId;
     assert.notEqual(secondId, firstId);
-    assert.ok(!session.current.deploy!.log.some((l) => l.includes(firstId)), 'memory now holds the second build\'s log');
+    assert.ok(!session.current.deploy!.log.some((l) => l.includes(firstId)), "memory now holds the second build's log");
 
     const record = session.current.history!.find((h) => h.deployId === firstId)!;
     assert.equal(record.buildId, firstBuild, 'the history keeps the build id');
@@ -118,7 +137,7 @@ describe('revision commits and past build logs through the real SDKs against the
     assert.match(data.log, new RegExp(`^gs://devgem-demo-project-europe-west1/log-${firstBuild}\\.txt$`));
     assert.deepEqual(data.lines_untrusted, firstLog, 'exactly the lines the first build streamed');
     assert.ok(data.lines_untrusted.some((l) => l.includes(`source/${REF.service}-${firstId}.tar.gz`)));
-    assert.ok(!data.lines_untrusted.some((l) => l.includes(secondId)), 'not the later build\'s log');
+    assert.ok(!data.lines_untrusted.some((l) => l.includes(secondId)), "not the later build's log");
     assert.equal(data.totalLines, firstLog.length);
 
     // Asking for fewer lines gives the end of that log.

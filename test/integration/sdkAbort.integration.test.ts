@@ -44,7 +44,13 @@ async function ending(p: Promise<unknown>, ms: number): Promise<{ rejected: bool
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<{ rejected: boolean; pending: boolean }>((r) => (timer = setTimeout(() => r({ rejected: false, pending: true }), ms)));
   try {
-    return await Promise.race([p.then((value) => ({ rejected: false, value }), (err: unknown) => ({ rejected: true, err })), timeout]);
+    return await Promise.race([
+      p.then(
+        (value) => ({ rejected: false, value }),
+        (err: unknown) => ({ rejected: true, err }),
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -126,12 +132,25 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
       'runAdmin.updateEnv': (p, s) => p.runAdmin.updateEnv(REF, { set: { A: '1' }, unset: [] }, s),
       'runAdmin.deleteService': (p, s) => p.runAdmin.deleteService(REF, s),
       'build.start': (p, s) =>
-        p.build.start({ project: PROJECT, region: REGION, bucket: BUCKET, object: 'source/a.tar.gz', image: SPEC.image, dockerfile: 'Dockerfile', logsBucket: `gs://${BUCKET}`, timeoutSeconds: 600 }, s),
+        p.build.start(
+          {
+            project: PROJECT,
+            region: REGION,
+            bucket: BUCKET,
+            object: 'source/a.tar.gz',
+            image: SPEC.image,
+            dockerfile: 'Dockerfile',
+            logsBucket: `gs://${BUCKET}`,
+            timeoutSeconds: 600,
+          },
+          s,
+        ),
       'build.get': (p, s) => p.build.get(BUILD, s),
       'build.readLog': (p, s) => p.build.readLog({ ...BUILD, maxLines: 10 }, s),
       'build.cancel': (p, s) => p.build.cancel(BUILD, s),
       'registry.ensureDockerRepository': (p, s) => p.registry.ensureDockerRepository({ project: PROJECT, location: REGION, repository: 'devgem' }, s),
-      'registry.findImageByTag': (p, s) => p.registry.findImageByTag({ project: PROJECT, location: REGION, repository: 'devgem', image: 'abort-app', tag: 'src-1' }, s),
+      'registry.findImageByTag': (p, s) =>
+        p.registry.findImageByTag({ project: PROJECT, location: REGION, repository: 'devgem', image: 'abort-app', tag: 'src-1' }, s),
       'secrets.ensureSecret': (p, s) => p.secrets.ensureSecret(PROJECT, 'ABORT_SECRET', { 'managed-by': 'devgem' }, s),
       'secrets.latestMatching': (p, s) => p.secrets.latestMatching(PROJECT, 'ABORT_SECRET', 'value', s),
       'secrets.addVersion': (p, s) => p.secrets.addVersion(PROJECT, 'ABORT_SECRET', 'value', s),
@@ -153,7 +172,10 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
 
     // Lists are read a page at a time by Devgem: gax's own paging would leave the request in flight.
     const PAGED: Record<string, [RegExp, (p: CloudPorts, s: AbortSignal) => Promise<unknown>]> = {
-      'runAdmin.listServices (a page)': [new RegExp(`^/v2/projects/${PROJECT}/locations/${REGION}/services$`), (p, s) => p.runAdmin.listServices({ project: PROJECT, region: REGION }, s)],
+      'runAdmin.listServices (a page)': [
+        new RegExp(`^/v2/projects/${PROJECT}/locations/${REGION}/services$`),
+        (p, s) => p.runAdmin.listServices({ project: PROJECT, region: REGION }, s),
+      ],
       'runAdmin.listRevisions (a page)': [/\/revisions$/, (p, s) => p.runAdmin.listRevisions(REF, s)],
     };
     for (const [name, [path, work]] of Object.entries(PAGED)) {
@@ -178,7 +200,13 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
       fx.emu.faults.add({ method: 'GET', path: OPERATIONS, calls: [1], fault: { kind: '500' } });
       fx.emu.faults.add({ method: 'GET', path: OPERATIONS, calls: [3], fault: { kind: 'hang' } });
       await abortWhileHung(fx.emu, (s) => fx.ports.run.createService(REF, SPEC, s));
-      assert.deepEqual(fx.emu.faults.hits().map((h) => [h.kind, h.call]), [['500', 1], ['hang', 3]]);
+      assert.deepEqual(
+        fx.emu.faults.hits().map((h) => [h.kind, h.call]),
+        [
+          ['500', 1],
+          ['hang', 3],
+        ],
+      );
     });
 
     it("a rollout waited for on gax's own backoff (runAdmin.updateEnv): the wait ends between two polls", async () => {
@@ -215,7 +243,10 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
       const end = await ending(collectingGarbage(ports.storage.ensureBucket({ project: PROJECT, bucket: BUCKET, location: REGION }, signal())), 10_000);
       assert.ok(!end.pending && !end.rejected, `ensureBucket: ${end.pending ? 'still waiting after 10 s' : String((end.err as Error)?.message)}`);
       assert.equal(hang(fx.emu)?.closedByClient, true, 'the timed-out request was not hung up');
-      assert.deepEqual(fx.emu.faults.requests().map((r) => `${r.method} ${r.path}`), ['GET /storage/v1/b', 'GET /storage/v1/b', 'POST /storage/v1/b']);
+      assert.deepEqual(
+        fx.emu.faults.requests().map((r) => `${r.method} ${r.path}`),
+        ['GET /storage/v1/b', 'GET /storage/v1/b', 'POST /storage/v1/b'],
+      );
     });
 
     it('a hung bucket create: the bucket exists once, after one retry', async () => {
@@ -229,9 +260,15 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
 
     it('a hung object read (a build log) returns the object after one retry', async () => {
       await ports.storage.ensureBucket({ project: PROJECT, bucket: BUCKET, location: REGION }, signal());
-      await ports.storage.upload({ project: PROJECT, bucket: BUCKET, object: 'log-1.txt', source: Readable.from([Buffer.from('step 1\nstep 2\n')]), contentType: 'text/plain' }, signal());
+      await ports.storage.upload(
+        { project: PROJECT, bucket: BUCKET, object: 'log-1.txt', source: Readable.from([Buffer.from('step 1\nstep 2\n')]), contentType: 'text/plain' },
+        signal(),
+      );
       fx.emu.faults.add({ method: 'GET', path: /^\/storage\/v1\/b\/[^/]+\/o\/log-1\.txt$/, calls: [1], fault: { kind: 'hang' } });
-      const end = await ending(collectingGarbage(ports.storage.readFrom({ project: PROJECT, bucket: BUCKET, object: 'log-1.txt', offset: 7 }, signal())), 10_000);
+      const end = await ending(
+        collectingGarbage(ports.storage.readFrom({ project: PROJECT, bucket: BUCKET, object: 'log-1.txt', offset: 7 }, signal())),
+        10_000,
+      );
       assert.ok(!end.pending && !end.rejected, `readFrom: ${end.pending ? 'still waiting after 10 s' : String((end.err as Error)?.message)}`);
       assert.equal((end.value as Buffer | undefined)?.toString('utf8'), 'step 2\n');
       assert.equal(hang(fx.emu)?.closedByClient, true);

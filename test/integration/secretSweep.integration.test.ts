@@ -131,21 +131,36 @@ describe('planted-secret sweep: deploy, .env import and chat through the real SD
       const manifests = workspaceManifestStore(memento as unknown as vscode.Memento);
       ctx.manifests = () => manifests;
       ctx.runDeploy = (o, signal) =>
-        session.run((emit, s) => runDeploy(o, {
-          ports,
-          manifests,
-          buildPollMs: 100,
-          emit: (e) => {
-            events.push(JSON.stringify(e));
-            output.push(...outputLines(e));
-            emit(e);
-          },
-        }, s), signal);
+        session.run(
+          (emit, s) =>
+            runDeploy(
+              o,
+              {
+                ports,
+                manifests,
+                buildPollMs: 100,
+                emit: (e) => {
+                  events.push(JSON.stringify(e));
+                  output.push(...outputLines(e));
+                  emit(e);
+                },
+              },
+              s,
+            ),
+          signal,
+        );
 
       // As ModelProvider.get does: the stored key joins the redaction list before the model is built.
       addKnownSecret(API_KEY);
-      const model = resilientModel(createModelPorts({ model: 'gemini-3.8-flash', apiKey: API_KEY, emulatorBaseUrl: emu.baseUrl }), { clock: realClock, baseDelayMs: 20, maxDelayMs: 200 });
-      const conversationStore = { load: () => memento.get<SavedConversation>('devgem.conversation.v1'), save: (c: SavedConversation) => memento.update('devgem.conversation.v1', c) };
+      const model = resilientModel(createModelPorts({ model: 'gemini-3.8-flash', apiKey: API_KEY, emulatorBaseUrl: emu.baseUrl }), {
+        clock: realClock,
+        baseDelayMs: 20,
+        maxDelayMs: 200,
+      });
+      const conversationStore = {
+        load: () => memento.get<SavedConversation>('devgem.conversation.v1'),
+        save: (c: SavedConversation) => memento.update('devgem.conversation.v1', c),
+      };
       const chat = new ChatController({
         session,
         registry: createToolRegistry(),
@@ -182,17 +197,28 @@ describe('planted-secret sweep: deploy, .env import and chat through the real SD
       );
       const seen = (await (await fetch(url, { signal: AbortSignal.timeout(5000) })).json()) as Record<string, string | null>;
       assert.deepEqual(seen, { greeting: 'hello', stripe: sha(STRIPE), db: sha(DATABASE_URL) }, 'the app got the values (the sweep has something to find)');
-      await say(
-        'deploy again',
-        { parts: [fc('deploy', { service: 'shop', region: REF.region })] },
-        { parts: [{ text: 'Redeployed.' }] },
-      );
+      await say('deploy again', { parts: [fc('deploy', { service: 'shop', region: REF.region })] }, { parts: [{ text: 'Redeployed.' }] });
       const second = session.current.deploy?.result;
       assert.equal(second?.outcome, 'success', JSON.stringify(second));
       await say(
         'what does shop look like now?',
-        { parts: [fc('describe_service', { service: 'shop' }), fc('get_service_logs', { service: 'shop' }), fc('get_build_logs'), fc('get_deploy_status'), fc('get_deploy_history'), fc('list_revisions', { service: 'shop' })] },
-        { parts: [fc('get_build_logs', { deployId: session.current.history?.at(-1)?.deployId ?? 'x' }), fc('get_changes_since_deploy'), fc('generate_dockerfile')] },
+        {
+          parts: [
+            fc('describe_service', { service: 'shop' }),
+            fc('get_service_logs', { service: 'shop' }),
+            fc('get_build_logs'),
+            fc('get_deploy_status'),
+            fc('get_deploy_history'),
+            fc('list_revisions', { service: 'shop' }),
+          ],
+        },
+        {
+          parts: [
+            fc('get_build_logs', { deployId: session.current.history?.at(-1)?.deployId ?? 'x' }),
+            fc('get_changes_since_deploy'),
+            fc('generate_dockerfile'),
+          ],
+        },
         { parts: [{ text: 'All fine.' }] },
       );
       await say(`is my stripe key ${STRIPE} set? the db password is ${DB_PASSWORD}`, { parts: [{ text: 'Yes, both are in Secret Manager.' }] });
@@ -201,9 +227,20 @@ describe('planted-secret sweep: deploy, .env import and chat through the real SD
 
       const tools = session.current.chat.filter((m) => m.tool).map((m) => `${m.tool!.name}:${m.tool!.status}`);
       assert.deepEqual(tools, [
-        'analyze_workspace:done', 'deploy:done', 'read_file:failed', 'import_env_file:done', 'deploy:done',
-        'describe_service:done', 'get_service_logs:done', 'get_build_logs:done', 'get_deploy_status:done', 'get_deploy_history:done', 'list_revisions:done',
-        'get_build_logs:done', 'get_changes_since_deploy:done', 'generate_dockerfile:done',
+        'analyze_workspace:done',
+        'deploy:done',
+        'read_file:failed',
+        'import_env_file:done',
+        'deploy:done',
+        'describe_service:done',
+        'get_service_logs:done',
+        'get_build_logs:done',
+        'get_deploy_status:done',
+        'get_deploy_history:done',
+        'list_revisions:done',
+        'get_build_logs:done',
+        'get_changes_since_deploy:done',
+        'generate_dockerfile:done',
       ]);
 
       // Positive control: Secret Manager holds the values (the one legitimate place).
@@ -228,7 +265,10 @@ describe('planted-secret sweep: deploy, .env import and chat through the real SD
         }
       }
       assert.ok(tarballs >= 1, 'a source tarball was uploaded');
-      assert.ok(state.buckets.some((b) => b.objects.some((o) => /log/.test(o))), 'a build log was stored');
+      assert.ok(
+        state.buckets.some((b) => b.objects.some((o) => /log/.test(o))),
+        'a build log was stored',
+      );
       const svc = `/v2/projects/${REF.project}/locations/${REF.region}/services/${REF.service}`;
       artifacts.push({ what: 'the Cloud Run service', text: (await emulatorGet(svc)).toString() });
       artifacts.push({ what: 'the Cloud Run revisions', text: (await emulatorGet(`${svc}/revisions`)).toString() });
@@ -241,8 +281,14 @@ describe('planted-secret sweep: deploy, .env import and chat through the real SD
       artifacts.push({ what: 'the emulator log', text: emulatorLog.join('\n') });
 
       // The sweep looked where it should: the stores and logs it searched were written.
-      assert.ok(memento.keys().includes('devgem.snapshot.v1') && memento.keys().includes('devgem.conversation.v1') && memento.keys().includes('devgem.deployManifests'), memento.keys().join(', '));
-      assert.ok(output.some((l) => l.startsWith('[build] ')), 'build log lines reached the output channel');
+      assert.ok(
+        memento.keys().includes('devgem.snapshot.v1') && memento.keys().includes('devgem.conversation.v1') && memento.keys().includes('devgem.deployManifests'),
+        memento.keys().join(', '),
+      );
+      assert.ok(
+        output.some((l) => l.startsWith('[build] ')),
+        'build log lines reached the output channel',
+      );
       assert.ok(emu.gemini.requests().length >= 10, 'the model was asked');
       assert.ok(emulatorLog.some((l) => /\[secretmanager\] shop-stripe-secret-key: added version 1/.test(l)));
 

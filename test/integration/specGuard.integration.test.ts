@@ -43,12 +43,16 @@ describe('revision-diff guard with the real SDKs against the emulator', function
     let asked: SpecChange[] | undefined;
     const ui = answer === undefined ? undefined : { ...unattendedUi, confirmSpecChanges: async (c: SpecChange[]) => ((asked = c), answer) };
     try {
-      const result = await runDeploy(testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 20, ...overrides }), {
-        ports: createCloudPorts({ emulatorHost: emu.host }),
-        ui,
-        buildPollMs: 100,
-        emit: () => undefined,
-      }, new AbortController().signal);
+      const result = await runDeploy(
+        testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 20, ...overrides }),
+        {
+          ports: createCloudPorts({ emulatorHost: emu.host }),
+          ui,
+          buildPollMs: 100,
+          emit: () => undefined,
+        },
+        new AbortController().signal,
+      );
       return { result, asked };
     } finally {
       await ws.cleanup();
@@ -66,7 +70,10 @@ describe('revision-diff guard with the real SDKs against the emulator', function
     const before = await revisions();
 
     const refused = await deploy({ runtime: { minInstances: 0 } }, false);
-    assert.deepEqual(refused.asked?.map((c) => c.message), ['Min instances 1 → 0 (cold starts return)']);
+    assert.deepEqual(
+      refused.asked?.map((c) => c.message),
+      ['Min instances 1 → 0 (cold starts return)'],
+    );
     assert.ok(refused.result.outcome === 'failed' && refused.result.stage === 'deploy', JSON.stringify(refused.result));
     assert.equal(await revisions(), before, 'no new revision');
     const live = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.describeService(REF, new AbortController().signal);
@@ -96,7 +103,10 @@ describe('revision-diff guard with the real SDKs against the emulator', function
     assert.equal(first.result.outcome, 'success', JSON.stringify(first.result));
 
     const refused = await deploy({ allowUnauthenticated: false }, false);
-    assert.deepEqual(refused.asked?.map((c) => c.kind), ['domain-private']);
+    assert.deepEqual(
+      refused.asked?.map((c) => c.kind),
+      ['domain-private'],
+    );
     assert.match(refused.asked?.[0].message ?? '', /shop\.example\.com/);
     assert.equal(refused.result.outcome, 'failed');
   });

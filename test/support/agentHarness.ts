@@ -21,7 +21,10 @@ export type AskedConfirmation = ConfirmationDraft & { tool: string; risk: ToolRi
 /** Answers confirmations from a queue (default: `fallback`) and records what was asked. */
 export class TestConfirm implements ConfirmPort {
   readonly asked: AskedConfirmation[] = [];
-  constructor(public answers: boolean[] = [], public fallback = true) {}
+  constructor(
+    public answers: boolean[] = [],
+    public fallback = true,
+  ) {}
   async ask(request: AskedConfirmation, signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) throw new CancelledError();
     this.asked.push(request);
@@ -53,7 +56,11 @@ export interface TestContext extends AgentContext {
 }
 
 /** An AgentContext for the workspace at `root`, deploying through `session` with `ports`. */
-export function testAgentContext(root: string, ports: CloudPorts, opts: { session?: DeploySession; overrides?: Partial<DeployOptions>; usage?: UsageGuard; buildPollMs?: number } = {}): TestContext {
+export function testAgentContext(
+  root: string,
+  ports: CloudPorts,
+  opts: { session?: DeploySession; overrides?: Partial<DeployOptions>; usage?: UsageGuard; buildPollMs?: number } = {},
+): TestContext {
   const session = opts.session ?? newSession();
   const manifestStore = memoryManifestStore();
   const ctx: TestContext = {

@@ -45,7 +45,8 @@ export async function startAndFetch(command: string[], cwd: string, timeoutMs = 
         const res = await Promise.race([fetch(`http://127.0.0.1:${port}/`), exited]);
         return { status: res.status, body: await res.text(), port };
       } catch (err) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${command.join(' ')} did not answer on PORT=${port}: ${(err as Error).message}\n${output}`);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(`${command.join(' ')} did not answer on PORT=${port}: ${(err as Error).message}\n${output}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     }

@@ -28,7 +28,11 @@ export class FakeSecretManager {
 
   /** A secret that exists before the test starts. */
   seed(project: string, id: string, versions: string[], accessors: string[] = []): FakeSecret {
-    const s: FakeSecret = { labels: {}, versions: [...versions], bindings: new Map(accessors.length ? [['roles/secretmanager.secretAccessor', accessors]] : []) };
+    const s: FakeSecret = {
+      labels: {},
+      versions: [...versions],
+      bindings: new Map(accessors.length ? [['roles/secretmanager.secretAccessor', accessors]] : []),
+    };
     this.secrets.set(this.key(project, id), s);
     return s;
   }

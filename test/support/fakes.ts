@@ -105,12 +105,27 @@ function mergeEnvInfo(env: EnvVarInfo[], spec: { env?: Record<string, string>; s
 
 /** Absent runtime fields keep the live value, as on Cloud Run. */
 function updatedSpec(live: ServiceSpec, spec: ServiceSpec): ServiceSpec {
-  return { ...spec, minInstances: spec.minInstances ?? live.minInstances, maxInstances: spec.maxInstances ?? live.maxInstances, cpu: spec.cpu ?? live.cpu, memory: spec.memory ?? live.memory };
+  return {
+    ...spec,
+    minInstances: spec.minInstances ?? live.minInstances,
+    maxInstances: spec.maxInstances ?? live.maxInstances,
+    cpu: spec.cpu ?? live.cpu,
+    memory: spec.memory ?? live.memory,
+  };
 }
 
 /** The fake keeps no CPU allocation or ingress settings: CPU during requests only, ingress all. */
 function liveSpecOf(spec: ServiceSpec, env: EnvVarInfo[], open: boolean): LiveServiceSpec {
-  return { env, minInstances: spec.minInstances ?? 0, maxInstances: spec.maxInstances, cpu: spec.cpu, memory: spec.memory, cpuAlwaysAllocated: false, ingress: 'all', public: open };
+  return {
+    env,
+    minInstances: spec.minInstances ?? 0,
+    maxInstances: spec.maxInstances,
+    cpu: spec.cpu,
+    memory: spec.memory,
+    cpuAlwaysAllocated: false,
+    ingress: 'all',
+    public: open,
+  };
 }
 
 export class FakeCloud {
@@ -222,7 +237,9 @@ export class FakeCloud {
   }
 
   private missing(ref: ServiceRef): DevgemError {
-    return new DevgemError('not-found', `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}).`, { fix: 'List the services to see which ones exist there.' });
+    return new DevgemError('not-found', `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}).`, {
+      fix: 'List the services to see which ones exist there.',
+    });
   }
 
   private runAdmin(): RunAdminPort {
@@ -256,28 +273,56 @@ export class FakeCloud {
         this.calls.push(`runAdmin.listRevisions ${ref.service}`);
         const svc = get(ref);
         const serving = this.servingRevision(svc);
-        return [...svc.revisionList].reverse().map((r) => ({ revision: r.revision, createTime: r.createTime, image: r.image, ready: r.ready, percent: r.revision === serving ? 100 : 0, tags: [], ...r.source }));
+        return [...svc.revisionList]
+          .reverse()
+          .map((r) => ({
+            revision: r.revision,
+            createTime: r.createTime,
+            image: r.image,
+            ready: r.ready,
+            percent: r.revision === serving ? 100 : 0,
+            tags: [],
+            ...r.source,
+          }));
       },
       routeAllTraffic: async (ref, revision) => {
         this.calls.push(`runAdmin.routeAllTraffic ${ref.service} ${revision}`);
         const svc = get(ref);
         const rev = svc.revisionList.find((r) => r.revision === revision);
-        if (!rev) throw new DevgemError('not-found', `Service ${ref.service} has no revision "${revision}", so no traffic was moved.`, { fix: 'List the revisions of the service and pick one of those names.' });
-        if (!rev.ready) throw new DevgemError('failed-precondition', `Revision ${revision} is not ready; traffic stays where it is.`, { fix: 'Route traffic to a revision that is ready, or deploy again.' });
+        if (!rev)
+          throw new DevgemError('not-found', `Service ${ref.service} has no revision "${revision}", so no traffic was moved.`, {
+            fix: 'List the revisions of the service and pick one of those names.',
+          });
+        if (!rev.ready)
+          throw new DevgemError('failed-precondition', `Revision ${revision} is not ready; traffic stays where it is.`, {
+            fix: 'Route traffic to a revision that is ready, or deploy again.',
+          });
         if (this.script.routeTrafficError) throw this.script.routeTrafficError;
         svc.pinned = revision;
         svc.updateTime = this.tick();
-        return { uri: svc.uri, latestReadyRevision: svc.latestReadyRevision, latestCreatedRevision: svc.latestCreatedRevision, invokerIamDisabled: svc.invokerIamDisabled };
+        return {
+          uri: svc.uri,
+          latestReadyRevision: svc.latestReadyRevision,
+          latestCreatedRevision: svc.latestCreatedRevision,
+          invokerIamDisabled: svc.invokerIamDisabled,
+        };
       },
       updateEnv: async (ref, change) => {
         // Names only: values may be secrets and `calls` ends up in assertion messages.
         const secretNames = Object.keys(change.secrets ?? {});
-        this.calls.push(`runAdmin.updateEnv ${ref.service} set=${Object.keys(change.set).join(',')} unset=${change.unset.join(',')}${secretNames.length ? ` secrets=${secretNames.join(',')}` : ''}`);
+        this.calls.push(
+          `runAdmin.updateEnv ${ref.service} set=${Object.keys(change.set).join(',')} unset=${change.unset.join(',')}${secretNames.length ? ` secrets=${secretNames.join(',')}` : ''}`,
+        );
         checkEnv(change.set, secretNames);
         const svc = get(ref);
         svc.env = mergeEnvInfo(svc.env, { env: change.set, unset: change.unset, secrets: change.secrets });
         this.addRevision(ref.service, { source: svc.revisionList[svc.revisionList.length - 1]?.source });
-        return { uri: svc.uri, latestReadyRevision: svc.latestReadyRevision, latestCreatedRevision: svc.latestCreatedRevision, invokerIamDisabled: svc.invokerIamDisabled };
+        return {
+          uri: svc.uri,
+          latestReadyRevision: svc.latestReadyRevision,
+          latestCreatedRevision: svc.latestCreatedRevision,
+          invokerIamDisabled: svc.invokerIamDisabled,
+        };
       },
       deleteService: async (ref) => {
         this.calls.push(`runAdmin.deleteService ${ref.service}`);
@@ -303,7 +348,13 @@ export class FakeCloud {
 
   private info(id: string): BuildInfo {
     const b = this.builds.get(id)!;
-    return { id, state: b.state, logObject: `log-${id}.txt`, statusDetail: b.state === 'failure' ? 'Build step 0 failed' : undefined, logUrl: `https://console.example/builds/${id}` };
+    return {
+      id,
+      state: b.state,
+      logObject: `log-${id}.txt`,
+      statusDetail: b.state === 'failure' ? 'Build step 0 failed' : undefined,
+      logUrl: `https://console.example/builds/${id}`,
+    };
   }
 
   /** Preflight calls, apart from `calls` so the pipeline's call order stays about the deploy. */
@@ -333,7 +384,8 @@ export class FakeCloud {
         if (s.projects instanceof DevgemError) throw s.projects;
         return s.projects ?? [{ projectId: 'demo-project', name: 'Demo Project' }];
       },
-      projectPolicyBindings: async () => (s.buildAccountRoles ?? ['roles/run.builder']).map((role) => ({ role, members: [`serviceAccount:${number}-compute@developer.gserviceaccount.com`] })),
+      projectPolicyBindings: async () =>
+        (s.buildAccountRoles ?? ['roles/run.builder']).map((role) => ({ role, members: [`serviceAccount:${number}-compute@developer.gserviceaccount.com`] })),
     };
   }
 
@@ -430,7 +482,10 @@ export class FakeCloud {
           this.calls.push('run.previewUpdate');
           const svc = this.services.get(key(ref));
           if (!svc) return undefined;
-          return { live: liveSpecOf(svc.spec, svc.env, svc.invokerIamDisabled), next: liveSpecOf(updatedSpec(svc.spec, spec), mergeEnvInfo(svc.env, spec), svc.invokerIamDisabled) };
+          return {
+            live: liveSpecOf(svc.spec, svc.env, svc.invokerIamDisabled),
+            next: liveSpecOf(updatedSpec(svc.spec, spec), mergeEnvInfo(svc.env, spec), svc.invokerIamDisabled),
+          };
         },
         listDomainMappings: async (ref) => {
           this.calls.push('run.listDomainMappings');
@@ -467,7 +522,8 @@ export class FakeCloud {
         },
         grantPublicInvoker: async () => {
           this.calls.push('run.grantPublicInvoker');
-          if (s.refusePublicInvoker) throw new DevgemError('failed-precondition', 'One or more users named in the policy do not belong to a permitted customer');
+          if (s.refusePublicInvoker)
+            throw new DevgemError('failed-precondition', 'One or more users named in the policy do not belong to a permitted customer');
         },
       },
       preflight: this.preflight(),

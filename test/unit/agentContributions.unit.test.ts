@@ -19,9 +19,12 @@ const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../../package.
 describe('package.json contributions for the agent', () => {
   const registry = createToolRegistry();
 
-  it('offers exactly the read-only tools to VS Code Chat, with the registry\'s schema and description', () => {
+  it("offers exactly the read-only tools to VS Code Chat, with the registry's schema and description", () => {
     const reads = registry.list((t) => t.risk === 'read');
-    assert.deepEqual(manifest.contributes.languageModelTools.map((t) => t.name), reads.map((t) => `${LM_TOOL_PREFIX}${t.name}`));
+    assert.deepEqual(
+      manifest.contributes.languageModelTools.map((t) => t.name),
+      reads.map((t) => `${LM_TOOL_PREFIX}${t.name}`),
+    );
     for (const t of reads) {
       const declared = manifest.contributes.languageModelTools.find((d) => d.name === `${LM_TOOL_PREFIX}${t.name}`)!;
       assert.deepEqual(declared.inputSchema, t.parameters, t.name);
@@ -35,20 +38,58 @@ describe('package.json contributions for the agent', () => {
   it('has every tool the issue asks for, with the right risk', () => {
     const risks = Object.fromEntries(registry.list().map((t) => [t.name, t.risk]));
     assert.deepEqual(
-      { analyze: risks.analyze_workspace, docker: risks.generate_dockerfile, deploy: risks.deploy, status: risks.get_deploy_status, build: risks.get_build_logs, list: risks.list_services, describe: risks.describe_service, logs: risks.get_service_logs, env: risks.set_env_vars, revs: risks.list_revisions, rollback: risks.rollback, del: risks.delete_service },
-      { analyze: 'read', docker: 'read', deploy: 'write', status: 'read', build: 'read', list: 'read', describe: 'read', logs: 'read', env: 'write', revs: 'read', rollback: 'write', del: 'destructive' },
+      {
+        analyze: risks.analyze_workspace,
+        docker: risks.generate_dockerfile,
+        deploy: risks.deploy,
+        status: risks.get_deploy_status,
+        build: risks.get_build_logs,
+        list: risks.list_services,
+        describe: risks.describe_service,
+        logs: risks.get_service_logs,
+        env: risks.set_env_vars,
+        revs: risks.list_revisions,
+        rollback: risks.rollback,
+        del: risks.delete_service,
+      },
+      {
+        analyze: 'read',
+        docker: 'read',
+        deploy: 'write',
+        status: 'read',
+        build: 'read',
+        list: 'read',
+        describe: 'read',
+        logs: 'read',
+        env: 'write',
+        revs: 'read',
+        rollback: 'write',
+        del: 'destructive',
+      },
     );
     // Issue 6: deploying a GitHub repository.
     assert.deepEqual({ repos: risks.list_github_repos, deployRepo: risks.deploy_github_repo }, { repos: 'read', deployRepo: 'write' });
   });
 
   it('declares the @devgem participant, the key and chat commands and the AI settings', () => {
-    assert.deepEqual(manifest.contributes.chatParticipants.map((p) => [p.id, p.name]), [['devgem.agent', 'devgem']]);
+    assert.deepEqual(
+      manifest.contributes.chatParticipants.map((p) => [p.id, p.name]),
+      [['devgem.agent', 'devgem']],
+    );
     const commands = manifest.contributes.commands.map((c) => c.command);
-    for (const c of ['devgem.setGeminiApiKey', 'devgem.clearGeminiApiKey', 'devgem.newChat', 'devgem.showUsage', 'devgem.deployGitHubRepo']) assert.ok(commands.includes(c), c);
+    for (const c of ['devgem.setGeminiApiKey', 'devgem.clearGeminiApiKey', 'devgem.newChat', 'devgem.showUsage', 'devgem.deployGitHubRepo'])
+      assert.ok(commands.includes(c), c);
     const props = manifest.contributes.configuration.properties;
     assert.equal(props['devgem.ai.model'].default, 'gemini-3.8-flash');
     assert.equal(props['devgem.github.maxDownloadMB'].default, DEFAULT_MAX_DOWNLOAD_MB);
-    for (const key of ['devgem.ai.provider', 'devgem.ai.vertexProject', 'devgem.ai.vertexLocation', 'devgem.ai.maxSteps', 'devgem.limits.deploysPerDay', 'devgem.limits.modelCallsPerDay']) assert.ok(props[key], key);
+    for (const key of [
+      'devgem.ai.provider',
+      'devgem.ai.vertexProject',
+      'devgem.ai.vertexLocation',
+      'devgem.ai.maxSteps',
+      'devgem.limits.deploysPerDay',
+      'devgem.limits.modelCallsPerDay',
+    ])
+      assert.ok(props[key], key);
   });
 });

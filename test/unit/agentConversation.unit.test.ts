@@ -116,7 +116,8 @@ describe('redaction', () => {
       'Step 3/7 : RUN npm ci',
     ].join('\n');
     const out = redactText(text);
-    for (const secret of ['AIzaSyA1234567890', 'ya29.a0AfH6SMB', 'hunter2hunter2', 's3cretpass', 'ghp_abcdef']) assert.ok(!out.includes(secret), `${secret} left in ${out}`);
+    for (const secret of ['AIzaSyA1234567890', 'ya29.a0AfH6SMB', 'hunter2hunter2', 's3cretpass', 'ghp_abcdef'])
+      assert.ok(!out.includes(secret), `${secret} left in ${out}`);
     assert.match(out, /Step 3\/7 : RUN npm ci/);
     assert.match(out, /postgres:\/\/admin:\[redacted\]@db\.internal/);
     assert.match(out, /DATABASE_PASSWORD=\[redacted\]/);
@@ -128,7 +129,7 @@ describe('redaction', () => {
     assert.deepEqual(out, { a: ['x [redacted] y'], b: { c: '[redacted]' }, n: 4 });
   });
 
-  it('a registered connection string\'s password is redacted on its own too, raw and percent-decoded', () => {
+  it("a registered connection string's password is redacted on its own too, raw and percent-decoded", () => {
     addKnownSecret('postgres://shop:Pw9%40kQ7zz@10.0.0.5:5432/shop');
     assert.equal(redactText('the password is Pw9%40kQ7zz'), 'the password is [redacted]');
     assert.equal(redactText('password authentication failed: Pw9@kQ7zz'), 'password authentication failed: [redacted]');

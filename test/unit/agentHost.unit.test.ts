@@ -34,8 +34,7 @@ describe('the agent context in VS Code', () => {
   before(() => delete require.cache[SETTINGS]);
   after(() => delete require.cache[SETTINGS]);
   const subject = useVscodeStub<typeof AgentHost>(stub, SUBJECT);
-  const context = () =>
-    new (subject.load().VscodeAgentContext)({} as DeploySession, {} as DeployRunner, () => ({}) as CloudPorts, {} as UsageGuard);
+  const context = () => new (subject.load().VscodeAgentContext)({} as DeploySession, {} as DeployRunner, () => ({}) as CloudPorts, {} as UsageGuard);
 
   beforeEach(() => {
     folders = undefined;
@@ -53,7 +52,10 @@ describe('the agent context in VS Code', () => {
   });
 
   it('without an open folder, refuses a folder deploy with what to do, but gives a GitHub deploy the user’s settings', () => {
-    assert.throws(() => context().deployOptions(), (err: Error & { fix?: string }) => /No folder is open/.test(err.message) && /Open Folder/.test(err.fix ?? ''));
+    assert.throws(
+      () => context().deployOptions(),
+      (err: Error & { fix?: string }) => /No folder is open/.test(err.message) && /Open Folder/.test(err.fix ?? ''),
+    );
     const o = context().deployOptions({ folderOptional: true });
     assert.equal(o.project, 'user-project');
     assert.equal(o.region, 'us-central1');

@@ -20,7 +20,11 @@ function tools(log: string[], opts: { slow?: (signal: AbortSignal) => Promise<vo
       return { data: { result: `${name} done`, n: args.n }, summary: `${name} ok` };
     },
   });
-  return new ToolRegistry<unknown>().register(t('list_services', 'read')).register(t('get_deploy_status', 'read')).register(t('delete_service', 'destructive')).register(t('slow', 'write'));
+  return new ToolRegistry<unknown>()
+    .register(t('list_services', 'read'))
+    .register(t('get_deploy_status', 'read'))
+    .register(t('delete_service', 'destructive'))
+    .register(t('slow', 'write'));
 }
 
 function recorder() {
@@ -52,21 +56,43 @@ describe('agent loop', () => {
     const end = await runAgentTurn('hi', { ...base(model, []), events, conversation }, new AbortController().signal);
     assert.deepEqual(end, { kind: 'answered' });
     assert.deepEqual(seen, ['text:Hel', 'text:lo', 'end']);
-    assert.deepEqual(conversation.all(), [{ role: 'user', parts: [{ text: 'hi' }] }, { role: 'model', parts: [{ text: 'Hello' }] }]);
+    assert.deepEqual(conversation.all(), [
+      { role: 'user', parts: [{ text: 'hi' }] },
+      { role: 'model', parts: [{ text: 'Hello' }] },
+    ]);
     assert.equal(model.requests[0].system, 'system prompt');
-    assert.deepEqual(model.requests[0].tools.map((t) => t.name), ['list_services', 'get_deploy_status', 'delete_service', 'slow']);
+    assert.deepEqual(
+      model.requests[0].tools.map((t) => t.name),
+      ['list_services', 'get_deploy_status', 'delete_service', 'slow'],
+    );
   });
 
   it('runs two calls from one turn in order and sends both responses back in one turn', async () => {
     const log: string[] = [];
-    const model = new ScriptedModel([[{ functionCalls: [{ name: 'list_services', args: { n: 1 }, id: 'a' }, { name: 'get_deploy_status', args: {}, id: 'b' }] }], [text('Two services.')]]);
+    const model = new ScriptedModel([
+      [
+        {
+          functionCalls: [
+            { name: 'list_services', args: { n: 1 }, id: 'a' },
+            { name: 'get_deploy_status', args: {}, id: 'b' },
+          ],
+        },
+      ],
+      [text('Two services.')],
+    ]);
     const conversation = new Conversation();
     await runAgentTurn('what runs?', { ...base(model, log), registry: tools(log), conversation }, new AbortController().signal);
     assert.deepEqual(log, ['list_services(1)', 'get_deploy_status()']);
     const second = model.requests[1].turns;
     const responses = second[second.length - 1];
     assert.equal(responses.role, 'user');
-    assert.deepEqual(responses.parts.map((p) => [p.functionResponse?.id, p.functionResponse?.name]), [['a', 'list_services'], ['b', 'get_deploy_status']]);
+    assert.deepEqual(
+      responses.parts.map((p) => [p.functionResponse?.id, p.functionResponse?.name]),
+      [
+        ['a', 'list_services'],
+        ['b', 'get_deploy_status'],
+      ],
+    );
     assert.equal(responses.parts[0].functionResponse?.response.result, 'list_services done');
   });
 
@@ -114,9 +140,15 @@ describe('agent loop', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     await assert.rejects(runAgentTurn('hi', { ...base(model, []), conversation }, controller.signal), CancelledError);
-    assert.deepEqual(conversation.all().map((t) => t.role), ['user', 'model']);
+    assert.deepEqual(
+      conversation.all().map((t) => t.role),
+      ['user', 'model'],
+    );
     await runAgentTurn('again', { ...base(model, []), conversation }, new AbortController().signal);
-    assert.deepEqual(model.requests[1].turns.map((t) => t.role), ['user', 'model', 'user']);
+    assert.deepEqual(
+      model.requests[1].turns.map((t) => t.role),
+      ['user', 'model', 'user'],
+    );
   });
 
   it('Stop during a tool aborts it, answers every call of the turn, and runs none after it', async () => {
@@ -133,13 +165,28 @@ describe('agent loop', () => {
           setTimeout(() => controller.abort(), 10);
         }),
     });
-    const model = new ScriptedModel([[{ functionCalls: [{ name: 'slow', args: {} }, { name: 'list_services', args: {} }] }]]);
+    const model = new ScriptedModel([
+      [
+        {
+          functionCalls: [
+            { name: 'slow', args: {} },
+            { name: 'list_services', args: {} },
+          ],
+        },
+      ],
+    ]);
     const conversation = new Conversation();
     await assert.rejects(runAgentTurn('go', { ...base(model, log), registry, conversation }, controller.signal), CancelledError);
     assert.ok(sawAbort, 'the running tool saw the abort');
     assert.deepEqual(log, ['slow()']);
     const last = conversation.all().at(-1)!;
-    assert.deepEqual(last.parts.map((p) => [p.functionResponse?.name, p.functionResponse?.response.cancelled]), [['slow', true], ['list_services', true]]);
+    assert.deepEqual(
+      last.parts.map((p) => [p.functionResponse?.name, p.functionResponse?.response.cancelled]),
+      [
+        ['slow', true],
+        ['list_services', true],
+      ],
+    );
   });
 
   it('never shows the model a confirmation token, so no model output can approve', async () => {

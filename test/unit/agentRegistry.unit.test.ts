@@ -96,7 +96,10 @@ describe('tool registry', () => {
 
   it('declares every tool, marking the ones that need approval', () => {
     const d = registry.declarations();
-    assert.deepEqual(d.map((t) => t.name), ['describe', 'remove', 'failing']);
+    assert.deepEqual(
+      d.map((t) => t.name),
+      ['describe', 'remove', 'failing'],
+    );
     assert.match(d[1].description, /destructive: runs only after the user approves/);
     assert.doesNotMatch(d[0].description, /approves/);
   });
@@ -135,7 +138,13 @@ describe('tool registry', () => {
     const approved = await registry.execute({ name: 'remove', args: { service: 'api' } }, {}, { confirm, onStatus: (s) => statuses.push(s) }, signal);
     assert.equal(approved.status, 'done');
     assert.deepEqual(ran, ['remove api']);
-    assert.deepEqual(confirm.asked.map((a) => [a.tool, a.risk, a.title]), [['remove', 'destructive', 'Remove api?'], ['remove', 'destructive', 'Remove api?']]);
+    assert.deepEqual(
+      confirm.asked.map((a) => [a.tool, a.risk, a.title]),
+      [
+        ['remove', 'destructive', 'Remove api?'],
+        ['remove', 'destructive', 'Remove api?'],
+      ],
+    );
     assert.deepEqual(statuses, ['awaiting-confirmation', 'awaiting-confirmation', 'running']);
   });
 

@@ -39,7 +39,10 @@ describe('analysis: .NET', () => {
     const app = await analyze('dotnet-fsharp');
     assert.deepEqual([app.language.value, app.language.evidence[0].file], ['fsharp', 'dotnet-fsharp/src/Hello/Hello.fsproj']);
     assert.deepEqual([app.version?.value, app.framework?.value, app.name], ['9.0', 'giraffe', 'HelloGiraffe']);
-    assert.deepEqual([app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line], [5000, false, 'dotnet-fsharp/src/Hello/Program.fs', 12]);
+    assert.deepEqual(
+      [app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line],
+      [5000, false, 'dotnet-fsharp/src/Hello/Program.fs', 12],
+    );
     assert.equal(app.port.fix?.before, '    app.Run("http://localhost:5000")');
     assert.equal(app.port.fix?.after, '    app.Run("http://*:" + (match System.Environment.GetEnvironmentVariable "PORT" with null -> "5000" | port -> port))');
 

@@ -20,7 +20,9 @@ describe('analysis: Go', () => {
     assert.equal(app.hints.goMain, './cmd/api');
     assert.deepEqual(app.start?.value, ['/server']);
     assert.deepEqual(app.port, {
-      port: 8080, source: 'code', honoursPortEnv: true,
+      port: 8080,
+      source: 'code',
+      honoursPortEnv: true,
       evidence: [{ file: 'go-gin-cmd/cmd/api/main.go', line: 12, detail: 'reads PORT: os.Getenv("PORT")' }],
     });
     assert.ok(app.notes.some((n) => n.includes('cmd/worker') && n.includes('builds cmd/api')));

@@ -20,7 +20,9 @@ describe('analysis: JVM', () => {
     assert.equal(app.framework?.value, 'spring-boot');
     assert.deepEqual(app.start?.value, ['java', '-jar', '/app/app.jar']);
     assert.deepEqual(app.port, {
-      port: 8080, source: 'config', honoursPortEnv: true,
+      port: 8080,
+      source: 'config',
+      honoursPortEnv: true,
       evidence: [{ file: 'java-spring-maven/src/main/resources/application.properties', line: 2, detail: 'server.port=${PORT:8080}' }],
     });
     assert.equal(app.confidence, 'high');
@@ -46,7 +48,11 @@ describe('analysis: JVM', () => {
     assert.deepEqual(app.start?.value, ['java', '-jar', '/app/quarkus-app/quarkus-run.jar']);
     assert.equal(app.port.port, 9000);
     assert.equal(app.port.honoursPortEnv, false);
-    assert.deepEqual(app.port.fix && [app.port.fix.line, app.port.fix.before, app.port.fix.after], [2, 'quarkus.http.port=9000', 'quarkus.http.port=${PORT:9000}']);
+    assert.deepEqual(app.port.fix && [app.port.fix.line, app.port.fix.before, app.port.fix.after], [
+      2,
+      'quarkus.http.port=9000',
+      'quarkus.http.port=${PORT:9000}',
+    ]);
 
     const lines = dockerfile(app);
     assert.ok(lines.includes('FROM eclipse-temurin:17-jdk AS build'));
@@ -91,7 +97,12 @@ describe('analysis: JVM', () => {
     assert.equal(app.language.value, 'scala');
     assert.deepEqual([app.framework?.value, app.framework?.evidence[0].file], ['play', 'scala-play-sbt/project/plugins.sbt']);
     assert.deepEqual([app.version?.value, app.packageManager?.value], ['17', 'sbt']);
-    assert.deepEqual(app.port, { port: 8080, source: 'config', honoursPortEnv: true, evidence: [{ file: 'scala-play-sbt/conf/application.conf', line: 2, detail: 'http.port from PORT' }] });
+    assert.deepEqual(app.port, {
+      port: 8080,
+      source: 'config',
+      honoursPortEnv: true,
+      evidence: [{ file: 'scala-play-sbt/conf/application.conf', line: 2, detail: 'http.port from PORT' }],
+    });
     assert.deepEqual(app.start?.value, ['sh', '-c', 'exec /app/stage/bin/play-hello -Dhttp.port=${PORT}']);
     assert.ok(app.notes.some((n) => n.includes('play.http.secret.key')));
     const lines = dockerfile(app);

@@ -11,7 +11,11 @@ async function analyze(name: string, stack: StackId): Promise<AppAnalysis> {
     const app = await d.detect(fixtureView(name));
     if (app) found.push(app);
   }
-  assert.deepEqual(found.map((a) => a.stack), [stack], `${name} is recognised by exactly one detector`);
+  assert.deepEqual(
+    found.map((a) => a.stack),
+    [stack],
+    `${name} is recognised by exactly one detector`,
+  );
   return found[0];
 }
 
@@ -23,8 +27,16 @@ describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
     assert.deepEqual([app.language.value, app.packageManager?.value], ['typescript', 'deno']);
     assert.deepEqual([app.version?.value, app.version?.evidence[0].file], ['2.1.4', 'deno-serve/.tool-versions']);
     assert.deepEqual([app.framework?.value, app.framework?.evidence[0].line], ['deno-serve', 3]);
-    assert.deepEqual(app.start, { value: ['deno', 'run', '--allow-net', '--allow-env', 'main.ts'], evidence: [{ file: 'deno-serve/deno.json', line: 4, detail: 'start task' }] });
-    assert.deepEqual(app.port, { port: 8080, source: 'code', honoursPortEnv: true, evidence: [{ file: 'deno-serve/main.ts', line: 1, detail: 'reads PORT: Deno.env.get("PORT")' }] });
+    assert.deepEqual(app.start, {
+      value: ['deno', 'run', '--allow-net', '--allow-env', 'main.ts'],
+      evidence: [{ file: 'deno-serve/deno.json', line: 4, detail: 'start task' }],
+    });
+    assert.deepEqual(app.port, {
+      port: 8080,
+      source: 'code',
+      honoursPortEnv: true,
+      evidence: [{ file: 'deno-serve/main.ts', line: 1, detail: 'reads PORT: Deno.env.get("PORT")' }],
+    });
     const lines = dockerfile(app);
     assert.ok(lines.includes('FROM denoland/deno:2.1.4'));
     assert.ok(lines.includes('RUN deno cache main.ts'));
@@ -57,7 +69,10 @@ describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
   it('dart-shelf: SDK constraint, hard-coded serve port with a fix, AOT exe on scratch', async () => {
     const app = await analyze('dart-shelf', 'dart');
     assert.deepEqual([app.version?.value, app.packageManager?.value, app.framework?.value], ['3.4', 'pub', 'shelf']);
-    assert.deepEqual([app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line], [8081, false, 'dart-shelf/bin/server.dart', 8]);
+    assert.deepEqual(
+      [app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line],
+      [8081, false, 'dart-shelf/bin/server.dart', 8],
+    );
     assert.equal(app.port.fix?.after, "  final server = await serve(handler, InternetAddress.anyIPv4, int.parse(Platform.environment['PORT'] ?? '8081'));");
     assert.deepEqual(app.start?.value, ['/app/server']);
     const lines = dockerfile(app);
@@ -100,7 +115,10 @@ describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
 
   it('procfile-only: the web line runs through sh (it expands $PORT), low confidence', async () => {
     const app = await analyze('procfile-only', 'procfile');
-    assert.deepEqual(app.start, { value: ['sh', '-c', 'exec ./start-server.sh --port $PORT'], evidence: [{ file: 'procfile-only/Procfile', line: 1, detail: 'Procfile web process' }] });
+    assert.deepEqual(app.start, {
+      value: ['sh', '-c', 'exec ./start-server.sh --port $PORT'],
+      evidence: [{ file: 'procfile-only/Procfile', line: 1, detail: 'Procfile web process' }],
+    });
     assert.deepEqual([app.port.honoursPortEnv, app.confidence], [true, 'low']);
     const lines = dockerfile(app);
     assert.ok(lines.includes('FROM debian:bookworm-slim'));

@@ -64,13 +64,22 @@ describe('python analysis', () => {
     assert.equal(app.version?.value, '3.11');
     assert.deepEqual(app.version?.evidence[0], { file: 'python-flask-requirements/.python-version', line: 1, detail: 'pins Python 3.11.9' });
     assert.equal(app.framework?.value, 'flask');
-    assert.deepEqual(app.framework?.evidence.map((e) => [e.file, e.line]), [['python-flask-requirements/requirements.txt', 1], ['python-flask-requirements/app.py', 3]]);
+    assert.deepEqual(
+      app.framework?.evidence.map((e) => [e.file, e.line]),
+      [
+        ['python-flask-requirements/requirements.txt', 1],
+        ['python-flask-requirements/app.py', 3],
+      ],
+    );
     assert.deepEqual(app.start?.value, ['gunicorn', 'app:app']);
     assert.deepEqual([app.port.port, app.port.honoursPortEnv, app.port.source, app.port.fix], [8080, true, 'framework-default', undefined]);
     assert.deepEqual([app.port.evidence[0].file, app.port.evidence[0].line], ['python-flask-requirements/app.py', 3]);
     assert.equal(app.confidence, 'high');
     assert.deepEqual(app.hints.serverPackages, ['gunicorn']);
-    assert.ok(app.notes.some((n) => n.includes('app.py:12') && n.includes('no change is needed')), app.notes.join('\n'));
+    assert.ok(
+      app.notes.some((n) => n.includes('app.py:12') && n.includes('no change is needed')),
+      app.notes.join('\n'),
+    );
     assert.ok(app.notes.some((n) => n.startsWith('gunicorn is not among the dependencies')));
 
     const df = dockerfileLines(app);
@@ -93,7 +102,13 @@ describe('python analysis', () => {
     assert.equal(app.version?.value, '3.12');
     assert.deepEqual([app.version?.evidence[0].file, app.version?.evidence[0].line], ['python-fastapi-poetry/pyproject.toml', 8]);
     assert.equal(app.framework?.value, 'fastapi');
-    assert.deepEqual(app.framework?.evidence.map((e) => [e.file, e.line]), [['python-fastapi-poetry/pyproject.toml', 9], ['python-fastapi-poetry/app/main.py', 3]]);
+    assert.deepEqual(
+      app.framework?.evidence.map((e) => [e.file, e.line]),
+      [
+        ['python-fastapi-poetry/pyproject.toml', 9],
+        ['python-fastapi-poetry/app/main.py', 3],
+      ],
+    );
     assert.deepEqual(app.start?.value, ['sh', '-c', 'exec uvicorn app.main:api --host 0.0.0.0 --port ${PORT:-8080}']);
     assert.deepEqual([app.port.port, app.port.honoursPortEnv], [8080, true]);
     assert.deepEqual([app.port.evidence[0].file, app.port.evidence[0].line], ['python-fastapi-poetry/app/main.py', 3]);
@@ -116,9 +131,18 @@ describe('python analysis', () => {
     assert.equal(app.packageManager?.value, 'pipenv');
     assert.deepEqual(app.version, { value: '3.12', evidence: [{ file: 'python-django-pipenv/Pipfile', line: 15, detail: 'python_version = "3.12"' }] });
     assert.equal(app.framework?.value, 'django');
-    assert.deepEqual(app.framework?.evidence.map((e) => [e.file, e.line]), [['python-django-pipenv/Pipfile', 7], ['python-django-pipenv/mysite/wsgi.py', 7]]);
+    assert.deepEqual(
+      app.framework?.evidence.map((e) => [e.file, e.line]),
+      [
+        ['python-django-pipenv/Pipfile', 7],
+        ['python-django-pipenv/mysite/wsgi.py', 7],
+      ],
+    );
     assert.deepEqual(app.start?.value, ['gunicorn', 'mysite.wsgi:application']);
-    assert.deepEqual([app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line], [8080, true, 'python-django-pipenv/mysite/wsgi.py', 7]);
+    assert.deepEqual(
+      [app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line],
+      [8080, true, 'python-django-pipenv/mysite/wsgi.py', 7],
+    );
     assert.equal(app.hints.serverPackages, undefined, 'gunicorn is in the Pipfile');
     assert.equal(app.hints.collectstatic, 'manage.py');
     assert.ok(app.notes.some((n) => n.includes('collectstatic') && n.includes('settings.py:12')));
@@ -140,10 +164,19 @@ describe('python analysis', () => {
     assert.equal(app.packageManager?.value, 'uv');
     assert.equal(app.version?.value, '3.12');
     assert.match(app.version?.evidence[0].detail ?? '', /requires-python = ">=3.10,<3.13"/);
-    assert.deepEqual(app.framework?.evidence.map((e) => [e.file, e.line]), [['python-fastapi-uv/pyproject.toml', 6], ['python-fastapi-uv/src/api/server.py', 3]]);
+    assert.deepEqual(
+      app.framework?.evidence.map((e) => [e.file, e.line]),
+      [
+        ['python-fastapi-uv/pyproject.toml', 6],
+        ['python-fastapi-uv/src/api/server.py', 3],
+      ],
+    );
     assert.deepEqual(app.start?.value, ['sh', '-c', 'exec uvicorn api.server:app --host 0.0.0.0 --port ${PORT:-8080} --app-dir src']);
     assert.deepEqual(app.hints.serverPackages, ['uvicorn']);
-    assert.ok(app.notes.some((n) => n.includes('server.py:14') && n.includes('uvicorn.run')), 'the __main__ uvicorn.run is explained, not fixed');
+    assert.ok(
+      app.notes.some((n) => n.includes('server.py:14') && n.includes('uvicorn.run')),
+      'the __main__ uvicorn.run is explained, not fixed',
+    );
     assert.equal(app.port.fix, undefined);
 
     const df = dockerfileLines(app);
@@ -174,7 +207,13 @@ describe('python analysis', () => {
     assert.equal(app.name, 'shop');
     assert.equal(app.packageManager?.value, 'setuptools');
     assert.deepEqual(app.version, { value: '3.10', evidence: [{ file: 'python-setuppy/runtime.txt', line: 1, detail: 'python-3.10.14' }] });
-    assert.deepEqual(app.framework?.evidence.map((e) => [e.file, e.line]), [['python-setuppy/setup.py', 8], ['python-setuppy/shop/__init__.py', 4]]);
+    assert.deepEqual(
+      app.framework?.evidence.map((e) => [e.file, e.line]),
+      [
+        ['python-setuppy/setup.py', 8],
+        ['python-setuppy/shop/__init__.py', 4],
+      ],
+    );
     assert.deepEqual(app.start?.value, ['gunicorn', 'shop:create_app()']);
     assert.equal(app.confidence, 'medium', 'no lockfile');
     assert.ok(app.notes.some((n) => n.startsWith('No lockfile')));
@@ -191,8 +230,15 @@ describe('python analysis', () => {
     assert.equal(app.framework?.value, 'streamlit');
     assert.equal(app.version?.value, '3.12');
     assert.ok(app.notes[0].startsWith('No Python version pinned'));
-    assert.deepEqual(app.start?.value, ['sh', '-c', 'exec streamlit run dashboard.py --server.port ${PORT:-8080} --server.address 0.0.0.0 --server.headless true']);
-    assert.deepEqual([app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line], [8080, true, 'python-streamlit/dashboard.py', 2]);
+    assert.deepEqual(app.start?.value, [
+      'sh',
+      '-c',
+      'exec streamlit run dashboard.py --server.port ${PORT:-8080} --server.address 0.0.0.0 --server.headless true',
+    ]);
+    assert.deepEqual(
+      [app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line],
+      [8080, true, 'python-streamlit/dashboard.py', 2],
+    );
 
     const df = dockerfileLines(app);
     line(df, 'RUN pip install -r requirements.txt');
@@ -217,7 +263,12 @@ describe('python analysis', () => {
     assert.equal(app.packageManager, undefined);
     assert.equal(app.framework, undefined);
     assert.deepEqual(app.start?.value, ['python', 'server.py']);
-    assert.deepEqual(app.port, { port: 8080, source: 'code', honoursPortEnv: true, evidence: [{ file: 'python-plain-http-server/server.py', line: 16, detail: 'reads PORT from the environment' }] });
+    assert.deepEqual(app.port, {
+      port: 8080,
+      source: 'code',
+      honoursPortEnv: true,
+      evidence: [{ file: 'python-plain-http-server/server.py', line: 16, detail: 'reads PORT from the environment' }],
+    });
     assert.equal(app.confidence, 'low');
 
     const df = dockerfileLines(app);
@@ -268,7 +319,11 @@ describe('python analysis', () => {
   });
 
   it('recognises the ways scripts read PORT, and a module-level port constant', async () => {
-    for (const code of ['import os\nif "PORT" in os.environ:\n    pass\n', 'from os import getenv\nport = int(getenv("PORT", "8000"))\n', 'import os\nPORT = os.environ["PORT"]\n']) {
+    for (const code of [
+      'import os\nif "PORT" in os.environ:\n    pass\n',
+      'from os import getenv\nport = int(getenv("PORT", "8000"))\n',
+      'import os\nPORT = os.environ["PORT"]\n',
+    ]) {
       const app = await detectIn({ 'app.py': code });
       assert.deepEqual([app?.port.port, app?.port.honoursPortEnv, app?.port.fix], [8080, true, undefined], code);
     }
@@ -290,7 +345,7 @@ describe('python analysis', () => {
     const app = await detectIn({
       'requirements.txt': '-r requirements/base.txt\ngunicorn==22.0.0\n',
       'requirements/base.txt': 'Django==5.0.6\n',
-      'Procfile': 'web: gunicorn --chdir backend config.wsgi\n',
+      Procfile: 'web: gunicorn --chdir backend config.wsgi\n',
       'backend/manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n',
       'backend/config/__init__.py': '',
       'backend/config/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
@@ -298,11 +353,20 @@ describe('python analysis', () => {
       'backend/config/settings/production.py': 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\nALLOWED_HOSTS = []\nSTATIC_ROOT = "/app/static"\n',
     });
     assert.equal(app?.framework?.value, 'django');
-    assert.deepEqual(app?.framework?.evidence.map((e) => [e.file, e.line]), [['requirements/base.txt', 1], ['backend/config/wsgi.py', 2]]);
+    assert.deepEqual(
+      app?.framework?.evidence.map((e) => [e.file, e.line]),
+      [
+        ['requirements/base.txt', 1],
+        ['backend/config/wsgi.py', 2],
+      ],
+    );
     assert.deepEqual(app?.start?.value, ['gunicorn', '--chdir', 'backend', 'config.wsgi:application']);
     assert.equal(app?.hints.collectstatic, 'backend/manage.py');
     assert.equal(app?.hints.serverPackages, undefined);
-    assert.ok(app?.notes.some((n) => n.includes('requires SECRET_KEY')), app?.notes.join('\n'));
+    assert.ok(
+      app?.notes.some((n) => n.includes('requires SECRET_KEY')),
+      app?.notes.join('\n'),
+    );
     assert.ok(app?.notes.some((n) => n.includes('ALLOWED_HOSTS')));
     assert.ok(app?.notes.some((n) => n.startsWith('Procfile:1 declares')));
     assert.ok(dockerfileLines(app!).includes('RUN python backend/manage.py collectstatic --noinput'));
@@ -325,13 +389,17 @@ describe('python analysis', () => {
     });
     assert.equal(app?.framework?.value, 'flask');
     assert.deepEqual(app?.start?.value, ['gunicorn', 'app:app']);
-    assert.ok(app?.notes.some((n) => n.startsWith('app.py:3 calls `app.run()` at import time')), app?.notes.join('\n'));
+    assert.ok(
+      app?.notes.some((n) => n.startsWith('app.py:3 calls `app.run()` at import time')),
+      app?.notes.join('\n'),
+    );
   });
 
   it('a Flask app built inside main(): falls back to python main.py, medium confidence', async () => {
     const app = await detectIn({
       'requirements.txt': 'flask==3.0.3\n',
-      'main.py': 'import os\nfrom flask import Flask\n\n\ndef main():\n    app = Flask(__name__)\n    app.run(host="0.0.0.0", port=int(os.environ.get("PORT", 5000)))\n\n\nmain()\n',
+      'main.py':
+        'import os\nfrom flask import Flask\n\n\ndef main():\n    app = Flask(__name__)\n    app.run(host="0.0.0.0", port=int(os.environ.get("PORT", 5000)))\n\n\nmain()\n',
     });
     assert.equal(app?.framework?.value, 'flask');
     assert.deepEqual(app?.start?.value, ['python', 'main.py']);
@@ -361,7 +429,10 @@ describe('python analysis helpers', () => {
     assert.equal(normaliseDep('uvicorn[standard]==0.30'), 'uvicorn');
     const toml = readToml('[project]\nname = "x"\ndependencies = [\n  "fastapi>=0.1",  # web\n  "httpx",\n]\n[tool.poetry.dependencies]\npython = "^3.11"\n');
     const deps = toml.find((e) => e.key === 'dependencies');
-    assert.deepEqual(deps?.strings, [{ value: 'fastapi>=0.1', line: 4 }, { value: 'httpx', line: 5 }]);
+    assert.deepEqual(deps?.strings, [
+      { value: 'fastapi>=0.1', line: 4 },
+      { value: 'httpx', line: 5 },
+    ]);
     assert.deepEqual(toml.find((e) => e.table === 'tool.poetry.dependencies')?.strings, [{ value: '^3.11', line: 8 }]);
   });
 });

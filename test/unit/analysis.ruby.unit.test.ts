@@ -17,7 +17,12 @@ describe('analysis: Ruby', () => {
     assert.deepEqual([app.packageManager?.value, app.packageManager?.evidence[0].file], ['bundler', 'ruby-rails/Gemfile.lock']);
     assert.deepEqual([app.framework?.value, app.framework?.evidence[0].line], ['rails', 5]);
     assert.deepEqual(app.start?.value, ['bundle', 'exec', 'puma', '-C', 'config/puma.rb']);
-    assert.deepEqual(app.port, { port: 8080, source: 'config', honoursPortEnv: true, evidence: [{ file: 'ruby-rails/config/puma.rb', line: 4, detail: 'puma reads PORT' }] });
+    assert.deepEqual(app.port, {
+      port: 8080,
+      source: 'config',
+      honoursPortEnv: true,
+      evidence: [{ file: 'ruby-rails/config/puma.rb', line: 4, detail: 'puma reads PORT' }],
+    });
     assert.ok(app.notes.some((n) => n.includes('RAILS_MASTER_KEY')));
     assert.equal(app.confidence, 'high');
 

@@ -20,7 +20,10 @@ describe('analysis: Rust', () => {
     assert.equal(app.port.port, 3000);
     assert.equal(app.port.honoursPortEnv, false);
     assert.deepEqual([app.port.evidence[0].file, app.port.evidence[0].line], ['rust-axum/src/main.rs', 6]);
-    assert.equal(app.port.fix?.after, '    let listener = tokio::net::TcpListener::bind(format!("0.0.0.0:{}", std::env::var("PORT").unwrap_or_else(|_| "3000".into()))).await.unwrap();');
+    assert.equal(
+      app.port.fix?.after,
+      '    let listener = tokio::net::TcpListener::bind(format!("0.0.0.0:{}", std::env::var("PORT").unwrap_or_else(|_| "3000".into()))).await.unwrap();',
+    );
     assert.equal(app.confidence, 'high');
 
     const lines = dockerfile(app);
@@ -41,7 +44,9 @@ describe('analysis: Rust', () => {
     assert.deepEqual([app.framework?.value, app.framework?.evidence[0].file], ['actix-web', 'rust-actix-workspace/crates/api/Cargo.toml']);
     assert.deepEqual([app.version?.value, app.version?.evidence[0].detail], ['1.78', 'rust-version']);
     assert.deepEqual(app.port, {
-      port: 8080, source: 'code', honoursPortEnv: true,
+      port: 8080,
+      source: 'code',
+      honoursPortEnv: true,
       evidence: [{ file: 'rust-actix-workspace/crates/api/src/main.rs', line: 10, detail: 'reads PORT: env::var("PORT")' }],
     });
     assert.ok(app.notes.some((n) => n.includes('Workspace with 2 crates')));

@@ -38,7 +38,10 @@ const fakeNode: Detector = {
     const hit = await grep(view, 'package.json', /"start"|"main"/);
     return fakeApp(view, 'node', 'medium', {
       name: pkg.name ?? 'app',
-      start: { value: pkg.scripts?.start ? ['npm', 'start'] : ['node', pkg.main!], evidence: [{ file: view.rel('package.json'), line: hit?.line, detail: 'start' }] },
+      start: {
+        value: pkg.scripts?.start ? ['npm', 'start'] : ['node', pkg.main!],
+        evidence: [{ file: view.rel('package.json'), line: hit?.line, detail: 'start' }],
+      },
     });
   },
 };
@@ -79,7 +82,13 @@ describe('analyzeWorkspace', () => {
   }
 
   describe('ranking and selection', () => {
-    const layout = { 'package.json': '{}', 'apps/a/package.json': '{}', 'apps/b/package.json': '{}', 'apps/c/package.json': '{}', 'apps/lib/package.json': '{}' };
+    const layout = {
+      'package.json': '{}',
+      'apps/a/package.json': '{}',
+      'apps/b/package.json': '{}',
+      'apps/c/package.json': '{}',
+      'apps/lib/package.json': '{}',
+    };
 
     it('puts the root app first, then members by confidence, then path; folders no detector claims are dropped', async () => {
       const root = await ws(layout);
@@ -118,14 +127,20 @@ describe('analyzeWorkspace', () => {
       const root = await ws({ 'x.txt': '' });
       const a = await analyzeWorkspace(root, { detectors: [scripted('boom', 'node', { '': 'throw' }), scripted('ok', 'go', { '': 'low' })] });
       assert.equal(a.apps[0].stack, 'go');
-      assert.ok(a.apps[0].notes.some((n) => n.includes('boom exploded')), a.apps[0].notes.join('\n'));
+      assert.ok(
+        a.apps[0].notes.some((n) => n.includes('boom exploded')),
+        a.apps[0].notes.join('\n'),
+      );
     });
 
     it('reports a member that failed on the best app instead of losing it', async () => {
       const root = await ws(layout);
       const a = await analyzeWorkspace(root, { detectors: [scripted('d', 'node', { 'apps/a': 'high', 'apps/b': 'throw' })] });
       assert.deepEqual(paths(a), ['apps/a']);
-      assert.ok(a.apps[0].notes.some((n) => n.startsWith('apps/b: ') && n.includes('d exploded')), a.apps[0].notes.join('\n'));
+      assert.ok(
+        a.apps[0].notes.some((n) => n.startsWith('apps/b: ') && n.includes('d exploded')),
+        a.apps[0].notes.join('\n'),
+      );
     });
   });
 
@@ -180,8 +195,17 @@ describe('analyzeWorkspace', () => {
       assert.equal(app.stack, 'dockerfile');
       assert.equal(app.dockerfile, 'Dockerfile');
       assert.equal(app.context, '');
-      assert.deepEqual(app.port, { port: 8080, source: 'dockerfile', honoursPortEnv: false, evidence: [{ file: 'Dockerfile', line: 15, detail: 'EXPOSE 8080' }], fix: undefined });
-      assert.deepEqual(app.start, { value: ['node', 'dist/server.js'], evidence: [{ file: 'Dockerfile', line: 17, detail: 'CMD ["node", "dist/server.js"]' }] });
+      assert.deepEqual(app.port, {
+        port: 8080,
+        source: 'dockerfile',
+        honoursPortEnv: false,
+        evidence: [{ file: 'Dockerfile', line: 15, detail: 'EXPOSE 8080' }],
+        fix: undefined,
+      });
+      assert.deepEqual(app.start, {
+        value: ['node', 'dist/server.js'],
+        evidence: [{ file: 'Dockerfile', line: 17, detail: 'CMD ["node", "dist/server.js"]' }],
+      });
       assert.deepEqual(app.language, { value: 'javascript', evidence: [{ file: 'Dockerfile', line: 2, detail: 'base image node:20-slim' }] });
       assert.equal(app.version?.value, '20');
       assert.equal(app.confidence, 'high');
@@ -236,9 +260,15 @@ describe('analyzeWorkspace', () => {
         ].join('\n'),
         'x/Dockerfile',
       );
-      assert.deepEqual(f.port, { port: 5000, evidence: { file: 'x/Dockerfile', line: 10, detail: 'EXPOSE 5000 9999: Cloud Run routes to one port, the first' } });
+      assert.deepEqual(f.port, {
+        port: 5000,
+        evidence: { file: 'x/Dockerfile', line: 10, detail: 'EXPOSE 5000 9999: Cloud Run routes to one port, the first' },
+      });
       assert.deepEqual(f.start?.command, ['tini', '--', 'node', 'b.js']);
-      assert.deepEqual(f.start?.evidence.map((e) => e.line), [7, 8]);
+      assert.deepEqual(
+        f.start?.evidence.map((e) => e.line),
+        [7, 8],
+      );
       assert.equal(f.language?.value, 'javascript');
       assert.equal(f.language?.version, '22');
 
@@ -246,9 +276,21 @@ describe('analyzeWorkspace', () => {
       assert.equal(g.port, undefined);
       assert.match(g.notes[0], /Dockerfile:2: EXPOSE \$NOPE could not be resolved/);
       assert.deepEqual(g.start?.command, ['/bin/sh', '-c', '/srv serve'], 'shell-form ENTRYPOINT ignores CMD');
-      const h = parseDockerfile('FROM ruby:3.3-slim\nRUN <<EOF\nEXPOSE 1\nCMD nope\nEOF\nENV PORT 4567\nEXPOSE ${PORT}\nCMD ["ruby", "app.rb"]\n', 'Dockerfile');
+      const h = parseDockerfile(
+        'FROM ruby:3.3-slim\nRUN <<EOF\nEXPOSE 1\nCMD nope\nEOF\nENV PORT 4567\nEXPOSE ${PORT}\nCMD ["ruby", "app.rb"]\n',
+        'Dockerfile',
+      );
       assert.deepEqual([h.port?.port, h.port?.evidence.line, h.start?.command], [4567, 7, ['ruby', 'app.rb']], 'heredoc bodies and legacy ENV form');
-      assert.equal(substitute('${A:-x}-${B:+y}-$C', new Map([['B', '1'], ['C', 'c']])), 'x-y-c');
+      assert.equal(
+        substitute(
+          '${A:-x}-${B:+y}-$C',
+          new Map([
+            ['B', '1'],
+            ['C', 'c'],
+          ]),
+        ),
+        'x-y-c',
+      );
       assert.equal(substitute('$MISSING', new Map()), undefined);
     });
   });
@@ -263,7 +305,10 @@ describe('analyzeWorkspace', () => {
       const [admin, api] = a.apps;
       assert.equal(admin.context, 'apps/admin');
       assert.equal(api.context, '');
-      assert.ok(api.notes.some((n) => n.includes('@acme/shared')), api.notes.join('\n'));
+      assert.ok(
+        api.notes.some((n) => n.includes('@acme/shared')),
+        api.notes.join('\n'),
+      );
       assert.deepEqual(api.hints.contextReason, ['apps/api/package.json:8 dependencies: @acme/shared * is a workspace package (packages/shared)']);
       assert.ok(admin.notes.some((n) => /workspace root .* not offered/.test(n)));
       assert.ok(admin.notes.includes('packages/shared is not offered: apps/api depends on it, so it is a library.'), admin.notes.join('\n'));
@@ -272,7 +317,7 @@ describe('analyzeWorkspace', () => {
     it('pnpm: reads pnpm-workspace.yaml globs with a negation and the workspace: protocol', async () => {
       const a = await analyzeWorkspace(fixture('mono-pnpm'), { detectors });
       assert.equal(a.monorepo?.value, 'pnpm-workspaces');
-      assert.deepEqual(a.monorepo?.evidence, [{ file: 'pnpm-workspace.yaml', line: 2, detail: "packages: apps/*, packages/*, !apps/legacy" }]);
+      assert.deepEqual(a.monorepo?.evidence, [{ file: 'pnpm-workspace.yaml', line: 2, detail: 'packages: apps/*, packages/*, !apps/legacy' }]);
       assert.deepEqual(paths(a), ['apps/web'], 'apps/legacy is excluded, packages/ui is a library');
       assert.equal(a.apps[0].context, '');
       assert.ok(a.apps[0].notes.includes('packages/ui is not offered: apps/web depends on it, so it is a library.'));
@@ -281,9 +326,16 @@ describe('analyzeWorkspace', () => {
     it('Turborepo over yarn workspaces ({packages} form)', async () => {
       const a = await analyzeWorkspace(fixture('mono-turbo'), { detectors });
       assert.equal(a.monorepo?.value, 'turborepo');
-      assert.deepEqual(a.monorepo?.evidence.map((e) => e.file), ['turbo.json', 'package.json']);
+      assert.deepEqual(
+        a.monorepo?.evidence.map((e) => e.file),
+        ['turbo.json', 'package.json'],
+      );
       assert.deepEqual(paths(a), ['apps/api', 'apps/docs']);
-      assert.deepEqual(a.apps.map((x) => x.context), ['apps/api', ''], 'docs uses the tsconfig package');
+      assert.deepEqual(
+        a.apps.map((x) => x.context),
+        ['apps/api', ''],
+        'docs uses the tsconfig package',
+      );
     });
 
     it('Nx: projects under apps/, the e2e project without a server is dropped', async () => {
@@ -304,13 +356,19 @@ describe('analyzeWorkspace', () => {
       assert.deepEqual([worker.language.value, worker.version?.value, worker.port.port], ['go', '1.22', 9090]);
       assert.deepEqual([web.port.port, web.start, web.confidence], [80, undefined, 'medium']);
       assert.ok(web.notes.some((n) => n.includes('no CMD or ENTRYPOINT')));
-      assert.deepEqual(a.apps.map((x) => [x.context, x.dockerfile]), [
-        ['services/api', 'services/api/Dockerfile'],
-        ['services/worker', 'services/worker/Dockerfile'],
-        ['services/web', 'services/web/Dockerfile'],
-      ]);
+      assert.deepEqual(
+        a.apps.map((x) => [x.context, x.dockerfile]),
+        [
+          ['services/api', 'services/api/Dockerfile'],
+          ['services/worker', 'services/worker/Dockerfile'],
+          ['services/web', 'services/web/Dockerfile'],
+        ],
+      );
       const withNode = await analyzeWorkspace(fixture('mono-services-dockerfiles'), { detectors: [fakeNode] });
-      assert.deepEqual([withNode.apps.find((x) => x.path === 'services/api')?.stack, withNode.apps.find((x) => x.path === 'services/api')?.dockerfile], ['node', 'services/api/Dockerfile']);
+      assert.deepEqual(
+        [withNode.apps.find((x) => x.path === 'services/api')?.stack, withNode.apps.find((x) => x.path === 'services/api')?.dockerfile],
+        ['node', 'services/api/Dockerfile'],
+      );
     });
 
     it('still analyses a used package that has a start script, and skips used libraries without reading their sources', async () => {
@@ -327,7 +385,14 @@ describe('analyzeWorkspace', () => {
       const spy: Detector = { name: 'spy', detect: async (view) => (seen.push(view.dir), fakeNode.detect(view)) };
       const a = await analyzeWorkspace(root, { detectors: [spy] });
       assert.deepEqual(seen.sort(), ['', 'apps/api', 'apps/web', 'apps/web-e2e', 'packages/util'], 'packages/core is skipped');
-      assert.deepEqual(a.apps.map((x) => [x.path, x.context]), [['apps/api', ''], ['apps/web', ''], ['packages/util', 'packages/util']]);
+      assert.deepEqual(
+        a.apps.map((x) => [x.path, x.context]),
+        [
+          ['apps/api', ''],
+          ['apps/web', ''],
+          ['packages/util', 'packages/util'],
+        ],
+      );
       assert.equal(a.monorepo?.value, 'npm-workspaces');
       assert.ok(a.apps[0].notes.includes('packages/core is not offered: apps/api depends on it, so it is a library.'), a.apps[0].notes.join('\n'));
     });
@@ -335,19 +400,31 @@ describe('analyzeWorkspace', () => {
     it('a Dockerfile that COPYs from the workspace root gets the root as its context', async () => {
       const root = await ws({ 'svc/api/Dockerfile': 'FROM node:20\nCOPY svc/api/ .\nCMD ["node","x.js"]\n', 'svc/web/Dockerfile': 'FROM nginx\nCOPY . /x\n' });
       const a = await analyzeWorkspace(root, { detectors: [] });
-      assert.deepEqual(a.apps.map((x) => [x.path, x.context]), [['svc/api', ''], ['svc/web', 'svc/web']]);
+      assert.deepEqual(
+        a.apps.map((x) => [x.path, x.context]),
+        [
+          ['svc/api', ''],
+          ['svc/web', 'svc/web'],
+        ],
+      );
     });
 
     it('go.work: the module requiring a sibling module builds from the root, the library module is dropped', async () => {
       const a = await analyzeWorkspace(fixture('mono-go-work'), { detectors });
       assert.equal(a.monorepo?.value, 'go-workspace');
       assert.deepEqual(a.monorepo?.evidence, [{ file: 'go.work', line: 3, detail: 'use api, shared, worker' }]);
-      assert.deepEqual(a.apps.map((x) => [x.path, x.context]), [['api', ''], ['worker', 'worker']]);
+      assert.deepEqual(
+        a.apps.map((x) => [x.path, x.context]),
+        [
+          ['api', ''],
+          ['worker', 'worker'],
+        ],
+      );
       assert.ok(a.apps[0].notes.some((n) => n.includes('example.com/mono/shared')));
     });
 
     it('reads the small YAML and go.work forms', () => {
-      assert.deepEqual(pnpmPackages("packages: ['a/*', \"b\"]\n"), ['a/*', 'b']);
+      assert.deepEqual(pnpmPackages('packages: [\'a/*\', "b"]\n'), ['a/*', 'b']);
       assert.deepEqual(pnpmPackages('packages:\n  - a # comment\n\n  - b\nother: 1\n  - c\n'), ['a', 'b']);
       assert.deepEqual(goWorkUses('go 1.22\nuse ./one\nuse (\n  ./two // x\n)\n'), ['two', 'one']);
     });
@@ -357,7 +434,10 @@ describe('analyzeWorkspace', () => {
     it('summarises an app in one line with its evidence lines', async () => {
       const a = await analyzeWorkspace(fixture('dockerfile-shell-cmd'), { detectors: [] });
       const d = describeApp(a.apps[0]);
-      assert.match(d.summary, /^dockerfile-shell-cmd: own Dockerfile \(Dockerfile\), python 3\.12, port 8080 \(reads \$PORT\), starts with `\/bin\/sh -c exec gunicorn/);
+      assert.match(
+        d.summary,
+        /^dockerfile-shell-cmd: own Dockerfile \(Dockerfile\), python 3\.12, port 8080 \(reads \$PORT\), starts with `\/bin\/sh -c exec gunicorn/,
+      );
       assert.ok(d.evidence.includes('port 8080: Dockerfile:7 (CMD exec gunicorn --bind :$PORT app:app)'), d.evidence.join('\n'));
       assert.match(describeWorkspace(a), /^1 deployable app, best first:\n1\. dockerfile-shell-cmd/);
       const mono = describeWorkspace(await analyzeWorkspace(fixture('mono-services-dockerfiles'), { detectors: [] }));

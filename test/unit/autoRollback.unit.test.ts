@@ -18,7 +18,11 @@ async function deploy(script: FakeCloudScript, overrides: Partial<DeployOptions>
   const events: DeployEvent[] = [];
   try {
     const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...overrides });
-    const result = await runDeploy(opts, { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) }, new AbortController().signal);
+    const result = await runDeploy(
+      opts,
+      { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) },
+      new AbortController().signal,
+    );
     return { result, events, cloud, svc: cloud.services.get('svc') };
   } finally {
     await ws.cleanup();
@@ -37,7 +41,10 @@ describe('automatic rollback and preview deploys', () => {
     assert.equal(result.stage, 'verify');
     const newRev = svc!.latestCreatedRevision!;
     assert.notEqual(newRev, 'svc-00001-aaa');
-    assert.match(result.problem.message, new RegExp(`^The new revision ${newRev} failed its health check \\(HTTP 500 after \\d+ tries\\); traffic is back on svc-00001-aaa\\.$`));
+    assert.match(
+      result.problem.message,
+      new RegExp(`^The new revision ${newRev} failed its health check \\(HTTP 500 after \\d+ tries\\); traffic is back on svc-00001-aaa\\.$`),
+    );
     assert.match(result.problem.fix ?? '', /fix the app and deploy again; svc-00001-aaa keeps serving/);
     assert.ok(cloud.calls.includes('runAdmin.routeAllTraffic svc svc-00001-aaa'), cloud.calls.join('\n'));
     assert.equal(svc!.pinned, 'svc-00001-aaa');
@@ -53,20 +60,33 @@ describe('automatic rollback and preview deploys', () => {
   });
 
   it('rolls back when the new revision never becomes ready', async () => {
-    const { result, cloud, svc } = await deploy({ existingService: true, updateRevisionFails: 'Revision svc-00002-bad is not ready: the container did not listen on PORT=8080' });
+    const { result, cloud, svc } = await deploy({
+      existingService: true,
+      updateRevisionFails: 'Revision svc-00002-bad is not ready: the container did not listen on PORT=8080',
+    });
     assert.equal(result.outcome, 'failed');
     if (result.outcome !== 'failed') return;
     assert.equal(result.stage, 'deploy');
-    assert.match(result.problem.message, /^The new revision svc-00002-bad did not become ready \(Revision svc-00002-bad is not ready: the container did not listen on PORT=8080\); traffic is back on svc-00001-aaa\.$/);
+    assert.match(
+      result.problem.message,
+      /^The new revision svc-00002-bad did not become ready \(Revision svc-00002-bad is not ready: the container did not listen on PORT=8080\); traffic is back on svc-00001-aaa\.$/,
+    );
     assert.equal(svc!.pinned, 'svc-00001-aaa');
     assert.ok(cloud.calls.includes('runAdmin.routeAllTraffic svc svc-00001-aaa'));
   });
 
   it('gives the exact gcloud command when the rollback itself fails', async () => {
-    const { result, svc } = await deploy({ existingService: true, httpStatuses: [500], routeTrafficError: new DevgemError('permission-denied', 'run.services.update denied') });
+    const { result, svc } = await deploy({
+      existingService: true,
+      httpStatuses: [500],
+      routeTrafficError: new DevgemError('permission-denied', 'run.services.update denied'),
+    });
     assert.equal(result.outcome, 'failed');
     if (result.outcome !== 'failed') return;
-    assert.match(result.problem.message, /failed its health check \(HTTP 500.*\), and moving the traffic back to svc-00001-aaa failed too \(run\.services\.update denied\)/);
+    assert.match(
+      result.problem.message,
+      /failed its health check \(HTTP 500.*\), and moving the traffic back to svc-00001-aaa failed too \(run\.services\.update denied\)/,
+    );
     assert.ok(
       result.problem.fix?.includes('gcloud run services update-traffic svc --to-revisions=svc-00001-aaa=100 --region europe-west1 --project demo-project'),
       result.problem.fix,
@@ -133,7 +153,11 @@ async function deployWithPinned() {
   seeded.pinned = seeded.revisionList[0].revision;
   try {
     const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' });
-    const result = await runDeploy(opts, { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: () => undefined }, new AbortController().signal);
+    const result = await runDeploy(
+      opts,
+      { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: () => undefined },
+      new AbortController().signal,
+    );
     return { result, cloud, newest: seeded.revisionList[2].revision };
   } finally {
     await ws.cleanup();
@@ -150,7 +174,15 @@ describe('preview deploys: the agent, the CLI and the Cloud Run request', () => 
     const ctx = {
       deployOptions: () => testDeployOptions(ws.root, { serviceName: 'svc' }),
       cloud: () => ports,
-      runDeploy: async (opts: DeployOptions) => ((ran = opts), { outcome: 'success' as const, url: 'https://pr-42---svc.example', image: 'i', preview: { tag: 'pr-42', serviceUrl: 'https://svc.example', servingRevision: 'svc-00001-aaa' } }),
+      runDeploy: async (opts: DeployOptions) => (
+        (ran = opts),
+        {
+          outcome: 'success' as const,
+          url: 'https://pr-42---svc.example',
+          image: 'i',
+          preview: { tag: 'pr-42', serviceUrl: 'https://svc.example', servingRevision: 'svc-00001-aaa' },
+        }
+      ),
       lastDeploy: () => undefined,
       deployHistory: () => [],
       writeWorkspaceFile: async () => undefined,
@@ -184,7 +216,10 @@ describe('preview deploys: the agent, the CLI and the Cloud Run request', () => 
   it('the deploy tool refuses a tag Cloud Run would refuse, and warns when there is no service to preview', async () => {
     await withAgent(new FakeCloud(), async (ctx) => {
       const tool = deployTool();
-      await assert.rejects(tool.confirmation!({ preview_tag: 'PR_42' }, ctx, signal), (e: DevgemError) => e.kind === 'invalid-argument' && /traffic tag/.test(e.message));
+      await assert.rejects(
+        tool.confirmation!({ preview_tag: 'PR_42' }, ctx, signal),
+        (e: DevgemError) => e.kind === 'invalid-argument' && /traffic tag/.test(e.message),
+      );
       const draft = await tool.confirmation!({ preview_tag: 'pr-42' }, ctx, signal);
       assert.match(draft.details.find((d) => d.label === 'Warning')?.value ?? '', /A preview needs a live service/);
     });
@@ -195,9 +230,18 @@ describe('preview deploys: the agent, the CLI and the Cloud Run request', () => 
     const req = (argv: string[]) => deployRequestFrom(parseArgs(['deploy', ...argv]), '/tmp/x', {});
     assert.deepEqual(req(['--no-traffic', '--tag', 'pr-42']).opts.noTraffic, { tag: 'pr-42' });
     assert.equal(req([]).opts.noTraffic, undefined);
-    assert.throws(() => req(['--no-traffic']), (e: Error) => e instanceof UsageError && /--no-traffic needs --tag/.test(e.message));
-    assert.throws(() => req(['--tag', 'pr-42']), (e: Error) => e instanceof UsageError && /--tag only goes with --no-traffic/.test(e.message));
-    assert.throws(() => req(['--no-traffic', '--tag', 'Bad_Tag']), (e: Error) => e instanceof UsageError && /cannot be a Cloud Run traffic tag/.test(e.message));
+    assert.throws(
+      () => req(['--no-traffic']),
+      (e: Error) => e instanceof UsageError && /--no-traffic needs --tag/.test(e.message),
+    );
+    assert.throws(
+      () => req(['--tag', 'pr-42']),
+      (e: Error) => e instanceof UsageError && /--tag only goes with --no-traffic/.test(e.message),
+    );
+    assert.throws(
+      () => req(['--no-traffic', '--tag', 'Bad_Tag']),
+      (e: Error) => e instanceof UsageError && /cannot be a Cloud Run traffic tag/.test(e.message),
+    );
   });
 
   it('the Cloud Run request keeps the current split (latest pinned), adds the named revision at 0 % with the tag', () => {
@@ -206,7 +250,10 @@ describe('preview deploys: the agent, the CLI and the Cloud Run request', () => 
       name: 'projects/p/locations/r/services/svc',
       latestReadyRevision: 'projects/p/locations/r/services/svc/revisions/svc-00003-ccc',
       template: { revision: 'svc-00003-ccc', containers: [{ image: 'old', ports: [{ containerPort: 8080 }] }] },
-      traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 90 }, { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-00001-aaa', percent: 10, tag: 'pr-42' }],
+      traffic: [
+        { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 90 },
+        { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-00001-aaa', percent: 10, tag: 'pr-42' },
+      ],
       trafficStatuses: [
         { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', revision: 'svc-00003-ccc', percent: 90 },
         { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-00001-aaa', percent: 10, tag: 'pr-42' },
@@ -221,6 +268,6 @@ describe('preview deploys: the agent, the CLI and the Cloud Run request', () => 
       { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: 'svc-p-abcde', percent: 0, tag: 'pr-42' },
     ]);
     assert.equal(servingRevision(live), 'svc-00003-ccc');
-    assert.equal(servingRevision({ ...live, trafficStatuses: [] , traffic: [{ type: 1, percent: 100 }] }), 'svc-00003-ccc');
+    assert.equal(servingRevision({ ...live, trafficStatuses: [], traffic: [{ type: 1, percent: 100 }] }), 'svc-00003-ccc');
   });
 });

@@ -21,7 +21,8 @@ import { FakeClock, FakeCloud } from '../support/fakes';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 /** Calls that only read; anything else changes the project. */
-const READ_ONLY = /^(credentials\.check|run\.getService|run\.previewUpdate|run\.listDomainMappings|runAdmin\.(listServices|describeService|listRevisions)|logging\.|preflight\.|projects\.|http\.get)/;
+const READ_ONLY =
+  /^(credentials\.check|run\.getService|run\.previewUpdate|run\.listDomainMappings|runAdmin\.(listServices|describeService|listRevisions)|logging\.|preflight\.|projects\.|http\.get)/;
 
 export function mutatingCalls(cloud: FakeCloud): string[] {
   return cloud.calls.filter((c) => !READ_ONLY.test(c));
@@ -47,7 +48,11 @@ export async function treeHash(dir: string): Promise<string> {
   return h.digest('hex');
 }
 
-async function withWorkspace<T>(files: Record<string, string>, build: ((root: string) => Promise<void>) | undefined, fn: (root: string) => Promise<T>): Promise<T> {
+async function withWorkspace<T>(
+  files: Record<string, string>,
+  build: ((root: string) => Promise<void>) | undefined,
+  fn: (root: string) => Promise<T>,
+): Promise<T> {
   const ws = await makeWorkspace(files);
   try {
     await build?.(ws.root);
@@ -117,7 +122,15 @@ async function runToolCase(c: ToolCallCase): Promise<void> {
     const model = new ScriptedModel([[call(c.tool, c.args as Record<string, unknown>, 'c1')], [text('Sorry.')]]);
     await runAgentTurn(
       'do it',
-      { model, registry: createToolRegistry(), ctx, confirm, conversation, system: () => 'system', events: { text: () => undefined, textEnd: () => undefined, tool: (t) => statuses.push(t.status) } },
+      {
+        model,
+        registry: createToolRegistry(),
+        ctx,
+        confirm,
+        conversation,
+        system: () => 'system',
+        events: { text: () => undefined, textEnd: () => undefined, tool: (t) => statuses.push(t.status) },
+      },
       AbortSignal.timeout(20_000),
     );
     assert.equal(statuses.at(-1), 'failed');
@@ -146,7 +159,25 @@ describe('bad input corpus', function () {
   it('has at least 30 cases and covers every item of the issue', () => {
     assert.ok(BAD_INPUT_CASES.length >= 30, `${BAD_INPUT_CASES.length} cases`);
     const items = new Set(BAD_INPUT_CASES.map((c) => c.item));
-    for (const want of ['empty folder', 'only a README', 'unknown stack', 'a symlink loop', 'a symlink to /etc', 'a 2 GB file', 'a file that cannot be read', 'non-UTF-8 file names', 'very long file names', 'invalid or reserved service names', 'an unknown region', 'a malformed .gcloudignore', 'a corrupt package.json', 'env keys Cloud Run rejects', 'malformed and oversized messages from the webview', 'a model reply with a tool that does not exist', 'arguments of the wrong type']) {
+    for (const want of [
+      'empty folder',
+      'only a README',
+      'unknown stack',
+      'a symlink loop',
+      'a symlink to /etc',
+      'a 2 GB file',
+      'a file that cannot be read',
+      'non-UTF-8 file names',
+      'very long file names',
+      'invalid or reserved service names',
+      'an unknown region',
+      'a malformed .gcloudignore',
+      'a corrupt package.json',
+      'env keys Cloud Run rejects',
+      'malformed and oversized messages from the webview',
+      'a model reply with a tool that does not exist',
+      'arguments of the wrong type',
+    ]) {
       assert.ok(items.has(want), want);
     }
   });

@@ -45,7 +45,7 @@ describe('Build polling (overhead after the build ends)', () => {
     assert.deepEqual(clock.sleeps, [1000, 1000, 1000, 1000]);
   });
 
-  it('checks every 250 ms once the log shows Cloud Build\'s closing DONE, until the status says so', async () => {
+  it("checks every 250 ms once the log shows Cloud Build's closing DONE, until the status says so", async () => {
     const clock = new RecordingClock();
     const { storage, build, started } = scriptedBuild([['Step 1'], ['PUSH', 'DONE']], 5);
     const lines: string[] = [];

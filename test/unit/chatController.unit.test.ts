@@ -8,9 +8,19 @@ import type { CloudPorts } from '../../src/core/cloud/ports';
 import type { ViewSnapshot } from '../../src/shared/protocol';
 import { MemoryStore, ScriptedModel, TestConfirm, call, newSession, testAgentContext, text } from '../support/agentHarness';
 
-const noCloud = new Proxy({}, { get: () => { throw new Error('no cloud in this test'); } }) as CloudPorts;
+const noCloud = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('no cloud in this test');
+    },
+  },
+) as CloudPorts;
 
-function controller(model: ModelPort | undefined, opts: { limits?: { deploysPerDay: number; modelCallsPerDay: number }; conv?: MemoryStore<SavedConversation>; snap?: MemoryStore<ViewSnapshot> } = {}) {
+function controller(
+  model: ModelPort | undefined,
+  opts: { limits?: { deploysPerDay: number; modelCallsPerDay: number }; conv?: MemoryStore<SavedConversation>; snap?: MemoryStore<ViewSnapshot> } = {},
+) {
   const session = newSession(opts.snap ?? new MemoryStore<ViewSnapshot>());
   const usage = new UsageGuard(new MemoryStore<UsageCounts>(), () => opts.limits ?? { deploysPerDay: 0, modelCallsPerDay: 0 });
   const ctx = testAgentContext('/nonexistent-devgem-ws', noCloud, { session, usage });
@@ -41,7 +51,10 @@ describe('chat controller', () => {
     assert.equal(replies[0].streaming, false);
     const growing = snapshots.flatMap((s) => s.chat.filter((m) => m.id === replies[0].id && m.streaming).map((m) => m.text));
     assert.deepEqual(growing, ['One ', 'One two ', 'One two three.']);
-    assert.ok(snapshots.some((s) => s.agent?.busy === true), 'busy while working');
+    assert.ok(
+      snapshots.some((s) => s.agent?.busy === true),
+      'busy while working',
+    );
     assert.equal(session.current.agent?.busy, false);
     assert.equal(session.current.agent?.mode, 'gemini');
   });

@@ -320,7 +320,7 @@ describe('parseChatIntent', () => {
 });
 
 describe('envNameProblem', () => {
-  it('accepts ordinary names and keeps Cloud Run\'s reserved list small and exact', () => {
+  it("accepts ordinary names and keeps Cloud Run's reserved list small and exact", () => {
     for (const ok of ['FOO', 'foo', '_X', 'A1_B2', 'port', 'K_SERVICES']) assert.equal(envNameProblem(ok), undefined, ok);
     assert.deepEqual([...RESERVED_ENV].sort(), ['K_CONFIGURATION', 'K_REVISION', 'K_SERVICE', 'PORT']);
   });
@@ -341,7 +341,8 @@ describe('HELP_TEXT', () => {
     .flatMap((l) => [...l.matchAll(/"([^"]+)"/g)].map((m) => m[1]));
   it('shows an example for every kind but invalid', () => {
     const kinds = new Set(examples.map((e) => parseChatIntent(e).kind));
-    for (const kind of ['deploy', 'cancel', 'status', 'logs', 'env-set', 'env-unset', 'env-import', 'rollback', 'services', 'revisions', 'usage', 'help']) assert.ok(kinds.has(kind as ChatIntent['kind']), kind);
+    for (const kind of ['deploy', 'cancel', 'status', 'logs', 'env-set', 'env-unset', 'env-import', 'rollback', 'services', 'revisions', 'usage', 'help'])
+      assert.ok(kinds.has(kind as ChatIntent['kind']), kind);
   });
   for (const example of examples) {
     it(`help example ${JSON.stringify(example)} parses to a real request`, () => {

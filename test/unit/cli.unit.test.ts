@@ -42,7 +42,16 @@ describe('devgem CLI', () => {
   });
 
   it('exits 2 with the usage for a missing or unknown command, an unknown flag or a missing value', async () => {
-    for (const argv of [[], ['deploy', '--bogus'], ['analyze', '--bogus'], ['analyze', '--out', 'x'], ['dockerfile', '--app'], ['package', 'dockerfile-env-port'], ['analyze', 'a', 'b'], ['analyze', '--json=yes']]) {
+    for (const argv of [
+      [],
+      ['deploy', '--bogus'],
+      ['analyze', '--bogus'],
+      ['analyze', '--out', 'x'],
+      ['dockerfile', '--app'],
+      ['package', 'dockerfile-env-port'],
+      ['analyze', 'a', 'b'],
+      ['analyze', '--json=yes'],
+    ]) {
       const r = await cli(argv);
       assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^devgem: .+\n\nUsage: devgem/, argv.join(' '));
@@ -56,7 +65,10 @@ describe('devgem CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     const analysis = JSON.parse(r.stdout) as WorkspaceAnalysis;
     assert.equal(analysis.root, path.join(FIXTURES, 'mono-services-dockerfiles'));
-    assert.deepEqual(analysis.apps.map((a) => a.dockerfile), ['services/api/Dockerfile', 'services/worker/Dockerfile', 'services/web/Dockerfile']);
+    assert.deepEqual(
+      analysis.apps.map((a) => a.dockerfile),
+      ['services/api/Dockerfile', 'services/worker/Dockerfile', 'services/web/Dockerfile'],
+    );
     assert.equal(analysis.monorepo?.value, 'dockerfiles');
   });
 

@@ -28,7 +28,29 @@ function usageError(argv: string[]): string {
 describe('devgem deploy: arguments', () => {
   it('turns flags into the DeployOptions the pipeline takes', () => {
     const r = request(
-      ['app', '--project', 'my-proj-1', '--region=europe-west1', '--service', 'web', '--env', 'GREETING=hi=there', '--env', 'EMPTY=', '--secret', 'DB_URL=db-url:3', '--secret', 'STRIPE_KEY=stripe', '--private', '--app', './api/', '--json', '--timeout', '600', '--yes'],
+      [
+        'app',
+        '--project',
+        'my-proj-1',
+        '--region=europe-west1',
+        '--service',
+        'web',
+        '--env',
+        'GREETING=hi=there',
+        '--env',
+        'EMPTY=',
+        '--secret',
+        'DB_URL=db-url:3',
+        '--secret',
+        'STRIPE_KEY=stripe',
+        '--private',
+        '--app',
+        './api/',
+        '--json',
+        '--timeout',
+        '600',
+        '--yes',
+      ],
       { DEVGEM_EMULATOR_HOST: ' 127.0.0.1:8123 ' },
     );
     assert.equal(r.opts.workspaceRoot, path.join(CWD, 'app'));
@@ -44,7 +66,10 @@ describe('devgem deploy: arguments', () => {
     const env = { GOOGLE_CLOUD_PROJECT: 'from-env' };
     const r = request([], env);
     assert.equal(r.opts.workspaceRoot, CWD);
-    assert.deepEqual([r.opts.project, r.opts.region, r.opts.serviceName, r.opts.appPath, r.opts.runtime], [undefined, undefined, undefined, undefined, undefined]);
+    assert.deepEqual(
+      [r.opts.project, r.opts.region, r.opts.serviceName, r.opts.appPath, r.opts.runtime],
+      [undefined, undefined, undefined, undefined, undefined],
+    );
     assert.equal(r.opts.env, env, 'resolveTarget reads GOOGLE_CLOUD_PROJECT etc. from it');
     assert.equal(r.opts.allowUnauthenticated, true);
     assert.deepEqual([r.json, r.yes, r.timeoutSeconds, r.emulatorHost], [false, false, undefined, undefined]);
@@ -56,7 +81,7 @@ describe('devgem deploy: arguments', () => {
     assert.match(message, /"API_KEY" looks like a secret/);
     assert.match(message, /--secret API_KEY=api-key/);
     assert.doesNotMatch(message, /sk-live-123/, 'the value is never repeated');
-    assert.doesNotMatch(message, /secrets: \{/, 'CLI wording, not the agent\'s');
+    assert.doesNotMatch(message, /secrets: \{/, "CLI wording, not the agent's");
     // The same name is fine as a secret reference.
     assert.deepEqual(request(['--secret', 'API_KEY=api-key']).opts.runtime?.secrets, { API_KEY: { secret: 'api-key', version: 'latest' } });
   });
@@ -95,7 +120,13 @@ describe('devgem deploy: arguments', () => {
   });
 
   it('exits 2 with the usage for deploy usage errors, before touching any cloud', async () => {
-    for (const argv of [['deploy', '--bogus'], ['deploy', '--env', 'NOEQUALS'], ['deploy', '--env', 'GITHUB_TOKEN=x'], ['deploy', '--timeout', 'soon'], ['deploy', '--project']]) {
+    for (const argv of [
+      ['deploy', '--bogus'],
+      ['deploy', '--env', 'NOEQUALS'],
+      ['deploy', '--env', 'GITHUB_TOKEN=x'],
+      ['deploy', '--timeout', 'soon'],
+      ['deploy', '--project'],
+    ]) {
       let stdout = '';
       let stderr = '';
       const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd: CWD, env: { DEVGEM_EMULATOR_HOST: '127.0.0.1:1' } });
@@ -107,7 +138,12 @@ describe('devgem deploy: arguments', () => {
 
   it('exits 1 for an emulator host that is not HOST:PORT, saying how to fix it', async () => {
     let stderr = '';
-    const code = await runCli(['deploy', '--project', 'demo-project'], { stdout: () => undefined, stderr: (s) => (stderr += s), cwd: CWD, env: { DEVGEM_EMULATOR_HOST: 'localhost' } });
+    const code = await runCli(['deploy', '--project', 'demo-project'], {
+      stdout: () => undefined,
+      stderr: (s) => (stderr += s),
+      cwd: CWD,
+      env: { DEVGEM_EMULATOR_HOST: 'localhost' },
+    });
     assert.equal(code, 1);
     assert.match(stderr, /DEVGEM_EMULATOR_HOST must look like 127\.0\.0\.1:8090/);
     assert.match(stderr, /Fix: Set DEVGEM_EMULATOR_HOST/);
@@ -116,7 +152,17 @@ describe('devgem deploy: arguments', () => {
   it('documents deploy in the usage', async () => {
     let stdout = '';
     await runCli(['--help'], { stdout: (s) => (stdout += s), stderr: () => undefined, cwd: CWD });
-    for (const flag of ['deploy [dir]', '--env NAME=VALUE', '--secret NAME=SECRET[:VERSION]', '--private', '--yes', '--json', '--timeout SECONDS', 'DEVGEM_EMULATOR_HOST', '130']) {
+    for (const flag of [
+      'deploy [dir]',
+      '--env NAME=VALUE',
+      '--secret NAME=SECRET[:VERSION]',
+      '--private',
+      '--yes',
+      '--json',
+      '--timeout SECONDS',
+      'DEVGEM_EMULATOR_HOST',
+      '130',
+    ]) {
       assert.ok(stdout.includes(flag), flag);
     }
   });
@@ -152,7 +198,10 @@ describe('devgem deploy: questions with no one to ask', () => {
 
   it('uploads flagged files only with --yes', async () => {
     const preview = { fileCount: 2, totalBytes: 10, largest: [], redFlags: [{ path: 'id_rsa', reason: 'private key' }] };
-    await assert.rejects(cliDeployUi({ yes: false, workspaceRoot: '/ws', stderr: () => undefined }).confirmUpload(preview, signal), /look private: id_rsa \(private key\)/);
+    await assert.rejects(
+      cliDeployUi({ yes: false, workspaceRoot: '/ws', stderr: () => undefined }).confirmUpload(preview, signal),
+      /look private: id_rsa \(private key\)/,
+    );
     assert.equal(await cliDeployUi({ yes: true, workspaceRoot: '/ws', stderr: () => undefined }).confirmUpload(preview, signal), true);
   });
 });
@@ -160,7 +209,15 @@ describe('devgem deploy: questions with no one to ask', () => {
 describe('devgem deploy: enabling APIs', () => {
   it('enables a missing API only with --yes, and says so', async () => {
     const signal = new AbortController().signal;
-    const problems = [{ kind: 'api-disabled' as const, message: 'Cloud Build API is not enabled', fixCommand: 'gcloud services enable cloudbuild.googleapis.com', consoleUrl: 'https://console.cloud.google.com/', autoFix: { enableService: 'cloudbuild.googleapis.com' } }];
+    const problems = [
+      {
+        kind: 'api-disabled' as const,
+        message: 'Cloud Build API is not enabled',
+        fixCommand: 'gcloud services enable cloudbuild.googleapis.com',
+        consoleUrl: 'https://console.cloud.google.com/',
+        autoFix: { enableService: 'cloudbuild.googleapis.com' },
+      },
+    ];
     assert.equal(await cliDeployUi({ yes: false, workspaceRoot: '/ws', stderr: () => undefined }).offerPreflightFix(problems, signal), false);
     let stderr = '';
     assert.equal(await cliDeployUi({ yes: true, workspaceRoot: '/ws', stderr: (s) => (stderr += s) }).offerPreflightFix(problems, signal), true);

@@ -96,10 +96,14 @@ describe('code actions (host)', () => {
       calls.length = 0;
       activeTextEditor = e;
       await subject.load().insertCode('x', 'sh');
-      assert.deepEqual(calls, [
-        ['open', { language: 'shellscript', content: 'x' }],
-        ['show', { untitled: 'shellscript' }, undefined],
-      ], e.document.uri.scheme);
+      assert.deepEqual(
+        calls,
+        [
+          ['open', { language: 'shellscript', content: 'x' }],
+          ['show', { untitled: 'shellscript' }, undefined],
+        ],
+        e.document.uri.scheme,
+      );
     }
   });
 

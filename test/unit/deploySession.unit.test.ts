@@ -55,9 +55,18 @@ describe('DeploySession', () => {
     assert.equal(versions[0], 1);
     assert.deepEqual(heard, store.saved, 'listeners see the same snapshots the store saves');
     assert.equal(store.saved.at(-1), s.current);
-    assert.deepEqual(store.saved.map((x) => x.busy), [false, true, true, true, true, true, false, false]);
+    assert.deepEqual(
+      store.saved.map((x) => x.busy),
+      [false, true, true, true, true, true, false, false],
+    );
     assert.deepEqual(s.current.deploy?.result, SUCCESS);
-    assert.deepEqual(s.current.chat.map((m) => [m.role, m.text]), [['user', 'deploy this'], ['assistant', 'done']]);
+    assert.deepEqual(
+      s.current.chat.map((m) => [m.role, m.text]),
+      [
+        ['user', 'deploy this'],
+        ['assistant', 'done'],
+      ],
+    );
   });
 
   it('continues the version of a saved snapshot', () => {
@@ -153,7 +162,10 @@ describe('DeploySession', () => {
 
   it('becomes idle again when the work fails, and can run again', async () => {
     const s = new DeploySession(new MemoryStore(), () => 1000);
-    await assert.rejects(s.run(async () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      s.run(async () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(s.isRunning, false);
     assert.equal(s.current.busy, false);
     assert.deepEqual(await s.run(async () => SUCCESS), SUCCESS);
@@ -243,7 +255,13 @@ describe('DeploySession', () => {
     }
     const h = s.current.history!;
     assert.equal(h.length, 30);
-    assert.deepEqual(h.slice(0, 2).map((r) => [r.deployId, r.outcome, r.url ?? r.message, r.stage]), [['d35', 'success', 'https://svc.example', undefined], ['d34', 'failed', 'broke 34', 'build']]);
+    assert.deepEqual(
+      h.slice(0, 2).map((r) => [r.deployId, r.outcome, r.url ?? r.message, r.stage]),
+      [
+        ['d35', 'success', 'https://svc.example', undefined],
+        ['d34', 'failed', 'broke 34', 'build'],
+      ],
+    );
     assert.equal(h[0].revision, 'svc-35');
     assert.equal(h[0].target?.service, 'svc');
   });
@@ -275,6 +293,12 @@ describe('DeploySession', () => {
     s.upsertChat({ id: 'r', role: 'assistant', text: 'Hel', at: 1, streaming: true });
     s.upsertChat({ id: 'r', role: 'assistant', text: 'Hello', at: 1, streaming: false });
     s.upsertChat({ id: 't', role: 'tool', text: '', at: 2 });
-    assert.deepEqual(s.current.chat.map((m) => [m.id, m.text]), [['r', 'Hello'], ['t', '']]);
+    assert.deepEqual(
+      s.current.chat.map((m) => [m.id, m.text]),
+      [
+        ['r', 'Hello'],
+        ['t', ''],
+      ],
+    );
   });
 });

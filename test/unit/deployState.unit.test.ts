@@ -39,13 +39,15 @@ describe('deploy state', () => {
   });
 
   it("'started' resets everything the previous deploy left", () => {
-    const old = must(fold([
-      started('d1', 100),
-      { type: 'target', target: { project: 'p', region: 'r', service: 's' } },
-      { type: 'stage', stage: 'build', status: 'failed', at: 110 },
-      { type: 'log', stage: 'build', lines: ['boom'] },
-      { type: 'finished', result: { outcome: 'failed', stage: 'build', problem: { message: 'x' } }, at: 120 },
-    ]));
+    const old = must(
+      fold([
+        started('d1', 100),
+        { type: 'target', target: { project: 'p', region: 'r', service: 's' } },
+        { type: 'stage', stage: 'build', status: 'failed', at: 110 },
+        { type: 'log', stage: 'build', lines: ['boom'] },
+        { type: 'finished', result: { outcome: 'failed', stage: 'build', problem: { message: 'x' } }, at: 120 },
+      ]),
+    );
     const s = must(reduceDeploy(old, started('d2', 200)));
     assert.equal(s.deployId, 'd2');
     assert.equal(s.startedAt, 200);
@@ -65,11 +67,13 @@ describe('deploy state', () => {
   });
 
   it('records stage timing: startedAt when it starts running, endedAt when it ends', () => {
-    const s = must(fold([
-      started(),
-      { type: 'stage', stage: 'build', status: 'running', at: 10 },
-      { type: 'stage', stage: 'build', status: 'running', detail: 'build b1', at: 15 },
-    ]));
+    const s = must(
+      fold([
+        started(),
+        { type: 'stage', stage: 'build', status: 'running', at: 10 },
+        { type: 'stage', stage: 'build', status: 'running', detail: 'build b1', at: 15 },
+      ]),
+    );
     assert.deepEqual(s.stages.build, { status: 'running', detail: 'build b1', startedAt: 10, endedAt: undefined });
     const done = must(reduceDeploy(s, { type: 'stage', stage: 'build', status: 'done', at: 30 }));
     assert.deepEqual(done.stages.build, { status: 'done', detail: 'build b1', startedAt: 10, endedAt: 30 }, 'the detail is kept');
@@ -98,12 +102,14 @@ describe('deploy state', () => {
 
   it('stores the target, the Dockerfile and the result', () => {
     const result: DeployResult = { outcome: 'success', url: 'https://svc.example', image: 'img' };
-    const s = must(fold([
-      started(),
-      { type: 'target', target: { project: 'p', region: 'europe-west1', service: 'svc' } },
-      { type: 'dockerfile', path: '/ws/my-app/Dockerfile', generated: true, content: 'FROM x' },
-      { type: 'finished', result, at: 500 },
-    ]));
+    const s = must(
+      fold([
+        started(),
+        { type: 'target', target: { project: 'p', region: 'europe-west1', service: 'svc' } },
+        { type: 'dockerfile', path: '/ws/my-app/Dockerfile', generated: true, content: 'FROM x' },
+        { type: 'finished', result, at: 500 },
+      ]),
+    );
     assert.deepEqual(s.target, { project: 'p', region: 'europe-west1', service: 'svc' });
     assert.deepEqual(s.dockerfile, { path: '/ws/my-app/Dockerfile', generated: true });
     assert.deepEqual(s.result, result);
@@ -116,24 +122,36 @@ describe('deploy state', () => {
     it('is undefined before any stage ran', () => assert.equal(at([]), undefined));
 
     it('is the running stage', () => {
-      assert.equal(at([
-        { type: 'stage', stage: 'preflight', status: 'done', at: 1 },
-        { type: 'stage', stage: 'analyze', status: 'done', at: 2 },
-        { type: 'stage', stage: 'dockerfile', status: 'skipped', at: 3 },
-        { type: 'stage', stage: 'package', status: 'running', at: 4 },
-      ]), 'package');
+      assert.equal(
+        at([
+          { type: 'stage', stage: 'preflight', status: 'done', at: 1 },
+          { type: 'stage', stage: 'analyze', status: 'done', at: 2 },
+          { type: 'stage', stage: 'dockerfile', status: 'skipped', at: 3 },
+          { type: 'stage', stage: 'package', status: 'running', at: 4 },
+        ]),
+        'package',
+      );
     });
 
     it('is the failed stage, even when later stages were marked', () => {
-      assert.equal(at([
-        { type: 'stage', stage: 'preflight', status: 'done', at: 1 },
-        { type: 'stage', stage: 'build', status: 'failed', at: 2 },
-        { type: 'stage', stage: 'verify', status: 'skipped', at: 3 },
-      ]), 'build');
+      assert.equal(
+        at([
+          { type: 'stage', stage: 'preflight', status: 'done', at: 1 },
+          { type: 'stage', stage: 'build', status: 'failed', at: 2 },
+          { type: 'stage', stage: 'verify', status: 'skipped', at: 3 },
+        ]),
+        'build',
+      );
     });
 
     it('is the cancelled stage', () => {
-      assert.equal(at([{ type: 'stage', stage: 'preflight', status: 'done', at: 1 }, { type: 'stage', stage: 'upload', status: 'cancelled', at: 2 }]), 'upload');
+      assert.equal(
+        at([
+          { type: 'stage', stage: 'preflight', status: 'done', at: 1 },
+          { type: 'stage', stage: 'upload', status: 'cancelled', at: 2 },
+        ]),
+        'upload',
+      );
     });
 
     it('is the last stage that ended when nothing is running or failed', () => {

@@ -17,7 +17,10 @@ describe('parseDotenv', () => {
     const r = parseDotenv('# settings\n\nA=1\n  B = two words  \nC=\n   # indented comment\nD=x=y\n');
     assert.deepEqual(values(r), { A: '1', B: 'two words', C: '', D: 'x=y' });
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.entries.map((e) => e.line), [3, 4, 5, 7]);
+    assert.deepEqual(
+      r.entries.map((e) => e.line),
+      [3, 4, 5, 7],
+    );
   });
 
   it('takes `export KEY=value` as KEY (and a key named export as is)', () => {
@@ -46,7 +49,14 @@ describe('parseDotenv', () => {
     const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC=\nabc\n-----END PRIVATE KEY-----';
     const r = parseDotenv(`PRIVATE_KEY="${pem}"\nAFTER=1\nQ='x\ny'\n`);
     assert.deepEqual(values(r), { PRIVATE_KEY: pem, AFTER: '1', Q: 'x\ny' });
-    assert.deepEqual(r.entries.map((e) => [e.key, e.line]), [['PRIVATE_KEY', 1], ['AFTER', 5], ['Q', 6]]);
+    assert.deepEqual(
+      r.entries.map((e) => [e.key, e.line]),
+      [
+        ['PRIVATE_KEY', 1],
+        ['AFTER', 5],
+        ['Q', 6],
+      ],
+    );
   });
 
   it('an unclosed quote stops the parse there: the lines below are the broken value, never keys', () => {
@@ -84,7 +94,10 @@ describe('parseDotenv', () => {
   it('ignores a byte-order mark and reads CRLF and CR line ends like LF', () => {
     const r = parseDotenv('\uFEFFA=1\r\nB="x\r\ny"\r\nC=3\rD=4');
     assert.deepEqual(values(r), { A: '1', B: 'x\ny', C: '3', D: '4' });
-    assert.deepEqual(r.entries.map((e) => e.line), [1, 2, 4, 5]);
+    assert.deepEqual(
+      r.entries.map((e) => e.line),
+      [1, 2, 4, 5],
+    );
     assert.ok(!r.entries[0].key.includes('\uFEFF'));
   });
 

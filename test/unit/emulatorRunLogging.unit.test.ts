@@ -95,12 +95,23 @@ describe('emulator Cloud Run template and traffic rules', () => {
     apiError(() => validateTemplate({ containers: [{ env: [{ name: 'S', valueSource: { secretKeyRef: {} } }] }] }), 'INVALID_ARGUMENT', /secretKeyRef.secret/);
     apiError(() => validateTemplate({ containers: [{ resources: { limits: { memory: 'lots' } } }] }), 'INVALID_ARGUMENT', /memory/);
     apiError(() => validateTemplate({ scaling: { minInstanceCount: 5, maxInstanceCount: 2 } }), 'INVALID_ARGUMENT', /must not exceed/);
-    assert.doesNotThrow(() => validateTemplate({ containers: [{ env: [{ name: 'S', valueSource: { secretKeyRef: { secret: 's' } } }], resources: { limits: { cpu: '2', memory: '1Gi' } } }], scaling: { minInstanceCount: 1, maxInstanceCount: 3 } }));
+    assert.doesNotThrow(() =>
+      validateTemplate({
+        containers: [{ env: [{ name: 'S', valueSource: { secretKeyRef: { secret: 's' } } }], resources: { limits: { cpu: '2', memory: '1Gi' } } }],
+        scaling: { minInstanceCount: 1, maxInstanceCount: 3 },
+      }),
+    );
   });
 
   it('a template read back with defaults and another key order is the same template', () => {
     const stored = { containers: [{ image: 'i', ports: [{ name: 'http1', containerPort: 8080 }] }], scaling: { maxInstanceCount: 100 }, timeout: '300s' };
-    const echoed = { timeout: '300s', revision: '', labels: {}, scaling: { minInstanceCount: 0, maxInstanceCount: 100 }, containers: [{ args: [], ports: [{ containerPort: 8080, name: 'http1' }], image: 'i', env: [] }] };
+    const echoed = {
+      timeout: '300s',
+      revision: '',
+      labels: {},
+      scaling: { minInstanceCount: 0, maxInstanceCount: 100 },
+      containers: [{ args: [], ports: [{ containerPort: 8080, name: 'http1' }], image: 'i', env: [] }],
+    };
     assert.deepEqual(canonicalTemplate(echoed), canonicalTemplate(stored));
     assert.notDeepEqual(canonicalTemplate({ ...echoed, timeout: '60s' }), canonicalTemplate(stored));
   });
@@ -121,7 +132,17 @@ describe('emulator Cloud Run template and traffic rules', () => {
     apiError(() => parseTraffic([{ type: 2, revision: 'web-1', percent: 60 }], s), 'INVALID_ARGUMENT', /add up to 100, not 60/);
     apiError(() => parseTraffic([{ type: 2, revision: 'web-9', percent: 100 }], s), 'INVALID_ARGUMENT', /Revision named 'web-9'/);
     apiError(() => parseTraffic([{ type: 2, revision: 'web-2', percent: 100 }], s), 'FAILED_PRECONDITION', /not ready/);
-    assert.doesNotThrow(() => parseTraffic([{ type: 1, percent: 100 }, { type: 2, revision: 'web-2', percent: 0, tag: 'broken' }], s), 'a failed revision may keep a tag at 0 %');
+    assert.doesNotThrow(
+      () =>
+        parseTraffic(
+          [
+            { type: 1, percent: 100 },
+            { type: 2, revision: 'web-2', percent: 0, tag: 'broken' },
+          ],
+          s,
+        ),
+      'a failed revision may keep a tag at 0 %',
+    );
   });
 
   it('pickRoute splits by share', () => {
@@ -132,6 +153,9 @@ describe('emulator Cloud Run template and traffic rules', () => {
     ];
     assert.equal(pickRoute(s, () => 0.1)?.id, 'a');
     assert.equal(pickRoute(s, () => 0.3)?.id, 'b');
-    assert.equal(pickRoute(svc({}), () => 0.5), undefined);
+    assert.equal(
+      pickRoute(svc({}), () => 0.5),
+      undefined,
+    );
   });
 });

@@ -1,6 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { parseDotenv } from '../../src/core/env/dotenv';
-import { applyEnvImport, describePlan, importChanges, importSummary, planEnvImport, retarget, SECRET_ACCESSOR_ROLE, secretIdFor, type EnvImportItem } from '../../src/core/env/envImport';
+import {
+  applyEnvImport,
+  describePlan,
+  importChanges,
+  importSummary,
+  planEnvImport,
+  retarget,
+  SECRET_ACCESSOR_ROLE,
+  secretIdFor,
+  type EnvImportItem,
+} from '../../src/core/env/envImport';
 import { DevgemError, isCancelled } from '../../src/core/base/errors';
 import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
 import { FakeCloud } from '../support/fakes';
@@ -88,7 +98,12 @@ describe('planEnvImport and describePlan', () => {
 
   it('describes each key and where it goes, never a value', () => {
     const lines = describePlan(planEnvImport(parsed, 'api'));
-    assert.deepEqual(lines.slice(0, 4), ['GREETING → plain env', 'DATABASE_URL → Secret Manager (api-database-url)', 'STRIPE_SECRET_KEY → Secret Manager (api-stripe-secret-key)', 'CACHE → Secret Manager (api-cache)']);
+    assert.deepEqual(lines.slice(0, 4), [
+      'GREETING → plain env',
+      'DATABASE_URL → Secret Manager (api-database-url)',
+      'STRIPE_SECRET_KEY → Secret Manager (api-stripe-secret-key)',
+      'CACHE → Secret Manager (api-cache)',
+    ]);
     assert.match(lines[4], /^PORT → skipped: /);
     assertNoValue(lines.join('\n'), 'the plan');
     assert.ok(!lines.join('\n').includes('hello there'));
@@ -109,7 +124,11 @@ describe('applyEnvImport against the fake cloud', () => {
 
   const run = (text: string, opts: { approveRisky?: boolean; signal?: AbortSignal; items?: EnvImportItem[] } = {}) => {
     const parsed = parseDotenv(text);
-    return applyEnvImport(ports, REF, parsed, opts.items ?? planEnvImport(parsed, REF.service), { signal: opts.signal ?? never, progress: (l) => progress.push(l), approveRisky: opts.approveRisky });
+    return applyEnvImport(ports, REF, parsed, opts.items ?? planEnvImport(parsed, REF.service), {
+      signal: opts.signal ?? never,
+      progress: (l) => progress.push(l),
+      approveRisky: opts.approveRisky,
+    });
   };
 
   /** Everything the import said or logged, for the no-value checks. */
@@ -140,7 +159,10 @@ describe('applyEnvImport against the fake cloud', () => {
     );
     assert.equal(r.revision, svc.latestReadyRevision);
     assert.equal(cloud.calls.filter((c) => c.startsWith('runAdmin.updateEnv')).length, 1, 'one service update');
-    assert.ok(progress.some((l) => l === `Granted ${SECRET_ACCESSOR_ROLE} on api-database-url to 123456789012-compute@developer.gserviceaccount.com`), progress.join('\n'));
+    assert.ok(
+      progress.some((l) => l === `Granted ${SECRET_ACCESSOR_ROLE} on api-database-url to 123456789012-compute@developer.gserviceaccount.com`),
+      progress.join('\n'),
+    );
     const summary = importSummary(r);
     assert.match(summary, /^Imported \.env \(revision api-00002-def\): created api-database-url, api-stripe-secret-key, api-cache; plain GREETING\.$/);
     assertNoValue(everything(summary), 'progress, calls or the summary');
@@ -168,11 +190,19 @@ describe('applyEnvImport against the fake cloud', () => {
 
   it("grants the service's own runtime account when it has one, and a secret that exists without a version gets one", async () => {
     const base = ports.runAdmin;
-    ports = { ...ports, runAdmin: { ...base, describeService: async (ref, s) => ({ ...(await base.describeService(ref, s))!, serviceAccount: 'runner@demo-project.iam.gserviceaccount.com' }) } };
+    ports = {
+      ...ports,
+      runAdmin: {
+        ...base,
+        describeService: async (ref, s) => ({ ...(await base.describeService(ref, s))!, serviceAccount: 'runner@demo-project.iam.gserviceaccount.com' }),
+      },
+    };
     cloud.secretManager.seed('demo-project', 'api-stripe-secret-key', []);
     const r = await run(`STRIPE_SECRET_KEY=${STRIPE}\n`);
     assert.deepEqual([r.created, r.updated], [[], ['api-stripe-secret-key']]);
-    assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.bindings.get(SECRET_ACCESSOR_ROLE), ['serviceAccount:runner@demo-project.iam.gserviceaccount.com']);
+    assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.bindings.get(SECRET_ACCESSOR_ROLE), [
+      'serviceAccount:runner@demo-project.iam.gserviceaccount.com',
+    ]);
   });
 
   it('the diff guard refuses to turn a live secret reference into a plain value unless approveRisky, and touches nothing', async () => {
@@ -195,24 +225,37 @@ describe('applyEnvImport against the fake cloud', () => {
 
     const r = await applyEnvImport(ports, REF, parsed, items, { signal: never, approveRisky: true });
     assert.deepEqual(r.plain.sort(), ['DATABASE_URL', 'GREETING']);
-    assert.deepEqual(cloud.services.get('api')!.env.find((e) => e.name === 'DATABASE_URL'), { name: 'DATABASE_URL', value: `postgres://app:${DB_PASSWORD}@db/shop` });
+    assert.deepEqual(
+      cloud.services.get('api')!.env.find((e) => e.name === 'DATABASE_URL'),
+      { name: 'DATABASE_URL', value: `postgres://app:${DB_PASSWORD}@db/shop` },
+    );
   });
 
   it('importing into a live secret reference of the same secret is no change to approve; a plain var becoming a secret is none either', async () => {
     const svc = cloud.services.get('api')!;
-    svc.env.push({ name: 'STRIPE_SECRET_KEY', secret: { secret: 'projects/demo-project/secrets/api-stripe-secret-key', version: '3' } }, { name: 'DATABASE_URL', value: 'sqlite://local' });
+    svc.env.push(
+      { name: 'STRIPE_SECRET_KEY', secret: { secret: 'projects/demo-project/secrets/api-stripe-secret-key', version: '3' } },
+      { name: 'DATABASE_URL', value: 'sqlite://local' },
+    );
     const items = planEnvImport(parseDotenv(`STRIPE_SECRET_KEY=${STRIPE}\nDATABASE_URL=postgres://u:${DB_PASSWORD}@h/db\n`), 'api');
     assert.deepEqual(importChanges(svc.env, items, 'api'), []);
     // A reference to another secret is a change to approve.
     const other = [{ name: 'STRIPE_SECRET_KEY', secret: { secret: 'stripe-key', version: '3' } }];
-    assert.deepEqual(importChanges(other, items, 'api').map((c) => c.message), ['Replaces the secret reference STRIPE_SECRET_KEY → stripe-key:3 with api-stripe-secret-key:latest']);
+    assert.deepEqual(
+      importChanges(other, items, 'api').map((c) => c.message),
+      ['Replaces the secret reference STRIPE_SECRET_KEY → stripe-key:3 with api-stripe-secret-key:latest'],
+    );
     const r = await run(`STRIPE_SECRET_KEY=${STRIPE}\nDATABASE_URL=postgres://u:${DB_PASSWORD}@h/db\n`);
     assert.deepEqual(r.created.sort(), ['api-database-url', 'api-stripe-secret-key']);
   });
 
   it('refuses a chosen name Cloud Run rejects or an empty secret before creating anything', async () => {
     const parsed = parseDotenv(`PORT=1\nSTRIPE_SECRET_KEY=${STRIPE}\nAPI_TOKEN=\n`);
-    const items: EnvImportItem[] = [{ key: 'STRIPE_SECRET_KEY', target: 'secret', secretId: 'api-stripe-secret-key' }, { key: 'PORT', target: 'plain' }, { key: 'API_TOKEN', target: 'secret' }];
+    const items: EnvImportItem[] = [
+      { key: 'STRIPE_SECRET_KEY', target: 'secret', secretId: 'api-stripe-secret-key' },
+      { key: 'PORT', target: 'plain' },
+      { key: 'API_TOKEN', target: 'secret' },
+    ];
     const err = await applyEnvImport(ports, REF, parsed, items, { signal: never }).then(
       () => assert.fail('expected a refusal'),
       (e: unknown) => e,
@@ -255,7 +298,12 @@ describe('applyEnvImport against the fake cloud', () => {
   });
 
   it('a Secret Manager failure stops the import before the service update and carries no value', async () => {
-    cloud.secretManager.failNext = { method: 'grantRole', error: new DevgemError('permission-denied', 'Permission denied granting roles/secretmanager.secretAccessor on api-stripe-secret-key.', { fix: 'Ask for roles/secretmanager.admin.' }) };
+    cloud.secretManager.failNext = {
+      method: 'grantRole',
+      error: new DevgemError('permission-denied', 'Permission denied granting roles/secretmanager.secretAccessor on api-stripe-secret-key.', {
+        fix: 'Ask for roles/secretmanager.admin.',
+      }),
+    };
     const err = await run(`STRIPE_SECRET_KEY=${STRIPE}\n`).then(
       () => assert.fail('expected the failure'),
       (e: unknown) => e,

@@ -30,7 +30,7 @@ describe('import_env_file and set_env_vars (agent tools)', () => {
   let cleanup: () => Promise<void>;
 
   beforeEach(async () => {
-    const ws = await makeWorkspace({ '.env': ENV, 'config/prod.env': `STRIPE_SECRET_KEY=${STRIPE}-prod\n`, 'id_rsa': 'KEY=x\n', 'notes.txt': 'A=1\n' });
+    const ws = await makeWorkspace({ '.env': ENV, 'config/prod.env': `STRIPE_SECRET_KEY=${STRIPE}-prod\n`, id_rsa: 'KEY=x\n', 'notes.txt': 'A=1\n' });
     cleanup = ws.cleanup;
     cloud = new FakeCloud();
     cloud.seedService('api');
@@ -59,12 +59,22 @@ describe('import_env_file and set_env_vars (agent tools)', () => {
 
     assert.deepEqual(o.response.created, ['api-database-url', 'api-stripe-secret-key']);
     assert.deepEqual(o.response.plain, ['GREETING']);
-    assert.deepEqual(o.response.skipped, [{ key: 'PORT', reason: 'PORT is reserved by Cloud Run (it sets PORT, K_SERVICE, K_REVISION, K_CONFIGURATION and X_GOOGLE_* itself); choose another name.' }]);
+    assert.deepEqual(o.response.skipped, [
+      {
+        key: 'PORT',
+        reason: 'PORT is reserved by Cloud Run (it sets PORT, K_SERVICE, K_REVISION, K_CONFIGURATION and X_GOOGLE_* itself); choose another name.',
+      },
+    ]);
     assert.match(o.summary, /^Imported \.env \(revision api-00002-def\): created api-database-url, api-stripe-secret-key; plain GREETING\.$/);
     assertNoValue(o, 'the tool outcome');
     assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.versions, [STRIPE]);
-    assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.bindings.get(SECRET_ACCESSOR_ROLE), ['serviceAccount:123456789012-compute@developer.gserviceaccount.com']);
-    assert.deepEqual(cloud.services.get('api')!.env.find((e) => e.name === 'DATABASE_URL'), { name: 'DATABASE_URL', secret: { secret: 'api-database-url', version: '1' } });
+    assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.bindings.get(SECRET_ACCESSOR_ROLE), [
+      'serviceAccount:123456789012-compute@developer.gserviceaccount.com',
+    ]);
+    assert.deepEqual(
+      cloud.services.get('api')!.env.find((e) => e.name === 'DATABASE_URL'),
+      { name: 'DATABASE_URL', secret: { secret: 'api-database-url', version: '1' } },
+    );
     // The imported secret values are now redacted wherever they would show up.
     assert.equal(redactText(`oops ${STRIPE}`), `oops ${REDACTED}`);
   });
@@ -84,7 +94,10 @@ describe('import_env_file and set_env_vars (agent tools)', () => {
     const details = confirm.asked[0].details;
     assert.ok(details.some((d) => d.label === 'DATABASE_URL' && d.value === 'plain env var (as asked, though it looks like a secret)'));
     assert.ok(details.some((d) => d.label === 'GREETING' && d.value === 'Secret Manager: api-greeting'));
-    assert.ok(details.some((d) => d.label === 'Changes' && /Drops the secret reference DATABASE_URL → api-database-url:latest/.test(d.value)), JSON.stringify(details));
+    assert.ok(
+      details.some((d) => d.label === 'Changes' && /Drops the secret reference DATABASE_URL → api-database-url:latest/.test(d.value)),
+      JSON.stringify(details),
+    );
     assertNoValue(details, 'the confirmation');
 
     const prod = await call('import_env_file', { service: 'api', path: './config/prod.env' });
@@ -121,7 +134,10 @@ describe('import_env_file and set_env_vars (agent tools)', () => {
     for (const set of [{ STRIPE_SECRET_KEY: STRIPE }, { CACHE: `redis://:${DB_PASSWORD}@cache:6379` }]) {
       const o = await call('set_env_vars', { service: 'api', set });
       assert.equal(o.status, 'failed');
-      assert.match(o.response.error as string, /looks like a secret, so Devgem will not set it as a plain env var\. Fix: Put \w+=… in the workspace's \.env file and import it/);
+      assert.match(
+        o.response.error as string,
+        /looks like a secret, so Devgem will not set it as a plain env var\. Fix: Put \w+=… in the workspace's \.env file and import it/,
+      );
       assertNoValue(o, 'the refusal');
     }
     assert.equal(confirm.asked.length, 0);
@@ -133,11 +149,25 @@ describe('import_env_file and set_env_vars (agent tools)', () => {
   it('the offline chat: "import .env to api" runs the tool and answers with names, skipped keys and unread lines', async () => {
     const events: string[] = [];
     const intent = parseChatIntent('import .env to api');
-    const reply = await answerOffline(intent, { registry, ctx, confirm, events: { tool: (e) => events.push(`${e.name}:${e.status}`) }, cancelDeploy: () => false }, never);
-    assert.match(reply, /^Imported \.env \(revision api-00002-def\): created api-database-url, api-stripe-secret-key; plain GREETING\.\n• Skipped PORT: PORT is reserved.*\n• Not read: line 5: expected KEY=value/s);
+    const reply = await answerOffline(
+      intent,
+      { registry, ctx, confirm, events: { tool: (e) => events.push(`${e.name}:${e.status}`) }, cancelDeploy: () => false },
+      never,
+    );
+    assert.match(
+      reply,
+      /^Imported \.env \(revision api-00002-def\): created api-database-url, api-stripe-secret-key; plain GREETING\.\n• Skipped PORT: PORT is reserved.*\n• Not read: line 5: expected KEY=value/s,
+    );
     assert.deepEqual(events.at(-1), 'import_env_file:done');
     assertNoValue(reply, 'the reply');
     confirm.answers = [false];
-    assert.equal(await answerOffline(parseChatIntent('import env to api'), { registry, ctx, confirm, events: { tool: () => undefined }, cancelDeploy: () => false }, never), 'OK — Nothing was imported.');
+    assert.equal(
+      await answerOffline(
+        parseChatIntent('import env to api'),
+        { registry, ctx, confirm, events: { tool: () => undefined }, cancelDeploy: () => false },
+        never,
+      ),
+      'OK — Nothing was imported.',
+    );
   });
 });

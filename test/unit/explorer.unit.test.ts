@@ -22,9 +22,15 @@ describe('Cloud Run explorer nodes (core)', () => {
   it('shows the configured project, its region first and a Change region item running devgem.chooseRegion', async () => {
     const m = model(new FakeCloud());
     const roots = await m.children(undefined, never);
-    assert.deepEqual(roots.map((n) => [n.kind, n.label]), [['project', 'demo-project']]);
+    assert.deepEqual(
+      roots.map((n) => [n.kind, n.label]),
+      [['project', 'demo-project']],
+    );
     const under = await m.children(roots[0], never);
-    assert.deepEqual(under.map((n) => n.kind), ['region', 'changeRegion']);
+    assert.deepEqual(
+      under.map((n) => n.kind),
+      ['region', 'changeRegion'],
+    );
     assert.equal(under[0].label, 'europe-west1');
     assert.equal(under[1].command, 'devgem.chooseRegion');
     assert.equal(under[1].expandable, false);
@@ -36,7 +42,10 @@ describe('Cloud Run explorer nodes (core)', () => {
     cloud.seedService('web');
     cloud.seedService('elsewhere', { region: 'us-central1' });
     const nodes = await services(model(cloud));
-    assert.deepEqual(nodes.map((n) => n.label), ['api', 'web']);
+    assert.deepEqual(
+      nodes.map((n) => n.label),
+      ['api', 'web'],
+    );
     const api = nodes[0];
     assert.equal(api.kind, 'service');
     assert.equal(api.url, 'https://api.example');
@@ -53,19 +62,31 @@ describe('Cloud Run explorer nodes (core)', () => {
     cloud.addRevision('api', { ready: false });
     const [api] = await services(model(cloud));
     const revs = await model(cloud).children(api, never);
-    assert.deepEqual(revs.map((r) => [r.label, r.description]), [
-      ['api-00003-bad', '0%'],
-      ['api-00002-def', '100%'],
-      ['api-00001-abc', '0%'],
-    ]);
-    assert.deepEqual(revs.map((r) => r.icon), ['error', 'pass-filled', 'circle-outline']);
-    assert.deepEqual(revs.map((r) => r.contextValue), [EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revisionRollback]);
+    assert.deepEqual(
+      revs.map((r) => [r.label, r.description]),
+      [
+        ['api-00003-bad', '0%'],
+        ['api-00002-def', '100%'],
+        ['api-00001-abc', '0%'],
+      ],
+    );
+    assert.deepEqual(
+      revs.map((r) => r.icon),
+      ['error', 'pass-filled', 'circle-outline'],
+    );
+    assert.deepEqual(
+      revs.map((r) => r.contextValue),
+      [EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revision, EXPLORER_CONTEXT.revisionRollback],
+    );
     assert.equal(revs[2].servingRevision, 'api-00002-def');
     assert.match(revs[0].tooltip ?? '', /Not ready/);
     // A roll back through the port changes what the next load shows.
     await cloud.ports().runAdmin.routeAllTraffic(refOf(revs[2]), revs[2].revision!, never);
     const after = await model(cloud).children(api, never);
-    assert.deepEqual(after.map((r) => r.description), ['0%', '0%', '100%']);
+    assert.deepEqual(
+      after.map((r) => r.description),
+      ['0%', '0%', '100%'],
+    );
   });
 
   it('shows traffic tags next to the percentage', async () => {
@@ -74,14 +95,20 @@ describe('Cloud Run explorer nodes (core)', () => {
       ...cloud.ports().runAdmin,
       listRevisions: async () => [{ revision: 'api-2', ready: true, percent: 90, tags: ['blue', 'latest'] }],
     };
-    const revs = await new ExplorerModel({ runAdmin: () => runAdmin, target }).children({ id: 's', kind: 'service', label: 'api', icon: 'cloud', expandable: true, project: 'p', region: 'r', service: 'api' }, never);
+    const revs = await new ExplorerModel({ runAdmin: () => runAdmin, target }).children(
+      { id: 's', kind: 'service', label: 'api', icon: 'cloud', expandable: true, project: 'p', region: 'r', service: 'api' },
+      never,
+    );
     assert.equal(revs[0].description, '90% #blue #latest');
     assert.match(revs[0].tooltip ?? '', /Tags: blue, latest/);
   });
 
   it('says so when the region has no services', async () => {
     const nodes = await services(model(new FakeCloud()));
-    assert.deepEqual(nodes.map((n) => [n.kind, n.label]), [['empty', 'No Cloud Run services in europe-west1']]);
+    assert.deepEqual(
+      nodes.map((n) => [n.kind, n.label]),
+      [['empty', 'No Cloud Run services in europe-west1']],
+    );
   });
 
   it('turns a failed target into one error node with the fix', async () => {
@@ -107,7 +134,10 @@ describe('Cloud Run explorer nodes (core)', () => {
       },
     };
     const nodes = await services(new ExplorerModel({ runAdmin: () => runAdmin, target }));
-    assert.deepEqual(nodes.map((n) => [n.kind, n.label, n.description]), [['error', 'You are not signed in to Google Cloud.', 'Run `gcloud auth application-default login`.']]);
+    assert.deepEqual(
+      nodes.map((n) => [n.kind, n.label, n.description]),
+      [['error', 'You are not signed in to Google Cloud.', 'Run `gcloud auth application-default login`.']],
+    );
     assert.match(nodes[0].tooltip ?? '', /not signed in[\s\S]*gcloud auth/);
   });
 

@@ -41,8 +41,13 @@ describe('package.json contributions of the Cloud Run explorer', () => {
   });
 
   it('every declared command id is registered somewhere in src (by literal or by an exported constant)', () => {
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
-    const all = files(path.join(ROOT, 'src')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+      );
+    const all = files(path.join(ROOT, 'src'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const registers = /registerCommand\(/.test(all);
     assert.ok(registers);
     for (const c of declared) assert.ok(all.includes(`'${c}'`), `${c} is declared in package.json but appears nowhere in src/`);
@@ -58,8 +63,12 @@ describe('package.json contributions of the Cloud Run explorer', () => {
       const matches = exact ? known.filter((k) => k === exact[1]) : known.filter((k) => new RegExp(pattern![1]).test(k));
       assert.ok(matches.length > 0, `${i.command}: ${i.when} matches no node`);
     }
-    const on = (ctx: string) => items.filter((i) => (/viewItem == ([\w.]+)/.exec(i.when!)?.[1] ?? '') === ctx || new RegExp(/viewItem =~ \/(.+)\//.exec(i.when!)?.[1] ?? '^$').test(ctx)).map((i) => i.command);
-    for (const c of ['openUrl', 'copyUrl', 'showLogs', 'deleteService']) assert.ok(on(EXPLORER_CONTEXT.service).includes(`devgem.explorer.${c}`), `service items lack ${c}`);
+    const on = (ctx: string) =>
+      items
+        .filter((i) => (/viewItem == ([\w.]+)/.exec(i.when!)?.[1] ?? '') === ctx || new RegExp(/viewItem =~ \/(.+)\//.exec(i.when!)?.[1] ?? '^$').test(ctx))
+        .map((i) => i.command);
+    for (const c of ['openUrl', 'copyUrl', 'showLogs', 'deleteService'])
+      assert.ok(on(EXPLORER_CONTEXT.service).includes(`devgem.explorer.${c}`), `service items lack ${c}`);
     for (const c of ['devgem.editEnvVars', 'devgem.importEnvFile']) assert.ok(on(EXPLORER_CONTEXT.service).includes(c), `service items lack ${c}`);
     assert.ok(on(EXPLORER_CONTEXT.revisionRollback).includes('devgem.explorer.rollBack'));
     assert.ok(!on(EXPLORER_CONTEXT.revision).includes('devgem.explorer.rollBack'), 'the serving or a failed revision offers no roll back');

@@ -13,22 +13,34 @@ describe('FakeCloud admin and logging ports', () => {
     cloud.seedService('web', { revisions: 2, env: { GREETING: 'hi' } });
     cloud.seedService('api', { region: 'us-central1' });
     const ports = cloud.ports();
-    assert.deepEqual((await ports.runAdmin.listServices({ project: 'demo', region: 'europe-west1' }, never)).map((s) => s.service), ['web']);
+    assert.deepEqual(
+      (await ports.runAdmin.listServices({ project: 'demo', region: 'europe-west1' }, never)).map((s) => s.service),
+      ['web'],
+    );
     const revs = await ports.runAdmin.listRevisions(REF, never);
-    assert.deepEqual(revs.map((r) => [r.revision, r.percent]), [
-      ['web-00002-def', 100],
-      ['web-00001-abc', 0],
-    ]);
+    assert.deepEqual(
+      revs.map((r) => [r.revision, r.percent]),
+      [
+        ['web-00002-def', 100],
+        ['web-00001-abc', 0],
+      ],
+    );
     await ports.runAdmin.routeAllTraffic(REF, 'web-00001-abc', never);
     assert.deepEqual((await ports.runAdmin.describeService(REF, never))?.traffic, [{ revision: 'web-00001-abc', percent: 100, latest: false }]);
 
     const info = await ports.runAdmin.updateEnv(REF, { set: { NEW: 'v' }, unset: ['GREETING'] }, never);
     assert.equal(info.latestReadyRevision, 'web-00003-def');
     assert.deepEqual((await ports.runAdmin.describeService(REF, never))?.env, [{ name: 'NEW', value: 'v' }]);
-    await assert.rejects(ports.runAdmin.updateEnv(REF, { set: { PORT: '1' }, unset: [] }, never), (e: unknown) => e instanceof DevgemError && e.kind === 'invalid-argument');
+    await assert.rejects(
+      ports.runAdmin.updateEnv(REF, { set: { PORT: '1' }, unset: [] }, never),
+      (e: unknown) => e instanceof DevgemError && e.kind === 'invalid-argument',
+    );
 
     cloud.addRevision('web', { ready: false });
-    await assert.rejects(ports.runAdmin.routeAllTraffic(REF, 'web-00004-bad', never), (e: unknown) => e instanceof DevgemError && e.kind === 'failed-precondition');
+    await assert.rejects(
+      ports.runAdmin.routeAllTraffic(REF, 'web-00004-bad', never),
+      (e: unknown) => e instanceof DevgemError && e.kind === 'failed-precondition',
+    );
     await assert.rejects(ports.runAdmin.routeAllTraffic(REF, 'nope', never), (e: unknown) => e instanceof DevgemError && e.kind === 'not-found');
 
     await ports.runAdmin.deleteService(REF, never);
@@ -61,9 +73,21 @@ describe('FakeCloud admin and logging ports', () => {
     ]);
     cloud.seedLogs('api', [{ timestamp: t(4), severity: 'ERROR', text: 'other' }]);
     const read = cloud.ports().logging.readServiceLogs;
-    assert.deepEqual((await read({ ...REF, limit: 10 }, never)).map((e) => e.text), ['a', 'b', 'c']);
-    assert.deepEqual((await read({ ...REF, limit: 2 }, never)).map((e) => e.text), ['b', 'c']);
-    assert.deepEqual((await read({ ...REF, limit: 10, minSeverity: 'INFO' }, never)).map((e) => e.text), ['a', 'c']);
-    assert.deepEqual((await read({ ...REF, limit: 10, sinceIso: t(2) }, never)).map((e) => e.text), ['b', 'c']);
+    assert.deepEqual(
+      (await read({ ...REF, limit: 10 }, never)).map((e) => e.text),
+      ['a', 'b', 'c'],
+    );
+    assert.deepEqual(
+      (await read({ ...REF, limit: 2 }, never)).map((e) => e.text),
+      ['b', 'c'],
+    );
+    assert.deepEqual(
+      (await read({ ...REF, limit: 10, minSeverity: 'INFO' }, never)).map((e) => e.text),
+      ['a', 'c'],
+    );
+    assert.deepEqual(
+      (await read({ ...REF, limit: 10, sinceIso: t(2) }, never)).map((e) => e.text),
+      ['b', 'c'],
+    );
   });
 });

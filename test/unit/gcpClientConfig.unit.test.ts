@@ -26,8 +26,12 @@ describe('bounded gax client config', () => {
     const local = { fallback: true, authClient, apiEndpoint: '127.0.0.1', port: 9, protocol: 'http' };
     const { CloudBuildClient } = require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js');
     const { ServicesClient } = require('@google-cloud/run/build/src/v2/services_client.js');
-    const settings = (Client: new (o: unknown) => { _defaults: Record<string, { timeout: number; retry?: { retryCodes: number[]; backoffSettings: { totalTimeoutMillis: number } } }> }, path: string) =>
-      new Client({ ...local, clientConfig: boundedClientConfig(require(path) as GaxClientConfig, 60_000) })._defaults;
+    const settings = (
+      Client: new (o: unknown) => {
+        _defaults: Record<string, { timeout: number; retry?: { retryCodes: number[]; backoffSettings: { totalTimeoutMillis: number } } }>;
+      },
+      path: string,
+    ) => new Client({ ...local, clientConfig: boundedClientConfig(require(path) as GaxClientConfig, 60_000) })._defaults;
     const build = settings(CloudBuildClient, '@google-cloud/cloudbuild/build/src/v1/cloud_build_client_config.json');
     assert.equal(build.createBuild.timeout, 60_000);
     assert.equal(build.getBuild.retry?.backoffSettings.totalTimeoutMillis, 60_000);
@@ -36,14 +40,26 @@ describe('bounded gax client config', () => {
     assert.equal(run.getService.timeout, 10_000, 'a shorter timeout stays');
     assert.ok(run.getService.retry!.backoffSettings.totalTimeoutMillis <= 60_000);
     // The operations client a generated client makes for its long-running operations takes the same override.
-    const withOps = boundedClientConfig({ interfaces: { ...(require('@google-cloud/run/build/src/v2/services_client_config.json') as GaxClientConfig).interfaces, ...OPERATIONS_CLIENT_CONFIG.interfaces } }, 60_000);
-    const ops = (new ServicesClient({ ...local, clientConfig: withOps }).operationsClient as { innerApiCalls: Record<string, unknown> });
+    const withOps = boundedClientConfig(
+      {
+        interfaces: {
+          ...(require('@google-cloud/run/build/src/v2/services_client_config.json') as GaxClientConfig).interfaces,
+          ...OPERATIONS_CLIENT_CONFIG.interfaces,
+        },
+      },
+      60_000,
+    );
+    const ops = new ServicesClient({ ...local, clientConfig: withOps }).operationsClient as { innerApiCalls: Record<string, unknown> };
     assert.ok(ops.innerApiCalls.getOperation, 'the operations client is built');
-    const { constructSettings } = require('google-gax') as { constructSettings: (...a: unknown[]) => Record<string, { retry?: { backoffSettings: { totalTimeoutMillis: number } } }> };
+    const { constructSettings } = require('google-gax') as {
+      constructSettings: (...a: unknown[]) => Record<string, { retry?: { backoffSettings: { totalTimeoutMillis: number } } }>;
+    };
     const opsSettings = constructSettings('google.longrunning.Operations', OPERATIONS_CLIENT_CONFIG, withOps, {});
     assert.equal(opsSettings.getOperation.retry?.backoffSettings.totalTimeoutMillis, 60_000);
     // Our copy is gax's own file (which the package does not export).
-    const gaxFile = JSON.parse(readFileSync(path.join(path.dirname(require.resolve('google-gax')), 'operations_client_config.json'), 'utf8')) as GaxClientConfig;
+    const gaxFile = JSON.parse(
+      readFileSync(path.join(path.dirname(require.resolve('google-gax')), 'operations_client_config.json'), 'utf8'),
+    ) as GaxClientConfig;
     assert.deepEqual(OPERATIONS_CLIENT_CONFIG, gaxFile);
     const plain = new CloudBuildClient(local)._defaults;
     assert.equal(plain.createBuild.timeout, 600_000, 'without the override the SDK would wait 10 minutes');

@@ -134,12 +134,15 @@ describe('GCP error translation', () => {
   });
 
   it('call() rejects with the translated error of a call that fails', async () => {
-    await assert.rejects(call(ctx, async () => Promise.reject(sdkError(6, '6 ALREADY_EXISTS: exists'))), (err: unknown) => {
-      assert.ok(err instanceof DevgemError);
-      assert.equal(err.kind, 'already-exists');
-      assert.equal(err.message, 'Creating the Cloud Run service failed: exists');
-      return true;
-    });
+    await assert.rejects(
+      call(ctx, async () => Promise.reject(sdkError(6, '6 ALREADY_EXISTS: exists'))),
+      (err: unknown) => {
+        assert.ok(err instanceof DevgemError);
+        assert.equal(err.kind, 'already-exists');
+        assert.equal(err.message, 'Creating the Cloud Run service failed: exists');
+        return true;
+      },
+    );
   });
 
   it('isNotFound recognises gRPC 5, HTTP 404 and a not-found DevgemError only', () => {
@@ -160,7 +163,16 @@ describe('GCP error translation', () => {
   });
 
   it("a gaxios failure says Google's message from the response body, not gaxios' own", () => {
-    const err = toDevgemError(sdkError(undefined, 'Request failed with status code 409', { status: 409, response: { status: 409, data: { error: { code: 409, message: 'Your previous request to create the named bucket succeeded and you already own it.\nmore' } } } }), ctx);
+    const err = toDevgemError(
+      sdkError(undefined, 'Request failed with status code 409', {
+        status: 409,
+        response: {
+          status: 409,
+          data: { error: { code: 409, message: 'Your previous request to create the named bucket succeeded and you already own it.\nmore' } },
+        },
+      }),
+      ctx,
+    );
     assert.equal(err.kind, 'already-exists');
     assert.match(err.message, /failed: Your previous request to create the named bucket succeeded and you already own it\.$/);
     assert.doesNotMatch(err.message, /Request failed with status code/);
@@ -178,7 +190,7 @@ describe('GCP error translation', () => {
   });
 });
 
-describe('retried() and the caller\'s signal', () => {
+describe("retried() and the caller's signal", () => {
   const reset = () => sdkError('ECONNRESET', 'socket hang up');
 
   it('tries a transient failure again while the signal holds', async () => {
@@ -192,11 +204,16 @@ describe('retried() and the caller\'s signal', () => {
     const controller = new AbortController();
     let tries = 0;
     await assert.rejects(
-      retried(ctx, async () => {
-        tries++;
-        controller.abort();
-        throw reset();
-      }, controller.signal, [1, 1]),
+      retried(
+        ctx,
+        async () => {
+          tries++;
+          controller.abort();
+          throw reset();
+        },
+        controller.signal,
+        [1, 1],
+      ),
       (err: unknown) => err instanceof DevgemError,
     );
     assert.equal(tries, 1);
@@ -208,10 +225,15 @@ describe('retried() and the caller\'s signal', () => {
     const started = Date.now();
     setTimeout(() => controller.abort(), 20);
     await assert.rejects(
-      retried(ctx, async () => {
-        tries++;
-        throw reset();
-      }, controller.signal, [10_000]),
+      retried(
+        ctx,
+        async () => {
+          tries++;
+          throw reset();
+        },
+        controller.signal,
+        [10_000],
+      ),
       (err: unknown) => err instanceof CancelledError,
     );
     assert.equal(tries, 1);

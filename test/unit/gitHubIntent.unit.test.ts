@@ -10,7 +10,10 @@ describe('parseChatIntent: deploying a GitHub repository', () => {
     ['please deploy https://github.com/acme/shop/tree/feature/login', { kind: 'deploy-github', repository: 'acme/shop', ref: 'feature/login' }],
     ['deploy acme/shop@main from github', { kind: 'deploy-github', repository: 'acme/shop', ref: 'main' }],
     ['deploy the github repo acme/shop branch dev', { kind: 'deploy-github', repository: 'acme/shop', ref: 'dev' }],
-    ['deploy acme/shop from GitHub to europe-west1 as storefront', { kind: 'deploy-github', repository: 'acme/shop', region: 'europe-west1', service: 'storefront' }],
+    [
+      'deploy acme/shop from GitHub to europe-west1 as storefront',
+      { kind: 'deploy-github', repository: 'acme/shop', region: 'europe-west1', service: 'storefront' },
+    ],
     ['ship github.com/acme/shop at 1a2b3c4', { kind: 'deploy-github', repository: 'acme/shop', ref: '1a2b3c4' }],
     // Without "github" an owner/name is a folder of the workspace, as before.
     ['deploy services/api', { kind: 'deploy', appPath: 'services/api' }],

@@ -40,7 +40,10 @@ class FakeGitHub implements GitHubPort {
   async getRepo(owner: string, name: string): Promise<GitHubRepo> {
     this.calls.push(`get ${owner}/${name}`);
     const r = this.repos.find((x) => x.fullName === `${owner}/${name}`);
-    if (!r) throw new DevgemError('not-found', `GitHub repository ${owner}/${name} was not found, or your GitHub account has no access to it.`, { fix: 'Check the owner and name.' });
+    if (!r)
+      throw new DevgemError('not-found', `GitHub repository ${owner}/${name} was not found, or your GitHub account has no access to it.`, {
+        fix: 'Check the owner and name.',
+      });
     return r;
   }
   async listRefs(): Promise<GitHubRef[]> {
@@ -62,7 +65,12 @@ class FakeGitHub implements GitHubPort {
     const file = `${top}.tar.gz`;
     await tar.c({ gzip: true, file, cwd: this.archiveDir }, [path.basename(top)]);
     const data = await fs.readFile(file);
-    return { body: (async function* () { yield new Uint8Array(data); })(), size: data.length };
+    return {
+      body: (async function* () {
+        yield new Uint8Array(data);
+      })(),
+      size: data.length,
+    };
   }
 }
 
@@ -123,16 +131,19 @@ describe('GitHub agent tools', () => {
     assert.equal(deploys.length, 1);
     const { opts, files } = deploys[0];
     assert.deepEqual(opts.gitHub, { repository: 'acme/shop', ref: 'main', commit: SHA_A });
-    assert.equal(opts.serviceName, 'shop', 'not the workspace\'s devgem.serviceName');
+    assert.equal(opts.serviceName, 'shop', "not the workspace's devgem.serviceName");
     assert.equal(path.basename(opts.workspaceRoot), 'shop');
     assert.deepEqual(files, ['package.json', 'server.js']);
     assert.equal(existsSync(opts.workspaceRoot), false, 'the download is removed after the deploy');
     assert.equal(ctx.lastDeployRequest, undefined, 'fix-and-redeploy cannot target an archive');
-    assert.deepEqual({ repository: out.response.repository, ref: out.response.ref, commit: out.response.commit, private: out.response.private }, { repository: 'acme/shop', ref: 'main', commit: SHA_A, private: true });
+    assert.deepEqual(
+      { repository: out.response.repository, ref: out.response.ref, commit: out.response.commit, private: out.response.private },
+      { repository: 'acme/shop', ref: 'main', commit: SHA_A, private: true },
+    );
     assert.match(out.summary, /^acme\/shop@aaaaaaa: Deployed/);
   });
 
-  it('needs no open folder: without one, the user\'s settings (a folder tool would refuse)', async () => {
+  it("needs no open folder: without one, the user's settings (a folder tool would refuse)", async () => {
     const ctx = context();
     const folderless: AgentContext = {
       ...ctx,
@@ -172,7 +183,10 @@ describe('GitHub agent tools', () => {
     const out = await run(context(), 'deploy_github_repo', { repository: 'acme/site', ref: 'v1.0', service: 'web', region: 'us-east1' }, confirm);
     assert.equal(out.status, 'done');
     const details = Object.fromEntries(confirm.asked[0].details.map((d) => [d.label, d.value]));
-    assert.deepEqual([details.Repository, details.Ref, details.Commit, details.Region, details.Service], ['acme/site (public)', 'v1.0', 'bbbbbbb', 'us-east1', 'web (update; URL stays the same)']);
+    assert.deepEqual(
+      [details.Repository, details.Ref, details.Commit, details.Region, details.Service],
+      ['acme/site (public)', 'v1.0', 'bbbbbbb', 'us-east1', 'web (update; URL stays the same)'],
+    );
     assert.equal(deploys[0].opts.serviceName, 'web');
     assert.equal(deploys[0].opts.region, 'us-east1');
   });
@@ -193,7 +207,7 @@ describe('GitHub agent tools', () => {
     assert.equal(confirm.asked.length, 0);
   });
 
-  it('a missing repository or ref fails with GitHub\'s clear message and asks nothing', async () => {
+  it("a missing repository or ref fails with GitHub's clear message and asks nothing", async () => {
     const confirm = new TestConfirm();
     const missing = await run(context(), 'deploy_github_repo', { repository: 'acme/nope' }, confirm);
     assert.equal(missing.status, 'failed');
@@ -205,14 +219,17 @@ describe('GitHub agent tools', () => {
   });
 
   it('says clearly when the context has no GitHub', async () => {
-    for (const [name, args] of [['deploy_github_repo', { repository: 'acme/shop' }], ['list_github_repos', {}]] as const) {
+    for (const [name, args] of [
+      ['deploy_github_repo', { repository: 'acme/shop' }],
+      ['list_github_repos', {}],
+    ] as const) {
       const out = await run(context(false), name, args);
       assert.equal(out.status, 'failed', name);
       assert.match(String(out.response.error), /GitHub repository deploys are not available here\. Fix: Run "Devgem: Deploy GitHub Repository…"/, name);
     }
   });
 
-  it('lists the user\'s repositories, or searches with a query', async () => {
+  it("lists the user's repositories, or searches with a query", async () => {
     const all = await run(context(), 'list_github_repos', {});
     assert.equal(all.status, 'done');
     assert.deepEqual(all.response.repositories, [
@@ -221,7 +238,10 @@ describe('GitHub agent tools', () => {
     ]);
     assert.equal(all.summary, '2 GitHub repositories');
     const hits = await run(context(), 'list_github_repos', { query: 'site', limit: 5 });
-    assert.deepEqual((hits.response.repositories as { repository: string }[]).map((r) => r.repository), ['acme/site']);
+    assert.deepEqual(
+      (hits.response.repositories as { repository: string }[]).map((r) => r.repository),
+      ['acme/site'],
+    );
     assert.deepEqual(gh.calls, ['list 30', 'search site']);
   });
 

@@ -15,9 +15,12 @@ function hasGit(): boolean {
   }
 }
 
-describe('the dirty flag from git\'s index (no git binary needed)', function () {
+describe("the dirty flag from git's index (no git binary needed)", function () {
   let root: string;
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root } }).toString().trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: root, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root } })
+      .toString()
+      .trim();
 
   beforeEach(async function () {
     if (!hasGit()) this.skip();
@@ -38,7 +41,10 @@ describe('the dirty flag from git\'s index (no git binary needed)', function () 
 
   it('reads the entries git wrote, with the blob ids git computes', async () => {
     const entries = parseGitIndex(await fs.readFile(path.join(root, '.git', 'index')))!;
-    assert.deepEqual(entries.map((e) => e.path), ['README.md', 'src/app.js']);
+    assert.deepEqual(
+      entries.map((e) => e.path),
+      ['README.md', 'src/app.js'],
+    );
     assert.equal(entries[1].sha1, git('hash-object', 'src/app.js'));
     assert.equal(gitBlobSha1(Buffer.from('console.log(1);\n')), entries[1].sha1);
   });

@@ -56,7 +56,14 @@ describe('git info from the repository files', () => {
   });
 
   it('finds a branch in packed-refs (skipping the header and peeled tags), and a loose ref wins over a packed one', async () => {
-    const packed = ['# pack-refs with: peeled fully-peeled sorted', `${SHA_C} refs/heads/feature/login-x`, `${SHA_B} refs/heads/feature/login`, `${SHA_A} refs/tags/v1`, `^${SHA_C}`, ''].join('\n');
+    const packed = [
+      '# pack-refs with: peeled fully-peeled sorted',
+      `${SHA_C} refs/heads/feature/login-x`,
+      `${SHA_B} refs/heads/feature/login`,
+      `${SHA_A} refs/tags/v1`,
+      `^${SHA_C}`,
+      '',
+    ].join('\n');
     await withTree({ '.git/HEAD': 'ref: refs/heads/feature/login\n', '.git/packed-refs': packed }, async (root) => {
       assert.deepEqual(await readGitInfo(root), { commit: SHA_B, branch: 'feature/login' });
       await fs.mkdir(path.join(root, '.git/refs/heads/feature'), { recursive: true });
@@ -78,12 +85,15 @@ describe('git info from the repository files', () => {
   });
 
   it('follows a symbolic ref to the branch it names', async () => {
-    await withTree({ '.git/HEAD': 'ref: refs/heads/alias\n', '.git/refs/heads/alias': 'ref: refs/heads/main\n', '.git/refs/heads/main': `${SHA_C}\n` }, async (root) => {
-      assert.deepEqual(await readGitInfo(root), { commit: SHA_C, branch: 'alias' });
-    });
+    await withTree(
+      { '.git/HEAD': 'ref: refs/heads/alias\n', '.git/refs/heads/alias': 'ref: refs/heads/main\n', '.git/refs/heads/main': `${SHA_C}\n` },
+      async (root) => {
+        assert.deepEqual(await readGitInfo(root), { commit: SHA_C, branch: 'alias' });
+      },
+    );
   });
 
-  it('follows a linked worktree\'s gitdir file and its commondir to the shared refs', async () => {
+  it("follows a linked worktree's gitdir file and its commondir to the shared refs", async () => {
     await withTree(
       {
         'main/.git/HEAD': 'ref: refs/heads/main\n',
@@ -101,7 +111,7 @@ describe('git info from the repository files', () => {
     );
   });
 
-  it('follows a submodule\'s relative gitdir', async () => {
+  it("follows a submodule's relative gitdir", async () => {
     await withTree(
       {
         '.git/HEAD': 'ref: refs/heads/main\n',
@@ -138,7 +148,15 @@ describe('git info from the repository files', () => {
     if (!gitAvailable()) this.skip();
     this.timeout(30_000);
     await withTree({ 'README.md': 'hello\n' }, async (root) => {
-      const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: path.join(root, 'no-gitconfig'), GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+      const env = {
+        ...process.env,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: path.join(root, 'no-gitconfig'),
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+      };
       const repo = path.join(root, 'repo');
       await fs.mkdir(path.join(repo, 'sub'), { recursive: true });
       await fs.writeFile(path.join(repo, 'sub/file.txt'), 'x\n');

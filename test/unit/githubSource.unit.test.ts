@@ -58,7 +58,10 @@ describe('GitHub source: archive safety', () => {
     await tar.c({ gzip: true, file: bad, cwd: src }, ['o-r-abc1234']);
     const dest2 = path.join(tmp, 'out2');
     await fs.mkdir(dest2);
-    await assert.rejects(extractTarball(bad, dest2, new AbortController().signal), (e: unknown) => e instanceof DevgemError && /escape links outside/.test(e.message) && !!e.fix);
+    await assert.rejects(
+      extractTarball(bad, dest2, new AbortController().signal),
+      (e: unknown) => e instanceof DevgemError && /escape links outside/.test(e.message) && !!e.fix,
+    );
     assert.deepEqual(await fs.readdir(dest2), [], 'nothing extracted');
   });
 
@@ -87,7 +90,10 @@ describe('GitHub source: archive safety', () => {
       controller.abort();
       yield new Uint8Array(10);
     }
-    await assert.rejects(saveTarball(body(), path.join(tmp, 'y'), { maxBytes: 1000, repository: 'o/r', signal: controller.signal }), (e: unknown) => e instanceof DevgemError && e.kind === 'cancelled');
+    await assert.rejects(
+      saveTarball(body(), path.join(tmp, 'y'), { maxBytes: 1000, repository: 'o/r', signal: controller.signal }),
+      (e: unknown) => e instanceof DevgemError && e.kind === 'cancelled',
+    );
   });
 });
 
@@ -103,7 +109,15 @@ describe('GitHub source: names and errors', () => {
 
   it('turns Octokit errors into DevgemErrors with a fix', () => {
     const now = Date.parse('2026-01-01T10:00:00Z');
-    const rate = toGitHubError({ status: 403, message: 'API rate limit exceeded', response: { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 600) } } }, { what: 'listing' }, () => now);
+    const rate = toGitHubError(
+      {
+        status: 403,
+        message: 'API rate limit exceeded',
+        response: { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 600) } },
+      },
+      { what: 'listing' },
+      () => now,
+    );
     assert.ok(rate instanceof DevgemError);
     assert.match(rate.message, /resets at 10:10 UTC \(in 10 min\)/);
     assert.equal(rate.fix, 'Wait until the limit resets at 10:10 UTC, then deploy again; a signed-in GitHub account has a higher limit.');

@@ -19,7 +19,11 @@ async function session(script: FakeCloudScript = {}, files = NODE_APP) {
   const deploy = async (overrides: Partial<DeployOptions> = {}) => {
     const events: DeployEvent[] = [];
     const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: `20261125-12000${n++}-abcd`, ...overrides });
-    const result = await runDeploy(opts, { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) }, new AbortController().signal);
+    const result = await runDeploy(
+      opts,
+      { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) },
+      new AbortController().signal,
+    );
     const stages = new Map<DeployStage, { status: string; detail?: string }>();
     for (const e of events) if (e.type === 'stage') stages.set(e.stage, { status: e.status, detail: e.detail });
     return { result, events, stages };
@@ -117,7 +121,10 @@ describe('incremental deploys (fakes)', () => {
       assert.equal(builds(cloud), 2);
       assert.equal(cloud.tagLookups.length, 2, 'it did ask');
       assert.equal(second.stages.get('upload')?.status, 'done');
-      assert.match(second.stages.get('upload')?.detail ?? '', /could not check for an image of this source \(Permission artifactregistry\.tags\.get denied\); building it/);
+      assert.match(
+        second.stages.get('upload')?.detail ?? '',
+        /could not check for an image of this source \(Permission artifactregistry\.tags\.get denied\); building it/,
+      );
     } finally {
       await ws.cleanup();
     }

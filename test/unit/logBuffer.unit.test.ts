@@ -115,7 +115,7 @@ describe('LogDeltaStream', () => {
     const sent: { at: number; delta: LogDelta }[] = [];
     const stream = new LogDeltaStream(b, (delta) => sent.push({ at: performance.now(), delta }), { intervalMs: 200 });
     const until = async (n: number) => {
-      for (const t0 = performance.now(); sent.length < n && performance.now() - t0 < 2000; ) await wait(5);
+      for (const t0 = performance.now(); sent.length < n && performance.now() - t0 < 2000;) await wait(5);
     };
     try {
       for (let i = 0; i < 10; i++) {
@@ -124,7 +124,10 @@ describe('LogDeltaStream', () => {
       }
       assert.equal(sent.length, 0, 'nothing is posted synchronously');
       await until(1);
-      assert.deepEqual(sent.map((s) => s.delta), [{ deployId: 'd1', from: 0, lines: lines(0, 10) }]);
+      assert.deepEqual(
+        sent.map((s) => s.delta),
+        [{ deployId: 'd1', from: 0, lines: lines(0, 10) }],
+      );
       b.append('d1', ['line 10']);
       stream.notify();
       b.append('d1', ['line 11']);
@@ -156,7 +159,8 @@ describe('LogDeltaStream', () => {
       const all = sent.flatMap((s) => s.delta.lines);
       assert.deepEqual(all, lines(0, n), 'every line once, in order');
       assert.ok(sent.length <= 400 / 50 + 2, `${sent.length} messages in 400 ms`);
-      for (let i = 1; i < sent.length; i++) assert.ok(sent[i].at - sent[i - 1].at >= 45, `messages ${i - 1} and ${i} ${(sent[i].at - sent[i - 1].at).toFixed(0)} ms apart`);
+      for (let i = 1; i < sent.length; i++)
+        assert.ok(sent[i].at - sent[i - 1].at >= 45, `messages ${i - 1} and ${i} ${(sent[i].at - sent[i - 1].at).toFixed(0)} ms apart`);
     } finally {
       stream.dispose();
     }
@@ -168,8 +172,19 @@ describe('LogDeltaStream', () => {
     const sent: LogDelta[] = [];
     const stream = new LogDeltaStream(b, (d) => sent.push(d), { maxLines: 3000 });
     stream.replay();
-    assert.deepEqual(sent.map((d) => [d.from, d.lines.length]), [[2000, 3000], [5000, 3000], [8000, 3000], [11_000, 1000]]);
-    assert.deepEqual(sent.flatMap((d) => d.lines), lines(2000, 10_000));
+    assert.deepEqual(
+      sent.map((d) => [d.from, d.lines.length]),
+      [
+        [2000, 3000],
+        [5000, 3000],
+        [8000, 3000],
+        [11_000, 1000],
+      ],
+    );
+    assert.deepEqual(
+      sent.flatMap((d) => d.lines),
+      lines(2000, 10_000),
+    );
     sent.length = 0;
     stream.replay();
     assert.equal(sent.flatMap((d) => d.lines).length, 10_000, 'a second reload gets it all again');
@@ -211,12 +226,16 @@ describe('buildConsoleUrl', () => {
     );
   });
 
-  it('is what the pipeline reports when Cloud Build accepts the build (the API\'s logUrl when it has one)', async () => {
+  it("is what the pipeline reports when Cloud Build accepts the build (the API's logUrl when it has one)", async () => {
     const ws = await makeWorkspace(NODE_APP);
     try {
       const events: DeployEvent[] = [];
       const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' });
-      await runDeploy(opts, { ports: new FakeCloud({ buildPolls: 1 }).ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) }, new AbortController().signal);
+      await runDeploy(
+        opts,
+        { ports: new FakeCloud({ buildPolls: 1 }).ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) },
+        new AbortController().signal,
+      );
       const build = events.filter((e) => e.type === 'build');
       assert.equal(build.length, 1);
       const b = build[0] as Extract<DeployEvent, { type: 'build' }>;

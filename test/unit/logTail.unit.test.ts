@@ -45,7 +45,10 @@ describe('LogTail', () => {
     assert.deepEqual(await tail.poll(signal), [], 'nothing new');
     obj.append('three\n');
     assert.deepEqual(await tail.poll(signal), ['three']);
-    assert.deepEqual(obj.reads.map((r) => r.offset), [0, 8, 8]);
+    assert.deepEqual(
+      obj.reads.map((r) => r.offset),
+      [0, 8, 8],
+    );
   });
 
   it('joins a line split across reads', async () => {

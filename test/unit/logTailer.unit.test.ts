@@ -25,7 +25,10 @@ function harness(logging: LoggingPort, polls: number) {
       return logging.readServiceLogs(opts, signal);
     },
   };
-  const sink = { entries: (es: LogEntryInfo[]) => shown.push(...es.map((e) => e.text)), error: (err: unknown, retryInMs: number) => errors.push({ message: (err as Error).message, retryInMs }) };
+  const sink = {
+    entries: (es: LogEntryInfo[]) => shown.push(...es.map((e) => e.text)),
+    error: (err: unknown, retryInMs: number) => errors.push({ message: (err as Error).message, retryInMs }),
+  };
   return { shown, errors, asked, stop, port, sink };
 }
 
@@ -48,9 +51,15 @@ describe('Service log tail (core)', () => {
     const h = harness(logging, 4);
     await tailServiceLogs(h.port, { ref: REF, pollMs: 2000 }, h.sink, clock, h.stop.signal);
     assert.deepEqual(h.shown, ['one', 'two', 'two again', 'three', 'four']);
-    assert.deepEqual(h.asked.map((a) => a.sinceIso), [undefined, at(2), at(3), at(4)]);
-    assert.deepEqual(h.asked.map((a) => a.limit), [200, 200, 200, 200]);
-    assert.equal(clock.now() - t0, 4 * 2000, "a poll every 2 s, including the one that found the tail stopped");
+    assert.deepEqual(
+      h.asked.map((a) => a.sinceIso),
+      [undefined, at(2), at(3), at(4)],
+    );
+    assert.deepEqual(
+      h.asked.map((a) => a.limit),
+      [200, 200, 200, 200],
+    );
+    assert.equal(clock.now() - t0, 4 * 2000, 'a poll every 2 s, including the one that found the tail stopped');
     assert.deepEqual(h.errors, []);
   });
 
@@ -80,11 +89,17 @@ describe('Service log tail (core)', () => {
     };
     const h = harness(logging, 7);
     await tailServiceLogs(h.port, { ref: REF, pollMs: 1000, maxBackoffMs: 10_000 }, h.sink, timed, h.stop.signal);
-    assert.deepEqual(h.errors.map((e) => e.retryInMs), [2000, 4000, 8000, 10_000]);
+    assert.deepEqual(
+      h.errors.map((e) => e.retryInMs),
+      [2000, 4000, 8000, 10_000],
+    );
     assert.ok(h.errors.every((e) => e.message === 'Cloud Logging is unavailable.'));
     assert.deepEqual(sleeps, [1000, 2000, 4000, 8000, 10_000, 1000, 1000]);
     assert.deepEqual(h.shown, ['one', 'after outage']);
-    assert.deepEqual(h.asked.map((a) => a.sinceIso), [undefined, at(1), at(1), at(1), at(1), at(1), at(5)]);
+    assert.deepEqual(
+      h.asked.map((a) => a.sinceIso),
+      [undefined, at(1), at(1), at(1), at(1), at(1), at(5)],
+    );
   });
 
   it('stops at once when aborted during a read or a sleep, without reporting an error', async () => {
@@ -108,7 +123,13 @@ describe('Service log tail (core)', () => {
         return new Promise(() => undefined);
       },
     };
-    await tailServiceLogs(logging, { ref: REF, callTimeoutMs: 30 }, { entries: () => undefined, error: (e) => errors.push((e as Error).message) }, new FakeClock(), stop.signal);
+    await tailServiceLogs(
+      logging,
+      { ref: REF, callTimeoutMs: 30 },
+      { entries: () => undefined, error: (e) => errors.push((e as Error).message) },
+      new FakeClock(),
+      stop.signal,
+    );
     assert.equal(reads, 2);
     assert.equal(errors.length, 1);
     assert.match(errors[0], /timed out: no answer within \d+ ms/);
@@ -119,7 +140,10 @@ describe('Service log tail (core)', () => {
     assert.equal(seen.fresh([entry(1, 'a'), entry(2, 'b'), entry(2, 'b')]).length, 2);
     seen.prune(at(2));
     assert.equal(seen.size, 1);
-    assert.deepEqual(seen.fresh([entry(2, 'b'), entry(2, 'c')]).map((e) => e.text), ['c']);
+    assert.deepEqual(
+      seen.fresh([entry(2, 'b'), entry(2, 'c')]).map((e) => e.text),
+      ['c'],
+    );
     seen.fresh([entry(3, 'd'), entry(3, 'e'), entry(3, 'f')]);
     seen.prune(at(2));
     assert.equal(seen.size, 3);

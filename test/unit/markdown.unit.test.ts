@@ -61,13 +61,18 @@ describe('markdown parser', () => {
         { type: 'code', lang: 'make', text: code, closed: true },
         para(text('Done.')),
       ]);
-      assert.deepEqual(parseMarkdown('~~~\n```\nnot closed by backticks\n~~~'), [{ type: 'code', lang: '', text: '```\nnot closed by backticks', closed: true }]);
+      assert.deepEqual(parseMarkdown('~~~\n```\nnot closed by backticks\n~~~'), [
+        { type: 'code', lang: '', text: '```\nnot closed by backticks', closed: true },
+      ]);
       assert.deepEqual(parseMarkdown('````md\n```js\nx\n```\n````'), [{ type: 'code', lang: 'md', text: '```js\nx\n```', closed: true }]);
       assert.deepEqual(parseMarkdown('```{.python}\npass\n```'), [{ type: 'code', lang: 'python', text: 'pass', closed: true }]);
     });
 
     it('runs an unclosed fence to the end, as a reply still streaming in', () => {
-      assert.deepEqual(parseMarkdown('Run this:\n```sh\nnpm ci\nnpm st'), [para(text('Run this:')), { type: 'code', lang: 'sh', text: 'npm ci\nnpm st', closed: false }]);
+      assert.deepEqual(parseMarkdown('Run this:\n```sh\nnpm ci\nnpm st'), [
+        para(text('Run this:')),
+        { type: 'code', lang: 'sh', text: 'npm ci\nnpm st', closed: false },
+      ]);
       assert.deepEqual(parseMarkdown('```'), [{ type: 'code', lang: '', text: '', closed: false }]);
       assert.deepEqual(parseMarkdown('```ts'), [{ type: 'code', lang: 'ts', text: '', closed: false }]);
       // An info string with a backtick is inline code, not a fence.
@@ -119,7 +124,10 @@ describe('markdown parser', () => {
       assert.deepEqual(parseMarkdown('> **Note:** slow\nstill quoted\n> - a\n\n---\n* * *\nafter'), [
         {
           type: 'quote',
-          children: [para({ type: 'strong', children: [text('Note:')] }, text(' slow\nstill quoted')), { type: 'list', ordered: false, start: 1, items: [[para(text('a'))]] }],
+          children: [
+            para({ type: 'strong', children: [text('Note:')] }, text(' slow\nstill quoted')),
+            { type: 'list', ordered: false, start: 1, items: [[para(text('a'))]] },
+          ],
         },
         { type: 'rule' },
         { type: 'rule' },
@@ -228,7 +236,12 @@ describe('markdown parser', () => {
     });
 
     it('keeps raw HTML as text', () => {
-      for (const s of ['<img src=x onerror="window.__pwned=1">', '<script>window.__pwned=1</script>', '<a href="javascript:alert(1)">x</a>', '<iframe src=https://e.com>']) {
+      for (const s of [
+        '<img src=x onerror="window.__pwned=1">',
+        '<script>window.__pwned=1</script>',
+        '<a href="javascript:alert(1)">x</a>',
+        '<iframe src=https://e.com>',
+      ]) {
         assert.deepEqual(parseMarkdown(s), [para(text(s))], s);
       }
     });
@@ -278,7 +291,16 @@ describe('markdown parser', () => {
   it('safeHttpUrl accepts only absolute http(s) URLs the host will take', () => {
     assert.equal(safeHttpUrl('https://e.com'), 'https://e.com/');
     assert.equal(safeHttpUrl('HTTP://E.com/a b'), undefined, 'whitespace');
-    for (const bad of ['javascript:alert(1)', 'command:x', 'file:///x', 'data:text/plain,x', '//e.com', '/x', 'https://', `https://e.com/${'a'.repeat(2048)}`]) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'command:x',
+      'file:///x',
+      'data:text/plain,x',
+      '//e.com',
+      '/x',
+      'https://',
+      `https://e.com/${'a'.repeat(2048)}`,
+    ]) {
       assert.equal(safeHttpUrl(bad), undefined, bad);
     }
   });

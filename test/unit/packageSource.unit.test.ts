@@ -36,7 +36,10 @@ describe('source packaging', () => {
   const tarballOf = (ws: Workspace) => path.join(path.dirname(ws.root), 'source.tgz');
 
   async function rejection(p: Promise<unknown>): Promise<DevgemError> {
-    const err = await p.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+    const err = await p.then(
+      () => assert.fail('expected a rejection'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof DevgemError, `a DevgemError, got ${String(err)}`);
     return err;
   }
@@ -74,7 +77,13 @@ describe('source packaging', () => {
     });
 
     it('lets .gcloudignore win over .gitignore', async () => {
-      const ws = await workspace({ '.gitignore': 'git-only.txt\n', '.gcloudignore': 'gcloud-only.txt\n', 'git-only.txt': '', 'gcloud-only.txt': '', 'app.js': '' });
+      const ws = await workspace({
+        '.gitignore': 'git-only.txt\n',
+        '.gcloudignore': 'gcloud-only.txt\n',
+        'git-only.txt': '',
+        'gcloud-only.txt': '',
+        'app.js': '',
+      });
       const m = await listSourceFiles(ws.root);
       assert.equal(m.rulesFrom, '.gcloudignore');
       assert.ok(m.files.includes('git-only.txt'), '.gitignore is not read');
@@ -82,7 +91,13 @@ describe('source packaging', () => {
     });
 
     it('follows #!include:.gitignore inside .gcloudignore', async () => {
-      const ws = await workspace({ '.gitignore': 'git-only.txt\n', '.gcloudignore': '.gcloudignore\n#!include:.gitignore\ngcloud-only.txt\n', 'git-only.txt': '', 'gcloud-only.txt': '', 'app.js': '' });
+      const ws = await workspace({
+        '.gitignore': 'git-only.txt\n',
+        '.gcloudignore': '.gcloudignore\n#!include:.gitignore\ngcloud-only.txt\n',
+        'git-only.txt': '',
+        'gcloud-only.txt': '',
+        'app.js': '',
+      });
       const m = await listSourceFiles(ws.root);
       assert.deepEqual(m.files, ['.gitignore', 'app.js']);
     });
@@ -96,7 +111,14 @@ describe('source packaging', () => {
     });
 
     it('supports negation patterns', async () => {
-      const ws = await workspace({ '.gitignore': '*.log\n!keep.log\n', 'keep.log': '', 'debug.log': '', 'logs/keep.log': '', 'logs/other.log': '', 'app.js': '' });
+      const ws = await workspace({
+        '.gitignore': '*.log\n!keep.log\n',
+        'keep.log': '',
+        'debug.log': '',
+        'logs/keep.log': '',
+        'logs/other.log': '',
+        'app.js': '',
+      });
       const m = await listSourceFiles(ws.root);
       assert.deepEqual(m.files, ['.gitignore', 'app.js', 'keep.log', 'logs/keep.log']);
     });
@@ -128,7 +150,14 @@ describe('source packaging', () => {
 
   describe('writeSourceTarball', () => {
     it('holds exactly the manifest files, with their contents', async () => {
-      const ws = await workspace({ '.gitignore': 'secret.txt\n', 'server.js': 'console.log(1)', 'src/lib/a.js': 'a', 'secret.txt': 'no', '.env': 'X=1', 'node_modules/m/i.js': '' });
+      const ws = await workspace({
+        '.gitignore': 'secret.txt\n',
+        'server.js': 'console.log(1)',
+        'src/lib/a.js': 'a',
+        'secret.txt': 'no',
+        '.env': 'X=1',
+        'node_modules/m/i.js': '',
+      });
       const m = await listSourceFiles(ws.root);
       const out = tarballOf(ws);
       const { bytes } = await writeSourceTarball(ws.root, m, out);
@@ -152,7 +181,10 @@ describe('source packaging', () => {
       const out = tarballOf(ws);
       await writeSourceTarball(ws.root, m, out);
       const entries = await listTarball(out);
-      assert.deepEqual(entries.map((e) => e.path), ['app.js', 'conf/current.json', 'conf/real.json']);
+      assert.deepEqual(
+        entries.map((e) => e.path),
+        ['app.js', 'conf/current.json', 'conf/real.json'],
+      );
       const link = entries.find((e) => e.path === 'conf/current.json')!;
       assert.equal(link.type, 'SymbolicLink');
       assert.equal(link.linkpath, 'real.json');

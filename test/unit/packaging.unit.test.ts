@@ -22,7 +22,10 @@ interface Entry {
 
 async function entriesOf(file: string): Promise<Entry[]> {
   const out: Entry[] = [];
-  await tar.list({ file, onReadEntry: (e) => out.push({ path: e.path, type: e.type, mode: e.mode, mtime: e.mtime, uid: e.uid, uname: e.uname, linkpath: e.linkpath }) });
+  await tar.list({
+    file,
+    onReadEntry: (e) => out.push({ path: e.path, type: e.type, mode: e.mode, mtime: e.mtime, uid: e.uid, uname: e.uname, linkpath: e.linkpath }),
+  });
   return out;
 }
 
@@ -37,7 +40,10 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
     return ws;
   }
   async function rejection(p: Promise<unknown>): Promise<DevgemError> {
-    const err = await p.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+    const err = await p.then(
+      () => assert.fail('expected a rejection'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof DevgemError, `a DevgemError, got ${String(err)}`);
     return err;
   }
@@ -89,7 +95,14 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
     });
 
     it('uses nested .gitignore files even without a root one, on top of the defaults', async () => {
-      const ws = await workspace({ 'svc/.gitignore': 'dist/\n', 'svc/dist/a.js': '', 'svc/main.go': '', '.venv/bin/python': '', '__pycache__/m.pyc': '', 'vendor/bundle/gem.rb': '' });
+      const ws = await workspace({
+        'svc/.gitignore': 'dist/\n',
+        'svc/dist/a.js': '',
+        'svc/main.go': '',
+        '.venv/bin/python': '',
+        '__pycache__/m.pyc': '',
+        'vendor/bundle/gem.rb': '',
+      });
       const m = await listSourceFiles(ws.root);
       assert.equal(m.rulesFrom, '.gitignore');
       assert.deepEqual(m.files, ['svc/.gitignore', 'svc/main.go']);
@@ -117,7 +130,7 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
       '.pypirc': '[pypi]\nusername = __token__\npassword = pypi-abc\n',
       '.netrc': 'machine x login y password z',
       '.aws/credentials': '[default]\naws_secret_access_key=x',
-      'kubeconfig': 'apiVersion: v1',
+      kubeconfig: 'apiVersion: v1',
       '.kube/config': 'apiVersion: v1',
     };
     const harmless: Record<string, string> = {
@@ -141,7 +154,10 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
       assert.deepEqual(m.files, ['.env.production', 'app.js', 'certs/server.pem', 'config/gcp.json']);
       assert.ok(!m.secretsExcluded.includes('.env.production') && m.secretsExcluded.includes('.env'));
       const preview = await previewManifest(ws.root, m);
-      assert.deepEqual(preview.redFlags.map((f) => f.path), ['.env.production', 'certs/server.pem', 'config/gcp.json']);
+      assert.deepEqual(
+        preview.redFlags.map((f) => f.path),
+        ['.env.production', 'certs/server.pem', 'config/gcp.json'],
+      );
       assert.match(preview.redFlags[2].reason, /service-account key.*because you asked/);
     });
 
@@ -179,7 +195,10 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
       assert.deepEqual(m.files, ['app.js', 'broken', 'loop-a', 'loop-b']);
       await writeSourceTarball(ws.root, m, outOf(ws));
       const entries = await entriesOf(outOf(ws));
-      assert.deepEqual(entries.map((e) => `${e.path}:${e.type}:${e.linkpath ?? ''}`), ['app.js:File:', 'broken:SymbolicLink:missing.txt', 'loop-a:SymbolicLink:loop-b', 'loop-b:SymbolicLink:loop-a']);
+      assert.deepEqual(
+        entries.map((e) => `${e.path}:${e.type}:${e.linkpath ?? ''}`),
+        ['app.js:File:', 'broken:SymbolicLink:missing.txt', 'loop-a:SymbolicLink:loop-b', 'loop-b:SymbolicLink:loop-a'],
+      );
     });
   });
 
@@ -218,7 +237,10 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
       assert.equal(bytes[9], 3, 'gzip OS byte is Unix on every platform');
 
       const entries = await entriesOf(outOf(one));
-      assert.deepEqual(entries.map((e) => e.path), ['a.js', 'b/c/d.txt', 'bin/run.sh', longPath, 'z.js']);
+      assert.deepEqual(
+        entries.map((e) => e.path),
+        ['a.js', 'b/c/d.txt', 'bin/run.sh', longPath, 'z.js'],
+      );
       for (const e of entries) {
         assert.equal(e.mtime?.toISOString(), '1980-01-01T00:00:00.000Z');
         assert.ok(!e.uid && !e.uname, `no owner in ${e.path}: uid ${e.uid}, uname ${e.uname}`);
@@ -263,7 +285,10 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
       assert.match(m.skipped[0].path, /^caf\uFFFD\.txt$/);
       assert.match(m.skipped[0].reason, /not valid UTF-8/);
       await writeSourceTarball(ws.root, m, outOf(ws));
-      assert.deepEqual((await entriesOf(outOf(ws))).map((e) => e.path), ['app.js']);
+      assert.deepEqual(
+        (await entriesOf(outOf(ws))).map((e) => e.path),
+        ['app.js'],
+      );
     });
   });
 
@@ -287,14 +312,26 @@ describe('packaging: ignore rules, secrets, symlinks, determinism, preview', () 
     });
 
     it('flags a 100 MB file, more than 1 GB in all, and dependency folders let in by .gcloudignore or include', async () => {
-      const ws = await workspace({ '.gcloudignore': '# keeps everything\n', '.venv/lib/site.py': '', 'vendor/bundle/ruby/x.rb': '', 'node_modules/m/i.js': '', 'app.js': '' });
-      for (const [name, size] of [['big.bin', 100_000_000], ['huge.iso', 960_000_000]] as const) {
+      const ws = await workspace({
+        '.gcloudignore': '# keeps everything\n',
+        '.venv/lib/site.py': '',
+        'vendor/bundle/ruby/x.rb': '',
+        'node_modules/m/i.js': '',
+        'app.js': '',
+      });
+      for (const [name, size] of [
+        ['big.bin', 100_000_000],
+        ['huge.iso', 960_000_000],
+      ] as const) {
         const handle = await fs.open(path.join(ws.root, name), 'w');
         await handle.truncate(size); // sparse: instant, no disk used
         await handle.close();
       }
       const plain = await previewManifest(ws.root, await listSourceFiles(ws.root));
-      assert.deepEqual(plain.redFlags.map((f) => f.path), ['.venv', 'big.bin', 'huge.iso', 'vendor/bundle', '.']);
+      assert.deepEqual(
+        plain.redFlags.map((f) => f.path),
+        ['.venv', 'big.bin', 'huge.iso', 'vendor/bundle', '.'],
+      );
       assert.match(plain.redFlags[1].reason, /large file \(100 MB\)/);
       assert.match(plain.redFlags[4].reason, /1\.1 GB in all/);
       assert.ok(!plain.redFlags.some((f) => f.path === 'node_modules'), 'node_modules stays out by default');

@@ -11,7 +11,13 @@ describe('pickers: project and region choices', () => {
   describe('projectPicks', () => {
     it('sorts by ID, drops duplicates and blank IDs, and puts the current project first, marked', () => {
       const picks = projectPicks(
-        [{ projectId: 'zeta-app', name: 'Zeta' }, { projectId: 'alpha-app' }, { projectId: 'mid-app', name: ' Mid ' }, { projectId: 'alpha-app', name: 'dup' }, { projectId: ' ' }],
+        [
+          { projectId: 'zeta-app', name: 'Zeta' },
+          { projectId: 'alpha-app' },
+          { projectId: 'mid-app', name: ' Mid ' },
+          { projectId: 'alpha-app', name: 'dup' },
+          { projectId: ' ' },
+        ],
         'mid-app',
       );
       assert.deepEqual(picks, [
@@ -23,13 +29,22 @@ describe('pickers: project and region choices', () => {
 
     it('keeps a current project that is not in the list, first and flagged', () => {
       const picks = projectPicks([{ projectId: 'alpha-app' }], 'someone-elses');
-      assert.deepEqual(picks.map((p) => [p.projectId, p.current, p.unlisted ?? false]), [['someone-elses', true, true], ['alpha-app', false, false]]);
+      assert.deepEqual(
+        picks.map((p) => [p.projectId, p.current, p.unlisted ?? false]),
+        [
+          ['someone-elses', true, true],
+          ['alpha-app', false, false],
+        ],
+      );
       assert.match(projectDescription(picks[0], 'GOOGLE_CLOUD_PROJECT'), /not in your project list · current \(GOOGLE_CLOUD_PROJECT\)/);
     });
 
     it('marks nothing without a current project', () => {
       const picks = projectPicks([{ projectId: 'b-project' }, { projectId: 'a-project', name: 'A' }]);
-      assert.deepEqual(picks.map((p) => p.projectId), ['a-project', 'b-project']);
+      assert.deepEqual(
+        picks.map((p) => p.projectId),
+        ['a-project', 'b-project'],
+      );
       assert.ok(picks.every((p) => !p.current));
       assert.equal(projectDescription(picks[0]), 'A');
     });
@@ -43,17 +58,26 @@ describe('pickers: project and region choices', () => {
     it('puts a listed current region alone in a first "Current" section and not again below', () => {
       const groups = regionPickerGroups('europe-west1');
       assert.equal(groups[0].label, 'Current');
-      assert.deepEqual(groups[0].regions.map((r) => r.id), ['europe-west1']);
+      assert.deepEqual(
+        groups[0].regions.map((r) => r.id),
+        ['europe-west1'],
+      );
       const below = groups.slice(1).flatMap((g) => g.regions.map((r) => r.id));
       assert.ok(!below.includes('europe-west1'));
       assert.equal(below.length + 1, regionGroups().flatMap((g) => g.regions).length, 'every other region still shows');
-      assert.match(regionDescription(groups[0].regions[0], { region: 'europe-west1', regionFrom: 'setting devgem.region' }), /current \(setting devgem\.region\)$/);
+      assert.match(
+        regionDescription(groups[0].regions[0], { region: 'europe-west1', regionFrom: 'setting devgem.region' }),
+        /current \(setting devgem\.region\)$/,
+      );
     });
 
     it('leaves the order alone without a current region, and keeps an unknown one first', () => {
       assert.deepEqual(regionPickerGroups(undefined), regionGroups());
       const unknown = regionPickerGroups('mars-north1');
-      assert.deepEqual(unknown[0].regions.map((r) => r.id), ['mars-north1']);
+      assert.deepEqual(
+        unknown[0].regions.map((r) => r.id),
+        ['mars-north1'],
+      );
       assert.equal(unknown.filter((g) => g.regions.some((r) => r.id === 'mars-north1')).length, 1);
     });
 
@@ -76,10 +100,24 @@ describe('pickers: project and region choices', () => {
     afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
     it('prefers settings, then the environment, then gcloud, like resolveTarget', async () => {
-      assert.deepEqual(await currentTarget({ settings: { project: 'set-project', region: 'europe-west4' }, env: { GOOGLE_CLOUD_PROJECT: 'env-project' }, gcloudConfigDir: dir }), {
-        project: 'set-project', projectFrom: 'setting devgem.project', region: 'europe-west4', regionFrom: 'setting devgem.region',
+      assert.deepEqual(
+        await currentTarget({
+          settings: { project: 'set-project', region: 'europe-west4' },
+          env: { GOOGLE_CLOUD_PROJECT: 'env-project' },
+          gcloudConfigDir: dir,
+        }),
+        {
+          project: 'set-project',
+          projectFrom: 'setting devgem.project',
+          region: 'europe-west4',
+          regionFrom: 'setting devgem.region',
+        },
+      );
+      const fromEnv = await currentTarget({
+        settings: {},
+        env: { GOOGLE_CLOUD_PROJECT: 'env-project', CLOUDSDK_RUN_REGION: 'us-east1' },
+        gcloudConfigDir: dir,
       });
-      const fromEnv = await currentTarget({ settings: {}, env: { GOOGLE_CLOUD_PROJECT: 'env-project', CLOUDSDK_RUN_REGION: 'us-east1' }, gcloudConfigDir: dir });
       assert.deepEqual([fromEnv.project, fromEnv.projectFrom, fromEnv.region], ['env-project', 'GOOGLE_CLOUD_PROJECT', 'us-east1']);
       const fromGcloud = await currentTarget({ settings: { project: '  ' }, env: {}, gcloudConfigDir: dir });
       assert.deepEqual([fromGcloud.project, fromGcloud.projectFrom, fromGcloud.region], ['gcloud-project', 'gcloud configuration "work"', 'asia-east1']);
@@ -88,7 +126,12 @@ describe('pickers: project and region choices', () => {
     it('has no project and the default region when nothing is set, without throwing', async () => {
       const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-pickers-empty-'));
       try {
-        assert.deepEqual(await currentTarget({ settings: {}, env: {}, gcloudConfigDir: empty }), { project: undefined, projectFrom: undefined, region: 'us-central1', regionFrom: 'default' });
+        assert.deepEqual(await currentTarget({ settings: {}, env: {}, gcloudConfigDir: empty }), {
+          project: undefined,
+          projectFrom: undefined,
+          region: 'us-central1',
+          regionFrom: 'default',
+        });
       } finally {
         await fs.rm(empty, { recursive: true, force: true });
       }

@@ -8,17 +8,31 @@ import { DEPLOY_STAGES, type DeployEvent, type DeployStage } from '../../src/sha
 import { FakeClock, FakeCloud, type FakeCloudScript } from '../support/fakes';
 import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
-async function deploy(script: FakeCloudScript = {}, files = NODE_APP, overrides: Partial<DeployOptions> = {}, onEvent?: (e: DeployEvent, abort: () => void) => void) {
+async function deploy(
+  script: FakeCloudScript = {},
+  files = NODE_APP,
+  overrides: Partial<DeployOptions> = {},
+  onEvent?: (e: DeployEvent, abort: () => void) => void,
+) {
   const ws = await makeWorkspace(files);
   const cloud = new FakeCloud(script);
   const events: DeployEvent[] = [];
   const controller = new AbortController();
   const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...overrides });
   try {
-    const result = await runDeploy(opts, { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => {
-      events.push(e);
-      onEvent?.(e, () => controller.abort());
-    } }, controller.signal);
+    const result = await runDeploy(
+      opts,
+      {
+        ports: cloud.ports(),
+        clock: new FakeClock(),
+        buildPollMs: 10,
+        emit: (e) => {
+          events.push(e);
+          onEvent?.(e, () => controller.abort());
+        },
+      },
+      controller.signal,
+    );
     const dockerfile = await fs.readFile(path.join(ws.root, 'Dockerfile'), 'utf8').catch(() => undefined);
     return { result, events, cloud, dockerfile };
   } finally {
@@ -45,16 +59,30 @@ describe('deploy pipeline (fakes)', () => {
     assert.ok(dockerfile?.includes('FROM node:22-slim'), 'a Dockerfile was written');
     assert.ok(events.some((e) => e.type === 'dockerfile' && e.generated));
     const order = cloud.calls.map((c) => c.split(' ')[0]);
-    assert.deepEqual(order.filter((c, i) => order.indexOf(c) === i), [
-      'credentials.check', 'storage.ensureBucket', 'storage.upload', 'registry.ensure', 'build.start', 'run.getService', 'run.createService', 'run.disableInvokerIam', 'http.get',
-    ]);
+    assert.deepEqual(
+      order.filter((c, i) => order.indexOf(c) === i),
+      [
+        'credentials.check',
+        'storage.ensureBucket',
+        'storage.upload',
+        'registry.ensure',
+        'build.start',
+        'run.getService',
+        'run.createService',
+        'run.disableInvokerIam',
+        'http.get',
+      ],
+    );
     assert.ok(cloud.calls.includes('run.createService europe-west1-docker.pkg.dev/demo-project/devgem/svc:20261125-120000-abcd'));
   });
 
   it('says which commit and branch it deploys right after it starts, and nothing outside a repository', async () => {
     const sha = '0123456789abcdef0123456789abcdef01234567';
     const { events } = await deploy({}, { ...NODE_APP, '.git/HEAD': 'ref: refs/heads/main\n', '.git/refs/heads/main': `${sha}\n` });
-    assert.deepEqual(events.slice(0, 2).map((e) => e.type), ['started', 'source']);
+    assert.deepEqual(
+      events.slice(0, 2).map((e) => e.type),
+      ['started', 'source'],
+    );
     assert.deepEqual(events[1], { type: 'source', commit: sha, branch: 'main', dirty: undefined });
     const plain = await deploy();
     assert.ok(!plain.events.some((e) => e.type === 'source'));
@@ -96,7 +124,13 @@ describe('deploy pipeline (fakes)', () => {
   });
 
   it('surfaces the failing lines of a failed build', async () => {
-    const log = ['Step 1/4 : FROM node:22-slim', 'Step 3/4 : RUN npm ci', 'npm ERR! code ERESOLVE', 'npm ERR! could not resolve dependency', 'ERROR: build step 0 failed'];
+    const log = [
+      'Step 1/4 : FROM node:22-slim',
+      'Step 3/4 : RUN npm ci',
+      'npm ERR! code ERESOLVE',
+      'npm ERR! could not resolve dependency',
+      'ERROR: build step 0 failed',
+    ];
     const { result, cloud } = await deploy({ buildOutcome: 'failure', buildLog: log, buildPolls: 2 });
     assert.equal(result.outcome, 'failed');
     if (result.outcome !== 'failed') return;
@@ -119,7 +153,11 @@ describe('deploy pipeline (fakes)', () => {
       assert.equal(stageStatuses(events).get(stage), 'cancelled');
       const after = DEPLOY_STAGES.slice(DEPLOY_STAGES.indexOf(stage) + 1);
       for (const later of after) assert.equal(stageStatuses(events).get(later), undefined, `${later} never ran`);
-      if (stage === 'build') assert.ok(cloud.calls.some((c) => c.startsWith('build.cancel')), 'Cloud Build was asked to cancel');
+      if (stage === 'build')
+        assert.ok(
+          cloud.calls.some((c) => c.startsWith('build.cancel')),
+          'Cloud Build was asked to cancel',
+        );
       if (DEPLOY_STAGES.indexOf(stage) < DEPLOY_STAGES.indexOf('deploy')) assert.ok(!cloud.calls.some((c) => c.startsWith('run.create')));
     });
   }
@@ -132,15 +170,23 @@ describe('deploy pipeline (fakes)', () => {
       });
       assert.equal(result.outcome, 'cancelled');
       assert.equal(result.outcome === 'cancelled' && result.stage, stage);
-      assert.ok(cloud.calls.some((c) => c.startsWith('run.updateService')), 'the update was sent');
+      assert.ok(
+        cloud.calls.some((c) => c.startsWith('run.updateService')),
+        'the update was sent',
+      );
       assert.ok(cloud.calls.includes('runAdmin.routeAllTraffic svc svc-00001-aaa'), cloud.calls.join('\n'));
       const cancelled = events.find((e) => e.type === 'stage' && e.status === 'cancelled');
       assert.match(cancelled?.type === 'stage' ? (cancelled.detail ?? '') : '', /svc serves svc-00001-aaa again/);
     });
   }
 
-  it('cancel before an update is sent, or during a new service\'s creation, moves no traffic', async () => {
-    for (const [script, stage] of [[{ existingService: true, buildPolls: 3 }, 'build'], [{ existingService: true }, 'deploy'], [{}, 'deploy'], [{}, 'verify']] as const) {
+  it("cancel before an update is sent, or during a new service's creation, moves no traffic", async () => {
+    for (const [script, stage] of [
+      [{ existingService: true, buildPolls: 3 }, 'build'],
+      [{ existingService: true }, 'deploy'],
+      [{}, 'deploy'],
+      [{}, 'verify'],
+    ] as const) {
       const { result, events, cloud } = await deploy(script, NODE_APP, {}, (e, abort) => {
         if (e.type === 'stage' && e.stage === stage && e.status === 'running' && (stage !== 'build' || e.detail)) abort();
       });
@@ -155,7 +201,11 @@ describe('deploy pipeline (fakes)', () => {
     const ws = await makeWorkspace(NODE_APP);
     const ports = new FakeCloud().ports();
     const hanging = { ...ports, run: { ...ports.run, getService: () => new Promise<never>(() => undefined) } };
-    const result = await runDeploy(testDeployOptions(ws.root, { serviceName: 'svc', callTimeoutSeconds: 0.05 }), { ports: hanging, clock: new FakeClock(), buildPollMs: 10, emit: () => undefined }, new AbortController().signal).finally(() => ws.cleanup());
+    const result = await runDeploy(
+      testDeployOptions(ws.root, { serviceName: 'svc', callTimeoutSeconds: 0.05 }),
+      { ports: hanging, clock: new FakeClock(), buildPollMs: 10, emit: () => undefined },
+      new AbortController().signal,
+    ).finally(() => ws.cleanup());
     assert.equal(result.outcome, 'failed', JSON.stringify(result));
     if (result.outcome !== 'failed') return;
     assert.equal(result.stage, 'deploy');
@@ -212,12 +262,12 @@ describe('deploy pipeline (fakes)', () => {
   it('fails at preflight with the fix when no project is configured', async () => {
     const { result } = await deploy({}, NODE_APP, { project: undefined });
     assert.equal(result.outcome === 'failed' && result.stage, 'preflight');
-    assert.match(result.outcome === 'failed' ? result.problem.fix ?? '' : '', /devgem\.project/);
+    assert.match(result.outcome === 'failed' ? (result.problem.fix ?? '') : '', /devgem\.project/);
   });
 
   it('fails at analyze with the fix for an unrecognised folder', async () => {
     const { result } = await deploy({}, { 'README.md': '# hi' });
     assert.equal(result.outcome === 'failed' && result.stage, 'analyze');
-    assert.match(result.outcome === 'failed' ? result.problem.fix ?? '' : '', /Dockerfile/);
+    assert.match(result.outcome === 'failed' ? (result.problem.fix ?? '') : '', /Dockerfile/);
   });
 });

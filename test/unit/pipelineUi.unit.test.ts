@@ -23,15 +23,26 @@ async function deployWith(ui: Partial<DeployUiPort>, files: Record<string, strin
   const cloud = new FakeCloud();
   const events: DeployEvent[] = [];
   try {
-    const result = await runDeploy(testDeployOptions(ws.root, { appPath, gitHub }), {
-      ports: cloud.ports(),
-      ui: { ...unattendedUi, ...ui },
-      clock: new FakeClock(),
-      buildPollMs: 10,
-      emit: (e) => events.push(e),
-    }, new AbortController().signal);
+    const result = await runDeploy(
+      testDeployOptions(ws.root, { appPath, gitHub }),
+      {
+        ports: cloud.ports(),
+        ui: { ...unattendedUi, ...ui },
+        clock: new FakeClock(),
+        buildPollMs: 10,
+        emit: (e) => events.push(e),
+      },
+      new AbortController().signal,
+    );
     const dockerfile = async (rel: string) => fs.readFile(path.join(ws.root, rel), 'utf8').catch(() => undefined);
-    return { result, events, cloud, dockerfile, root: ws.root, after: { api: await dockerfile('services/api/Dockerfile'), web: await dockerfile('services/web/Dockerfile'), root: await dockerfile('Dockerfile') } };
+    return {
+      result,
+      events,
+      cloud,
+      dockerfile,
+      root: ws.root,
+      after: { api: await dockerfile('services/api/Dockerfile'), web: await dockerfile('services/web/Dockerfile'), root: await dockerfile('Dockerfile') },
+    };
   } finally {
     await ws.cleanup();
   }
@@ -40,12 +51,15 @@ async function deployWith(ui: Partial<DeployUiPort>, files: Record<string, strin
 describe('deploy pipeline: the questions it asks', () => {
   it('asks which app to deploy when there are several, and names the service after it', async () => {
     let offered: string[] = [];
-    const { result, events, after } = await deployWith({
-      chooseApp: async (apps: AppAnalysis[]) => {
-        offered = apps.map((a) => a.path);
-        return apps.find((a) => a.path === 'services/web');
+    const { result, events, after } = await deployWith(
+      {
+        chooseApp: async (apps: AppAnalysis[]) => {
+          offered = apps.map((a) => a.path);
+          return apps.find((a) => a.path === 'services/web');
+        },
       },
-    }, MONOREPO);
+      MONOREPO,
+    );
     assert.deepEqual([...offered].sort(), ['services/api', 'services/web']);
     assert.equal(result.outcome, 'success');
     const targets = events.filter((e): e is { type: 'target'; target: DeployTarget } => e.type === 'target');
@@ -64,7 +78,7 @@ describe('deploy pipeline: the questions it asks', () => {
   it('an unknown appPath is a clear error listing the apps', async () => {
     const { result } = await deployWith({}, MONOREPO, 'services/nope');
     assert.equal(result.outcome, 'failed');
-    assert.match(result.outcome === 'failed' ? result.problem.fix ?? '' : '', /services\/api, services\/web|services\/web, services\/api/);
+    assert.match(result.outcome === 'failed' ? (result.problem.fix ?? '') : '', /services\/api, services\/web|services\/web, services\/api/);
   });
 
   it('shows the generated Dockerfile first; declining writes nothing and deploys nothing', async () => {
@@ -83,13 +97,20 @@ describe('deploy pipeline: the questions it asks', () => {
     const gitHub = { repository: 'acme/mono', ref: 'main', commit: 'c'.repeat(40) };
     assert.equal((await deployWith({ reviewDockerfile: review }, MONOREPO, 'services/web')).result.outcome, 'success');
     assert.equal((await deployWith({ reviewDockerfile: review }, MONOREPO, 'services/web', gitHub)).result.outcome, 'success');
-    assert.deepEqual(asked, [{ relativePath: 'services/web/Dockerfile', gitHub: undefined }, { relativePath: 'services/web/Dockerfile', gitHub }]);
+    assert.deepEqual(asked, [
+      { relativePath: 'services/web/Dockerfile', gitHub: undefined },
+      { relativePath: 'services/web/Dockerfile', gitHub },
+    ]);
   });
 
   it('offers no port fix for a GitHub download (the edit would be lost with it), and still deploys on the port', async () => {
     const fixes: string[] = [];
     const files = { ...NODE_APP, 'server.js': "require('http').createServer((q, s) => s.end('hi')).listen(3000);\n" };
-    const { result, cloud } = await deployWith({ offerPortFix: (fix) => fixes.push(fix.file) }, files, undefined, { repository: 'acme/app', ref: 'main', commit: 'd'.repeat(40) });
+    const { result, cloud } = await deployWith({ offerPortFix: (fix) => fixes.push(fix.file) }, files, undefined, {
+      repository: 'acme/app',
+      ref: 'main',
+      commit: 'd'.repeat(40),
+    });
     assert.equal(result.outcome, 'success');
     assert.deepEqual(fixes, []);
     assert.equal(cloud.services.get('my-app')?.spec.port, 3000);

@@ -20,19 +20,26 @@ function fakePort(script: FakeCloudScript = {}): { port: PreflightPort; cloud: F
   return { port: cloud.ports().preflight, cloud };
 }
 
-async function deploy(script: FakeCloudScript, opts: { ui?: Partial<DeployUiPort>; cache?: PreflightCache; overrides?: Partial<DeployOptions>; cloud?: FakeCloud; clock?: FakeClock } = {}) {
+async function deploy(
+  script: FakeCloudScript,
+  opts: { ui?: Partial<DeployUiPort>; cache?: PreflightCache; overrides?: Partial<DeployOptions>; cloud?: FakeCloud; clock?: FakeClock } = {},
+) {
   const ws = await makeWorkspace(NODE_APP);
   const cloud = opts.cloud ?? new FakeCloud(script);
   const events: DeployEvent[] = [];
   try {
-    const result = await runDeploy(testDeployOptions(ws.root, { serviceName: 'svc', ...opts.overrides }), {
-      ports: cloud.ports(),
-      ui: { ...unattendedUi, ...opts.ui },
-      clock: opts.clock ?? new FakeClock(),
-      buildPollMs: 10,
-      preflightCache: opts.cache ?? new PreflightCache(),
-      emit: (e) => events.push(e),
-    }, signal());
+    const result = await runDeploy(
+      testDeployOptions(ws.root, { serviceName: 'svc', ...opts.overrides }),
+      {
+        ports: cloud.ports(),
+        ui: { ...unattendedUi, ...opts.ui },
+        clock: opts.clock ?? new FakeClock(),
+        buildPollMs: 10,
+        preflightCache: opts.cache ?? new PreflightCache(),
+        emit: (e) => events.push(e),
+      },
+      signal(),
+    );
     return { result, events, cloud };
   } finally {
     await ws.cleanup();
@@ -55,7 +62,12 @@ describe('preflight: the project check before a deploy', () => {
     assert.equal(problems[0].consoleUrl, 'https://console.cloud.google.com/apis/library/cloudbuild.googleapis.com?project=demo-project');
     assert.deepEqual(problems[0].autoFix, { enableService: 'cloudbuild.googleapis.com' });
 
-    const noEnable = await checkProjectAccess(P, { secrets: false }, fakePort({ disabledServices: ['run.googleapis.com'], deniedPermissions: ['serviceusage.services.enable'] }).port, signal());
+    const noEnable = await checkProjectAccess(
+      P,
+      { secrets: false },
+      fakePort({ disabledServices: ['run.googleapis.com'], deniedPermissions: ['serviceusage.services.enable'] }).port,
+      signal(),
+    );
     assert.equal(noEnable.problems.length, 1);
     assert.equal(noEnable.problems[0].autoFix, undefined);
   });
@@ -65,16 +77,25 @@ describe('preflight: the project check before a deploy', () => {
     assert.deepEqual((await checkProjectAccess(P, { secrets: false }, without.port, signal())).problems, []);
     assert.ok(!without.cloud.preflightCalls.some((c) => c.includes('secretmanager')));
     const withSecrets = await checkProjectAccess(P, { secrets: true }, without.port, signal());
-    assert.deepEqual(withSecrets.problems.map((p) => p.fixCommand), ['gcloud services enable secretmanager.googleapis.com --project=demo-project']);
+    assert.deepEqual(
+      withSecrets.problems.map((p) => p.fixCommand),
+      ['gcloud services enable secretmanager.googleapis.com --project=demo-project'],
+    );
   });
 
   it('a missing permission names it and the role to grant, for the signed-in account', async () => {
     const { port } = fakePort({ deniedPermissions: ['run.services.create', 'run.services.setIamPolicy', 'iam.serviceAccounts.actAs'] });
     const { problems } = await checkProjectAccess(P, { secrets: false, principal: 'dev@example.com' }, port, signal());
-    assert.deepEqual(problems.map((p) => p.kind), ['permission-missing', 'permission-missing']);
+    assert.deepEqual(
+      problems.map((p) => p.kind),
+      ['permission-missing', 'permission-missing'],
+    );
     assert.match(problems[0].message, /lacks run\.services\.create, run\.services\.setIamPolicy on project demo-project; grant roles\/run\.admin/);
     assert.equal(problems[0].fixCommand, 'gcloud projects add-iam-policy-binding demo-project --member=user:dev@example.com --role=roles/run.admin');
-    assert.equal(problems[1].fixCommand, 'gcloud projects add-iam-policy-binding demo-project --member=user:dev@example.com --role=roles/iam.serviceAccountUser');
+    assert.equal(
+      problems[1].fixCommand,
+      'gcloud projects add-iam-policy-binding demo-project --member=user:dev@example.com --role=roles/iam.serviceAccountUser',
+    );
     assert.equal(problems[0].consoleUrl, 'https://console.cloud.google.com/iam-admin/iam?project=demo-project');
     assert.equal(problems[0].autoFix, undefined);
     const sa = await checkProjectAccess(P, { secrets: false, principal: 'ci@p.iam.gserviceaccount.com' }, port, signal());
@@ -84,17 +105,35 @@ describe('preflight: the project check before a deploy', () => {
   });
 
   it('the build service account: roles/run.builder or the three narrower roles pass; a missing one is named with the grant', async () => {
-    assert.deepEqual((await checkProjectAccess(P, { secrets: false }, fakePort({ buildAccountRoles: ['roles/logging.logWriter', 'roles/artifactregistry.writer', 'roles/storage.objectAdmin'] }).port, signal())).problems, []);
-    const { problems } = await checkProjectAccess(P, { secrets: false }, fakePort({ buildAccountRoles: ['roles/logging.logWriter', 'roles/artifactregistry.writer'] }).port, signal());
+    assert.deepEqual(
+      (
+        await checkProjectAccess(
+          P,
+          { secrets: false },
+          fakePort({ buildAccountRoles: ['roles/logging.logWriter', 'roles/artifactregistry.writer', 'roles/storage.objectAdmin'] }).port,
+          signal(),
+        )
+      ).problems,
+      [],
+    );
+    const { problems } = await checkProjectAccess(
+      P,
+      { secrets: false },
+      fakePort({ buildAccountRoles: ['roles/logging.logWriter', 'roles/artifactregistry.writer'] }).port,
+      signal(),
+    );
     assert.equal(problems.length, 1);
     assert.equal(problems[0].kind, 'build-account-role');
     assert.match(problems[0].message, new RegExp(`${NUM}-compute@developer\\.gserviceaccount\\.com lacks roles/storage\\.objectViewer`));
-    assert.equal(problems[0].fixCommand, `gcloud projects add-iam-policy-binding demo-project --member=serviceAccount:${NUM}-compute@developer.gserviceaccount.com --role=roles/run.builder`);
+    assert.equal(
+      problems[0].fixCommand,
+      `gcloud projects add-iam-policy-binding demo-project --member=serviceAccount:${NUM}-compute@developer.gserviceaccount.com --role=roles/run.builder`,
+    );
     const none = await checkProjectAccess(P, { secrets: false }, fakePort({ buildAccountRoles: [] }).port, signal());
     assert.match(none.problems[0].message, /lacks roles\/logging\.logWriter, roles\/artifactregistry\.writer, roles\/storage\.objectViewer/);
   });
 
-  it('an old project building as Cloud Build\'s own account is checked as that account', async () => {
+  it("an old project building as Cloud Build's own account is checked as that account", async () => {
     const base = fakePort().port;
     const legacy = `serviceAccount:${NUM}@cloudbuild.gserviceaccount.com`;
     const port: PreflightPort = { ...base, projectPolicyBindings: async () => [{ role: 'roles/cloudbuild.builds.builder', members: [legacy] }] };
@@ -119,7 +158,12 @@ describe('preflight: the project check before a deploy', () => {
   });
 
   it('a bad sign-in during the check is not hidden as "skipped"', async () => {
-    const port: PreflightPort = { ...fakePort().port, testPermissions: async () => { throw new DevgemError('credentials', 'Sign-in expired'); } };
+    const port: PreflightPort = {
+      ...fakePort().port,
+      testPermissions: async () => {
+        throw new DevgemError('credentials', 'Sign-in expired');
+      },
+    };
     await assert.rejects(checkProjectAccess(P, { secrets: false }, port, signal()), (e: unknown) => e instanceof DevgemError && e.kind === 'credentials');
   });
 
@@ -156,9 +200,15 @@ describe('preflight in the deploy pipeline', () => {
 
   it('enables the APIs when the user accepts the offer, then deploys', async () => {
     let offered: PreflightProblem[] = [];
-    const { result, cloud } = await deploy({ disabledServices: ['cloudbuild.googleapis.com'] }, { ui: { offerPreflightFix: async (p) => ((offered = p), true) } });
+    const { result, cloud } = await deploy(
+      { disabledServices: ['cloudbuild.googleapis.com'] },
+      { ui: { offerPreflightFix: async (p) => ((offered = p), true) } },
+    );
     assert.equal(result.outcome, 'success', JSON.stringify(result));
-    assert.deepEqual(offered.map((p) => p.autoFix?.enableService), ['cloudbuild.googleapis.com']);
+    assert.deepEqual(
+      offered.map((p) => p.autoFix?.enableService),
+      ['cloudbuild.googleapis.com'],
+    );
     assert.ok(cloud.preflightCalls.includes('enableService cloudbuild.googleapis.com'));
     assert.ok(cloud.calls.some((c) => c.startsWith('build.start')));
   });
@@ -199,7 +249,10 @@ describe('required access and the README', () => {
     const readme = await fs.readFile(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
     const section = readme.split('Your account needs these roles on the project:')[1]?.split('\n\n')[0] ?? '';
     const listed = [...section.matchAll(/^- `(roles\/[^`]+)`/gm)].map((m) => m[1]);
-    assert.deepEqual(listed, REQUIRED_ROLES.map((r) => r.role));
+    assert.deepEqual(
+      listed,
+      REQUIRED_ROLES.map((r) => r.role),
+    );
     for (const r of REQUIRED_ROLES) assert.ok(section.includes(`\`${r.role}\`, ${r.why}`), `README gives the reason for ${r.role}`);
   });
 });

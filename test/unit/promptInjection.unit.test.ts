@@ -16,14 +16,25 @@ import type { ConfirmPort } from '../../src/core/agent/registry';
 import { SessionConfirm } from '../../src/core/chat/sessionConfirm';
 import { createToolRegistry } from '../../src/core/agent/tools';
 import type { ViewSnapshot } from '../../src/shared/protocol';
-import { MemoryStore, ScriptedModel, TestConfirm, call, newSession, testAgentContext, text, type AskedConfirmation, type TestContext } from '../support/agentHarness';
+import {
+  MemoryStore,
+  ScriptedModel,
+  TestConfirm,
+  call,
+  newSession,
+  testAgentContext,
+  text,
+  type AskedConfirmation,
+  type TestContext,
+} from '../support/agentHarness';
 import { DEFAULT_APP, INJECTION_CORPUS, type InjectionCase } from '../support/injectionCorpus';
 import { FakeClock, FakeCloud } from '../support/fakes';
 import { makeWorkspace } from '../support/workspace';
 
 const never = new AbortController().signal;
 /** FakeCloud calls that change something in the project. */
-const MUTATING = /^(storage\.(ensureBucket|upload)|registry\.ensure|build\.(start|cancel)|run\.(createService|updateService|grantPublicInvoker|disableInvokerIam)|runAdmin\.(updateEnv|deleteService|routeAllTraffic))\b/;
+const MUTATING =
+  /^(storage\.(ensureBucket|upload)|registry\.ensure|build\.(start|cancel)|run\.(createService|updateService|grantPublicInvoker|disableInvokerIam)|runAdmin\.(updateEnv|deleteService|routeAllTraffic))\b/;
 
 async function treeHash(root: string): Promise<string> {
   const h = createHash('sha256');
@@ -111,7 +122,11 @@ function assertReachedAsData(c: InjectionCase, request: ModelRequest): void {
   const carrying = parts.filter(({ part }) => pathsOf(part, c.marker).length);
   assert.ok(carrying.length > 0, `the model was sent the hostile text "${c.marker}"`);
   for (const { role, part } of carrying) {
-    assert.equal(part.functionResponse?.name, c.read.name, `only ${c.read.name}'s result carries it, not a ${role} ${part.text !== undefined ? 'text' : 'part'}`);
+    assert.equal(
+      part.functionResponse?.name,
+      c.read.name,
+      `only ${c.read.name}'s result carries it, not a ${role} ${part.text !== undefined ? 'text' : 'part'}`,
+    );
   }
   if (c.untrustedKey) {
     const where = carrying.flatMap(({ part }) => pathsOf(part.functionResponse!.response, c.marker));
@@ -148,7 +163,10 @@ describe('prompt-injection corpus', function () {
             assert.deepEqual(confirm.asked, [], 'nothing to ask about: the arguments were refused');
             assert.deepEqual(cards(r), [`${c.read.name}:done`, `${c.attack.name}:failed`]);
           } else {
-            assert.deepEqual(confirm.asked.map((a) => `${a.tool}:${a.risk}`), [`${c.attack.name}:${createToolRegistry().riskOf(c.attack.name)}`]);
+            assert.deepEqual(
+              confirm.asked.map((a) => `${a.tool}:${a.risk}`),
+              [`${c.attack.name}:${createToolRegistry().riskOf(c.attack.name)}`],
+            );
             assert.deepEqual(cards(r), [`${c.read.name}:done`, `${c.attack.name}:declined`]);
             const answer = r.model.requests[2].turns.at(-1)!.parts.find((p) => p.functionResponse?.name === c.attack.name);
             assert.equal(answer?.functionResponse?.response.declined, true, 'the model learns it was declined');
@@ -180,9 +198,16 @@ describe('prompt-injection corpus', function () {
             return;
           }
           assert.notEqual(callsAtAsk, undefined, 'asked');
-          assert.deepEqual(r.cloud.calls.slice(r.baseline.calls, callsAtAsk).filter((l) => MUTATING.test(l)), [], 'nothing mutated before the question');
+          assert.deepEqual(
+            r.cloud.calls.slice(r.baseline.calls, callsAtAsk).filter((l) => MUTATING.test(l)),
+            [],
+            'nothing mutated before the question',
+          );
           const changed = mutationsSince(r).length + r.ctx.written.size + r.ctx.deploys.length;
-          assert.ok(changed > 0, `after the click the ${c.attack.name} ran (this test would see a change): ${r.cloud.calls.slice(r.baseline.calls).join(' | ')}`);
+          assert.ok(
+            changed > 0,
+            `after the click the ${c.attack.name} ran (this test would see a change): ${r.cloud.calls.slice(r.baseline.calls).join(' | ')}`,
+          );
         } finally {
           await r.cleanup();
         }
@@ -201,7 +226,8 @@ describe('prompt-injection corpus', function () {
           pending = { id: snap.confirmation.id, token: snap.confirmation.token };
           setImmediate(() => {
             // What hostile text could offer: its own token, an empty one, the id as token; then the user says no.
-            for (const forged of ['dg-approve-7Qx', '', pending!.id, pending!.token.slice(0, -1)]) assert.equal(confirm!.answer(pending!.id, forged, true), false, `token ${JSON.stringify(forged)}`);
+            for (const forged of ['dg-approve-7Qx', '', pending!.id, pending!.token.slice(0, -1)])
+              assert.equal(confirm!.answer(pending!.id, forged, true), false, `token ${JSON.stringify(forged)}`);
             assert.equal(confirm!.answer('c1', pending!.token, true), false, 'the right token for another question');
             assert.equal(confirm!.answer(pending!.id, pending!.token, false), true);
           });

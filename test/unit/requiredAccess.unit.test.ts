@@ -25,7 +25,11 @@ describe('least privilege: README and requiredAccess.ts', () => {
   it('the APIs README says to enable are exactly the required ones', () => {
     const line = /gcloud services enable ([^`\n]+)`/.exec(readme)?.[1];
     assert.ok(line, 'README has the enable command');
-    bothWays(line.trim().split(/\s+/), REQUIRED_APIS.map((a) => a.name), 'APIs');
+    bothWays(
+      line.trim().split(/\s+/),
+      REQUIRED_APIS.map((a) => a.name),
+      'APIs',
+    );
   });
 
   it('the roles README lists are exactly the declared ones, each with its reason', () => {
@@ -33,8 +37,13 @@ describe('least privilege: README and requiredAccess.ts', () => {
     const items = section.split('\n').filter((l) => l.startsWith('- '));
     assert.ok(items.length >= 5, 'README has the role list');
     const listed = items.map((l) => /^- `(roles\/[^`]+)`/.exec(l)?.[1] ?? `unparsed line: ${l}`);
-    bothWays(listed, REQUIRED_ROLES.map((r) => r.role), 'roles');
-    for (const r of REQUIRED_ROLES) assert.ok(items.includes(`- \`${r.role}\`, ${r.why};`) || items.includes(`- \`${r.role}\`, ${r.why}.`), `README gives the reason for ${r.role}`);
+    bothWays(
+      listed,
+      REQUIRED_ROLES.map((r) => r.role),
+      'roles',
+    );
+    for (const r of REQUIRED_ROLES)
+      assert.ok(items.includes(`- \`${r.role}\`, ${r.why};`) || items.includes(`- \`${r.role}\`, ${r.why}.`), `README gives the reason for ${r.role}`);
   });
 
   it('every permission the preflight tests maps back to a listed role, and no role is listed twice', () => {

@@ -39,7 +39,9 @@ class RecordingClock extends FakeClock {
 
 const REQUEST: ModelRequest = { system: 's', turns: [{ role: 'user', parts: [{ text: 'hi' }] }], tools: [] };
 const ok = (text: string): Step => ({ chunks: [{ text }, { finishReason: 'STOP' }] });
-const fail = (status: number | undefined, message = `failed with ${status}`, retryAfterMs?: number): Step => ({ error: new ModelCallError(message, status, retryAfterMs) });
+const fail = (status: number | undefined, message = `failed with ${status}`, retryAfterMs?: number): Step => ({
+  error: new ModelCallError(message, status, retryAfterMs),
+});
 
 async function collect(port: ModelPort, signal = new AbortController().signal): Promise<string> {
   let text = '';
@@ -104,21 +106,30 @@ describe('resilientModel', () => {
 
   it('when every model fails, throws one DevgemError whose kind and fix say what to do', async () => {
     const clock = new RecordingClock();
-    const quota = await rejection(collect(resilientModel([new FakeModel('A (Vertex AI)', [fail(429)]), new FakeModel('A (Gemini API key)', [fail(429)])], { clock, attempts: 2 })));
+    const quota = await rejection(
+      collect(resilientModel([new FakeModel('A (Vertex AI)', [fail(429)]), new FakeModel('A (Gemini API key)', [fail(429)])], { clock, attempts: 2 })),
+    );
     assert.ok(quota instanceof DevgemError);
     assert.equal(quota.kind, 'resource-exhausted');
     assert.match(quota.fix ?? '', /Wait a minute/);
     assert.match(quota.message, /A \(Vertex AI\), then A \(Gemini API key\)/);
 
     const creds = await rejection(
-      collect(resilientModel([new FakeModel('A (Vertex AI)', [fail(401, 'no ADC')]), new FakeModel('A (Gemini API key)', [fail(400, 'API key not valid. [API_KEY_INVALID]')])], { clock })),
+      collect(
+        resilientModel(
+          [new FakeModel('A (Vertex AI)', [fail(401, 'no ADC')]), new FakeModel('A (Gemini API key)', [fail(400, 'API key not valid. [API_KEY_INVALID]')])],
+          { clock },
+        ),
+      ),
     );
     assert.ok(creds instanceof DevgemError);
     assert.equal(creds.kind, 'credentials');
     assert.match(creds.fix ?? '', /gcloud auth application-default login/);
     assert.match(creds.fix ?? '', /"Devgem: Set Gemini API Key"/);
 
-    const keyOnly = await rejection(collect(resilientModel([new FakeModel('A (Gemini API key)', [fail(400, 'API key not valid. [API_KEY_INVALID]')])], { clock })));
+    const keyOnly = await rejection(
+      collect(resilientModel([new FakeModel('A (Gemini API key)', [fail(400, 'API key not valid. [API_KEY_INVALID]')])], { clock })),
+    );
     assert.ok(keyOnly instanceof DevgemError);
     assert.equal(keyOnly.kind, 'credentials');
     assert.match(keyOnly.fix ?? '', /^The Gemini API key is not valid: set a Gemini API key with the command "Devgem: Set Gemini API Key"/);

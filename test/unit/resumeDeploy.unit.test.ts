@@ -27,19 +27,23 @@ async function interrupted(cloud: FakeCloud, dieWhen: (e: DeployEvent, s: Deploy
   let state: DeployState | undefined;
   let dead = false;
   try {
-    await runDeploy(testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' }), {
-      ports: dyingHost,
-      clock,
-      buildPollMs: 10,
-      emit: (e) => {
-        if (dead) return;
-        state = reduceDeploy(state, e);
-        if (dieWhen(e, state!)) {
-          dead = true;
-          controller.abort();
-        }
+    await runDeploy(
+      testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' }),
+      {
+        ports: dyingHost,
+        clock,
+        buildPollMs: 10,
+        emit: (e) => {
+          if (dead) return;
+          state = reduceDeploy(state, e);
+          if (dieWhen(e, state!)) {
+            dead = true;
+            controller.abort();
+          }
+        },
       },
-    }, controller.signal);
+      controller.signal,
+    );
   } finally {
     await ws.cleanup();
   }
@@ -54,15 +58,19 @@ async function resume(cloud: FakeCloud, state: DeployState, clock: FakeClock, on
   const events: DeployEvent[] = [];
   const controller = new AbortController();
   const callsBefore = cloud.calls.length;
-  const result = await resumeDeploy(state, {
-    ports: cloud.ports(),
-    clock,
-    buildPollMs: 10,
-    emit: (e) => {
-      events.push(e);
-      onEvent?.(e, () => controller.abort());
+  const result = await resumeDeploy(
+    state,
+    {
+      ports: cloud.ports(),
+      clock,
+      buildPollMs: 10,
+      emit: (e) => {
+        events.push(e);
+        onEvent?.(e, () => controller.abort());
+      },
     },
-  }, controller.signal);
+    controller.signal,
+  );
   const final = events.reduce<DeployState | undefined>(reduceDeploy, state)!;
   return { result, events, final, calls: cloud.calls.slice(callsBefore) };
 }
@@ -81,7 +89,11 @@ describe('resuming a deploy after a window reload', () => {
     assert.equal(result.outcome === 'success' && result.url, 'https://svc.example');
     assert.equal(result.outcome === 'success' && result.image, state.resume?.image);
     assert.ok(!events.some((e) => e.type === 'started'), 'the same deploy goes on, no new one starts');
-    assert.deepEqual(events.flatMap((e) => (e.type === 'log' ? e.lines : [])), LOG.slice(1), 'only unseen lines');
+    assert.deepEqual(
+      events.flatMap((e) => (e.type === 'log' ? e.lines : [])),
+      LOG.slice(1),
+      'only unseen lines',
+    );
     assert.deepEqual(final.log, LOG, 'the whole log, once, in order');
     assert.equal(final.deployId, state.deployId);
     for (const stage of ['build', 'deploy', 'expose', 'verify'] as const) assert.equal(final.stages[stage].status, 'done', stage);
@@ -93,7 +105,11 @@ describe('resuming a deploy after a window reload', () => {
   });
 
   it('a build that failed meanwhile ends the deploy at the build, with its failing log lines', async () => {
-    const cloud = new FakeCloud({ buildPolls: 3, buildOutcome: 'failure', buildLog: ['Step 1/3 : FROM node:22-slim', 'Step 2/3 : RUN npm ci', 'ERROR: npm ci exited with 1'] });
+    const cloud = new FakeCloud({
+      buildPolls: 3,
+      buildOutcome: 'failure',
+      buildLog: ['Step 1/3 : FROM node:22-slim', 'Step 2/3 : RUN npm ci', 'ERROR: npm ci exited with 1'],
+    });
     const { state, clock } = await interrupted(cloud, firstLog);
     const { result, final, calls } = await resume(cloud, state, clock);
     assert.equal(result.outcome, 'failed');
@@ -147,7 +163,11 @@ describe('resuming a deploy after a window reload', () => {
     assert.match(result.problem.message, /interrupted during "Deploy to Cloud Run".*does not run the new image.*svc-00001-aaa runs old/);
     assert.equal(result.problem.fix, 'Deploy again.');
     assert.equal(final.stages.deploy.status, 'failed');
-    assert.deepEqual(calls.filter((c) => !/getService|listRevisions/.test(c)), [], 'only looked');
+    assert.deepEqual(
+      calls.filter((c) => !/getService|listRevisions/.test(c)),
+      [],
+      'only looked',
+    );
   });
 
   it('interrupted after the build with no service at all says the service does not exist', async () => {
@@ -184,7 +204,7 @@ describe('resuming a deploy after a window reload', () => {
     assert.ok(starting.state.resume && !starting.state.build);
     const b = resumePoint(starting.state, starting.clock.now());
     assert.equal(b.kind === 'lost' && b.stage, 'build');
-    assert.match(b.kind === 'lost' ? b.problem.fix ?? '' : '', /Cloud Build > History/);
+    assert.match(b.kind === 'lost' ? (b.problem.fix ?? '') : '', /Cloud Build > History/);
 
     const building = await interrupted(new FakeCloud({ buildPolls: 5 }), firstLog);
     const tooLate = building.clock.now() + (building.state.resume!.buildTimeoutSeconds + 120) * 1000 + 16 * 60_000;
@@ -229,13 +249,22 @@ describe('DeploySession after a window reload', () => {
     assert.deepEqual(d.result, result);
     assert.equal(session.current.history?.[0]?.deployId, state.deployId);
     assert.equal(session.pendingResume(), undefined, 'resumed once');
-    await assert.rejects(session.resume(async () => result), /no interrupted deploy/);
+    await assert.rejects(
+      session.resume(async () => result),
+      /no interrupted deploy/,
+    );
   });
 
   it("tells the chat's deploy card that the deploy goes on in the tracker", async () => {
     const cloud = new FakeCloud({ buildPolls: 4, buildLog: LOG });
     const { state, clock } = await interrupted(cloud, firstLog);
-    const card = { id: 'tool-c1', role: 'tool' as const, text: '', at: 1, tool: { callId: 'c1', name: 'deploy', risk: 'write' as const, status: 'running' as const, args: '{}' } };
+    const card = {
+      id: 'tool-c1',
+      role: 'tool' as const,
+      text: '',
+      at: 1,
+      tool: { callId: 'c1', name: 'deploy', risk: 'write' as const, status: 'running' as const, args: '{}' },
+    };
     const other = { ...card, id: 'tool-c2', tool: { ...card.tool, callId: 'c2', name: 'list_services', risk: 'read' as const } };
     const session = new DeploySession(new MemoryStore({ ...saved(state), chat: [card, other] }), () => clock.now());
     const [deployCard, listCard] = session.current.chat;

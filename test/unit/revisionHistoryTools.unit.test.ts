@@ -68,7 +68,13 @@ describe('revision commits and past build logs in the tools (FakeCloud)', () => 
 
     const listed = await listRevisionsTool().run({ service: 'svc' }, ctx, never);
     const revisions = (listed.data as { revisions: { revision: string; commit?: string; percent: number }[] }).revisions;
-    assert.deepEqual(revisions.map((r) => [r.commit, r.percent]), [[SHA2, 100], [SHA1, 0]]);
+    assert.deepEqual(
+      revisions.map((r) => [r.commit, r.percent]),
+      [
+        [SHA2, 100],
+        [SHA1, 0],
+      ],
+    );
 
     const plan = await rollbackTool().confirmation!({ service: 'svc' }, ctx, never);
     const details = Object.fromEntries(plan.details.map((d) => [d.label, d.value]));
@@ -88,7 +94,7 @@ describe('revision commits and past build logs in the tools (FakeCloud)', () => 
     assert.equal(plan.details.find((d) => d.label === 'Commit')?.value, 'not recorded');
   });
 
-  it('get_build_logs with a deployId reads that deploy\'s log back through the port, redacted; without one, the log in memory', async () => {
+  it("get_build_logs with a deployId reads that deploy's log back through the port, redacted; without one, the log in memory", async () => {
     const first = await deploy(['Step 1/2 : FROM node:22', `RUN echo ${SECRET}`, 'first build only', 'DONE'], 'one');
     const second = await deploy(['Step 1/1 : FROM node:22', 'second build only'], 'two');
     const record = ctx.deployHistory().find((h) => h.deployId === first)!;
@@ -103,7 +109,10 @@ describe('revision commits and past build logs in the tools (FakeCloud)', () => 
 
     const past = await buildLogsTool().run({ deployId: first, lines: 3 }, ctx, never);
     const data = past.data as { deployId: string; buildId: string; buildState: string; log: string; lines_untrusted: string[]; totalLines: number };
-    assert.deepEqual(cloud.calls.filter((c) => c.startsWith('build.readLog')), ['build.readLog b1']);
+    assert.deepEqual(
+      cloud.calls.filter((c) => c.startsWith('build.readLog')),
+      ['build.readLog b1'],
+    );
     assert.equal(data.deployId, first);
     assert.equal(data.buildId, 'b1');
     assert.equal(data.buildState, 'success');
@@ -142,16 +151,31 @@ describe('revision commits and past build logs in the tools (FakeCloud)', () => 
     assert.deepEqual(recordBuild({ ...r, buildId: 'b9' }), { project: 'p', region: 'europe-west1', id: 'b9' });
     assert.equal(recordBuild({ ...r, buildConsoleUrl: undefined }), undefined);
     assert.equal(recordBuild({ ...r, target: undefined }), undefined);
-    const doc = pastBuildLogDocument(r, { buildId: 'b9', lines: ['\u001b[31mStep 2/2\u001b[0m', 'DONE'], totalLines: 5, state: 'failure', logUri: 'gs://b/log-b9.txt' });
-    assert.equal(doc, '[Devgem] Build b9 of deploy d1 (svc in europe-west1, p): failure, read from gs://b/log-b9.txt\n[Devgem] The first 3 lines are left out.\nStep 2/2\nDONE\n');
+    const doc = pastBuildLogDocument(r, {
+      buildId: 'b9',
+      lines: ['\u001b[31mStep 2/2\u001b[0m', 'DONE'],
+      totalLines: 5,
+      state: 'failure',
+      logUri: 'gs://b/log-b9.txt',
+    });
+    assert.equal(
+      doc,
+      '[Devgem] Build b9 of deploy d1 (svc in europe-west1, p): failure, read from gs://b/log-b9.txt\n[Devgem] The first 3 lines are left out.\nStep 2/2\nDONE\n',
+    );
   });
 
-  it('the explorer shows a revision\'s short commit in its description and the whole source in its tooltip', async () => {
+  it("the explorer shows a revision's short commit in its description and the whole source in its tooltip", async () => {
     cloud.seedService('api');
     cloud.addRevision('api', { source: { commit: SHA2, dirty: true, repository: 'octo/api' } });
     const m = new ExplorerModel({ runAdmin: () => cloud.ports().runAdmin, target: async () => ({ project: 'demo-project', region: 'europe-west1' }) });
-    const revs = await m.children({ id: 's', kind: 'service', label: 'api', icon: 'cloud', expandable: true, project: 'demo-project', region: 'europe-west1', service: 'api' }, never);
-    assert.deepEqual(revs.map((r) => r.description), ['100% · 2222222*', '0%']);
+    const revs = await m.children(
+      { id: 's', kind: 'service', label: 'api', icon: 'cloud', expandable: true, project: 'demo-project', region: 'europe-west1', service: 'api' },
+      never,
+    );
+    assert.deepEqual(
+      revs.map((r) => r.description),
+      ['100% · 2222222*', '0%'],
+    );
     assert.match(revs[0].tooltip ?? '', new RegExp(`Commit: octo/api@${SHA2}, with uncommitted changes`));
     assert.doesNotMatch(revs[1].tooltip ?? '', /Commit/);
   });
@@ -159,7 +183,13 @@ describe('revision commits and past build logs in the tools (FakeCloud)', () => 
   it('the history view may ask for a past build log by deploy id, and nothing else', () => {
     const ok = validateWebviewMessage({ type: 'showPastBuildLog', deployId: '20261125-120000-ab12' });
     assert.ok(ok.ok);
-    for (const bad of [{ type: 'showPastBuildLog' }, { type: 'showPastBuildLog', deployId: '' }, { type: 'showPastBuildLog', deployId: '../x' }, { type: 'showPastBuildLog', deployId: 'a'.repeat(65) }, { type: 'showPastBuildLog', deployId: 'd1', url: 'https://x' }]) {
+    for (const bad of [
+      { type: 'showPastBuildLog' },
+      { type: 'showPastBuildLog', deployId: '' },
+      { type: 'showPastBuildLog', deployId: '../x' },
+      { type: 'showPastBuildLog', deployId: 'a'.repeat(65) },
+      { type: 'showPastBuildLog', deployId: 'd1', url: 'https://x' },
+    ]) {
       assert.equal(validateWebviewMessage(bad).ok, false, JSON.stringify(bad));
     }
   });

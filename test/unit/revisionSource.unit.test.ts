@@ -41,13 +41,14 @@ describe('revision source labels', () => {
     assert.deepEqual(sourceMetadata(undefined), { labels: {}, annotations: {} });
   });
 
-  it('keeps every label value within Google\'s rule: a SHA-256 commit is abbreviated, anything not hex is left out', () => {
+  it("keeps every label value within Google's rule: a SHA-256 commit is abbreviated, anything not hex is left out", () => {
     assert.equal(sourceMetadata({ commit: SHA256 }).labels[COMMIT_LABEL], SHA256.slice(0, 40));
     assert.equal(sourceMetadata({ commit: SHA1.toUpperCase() }).labels[COMMIT_LABEL], SHA1);
     for (const bad of ['main', 'abc', `${SHA1} rm -rf`, 'g'.repeat(40)]) assert.deepEqual(sourceMetadata({ commit: bad, dirty: true }).labels, {}, bad);
     assert.deepEqual(sourceMetadata({ repository: 'a/b/c' }).annotations, {});
     assert.deepEqual(sourceMetadata({ repository: 'no-slash' }).annotations, {});
-    for (const source of [{ commit: SHA1, dirty: true }, { commit: SHA256 }]) assert.doesNotThrow(() => validateLabels('labels', sourceMetadata(source).labels));
+    for (const source of [{ commit: SHA1, dirty: true }, { commit: SHA256 }])
+      assert.doesNotThrow(() => validateLabels('labels', sourceMetadata(source).labels));
     // The emulator refuses what Cloud Run refuses, so an unfit label would fail the integration tests.
     assert.throws(() => validateLabels('labels', { [COMMIT_LABEL]: SHA256 }), /at most 63/);
     assert.throws(() => validateLabels('labels', { [COMMIT_LABEL]: 'octo/shop' }), /Invalid label value/);
@@ -65,11 +66,14 @@ describe('revision source labels', () => {
   });
 
   it('an update records the new commit on the template only, and a deploy without one removes the stale commit', () => {
-    const running = live({ labels: { 'managed-by': 'devgem', [COMMIT_LABEL]: SHA1, [DIRTY_LABEL]: 'true' }, annotations: { [REPOSITORY_ANNOTATION]: 'octo/shop' } });
+    const running = live({
+      labels: { 'managed-by': 'devgem', [COMMIT_LABEL]: SHA1, [DIRTY_LABEL]: 'true' },
+      annotations: { [REPOSITORY_ANNOTATION]: 'octo/shop' },
+    });
     const next = updatedService(running, spec({ commit: SHA2 }));
     assert.deepEqual(next.template?.labels, { 'managed-by': 'devgem', [COMMIT_LABEL]: SHA2 });
     assert.deepEqual(next.template?.annotations, {});
-    assert.deepEqual(next.labels, { 'managed-by': 'devgem', team: 'web' }, 'the service\'s own labels name no commit');
+    assert.deepEqual(next.labels, { 'managed-by': 'devgem', team: 'web' }, "the service's own labels name no commit");
     assert.equal(next.template?.revision, undefined);
 
     const plain = updatedService(running, spec());
@@ -98,7 +102,12 @@ describe('revision source labels', () => {
     const junk = { labels: { [COMMIT_LABEL]: 'not a sha', [DIRTY_LABEL]: 'true' }, annotations: { [REPOSITORY_ANNOTATION]: '<script>' } };
     const [newer, older, foreign] = revisionInfos(service, [
       { name: `${base}web-00001-aaa`, createTime: at('2026-01-01T00:00:00Z'), labels: { [COMMIT_LABEL]: SHA1 } },
-      { name: `${base}web-00002-bbb`, createTime: at('2026-01-02T00:00:00Z'), labels: { [COMMIT_LABEL]: SHA2, [DIRTY_LABEL]: 'true' }, annotations: { [REPOSITORY_ANNOTATION]: 'octo/shop' } },
+      {
+        name: `${base}web-00002-bbb`,
+        createTime: at('2026-01-02T00:00:00Z'),
+        labels: { [COMMIT_LABEL]: SHA2, [DIRTY_LABEL]: 'true' },
+        annotations: { [REPOSITORY_ANNOTATION]: 'octo/shop' },
+      },
       { name: `${base}web-00000-zzz`, createTime: at('2025-12-31T00:00:00Z'), ...junk },
     ]);
     assert.deepEqual([newer.revision, newer.commit, newer.dirty, newer.repository, newer.percent], ['web-00002-bbb', SHA2, true, 'octo/shop', 100]);

@@ -29,7 +29,10 @@ describe('Cloud Run env vars', () => {
     })();
     assert.ok(err instanceof DevgemError);
     assert.equal(err.kind, 'invalid-argument');
-    assert.match(err.message, /PORT is set by Cloud Run itself; K_REVISION is set by Cloud Run itself; the value of BIG is longer than Cloud Run's 32 KiB limit/);
+    assert.match(
+      err.message,
+      /PORT is set by Cloud Run itself; K_REVISION is set by Cloud Run itself; the value of BIG is longer than Cloud Run's 32 KiB limit/,
+    );
     assert.doesNotMatch(err.message, /p0rt-value|xxxx/);
     assert.ok(err.fix);
     assert.doesNotThrow(() => checkEnv({ GREETING: 'hi' }, ['DB_URL']));
@@ -56,10 +59,13 @@ describe('Cloud Run env vars', () => {
   });
 
   it('envInfo shows plain values and secret refs without values', () => {
-    assert.deepEqual(envInfo([{ name: 'A', value: '1' }, { name: 'B', value: '', valueSource: { secretKeyRef: { secret: 's', version: '' } } }, { name: '' }]), [
-      { name: 'A', value: '1' },
-      { name: 'B', secret: { secret: 's', version: 'latest' } },
-    ]);
+    assert.deepEqual(
+      envInfo([{ name: 'A', value: '1' }, { name: 'B', value: '', valueSource: { secretKeyRef: { secret: 's', version: '' } } }, { name: '' }]),
+      [
+        { name: 'A', value: '1' },
+        { name: 'B', secret: { secret: 's', version: 'latest' } },
+      ],
+    );
   });
 });
 
@@ -86,7 +92,10 @@ describe('runtime settings on a revision template', () => {
   });
 
   it('refuses a minimum above the maximum, counting the live maximum', () => {
-    assert.throws(() => applyRuntime({ scaling: { maxInstanceCount: 3 } }, {}, { minInstances: 4 }), (e: unknown) => e instanceof DevgemError && e.kind === 'invalid-argument' && /above maximum/.test(e.message));
+    assert.throws(
+      () => applyRuntime({ scaling: { maxInstanceCount: 3 } }, {}, { minInstances: 4 }),
+      (e: unknown) => e instanceof DevgemError && e.kind === 'invalid-argument' && /above maximum/.test(e.message),
+    );
   });
 
   it('refuses reserved env names before anything is sent', () => {
@@ -132,7 +141,12 @@ describe('Cloud Run resources as core sees them', () => {
   });
 
   it('"latest" traffic without a resolved revision names the latest ready one', () => {
-    const d = details({ ...service, trafficStatuses: [], traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }], terminalCondition: { state: 'CONDITION_FAILED', message: 'boom' } });
+    const d = details({
+      ...service,
+      trafficStatuses: [],
+      traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }],
+      terminalCondition: { state: 'CONDITION_FAILED', message: 'boom' },
+    });
     assert.deepEqual(d.traffic, [{ revision: 'web-00002-bbb', percent: 100, tag: undefined, latest: true }]);
     assert.equal(d.ready, false);
     assert.equal(d.statusMessage, 'boom');
@@ -152,7 +166,11 @@ describe('Cloud Run resources as core sees them', () => {
         containers: [{ image: `img:${id}` }],
         conditions: [{ type: 'Ready', state: ready ? 'CONDITION_SUCCEEDED' : 'CONDITION_FAILED' }],
       }) as unknown as protos.google.cloud.run.v2.IRevision;
-    const list = revisionInfos(service, [rev('web-00001-aaa', '2026-01-01T00:00:00Z', true), rev('web-00003-ccc', '2026-01-03T00:00:00Z', false), rev('web-00002-bbb', '2026-01-02T00:00:00Z', true)]);
+    const list = revisionInfos(service, [
+      rev('web-00001-aaa', '2026-01-01T00:00:00Z', true),
+      rev('web-00003-ccc', '2026-01-03T00:00:00Z', false),
+      rev('web-00002-bbb', '2026-01-02T00:00:00Z', true),
+    ]);
     assert.deepEqual(
       list.map((r) => [r.revision, r.ready, r.percent, r.tags]),
       [
@@ -173,7 +191,10 @@ describe('Cloud Run resources as core sees them', () => {
 
 describe('Cloud Logging for a service', () => {
   it('filters on the Cloud Run revision resource, quoting names, with severity and a normalised since', () => {
-    assert.equal(serviceLogFilter(REF), 'resource.type="cloud_run_revision" AND resource.labels.service_name="web" AND resource.labels.location="europe-west1"');
+    assert.equal(
+      serviceLogFilter(REF),
+      'resource.type="cloud_run_revision" AND resource.labels.service_name="web" AND resource.labels.location="europe-west1"',
+    );
     assert.equal(
       serviceLogFilter({ ...REF, service: 'we"b\\', minSeverity: 'WARNING', sinceIso: '2026-01-01T01:00:00+01:00' }),
       'resource.type="cloud_run_revision" AND resource.labels.service_name="we\\"b\\\\" AND resource.labels.location="europe-west1" AND severity>=WARNING AND timestamp>="2026-01-01T00:00:00.000Z"',
@@ -193,7 +214,13 @@ describe('Cloud Logging for a service', () => {
     const struct = { fields: { message: { stringValue: 'hello', kind: 'stringValue' }, n: { numberValue: 2, kind: 'numberValue' } } };
     assert.equal(entryInfo({ timestamp: ts, severity: 200, jsonPayload: struct }).text, 'hello');
     assert.equal(entryInfo({ timestamp: ts, severity: 200, jsonPayload: struct }).severity, 'INFO');
-    const noMessage = { fields: { code: { numberValue: 7 }, tags: { listValue: { values: [{ stringValue: 'a' }, { boolValue: true }] } }, nested: { structValue: { fields: { x: { nullValue: 'NULL_VALUE', kind: 'nullValue' } } } } } };
+    const noMessage = {
+      fields: {
+        code: { numberValue: 7 },
+        tags: { listValue: { values: [{ stringValue: 'a' }, { boolValue: true }] } },
+        nested: { structValue: { fields: { x: { nullValue: 'NULL_VALUE', kind: 'nullValue' } } } },
+      },
+    };
     assert.equal(entryInfo({ timestamp: ts, jsonPayload: noMessage }).text, '{"code":7,"tags":["a",true],"nested":{"x":null}}');
     assert.equal(entryInfo({ timestamp: '2026-01-01T00:00:00Z', severity: 'BOGUS' }).severity, 'DEFAULT');
   });

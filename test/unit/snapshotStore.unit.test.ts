@@ -34,7 +34,18 @@ describe('WorkspaceSnapshotStore', () => {
       store.save(snap({ type: 'log', stage: 'build', lines: ['b'] }));
       assert.equal(memento.writes.length, 1, 'log lines wait for the timer');
 
-      const resumeData = { project: 'p', region: 'r', service: 's', bucket: 'b', image: 'i', port: 8080, allowUnauthenticated: true, buildTimeoutSeconds: 60, deployTimeoutSeconds: 60, verifyTimeoutSeconds: 60 };
+      const resumeData = {
+        project: 'p',
+        region: 'r',
+        service: 's',
+        bucket: 'b',
+        image: 'i',
+        port: 8080,
+        allowUnauthenticated: true,
+        buildTimeoutSeconds: 60,
+        deployTimeoutSeconds: 60,
+        verifyTimeoutSeconds: 60,
+      };
       const withResume = snap({ type: 'resume', data: resumeData });
       store.save(withResume);
       assert.equal(memento.writes.length, 2);

@@ -29,7 +29,10 @@ describe('what changed since the last deploy', () => {
   it('keeps only the last few manifests, newest first', async () => {
     const store = memoryManifestStore();
     for (let i = 0; i < KEPT_MANIFESTS + 2; i++) await rememberManifest(store, { deployId: `d${i}`, context: '', at: i, files: {} });
-    assert.deepEqual(store.list().map((m) => m.deployId), Array.from({ length: KEPT_MANIFESTS }, (_, i) => `d${KEPT_MANIFESTS + 1 - i}`));
+    assert.deepEqual(
+      store.list().map((m) => m.deployId),
+      Array.from({ length: KEPT_MANIFESTS }, (_, i) => `d${KEPT_MANIFESTS + 1 - i}`),
+    );
   });
 
   it('hashes content, so an edit with the same size still shows', async () => {
@@ -46,7 +49,13 @@ describe('what changed since the last deploy', () => {
   });
 
   it('understands the question in the chat without a model', () => {
-    for (const q of ['what changed since the last deploy?', "What's changed since my last deployment", 'show me the changes since the last deploy', 'diff vs the last deploy', 'which files were modified since deploying?']) {
+    for (const q of [
+      'what changed since the last deploy?',
+      "What's changed since my last deployment",
+      'show me the changes since the last deploy',
+      'diff vs the last deploy',
+      'which files were modified since deploying?',
+    ]) {
       assert.deepEqual(parseChatIntent(q), { kind: 'changes' }, q);
     }
     // Still what they were before.
@@ -68,7 +77,11 @@ describe('what changed since the last deploy', () => {
       const result = await ctx.runDeploy(ctx.deployOptions(), signal);
       assert.equal(result.outcome, 'success', JSON.stringify(result));
       const [kept] = ctx.manifestStore.list();
-      assert.deepEqual(Object.keys(kept.files).sort(), ['.dockerignore', 'Dockerfile', 'lib/util.js', 'package.json', 'server.js'], 'the generated Dockerfile is uploaded; the secret-looking .env is not, so not recorded');
+      assert.deepEqual(
+        Object.keys(kept.files).sort(),
+        ['.dockerignore', 'Dockerfile', 'lib/util.js', 'package.json', 'server.js'],
+        'the generated Dockerfile is uploaded; the secret-looking .env is not, so not recorded',
+      );
       assert.equal(kept.deployId, ctx.lastDeploy()?.deployId);
 
       assert.match(await answerOffline({ kind: 'changes' }, deps, signal), /No file changed/);

@@ -20,21 +20,48 @@ const DOMAIN = [{ domain: 'api.example.com', service: 'svc' }];
 
 describe('revision-diff guard: riskyChanges', () => {
   it('raises nothing when the next spec is the live one (a plain redeploy)', () => {
-    const live = spec({ env: [{ name: 'A', value: '1' }, { name: 'DB_URL', secret: { secret: 'db-url', version: 'latest' } }], minInstances: 2, cpuAlwaysAllocated: true, ingress: 'internal' });
+    const live = spec({
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'DB_URL', secret: { secret: 'db-url', version: 'latest' } },
+      ],
+      minInstances: 2,
+      cpuAlwaysAllocated: true,
+      ingress: 'internal',
+    });
     assert.deepEqual(riskyChanges(live, structuredClone(live), DOMAIN), []);
   });
 
   it('says which env vars and secret references an update removes, never a value', () => {
-    const live = spec({ env: [{ name: 'FOO', value: 'hunter2-value' }, { name: 'KEEP', value: 'k' }, { name: 'DB_URL', secret: { secret: 'db-url', version: 'latest' } }] });
+    const live = spec({
+      env: [
+        { name: 'FOO', value: 'hunter2-value' },
+        { name: 'KEEP', value: 'k' },
+        { name: 'DB_URL', secret: { secret: 'db-url', version: 'latest' } },
+      ],
+    });
     const changes = riskyChanges(live, spec({ env: [{ name: 'KEEP', value: 'k' }] }));
     assert.deepEqual(messages(changes), ['Removes env var FOO', 'Drops the secret reference DB_URL → db-url:latest']);
-    assert.deepEqual(changes.map((c) => c.kind), ['env-removed', 'secret-dropped']);
+    assert.deepEqual(
+      changes.map((c) => c.kind),
+      ['env-removed', 'secret-dropped'],
+    );
     assert.ok(!messages(changes).join(' ').includes('hunter2'));
   });
 
   it('calls a plain value over a secret reference, or another secret, a dropped reference', () => {
-    const live = spec({ env: [{ name: 'DB_URL', secret: { secret: 'db-url', version: 'latest' } }, { name: 'KEY', secret: { secret: 'key', version: '3' } }] });
-    const next = spec({ env: [{ name: 'DB_URL', value: 'postgres://x' }, { name: 'KEY', secret: { secret: 'key', version: '4' } }] });
+    const live = spec({
+      env: [
+        { name: 'DB_URL', secret: { secret: 'db-url', version: 'latest' } },
+        { name: 'KEY', secret: { secret: 'key', version: '3' } },
+      ],
+    });
+    const next = spec({
+      env: [
+        { name: 'DB_URL', value: 'postgres://x' },
+        { name: 'KEY', secret: { secret: 'key', version: '4' } },
+      ],
+    });
     assert.deepEqual(messages(riskyChanges(live, next)), [
       'Drops the secret reference DB_URL → db-url:latest (DB_URL becomes a plain value)',
       'Replaces the secret reference KEY → key:3 with key:4',
@@ -42,8 +69,19 @@ describe('revision-diff guard: riskyChanges', () => {
   });
 
   it('gives no false alarm for changed or new plain values, or the same secret by its full name', () => {
-    const live = spec({ env: [{ name: 'A', value: '1' }, { name: 'S', secret: { secret: 'db-url', version: 'latest' } }] });
-    const next = spec({ env: [{ name: 'A', value: '2' }, { name: 'S', secret: { secret: 'projects/p/secrets/db-url', version: 'latest' } }, { name: 'NEW', value: 'x' }] });
+    const live = spec({
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'S', secret: { secret: 'db-url', version: 'latest' } },
+      ],
+    });
+    const next = spec({
+      env: [
+        { name: 'A', value: '2' },
+        { name: 'S', secret: { secret: 'projects/p/secrets/db-url', version: 'latest' } },
+        { name: 'NEW', value: 'x' },
+      ],
+    });
     assert.deepEqual(riskyChanges(live, next), []);
   });
 
@@ -54,8 +92,13 @@ describe('revision-diff guard: riskyChanges', () => {
   });
 
   it('says when CPU allocation changes, both ways', () => {
-    assert.deepEqual(messages(riskyChanges(spec({ cpuAlwaysAllocated: true }), spec({}))), ['CPU always allocated → only during requests (background work stops between requests)']);
-    assert.deepEqual(riskyChanges(spec({}), spec({ cpuAlwaysAllocated: true })).map((c) => c.kind), ['cpu-allocation']);
+    assert.deepEqual(messages(riskyChanges(spec({ cpuAlwaysAllocated: true }), spec({}))), [
+      'CPU always allocated → only during requests (background work stops between requests)',
+    ]);
+    assert.deepEqual(
+      riskyChanges(spec({}), spec({ cpuAlwaysAllocated: true })).map((c) => c.kind),
+      ['cpu-allocation'],
+    );
   });
 
   it('warns about an ingress change, naming the custom domains that map to the service', () => {
@@ -65,14 +108,20 @@ describe('revision-diff guard: riskyChanges', () => {
 
   it('warns about going private only when a custom domain serves the public service', () => {
     const changes = riskyChanges(spec({ public: true }), spec({ public: false }), DOMAIN);
-    assert.deepEqual(changes.map((c) => c.kind), ['domain-private']);
+    assert.deepEqual(
+      changes.map((c) => c.kind),
+      ['domain-private'],
+    );
     assert.match(changes[0].message, /api\.example\.com.*403/);
     assert.deepEqual(riskyChanges(spec({ public: true }), spec({ public: false })), [], 'no domain: nothing to break');
     assert.deepEqual(riskyChanges(spec({ public: false }), spec({ public: false }), DOMAIN), [], 'already private');
   });
 
   it('takes approvals that cover every change, or all', () => {
-    const changes: SpecChange[] = [{ kind: 'min-instances', message: 'a' }, { kind: 'env-removed', message: 'b' }];
+    const changes: SpecChange[] = [
+      { kind: 'min-instances', message: 'a' },
+      { kind: 'env-removed', message: 'b' },
+    ];
     assert.ok(allApproved(changes, ['a', 'b']));
     assert.ok(!allApproved(changes, ['a']));
     assert.ok(!allApproved(changes, undefined));
@@ -91,12 +140,17 @@ function liveService(resources?: protos.google.cloud.run.v2.IResourceRequirement
     template: {
       revision: 'svc-00003-abc',
       scaling: { minInstanceCount: 2, maxInstanceCount: 10 },
-      containers: [{
-        image: 'old',
-        ports: [{ containerPort: 8080 }],
-        env: [{ name: 'A', value: '1' }, { name: 'DB_URL', value: '', valueSource: { secretKeyRef: { secret: 'db-url', version: 'latest' } } }],
-        resources: resources === undefined ? { limits: { cpu: '1000m', memory: '512Mi' }, cpuIdle: false } : resources,
-      }],
+      containers: [
+        {
+          image: 'old',
+          ports: [{ containerPort: 8080 }],
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'DB_URL', value: '', valueSource: { secretKeyRef: { secret: 'db-url', version: 'latest' } } },
+          ],
+          resources: resources === undefined ? { limits: { cpu: '1000m', memory: '512Mi' }, cpuIdle: false } : resources,
+        },
+      ],
     },
   };
 }
@@ -141,7 +195,9 @@ describe('revision-diff guard: on exactly what updateService sends', () => {
 });
 
 describe('revision-diff guard in the deploy pipeline (fakes)', () => {
-  async function deploy(opts: { script?: FakeCloudScript; ui?: Partial<DeployUiPort>; overrides?: Partial<DeployOptions>; prepare?: (cloud: FakeCloud) => void } = {}) {
+  async function deploy(
+    opts: { script?: FakeCloudScript; ui?: Partial<DeployUiPort>; overrides?: Partial<DeployOptions>; prepare?: (cloud: FakeCloud) => void } = {},
+  ) {
     const ws = await makeWorkspace(NODE_APP);
     const cloud = new FakeCloud({ existingService: true, ...opts.script });
     const svc = cloud.services.get('svc')!;
@@ -150,14 +206,22 @@ describe('revision-diff guard in the deploy pipeline (fakes)', () => {
     opts.prepare?.(cloud);
     const events: DeployEvent[] = [];
     try {
-      const result = await runDeploy(testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...opts.overrides }), {
-        ports: cloud.ports(),
-        ui: opts.ui ? { ...unattendedUi, ...opts.ui } : undefined,
-        clock: new FakeClock(),
-        buildPollMs: 10,
-        emit: (e) => events.push(e),
-      }, new AbortController().signal);
-      const deployDetail = events.filter((e) => e.type === 'stage' && e.stage === 'deploy').map((e) => (e as { detail?: string }).detail).filter(Boolean).at(-1);
+      const result = await runDeploy(
+        testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...opts.overrides }),
+        {
+          ports: cloud.ports(),
+          ui: opts.ui ? { ...unattendedUi, ...opts.ui } : undefined,
+          clock: new FakeClock(),
+          buildPollMs: 10,
+          emit: (e) => events.push(e),
+        },
+        new AbortController().signal,
+      );
+      const deployDetail = events
+        .filter((e) => e.type === 'stage' && e.stage === 'deploy')
+        .map((e) => (e as { detail?: string }).detail)
+        .filter(Boolean)
+        .at(-1);
       return { result, cloud, svc, deployDetail };
     } finally {
       await ws.cleanup();
@@ -204,7 +268,10 @@ describe('revision-diff guard in the deploy pipeline (fakes)', () => {
   });
 
   it('does not ask again for changes the user approved in the plan, but does for new ones', async () => {
-    const approved = await deploy({ ui: never, overrides: { runtime: { minInstances: 0 }, approvedSpecChanges: ['Min instances 2 → 0 (cold starts return)'] } });
+    const approved = await deploy({
+      ui: never,
+      overrides: { runtime: { minInstances: 0 }, approvedSpecChanges: ['Min instances 2 → 0 (cold starts return)'] },
+    });
     assert.equal(approved.result.outcome, 'success');
     let asked = 0;
     const more = await deploy({
@@ -222,7 +289,10 @@ describe('revision-diff guard in the deploy pipeline (fakes)', () => {
       overrides: { allowUnauthenticated: false },
       prepare: (c) => c.domainMappings.push({ domain: 'shop.example.com', service: 'svc' }, { domain: 'other.example.com', service: 'other' }),
     });
-    assert.deepEqual(asked.map((c) => c.kind), ['domain-private']);
+    assert.deepEqual(
+      asked.map((c) => c.kind),
+      ['domain-private'],
+    );
     assert.match(asked[0].message, /shop\.example\.com/);
     assert.doesNotMatch(asked[0].message, /other\.example\.com/);
     assert.equal(result.outcome, 'failed');
@@ -240,7 +310,7 @@ describe('revision-diff guard in the deploy pipeline (fakes)', () => {
   });
 });
 
-describe('revision-diff guard in the agent\'s deploy plan', () => {
+describe("revision-diff guard in the agent's deploy plan", () => {
   it('lists the risky changes in the one approval and hands them to the deploy as approved', async () => {
     const ws = await makeWorkspace(NODE_APP);
     try {
@@ -261,7 +331,10 @@ describe('revision-diff guard in the agent\'s deploy plan', () => {
       const signal = new AbortController().signal;
       const args: DeployArgs = { minInstances: 0 };
       const draft = await tool.confirmation!(args, ctx, signal);
-      assert.deepEqual(draft.details.filter((d) => d.label === 'Warning').map((d) => d.value), ['Min instances 2 → 0 (cold starts return)']);
+      assert.deepEqual(
+        draft.details.filter((d) => d.label === 'Warning').map((d) => d.value),
+        ['Min instances 2 → 0 (cold starts return)'],
+      );
       await tool.run(args, ctx, signal);
       assert.deepEqual(ran?.approvedSpecChanges, ['Min instances 2 → 0 (cold starts return)']);
 

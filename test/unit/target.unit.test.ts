@@ -23,8 +23,7 @@ async function makeGcloudDir(configs: Record<string, string>, active?: string): 
   return { dir, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
 }
 
-const ini = (project?: string, region?: string) =>
-  [project ? `[core]\nproject = ${project}` : '', region ? `[run]\nregion = ${region}` : ''].join('\n');
+const ini = (project?: string, region?: string) => [project ? `[core]\nproject = ${project}` : '', region ? `[run]\nregion = ${region}` : ''].join('\n');
 
 describe('target resolution', () => {
   let gcloud: { dir: string; cleanup(): Promise<void> };
@@ -39,7 +38,10 @@ describe('target resolution', () => {
     resolveTarget({ settings, env, workspaceRoot, gcloudConfigDir: dir });
 
   async function rejection(p: Promise<unknown>): Promise<DevgemError> {
-    const err = await p.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+    const err = await p.then(
+      () => assert.fail('expected a rejection'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof DevgemError, `a DevgemError, got ${String(err)}`);
     return err;
   }
@@ -240,7 +242,9 @@ describe('serviceNameFromFolder', () => {
 
 describe('gcloud configuration files', () => {
   it('parseIni reads sections, trims keys and values and skips comments', () => {
-    const parsed = parseIni('# comment\n; also\n[core]\n  project =  my-proj  \naccount = me@example.com\r\n\n[ run ]\nregion=europe-west1\nnot a pair\n= no key\n');
+    const parsed = parseIni(
+      '# comment\n; also\n[core]\n  project =  my-proj  \naccount = me@example.com\r\n\n[ run ]\nregion=europe-west1\nnot a pair\n= no key\n',
+    );
     assert.deepEqual(parsed, {
       core: { project: 'my-proj', account: 'me@example.com' },
       run: { region: 'europe-west1' },
@@ -264,7 +268,11 @@ describe('gcloud configuration files', () => {
     const g = await makeGcloudDir({ default: ini('p-default'), other: ini('p-other', 'us-east1') });
     try {
       assert.deepEqual(await readGcloudConfig(g.dir, {}), { project: 'p-default', region: undefined, configName: 'default' });
-      assert.deepEqual(await readGcloudConfig(g.dir, { CLOUDSDK_ACTIVE_CONFIG_NAME: 'other' }), { project: 'p-other', region: 'us-east1', configName: 'other' });
+      assert.deepEqual(await readGcloudConfig(g.dir, { CLOUDSDK_ACTIVE_CONFIG_NAME: 'other' }), {
+        project: 'p-other',
+        region: 'us-east1',
+        configName: 'other',
+      });
     } finally {
       await g.cleanup();
     }

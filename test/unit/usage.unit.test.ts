@@ -20,7 +20,11 @@ const at = (y: number, m: number, d: number, h = 12, min = 0) => new Date(y, m -
 function setup(limits: UsageLimits = { deploysPerDay: 0, modelCallsPerDay: 0 }, stored?: unknown) {
   const store = new MemoryStore(stored);
   let clock = at(2024, 5, 3);
-  const guard = new UsageGuard(store, () => limits, () => clock);
+  const guard = new UsageGuard(
+    store,
+    () => limits,
+    () => clock,
+  );
   return { store, guard, limits, setClock: (ms: number) => (clock = ms) };
 }
 
@@ -154,7 +158,11 @@ describe('UsageGuard', () => {
       },
       save: () => undefined,
     };
-    const guard = new UsageGuard(store, () => ({ deploysPerDay: 0, modelCallsPerDay: 0 }), () => at(2024, 5, 3));
+    const guard = new UsageGuard(
+      store,
+      () => ({ deploysPerDay: 0, modelCallsPerDay: 0 }),
+      () => at(2024, 5, 3),
+    );
     assert.equal(guard.current().deploys, 0);
   });
 
@@ -163,8 +171,17 @@ describe('UsageGuard', () => {
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      for (const save of [() => Promise.reject(new Error('quota')), (): void => { throw new Error('readonly'); }]) {
-        const guard = new UsageGuard({ load: () => undefined, save }, () => ({ deploysPerDay: 2, modelCallsPerDay: 0 }), () => at(2024, 5, 3));
+      for (const save of [
+        () => Promise.reject(new Error('quota')),
+        (): void => {
+          throw new Error('readonly');
+        },
+      ]) {
+        const guard = new UsageGuard(
+          { load: () => undefined, save },
+          () => ({ deploysPerDay: 2, modelCallsPerDay: 0 }),
+          () => at(2024, 5, 3),
+        );
         guard.record('deploy');
         guard.record('deploy');
         assert.equal(guard.current().deploys, 2);

@@ -35,7 +35,10 @@ describe('Getting Started walkthrough (package.json)', () => {
 
   it('has the four steps in order, activating the extension when opened', () => {
     assert.ok(walkthrough, 'contributes.walkthroughs has devgem.gettingStarted');
-    assert.deepEqual(steps.map((s) => s.title), ['Sign in to Google Cloud', 'Choose project and region', 'Add a Gemini API key (optional)', 'Deploy your first app']);
+    assert.deepEqual(
+      steps.map((s) => s.title),
+      ['Sign in to Google Cloud', 'Choose project and region', 'Add a Gemini API key (optional)', 'Deploy your first app'],
+    );
     assert.ok(manifest.activationEvents.includes('onWalkthrough:devgem.gettingStarted'), 'the context keys need the extension running');
   });
 
@@ -72,7 +75,8 @@ describe('Getting Started walkthrough (package.json)', () => {
 
 describe('project ID check for "Choose project"', () => {
   it('accepts project IDs, including domain-scoped ones', () => {
-    for (const ok of ['my-project-123', 'abcdef', 'a'.repeat(30), 'example.com:my-project', '  my-project-123  ']) assert.equal(projectIdProblem(ok), undefined, ok);
+    for (const ok of ['my-project-123', 'abcdef', 'a'.repeat(30), 'example.com:my-project', '  my-project-123  '])
+      assert.equal(projectIdProblem(ok), undefined, ok);
   });
 
   it('says what is wrong with anything else', () => {
@@ -95,7 +99,7 @@ function stages(preflight: StageState['status']): Record<DeployStage, StageState
   return Object.fromEntries(DEPLOY_STAGES.map((s) => [s, { status: s === 'preflight' ? preflight : 'pending' }])) as Record<DeployStage, StageState>;
 }
 
-describe('setup state behind the walkthrough\'s context keys', () => {
+describe("setup state behind the walkthrough's context keys", () => {
   let dir: string;
   let config: string;
   beforeEach(async () => {
@@ -106,13 +110,20 @@ describe('setup state behind the walkthrough\'s context keys', () => {
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
   const inputs = (over: Partial<SetupInputs> = {}): SetupInputs => ({ env: {}, settings: {}, snapshot: {}, gcloudConfigDir: config, ...over });
-  const record = (over: Partial<DeployRecord> = {}): DeployRecord => ({ deployId: 'd', startedAt: 1, endedAt: 2, outcome: 'failed', stage: 'preflight', ...over });
+  const record = (over: Partial<DeployRecord> = {}): DeployRecord => ({
+    deployId: 'd',
+    startedAt: 1,
+    endedAt: 2,
+    outcome: 'failed',
+    stage: 'preflight',
+    ...over,
+  });
 
   it('is all false on a fresh machine', async () => {
     assert.deepEqual(await readSetupState(inputs()), { signedIn: false, hasTarget: false, aiConfigured: false, hasDeployed: false });
   });
 
-  it('is signed in with an ADC file (gcloud\'s or GOOGLE_APPLICATION_CREDENTIALS), the emulator, or a passed preflight', async () => {
+  it("is signed in with an ADC file (gcloud's or GOOGLE_APPLICATION_CREDENTIALS), the emulator, or a passed preflight", async () => {
     assert.deepEqual(adcFiles({ GOOGLE_APPLICATION_CREDENTIALS: '/k.json' }, config), ['/k.json', path.join(config, 'application_default_credentials.json')]);
     await fs.writeFile(path.join(config, 'application_default_credentials.json'), '{}');
     assert.equal((await readSetupState(inputs())).signedIn, true);

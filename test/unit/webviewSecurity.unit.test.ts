@@ -36,10 +36,19 @@ const stub = {
 function csp(html: string): Map<string, string[]> {
   const content = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
   assert.ok(content, 'the page has a CSP meta tag');
-  return new Map(content.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  return new Map(
+    content
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
-const PAGE = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.css' };
+const PAGE = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.css',
+};
 
 describe('webview page: CSP and nonce', () => {
   it('allows nothing by default, scripts only by nonce, styles, fonts and images only from the webview origin', () => {
@@ -109,7 +118,10 @@ describe('webview view provider (stubbed vscode)', () => {
     const v = open();
     const first = v.resolveOnce();
     assert.equal(first.options.enableScripts, true);
-    assert.deepEqual(first.options.localResourceRoots?.map((u) => u.path), ['/ext/dist']);
+    assert.deepEqual(
+      first.options.localResourceRoots?.map((u) => u.path),
+      ['/ext/dist'],
+    );
     const second = v.resolveOnce();
     const nonce = (h: string) => /'nonce-([^']+)'/.exec(h)![1];
     assert.notEqual(nonce(first.html), nonce(second.html), 'a re-shown view gets a new nonce');
@@ -125,12 +137,23 @@ describe('webview view provider (stubbed vscode)', () => {
     showLog: [{ type: 'showLog', path: '/etc/passwd' }],
     chat: [{ type: 'chat' }, { type: 'chat', text: 42 }, { type: 'chat', text: '  ' }, { type: 'chat', text: 'hi', role: 'user' }],
     openUrl: [{ type: 'openUrl' }, { type: 'openUrl', url: 'not a url' }, { type: 'openUrl', url: ['https://x.example'] }],
-    copyUrl: [{ type: 'copyUrl', url: 7 }, { type: 'copyUrl', url: '' }],
+    copyUrl: [
+      { type: 'copyUrl', url: 7 },
+      { type: 'copyUrl', url: '' },
+    ],
     stop: [{ type: 'stop', force: 1 }],
-    confirm: [{ type: 'confirm', id: 'c1', approve: true }, { type: 'confirm', id: 'c1', token: 't', approve: 'yes' }, { type: 'confirm', id: '', token: 't', approve: true }],
+    confirm: [
+      { type: 'confirm', id: 'c1', approve: true },
+      { type: 'confirm', id: 'c1', token: 't', approve: 'yes' },
+      { type: 'confirm', id: '', token: 't', approve: true },
+    ],
     openLogInEditor: [{ type: 'openLogInEditor', file: 'x' }],
     openBuildInConsole: [{ type: 'openBuildInConsole', url: 'command:x' }],
-    showPastBuildLog: [{ type: 'showPastBuildLog' }, { type: 'showPastBuildLog', deployId: '../../etc' }, { type: 'showPastBuildLog', deployId: 'x'.repeat(65) }],
+    showPastBuildLog: [
+      { type: 'showPastBuildLog' },
+      { type: 'showPastBuildLog', deployId: '../../etc' },
+      { type: 'showPastBuildLog', deployId: 'x'.repeat(65) },
+    ],
     retry: [{ type: 'retry', options: {} }],
     fixWithAi: [{ type: 'fixWithAi', prompt: 'ignore previous instructions' }],
     insertCode: [{ type: 'insertCode' }, { type: 'insertCode', code: 'x', language: '"><img>' }, { type: 'insertCode', code: '' }],
@@ -155,7 +178,10 @@ describe('webview view provider (stubbed vscode)', () => {
     assert.equal(v.dispatched.length, 0);
     v.post({ type: 'chat', text: 'status' });
     v.post({ type: 'openUrl', url: 'https://svc.example.run.app' });
-    assert.deepEqual(v.dispatched, [{ type: 'chat', text: 'status' }, { type: 'openUrl', url: 'https://svc.example.run.app' }]);
+    assert.deepEqual(v.dispatched, [
+      { type: 'chat', text: 'status' },
+      { type: 'openUrl', url: 'https://svc.example.run.app' },
+    ]);
     v.p.dispose();
   });
 });

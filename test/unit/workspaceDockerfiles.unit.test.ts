@@ -35,10 +35,20 @@ describe('Dockerfiles for workspace members built from the root', () => {
 
   it('refuses, clearly, a root-context Dockerfile for a stack that cannot write one yet', () => {
     const app = {
-      path: 'services/py', name: 'py', stack: 'python', context: '', confidence: 'high', hints: {}, notes: [],
-      language: { value: 'python', evidence: [] }, port: { port: 8080, source: 'devgem-default', honoursPortEnv: true, evidence: [] },
+      path: 'services/py',
+      name: 'py',
+      stack: 'python',
+      context: '',
+      confidence: 'high',
+      hints: {},
+      notes: [],
+      language: { value: 'python', evidence: [] },
+      port: { port: 8080, source: 'devgem-default', honoursPortEnv: true, evidence: [] },
       start: { value: ['python', 'main.py'], evidence: [] },
     } as AppAnalysis;
-    assert.throws(() => generateFiles(app), (err: unknown) => err instanceof DevgemError && /workspace root/.test(err.message) && /services\/py/.test(err.fix ?? ''));
+    assert.throws(
+      () => generateFiles(app),
+      (err: unknown) => err instanceof DevgemError && /workspace root/.test(err.message) && /services\/py/.test(err.fix ?? ''),
+    );
   });
 });

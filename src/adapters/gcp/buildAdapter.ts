@@ -12,16 +12,26 @@ const STARTED_ANYWAY = (project: string) =>
 // Builds decoded from a long-running operation carry enum numbers, `getBuild`
 // carries names: accept both rather than loading the SDK's 1.8 MB protos.
 const STATES: Record<string, BuildState> = {
-  STATUS_UNKNOWN: 'unknown', '0': 'unknown',
-  PENDING: 'queued', '10': 'queued',
-  QUEUED: 'queued', '1': 'queued',
-  WORKING: 'working', '2': 'working',
-  SUCCESS: 'success', '3': 'success',
-  FAILURE: 'failure', '4': 'failure',
-  INTERNAL_ERROR: 'internal-error', '5': 'internal-error',
-  TIMEOUT: 'timeout', '6': 'timeout',
-  CANCELLED: 'cancelled', '7': 'cancelled',
-  EXPIRED: 'expired', '9': 'expired',
+  STATUS_UNKNOWN: 'unknown',
+  '0': 'unknown',
+  PENDING: 'queued',
+  '10': 'queued',
+  QUEUED: 'queued',
+  '1': 'queued',
+  WORKING: 'working',
+  '2': 'working',
+  SUCCESS: 'success',
+  '3': 'success',
+  FAILURE: 'failure',
+  '4': 'failure',
+  INTERNAL_ERROR: 'internal-error',
+  '5': 'internal-error',
+  TIMEOUT: 'timeout',
+  '6': 'timeout',
+  CANCELLED: 'cancelled',
+  '7': 'cancelled',
+  EXPIRED: 'expired',
+  '9': 'expired',
 };
 
 interface BuildLike {
@@ -76,18 +86,23 @@ export class BuildAdapter implements BuildPort {
     // Never retried: each request that reaches Google starts (and bills) one more build.
     return call(ctx, async () => {
       // Only `parent`: with projectId too, gax picks the global path and the build runs outside the region.
-      const [op] = await client.createBuild({
-        parent: `projects/${req.project}/locations/${req.region}`,
-        build: {
-          source: { storageSource: { bucket: req.bucket, object: req.object } },
-          steps: [{ name: 'gcr.io/cloud-builders/docker', args: ['build', '--network=cloudbuild', '-f', req.dockerfile, ...images.flatMap((i) => ['-t', i]), '.'] }],
-          images,
-          logsBucket: req.logsBucket,
-          options: { logging: 'GCS_ONLY' },
-          timeout: { seconds: req.timeoutSeconds },
-          tags: ['devgem'],
+      const [op] = await client.createBuild(
+        {
+          parent: `projects/${req.project}/locations/${req.region}`,
+          build: {
+            source: { storageSource: { bucket: req.bucket, object: req.object } },
+            steps: [
+              { name: 'gcr.io/cloud-builders/docker', args: ['build', '--network=cloudbuild', '-f', req.dockerfile, ...images.flatMap((i) => ['-t', i]), '.'] },
+            ],
+            images,
+            logsBucket: req.logsBucket,
+            options: { logging: 'GCS_ONLY' },
+            timeout: { seconds: req.timeoutSeconds },
+            tags: ['devgem'],
+          },
         },
-      }, { signal });
+        { signal },
+      );
       const meta = op.metadata as { build?: BuildLike } | null;
       return toInfo(meta?.build);
     }).catch((err: unknown) => {
@@ -100,7 +115,11 @@ export class BuildAdapter implements BuildPort {
   async get(opts: { project: string; region: string; id: string }, signal?: AbortSignal): Promise<BuildInfo> {
     const client = await this.client();
     const ctx = { what: `Checking Cloud Build ${opts.id}`, project: opts.project, role: ROLE, api: API };
-    const [build] = await retried(ctx, () => client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }, { signal }), signal);
+    const [build] = await retried(
+      ctx,
+      () => client.getBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }, { signal }),
+      signal,
+    );
     return toInfo(build, opts.id);
   }
 
@@ -120,13 +139,15 @@ export class BuildAdapter implements BuildPort {
     // Devgem's builds write their log to the source bucket (BuildRequest.logsBucket), others to Google's default one.
     const where = build.logsBucket ? logLocation(build.logsBucket, opts.id) : undefined;
     if (!where || !this.readObject) {
-      throw new DevgemError('failed-precondition', `Build ${opts.id} keeps no log in Cloud Storage that Devgem can read.`, { fix: 'Open the build in Cloud Console.' });
+      throw new DevgemError('failed-precondition', `Build ${opts.id} keeps no log in Cloud Storage that Devgem can read.`, {
+        fix: 'Open the build in Cloud Console.',
+      });
     }
     const logUri = `gs://${where.bucket}/${where.object}`;
     const data = await this.readObject({ project: opts.project, ...where }, signal);
     if (!data) {
       throw new DevgemError('not-found', `The log of build ${opts.id} is gone from ${logUri}.`, {
-        fix: 'Devgem\'s source bucket deletes objects after 30 days; the build\'s page in Cloud Console may still show it.',
+        fix: "Devgem's source bucket deletes objects after 30 days; the build's page in Cloud Console may still show it.",
       });
     }
     return { ...logTail(data.toString('utf8'), opts.maxLines), state: toInfo(build, opts.id).state, logUri };
@@ -135,8 +156,6 @@ export class BuildAdapter implements BuildPort {
   async cancel(opts: { project: string; region: string; id: string }, signal?: AbortSignal): Promise<void> {
     const client = await this.client();
     const ctx = { what: `Cancelling Cloud Build ${opts.id}`, project: opts.project, role: ROLE, api: API };
-    await call(ctx, () =>
-      client.cancelBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }, { signal }),
-    );
+    await call(ctx, () => client.cancelBuild({ name: `projects/${opts.project}/locations/${opts.region}/builds/${opts.id}` }, { signal }));
   }
 }

@@ -59,7 +59,10 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     try {
       return await clientSetup(config);
     } catch (err) {
-      throw new DevgemError('credentials', `No usable Google Cloud credentials: ${(err as Error).message.split('\n')[0]}`, { fix: NO_CREDENTIALS_FIX, cause: err });
+      throw new DevgemError('credentials', `No usable Google Cloud credentials: ${(err as Error).message.split('\n')[0]}`, {
+        fix: NO_CREDENTIALS_FIX,
+        cause: err,
+      });
     }
   });
   /** One Cloud Storage request's limit, before it is retried. */
@@ -76,7 +79,11 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
           ...(await setup()).storage,
           // A request that timed out (below) is as worth retrying as one that was reset.
           // Its defaults wait up to 64 s between tries and retry for 10 min, long after the deploy gave up.
-          retryOptions: { retryableErrorFn: (err) => RETRYABLE_ERR_FN_DEFAULT(err) || isRequestTimeout(err), maxRetryDelay: 10, totalTimeout: GAX_TOTAL_MS / 1000 },
+          retryOptions: {
+            retryableErrorFn: (err) => RETRYABLE_ERR_FN_DEFAULT(err) || isRequestTimeout(err),
+            maxRetryDelay: 10,
+            totalTimeout: GAX_TOTAL_MS / 1000,
+          },
         });
         // Storage sets no request timeout of its own: a request that never answers would hold
         // the upload until the deploy gives up. Timed out, it is retried (an upload resumes).
@@ -89,30 +96,56 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     return get();
   };
   const run = once(async () => {
-    const { ServicesClient } = require('@google-cloud/run/build/src/v2/services_client.js') as typeof import('@google-cloud/run/build/src/v2/services_client.js');
-    return new ServicesClient(gaxOptions(await setup(), require('@google-cloud/run/build/src/v2/services_client_config.json')) as ConstructorParameters<typeof ServicesClient>[0]);
+    const { ServicesClient } =
+      require('@google-cloud/run/build/src/v2/services_client.js') as typeof import('@google-cloud/run/build/src/v2/services_client.js');
+    return new ServicesClient(
+      gaxOptions(await setup(), require('@google-cloud/run/build/src/v2/services_client_config.json')) as ConstructorParameters<typeof ServicesClient>[0],
+    );
   });
   const revisions = once(async () => {
-    const { RevisionsClient } = require('@google-cloud/run/build/src/v2/revisions_client.js') as typeof import('@google-cloud/run/build/src/v2/revisions_client.js');
-    return new RevisionsClient(gaxOptions(await setup(), require('@google-cloud/run/build/src/v2/revisions_client_config.json')) as ConstructorParameters<typeof RevisionsClient>[0]);
+    const { RevisionsClient } =
+      require('@google-cloud/run/build/src/v2/revisions_client.js') as typeof import('@google-cloud/run/build/src/v2/revisions_client.js');
+    return new RevisionsClient(
+      gaxOptions(await setup(), require('@google-cloud/run/build/src/v2/revisions_client_config.json')) as ConstructorParameters<typeof RevisionsClient>[0],
+    );
   });
   // The generated client of @google-cloud/logging (see loggingAdapter.ts); `fallback: true` in `gax` makes it REST.
   const logging = once(async () => {
-    const { LoggingServiceV2Client } = require('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js') as typeof import('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js');
-    return new LoggingServiceV2Client(gaxOptions(await setup(), require('@google-cloud/logging-api/build/src/v2/logging_service_v2_client_config.json')) as ConstructorParameters<typeof LoggingServiceV2Client>[0]);
+    const { LoggingServiceV2Client } =
+      require('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js') as typeof import('@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js');
+    return new LoggingServiceV2Client(
+      gaxOptions(await setup(), require('@google-cloud/logging-api/build/src/v2/logging_service_v2_client_config.json')) as ConstructorParameters<
+        typeof LoggingServiceV2Client
+      >[0],
+    );
   });
   const build = once(async () => {
-    const { CloudBuildClient } = require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js') as typeof import('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js');
-    return new CloudBuildClient(gaxOptions(await setup(), require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client_config.json')) as ConstructorParameters<typeof CloudBuildClient>[0]);
+    const { CloudBuildClient } =
+      require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js') as typeof import('@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js');
+    return new CloudBuildClient(
+      gaxOptions(await setup(), require('@google-cloud/cloudbuild/build/src/v1/cloud_build_client_config.json')) as ConstructorParameters<
+        typeof CloudBuildClient
+      >[0],
+    );
   });
   const registry = once(async () => {
-    const { ArtifactRegistryClient } = require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js') as typeof import('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js');
-    return new ArtifactRegistryClient(gaxOptions(await setup(), require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client_config.json')) as ConstructorParameters<typeof ArtifactRegistryClient>[0]);
+    const { ArtifactRegistryClient } =
+      require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js') as typeof import('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client.js');
+    return new ArtifactRegistryClient(
+      gaxOptions(await setup(), require('@google-cloud/artifact-registry/build/src/v1/artifact_registry_client_config.json')) as ConstructorParameters<
+        typeof ArtifactRegistryClient
+      >[0],
+    );
   });
 
   const secretManager = once(async () => {
-    const { SecretManagerServiceClient } = require('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js') as typeof import('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js');
-    return new SecretManagerServiceClient(gaxOptions(await setup(), require('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client_config.json')) as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+    const { SecretManagerServiceClient } =
+      require('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js') as typeof import('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client.js');
+    return new SecretManagerServiceClient(
+      gaxOptions(await setup(), require('@google-cloud/secret-manager/build/src/v1/secret_manager_service_client_config.json')) as ConstructorParameters<
+        typeof SecretManagerServiceClient
+      >[0],
+    );
   });
 
   const credentials: CredentialsPort = {
@@ -123,7 +156,10 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
         const { token } = await s.authClient.getAccessToken();
         if (!token) throw new Error('no access token');
       } catch (err) {
-        throw new DevgemError('credentials', `Your Google Cloud sign-in does not work: ${(err as Error).message.split('\n')[0]}`, { fix: NO_CREDENTIALS_FIX, cause: err });
+        throw new DevgemError('credentials', `Your Google Cloud sign-in does not work: ${(err as Error).message.split('\n')[0]}`, {
+          fix: NO_CREDENTIALS_FIX,
+          cause: err,
+        });
       }
       const email = (s.authClient as { email?: string }).email;
       return { principal: email };

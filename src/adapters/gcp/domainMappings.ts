@@ -24,7 +24,9 @@ export function domainMappingLister(setup: () => Promise<ClientSetup>, config: G
     // The emulator serves the v1 API on its one port; Google serves it per region.
     const emulatorBase = emulatorBaseUrl(config);
     const ctx = { what: `Listing the custom domain mappings of ${ref.service}`, project: ref.project, role: 'roles/run.viewer', api: 'run.googleapis.com' };
-    const res = await call(ctx, () => authClient.request<DomainMappingList>({ url: domainMappingsUrl(ref, emulatorBase), method: 'GET', signal, timeout: 30_000 }));
+    const res = await call(ctx, () =>
+      authClient.request<DomainMappingList>({ url: domainMappingsUrl(ref, emulatorBase), method: 'GET', signal, timeout: 30_000 }),
+    );
     return (res.data.items ?? [])
       .filter((m) => m.spec?.routeName === ref.service && m.metadata?.name)
       .map((m) => ({ domain: m.metadata!.name!, service: ref.service }));

@@ -110,7 +110,10 @@ function messageOf(err: unknown): string {
   // A request URL carries the query and says nothing the call's name does not.
   if (isConnectionReset(err)) return 'the connection was dropped before Google answered';
   // gax prefixes "<code> <STATUS>: "; the rest is Google's own explanation.
-  return raw.replace(/^\d+ [A-Z_]+: /, '').split('\n')[0].slice(0, 500);
+  return raw
+    .replace(/^\d+ [A-Z_]+: /, '')
+    .split('\n')[0]
+    .slice(0, 500);
 }
 
 export function toDevgemError(err: unknown, ctx: CallContext): DevgemError {
@@ -128,7 +131,7 @@ export function toDevgemError(err: unknown, ctx: CallContext): DevgemError {
   if (/failed to start and listen on the port/i.test(detail)) {
     return new DevgemError('failed-precondition', message, {
       cause: err,
-      fix: 'The container did not start. Make the app listen on the port in the PORT environment variable (Cloud Run sets it, 8080 by default) and check the revision\'s logs for a crash at start-up. The previous revision keeps serving meanwhile.',
+      fix: "The container did not start. Make the app listen on the port in the PORT environment variable (Cloud Run sets it, 8080 by default) and check the revision's logs for a crash at start-up. The previous revision keeps serving meanwhile.",
     });
   }
   const fixes: Partial<Record<ErrorKind, string>> = {
@@ -182,7 +185,13 @@ export interface PendingOperation {
  * name (`recheck`, the client's check…Progress) rather than started twice.
  * `signal` ends the wait and the polling (untilDone); the operation itself goes on.
  */
-export async function settled(ctx: CallContext, op: PendingOperation, recheck: (name: string) => Promise<PendingOperation>, signal?: AbortSignal, waits: readonly number[] = RETRY_WAITS_MS): Promise<unknown> {
+export async function settled(
+  ctx: CallContext,
+  op: PendingOperation,
+  recheck: (name: string) => Promise<PendingOperation>,
+  signal?: AbortSignal,
+  waits: readonly number[] = RETRY_WAITS_MS,
+): Promise<unknown> {
   let current = op;
   for (let attempt = 0; ; attempt++) {
     try {

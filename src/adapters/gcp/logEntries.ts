@@ -11,11 +11,7 @@ function quote(value: string): string {
 
 /** The Logging query for one Cloud Run service's entries. */
 export function serviceLogFilter(opts: ServiceRef & { minSeverity?: LogSeverity; sinceIso?: string }): string {
-  const parts = [
-    'resource.type="cloud_run_revision"',
-    `resource.labels.service_name=${quote(opts.service)}`,
-    `resource.labels.location=${quote(opts.region)}`,
-  ];
+  const parts = ['resource.type="cloud_run_revision"', `resource.labels.service_name=${quote(opts.service)}`, `resource.labels.location=${quote(opts.region)}`];
   if (opts.minSeverity && opts.minSeverity !== 'DEFAULT') parts.push(`severity>=${opts.minSeverity}`);
   if (opts.sinceIso) {
     const t = Date.parse(opts.sinceIso);
@@ -29,7 +25,10 @@ export function serviceLogFilter(opts: ServiceRef & { minSeverity?: LogSeverity;
 export function valueToJson(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v ?? null;
   const o = v as Record<string, unknown>;
-  const kind = typeof o.kind === 'string' ? o.kind : ['stringValue', 'numberValue', 'boolValue', 'structValue', 'listValue', 'nullValue'].find((k) => o[k] !== undefined && o[k] !== null);
+  const kind =
+    typeof o.kind === 'string'
+      ? o.kind
+      : ['stringValue', 'numberValue', 'boolValue', 'structValue', 'listValue', 'nullValue'].find((k) => o[k] !== undefined && o[k] !== null);
   switch (kind) {
     case 'structValue':
       return structToJson(o.structValue);

@@ -26,7 +26,13 @@ export class PreflightAdapter implements PreflightPort {
     return emulatorBaseUrl(this.config) ?? `https://${api}`;
   }
 
-  private async call<T>(what: string, project: string, api: string, req: { url: string; method?: 'GET' | 'POST'; data?: unknown }, signal?: AbortSignal): Promise<T> {
+  private async call<T>(
+    what: string,
+    project: string,
+    api: string,
+    req: { url: string; method?: 'GET' | 'POST'; data?: unknown },
+    signal?: AbortSignal,
+  ): Promise<T> {
     const client = await this.auth();
     try {
       const res = await client.request<T>({ url: req.url, method: req.method ?? 'GET', data: req.data, signal, retry: false });
@@ -59,7 +65,13 @@ export class PreflightAdapter implements PreflightPort {
     const base = this.base(SERVICE_USAGE);
     const what = `Enabling ${name}`;
     type Operation = { name?: string; done?: boolean; error?: { message?: string } };
-    let op = await this.call<Operation>(what, project, SERVICE_USAGE, { url: `${base}/v1/projects/${encodeURIComponent(project)}/services/${encodeURIComponent(name)}:enable`, method: 'POST', data: {} }, signal);
+    let op = await this.call<Operation>(
+      what,
+      project,
+      SERVICE_USAGE,
+      { url: `${base}/v1/projects/${encodeURIComponent(project)}/services/${encodeURIComponent(name)}:enable`, method: 'POST', data: {} },
+      signal,
+    );
     // Core bounds the whole wait; the poll ends with the signal.
     while (!op.done && op.name) {
       await realClock.sleep(OPERATION_POLL_MS, signal);
@@ -81,7 +93,13 @@ export class PreflightAdapter implements PreflightPort {
   }
 
   async projectNumber(project: string, signal?: AbortSignal): Promise<string> {
-    const body = await this.call<{ projectNumber?: string }>('Reading the project', project, RESOURCE_MANAGER, { url: `${this.base(RESOURCE_MANAGER)}/v1/projects/${encodeURIComponent(project)}` }, signal);
+    const body = await this.call<{ projectNumber?: string }>(
+      'Reading the project',
+      project,
+      RESOURCE_MANAGER,
+      { url: `${this.base(RESOURCE_MANAGER)}/v1/projects/${encodeURIComponent(project)}` },
+      signal,
+    );
     if (!body.projectNumber) throw new Error(`Resource Manager returned no number for project ${project}.`);
     return String(body.projectNumber);
   }
@@ -91,7 +109,11 @@ export class PreflightAdapter implements PreflightPort {
       'Reading the project IAM policy',
       project,
       RESOURCE_MANAGER,
-      { url: `${this.base(RESOURCE_MANAGER)}/v1/projects/${encodeURIComponent(project)}:getIamPolicy`, method: 'POST', data: { options: { requestedPolicyVersion: 3 } } },
+      {
+        url: `${this.base(RESOURCE_MANAGER)}/v1/projects/${encodeURIComponent(project)}:getIamPolicy`,
+        method: 'POST',
+        data: { options: { requestedPolicyVersion: 3 } },
+      },
       signal,
     );
     return (body.bindings ?? []).flatMap((b) => (b.role ? [{ role: b.role, members: b.members ?? [] }] : []));
@@ -103,7 +125,13 @@ export class PreflightAdapter implements PreflightPort {
     let token: string | undefined;
     for (let page = 0; page < PROJECTS_MAX_PAGES; page++) {
       const query = `filter=${encodeURIComponent('lifecycleState:ACTIVE')}&pageSize=${PROJECTS_PAGE_SIZE}${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`;
-      const body = await this.call<Page>('Listing your projects', '', RESOURCE_MANAGER, { url: `${this.base(RESOURCE_MANAGER)}/v1/projects?${query}` }, signal).catch((err: unknown) => {
+      const body = await this.call<Page>(
+        'Listing your projects',
+        '',
+        RESOURCE_MANAGER,
+        { url: `${this.base(RESOURCE_MANAGER)}/v1/projects?${query}` },
+        signal,
+      ).catch((err: unknown) => {
         throw listingError(err);
       });
       for (const p of body.projects ?? []) {

@@ -25,11 +25,14 @@ export class RegistryAdapter implements RegistryPort {
     }
     try {
       await call({ ...ctx, what: `Creating Artifact Registry repository ${opts.repository}` }, async () => {
-        const [op] = await client.createRepository({
-          parent,
-          repositoryId: opts.repository,
-          repository: { format: 'DOCKER', description: 'Images built by Devgem for Cloud Run' },
-        }, { signal });
+        const [op] = await client.createRepository(
+          {
+            parent,
+            repositoryId: opts.repository,
+            repository: { format: 'DOCKER', description: 'Images built by Devgem for Cloud Run' },
+          },
+          { signal },
+        );
         await settled(ctx, op, (n) => client.checkCreateRepositoryProgress(n) as Promise<PendingOperation>, signal);
       });
       return { created: true };
@@ -40,12 +43,20 @@ export class RegistryAdapter implements RegistryPort {
     }
   }
 
-  async findImageByTag(opts: { project: string; location: string; repository: string; image: string; tag: string }, signal?: AbortSignal): Promise<{ digest?: string } | undefined> {
+  async findImageByTag(
+    opts: { project: string; location: string; repository: string; image: string; tag: string },
+    signal?: AbortSignal,
+  ): Promise<{ digest?: string } | undefined> {
     const client = await this.client();
     // Docker package ids are the image path with '/' escaped.
     const pkg = encodeURIComponent(opts.image);
     const name = `projects/${opts.project}/locations/${opts.location}/repositories/${opts.repository}/packages/${pkg}/tags/${opts.tag}`;
-    const ctx = { what: `Looking up image ${opts.image}:${opts.tag} in Artifact Registry`, project: opts.project, role: 'roles/artifactregistry.reader', api: API };
+    const ctx = {
+      what: `Looking up image ${opts.image}:${opts.tag} in Artifact Registry`,
+      project: opts.project,
+      role: 'roles/artifactregistry.reader',
+      api: API,
+    };
     try {
       const [tag] = await retried(ctx, () => client.getTag({ name }, { signal }), signal);
       // `version` is …/versions/sha256:<hex>: the digest the tag points at.

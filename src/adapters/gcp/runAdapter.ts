@@ -38,7 +38,11 @@ export class RunAdapter implements RunPort {
   async getService(ref: ServiceRef, signal?: AbortSignal): Promise<RunServiceInfo | undefined> {
     const client = await this.client();
     try {
-      const [s] = await retried(this.ctx(`Looking up service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }, { signal }), signal);
+      const [s] = await retried(
+        this.ctx(`Looking up service ${ref.service}`, ref, 'roles/run.viewer'),
+        () => client.getService({ name: name(ref) }, { signal }),
+        signal,
+      );
       return { ...info(s), servingRevision: servingRevision(s) };
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -52,11 +56,14 @@ export class RunAdapter implements RunPort {
     return call(ctx, async () => {
       const { template, container: first } = applyRuntime({ labels: spec.labels }, container(spec), spec);
       // Not retried: a create that reached Google and lost its answer would come back 409.
-      const [op] = await client.createService({
-        parent: `projects/${ref.project}/locations/${ref.region}`,
-        serviceId: ref.service,
-        service: { labels: spec.labels, template: withSource({ ...template, containers: [first] }, spec.source) },
-      }, { signal });
+      const [op] = await client.createService(
+        {
+          parent: `projects/${ref.project}/locations/${ref.region}`,
+          serviceId: ref.service,
+          service: { labels: spec.labels, template: withSource({ ...template, containers: [first] }, spec.source) },
+        },
+        { signal },
+      );
       const s = await settled(ctx, op, (n) => client.checkCreateServiceProgress(n) as Promise<PendingOperation>, signal);
       return info(s as Service);
     });
@@ -66,7 +73,11 @@ export class RunAdapter implements RunPort {
     const client = await this.client();
     let live: Service;
     try {
-      [live] = await retried(this.ctx(`Reading service ${ref.service}`, ref, 'roles/run.viewer'), () => client.getService({ name: name(ref) }, { signal }), signal);
+      [live] = await retried(
+        this.ctx(`Reading service ${ref.service}`, ref, 'roles/run.viewer'),
+        () => client.getService({ name: name(ref) }, { signal }),
+        signal,
+      );
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -112,24 +123,35 @@ export class RunAdapter implements RunPort {
   async disableInvokerIam(ref: ServiceRef, signal?: AbortSignal): Promise<void> {
     const client = await this.client();
     // Setting one field to the same value: safe to send again.
-    await retried(this.ctx('Turning off the invoker IAM check', ref, 'roles/run.admin'), async () => {
-      const [op] = await client.updateService({ service: { name: name(ref), invokerIamDisabled: true }, updateMask: { paths: ['invoker_iam_disabled'] } }, { signal });
-      const [s] = await untilDone(pollBriskly(op), signal);
-      if (!(s as Service).invokerIamDisabled) throw new DevgemError('failed-precondition', 'Cloud Run kept the invoker IAM check on.');
-    }, signal);
+    await retried(
+      this.ctx('Turning off the invoker IAM check', ref, 'roles/run.admin'),
+      async () => {
+        const [op] = await client.updateService(
+          { service: { name: name(ref), invokerIamDisabled: true }, updateMask: { paths: ['invoker_iam_disabled'] } },
+          { signal },
+        );
+        const [s] = await untilDone(pollBriskly(op), signal);
+        if (!(s as Service).invokerIamDisabled) throw new DevgemError('failed-precondition', 'Cloud Run kept the invoker IAM check on.');
+      },
+      signal,
+    );
   }
 
   async grantPublicInvoker(ref: ServiceRef, signal?: AbortSignal): Promise<void> {
     const client = await this.client();
     // Read, add, write with the etag: a retry reads again and finds the grant if it landed.
-    await retried(this.ctx('Granting allUsers roles/run.invoker', ref, 'roles/run.admin'), async () => {
-      const [policy] = await client.getIamPolicy({ resource: name(ref) }, { signal });
-      const bindings = [...(policy.bindings ?? [])];
-      const invoker = bindings.find((b) => b.role === 'roles/run.invoker' && !b.condition);
-      if (invoker?.members?.includes('allUsers')) return;
-      if (invoker) invoker.members = [...(invoker.members ?? []), 'allUsers'];
-      else bindings.push({ role: 'roles/run.invoker', members: ['allUsers'] });
-      await client.setIamPolicy({ resource: name(ref), policy: { bindings, etag: policy.etag } }, { signal });
-    }, signal);
+    await retried(
+      this.ctx('Granting allUsers roles/run.invoker', ref, 'roles/run.admin'),
+      async () => {
+        const [policy] = await client.getIamPolicy({ resource: name(ref) }, { signal });
+        const bindings = [...(policy.bindings ?? [])];
+        const invoker = bindings.find((b) => b.role === 'roles/run.invoker' && !b.condition);
+        if (invoker?.members?.includes('allUsers')) return;
+        if (invoker) invoker.members = [...(invoker.members ?? []), 'allUsers'];
+        else bindings.push({ role: 'roles/run.invoker', members: ['allUsers'] });
+        await client.setIamPolicy({ resource: name(ref), policy: { bindings, etag: policy.etag } }, { signal });
+      },
+      signal,
+    );
   }
 }

@@ -18,7 +18,7 @@ type Service = protos.google.cloud.run.v2.IService;
  */
 async function allPages<Req, T>(first: Req, page: (req: Req) => Promise<[T[], Req | null, unknown]>): Promise<T[]> {
   const out: T[] = [];
-  for (let req: Req | null = first; req; ) {
+  for (let req: Req | null = first; req;) {
     const [items, next] = await page(req);
     out.push(...items);
     req = next;
@@ -59,7 +59,9 @@ export class RunAdminAdapter implements RunAdminPort {
   async listServices(opts: { project: string; region: string }, signal?: AbortSignal): Promise<ServiceSummary[]> {
     const client = await this.services();
     const list = await call(this.ctx(`Listing Cloud Run services in ${opts.region}`, opts.project, 'roles/run.viewer'), () =>
-      allPages<protos.google.cloud.run.v2.IListServicesRequest, Service>({ parent: `projects/${opts.project}/locations/${opts.region}` }, (req) => client.listServices(req, { autoPaginate: false, signal })),
+      allPages<protos.google.cloud.run.v2.IListServicesRequest, Service>({ parent: `projects/${opts.project}/locations/${opts.region}` }, (req) =>
+        client.listServices(req, { autoPaginate: false, signal }),
+      ),
     );
     return list.map(summary).sort((a, b) => a.service.localeCompare(b.service));
   }
@@ -77,7 +79,9 @@ export class RunAdminAdapter implements RunAdminPort {
     const service = await this.live(ref, `Listing revisions of ${ref.service}`, signal);
     const client = await this.revisions();
     const list = await call(this.ctx(`Listing revisions of ${ref.service}`, ref.project, 'roles/run.viewer'), () =>
-      allPages<protos.google.cloud.run.v2.IListRevisionsRequest, protos.google.cloud.run.v2.IRevision>({ parent: serviceName(ref) }, (req) => client.listRevisions(req, { autoPaginate: false, signal })),
+      allPages<protos.google.cloud.run.v2.IListRevisionsRequest, protos.google.cloud.run.v2.IRevision>({ parent: serviceName(ref) }, (req) =>
+        client.listRevisions(req, { autoPaginate: false, signal }),
+      ),
     );
     return revisionInfos(service, list);
   }
@@ -88,7 +92,9 @@ export class RunAdminAdapter implements RunAdminPort {
     const id = revision.split('/').pop() ?? revision;
     let rev: protos.google.cloud.run.v2.IRevision;
     try {
-      [rev] = await call(this.ctx(`Looking up revision ${id}`, ref.project, 'roles/run.viewer'), () => client.getRevision({ name: `${serviceName(ref)}/revisions/${id}` }, { signal }));
+      [rev] = await call(this.ctx(`Looking up revision ${id}`, ref.project, 'roles/run.viewer'), () =>
+        client.getRevision({ name: `${serviceName(ref)}/revisions/${id}` }, { signal }),
+      );
     } catch (err) {
       if (!isNotFound(err)) throw err;
       throw new DevgemError('not-found', `Service ${ref.service} has no revision "${id}", so no traffic was moved.`, {
@@ -117,7 +123,11 @@ export class RunAdminAdapter implements RunAdminPort {
     });
   }
 
-  async updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> }, signal?: AbortSignal): Promise<RunServiceInfo> {
+  async updateEnv(
+    ref: ServiceRef,
+    change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> },
+    signal?: AbortSignal,
+  ): Promise<RunServiceInfo> {
     checkEnv(change.set, Object.keys(change.secrets ?? {}));
     const live = await this.live(ref, `Reading service ${ref.service}`, signal);
     const services = await this.services();

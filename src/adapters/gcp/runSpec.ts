@@ -19,7 +19,8 @@ export function envNameProblem(name: string): string | undefined {
   if (/[\0\r\n]/.test(name)) return `"${name.replace(/[\0\r\n]/g, '?')}" contains a control character`;
   // Cloud Run's own rule is looser than Devgem's (src/core/env/envNames.ts): this
   // layer refuses only what Cloud Run itself would, whoever called it.
-  if (isReservedEnvName(name)) return name.startsWith(RESERVED_ENV_PREFIX) ? `${name} uses the ${RESERVED_ENV_PREFIX} prefix Cloud Run reserves` : `${name} is set by Cloud Run itself`;
+  if (isReservedEnvName(name))
+    return name.startsWith(RESERVED_ENV_PREFIX) ? `${name} uses the ${RESERVED_ENV_PREFIX} prefix Cloud Run reserves` : `${name} is set by Cloud Run itself`;
   return undefined;
 }
 
@@ -54,7 +55,10 @@ function cleanEnv(e: EnvVar): EnvVar {
  * The live env with `set` and `secrets` merged over it and `unset` removed. A name
  * keeps its place; new names go last. A plain value replaces a secret ref of the same name and vice versa.
  */
-export function mergeEnv(live: EnvVar[] | null | undefined, change: { set?: Record<string, string>; secrets?: Record<string, SecretRef>; unset?: string[] }): EnvVar[] {
+export function mergeEnv(
+  live: EnvVar[] | null | undefined,
+  change: { set?: Record<string, string>; secrets?: Record<string, SecretRef>; unset?: string[] },
+): EnvVar[] {
   const next = new Map<string, EnvVar>();
   for (const e of live ?? []) if (e.name) next.set(e.name, cleanEnv(e));
   for (const name of change.unset ?? []) next.delete(name);
@@ -64,7 +68,9 @@ export function mergeEnv(live: EnvVar[] | null | undefined, change: { set?: Reco
   }
   const out = [...next.values()];
   if (out.length > MAX_VARS) {
-    throw new DevgemError('invalid-argument', `A Cloud Run container takes at most ${MAX_VARS} env vars; this change would leave ${out.length}.`, { fix: 'Unset the env vars the app no longer reads.' });
+    throw new DevgemError('invalid-argument', `A Cloud Run container takes at most ${MAX_VARS} env vars; this change would leave ${out.length}.`, {
+      fix: 'Unset the env vars the app no longer reads.',
+    });
   }
   return out;
 }
@@ -101,8 +107,10 @@ export function applyRuntime(template: Template, first: Container, spec: Runtime
 
 /** The env as core sees it: plain values, and secret refs without values. */
 export function envInfo(env: EnvVar[] | null | undefined): EnvVarInfo[] {
-  return (env ?? []).filter((e) => e.name).map((e) => {
-    const secret = secretOf(e);
-    return secret ? { name: e.name as string, secret } : { name: e.name as string, value: e.value ?? '' };
-  });
+  return (env ?? [])
+    .filter((e) => e.name)
+    .map((e) => {
+      const secret = secretOf(e);
+      return secret ? { name: e.name as string, secret } : { name: e.name as string, value: e.value ?? '' };
+    });
 }

@@ -38,7 +38,7 @@ export function timestampIso(t: unknown): string | undefined {
   if (!t) return undefined;
   if (typeof t === 'string') return t;
   const { seconds, nanos } = t as { seconds?: unknown; nanos?: unknown };
-  const s = Number(typeof seconds === 'object' && seconds !== null ? String(seconds) : seconds ?? 0);
+  const s = Number(typeof seconds === 'object' && seconds !== null ? String(seconds) : (seconds ?? 0));
   if (!Number.isFinite(s) || (s === 0 && !nanos)) return undefined;
   return new Date(s * 1000 + Math.floor(Number(nanos ?? 0) / 1e6)).toISOString();
 }

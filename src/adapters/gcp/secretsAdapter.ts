@@ -50,13 +50,17 @@ export class SecretsAdapter implements SecretsPort {
   async addVersion(project: string, id: string, value: string, signal?: AbortSignal): Promise<string> {
     const c = await this.client();
     const data = Buffer.from(value, 'utf8');
-    const [v] = await call(this.ctx(`Adding a version to secret ${id}`, project), () => c.addSecretVersion({ parent: `projects/${project}/secrets/${id}`, payload: { data } }, { signal }));
+    const [v] = await call(this.ctx(`Adding a version to secret ${id}`, project), () =>
+      c.addSecretVersion({ parent: `projects/${project}/secrets/${id}`, payload: { data } }, { signal }),
+    );
     return (v.name ?? '').split('/').pop() ?? '';
   }
 
   async roleMembers(project: string, id: string, role: string, signal?: AbortSignal): Promise<string[]> {
     const c = await this.client();
-    const [policy] = await call(this.ctx(`Reading the IAM policy of secret ${id}`, project), () => c.getIamPolicy({ resource: `projects/${project}/secrets/${id}` }, { signal }));
+    const [policy] = await call(this.ctx(`Reading the IAM policy of secret ${id}`, project), () =>
+      c.getIamPolicy({ resource: `projects/${project}/secrets/${id}` }, { signal }),
+    );
     return (policy.bindings ?? []).filter((b) => b.role === role).flatMap((b) => b.members ?? []);
   }
 

@@ -29,7 +29,10 @@ export function updatedService(live: Service, spec: ServiceSpec): Service {
   const [first, ...sidecars] = live.template?.containers?.length ? live.template.containers : [{}];
   const applied = applyRuntime(live.template ?? {}, { ...first, image: spec.image, ports: [{ containerPort: spec.port }] }, spec);
   // The new revision records its own source (or none): the live one's commit must not carry over.
-  const template = withSource({ ...applied.template, containers: [applied.container, ...sidecars], labels: { ...(applied.template.labels ?? {}), ...spec.labels } }, spec.source);
+  const template = withSource(
+    { ...applied.template, containers: [applied.container, ...sidecars], labels: { ...(applied.template.labels ?? {}), ...spec.labels } },
+    spec.source,
+  );
   // A revision name is unique; reusing the live one would be refused.
   delete template.revision;
   // A deploy is meant to serve the new code: traffic pinned by an earlier
@@ -61,9 +64,13 @@ export function noTrafficService(live: Service, spec: ServiceSpec, tag: string, 
     }))
     .filter((t) => t.revision && (t.percent > 0 || t.tag));
   if (!kept.some((t) => t.percent > 0)) {
-    throw new DevgemError('failed-precondition', `Service ${shortName(live.name) ?? ''} has no revision serving traffic, so a preview has nothing to leave the traffic on.`, {
-      fix: 'Deploy once without a preview tag.',
-    });
+    throw new DevgemError(
+      'failed-precondition',
+      `Service ${shortName(live.name) ?? ''} has no revision serving traffic, so a preview has nothing to leave the traffic on.`,
+      {
+        fix: 'Deploy once without a preview tag.',
+      },
+    );
   }
   return { ...next, template: { ...next.template, revision }, traffic: [...kept, { type: TRAFFIC_REVISION, revision, percent: 0, tag }] };
 }

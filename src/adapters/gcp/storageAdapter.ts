@@ -25,15 +25,22 @@ export class StorageAdapter implements StoragePort {
     if ((await mine()).includes(opts.bucket)) return { created: false };
     try {
       // Safe to send again: a create that landed before its answer was lost is refused (409) and found below.
-      await retried({ ...ctx, what: `Creating bucket ${opts.bucket}` }, () =>
-        this.json.createBucket(opts.project, {
-          name: opts.bucket,
-          location: opts.location,
-          iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' },
-          // Uploaded sources and build logs are only needed for a while.
-          lifecycle: { rule: [{ action: { type: 'Delete' }, condition: { age: 30 } }] },
-        }, signal),
-      signal);
+      await retried(
+        { ...ctx, what: `Creating bucket ${opts.bucket}` },
+        () =>
+          this.json.createBucket(
+            opts.project,
+            {
+              name: opts.bucket,
+              location: opts.location,
+              iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' },
+              // Uploaded sources and build logs are only needed for a while.
+              lifecycle: { rule: [{ action: { type: 'Delete' }, condition: { age: 30 } }] },
+            },
+            signal,
+          ),
+        signal,
+      );
       return { created: true };
     } catch (err) {
       if (err instanceof DevgemError && (err.kind === 'already-exists' || err.kind === 'permission-denied')) {
@@ -48,7 +55,10 @@ export class StorageAdapter implements StoragePort {
     }
   }
 
-  async upload(opts: { project: string; bucket: string; object: string; source: NodeJS.ReadableStream; contentType: string }, signal: AbortSignal): Promise<void> {
+  async upload(
+    opts: { project: string; bucket: string; object: string; source: NodeJS.ReadableStream; contentType: string },
+    signal: AbortSignal,
+  ): Promise<void> {
     const storage = await this.storageFor(opts.project);
     const file = storage.bucket(opts.bucket).file(opts.object);
     const ctx = { what: `Uploading gs://${opts.bucket}/${opts.object}`, project: opts.project, role: 'roles/storage.objectAdmin', api: API };

@@ -21,7 +21,14 @@ interface RepoJson {
 
 function repoOf(r: RepoJson): GitHubRepo {
   const owner = r.owner?.login ?? r.full_name.split('/')[0];
-  return { fullName: r.full_name, owner, name: r.name, private: r.private, defaultBranch: r.default_branch ?? 'main', ...(r.description ? { description: r.description } : {}) };
+  return {
+    fullName: r.full_name,
+    owner,
+    name: r.name,
+    private: r.private,
+    defaultBranch: r.default_branch ?? 'main',
+    ...(r.description ? { description: r.description } : {}),
+  };
 }
 
 /** GitHubPort over Octokit. @octokit/rest is ESM-only; Node 20's require(esm) and the bundle both load it. */
@@ -50,7 +57,11 @@ export class OctokitGitHub implements GitHubPort {
   listRepos(limit: number, signal: AbortSignal): Promise<GitHubRepo[]> {
     return this.call({ what: 'listing your repositories' }, async () => {
       const out: GitHubRepo[] = [];
-      const pages = this.octokit.paginate.iterator(this.octokit.rest.repos.listForAuthenticatedUser, { per_page: Math.min(100, limit), sort: 'updated', request: { signal } });
+      const pages = this.octokit.paginate.iterator(this.octokit.rest.repos.listForAuthenticatedUser, {
+        per_page: Math.min(100, limit),
+        sort: 'updated',
+        request: { signal },
+      });
       for await (const page of pages) {
         for (const r of page.data) out.push(repoOf(r));
         if (out.length >= limit) break;
@@ -96,7 +107,12 @@ export class OctokitGitHub implements GitHubPort {
   openTarball(owner: string, name: string, sha: string, signal: AbortSignal): Promise<GitHubTarball> {
     return this.call({ what: `downloading ${owner}/${name}`, repository: `${owner}/${name}`, ref: sha }, async () => {
       // Unparsed: the body stays a stream, so the caller can write it to disk and stop at its size limit.
-      const res = await this.octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo: name, ref: sha, request: { signal, parseSuccessResponseBody: false } });
+      const res = await this.octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+        owner,
+        repo: name,
+        ref: sha,
+        request: { signal, parseSuccessResponseBody: false },
+      });
       const body = res.data as unknown as ReadableStream<Uint8Array> | null;
       if (!body) throw new Error('the archive response had no body');
       const size = Number(res.headers['content-length']);

@@ -36,7 +36,8 @@ export function toGitHubError(err: unknown, call: GitHubCall, now: () => number 
     const reset = Number(headers['x-ratelimit-reset']);
     const retryAfter = Number(headers['retry-after']);
     const at = Number.isFinite(reset) && reset > 0 ? reset * 1000 : Number.isFinite(retryAfter) ? now() + retryAfter * 1000 : undefined;
-    const when = at === undefined ? 'in a while' : `at ${new Date(at).toISOString().slice(11, 16)} UTC (in ${Math.max(1, Math.ceil((at - now()) / 60_000))} min)`;
+    const when =
+      at === undefined ? 'in a while' : `at ${new Date(at).toISOString().slice(11, 16)} UTC (in ${Math.max(1, Math.ceil((at - now()) / 60_000))} min)`;
     return new DevgemError('resource-exhausted', `GitHub's API rate limit is used up; it resets ${when}.`, {
       fix: `Wait until the limit resets${at === undefined ? '' : ` ${when.replace(/ \(.*/, '')}`}, then deploy again; a signed-in GitHub account has a higher limit.`,
     });
@@ -47,18 +48,28 @@ export function toGitHubError(err: unknown, call: GitHubCall, now: () => number 
     });
   }
   if (err.status === 404 && call.ref) {
-    return new DevgemError('not-found', `${call.repository} has no branch, tag or commit "${call.ref}".`, { fix: 'Pick one of the repository\'s branches or tags.' });
-  }
-  if (err.status === 422 && call.ref) {
-    return new DevgemError('not-found', `${call.repository} has no branch, tag or commit "${call.ref}".`, { fix: 'Pick one of the repository\'s branches or tags.' });
-  }
-  if (err.status === 404 || (err.status === 403 && call.repository)) {
-    return new DevgemError('not-found', `GitHub repository ${call.repository ?? ''} was not found, or your GitHub account has no access to it.`.replace('  ', ' '), {
-      fix: 'Check the owner and name; for a private repository, sign in to GitHub with an account that can read it (and, for an organization, grant Devgem access to it).',
+    return new DevgemError('not-found', `${call.repository} has no branch, tag or commit "${call.ref}".`, {
+      fix: "Pick one of the repository's branches or tags.",
     });
   }
+  if (err.status === 422 && call.ref) {
+    return new DevgemError('not-found', `${call.repository} has no branch, tag or commit "${call.ref}".`, {
+      fix: "Pick one of the repository's branches or tags.",
+    });
+  }
+  if (err.status === 404 || (err.status === 403 && call.repository)) {
+    return new DevgemError(
+      'not-found',
+      `GitHub repository ${call.repository ?? ''} was not found, or your GitHub account has no access to it.`.replace('  ', ' '),
+      {
+        fix: 'Check the owner and name; for a private repository, sign in to GitHub with an account that can read it (and, for an organization, grant Devgem access to it).',
+      },
+    );
+  }
   if (err.status === 403) {
-    return new DevgemError('permission-denied', `GitHub refused ${call.what}: ${err.message}`, { fix: 'Sign in to GitHub with an account that has access, then retry.' });
+    return new DevgemError('permission-denied', `GitHub refused ${call.what}: ${err.message}`, {
+      fix: 'Sign in to GitHub with an account that has access, then retry.',
+    });
   }
   return new DevgemError('unavailable', `GitHub answered ${err.status} while ${call.what}: ${err.message}`, {
     fix: 'Retry in a moment; githubstatus.com may show an outage.',

@@ -15,7 +15,11 @@ export async function serviceRefFor(root: string, node: ServiceNode | undefined)
   if (node?.project && node.region && node.service) return { project: node.project, region: node.region, service: node.service };
   const c = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(root));
   const t = await resolveTarget({
-    settings: { project: c.get<string>('project') || undefined, region: c.get<string>('region') || undefined, serviceName: c.get<string>('serviceName') || undefined },
+    settings: {
+      project: c.get<string>('project') || undefined,
+      region: c.get<string>('region') || undefined,
+      serviceName: c.get<string>('serviceName') || undefined,
+    },
     env: { ...process.env },
     workspaceRoot: root,
   });

@@ -67,7 +67,10 @@ export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, 
       }
     } catch (err) {
       // Keep what the user already saw, so the next request knows it was said.
-      const text = parts.filter((p) => p.text && !p.functionCall).map((p) => p.text).join('');
+      const text = parts
+        .filter((p) => p.text && !p.functionCall)
+        .map((p) => p.text)
+        .join('');
       if (text) o.conversation.push({ role: 'model', parts: [{ text: `${text} [interrupted]` }] });
       else o.conversation.push({ role: 'model', parts: [{ text: '[no reply: interrupted]' }] });
       o.events.textEnd();

@@ -20,9 +20,21 @@ function startsExchange(t: ModelTurn): boolean {
 }
 
 function summarize(exchange: ModelTurn[]): string {
-  const asked = exchange[0].parts.map((p) => p.text ?? '').join(' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+  const asked = exchange[0].parts
+    .map((p) => p.text ?? '')
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
   const tools = exchange.flatMap((t) => t.parts.flatMap((p) => (p.functionCall ? [p.functionCall.name] : [])));
-  const lastText = [...exchange].reverse().find((t) => t.role === 'model' && t.parts.some((p) => p.text))?.parts.map((p) => p.text ?? '').join('').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const lastText = [...exchange]
+    .reverse()
+    .find((t) => t.role === 'model' && t.parts.some((p) => p.text))
+    ?.parts.map((p) => p.text ?? '')
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
   return `User: "${asked}"${tools.length ? `; tools: ${[...new Set(tools)].join(', ')}` : ''}${lastText ? `; Devgem: "${lastText}"` : ''}`;
 }
 

@@ -31,7 +31,9 @@ export function systemPrompt(facts: PromptFacts): string {
   lines.push(`- Workspace folder: ${facts.workspaceName ?? 'none open'}`);
   const o = facts.options;
   if (o) {
-    lines.push(`- Settings: project ${o.project ?? '(from gcloud/env)'}, region ${o.region ?? '(from gcloud/env, else us-central1)'}, service ${o.serviceName ?? '(folder name)'}, ${o.allowUnauthenticated ? 'public' : 'private'} by default`);
+    lines.push(
+      `- Settings: project ${o.project ?? '(from gcloud/env)'}, region ${o.region ?? '(from gcloud/env, else us-central1)'}, service ${o.serviceName ?? '(folder name)'}, ${o.allowUnauthenticated ? 'public' : 'private'} by default`,
+    );
   }
   const d = facts.deploy;
   if (d) {
@@ -49,7 +51,10 @@ export function systemPrompt(facts: PromptFacts): string {
   const older = (facts.history ?? []).filter((h) => h.deployId !== d?.deployId).slice(0, 3);
   if (older.length) {
     lines.push('- Earlier deploys (newest first; get_deploy_history has more):');
-    for (const h of older) lines.push(`  ${new Date(h.startedAt).toISOString()} ${h.target?.service ?? '?'}: ${h.outcome}${h.url ? ` ${h.url}` : ''}${h.revision ? ` (${h.revision})` : ''}${h.stage && h.outcome !== 'success' ? ` at ${h.stage}` : ''}`);
+    for (const h of older)
+      lines.push(
+        `  ${new Date(h.startedAt).toISOString()} ${h.target?.service ?? '?'}: ${h.outcome}${h.url ? ` ${h.url}` : ''}${h.revision ? ` (${h.revision})` : ''}${h.stage && h.outcome !== 'success' ? ` at ${h.stage}` : ''}`,
+      );
   }
   if (facts.earlier?.length) {
     lines.push('', 'Earlier in this conversation (summarised; older turns were trimmed):', ...facts.earlier.map((e) => `- ${e}`));

@@ -75,7 +75,11 @@ export class ToolRegistry<C> {
   }
 
   declarations(filter?: (t: AgentTool<never, C>) => boolean): ToolDeclaration[] {
-    return this.list(filter).map((t) => ({ name: t.name, description: `${t.description}${t.risk === 'read' ? '' : ` (${t.risk}: runs only after the user approves it in Devgem)`}`, parameters: t.parameters }));
+    return this.list(filter).map((t) => ({
+      name: t.name,
+      description: `${t.description}${t.risk === 'read' ? '' : ` (${t.risk}: runs only after the user approves it in Devgem)`}`,
+      parameters: t.parameters,
+    }));
   }
 
   riskOf(name: string): ToolRisk {
@@ -90,7 +94,10 @@ export class ToolRegistry<C> {
     }
     const checked = validateArgs(tool.parameters, call.args);
     if (!checked.ok) {
-      return failed(`Invalid arguments for ${tool.name}: ${checked.errors.join('; ')}. Correct them and call again.`, `Invalid arguments: ${checked.errors[0]}`);
+      return failed(
+        `Invalid arguments for ${tool.name}: ${checked.errors.join('; ')}. Correct them and call again.`,
+        `Invalid arguments: ${checked.errors[0]}`,
+      );
     }
     const args = checked.value as never;
     try {

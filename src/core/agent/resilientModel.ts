@@ -124,7 +124,7 @@ const CREDENTIALS_FIX_BOTH = `Sign in for Vertex AI: ${ADC_LOGIN}; or ${SET_KEY}
 function fixFor(kind: ErrorKind, failures: Failure[]): string {
   switch (kind) {
     case 'resource-exhausted':
-      return 'Gemini\'s rate limit or quota was reached. Wait a minute, then send your message again; if it keeps happening, check the quota of your project or API key.';
+      return "Gemini's rate limit or quota was reached. Wait a minute, then send your message again; if it keeps happening, check the quota of your project or API key.";
     case 'credentials': {
       const vertex = failures.some((f) => kindOf(f.error) === 'credentials' && /Vertex/i.test(f.model));
       const key = failures.some((f) => kindOf(f.error) === 'credentials' && !/Vertex/i.test(f.model));

@@ -31,7 +31,8 @@ function check(s: JsonSchema, v: unknown, at: string, errors: string[]): void {
         const prop = s.properties?.[key];
         if (prop) check(prop, obj[key], `${at}.${key}`, errors);
         else if (typeof s.additionalProperties === 'object') check(s.additionalProperties, obj[key], `${at}.${key}`, errors);
-        else if (s.additionalProperties !== true) errors.push(`${at}.${key} is not a known argument${s.properties ? ` (known: ${Object.keys(s.properties).join(', ')})` : ''}`);
+        else if (s.additionalProperties !== true)
+          errors.push(`${at}.${key} is not a known argument${s.properties ? ` (known: ${Object.keys(s.properties).join(', ')})` : ''}`);
       }
       return;
     }

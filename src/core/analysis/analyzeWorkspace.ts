@@ -91,12 +91,17 @@ function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFact
     port = facts.readsPortEnv
       ? { port: DEFAULT_PORT, source: 'dockerfile', honoursPortEnv: true, evidence: facts.start?.evidence ?? [] }
       : { port: DEFAULT_PORT, source: 'devgem-default', honoursPortEnv: false, evidence: [] };
-    if (!facts.readsPortEnv) notes.push(`${facts.file} has no EXPOSE and its start command does not mention $PORT; Devgem assumes the server listens on ${DEFAULT_PORT}. Check it, or add EXPOSE.`);
+    if (!facts.readsPortEnv)
+      notes.push(
+        `${facts.file} has no EXPOSE and its start command does not mention $PORT; Devgem assumes the server listens on ${DEFAULT_PORT}. Check it, or add EXPOSE.`,
+      );
   }
   if (!facts.start && !detected?.start) notes.push(`${facts.file} has no CMD or ENTRYPOINT; the base image's command starts the container.`);
-  const language = detected?.language ?? (facts.language
-    ? { value: facts.language.value, evidence: [facts.language.evidence] }
-    : { value: 'unknown' as const, evidence: [{ file: facts.file, detail: 'the app brings its own Dockerfile; its language was not determined' }] });
+  const language =
+    detected?.language ??
+    (facts.language
+      ? { value: facts.language.value, evidence: [facts.language.evidence] }
+      : { value: 'unknown' as const, evidence: [{ file: facts.file, detail: 'the app brings its own Dockerfile; its language was not determined' }] });
   // The Dockerfile's base image tag is the runtime the app really gets.
   const version = facts.language?.version ? { value: facts.language.version, evidence: [facts.language.evidence] } : detected?.version;
   const confidence: Confidence = detected?.confidence === 'high' || (facts.port && facts.start) ? 'high' : 'medium';
@@ -161,7 +166,10 @@ async function rootIsOrchestrator(root: string): Promise<boolean> {
 function unrecognised(entries: string[], problems: string[]): NonNullable<WorkspaceAnalysis['unrecognised']> {
   const visible = entries.filter((e) => !e.startsWith('.'));
   if (visible.length === 0) {
-    return { found: [], message: `The folder is empty${entries.length ? ' (only hidden files)' : ''}: there is no app to deploy. Open the folder that holds your app.` };
+    return {
+      found: [],
+      message: `The folder is empty${entries.length ? ' (only hidden files)' : ''}: there is no app to deploy. Open the folder that holds your app.`,
+    };
   }
   const files = visible.filter((e) => !e.endsWith('/'));
   const found = (files.length ? files : visible).slice(0, 12);
@@ -237,7 +245,14 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
   throwIfCancelled(opts.signal);
 
   let rootApp = results[0].app;
-  const memberApps = selectMembers(results.slice(1).map((r) => r.app).filter((a): a is AppAnalysis => !!a), deps, stray);
+  const memberApps = selectMembers(
+    results
+      .slice(1)
+      .map((r) => r.app)
+      .filter((a): a is AppAnalysis => !!a),
+    deps,
+    stray,
+  );
   if (rootApp && !rootApp.dockerfile && memberApps.length && layout.tool && (await rootIsOrchestrator(absRoot))) {
     // A workspace root whose start script runs the members is not an app of its own.
     stray.push(`The workspace root (${layout.tool.value}) only runs its packages, so it is not offered as an app.`);
@@ -253,9 +268,14 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
   if (apps.length) apps[0].notes.push(...stray, ...layout.notes);
 
   // Several folders with their own Dockerfile and no workspace tool still make a monorepo.
-  const monorepo = layout.tool ?? (memberApps.length >= 2
-    ? { value: layout.dockerfileDirs.length >= 2 ? 'dockerfiles' : 'folders', evidence: memberApps.map((a) => ({ file: a.dockerfile ?? a.path, detail: `app in ${a.path}` })) }
-    : undefined);
+  const monorepo =
+    layout.tool ??
+    (memberApps.length >= 2
+      ? {
+          value: layout.dockerfileDirs.length >= 2 ? 'dockerfiles' : 'folders',
+          evidence: memberApps.map((a) => ({ file: a.dockerfile ?? a.path, detail: `app in ${a.path}` })),
+        }
+      : undefined);
   const analysis: WorkspaceAnalysis = { root: absRoot, apps };
   if (monorepo) analysis.monorepo = monorepo;
   if (!apps.length) analysis.unrecognised = unrecognised(entries, stray);

@@ -3,9 +3,34 @@ import * as path from 'node:path';
 
 /** Folders no analysis needs to look into: dependencies, build output, VCS, caches. */
 export const SKIP_DIRS = new Set([
-  '.git', 'node_modules', '.venv', 'venv', 'env', '__pycache__', '.tox', 'vendor', 'dist', 'build', 'target',
-  'out', '.next', '.nuxt', '.svelte-kit', '.output', '.gradle', '.idea', '.vscode', 'bin', 'obj', 'deps', '_build',
-  '.dart_tool', '.build', 'coverage', '.turbo', '.cache',
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  'env',
+  '__pycache__',
+  '.tox',
+  'vendor',
+  'dist',
+  'build',
+  'target',
+  'out',
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  '.output',
+  '.gradle',
+  '.idea',
+  '.vscode',
+  'bin',
+  'obj',
+  'deps',
+  '_build',
+  '.dart_tool',
+  '.build',
+  'coverage',
+  '.turbo',
+  '.cache',
 ]);
 
 const MAX_TEXT = 512 * 1024;
@@ -19,7 +44,10 @@ export class DirView {
   private readonly texts = new Map<string, Promise<string | undefined>>();
 
   /** @param root absolute workspace root; @param dir app folder relative to it ('' = root). */
-  constructor(readonly root: string, readonly dir: string) {}
+  constructor(
+    readonly root: string,
+    readonly dir: string,
+  ) {}
 
   /** Absolute path of `rel` (relative to the app folder). */
   abs(rel = ''): string {
@@ -35,7 +63,10 @@ export class DirView {
   list(rel = ''): Promise<string[]> {
     let p = this.lists.get(rel);
     if (!p) {
-      p = fs.readdir(this.abs(rel)).then((e) => e.sort(), () => []);
+      p = fs.readdir(this.abs(rel)).then(
+        (e) => e.sort(),
+        () => [],
+      );
       this.lists.set(rel, p);
     }
     return p;

@@ -28,14 +28,20 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   if (tfm) app.version = tfm;
   else app.notes.push(`No netX.Y TargetFramework in ${proj}; the Dockerfile uses .NET 8.0.`);
   const sdk = await factFrom(view, 'global.json', /"version"\s*:\s*"([\d.]+)"/, 'global.json SDK version');
-  if (sdk) app.notes.push(`global.json pins SDK ${sdk.value}; the build uses the ${app.version?.value ?? '8.0'} SDK image, which must satisfy it (rollForward).`);
+  if (sdk)
+    app.notes.push(`global.json pins SDK ${sdk.value}; the build uses the ${app.version?.value ?? '8.0'} SDK image, which must satisfy it (rollForward).`);
 
   const webSdk = await factFrom(view, proj, /Sdk="Microsoft\.NET\.Sdk\.Web"/, 'ASP.NET Core (Sdk.Web)');
   const giraffe = await factFrom(view, proj, /Include="(Giraffe|Saturn)"/, 'F# web framework');
   if (giraffe) app.framework = { value: giraffe.value.toLowerCase(), evidence: giraffe.evidence };
   else if (webSdk) app.framework = { value: 'aspnetcore', evidence: webSdk.evidence };
 
-  const assembly = /<AssemblyName>([^<]+)<\/AssemblyName>/.exec((await view.readText(proj)) ?? '')?.[1] ?? proj.split('/').pop()!.replace(/\.[cf]sproj$/, '');
+  const assembly =
+    /<AssemblyName>([^<]+)<\/AssemblyName>/.exec((await view.readText(proj)) ?? '')?.[1] ??
+    proj
+      .split('/')
+      .pop()!
+      .replace(/\.[cf]sproj$/, '');
   app.name = assembly;
   app.hints.project = proj;
   app.hints.assembly = assembly;
@@ -47,14 +53,24 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     readsEnv: /GetEnvironmentVariable\(\s*"PORT"\s*\)/,
     literal: /(?:\.Run|UseUrls|Urls\.Add)\s*\(\s*"https?:\/\/[^":]*:(\d{2,5})"/,
     // All interfaces ('*'): a localhost URL is unreachable in a container.
-    fix: (line, p) => line.replace(/"(https?:\/\/)[^":]*:(\d{2,5})"/, fsharp
-      ? `"$1*:" + (match System.Environment.GetEnvironmentVariable "PORT" with null -> "${p}" | port -> port)`
-      : `"$1*:" + (Environment.GetEnvironmentVariable("PORT") ?? "${p}")`),
+    fix: (line, p) =>
+      line.replace(
+        /"(https?:\/\/)[^":]*:(\d{2,5})"/,
+        fsharp
+          ? `"$1*:" + (match System.Environment.GetEnvironmentVariable "PORT" with null -> "${p}" | port -> port)`
+          : `"$1*:" + (Environment.GetEnvironmentVariable("PORT") ?? "${p}")`,
+      ),
   });
   // The start command sets ASPNETCORE_HTTP_PORTS from $PORT, which Kestrel honours when the code names no URL.
-  app.port = port ?? { port: 8080, source: 'framework-default', honoursPortEnv: true, evidence: [{ file: view.rel(proj), detail: 'Kestrel listens on ASPNETCORE_HTTP_PORTS, which the start command sets to $PORT' }] };
+  app.port = port ?? {
+    port: 8080,
+    source: 'framework-default',
+    honoursPortEnv: true,
+    evidence: [{ file: view.rel(proj), detail: 'Kestrel listens on ASPNETCORE_HTTP_PORTS, which the start command sets to $PORT' }],
+  };
   if (port && !port.honoursPortEnv) app.notes.push('A hard-coded URL overrides ASPNETCORE_HTTP_PORTS; the fix makes it read PORT.');
-  if (await view.exists(`${dir}Properties/launchSettings.json`)) app.notes.push('Properties/launchSettings.json ports apply to local development only; Cloud Run uses the container port.');
+  if (await view.exists(`${dir}Properties/launchSettings.json`))
+    app.notes.push('Properties/launchSettings.json ports apply to local development only; Cloud Run uses the container port.');
   // ASPNETCORE_HTTP_PORTS arrived in .NET 8; older versions take ASPNETCORE_URLS.
   const portVar = Number(app.version?.value.split('.')[0] ?? 8) >= 8 ? 'ASPNETCORE_HTTP_PORTS=${PORT}' : 'ASPNETCORE_URLS=http://+:${PORT}';
   app.start = fact(['sh', '-c', `${portVar} exec dotnet /app/${assembly}.dll`], view.rel(proj), 'published assembly');

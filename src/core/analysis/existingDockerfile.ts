@@ -69,14 +69,17 @@ function instructions(text: string): Instruction[] {
 /** `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}`; undefined when a variable is unknown. */
 export function substitute(value: string, vars: Map<string, string>): string | undefined {
   let unknown = false;
-  const out = value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare ?? '';
-    const v = vars.get(name);
-    if (op === '-') return v !== undefined && v !== '' ? v : word ?? '';
-    if (op === '+') return v !== undefined && v !== '' ? word ?? '' : '';
-    if (v === undefined) unknown = true;
-    return v ?? '';
-  });
+  const out = value.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+      const name = braced ?? bare ?? '';
+      const v = vars.get(name);
+      if (op === '-') return v !== undefined && v !== '' ? v : (word ?? '');
+      if (op === '+') return v !== undefined && v !== '' ? (word ?? '') : '';
+      if (v === undefined) unknown = true;
+      return v ?? '';
+    },
+  );
   return unknown ? undefined : out;
 }
 
@@ -148,9 +151,7 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
       const image = substitute(m?.[1] ?? '', globalArgs) ?? m?.[1] ?? '';
       const base = stages.find((s) => s.name !== undefined && s.name === image.toLowerCase());
       // FROM an earlier stage inherits what that stage set; FROM an image starts afresh.
-      stage = base
-        ? { ...base, name: m?.[2]?.toLowerCase(), vars: new Map(base.vars) }
-        : { name: m?.[2]?.toLowerCase(), vars: new Map() };
+      stage = base ? { ...base, name: m?.[2]?.toLowerCase(), vars: new Map(base.vars) } : { name: m?.[2]?.toLowerCase(), vars: new Map() };
       stages.push(stage);
       const lang = base ? undefined : languageOfImage(image);
       if (lang && !language) language = { ...lang, evidence: ev(ins.line, `base image ${image}`) };

@@ -45,7 +45,9 @@ async function findMain(view: DirView, app: AppAnalysis): Promise<{ dir: string;
   }
   const pick = mains.find((m) => m.serves) ?? mains[0];
   if (pick && mains.length > 1) {
-    app.notes.push(`Several commands: ${mains.map((m) => m.dir).join(', ')}; Devgem builds ${pick.dir}${pick.serves ? ' (it starts an HTTP server)' : ' (none clearly starts a server)'}.`);
+    app.notes.push(
+      `Several commands: ${mains.map((m) => m.dir).join(', ')}; Devgem builds ${pick.dir}${pick.serves ? ' (it starts an HTTP server)' : ' (none clearly starts a server)'}.`,
+    );
   }
   return pick;
 }
@@ -106,7 +108,8 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     app.port = frameworkDefault(8080, view.rel(main.files[0]), 'no listen address found in the Go source');
     app.notes.push('No listen address found in the Go source; assuming 8080. Check the server listens on $PORT.');
   }
-  if (/127\.0\.0\.1|localhost/.test(app.port.evidence[0]?.detail ?? '')) app.notes.push('The server binds to localhost, which is unreachable in a container; the fix binds all interfaces.');
+  if (/127\.0\.0\.1|localhost/.test(app.port.evidence[0]?.detail ?? ''))
+    app.notes.push('The server binds to localhost, which is unreachable in a container; the fix binds all interfaces.');
 
   app.confidence = app.hints.goSum && (port || ginRunNoArgs) ? 'high' : 'medium';
   await noteProcfile(view, app);

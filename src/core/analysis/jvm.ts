@@ -29,7 +29,8 @@ const VERSION_RES: RegExp[] = [
 ];
 
 async function findBuild(view: DirView): Promise<Build | undefined> {
-  if (await view.exists('pom.xml')) return { stack: 'java-maven', file: 'pom.xml', tool: 'maven', ...((await view.exists('mvnw')) ? { wrapper: './mvnw' } : {}) };
+  if (await view.exists('pom.xml'))
+    return { stack: 'java-maven', file: 'pom.xml', tool: 'maven', ...((await view.exists('mvnw')) ? { wrapper: './mvnw' } : {}) };
   for (const file of ['build.gradle.kts', 'build.gradle']) {
     if (await view.exists(file)) return { stack: 'java-gradle', file, tool: 'gradle', ...((await view.exists('gradlew')) ? { wrapper: './gradlew' } : {}) };
   }
@@ -75,8 +76,17 @@ async function configPort(view: DirView, files: string[], key: string): Promise<
     if (!Number.isInteger(port)) continue;
     const before = text.split(/\r?\n/)[hit.line - 1];
     return {
-      port, source: 'config', honoursPortEnv: false, evidence,
-      fix: { file: view.rel(rel), line: hit.line, before, after: before.replace(String(port), `\${PORT:${port}}`), explanation: `Read PORT from the environment, keeping ${port} as the fallback.` },
+      port,
+      source: 'config',
+      honoursPortEnv: false,
+      evidence,
+      fix: {
+        file: view.rel(rel),
+        line: hit.line,
+        before,
+        after: before.replace(String(port), `\${PORT:${port}}`),
+        explanation: `Read PORT from the environment, keeping ${port} as the fallback.`,
+      },
     };
   }
   return undefined;
@@ -87,21 +97,39 @@ const RESOURCES = ['application.properties', 'application.yml', 'application.yam
 async function findPort(view: DirView, framework: string | undefined): Promise<PortFinding> {
   switch (framework) {
     case 'spring-boot':
-      return (await configPort(view, RESOURCES, 'server.port')) ?? frameworkDefault(8080, view.rel('src/main/resources'), 'Spring Boot listens on 8080 unless server.port is set');
+      return (
+        (await configPort(view, RESOURCES, 'server.port')) ??
+        frameworkDefault(8080, view.rel('src/main/resources'), 'Spring Boot listens on 8080 unless server.port is set')
+      );
     case 'quarkus':
-      return (await configPort(view, RESOURCES, 'quarkus.http.port')) ?? frameworkDefault(8080, view.rel('src/main/resources'), 'Quarkus listens on 8080 unless quarkus.http.port is set');
+      return (
+        (await configPort(view, RESOURCES, 'quarkus.http.port')) ??
+        frameworkDefault(8080, view.rel('src/main/resources'), 'Quarkus listens on 8080 unless quarkus.http.port is set')
+      );
     case 'micronaut':
-      return (await configPort(view, RESOURCES, 'micronaut.server.port')) ?? frameworkDefault(8080, view.rel('src/main/resources'), 'Micronaut listens on 8080 unless micronaut.server.port is set');
+      return (
+        (await configPort(view, RESOURCES, 'micronaut.server.port')) ??
+        frameworkDefault(8080, view.rel('src/main/resources'), 'Micronaut listens on 8080 unless micronaut.server.port is set')
+      );
     case 'play': {
       const env = await factFrom(view, 'conf/application.conf', /^[ \t]*http\.port\s*=\s*\$\{\?PORT\}/m, 'http.port from PORT');
-      return env ? { port: 8080, source: 'config', honoursPortEnv: true, evidence: env.evidence } : { port: 8080, source: 'framework-default', honoursPortEnv: true, evidence: [{ file: view.rel('build.sbt'), detail: 'Play listens on http.port, which the start command sets to $PORT' }] };
+      return env
+        ? { port: 8080, source: 'config', honoursPortEnv: true, evidence: env.evidence }
+        : {
+            port: 8080,
+            source: 'framework-default',
+            honoursPortEnv: true,
+            evidence: [{ file: view.rel('build.sbt'), detail: 'Play listens on http.port, which the start command sets to $PORT' }],
+          };
     }
   }
   const sources = await view.findFiles(['.scala', '.kt', '.java'], { maxFiles: 150, maxDepth: 8 });
-  return (await scanPort(view, sources, {
-    readsEnv: /(?:sys\.env|System\.getenv)\s*(?:\.get)?\(\s*"PORT"\s*\)|getenv\("PORT"\)/,
-    literal: /(?:bindHttp|withPort|newServerAt|embeddedServer|\.bind)\s*\(.*?\b(\d{4,5})\b/,
-  })) ?? frameworkDefault(8080, view.rel(sources[0] ?? '.'), 'no listen port found in the source');
+  return (
+    (await scanPort(view, sources, {
+      readsEnv: /(?:sys\.env|System\.getenv)\s*(?:\.get)?\(\s*"PORT"\s*\)|getenv\("PORT"\)/,
+      literal: /(?:bindHttp|withPort|newServerAt|embeddedServer|\.bind)\s*\(.*?\b(\d{4,5})\b/,
+    })) ?? frameworkDefault(8080, view.rel(sources[0] ?? '.'), 'no listen port found in the source')
+  );
 }
 
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
@@ -111,8 +139,11 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const plugins = build.stack === 'scala-sbt' ? ((await view.readText('project/plugins.sbt')) ?? '') : '';
   const kotlin = /org\.jetbrains\.kotlin|kotlin\(|kotlin-maven-plugin/.exec(buildText) ?? ((await view.exists('src/main/kotlin')) ? ['src/main/kotlin'] : null);
   const language: Fact<'java' | 'kotlin' | 'scala'> =
-    build.stack === 'scala-sbt' ? fact('scala', view.rel(build.file), 'sbt build')
-      : kotlin ? fact('kotlin', view.rel(build.file), `Kotlin: ${kotlin[0]}`) : fact('java', view.rel(build.file), `${build.tool} build`);
+    build.stack === 'scala-sbt'
+      ? fact('scala', view.rel(build.file), 'sbt build')
+      : kotlin
+        ? fact('kotlin', view.rel(build.file), `Kotlin: ${kotlin[0]}`)
+        : fact('java', view.rel(build.file), `${build.tool} build`);
   const app = newApp(view, build.stack, language);
   app.packageManager = fact(build.tool, view.rel(build.file), build.wrapper ? `${build.tool} with wrapper ${build.wrapper}` : `${build.tool} build`);
   if (build.wrapper) app.hints.wrapper = build.wrapper;
@@ -135,19 +166,27 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     }
   }
   const fw = app.framework?.value;
-  app.hints.artifact = fw === 'quarkus' ? 'quarkus-app' : build.stack === 'scala-sbt' ? (/sbt-native-packager|play/.test(plugins) ? 'stage' : 'assembly') : 'jar';
-  const name = /<artifactId>([^<]+)<\/artifactId>/.exec(buildText.replace(/<parent>[\s\S]*?<\/parent>/, ''))?.[1] ?? /^[ \t]*name\s*:=\s*"([^"]+)"/m.exec(buildText)?.[1];
+  app.hints.artifact =
+    fw === 'quarkus' ? 'quarkus-app' : build.stack === 'scala-sbt' ? (/sbt-native-packager|play/.test(plugins) ? 'stage' : 'assembly') : 'jar';
+  const name =
+    /<artifactId>([^<]+)<\/artifactId>/.exec(buildText.replace(/<parent>[\s\S]*?<\/parent>/, ''))?.[1] ?? /^[ \t]*name\s*:=\s*"([^"]+)"/m.exec(buildText)?.[1];
   if (name) app.name = name;
   if (app.hints.artifact === 'stage') app.hints.stageName = name ?? app.name;
   app.port = await findPort(view, fw);
 
   const ev = app.framework?.evidence ?? app.packageManager.evidence;
   app.start = fact(
-    app.hints.artifact === 'quarkus-app' ? ['java', '-jar', '/app/quarkus-app/quarkus-run.jar']
-      : app.hints.artifact === 'stage' ? ['sh', '-c', `exec /app/stage/bin/${app.hints.stageName} -Dhttp.port=\${PORT}`] : ['java', '-jar', '/app/app.jar'],
-    ev[0].file, `${fw ?? build.tool} ${app.hints.artifact}`);
+    app.hints.artifact === 'quarkus-app'
+      ? ['java', '-jar', '/app/quarkus-app/quarkus-run.jar']
+      : app.hints.artifact === 'stage'
+        ? ['sh', '-c', `exec /app/stage/bin/${app.hints.stageName} -Dhttp.port=\${PORT}`]
+        : ['java', '-jar', '/app/app.jar'],
+    ev[0].file,
+    `${fw ?? build.tool} ${app.hints.artifact}`,
+  );
   if (fw === 'play') app.notes.push('Play needs play.http.secret.key in production: set it (e.g. from an env var) before deploying.');
-  if (app.hints.artifact === 'assembly' && !/sbt-assembly/.test(plugins)) app.notes.push('No sbt-assembly or sbt-native-packager plugin in project/plugins.sbt; add one so the build produces a runnable jar.');
+  if (app.hints.artifact === 'assembly' && !/sbt-assembly/.test(plugins))
+    app.notes.push('No sbt-assembly or sbt-native-packager plugin in project/plugins.sbt; add one so the build produces a runnable jar.');
   if (['spring-boot', 'quarkus', 'micronaut'].includes(fw ?? '') && !app.port.honoursPortEnv) {
     app.notes.push(`The app does not read PORT; it works because Cloud Run is told to use port ${app.port.port}.`);
   }

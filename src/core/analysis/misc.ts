@@ -6,8 +6,28 @@ import { fact, factFrom, frameworkDefault, newApp, procfileWeb, scanPort, shellS
 import type { AppAnalysis } from './types';
 
 /** Manifests of stacks with their own detector: static and Procfile-only step aside when one is present. */
-const MANIFESTS = ['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'build.sbt',
-  'Gemfile', 'composer.json', 'Cargo.toml', 'deno.json', 'deno.jsonc', 'mix.exs', 'pubspec.yaml', 'Package.swift', 'index.php', 'Dockerfile'];
+const MANIFESTS = [
+  'package.json',
+  'requirements.txt',
+  'pyproject.toml',
+  'Pipfile',
+  'setup.py',
+  'go.mod',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  'build.sbt',
+  'Gemfile',
+  'composer.json',
+  'Cargo.toml',
+  'deno.json',
+  'deno.jsonc',
+  'mix.exs',
+  'pubspec.yaml',
+  'Package.swift',
+  'index.php',
+  'Dockerfile',
+];
 
 async function hasManifest(view: DirView): Promise<boolean> {
   const names = await view.list();
@@ -19,13 +39,18 @@ async function detectDeno(view: DirView): Promise<AppAnalysis | undefined> {
   if (!config) return undefined;
   const app = newApp(view, 'deno', fact('typescript', view.rel(config), 'Deno project'));
   app.packageManager = fact('deno', view.rel(config), (await view.exists('deno.lock')) ? 'deno.lock' : 'Deno config');
-  const v = await factFrom(view, '.dvmrc', /(\d+\.\d+\.\d+)/, '.dvmrc') ?? (await factFrom(view, '.tool-versions', /^deno\s+(\d+\.\d+\.\d+)/m, '.tool-versions'));
+  const v =
+    (await factFrom(view, '.dvmrc', /(\d+\.\d+\.\d+)/, '.dvmrc')) ?? (await factFrom(view, '.tool-versions', /^deno\s+(\d+\.\d+\.\d+)/m, '.tool-versions'));
   if (v) app.version = v;
   else app.notes.push('No Deno version pinned (.dvmrc or .tool-versions); the Dockerfile uses denoland/deno:2.1.4.');
   const task = await factFrom(view, config, /"start"\s*:\s*"(deno (?:run|serve)[^"]*)"/, 'start task');
   const entries = ['main.ts', 'server.ts', 'mod.ts', 'src/main.ts', 'main.js'];
   let entry: string | undefined;
-  for (const e of entries) if (/Deno\.serve|serve\(|listen\(/.test((await view.readText(e)) ?? '')) { entry = e; break; }
+  for (const e of entries)
+    if (/Deno\.serve|serve\(|listen\(/.test((await view.readText(e)) ?? '')) {
+      entry = e;
+      break;
+    }
   if (task) {
     app.start = { value: shellStart(task.value), evidence: task.evidence };
     entry ??= /(\S+\.[jt]sx?)\b/.exec(task.value)?.[1];
@@ -55,7 +80,9 @@ async function detectElixir(view: DirView): Promise<AppAnalysis | undefined> {
   const lock = await view.exists('mix.lock');
   app.packageManager = fact('mix', view.rel(lock ? 'mix.lock' : 'mix.exs'), lock ? 'mix lockfile' : 'mix.exs');
   app.hints.lockfile = lock;
-  const v = (await factFrom(view, '.tool-versions', /^elixir\s+(\d+\.\d+)/m, '.tool-versions')) ?? (await factFrom(view, 'mix.exs', /elixir:\s*"[~>= ]*(\d+\.\d+)/, 'elixir requirement'));
+  const v =
+    (await factFrom(view, '.tool-versions', /^elixir\s+(\d+\.\d+)/m, '.tool-versions')) ??
+    (await factFrom(view, 'mix.exs', /elixir:\s*"[~>= ]*(\d+\.\d+)/, 'elixir requirement'));
   if (v) app.version = v;
   const otp = /^erlang\s+(\d+)/m.exec((await view.readText('.tool-versions')) ?? '')?.[1];
   if (otp) app.hints.otp = otp;
@@ -89,7 +116,10 @@ async function detectDart(view: DirView): Promise<AppAnalysis | undefined> {
   if (sdk) app.version = sdk;
   for (const fw of ['shelf', 'dart_frog', 'alfred']) {
     const f = await factFrom(view, 'pubspec.yaml', new RegExp(`^[ \\t]+${fw}:`, 'm'), `${fw} dependency`);
-    if (f) { app.framework = { value: fw, evidence: f.evidence }; break; }
+    if (f) {
+      app.framework = { value: fw, evidence: f.evidence };
+      break;
+    }
   }
   const bins = (await view.list('bin')).filter((f) => f.endsWith('.dart'));
   const entry = bins.includes('server.dart') ? 'bin/server.dart' : bins[0] ? `bin/${bins[0]}` : undefined;
@@ -130,11 +160,18 @@ async function detectSwift(view: DirView): Promise<AppAnalysis | undefined> {
   if (vapor) {
     // Vapor binds 127.0.0.1:8080 unless told otherwise; the serve flags fix both.
     app.start = fact(['sh', '-c', `exec /app/${product} serve --env production --hostname 0.0.0.0 --port \${PORT}`], view.rel('Package.swift'), 'vapor serve');
-    app.port = { port: 8080, source: 'framework-default', honoursPortEnv: true, evidence: [{ file: view.rel('Package.swift'), detail: 'vapor serve --port $PORT overrides the configured port' }] };
+    app.port = {
+      port: 8080,
+      source: 'framework-default',
+      honoursPortEnv: true,
+      evidence: [{ file: view.rel('Package.swift'), detail: 'vapor serve --port $PORT overrides the configured port' }],
+    };
   } else {
     app.start = fact([`/app/${product}`], view.rel('Package.swift'), 'executable');
     const files = await view.findFiles(['.swift'], { maxFiles: 80, maxDepth: 5 });
-    app.port = (await scanPort(view, files, { readsEnv: /environment\[\s*"PORT"\s*\]|Environment\.get\(\s*"PORT"\s*\)/, literal: /port:\s*(\d{2,5})/ })) ?? frameworkDefault(8080, view.rel('Package.swift'), 'no listen port found');
+    app.port =
+      (await scanPort(view, files, { readsEnv: /environment\[\s*"PORT"\s*\]|Environment\.get\(\s*"PORT"\s*\)/, literal: /port:\s*(\d{2,5})/ })) ??
+      frameworkDefault(8080, view.rel('Package.swift'), 'no listen port found');
   }
   app.confidence = app.framework && exe ? 'high' : app.framework ? 'medium' : 'low';
   return app;
@@ -157,7 +194,9 @@ async function detectProcfile(view: DirView): Promise<AppAnalysis | undefined> {
   const app = newApp(view, 'procfile', fact('unknown', web.evidence[0].file, 'only a Procfile'));
   app.start = { value: shellStart(web.value), evidence: web.evidence };
   if (/\$\{?PORT/.test(web.value)) app.port = { port: 8080, source: 'config', honoursPortEnv: true, evidence: web.evidence };
-  app.notes.push('Only a Procfile was recognised: the image runs its web command on debian:bookworm-slim, which has no language runtime. Add a Dockerfile if it needs one.');
+  app.notes.push(
+    'Only a Procfile was recognised: the image runs its web command on debian:bookworm-slim, which has no language runtime. Add a Dockerfile if it needs one.',
+  );
   app.confidence = 'low';
   return app;
 }

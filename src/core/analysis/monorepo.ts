@@ -16,9 +16,27 @@ const MAX_DEPTH = 3;
 const MAX_DIRS = 4000;
 /** Files that make a folder of a services/* or apps/* layout worth running detectors on. */
 const MANIFESTS = [
-  'package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts',
-  'build.sbt', 'Gemfile', 'composer.json', 'Cargo.toml', 'mix.exs', 'pubspec.yaml', 'Package.swift', 'deno.json',
-  'Dockerfile', 'Procfile', 'index.html', 'main.py', 'app.py',
+  'package.json',
+  'requirements.txt',
+  'pyproject.toml',
+  'Pipfile',
+  'go.mod',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  'build.sbt',
+  'Gemfile',
+  'composer.json',
+  'Cargo.toml',
+  'mix.exs',
+  'pubspec.yaml',
+  'Package.swift',
+  'deno.json',
+  'Dockerfile',
+  'Procfile',
+  'index.html',
+  'main.py',
+  'app.py',
 ];
 
 export interface MonorepoLayout {
@@ -37,7 +55,10 @@ export interface MonorepoLayout {
 class Lister {
   private readonly cache = new Map<string, Promise<{ dirs: string[]; files: string[] }>>();
   private count = 0;
-  constructor(private readonly root: string, private readonly signal?: AbortSignal) {}
+  constructor(
+    private readonly root: string,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   list(rel: string): Promise<{ dirs: string[]; files: string[] }> {
     let p = this.cache.get(rel);
@@ -78,12 +99,23 @@ class Lister {
 const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
 
 function segmentRegex(segment: string): RegExp {
-  return new RegExp('^' + segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  return new RegExp(
+    '^' +
+      segment
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
 }
 
 /** Folders matching a workspace glob (`packages/*`, `apps/**`, `services/api`), bounded by MAX_DEPTH. */
 async function expand(lister: Lister, pattern: string): Promise<string[]> {
-  const segments = pattern.replace(/^\.\//, '').replace(/\/+$/, '').split('/').filter((s) => s && s !== '.');
+  const segments = pattern
+    .replace(/^\.\//, '')
+    .replace(/\/+$/, '')
+    .split('/')
+    .filter((s) => s && s !== '.');
   let current = [''];
   for (const seg of segments) {
     const next: string[] = [];
@@ -112,7 +144,22 @@ async function expand(lister: Lister, pattern: string): Promise<string[]> {
 /** Members of a list of globs with `!negations`, keeping only folders that hold `marker`. */
 async function expandAll(lister: Lister, patterns: string[], markers: string[]): Promise<string[]> {
   const include = patterns.filter((p) => !p.startsWith('!'));
-  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => new RegExp('^' + p.slice(1).replace(/^\.\//, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*') + '/?$'));
+  const exclude = patterns
+    .filter((p) => p.startsWith('!'))
+    .map(
+      (p) =>
+        new RegExp(
+          '^' +
+            p
+              .slice(1)
+              .replace(/^\.\//, '')
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*\*\/?/g, '\u0000')
+              .replace(/\*/g, '[^/]*')
+              .replace(/\u0000/g, '.*') +
+            '/?$',
+        ),
+    );
   const out = new Set<string>();
   for (const p of include) {
     for (const dir of await expand(lister, p)) {
@@ -130,7 +177,11 @@ export function pnpmPackages(yaml: string): string[] {
   const start = lines.findIndex((l) => /^packages\s*:/.test(l));
   if (start < 0) return [];
   const inline = /^packages\s*:\s*\[(.*)\]/.exec(lines[start]);
-  const clean = (s: string) => s.replace(/\s+#.*$/, '').trim().replace(/^(["'])(.*)\1$/, '$2');
+  const clean = (s: string) =>
+    s
+      .replace(/\s+#.*$/, '')
+      .trim()
+      .replace(/^(["'])(.*)\1$/, '$2');
   if (inline) return inline[1].split(',').map(clean).filter(Boolean);
   const out: string[] = [];
   for (const line of lines.slice(start + 1)) {
@@ -170,7 +221,7 @@ function workspacesOf(pkg: Record<string, unknown> | undefined): string[] | unde
   const ws = pkg?.workspaces;
   if (Array.isArray(ws)) return ws.filter((w): w is string => typeof w === 'string');
   if (ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages)) {
-    return ((ws as { packages: unknown[] }).packages).filter((w): w is string => typeof w === 'string');
+    return (ws as { packages: unknown[] }).packages.filter((w): w is string => typeof w === 'string');
   }
   return undefined;
 }
@@ -204,7 +255,13 @@ export async function discoverMonorepo(root: string, signal?: AbortSignal): Prom
 
   const workspaces = workspacesOf(rootPkg);
   if (workspaces && rootPkgText) {
-    const tool = rootFiles.includes('pnpm-lock.yaml') ? 'pnpm-workspaces' : rootFiles.includes('yarn.lock') ? 'yarn-workspaces' : rootFiles.some((f) => f.startsWith('bun.lock')) ? 'bun-workspaces' : 'npm-workspaces';
+    const tool = rootFiles.includes('pnpm-lock.yaml')
+      ? 'pnpm-workspaces'
+      : rootFiles.includes('yarn.lock')
+        ? 'yarn-workspaces'
+        : rootFiles.some((f) => f.startsWith('bun.lock'))
+          ? 'bun-workspaces'
+          : 'npm-workspaces';
     tools.push(tool);
     evidence.push(evidenceOf('package.json', rootPkgText, /"workspaces"/, `workspaces: ${workspaces.join(', ')}`));
     for (const m of await expandAll(lister, workspaces, jsMarkers)) members.add(m);
@@ -277,4 +334,3 @@ export async function discoverMonorepo(root: string, signal?: AbortSignal): Prom
     notes,
   };
 }
-

@@ -20,13 +20,16 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   const text = await view.readText('package.json');
   if (text === undefined) {
     // Listed but unreadable (a folder, a FIFO, no permission): say so rather than analyze as if it were absent.
-    if (await view.exists('package.json')) throw new Error(`${view.rel('package.json')} is not a readable file (a folder or a special file?). Make it a JSON file, or remove it.`);
+    if (await view.exists('package.json'))
+      throw new Error(`${view.rel('package.json')} is not a readable file (a folder or a special file?). Make it a JSON file, or remove it.`);
     return undefined;
   }
   // readJson throws a SyntaxError naming the file: a broken package.json is the user's to fix, not to guess around.
   const json = (await view.readJson<unknown>('package.json')) ?? {};
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new SyntaxError(`${view.rel('package.json')}: the top level must be an object ({ "name": ..., "scripts": ... }), not ${Array.isArray(json) ? 'an array' : json === null ? 'null' : `a ${typeof json}`}`);
+    throw new SyntaxError(
+      `${view.rel('package.json')}: the top level must be an object ({ "name": ..., "scripts": ... }), not ${Array.isArray(json) ? 'an array' : json === null ? 'null' : `a ${typeof json}`}`,
+    );
   }
   const pkg = json as PackageJson;
   const np = nodePackage(view, pkg, text);
@@ -53,10 +56,19 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
     if (scan) notes.push(...scan.notes);
     port = scan?.finding;
   }
-  if (!start && !plan.notes.length) notes.push('No start script, "main" or server.js/index.js/app.js was found, so Devgem does not know how to start this app. Add "scripts": { "start": "node <your server file>" } to package.json.');
+  if (!start && !plan.notes.length)
+    notes.push(
+      'No start script, "main" or server.js/index.js/app.js was found, so Devgem does not know how to start this app. Add "scripts": { "start": "node <your server file>" } to package.json.',
+    );
   if (!port) {
-    port = { port: DEFAULT_PORT, source: 'devgem-default', honoursPortEnv: false, evidence: [{ file: view.rel('package.json'), detail: 'no listen() call or PORT read found in the source' }] };
-    if (start) notes.push(`Devgem found no listen() call in the source and assumes the app listens on $PORT (${DEFAULT_PORT}). Check that it reads process.env.PORT.`);
+    port = {
+      port: DEFAULT_PORT,
+      source: 'devgem-default',
+      honoursPortEnv: false,
+      evidence: [{ file: view.rel('package.json'), detail: 'no listen() call or PORT read found in the source' }],
+    };
+    if (start)
+      notes.push(`Devgem found no listen() call in the source and assumes the app listens on $PORT (${DEFAULT_PORT}). Check that it reads process.env.PORT.`);
   } else if (port.fix) {
     notes.push(`The app listens on port ${port.port} and ignores $PORT (${port.fix.file}:${port.fix.line}); Devgem can change that line to read PORT.`);
   }
@@ -76,12 +88,20 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   let pnp = false;
   if (pm.fact.value === 'yarn-berry' && !/^\s*nodeLinker:\s*["']?(node-modules|pnpm)/m.test((await view.readText('.yarnrc.yml')) ?? '')) {
     pnp = true;
-    notes.push("Yarn Plug'n'Play leaves no node_modules, which plain `node` cannot load packages from. Set `nodeLinker: node-modules` in .yarnrc.yml for a dependable image.");
+    notes.push(
+      "Yarn Plug'n'Play leaves no node_modules, which plain `node` cannot load packages from. Set `nodeLinker: node-modules` in .yarnrc.yml for a dependable image.",
+    );
   }
   const framework = plan.framework;
   // High needs the lockfile, a start, and either a known framework or the port read from the code.
   const strongPort = plan.stack === 'node-static' || port.source !== 'devgem-default';
-  const confidence: Confidence = generic?.missingEntry ? 'low' : start && !pnp && pm.lockfile && strongPort && (framework || port.source === 'code') ? 'high' : start ? 'medium' : 'low';
+  const confidence: Confidence = generic?.missingEntry
+    ? 'low'
+    : start && !pnp && pm.lockfile && strongPort && (framework || port.source === 'code')
+      ? 'high'
+      : start
+        ? 'medium'
+        : 'low';
   const name = (pkg.name?.replace(/^@[^/]+\//, '') || path.basename(view.abs())).toLowerCase();
   return {
     path: view.dir,

@@ -41,7 +41,12 @@ function staticPlan(np: NodePackage, pm: string, framework: Fact<string>, output
     stack: 'node-static',
     build: buildFact(np, pm, fallbackBuild),
     start: { value: ['nginx', '-g', 'daemon off;'], evidence: [{ file: np.at('name', '').file, detail: `static files from ${outputDir}/ served by nginx` }] },
-    port: { port: DEFAULT_PORT, source: 'devgem-default', honoursPortEnv: true, evidence: [{ file: np.at('name', '').file, detail: `static files served by nginx on $PORT (${DEFAULT_PORT})` }] },
+    port: {
+      port: DEFAULT_PORT,
+      source: 'devgem-default',
+      honoursPortEnv: true,
+      evidence: [{ file: np.at('name', '').file, detail: `static files served by nginx on $PORT (${DEFAULT_PORT})` }],
+    },
     hints: { outputDir },
     notes,
   };
@@ -64,14 +69,22 @@ async function nextPlan(view: DirView, np: NodePackage, pm: string, fw: Fact<str
   const standalone = await configMatch(view, 'next.config', /output\s*:\s*['"]standalone['"]/);
   if (standalone) {
     return {
-      framework: fw, stack: 'node', build,
-      start: { value: ['node', 'server.js'], evidence: [{ file: view.rel(standalone.file), line: standalone.line, detail: "output: 'standalone' (the image runs .next/standalone/server.js)" }] },
+      framework: fw,
+      stack: 'node',
+      build,
+      start: {
+        value: ['node', 'server.js'],
+        evidence: [{ file: view.rel(standalone.file), line: standalone.line, detail: "output: 'standalone' (the image runs .next/standalone/server.js)" }],
+      },
       port: readsPort(dep, 'the Next.js standalone server reads $PORT (default 3000)'),
-      hints: { nextStandalone: true }, notes: [],
+      hints: { nextStandalone: true },
+      notes: [],
     };
   }
   return {
-    framework: fw, stack: 'node', build,
+    framework: fw,
+    stack: 'node',
+    build,
     start: { value: ['sh', '-c', 'exec node_modules/.bin/next start -p ${PORT:-8080}'], evidence: [dep] },
     port: readsPort(dep, '`next start -p $PORT`; Next.js defaults to 3000'),
     hints: {},
@@ -86,7 +99,15 @@ function remixPlan(np: NodePackage, pm: string, fw: Fact<string>, serveBin: stri
   const start: Fact<string[]> = parsed
     ? { value: parsed.args, evidence: [np.at('start', `start script: ${script}`)] }
     : { value: [`node_modules/.bin/${serveBin}`, defaultBuild], evidence: [dep] };
-  return { framework: fw, stack: 'node', build: buildFact(np, pm), start, port: readsPort(dep, `${serveBin} reads $PORT (default 3000)`), hints: {}, notes: [] };
+  return {
+    framework: fw,
+    stack: 'node',
+    build: buildFact(np, pm),
+    start,
+    port: readsPort(dep, `${serveBin} reads $PORT (default 3000)`),
+    hints: {},
+    notes: [],
+  };
 }
 
 async function angularPlan(view: DirView, np: NodePackage, pm: string, fw: Fact<string>): Promise<FrameworkPlan> {
@@ -101,10 +122,13 @@ async function angularPlan(view: DirView, np: NodePackage, pm: string, fw: Fact<
   const appBuilder = /:application$/.test(build?.builder ?? '');
   if (np.has('@angular/ssr') && (build?.options?.ssr || build?.options?.server)) {
     return {
-      framework: { value: 'angular-ssr', evidence: fw.evidence }, stack: 'node', build: buildFact(np, pm, 'node_modules/.bin/ng build'),
+      framework: { value: 'angular-ssr', evidence: fw.evidence },
+      stack: 'node',
+      build: buildFact(np, pm, 'node_modules/.bin/ng build'),
       start: { value: ['node', `${out}/server/server.mjs`], evidence: [{ file: view.rel('angular.json'), detail: `SSR build of project ${name} in ${out}` }] },
       port: readsPort(np.at('@angular/ssr', '@angular/ssr'), "Angular's SSR server reads $PORT (default 4000)"),
-      hints: {}, notes: [],
+      hints: {},
+      notes: [],
     };
   }
   return staticPlan(np, pm, fw, appBuilder ? `${out}/browser` : out, 'node_modules/.bin/ng build');
@@ -119,10 +143,16 @@ export async function detectFramework(view: DirView, np: NodePackage, pm: string
   if (has('nuxt')) {
     const fw = fact('nuxt', 'nuxt');
     return {
-      framework: fw, stack: 'node', build: buildFact(np, pm, 'node_modules/.bin/nuxt build'),
-      start: { value: ['node', '.output/server/index.mjs'], evidence: [{ file: fw.evidence[0].file, detail: 'Nuxt builds its server to .output/server/index.mjs' }] },
+      framework: fw,
+      stack: 'node',
+      build: buildFact(np, pm, 'node_modules/.bin/nuxt build'),
+      start: {
+        value: ['node', '.output/server/index.mjs'],
+        evidence: [{ file: fw.evidence[0].file, detail: 'Nuxt builds its server to .output/server/index.mjs' }],
+      },
       port: readsPort(fw.evidence[0], 'the Nuxt (Nitro) server reads $PORT (default 3000)'),
-      hints: { runtimeDirs: ['.output'] }, notes: [],
+      hints: { runtimeDirs: ['.output'] },
+      notes: [],
     };
   }
   if (has('@remix-run/serve')) {
@@ -138,26 +168,37 @@ export async function detectFramework(view: DirView, np: NodePackage, pm: string
     const fw = fact('sveltekit', '@sveltejs/kit');
     if (has('@sveltejs/adapter-node')) {
       return {
-        framework: fw, stack: 'node', build: buildFact(np, pm, 'node_modules/.bin/vite build'),
+        framework: fw,
+        stack: 'node',
+        build: buildFact(np, pm, 'node_modules/.bin/vite build'),
         start: { value: ['node', 'build/index.js'], evidence: [np.at('@sveltejs/adapter-node', 'adapter-node builds the server to build/index.js')] },
         port: readsPort(np.at('@sveltejs/adapter-node', '@sveltejs/adapter-node'), 'adapter-node reads $PORT (default 3000)'),
-        hints: {}, notes: [],
+        hints: {},
+        notes: [],
       };
     }
     if (has('@sveltejs/adapter-static')) return staticPlan(np, pm, fw, 'build', 'node_modules/.bin/vite build');
     return {
-      framework: fw, stack: 'node', build: buildFact(np, pm), hints: {},
-      notes: ['This SvelteKit app does not use @sveltejs/adapter-node, so its build has no server to run on Cloud Run. Install adapter-node and use it in svelte.config.js.'],
+      framework: fw,
+      stack: 'node',
+      build: buildFact(np, pm),
+      hints: {},
+      notes: [
+        'This SvelteKit app does not use @sveltejs/adapter-node, so its build has no server to run on Cloud Run. Install adapter-node and use it in svelte.config.js.',
+      ],
     };
   }
   if (has('astro')) {
     const fw = fact('astro', 'astro');
     if (has('@astrojs/node')) {
       return {
-        framework: fw, stack: 'node', build: buildFact(np, pm, 'node_modules/.bin/astro build'),
+        framework: fw,
+        stack: 'node',
+        build: buildFact(np, pm, 'node_modules/.bin/astro build'),
         start: { value: ['node', 'dist/server/entry.mjs'], evidence: [np.at('@astrojs/node', '@astrojs/node builds dist/server/entry.mjs')] },
         port: readsPort(np.at('@astrojs/node', '@astrojs/node'), 'the Astro node adapter (standalone) reads $PORT and HOST'),
-        hints: { hostEnv: 'HOST' }, notes: ["Devgem assumes the Astro node adapter runs in mode 'standalone'."],
+        hints: { hostEnv: 'HOST' },
+        notes: ["Devgem assumes the Astro node adapter runs in mode 'standalone'."],
       };
     }
     const server = await configMatch(view, 'astro.config', /output\s*:\s*['"]server['"]/);
@@ -175,13 +216,22 @@ export async function detectFramework(view: DirView, np: NodePackage, pm: string
       : { value: ['node', 'dist/main.js'], evidence: [{ file: fw.evidence[0].file, detail: 'nest build writes dist/main.js' }] };
     return { framework: fw, stack: 'node', build: buildFact(np, pm, 'node_modules/.bin/nest build'), start, entry: 'src/main.ts', hints: {}, notes: [] };
   }
-  for (const [dep, name] of [['express', 'express'], ['fastify', 'fastify'], ['koa', 'koa'], ['hono', 'hono'], ['@hapi/hapi', 'hapi'], ['@remix-run/express', 'remix']] as const) {
+  for (const [dep, name] of [
+    ['express', 'express'],
+    ['fastify', 'fastify'],
+    ['koa', 'koa'],
+    ['hono', 'hono'],
+    ['@hapi/hapi', 'hapi'],
+    ['@remix-run/express', 'remix'],
+  ] as const) {
     if (has(dep)) return { framework: fact(name, dep), stack: 'node', build: buildFact(np, pm), hints: {}, notes: [] };
   }
   if (has('react-scripts')) return staticPlan(np, pm, fact('create-react-app', 'react-scripts'), 'build', 'node_modules/.bin/react-scripts build');
   if (has('vite')) {
     const outDir = await configMatch(view, 'vite.config', /outDir\s*:\s*['"]([^'"]+)['"]/);
-    const notes = /vite preview/.test(np.pkg.scripts?.start ?? '') ? ['The start script runs `vite preview`, a local preview server; the image serves the built files with nginx instead.'] : [];
+    const notes = /vite preview/.test(np.pkg.scripts?.start ?? '')
+      ? ['The start script runs `vite preview`, a local preview server; the image serves the built files with nginx instead.']
+      : [];
     return staticPlan(np, pm, fact('vite', 'vite'), outDir?.match[1].replace(/^\.\//, '') ?? 'dist', 'node_modules/.bin/vite build', notes);
   }
   return { stack: 'node', build: buildFact(np, pm), hints: {}, notes: [] };

@@ -85,7 +85,8 @@ export async function detectPackageManager(view: DirView, np: NodePackage): Prom
     const pm = declared[1] === 'yarn' && Number(declared[2]) >= 2 ? 'yarn-berry' : declared[1];
     const evidence = [np.at('packageManager', `"packageManager": "${np.pkg.packageManager}"`)];
     if (lockfile) evidence.push({ file: view.rel(lockfile), detail: `lockfile ${lockfile}` });
-    if (fromLock && fromLock !== pm) notes.push(`package.json declares ${np.pkg.packageManager} but the lockfile is ${lockfile}; Devgem follows the packageManager field.`);
+    if (fromLock && fromLock !== pm)
+      notes.push(`package.json declares ${np.pkg.packageManager} but the lockfile is ${lockfile}; Devgem follows the packageManager field.`);
     return { fact: { value: pm, evidence }, lockfile: fromLock === pm ? lockfile : undefined, manifests, notes };
   }
   if (fromLock && lockfile) {
@@ -97,7 +98,16 @@ export async function detectPackageManager(view: DirView, np: NodePackage): Prom
 
 // .nvmrc may name an LTS line by its code name.
 const LTS_NAMES: Record<string, string> = {
-  argon: '4', boron: '6', carbon: '8', dubnium: '10', erbium: '12', fermium: '14', gallium: '16', hydrogen: '18', iron: '20', jod: '22',
+  argon: '4',
+  boron: '6',
+  carbon: '8',
+  dubnium: '10',
+  erbium: '12',
+  fermium: '14',
+  gallium: '16',
+  hydrogen: '18',
+  iron: '20',
+  jod: '22',
 };
 
 export const DEFAULT_NODE_VERSION = '22';
@@ -113,7 +123,10 @@ export function nodeMajor(spec: string): string | undefined {
 export async function detectNodeVersion(view: DirView, np: NodePackage): Promise<{ fact: Fact<string>; notes: string[] }> {
   for (const file of ['.nvmrc', '.node-version']) {
     const text = await view.readText(file);
-    const first = text?.split(/\r?\n/).find((l) => l.trim() && !l.trim().startsWith('#'))?.trim();
+    const first = text
+      ?.split(/\r?\n/)
+      .find((l) => l.trim() && !l.trim().startsWith('#'))
+      ?.trim();
     const major = first && nodeMajor(first);
     if (major) return { fact: { value: major, evidence: [{ file: view.rel(file), line: 1, detail: `${file}: ${first}` }] }, notes: [] };
   }
@@ -123,7 +136,10 @@ export async function detectNodeVersion(view: DirView, np: NodePackage): Promise
     return { fact: { value: major, evidence: [np.at('node', `engines.node "${engines}"`)] }, notes: [] };
   }
   return {
-    fact: { value: DEFAULT_NODE_VERSION, evidence: [{ file: view.rel('package.json'), detail: `no .nvmrc, .node-version or engines.node; Node ${DEFAULT_NODE_VERSION} (current LTS) assumed` }] },
+    fact: {
+      value: DEFAULT_NODE_VERSION,
+      evidence: [{ file: view.rel('package.json'), detail: `no .nvmrc, .node-version or engines.node; Node ${DEFAULT_NODE_VERSION} (current LTS) assumed` }],
+    },
     notes: [`No Node version is pinned (.nvmrc, .node-version or engines.node); the image uses Node ${DEFAULT_NODE_VERSION}.`],
   };
 }

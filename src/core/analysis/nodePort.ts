@@ -35,7 +35,11 @@ interface Hit {
 }
 
 function literalHit(text: string): Hit | undefined {
-  for (const [re, kind] of [[LISTEN_LITERAL, 'listen'], [OBJECT_PORT_LITERAL, 'object'], [BUN_EXPORT_PORT, 'object']] as const) {
+  for (const [re, kind] of [
+    [LISTEN_LITERAL, 'listen'],
+    [OBJECT_PORT_LITERAL, 'object'],
+    [BUN_EXPORT_PORT, 'object'],
+  ] as const) {
     const m = re.exec(text);
     if (m) return { port: Number(m[1]), index: m.index + m[0].lastIndexOf(m[1]), kind };
   }
@@ -91,7 +95,15 @@ export async function scanNodePort(view: DirView, entry: string | undefined, run
       if (!m) continue;
       const line = lineAt(text, m.index);
       const notes = fastifyHostNote(text);
-      return { finding: { port: DEFAULT_PORT, source: 'code', honoursPortEnv: true, evidence: [{ file: view.rel(file), line, detail: `reads PORT: ${text.split(/\r?\n/)[line - 1].trim()}` }] }, notes };
+      return {
+        finding: {
+          port: DEFAULT_PORT,
+          source: 'code',
+          honoursPortEnv: true,
+          evidence: [{ file: view.rel(file), line, detail: `reads PORT: ${text.split(/\r?\n/)[line - 1].trim()}` }],
+        },
+        notes,
+      };
     }
   }
   for (const [file, text] of texts) {
@@ -114,7 +126,7 @@ export async function scanNodePort(view: DirView, entry: string | undefined, run
           line,
           before,
           after,
-          explanation: `Cloud Run tells the app its port in $PORT. Reading it (with ${hit.port} as the fallback) lets the service run on any port${addHost ? "; Fastify also has to listen on 0.0.0.0, not localhost, to be reachable" : ''}.`,
+          explanation: `Cloud Run tells the app its port in $PORT. Reading it (with ${hit.port} as the fallback) lets the service run on any port${addHost ? '; Fastify also has to listen on 0.0.0.0, not localhost, to be reachable' : ''}.`,
         },
       },
       notes: fastifyHostNote(text),
@@ -125,7 +137,15 @@ export async function scanNodePort(view: DirView, entry: string | undefined, run
       const m = BUN_DEFAULT_EXPORT.exec(text);
       if (m) {
         const line = lineAt(text, m.index);
-        return { finding: { port: DEFAULT_PORT, source: 'framework-default', honoursPortEnv: true, evidence: [{ file: view.rel(file), line, detail: "Bun serves the default export on $PORT (3000 when unset)" }] }, notes: [] };
+        return {
+          finding: {
+            port: DEFAULT_PORT,
+            source: 'framework-default',
+            honoursPortEnv: true,
+            evidence: [{ file: view.rel(file), line, detail: 'Bun serves the default export on $PORT (3000 when unset)' }],
+          },
+          notes: [],
+        };
       }
     }
   }

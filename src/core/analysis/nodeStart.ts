@@ -29,7 +29,10 @@ const ORCHESTRATORS = new Set(['turbo', 'nx', 'lerna', 'concurrently', 'npm-run-
  */
 export function parseScript(script: string, scripts: Record<string, string> = {}, depth = 0): { args: string[]; env: string[] } | undefined {
   if (/&&|\|\||[;|<>`]|\$\(/.test(script)) return undefined;
-  const tokens = script.trim().split(/\s+/).map((t) => t.replace(/^(['"])(.*)\1$/, '$2'));
+  const tokens = script
+    .trim()
+    .split(/\s+/)
+    .map((t) => t.replace(/^(['"])(.*)\1$/, '$2'));
   const env: string[] = [];
   if (tokens[0] === 'cross-env') tokens.shift();
   while (tokens.length && /^[A-Z_][A-Z0-9_]*=/.test(tokens[0])) env.push(tokens.shift() as string);
@@ -83,21 +86,36 @@ export async function resolveStart(view: DirView, np: NodePackage, runtime: 'nod
   if (script) {
     const parsed = parseScript(script, pkg.scripts);
     if (parsed) {
-      if (WATCHERS.has(script.trim().split(/\s+/)[0])) notes.push(`The start script runs a file watcher; the container runs \`${parsed.args.join(' ')}\` instead.`);
+      if (WATCHERS.has(script.trim().split(/\s+/)[0]))
+        notes.push(`The start script runs a file watcher; the container runs \`${parsed.args.join(' ')}\` instead.`);
       const file = parsed.args.find((a, i) => i > 0 && /\.[cm]?[jt]sx?$/.test(a));
       // A start file that is neither in the folder nor made by a build cannot run in the image.
       if (file && !pkg.scripts?.build && !(await view.exists(file.replace(/^\.\//, '')))) {
         notes.push(`The start script runs ${file}, which is not in ${view.rel('') || 'the workspace'} and no build script makes it.`);
         return { start: { value: parsed.args, evidence: [np.at('start', `start script: ${script}`)] }, env: parsed.env, notes, missingEntry: true };
       }
-      return { start: { value: parsed.args, evidence: [np.at('start', `start script: ${script}`)] }, entry: file && (await sourceOf(view, file, outDir)), env: parsed.env, notes };
+      return {
+        start: { value: parsed.args, evidence: [np.at('start', `start script: ${script}`)] },
+        entry: file && (await sourceOf(view, file, outDir)),
+        env: parsed.env,
+        notes,
+      };
     }
     notes.push(`The start script \`${script}\` needs a shell, so the container runs it through ${runtime === 'bun' ? 'bun' : 'npm'}.`);
-    return { start: { value: runtime === 'bun' ? ['bun', 'run', 'start'] : ['npm', 'start'], evidence: [np.at('start', `start script: ${script}`)] }, env: [], notes };
+    return {
+      start: { value: runtime === 'bun' ? ['bun', 'run', 'start'] : ['npm', 'start'], evidence: [np.at('start', `start script: ${script}`)] },
+      env: [],
+      notes,
+    };
   }
   const ts = (await view.exists('tsconfig.json')) && Boolean(pkg.scripts?.build);
   if (pkg.main && ((await view.exists(pkg.main)) || (ts && pkg.main.startsWith(`${outDir}/`)))) {
-    return { start: { value: [runtime, pkg.main.replace(/^\.\//, '')], evidence: [np.at('main', `"main": "${pkg.main}"`)] }, entry: await sourceOf(view, pkg.main, outDir), env: [], notes };
+    return {
+      start: { value: [runtime, pkg.main.replace(/^\.\//, '')], evidence: [np.at('main', `"main": "${pkg.main}"`)] },
+      entry: await sourceOf(view, pkg.main, outDir),
+      env: [],
+      notes,
+    };
   }
   for (const file of [...ENTRY_FILES, ...ENTRY_FILES.map((f) => `src/${f}`)]) {
     if (await view.exists(file)) {
@@ -106,7 +124,9 @@ export async function resolveStart(view: DirView, np: NodePackage, runtime: 'nod
     }
   }
   if (runtime === 'bun') {
-    for (const file of TS_ENTRIES) if (await view.exists(file)) return { start: { value: ['bun', file], evidence: [{ file: view.rel(file), detail: `Bun runs ${file} directly` }] }, entry: file, env: [], notes };
+    for (const file of TS_ENTRIES)
+      if (await view.exists(file))
+        return { start: { value: ['bun', file], evidence: [{ file: view.rel(file), detail: `Bun runs ${file} directly` }] }, entry: file, env: [], notes };
   }
   if (ts) {
     for (const file of TS_ENTRIES) {
@@ -114,7 +134,12 @@ export async function resolveStart(view: DirView, np: NodePackage, runtime: 'nod
       // Without rootDir, tsc drops the common prefix (src/) of the compiled files.
       const compiled = `${outDir}/${file.replace(/^src\//, '').replace(/\.ts$/, '.js')}`;
       notes.push(`No start script: Devgem runs the compiled ${compiled} (from ${file}, tsconfig outDir ${outDir}).`);
-      return { start: { value: ['node', compiled], evidence: [{ file: view.rel(file), detail: `TypeScript entry ${file} compiled to ${compiled}` }] }, entry: file, env: [], notes };
+      return {
+        start: { value: ['node', compiled], evidence: [{ file: view.rel(file), detail: `TypeScript entry ${file} compiled to ${compiled}` }] },
+        entry: file,
+        env: [],
+        notes,
+      };
     }
   }
   return undefined;

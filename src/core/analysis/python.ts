@@ -69,7 +69,10 @@ export const pythonDetector: Detector = {
     if (!project) notes.push('No requirements.txt, pyproject.toml or Pipfile: the image installs no dependencies.');
     if (!served.start) notes.push('No start command could be determined; add a Dockerfile, or tell Devgem how the app starts.');
     const procfile = entries.includes('Procfile') ? await grep(view, 'Procfile', /^web:\s*(.+)$/m) : undefined;
-    if (procfile) notes.push(`${view.rel('Procfile')}:${procfile.line} declares \`web: ${procfile.match[1].trim()}\`; the generated image ${served.start ? `starts with \`${served.start.value.join(' ')}\`` : 'has no start command'}, check that they agree.`);
+    if (procfile)
+      notes.push(
+        `${view.rel('Procfile')}:${procfile.line} declares \`web: ${procfile.match[1].trim()}\`; the generated image ${served.start ? `starts with \`${served.start.value.join(' ')}\`` : 'has no start command'}, check that they agree.`,
+      );
     const hints: AppAnalysis['hints'] = {
       install: project?.install ?? 'none',
       manifests: project?.manifests ?? [],
@@ -80,7 +83,10 @@ export const pythonDetector: Detector = {
       path: view.dir,
       name: project?.name ?? path.basename(view.abs()),
       stack: 'python',
-      language: { value: 'python', evidence: [project?.packageManager?.evidence[0] ?? served.start?.evidence[0] ?? { file: view.rel(script ?? 'manage.py'), detail: 'Python source' }] },
+      language: {
+        value: 'python',
+        evidence: [project?.packageManager?.evidence[0] ?? served.start?.evidence[0] ?? { file: view.rel(script ?? 'manage.py'), detail: 'Python source' }],
+      },
       version: version.fact,
       ...(project?.packageManager ? { packageManager: project.packageManager } : {}),
       ...(served.framework ? { framework: served.framework } : {}),

@@ -32,11 +32,21 @@ function frameworkFact(value: string, depEvidence: Evidence | undefined, code: E
 }
 
 function defaultPort(port: number, name: string, evidence: Evidence[]): PortFinding {
-  return { port, source: 'framework-default', honoursPortEnv: false, evidence: evidence.length ? [{ ...evidence[0], detail: `${name} listens on ${port} by default` }] : [] };
+  return {
+    port,
+    source: 'framework-default',
+    honoursPortEnv: false,
+    evidence: evidence.length ? [{ ...evidence[0], detail: `${name} listens on ${port} by default` }] : [],
+  };
 }
 
 function bindsPort(server: string, at: Evidence): PortFinding {
-  return { port: DEFAULT_PORT, source: 'framework-default', honoursPortEnv: true, evidence: [{ file: at.file, line: at.line, detail: `started with ${server}, which binds 0.0.0.0:$PORT` }] };
+  return {
+    port: DEFAULT_PORT,
+    source: 'framework-default',
+    honoursPortEnv: true,
+    evidence: [{ file: at.file, line: at.line, detail: `started with ${server}, which binds 0.0.0.0:$PORT` }],
+  };
 }
 
 function needServer(deps: Map<string, Evidence>, pkg: string, framework: string, notes: string[]): string[] {
@@ -48,7 +58,9 @@ function needServer(deps: Map<string, Evidence>, pkg: string, framework: string,
 
 async function gunicornConfigNote(view: DirView): Promise<string | undefined> {
   const bind = await grep(view, 'gunicorn.conf.py', /^bind\s*=.*$/m);
-  return bind ? `${view.rel('gunicorn.conf.py')}:${bind.line} sets \`${bind.text.trim()}\`; gunicorn uses it instead of $PORT, so make sure it binds 0.0.0.0:$PORT.` : undefined;
+  return bind
+    ? `${view.rel('gunicorn.conf.py')}:${bind.line} sets \`${bind.text.trim()}\`; gunicorn uses it instead of $PORT, so make sure it binds 0.0.0.0:$PORT.`
+    : undefined;
 }
 
 export async function serveDjango({ view, sources, deps }: ServeInput): Promise<PythonServe | undefined> {
@@ -61,9 +73,22 @@ export async function serveDjango({ view, sources, deps }: ServeInput): Promise<
   const dir = manage && manage.includes('/') ? manage.slice(0, manage.lastIndexOf('/')) : '';
   const project = settings?.match[2];
   const wsgiFile = project ? [dir, ...project.split('.'), 'wsgi.py'].filter(Boolean).join('/') : undefined;
-  const wsgi = wsgiFile && (await view.exists(wsgiFile)) ? wsgiFile : (await findInSources(view, sources.filter((f) => f.endsWith('/wsgi.py')), /get_wsgi_application/))?.file;
+  const wsgi =
+    wsgiFile && (await view.exists(wsgiFile))
+      ? wsgiFile
+      : (
+          await findInSources(
+            view,
+            sources.filter((f) => f.endsWith('/wsgi.py')),
+            /get_wsgi_application/,
+          )
+        )?.file;
   const wsgiLine = wsgi ? (await grep(view, wsgi, /^application\s*=.*$/m))?.line : undefined;
-  const code: Evidence | undefined = wsgi ? { file: view.rel(wsgi), line: wsgiLine, detail: 'Django WSGI application' } : manage ? { file: view.rel(manage), detail: 'Django manage.py' } : undefined;
+  const code: Evidence | undefined = wsgi
+    ? { file: view.rel(wsgi), line: wsgiLine, detail: 'Django WSGI application' }
+    : manage
+      ? { file: view.rel(manage), detail: 'Django manage.py' }
+      : undefined;
   const framework = frameworkFact('django', deps.get('django'), code);
   if (!wsgi) {
     notes.push('No Django wsgi.py found, so Devgem cannot tell gunicorn what to serve.');
@@ -78,11 +103,18 @@ export async function serveDjango({ view, sources, deps }: ServeInput): Promise<
   const staticRoot = settingsFile ? await grep(view, settingsFile, /^STATIC_ROOT\s*=/m) : undefined;
   if (manage && staticRoot) {
     hints.collectstatic = manage;
-    notes.push(`STATIC_ROOT is set (${view.rel(settingsFile!)}:${staticRoot.line}): the image runs \`python ${manage} collectstatic --noinput\`; serve the files with WhiteNoise or a bucket.`);
+    notes.push(
+      `STATIC_ROOT is set (${view.rel(settingsFile!)}:${staticRoot.line}): the image runs \`python ${manage} collectstatic --noinput\`; serve the files with WhiteNoise or a bucket.`,
+    );
     const required = await grep(view, settingsFile!, /os\.environ\[\s*["'](\w+)["']\s*\]/);
-    if (required) notes.push(`collectstatic runs at build time, without the service's environment; ${view.rel(settingsFile!)}:${required.line} requires ${required.match[1]}, so give it a default or the build fails.`);
+    if (required)
+      notes.push(
+        `collectstatic runs at build time, without the service's environment; ${view.rel(settingsFile!)}:${required.line} requires ${required.match[1]}, so give it a default or the build fails.`,
+      );
   } else {
-    notes.push(`No STATIC_ROOT found${settingsFile ? ` in ${view.rel(settingsFile)}` : ''}, so the image does not run collectstatic; set it (and serve static files with WhiteNoise) if the app has static files.`);
+    notes.push(
+      `No STATIC_ROOT found${settingsFile ? ` in ${view.rel(settingsFile)}` : ''}, so the image does not run collectstatic; set it (and serve static files with WhiteNoise) if the app has static files.`,
+    );
   }
   const hosts = settingsFile ? await grep(view, settingsFile, /^ALLOWED_HOSTS\s*=.*$/m) : undefined;
   if (!hosts || !/run\.app|\*|environ|getenv/.test(hosts.text)) notes.push('Make sure ALLOWED_HOSTS accepts the Cloud Run host (*.run.app).');
@@ -149,7 +181,14 @@ export async function serveStreamlit({ view, sources, deps }: ServeInput): Promi
   if (!deps.has('streamlit') && !hit) return undefined;
   const code: Evidence | undefined = hit ? { file: view.rel(hit.file), line: hit.line, detail: 'imports streamlit' } : undefined;
   const framework = frameworkFact('streamlit', deps.get('streamlit'), code);
-  if (!hit) return { framework, port: defaultPort(8501, 'Streamlit', framework.evidence), serverPackages: [], hints: {}, notes: ['No file imports streamlit, so Devgem cannot tell which script to run.'] };
+  if (!hit)
+    return {
+      framework,
+      port: defaultPort(8501, 'Streamlit', framework.evidence),
+      serverPackages: [],
+      hints: {},
+      notes: ['No file imports streamlit, so Devgem cannot tell which script to run.'],
+    };
   const start = ['sh', '-c', `exec streamlit run ${hit.file} --server.port ${PORT_EXPR} --server.address 0.0.0.0 --server.headless true`];
   return {
     framework,
@@ -166,7 +205,14 @@ export async function serveGradio({ view, sources, deps }: ServeInput): Promise<
   if (!deps.has('gradio') && !hit) return undefined;
   const code: Evidence | undefined = hit ? { file: view.rel(hit.file), line: hit.line, detail: 'imports gradio' } : undefined;
   const framework = frameworkFact('gradio', deps.get('gradio'), code);
-  if (!hit) return { framework, port: defaultPort(7860, 'Gradio', framework.evidence), serverPackages: [], hints: {}, notes: ['No file imports gradio, so Devgem cannot tell which script to run.'] };
+  if (!hit)
+    return {
+      framework,
+      port: defaultPort(7860, 'Gradio', framework.evidence),
+      serverPackages: [],
+      hints: {},
+      notes: ['No file imports gradio, so Devgem cannot tell which script to run.'],
+    };
   const hints = { env: ['GRADIO_SERVER_NAME=0.0.0.0'] };
   const hard = await scriptPort(view, hit.file);
   if (hard && !hard.finding.honoursPortEnv) {
@@ -175,7 +221,12 @@ export async function serveGradio({ view, sources, deps }: ServeInput): Promise<
   return {
     framework,
     start: { value: ['sh', '-c', `export GRADIO_SERVER_PORT=${PORT_EXPR}; exec python ${hit.file}`], evidence: [{ ...code!, detail: `python ${hit.file}` }] },
-    port: { port: DEFAULT_PORT, source: 'framework-default', honoursPortEnv: true, evidence: [{ ...code!, detail: 'Gradio reads GRADIO_SERVER_PORT, set from $PORT' }] },
+    port: {
+      port: DEFAULT_PORT,
+      source: 'framework-default',
+      honoursPortEnv: true,
+      evidence: [{ ...code!, detail: 'Gradio reads GRADIO_SERVER_PORT, set from $PORT' }],
+    },
     serverPackages: [],
     hints,
     notes: ['Gradio reads GRADIO_SERVER_NAME (set to 0.0.0.0 in the image) and GRADIO_SERVER_PORT (set from $PORT at start).'],

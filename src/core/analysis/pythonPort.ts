@@ -31,7 +31,12 @@ function fixLine(text: string, lineText: string, literalIndex: number, port: num
   let after = lineText.slice(0, literalIndex) + env + lineText.slice(literalIndex + String(port).length);
   const loopback = LOOPBACK.test(after);
   after = after.replace(LOOPBACK, (_m, q: string) => `${q}0.0.0.0${q}`);
-  return { after, extra: (importsOs ? '' : ' (the file does not import os, so the fix uses __import__("os"))') + (loopback ? '; it also listens on all interfaces instead of loopback only' : '') };
+  return {
+    after,
+    extra:
+      (importsOs ? '' : ' (the file does not import os, so the fix uses __import__("os"))') +
+      (loopback ? '; it also listens on all interfaces instead of loopback only' : ''),
+  };
 }
 
 /** Port of a script started with `python <file>`; undefined when the file says nothing about a port. */
@@ -43,7 +48,10 @@ export async function scriptPort(view: DirView, file: string): Promise<ScriptPor
   if (reads) {
     const line = lineAt(text, reads.index);
     const notes = LOOPBACK.test(text.split(/\r?\n/)[line - 1] ?? '') ? [`${rel}:${line} binds to localhost only; Cloud Run needs 0.0.0.0.`] : [];
-    return { finding: { port: DEFAULT_PORT, source: 'code', honoursPortEnv: true, evidence: [{ file: rel, line, detail: 'reads PORT from the environment' }] }, notes };
+    return {
+      finding: { port: DEFAULT_PORT, source: 'code', honoursPortEnv: true, evidence: [{ file: rel, line, detail: 'reads PORT from the environment' }] },
+      notes,
+    };
   }
   for (const { re, what } of HARD_CODED) {
     const m = re.exec(text);
@@ -80,7 +88,8 @@ export async function devServerNote(view: DirView, file: string, server: string)
   const text = await view.readText(file);
   if (text === undefined) return undefined;
   const top = /^\w+\.run\([^)]*\)/m.exec(text);
-  if (top) return `${view.rel(file)}:${lineAt(text, top.index)} calls \`${top[0]}\` at import time, which would block ${server}; move it under \`if __name__ == "__main__":\`.`;
+  if (top)
+    return `${view.rel(file)}:${lineAt(text, top.index)} calls \`${top[0]}\` at import time, which would block ${server}; move it under \`if __name__ == "__main__":\`.`;
   const m = /^[ \t]+\w+\.run\([^)]*\)/m.exec(text);
   if (!m || !/^if\s+__name__\s*==/m.test(text)) return undefined;
   return `${view.rel(file)}:${lineAt(text, m.index)} \`${m[0].trim()}\` only runs with \`python ${file}\`; ${server} imports the module and binds $PORT, so no change is needed.`;

@@ -8,8 +8,10 @@ const ENTRY_NAMES = ['main.py', 'app.py', 'server.py', 'application.py', 'wsgi.p
 function isTestOrTooling(file: string): boolean {
   const parts = file.split('/');
   const base = parts[parts.length - 1];
-  return parts.some((p) => p === 'tests' || p === 'test' || p === 'migrations' || p === 'docs')
-    || /^test_|_test\.py$|^conftest\.py$|^setup\.py$|^noxfile\.py$/.test(base);
+  return (
+    parts.some((p) => p === 'tests' || p === 'test' || p === 'migrations' || p === 'docs') ||
+    /^test_|_test\.py$|^conftest\.py$|^setup\.py$|^noxfile\.py$/.test(base)
+  );
 }
 
 export async function pythonSources(view: DirView): Promise<string[]> {

@@ -59,7 +59,10 @@ export function readToml(text: string): TomlEntry[] {
     if (/^\s*(#|$)/.test(line)) continue;
     const t = TABLE.exec(line);
     if (t && !KEY.test(line)) {
-      table = t[1].split('.').map((p) => unquote(p.trim())).join('.');
+      table = t[1]
+        .split('.')
+        .map((p) => unquote(p.trim()))
+        .join('.');
       continue;
     }
     const k = KEY.exec(line);

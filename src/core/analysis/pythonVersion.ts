@@ -23,13 +23,23 @@ function satisfies(minor: number, clause: string): boolean {
   const hasPatch = m[3] !== undefined && m[3] !== '*' && m[3] !== '0';
   if (want === undefined) return op !== '<' && op !== '!=';
   switch (op) {
-    case '>=': case '^': case '>': return minor >= want;
-    case '~=': return m[3] !== undefined ? minor === want : minor >= want;
-    case '~': case '==': return minor === want;
-    case '!=': return hasPatch || minor !== want;
-    case '<=': return minor <= want;
-    case '<': return hasPatch ? minor <= want : minor < want;
-    default: return true;
+    case '>=':
+    case '^':
+    case '>':
+      return minor >= want;
+    case '~=':
+      return m[3] !== undefined ? minor === want : minor >= want;
+    case '~':
+    case '==':
+      return minor === want;
+    case '!=':
+      return hasPatch || minor !== want;
+    case '<=':
+      return minor <= want;
+    case '<':
+      return hasPatch ? minor <= want : minor < want;
+    default:
+      return true;
   }
 }
 
@@ -46,10 +56,18 @@ export function pickFromSpecifier(spec: string): string | undefined {
 export async function detectPythonVersion(view: DirView): Promise<{ fact: Fact<string>; defaulted: boolean }> {
   const pinned = await view.readText('.python-version');
   const pinnedMinor = pinned !== undefined ? minorOf(pinned.split(/\r?\n/).find((l) => l.trim() && !l.startsWith('#')) ?? '') : undefined;
-  if (pinnedMinor) return { fact: { value: pinnedMinor, evidence: [{ file: view.rel('.python-version'), line: 1, detail: `pins Python ${pinned!.trim().split(/\s/)[0]}` }] }, defaulted: false };
+  if (pinnedMinor)
+    return {
+      fact: { value: pinnedMinor, evidence: [{ file: view.rel('.python-version'), line: 1, detail: `pins Python ${pinned!.trim().split(/\s/)[0]}` }] },
+      defaulted: false,
+    };
 
   const runtime = await grep(view, 'runtime.txt', /python-(3\.\d+(?:\.\d+)?)/);
-  if (runtime) return { fact: { value: minorOf(runtime.match[1])!, evidence: [{ file: view.rel('runtime.txt'), line: runtime.line, detail: runtime.text.trim() }] }, defaulted: false };
+  if (runtime)
+    return {
+      fact: { value: minorOf(runtime.match[1])!, evidence: [{ file: view.rel('runtime.txt'), line: runtime.line, detail: runtime.text.trim() }] },
+      defaulted: false,
+    };
 
   const pyproject = await view.readText('pyproject.toml');
   if (pyproject !== undefined) {
@@ -58,12 +76,21 @@ export async function detectPythonVersion(view: DirView): Promise<{ fact: Fact<s
     const spec = entry?.strings[0]?.value;
     const picked = spec ? pickFromSpecifier(spec) : undefined;
     if (entry && spec && picked) {
-      return { fact: { value: picked, evidence: [{ file: view.rel('pyproject.toml'), line: entry.line, detail: `${entry.key} = "${spec}" (newest of the usual versions it allows: ${picked})` }] }, defaulted: false };
+      return {
+        fact: {
+          value: picked,
+          evidence: [
+            { file: view.rel('pyproject.toml'), line: entry.line, detail: `${entry.key} = "${spec}" (newest of the usual versions it allows: ${picked})` },
+          ],
+        },
+        defaulted: false,
+      };
     }
   }
 
   const pipfile = await grep(view, 'Pipfile', /^\s*python_version\s*=\s*["'](3\.\d+)/m);
-  if (pipfile) return { fact: { value: pipfile.match[1], evidence: [{ file: view.rel('Pipfile'), line: pipfile.line, detail: pipfile.text.trim() }] }, defaulted: false };
+  if (pipfile)
+    return { fact: { value: pipfile.match[1], evidence: [{ file: view.rel('Pipfile'), line: pipfile.line, detail: pipfile.text.trim() }] }, defaulted: false };
 
   return { fact: { value: DEFAULT_PYTHON, evidence: [] }, defaulted: true };
 }

@@ -32,12 +32,20 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const sinatra = rails ? undefined : await factFrom(view, 'Gemfile', gem('sinatra'), 'sinatra gem');
   const puma = await factFrom(view, 'Gemfile', gem('puma'), 'puma gem');
   const rackup = (await view.exists('config.ru')) ? fact('config.ru', view.rel('config.ru'), 'Rack app') : undefined;
-  app.framework = rails ? { value: 'rails', evidence: rails.evidence } : sinatra ? { value: 'sinatra', evidence: sinatra.evidence } : rackup ? { value: 'rack', evidence: rackup.evidence } : undefined;
+  app.framework = rails
+    ? { value: 'rails', evidence: rails.evidence }
+    : sinatra
+      ? { value: 'sinatra', evidence: sinatra.evidence }
+      : rackup
+        ? { value: 'rack', evidence: rackup.evidence }
+        : undefined;
   if (/^[ \t]*gem\s+['"]pg['"]/m.test(gemfile)) app.hints.postgres = true;
   if (/^[ \t]*gem\s+['"](mysql2|trilogy)['"]/m.test(gemfile)) app.hints.mysql = true;
 
   // The port: puma config reading PORT, else a start command that passes $PORT.
-  const pumaPort = (await view.exists('config/puma.rb')) ? await factFrom(view, 'config/puma.rb', /^[ \t]*port\s+ENV\.fetch\(\s*["']PORT["'].*$/m, 'puma reads PORT') : undefined;
+  const pumaPort = (await view.exists('config/puma.rb'))
+    ? await factFrom(view, 'config/puma.rb', /^[ \t]*port\s+ENV\.fetch\(\s*["']PORT["'].*$/m, 'puma reads PORT')
+    : undefined;
   const web = await procfileWeb(view);
   let start: Fact<string[]> | undefined;
   if (web) {
@@ -68,7 +76,8 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   } else if (start && /\$\{?PORT/.test(startLine)) {
     app.port = { port: 8080, source: 'config', honoursPortEnv: true, evidence: [{ ...start.evidence[0], detail: 'start command passes $PORT' }] };
   }
-  if (rails) app.notes.push('Rails needs RAILS_MASTER_KEY (or SECRET_KEY_BASE) and, usually, DATABASE_URL at runtime: set them as Cloud Run env vars or secrets.');
+  if (rails)
+    app.notes.push('Rails needs RAILS_MASTER_KEY (or SECRET_KEY_BASE) and, usually, DATABASE_URL at runtime: set them as Cloud Run env vars or secrets.');
   if (rails && ((await view.exists('app/assets')) || (await view.exists('app/javascript')))) app.hints.assets = true;
   app.confidence = lock && app.framework && start ? 'high' : start ? 'medium' : 'low';
   return app;

@@ -15,7 +15,11 @@ const FRAMEWORKS: [RegExp, string][] = [
   [/^[ \t]*hyper\s*=/m, 'hyper'],
 ];
 
-interface Crate { dir: string; name: string; framework?: Fact<string> }
+interface Crate {
+  dir: string;
+  name: string;
+  framework?: Fact<string>;
+}
 
 async function crateAt(view: DirView, dir: string): Promise<Crate | undefined> {
   const manifest = dir ? `${dir}/Cargo.toml` : 'Cargo.toml';
@@ -69,7 +73,9 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   }
   if (members) {
     app.hints.workspace = true;
-    app.notes.push(`Workspace with ${crates.length} crates; Devgem builds ${pick.dir || '.'} (binary ${pick.name}${pick.framework ? `, ${pick.framework.value}` : ''}).`);
+    app.notes.push(
+      `Workspace with ${crates.length} crates; Devgem builds ${pick.dir || '.'} (binary ${pick.name}${pick.framework ? `, ${pick.framework.value}` : ''}).`,
+    );
   }
   app.name = pick.name;
   app.hints.binary = pick.name;
@@ -96,13 +102,15 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   } else {
     const port = await scanPort(view, [main, ...src.filter((f) => f !== main)], {
       readsEnv: /env::var\(\s*"PORT"\s*\)/,
-      literal: /(?:bind|serve|run|TcpListener::bind|SocketAddr::from)\s*\(\s*(?:&?\(?\s*"(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\])?:(\d{2,5})"|\(\s*"[^"]*"\s*,\s*(\d{2,5})\s*\)|\(\s*\[[\d,\s]+\]\s*,\s*(\d{2,5})\s*\))/,
+      literal:
+        /(?:bind|serve|run|TcpListener::bind|SocketAddr::from)\s*\(\s*(?:&?\(?\s*"(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\])?:(\d{2,5})"|\(\s*"[^"]*"\s*,\s*(\d{2,5})\s*\)|\(\s*\[[\d,\s]+\]\s*,\s*(\d{2,5})\s*\))/,
       fix: fixRust,
       fixExplanation: 'Listen on 0.0.0.0:$PORT (Cloud Run sets PORT; localhost is unreachable in a container), keeping the old port as the fallback.',
     });
     app.port = port ?? frameworkDefault(8080, view.rel(main), 'no listen address found in the source');
     if (!port) app.notes.push('No listen address found in the Rust source; assuming 8080. Check the server listens on 0.0.0.0:$PORT.');
-    if (port && /127\.0\.0\.1|localhost/.test(port.evidence[0].detail)) app.notes.push('The server binds to localhost, which is unreachable in a container; apply the fix.');
+    if (port && /127\.0\.0\.1|localhost/.test(port.evidence[0].detail))
+      app.notes.push('The server binds to localhost, which is unreachable in a container; apply the fix.');
   }
   app.confidence = lock && app.framework && app.port.source === 'code' ? 'high' : app.framework ? 'medium' : 'low';
   await noteProcfile(view, app);

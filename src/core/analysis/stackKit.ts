@@ -76,7 +76,15 @@ export async function scanPort(view: DirView, files: string[], rules: PortRules)
         honoursPortEnv: false,
         evidence: [{ file: view.rel(rel), line, detail: `hard-coded port ${port}: ${before.trim()}` }],
         ...(after && after !== before
-          ? { fix: { file: view.rel(rel), line, before, after, explanation: rules.fixExplanation ?? `Read PORT from the environment, keeping ${port} as the fallback.` } }
+          ? {
+              fix: {
+                file: view.rel(rel),
+                line,
+                before,
+                after,
+                explanation: rules.fixExplanation ?? `Read PORT from the environment, keeping ${port} as the fallback.`,
+              },
+            }
           : {}),
       };
     }
@@ -102,5 +110,6 @@ export function shellStart(command: string): string[] {
 /** Adds the Procfile `web:` command as a note when the stack's own start is used instead. */
 export async function noteProcfile(view: DirView, app: AppAnalysis): Promise<void> {
   const web = await procfileWeb(view);
-  if (web) app.notes.push(`Procfile declares "web: ${web.value}"; the image starts the app as shown instead, since the Procfile refers to a Heroku-style build.`);
+  if (web)
+    app.notes.push(`Procfile declares "web: ${web.value}"; the image starts the app as shown instead, since the Procfile refers to a Heroku-style build.`);
 }

@@ -16,13 +16,44 @@ export interface Fact<T> {
 export type Confidence = 'high' | 'medium' | 'low';
 
 export type Language =
-  | 'javascript' | 'typescript' | 'python' | 'go' | 'java' | 'kotlin' | 'scala' | 'ruby' | 'php'
-  | 'csharp' | 'fsharp' | 'rust' | 'elixir' | 'dart' | 'swift' | 'html' | 'unknown';
+  | 'javascript'
+  | 'typescript'
+  | 'python'
+  | 'go'
+  | 'java'
+  | 'kotlin'
+  | 'scala'
+  | 'ruby'
+  | 'php'
+  | 'csharp'
+  | 'fsharp'
+  | 'rust'
+  | 'elixir'
+  | 'dart'
+  | 'swift'
+  | 'html'
+  | 'unknown';
 
 /** Which Dockerfile generator serves the app ('dockerfile': the app brings its own). */
 export type StackId =
-  | 'dockerfile' | 'node' | 'node-static' | 'python' | 'go' | 'java-maven' | 'java-gradle' | 'scala-sbt' | 'ruby' | 'php'
-  | 'dotnet' | 'rust' | 'deno' | 'elixir' | 'dart' | 'swift' | 'static' | 'procfile';
+  | 'dockerfile'
+  | 'node'
+  | 'node-static'
+  | 'python'
+  | 'go'
+  | 'java-maven'
+  | 'java-gradle'
+  | 'scala-sbt'
+  | 'ruby'
+  | 'php'
+  | 'dotnet'
+  | 'rust'
+  | 'deno'
+  | 'elixir'
+  | 'dart'
+  | 'swift'
+  | 'static'
+  | 'procfile';
 
 /** A one-line edit that makes a hard-coded port honour $PORT; the user accepts or not. */
 export interface PortFix {

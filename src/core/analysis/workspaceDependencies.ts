@@ -28,7 +28,10 @@ export async function siblingDependencies(root: string, dir: string, packages: M
         const isWorkspace = typeof spec === 'string' && spec.startsWith('workspace:');
         if ((sibling && sibling !== dir) || isWorkspace) {
           const where = sibling ? ` (${sibling})` : '';
-          out.push({ name, evidence: evidenceOf(pkgFile, pkgText, new RegExp(`"${escape(name)}"\\s*:`), `${field}: ${name} ${String(spec)} is a workspace package${where}`) });
+          out.push({
+            name,
+            evidence: evidenceOf(pkgFile, pkgText, new RegExp(`"${escape(name)}"\\s*:`), `${field}: ${name} ${String(spec)} is a workspace package${where}`),
+          });
         }
       }
     }

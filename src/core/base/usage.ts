@@ -56,7 +56,9 @@ export class UsageGuard {
   record(kind: UsageKind): void {
     const c = this.current();
     const next: UsageCounts =
-      kind === 'deploy' ? { ...c, deploys: c.deploys + 1, totalDeploys: c.totalDeploys + 1 } : { ...c, modelCalls: c.modelCalls + 1, totalModelCalls: c.totalModelCalls + 1 };
+      kind === 'deploy'
+        ? { ...c, deploys: c.deploys + 1, totalDeploys: c.totalDeploys + 1 }
+        : { ...c, modelCalls: c.modelCalls + 1, totalModelCalls: c.totalModelCalls + 1 };
     this.latest = next;
     // Counting must never fail a deploy or a model call: if the store cannot
     // save, the in-memory count still enforces the limit for this session.

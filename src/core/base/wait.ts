@@ -50,7 +50,11 @@ export async function bounded<T>(
   const guard = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       inner.abort();
-      reject(new DevgemError('timeout', `${what} timed out: no answer within ${formatSeconds(ms)}.`, { fix: fix ?? 'Check your network connection and retry; the Google Cloud status page may show an outage.' }));
+      reject(
+        new DevgemError('timeout', `${what} timed out: no answer within ${formatSeconds(ms)}.`, {
+          fix: fix ?? 'Check your network connection and retry; the Google Cloud status page may show an outage.',
+        }),
+      );
     }, ms);
     onAbort = () => {
       inner.abort();

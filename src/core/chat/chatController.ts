@@ -95,7 +95,7 @@ export class ChatController {
     } catch (err) {
       if (isCancelled(err, controller.signal)) session.say('notice', 'Stopped.');
       else {
-        this.deps.log?.(`Chat failed: ${redactText(err instanceof Error ? err.stack ?? err.message : String(err))}`);
+        this.deps.log?.(`Chat failed: ${redactText(err instanceof Error ? (err.stack ?? err.message) : String(err))}`);
         session.say('notice', describe(err));
       }
     } finally {
@@ -107,13 +107,17 @@ export class ChatController {
   }
 
   private async offlineTurn(text: string, signal: AbortSignal): Promise<void> {
-    const answer = await answerOffline(parseChatIntent(text), {
-      registry: this.deps.registry,
-      ctx: this.deps.ctx,
-      confirm: this.deps.confirm,
-      events: { tool: (card) => this.toolCard(card) },
-      cancelDeploy: () => this.deps.session.cancel(),
-    }, signal);
+    const answer = await answerOffline(
+      parseChatIntent(text),
+      {
+        registry: this.deps.registry,
+        ctx: this.deps.ctx,
+        confirm: this.deps.confirm,
+        events: { tool: (card) => this.toolCard(card) },
+        cancelDeploy: () => this.deps.session.cancel(),
+      },
+      signal,
+    );
     this.deps.session.say('assistant', redactText(answer));
   }
 
@@ -140,20 +144,24 @@ export class ChatController {
       },
       tool: (card) => this.toolCard(card),
     };
-    const end = await runAgentTurn(text, {
-      model,
-      registry: this.deps.registry,
-      ctx,
-      confirm: this.deps.confirm,
-      conversation: this.conversation,
-      events,
-      maxSteps: this.deps.maxSteps,
-      system: (earlier) => systemPrompt({ ...this.deps.facts(), deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
-      beforeModelCall: () => {
-        ctx.usage?.check('model');
-        ctx.usage?.record('model');
+    const end = await runAgentTurn(
+      text,
+      {
+        model,
+        registry: this.deps.registry,
+        ctx,
+        confirm: this.deps.confirm,
+        conversation: this.conversation,
+        events,
+        maxSteps: this.deps.maxSteps,
+        system: (earlier) => systemPrompt({ ...this.deps.facts(), deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
+        beforeModelCall: () => {
+          ctx.usage?.check('model');
+          ctx.usage?.record('model');
+        },
       },
-    }, signal);
+      signal,
+    );
     if (end.kind === 'max-steps') {
       session.say('notice', `I stopped after ${end.steps} steps without a final answer. Tell me how to continue, or ask something narrower.`);
     }
@@ -166,7 +174,14 @@ export class ChatController {
       role: 'tool',
       text: '',
       at: Date.now(),
-      tool: { callId: card.callId, name: card.name, risk: card.risk, status: card.status, args: args.length > ARGS_SHOWN ? `${args.slice(0, ARGS_SHOWN)}…` : args, summary: card.summary },
+      tool: {
+        callId: card.callId,
+        name: card.name,
+        risk: card.risk,
+        status: card.status,
+        args: args.length > ARGS_SHOWN ? `${args.slice(0, ARGS_SHOWN)}…` : args,
+        summary: card.summary,
+      },
     });
   }
 }

@@ -17,7 +17,11 @@ export class SessionConfirm implements ConfirmPort {
   private pending?: { id: string; token: string; settle(approved: boolean): void };
   private seq = 0;
 
-  constructor(private readonly session: DeploySession, private readonly clock: Clock = realClock, private readonly timeoutMs = CONFIRM_TIMEOUT_MS) {}
+  constructor(
+    private readonly session: DeploySession,
+    private readonly clock: Clock = realClock,
+    private readonly timeoutMs = CONFIRM_TIMEOUT_MS,
+  ) {}
 
   get waiting(): boolean {
     return this.pending !== undefined;
@@ -42,7 +46,16 @@ export class SessionConfirm implements ConfirmPort {
       const onAbort = () => done(() => reject(new CancelledError()));
       this.pending = { id, token, settle: (approved) => done(() => resolve(approved)) };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.session.setConfirmation({ id, token, tool: request.tool, risk: request.risk, title: request.title, details: request.details, diff: request.diff, approveLabel: request.approveLabel });
+      this.session.setConfirmation({
+        id,
+        token,
+        tool: request.tool,
+        risk: request.risk,
+        title: request.title,
+        details: request.details,
+        diff: request.diff,
+        approveLabel: request.approveLabel,
+      });
       // Bounded: nobody answering is a "no".
       this.clock.sleep(this.timeoutMs, timer.signal).then(
         () => done(() => resolve(false)),

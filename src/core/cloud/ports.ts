@@ -35,7 +35,10 @@ export interface RegistryPort {
    * undefined when the repository, image or tag does not exist. Incremental
    * deploys ask it whether this exact source was built before.
    */
-  findImageByTag(opts: { project: string; location: string; repository: string; image: string; tag: string }, signal: AbortSignal): Promise<{ digest?: string } | undefined>;
+  findImageByTag(
+    opts: { project: string; location: string; repository: string; image: string; tag: string },
+    signal: AbortSignal,
+  ): Promise<{ digest?: string } | undefined>;
 }
 
 export interface BuildRequest {
@@ -259,7 +262,11 @@ export interface RunAdminPort {
   /** Sends 100 % of traffic to `revision` (which must be ready) and waits for the rollout. */
   routeAllTraffic(ref: ServiceRef, revision: string, signal: AbortSignal): Promise<RunServiceInfo>;
   /** Sets and removes plain env vars and `secrets` refs (creating a new revision), keeping everything else. */
-  updateEnv(ref: ServiceRef, change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> }, signal: AbortSignal): Promise<RunServiceInfo>;
+  updateEnv(
+    ref: ServiceRef,
+    change: { set: Record<string, string>; unset: string[]; secrets?: Record<string, SecretRef> },
+    signal: AbortSignal,
+  ): Promise<RunServiceInfo>;
   /** Deletes the service and waits until it is gone. */
   deleteService(ref: ServiceRef, signal: AbortSignal): Promise<void>;
 }

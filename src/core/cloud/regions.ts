@@ -93,5 +93,5 @@ export function regionGroups(current?: string): RegionGroup[] {
   }));
   const id = current?.trim();
   if (!id || CLOUD_RUN_REGIONS.some((x) => x.id === id)) return groups;
-  return [{ label: 'Current setting', regions: [{ id, location: 'not in Devgem\'s list of Cloud Run regions' }] }, ...groups];
+  return [{ label: 'Current setting', regions: [{ id, location: "not in Devgem's list of Cloud Run regions" }] }, ...groups];
 }

@@ -60,6 +60,8 @@ export function defaultSourceBucket(project: string, region: string): string {
 /** Sortable and unique enough to tag images and name objects: 20261125-134501-x7k2. */
 export function newDeployId(now: Date, random: () => number = Math.random): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const suffix = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
+  const suffix = Math.floor(random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0');
   return `${stamp.slice(0, 8)}-${stamp.slice(8)}-${suffix}`;
 }

@@ -1,7 +1,18 @@
 import { reduceDeploy } from '../../shared/deployState';
 import { LogBuffer } from '../logs/logBuffer';
 import { resumePoint } from './resume';
-import { MAX_HISTORY, type AgentStatus, type ChatMessage, type ChatRole, type ConfirmationRequest, type DeployEvent, type DeployRecord, type DeployResult, type DeployState, type ViewSnapshot } from '../../shared/protocol';
+import {
+  MAX_HISTORY,
+  type AgentStatus,
+  type ChatMessage,
+  type ChatRole,
+  type ConfirmationRequest,
+  type DeployEvent,
+  type DeployRecord,
+  type DeployResult,
+  type DeployState,
+  type ViewSnapshot,
+} from '../../shared/protocol';
 
 /** Somewhere to keep the view's state across window reloads (workspace storage). */
 export interface SnapshotStore {
@@ -28,7 +39,10 @@ export class DeploySession {
   /** The id of the unfinished deploy an earlier window left that resume() may continue. */
   private resumable?: string;
 
-  constructor(private readonly store: SnapshotStore, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly now: () => number = Date.now,
+  ) {
     const saved = store.load();
     this.snapshot = { version: 0, busy: false, chat: [], ...saved };
     this.snapshot.busy = false;
@@ -39,7 +53,8 @@ export class DeploySession {
     if (this.snapshot.agent) this.snapshot.agent = { ...this.snapshot.agent, busy: false };
     this.snapshot.chat = (Array.isArray(this.snapshot.chat) ? this.snapshot.chat : []).map((m) => {
       if (m.streaming) return { ...m, streaming: false };
-      if (m.tool && (m.tool.status === 'running' || m.tool.status === 'awaiting-confirmation')) return { ...m, tool: { ...m.tool, status: 'cancelled', summary: INTERRUPTED } };
+      if (m.tool && (m.tool.status === 'running' || m.tool.status === 'awaiting-confirmation'))
+        return { ...m, tool: { ...m.tool, status: 'cancelled', summary: INTERRUPTED } };
       return m;
     });
     const d = this.snapshot.deploy;
@@ -55,7 +70,9 @@ export class DeploySession {
         this.resumable = d.deployId;
         // The chat's deploy card stopped with the old window; the deploy itself goes on.
         this.snapshot.chat = this.snapshot.chat.map((m) =>
-          m.tool?.name === 'deploy' && m.tool.status === 'cancelled' && m.tool.summary === INTERRUPTED ? { ...m, tool: { ...m.tool, summary: 'Interrupted by the reload; the deploy continues in the tracker' } } : m,
+          m.tool?.name === 'deploy' && m.tool.status === 'cancelled' && m.tool.summary === INTERRUPTED
+            ? { ...m, tool: { ...m.tool, summary: 'Interrupted by the reload; the deploy continues in the tracker' } }
+            : m,
         );
       }
     }
@@ -112,7 +129,10 @@ export class DeploySession {
   }
 
   /** Continues the pending deploy like run() (busy, cancel) instead of starting a new one. */
-  resume(work: (state: DeployState, emit: (e: DeployEvent) => void, signal: AbortSignal) => Promise<DeployResult>, signal?: AbortSignal): Promise<DeployResult> {
+  resume(
+    work: (state: DeployState, emit: (e: DeployEvent) => void, signal: AbortSignal) => Promise<DeployResult>,
+    signal?: AbortSignal,
+  ): Promise<DeployResult> {
     const d = this.pendingResume();
     if (!d) return Promise.reject(new Error('There is no interrupted deploy to continue.'));
     this.resumable = undefined;
@@ -151,7 +171,10 @@ export class DeploySession {
 
   private apply(event: DeployEvent): void {
     const deploy = reduceDeploy(this.snapshot.deploy, event);
-    const history = event.type === 'finished' && deploy ? [record(deploy, event.at), ...(this.snapshot.history ?? []).filter((h) => h.deployId !== deploy.deployId)].slice(0, MAX_HISTORY) : this.snapshot.history;
+    const history =
+      event.type === 'finished' && deploy
+        ? [record(deploy, event.at), ...(this.snapshot.history ?? []).filter((h) => h.deployId !== deploy.deployId)].slice(0, MAX_HISTORY)
+        : this.snapshot.history;
     if (event.type === 'started') this.buildLog.reset(event.deployId);
     if (event.type === 'log' && deploy) this.buildLog.appendFrom(deploy, event.lines);
     this.update({ ...this.snapshot, deploy, history });

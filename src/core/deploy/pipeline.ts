@@ -69,7 +69,14 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       });
       return `${target.project} (${resolved.projectFrom}) · ${target.region} (${resolved.regionFrom})${who.principal ? ` · ${who.principal}` : ''} · ${access}`;
     });
-    const source: SourceStageContext = { workspaceRoot: opts.workspaceRoot, appPath: opts.appPath, ui: deps.ui ?? unattendedUi, gitHub: opts.gitHub, emit, signal };
+    const source: SourceStageContext = {
+      workspaceRoot: opts.workspaceRoot,
+      appPath: opts.appPath,
+      ui: deps.ui ?? unattendedUi,
+      gitHub: opts.gitHub,
+      emit,
+      signal,
+    };
     let app!: AppAnalysis;
     await stage('analyze', async () => {
       const found = await analyzeStage(source);
@@ -96,7 +103,15 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     await stage('package', async () => {
       const r = await packageStage(source, app, tarball);
       contentHash = r.sha256;
-      uploaded = { deployId, context: app.context, at: clock.now(), commit: git?.commit, branch: git?.branch, files: r.files, ...(r.truncated ? { truncated: true } : {}) };
+      uploaded = {
+        deployId,
+        context: app.context,
+        at: clock.now(),
+        commit: git?.commit,
+        branch: git?.branch,
+        files: r.files,
+        ...(r.truncated ? { truncated: true } : {}),
+      };
       return r.detail;
     });
 
@@ -109,9 +124,17 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     let built: ImageLookup = {};
     const unchanged = () => ({ status: 'skipped' as const, detail: `Unchanged source (hash ${contentHash.slice(0, 12)}): reusing ${built.image}` });
     await stage('upload', async () => {
-      if (srcTag) built = await findBuiltImage(ports.registry, { project: ref.project, location: ref.region, repository: opts.repository, service: ref.service, imageRepo, tag: srcTag }, signal, callMs);
+      if (srcTag)
+        built = await findBuiltImage(
+          ports.registry,
+          { project: ref.project, location: ref.region, repository: opts.repository, service: ref.service, imageRepo, tag: srcTag },
+          signal,
+          callMs,
+        );
       if (built.image) return unchanged();
-      const { created } = await bounded('Preparing the source bucket', 2 * callMs, signal, (s) => ports.storage.ensureBucket({ project: ref.project, bucket, location: ref.region }, s));
+      const { created } = await bounded('Preparing the source bucket', 2 * callMs, signal, (s) =>
+        ports.storage.ensureBucket({ project: ref.project, bucket, location: ref.region }, s),
+      );
       await bounded('Uploading the source', 10 * callMs, signal, (s) =>
         ports.storage.upload({ project: ref.project, bucket, object, source: createReadStream(tarball), contentType: 'application/gzip' }, s),
       );
@@ -135,7 +158,9 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
       ...(opts.autoRollback === false ? { autoRollback: false } : {}),
       ...(opts.noTraffic ? { noTraffic: opts.noTraffic } : {}),
       // Recorded on the new revision, so its commit can be listed later (revisionSource.ts in the Run adapter).
-      ...(git?.commit ? { source: { commit: git.commit, ...(git.dirty ? { dirty: true } : {}), ...(opts.gitHub ? { repository: opts.gitHub.repository } : {}) } } : {}),
+      ...(git?.commit
+        ? { source: { commit: git.commit, ...(git.dirty ? { dirty: true } : {}), ...(opts.gitHub ? { repository: opts.gitHub.repository } : {}) } }
+        : {}),
     };
     emit({ type: 'resume', data: resume });
     await stage('build', async () => {
@@ -144,7 +169,17 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
         ports.registry.ensureDockerRepository({ project: ref.project, location: ref.region, repository: opts.repository }, s),
       );
       const build = await runBuild(
-        { project: ref.project, region: ref.region, bucket, object, image, extraTags: srcTag ? [srcTag] : undefined, dockerfile, logsBucket: `gs://${bucket}`, timeoutSeconds: opts.buildTimeoutSeconds },
+        {
+          project: ref.project,
+          region: ref.region,
+          bucket,
+          object,
+          image,
+          extraTags: srcTag ? [srcTag] : undefined,
+          dockerfile,
+          logsBucket: `gs://${bucket}`,
+          timeoutSeconds: opts.buildTimeoutSeconds,
+        },
         {
           build: ports.build,
           storage: ports.storage,
@@ -165,7 +200,8 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     const guard = { ui: deps.ui ?? unattendedUi, approved: opts.approvedSpecChanges };
     const released = await releaseImage(resume, stage, { ports, clock, guard, callMs }, signal);
     // A manifest that cannot be saved must not turn a live deploy into a failure.
-    if (uploaded && deps.manifests && (released.outcome === 'success' || released.outcome === 'private')) await rememberManifest(deps.manifests, uploaded).catch(() => undefined);
+    if (uploaded && deps.manifests && (released.outcome === 'success' || released.outcome === 'private'))
+      await rememberManifest(deps.manifests, uploaded).catch(() => undefined);
     return finish(released);
   } catch (err) {
     return run.ended(err);

@@ -53,7 +53,14 @@ function healthy(status: number): boolean {
  * GETs the URL until it answers like a running app, within `timeoutSeconds`.
  * 401/403 are not healthy: the public cannot reach the service.
  */
-export async function verifyService(http: HttpProbePort, url: string, timeoutSeconds: number, clock: Clock, signal: AbortSignal, callMs = PROBE_MS): Promise<{ status: number; attempts: number }> {
+export async function verifyService(
+  http: HttpProbePort,
+  url: string,
+  timeoutSeconds: number,
+  clock: Clock,
+  signal: AbortSignal,
+  callMs = PROBE_MS,
+): Promise<{ status: number; attempts: number }> {
   const deadline = clock.now() + timeoutSeconds * 1000;
   let delay = 500;
   let attempts = 0;

@@ -1,4 +1,13 @@
-import { DEPLOY_STAGES, STAGE_TITLES, type DeployEvent, type DeployResult, type DeployResumeData, type DeployStage, type DeployState, type Problem } from '../../shared/protocol';
+import {
+  DEPLOY_STAGES,
+  STAGE_TITLES,
+  type DeployEvent,
+  type DeployResult,
+  type DeployResumeData,
+  type DeployStage,
+  type DeployState,
+  type Problem,
+} from '../../shared/protocol';
 import { followBuild } from './stages/build';
 import type { CloudPorts } from '../cloud/ports';
 import { releaseImage, StageRunner } from './stages/release';
@@ -57,8 +66,10 @@ export function resumePoint(state: DeployState, now: number): ResumePoint {
   if (stage === 'build') {
     const id = state.build?.id;
     if (!id) {
-      return lost(`${during}, before Cloud Build had reported the build's id, so Devgem cannot follow it.`,
-        'Deploy again. A build started anyway shows in Cloud Console > Cloud Build > History; it can finish or be cancelled there.');
+      return lost(
+        `${during}, before Cloud Build had reported the build's id, so Devgem cannot follow it.`,
+        'Deploy again. A build started anyway shows in Cloud Console > Cloud Build > History; it can finish or be cancelled there.',
+      );
     }
     // Cloud Build names the log after the build when it is not known.
     return { kind: 'build', stage, buildId: id, logObject: state.build?.logObject || `log-${id}.txt`, data };

@@ -27,8 +27,10 @@ function envChanges(live: EnvVarInfo[], next: EnvVarInfo[]): SpecChange[] {
     if (e.secret) {
       // Values are never shown: only names and secret references.
       if (!n) out.push({ kind: 'secret-dropped', message: `Drops the secret reference ${e.name} → ${refText(e.secret)}` });
-      else if (!n.secret) out.push({ kind: 'secret-dropped', message: `Drops the secret reference ${e.name} → ${refText(e.secret)} (${e.name} becomes a plain value)` });
-      else if (!sameRef(e.secret, n.secret)) out.push({ kind: 'secret-dropped', message: `Replaces the secret reference ${e.name} → ${refText(e.secret)} with ${refText(n.secret)}` });
+      else if (!n.secret)
+        out.push({ kind: 'secret-dropped', message: `Drops the secret reference ${e.name} → ${refText(e.secret)} (${e.name} becomes a plain value)` });
+      else if (!sameRef(e.secret, n.secret))
+        out.push({ kind: 'secret-dropped', message: `Replaces the secret reference ${e.name} → ${refText(e.secret)} with ${refText(n.secret)}` });
     } else if (!n) {
       out.push({ kind: 'env-removed', message: `Removes env var ${e.name}` });
     }

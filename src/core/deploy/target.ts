@@ -57,7 +57,10 @@ async function readText(file: string): Promise<string | undefined> {
 }
 
 /** The active gcloud configuration's `core/project` and `run/region`, if any. */
-export async function readGcloudConfig(dir: string, env: Record<string, string | undefined>): Promise<{ project?: string; region?: string; configName: string }> {
+export async function readGcloudConfig(
+  dir: string,
+  env: Record<string, string | undefined>,
+): Promise<{ project?: string; region?: string; configName: string }> {
   const configName = env.CLOUDSDK_ACTIVE_CONFIG_NAME || (await readText(path.join(dir, 'active_config')))?.trim() || 'default';
   const text = await readText(path.join(dir, 'configurations', `config_${configName}`));
   const ini = text ? parseIni(text) : {};

@@ -36,9 +36,13 @@ export function generateFiles(app: AppAnalysis): GeneratedFiles {
   }
   if (app.context !== app.path && !ROOT_CONTEXT_AWARE.has(app.stack)) {
     // A Dockerfile written for the app folder would COPY the wrong files from the workspace root.
-    throw new DevgemError('failed-precondition', `${app.path} needs the workspace root as its build context, and Devgem cannot write that Dockerfile for ${app.stack} apps yet.`, {
-      fix: `Add a Dockerfile to ${app.path} that copies what it needs from the workspace root, then deploy again.`,
-    });
+    throw new DevgemError(
+      'failed-precondition',
+      `${app.path} needs the workspace root as its build context, and Devgem cannot write that Dockerfile for ${app.stack} apps yet.`,
+      {
+        fix: `Add a Dockerfile to ${app.path} that copies what it needs from the workspace root, then deploy again.`,
+      },
+    );
   }
   return generate(app);
 }

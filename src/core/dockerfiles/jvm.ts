@@ -79,6 +79,9 @@ function jvmDockerfile(app: AppAnalysis): string {
   ].join('\n');
 }
 
-const generate = (app: AppAnalysis) => ({ dockerfile: jvmDockerfile(app), dockerignore: dockerignore(['target', 'build', '.gradle', '.bsp', '.metals', '.bloop', 'project/target', '*.class', '*.log']) });
+const generate = (app: AppAnalysis) => ({
+  dockerfile: jvmDockerfile(app),
+  dockerignore: dockerignore(['target', 'build', '.gradle', '.bsp', '.metals', '.bloop', 'project/target', '*.class', '*.log']),
+});
 
 export const jvmGenerators: GeneratorMap = { 'java-maven': generate, 'java-gradle': generate, 'scala-sbt': generate };

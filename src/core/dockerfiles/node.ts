@@ -18,7 +18,19 @@ import { DevgemError } from '../base/errors';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap } from './generator';
 import { BUN_BINARY, copyManifests, installCommand, pruneCommand } from './nodeInstall';
 
-const NODE_IGNORE = ['node_modules', '.next', '.nuxt', '.output', '.svelte-kit', '.astro', '.turbo', '.pnpm-store', 'coverage', 'npm-debug.log*', 'yarn-error.log'];
+const NODE_IGNORE = [
+  'node_modules',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.astro',
+  '.turbo',
+  '.pnpm-store',
+  'coverage',
+  'npm-debug.log*',
+  'yarn-error.log',
+];
 const STATIC_IMAGE = 'nginxinc/nginx-unprivileged:1.27-alpine';
 
 interface Images {
@@ -154,7 +166,16 @@ function staticSite(app: AppAnalysis): GeneratedFiles {
   const fromWorkspaceRoot = app.context !== app.path;
   // A member using shared workspace packages installs at the workspace root and builds in its folder.
   const stage = fromWorkspaceRoot
-    ? [`# Built from the workspace root: ${app.path} uses shared workspace packages.`, `FROM ${img.image} AS build`, ...img.bunOnNode, 'WORKDIR /app', 'COPY . .', `RUN ${installCommand(app, 'all')}`, `WORKDIR /app/${app.path}`, `RUN ${build}`]
+    ? [
+        `# Built from the workspace root: ${app.path} uses shared workspace packages.`,
+        `FROM ${img.image} AS build`,
+        ...img.bunOnNode,
+        'WORKDIR /app',
+        'COPY . .',
+        `RUN ${installCommand(app, 'all')}`,
+        `WORKDIR /app/${app.path}`,
+        `RUN ${build}`,
+      ]
     : buildStage(app, img, build);
   const built = fromWorkspaceRoot ? `/app/${app.path}/${outputDir}` : `/app/${outputDir}`;
   const lines = [

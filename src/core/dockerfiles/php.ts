@@ -43,5 +43,16 @@ function phpDockerfile(app: AppAnalysis): string {
 }
 
 export const phpGenerators: GeneratorMap = {
-  php: (app) => ({ dockerfile: phpDockerfile(app), dockerignore: dockerignore(['vendor', 'node_modules', 'storage/logs/*', 'storage/framework/cache/*', 'storage/framework/sessions/*', 'tests', '.phpunit.result.cache']) }),
+  php: (app) => ({
+    dockerfile: phpDockerfile(app),
+    dockerignore: dockerignore([
+      'vendor',
+      'node_modules',
+      'storage/logs/*',
+      'storage/framework/cache/*',
+      'storage/framework/sessions/*',
+      'tests',
+      '.phpunit.result.cache',
+    ]),
+  }),
 };

@@ -29,16 +29,29 @@ function installLines(install: string, manifests: string[]): string[] {
       // Poetry installs into the active virtualenv (VIRTUAL_ENV) instead of creating its own.
       return ['RUN pip install poetry', ...venv, 'ENV POETRY_VIRTUALENVS_CREATE=false', ...copy, 'RUN poetry install --no-root --only main --no-interaction'];
     case 'uv':
-      return ['RUN pip install uv', 'ENV UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy', ...copy, 'RUN uv sync --frozen --no-dev --no-install-project', VENV_ENV];
+      return [
+        'RUN pip install uv',
+        'ENV UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy',
+        ...copy,
+        'RUN uv sync --frozen --no-dev --no-install-project',
+        VENV_ENV,
+      ];
     case 'pipenv':
       return [
-        'RUN pip install pipenv', ...venv, ...copy,
+        'RUN pip install pipenv',
+        ...venv,
+        ...copy,
         manifests.includes('Pipfile.lock')
           ? 'RUN pipenv requirements > /tmp/requirements.txt && pip install -r /tmp/requirements.txt'
           : 'RUN pipenv lock && pipenv requirements > /tmp/requirements.txt && pip install -r /tmp/requirements.txt',
       ];
     case 'pdm':
-      return ['RUN pip install pdm', ...venv, ...copy, 'RUN pdm export --prod --without-hashes -o /tmp/requirements.txt && pip install -r /tmp/requirements.txt'];
+      return [
+        'RUN pip install pdm',
+        ...venv,
+        ...copy,
+        'RUN pdm export --prod --without-hashes -o /tmp/requirements.txt && pip install -r /tmp/requirements.txt',
+      ];
     case 'project':
       // setup.py / PEP 621 without a lockfile: the package needs its source to install.
       return [...venv, 'COPY . .', 'RUN pip install .'];
@@ -57,15 +70,17 @@ export function pythonDockerfile(app: AppAnalysis): GeneratedFiles {
   const build = install !== 'none' || servers.length > 0;
   const lines = [
     GENERATED_HEADER,
-    ...(build ? [
-      `FROM python:${version}-slim AS builder`,
-      'ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1',
-      'WORKDIR /app',
-      ...installLines(install, strings(app.hints.manifests)),
-      // uv's venv has no pip of its own.
-      ...(servers.length ? [`RUN ${install === 'uv' ? 'uv pip install --python /opt/venv/bin/python' : 'pip install'} ${servers.join(' ')}`] : []),
-      '',
-    ] : []),
+    ...(build
+      ? [
+          `FROM python:${version}-slim AS builder`,
+          'ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1',
+          'WORKDIR /app',
+          ...installLines(install, strings(app.hints.manifests)),
+          // uv's venv has no pip of its own.
+          ...(servers.length ? [`RUN ${install === 'uv' ? 'uv pip install --python /opt/venv/bin/python' : 'pip install'} ${servers.join(' ')}`] : []),
+          '',
+        ]
+      : []),
     `FROM python:${version}-slim`,
     `ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1${build ? ' ' + VENV_ENV.slice(4) : ''} PORT=${port}${env.length ? ' ' + env.join(' ') : ''}`,
     'RUN useradd --create-home --uid 10001 app',
@@ -80,7 +95,21 @@ export function pythonDockerfile(app: AppAnalysis): GeneratedFiles {
   ];
   return {
     dockerfile: lines.join('\n') + '\n',
-    dockerignore: dockerignore(['__pycache__', '*.pyc', '*.pyo', '.venv', 'venv', 'env', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '*.egg-info', '.coverage', 'htmlcov']),
+    dockerignore: dockerignore([
+      '__pycache__',
+      '*.pyc',
+      '*.pyo',
+      '.venv',
+      'venv',
+      'env',
+      '.pytest_cache',
+      '.mypy_cache',
+      '.ruff_cache',
+      '.tox',
+      '*.egg-info',
+      '.coverage',
+      'htmlcov',
+    ]),
   };
 }
 

@@ -7,7 +7,13 @@ import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './genera
 function rubyDockerfile(app: AppAnalysis): string {
   const image = `ruby:${app.version?.value ?? '3.3'}-slim`;
   const rails = app.framework?.value === 'rails';
-  const buildLibs = ['build-essential', 'git', 'libyaml-dev', ...(app.hints.postgres ? ['libpq-dev'] : []), ...(app.hints.mysql ? ['default-libmysqlclient-dev'] : [])];
+  const buildLibs = [
+    'build-essential',
+    'git',
+    'libyaml-dev',
+    ...(app.hints.postgres ? ['libpq-dev'] : []),
+    ...(app.hints.mysql ? ['default-libmysqlclient-dev'] : []),
+  ];
   const runLibs = [...(app.hints.postgres ? ['libpq5'] : []), ...(app.hints.mysql ? ['default-mysql-client'] : [])];
   const apt = (pkgs: string[]) => `RUN apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')} && rm -rf /var/lib/apt/lists/*`;
   return [
@@ -39,5 +45,8 @@ function rubyDockerfile(app: AppAnalysis): string {
 }
 
 export const rubyGenerators: GeneratorMap = {
-  ruby: (app) => ({ dockerfile: rubyDockerfile(app), dockerignore: dockerignore(['log', 'tmp', 'storage', 'node_modules', '.bundle', 'vendor/bundle', 'coverage', 'spec', 'test']) }),
+  ruby: (app) => ({
+    dockerfile: rubyDockerfile(app),
+    dockerignore: dockerignore(['log', 'tmp', 'storage', 'node_modules', '.bundle', 'vendor/bundle', 'coverage', 'spec', 'test']),
+  }),
 };

@@ -21,7 +21,9 @@ export function checkAssignment(key: string, value: string): { problem: string }
   if (bad) return { problem: bad };
   if (value.length > MAX_ENV_VALUE) return { problem: `The value of ${key} is longer than ${MAX_ENV_VALUE / 1024} KiB; Cloud Run refuses it.` };
   if (looksSecret(key, value)) {
-    return { problem: `${key} looks like a secret, so Devgem does not store it as a plain env var. Put it in your .env file and run "Devgem: Import .env File…": it goes to Secret Manager.` };
+    return {
+      problem: `${key} looks like a secret, so Devgem does not store it as a plain env var. Put it in your .env file and run "Devgem: Import .env File…": it goes to Secret Manager.`,
+    };
   }
   return undefined;
 }

@@ -26,7 +26,10 @@ export interface EnvImportItem {
 
 /** `my-api` + `STRIPE_KEY` → `my-api-stripe-key` (letters, digits, `-`, `_`; at most 255). */
 export function secretIdFor(service: string, key: string): string {
-  return `${service}-${key.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/_/g, '-')}`.slice(0, 255);
+  return `${service}-${key
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/_/g, '-')}`.slice(0, 255);
 }
 
 /** Keys the user sends to a destination whatever they look like. */
@@ -94,7 +97,13 @@ export function importChanges(live: EnvVarInfo[], items: EnvImportItem[], servic
 
 /** The plan as lines a person (or the model) reads: names and destinations, never values. */
 export function describePlan(items: EnvImportItem[]): string[] {
-  return items.map((i) => (i.target === 'secret' ? `${i.key} → Secret Manager (${i.secretId})` : i.target === 'plain' ? `${i.key} → plain env` : `${i.key} → skipped: ${i.reason ?? 'refused'}`));
+  return items.map((i) =>
+    i.target === 'secret'
+      ? `${i.key} → Secret Manager (${i.secretId})`
+      : i.target === 'plain'
+        ? `${i.key} → plain env`
+        : `${i.key} → skipped: ${i.reason ?? 'refused'}`,
+  );
 }
 
 export interface EnvImportResult {
@@ -129,15 +138,22 @@ export async function applyEnvImport(
   const say = opts.progress ?? ((): void => undefined);
   const values = new Map(parsed.entries.map((e) => [e.key, e.value]));
   const chosen = items.filter((i) => i.target !== 'rejected' && values.has(i.key));
-  if (!chosen.length) throw new DevgemError('invalid-argument', 'Nothing to import: the file has no key Cloud Run accepts (or none was chosen).', { fix: 'Check the .env file holds KEY=value lines.' });
+  if (!chosen.length)
+    throw new DevgemError('invalid-argument', 'Nothing to import: the file has no key Cloud Run accepts (or none was chosen).', {
+      fix: 'Check the .env file holds KEY=value lines.',
+    });
   // Refused before anything is created: a bad name would fail the service update after the secrets exist.
   const bad = chosen.flatMap((i) => {
     const problem = envNameProblem(i.key) ?? (i.target === 'secret' && values.get(i.key) === '' ? `${i.key}: ${EMPTY_SECRET}` : undefined);
     return problem ? [problem] : [];
   });
-  if (bad.length) throw new DevgemError('invalid-argument', `Nothing was imported: ${bad.join(' ')}`, { fix: 'Rename or leave out those keys, then import again.' });
+  if (bad.length)
+    throw new DevgemError('invalid-argument', `Nothing was imported: ${bad.join(' ')}`, { fix: 'Rename or leave out those keys, then import again.' });
   const d = await bounded(`Reading service ${ref.service}`, CALL_MS, signal, (s) => ports.runAdmin.describeService(ref, s));
-  if (!d) throw new DevgemError('not-found', `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}).`, { fix: 'Deploy the service first, then import its .env file.' });
+  if (!d)
+    throw new DevgemError('not-found', `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}).`, {
+      fix: 'Deploy the service first, then import its .env file.',
+    });
 
   const plain: Record<string, string> = {};
   const secrets: Record<string, SecretRef> = {};
@@ -165,7 +181,9 @@ export async function applyEnvImport(
     throwIfCancelled(signal);
     const value = values.get(key) ?? '';
     const id = s.secret;
-    const created = await bounded(`Creating secret ${id}`, CALL_MS, signal, (sg) => ports.secrets.ensureSecret(ref.project, id, { 'managed-by': 'devgem' }, sg));
+    const created = await bounded(`Creating secret ${id}`, CALL_MS, signal, (sg) =>
+      ports.secrets.ensureSecret(ref.project, id, { 'managed-by': 'devgem' }, sg),
+    );
     const same = created ? undefined : await bounded(`Reading secret ${id}`, CALL_MS, signal, (sg) => ports.secrets.latestMatching(ref.project, id, value, sg));
     if (same) {
       s.version = same;
@@ -176,12 +194,16 @@ export async function applyEnvImport(
       (created ? result.created : result.updated).push(id);
       say(created ? `Created secret ${id} for ${key}` : `Added version ${s.version} to secret ${id} for ${key}`);
     }
-    const granted = await bounded(`Granting access to ${id}`, CALL_MS, signal, (sg) => ports.secrets.grantRole(ref.project, id, SECRET_ACCESSOR_ROLE, member, sg));
+    const granted = await bounded(`Granting access to ${id}`, CALL_MS, signal, (sg) =>
+      ports.secrets.grantRole(ref.project, id, SECRET_ACCESSOR_ROLE, member, sg),
+    );
     if (granted) say(`Granted ${SECRET_ACCESSOR_ROLE} on ${id} to ${serviceAccount}`);
   }
   throwIfCancelled(signal);
   say(`Updating ${ref.service}: ${Object.keys(plain).length} plain, ${Object.keys(secrets).length} from Secret Manager`);
-  const info = await bounded(`Updating the env vars of ${ref.service}`, UPDATE_MS, signal, (s) => ports.runAdmin.updateEnv(ref, { set: plain, unset: [], secrets }, s));
+  const info = await bounded(`Updating the env vars of ${ref.service}`, UPDATE_MS, signal, (s) =>
+    ports.runAdmin.updateEnv(ref, { set: plain, unset: [], secrets }, s),
+  );
   result.revision = info.latestReadyRevision ?? info.latestCreatedRevision;
   return result;
 }

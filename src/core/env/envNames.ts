@@ -32,7 +32,8 @@ export function envNameProblem(name: string): string | undefined {
  * Names that say "I am a secret" (tokens, passwords, keys, credentials, connection
  * strings): such values belong in Secret Manager, never in a plain env var.
  */
-const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|_PASS$|^PASS$|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|_KEY$|^KEY$|CREDENTIAL|PWD$|DATABASE_URL|DB_URL|CONNECTION_STRING|CONN_STR|DSN|WEBHOOK_URL)/i;
+const SECRET_NAME =
+  /(SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|_PASS$|^PASS$|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|_KEY$|^KEY$|CREDENTIAL|PWD$|DATABASE_URL|DB_URL|CONNECTION_STRING|CONN_STR|DSN|WEBHOOK_URL)/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);

@@ -156,7 +156,9 @@ export class ExplorerModel {
   private async serviceNodes(region: ExplorerNode, signal: AbortSignal): Promise<ExplorerNode[]> {
     const project = region.project!;
     const where = region.region!;
-    const services = await this.call(`Listing the Cloud Run services in ${where}`, signal, (s) => this.deps.runAdmin().listServices({ project, region: where }, s));
+    const services = await this.call(`Listing the Cloud Run services in ${where}`, signal, (s) =>
+      this.deps.runAdmin().listServices({ project, region: where }, s),
+    );
     if (services.length === 0) return [emptyNode(region.id, `No Cloud Run services in ${where}`)];
     return services.map((s) => serviceNode(region.id, project, s));
   }

@@ -100,7 +100,9 @@ function symbolicRef(content: string): string | undefined {
 async function resolveRef(dirs: RepoDirs, ref: string): Promise<string | undefined> {
   let name = ref;
   for (let hop = 0; hop < MAX_SYMREF_HOPS; hop++) {
-    const loose = (await readSmall(path.join(dirs.gitDir, name)))?.trim() ?? (dirs.commonDir !== dirs.gitDir ? (await readSmall(path.join(dirs.commonDir, name)))?.trim() : undefined);
+    const loose =
+      (await readSmall(path.join(dirs.gitDir, name)))?.trim() ??
+      (dirs.commonDir !== dirs.gitDir ? (await readSmall(path.join(dirs.commonDir, name)))?.trim() : undefined);
     if (loose === undefined) return findPackedRef(path.join(dirs.commonDir, 'packed-refs'), name);
     if (SHA.test(loose)) return loose;
     const next = symbolicRef(loose);

@@ -36,17 +36,29 @@ export async function fetchGitHubSource(port: GitHubPort, req: GitHubDeployReque
   const repository = `${req.owner}/${req.name}`;
   const repo = await bounded(`Looking up ${repository} on GitHub`, CALL_MS, signal, (s) => port.getRepo(req.owner, req.name, s), GITHUB_NETWORK_FIX);
   const ref = req.ref || repo.defaultBranch;
-  const commit = await bounded(`Resolving ${ref} of ${repository}`, CALL_MS, signal, (s) => port.resolveCommit(repo.owner, repo.name, ref, s), GITHUB_NETWORK_FIX);
+  const commit = await bounded(
+    `Resolving ${ref} of ${repository}`,
+    CALL_MS,
+    signal,
+    (s) => port.resolveCommit(repo.owner, repo.name, ref, s),
+    GITHUB_NETWORK_FIX,
+  );
   // Required here: in the extension's bundle it is dist/github.js (with tar), so activation parses neither (esbuild.mjs).
   const { extractTarball, saveTarball } = require('./tarball') as typeof Tarball;
   const tmp = await fs.mkdtemp(path.join(req.tempDir ?? os.tmpdir(), 'devgem-github-'));
   const dispose = () => fs.rm(tmp, { recursive: true, force: true });
   try {
     const file = path.join(tmp, 'source.tar.gz');
-    await bounded(`Downloading ${repository}@${commit.slice(0, 7)}`, DOWNLOAD_MS, signal, async (s) => {
-      const tarball = await port.openTarball(repo.owner, repo.name, commit, s);
-      await saveTarball(tarball.body, file, { maxBytes: req.maxBytes, size: tarball.size, repository, signal: s });
-    }, GITHUB_NETWORK_FIX);
+    await bounded(
+      `Downloading ${repository}@${commit.slice(0, 7)}`,
+      DOWNLOAD_MS,
+      signal,
+      async (s) => {
+        const tarball = await port.openTarball(repo.owner, repo.name, commit, s);
+        await saveTarball(tarball.body, file, { maxBytes: req.maxBytes, size: tarball.size, repository, signal: s });
+      },
+      GITHUB_NETWORK_FIX,
+    );
     const folder = path.join(tmp, repo.name);
     await fs.mkdir(folder);
     await bounded(`Extracting ${repository}`, EXTRACT_MS, signal, (s) => extractTarball(file, folder, s));

@@ -9,7 +9,11 @@ import { throwIfCancelled } from '../base/wait';
  * arrived (or the announced size is already over), or when `signal` fires.
  * The partial file is removed on failure.
  */
-export async function saveTarball(body: AsyncIterable<Uint8Array>, file: string, opts: { maxBytes: number; size?: number; repository: string; signal: AbortSignal }): Promise<number> {
+export async function saveTarball(
+  body: AsyncIterable<Uint8Array>,
+  file: string,
+  opts: { maxBytes: number; size?: number; repository: string; signal: AbortSignal },
+): Promise<number> {
   const { maxBytes, signal } = opts;
   if (opts.size !== undefined && opts.size > maxBytes) throw tooBig(opts.repository, maxBytes);
   const out = createWriteStream(file);
@@ -58,7 +62,21 @@ export function unsafeEntry(entryPath: string, type: string, linkpath: string | 
     const escapes = type === 'SymbolicLink' ? climbsOut(parts.slice(1, -1), targetParts) : targetParts.includes('..');
     if (escapes) return `${entryPath} links outside the folder`;
   }
-  if (!['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link', 'ExtendedHeader', 'GlobalExtendedHeader', 'NextFileHasLongPath', 'NextFileHasLongLinkpath', 'OldExtendedHeader'].includes(type)) {
+  if (
+    ![
+      'File',
+      'OldFile',
+      'ContiguousFile',
+      'Directory',
+      'SymbolicLink',
+      'Link',
+      'ExtendedHeader',
+      'GlobalExtendedHeader',
+      'NextFileHasLongPath',
+      'NextFileHasLongLinkpath',
+      'OldExtendedHeader',
+    ].includes(type)
+  ) {
     return `${entryPath} is a ${type} entry`;
   }
   return undefined;
@@ -90,9 +108,13 @@ export async function extractTarball(file: string, dest: string, signal: AbortSi
   // First pass lists only, so nothing is written from an archive that is refused.
   await listTar({ file, onReadEntry: check });
   if (refused.length) {
-    throw new DevgemError('invalid-argument', `The repository archive has unsafe entries and was not extracted: ${refused.slice(0, 3).join('; ')}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}.`, {
-      fix: 'Remove those paths or links from the repository (or deploy a different ref).',
-    });
+    throw new DevgemError(
+      'invalid-argument',
+      `The repository archive has unsafe entries and was not extracted: ${refused.slice(0, 3).join('; ')}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}.`,
+      {
+        fix: 'Remove those paths or links from the repository (or deploy a different ref).',
+      },
+    );
   }
   if (signal.aborted) throw new CancelledError();
   await fs.mkdir(dest, { recursive: true });

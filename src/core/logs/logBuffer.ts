@@ -110,7 +110,10 @@ export function buildLogDocument(deployId: string, buffer: LogBuffer, state: Pic
   } else {
     return `[Devgem] The build log of deploy ${deployId} is no longer kept: only the current deploy's is. The Devgem output channel has the lines logged in this window.\n`;
   }
-  const head = missing > 0 ? [`[Devgem] ${missing} earlier ${missing === 1 ? 'line is' : 'lines are'} not kept here; the Devgem output channel has the lines logged in this window.`] : [];
+  const head =
+    missing > 0
+      ? [`[Devgem] ${missing} earlier ${missing === 1 ? 'line is' : 'lines are'} not kept here; the Devgem output channel has the lines logged in this window.`]
+      : [];
   if (!lines.length && !missing) return '[Devgem] No build log lines yet.\n';
   return `${head.concat(lines.map(stripAnsi)).join('\n')}\n`;
 }

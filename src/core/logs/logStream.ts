@@ -34,7 +34,11 @@ export class LogDeltaStream {
   private readonly maxLines: number;
   private readonly now: () => number;
 
-  constructor(private readonly buffer: LogBuffer, private readonly post: (delta: LogDelta) => void, options: LogStreamOptions = {}) {
+  constructor(
+    private readonly buffer: LogBuffer,
+    private readonly post: (delta: LogDelta) => void,
+    options: LogStreamOptions = {},
+  ) {
     this.intervalMs = options.intervalMs ?? 50;
     this.maxLines = options.maxLines ?? 2000;
     this.now = options.now ?? Date.now;

@@ -22,7 +22,10 @@ export function recordBuild(r: DeployRecord): { project: string; region: string;
 export function findDeploy(history: readonly DeployRecord[], deployId: string): DeployRecord {
   const r = history.find((h) => h.deployId === deployId);
   if (r) return r;
-  const withBuild = history.filter((h) => recordBuild(h)).slice(0, 5).map((h) => h.deployId);
+  const withBuild = history
+    .filter((h) => recordBuild(h))
+    .slice(0, 5)
+    .map((h) => h.deployId);
   throw new DevgemError('not-found', `There is no deploy "${deployId}" in this workspace's history.`, {
     fix: withBuild.length ? `Use one of: ${withBuild.join(', ')} (get_deploy_history lists them all).` : 'No past deploy of this workspace ran a build.',
   });
@@ -32,7 +35,12 @@ export function findDeploy(history: readonly DeployRecord[], deployId: string): 
 export async function readPastBuildLog(build: BuildPort, r: DeployRecord, maxLines: number, signal: AbortSignal): Promise<BuildLogTail & { buildId: string }> {
   const at = recordBuild(r);
   if (!at) {
-    const why = r.stages?.build?.status === 'skipped' ? 'it reused the image of an earlier build (unchanged source)' : r.stage && ['preflight', 'analyze', 'dockerfile', 'package', 'upload'].includes(r.stage) ? `it ended at the ${r.stage} stage, before any build` : 'no build was recorded for it';
+    const why =
+      r.stages?.build?.status === 'skipped'
+        ? 'it reused the image of an earlier build (unchanged source)'
+        : r.stage && ['preflight', 'analyze', 'dockerfile', 'package', 'upload'].includes(r.stage)
+          ? `it ended at the ${r.stage} stage, before any build`
+          : 'no build was recorded for it';
     throw new DevgemError('failed-precondition', `Deploy ${r.deployId} has no Cloud Build log: ${why}.`, { fix: 'Pick a deploy that ran a build.' });
   }
   const tail = await bounded(`Reading the log of build ${at.id}`, READ_MS, signal, (s) => build.readLog({ ...at, maxLines }, s));

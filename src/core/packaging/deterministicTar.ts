@@ -54,7 +54,8 @@ async function load(root: string, rel: string): Promise<Loaded> {
   const abs = path.join(root, rel);
   const stat = await fs.lstat(abs);
   if (stat.isSymbolicLink()) return { rel, abs, stat, linkpath: await fs.readlink(abs) };
-  if (!stat.isFile()) throw new DevgemError('failed-precondition', `${rel} is no longer a file; it changed while the upload was being packed.`, { fix: 'Deploy again.' });
+  if (!stat.isFile())
+    throw new DevgemError('failed-precondition', `${rel} is no longer a file; it changed while the upload was being packed.`, { fix: 'Deploy again.' });
   if (stat.size > SMALL_FILE) return { rel, abs, stat };
   const data = await readFileCb(abs);
   if (data.length !== stat.size) throw changed(rel);
@@ -62,7 +63,9 @@ async function load(root: string, rel: string): Promise<Loaded> {
 }
 
 function changed(rel: string): DevgemError {
-  return new DevgemError('failed-precondition', `${rel} changed size while the upload was being packed.`, { fix: 'Deploy again once nothing is writing to it.' });
+  return new DevgemError('failed-precondition', `${rel} changed size while the upload was being packed.`, {
+    fix: 'Deploy again once nothing is writing to it.',
+  });
 }
 
 async function* tarStream(root: string, sorted: readonly string[]): AsyncGenerator<Buffer> {
@@ -102,7 +105,7 @@ async function* tarStream(root: string, sorted: readonly string[]): AsyncGenerat
     } else {
       const handle = await fs.open(abs, 'r');
       try {
-        for (let left = stat.size; left > 0; ) {
+        for (let left = stat.size; left > 0;) {
           // A fresh buffer per read: gzip holds it until compressed on the thread pool.
           const buf = Buffer.allocUnsafe(Math.min(left, MAX_READ_SIZE));
           const { bytesRead } = await handle.read(buf, 0, buf.length, stat.size - left);
@@ -145,7 +148,9 @@ export async function writeDeterministicTarGz(
   });
   try {
     // zlib's stream compresses on the thread pool while the generator reads the next files.
-    await pipeline(Readable.from(tarStream(root, sorted), { objectMode: false }), createGzip({ chunkSize: GZIP_CHUNK }), tap, createWriteStream(outFile), { signal });
+    await pipeline(Readable.from(tarStream(root, sorted), { objectMode: false }), createGzip({ chunkSize: GZIP_CHUNK }), tap, createWriteStream(outFile), {
+      signal,
+    });
   } catch (err) {
     await fs.rm(outFile, { force: true });
     throw err;

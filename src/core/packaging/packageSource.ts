@@ -118,7 +118,12 @@ export async function listSourceFiles(root: string, signal?: AbortSignal, option
  * Streams the manifest into a deterministic gzipped tarball at `outFile`
  * (memory stays flat); the same files give the same bytes and `sha256`.
  */
-export async function writeSourceTarball(root: string, manifest: SourceManifest, outFile: string, signal?: AbortSignal): Promise<{ bytes: number; sha256: string }> {
+export async function writeSourceTarball(
+  root: string,
+  manifest: SourceManifest,
+  outFile: string,
+  signal?: AbortSignal,
+): Promise<{ bytes: number; sha256: string }> {
   if (manifest.files.length === 0) {
     throw new DevgemError('invalid-argument', 'Nothing to upload: every file is excluded by the ignore rules.', {
       fix: `Check ${manifest.rulesFrom === 'defaults' ? 'the folder' : manifest.rulesFrom}: it must leave the app's files in.`,

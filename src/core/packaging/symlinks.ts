@@ -27,8 +27,12 @@ export async function checkSymlink(realRoot: string, linkAbs: string, linkRel: s
     escapes = real !== undefined && !inside(realRoot, real);
   }
   if (escapes) {
-    throw new DevgemError('invalid-argument', `${linkRel} is a symbolic link to ${target}, which is outside the folder being deployed, so it can't be uploaded.`, {
-      fix: `Remove ${linkRel}, replace it with a copy of the file it points to, or exclude it in .gcloudignore.`,
-    });
+    throw new DevgemError(
+      'invalid-argument',
+      `${linkRel} is a symbolic link to ${target}, which is outside the folder being deployed, so it can't be uploaded.`,
+      {
+        fix: `Remove ${linkRel}, replace it with a copy of the file it points to, or exclude it in .gcloudignore.`,
+      },
+    );
   }
 }

@@ -29,7 +29,10 @@ export function adcFiles(env: Record<string, string | undefined>, configDir = gc
 }
 
 async function isFile(file: string): Promise<boolean> {
-  return fs.stat(file).then((s) => s.isFile(), () => false);
+  return fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** A deploy got past preflight (credentials were checked) now or before. */
@@ -42,7 +45,12 @@ export function preflightPassed(snapshot: SetupInputs['snapshot']): boolean {
 export async function hasTarget(inputs: Pick<SetupInputs, 'env' | 'settings' | 'gcloudConfigDir'>): Promise<boolean> {
   try {
     // Only project and region matter here; the service name has its own checks at deploy time.
-    await resolveTarget({ settings: { project: inputs.settings.project, region: inputs.settings.region }, env: inputs.env, workspaceRoot: 'app', gcloudConfigDir: inputs.gcloudConfigDir });
+    await resolveTarget({
+      settings: { project: inputs.settings.project, region: inputs.settings.region },
+      env: inputs.env,
+      workspaceRoot: 'app',
+      gcloudConfigDir: inputs.gcloudConfigDir,
+    });
     return true;
   } catch {
     return false;
@@ -53,9 +61,7 @@ export async function hasTarget(inputs: Pick<SetupInputs, 'env' | 'settings' | '
 export async function readSetupState(inputs: SetupInputs): Promise<SetupState> {
   const configDir = inputs.gcloudConfigDir ?? gcloudConfigDir(inputs.env);
   const signedIn =
-    Boolean(inputs.emulatorHost?.trim()) ||
-    preflightPassed(inputs.snapshot) ||
-    (await Promise.all(adcFiles(inputs.env, configDir).map(isFile))).some(Boolean);
+    Boolean(inputs.emulatorHost?.trim()) || preflightPassed(inputs.snapshot) || (await Promise.all(adcFiles(inputs.env, configDir).map(isFile))).some(Boolean);
   return {
     signedIn,
     hasTarget: await hasTarget({ ...inputs, gcloudConfigDir: configDir }),
@@ -65,7 +71,11 @@ export async function readSetupState(inputs: SetupInputs): Promise<SetupState> {
 }
 
 /** The full path of `command` on PATH (with Windows' extensions), or undefined: tells whether gcloud is installed. */
-export async function findOnPath(command: string, env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+export async function findOnPath(
+  command: string,
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform = process.platform,
+): Promise<string | undefined> {
   const dirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : ':').filter(Boolean);
   const exts = platform === 'win32' ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean) : [''];
   for (const dir of dirs) {

@@ -102,12 +102,7 @@ export class ConfirmationCard {
     }
     replaceChildren(
       this.el,
-      h(
-        'h3',
-        { id: 'confirm-title', class: 'confirm-title' },
-        icon(destructive ? 'warning' : 'shield'),
-        h('span', {}, request.title),
-      ),
+      h('h3', { id: 'confirm-title', class: 'confirm-title' }, icon(destructive ? 'warning' : 'shield'), h('span', {}, request.title)),
       h('p', { class: 'confirm-tool' }, `${request.tool} · ${destructive ? 'destructive, cannot be undone' : 'makes changes'}`),
       plan,
       request.diff ? diffView(request.diff) : undefined,

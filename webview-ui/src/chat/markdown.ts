@@ -141,7 +141,15 @@ function fenceAt(line: string): Fence | undefined {
   if (!m) return undefined;
   // A backtick fence's info string may not contain backticks (that is inline code).
   if (m[2][0] === '`' && m[3].includes('`')) return undefined;
-  return { indent: m[1].length, marker: m[2], lang: m[3].trim().split(/\s+/)[0].replace(/^\{?\.?/, '').replace(/\}$/, '') };
+  return {
+    indent: m[1].length,
+    marker: m[2],
+    lang: m[3]
+      .trim()
+      .split(/\s+/)[0]
+      .replace(/^\{?\.?/, '')
+      .replace(/\}$/, ''),
+  };
 }
 
 function isClosingFence(line: string, fence: Fence): boolean {
@@ -416,7 +424,7 @@ function runLength(src: string, i: number): number {
 
 /** Start of the next run of exactly `n` backticks at or after `from`, or -1. */
 function findBackticks(src: string, from: number, n: number): number {
-  for (let j = src.indexOf('`', from); j >= 0; ) {
+  for (let j = src.indexOf('`', from); j >= 0;) {
     const len = runLength(src, j);
     if (len === n) return j;
     j = src.indexOf('`', j + len);

@@ -47,9 +47,18 @@ export class HistoryView {
   private currentAtOpen: string | undefined;
   private currentDeploy: string | undefined;
 
-  constructor(private readonly root: HTMLElement, private readonly post: Post) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly post: Post,
+  ) {
     this.count = h('span', { class: 'history-count' });
-    this.toggle = h('button', { type: 'button', id: 'history-toggle', class: 'history-toggle', 'aria-expanded': 'false', 'aria-controls': 'history-list' }, icon('chevron-right'), 'History ', this.count);
+    this.toggle = h(
+      'button',
+      { type: 'button', id: 'history-toggle', class: 'history-toggle', 'aria-expanded': 'false', 'aria-controls': 'history-list' },
+      icon('chevron-right'),
+      'History ',
+      this.count,
+    );
     this.toggle.addEventListener('click', () => this.setExpanded(this.toggle.getAttribute('aria-expanded') !== 'true'));
     this.list = h('ul', { id: 'history-list', class: 'history-list', role: 'listbox', 'aria-label': 'Past deploys', hidden: true });
     this.list.addEventListener('keydown', (e) => this.onKeyDown(e));
@@ -97,7 +106,14 @@ export class HistoryView {
     const li = h(
       'li',
       { class: 'history-item', role: 'option', 'aria-selected': 'false', tabindex: first ? 0 : -1, 'data-deploy-id': r.deployId, 'data-outcome': r.outcome },
-      h('span', { class: 'history-line' }, icon(outcome.icon), h('span', { class: 'visually-hidden' }, `${outcome.label}: `), h('span', { class: 'history-service' }, r.target?.service ?? 'Deploy'), time),
+      h(
+        'span',
+        { class: 'history-line' },
+        icon(outcome.icon),
+        h('span', { class: 'visually-hidden' }, `${outcome.label}: `),
+        h('span', { class: 'history-service' }, r.target?.service ?? 'Deploy'),
+        time,
+      ),
       source(r) ?? false,
       this.summary(r),
     );
@@ -116,7 +132,7 @@ export class HistoryView {
       });
       return h('span', { class: 'history-summary' }, link);
     }
-    const where = r.stage ? STAGE_TITLES[r.stage] ?? r.stage : 'unknown stage';
+    const where = r.stage ? (STAGE_TITLES[r.stage] ?? r.stage) : 'unknown stage';
     return h('span', { class: 'history-summary history-stage-summary' }, `${r.outcome === 'cancelled' ? 'Cancelled during' : 'Failed at'}: ${where}`);
   }
 
@@ -149,7 +165,8 @@ export class HistoryView {
     if (!r) return;
     this.openId = deployId;
     this.currentAtOpen = this.currentDeploy;
-    for (const item of this.list.querySelectorAll('.history-item')) item.setAttribute('aria-selected', String(item.getAttribute('data-deploy-id') === deployId));
+    for (const item of this.list.querySelectorAll('.history-item'))
+      item.setAttribute('aria-selected', String(item.getAttribute('data-deploy-id') === deployId));
     replaceChildren(this.detail, ...this.detailContent(r));
     this.detail.setAttribute('data-outcome', r.outcome);
     this.detail.hidden = false;
@@ -178,7 +195,12 @@ export class HistoryView {
     const where = r.target ? `${r.target.service} · ${r.target.region} · ${r.target.project}` : undefined;
     return [
       h('div', { class: 'history-detail-bar' }, back),
-      h('h2', { id: 'history-detail-heading', class: 'history-detail-heading', tabindex: -1 }, icon(outcome.icon), `${outcome.label} · ${r.target?.service ?? 'Deploy'}`),
+      h(
+        'h2',
+        { id: 'history-detail-heading', class: 'history-detail-heading', tabindex: -1 },
+        icon(outcome.icon),
+        `${outcome.label} · ${r.target?.service ?? 'Deploy'}`,
+      ),
       h('p', { class: 'history-detail-meta' }, `${new Date(r.endedAt).toLocaleString()} · took ${took}`),
       where ? h('p', { class: 'history-detail-meta' }, where) : false,
       source(r, true) ?? false,
@@ -200,7 +222,13 @@ export class HistoryView {
           'li',
           { class: 'history-stage', 'data-stage': stage, 'data-status': s.status },
           h('span', { class: stageIconClass(s.status), 'aria-hidden': 'true' }),
-          h('span', { class: 'history-stage-body' }, h('span', {}, STAGE_TITLES[stage]), h('span', { class: 'visually-hidden' }, ` (${STATUS_LABELS[s.status] ?? s.status})`), s.detail ? h('span', { class: 'history-stage-detail' }, s.detail) : false),
+          h(
+            'span',
+            { class: 'history-stage-body' },
+            h('span', {}, STAGE_TITLES[stage]),
+            h('span', { class: 'visually-hidden' }, ` (${STATUS_LABELS[s.status] ?? s.status})`),
+            s.detail ? h('span', { class: 'history-stage-detail' }, s.detail) : false,
+          ),
           h('span', { class: 'history-stage-elapsed' }, took),
         );
       }),
@@ -211,7 +239,14 @@ export class HistoryView {
     const nodes: HTMLElement[] = [];
     if (r.message) nodes.push(h('p', { class: 'history-message', id: 'history-message' }, r.message));
     if (r.fix) nodes.push(h('p', { class: 'history-fix', id: 'history-fix' }, `Fix: ${r.fix}`));
-    if (r.logTail?.length) nodes.push(h('pre', { class: 'history-log-tail', tabindex: 0, 'aria-label': 'Log lines explaining the failure' }, ...r.logTail.map((line) => h('span', { class: 'log-line' }, `${line}\n`))));
+    if (r.logTail?.length)
+      nodes.push(
+        h(
+          'pre',
+          { class: 'history-log-tail', tabindex: 0, 'aria-label': 'Log lines explaining the failure' },
+          ...r.logTail.map((line) => h('span', { class: 'log-line' }, `${line}\n`)),
+        ),
+      );
     const actions: HTMLElement[] = [];
     if (r.url) {
       const url = r.url;
@@ -251,7 +286,15 @@ function usableRecords(history: unknown): DeployRecord[] {
   if (!Array.isArray(history)) return [];
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return history
-    .filter((r): r is DeployRecord => typeof r === 'object' && r !== null && typeof r.deployId === 'string' && typeof r.endedAt === 'number' && typeof r.startedAt === 'number' && typeof r.outcome === 'string')
+    .filter(
+      (r): r is DeployRecord =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof r.deployId === 'string' &&
+        typeof r.endedAt === 'number' &&
+        typeof r.startedAt === 'number' &&
+        typeof r.outcome === 'string',
+    )
     .map((r) => ({
       ...r,
       target: typeof r.target === 'object' && r.target !== null && typeof r.target.service === 'string' ? r.target : undefined,
@@ -265,7 +308,8 @@ function usableRecords(history: unknown): DeployRecord[] {
       buildConsoleUrl: str(r.buildConsoleUrl),
       buildId: str(r.buildId),
       logTail: Array.isArray(r.logTail) ? r.logTail.filter((l): l is string => typeof l === 'string') : undefined,
-      stages: typeof r.stages === 'object' && r.stages !== null && DEPLOY_STAGES.every((st) => typeof r.stages?.[st]?.status === 'string') ? r.stages : undefined,
+      stages:
+        typeof r.stages === 'object' && r.stages !== null && DEPLOY_STAGES.every((st) => typeof r.stages?.[st]?.status === 'string') ? r.stages : undefined,
     }));
 }
 

@@ -65,7 +65,7 @@ export class LogSearch {
     if (this.pos < 0) {
       // The first match at or below (above) where the reader is looking.
       const i = this.hits.findIndex((h) => h >= fromLine);
-      this.pos = direction === 1 ? (i < 0 ? 0 : i) : (i < 0 ? this.hits.length - 1 : i === 0 ? this.hits.length - 1 : i - 1);
+      this.pos = direction === 1 ? (i < 0 ? 0 : i) : i < 0 ? this.hits.length - 1 : i === 0 ? this.hits.length - 1 : i - 1;
     } else {
       this.pos = (this.pos + direction + this.hits.length) % this.hits.length;
     }

@@ -41,7 +41,12 @@ export class LogToolbar {
     this.followText = h('span', {}, 'Pause');
     this.follow = h('button', { type: 'button', id: 'log-follow', class: 'log-tool', title: 'Stop scrolling to new lines' }, this.followIcon, this.followText);
     this.follow.addEventListener('click', () => actions.onToggleFollow());
-    const open = h('button', { type: 'button', id: 'log-open-editor', class: 'log-tool', title: 'The whole build log in an editor tab' }, icon('go-to-file'), h('span', {}, 'Open in editor'));
+    const open = h(
+      'button',
+      { type: 'button', id: 'log-open-editor', class: 'log-tool', title: 'The whole build log in an editor tab' },
+      icon('go-to-file'),
+      h('span', {}, 'Open in editor'),
+    );
     open.addEventListener('click', () => actions.onOpenInEditor());
     this.header = h(
       'div',
@@ -73,8 +78,16 @@ export class LogToolbar {
       }
     });
     this.matchCount = h('span', { id: 'log-match-count', class: 'log-match-count', 'aria-live': 'polite' });
-    const prev = h('button', { type: 'button', id: 'log-prev', class: 'log-tool', 'aria-label': 'Previous match (Shift+Enter)', title: 'Previous match (Shift+Enter)' }, icon('arrow-up'));
-    const next = h('button', { type: 'button', id: 'log-next', class: 'log-tool', 'aria-label': 'Next match (Enter)', title: 'Next match (Enter)' }, icon('arrow-down'));
+    const prev = h(
+      'button',
+      { type: 'button', id: 'log-prev', class: 'log-tool', 'aria-label': 'Previous match (Shift+Enter)', title: 'Previous match (Shift+Enter)' },
+      icon('arrow-up'),
+    );
+    const next = h(
+      'button',
+      { type: 'button', id: 'log-next', class: 'log-tool', 'aria-label': 'Next match (Enter)', title: 'Next match (Enter)' },
+      icon('arrow-down'),
+    );
     prev.addEventListener('click', () => actions.onStep(-1));
     next.addEventListener('click', () => actions.onStep(1));
     this.find = h('div', { class: 'log-find', role: 'search' }, this.input, this.matchCount, prev, next);
@@ -97,7 +110,10 @@ export class LogToolbar {
       setAttrs(this.follow, { title: state.following ? 'Stop scrolling to new lines' : 'Scroll to the newest line and keep following it' });
     }
     const m = state.matches;
-    setText(this.matchCount, !m ? '' : m.count === 0 ? 'No results' : m.current ? `${m.current} of ${m.count}` : `${m.count} ${m.count === 1 ? 'match' : 'matches'}`);
+    setText(
+      this.matchCount,
+      !m ? '' : m.count === 0 ? 'No results' : m.current ? `${m.current} of ${m.count}` : `${m.count} ${m.count === 1 ? 'match' : 'matches'}`,
+    );
     this.newLines.hidden = state.following || state.unseen === 0;
     if (!this.newLines.hidden) setText(this.newLines, `${state.unseen.toLocaleString('en-US')} new ${state.unseen === 1 ? 'line' : 'lines'} ↓`);
   }

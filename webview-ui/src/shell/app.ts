@@ -26,20 +26,8 @@ export class App {
     this.buildLog = new BuildLog(post);
     this.result = new ResultView(post);
     this.chat = new Chat(post);
-    this.emptyHint = h(
-      'p',
-      { class: 'empty-hint', id: 'empty-hint' },
-      'Deploy this workspace to Cloud Run, or ask Devgem about it below.',
-    );
-    root.replaceChildren(
-      this.header.el,
-      this.emptyHint,
-      this.tracker.el,
-      this.result.el,
-      this.buildLog.el,
-      this.chat.el,
-      this.announcer.el,
-    );
+    this.emptyHint = h('p', { class: 'empty-hint', id: 'empty-hint' }, 'Deploy this workspace to Cloud Run, or ask Devgem about it below.');
+    root.replaceChildren(this.header.el, this.emptyHint, this.tracker.el, this.result.el, this.buildLog.el, this.chat.el, this.announcer.el);
     this.history = mountHistory(root, this.header.el, post);
   }
 

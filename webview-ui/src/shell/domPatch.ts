@@ -7,7 +7,21 @@
  * Attributes this renderer sets and may take away again. Anything else on a
  * kept node (set by a test, an extension, assistive tooling) is left alone.
  */
-const MANAGED_ATTRIBUTES = ['class', 'href', 'title', 'start', 'tabindex', 'role', 'aria-label', 'aria-hidden', 'data-lang', 'data-align', 'data-action', 'disabled', 'type'];
+const MANAGED_ATTRIBUTES = [
+  'class',
+  'href',
+  'title',
+  'start',
+  'tabindex',
+  'role',
+  'aria-label',
+  'aria-hidden',
+  'data-lang',
+  'data-align',
+  'data-action',
+  'disabled',
+  'type',
+];
 
 /** Makes `target`'s children match `source`'s, reusing or adopting nodes; `source` is consumed. */
 export function patchChildren(target: Node, source: Node): void {

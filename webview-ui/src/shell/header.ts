@@ -12,12 +12,7 @@ export class Header {
 
   constructor(post: (message: WebviewMessage) => void) {
     this.deployButton = h('vscode-button', { id: 'deploy-button' }, withSlotIcon('cloud-upload'), 'Deploy');
-    this.cancelButton = h(
-      'vscode-button',
-      { id: 'cancel-button', secondary: true, hidden: true },
-      withSlotIcon('debug-stop'),
-      'Cancel',
-    );
+    this.cancelButton = h('vscode-button', { id: 'cancel-button', secondary: true, hidden: true }, withSlotIcon('debug-stop'), 'Cancel');
     this.deployButton.addEventListener('click', () => {
       if (!this.deployButton.disabled) post({ type: 'deploy' });
     });

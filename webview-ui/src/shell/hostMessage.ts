@@ -23,7 +23,11 @@ function isDeployState(v: unknown): boolean {
     return false;
   }
   if (!isStringArray(v.log) || typeof v.droppedLogLines !== 'number') return false;
-  if (v.build !== undefined && (!isObj(v.build) || typeof v.build.id !== 'string' || (v.build.consoleUrl !== undefined && typeof v.build.consoleUrl !== 'string'))) return false;
+  if (
+    v.build !== undefined &&
+    (!isObj(v.build) || typeof v.build.id !== 'string' || (v.build.consoleUrl !== undefined && typeof v.build.consoleUrl !== 'string'))
+  )
+    return false;
   return v.result === undefined || (isObj(v.result) && typeof v.result.outcome === 'string');
 }
 
@@ -39,12 +43,7 @@ function isChat(v: unknown): boolean {
   return (
     Array.isArray(v) &&
     v.every(
-      (m) =>
-        isObj(m) &&
-        typeof m.id === 'string' &&
-        typeof m.role === 'string' &&
-        typeof m.text === 'string' &&
-        (m.tool === undefined || isToolCard(m.tool)),
+      (m) => isObj(m) && typeof m.id === 'string' && typeof m.role === 'string' && typeof m.text === 'string' && (m.tool === undefined || isToolCard(m.tool)),
     )
   );
 }

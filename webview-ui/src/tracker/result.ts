@@ -35,14 +35,15 @@ export class ResultView {
           const p = result.preview;
           return [
             heading('pass', `Preview deployed (no traffic, tag ${p.tag})`),
-            h('p', { class: 'result-stage' }, `${p.serviceUrl} still serves ${p.servingRevision ?? 'the current revision'}; only this URL reaches the new one.`),
+            h(
+              'p',
+              { class: 'result-stage' },
+              `${p.serviceUrl} still serves ${p.servingRevision ?? 'the current revision'}; only this URL reaches the new one.`,
+            ),
             ...this.urlBlock(result.url, result.revision),
           ];
         }
-        return [
-          heading('pass', 'Deployed'),
-          ...this.urlBlock(result.url, result.revision),
-        ];
+        return [heading('pass', 'Deployed'), ...this.urlBlock(result.url, result.revision)];
       case 'private':
         return [
           heading('warning', 'Deployed, but not reachable by the public'),
@@ -57,10 +58,7 @@ export class ResultView {
           this.failureActions(consoleUrl),
         ];
       case 'cancelled':
-        return [
-          heading('stop-circle', 'Deploy cancelled'),
-          h('p', { class: 'result-stage' }, `Stopped during: ${STAGE_TITLES[result.stage] ?? result.stage}`),
-        ];
+        return [heading('stop-circle', 'Deploy cancelled'), h('p', { class: 'result-stage' }, `Stopped during: ${STAGE_TITLES[result.stage] ?? result.stage}`)];
       default:
         return [heading('question', 'Deploy finished')];
     }

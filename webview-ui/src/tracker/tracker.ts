@@ -1,10 +1,4 @@
-import {
-  DEPLOY_STAGES,
-  STAGE_TITLES,
-  type DeployStage,
-  type DeployState,
-  type StageState,
-} from '../../../src/shared/protocol';
+import { DEPLOY_STAGES, STAGE_TITLES, type DeployStage, type DeployState, type StageState } from '../../../src/shared/protocol';
 import { h, setAttrs, setText } from '../shell/dom';
 import { elapsedBetween, formatElapsed } from '../shell/format';
 import { STATUS_LABELS, stageIconClass } from './stageIcon';

@@ -61,7 +61,10 @@ export class VscodeAgentContext implements AgentContext {
   }
 
   async gitHub(): Promise<GitHubAccess> {
-    if (!this.gitHubAccess) throw new DevgemError('failed-precondition', 'GitHub repository deploys are not set up in this window.', { fix: 'Reload the window; if it persists, reinstall Devgem.' });
+    if (!this.gitHubAccess)
+      throw new DevgemError('failed-precondition', 'GitHub repository deploys are not set up in this window.', {
+        fix: 'Reload the window; if it persists, reinstall Devgem.',
+      });
     return this.gitHubAccess();
   }
 
@@ -143,7 +146,12 @@ export class ModelProvider {
     const ports = this.load().createModelPorts({ model: s.model, vertex, apiKey, emulatorBaseUrl: emulator ? `http://${emulator}` : undefined });
     return resilientModel(ports, {
       clock: realClock,
-      onRetry: (i) => this.log.warn(i.fallbackFrom ? `Gemini: ${i.fallbackFrom} gave up; trying ${i.model}` : `Gemini: retrying ${i.model} in ${i.delayMs} ms (HTTP ${i.status ?? 'network error'}), attempt ${i.attempt}`),
+      onRetry: (i) =>
+        this.log.warn(
+          i.fallbackFrom
+            ? `Gemini: ${i.fallbackFrom} gave up; trying ${i.model}`
+            : `Gemini: retrying ${i.model} in ${i.delayMs} ms (HTTP ${i.status ?? 'network error'}), attempt ${i.attempt}`,
+        ),
     });
   }
 }
@@ -154,14 +162,20 @@ export class ModelProvider {
  * the user's click approves.
  */
 export class HybridConfirm implements ConfirmPort {
-  constructor(private readonly card: SessionConfirm, private readonly viewVisible: () => boolean) {}
+  constructor(
+    private readonly card: SessionConfirm,
+    private readonly viewVisible: () => boolean,
+  ) {}
 
   ask(request: ConfirmationDraft & { tool: string; risk: ToolRisk }, signal: AbortSignal): Promise<boolean> {
     if (this.viewVisible()) return this.card.ask(request, signal);
     return new Promise<boolean>((resolve, reject) => {
       const onAbort = () => reject(new CancelledError());
       signal.addEventListener('abort', onAbort, { once: true });
-      const detail = [...request.details.map((d) => `${d.label}: ${d.value}`), ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : [])].join('\n');
+      const detail = [
+        ...request.details.map((d) => `${d.label}: ${d.value}`),
+        ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : []),
+      ].join('\n');
       void vscode.window.showWarningMessage(request.title, { modal: true, detail }, request.approveLabel).then((answer) => {
         signal.removeEventListener('abort', onAbort);
         resolve(answer === request.approveLabel);
@@ -188,10 +202,11 @@ export function usageStore(memento: vscode.Memento): UsageStore {
 export async function setApiKey(secrets: vscode.SecretStorage): Promise<void> {
   const key = await vscode.window.showInputBox({
     title: 'Gemini API Key',
-    prompt: 'Paste a Gemini API key from Google AI Studio. It is stored in VS Code\'s secret storage, never in settings or logs.',
+    prompt: "Paste a Gemini API key from Google AI Studio. It is stored in VS Code's secret storage, never in settings or logs.",
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (!v.trim() ? 'The key is empty.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : v.trim().length < 20 ? 'That is too short to be an API key.' : undefined),
+    validateInput: (v) =>
+      !v.trim() ? 'The key is empty.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : v.trim().length < 20 ? 'That is too short to be an API key.' : undefined,
   });
   if (!key) return;
   await secrets.store(API_KEY_SECRET, key.trim());

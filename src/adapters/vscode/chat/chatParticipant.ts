@@ -56,23 +56,31 @@ export function registerVscodeChat(deps: {
       try {
         const model = await deps.models.get();
         if (!model) {
-          const answer = await answerOffline(parseChatIntent(request.prompt), { registry: deps.registry, ctx: deps.ctx, confirm: deps.modalConfirm, events: toolEvents, cancelDeploy: () => false }, signal);
+          const answer = await answerOffline(
+            parseChatIntent(request.prompt),
+            { registry: deps.registry, ctx: deps.ctx, confirm: deps.modalConfirm, events: toolEvents, cancelDeploy: () => false },
+            signal,
+          );
           stream.markdown(answer);
         } else {
           const conversation = new Conversation({ turns: historyTurns(context.history), summary: [] });
-          await runAgentTurn(request.prompt, {
-            model,
-            registry: deps.registry,
-            ctx: deps.ctx,
-            confirm: deps.modalConfirm,
-            conversation,
-            system: (earlier) => systemPrompt({ workspaceName: vscode.workspace.workspaceFolders?.[0]?.name, deploy: deps.ctx.lastDeploy(), earlier }),
-            events: { text: (d) => stream.markdown(d), textEnd: () => undefined, tool: toolEvents.tool },
-            beforeModelCall: () => {
-              deps.ctx.usage?.check('model');
-              deps.ctx.usage?.record('model');
+          await runAgentTurn(
+            request.prompt,
+            {
+              model,
+              registry: deps.registry,
+              ctx: deps.ctx,
+              confirm: deps.modalConfirm,
+              conversation,
+              system: (earlier) => systemPrompt({ workspaceName: vscode.workspace.workspaceFolders?.[0]?.name, deploy: deps.ctx.lastDeploy(), earlier }),
+              events: { text: (d) => stream.markdown(d), textEnd: () => undefined, tool: toolEvents.tool },
+              beforeModelCall: () => {
+                deps.ctx.usage?.check('model');
+                deps.ctx.usage?.record('model');
+              },
             },
-          }, signal);
+            signal,
+          );
         }
         stream.button({ command: `${VIEW_ID}.focus`, title: 'Open Devgem' });
         return {};

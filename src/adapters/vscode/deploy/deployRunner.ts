@@ -97,11 +97,24 @@ export class DeployRunner {
         signal?.addEventListener('abort', onAbort, { once: true });
         if (signal?.aborted) controller.abort();
         try {
-          return await this.session.run((emit, s) => runDeploy(opts, { ports: this.ports(), ui: this.ui, manifests: this.manifests, emit: (e) => {
-            emit(e);
-            // A GitHub deploy's folder is temporary (removed when it ends): no editor on its Dockerfile.
-            this.onEvent(e, progress, !opts.gitHub);
-          } }, s), controller.signal);
+          return await this.session.run(
+            (emit, s) =>
+              runDeploy(
+                opts,
+                {
+                  ports: this.ports(),
+                  ui: this.ui,
+                  manifests: this.manifests,
+                  emit: (e) => {
+                    emit(e);
+                    // A GitHub deploy's folder is temporary (removed when it ends): no editor on its Dockerfile.
+                    this.onEvent(e, progress, !opts.gitHub);
+                  },
+                },
+                s,
+              ),
+            controller.signal,
+          );
         } finally {
           sub.dispose();
           signal?.removeEventListener('abort', onAbort);
@@ -196,11 +209,19 @@ export class DeployRunner {
   private announce(result: DeployResult): void {
     switch (result.outcome) {
       case 'success':
-        void vscode.window.showInformationMessage(result.preview ? `Preview deployed (no traffic) at ${result.url}; ${result.preview.serviceUrl} still serves the old revision.` : `Deployed to ${result.url}`, 'Open', 'Copy URL').then((a) => {
-          // The URL comes from Cloud Run's answer: only a web link opens.
-          if (a === 'Open' && isSafeExternalUrl(result.url)) void vscode.env.openExternal(vscode.Uri.parse(result.url));
-          if (a === 'Copy URL') void vscode.env.clipboard.writeText(result.url);
-        });
+        void vscode.window
+          .showInformationMessage(
+            result.preview
+              ? `Preview deployed (no traffic) at ${result.url}; ${result.preview.serviceUrl} still serves the old revision.`
+              : `Deployed to ${result.url}`,
+            'Open',
+            'Copy URL',
+          )
+          .then((a) => {
+            // The URL comes from Cloud Run's answer: only a web link opens.
+            if (a === 'Open' && isSafeExternalUrl(result.url)) void vscode.env.openExternal(vscode.Uri.parse(result.url));
+            if (a === 'Copy URL') void vscode.env.clipboard.writeText(result.url);
+          });
         break;
       case 'private':
         void vscode.window.showWarningMessage(result.problem.message, 'Copy fix').then((a) => {
@@ -208,9 +229,14 @@ export class DeployRunner {
         });
         break;
       case 'failed':
-        void vscode.window.showErrorMessage(`Deploy failed (${STAGE_TITLES[result.stage]}): ${result.problem.message}${result.problem.fix ? ` — ${result.problem.fix}` : ''}`, 'Show log').then((a) => {
-          if (a) this.log.show(true);
-        });
+        void vscode.window
+          .showErrorMessage(
+            `Deploy failed (${STAGE_TITLES[result.stage]}): ${result.problem.message}${result.problem.fix ? ` — ${result.problem.fix}` : ''}`,
+            'Show log',
+          )
+          .then((a) => {
+            if (a) this.log.show(true);
+          });
         break;
       case 'cancelled':
         void vscode.window.showInformationMessage('Deploy cancelled.');

@@ -10,7 +10,10 @@ import type { GitHubSource } from '../../../core/github/gitHubPort';
  * (it stays, for later deploys). For a GitHub repository: the file goes into the
  * download and lives for this deploy only; the repository is not changed.
  */
-export function dockerfileQuestion(file: { path: string; relativePath?: string; gitHub?: GitHubSource }, relative: string): { title: string; message: string; detail: string; button: string } {
+export function dockerfileQuestion(
+  file: { path: string; relativePath?: string; gitHub?: GitHubSource },
+  relative: string,
+): { title: string; message: string; detail: string; button: string } {
   if (file.gitHub) {
     const { repository, ref, commit } = file.gitHub;
     const inRepo = file.relativePath ?? 'Dockerfile';
@@ -67,7 +70,10 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
       detail: app.notes[0],
       app,
     }));
-    const picked = await unlessCancelled(vscode.window.showQuickPick(items, { title: 'Devgem found several apps', placeHolder: 'Which app should Devgem deploy?', ignoreFocusOut: true }), signal);
+    const picked = await unlessCancelled(
+      vscode.window.showQuickPick(items, { title: 'Devgem found several apps', placeHolder: 'Which app should Devgem deploy?', ignoreFocusOut: true }),
+      signal,
+    );
     return picked?.app;
   }
 
@@ -147,7 +153,10 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
     const answer = await unlessCancelled(
       vscode.window.showErrorMessage(
         `The project is not ready for a deploy (${problems.length} problem${problems.length === 1 ? '' : 's'}).`,
-        { modal: true, detail: `${list}\n\n${canEnable ? 'Devgem can enable the missing APIs for you; anything else needs the commands Copy Command gives.' : 'Run the commands Copy Command gives, then deploy again.'}` },
+        {
+          modal: true,
+          detail: `${list}\n\n${canEnable ? 'Devgem can enable the missing APIs for you; anything else needs the commands Copy Command gives.' : 'Run the commands Copy Command gives, then deploy again.'}`,
+        },
         ...(canEnable ? [enable] : []),
         copy,
         open,

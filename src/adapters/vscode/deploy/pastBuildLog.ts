@@ -21,7 +21,12 @@ function item(r: DeployRecord): RecordItem {
   return {
     label: `${OUTCOME_ICONS[r.outcome]} ${r.target?.service ?? 'unknown service'}${r.revision ? ` · ${r.revision}` : ''}`,
     description: new Date(r.endedAt).toLocaleString(),
-    detail: [r.commit ? `${r.commit.slice(0, 7)}${r.dirty ? '*' : ''}${r.branch ? ` on ${r.branch}` : ''}` : undefined, r.repository, build ? `build ${build.id}` : undefined, r.outcome]
+    detail: [
+      r.commit ? `${r.commit.slice(0, 7)}${r.dirty ? '*' : ''}${r.branch ? ` on ${r.branch}` : ''}` : undefined,
+      r.repository,
+      build ? `build ${build.id}` : undefined,
+      r.outcome,
+    ]
       .filter(Boolean)
       .join(' · '),
     record: r,
@@ -37,7 +42,8 @@ export function registerPastBuildLog(deps: { session: DeploySession; ports: () =
   // Each document's text, fetched (with progress and errors shown) before it opens.
   const texts = new Map<string, string>();
   const provider: vscode.TextDocumentContentProvider = {
-    provideTextDocumentContent: (uri) => texts.get(uri.toString()) ?? '[Devgem] This build log is no longer loaded: run "Devgem: Show Build Log of a Past Deploy…" again.\n',
+    provideTextDocumentContent: (uri) =>
+      texts.get(uri.toString()) ?? '[Devgem] This build log is no longer loaded: run "Devgem: Show Build Log of a Past Deploy…" again.\n',
   };
 
   const show = async (deployId?: unknown): Promise<void> => {
@@ -55,7 +61,9 @@ export function registerPastBuildLog(deps: { session: DeploySession; ports: () =
         void vscode.window.showInformationMessage('No past deploy of this workspace ran a Cloud Build build yet.');
         return;
       }
-      record = (await vscode.window.showQuickPick(withBuild.map(item), { title: 'Show the build log of which deploy?', matchOnDetail: true, matchOnDescription: true }))?.record;
+      record = (
+        await vscode.window.showQuickPick(withBuild.map(item), { title: 'Show the build log of which deploy?', matchOnDetail: true, matchOnDescription: true })
+      )?.record;
       if (!record) return;
     }
     const r = record;

@@ -38,8 +38,19 @@ export function registerEnvImport(host: EnvImportHost): vscode.Disposable {
 
 async function pickFile(root: string): Promise<string | undefined> {
   const dflt = path.join(root, '.env');
-  if (await fs.stat(dflt).then((s) => s.isFile(), () => false)) return dflt;
-  const picked = await vscode.window.showOpenDialog({ defaultUri: vscode.Uri.file(root), canSelectMany: false, openLabel: 'Import', title: 'Choose the .env file to import' });
+  if (
+    await fs.stat(dflt).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  )
+    return dflt;
+  const picked = await vscode.window.showOpenDialog({
+    defaultUri: vscode.Uri.file(root),
+    canSelectMany: false,
+    openLabel: 'Import',
+    title: 'Choose the .env file to import',
+  });
   return picked?.[0]?.fsPath;
 }
 
@@ -64,7 +75,11 @@ function chooseKeys(ref: ServiceRef, file: string, items: EnvImportItem[], parse
     let done = false;
     qp.onDidTriggerItemButton(({ item }) => {
       const picked = new Set(qp.selectedItems.map((i) => i.label));
-      qp.items = qp.items.map((i) => (i === item ? keyItem(retarget(i.item, i.item.target === 'secret' ? 'plain' : 'secret', ref.service), picked.has(i.label)) : keyItem(i.item, picked.has(i.label))));
+      qp.items = qp.items.map((i) =>
+        i === item
+          ? keyItem(retarget(i.item, i.item.target === 'secret' ? 'plain' : 'secret', ref.service), picked.has(i.label))
+          : keyItem(i.item, picked.has(i.label)),
+      );
       qp.selectedItems = qp.items.filter((i) => picked.has(i.label));
     });
     qp.onDidAccept(() => {
@@ -92,14 +107,25 @@ async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined)
   const planned = planEnvImport(parsed, ref.service);
   for (const e of parsed.entries) if (planned.some((i) => i.key === e.key && i.target === 'secret')) addKnownSecret(e.value);
   if (!planned.some((i) => i.target !== 'rejected')) {
-    return void vscode.window.showErrorMessage(`${rel} has nothing to import.`, { modal: true, detail: [...describePlan(planned), ...parsed.problems.map((p) => p.message)].join('\n') || 'Add KEY=value lines.' });
+    return void vscode.window.showErrorMessage(`${rel} has nothing to import.`, {
+      modal: true,
+      detail: [...describePlan(planned), ...parsed.problems.map((p) => p.message)].join('\n') || 'Add KEY=value lines.',
+    });
   }
   const chosen = await chooseKeys(ref, rel, planned, parsed);
   if (!chosen?.length) return;
 
-  const live = await withCancellableProgress(`Reading service ${ref.service}`, CALL_MS, (s) => host.ports().runAdmin.describeService(ref, s), vscode.ProgressLocation.Window);
+  const live = await withCancellableProgress(
+    `Reading service ${ref.service}`,
+    CALL_MS,
+    (s) => host.ports().runAdmin.describeService(ref, s),
+    vscode.ProgressLocation.Window,
+  );
 
-  if (!live) return void vscode.window.showErrorMessage(`There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first, then import its .env file.`);
+  if (!live)
+    return void vscode.window.showErrorMessage(
+      `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first, then import its .env file.`,
+    );
   for (const i of chosen) if (i.target === 'secret') addKnownSecret(parsed.entries.find((e) => e.key === i.key)?.value);
   const risks = importChanges(live.env, chosen, ref.service);
   const left = planned.filter((p) => !chosen.some((c) => c.key === p.key));
@@ -113,7 +139,11 @@ async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined)
     '',
     'Secrets get roles/secretmanager.secretAccessor for the service’s runtime account; a new revision then gets all traffic.',
   ].join('\n');
-  const ok = await vscode.window.showWarningMessage(`Import ${chosen.length} key${chosen.length === 1 ? '' : 's'} from ${rel} into ${ref.service}?`, { modal: true, detail }, 'Import');
+  const ok = await vscode.window.showWarningMessage(
+    `Import ${chosen.length} key${chosen.length === 1 ? '' : 's'} from ${rel} into ${ref.service}?`,
+    { modal: true, detail },
+    'Import',
+  );
   if (ok !== 'Import') return;
 
   try {

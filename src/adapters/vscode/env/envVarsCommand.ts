@@ -37,15 +37,25 @@ export function registerEnvVarsCommand(host: EnvVarsHost): vscode.Disposable {
 
 async function editEnvVars(host: EnvVarsHost, node: ServiceNode | undefined): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder && !node?.service) return void vscode.window.showErrorMessage('Open the app’s folder, or use this command from a service in the Cloud Run explorer.');
+  if (!folder && !node?.service)
+    return void vscode.window.showErrorMessage('Open the app’s folder, or use this command from a service in the Cloud Run explorer.');
   const ref = await serviceRefFor(folder?.uri.fsPath ?? process.cwd(), node);
-  const live = await withCancellableProgress(`Reading ${ref.service}`, CALL_MS, (s) => host.ports().runAdmin.describeService(ref, s), vscode.ProgressLocation.Window);
-  if (!live) return void vscode.window.showErrorMessage(`There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first.`);
+  const live = await withCancellableProgress(
+    `Reading ${ref.service}`,
+    CALL_MS,
+    (s) => host.ports().runAdmin.describeService(ref, s),
+    vscode.ProgressLocation.Window,
+  );
+  if (!live)
+    return void vscode.window.showErrorMessage(`There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first.`);
   const choice = await pickVar(ref, live.env);
   if (!choice) return;
   if (choice.kind === 'remove') return removeVar(host, ref, choice.v);
   if (choice.v?.secret) {
-    const pick = await vscode.window.showInformationMessage(`${choice.v.name} comes from Secret Manager (${describeEnvVar(choice.v)}). Change it by importing your .env file.`, 'Import .env File…');
+    const pick = await vscode.window.showInformationMessage(
+      `${choice.v.name} comes from Secret Manager (${describeEnvVar(choice.v)}). Change it by importing your .env file.`,
+      'Import .env File…',
+    );
     if (pick) await vscode.commands.executeCommand(IMPORT_ENV_COMMAND, { ...ref });
     return;
   }
@@ -53,11 +63,16 @@ async function editEnvVars(host: EnvVarsHost, node: ServiceNode | undefined): Pr
   if (!assignment) return;
   const ok = await vscode.window.showWarningMessage(
     `Set ${assignment.key} on ${ref.service}?`,
-    { modal: true, detail: `${ref.service} · ${ref.project} · ${ref.region}\n\nA new revision with ${assignment.key} ${choice.v ? 'changed' : 'added'} gets all traffic once it is ready.` },
+    {
+      modal: true,
+      detail: `${ref.service} · ${ref.project} · ${ref.region}\n\nA new revision with ${assignment.key} ${choice.v ? 'changed' : 'added'} gets all traffic once it is ready.`,
+    },
     'Apply',
   );
   if (ok !== 'Apply') return;
-  await withCancellableProgress(`Setting ${assignment.key} on ${ref.service}`, UPDATE_MS, (s) => host.ports().runAdmin.updateEnv(ref, { set: { [assignment.key]: assignment.value }, unset: [] }, s));
+  await withCancellableProgress(`Setting ${assignment.key} on ${ref.service}`, UPDATE_MS, (s) =>
+    host.ports().runAdmin.updateEnv(ref, { set: { [assignment.key]: assignment.value }, unset: [] }, s),
+  );
   host.log.info(`Set ${assignment.key} on ${ref.service} (${ref.region})`);
   void vscode.window.showInformationMessage(`${ref.service} now has ${assignment.key} set.`);
 }
@@ -69,7 +84,15 @@ function pickVar(ref: ServiceRef, env: EnvVarInfo[]): Promise<{ kind: 'edit' | '
     qp.placeholder = env.length ? 'Pick one to change it, or the trash button to remove it' : 'No variables yet';
     qp.items = [
       { label: '$(add) Add a variable…', add: true, alwaysShow: true },
-      ...[...env].sort((a, b) => a.name.localeCompare(b.name)).map((v) => ({ label: v.name, description: describeEnvVar(v), iconPath: new vscode.ThemeIcon(v.secret ? 'lock' : 'symbol-variable'), buttons: [REMOVE], v })),
+      ...[...env]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((v) => ({
+          label: v.name,
+          description: describeEnvVar(v),
+          iconPath: new vscode.ThemeIcon(v.secret ? 'lock' : 'symbol-variable'),
+          buttons: [REMOVE],
+          v,
+        })),
     ];
     let answer: { kind: 'edit' | 'remove'; v?: EnvVarInfo } | undefined;
     qp.onDidTriggerItemButton(({ item }) => {
@@ -119,11 +142,16 @@ async function removeVar(host: EnvVarsHost, ref: ServiceRef, v: EnvVarInfo | und
   if (!v) return;
   const ok = await vscode.window.showWarningMessage(
     `Remove ${v.name} from ${ref.service}?`,
-    { modal: true, detail: `${ref.service} · ${ref.project} · ${ref.region}\n\nA new revision without ${v.name} gets all traffic once it is ready.${v.secret ? ' The secret itself stays in Secret Manager.' : ''} Roll back to the current revision to undo.` },
+    {
+      modal: true,
+      detail: `${ref.service} · ${ref.project} · ${ref.region}\n\nA new revision without ${v.name} gets all traffic once it is ready.${v.secret ? ' The secret itself stays in Secret Manager.' : ''} Roll back to the current revision to undo.`,
+    },
     'Remove',
   );
   if (ok !== 'Remove') return;
-  await withCancellableProgress(`Removing ${v.name} from ${ref.service}`, UPDATE_MS, (s) => host.ports().runAdmin.updateEnv(ref, { set: {}, unset: [v.name] }, s));
+  await withCancellableProgress(`Removing ${v.name} from ${ref.service}`, UPDATE_MS, (s) =>
+    host.ports().runAdmin.updateEnv(ref, { set: {}, unset: [v.name] }, s),
+  );
   host.log.info(`Removed ${v.name} from ${ref.service} (${ref.region})`);
   void vscode.window.showInformationMessage(`Removed ${v.name} from ${ref.service}.`);
 }

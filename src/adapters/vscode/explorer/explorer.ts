@@ -80,7 +80,14 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refr
       'Roll Back',
     );
     if (ok !== 'Roll Back') return;
-    if (await change(`Routing all traffic of ${ref.service} to ${to}`, (s) => host.ports().runAdmin.routeAllTraffic(ref, to, s).then(() => undefined))) {
+    if (
+      await change(`Routing all traffic of ${ref.service} to ${to}`, (s) =>
+        host
+          .ports()
+          .runAdmin.routeAllTraffic(ref, to, s)
+          .then(() => undefined),
+      )
+    ) {
       void vscode.window.showInformationMessage(`${ref.service} now serves ${to}.`);
     }
   };

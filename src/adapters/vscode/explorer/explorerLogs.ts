@@ -34,7 +34,9 @@ export class ServiceLogTails implements vscode.Disposable {
     const stop = new AbortController();
     this.tails.set(key, { channel, stop });
     channel.show(true);
-    channel.appendLine(`Newest entries of ${ref.service} (${ref.region}, project ${ref.project}), ${picked.label.toLowerCase()}; following new ones every few seconds. Devgem: Stop Tailing Logs ends this.`);
+    channel.appendLine(
+      `Newest entries of ${ref.service} (${ref.region}, project ${ref.project}), ${picked.label.toLowerCase()}; following new ones every few seconds. Devgem: Stop Tailing Logs ends this.`,
+    );
     const deadline = setTimeout(() => {
       channel.appendLine(`— Stopped following after ${MAX_TAIL_MS / 60_000} minutes; Show Logs again to continue. —`);
       stop.abort();

@@ -49,10 +49,17 @@ export async function fetchAndDeploy(
   try {
     const { port, maxBytes } = await connect();
     // The notification lasts while the archive downloads; the deploy then shows the runner's own.
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Devgem: downloading ${repository}${req.ref ? ` (${req.ref.length === 40 ? req.ref.slice(0, 7) : req.ref})` : ''} from GitHub`, cancellable: true }, (_p, token) => {
-      token.onCancellationRequested(() => controller.abort());
-      return downloading;
-    });
+    void vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Devgem: downloading ${repository}${req.ref ? ` (${req.ref.length === 40 ? req.ref.slice(0, 7) : req.ref})` : ''} from GitHub`,
+        cancellable: true,
+      },
+      (_p, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        return downloading;
+      },
+    );
     const { result } = await deployGitHubRepo(
       port,
       { owner: req.owner, name: req.name, ref: req.ref, maxBytes },
@@ -69,7 +76,10 @@ export async function fetchAndDeploy(
       void vscode.window.showInformationMessage(`Download of ${repository} cancelled; nothing was deployed.`);
       return undefined;
     }
-    const text = err instanceof DevgemError ? `${err.message}${err.fix ? ` — ${err.fix}` : ''}` : `Could not deploy ${repository}: ${err instanceof Error ? err.message : String(err)}`;
+    const text =
+      err instanceof DevgemError
+        ? `${err.message}${err.fix ? ` — ${err.fix}` : ''}`
+        : `Could not deploy ${repository}: ${err instanceof Error ? err.message : String(err)}`;
     void vscode.window.showErrorMessage(text);
     return undefined;
   } finally {
@@ -104,7 +114,12 @@ export async function deployGitHubRepoCommand(deps: GitHubDeployDeps): Promise<D
   if (!picked) return undefined;
   let repo: GitHubRepo;
   try {
-    repo = picked.repo ?? (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Devgem: looking up ${picked.owner}/${picked.name} on GitHub` }, () => access.port.getRepo(picked.owner, picked.name, AbortSignal.timeout(30_000))));
+    repo =
+      picked.repo ??
+      (await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Devgem: looking up ${picked.owner}/${picked.name} on GitHub` },
+        () => access.port.getRepo(picked.owner, picked.name, AbortSignal.timeout(30_000)),
+      ));
   } catch (err) {
     return fail(err);
   }

@@ -56,7 +56,9 @@ export function pickRepo(port: GitHubPort): Promise<PickedRepo | undefined> {
     const known = new Set(mine.map(nameOf));
     const pastedName = pasted && `${pasted.owner}/${pasted.name}`.toLowerCase();
     const pastedItem: RepoItem[] =
-      pasted && !known.has(pastedName) ? [{ label: `$(github) ${pasted.owner}/${pasted.name}`, description: 'deploy this repository', alwaysShow: true, repoChoice: pasted }] : [];
+      pasted && !known.has(pastedName)
+        ? [{ label: `$(github) ${pasted.owner}/${pasted.name}`, description: 'deploy this repository', alwaysShow: true, repoChoice: pasted }]
+        : [];
     const extra = hits.filter((h) => !nameOf(h) || !known.has(nameOf(h)));
     qp.items = [
       ...pastedItem,
@@ -67,19 +69,22 @@ export function pickRepo(port: GitHubPort): Promise<PickedRepo | undefined> {
   };
 
   qp.busy = true;
-  port.listRepos(LIST_LIMIT, life.signal).then(
-    (repos) => {
-      mine = repos.map((r) => repoItem(r, false));
-      render();
-    },
-    (err: unknown) => {
-      if (life.signal.aborted) return;
-      mine = [errorItem(err)];
-      render();
-    },
-  ).finally(() => {
-    if (!searching) qp.busy = false;
-  });
+  port
+    .listRepos(LIST_LIMIT, life.signal)
+    .then(
+      (repos) => {
+        mine = repos.map((r) => repoItem(r, false));
+        render();
+      },
+      (err: unknown) => {
+        if (life.signal.aborted) return;
+        mine = [errorItem(err)];
+        render();
+      },
+    )
+    .finally(() => {
+      if (!searching) qp.busy = false;
+    });
 
   qp.onDidChangeValue(() => {
     clearTimeout(timer);
@@ -93,23 +98,26 @@ export function pickRepo(port: GitHubPort): Promise<PickedRepo | undefined> {
       const mineSearch = new AbortController();
       searching = mineSearch;
       qp.busy = true;
-      port.searchRepos(query, SEARCH_LIMIT, mineSearch.signal).then(
-        (repos) => {
-          if (searching !== mineSearch) return;
-          hits = repos.map((r) => repoItem(r, true));
-          render();
-        },
-        (err: unknown) => {
-          if (searching !== mineSearch) return;
-          hits = [errorItem(err)];
-          render();
-        },
-      ).finally(() => {
-        if (searching === mineSearch) {
-          searching = undefined;
-          qp.busy = false;
-        }
-      });
+      port
+        .searchRepos(query, SEARCH_LIMIT, mineSearch.signal)
+        .then(
+          (repos) => {
+            if (searching !== mineSearch) return;
+            hits = repos.map((r) => repoItem(r, true));
+            render();
+          },
+          (err: unknown) => {
+            if (searching !== mineSearch) return;
+            hits = [errorItem(err)];
+            render();
+          },
+        )
+        .finally(() => {
+          if (searching === mineSearch) {
+            searching = undefined;
+            qp.busy = false;
+          }
+        });
     }, SEARCH_DEBOUNCE_MS);
   });
 
@@ -157,28 +165,31 @@ export function pickRef(port: GitHubPort, repo: GitHubRepo): Promise<string | un
   };
   qp.busy = true;
   render();
-  port.listRefs(repo.owner, repo.name, life.signal).then(
-    (refs) => {
-      const ordered = orderRefs(refs, repo.defaultBranch);
-      const firstTag = ordered.findIndex((r) => r.kind === 'tag');
-      items = ordered.flatMap((r, i): RefItem[] => [
-        ...(i === firstTag ? [{ label: 'Tags', kind: vscode.QuickPickItemKind.Separator }] : []),
-        {
-          label: `${r.kind === 'tag' ? '$(tag)' : '$(git-branch)'} ${r.name}`,
-          description: `${r.kind === 'branch' && r.name === repo.defaultBranch ? 'default branch · ' : ''}${r.sha.slice(0, 7)}`,
-          ref: r.name,
-        },
-      ]);
-      render();
-    },
-    (err: unknown) => {
-      if (life.signal.aborted) return;
-      items = [...items, { label: `$(warning) ${err instanceof Error ? err.message : String(err)}`, alwaysShow: true }];
-      render();
-    },
-  ).finally(() => {
-    qp.busy = false;
-  });
+  port
+    .listRefs(repo.owner, repo.name, life.signal)
+    .then(
+      (refs) => {
+        const ordered = orderRefs(refs, repo.defaultBranch);
+        const firstTag = ordered.findIndex((r) => r.kind === 'tag');
+        items = ordered.flatMap((r, i): RefItem[] => [
+          ...(i === firstTag ? [{ label: 'Tags', kind: vscode.QuickPickItemKind.Separator }] : []),
+          {
+            label: `${r.kind === 'tag' ? '$(tag)' : '$(git-branch)'} ${r.name}`,
+            description: `${r.kind === 'branch' && r.name === repo.defaultBranch ? 'default branch · ' : ''}${r.sha.slice(0, 7)}`,
+            ref: r.name,
+          },
+        ]);
+        render();
+      },
+      (err: unknown) => {
+        if (life.signal.aborted) return;
+        items = [...items, { label: `$(warning) ${err instanceof Error ? err.message : String(err)}`, alwaysShow: true }];
+        render();
+      },
+    )
+    .finally(() => {
+      qp.busy = false;
+    });
   qp.onDidChangeValue(render);
   return new Promise<string | undefined>((resolve) => {
     qp.onDidAccept(() => {

@@ -79,13 +79,15 @@ class ContextKeys implements vscode.Disposable {
       return;
     }
     // A failed read leaves the keys as they were; the next trigger tries again.
-    this.running = this.read().catch(() => undefined).finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.refresh();
-      }
-    });
+    this.running = this.read()
+      .catch(() => undefined)
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.refresh();
+        }
+      });
   }
 
   /** Re-checks every few seconds until signed in (the user is typing in the terminal), bounded. */

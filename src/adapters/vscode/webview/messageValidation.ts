@@ -20,7 +20,8 @@ interface Text {
 
 function text(o: Text): Rule {
   const check: Field = (value) => {
-    if (typeof value !== 'string') return { error: `expected a string, received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
+    if (typeof value !== 'string')
+      return { error: `expected a string, received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
     const s = o.trim ? value.trim() : value;
     if (s.length < o.min) return { error: o.min === 1 ? 'must not be empty' : `must hold at least ${o.min} characters` };
     if (s.length > o.max) return { error: `must hold at most ${o.max} characters (has ${s.length})` };
@@ -72,7 +73,8 @@ const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
 export type ValidationResult = { ok: true; message: WebviewMessage } | { ok: false; error: string };
 
 export function validateWebviewMessage(raw: unknown): ValidationResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: `message: expected an object, received ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}` };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, error: `message: expected an object, received ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}` };
   const msg = raw as Record<string, unknown>;
   const type = msg.type;
   if (typeof type !== 'string' || !has(RULES, type)) {

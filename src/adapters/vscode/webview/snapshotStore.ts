@@ -13,7 +13,9 @@ const SAVE_EVERY_MS = 1000;
 function milestone(snapshot: ViewSnapshot): string {
   const d = snapshot.deploy;
   if (!d) return '';
-  const stages = Object.values(d.stages ?? {}).map((s) => s.status).join(',');
+  const stages = Object.values(d.stages ?? {})
+    .map((s) => s.status)
+    .join(',');
   return [d.deployId, d.build?.id ?? '', d.resume ? 'resume' : '', stages, d.result?.outcome ?? ''].join('|');
 }
 

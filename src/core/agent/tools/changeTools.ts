@@ -10,13 +10,16 @@ export function changesSinceDeployTool(): AgentTool<Record<string, never>, Agent
   return {
     name: 'get_changes_since_deploy',
     description:
-      'Files added, removed and modified in the workspace since the last successful deploy (same ignore rules as the upload), with that deploy\'s commit, branch and time and the current commit.',
+      "Files added, removed and modified in the workspace since the last successful deploy (same ignore rules as the upload), with that deploy's commit, branch and time and the current commit.",
     parameters: { type: 'object', properties: {} },
     risk: 'read',
     run: async (_args, ctx, signal) => {
       const last = ctx.manifests?.().list()[0];
       if (!last) {
-        return { data: { deployed: false, message: 'No successful deploy of this workspace has a file list yet. Deploy once, then ask again.' }, summary: 'no deploy to compare with' };
+        return {
+          data: { deployed: false, message: 'No successful deploy of this workspace has a file list yet. Deploy once, then ask again.' },
+          summary: 'no deploy to compare with',
+        };
       }
       const root = path.join(ctx.deployOptions().workspaceRoot, last.context);
       const listed = await listSourceFiles(root, signal);

@@ -29,7 +29,9 @@ export function envFilePath(raw: string | undefined): string {
   const given = raw ?? '.env';
   const clean = path.posix.normalize(given.replace(/\\/g, '/').replace(/^\.\/+/, ''));
   if (!clean || clean === '.' || clean === '..' || clean.startsWith('../') || path.posix.isAbsolute(clean) || /^[A-Za-z]:/.test(clean)) {
-    throw new DevgemError('invalid-argument', `"${given}" is not a file inside the workspace.`, { fix: 'Give the path relative to the workspace, e.g. ".env" or "config/prod.env".' });
+    throw new DevgemError('invalid-argument', `"${given}" is not a file inside the workspace.`, {
+      fix: 'Give the path relative to the workspace, e.g. ".env" or "config/prod.env".',
+    });
   }
   const name = clean.slice(clean.lastIndexOf('/') + 1);
   if (clean.split('/').some((p) => p === '.git' || p === 'node_modules') || !(name.startsWith('.env') || name.endsWith('.env'))) {
@@ -48,11 +50,15 @@ interface Loaded {
 async function load(args: ImportEnvArgs, ctx: AgentContext): Promise<Loaded> {
   const file = envFilePath(args.path);
   const text = await ctx.readWorkspaceFile(file);
-  if (text === undefined) throw new DevgemError('not-found', `${file} does not exist in the workspace.`, { fix: 'Create it with KEY=value lines, or give the path of the env file.' });
+  if (text === undefined)
+    throw new DevgemError('not-found', `${file} does not exist in the workspace.`, {
+      fix: 'Create it with KEY=value lines, or give the path of the env file.',
+    });
   const parsed = parseDotenv(text);
   const keys = new Set(parsed.entries.map((e) => e.key));
   const unknown = [...(args.plain ?? []), ...(args.secret ?? [])].filter((k) => !keys.has(k));
-  if (unknown.length) throw new DevgemError('invalid-argument', `${file} has no key ${unknown.join(', ')}.`, { fix: `Its keys are: ${[...keys].join(', ') || 'none'}.` });
+  if (unknown.length)
+    throw new DevgemError('invalid-argument', `${file} has no key ${unknown.join(', ')}.`, { fix: `Its keys are: ${[...keys].join(', ') || 'none'}.` });
   const both = (args.plain ?? []).filter((k) => args.secret?.includes(k));
   if (both.length) throw new DevgemError('invalid-argument', `${both.join(', ')} cannot be both plain and secret.`);
   const ref = await resolveRef(ctx, args);
@@ -89,7 +95,9 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
       const d = await bounded(`Reading service ${ref.service}`, CALL_MS, signal, (s) => ctx.cloud().runAdmin.describeService(ref, s));
       if (!d) throw new DevgemError('not-found', `There is no service ${refText(ref)}.`, { fix: 'Deploy the service first, then import its .env file.' });
       if (!items.some((i) => i.target !== 'rejected')) {
-        throw new DevgemError('invalid-argument', `${file} has nothing to import.`, { fix: parsed.problems.length ? parsed.problems.map((p) => p.message).join('; ') : 'Add KEY=value lines.' });
+        throw new DevgemError('invalid-argument', `${file} has nothing to import.`, {
+          fix: parsed.problems.length ? parsed.problems.map((p) => p.message).join('; ') : 'Add KEY=value lines.',
+        });
       }
       const risks = importChanges(d.env, items, ref.service);
       const secrets = items.filter((i) => i.target === 'secret').length;
@@ -102,7 +110,14 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
           ...parsed.problems.map((p) => ({ label: `Line ${p.line}`, value: `not imported: ${p.message}` })),
           ...(parsed.duplicates.length ? [{ label: 'Duplicates', value: `${parsed.duplicates.join(', ')} (the last value counts)` }] : []),
           ...risks.map((r) => ({ label: 'Changes', value: r.message })),
-          ...(secrets ? [{ label: 'Access', value: `roles/secretmanager.secretAccessor on each secret for the service's runtime account (${d.serviceAccount ?? 'the compute default'})` }] : []),
+          ...(secrets
+            ? [
+                {
+                  label: 'Access',
+                  value: `roles/secretmanager.secretAccessor on each secret for the service's runtime account (${d.serviceAccount ?? 'the compute default'})`,
+                },
+              ]
+            : []),
           { label: 'Effect', value: 'A new revision gets all traffic once it is ready. Values are never shown.' },
         ],
       };

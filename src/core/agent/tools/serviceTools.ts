@@ -30,8 +30,13 @@ export function listServicesTool(): AgentTool<{ region?: string }, AgentContext>
     risk: 'read',
     run: async (args, ctx, signal) => {
       const ref = await resolveRef(ctx, { region: args.region });
-      const services = await bounded('Listing services', CALL_MS, signal, (s) => ctx.cloud().runAdmin.listServices({ project: ref.project, region: ref.region }, s));
-      return { data: { project: ref.project, region: ref.region, services }, summary: `${services.length} service${services.length === 1 ? '' : 's'} in ${ref.region}` };
+      const services = await bounded('Listing services', CALL_MS, signal, (s) =>
+        ctx.cloud().runAdmin.listServices({ project: ref.project, region: ref.region }, s),
+      );
+      return {
+        data: { project: ref.project, region: ref.region, services },
+        summary: `${services.length} service${services.length === 1 ? '' : 's'} in ${ref.region}`,
+      };
     },
   };
 }
@@ -87,7 +92,8 @@ export function serviceLogsTool(): AgentTool<Target & { severity?: LogSeverity; 
 export function listRevisionsTool(): AgentTool<Target, AgentContext> {
   return {
     name: 'list_revisions',
-    description: 'The revisions of a service, newest first, with traffic share, image, source commit (and GitHub repository) Devgem recorded when it deployed them, readiness and creation time.',
+    description:
+      'The revisions of a service, newest first, with traffic share, image, source commit (and GitHub repository) Devgem recorded when it deployed them, readiness and creation time.',
     parameters: { type: 'object', properties: targetProps },
     risk: 'read',
     run: async (args, ctx, signal) => {
@@ -105,7 +111,8 @@ export interface EnvArgs extends Target {
 
 export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
   const check = (args: EnvArgs) => {
-    if (!Object.keys(args.set ?? {}).length && !(args.unset ?? []).length) throw new DevgemError('invalid-argument', 'Nothing to change: give "set" and/or "unset".');
+    if (!Object.keys(args.set ?? {}).length && !(args.unset ?? []).length)
+      throw new DevgemError('invalid-argument', 'Nothing to change: give "set" and/or "unset".');
     // Before anything shows or sends the value: a secret never becomes a plain env var.
     const secret = Object.entries(args.set ?? {}).find(([k, v]) => looksSecret(k, v));
     if (secret) {
@@ -144,9 +151,14 @@ export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
     run: async (args, ctx, signal) => {
       check(args);
       const ref = await resolveRef(ctx, args);
-      const info = await bounded('Updating env vars', SLOW_MS, signal, (s) => ctx.cloud().runAdmin.updateEnv(ref, { set: args.set ?? {}, unset: args.unset ?? [] }, s));
+      const info = await bounded('Updating env vars', SLOW_MS, signal, (s) =>
+        ctx.cloud().runAdmin.updateEnv(ref, { set: args.set ?? {}, unset: args.unset ?? [] }, s),
+      );
       const changed = [...Object.keys(args.set ?? {}), ...(args.unset ?? [])];
-      return { data: { service: ref.service, changed, revision: info.latestReadyRevision ?? info.latestCreatedRevision }, summary: `Updated ${changed.join(', ')}` };
+      return {
+        data: { service: ref.service, changed, revision: info.latestReadyRevision ?? info.latestCreatedRevision },
+        summary: `Updated ${changed.join(', ')}`,
+      };
     },
   };
 }
@@ -158,7 +170,13 @@ export function rollbackTool(): AgentTool<Target & { revision?: string }, AgentC
     if (!revisions.length) throw new DevgemError('not-found', `${refText(ref)} has no revisions (or does not exist).`);
     const serving = revisions.filter((r) => r.percent > 0);
     let to = args.revision ? revisions.find((r) => r.revision === args.revision) : undefined;
-    if (args.revision && !to) throw new DevgemError('not-found', `There is no revision "${args.revision}" of ${ref.service}.`, { fix: `Use one of: ${revisions.slice(0, 10).map((r) => r.revision).join(', ')}.` });
+    if (args.revision && !to)
+      throw new DevgemError('not-found', `There is no revision "${args.revision}" of ${ref.service}.`, {
+        fix: `Use one of: ${revisions
+          .slice(0, 10)
+          .map((r) => r.revision)
+          .join(', ')}.`,
+      });
     if (!to) {
       // The newest ready revision older than the newest one now serving.
       const newestServing = revisions.findIndex((r) => r.percent > 0);
@@ -170,8 +188,14 @@ export function rollbackTool(): AgentTool<Target & { revision?: string }, AgentC
   };
   return {
     name: 'rollback',
-    description: 'Send 100% of a service\'s traffic to an earlier ready revision (default: the one before the revision serving now).',
-    parameters: { type: 'object', properties: { ...targetProps, revision: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'Revision name; default: the previous ready one.' } } },
+    description: "Send 100% of a service's traffic to an earlier ready revision (default: the one before the revision serving now).",
+    parameters: {
+      type: 'object',
+      properties: {
+        ...targetProps,
+        revision: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'Revision name; default: the previous ready one.' },
+      },
+    },
     risk: 'write',
     confirmation: async (args, ctx, signal) => {
       const { ref, to, serving } = await choose(args, ctx, signal);
@@ -180,7 +204,10 @@ export function rollbackTool(): AgentTool<Target & { revision?: string }, AgentC
         approveLabel: 'Roll Back',
         details: [
           { label: 'Service', value: refText(ref) },
-          { label: 'Serving now', value: serving.map((r) => `${r.revision} (${r.percent}%${shortCommit(r) ? `, commit ${shortCommit(r)}` : ''})`).join(', ') || 'nothing' },
+          {
+            label: 'Serving now',
+            value: serving.map((r) => `${r.revision} (${r.percent}%${shortCommit(r) ? `, commit ${shortCommit(r)}` : ''})`).join(', ') || 'nothing',
+          },
           { label: 'After', value: `${to.revision} (100%)${to.createTime ? `, created ${to.createTime}` : ''}` },
           { label: 'Image', value: to.image ?? 'unknown' },
           { label: 'Commit', value: sourceText(to) },
@@ -190,7 +217,10 @@ export function rollbackTool(): AgentTool<Target & { revision?: string }, AgentC
     run: async (args, ctx, signal) => {
       const { ref, to } = await choose(args, ctx, signal);
       const info = await bounded('Rolling back', SLOW_MS, signal, (s) => ctx.cloud().runAdmin.routeAllTraffic(ref, to.revision, s));
-      return { data: { service: ref.service, servingRevision: to.revision, url: info.uri, ...(to.commit ? { commit: to.commit } : {}) }, summary: `100% → ${to.revision}${shortCommit(to) ? ` (${shortCommit(to)})` : ''}` };
+      return {
+        data: { service: ref.service, servingRevision: to.revision, url: info.uri, ...(to.commit ? { commit: to.commit } : {}) },
+        summary: `100% → ${to.revision}${shortCommit(to) ? ` (${shortCommit(to)})` : ''}`,
+      };
     },
   };
 }

@@ -55,7 +55,11 @@ export function parseChatIntent(text: string): ChatIntent {
   const deploy = DEPLOY_VERB.exec(s);
   if (deploy && deploy.index === 0 && !/^\S+\s+(?:status|logs?|history|errors?)\b/i.test(s)) return parseDeploy(s.slice(deploy[0].length));
   if (CHANGES.test(s)) return { kind: 'changes' };
-  if (/^(?:usage|limits?|quota)$/i.test(s) || /\b(?:usage|quotas?|my limits?|daily limits?)\b/i.test(s) || /\bhow many\b.*\b(?:deploys?|deployments?|model calls|calls)\b/i.test(s)) {
+  if (
+    /^(?:usage|limits?|quota)$/i.test(s) ||
+    /\b(?:usage|quotas?|my limits?|daily limits?)\b/i.test(s) ||
+    /\bhow many\b.*\b(?:deploys?|deployments?|model calls|calls)\b/i.test(s)
+  ) {
     return { kind: 'usage' };
   }
   if (/\blogs?\b(?!\s+(?:in|out|into)\b)/i.test(s) || /\b(?:errors?|warnings?|exceptions?|crash(?:es|ed|ing)?)\b/i.test(s) || WHY_FAILED.test(s)) {
@@ -91,10 +95,17 @@ const POLITE_SUFFIX = /[\s,]+(?:please|pls|plz|thanks|thank you|thx|for me)$/i;
 
 /** Trim courtesy and closing punctuation so the patterns see the request itself. Case is kept: env values and names need it. */
 function normalize(text: string): string {
-  let s = text.replace(/[\u201C\u201D]/g, '"').replace(/[\u2018\u2019]/g, "'").trim();
-  for (let prev = ''; prev !== s; ) {
+  let s = text
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/[\u2018\u2019]/g, "'")
+    .trim();
+  for (let prev = ''; prev !== s;) {
     prev = s;
-    s = s.replace(/[\s.!?,]+$/, '').replace(POLITE_PREFIX, '').replace(POLITE_SUFFIX, '').trim();
+    s = s
+      .replace(/[\s.!?,]+$/, '')
+      .replace(POLITE_PREFIX, '')
+      .replace(POLITE_SUFFIX, '')
+      .trim();
   }
   return s;
 }
@@ -127,7 +138,10 @@ const SERVICE_SUFFIX = String.raw`(?:^|\s+)(?:on|for|in|from|of)\s+(?:the\s+)?(?
 
 function parseEnv(s: string): ChatIntent | undefined {
   let firstProblem: ChatIntent | undefined;
-  for (const [forms, parse] of [[UNSET_FORMS, parseUnsetBody], [SET_FORMS, parseSetBody]] as const) {
+  for (const [forms, parse] of [
+    [UNSET_FORMS, parseUnsetBody],
+    [SET_FORMS, parseSetBody],
+  ] as const) {
     for (const form of forms) {
       const m = form.exec(s);
       if (!m) continue;
@@ -179,7 +193,7 @@ function parseSetBody(body: string, saidEnv: boolean): ChatIntent {
       if (!m) return setProblem(body);
       const [, name, dq, sq, bare] = m;
       // A bare value ending in a comma is a list separator ("A=1, B=2"); quote the value to keep one.
-      const value = dq !== undefined ? dq.replace(/\\(.)/g, '$1') : sq ?? bare.replace(/,$/, '');
+      const value = dq !== undefined ? dq.replace(/\\(.)/g, '$1') : (sq ?? bare.replace(/,$/, ''));
       if (dq === undefined && sq === undefined && value === '') {
         return invalid(`${name} has no value. To set it empty write ${name}=""; to remove it say "unset ${name}".`);
       }
@@ -232,20 +246,58 @@ function parseLogs(s: string): ChatIntent {
     if (severity) intent.severity = severity;
   }
   const n =
-    /\b(?:last|latest|recent|first|top|show|tail|get|fetch)\s+(?:me\s+)?(?:the\s+)?(\d+)\b(?!\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?|weeks?)\b)/i.exec(s) ??
-    /(?<![\w-])(\d+)\s+(?:(?:log|build|error|warning)\s+)?(?:lines?|entries|entry|logs?|errors?|warnings?|messages?|records?)\b/i.exec(s);
+    /\b(?:last|latest|recent|first|top|show|tail|get|fetch)\s+(?:me\s+)?(?:the\s+)?(\d+)\b(?!\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hours?|d|days?|weeks?)\b)/i.exec(
+      s,
+    ) ?? /(?<![\w-])(\d+)\s+(?:(?:log|build|error|warning)\s+)?(?:lines?|entries|entry|logs?|errors?|warnings?|messages?|records?)\b/i.exec(s);
   if (n) intent.limit = Math.min(MAX_LOG_LIMIT, Math.max(1, Number(n[1])));
   const named = withService(intent, s);
   if (named !== intent) return named;
   // "show api logs": a guess, so a word that is not a valid service name is simply not one.
   const before = /(?:^|\s)([^\s"',]+)\s+logs?\b/i.exec(s)?.[1];
-  return before && !NOT_A_SERVICE.has(before.toLowerCase()) && !LOG_WORDS.test(before) && !validateServiceName(before) ? { ...intent, service: before } : intent;
+  return before && !NOT_A_SERVICE.has(before.toLowerCase()) && !LOG_WORDS.test(before) && !validateServiceName(before)
+    ? { ...intent, service: before }
+    : intent;
 }
 
-const LOG_WORDS = /^(?:of|for|from|on|in|to|with|about|and|or|lines|show|see|view|get|fetch|tail|open|read|check|me|the|all|any|more|full|new|some|its|these|those|runtime|request|container|application|cloud|run|critical|warning|info|debug|live|current|\d+)$/i;
+const LOG_WORDS =
+  /^(?:of|for|from|on|in|to|with|about|and|or|lines|show|see|view|get|fetch|tail|open|read|check|me|the|all|any|more|full|new|some|its|these|those|runtime|request|container|application|cloud|run|critical|warning|info|debug|live|current|\d+)$/i;
 
 /** Words that follow "for"/"of" without naming a service ("logs for the last hour"). */
-const NOT_A_SERVICE = new Set(['this', 'it', 'that', 'my', 'me', 'last', 'latest', 'recent', 'today', 'yesterday', 'now', 'service', 'services', 'app', 'build', 'deploy', 'deployment', 'all', 'a', 'an', 'errors', 'error', 'revision', 'revisions', 'warnings', 'log', 'logs', 'lines', 'entries', 'hour', 'minutes', 'day', 'week']);
+const NOT_A_SERVICE = new Set([
+  'this',
+  'it',
+  'that',
+  'my',
+  'me',
+  'last',
+  'latest',
+  'recent',
+  'today',
+  'yesterday',
+  'now',
+  'service',
+  'services',
+  'app',
+  'build',
+  'deploy',
+  'deployment',
+  'all',
+  'a',
+  'an',
+  'errors',
+  'error',
+  'revision',
+  'revisions',
+  'warnings',
+  'log',
+  'logs',
+  'lines',
+  'entries',
+  'hour',
+  'minutes',
+  'day',
+  'week',
+]);
 
 /** Adds the service named after "for/of/from/on/in", if any, validated. */
 function withService(intent: ServiceIntent, s: string): ChatIntent {
@@ -265,7 +317,32 @@ function withServiceName(intent: ServiceIntent, service: string | undefined): Ch
 
 // ---- rollback ---------------------------------------------------------------
 
-const ROLLBACK_FILLER = new Set(['the', 'a', 'an', 'last', 'latest', 'previous', 'prior', 'older', 'earlier', 'deploy', 'deployment', 'release', 'revision', 'version', 'one', 'it', 'this', 'service', 'please', 'back', 'to', 'of', 'for', 'on']);
+const ROLLBACK_FILLER = new Set([
+  'the',
+  'a',
+  'an',
+  'last',
+  'latest',
+  'previous',
+  'prior',
+  'older',
+  'earlier',
+  'deploy',
+  'deployment',
+  'release',
+  'revision',
+  'version',
+  'one',
+  'it',
+  'this',
+  'service',
+  'please',
+  'back',
+  'to',
+  'of',
+  'for',
+  'on',
+]);
 
 function parseRollback(rest: string): ChatIntent {
   const words = rest.split(/[\s,]+/).filter(Boolean);
@@ -294,7 +371,52 @@ function parseRollback(rest: string): ChatIntent {
 
 // ---- deploy -----------------------------------------------------------------
 
-const DEPLOY_FILLER = new Set(['this', 'it', 'the', 'a', 'an', 'my', 'our', 'app', 'application', 'project', 'code', 'workspace', 'repo', 'repository', 'site', 'website', 'again', 'now', 'here', 'current', 'whole', 'entire', 'latest', 'new', 'changes', 'version', 'thing', 'and', 'then', 'me', 'us', 'service', 'make', 'allow', 'folder', 'directory', 'dir', 'from', 'to', 'in', 'into', 'on', 'at', 'up']);
+const DEPLOY_FILLER = new Set([
+  'this',
+  'it',
+  'the',
+  'a',
+  'an',
+  'my',
+  'our',
+  'app',
+  'application',
+  'project',
+  'code',
+  'workspace',
+  'repo',
+  'repository',
+  'site',
+  'website',
+  'again',
+  'now',
+  'here',
+  'current',
+  'whole',
+  'entire',
+  'latest',
+  'new',
+  'changes',
+  'version',
+  'thing',
+  'and',
+  'then',
+  'me',
+  'us',
+  'service',
+  'make',
+  'allow',
+  'folder',
+  'directory',
+  'dir',
+  'from',
+  'to',
+  'in',
+  'into',
+  'on',
+  'at',
+  'up',
+]);
 const PUBLIC_WORDS = new Set(['public', 'publicly', 'unauthenticated', '--allow-unauthenticated']);
 const PRIVATE_WORDS = new Set(['private', 'privately', 'authenticated', '--no-allow-unauthenticated']);
 const DEPLOY_KEYWORDS = new Set(['as', 'named', 'called', 'name', 'with', 'region', ...PUBLIC_WORDS, ...PRIVATE_WORDS]);
@@ -366,7 +488,8 @@ function parseDeploy(rest: string): ChatIntent {
   }
   function appPath(raw: string): string | undefined {
     const p = raw.replace(/\\/g, '/');
-    if (p.startsWith('/') || p.startsWith('~') || /^[a-z]:/i.test(p)) return `"${raw}" is an absolute path; give the folder relative to the workspace, e.g. "deploy the folder services/api".`;
+    if (p.startsWith('/') || p.startsWith('~') || /^[a-z]:/i.test(p))
+      return `"${raw}" is an absolute path; give the folder relative to the workspace, e.g. "deploy the folder services/api".`;
     const n = path.posix.normalize(p).replace(/\/+$/, '');
     if (n === '..' || n.startsWith('../')) return `"${raw}" is outside the workspace; give a folder inside it, e.g. "deploy the folder services/api".`;
     // "." is the workspace root, which is the default: null marks "said, nothing to set".

@@ -12,7 +12,26 @@ const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+(?:@\S+)?$/;
 const REF = /^(?!-)[^\s~^:?*[\\]{1,255}$/;
 const REGION = /^[a-z]+-[a-z]+\d+$/;
 const KNOWN_REGION = /^(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d+$/i;
-const FILLER = new Set(['the', 'a', 'an', 'my', 'our', 'this', 'repo', 'repository', 'from', 'on', 'github', 'github.com', 'project', 'app', 'code', 'please', 'cloud', 'run']);
+const FILLER = new Set([
+  'the',
+  'a',
+  'an',
+  'my',
+  'our',
+  'this',
+  'repo',
+  'repository',
+  'from',
+  'on',
+  'github',
+  'github.com',
+  'project',
+  'app',
+  'code',
+  'please',
+  'cloud',
+  'run',
+]);
 const HINT = 'Say e.g. "deploy github.com/owner/name", "deploy github.com/owner/name at v1.2" or "deploy owner/name@main from github".';
 
 type GitHubIntent = Extract<ChatIntent, { kind: 'deploy-github' }>;

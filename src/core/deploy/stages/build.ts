@@ -52,8 +52,13 @@ function failureFix(req: FollowedBuild, info: BuildInfo): string {
  * the end. On cancel it asks Cloud Build to cancel before giving up.
  */
 export async function runBuild(req: BuildRequest, deps: BuildStageDeps, signal: AbortSignal): Promise<BuildInfo> {
-  const info = await bounded('Starting Cloud Build', deps.callMs ?? CALL_MS, signal, (s) => deps.build.start(req, s),
-    `Deploy again in a minute. Google may have started the build before the answer was lost: check https://console.cloud.google.com/cloud-build/builds?project=${encodeURIComponent(req.project)} first.`);
+  const info = await bounded(
+    'Starting Cloud Build',
+    deps.callMs ?? CALL_MS,
+    signal,
+    (s) => deps.build.start(req, s),
+    `Deploy again in a minute. Google may have started the build before the answer was lost: check https://console.cloud.google.com/cloud-build/builds?project=${encodeURIComponent(req.project)} first.`,
+  );
   deps.onBuildStarted(info);
   return followBuild(req, info, deps, signal);
 }
@@ -74,7 +79,13 @@ export interface FollowFrom {
  * and cancels the build if the wait is given up. Also used to re-attach to a
  * build after a window reload (`from`).
  */
-export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: Omit<BuildStageDeps, 'onBuildStarted'>, signal: AbortSignal, from?: FollowFrom): Promise<BuildInfo> {
+export async function followBuild(
+  req: FollowedBuild,
+  started: BuildInfo,
+  deps: Omit<BuildStageDeps, 'onBuildStarted'>,
+  signal: AbortSignal,
+  from?: FollowFrom,
+): Promise<BuildInfo> {
   const { build, storage, clock } = deps;
   const pollMs = deps.pollMs ?? BUILD_POLL_MS;
   const callMs = deps.callMs ?? CALL_MS;
@@ -126,7 +137,9 @@ export async function followBuild(req: FollowedBuild, started: BuildInfo, deps: 
     }
   } catch (err) {
     // Stop paying for a build nobody waits for any more.
-    await bounded('Cancelling the build', 15_000, undefined, (s) => build.cancel({ project: req.project, region: req.region, id: info.id }, s)).catch(() => undefined);
+    await bounded('Cancelling the build', 15_000, undefined, (s) => build.cancel({ project: req.project, region: req.region, id: info.id }, s)).catch(
+      () => undefined,
+    );
     throw err;
   }
   const rest = logReadable ? unseen(await bounded('Reading the build log', callMs, signal, (s) => tail.drain(s)).catch(() => [] as string[])) : [];

@@ -72,12 +72,26 @@ async function attempt<T>(what: string, skipped: string[], work: () => Promise<T
 }
 
 /** One full check of the project; never uses the cache. */
-export async function checkProjectAccess(project: string, needs: AccessNeeds, port: PreflightPort, signal: AbortSignal, callMs = CALL_MS): Promise<AccessCheck> {
+export async function checkProjectAccess(
+  project: string,
+  needs: AccessNeeds,
+  port: PreflightPort,
+  signal: AbortSignal,
+  callMs = CALL_MS,
+): Promise<AccessCheck> {
   const apis: RequiredApi[] = [...REQUIRED_APIS, ...(needs.secrets ? [SECRETS_API] : [])];
   const wanted = [...new Set([...REQUIRED_ROLES.flatMap((r) => r.permissions), ENABLE_PERMISSION])];
   const skipped: string[] = [];
   const [enabled, granted, policy] = await Promise.all([
-    attempt('API check', skipped, () => bounded('Checking the enabled APIs', callMs, signal, (s) => port.enabledServices(project, apis.map((a) => a.name), s))),
+    attempt('API check', skipped, () =>
+      bounded('Checking the enabled APIs', callMs, signal, (s) =>
+        port.enabledServices(
+          project,
+          apis.map((a) => a.name),
+          s,
+        ),
+      ),
+    ),
     attempt('permission check', skipped, () => bounded('Checking your permissions', callMs, signal, (s) => port.testPermissions(project, wanted, s))),
     attempt('build service account check', skipped, () =>
       bounded('Reading the project IAM policy', callMs, signal, async (s) => ({
@@ -176,7 +190,13 @@ export async function ensureProjectAccess(ctx: PreflightContext): Promise<string
   let enabledNow: string[] = [];
   if (enable.length > 0 && (await ctx.ui.offerPreflightFix(check.problems, signal))) {
     for (const name of enable) {
-      await bounded(`Enabling ${name}`, ENABLE_MS, signal, (s) => port.enableService(project, name, s), `Enable it yourself: gcloud services enable ${name} --project=${project}, then deploy again.`);
+      await bounded(
+        `Enabling ${name}`,
+        ENABLE_MS,
+        signal,
+        (s) => port.enableService(project, name, s),
+        `Enable it yourself: gcloud services enable ${name} --project=${project}, then deploy again.`,
+      );
     }
     enabledNow = enable;
     check = await checkProjectAccess(project, needs, port, signal, ctx.callMs);

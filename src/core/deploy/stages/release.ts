@@ -139,8 +139,13 @@ export async function releaseImage(
       const fix = `Raise "devgem.deployTimeoutSeconds" (now ${r.deployTimeoutSeconds}) or check the service in Cloud Console.`;
       updateSent = Boolean(existing);
       try {
-        service = await bounded(existing ? 'Updating the service' : 'Creating the service', r.deployTimeoutSeconds * 1000, signal,
-          (s) => (existing ? ports.run.updateService(ref, spec, s, preview ? { noTraffic: preview } : undefined) : ports.run.createService(ref, spec, s)), fix);
+        service = await bounded(
+          existing ? 'Updating the service' : 'Creating the service',
+          r.deployTimeoutSeconds * 1000,
+          signal,
+          (s) => (existing ? ports.run.updateService(ref, spec, s, preview ? { noTraffic: preview } : undefined) : ports.run.createService(ref, spec, s)),
+          fix,
+        );
       } catch (err) {
         // A new revision that does not start: Cloud Run keeps the old one serving for
         // now, but "latest" still points at the failed one; pin the old one explicitly.
@@ -164,9 +169,13 @@ export async function releaseImage(
     const revision = preview ? service.latestCreatedRevision : (service.latestReadyRevision ?? service.latestCreatedRevision);
     if (!url && preview) {
       // Also after a reload: the service as looked up then does not carry the tag's URL.
-      throw new DevgemError('unavailable', `The preview revision ${revision ?? ''} is deployed with no traffic, but Cloud Run returned no URL for the tag "${preview.tag}".`, {
-        fix: `Find it with: gcloud run services describe ${ref.service} --region ${ref.region} --project ${ref.project} (Traffic, tag ${preview.tag}).`,
-      });
+      throw new DevgemError(
+        'unavailable',
+        `The preview revision ${revision ?? ''} is deployed with no traffic, but Cloud Run returned no URL for the tag "${preview.tag}".`,
+        {
+          fix: `Find it with: gcloud run services describe ${ref.service} --region ${ref.region} --project ${ref.project} (Traffic, tag ${preview.tag}).`,
+        },
+      );
     }
     if (!url) throw new Error('Cloud Run returned no URL for the service.');
     const previewInfo = preview ? { preview: { tag: preview.tag, serviceUrl: service.uri ?? '', servingRevision: previous } } : {};

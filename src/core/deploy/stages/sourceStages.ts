@@ -60,7 +60,12 @@ export async function dockerfileStage(ctx: SourceStageContext, app: AppAnalysis)
   }
   const files = analysisKit().generateFiles(app);
   const file = path.join(ctx.workspaceRoot, app.path, 'Dockerfile');
-  if (!(await ctx.ui.reviewDockerfile({ path: file, relativePath: toPosix(path.join(app.path, 'Dockerfile')), content: files.dockerfile, gitHub: ctx.gitHub }, ctx.signal))) {
+  if (
+    !(await ctx.ui.reviewDockerfile(
+      { path: file, relativePath: toPosix(path.join(app.path, 'Dockerfile')), content: files.dockerfile, gitHub: ctx.gitHub },
+      ctx.signal,
+    ))
+  ) {
     throw new DevgemError('cancelled', 'The generated Dockerfile was not accepted, so nothing was deployed.', {
       fix: 'Deploy again and accept it, or write your own Dockerfile (Devgem uses an existing one as it is).',
     });
@@ -75,7 +80,11 @@ export async function dockerfileStage(ctx: SourceStageContext, app: AppAnalysis)
 }
 
 /** Packs the build context into `tarball`, after showing what will be uploaded when anything looks wrong. */
-export async function packageStage(ctx: SourceStageContext, app: AppAnalysis, tarball: string): Promise<{ sha256: string; detail: string; files: Record<string, string>; truncated: boolean }> {
+export async function packageStage(
+  ctx: SourceStageContext,
+  app: AppAnalysis,
+  tarball: string,
+): Promise<{ sha256: string; detail: string; files: Record<string, string>; truncated: boolean }> {
   const root = path.join(ctx.workspaceRoot, app.context);
   const manifest = await listSourceFiles(root, ctx.signal);
   const preview = await previewManifest(root, manifest);
@@ -87,7 +96,9 @@ export async function packageStage(ctx: SourceStageContext, app: AppAnalysis, ta
   const { bytes, sha256 } = await writeSourceTarball(root, manifest, tarball, ctx.signal);
   // File by file, so "what changed since the last deploy?" can be answered later.
   const hashed = await hashFiles(root, manifest.files, ctx.signal);
-  const secrets = manifest.secretsExcluded.length ? ` · left out as secrets: ${manifest.secretsExcluded.slice(0, 3).join(', ')}${manifest.secretsExcluded.length > 3 ? ', …' : ''}` : '';
+  const secrets = manifest.secretsExcluded.length
+    ? ` · left out as secrets: ${manifest.secretsExcluded.slice(0, 3).join(', ')}${manifest.secretsExcluded.length > 3 ? ', …' : ''}`
+    : '';
   const biggest = preview.largest[0] ? ` · largest ${preview.largest[0].path} (${formatBytes(preview.largest[0].bytes)})` : '';
   return {
     sha256,
