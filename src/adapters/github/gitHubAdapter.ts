@@ -31,7 +31,7 @@ function repoOf(r: RepoJson): GitHubRepo {
   };
 }
 
-/** GitHubPort over Octokit. @octokit/rest is ESM-only; Node 20's require(esm) and the bundle both load it. */
+/** GitHubPort over Octokit. @octokit/rest is ESM-only; Node 22's require(esm) and the bundle both load it. */
 export class OctokitGitHub implements GitHubPort {
   private readonly octokit: Octokit;
 
