@@ -64,10 +64,11 @@ cs_ok() {
 if cs_ok; then
   log "code-server $CODE_SERVER_VERSION present"
 else
-  log "installing code-server@$CODE_SERVER_VERSION into $CS_PREFIX (builds native modules, ~2-3 min)"
+  log "installing code-server@$CODE_SERVER_VERSION into $CS_PREFIX (builds native modules: 3-5 min on 2 cores)"
   rm -rf "$CS_PREFIX"
   mkdir -p "$CS_PREFIX"
-  echo '{"name":"code-server-tool","private":true}' > "$CS_PREFIX/package.json"
+  # Their install scripts build VS Code's native modules: reviewed and allowed (npm's allowScripts).
+  echo '{"name":"code-server-tool","private":true,"allowScripts":{"code-server":true,"argon2":true}}' > "$CS_PREFIX/package.json"
   (
     # Run from `npm test`/`npm start`, the outer npm's settings leak in as npm_config_*
     # (its user agent names Node 20, which code-server's postinstall rejects): drop them.
