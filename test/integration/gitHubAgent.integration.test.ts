@@ -11,7 +11,7 @@ import { EMULATOR_GITHUB_TOKEN, gitHubApiBase } from '../../src/adapters/github/
 import { createGitHubPort } from '../../src/adapters/github/index';
 import { answerOffline } from '../../src/core/chat/offline';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { parseChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
 import { startEmulator, type Emulator, type SeedGitHubFile } from '../../emulator/src/server';
 import { TestConfirm, testAgentContext, type TestContext } from '../support/agentHarness';
 
