@@ -41,7 +41,7 @@ describe('cancel at every stage of an update (real SDKs against the emulator)', 
   const fx = useEmulator({ knobs: { buildSeconds: 1.2, deploySeconds: DEPLOY_SECONDS } });
 
   async function state(): Promise<EmuState> {
-    return (await (await fetch(`${fx.emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+    return fx.state<EmuState>();
   }
 
   /** The service once the emulator has nothing in flight for it (bounded). */
