@@ -95,10 +95,10 @@ describe('agent through the real SDKs against the emulator', function () {
   const messages = (r: Rig, role?: ChatMessage['role']) => r.session.current.chat.filter((m) => !role || m.role === role);
   const tools = (r: Rig) => messages(r, 'tool').map((m) => `${m.tool!.name}:${m.tool!.status}`);
   async function state() {
-    return (await (await fetch(`${fx.emu.baseUrl}/__emulator/state`)).json()) as {
+    return fx.state<{
       services: { name: string; uri: string }[];
       builds: { id: string; status: string }[];
-    };
+    }>();
   }
   async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 20_000) {
     const end = Date.now() + ms;

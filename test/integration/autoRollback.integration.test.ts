@@ -2,12 +2,11 @@
 // the emulator: a new revision that answers 500 loses the traffic to the one
 // that served before, and a no-traffic deploy is reachable only through its tag's URL.
 import * as assert from 'node:assert/strict';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployResult } from '../../src/shared/protocol';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 const REF = { project: 'demo-project', region: 'europe-west1', service: 'rolling' };
 
@@ -26,15 +25,7 @@ async function body(url: string): Promise<{ status: number; text: string }> {
 
 describe('automatic rollback and preview deploys with the real SDKs against the emulator', function () {
   this.timeout(90_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.3, deploySeconds: 0.1 } });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator({ knobs: { buildSeconds: 0.3, deploySeconds: 0.1 } });
 
   async function deploy(files: Record<string, string>, overrides: Partial<DeployOptions> = {}): Promise<DeployResult> {
     const ws = await makeWorkspace(files, REF.service);
@@ -42,7 +33,7 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
       return await runDeploy(
         testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 3, ...overrides }),
         {
-          ports: createCloudPorts({ emulatorHost: emu.host }),
+          ports: fx.ports,
           buildPollMs: 100,
           emit: () => undefined,
         },
@@ -64,7 +55,7 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
       new RegExp(`^The new revision rolling-\\S+ failed its health check \\(HTTP 500[^)]*\\); traffic is back on ${v1.revision}\\.$`),
     );
     assert.deepEqual(await body(v1.url), { status: 200, text: 'v1' });
-    const live = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.describeService(REF, new AbortController().signal);
+    const live = await fx.ports.runAdmin.describeService(REF, new AbortController().signal);
     assert.deepEqual(
       live?.traffic.map((t) => [t.revision, t.percent]),
       [[v1.revision, 100]],
@@ -80,7 +71,7 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
     assert.equal(bad.stage, 'deploy');
     assert.match(bad.problem.message, new RegExp(`^The new revision rolling-\\S+ did not become ready \\(.+\\); traffic is back on ${v1.revision}\\.$`));
     assert.deepEqual(await body(v1.url), { status: 200, text: 'v1' });
-    const live = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.describeService(REF, new AbortController().signal);
+    const live = await fx.ports.runAdmin.describeService(REF, new AbortController().signal);
     assert.deepEqual(
       live?.traffic.map((t) => [t.revision, t.percent, t.latest]),
       [[v1.revision, 100, false]],
@@ -105,7 +96,7 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
     assert.notEqual(preview.revision, v1.revision);
     assert.deepEqual(await body(preview.url), { status: 200, text: 'v2' });
     assert.deepEqual(await body(v1.url), { status: 200, text: 'v1' });
-    const revisions = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.listRevisions(REF, new AbortController().signal);
+    const revisions = await fx.ports.runAdmin.listRevisions(REF, new AbortController().signal);
     const byName = new Map(revisions.map((r) => [r.revision, r]));
     assert.equal(byName.get(v1.revision!)?.percent, 100);
     assert.deepEqual([byName.get(preview.revision!)?.percent, byName.get(preview.revision!)?.tags], [0, ['pr-7']]);

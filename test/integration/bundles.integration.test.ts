@@ -12,26 +12,22 @@ import type * as AnalysisKit from '../../src/core/analysis/analysisKit';
 import { fetchGitHubSource } from '../../src/core/github/gitHubSource';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import { promises as fs } from 'node:fs';
-import { GITHUB_TEST_TOKEN, startEmulator, type Emulator } from '../../emulator/src/server';
+import { GITHUB_TEST_TOKEN } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 const DIST = path.resolve(__dirname, '../../../dist');
 
 describe('the shipped bundles against the emulator', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-
-  before(async function () {
+  before(() => {
     assert.ok(existsSync(path.join(DIST, 'gcp.js')) && existsSync(path.join(DIST, 'model.js')), 'dist/ is missing: run "npm run package" (npm test does)');
-    emu = await startEmulator({ knobs: { buildSeconds: 0.2, deploySeconds: 0.05 } });
   });
-  after(async () => {
-    await emu?.close();
-  });
+  const fx = useEmulator({ knobs: { buildSeconds: 0.2, deploySeconds: 0.05 } });
 
   it('dist/gcp.js creates and then updates a service', async () => {
     const gcp = require(path.join(DIST, 'gcp.js')) as typeof Gcp;
-    const ports = gcp.createCloudPorts({ emulatorHost: emu.host });
+    const ports = gcp.createCloudPorts({ emulatorHost: fx.emu.host });
     const ws = await makeWorkspace(
       {
         'package.json': JSON.stringify({ name: 'b', scripts: { start: 'node server.js' } }),
@@ -59,8 +55,12 @@ describe('the shipped bundles against the emulator', function () {
 
   it('dist/model.js streams a Gemini reply with a function call', async () => {
     const model = require(path.join(DIST, 'model.js')) as typeof Model;
-    emu.gemini.script([{ parts: [{ text: 'Checking.' }, { functionCall: { name: 'list_services', args: { region: 'europe-west1' } } }] }]);
-    const [port] = model.createModelPorts({ model: 'gemini-3.8-flash', vertex: { project: 'demo-project', location: 'global' }, emulatorBaseUrl: emu.baseUrl });
+    fx.emu.gemini.script([{ parts: [{ text: 'Checking.' }, { functionCall: { name: 'list_services', args: { region: 'europe-west1' } } }] }]);
+    const [port] = model.createModelPorts({
+      model: 'gemini-3.8-flash',
+      vertex: { project: 'demo-project', location: 'global' },
+      emulatorBaseUrl: fx.emu.baseUrl,
+    });
     let text = '';
     const calls: string[] = [];
     for await (const c of port.stream({ system: 's', turns: [{ role: 'user', parts: [{ text: 'hi' }] }], tools: [] }, new AbortController().signal)) {
@@ -97,7 +97,7 @@ describe('the shipped bundles against the emulator', function () {
   it("dist/github.js (Octokit) lists refs and fetches a private repository's tarball", async () => {
     assert.ok(existsSync(path.join(DIST, 'github.js')), 'dist/github.js is missing: run "npm run package"');
     const github = require(path.join(DIST, 'github.js')) as typeof GitHub;
-    emu.github.seedRepo({
+    fx.emu.github.seedRepo({
       fullName: 'acme/bundled',
       private: true,
       branches: {
@@ -107,7 +107,7 @@ describe('the shipped bundles against the emulator', function () {
         ],
       },
     });
-    const port = github.createGitHubPort({ token: GITHUB_TEST_TOKEN, baseUrl: `${emu.baseUrl}/github` });
+    const port = github.createGitHubPort({ token: GITHUB_TEST_TOKEN, baseUrl: `${fx.emu.baseUrl}/github` });
     // In extension.js, core/github/gitHubSource's require('./tarball') is github.js (esbuild.mjs), so it must carry those.
     assert.equal(typeof github.extractTarball, 'function');
     assert.equal(typeof github.saveTarball, 'function');

@@ -3,12 +3,9 @@
 // traffic put back when the update had begun), no build is left running, and
 // nothing new is created.
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import { DEPLOY_STAGES, type DeployEvent, type DeployResult, type DeployStage } from '../../src/shared/protocol';
-import { FIXTURES } from '../support/analysisFixtures';
-import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { envEchoFiles, makeWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 const SERVICE = 'cancel-app';
@@ -27,13 +24,6 @@ interface EmuState {
   services: EmuService[];
 }
 
-async function appFiles(version: string): Promise<Record<string, string>> {
-  const dir = path.join(FIXTURES, 'node-env-echo');
-  const files: Record<string, string> = { 'version.txt': `${version}\n` };
-  for (const name of await fs.readdir(dir)) files[name] = await fs.readFile(path.join(dir, name), 'utf8');
-  return files;
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('cancel at every stage of an update (real SDKs against the emulator)', function () {
@@ -41,7 +31,7 @@ describe('cancel at every stage of an update (real SDKs against the emulator)', 
   const fx = useEmulator({ knobs: { buildSeconds: 1.2, deploySeconds: DEPLOY_SECONDS } });
 
   async function state(): Promise<EmuState> {
-    return (await (await fetch(`${fx.emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+    return fx.state<EmuState>();
   }
 
   /** The service once the emulator has nothing in flight for it (bounded). */
@@ -61,7 +51,7 @@ describe('cancel at every stage of an update (real SDKs against the emulator)', 
   }
 
   async function deploy(version: string, cancelAt?: DeployStage): Promise<{ result: DeployResult; events: DeployEvent[] }> {
-    const ws = await makeWorkspace(await appFiles(version), SERVICE);
+    const ws = await makeWorkspace(await envEchoFiles(version), SERVICE);
     const events: DeployEvent[] = [];
     const controller = new AbortController();
     try {

@@ -5,10 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/runCli';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
+import { useEmulator } from '../support/useEmulator';
+import { useTempDir } from '../support/useTempDir';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const ENV_ECHO = path.join(REPO, 'test', 'fixtures', 'node-env-echo');
@@ -30,31 +30,17 @@ interface Run {
 
 describe('devgem deploy against the emulator', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-  let tmp: string;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.5, deploySeconds: 0.1 } });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(async () => {
-    emu.reset();
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-cli-deploy-'));
-  });
-  afterEach(async () => {
-    await fs.rm(tmp, { recursive: true, force: true });
-  });
+  const fx = useEmulator({ knobs: { buildSeconds: 0.5, deploySeconds: 0.1 } });
+  const tmp = useTempDir('devgem-cli-deploy-');
 
   /** The CLI's environment: the emulator, and a gcloud configuration folder that does not exist. */
   function cliEnv(): Record<string, string> {
-    return { DEVGEM_EMULATOR_HOST: emu.host, CLOUDSDK_CONFIG: path.join(tmp, 'no-gcloud') };
+    return { DEVGEM_EMULATOR_HOST: fx.emu.host, CLOUDSDK_CONFIG: path.join(tmp.path, 'no-gcloud') };
   }
 
   /** A copy of a fixture (a deploy may write a Dockerfile into it). */
   async function workspace(fixture: string, name: string, extra: Record<string, string> = {}): Promise<string> {
-    const root = path.join(tmp, name);
+    const root = path.join(tmp.path, name);
     await fs.cp(fixture, root, { recursive: true });
     for (const [rel, content] of Object.entries(extra)) await fs.writeFile(path.join(root, rel), content);
     return root;
@@ -69,7 +55,7 @@ describe('devgem deploy against the emulator', function () {
         stderr += s;
         opts.onStderr?.(s);
       },
-      cwd: tmp,
+      cwd: tmp.path,
       env: cliEnv(),
       signal: opts.signal,
     });
@@ -77,7 +63,7 @@ describe('devgem deploy against the emulator', function () {
   }
 
   async function state(): Promise<EmuState> {
-    return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+    return fx.state<EmuState>();
   }
 
   async function get(url: string): Promise<string> {
@@ -112,7 +98,7 @@ describe('devgem deploy against the emulator', function () {
 
   it('--json prints one object; --env and --secret reach the app', async () => {
     const dir = await workspace(ENV_ECHO, 'echo-json');
-    emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://one', 'postgres://two'] });
+    fx.emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://one', 'postgres://two'] });
     const r = await cli([
       'deploy',
       dir,
@@ -206,7 +192,7 @@ describe('devgem deploy against the emulator', function () {
   });
 
   it('an abort during the build exits 130 and cancels the Cloud Build build', async () => {
-    emu.configure({ buildSeconds: 8 });
+    fx.emu.configure({ buildSeconds: 8 });
     const dir = await workspace(ENV_ECHO, 'cancel-app', { Dockerfile: 'FROM node:22-slim\nCOPY . .\nCMD ["node","server.js"]\n' });
     const controller = new AbortController();
     const started = Date.now();
@@ -231,7 +217,7 @@ describe('devgem deploy against the emulator', function () {
   });
 
   it('--timeout cancels the whole deploy, build included, and exits 1', async () => {
-    emu.configure({ buildSeconds: 8 });
+    fx.emu.configure({ buildSeconds: 8 });
     const dir = await workspace(ENV_ECHO, 'slow-app', { Dockerfile: 'FROM node:22-slim\nCOPY . .\nCMD ["node","server.js"]\n' });
     const r = await cli(['deploy', dir, ...TARGET, '--timeout', '2']);
     assert.equal(r.code, 1, r.stderr);
@@ -252,7 +238,7 @@ describe('devgem deploy against the emulator', function () {
 
     function node(argv: string[], onStderr?: (s: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [DIST_CLI, ...argv], { cwd: tmp, env: { ...process.env, ...cliEnv() }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [DIST_CLI, ...argv], { cwd: tmp.path, env: { ...process.env, ...cliEnv() }, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -280,7 +266,7 @@ describe('devgem deploy against the emulator', function () {
     });
 
     it('Ctrl-C (SIGINT) during the build cancels it and exits 130', async () => {
-      emu.configure({ buildSeconds: 8 });
+      fx.emu.configure({ buildSeconds: 8 });
       const dir = await workspace(ENV_ECHO, 'child-cancel', { Dockerfile: 'FROM node:22-slim\nCOPY . .\nCMD ["node","server.js"]\n' });
       let sent = false;
       const r = await node(['deploy', dir, ...TARGET], (s, child) => {

@@ -1,24 +1,14 @@
 // Cloud Run admin operations, Cloud Logging and a deploy's runtime settings,
 // through the real SDK clients (createCloudPorts) against the local emulator.
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { LogEntryInfo, RuntimeSpec, ServiceRef } from '../../src/core/cloud/ports';
-import { FIXTURES } from '../support/analysisFixtures';
-import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { envEchoFiles, makeWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
 const never = new AbortController().signal;
-
-async function fixtureFiles(version: string): Promise<Record<string, string>> {
-  const dir = path.join(FIXTURES, 'node-env-echo');
-  const files: Record<string, string> = { 'version.txt': `${version}\n` };
-  for (const name of await fs.readdir(dir)) files[name] = await fs.readFile(path.join(dir, name), 'utf8');
-  return files;
-}
 
 /** GET with a bounded wait; resolves with the body of a 200 and rejects on anything else. */
 async function text(url: string): Promise<string> {
@@ -40,7 +30,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
   const fx = useEmulator();
 
   async function deploy(version: string, runtime?: RuntimeSpec, opts: { service?: string; files?: Record<string, string> } = {}) {
-    const ws = await makeWorkspace(opts.files ?? (await fixtureFiles(version)), opts.service ?? REF.service);
+    const ws = await makeWorkspace(opts.files ?? (await envEchoFiles(version)), opts.service ?? REF.service);
     try {
       // These check what reaches the service; the revision-diff guard's questions are specGuard's tests.
       const result = await runDeploy(
@@ -178,7 +168,7 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
   it('routeAllTraffic refuses a missing revision and one that is not ready, and moves nothing', async () => {
     const v1 = await deployOk('1');
     const broken = await deploy('2', undefined, {
-      files: { ...(await fixtureFiles('2')), 'server.js': "console.error('boom: missing config'); process.exit(1);\n" },
+      files: { ...(await envEchoFiles('2')), 'server.js': "console.error('boom: missing config'); process.exit(1);\n" },
     });
     assert.equal(broken.outcome, 'failed');
     const failed = (await fx.ports.runAdmin.listRevisions(REF, never)).find((r) => !r.ready);

@@ -12,7 +12,7 @@ import { RevisionsClient, ServicesClient, protos as runProtos } from '@google-cl
 import { CRC32C, Storage } from '@google-cloud/storage';
 import { OAuth2Client } from 'google-auth-library';
 import { create as tarCreate } from 'tar';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
+import { useEmulator } from '../support/useEmulator';
 
 const PROJECT = 'devgem-test';
 const REGION = 'us-central1';
@@ -64,20 +64,20 @@ const NODE_APP = {
 
 describe('Devgem cloud emulator (real Google SDKs)', function () {
   this.timeout(30000);
-  let emu: Emulator;
+  // The tests build on each other (a bucket, a build, a service made by earlier ones): no reset between them.
+  const fx = useEmulator({ knobs: { buildSeconds: 0.6, deploySeconds: 0.1 }, resetEachTest: false, printLogOnFailure: true });
   let storage: Storage;
   let builds: CloudBuildClient;
   let services: ServicesClient;
   let revisions: RevisionsClient;
   let registry: ArtifactRegistryClient;
-  const logs: string[] = [];
   const SRC_BUCKET = `${PROJECT}_cloudbuild`;
   const LOG_BUCKET = `${PROJECT}-build-logs`;
   const IMAGE = `${REGION}-docker.pkg.dev/${PROJECT}/devgem/app:v1`;
   const PARENT = `projects/${PROJECT}/locations/${REGION}`;
 
   before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.6, deploySeconds: 0.1 }, log: (l) => logs.push(l) });
+    const emu = fx.emu;
     const authClient = new OAuth2Client();
     authClient.setCredentials({ access_token: 'test', expiry_date: Date.now() + 3600e3 });
     const opts = { fallback: true, apiEndpoint: '127.0.0.1', port: emu.port, protocol: 'http', authClient };
@@ -88,10 +88,8 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
     registry = new ArtifactRegistryClient(opts);
   });
 
-  after(async function () {
-    if (this.currentTest?.state === 'failed' || process.env.EMULATOR_DEBUG) console.log(logs.join('\n'));
+  after(async () => {
     await Promise.all([builds?.close(), services?.close(), revisions?.close(), registry?.close()]);
-    await emu?.close();
   });
 
   async function submit(files: Record<string, string>, image: string, object: string): Promise<string> {
@@ -140,7 +138,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       const [list] = await storage.getBuckets({ prefix: PROJECT });
       assert.deepEqual(list.map((b) => b.name).sort(), [SRC_BUCKET, LOG_BUCKET].sort());
       await assert.rejects(storage.createBucket(SRC_BUCKET), (e: { code?: number; message: string }) => e.code === 409 && /already own it/.test(e.message));
-      emu.seedBucket('someone-elses-bucket', 'other-project');
+      fx.emu.seedBucket('someone-elses-bucket', 'other-project');
       await assert.rejects(
         storage.createBucket('someone-elses-bucket'),
         (e: { code?: number; message: string }) => e.code === 409 && /not available/.test(e.message),
@@ -197,11 +195,14 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
 
     it('a resumable session started while the object was absent is refused at the end if it appeared meanwhile', async () => {
       const name = 'precondition/raced.bin';
-      const res = await fetch(`${emu.baseUrl}/upload/storage/v1/b/${SRC_BUCKET}/o?uploadType=resumable&name=${encodeURIComponent(name)}&ifGenerationMatch=0`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
-        body: '{}',
-      });
+      const res = await fetch(
+        `${fx.emu.baseUrl}/upload/storage/v1/b/${SRC_BUCKET}/o?uploadType=resumable&name=${encodeURIComponent(name)}&ifGenerationMatch=0`,
+        {
+          method: 'POST',
+          headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+          body: '{}',
+        },
+      );
       assert.equal(res.status, 200);
       const session = res.headers.get('location');
       assert.ok(session);
@@ -243,7 +244,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
 
   describe('Cloud Build', () => {
     it('builds a tarball to SUCCESS, log object grows while WORKING', async () => {
-      emu.configure({ buildSeconds: 1.2 });
+      fx.emu.configure({ buildSeconds: 1.2 });
       const id = await submit(NODE_APP, IMAGE, 'source/app-v1.tgz');
       const sizes: number[] = [];
       for (;;) {
@@ -255,7 +256,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
         } else if (status !== 'QUEUED') break;
         await new Promise((r) => setTimeout(r, 25));
       }
-      emu.configure({ buildSeconds: 0.6 });
+      fx.emu.configure({ buildSeconds: 0.6 });
       const distinct = [...new Set(sizes)];
       assert.ok(distinct.length >= 2, `log grew in steps while WORKING: ${distinct.join(',')}`);
       assert.deepEqual(
@@ -331,7 +332,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       const lines = (await readLog(id)).trimEnd().split('\n');
       assert.equal(lines[lines.length - 1], 'ERROR: build step 0 "gcr.io/cloud-builders/docker" failed: step exited with non-zero status: 1');
       assert.ok(lines.includes("The command '/bin/sh -c npm test && exit 1' returned a non-zero code: 1"));
-      assert.equal(emu.knobs.buildOutcome, 'success');
+      assert.equal(fx.emu.knobs.buildOutcome, 'success');
     });
 
     it('fails without a Dockerfile, and via the buildOutcome knob', async () => {
@@ -342,13 +343,13 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
           'unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat /workspace/Dockerfile: no such file or directory',
         ),
       );
-      emu.configure({ buildOutcome: 'failure' });
+      fx.emu.configure({ buildOutcome: 'failure' });
       try {
         const forced = await submit(NODE_APP, `${REGION}-docker.pkg.dev/${PROJECT}/devgem/forced:v1`, 'source/forced.tgz');
         assert.equal(enumName(BuildStatus, (await waitBuild(forced)).status), 'FAILURE');
         assert.ok((await readLog(forced)).includes('npm ERR! code ERESOLVE'));
       } finally {
-        emu.configure({ buildOutcome: 'success' });
+        fx.emu.configure({ buildOutcome: 'success' });
       }
       const [missingOp] = await builds.createBuild(
         {
@@ -364,7 +365,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
     });
 
     it('cancel yields CANCELLED', async () => {
-      emu.configure({ buildSeconds: 10 });
+      fx.emu.configure({ buildSeconds: 10 });
       try {
         const id = await submit(NODE_APP, `${REGION}-docker.pkg.dev/${PROJECT}/devgem/cancel:v1`, 'source/cancel.tgz');
         const [cancelled] = await builds.cancelBuild({ projectId: PROJECT, id });
@@ -373,7 +374,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
         assert.equal(enumName(BuildStatus, b.status), 'CANCELLED');
         await assert.rejects(builds.getBuild({ projectId: PROJECT, id: 'no-such-build' }), (e: { code?: number }) => e.code === 5);
       } finally {
-        emu.configure({ buildSeconds: 0.6 });
+        fx.emu.configure({ buildSeconds: 0.6 });
       }
     });
   });
@@ -411,7 +412,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
     });
 
     it('refused knobs map to PERMISSION_DENIED (7) and FAILED_PRECONDITION (9)', async () => {
-      emu.configure({ refuseInvokerIamDisabled: true, refusePublicIam: true });
+      fx.emu.configure({ refuseInvokerIamDisabled: true, refusePublicIam: true });
       try {
         const [svc] = await services.getService({ name: SVC });
         await assert.rejects(services.updateService({ service: { ...svc, invokerIamDisabled: true } }), (e: { code?: number }) => e.code === 7);
@@ -421,7 +422,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
         );
         assert.equal((await httpGet(uri)).status, 403);
       } finally {
-        emu.configure({ refuseInvokerIamDisabled: false, refusePublicIam: false });
+        fx.emu.configure({ refuseInvokerIamDisabled: false, refusePublicIam: false });
       }
     });
 
@@ -437,7 +438,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       assert.equal(res.status, 200);
       assert.equal(res.body, 'hello from fixture');
       assert.ok(
-        logs.some((l) => l.includes('fixture listening on')),
+        fx.log.some((l) => l.includes('fixture listening on')),
         'app stdout goes to the log',
       );
     });
@@ -453,7 +454,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       assert.match(String(updated.latestReadyRevision), /\/revisions\/hello-00002-[a-z]{3}$/);
       assert.equal(String(updated.generation), '2');
       assert.equal((await httpGet(uri)).body, 'hello from fixture v2');
-      const state = JSON.parse((await httpGet(`${emu.baseUrl}/__emulator/state`)).body) as {
+      const state = JSON.parse((await httpGet(`${fx.emu.baseUrl}/__emulator/state`)).body) as {
         services: { name: string; public: boolean; revisions: { name: string; mode: string }[] }[];
       };
       const s = state.services.find((x) => x.name === SVC);
@@ -573,23 +574,23 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
 
   describe('knobs and control endpoints', () => {
     it('requireAuth rejects requests without a bearer token (401 / code 16)', async () => {
-      emu.configure({ requireAuth: true });
+      fx.emu.configure({ requireAuth: true });
       try {
-        const raw = await httpGet(`${emu.baseUrl}/v2/projects/${PROJECT}/locations/${REGION}/services`);
+        const raw = await httpGet(`${fx.emu.baseUrl}/v2/projects/${PROJECT}/locations/${REGION}/services`);
         assert.equal(raw.status, 401);
         assert.equal((JSON.parse(raw.body) as { error: { status: string } }).error.status, 'UNAUTHENTICATED');
         const [list] = await services.listServices({ parent: PARENT });
         assert.ok(list.length >= 1, 'the SDK sends a bearer token');
         await assert.rejects(storage.bucket(SRC_BUCKET).getMetadata(), (e: { code?: number }) => e.code === 401);
       } finally {
-        emu.configure({ requireAuth: false });
+        fx.emu.configure({ requireAuth: false });
       }
     });
 
     it('POST /__emulator/knobs, GET /__emulator/state, POST /__emulator/reset', async () => {
       const post = (path: string, body: unknown): Promise<{ status: number; body: string }> =>
         new Promise((resolve, reject) => {
-          const req = request(`${emu.baseUrl}${path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+          const req = request(`${fx.emu.baseUrl}${path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
             let b = '';
             res.on('data', (d: Buffer) => (b += d.toString()));
             res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
@@ -598,8 +599,8 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
           req.end(JSON.stringify(body));
         });
       assert.equal((await post('/__emulator/knobs', { deploySeconds: 0.2 })).status, 200);
-      assert.equal(emu.knobs.deploySeconds, 0.2);
-      const state = JSON.parse((await httpGet(`${emu.baseUrl}/__emulator/state`)).body) as {
+      assert.equal(fx.emu.knobs.deploySeconds, 0.2);
+      const state = JSON.parse((await httpGet(`${fx.emu.baseUrl}/__emulator/state`)).body) as {
         buckets: { name: string; objects: string[] }[];
         builds: { status: string }[];
         repositories: unknown[];
@@ -610,9 +611,9 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       assert.equal(state.repositories.length, 1);
       const hello = state.services[0].uri;
       assert.equal((await post('/__emulator/reset', {})).status, 200);
-      const after = JSON.parse((await httpGet(`${emu.baseUrl}/__emulator/state`)).body) as { buckets: unknown[]; services: unknown[]; builds: unknown[] };
+      const after = JSON.parse((await httpGet(`${fx.emu.baseUrl}/__emulator/state`)).body) as { buckets: unknown[]; services: unknown[]; builds: unknown[] };
       assert.deepEqual([after.buckets.length, after.services.length, after.builds.length], [0, 0, 0]);
-      assert.equal(emu.knobs.deploySeconds, 0.1, 'reset restores the start knobs');
+      assert.equal(fx.emu.knobs.deploySeconds, 0.1, 'reset restores the start knobs');
       await assert.rejects(httpGet(hello), /ECONNREFUSED/);
     });
   });

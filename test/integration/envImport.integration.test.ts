@@ -31,8 +31,7 @@ function assertClean(text: string, what: string): void {
 
 describe('.env import through the real Secret Manager and Cloud Run SDKs against the emulator', function () {
   this.timeout(120_000);
-  const emulatorLog: string[] = [];
-  const fx = useEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 }, log: (l) => emulatorLog.push(l) });
+  const fx = useEmulator();
   let emu: Emulator;
   let ports: CloudPorts;
   before(() => ({ emu, ports } = fx));
@@ -149,13 +148,13 @@ describe('.env import through the real Secret Manager and Cloud Run SDKs against
       'the app log was captured',
     );
     assert.ok(
-      said.length >= 6 && emulatorLog.some((l) => /\[secretmanager\] shop-stripe-secret-key: added version 2/.test(l)),
+      said.length >= 6 && fx.log.some((l) => /\[secretmanager\] shop-stripe-secret-key: added version 2/.test(l)),
       'progress and the emulator log were captured',
     );
     assertClean(said.join('\n'), 'a progress line');
     assertClean(`${importSummary(first)}\n${importSummary(second)}`, 'a summary');
     assertClean(errors.join('\n'), 'an error');
-    assertClean(emulatorLog.join('\n'), 'the emulator log');
+    assertClean(fx.log.join('\n'), 'the emulator log');
     assertClean(logs.map((l) => l.text).join('\n'), 'the service log');
   });
 });

@@ -1,27 +1,17 @@
 // The Cloud Run explorer's nodes and the log tail through the real SDK
 // clients (createCloudPorts) against the local emulator, after real deploys.
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { EXPLORER_CONTEXT, ExplorerModel, refOf, type ExplorerNode } from '../../src/core/explorer/explorer';
 import { tailServiceLogs } from '../../src/core/logs/logTailer';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { LogEntryInfo, ServiceRef } from '../../src/core/cloud/ports';
 import { realClock } from '../../src/core/base/wait';
-import { FIXTURES } from '../support/analysisFixtures';
-import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { envEchoFiles, makeWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
 const never = new AbortController().signal;
-
-async function fixtureFiles(version: string): Promise<Record<string, string>> {
-  const dir = path.join(FIXTURES, 'node-env-echo');
-  const files: Record<string, string> = { 'version.txt': `${version}\n` };
-  for (const name of await fs.readdir(dir)) files[name] = await fs.readFile(path.join(dir, name), 'utf8');
-  return files;
-}
 
 async function get(url: string): Promise<void> {
   const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
@@ -34,7 +24,7 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
   const fx = useEmulator();
 
   async function deploy(version: string): Promise<{ url: string; revision: string }> {
-    const ws = await makeWorkspace(await fixtureFiles(version), REF.service);
+    const ws = await makeWorkspace(await envEchoFiles(version), REF.service);
     try {
       const result = await runDeploy(
         testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, approvedSpecChanges: 'all' }),

@@ -10,7 +10,8 @@ import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { PreflightCache } from '../../src/core/deploy/stages/preflight';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
-import { startEmulator, type Emulator, type Fault } from '../../emulator/src/server';
+import type { Emulator, Fault } from '../../emulator/src/server';
+import { emulatorState, useEmulator } from '../support/useEmulator';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 type Kind = Fault['kind'];
@@ -213,7 +214,7 @@ async function deploy(emu: Emulator, text: string, limits: Partial<typeof LIMITS
 }
 
 async function state(emu: Emulator): Promise<EmuState> {
-  return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+  return emulatorState<EmuState>(emu);
 }
 
 function faultOf(kind: Kind): Fault {
@@ -285,17 +286,11 @@ async function runCase(emu: Emulator, row: Row, kind: Kind): Promise<CaseOutcome
 
 describe('fault matrix: every deploy call × every fault, real SDKs against the emulator', function () {
   this.timeout(180_000);
-  const emus: Emulator[] = [];
-
-  before(async () => {
-    for (const _ of KINDS) emus.push(await startEmulator({ knobs: { buildSeconds: 0.3, deploySeconds: 0.1 } }));
-  });
-  after(async () => {
-    await Promise.all(emus.map((e) => e.close()));
-  });
+  // One emulator per fault kind, so a row's cases run side by side; runCase resets the one it uses.
+  const fixtures = KINDS.map(() => useEmulator({ knobs: { buildSeconds: 0.3, deploySeconds: 0.1 }, resetEachTest: false }));
 
   it('the table lists every call a deploy makes (first deploy, IAM fallback, update)', async () => {
-    const emu = emus[0];
+    const emu = fixtures[0].emu;
     const seen = new Set<string>();
     for (const scenario of ['first', 'iam', 'update'] as Scenario[]) {
       await prepare(emu, scenario);
@@ -311,7 +306,7 @@ describe('fault matrix: every deploy call × every fault, real SDKs against the 
 
   for (const row of ROWS) {
     it(`${row.call}: ${KINDS.join(', ')}`, async () => {
-      const outcomes = await Promise.all(KINDS.map((kind, i) => runCase(emus[i], row, kind)));
+      const outcomes = await Promise.all(KINDS.map((kind, i) => runCase(fixtures[i].emu, row, kind)));
       if (process.env.FAULT_MATRIX_LOG) for (const o of outcomes) console.log(`    ${o.kind.padEnd(5)} ${String(o.ms).padStart(6)} ms ${o.summary}`);
       const bad = outcomes.filter((o) => o.problems.length);
       assert.deepEqual(
@@ -324,28 +319,24 @@ describe('fault matrix: every deploy call × every fault, real SDKs against the 
 
 describe('a resumable upload survives a connection dropped half way through a chunk', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => emu?.close());
+  const fx = useEmulator();
 
   it('resumes from the last committed byte, not from zero', async () => {
     const MiB = 1024 * 1024;
     // Random bytes do not compress: a tarball of this size uploads as 4 chunks of 1 MiB.
     const data = randomBytes(3 * MiB + 12345);
-    const ports = createCloudPorts({ emulatorHost: emu.host, uploadChunkBytes: MiB });
+    const ports = createCloudPorts({ emulatorHost: fx.emu.host, uploadChunkBytes: MiB });
     const at = { project: 'demo-project', bucket: 'resume-test-bucket', object: 'source/big.tar.gz' };
     await ports.storage.ensureBucket({ project: at.project, bucket: at.bucket, location: 'europe-west1' }, new AbortController().signal);
     // The second chunk PUT: its connection drops once half of it arrived.
-    emu.faults.add({ method: 'PUT', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, calls: [2], fault: { kind: 'reset' } });
+    fx.emu.faults.add({ method: 'PUT', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, calls: [2], fault: { kind: 'reset' } });
     await ports.storage.upload({ ...at, source: Readable.from([data]), contentType: 'application/gzip' }, new AbortController().signal);
 
     assert.deepEqual(
-      emu.faults.hits().map((h) => h.kind),
+      fx.emu.faults.hits().map((h) => h.kind),
       ['reset'],
     );
-    const [session] = emu.uploads().filter((u) => u.name === at.object);
+    const [session] = fx.emu.uploads().filter((u) => u.name === at.object);
     assert.equal(session.size, data.length);
     // Chunk 1 committed, chunk 2 dropped (nothing of it kept), then chunk 2 again from its first byte.
     assert.deepEqual(session.received, [
@@ -355,7 +346,7 @@ describe('a resumable upload survives a connection dropped half way through a ch
       { start: 3 * MiB, end: data.length },
     ]);
     assert.equal(session.received.filter((r) => r.start === 0).length, 1, 'the retry did not start over from byte 0');
-    const stored = Buffer.from(await (await fetch(`${emu.baseUrl}/storage/v1/b/${at.bucket}/o/${encodeURIComponent(at.object)}?alt=media`)).arrayBuffer());
+    const stored = Buffer.from(await (await fetch(`${fx.emu.baseUrl}/storage/v1/b/${at.bucket}/o/${encodeURIComponent(at.object)}?alt=media`)).arrayBuffer());
     assert.ok(stored.equals(data), 'the object is the uploaded bytes');
   });
 });

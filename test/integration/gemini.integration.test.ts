@@ -1,12 +1,13 @@
 // The Gemini adapter through the real @google/genai SDK, against the emulator's
 // scripted Gemini endpoint, in both modes (Vertex AI and API key).
 import * as assert from 'node:assert/strict';
-import { startEmulator, type Emulator, type ScriptedReply } from '../../emulator/src/server';
+import type { ScriptedReply } from '../../emulator/src/server';
 import { createModelPorts, type GeminiConfig } from '../../src/adapters/gemini/index';
 import type { ModelChunk, ModelPort, ModelRequest } from '../../src/core/agent/model';
 import { resilientModel, type RetryInfo } from '../../src/core/agent/resilientModel';
 import { CancelledError, DevgemError } from '../../src/core/base/errors';
 import { realClock } from '../../src/core/base/wait';
+import { useEmulator } from '../support/useEmulator';
 
 const API_KEY = 'test-key-wxyz';
 const MODEL = 'gemini-2.5-flash';
@@ -44,22 +45,14 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 describe('Gemini adapter with the real @google/genai SDK against the emulator', function () {
   this.timeout(30_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator();
 
   const ports = (overrides: Partial<GeminiConfig> = {}): ModelPort[] =>
     createModelPorts({
       model: MODEL,
       vertex: { project: 'demo-project', location: 'us-central1' },
       apiKey: API_KEY,
-      emulatorBaseUrl: emu.baseUrl,
+      emulatorBaseUrl: fx.emu.baseUrl,
       ...overrides,
     });
   const apiKeyPort = (apiKey = API_KEY): ModelPort => ports({ vertex: undefined, apiKey })[0];
@@ -73,7 +66,7 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('streams a text reply in several chunks, with usage and finish reason on the last', async () => {
-    emu.gemini.script([{ parts: [{ text: 'Your app is a Node service on port 8080.' }], splitText: true }]);
+    fx.emu.gemini.script([{ parts: [{ text: 'Your app is a Node service on port 8080.' }], splitText: true }]);
     const chunks = await collect(apiKeyPort());
     assert.ok(chunks.length >= 5, `only ${chunks.length} chunks`);
     assert.equal(chunks.map((c) => c.text ?? '').join(''), 'Your app is a Node service on port 8080.');
@@ -84,7 +77,7 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('returns a function call with its arguments as ModelChunk.functionCalls', async () => {
-    emu.gemini.script([
+    fx.emu.gemini.script([
       { parts: [{ text: 'Deploying now.' }, { functionCall: { id: 'call-7', name: 'deploy', args: { service: 'shop', region: 'europe-west1' } } }] },
     ]);
     const chunks = await collect(apiKeyPort());
@@ -98,7 +91,7 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('returns two function calls of one reply, in order', async () => {
-    emu.gemini.script([
+    fx.emu.gemini.script([
       {
         parts: [{ functionCall: { name: 'read_file', args: { path: 'package.json' } } }, { functionCall: { name: 'read_file', args: { path: 'Dockerfile' } } }],
       },
@@ -111,9 +104,9 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('sends the system instruction, the tools as parametersJsonSchema and every turn', async () => {
-    emu.gemini.script([{ parts: [{ text: 'ok' }] }]);
+    fx.emu.gemini.script([{ parts: [{ text: 'ok' }] }]);
     await collect(apiKeyPort());
-    const [req] = emu.gemini.requests();
+    const [req] = fx.emu.gemini.requests();
     const body = req.body as {
       systemInstruction: { parts: { text: string }[] };
       tools: { functionDeclarations: { name: string; description: string; parametersJsonSchema: unknown }[] }[];
@@ -132,14 +125,14 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('Vertex mode sends a bearer token to the Vertex AI path; API-key mode sends the key', async () => {
-    emu.gemini.script([
+    fx.emu.gemini.script([
       { parts: [{ text: 'v' }], mode: 'vertex' },
       { parts: [{ text: 'k' }], mode: 'apiKey' },
     ]);
     const [vertex, key] = ports();
     assert.equal((await collect(vertex)).map((c) => c.text).join(''), 'v');
     assert.equal((await collect(key)).map((c) => c.text).join(''), 'k');
-    const [v, k] = emu.gemini.requests();
+    const [v, k] = fx.emu.gemini.requests();
     assert.equal(v.mode, 'vertex');
     assert.equal(v.bearer, true);
     assert.equal(v.apiKey, undefined);
@@ -152,7 +145,7 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('a 429 with a retry delay is waited out, then the reply arrives (through resilientModel)', async () => {
-    emu.gemini.script([{ error: { status: 429, retryAfterSeconds: 0.3 } }, { parts: [{ text: 'after the wait' }] }]);
+    fx.emu.gemini.script([{ error: { status: 429, retryAfterSeconds: 0.3 } }, { parts: [{ text: 'after the wait' }] }]);
     const retries: RetryInfo[] = [];
     const port = resilientModel([apiKeyPort()], { clock: realClock, baseDelayMs: 10, maxDelayMs: 2000, onRetry: (i) => retries.push(i) });
     const started = Date.now();
@@ -160,7 +153,7 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
     assert.equal(chunks.map((c) => c.text ?? '').join(''), 'after the wait');
     assert.ok(Date.now() - started >= 300, `retried after ${Date.now() - started} ms, before the 300 ms the server asked for`);
     assert.deepEqual(retries, [{ model: `${MODEL} (Gemini API key)`, attempt: 2, delayMs: 300, status: 429 }]);
-    assert.equal(emu.gemini.requests().length, 2);
+    assert.equal(fx.emu.gemini.requests().length, 2);
   });
 
   it('a bad API key is a credentials DevgemError that never shows the key', async () => {
@@ -171,19 +164,22 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
     assert.match(err.message, /API key not valid/);
     assert.match(err.fix ?? '', /Devgem: Set Gemini API Key/);
     assert.ok(!err.message.includes(key) && !(err.fix ?? '').includes(key), err.message);
-    assert.equal(emu.gemini.requests().length, 1, 'a bad key is not retried');
+    assert.equal(fx.emu.gemini.requests().length, 1, 'a bad key is not retried');
   });
 
   it('scrubs the API key even from an error message that quotes it', async () => {
-    emu.gemini.script([{ error: { status: 400, message: `Request with key ${API_KEY} was malformed` } }]);
+    fx.emu.gemini.script([{ error: { status: 400, message: `Request with key ${API_KEY} was malformed` } }]);
     const err = await rejection(collect(apiKeyPort()));
     assert.match(String((err as Error).message), /Request with key \*\*\* was malformed/);
     assert.ok(!String((err as Error).message).includes(API_KEY));
   });
 
-  it('Stop while the model hangs ends the call promptly with CancelledError, and the emulator still closes quickly', async () => {
-    const own = await startEmulator();
-    try {
+  // This test closes the emulator itself, so it gets one of its own.
+  describe('with an emulator of its own', () => {
+    const ownFx = useEmulator();
+
+    it('Stop while the model hangs ends the call promptly with CancelledError, and the emulator still closes quickly', async () => {
+      const own = ownFx.emu;
       own.gemini.script([{ hang: true }]);
       const port = createModelPorts({ model: MODEL, apiKey: API_KEY, emulatorBaseUrl: own.baseUrl })[0];
       const controller = new AbortController();
@@ -202,20 +198,18 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
       await own.close();
       assert.ok(Date.now() - closing < 2000, `close took ${Date.now() - closing} ms`);
       await orphan;
-    } finally {
-      await own.close();
-    }
+    });
   });
 
   it('Vertex AI failing with 503 every time falls back to the API key, which answers', async () => {
     const busy: ScriptedReply = { error: { status: 503 } };
-    emu.gemini.script([busy, busy, busy, { parts: [{ text: 'answered with the key' }], mode: 'apiKey' }]);
+    fx.emu.gemini.script([busy, busy, busy, { parts: [{ text: 'answered with the key' }], mode: 'apiKey' }]);
     const retries: RetryInfo[] = [];
     const port = resilientModel(ports(), { clock: realClock, attempts: 3, baseDelayMs: 10, maxDelayMs: 50, onRetry: (i) => retries.push(i) });
     const chunks = await collect(port);
     assert.equal(chunks.map((c) => c.text ?? '').join(''), 'answered with the key');
     assert.deepEqual(
-      emu.gemini.requests().map((r) => r.mode),
+      fx.emu.gemini.requests().map((r) => r.mode),
       ['vertex', 'vertex', 'vertex', 'apiKey'],
     );
     assert.equal(retries.at(-1)?.fallbackFrom, `${MODEL} (Vertex AI)`);
@@ -223,10 +217,10 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
   });
 
   it('scripts over HTTP too, refuses a malformed reply, and answers plain generateContent in one response', async () => {
-    const post = (replies: unknown) => fetch(`${emu.baseUrl}/__emulator/gemini/script`, { method: 'POST', body: JSON.stringify({ replies }) });
+    const post = (replies: unknown) => fetch(`${fx.emu.baseUrl}/__emulator/gemini/script`, { method: 'POST', body: JSON.stringify({ replies }) });
     assert.equal((await post([{ nonsense: true }])).status, 400);
     assert.equal((await post([{ parts: [{ text: 'one two' }], splitText: true }])).status, 200);
-    const res = await fetch(`${emu.baseUrl}/v1beta/models/${MODEL}:generateContent`, {
+    const res = await fetch(`${fx.emu.baseUrl}/v1beta/models/${MODEL}:generateContent`, {
       method: 'POST',
       headers: { 'x-goog-api-key': API_KEY },
       body: JSON.stringify({ contents: [] }),
@@ -235,7 +229,7 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
     const json = (await res.json()) as { candidates: { content: { parts: { text: string }[] }; finishReason: string }[] };
     assert.deepEqual(json.candidates[0].content.parts, [{ text: 'one ' }, { text: 'two' }]);
     assert.equal(json.candidates[0].finishReason, 'STOP');
-    const log = (await (await fetch(`${emu.baseUrl}/__emulator/gemini/requests`)).json()) as { stream: boolean; apiKey: string }[];
+    const log = (await (await fetch(`${fx.emu.baseUrl}/__emulator/gemini/requests`)).json()) as { stream: boolean; apiKey: string }[];
     assert.deepEqual(
       log.map((r) => [r.stream, r.apiKey]),
       [[false, 'wxyz']],

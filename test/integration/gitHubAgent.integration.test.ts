@@ -4,16 +4,16 @@
 // Cloud SDK clients, all against the emulator.
 import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { EMULATOR_GITHUB_TOKEN, gitHubApiBase } from '../../src/adapters/github/gitHubEndpoint';
 import { createGitHubPort } from '../../src/adapters/github/index';
 import { answerOffline } from '../../src/core/chat/offline';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { parseChatIntent } from '../../src/core/chat/intents/chatIntent';
-import { startEmulator, type Emulator, type SeedGitHubFile } from '../../emulator/src/server';
+import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
+import type { SeedGitHubFile } from '../../emulator/src/server';
 import { TestConfirm, testAgentContext, type TestContext } from '../support/agentHarness';
+import { useEmulator } from '../support/useEmulator';
+import { useTempDir } from '../support/useTempDir';
 
 const app = (v: string): SeedGitHubFile[] => [
   { path: 'package.json', content: JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' } }) },
@@ -22,40 +22,27 @@ const app = (v: string): SeedGitHubFile[] => [
 
 describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', function () {
   this.timeout(90_000);
-  let emu: Emulator;
-  let tmp: string;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 } });
+  const fx = useEmulator({
+    seed: (emu) => emu.github.seedRepo({ fullName: 'acme/shop', private: true, branches: { main: app('main') }, tags: { 'v2.0.0': app('v2') } }),
   });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(async () => {
-    emu.reset();
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-gh-agent-'));
-    await fs.mkdir(path.join(tmp, 'workspace'));
-    emu.github.seedRepo({ fullName: 'acme/shop', private: true, branches: { main: app('main') }, tags: { 'v2.0.0': app('v2') } });
-  });
-  afterEach(async () => {
-    await fs.rm(tmp, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('devgem-gh-agent-');
+  beforeEach(() => fs.mkdir(path.join(tmp.path, 'workspace')));
 
   /** The host's wiring in emulator mode: the emulator's token and /github base, the real Octokit adapter. */
   function context(): { ctx: TestContext } {
-    const ctx = testAgentContext(path.join(tmp, 'workspace'), createCloudPorts({ emulatorHost: emu.host }), { overrides: { serviceName: 'workspace-app' } });
-    ctx.gitHub = async () => ({ port: createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(emu.host) }), maxBytes: 10 * 1024 * 1024 });
+    const ctx = testAgentContext(path.join(tmp.path, 'workspace'), fx.ports, { overrides: { serviceName: 'workspace-app' } });
+    ctx.gitHub = async () => ({ port: createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(fx.emu.host) }), maxBytes: 10 * 1024 * 1024 });
     return { ctx };
   }
 
   async function state(): Promise<{ builds: unknown[]; services: { name: string }[] }> {
-    return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as { builds: unknown[]; services: { name: string }[] };
+    return fx.state<{ builds: unknown[]; services: { name: string }[] }>();
   }
 
   it('deploys a private repository after approval; the history records repository, branch and commit', async () => {
     const { ctx } = context();
     const confirm = new TestConfirm([true]);
-    const refs = await createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(emu.host) }).listRefs(
+    const refs = await createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(fx.emu.host) }).listRefs(
       'acme',
       'shop',
       new AbortController().signal,
@@ -86,7 +73,7 @@ describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', fun
     );
     assert.equal(record.target?.service, 'shop', 'named after the repository, not the workspace setting');
     assert.deepEqual(ctx.lastDeploy()?.source, { commit: main, branch: 'main', dirty: false, repository: 'acme/shop' });
-    assert.equal(emu.github.tarballRequests(), 1);
+    assert.equal(fx.emu.github.tarballRequests(), 1);
     assert.equal(ctx.deploys.length, 1);
     assert.equal(existsSync(ctx.deploys[0].workspaceRoot), false, 'the download was removed');
   });
@@ -100,7 +87,7 @@ describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', fun
       new AbortController().signal,
     );
     assert.equal(out.status, 'declined');
-    assert.equal(emu.github.tarballRequests(), 0);
+    assert.equal(fx.emu.github.tarballRequests(), 0);
     assert.deepEqual(ctx.deploys, []);
     const s = await state();
     assert.equal(s.builds.length, 0);
@@ -124,7 +111,7 @@ describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', fun
 
   it('a repository the token cannot see is "not found", and nothing is deployed', async () => {
     const { ctx } = context();
-    ctx.gitHub = async () => ({ port: createGitHubPort({ token: '', baseUrl: gitHubApiBase(emu.host) }), maxBytes: 1024 * 1024 });
+    ctx.gitHub = async () => ({ port: createGitHubPort({ token: '', baseUrl: gitHubApiBase(fx.emu.host) }), maxBytes: 1024 * 1024 });
     const out = await createToolRegistry().execute(
       { name: 'deploy_github_repo', args: { repository: 'acme/shop' } },
       ctx,

@@ -2,16 +2,16 @@
 // SDK clients, against the emulator's GitHub REST subset and Cloud Run.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { createGitHubPort } from '../../src/adapters/github/index';
 import { DEFAULT_OPTIONS } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { deployGitHubRepo, type GitHubDeployRequest } from '../../src/core/github/gitHubSource';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent } from '../../src/shared/protocol';
-import { GITHUB_TEST_TOKEN, startEmulator, type Emulator, type SeedGitHubFile } from '../../emulator/src/server';
+import { GITHUB_TEST_TOKEN, type SeedGitHubFile } from '../../emulator/src/server';
+import { useEmulator } from '../support/useEmulator';
+import { useTempDir } from '../support/useTempDir';
 
 const NODE_APP: SeedGitHubFile[] = [
   { path: 'package.json', content: JSON.stringify({ name: 'shop', scripts: { start: 'node server.js' } }) },
@@ -25,24 +25,10 @@ const withVersion = (v: string): SeedGitHubFile[] => [...NODE_APP, { path: 'vers
 
 describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-  let tmp: string;
+  const fx = useEmulator({ knobs: { buildSeconds: 0.5, deploySeconds: 0.1 } });
+  const tmp = useTempDir('devgem-gh-test-');
 
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.5, deploySeconds: 0.1 } });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(async () => {
-    emu.reset();
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-gh-test-'));
-  });
-  afterEach(async () => {
-    await fs.rm(tmp, { recursive: true, force: true });
-  });
-
-  const github = (token = GITHUB_TEST_TOKEN) => createGitHubPort({ token, baseUrl: `${emu.baseUrl}/github` });
+  const github = (token = GITHUB_TEST_TOKEN) => createGitHubPort({ token, baseUrl: `${fx.emu.baseUrl}/github` });
 
   async function deploy(req: Omit<GitHubDeployRequest, 'maxBytes' | 'tempDir'> & { maxBytes?: number }, token?: string) {
     const events: DeployEvent[] = [];
@@ -51,14 +37,14 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
       project: 'demo-project',
       region: 'europe-west1',
       env: {},
-      gcloudConfigDir: path.join(tmp, 'no-gcloud'),
+      gcloudConfigDir: path.join(tmp.path, 'no-gcloud'),
       verifyTimeoutSeconds: 20,
     };
     const out = await deployGitHubRepo(
       github(token),
-      { maxBytes: 10 * 1024 * 1024, tempDir: tmp, ...req },
+      { maxBytes: 10 * 1024 * 1024, tempDir: tmp.path, ...req },
       base,
-      (opts, signal) => runDeploy(opts, { ports: createCloudPorts({ emulatorHost: emu.host }), buildPollMs: 150, emit: (e) => events.push(e) }, signal),
+      (opts, signal) => runDeploy(opts, { ports: fx.ports, buildPollMs: 150, emit: (e) => events.push(e) }, signal),
       new AbortController().signal,
     );
     return { ...out, events };
@@ -78,11 +64,11 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
   }
 
   async function leftovers(): Promise<string[]> {
-    return (await fs.readdir(tmp)).filter((n) => n.startsWith('devgem-github-'));
+    return (await fs.readdir(tmp.path)).filter((n) => n.startsWith('devgem-github-'));
   }
 
   it('deploys a private repository end to end and records repository, branch and commit SHA', async () => {
-    emu.github.seedRepo({ fullName: 'acme/shop', private: true, branches: { main: withVersion('main') } });
+    fx.emu.github.seedRepo({ fullName: 'acme/shop', private: true, branches: { main: withVersion('main') } });
     const { result, source, events } = await deploy({ owner: 'acme', name: 'shop' });
     assert.equal(result.outcome, 'success', JSON.stringify(result));
     if (result.outcome !== 'success') return;
@@ -98,9 +84,9 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
   });
 
   it('a private repository is "not found" without a token that can read it', async () => {
-    emu.github.seedRepo({ fullName: 'acme/shop', private: true, branches: { main: NODE_APP } });
-    emu.github.acceptToken('ghu_other_user');
-    const anonymous = createGitHubPort({ token: '', baseUrl: `${emu.baseUrl}/github` });
+    fx.emu.github.seedRepo({ fullName: 'acme/shop', private: true, branches: { main: NODE_APP } });
+    fx.emu.github.acceptToken('ghu_other_user');
+    const anonymous = createGitHubPort({ token: '', baseUrl: `${fx.emu.baseUrl}/github` });
     await rejects(
       anonymous.getRepo('acme', 'shop', new AbortController().signal),
       'not-found',
@@ -110,7 +96,7 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
   });
 
   it('deploys a public repository at a tag', async () => {
-    emu.github.seedRepo({ fullName: 'octo/site', branches: { main: withVersion('main') }, tags: { 'v1.2.0': withVersion('tagged') } });
+    fx.emu.github.seedRepo({ fullName: 'octo/site', branches: { main: withVersion('main') }, tags: { 'v1.2.0': withVersion('tagged') } });
     const refs = await github().listRefs('octo', 'site', new AbortController().signal);
     assert.deepEqual(
       refs.map((r) => `${r.kind}:${r.name}`),
@@ -124,7 +110,7 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
   });
 
   it("lists (paged) and searches the user's repositories", async () => {
-    for (let i = 0; i < 130; i++) emu.github.seedRepo({ fullName: `acme/repo-${i}`, private: i % 2 === 0, description: i === 77 ? 'the payments api' : '' });
+    for (let i = 0; i < 130; i++) fx.emu.github.seedRepo({ fullName: `acme/repo-${i}`, private: i % 2 === 0, description: i === 77 ? 'the payments api' : '' });
     const all = await github().listRepos(1000, new AbortController().signal);
     assert.equal(all.length, 130, 'followed the Link header past the first page');
     assert.equal(all.filter((r) => r.private).length, 65);
@@ -136,16 +122,16 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
   });
 
   it('a missing repository and a missing ref give clear messages', async () => {
-    emu.github.seedRepo({ fullName: 'acme/shop', branches: { main: NODE_APP } });
+    fx.emu.github.seedRepo({ fullName: 'acme/shop', branches: { main: NODE_APP } });
     await rejects(deploy({ owner: 'acme', name: 'nope' }), 'not-found', /acme\/nope was not found/);
     await rejects(deploy({ owner: 'acme', name: 'shop', ref: 'no-such-branch' }), 'not-found', /no branch, tag or commit "no-such-branch"/);
     assert.deepEqual(await leftovers(), []);
   });
 
   it('says when the rate limit resets', async () => {
-    emu.github.seedRepo({ fullName: 'acme/shop', branches: { main: NODE_APP } });
+    fx.emu.github.seedRepo({ fullName: 'acme/shop', branches: { main: NODE_APP } });
     const resetAt = Math.floor(Date.now() / 1000) + 15 * 60;
-    emu.github.rateLimit({ resetAt });
+    fx.emu.github.rateLimit({ resetAt });
     const err = await rejects(
       deploy({ owner: 'acme', name: 'shop' }),
       'resource-exhausted',
@@ -157,19 +143,19 @@ describe('GitHub repository deploys (Octokit + Cloud SDKs vs the emulator)', fun
   it('stops a download over the size limit and deploys nothing', async () => {
     // Random bytes do not compress: the archive is about 3 MB.
     const big = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, () => Math.floor(Math.random() * 256))).toString('latin1');
-    emu.github.seedRepo({ fullName: 'acme/huge', branches: { main: [...NODE_APP, { path: 'blob.bin', content: big }] } });
+    fx.emu.github.seedRepo({ fullName: 'acme/huge', branches: { main: [...NODE_APP, { path: 'blob.bin', content: big }] } });
     await rejects(deploy({ owner: 'acme', name: 'huge', maxBytes: 1024 * 1024 }), 'resource-exhausted', /larger than the 1 MB limit; the download was stopped/);
     assert.deepEqual(await leftovers(), []);
-    const s = (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as { builds: unknown[] };
+    const s = await fx.state<{ builds: unknown[] }>();
     assert.equal(s.builds.length, 0, 'no build started');
   });
 
   it('refuses an archive with path traversal or an escaping link', async () => {
-    emu.github.seedRepo({ fullName: 'evil/climb', branches: { main: [...NODE_APP, { path: '../../outside.txt', content: 'pwned' }] } });
+    fx.emu.github.seedRepo({ fullName: 'evil/climb', branches: { main: [...NODE_APP, { path: '../../outside.txt', content: 'pwned' }] } });
     await rejects(deploy({ owner: 'evil', name: 'climb' }), 'invalid-argument', /unsafe entries.*climbs out/);
-    emu.github.seedRepo({ fullName: 'evil/link', branches: { main: [...NODE_APP, { path: 'etc', linkTo: '../../../etc' }] } });
+    fx.emu.github.seedRepo({ fullName: 'evil/link', branches: { main: [...NODE_APP, { path: 'etc', linkTo: '../../../etc' }] } });
     await rejects(deploy({ owner: 'evil', name: 'link' }), 'invalid-argument', /unsafe entries.*links outside/);
-    await assert.rejects(fs.access(path.join(tmp, '..', 'outside.txt')));
+    await assert.rejects(fs.access(path.join(tmp.path, '..', 'outside.txt')));
     assert.deepEqual(await leftovers(), []);
   });
 });

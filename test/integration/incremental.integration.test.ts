@@ -3,12 +3,11 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 interface EmuState {
   buckets: { name: string; objects: string[] }[];
@@ -24,28 +23,16 @@ const APP: Record<string, string> = {
 
 describe('incremental deploys with the real SDKs against the emulator', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.5, deploySeconds: 0.1 } });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator({ knobs: { buildSeconds: 0.5, deploySeconds: 0.1 } });
 
   async function state(): Promise<EmuState> {
-    return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+    return fx.state<EmuState>();
   }
 
   async function deploy(root: string, overrides: Partial<DeployOptions> = {}) {
     const events: DeployEvent[] = [];
     const opts = testDeployOptions(root, { verifyTimeoutSeconds: 20, ...overrides });
-    const result: DeployResult = await runDeploy(
-      opts,
-      { ports: createCloudPorts({ emulatorHost: emu.host }), buildPollMs: 100, emit: (e) => events.push(e) },
-      new AbortController().signal,
-    );
+    const result: DeployResult = await runDeploy(opts, { ports: fx.ports, buildPollMs: 100, emit: (e) => events.push(e) }, new AbortController().signal);
     const stage = (name: string) => events.filter((e) => e.type === 'stage' && e.stage === name).at(-1) as { status: string; detail?: string } | undefined;
     return { result, stage };
   }

@@ -9,8 +9,8 @@ import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 interface EmuState {
   buckets: { name: string; project: string; objects: string[] }[];
@@ -34,18 +34,10 @@ const FIXTURE_APP: Record<string, string> = {
 
 describe('deploy pipeline with the real SDKs against the emulator', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.8, deploySeconds: 0.1 } });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator({ knobs: { buildSeconds: 0.8, deploySeconds: 0.1 } });
 
   async function state(): Promise<EmuState> {
-    return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+    return fx.state<EmuState>();
   }
 
   async function deploy(files: Record<string, string>, overrides: Partial<DeployOptions> = {}, onEvent?: (e: DeployEvent, abort: () => void) => void) {
@@ -57,7 +49,7 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
       const result: DeployResult = await runDeploy(
         opts,
         {
-          ports: createCloudPorts({ emulatorHost: emu.host }),
+          ports: fx.ports,
           buildPollMs: 150,
           emit: (e) => {
             events.push(e);
@@ -110,7 +102,7 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     const s = await state();
     const bucket = s.buckets.find((b) => b.objects.some((o) => o.startsWith('source/')))!;
     const object = bucket.objects.find((o) => o.startsWith('source/'))!;
-    const data = Buffer.from(await (await fetch(`${emu.baseUrl}/storage/v1/b/${bucket.name}/o/${encodeURIComponent(object)}?alt=media`)).arrayBuffer());
+    const data = Buffer.from(await (await fetch(`${fx.emu.baseUrl}/storage/v1/b/${bucket.name}/o/${encodeURIComponent(object)}?alt=media`)).arrayBuffer());
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-tar-'));
     try {
       const file = path.join(dir, 'src.tgz');
@@ -159,7 +151,7 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
   });
 
   it('IAM refused both ways ends as "deployed but private" with the fix, not success', async () => {
-    emu.configure({ refuseInvokerIamDisabled: true, refusePublicIam: true });
+    fx.emu.configure({ refuseInvokerIamDisabled: true, refusePublicIam: true });
     const { result } = await deploy(FIXTURE_APP);
     assert.equal(result.outcome, 'private');
     if (result.outcome !== 'private') return;
@@ -168,7 +160,7 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
   });
 
   it('falls back to an allUsers binding when invokerIamDisabled is refused', async () => {
-    emu.configure({ refuseInvokerIamDisabled: true });
+    fx.emu.configure({ refuseInvokerIamDisabled: true });
     const { result } = await deploy(FIXTURE_APP);
     assert.equal(result.outcome, 'success', JSON.stringify(result));
     const s = await state();
@@ -176,7 +168,7 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
   });
 
   it('refuses to upload into a bucket another project owns', async () => {
-    emu.seedBucket('devgem-demo-project-europe-west1', 'someone-else');
+    fx.emu.seedBucket('devgem-demo-project-europe-west1', 'someone-else');
     const { result } = await deploy(FIXTURE_APP);
     assert.equal(result.outcome, 'failed');
     if (result.outcome !== 'failed') return;
@@ -206,7 +198,7 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
   });
 
   it('cancel during the build cancels the Cloud Build build and creates no service', async () => {
-    emu.configure({ buildSeconds: 5 });
+    fx.emu.configure({ buildSeconds: 5 });
     const { result } = await deploy(FIXTURE_APP, {}, (e, abort) => {
       if (e.type === 'stage' && e.stage === 'build' && e.status === 'running' && e.detail) setTimeout(abort, 300);
     });

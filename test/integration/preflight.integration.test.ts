@@ -1,14 +1,13 @@
 // The preflight through the real auth client (Service Usage and Resource
 // Manager over REST) against the local emulator.
 import * as assert from 'node:assert/strict';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import { PreflightCache } from '../../src/core/deploy/stages/preflight';
 import { unattendedUi, type DeployUiPort } from '../../src/core/cloud/ports';
 import type { DeployEvent } from '../../src/shared/protocol';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 interface EmuState {
   buckets: { name: string; objects: string[] }[];
@@ -18,18 +17,10 @@ interface EmuState {
 
 describe('preflight with the real auth client against the emulator', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.5, deploySeconds: 0.1 } });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator({ knobs: { buildSeconds: 0.5, deploySeconds: 0.1 } });
 
   async function state(): Promise<EmuState> {
-    return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+    return fx.state<EmuState>();
   }
 
   async function deploy(ui: Partial<DeployUiPort> = {}) {
@@ -39,7 +30,7 @@ describe('preflight with the real auth client against the emulator', function ()
       const result = await runDeploy(
         testDeployOptions(ws.root, { verifyTimeoutSeconds: 20 }),
         {
-          ports: createCloudPorts({ emulatorHost: emu.host }),
+          ports: fx.ports,
           ui: { ...unattendedUi, ...ui },
           buildPollMs: 150,
           // A fresh cache: each deploy here checks the project again.
@@ -55,8 +46,8 @@ describe('preflight with the real auth client against the emulator', function ()
   }
 
   it('reads enabled APIs, permissions, the project number and the IAM policy through the port', async () => {
-    emu.configure({ disabledServices: ['cloudbuild.googleapis.com'], deniedPermissions: ['run.services.create'] });
-    const port = createCloudPorts({ emulatorHost: emu.host }).preflight;
+    fx.emu.configure({ disabledServices: ['cloudbuild.googleapis.com'], deniedPermissions: ['run.services.create'] });
+    const port = fx.ports.preflight;
     const s = new AbortController().signal;
     assert.deepEqual(await port.enabledServices('demo-project', ['run.googleapis.com', 'cloudbuild.googleapis.com'], s), {
       'run.googleapis.com': true,
@@ -70,7 +61,7 @@ describe('preflight with the real auth client against the emulator', function ()
   });
 
   it('a disabled Cloud Build API is found before any upload: no objects, no builds, and the enable command', async () => {
-    emu.configure({ disabledServices: ['cloudbuild.googleapis.com'] });
+    fx.emu.configure({ disabledServices: ['cloudbuild.googleapis.com'] });
     const { result } = await deploy();
     assert.equal(result.outcome, 'failed');
     if (result.outcome !== 'failed') return;
@@ -86,8 +77,8 @@ describe('preflight with the real auth client against the emulator', function ()
   });
 
   it('the disabled API itself answers 403 SERVICE_DISABLED, which the adapters turn into the enable command', async () => {
-    emu.configure({ disabledServices: ['cloudbuild.googleapis.com'] });
-    const ports = createCloudPorts({ emulatorHost: emu.host });
+    fx.emu.configure({ disabledServices: ['cloudbuild.googleapis.com'] });
+    const ports = fx.ports;
     const err = await ports.build.get({ project: 'demo-project', region: 'europe-west1', id: 'nope' }, new AbortController().signal).then(
       () => undefined,
       (e: unknown) => e,
@@ -98,7 +89,7 @@ describe('preflight with the real auth client against the emulator', function ()
   });
 
   it('a denied permission is listed with the role to grant', async () => {
-    emu.configure({ deniedPermissions: ['cloudbuild.builds.create'] });
+    fx.emu.configure({ deniedPermissions: ['cloudbuild.builds.create'] });
     const { result } = await deploy();
     assert.equal(result.outcome === 'failed' && result.stage, 'preflight');
     if (result.outcome !== 'failed') return;
@@ -111,7 +102,7 @@ describe('preflight with the real auth client against the emulator', function ()
   });
 
   it('a build service account without roles is named with the grant', async () => {
-    emu.configure({ buildServiceAccountRoles: [] });
+    fx.emu.configure({ buildServiceAccountRoles: [] });
     const { result } = await deploy();
     assert.equal(result.outcome === 'failed' && result.stage, 'preflight');
     if (result.outcome !== 'failed') return;
@@ -119,9 +110,9 @@ describe('preflight with the real auth client against the emulator', function ()
   });
 
   it('enabling the API through the port makes the next deploy pass', async () => {
-    emu.configure({ disabledServices: ['cloudbuild.googleapis.com'] });
+    fx.emu.configure({ disabledServices: ['cloudbuild.googleapis.com'] });
     assert.equal((await deploy()).result.outcome, 'failed');
-    const port = createCloudPorts({ emulatorHost: emu.host }).preflight;
+    const port = fx.ports.preflight;
     await port.enableService('demo-project', 'cloudbuild.googleapis.com', new AbortController().signal);
     assert.deepEqual(await port.enabledServices('demo-project', ['cloudbuild.googleapis.com']), { 'cloudbuild.googleapis.com': true });
     const { result } = await deploy();
@@ -130,7 +121,7 @@ describe('preflight with the real auth client against the emulator', function ()
   });
 
   it('accepting the offer enables the API through Service Usage and the same deploy goes on', async () => {
-    emu.configure({ disabledServices: ['cloudbuild.googleapis.com', 'artifactregistry.googleapis.com'] });
+    fx.emu.configure({ disabledServices: ['cloudbuild.googleapis.com', 'artifactregistry.googleapis.com'] });
     let offered = 0;
     const { result, events } = await deploy({ offerPreflightFix: async (problems) => ((offered = problems.length), true) });
     assert.equal(offered, 2);
@@ -140,11 +131,11 @@ describe('preflight with the real auth client against the emulator', function ()
       preflightDone && 'detail' in preflightDone ? String(preflightDone.detail) : '',
       /enabled cloudbuild\.googleapis\.com, artifactregistry\.googleapis\.com/,
     );
-    assert.deepEqual(emu.knobs.disabledServices, []);
+    assert.deepEqual(fx.emu.knobs.disabledServices, []);
   });
 
   it('a caller who may not read the IAM policy still deploys (that check is skipped)', async () => {
-    emu.configure({ deniedPermissions: ['resourcemanager.projects.getIamPolicy'] });
+    fx.emu.configure({ deniedPermissions: ['resourcemanager.projects.getIamPolicy'] });
     const { result, events } = await deploy();
     assert.equal(result.outcome, 'success', JSON.stringify(result));
     const preflightDone = events.find((e) => e.type === 'stage' && e.stage === 'preflight' && e.status === 'done');

@@ -5,23 +5,17 @@ import * as assert from 'node:assert/strict';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { DevgemError, isCancelled } from '../../src/core/base/errors';
 import { projectPicks } from '../../src/core/setup/pickers';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { PROJECTS_PAGE_MAX, SEEDED_PROJECTS } from '../../emulator/src/resourceManager';
+import { closedLoopbackHost } from '../support/closedPort';
+import { useEmulator } from '../support/useEmulator';
 
 describe('project listing with the real auth client against the emulator', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu?.close();
-  });
+  const fx = useEmulator();
 
   it('lists the seeded projects with their names across several pages', async () => {
     // Sanity: the emulator really splits the list, so one page would miss some.
-    const first = (await (await fetch(`${emu.baseUrl}/v1/projects?pageSize=500`, { headers: { authorization: 'Bearer x' } })).json()) as {
+    const first = (await (await fetch(`${fx.emu.baseUrl}/v1/projects?pageSize=500`, { headers: { authorization: 'Bearer x' } })).json()) as {
       projects: unknown[];
       nextPageToken?: string;
     };
@@ -29,7 +23,7 @@ describe('project listing with the real auth client against the emulator', funct
     assert.ok(first.nextPageToken, 'the first page points at the next');
     assert.ok(SEEDED_PROJECTS.length > PROJECTS_PAGE_MAX);
 
-    const projects = await createCloudPorts({ emulatorHost: emu.host }).preflight.listProjects(new AbortController().signal);
+    const projects = await fx.ports.preflight.listProjects(new AbortController().signal);
     for (const seeded of SEEDED_PROJECTS)
       assert.deepEqual(
         projects.find((p) => p.projectId === seeded.projectId),
@@ -39,7 +33,7 @@ describe('project listing with the real auth client against the emulator', funct
   });
 
   it('includes a project the emulator has seen in a request, ready for the picker', async () => {
-    const ports = createCloudPorts({ emulatorHost: emu.host });
+    const ports = fx.ports;
     const s = new AbortController().signal;
     await ports.preflight.projectNumber('my-own-project', s);
     const projects = await ports.preflight.listProjects(s);
@@ -54,13 +48,11 @@ describe('project listing with the real auth client against the emulator', funct
   it('stops at once when cancelled', async () => {
     const ac = new AbortController();
     ac.abort();
-    await assert.rejects(createCloudPorts({ emulatorHost: emu.host }).preflight.listProjects(ac.signal), (err: unknown) => isCancelled(err));
+    await assert.rejects(fx.ports.preflight.listProjects(ac.signal), (err: unknown) => isCancelled(err));
   });
 
   it('turns an unreachable service into a DevgemError with a fix', async () => {
-    const gone = await startEmulator();
-    const host = gone.host;
-    await gone.close();
+    const host = await closedLoopbackHost();
     await assert.rejects(createCloudPorts({ emulatorHost: host }).preflight.listProjects(new AbortController().signal), (err: unknown) => {
       assert.ok(err instanceof DevgemError, String(err));
       assert.match(err.message, /^Listing your projects failed/);

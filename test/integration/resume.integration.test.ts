@@ -7,8 +7,8 @@ import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { CloudPorts } from '../../src/core/cloud/ports';
 import { resumeDeploy } from '../../src/core/deploy/resume';
 import type { DeployResult, ViewSnapshot } from '../../src/shared/protocol';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 const APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'resumed', scripts: { start: 'node server.js' } }),
@@ -34,18 +34,10 @@ class DyingStore implements SnapshotStore {
 
 describe('a deploy survives a window reload (real SDKs against the emulator)', function () {
   this.timeout(90_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 8, deploySeconds: 0.1 } });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator({ knobs: { buildSeconds: 8, deploySeconds: 0.1 } });
 
   async function state(): Promise<EmuState> {
-    return (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+    return fx.state<EmuState>();
   }
 
   /**
@@ -56,7 +48,7 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
     const ws = await makeWorkspace(APP, 'resumed-app');
     const store = new DyingStore();
     const first = new DeploySession(store);
-    const ports = createCloudPorts({ emulatorHost: emu.host });
+    const ports = fx.ports;
     // The old host dies with the pipeline; its "cancel the build" never leaves it.
     const dying: CloudPorts = {
       ...ports,
@@ -100,7 +92,8 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
     const pending = second.pendingResume();
     assert.ok(pending, 'the new window finds the deploy to continue');
     const result: DeployResult = await second.resume((d, emit, signal) =>
-      resumeDeploy(d, { ports: createCloudPorts({ emulatorHost: emu.host }), emit, buildPollMs }, signal),
+      // A new window makes its own SDK clients.
+      resumeDeploy(d, { ports: createCloudPorts({ emulatorHost: fx.emu.host }), emit, buildPollMs }, signal),
     );
     return { pending, result, deploy: second.current.deploy! };
   }
@@ -126,7 +119,7 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
       // The tracker's log is Cloud Build's log, each line once, across the reload.
       const bucket = deploy.resume!.bucket;
       const object = deploy.build!.logObject ?? `log-${buildId}.txt`;
-      const text = await (await fetch(`${emu.baseUrl}/storage/v1/b/${bucket}/o/${encodeURIComponent(object)}?alt=media`)).text();
+      const text = await (await fetch(`${fx.emu.baseUrl}/storage/v1/b/${bucket}/o/${encodeURIComponent(object)}?alt=media`)).text();
       assert.deepEqual(deploy.log, text.replace(/\n$/, '').split('\n'));
       assert.ok(deploy.log.length > saved.deploy!.log.length, 'lines arrived after the reload');
 
@@ -143,7 +136,7 @@ describe('a deploy survives a window reload (real SDKs against the emulator)', f
   });
 
   it('a build that fails while no window watches ends the deploy at the build with its log tail', async () => {
-    emu.configure({ buildOutcome: 'failure' });
+    fx.emu.configure({ buildOutcome: 'failure' });
     const { store, cleanup } = await deployThenReload();
     try {
       const { result, deploy } = await resumeIn(store);

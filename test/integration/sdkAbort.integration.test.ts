@@ -254,7 +254,7 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
       const end = await ending(collectingGarbage(ports.storage.ensureBucket({ project: PROJECT, bucket: BUCKET, location: REGION }, signal())), 10_000);
       assert.ok(!end.pending && !end.rejected, `ensureBucket: ${end.pending ? 'still waiting after 10 s' : String((end.err as Error)?.message)}`);
       assert.equal(hang(fx.emu)?.closedByClient, true);
-      const { buckets } = (await (await fetch(`${fx.emu.baseUrl}/__emulator/state`)).json()) as { buckets: { name: string }[] };
+      const { buckets } = await fx.state<{ buckets: { name: string }[] }>();
       assert.equal(buckets.filter((b) => b.name === BUCKET).length, 1);
     });
 

@@ -97,8 +97,7 @@ function outputLines(e: DeployEvent): string[] {
 
 describe('planted-secret sweep: deploy, .env import and chat through the real SDKs against the emulator', function () {
   this.timeout(180_000);
-  const emulatorLog: string[] = [];
-  const fx = useEmulator({ knobs: { buildSeconds: 0.4, deploySeconds: 0.1 }, log: (l) => emulatorLog.push(l) });
+  const fx = useEmulator();
   let emu: Emulator;
   let ports: CloudPorts;
   before(() => ({ emu, ports } = fx));
@@ -278,7 +277,7 @@ describe('planted-secret sweep: deploy, .env import and chat through the real SD
       for (const key of memento.keys()) artifacts.push({ what: `workspaceState ${key}`, text: JSON.stringify(memento.writes.filter((w) => w.key === key)) });
       artifacts.push({ what: 'the output channel', text: output.join('\n') });
       artifacts.push({ what: 'a request to the Gemini endpoint', text: JSON.stringify(emu.gemini.requests()) });
-      artifacts.push({ what: 'the emulator log', text: emulatorLog.join('\n') });
+      artifacts.push({ what: 'the emulator log', text: fx.log.join('\n') });
 
       // The sweep looked where it should: the stores and logs it searched were written.
       assert.ok(
@@ -290,7 +289,7 @@ describe('planted-secret sweep: deploy, .env import and chat through the real SD
         'build log lines reached the output channel',
       );
       assert.ok(emu.gemini.requests().length >= 10, 'the model was asked');
-      assert.ok(emulatorLog.some((l) => /\[secretmanager\] shop-stripe-secret-key: added version 1/.test(l)));
+      assert.ok(fx.log.some((l) => /\[secretmanager\] shop-stripe-secret-key: added version 1/.test(l)));
 
       const found = artifacts.flatMap((a) => hits(a.text).map((h) => `${h} in ${a.what}: …${around(a.text, PLANTED[h])}…`));
       assert.deepEqual(found, [], 'planted secrets leaked');

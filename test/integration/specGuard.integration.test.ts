@@ -2,13 +2,12 @@
 // mappings REST call) against the emulator: a deploy that would change what the
 // live service relies on asks first, and a "no" leaves the service as it was.
 import * as assert from 'node:assert/strict';
-import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import { unattendedUi, type SpecChange } from '../../src/core/cloud/ports';
 import type { DeployResult } from '../../src/shared/protocol';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { useEmulator } from '../support/useEmulator';
 
 const APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'guarded', scripts: { start: 'node server.js' } }),
@@ -22,18 +21,10 @@ interface EmuState {
 
 describe('revision-diff guard with the real SDKs against the emulator', function () {
   this.timeout(60_000);
-  let emu: Emulator;
-
-  before(async () => {
-    emu = await startEmulator({ knobs: { buildSeconds: 0.3, deploySeconds: 0.1 } });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu.reset());
+  const fx = useEmulator({ knobs: { buildSeconds: 0.3, deploySeconds: 0.1 } });
 
   async function revisions(): Promise<number> {
-    const s = (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as EmuState;
+    const s = await fx.state<EmuState>();
     return s.services.find((x) => x.name.endsWith(`/services/${REF.service}`))?.revisions.length ?? 0;
   }
 
@@ -46,7 +37,7 @@ describe('revision-diff guard with the real SDKs against the emulator', function
       const result = await runDeploy(
         testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 20, ...overrides }),
         {
-          ports: createCloudPorts({ emulatorHost: emu.host }),
+          ports: fx.ports,
           ui,
           buildPollMs: 100,
           emit: () => undefined,
@@ -76,7 +67,7 @@ describe('revision-diff guard with the real SDKs against the emulator', function
     );
     assert.ok(refused.result.outcome === 'failed' && refused.result.stage === 'deploy', JSON.stringify(refused.result));
     assert.equal(await revisions(), before, 'no new revision');
-    const live = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.describeService(REF, new AbortController().signal);
+    const live = await fx.ports.runAdmin.describeService(REF, new AbortController().signal);
     assert.equal(live?.minInstances, 1);
 
     const unattended = await deploy({ runtime: { minInstances: 0 } });
@@ -85,20 +76,20 @@ describe('revision-diff guard with the real SDKs against the emulator', function
     const approved = await deploy({ runtime: { minInstances: 0 } }, true);
     assert.equal(approved.result.outcome, 'success', JSON.stringify(approved.result));
     assert.equal(await revisions(), before + 1);
-    const after = await createCloudPorts({ emulatorHost: emu.host }).runAdmin.describeService(REF, new AbortController().signal);
+    const after = await fx.ports.runAdmin.describeService(REF, new AbortController().signal);
     assert.equal(after?.minInstances, 0);
   });
 
   it('lists the domain mappings of the service in its region through the v1 REST API', async () => {
-    emu.seedDomainMapping({ ...REF, domain: 'shop.example.com' });
-    emu.seedDomainMapping({ ...REF, service: 'other', domain: 'other.example.com' });
-    emu.seedDomainMapping({ ...REF, region: 'us-central1', domain: 'us.example.com' });
-    const mappings = await createCloudPorts({ emulatorHost: emu.host }).run.listDomainMappings(REF, new AbortController().signal);
+    fx.emu.seedDomainMapping({ ...REF, domain: 'shop.example.com' });
+    fx.emu.seedDomainMapping({ ...REF, service: 'other', domain: 'other.example.com' });
+    fx.emu.seedDomainMapping({ ...REF, region: 'us-central1', domain: 'us.example.com' });
+    const mappings = await fx.ports.run.listDomainMappings(REF, new AbortController().signal);
     assert.deepEqual(mappings, [{ domain: 'shop.example.com', service: REF.service }]);
   });
 
   it('a public service with a custom domain asks before a private deploy', async () => {
-    emu.seedDomainMapping({ ...REF, domain: 'shop.example.com' });
+    fx.emu.seedDomainMapping({ ...REF, domain: 'shop.example.com' });
     const first = await deploy({}, true);
     assert.equal(first.result.outcome, 'success', JSON.stringify(first.result));
 
@@ -112,7 +103,7 @@ describe('revision-diff guard with the real SDKs against the emulator', function
   });
 
   it('a private deploy of a service no custom domain maps to asks nothing', async () => {
-    emu.seedDomainMapping({ ...REF, service: 'other', domain: 'other.example.com' });
+    fx.emu.seedDomainMapping({ ...REF, service: 'other', domain: 'other.example.com' });
     assert.equal((await deploy({}, true)).result.outcome, 'success');
     const privateDeploy = await deploy({ allowUnauthenticated: false }, true);
     assert.equal(privateDeploy.asked, undefined);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_OPTIONS, type DeployOptions } from '../../src/core/deploy/deployOptions';
+import { FIXTURES } from './analysisFixtures';
 
 /** A throwaway folder with the given files (path -> content), removed by `cleanup`. */
 export async function makeWorkspace(files: Record<string, string>, name = 'my-app'): Promise<{ root: string; cleanup(): Promise<void> }> {
@@ -20,6 +21,14 @@ export const NODE_APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'my-app', scripts: { start: 'node server.js' } }),
   'server.js': "require('http').createServer((q, s) => s.end('hi')).listen(process.env.PORT || 8080);\n",
 };
+
+/** test/fixtures/node-env-echo's files plus the version.txt it answers with, so each deploy can serve a different version. */
+export async function envEchoFiles(version: string): Promise<Record<string, string>> {
+  const dir = path.join(FIXTURES, 'node-env-echo');
+  const files: Record<string, string> = { 'version.txt': `${version}\n` };
+  for (const name of await fs.readdir(dir)) files[name] = await fs.readFile(path.join(dir, name), 'utf8');
+  return files;
+}
 
 /** Deploy options for tests: a fixed project and region, no environment, no gcloud configuration. */
 export function testDeployOptions(workspaceRoot: string, overrides: Partial<DeployOptions> = {}): DeployOptions {

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { envNameProblem, HELP_TEXT, MAX_LOG_LIMIT, parseChatIntent, RESERVED_ENV, type ChatIntent } from '../../src/core/chat/intents/chatIntent';
+import type { ChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { HELP_TEXT } from '../../src/core/chat/intents/helpText';
+import { MAX_LOG_LIMIT } from '../../src/core/chat/intents/logsIntent';
+import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
+import { envNameProblem, RESERVED_ENV } from '../../src/core/env/envNames';
 
 function table(title: string, cases: [string, ChatIntent][]): void {
   describe(title, () => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseChatIntent, type ChatIntent } from '../../src/core/chat/intents/chatIntent';
+import type { ChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
 
 describe('parseChatIntent: .env import', () => {
   const cases: [string, ChatIntent][] = [

@@ -6,7 +6,7 @@ import { answerOffline } from '../../src/core/chat/offline';
 import { REDACTED, redactText } from '../../src/core/base/redact';
 import { envFilePath } from '../../src/core/agent/tools/envTools';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { parseChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
 import { SECRET_ACCESSOR_ROLE } from '../../src/core/env/envImport';
 import { TestConfirm, testAgentContext, type TestContext } from '../support/agentHarness';
 import { FakeCloud } from '../support/fakes';

@@ -1,6 +1,7 @@
 // The offline chat's GitHub deploy requests, and how they differ from folder deploys.
 import * as assert from 'node:assert/strict';
-import { parseChatIntent, type ChatIntent } from '../../src/core/chat/intents/chatIntent';
+import type { ChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
 
 describe('parseChatIntent: deploying a GitHub repository', () => {
   const cases: [string, ChatIntent][] = [

@@ -8,7 +8,7 @@ import * as tar from 'tar';
 import type { AgentContext } from '../../src/core/agent/context';
 import { answerOffline } from '../../src/core/chat/offline';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { parseChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import type { GitHubPort, GitHubRef, GitHubRepo, GitHubTarball } from '../../src/core/github/gitHubPort';

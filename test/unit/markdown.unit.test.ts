@@ -1,8 +1,11 @@
-// The chat's Markdown parser (webview-ui/src/chat/chat/markdown.ts) on its own: a pure
+// The chat's Markdown parser (webview-ui/src/chat/markdown/) on its own: a pure
 // function from text to a tree, so no DOM is needed here. What becomes which
 // element is checked in test/browser/markdown.browser.test.ts.
 import * as assert from 'node:assert/strict';
-import { parseInline, parseMarkdown, safeHttpUrl, type Block, type Inline } from '../../webview-ui/src/chat/markdown';
+import { parseMarkdown } from '../../webview-ui/src/chat/markdown/blockParser';
+import { parseInline } from '../../webview-ui/src/chat/markdown/inlineParser';
+import type { Block, Inline } from '../../webview-ui/src/chat/markdown/markdownTree';
+import { safeHttpUrl } from '../../webview-ui/src/chat/markdown/safeHttpUrl';
 
 const text = (t: string): Inline => ({ type: 'text', text: t });
 const para = (...children: Inline[]): Block => ({ type: 'paragraph', children });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { answerOffline } from '../../src/core/chat/offline';
 import type { ConfirmPort } from '../../src/core/agent/registry';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { parseChatIntent } from '../../src/core/chat/intents/chatIntent';
+import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
 import { diffManifests, hashFiles, KEPT_MANIFESTS, MAX_LISTED_CHANGES, memoryManifestStore, rememberManifest } from '../../src/core/git/sourceChanges';
 import { testAgentContext } from '../support/agentHarness';
 import { FakeCloud } from '../support/fakes';

@@ -1,5 +1,5 @@
 import type { ChatMessage, ToolCallStatus, ToolRisk } from '../../shared/protocol';
-import { parseChatIntent } from './intents/chatIntent';
+import { parseChatIntent } from './intents/parseChatIntent';
 import type { DeploySession } from '../deploy/deploySession';
 import { DevgemError, isCancelled } from '../base/errors';
 import { runAgentTurn, type AgentEvents } from '../agent/agent';

@@ -1,5 +1,6 @@
 import { STAGE_TITLES, type DeployState } from '../../shared/protocol';
-import { HELP_TEXT, type ChatIntent } from './intents/chatIntent';
+import type { ChatIntent } from './intents/chatIntent';
+import { HELP_TEXT } from './intents/helpText';
 import type { AgentContext } from '../agent/context';
 import type { AgentEvents } from '../agent/agent';
 import type { FunctionCall } from '../agent/model';

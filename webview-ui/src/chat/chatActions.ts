@@ -1,6 +1,6 @@
 import type { WebviewMessage } from '../../../src/shared/protocol';
 import { icon } from '../shell/dom';
-import { safeHttpUrl } from './markdown';
+import { safeHttpUrl } from './markdown/safeHttpUrl';
 
 // Clicks inside rendered replies, handled once for the whole conversation
 // (nodes are patched in place, so per-node listeners would be easy to lose).

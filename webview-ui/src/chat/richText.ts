@@ -1,7 +1,8 @@
 import { MAX_CODE_TEXT } from '../../../src/shared/protocol';
 import { h, icon } from '../shell/dom';
 import { patchChildren } from '../shell/domPatch';
-import { parseMarkdown, type Block, type Inline } from './markdown';
+import { parseMarkdown } from './markdown/blockParser';
+import type { Block, Inline } from './markdown/markdownTree';
 
 // Model replies as DOM built from the Markdown tree: every string lands in a
 // Text node or an attribute, never in HTML, so markup in a reply stays inert.

@@ -8,7 +8,7 @@ import { systemPrompt } from '../../../core/agent/prompt';
 import { redactDeep } from '../../../core/base/redact';
 import type { ConfirmPort, ToolRegistry } from '../../../core/agent/registry';
 import { LM_TOOL_PREFIX } from '../../../core/agent/tools';
-import { parseChatIntent } from '../../../core/chat/intents/chatIntent';
+import { parseChatIntent } from '../../../core/chat/intents/parseChatIntent';
 import { isCancelled } from '../../../core/base/errors';
 import type { ModelProvider } from './agentHost';
 import { VIEW_ID } from '../webview/viewProvider';

@@ -1,6 +1,7 @@
 // "import .env", "import env from config/prod.env to api": the offline chat's
-// .env import. Kept apart from chatIntent.ts, which calls it first.
-import type { ChatIntent } from './chatIntent';
+// .env import. parseChatIntent.ts tries it before any other intent.
+import { invalid, type ChatIntent } from './chatIntent';
+import { tokenize } from './requestWords';
 import { validateServiceName } from '../../deploy/target';
 
 const VERB = /^(?:import|load)\s+(.*)$/is;
@@ -15,7 +16,7 @@ const HINT = 'Say e.g. "import .env", "import env from .env.production" or "impo
 export function parseEnvImport(s: string): ChatIntent | undefined {
   const m = VERB.exec(s);
   if (!m) return undefined;
-  const words = [...m[1].matchAll(/"([^"]*)"|'([^']*)'|([^\s,]+)/g)].map((w) => w[1] ?? w[2] ?? w[3]);
+  const words = tokenize(m[1]);
   if (!words.some((w) => ENV_FILE.test(w) || ENV_NOUN.test(w))) return undefined;
   let file: string | undefined;
   let service: string | undefined;
@@ -24,15 +25,15 @@ export function parseEnvImport(s: string): ChatIntent | undefined {
     const w = words[i];
     const lower = w.toLowerCase();
     if (ENV_FILE.test(w)) {
-      if (file !== undefined && file !== w) return { kind: 'invalid', problem: 'Name one env file to import.' };
+      if (file !== undefined && file !== w) return invalid('Name one env file to import.');
       file = w;
     } else if (TO.has(lower)) {
       let j = i + 1;
       while (['the', 'service'].includes(words[j]?.toLowerCase() ?? '')) j++;
       const name = words[j];
-      if (name === undefined) return { kind: 'invalid', problem: `Say which service after "${w}". ${HINT}` };
+      if (name === undefined) return invalid(`Say which service after "${w}". ${HINT}`);
       const bad = validateServiceName(name);
-      if (bad) return { kind: 'invalid', problem: `Invalid Cloud Run service name: ${bad}` };
+      if (bad) return invalid(`Invalid Cloud Run service name: ${bad}`);
       service = name;
       i = j;
     } else if (lower === 'service' && words[i + 1] !== undefined && !validateServiceName(words[i + 1])) {
@@ -44,7 +45,7 @@ export function parseEnvImport(s: string): ChatIntent | undefined {
   // Unknown words are quoted back only when they cannot be a value (`KEY=secret`).
   if (unknown.length) {
     const shown = unknown.every((w) => /^[\w.-]{1,40}$/.test(w)) ? ` "${unknown.join(' ')}"` : '';
-    return { kind: 'invalid', problem: `I did not understand${shown || ' all of'} that import request. ${HINT}` };
+    return invalid(`I did not understand${shown || ' all of'} that import request. ${HINT}`);
   }
   const intent: ChatIntent = { kind: 'env-import' };
   if (file !== undefined) intent.file = file;

@@ -1,7 +1,8 @@
 // "deploy github.com/owner/repo at v1.2", "deploy owner/repo@main from github":
-// the offline chat's GitHub deploy request. Kept apart from chatIntent.ts, which
-// calls it before reading a workspace deploy.
-import type { ChatIntent } from './chatIntent';
+// the offline chat's GitHub deploy request. deployIntent.ts calls it before
+// reading a workspace deploy.
+import { invalid, type ChatIntent } from './chatIntent';
+import { KNOWN_REGION, REGION, tokenize } from './requestWords';
 import { parseRepoName } from '../../github/gitHubPort';
 import { validateServiceName } from '../../deploy/target';
 
@@ -10,8 +11,6 @@ const GITHUB_URL = /^(?:https?:\/\/)?(?:www\.)?github\.com\//i;
 const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+(?:@\S+)?$/;
 /** Git's ref rules, loosely: no spaces or the characters git refuses, not starting with "-". */
 const REF = /^(?!-)[^\s~^:?*[\\]{1,255}$/;
-const REGION = /^[a-z]+-[a-z]+\d+$/;
-const KNOWN_REGION = /^(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d+$/i;
 const FILLER = new Set([
   'the',
   'a',
@@ -38,7 +37,7 @@ type GitHubIntent = Extract<ChatIntent, { kind: 'deploy-github' }>;
 
 /** The request after the deploy verb; undefined when it is not about GitHub. */
 export function parseGitHubDeploy(rest: string): ChatIntent | undefined {
-  const words = [...rest.matchAll(/"([^"]*)"|'([^']*)'|([^\s,]+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  const words = tokenize(rest);
   const saysGitHub = words.some((w) => /^github(?:\.com)?$/i.test(w));
   if (!saysGitHub && !words.some((w) => GITHUB_URL.test(w))) return undefined;
   const out: Partial<GitHubIntent> = {};
@@ -102,8 +101,4 @@ export function parseGitHubDeploy(rest: string): ChatIntent | undefined {
     out.region = r;
     return undefined;
   }
-}
-
-function invalid(problem: string): ChatIntent {
-  return { kind: 'invalid', problem };
 }
