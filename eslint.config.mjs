@@ -50,6 +50,11 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
+    files: ['test/**/*.js'],
+    extends: [js.configs.recommended],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+  },
+  {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     plugins: { 'import-x': importX },
