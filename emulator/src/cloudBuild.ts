@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { projectNumber, type Context } from './context';
+import type { Context } from './context';
+import { projectNumber } from './ids';
 import { failedPrecondition, invalidArgument, jsonBody, notFound, nowIso, sendJson, type Req } from './http';
 import { any, type OperationJson } from './operations';
 

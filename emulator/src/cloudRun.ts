@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ArtifactRegistryState } from './artifactRegistry';
-import { randomLetters, type Context } from './context';
+import type { Context } from './context';
+import { randomLetters } from './ids';
 import { FrontServer, type FrontTarget } from './frontServer';
 import { alreadyExists, enumName, invalidArgument, jsonBody, notFound, nowIso, permissionDenied, sendJson, type Req } from './http';
 import { getPolicy, setPolicy } from './runIam';

@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Faults } from './faults';
 import type { Knobs } from './knobs';
 import type { LogStore } from './logging';
-import { OperationStore } from './operations';
+import type { OperationStore } from './operations';
 
 /** Everything the services share. */
 export interface Context {
@@ -13,22 +12,4 @@ export interface Context {
   logs: LogStore;
   /** Injected faults (faults.ts), also applied by the Cloud Run service fronts. */
   faults: Faults;
-}
-
-/** A stable fake 12-digit project number derived from the project id. */
-export function projectNumber(projectId: string): string {
-  const h = createHash('sha256').update(projectId).digest();
-  const n = h.readUInt32BE(0) * 1000 + (h.readUInt16BE(4) % 1000);
-  return String(100000000000 + (n % 899999999999));
-}
-
-export function randomLetters(n: number): string {
-  const bytes = randomBytes(n);
-  let s = '';
-  for (let i = 0; i < n; i++) s += String.fromCharCode(97 + (bytes[i] % 26));
-  return s;
-}
-
-export function randomHex(nBytes: number): string {
-  return randomBytes(nBytes).toString('hex');
 }

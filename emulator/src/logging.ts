@@ -2,7 +2,7 @@
 // (and entries tests seed). Filters: the subset Devgem and the console's Cloud Run
 // log links use; anything else is refused rather than silently ignored.
 import type { ServerResponse } from 'node:http';
-import { randomLetters } from './context';
+import { randomLetters } from './ids';
 import { invalidArgument, jsonBody, sendJson, type Req } from './http';
 
 export const SEVERITIES = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'] as const;

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { projectNumber, type Context } from './context';
+import type { Context } from './context';
+import { projectNumber } from './ids';
 import { invalidArgument, jsonBody, notFound, permissionDenied, sendJson, type Req } from './http';
 
 // Resource Manager v1: the project list (seeded projects and those seen, in

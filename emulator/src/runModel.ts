@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningApp } from './appRunner';
-import { projectNumber, randomLetters } from './context';
+import { projectNumber, randomLetters } from './ids';
 import type { FrontServer } from './frontServer';
 import { invalidArgument, nowIso } from './http';
 import type { MutableOperation } from './operations';

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { projectNumber, type Context } from './context';
+import type { Context } from './context';
+import { projectNumber } from './ids';
 import { crc32c } from './crc32c';
 import { alreadyExists, ApiError, invalidArgument, jsonBody, notFound, sendJson, type Req } from './http';
 import { assertServiceEnabled } from './serviceUsage';

@@ -204,8 +204,6 @@ class EmulatorCore {
   }
 }
 
-export type { EmulatorCore };
-
 /** Starts the emulator on 127.0.0.1 (all services on one port, plus one front port per Run service). */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const log = opts.log ?? ((): void => undefined);

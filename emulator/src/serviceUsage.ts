@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { projectNumber, type Context } from './context';
+import type { Context } from './context';
+import { projectNumber } from './ids';
 import { ApiError, invalidArgument, notFound, sendJson, type Req } from './http';
 import { any, MutableOperation } from './operations';
 

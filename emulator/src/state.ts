@@ -1,8 +1,21 @@
-import type { EmulatorCore } from './server';
+import type { ArtifactRegistryState } from './artifactRegistry';
+import type { CloudBuildState } from './cloudBuild';
+import type { CloudRunState } from './cloudRun';
+import type { Context } from './context';
 import { isPublic } from './runModel';
+import type { StorageState } from './storage';
+
+/** The parts of the emulator the summary reads (the server passes itself), named here so this file needs no server import. */
+export interface SummarySources {
+  ctx: Context;
+  storage: StorageState;
+  ar: ArtifactRegistryState;
+  builds: CloudBuildState;
+  run: CloudRunState;
+}
 
 /** The JSON of GET /__emulator/state: what tests and e2e runs check. */
-export function summarize(core: EmulatorCore): Record<string, unknown> {
+export function summarize(core: SummarySources): Record<string, unknown> {
   const buckets = [...core.storage.buckets.values()].map((b) => ({
     name: b.name,
     project: b.project,

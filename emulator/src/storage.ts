@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { projectNumber } from './context';
+import { projectNumber } from './ids';
 import { crc32cBase64 } from './crc32c';
 import { ApiError, jsonBody, nowIso, sendJson, type Req } from './http';
 

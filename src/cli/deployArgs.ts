@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { deployOptionsFor } from '../core/agent/tools/deployTools';
+import { deployOptionsFor } from '../core/deploy/deployRequest';
 import { DEFAULT_OPTIONS, TRAFFIC_TAG_PATTERN, type DeployOptions } from '../core/deploy/deployOptions';
 import { DevgemError } from '../core/base/errors';
 import { validateServiceName } from '../core/deploy/target';
@@ -93,7 +93,7 @@ export function deployRequestFrom(args: ParsedArgs, cwd: string, env: Record<str
   };
   let opts: DeployOptions;
   try {
-    // The agent's own checks: names Cloud Run refuses, and secret-looking names as plain env vars.
+    // The checks the agent's deploy tool makes too: names Cloud Run refuses, and secret-looking names as plain env vars.
     opts = deployOptionsFor(base, {
       env: envVars,
       secrets,

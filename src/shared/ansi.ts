@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- finding control characters is what this file is for */
 // Build tools colour their output (npm, docker buildx, gradle). Cloud Build
 // keeps the escape codes in the log; the log pane and the editor show text.
 

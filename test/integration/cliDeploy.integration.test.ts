@@ -135,7 +135,7 @@ describe('devgem deploy against the emulator', function () {
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^\[build\] failed: /m);
-    assert.match(r.stderr, /^Last \d+ log lines:\n(  .*\n)+/m);
+    assert.match(r.stderr, /^Last \d+ log lines:\n( {2}.*\n)+/m);
     assert.match(r.stderr, /^ {2}.*(ERROR|non-zero)/m, 'the tail holds the failing lines');
     assert.match(r.stderr, /^devgem: Failed at build \(Build with Cloud Build\): Cloud Build failed/m);
     assert.match(r.stderr, /^Fix: /m);

@@ -46,7 +46,7 @@ export async function startAndFetch(command: string[], cwd: string, timeoutMs = 
         return { status: res.status, body: await res.text(), port };
       } catch (err) {
         if (child.exitCode !== null || Date.now() > deadline)
-          throw new Error(`${command.join(' ')} did not answer on PORT=${port}: ${(err as Error).message}\n${output}`);
+          throw new Error(`${command.join(' ')} did not answer on PORT=${port}: ${(err as Error).message}\n${output}`, { cause: err });
         await new Promise((r) => setTimeout(r, 150));
       }
     }

@@ -273,17 +273,15 @@ export class FakeCloud {
         this.calls.push(`runAdmin.listRevisions ${ref.service}`);
         const svc = get(ref);
         const serving = this.servingRevision(svc);
-        return [...svc.revisionList]
-          .reverse()
-          .map((r) => ({
-            revision: r.revision,
-            createTime: r.createTime,
-            image: r.image,
-            ready: r.ready,
-            percent: r.revision === serving ? 100 : 0,
-            tags: [],
-            ...r.source,
-          }));
+        return [...svc.revisionList].reverse().map((r) => ({
+          revision: r.revision,
+          createTime: r.createTime,
+          image: r.image,
+          ready: r.ready,
+          percent: r.revision === serving ? 100 : 0,
+          tags: [],
+          ...r.source,
+        }));
       },
       routeAllTraffic: async (ref, revision) => {
         this.calls.push(`runAdmin.routeAllTraffic ${ref.service} ${revision}`);

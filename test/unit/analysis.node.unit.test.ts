@@ -503,7 +503,7 @@ describe('Node Dockerfiles', () => {
     const app = await analyze('node-vite-spa');
     const { dockerfile: text, dockerignore } = nodeGenerators['node-static']!(app);
     assert.match(text, /^FROM nginxinc\/nginx-unprivileged:1\.27-alpine$/m);
-    assert.match(text, /'  listen \$\{PORT\};'/);
+    assert.match(text, /' {2}listen \$\{PORT\};'/);
     assert.match(text, /try_files \$uri \$uri\/ \/index\.html;/);
     assert.match(text, /^USER 101$/m);
     assert.match(text, /^CMD \["nginx","-g","daemon off;"\]$/m);

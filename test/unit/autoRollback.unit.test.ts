@@ -4,7 +4,8 @@ import { noTrafficService, servingRevision } from '../../src/adapters/gcp/servic
 import { parseArgs, UsageError } from '../../src/cli/args';
 import { deployRequestFrom } from '../../src/cli/deployArgs';
 import type { AgentContext } from '../../src/core/agent/context';
-import { deployTool, describeResult, type DeployArgs } from '../../src/core/agent/tools/deployTools';
+import { deployTool, describeResult } from '../../src/core/agent/tools/deployTools';
+import type { DeployArgs } from '../../src/core/deploy/deployRequest';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';

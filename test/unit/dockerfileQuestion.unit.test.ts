@@ -16,16 +16,14 @@ describe('the Dockerfile review question', () => {
 
   it('for a GitHub repository: names the repository, ref and commit, says it is for this deploy only and where to commit it, and never shows the temporary path', () => {
     const tmp = '/tmp/devgem-gh-Xa1b2c/mono/services/web/Dockerfile';
-    const q = subject
-      .load()
-      .dockerfileQuestion(
-        {
-          path: tmp,
-          relativePath: 'services/web/Dockerfile',
-          gitHub: { repository: 'acme/mono', ref: 'v1.2', commit: 'abcdef0123456789abcdef0123456789abcdef01' },
-        },
-        tmp,
-      );
+    const q = subject.load().dockerfileQuestion(
+      {
+        path: tmp,
+        relativePath: 'services/web/Dockerfile',
+        gitHub: { repository: 'acme/mono', ref: 'v1.2', commit: 'abcdef0123456789abcdef0123456789abcdef01' },
+      },
+      tmp,
+    );
     assert.equal(q.button, 'Deploy with It');
     assert.match(q.message, /^acme\/mono \(v1\.2, abcdef0\) has no Dockerfile/);
     assert.match(q.detail, /this deploy only; the repository on GitHub is not changed/);

@@ -20,7 +20,7 @@ export function unifiedDiff(path: string, before: string, after: string): string
       i++;
       continue;
     }
-    let start = Math.max(0, i - CONTEXT);
+    const start = Math.max(0, i - CONTEXT);
     let end = i;
     // Extend the hunk while changes are within 2×CONTEXT of each other.
     while (end < ops.length) {
@@ -43,7 +43,6 @@ export function unifiedDiff(path: string, before: string, after: string): string
     const bLen = hunk.filter((o) => o.op !== '-').length;
     out.push(`@@ -${aStart + 1},${aLen} +${bStart + 1},${bLen} @@`, ...hunk.map((o) => `${o.op}${o.text}`));
     i = end;
-    start = end;
   }
   return out.join('\n');
 }

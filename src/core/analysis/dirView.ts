@@ -107,7 +107,7 @@ export class DirView {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw new SyntaxError(`${this.rel(rel)}: ${(err as Error).message}`);
+      throw new SyntaxError(`${this.rel(rel)}: ${(err as Error).message}`, { cause: err });
     }
   }
 

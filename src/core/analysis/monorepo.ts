@@ -156,6 +156,7 @@ async function expandAll(lister: Lister, patterns: string[], markers: string[]):
               .replace(/[.+^${}()|[\]\\]/g, '\\$&')
               .replace(/\*\*\/?/g, '\u0000')
               .replace(/\*/g, '[^/]*')
+              // eslint-disable-next-line no-control-regex -- NUL held the place of ** while * was expanded
               .replace(/\u0000/g, '.*') +
             '/?$',
         ),

@@ -20,7 +20,7 @@ export interface TomlEntry {
 }
 
 const TABLE = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/;
-const KEY = /^\s*("[^"]+"|'[^']+'|[A-Za-z0-9_.\-]+)\s*=\s*(.*)$/;
+const KEY = /^\s*("[^"]+"|'[^']+'|[A-Za-z0-9_.-]+)\s*=\s*(.*)$/;
 const STRING = /"""[\s\S]*?"""|'''[\s\S]*?'''|"((?:[^"\\]|\\.)*)"|'([^']*)'/g;
 
 function unquote(name: string): string {

@@ -64,7 +64,7 @@ export async function verifyService(
   const deadline = clock.now() + timeoutSeconds * 1000;
   let delay = 500;
   let attempts = 0;
-  let last = 'no answer';
+  let last: string;
   for (;;) {
     attempts++;
     try {

@@ -128,10 +128,12 @@ function fixBlock(fix: string): HTMLElement {
   const copy = h('vscode-button', { id: 'copy-fix', secondary: true }, 'Copy');
   copy.addEventListener('click', () => {
     // Webview frames may refuse clipboard access; then leave the text selected for Ctrl+C.
-    navigator.clipboard?.writeText(fix).then(
-      () => flash(copy, 'Copied'),
-      () => selectContents(code),
-    ) ?? selectContents(code);
+    if (navigator.clipboard)
+      navigator.clipboard.writeText(fix).then(
+        () => flash(copy, 'Copied'),
+        () => selectContents(code),
+      );
+    else selectContents(code);
   });
   return h('div', { class: 'fix' }, h('span', { class: 'fix-label' }, 'Fix:'), h('pre', { class: 'fix-pre' }, code), copy);
 }

@@ -7,7 +7,7 @@ import type { JsonSchema } from '../model';
 import { redactText } from '../../base/redact';
 import type { AgentTool } from '../registry';
 import { ENV_NAME_PATTERN, looksSecret } from '../../env/envNames';
-import { checkEnvNames } from './deployTools';
+import { checkEnvNames } from '../../deploy/deployRequest';
 
 const CALL_MS = 60_000;
 const SLOW_MS = 300_000;

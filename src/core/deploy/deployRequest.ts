@@ -1,0 +1,84 @@
+import { DevgemError } from '../base/errors';
+import type { RuntimeSpec, SecretRef } from '../cloud/ports';
+import { isEnvName, isReservedEnvName, looksSecret } from '../env/envNames';
+import { TRAFFIC_TAG_PATTERN, type DeployOptions } from './deployOptions';
+
+// What a deploy request asks for on top of the settings, checked the same way
+// whether the chat agent (agent/tools/deployTools) or `devgem deploy` (cli/deployArgs)
+// asked: here so the CLI needs nothing from the agent.
+
+/** The request's own choices; the names are the agent tool's parameters (see DEPLOY_PARAMETERS). */
+export interface DeployArgs {
+  service?: string;
+  region?: string;
+  subfolder?: string;
+  env?: Record<string, string>;
+  secrets?: Record<string, string>;
+  public?: boolean;
+  minInstances?: number;
+  maxInstances?: number;
+  cpu?: string;
+  memory?: string;
+  /** A preview: the new revision gets no traffic, only this tag's own URL. */
+  preview_tag?: string;
+}
+
+/** Checks what a JSON schema cannot: env names Cloud Run refuses and secret-looking plain values. */
+export function checkEnvNames(env: Record<string, string> | undefined, secrets: Record<string, string> | undefined): void {
+  for (const name of [...Object.keys(env ?? {}), ...Object.keys(secrets ?? {})]) {
+    if (!isEnvName(name))
+      throw new DevgemError('invalid-argument', `"${name}" is not a valid env var name.`, {
+        fix: 'Use letters, digits and underscores, not starting with a digit.',
+      });
+    if (isReservedEnvName(name))
+      throw new DevgemError('invalid-argument', `Cloud Run sets "${name}" itself; it cannot be set.`, {
+        fix: 'Remove it (the app reads $PORT as given by Cloud Run).',
+      });
+  }
+  for (const [name, value] of Object.entries(env ?? {})) {
+    if (looksSecret(name, value)) {
+      throw new DevgemError('invalid-argument', `"${name}" looks like a secret, so Devgem will not set it as a plain env var.`, {
+        fix: `Store it in Secret Manager and pass it under "secrets" (e.g. secrets: {"${name}": "${name.toLowerCase().replace(/_/g, '-')}"}).`,
+      });
+    }
+  }
+}
+
+function secretRef(value: string): SecretRef {
+  const [secret, version] = value.split(':');
+  return { secret, version: version ?? 'latest' };
+}
+
+/** The deploy options a chat request asks for, on top of the settings. */
+export function deployOptionsFor(base: DeployOptions, args: DeployArgs): DeployOptions {
+  checkEnvNames(args.env, args.secrets);
+  if (args.minInstances !== undefined && args.maxInstances !== undefined && args.minInstances > args.maxInstances) {
+    throw new DevgemError('invalid-argument', `minInstances (${args.minInstances}) is more than maxInstances (${args.maxInstances}).`);
+  }
+  const runtime: RuntimeSpec = {
+    env: args.env && Object.keys(args.env).length ? args.env : undefined,
+    secrets: args.secrets && Object.keys(args.secrets).length ? Object.fromEntries(Object.entries(args.secrets).map(([k, v]) => [k, secretRef(v)])) : undefined,
+    minInstances: args.minInstances,
+    maxInstances: args.maxInstances,
+    cpu: args.cpu,
+    memory: args.memory,
+  };
+  if (args.preview_tag !== undefined && !new RegExp(TRAFFIC_TAG_PATTERN).test(args.preview_tag)) {
+    throw new DevgemError('invalid-argument', `"${args.preview_tag}" cannot be a Cloud Run traffic tag.`, {
+      fix: 'Use lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 48 characters (e.g. "pr-42").',
+    });
+  }
+  const subfolder = args.subfolder?.replace(/^\.?\/+|\/+$/g, '');
+  if (subfolder !== undefined && (subfolder.split('/').includes('..') || subfolder.startsWith('/') || /^[A-Za-z]:/.test(subfolder))) {
+    throw new DevgemError('invalid-argument', `"${args.subfolder}" is not a folder inside the workspace.`);
+  }
+  return {
+    ...base,
+    serviceName: args.service ?? base.serviceName,
+    region: args.region ?? base.region,
+    appPath: subfolder ?? base.appPath,
+    allowUnauthenticated: args.public ?? base.allowUnauthenticated,
+    runtime: Object.values(runtime).some((v) => v !== undefined) ? runtime : undefined,
+    ...(args.preview_tag !== undefined ? { noTraffic: { tag: args.preview_tag } } : {}),
+  };
+}
