@@ -5,7 +5,7 @@ import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import { PreflightCache } from '../../src/core/deploy/stages/preflight';
-import { unattendedUi, type DeployUiPort } from '../../src/core/cloud/ports';
+import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
 import type { DeployEvent } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';

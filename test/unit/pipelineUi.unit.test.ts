@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import type { GitHubSource } from '../../src/core/github/gitHubPort';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { unattendedUi, type DeployUiPort } from '../../src/core/cloud/ports';
+import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
 import type { DeployEvent, DeployTarget } from '../../src/shared/protocol';
 import { FakeClock, FakeCloud } from '../support/fakes';
 import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';

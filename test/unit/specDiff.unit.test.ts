@@ -7,7 +7,8 @@ import { deployTool, type DeployArgs } from '../../src/core/agent/tools/deployTo
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { unattendedUi, type DeployUiPort, type LiveServiceSpec, type ServiceSpec, type SpecChange } from '../../src/core/cloud/ports';
+import type { LiveServiceSpec, ServiceSpec, SpecChange } from '../../src/core/cloud/ports';
+import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
 import { allApproved, riskyChanges } from '../../src/core/deploy/specDiff';
 import type { DeployEvent } from '../../src/shared/protocol';
 import { FakeClock, FakeCloud, type FakeCloudScript } from '../support/fakes';

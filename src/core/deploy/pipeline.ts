@@ -8,7 +8,8 @@ import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOp
 import { readGitInfo } from '../git/gitInfo';
 import { ensureProjectAccess, sessionPreflightCache, type PreflightCache } from './stages/preflight';
 import { findBuiltImage, sourceTag, type ImageLookup } from './stages/incremental';
-import { unattendedUi, type CloudPorts, type DeployUiPort } from '../cloud/ports';
+import type { CloudPorts } from '../cloud/ports';
+import { unattendedUi, type DeployUiPort } from './deployUi';
 import { releaseImage, StageRunner } from './stages/release';
 import { rememberManifest, type DeployManifest, type ManifestStore } from '../git/sourceChanges';
 import { analyzeStage, dockerfileStage, packageStage, type SourceStageContext } from './stages/sourceStages';

@@ -2,7 +2,8 @@
 // Cloud Build's service account build? A deploy that would fail ten minutes in
 // at the build fails here instead, with the command that fixes it.
 import { CancelledError, DevgemError } from '../../base/errors';
-import type { DeployUiPort, PreflightPort, PreflightProblem } from '../../cloud/ports';
+import type { PreflightPort, PreflightProblem } from '../../cloud/ports';
+import type { DeployUiPort } from '../deployUi';
 import {
   BUILD_SA_FULL_ROLES,
   BUILD_SA_NEEDS,

@@ -1,7 +1,8 @@
 import type { DeployEvent, DeployResult, DeployResumeData, DeployStage, Problem, StageStatus } from '../../../shared/protocol';
 import { healthWhy, noRollbackError, restoreAfterCancel, rollBack } from './autoRollback';
 import { CancelledError, DevgemError, isCancelled, toProblem } from '../../base/errors';
-import type { CloudPorts, DeployUiPort, RunServiceInfo, ServiceSpec } from '../../cloud/ports';
+import type { CloudPorts, RunServiceInfo, ServiceSpec } from '../../cloud/ports';
+import type { DeployUiPort } from '../deployUi';
 import { exposeService, verifyService, type ExposeOutcome } from '../reachability';
 import { allApproved, checkSpecChanges, specChangesRefused } from '../specDiff';
 import { bounded, throwIfCancelled, type Clock } from '../../base/wait';

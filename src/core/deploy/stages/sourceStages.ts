@@ -7,7 +7,7 @@ import { DevgemError, CancelledError } from '../../base/errors';
 import { listSourceFiles, previewManifest, writeSourceTarball } from '../../packaging/packageSource';
 import { describeRedFlags } from '../../packaging/uploadPreview';
 import type { GitHubSource } from '../../github/gitHubPort';
-import type { DeployUiPort } from '../../cloud/ports';
+import type { DeployUiPort } from '../deployUi';
 import { hashFiles } from '../../git/sourceChanges';
 
 // The stages that work on the user's files: analyze, dockerfile, package.
