@@ -45,7 +45,7 @@ describe('revision-diff guard with the real SDKs against the emulator', function
     const ui = answer === undefined ? undefined : { ...unattendedUi, confirmSpecChanges: async (c: SpecChange[]) => ((asked = c), answer) };
     try {
       const result = await runDeploy(
-        testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 20, ...overrides }),
+        testDeployOptions(ws.root, { service: REF.service, verifyTimeoutSeconds: 20, ...overrides }),
         {
           ports: createCloudPorts({ emulatorHost: emu.host }),
           ui,

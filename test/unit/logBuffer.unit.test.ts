@@ -230,7 +230,7 @@ describe('buildConsoleUrl', () => {
     const ws = await makeWorkspace(NODE_APP);
     try {
       const events: DeployEvent[] = [];
-      const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' });
+      const opts = testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd' });
       await runDeploy(
         opts,
         { ports: new FakeCloud({ buildPolls: 1 }).ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) },

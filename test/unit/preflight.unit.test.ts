@@ -30,7 +30,7 @@ async function deploy(
   const events: DeployEvent[] = [];
   try {
     const result = await runDeploy(
-      testDeployOptions(ws.root, { serviceName: 'svc', ...opts.overrides }),
+      testDeployOptions(ws.root, { service: 'svc', ...opts.overrides }),
       {
         ports: cloud.ports(),
         ui: { ...unattendedUi, ...opts.ui },

@@ -208,7 +208,7 @@ describe('revision-diff guard in the deploy pipeline (fakes)', () => {
     const events: DeployEvent[] = [];
     try {
       const result = await runDeploy(
-        testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...opts.overrides }),
+        testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd', ...opts.overrides }),
         {
           ports: cloud.ports(),
           ui: opts.ui ? { ...unattendedUi, ...opts.ui } : undefined,
@@ -320,7 +320,7 @@ describe("revision-diff guard in the agent's deploy plan", () => {
       const ports = cloud.ports();
       let ran: DeployOptions | undefined;
       const ctx = {
-        deployOptions: () => testDeployOptions(ws.root, { serviceName: 'svc' }),
+        deployOptions: () => testDeployOptions(ws.root, { service: 'svc' }),
         cloud: () => ports,
         runDeploy: async (opts: DeployOptions) => ((ran = opts), { outcome: 'success' as const, url: 'https://svc.example', image: 'i' }),
         lastDeploy: () => undefined,

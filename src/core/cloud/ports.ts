@@ -1,12 +1,10 @@
 // The pipeline's view of the outside world. Adapters implement these with the
 // real SDKs; unit tests implement them with fakes. No SDK type crosses here.
 import type { Readable } from 'node:stream';
+import type { ServiceRef } from '../../shared/protocol';
 
-export interface ServiceRef {
-  project: string;
-  region: string;
-  service: string;
-}
+// Defined with the protocol because the webview shows it too; the ports take it, so adapters find it here.
+export type { ServiceRef };
 
 export interface CredentialsPort {
   /** Proves credentials work (e.g. mints a token); throws a DevgemError with the fix otherwise. */

@@ -1,7 +1,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DeployEvent, DeployResult, DeployResumeData, DeployTarget } from '../../shared/protocol';
+import type { DeployEvent, DeployResult, DeployResumeData, ServiceRef } from '../../shared/protocol';
 import type { AppAnalysis } from '../analysis/types';
 import { runBuild } from './stages/build';
 import { defaultSourceBucket, newDeployId, type DeployOptions } from './deployOptions';
@@ -13,7 +13,7 @@ import { unattendedUi, type DeployUiPort } from './deployUi';
 import { releaseImage, StageRunner } from './stages/release';
 import { rememberManifest, type DeployManifest, type ManifestStore } from '../git/sourceChanges';
 import { analyzeStage, dockerfileStage, packageStage, type SourceStageContext } from './stages/sourceStages';
-import { resolveTarget, serviceNameFromFolder } from './target';
+import { resolveTarget, targetForApp, type ResolvedTarget } from './target';
 import { bounded, realClock, type Clock } from '../base/wait';
 
 export interface PipelineDeps {
@@ -52,10 +52,11 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
 
   const tmp = await fs.mkdtemp(path.join(deps.tempDir ?? os.tmpdir(), 'devgem-'));
   try {
-    let target!: DeployTarget;
+    let target!: ServiceRef;
+    let resolved!: ResolvedTarget;
     await stage('preflight', async () => {
-      const resolved = await resolveTarget({ settings: opts, env: opts.env, workspaceRoot: opts.workspaceRoot, gcloudConfigDir: opts.gcloudConfigDir });
-      target = { project: resolved.project, region: resolved.region, service: resolved.service };
+      resolved = await resolveTarget(opts);
+      target = resolved.target;
       emit({ type: 'target', target });
       const who = await bounded('Checking credentials', callMs, signal, (s) => ports.credentials.check(s));
       const access = await ensureProjectAccess({
@@ -82,9 +83,9 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     await stage('analyze', async () => {
       const found = await analyzeStage(source);
       app = found.app;
-      // In a monorepo the service is named after the app, not the repository.
-      if (!opts.serviceName?.trim() && app.path) {
-        target = { ...target, service: serviceNameFromFolder(app.name) };
+      const named = targetForApp(resolved, app);
+      if (named !== target) {
+        target = named;
         emit({ type: 'target', target });
       }
       return found.detail;
