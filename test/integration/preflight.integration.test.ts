@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { PreflightCache } from '../../src/core/deploy/stages/preflight';
+import { PreflightCache } from '../../src/core/deploy/projectAccess';
 import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
 import type { DeployEvent } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';

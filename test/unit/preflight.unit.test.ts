@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { checkProjectAccess, ensureProjectAccess, PREFLIGHT_CACHE_MS, PreflightCache } from '../../src/core/deploy/stages/preflight';
+import { checkProjectAccess, ensureProjectAccess, PREFLIGHT_CACHE_MS, PreflightCache } from '../../src/core/deploy/projectAccess';
 import type { PreflightPort, PreflightProblem } from '../../src/core/cloud/ports';
 import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
 import { REQUIRED_ROLES } from '../../src/core/deploy/requiredAccess';

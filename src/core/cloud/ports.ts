@@ -285,7 +285,7 @@ export interface HttpProbePort {
   get(url: string, signal: AbortSignal): Promise<{ status: number }>;
 }
 
-/** Project checks before a deploy (Service Usage and Resource Manager): see core/preflight.ts. */
+/** Project checks before a deploy (Service Usage and Resource Manager): see core/deploy/projectAccess.ts. */
 export interface PreflightPort {
   /** `{ 'run.googleapis.com': true, ... }` for each asked name. */
   enabledServices(project: string, names: string[], signal?: AbortSignal): Promise<Record<string, boolean>>;

@@ -176,7 +176,7 @@ export async function resolveTarget(sources: TargetSources): Promise<ResolvedTar
 }
 
 /** In a monorepo the service is named after the app, not the repository, unless the user named it. */
-export function targetForApp(resolved: ResolvedTarget, app: { name: string; path: string }): ServiceRef {
+export function targetForApp(resolved: Pick<ResolvedTarget, 'target' | 'serviceNamed'>, app: { name: string; path: string }): ServiceRef {
   if (resolved.serviceNamed || !app.path) return resolved.target;
   return { ...resolved.target, service: serviceNameFromFolder(app.name) };
 }
