@@ -95,7 +95,7 @@ export async function resumeDeploy(state: DeployState, deps: ResumeDeps, signal:
   const runner = new StageRunner(emit, clock, signal, point.stage);
   if (point.kind === 'lost') return runner.fail(point.problem);
   const plan = fromResumeData(point.data);
-  // No one approved anything in this window: the spec guard does not run (the old window asked before the update).
+  // No spec guard: the old window asked before the update. The stages from the build on ask nothing else (ui) nor check access.
   const ctx: StageContext = {
     ports,
     emit,
