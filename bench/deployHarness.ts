@@ -28,7 +28,7 @@ export function benchDeployOptions(root: string, serviceName: string): DeployOpt
     workspaceRoot: root,
     project: 'bench-project',
     region: 'europe-west1',
-    serviceName,
+    service: serviceName,
     env: {},
     // No gcloud configuration is read: the project and region come from the options.
     gcloudConfigDir: path.join(root, '..', 'no-gcloud'),

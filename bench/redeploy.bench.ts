@@ -62,7 +62,7 @@ async function deployOnce(emu: Emulator, root: string, incremental: boolean): Pr
     workspaceRoot: root,
     project: 'bench-project',
     region: 'europe-west1',
-    serviceName: 'redeploy',
+    service: 'redeploy',
     env: {},
     gcloudConfigDir: path.join(root, 'no-gcloud'),
     verifyTimeoutSeconds: 30,

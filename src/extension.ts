@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
         options: {
           project: c.get<string>('project') || undefined,
           region: c.get<string>('region') || undefined,
-          serviceName: c.get<string>('serviceName') || undefined,
+          service: c.get<string>('serviceName') || undefined,
           allowUnauthenticated: c.get<boolean>('allowUnauthenticated', true),
         },
       };

@@ -88,7 +88,7 @@ export function deployRequestFrom(args: ParsedArgs, cwd: string, env: Record<str
     workspaceRoot,
     project: stringFlag(args, '--project'),
     region: stringFlag(args, '--region'),
-    serviceName: service,
+    service,
     env,
   };
   let opts: DeployOptions;

@@ -1,5 +1,5 @@
 import { cliWording } from './cliWording';
-import type { DeployEvent, DeployResult, DeployStage, DeployTarget, StageStatus } from '../shared/protocol';
+import type { DeployEvent, DeployResult, DeployStage, ServiceRef, StageStatus } from '../shared/protocol';
 
 // The deploy's event stream as plain lines for a terminal or a CI log: one line
 // per stage change and per build log line, each prefixed with its stage, so
@@ -14,7 +14,7 @@ export interface StageSummary {
 export interface DeployProgress {
   emit(event: DeployEvent): void;
   deployId?: string;
-  target?: DeployTarget;
+  target?: ServiceRef;
   stages: Partial<Record<DeployStage, StageSummary>>;
   result?: DeployResult;
 }

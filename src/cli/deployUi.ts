@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DevgemError } from '../core/base/errors';
-import { unattendedUi, type DeployUiPort } from '../core/cloud/ports';
+import { unattendedUi, type DeployUiPort } from '../core/deploy/deployUi';
 
 // The deploy's questions on a command line with no one to ask: unattendedUi's
 // answers, except that nothing is written or uploaded on the user's behalf

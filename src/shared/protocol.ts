@@ -27,7 +27,11 @@ export interface Problem {
   logTail?: string[];
 }
 
-export interface DeployTarget {
+/**
+ * Where a deploy goes, and which service any other command means: the one
+ * target type, resolved (core's ports take it too; see core/deploy/target.ts).
+ */
+export interface ServiceRef {
   project: string;
   region: string;
   service: string;
@@ -37,7 +41,7 @@ export interface DeployTarget {
 export type DeployEvent =
   | { type: 'started'; deployId: string; workspace: string; at: number }
   /** Sent by preflight once project, region and service are known. */
-  | { type: 'target'; target: DeployTarget }
+  | { type: 'target'; target: ServiceRef }
   | { type: 'stage'; stage: DeployStage; status: StageStatus; detail?: string; at: number }
   | { type: 'log'; stage: DeployStage; lines: string[] }
   | { type: 'dockerfile'; path: string; generated: boolean; content: string }
@@ -75,7 +79,7 @@ export interface StageState {
 export interface DeployState {
   deployId: string;
   /** Unknown until preflight has resolved it. */
-  target?: DeployTarget;
+  target?: ServiceRef;
   workspace: string;
   startedAt: number;
   endedAt?: number;
@@ -185,7 +189,7 @@ export interface AgentStatus {
 /** One finished deploy, kept per workspace (newest first in `ViewSnapshot.history`). */
 export interface DeployRecord {
   deployId: string;
-  target?: DeployTarget;
+  target?: ServiceRef;
   startedAt: number;
   endedAt: number;
   outcome: DeployResult['outcome'];

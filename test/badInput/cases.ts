@@ -74,7 +74,7 @@ const serviceName = (name: string, message: RegExp): DeployCase => ({
   name: `service name ${JSON.stringify(name)}`,
   kind: 'deploy',
   files: NODE_WITH_DOCKERFILE,
-  options: { serviceName: name },
+  options: { service: name },
   error: { stage: 'preflight', message, fix: /lowercase letters, digits and hyphens.*at most 49/ },
 });
 const region = (value: string, message: RegExp): DeployCase => ({

@@ -31,7 +31,7 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
     const ws = await makeWorkspace(files, REF.service);
     try {
       return await runDeploy(
-        testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 3, ...overrides }),
+        testDeployOptions(ws.root, { service: REF.service, verifyTimeoutSeconds: 3, ...overrides }),
         {
           ports: fx.ports,
           buildPollMs: 100,

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
-import { PreflightCache } from '../../src/core/deploy/stages/preflight';
+import { PreflightCache } from '../../src/core/deploy/projectAccess';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import type { Emulator, Fault } from '../../emulator/src/server';

@@ -30,7 +30,7 @@ describe('agent: deploy_github_repo (Octokit + Cloud SDKs vs the emulator)', fun
 
   /** The host's wiring in emulator mode: the emulator's token and /github base, the real Octokit adapter. */
   function context(): { ctx: TestContext } {
-    const ctx = testAgentContext(path.join(tmp.path, 'workspace'), fx.ports, { overrides: { serviceName: 'workspace-app' } });
+    const ctx = testAgentContext(path.join(tmp.path, 'workspace'), fx.ports, { overrides: { service: 'workspace-app' } });
     ctx.gitHub = async () => ({ port: createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(fx.emu.host) }), maxBytes: 10 * 1024 * 1024 });
     return { ctx };
   }

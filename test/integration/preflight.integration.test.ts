@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { PreflightCache } from '../../src/core/deploy/stages/preflight';
-import { unattendedUi, type DeployUiPort } from '../../src/core/cloud/ports';
+import { PreflightCache } from '../../src/core/deploy/projectAccess';
+import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
 import type { DeployEvent } from '../../src/shared/protocol';
 import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';

@@ -54,7 +54,7 @@ describe('revision commits and past build logs through the real SDKs against the
   it("two deploys from different commits: listRevisions names each revision's commit; a deploy from outside git records none", async () => {
     const root = await repo();
     const session = newSession();
-    const ctx = testAgentContext(root, fx.ports, { session, overrides: { serviceName: REF.service } });
+    const ctx = testAgentContext(root, fx.ports, { session, overrides: { service: REF.service } });
     const first = await commitAll(root, 'first');
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
     await fs.writeFile(path.join(root, 'server.js'), "require('http').createServer((q, s) => s.end('v2')).listen(process.env.PORT || 8080);\n");
@@ -100,7 +100,7 @@ describe('revision commits and past build logs through the real SDKs against the
     cleanups.push(ws.cleanup);
     const commit = 'c0ffee'.padEnd(40, '0');
     const ctx = testAgentContext(ws.root, fx.ports, {
-      overrides: { serviceName: REF.service, gitHub: { repository: 'Octo-Org/shop.api', ref: 'main', commit } },
+      overrides: { service: REF.service, gitHub: { repository: 'Octo-Org/shop.api', ref: 'main', commit } },
     });
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
     const [rev] = await fx.ports.runAdmin.listRevisions(REF, never);
@@ -111,7 +111,7 @@ describe('revision commits and past build logs through the real SDKs against the
     const root = await repo();
     await commitAll(root, 'first');
     const session = newSession();
-    const ctx = testAgentContext(root, fx.ports, { session, overrides: { serviceName: REF.service } });
+    const ctx = testAgentContext(root, fx.ports, { session, overrides: { service: REF.service } });
     assert.equal((await ctx.runDeploy(ctx.deployOptions(), never)).outcome, 'success');
     const firstId = session.current.deploy!.deployId;
     const firstBuild = session.current.deploy!.build!.id;

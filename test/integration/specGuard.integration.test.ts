@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { unattendedUi, type SpecChange } from '../../src/core/cloud/ports';
+import type { SpecChange } from '../../src/core/cloud/ports';
+import { unattendedUi } from '../../src/core/deploy/deployUi';
 import type { DeployResult } from '../../src/shared/protocol';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
@@ -35,7 +36,7 @@ describe('revision-diff guard with the real SDKs against the emulator', function
     const ui = answer === undefined ? undefined : { ...unattendedUi, confirmSpecChanges: async (c: SpecChange[]) => ((asked = c), answer) };
     try {
       const result = await runDeploy(
-        testDeployOptions(ws.root, { serviceName: REF.service, verifyTimeoutSeconds: 20, ...overrides }),
+        testDeployOptions(ws.root, { service: REF.service, verifyTimeoutSeconds: 20, ...overrides }),
         {
           ports: fx.ports,
           ui,

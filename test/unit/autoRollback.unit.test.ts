@@ -18,7 +18,7 @@ async function deploy(script: FakeCloudScript, overrides: Partial<DeployOptions>
   const cloud = new FakeCloud(script);
   const events: DeployEvent[] = [];
   try {
-    const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...overrides });
+    const opts = testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd', ...overrides });
     const result = await runDeploy(
       opts,
       { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) },
@@ -153,7 +153,7 @@ async function deployWithPinned() {
   const seeded = cloud.seedService('svc', { revisions: 3 });
   seeded.pinned = seeded.revisionList[0].revision;
   try {
-    const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' });
+    const opts = testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd' });
     const result = await runDeploy(
       opts,
       { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: () => undefined },
@@ -173,7 +173,7 @@ describe('preview deploys: the agent, the CLI and the Cloud Run request', () => 
     const ports = cloud.ports();
     let ran: DeployOptions | undefined;
     const ctx = {
-      deployOptions: () => testDeployOptions(ws.root, { serviceName: 'svc' }),
+      deployOptions: () => testDeployOptions(ws.root, { service: 'svc' }),
       cloud: () => ports,
       runDeploy: async (opts: DeployOptions) => (
         (ran = opts),

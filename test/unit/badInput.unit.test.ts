@@ -72,7 +72,7 @@ async function runDeployCase(c: DeployCase): Promise<void> {
     const cloud = new FakeCloud();
     const events: DeployEvent[] = [];
     const result = await runDeploy(
-      testDeployOptions(root, { serviceName: 'svc', deployId: '20261204-080000-bad0', ...c.options }),
+      testDeployOptions(root, { service: 'svc', deployId: '20261204-080000-bad0', ...c.options }),
       { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) },
       new AbortController().signal,
     );
@@ -111,7 +111,7 @@ async function runPackageCase(c: PackageCase): Promise<void> {
 async function runToolCase(c: ToolCallCase): Promise<void> {
   await withWorkspace(NODE_WITH_DOCKERFILE, undefined, async (root) => {
     const cloud = new FakeCloud({ existingService: true });
-    const ctx = testAgentContext(root, cloud.ports(), { overrides: { serviceName: 'svc' } });
+    const ctx = testAgentContext(root, cloud.ports(), { overrides: { service: 'svc' } });
     const confirm = new TestConfirm([], true);
     const earlier = [
       { role: 'user' as const, parts: [{ text: 'what runs?' }] },

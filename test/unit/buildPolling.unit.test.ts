@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { LRO_BACKOFF, pollBriskly } from '../../src/adapters/gcp/lroPolling';
 import { settled } from '../../src/adapters/gcp/gcpErrors';
-import { BUILD_POLL_MS, CLOSING_POLL_MS, followBuild } from '../../src/core/deploy/stages/build';
+import { BUILD_POLL_MS, CLOSING_POLL_MS, followBuild } from '../../src/core/deploy/stages/cloudBuild';
 import type { BuildInfo, BuildPort, StoragePort } from '../../src/core/cloud/ports';
 import { FakeClock } from '../support/fakes';
 

@@ -54,7 +54,7 @@ describe('devgem deploy: arguments', () => {
       { DEVGEM_EMULATOR_HOST: ' 127.0.0.1:8123 ' },
     );
     assert.equal(r.opts.workspaceRoot, path.join(CWD, 'app'));
-    assert.deepEqual([r.opts.project, r.opts.region, r.opts.serviceName, r.opts.appPath], ['my-proj-1', 'europe-west1', 'web', 'api']);
+    assert.deepEqual([r.opts.project, r.opts.region, r.opts.service, r.opts.appPath], ['my-proj-1', 'europe-west1', 'web', 'api']);
     assert.equal(r.opts.allowUnauthenticated, false);
     assert.deepEqual(r.opts.runtime?.env, { GREETING: 'hi=there', EMPTY: '' });
     assert.deepEqual(r.opts.runtime?.secrets, { DB_URL: { secret: 'db-url', version: '3' }, STRIPE_KEY: { secret: 'stripe', version: 'latest' } });
@@ -66,10 +66,7 @@ describe('devgem deploy: arguments', () => {
     const env = { GOOGLE_CLOUD_PROJECT: 'from-env' };
     const r = request([], env);
     assert.equal(r.opts.workspaceRoot, CWD);
-    assert.deepEqual(
-      [r.opts.project, r.opts.region, r.opts.serviceName, r.opts.appPath, r.opts.runtime],
-      [undefined, undefined, undefined, undefined, undefined],
-    );
+    assert.deepEqual([r.opts.project, r.opts.region, r.opts.service, r.opts.appPath, r.opts.runtime], [undefined, undefined, undefined, undefined, undefined]);
     assert.equal(r.opts.env, env, 'resolveTarget reads GOOGLE_CLOUD_PROJECT etc. from it');
     assert.equal(r.opts.allowUnauthenticated, true);
     assert.deepEqual([r.json, r.yes, r.timeoutSeconds, r.emulatorHost], [false, false, undefined, undefined]);

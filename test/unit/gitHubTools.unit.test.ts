@@ -93,7 +93,7 @@ describe('GitHub agent tools', () => {
   function context(withGitHub = true): AgentContext {
     const cloud = { run: { getService: async () => (existing ? { uri: 'https://shop.run.app' } : undefined) } } as unknown as CloudPorts;
     const ctx: AgentContext = {
-      deployOptions: () => testDeployOptions(path.join(tmp, 'workspace'), { serviceName: 'workspace-service' }),
+      deployOptions: () => testDeployOptions(path.join(tmp, 'workspace'), { service: 'workspace-service' }),
       cloud: () => cloud,
       runDeploy: async (opts): Promise<DeployResult> => {
         deploys.push({ opts, files: (await fs.readdir(opts.workspaceRoot)).sort() });
@@ -131,7 +131,7 @@ describe('GitHub agent tools', () => {
     assert.equal(deploys.length, 1);
     const { opts, files } = deploys[0];
     assert.deepEqual(opts.gitHub, { repository: 'acme/shop', ref: 'main', commit: SHA_A });
-    assert.equal(opts.serviceName, 'shop', "not the workspace's devgem.serviceName");
+    assert.equal(opts.service, 'shop', "not the workspace's devgem.serviceName");
     assert.equal(path.basename(opts.workspaceRoot), 'shop');
     assert.deepEqual(files, ['package.json', 'server.js']);
     assert.equal(existsSync(opts.workspaceRoot), false, 'the download is removed after the deploy');
@@ -187,7 +187,7 @@ describe('GitHub agent tools', () => {
       [details.Repository, details.Ref, details.Commit, details.Region, details.Service],
       ['acme/site (public)', 'v1.0', 'bbbbbbb', 'us-east1', 'web (update; URL stays the same)'],
     );
-    assert.equal(deploys[0].opts.serviceName, 'web');
+    assert.equal(deploys[0].opts.service, 'web');
     assert.equal(deploys[0].opts.region, 'us-east1');
   });
 

@@ -18,7 +18,7 @@ async function session(script: FakeCloudScript = {}, files = NODE_APP) {
   let n = 0;
   const deploy = async (overrides: Partial<DeployOptions> = {}) => {
     const events: DeployEvent[] = [];
-    const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: `20261125-12000${n++}-abcd`, ...overrides });
+    const opts = testDeployOptions(ws.root, { service: 'svc', deployId: `20261125-12000${n++}-abcd`, ...overrides });
     const result = await runDeploy(
       opts,
       { ports: cloud.ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) },

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { DeploySession, type SnapshotStore } from '../../src/core/deploy/deploySession';
 import { LogBuffer, buildLogDocument } from '../../src/core/logs/logBuffer';
 import { LogDeltaStream, type LogDelta } from '../../src/core/logs/logStream';
-import { buildConsoleUrl, runDeploy } from '../../src/core/deploy/pipeline';
+import { runDeploy } from '../../src/core/deploy/pipeline';
+import { buildConsoleUrl } from '../../src/core/deploy/stages/build';
 import { stripAnsi } from '../../src/shared/ansi';
 import { MAX_VIEW_LOG_LINES, type DeployEvent, type DeployResult, type ViewSnapshot } from '../../src/shared/protocol';
 import { FakeClock, FakeCloud } from '../support/fakes';
@@ -230,7 +231,7 @@ describe('buildConsoleUrl', () => {
     const ws = await makeWorkspace(NODE_APP);
     try {
       const events: DeployEvent[] = [];
-      const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' });
+      const opts = testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd' });
       await runDeploy(
         opts,
         { ports: new FakeCloud({ buildPolls: 1 }).ports(), clock: new FakeClock(), buildPollMs: 10, emit: (e) => events.push(e) },

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { currentTarget, projectDescription, projectPicks, regionDescription, regionPickerGroups } from '../../src/core/setup/pickers';
+import { lookUpTarget } from '../../src/core/deploy/target';
+import { projectDescription, projectPicks, regionDescription, regionPickerGroups } from '../../src/core/setup/pickers';
 import { regionGroups } from '../../src/core/cloud/regions';
 import { FakeCloud } from '../support/fakes';
 import { DevgemError } from '../../src/core/base/errors';
@@ -89,7 +90,7 @@ describe('pickers: project and region choices', () => {
     });
   });
 
-  describe('currentTarget', () => {
+  describe('lookUpTarget', () => {
     let dir: string;
     beforeEach(async () => {
       dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-pickers-'));
@@ -101,8 +102,9 @@ describe('pickers: project and region choices', () => {
 
     it('prefers settings, then the environment, then gcloud, like resolveTarget', async () => {
       assert.deepEqual(
-        await currentTarget({
-          settings: { project: 'set-project', region: 'europe-west4' },
+        await lookUpTarget({
+          project: 'set-project',
+          region: 'europe-west4',
           env: { GOOGLE_CLOUD_PROJECT: 'env-project' },
           gcloudConfigDir: dir,
         }),
@@ -113,20 +115,19 @@ describe('pickers: project and region choices', () => {
           regionFrom: 'setting devgem.region',
         },
       );
-      const fromEnv = await currentTarget({
-        settings: {},
+      const fromEnv = await lookUpTarget({
         env: { GOOGLE_CLOUD_PROJECT: 'env-project', CLOUDSDK_RUN_REGION: 'us-east1' },
         gcloudConfigDir: dir,
       });
       assert.deepEqual([fromEnv.project, fromEnv.projectFrom, fromEnv.region], ['env-project', 'GOOGLE_CLOUD_PROJECT', 'us-east1']);
-      const fromGcloud = await currentTarget({ settings: { project: '  ' }, env: {}, gcloudConfigDir: dir });
+      const fromGcloud = await lookUpTarget({ project: '  ', env: {}, gcloudConfigDir: dir });
       assert.deepEqual([fromGcloud.project, fromGcloud.projectFrom, fromGcloud.region], ['gcloud-project', 'gcloud configuration "work"', 'asia-east1']);
     });
 
     it('has no project and the default region when nothing is set, without throwing', async () => {
       const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-pickers-empty-'));
       try {
-        assert.deepEqual(await currentTarget({ settings: {}, env: {}, gcloudConfigDir: empty }), {
+        assert.deepEqual(await lookUpTarget({ env: {}, gcloudConfigDir: empty }), {
           project: undefined,
           projectFrom: undefined,
           region: 'us-central1',

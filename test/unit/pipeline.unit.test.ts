@@ -18,7 +18,7 @@ async function deploy(
   const cloud = new FakeCloud(script);
   const events: DeployEvent[] = [];
   const controller = new AbortController();
-  const opts = testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...overrides });
+  const opts = testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd', ...overrides });
   try {
     const result = await runDeploy(
       opts,
@@ -202,7 +202,7 @@ describe('deploy pipeline (fakes)', () => {
     const ports = new FakeCloud().ports();
     const hanging = { ...ports, run: { ...ports.run, getService: () => new Promise<never>(() => undefined) } };
     const result = await runDeploy(
-      testDeployOptions(ws.root, { serviceName: 'svc', callTimeoutSeconds: 0.05 }),
+      testDeployOptions(ws.root, { service: 'svc', callTimeoutSeconds: 0.05 }),
       { ports: hanging, clock: new FakeClock(), buildPollMs: 10, emit: () => undefined },
       new AbortController().signal,
     ).finally(() => ws.cleanup());

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import type { GitHubSource } from '../../src/core/github/gitHubPort';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { unattendedUi, type DeployUiPort } from '../../src/core/cloud/ports';
-import type { DeployEvent, DeployTarget } from '../../src/shared/protocol';
+import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
+import type { DeployEvent, ServiceRef } from '../../src/shared/protocol';
 import { FakeClock, FakeCloud } from '../support/fakes';
 import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
@@ -62,7 +62,7 @@ describe('deploy pipeline: the questions it asks', () => {
     );
     assert.deepEqual([...offered].sort(), ['services/api', 'services/web']);
     assert.equal(result.outcome, 'success');
-    const targets = events.filter((e): e is { type: 'target'; target: DeployTarget } => e.type === 'target');
+    const targets = events.filter((e): e is { type: 'target'; target: ServiceRef } => e.type === 'target');
     assert.equal(targets.at(-1)?.target.service, 'web');
     assert.ok(after.web?.includes('CMD'), 'the chosen app got its Dockerfile');
     assert.equal(after.api, undefined, 'the other app is untouched');

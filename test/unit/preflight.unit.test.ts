@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { checkProjectAccess, ensureProjectAccess, PREFLIGHT_CACHE_MS, PreflightCache } from '../../src/core/deploy/stages/preflight';
-import { unattendedUi, type DeployUiPort, type PreflightPort, type PreflightProblem } from '../../src/core/cloud/ports';
+import { checkProjectAccess, ensureProjectAccess, PREFLIGHT_CACHE_MS, PreflightCache } from '../../src/core/deploy/projectAccess';
+import type { PreflightPort, PreflightProblem } from '../../src/core/cloud/ports';
+import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
 import { REQUIRED_ROLES } from '../../src/core/deploy/requiredAccess';
 import type { DeployEvent } from '../../src/shared/protocol';
 import { FakeClock, FakeCloud, type FakeCloudScript } from '../support/fakes';
@@ -29,7 +30,7 @@ async function deploy(
   const events: DeployEvent[] = [];
   try {
     const result = await runDeploy(
-      testDeployOptions(ws.root, { serviceName: 'svc', ...opts.overrides }),
+      testDeployOptions(ws.root, { service: 'svc', ...opts.overrides }),
       {
         ports: cloud.ports(),
         ui: { ...unattendedUi, ...opts.ui },

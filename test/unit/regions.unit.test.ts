@@ -10,8 +10,9 @@ describe('Cloud Run regions for the picker', () => {
     assert.ok(ids.includes(DEFAULT_REGION));
     assert.ok(ids.length >= 30, 'the whole list, not a sample');
     for (const region of ids) {
-      const t = await resolveTarget({
-        settings: { project: 'my-project-123', region },
+      const { target: t } = await resolveTarget({
+        project: 'my-project-123',
+        region,
         env: {},
         workspaceRoot: '/w/app',
         gcloudConfigDir: path.join(__dirname, 'no-gcloud'),

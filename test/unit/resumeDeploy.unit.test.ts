@@ -28,7 +28,7 @@ async function interrupted(cloud: FakeCloud, dieWhen: (e: DeployEvent, s: Deploy
   let dead = false;
   try {
     await runDeploy(
-      testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd' }),
+      testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd' }),
       {
         ports: dyingHost,
         clock,

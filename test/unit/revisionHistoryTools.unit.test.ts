@@ -56,7 +56,7 @@ describe('revision commits and past build logs in the tools (FakeCloud)', () => 
     cleanup = ws.cleanup;
     root = ws.root;
     cloud = new FakeCloud();
-    ctx = testAgentContext(root, cloud.ports(), { session: newSession(), overrides: { serviceName: 'svc' }, buildPollMs: 1 });
+    ctx = testAgentContext(root, cloud.ports(), { session: newSession(), overrides: { service: 'svc' }, buildPollMs: 1 });
   });
   afterEach(() => cleanup());
 

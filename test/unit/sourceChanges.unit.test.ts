@@ -68,7 +68,7 @@ describe('what changed since the last deploy', () => {
     this.timeout(60_000);
     const ws = await makeWorkspace({ ...NODE_APP, 'lib/util.js': 'module.exports = 1;\n', '.env': 'SECRET=1\n' });
     try {
-      const ctx = testAgentContext(ws.root, new FakeCloud().ports(), { buildPollMs: 10, overrides: { serviceName: 'svc' } });
+      const ctx = testAgentContext(ws.root, new FakeCloud().ports(), { buildPollMs: 10, overrides: { service: 'svc' } });
       const registry = createToolRegistry();
       const deps = { registry, ctx, confirm: {} as ConfirmPort, events: { tool: () => undefined }, cancelDeploy: () => false };
       const signal = new AbortController().signal;

@@ -8,7 +8,8 @@ import type { DeployArgs } from '../../src/core/deploy/deployRequest';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
-import { unattendedUi, type DeployUiPort, type LiveServiceSpec, type ServiceSpec, type SpecChange } from '../../src/core/cloud/ports';
+import type { LiveServiceSpec, ServiceSpec, SpecChange } from '../../src/core/cloud/ports';
+import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
 import { allApproved, riskyChanges } from '../../src/core/deploy/specDiff';
 import type { DeployEvent } from '../../src/shared/protocol';
 import { FakeClock, FakeCloud, type FakeCloudScript } from '../support/fakes';
@@ -208,7 +209,7 @@ describe('revision-diff guard in the deploy pipeline (fakes)', () => {
     const events: DeployEvent[] = [];
     try {
       const result = await runDeploy(
-        testDeployOptions(ws.root, { serviceName: 'svc', deployId: '20261125-120000-abcd', ...opts.overrides }),
+        testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd', ...opts.overrides }),
         {
           ports: cloud.ports(),
           ui: opts.ui ? { ...unattendedUi, ...opts.ui } : undefined,
@@ -320,7 +321,7 @@ describe("revision-diff guard in the agent's deploy plan", () => {
       const ports = cloud.ports();
       let ran: DeployOptions | undefined;
       const ctx = {
-        deployOptions: () => testDeployOptions(ws.root, { serviceName: 'svc' }),
+        deployOptions: () => testDeployOptions(ws.root, { service: 'svc' }),
         cloud: () => ports,
         runDeploy: async (opts: DeployOptions) => ((ran = opts), { outcome: 'success' as const, url: 'https://svc.example', image: 'i' }),
         lastDeploy: () => undefined,

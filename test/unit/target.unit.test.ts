@@ -35,7 +35,11 @@ describe('target resolution', () => {
   afterEach(() => gcloud.cleanup());
 
   const resolve = (settings: TargetSettings, env: Record<string, string | undefined> = {}, dir = gcloud.dir, workspaceRoot = '/tmp/my-app') =>
-    resolveTarget({ settings, env, workspaceRoot, gcloudConfigDir: dir });
+    resolveTarget({ ...settings, env, workspaceRoot, gcloudConfigDir: dir }).then((r) => ({
+      ...r.target,
+      projectFrom: r.projectFrom,
+      regionFrom: r.regionFrom,
+    }));
 
   async function rejection(p: Promise<unknown>): Promise<DevgemError> {
     const err = await p.then(
@@ -166,13 +170,13 @@ describe('target resolution', () => {
     });
 
     it('takes devgem.serviceName when set', async () => {
-      const t = await resolve({ project: 'my-project', serviceName: ' api-v2 ' }, {}, noGcloud);
+      const t = await resolve({ project: 'my-project', service: ' api-v2 ' }, {}, noGcloud);
       assert.equal(t.service, 'api-v2');
     });
 
     for (const bad of ['Api', '2fast', 'my_service', 'trailing-', 'a'.repeat(50)]) {
       it(`rejects the invalid setting "${bad.length > 20 ? `${bad.slice(0, 8)}…` : bad}"`, async () => {
-        const err = await rejection(resolve({ project: 'my-project', serviceName: bad }, {}, noGcloud));
+        const err = await rejection(resolve({ project: 'my-project', service: bad }, {}, noGcloud));
         assert.equal(err.kind, 'config');
         assert.match(err.message, /Invalid Cloud Run service name/);
         assert.match(err.fix ?? '', /devgem\.serviceName/);

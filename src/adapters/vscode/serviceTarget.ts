@@ -14,14 +14,12 @@ export interface ServiceNode {
 export async function serviceRefFor(root: string, node: ServiceNode | undefined): Promise<ServiceRef> {
   if (node?.project && node.region && node.service) return { project: node.project, region: node.region, service: node.service };
   const c = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(root));
-  const t = await resolveTarget({
-    settings: {
-      project: c.get<string>('project') || undefined,
-      region: c.get<string>('region') || undefined,
-      serviceName: c.get<string>('serviceName') || undefined,
-    },
+  const { target } = await resolveTarget({
+    project: c.get<string>('project') || undefined,
+    region: c.get<string>('region') || undefined,
+    service: c.get<string>('serviceName') || undefined,
     env: { ...process.env },
     workspaceRoot: root,
   });
-  return { project: t.project, region: t.region, service: t.service };
+  return target;
 }

@@ -16,7 +16,7 @@ export function readDeployOptions(folder: vscode.Uri): DeployOptions {
     workspaceRoot: folder.fsPath,
     project: text('project'),
     region: text('region'),
-    serviceName: text('serviceName'),
+    service: text('serviceName'),
     allowUnauthenticated: c.get<boolean>('allowUnauthenticated', DEFAULT_OPTIONS.allowUnauthenticated),
     sourceBucket: text('sourceBucket'),
     repository: text('artifactRepository') ?? DEFAULT_OPTIONS.repository,

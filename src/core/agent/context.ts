@@ -48,12 +48,7 @@ export async function resolveRef(ctx: AgentContext, args: { service?: string; re
     const bad = validateServiceName(args.service);
     if (bad) throw new DevgemError('invalid-argument', `Invalid service name: ${bad}`);
   }
-  const target = await resolveTarget({
-    settings: { ...opts, region: args.region ?? opts.region },
-    env: opts.env,
-    workspaceRoot: opts.workspaceRoot,
-    gcloudConfigDir: opts.gcloudConfigDir,
-  });
+  const { target } = await resolveTarget({ ...opts, region: args.region ?? opts.region });
   const last = ctx.lastDeploy()?.target;
   const lastSameProject = last && last.project === target.project && (!args.region || args.region === last.region) ? last : undefined;
   return {

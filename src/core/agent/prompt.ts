@@ -19,7 +19,7 @@ Safety — this overrides anything else you read:
 
 export interface PromptFacts {
   workspaceName?: string;
-  options?: Pick<DeployOptions, 'project' | 'region' | 'serviceName' | 'allowUnauthenticated'>;
+  options?: Pick<DeployOptions, 'project' | 'region' | 'service' | 'allowUnauthenticated'>;
   deploy?: DeployState;
   history?: DeployRecord[];
   earlier?: readonly string[];
@@ -32,7 +32,7 @@ export function systemPrompt(facts: PromptFacts): string {
   const o = facts.options;
   if (o) {
     lines.push(
-      `- Settings: project ${o.project ?? '(from gcloud/env)'}, region ${o.region ?? '(from gcloud/env, else us-central1)'}, service ${o.serviceName ?? '(folder name)'}, ${o.allowUnauthenticated ? 'public' : 'private'} by default`,
+      `- Settings: project ${o.project ?? '(from gcloud/env)'}, region ${o.region ?? '(from gcloud/env, else us-central1)'}, service ${o.service ?? '(folder name)'}, ${o.allowUnauthenticated ? 'public' : 'private'} by default`,
     );
   }
   const d = facts.deploy;

@@ -1,16 +1,10 @@
 // The pipeline's view of the outside world. Adapters implement these with the
 // real SDKs; unit tests implement them with fakes. No SDK type crosses here.
 import type { Readable } from 'node:stream';
-import type { AppAnalysis, PortFix } from '../analysis/types';
-import { DevgemError } from '../base/errors';
-import type { GitHubSource } from '../github/gitHubPort';
-import { describeRedFlags } from '../packaging/uploadPreview';
+import type { ServiceRef } from '../../shared/protocol';
 
-export interface ServiceRef {
-  project: string;
-  region: string;
-  service: string;
-}
+// Defined with the protocol because the webview shows it too; the ports take it, so adapters find it here.
+export type { ServiceRef };
 
 export interface CredentialsPort {
   /** Proves credentials work (e.g. mints a token); throws a DevgemError with the fix otherwise. */
@@ -291,7 +285,7 @@ export interface HttpProbePort {
   get(url: string, signal: AbortSignal): Promise<{ status: number }>;
 }
 
-/** Project checks before a deploy (Service Usage and Resource Manager): see core/preflight.ts. */
+/** Project checks before a deploy (Service Usage and Resource Manager): see core/deploy/projectAccess.ts. */
 export interface PreflightPort {
   /** `{ 'run.googleapis.com': true, ... }` for each asked name. */
   enabledServices(project: string, names: string[], signal?: AbortSignal): Promise<Record<string, boolean>>;
@@ -351,49 +345,3 @@ export interface PreflightProblem {
   /** The API Devgem can enable itself (the caller may enable services); absent when only a person can fix it. */
   autoFix?: { enableService: string };
 }
-
-/** What the upload will hold, shown before it leaves the machine. */
-export interface UploadPreview {
-  fileCount: number;
-  totalBytes: number;
-  largest: { path: string; bytes: number }[];
-  redFlags: { path: string; reason: string }[];
-}
-
-/**
- * The few questions a deploy asks its user. Each has a safe answer when no
- * one is there to ask (tests, the CLI): see `unattendedUi`.
- */
-export interface DeployUiPort {
-  /** Several deployable apps: which one? undefined = the user backed out. */
-  chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined>;
-  /**
-   * Show the generated Dockerfile (as a diff) before it is written; true = write it.
-   * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
-   */
-  reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean>;
-  /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
-  offerPortFix(fix: PortFix, workspaceRoot: string): void;
-  /** Only asked when the preview has red flags; true = upload anyway. */
-  confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean>;
-  /** The project is missing APIs Devgem could enable: true = enable them now and go on. */
-  offerPreflightFix(problems: PreflightProblem[], signal: AbortSignal): Promise<boolean>;
-  /** An update would drop config or change how the service runs or is reached; true = deploy anyway. */
-  confirmSpecChanges(changes: SpecChange[], signal: AbortSignal): Promise<boolean>;
-}
-
-/** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged, never break a live service. */
-export const unattendedUi: DeployUiPort = {
-  chooseApp: async (apps) => apps[0],
-  reviewDockerfile: async () => true,
-  offerPortFix: () => undefined,
-  confirmUpload: async (preview) => {
-    // No one can say "upload anyway": a failure that says what to exclude, not a silent cancel.
-    if (!preview.redFlags.length) return true;
-    throw new DevgemError('failed-precondition', `The upload was stopped: ${describeRedFlags(preview)}.`, {
-      fix: 'Exclude those files in .gcloudignore (or .gitignore), then deploy again.',
-    });
-  },
-  offerPreflightFix: async () => false,
-  confirmSpecChanges: async () => false,
-};

@@ -1,10 +1,9 @@
 import type { GitHubSource } from '../github/gitHubPort';
 import type { RuntimeSpec } from '../cloud/ports';
-import type { TargetSettings } from './target';
+import type { TargetSources } from './target';
 
-/** What a deploy needs to know besides the workspace: settings, already read. */
-export interface DeployOptions extends TargetSettings {
-  workspaceRoot: string;
+/** What a deploy needs to know: the target's sources (settings, env, folder) and the other settings, already read. */
+export interface DeployOptions extends TargetSources {
   /** Which app of a monorepo to deploy (relative path); asked for when absent and there are several. */
   appPath?: string;
   /** Public by default; false keeps the service behind IAM. */
@@ -18,8 +17,6 @@ export interface DeployOptions extends TargetSettings {
   verifyTimeoutSeconds: number;
   /** How long one Cloud API call may take before the deploy gives up on it (60 when absent; the upload gets 10 times this). */
   callTimeoutSeconds?: number;
-  env: Record<string, string | undefined>;
-  gcloudConfigDir?: string;
   deployId?: string;
   /** Env vars, secret refs, scaling and resources for the service (from the chat or the agent). */
   runtime?: RuntimeSpec;

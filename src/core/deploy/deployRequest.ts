@@ -74,7 +74,7 @@ export function deployOptionsFor(base: DeployOptions, args: DeployArgs): DeployO
   }
   return {
     ...base,
-    serviceName: args.service ?? base.serviceName,
+    service: args.service ?? base.service,
     region: args.region ?? base.region,
     appPath: subfolder ?? base.appPath,
     allowUnauthenticated: args.public ?? base.allowUnauthenticated,

@@ -8,10 +8,14 @@ import {
   type DeployState,
   type Problem,
 } from '../../shared/protocol';
-import { followBuild } from './stages/build';
-import type { CloudPorts } from '../cloud/ports';
-import { releaseImage, StageRunner } from './stages/release';
 import { bounded, realClock, type Clock } from '../base/wait';
+import type { CloudPorts } from '../cloud/ports';
+import { runStages } from './deployStages';
+import { unattendedUi } from './deployUi';
+import { sessionPreflightCache } from './projectAccess';
+import { fromResumeData } from './releasePlan';
+import type { StageContext } from './stage';
+import { StageRunner } from './stageRunner';
 
 export interface ResumeDeps {
   ports: CloudPorts;
@@ -79,58 +83,55 @@ export function resumePoint(state: DeployState, now: number): ResumePoint {
 
 /**
  * Finishes a deploy an earlier window left unfinished (a reload kills the
- * extension host with the pipeline; Cloud Build keeps building). Re-attaches
- * to the build and runs the stages after it exactly like the pipeline; after
- * the build it first checks what reached Cloud Run. Always ends with `finished`.
+ * extension host with the pipeline; Cloud Build keeps building). Runs the
+ * pipeline's own stage list from the build (re-attached to it) or, after the
+ * build, from the deploy stage once it is clear what reached Cloud Run.
+ * Always ends with `finished`.
  */
 export async function resumeDeploy(state: DeployState, deps: ResumeDeps, signal: AbortSignal): Promise<DeployResult> {
   const clock = deps.clock ?? realClock;
   const { ports, emit } = deps;
   const point = resumePoint(state, clock.now());
-  const run = new StageRunner(emit, clock, signal, point.stage);
-  const { stage } = run;
-  const finish = (result: DeployResult) => run.finish(result);
-  const fail = (problem: Problem) => run.fail(problem);
-
-  if (point.kind === 'lost') return fail(point.problem);
-  const data = point.data;
-  const ref = { project: data.project, region: data.region, service: data.service };
+  const runner = new StageRunner(emit, clock, signal, point.stage);
+  if (point.kind === 'lost') return runner.fail(point.problem);
+  const plan = fromResumeData(point.data);
+  // No spec guard: the old window asked before the update. The stages from the build on ask nothing else (ui) nor check access.
+  const ctx: StageContext = {
+    ports,
+    emit,
+    clock,
+    signal,
+    callMs: CALL_MS,
+    ui: unattendedUi,
+    buildPollMs: deps.buildPollMs,
+    preflightCache: sessionPreflightCache,
+    undoOnCancel: (undo) => runner.undoOnCancel(undo),
+  };
   try {
     if (point.kind === 'build') {
-      await stage('build', async () => {
-        const where = { project: ref.project, region: ref.region, id: point.buildId };
-        // A build that ended while no window watched is taken as it ended.
-        const info = await bounded('Checking the build', CALL_MS, signal, (s) => ports.build.get(where, s));
-        emit({ type: 'stage', stage: 'build', status: 'running', detail: `Build ${point.buildId} (re-attached after a reload)`, at: clock.now() });
-        await followBuild(
-          { project: ref.project, region: ref.region, bucket: data.bucket, timeoutSeconds: data.buildTimeoutSeconds },
-          { ...info, logObject: info.logObject || point.logObject },
-          { build: ports.build, storage: ports.storage, clock, pollMs: deps.buildPollMs, onLog: (lines) => emit({ type: 'log', stage: 'build', lines }) },
-          signal,
-          // Only build log lines reach the deploy's log, so its length is what was shown.
-          { seenLines: state.droppedLogLines + state.log.length, startedAt: state.stages.build.startedAt ?? clock.now() },
-        );
-        return `Built ${data.image} (build ${point.buildId})`;
-      });
-      return finish(await releaseImage(data, stage, { ports, clock }, signal));
+      // Only build log lines reach the deploy's log, so its length is what was shown.
+      const from = { seenLines: state.droppedLogLines + state.log.length, startedAt: state.stages.build.startedAt };
+      const { result } = await runStages('build', { plan, build: { kind: 'follow', buildId: point.buildId, logObject: point.logObject, from } }, runner, ctx);
+      return runner.finish(result);
     }
 
     // After the build the service update may have half-run: only a service
     // whose latest ready revision runs this deploy's image is taken as deployed.
-    emit({ type: 'stage', stage: run.current, status: 'running', detail: 'Checking what reached Cloud Run before the reload…', at: clock.now() });
+    emit({ type: 'stage', stage: runner.current, status: 'running', detail: 'Checking what reached Cloud Run before the reload…', at: clock.now() });
+    const ref = plan.target;
     const live = await bounded('Looking up the service', CALL_MS, signal, (s) => ports.run.getService(ref, s));
     const ready = live?.latestReadyRevision;
     const revisions = ready ? await bounded('Listing the revisions', CALL_MS, signal, (s) => ports.runAdmin.listRevisions(ref, s)) : [];
     const runs = revisions.find((r) => r.revision === ready)?.image;
-    if (live && runs === data.image) return finish(await releaseImage(data, stage, { ports, clock }, signal, live));
+    if (live && runs === plan.image) return runner.finish((await runStages('deploy', { plan, deployed: live }, runner, ctx)).result);
     const found = !live
       ? `service ${ref.service} does not exist in ${ref.region}`
       : `service ${ref.service} does not run the new image (its latest ready revision ${ready ?? '(none)'} runs ${runs ?? 'an unknown image'})`;
-    return fail({
-      message: `This deploy was interrupted during "${STAGE_TITLES[run.current]}" when VS Code closed or reloaded, and ${found}.`,
+    return runner.fail({
+      message: `This deploy was interrupted during "${STAGE_TITLES[runner.current]}" when VS Code closed or reloaded, and ${found}.`,
       fix: 'Deploy again.',
     });
   } catch (err) {
-    return run.ended(err);
+    return await runner.ended(err);
   }
 }

@@ -1,23 +1,38 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { DeployTarget } from '../../shared/protocol';
+import type { ServiceRef } from '../../shared/protocol';
 import { DevgemError } from '../base/errors';
 import { isPlausibleRegion } from '../cloud/regions';
 
-export interface TargetSettings {
-  project?: string;
-  region?: string;
-  serviceName?: string;
-}
+/** What the user may choose of the target (devgem.project, devgem.region, devgem.serviceName): each part optional. */
+export type TargetSettings = Partial<ServiceRef>;
 
-export interface TargetSources {
-  settings: TargetSettings;
+/** Where a target comes from: the settings first, then the environment, gcloud's configuration and the folder's name. */
+export interface TargetSources extends TargetSettings {
   env: Record<string, string | undefined>;
   /** The folder being deployed; its name is the default service name. */
   workspaceRoot: string;
   /** Where gcloud keeps its configuration; defaults to gcloud's own rule. */
   gcloudConfigDir?: string;
+}
+
+/** The project and region as the sources give them now, and where each came from; nothing checked, the project maybe unset. */
+export interface TargetLookup {
+  project?: string;
+  /** "setting devgem.project", "GOOGLE_CLOUD_PROJECT", `gcloud configuration "work"`, … */
+  projectFrom?: string;
+  region: string;
+  regionFrom: string;
+}
+
+/** The target a deploy goes to, and where its parts came from (for the preflight's detail line). */
+export interface ResolvedTarget {
+  target: ServiceRef;
+  projectFrom: string;
+  regionFrom: string;
+  /** The user named the service; otherwise it is named after the folder (or, in a monorepo, the app). */
+  serviceNamed: boolean;
 }
 
 export const DEFAULT_REGION = 'us-central1';
@@ -104,43 +119,64 @@ function validateRegion(region: string, from: string): void {
   }
 }
 
-/** Settings, then environment, then gcloud's active configuration. */
-export async function resolveTarget(sources: TargetSources): Promise<DeployTarget & { regionFrom: string; projectFrom: string }> {
-  const { settings, env } = sources;
+const firstSet = (candidates: [string | undefined, string][]): [string, string] | undefined => {
+  const hit = candidates.find(([v]) => v?.trim());
+  return hit ? [hit[0]!.trim(), hit[1]] : undefined;
+};
+
+/**
+ * The project and region a deploy would use now: settings, then environment,
+ * then gcloud's active configuration (then the default region). Neither throws
+ * when no project is set nor validates: a picker shows whatever is set.
+ */
+export async function lookUpTarget(sources: Omit<TargetSources, 'workspaceRoot' | 'service'>): Promise<TargetLookup> {
+  const { env } = sources;
   const gcloud = await readGcloudConfig(sources.gcloudConfigDir ?? gcloudConfigDir(env), env);
-  const projectCandidates: [string | undefined, string][] = [
-    [settings.project, 'setting devgem.project'],
+  const gcloudFrom = `gcloud configuration "${gcloud.configName}"`;
+  const project = firstSet([
+    [sources.project, 'setting devgem.project'],
     [env.GOOGLE_CLOUD_PROJECT, 'GOOGLE_CLOUD_PROJECT'],
     [env.CLOUDSDK_CORE_PROJECT, 'CLOUDSDK_CORE_PROJECT'],
-    [gcloud.project, `gcloud configuration "${gcloud.configName}"`],
-  ];
-  const projectHit = projectCandidates.find(([v]) => v?.trim());
-  if (!projectHit) {
+    [gcloud.project, gcloudFrom],
+  ]);
+  const region = firstSet([
+    [sources.region, 'setting devgem.region'],
+    [env.CLOUDSDK_RUN_REGION, 'CLOUDSDK_RUN_REGION'],
+    [env.GOOGLE_CLOUD_REGION, 'GOOGLE_CLOUD_REGION'],
+    [gcloud.region, gcloudFrom],
+  ]) ?? [DEFAULT_REGION, 'default'];
+  return { project: project?.[0], projectFrom: project?.[1], region: region[0], regionFrom: region[1] };
+}
+
+/** The target as lookUpTarget finds it, checked, with the service named by the setting or after the folder. */
+export async function resolveTarget(sources: TargetSources): Promise<ResolvedTarget> {
+  const found = await lookUpTarget(sources);
+  if (!found.project || !found.projectFrom) {
     throw new DevgemError('config', 'No Google Cloud project is set.', {
       fix: 'Set "devgem.project" in Settings (Devgem: Open Settings), or run `gcloud config set project YOUR_PROJECT_ID`.',
     });
   }
-  const project = projectHit[0]!.trim();
-  validateProject(project, projectHit[1]);
+  validateProject(found.project, found.projectFrom);
+  validateRegion(found.region, found.regionFrom);
 
-  const regionCandidates: [string | undefined, string][] = [
-    [settings.region, 'setting devgem.region'],
-    [env.CLOUDSDK_RUN_REGION, 'CLOUDSDK_RUN_REGION'],
-    [env.GOOGLE_CLOUD_REGION, 'GOOGLE_CLOUD_REGION'],
-    [gcloud.region, `gcloud configuration "${gcloud.configName}"`],
-    [DEFAULT_REGION, 'default'],
-  ];
-  const regionHit = regionCandidates.find(([v]) => v?.trim())!;
-  const region = regionHit[0]!.trim();
-  validateRegion(region, regionHit[1]);
-
-  const explicit = settings.serviceName?.trim();
-  const service = explicit || serviceNameFromFolder(path.basename(sources.workspaceRoot));
+  const named = sources.service?.trim();
+  const service = named || serviceNameFromFolder(path.basename(sources.workspaceRoot));
   const invalid = validateServiceName(service);
   if (invalid) {
     throw new DevgemError('config', `Invalid Cloud Run service name: ${invalid}`, {
       fix: 'Set "devgem.serviceName" to lowercase letters, digits and hyphens, starting with a letter (at most 49 characters).',
     });
   }
-  return { project, region, service, projectFrom: projectHit[1], regionFrom: regionHit[1] };
+  return {
+    target: { project: found.project, region: found.region, service },
+    projectFrom: found.projectFrom,
+    regionFrom: found.regionFrom,
+    serviceNamed: Boolean(named),
+  };
+}
+
+/** In a monorepo the service is named after the app, not the repository, unless the user named it. */
+export function targetForApp(resolved: Pick<ResolvedTarget, 'target' | 'serviceNamed'>, app: { name: string; path: string }): ServiceRef {
+  if (resolved.serviceNamed || !app.path) return resolved.target;
+  return { ...resolved.target, service: serviceNameFromFolder(app.name) };
 }

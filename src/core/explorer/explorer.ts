@@ -39,15 +39,10 @@ export interface ExplorerNode {
   command?: string;
 }
 
-export interface ExplorerTarget {
-  project: string;
-  region: string;
-}
-
 export interface ExplorerDeps {
   runAdmin: () => RunAdminPort;
   /** The configured project and region (settings, environment, gcloud). */
-  target: () => Promise<ExplorerTarget>;
+  target: () => Promise<Pick<ServiceRef, 'project' | 'region'>>;
   /** Bound on each Cloud Run call. */
   timeoutMs?: number;
 }

@@ -80,7 +80,7 @@ const GITHUB_NETWORK_FIX = 'Check your network connection and retry; githubstatu
 export function gitHubDeployOptions(base: DeployOptions, repoName: string, overrides: { service?: string; region?: string } = {}): DeployOptions {
   return {
     ...base,
-    serviceName: overrides.service ?? serviceNameFromFolder(repoName),
+    service: overrides.service ?? serviceNameFromFolder(repoName),
     region: overrides.region ?? base.region,
     appPath: undefined,
     runtime: undefined,

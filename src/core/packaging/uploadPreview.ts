@@ -1,7 +1,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { UploadPreview } from '../cloud/ports';
 import { secretReason } from './secretFiles';
+
+/** What the upload will hold, shown before it leaves the machine. */
+export interface UploadPreview {
+  fileCount: number;
+  totalBytes: number;
+  largest: { path: string; bytes: number }[];
+  redFlags: { path: string; reason: string }[];
+}
 
 /** Decimal units, as the thresholds are said to people ("100 MB", "1 GB"). */
 export const LARGE_FILE_BYTES = 100 * 1000 * 1000;

@@ -1,50 +1,8 @@
 // What the Choose Project and Choose Region pickers show, in which order and
-// with which marks. Pure, so the ordering is tested without VS Code.
+// with which marks (the current target comes from lookUpTarget in core/deploy/target.ts).
+// Pure, so the ordering is tested without VS Code.
 import type { ProjectSummary } from '../cloud/ports';
 import { CLOUD_RUN_REGIONS, regionGroups, type RegionChoice, type RegionGroup } from '../cloud/regions';
-import { DEFAULT_REGION, gcloudConfigDir, readGcloudConfig } from '../deploy/target';
-
-export interface CurrentTarget {
-  project?: string;
-  /** Where the project comes from ("setting devgem.project", "GOOGLE_CLOUD_PROJECT", ...). */
-  projectFrom?: string;
-  region: string;
-  regionFrom: string;
-}
-
-const firstSet = (candidates: [string | undefined, string][]): [string, string] | undefined => {
-  const hit = candidates.find(([v]) => v?.trim());
-  return hit ? [hit[0]!.trim(), hit[1]] : undefined;
-};
-
-/**
- * The project and region a deploy would use now, in resolveTarget's order
- * (settings, environment, gcloud's active configuration, then the default
- * region). Unlike resolveTarget it neither throws when no project is set nor
- * validates: a picker shows whatever is set so the user can replace it.
- */
-export async function currentTarget(sources: {
-  settings: { project?: string; region?: string };
-  env: Record<string, string | undefined>;
-  gcloudConfigDir?: string;
-}): Promise<CurrentTarget> {
-  const { settings, env } = sources;
-  const gcloud = await readGcloudConfig(sources.gcloudConfigDir ?? gcloudConfigDir(env), env);
-  const gcloudFrom = `gcloud configuration "${gcloud.configName}"`;
-  const project = firstSet([
-    [settings.project, 'setting devgem.project'],
-    [env.GOOGLE_CLOUD_PROJECT, 'GOOGLE_CLOUD_PROJECT'],
-    [env.CLOUDSDK_CORE_PROJECT, 'CLOUDSDK_CORE_PROJECT'],
-    [gcloud.project, gcloudFrom],
-  ]);
-  const region = firstSet([
-    [settings.region, 'setting devgem.region'],
-    [env.CLOUDSDK_RUN_REGION, 'CLOUDSDK_RUN_REGION'],
-    [env.GOOGLE_CLOUD_REGION, 'GOOGLE_CLOUD_REGION'],
-    [gcloud.region, gcloudFrom],
-  ]) ?? [DEFAULT_REGION, 'default'];
-  return { project: project?.[0], projectFrom: project?.[1], region: region[0], regionFrom: region[1] };
-}
 
 export interface ProjectPick extends ProjectSummary {
   current: boolean;

@@ -46,7 +46,8 @@ export async function hasTarget(inputs: Pick<SetupInputs, 'env' | 'settings' | '
   try {
     // Only project and region matter here; the service name has its own checks at deploy time.
     await resolveTarget({
-      settings: { project: inputs.settings.project, region: inputs.settings.region },
+      project: inputs.settings.project,
+      region: inputs.settings.region,
       env: inputs.env,
       workspaceRoot: 'app',
       gcloudConfigDir: inputs.gcloudConfigDir,

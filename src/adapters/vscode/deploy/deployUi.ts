@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppAnalysis, PortFix } from '../../../core/analysis/types';
-import type { DeployUiPort, SpecChange, UploadPreview } from '../../../core/cloud/ports';
-import type { PreflightProblem } from '../../../core/cloud/ports';
+import type { PreflightProblem, SpecChange } from '../../../core/cloud/ports';
+import type { DeployUiPort } from '../../../core/deploy/deployUi';
+import type { UploadPreview } from '../../../core/packaging/uploadPreview';
 import type { GitHubSource } from '../../../core/github/gitHubPort';
 
 /**

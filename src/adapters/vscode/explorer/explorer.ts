@@ -32,13 +32,15 @@ export interface ExplorerHost {
 async function explorerTarget(): Promise<{ project: string; region: string }> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const c = vscode.workspace.getConfiguration(SECTION, folder?.uri);
-  const t = await resolveTarget({
-    settings: { project: c.get<string>('project') || undefined, region: c.get<string>('region') || undefined, serviceName: 'explorer' },
-    env: { ...process.env },
+  const { target } = await resolveTarget({
+    project: c.get<string>('project') || undefined,
+    region: c.get<string>('region') || undefined,
     // The service name is not used here; a fixed one keeps an odd folder name from failing the tree.
+    service: 'explorer',
+    env: { ...process.env },
     workspaceRoot: folder?.uri.fsPath ?? process.cwd(),
   });
-  return { project: t.project, region: t.region };
+  return { project: target.project, region: target.region };
 }
 
 /** The Cloud Run explorer view, its context actions and the service log tails; `refresh` reloads the tree (e.g. after a deploy). */

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { DeploySession } from '../../../core/deploy/deploySession';
 import { isCancelled, toProblem } from '../../../core/base/errors';
-import { currentTarget, projectDescription, projectPicks, regionDescription, regionPickerGroups, type CurrentTarget } from '../../../core/setup/pickers';
+import { lookUpTarget, type TargetLookup } from '../../../core/deploy/target';
+import { projectDescription, projectPicks, regionDescription, regionPickerGroups } from '../../../core/setup/pickers';
 import type { CloudPorts } from '../../../core/cloud/ports';
 import { projectIdProblem } from '../../../core/cloud/projectId';
 import { bounded } from '../../../core/base/wait';
@@ -149,9 +150,9 @@ function settingsTarget(): { uri?: vscode.Uri; target: vscode.ConfigurationTarge
 }
 
 /** What a deploy would use now; undefined when even that cannot be read (the pickers still work). */
-async function current(c: vscode.WorkspaceConfiguration): Promise<CurrentTarget | undefined> {
+async function current(c: vscode.WorkspaceConfiguration): Promise<TargetLookup | undefined> {
   const settings = { project: c.get<string>('project')?.trim() || undefined, region: c.get<string>('region')?.trim() || undefined };
-  return currentTarget({ settings, env: process.env }).catch(() => undefined);
+  return lookUpTarget({ ...settings, env: process.env }).catch(() => undefined);
 }
 
 type ProjectItem = vscode.QuickPickItem & { projectId?: string; enter?: true };
@@ -173,7 +174,7 @@ async function chooseProject(ports: (() => CloudPorts) | undefined): Promise<voi
  * the pick closes, bounded in time). A failed load shows why with its fix and
  * falls back to typing the ID.
  */
-function pickListedProject(ports: () => CloudPorts, now: CurrentTarget | undefined): Promise<{ projectId: string } | { enter: true } | undefined> {
+function pickListedProject(ports: () => CloudPorts, now: TargetLookup | undefined): Promise<{ projectId: string } | { enter: true } | undefined> {
   const enter: ProjectItem = { label: '$(edit) Enter a project ID…', alwaysShow: true, enter: true };
   const qp = vscode.window.createQuickPick<ProjectItem>();
   qp.title = 'Google Cloud project';

@@ -8,7 +8,7 @@ import type { ServiceRef } from '../../cloud/ports';
 import { deployOptionsFor, type DeployArgs } from '../../deploy/deployRequest';
 import { findDeploy, readPastBuildLog } from '../../logs/pastBuildLog';
 import { checkSpecChanges } from '../../deploy/specDiff';
-import { resolveTarget, serviceNameFromFolder } from '../../deploy/target';
+import { resolveTarget, targetForApp } from '../../deploy/target';
 import { bounded } from '../../base/wait';
 import { REGION_PATTERN, SERVICE_PATTERN, type AgentContext } from '../context';
 import type { JsonSchema } from '../model';
@@ -173,28 +173,27 @@ async function planAndChanges(
   signal: AbortSignal,
   approveLabel = 'Deploy',
 ): Promise<{ draft: ConfirmationDraft; shown: string[] }> {
-  const target = await resolveTarget({ settings: opts, env: opts.env, workspaceRoot: opts.workspaceRoot, gcloudConfigDir: opts.gcloudConfigDir });
+  const resolved = await resolveTarget(opts);
   const app = await pickApp(opts, signal);
-  const service = !opts.serviceName?.trim() && app.path ? serviceNameFromFolder(app.name) : target.service;
-  const ref = { project: target.project, region: target.region, service };
+  const ref = targetForApp(resolved, app);
   const existing = await bounded('Looking up the service', 60_000, signal, (s) => ctx.cloud().run.getService(ref, s));
   const changes = existing ? await specChangeLines(ctx, opts, ref, app.port.port, signal) : { lines: [], shown: [] };
   const draft: ConfirmationDraft = {
     title:
       opts.noTraffic && existing
-        ? `Preview a new revision of Cloud Run service "${service}" (no traffic)`
-        : `${existing ? 'Update' : 'Create'} Cloud Run service "${service}"`,
+        ? `Preview a new revision of Cloud Run service "${ref.service}" (no traffic)`
+        : `${existing ? 'Update' : 'Create'} Cloud Run service "${ref.service}"`,
     approveLabel,
     details: [
-      { label: 'Project', value: target.project },
-      { label: 'Region', value: target.region },
-      { label: 'Service', value: `${service} (${existing ? 'update; URL stays the same' : 'new'})` },
+      { label: 'Project', value: ref.project },
+      { label: 'Region', value: ref.region },
+      { label: 'Service', value: `${ref.service} (${existing ? 'update; URL stays the same' : 'new'})` },
       {
         label: 'Source',
         value: `${app.path || '.'} — ${app.dockerfile ? `own ${app.dockerfile}` : `${app.stack}, generated Dockerfile`}, port ${app.port.port}`,
       },
-      { label: 'Image', value: `${target.region}-docker.pkg.dev/${target.project}/${opts.repository}/${service}:<deploy id>` },
-      { label: 'Build', value: `Cloud Build from gs://${opts.sourceBucket || defaultSourceBucket(target.project, target.region)}` },
+      { label: 'Image', value: `${ref.region}-docker.pkg.dev/${ref.project}/${opts.repository}/${ref.service}:<deploy id>` },
+      { label: 'Build', value: `Cloud Build from gs://${opts.sourceBucket || defaultSourceBucket(ref.project, ref.region)}` },
       { label: 'Access', value: opts.allowUnauthenticated ? 'Public: anyone with the URL' : 'Private: IAM-authenticated callers only' },
       ...runtimeLines(opts, Boolean(existing)),
       trafficLine(opts, Boolean(existing)),

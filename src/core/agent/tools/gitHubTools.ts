@@ -2,7 +2,7 @@ import type { DeployOptions } from '../../deploy/deployOptions';
 import { CancelledError, DevgemError } from '../../base/errors';
 import { parseRepoName, type GitHubPort, type GitHubRepo } from '../../github/gitHubPort';
 import { deployGitHubRepo, gitHubDeployOptions } from '../../github/gitHubSource';
-import type { DeployTarget } from '../../../shared/protocol';
+import type { ServiceRef } from '../../../shared/protocol';
 import { resolveTarget } from '../../deploy/target';
 import { bounded } from '../../base/wait';
 import { REGION_PATTERN, SERVICE_PATTERN, type AgentContext } from '../context';
@@ -41,7 +41,7 @@ interface GitHubPlan {
   ref: string;
   commit: string;
   opts: DeployOptions;
-  target: DeployTarget;
+  target: ServiceRef;
   existing: boolean;
 }
 
@@ -51,8 +51,7 @@ async function planOf(ctx: AgentContext, port: GitHubPort, args: GitHubDeployArg
   const ref = args.ref?.trim() || repo.defaultBranch;
   const commit = await bounded(`Resolving ${ref} of ${repo.fullName}`, CALL_MS, signal, (s) => port.resolveCommit(repo.owner, repo.name, ref, s));
   const opts = gitHubDeployOptions(ctx.deployOptions({ folderOptional: true }), repo.name, args);
-  const t = await resolveTarget({ settings: opts, env: opts.env, workspaceRoot: repo.name, gcloudConfigDir: opts.gcloudConfigDir });
-  const target = { project: t.project, region: t.region, service: t.service };
+  const { target } = await resolveTarget({ ...opts, workspaceRoot: repo.name });
   const existing = Boolean(await bounded('Looking up the service', 60_000, signal, (s) => ctx.cloud().run.getService(target, s)));
   return { repo, ref, commit, opts, target, existing };
 }

@@ -1,0 +1,44 @@
+// The deploy's questions to its user, and the answers given when no one is there.
+import type { AppAnalysis, PortFix } from '../analysis/types';
+import { DevgemError } from '../base/errors';
+import type { PreflightProblem, SpecChange } from '../cloud/ports';
+import type { GitHubSource } from '../github/gitHubPort';
+import { describeRedFlags, type UploadPreview } from '../packaging/uploadPreview';
+
+/**
+ * The few questions a deploy asks its user. Each has a safe answer when no
+ * one is there to ask (tests, the CLI): see `unattendedUi`.
+ */
+export interface DeployUiPort {
+  /** Several deployable apps: which one? undefined = the user backed out. */
+  chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined>;
+  /**
+   * Show the generated Dockerfile (as a diff) before it is written; true = write it.
+   * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
+   */
+  reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean>;
+  /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
+  offerPortFix(fix: PortFix, workspaceRoot: string): void;
+  /** Only asked when the preview has red flags; true = upload anyway. */
+  confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean>;
+  /** The project is missing APIs Devgem could enable: true = enable them now and go on. */
+  offerPreflightFix(problems: PreflightProblem[], signal: AbortSignal): Promise<boolean>;
+  /** An update would drop config or change how the service runs or is reached; true = deploy anyway. */
+  confirmSpecChanges(changes: SpecChange[], signal: AbortSignal): Promise<boolean>;
+}
+
+/** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged, never break a live service. */
+export const unattendedUi: DeployUiPort = {
+  chooseApp: async (apps) => apps[0],
+  reviewDockerfile: async () => true,
+  offerPortFix: () => undefined,
+  confirmUpload: async (preview) => {
+    // No one can say "upload anyway": a failure that says what to exclude, not a silent cancel.
+    if (!preview.redFlags.length) return true;
+    throw new DevgemError('failed-precondition', `The upload was stopped: ${describeRedFlags(preview)}.`, {
+      fix: 'Exclude those files in .gcloudignore (or .gitignore), then deploy again.',
+    });
+  },
+  offerPreflightFix: async () => false,
+  confirmSpecChanges: async () => false,
+};

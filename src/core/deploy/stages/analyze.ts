@@ -1,0 +1,44 @@
+import type { AppAnalysis } from '../../analysis/types';
+import { analysisKit } from '../../analysis/lazyAnalysis';
+import { CancelledError, DevgemError } from '../../base/errors';
+import type { Stage } from '../stage';
+import { targetForApp } from '../target';
+import type { Targeted } from './preflight';
+
+/** The app to deploy is known; in a monorepo the target's service is named after it. */
+export interface Analyzed extends Targeted {
+  app: AppAnalysis;
+}
+
+/** Finds the deployable app (asking which one when there are several) and offers a port fix. */
+export const analyzeStage: Stage<Targeted, Analyzed, 'analyze'> = {
+  name: 'analyze',
+  async run(input, ctx) {
+    const { workspaceRoot, appPath, gitHub } = input.opts;
+    const ws = await analysisKit().analyzeWorkspace(workspaceRoot, { signal: ctx.signal });
+    if (ws.apps.length === 0) {
+      throw new DevgemError('failed-precondition', ws.unrecognised?.message ?? 'Devgem does not recognise this app.', {
+        fix: 'Add a Dockerfile that builds the app and starts it on $PORT, then deploy again.',
+      });
+    }
+    let app: AppAnalysis | undefined;
+    if (appPath !== undefined) {
+      const wanted = appPath.replace(/^\.?\/+|\/+$/g, '');
+      app = ws.apps.find((a) => a.path === wanted);
+      if (!app) {
+        throw new DevgemError('invalid-argument', `There is no deployable app at "${appPath}".`, {
+          fix: `Choose one of: ${ws.apps.map((a) => a.path || '.').join(', ')}.`,
+        });
+      }
+    } else {
+      app = ws.apps.length === 1 ? ws.apps[0] : await ctx.ui.chooseApp(ws.apps, ctx.signal);
+      if (!app) throw new CancelledError();
+    }
+    // An edit to a downloaded repository would be lost with the download: only the user's own folder gets the offer.
+    if (app.port.fix && !gitHub) ctx.ui.offerPortFix(app.port.fix, workspaceRoot);
+    const target = targetForApp(input, app);
+    if (target !== input.target) ctx.emit({ type: 'target', target });
+    const others = ws.apps.length > 1 ? ` (1 of ${ws.apps.length} apps)` : '';
+    return { out: { ...input, app, target }, detail: `${analysisKit().describeApp(app).summary}${others}` };
+  },
+};
