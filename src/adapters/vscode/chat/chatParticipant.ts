@@ -12,6 +12,7 @@ import { parseChatIntent } from '../../../core/chat/intents/chatIntent';
 import { isCancelled } from '../../../core/base/errors';
 import type { ModelProvider } from './agentHost';
 import { VIEW_ID } from '../webview/viewProvider';
+import { abortSignalOf } from '../lifecycle';
 
 export const PARTICIPANT_ID = 'devgem.agent';
 
@@ -36,9 +37,18 @@ export function registerVscodeChat(deps: {
       disposables.push(
         vscode.lm.registerTool<Record<string, unknown>>(`${LM_TOOL_PREFIX}${tool.name}`, {
           invoke: async (options, token) => {
-            const signal = abortOn(token);
-            const outcome = await deps.registry.execute({ name: tool.name, args: options.input ?? {} }, deps.ctx, { confirm: deps.modalConfirm }, signal);
-            return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(redactDeep(outcome.response)))]);
+            const cancel = abortSignalOf(token);
+            try {
+              const outcome = await deps.registry.execute(
+                { name: tool.name, args: options.input ?? {} },
+                deps.ctx,
+                { confirm: deps.modalConfirm },
+                cancel.signal,
+              );
+              return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(redactDeep(outcome.response)))]);
+            } finally {
+              cancel.dispose();
+            }
           },
           prepareInvocation: () => ({ invocationMessage: `Devgem: ${tool.name.replace(/_/g, ' ')}…` }),
         }),
@@ -47,7 +57,8 @@ export function registerVscodeChat(deps: {
   }
   if (typeof vscode.chat?.createChatParticipant === 'function') {
     const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, async (request, context, stream, token) => {
-      const signal = abortOn(token);
+      const cancel = abortSignalOf(token);
+      const signal = cancel.signal;
       const toolEvents = {
         tool: (card: { name: string; status: string; summary?: string }) => {
           if (card.status === 'running') stream.progress(`${card.name.replace(/_/g, ' ')}…`);
@@ -88,6 +99,8 @@ export function registerVscodeChat(deps: {
         if (isCancelled(err, signal)) return {};
         const message = err instanceof Error ? err.message : String(err);
         return { errorDetails: { message } };
+      } finally {
+        cancel.dispose();
       }
     });
     participant.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'devgem.svg');
@@ -107,11 +120,4 @@ function historyTurns(history: ReadonlyArray<vscode.ChatRequestTurn | vscode.Cha
     }
   }
   return turns.slice(-20);
-}
-
-function abortOn(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
 }

@@ -11,6 +11,7 @@ import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../../shar
 import { isSafeExternalUrl } from '../webview/messageValidation';
 import { readDeployOptions } from '../settings';
 import { VIEW_ID } from '../webview/viewProvider';
+import { abortSignalOf } from '../lifecycle';
 
 /**
  * command or chat → **deploy runner** → pipeline. Bridges VS Code's progress
@@ -91,11 +92,7 @@ export class DeployRunner {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Devgem', cancellable: true },
       async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        const onAbort = () => controller.abort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        if (signal?.aborted) controller.abort();
+        const cancel = abortSignalOf(token, signal);
         try {
           return await this.session.run(
             (emit, s) =>
@@ -113,11 +110,10 @@ export class DeployRunner {
                 },
                 s,
               ),
-            controller.signal,
+            cancel.signal,
           );
         } finally {
-          sub.dispose();
-          signal?.removeEventListener('abort', onAbort);
+          cancel.dispose();
         }
       },
     );
@@ -138,8 +134,7 @@ export class DeployRunner {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Devgem: re-attached to the deploy of ${service}`, cancellable: true },
       async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
+        const cancel = abortSignalOf(token);
         try {
           return await this.session.resume(async (state, emit, s) => {
             const sink = (e: DeployEvent) => {
@@ -159,9 +154,9 @@ export class DeployRunner {
               return failed;
             }
             return resumeDeploy(state, { ports, emit: sink }, s);
-          }, controller.signal);
+          }, cancel.signal);
         } finally {
-          sub.dispose();
+          cancel.dispose();
         }
       },
     );

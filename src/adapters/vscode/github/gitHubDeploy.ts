@@ -11,6 +11,7 @@ import type { DeployRunner } from '../deploy/deployRunner';
 import type { GitHubAccess } from './gitHubConnect';
 import { pickRef, pickRepo } from './gitHubPickers';
 import { readDeployOptions } from '../settings';
+import { abortSignalOf } from '../lifecycle';
 
 export const DEPLOY_GITHUB_COMMAND = 'devgem.deployGitHubRepo';
 
@@ -43,7 +44,8 @@ export async function fetchAndDeploy(
   base: DeployOptions,
 ): Promise<DeployResult | undefined> {
   const repository = `${req.owner}/${req.name}`;
-  const controller = new AbortController();
+  // Cancel in the download notification stops the download and the deploy that follows it.
+  const cancel = abortSignalOf();
   let downloaded!: () => void;
   const downloading = new Promise<void>((resolve) => (downloaded = resolve));
   try {
@@ -56,7 +58,7 @@ export async function fetchAndDeploy(
         cancellable: true,
       },
       (_p, token) => {
-        token.onCancellationRequested(() => controller.abort());
+        cancel.follow(token);
         return downloading;
       },
     );
@@ -68,11 +70,11 @@ export async function fetchAndDeploy(
         downloaded();
         return runDeployThrough(runner, connect, req.recordAs && opts.gitHub ? { ...opts, gitHub: { ...opts.gitHub, ref: req.recordAs } } : opts, signal);
       },
-      controller.signal,
+      cancel.signal,
     );
     return result;
   } catch (err) {
-    if (isCancelled(err, controller.signal)) {
+    if (isCancelled(err, cancel.signal)) {
       void vscode.window.showInformationMessage(`Download of ${repository} cancelled; nothing was deployed.`);
       return undefined;
     }
@@ -84,6 +86,7 @@ export async function fetchAndDeploy(
     return undefined;
   } finally {
     downloaded();
+    cancel.dispose();
   }
 }
 
