@@ -9,7 +9,10 @@ import type { WebviewMessage } from './shared/protocol';
 import type * as Gcp from './adapters/gcp/cloudPorts';
 import type * as Model from './adapters/gemini/index';
 import type * as GitHub from './adapters/github/index';
-import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, setApiKey, usageStore } from './adapters/vscode/chat/agentHost';
+import { API_KEY_SECRET, HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, usageStore } from './adapters/vscode/chat/agentHost';
+import { chatFacts } from './adapters/vscode/chat/chatFacts';
+import { registerCommands } from './adapters/vscode/commands';
+import { FolderChoice } from './adapters/vscode/workspaceFolder';
 import { registerVscodeChat } from './adapters/vscode/chat/chatParticipant';
 import { registerExplorer } from './adapters/vscode/explorer/explorer';
 import { registerEnvImport } from './adapters/vscode/env/envImportCommand';
@@ -22,7 +25,7 @@ import { registerGitHubDeploy } from './adapters/vscode/github/gitHubDeploy';
 import { workspaceManifestStore } from './adapters/vscode/deploy/manifestStore';
 import { VscodeDeployUi } from './adapters/vscode/deploy/deployUi';
 import { isSafeExternalUrl } from './adapters/vscode/webview/messageValidation';
-import { readAgentSettings, readGcpConfig, SECTION } from './adapters/vscode/settings';
+import { readAgentSettings, readGcpConfig, readUsageLimits, SECTION } from './adapters/vscode/settings';
 import { WorkspaceSnapshotStore } from './adapters/vscode/webview/snapshotStore';
 import { DeployStatusBar } from './adapters/vscode/deploy/statusBar';
 import { DeployViewProvider, VIEW_ID } from './adapters/vscode/webview/viewProvider';
@@ -34,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Devgem', { log: true });
   const store = new WorkspaceSnapshotStore(context.workspaceState);
   const session = new DeploySession(store);
+  const folders = new FolderChoice(context.workspaceState);
   // The Google Cloud SDKs and @google/genai are separate files (dist/gcp.js,
   // dist/model.js) required on first use, so activation never parses them.
   // One set of ports per configuration (cachedPorts): a changed emulator
@@ -43,15 +47,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const model = (): typeof Model => require('./adapters/gemini/index') as typeof Model;
   const gitHub = gitHubConnector(() => require('./adapters/github/index') as typeof GitHub);
   const ports = cachedPorts(readGcpConfig, (config) => gcp().createCloudPorts(config));
-  const usage = new UsageGuard(usageStore(context.workspaceState), () => {
-    const s = readAgentSettings();
-    return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay };
-  });
+  const usage = new UsageGuard(usageStore(context.workspaceState), readUsageLimits);
   const ui = new VscodeDeployUi();
   const manifests = workspaceManifestStore(context.workspaceState);
-  const runner = new DeployRunner(session, ports, log, ui, usage, manifests);
+  const runner = new DeployRunner({ session, ports, log, ui, folders, usage, manifests });
   const registry = createToolRegistry();
-  const agentContext = new VscodeAgentContext(session, runner, ports, usage, manifests, gitHub);
+  const agentContext = new VscodeAgentContext({ session, runner, ports, usage, folders, manifests, gitHub });
   const models = new ModelProvider(context.secrets, log, model);
   const card = new SessionConfirm(session);
   let provider: DeployViewProvider | undefined;
@@ -64,19 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     confirm,
     model: () => models.get(),
     store: conversationStore(context.workspaceState),
-    facts: () => {
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      const c = vscode.workspace.getConfiguration(SECTION, folder?.uri);
-      return {
-        workspaceName: folder?.name,
-        options: {
-          project: c.get<string>('project') || undefined,
-          region: c.get<string>('region') || undefined,
-          serviceName: c.get<string>('serviceName') || undefined,
-          allowUnauthenticated: c.get<boolean>('allowUnauthenticated', true),
-        },
-      };
-    },
+    facts: chatFacts(folders),
     get maxSteps() {
       return readAgentSettings().maxSteps;
     },
@@ -142,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   provider = new DeployViewProvider(context.extensionUri, session, onMessage, log);
   const actions = new DeployActions({ session, runner, chat });
-  const explorer = registerExplorer({ ports, log });
+  const explorer = registerExplorer({ ports, log, folders });
   let deploying = false;
   const busyContext = session.onDidChange((s) => {
     if (s.busy === deploying) return;
@@ -157,43 +146,26 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     ui,
     store,
+    folders,
     provider,
     actions,
     busyContext,
     new DeployStatusBar(session, `${VIEW_ID}.focus`),
-    registerWalkthrough({ session, ports }),
+    registerWalkthrough({ session, ports, folders }),
     explorer,
-    registerEnvImport({ ports, log }),
-    registerEnvVarsCommand({ ports, log }),
+    registerEnvImport({ ports, log, folders }),
+    registerEnvVarsCommand({ ports, log, folders }),
     registerPastBuildLog({ session, ports }),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
-    vscode.commands.registerCommand('devgem.deploy', () => runner.deploy()),
-    registerGitHubDeploy({ runner, session, usage, connect: gitHub }),
-    vscode.commands.registerCommand('devgem.cancelDeploy', () => {
-      if (!session.cancel()) void vscode.window.showInformationMessage('No Devgem deploy is running.');
-    }),
-    vscode.commands.registerCommand('devgem.showLog', () => log.show()),
-    vscode.commands.registerCommand('devgem.openSettings', () =>
-      vscode.commands.executeCommand('workbench.action.openSettings', `@ext:devgem.devgem ${SECTION}.`),
-    ),
-    vscode.commands.registerCommand('devgem.setGeminiApiKey', async () => {
-      await setApiKey(context.secrets);
-      await refreshMode();
-    }),
-    vscode.commands.registerCommand('devgem.clearGeminiApiKey', async () => {
-      await context.secrets.delete(API_KEY_SECRET);
-      void vscode.window.showInformationMessage('Gemini API key removed from secret storage.');
-      await refreshMode();
-    }),
-    vscode.commands.registerCommand('devgem.newChat', () => chat.reset()),
-    vscode.commands.registerCommand('devgem.showUsage', () => vscode.window.showInformationMessage(usage.report(), { modal: true })),
+    registerGitHubDeploy({ runner, session, usage, connect: gitHub, folders }),
+    registerCommands({ runner, session, chat, usage, folders, secrets: context.secrets, log, refreshAiMode: refreshMode }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.ai`) || e.affectsConfiguration(`${SECTION}.emulatorHost`)) void refreshMode();
     }),
     context.secrets.onDidChange((e) => {
       if (e.key === API_KEY_SECRET) void refreshMode();
     }),
-    ...registerVscodeChat({ registry, ctx: agentContext, models, modalConfirm, extensionUri: context.extensionUri, log }),
+    ...registerVscodeChat({ registry, ctx: agentContext, models, modalConfirm, extensionUri: context.extensionUri, log, folders }),
   );
   void refreshMode();
   // A window reload mid-deploy left a deploy whose Cloud Build build runs on: follow it to the end.

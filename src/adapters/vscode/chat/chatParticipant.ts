@@ -13,6 +13,7 @@ import { isCancelled } from '../../../core/base/errors';
 import type { ModelProvider } from './agentHost';
 import { VIEW_ID } from '../webview/viewProvider';
 import { abortSignalOf } from '../lifecycle';
+import type { CurrentFolder } from '../workspaceFolder';
 
 export const PARTICIPANT_ID = 'devgem.agent';
 
@@ -28,6 +29,8 @@ export function registerVscodeChat(deps: {
   modalConfirm: ConfirmPort;
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
+  /** The folder whose name the prompt states: the one Deploy uses. */
+  folders: CurrentFolder;
 }): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   // Older hosts or hosts without Chat (e.g. some web builds) lack these APIs.
@@ -83,7 +86,7 @@ export function registerVscodeChat(deps: {
               ctx: deps.ctx,
               confirm: deps.modalConfirm,
               conversation,
-              system: (earlier) => systemPrompt({ workspaceName: vscode.workspace.workspaceFolders?.[0]?.name, deploy: deps.ctx.lastDeploy(), earlier }),
+              system: (earlier) => systemPrompt({ workspaceName: deps.folders.current()?.name, deploy: deps.ctx.lastDeploy(), earlier }),
               events: { text: (d) => stream.markdown(d), textEnd: () => undefined, tool: toolEvents.tool },
               beforeModelCall: () => {
                 deps.ctx.usage?.check('model');

@@ -4,6 +4,7 @@ import type { AppAnalysis, PortFix } from '../../../core/analysis/types';
 import type { DeployUiPort, SpecChange, UploadPreview } from '../../../core/cloud/ports';
 import type { PreflightProblem } from '../../../core/cloud/ports';
 import type { GitHubSource } from '../../../core/github/gitHubPort';
+import { readReviewGeneratedDockerfile } from '../settings';
 
 /**
  * What the Dockerfile review asks. For the user's folder: write the file there
@@ -78,7 +79,7 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
   }
 
   async reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean> {
-    if (!vscode.workspace.getConfiguration('devgem').get<boolean>('reviewGeneratedDockerfile', true)) return true;
+    if (!readReviewGeneratedDockerfile()) return true;
     const key = `/${Date.now()}/${path.basename(file.path)}`;
     this.proposals.set(key, file.content);
     this.proposals.set(`${key}.empty`, '');

@@ -12,6 +12,7 @@ import type { GitHubAccess } from './gitHubConnect';
 import { pickRef, pickRepo } from './gitHubPickers';
 import { readDeployOptions } from '../settings';
 import { abortSignalOf } from '../lifecycle';
+import type { CurrentFolder } from '../workspaceFolder';
 
 export const DEPLOY_GITHUB_COMMAND = 'devgem.deployGitHubRepo';
 
@@ -95,6 +96,8 @@ export interface GitHubDeployDeps {
   session: DeploySession;
   usage?: UsageGuard;
   connect: Connect;
+  /** Whose settings (project, region, access, timeouts) a repository deploy takes. */
+  folders: CurrentFolder;
 }
 
 /** "Devgem: Deploy GitHub Repository…": sign in, pick a repository and a ref, deploy. */
@@ -134,8 +137,8 @@ export async function deployGitHubRepoCommand(deps: GitHubDeployDeps): Promise<D
     return fail(err);
   }
   deps.usage?.record('deploy');
-  // Settings (project, region, access, timeouts) as for the open folder; without one, the user's.
-  const folder = vscode.workspace.workspaceFolders?.[0];
+  // Settings (project, region, access, timeouts) as for the chosen folder; without one, the user's.
+  const folder = deps.folders.current();
   const base = gitHubDeployOptions(readDeployOptions(folder?.uri ?? vscode.Uri.file(os.tmpdir())), repo.name);
   return fetchAndDeploy(deps.runner, deps.connect, { owner: repo.owner, name: repo.name, ref }, base);
 }
