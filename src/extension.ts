@@ -5,7 +5,6 @@ import { createToolRegistry } from './core/agent/tools';
 import { UsageGuard } from './core/base/usage';
 import { DeploySession } from './core/deploy/deploySession';
 import { cachedPorts } from './core/cloud/portsCache';
-import type { WebviewMessage } from './shared/protocol';
 import type * as Gcp from './adapters/gcp/cloudPorts';
 import type * as Model from './adapters/gemini/index';
 import type * as GitHub from './adapters/github/index';
@@ -17,14 +16,14 @@ import { registerVscodeChat } from './adapters/vscode/chat/chatParticipant';
 import { registerExplorer } from './adapters/vscode/explorer/explorer';
 import { registerEnvImport } from './adapters/vscode/env/envImportCommand';
 import { registerEnvVarsCommand } from './adapters/vscode/env/envVarsCommand';
-import { copyText, insertCode } from './adapters/vscode/webview/codeActions';
 import { DeployActions } from './adapters/vscode/deploy/deployActions';
 import { DeployRunner } from './adapters/vscode/deploy/deployRunner';
 import { gitHubConnector } from './adapters/vscode/github/gitHubConnect';
 import { registerGitHubDeploy } from './adapters/vscode/github/gitHubDeploy';
 import { workspaceManifestStore } from './adapters/vscode/deploy/manifestStore';
 import { VscodeDeployUi } from './adapters/vscode/deploy/deployUi';
-import { isSafeExternalUrl } from './adapters/vscode/webview/messageValidation';
+import { webviewRouter } from './adapters/vscode/webview/router';
+import { sidebarHandlers } from './adapters/vscode/webview/sidebarMessages';
 import { readAgentSettings, readGcpConfig, readUsageLimits, SECTION } from './adapters/vscode/settings';
 import { WorkspaceSnapshotStore } from './adapters/vscode/webview/snapshotStore';
 import { DeployStatusBar } from './adapters/vscode/deploy/statusBar';
@@ -78,59 +77,8 @@ export function activate(context: vscode.ExtensionContext): void {
       () => session.setAgent({ busy: chat.busy, mode: 'offline' }),
     );
 
-  const onMessage = async (m: WebviewMessage): Promise<void> => {
-    switch (m.type) {
-      case 'deploy':
-        await runner.deploy();
-        return;
-      case 'cancel':
-        session.cancel();
-        return;
-      case 'chat':
-        await chat.handle(m.text);
-        return;
-      case 'stop':
-        if (!chat.stop()) session.cancel();
-        return;
-      case 'confirm':
-        if (!card.answer(m.id, m.token, m.approve)) log.warn('Ignored a confirmation that does not match the open question.');
-        return;
-      case 'openUrl':
-        if (isSafeExternalUrl(m.url)) await vscode.env.openExternal(vscode.Uri.parse(m.url));
-        return;
-      case 'copyUrl':
-        await vscode.env.clipboard.writeText(m.url);
-        return;
-      case 'insertCode':
-        await insertCode(m.code, m.language);
-        return;
-      case 'copyText':
-        await copyText(m.text);
-        return;
-      case 'openLogInEditor':
-        await actions.openLogInEditor();
-        return;
-      case 'openBuildInConsole':
-        await actions.openBuildInConsole();
-        return;
-      case 'showPastBuildLog':
-        await vscode.commands.executeCommand('devgem.showPastBuildLog', m.deployId);
-        return;
-      case 'retry':
-        await actions.retry();
-        return;
-      case 'fixWithAi':
-        await actions.fixWithAi();
-        return;
-      case 'showLog':
-        log.show(true);
-        return;
-      case 'ready':
-        return;
-    }
-  };
-  provider = new DeployViewProvider(context.extensionUri, session, onMessage, log);
   const actions = new DeployActions({ session, runner, chat });
+  provider = new DeployViewProvider(context.extensionUri, session, webviewRouter(sidebarHandlers({ runner, session, chat, card, actions, log })), log);
   const explorer = registerExplorer({ ports, log, folders });
   let deploying = false;
   const busyContext = session.onDidChange((s) => {
