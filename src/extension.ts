@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerEnvVarsCommand({ ports, log, folders }),
     registerPastBuildLog({ session, ports }),
     registerGitHubDeploy({ runner, session, usage, connect: gitHub, folders }),
-    ...registerVscodeChat({ registry, ctx, models, modalConfirm: new HybridConfirm(card, () => false), extensionUri, log, folders }),
+    ...registerVscodeChat({ registry, ctx, models, modalConfirm: new HybridConfirm(card, () => false), extensionUri, log, facts }),
   );
   void aiMode.refresh();
   // A window reload mid-deploy left a deploy whose Cloud Build build runs on: follow it to the end.

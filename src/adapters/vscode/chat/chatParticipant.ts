@@ -1,19 +1,16 @@
 import * as vscode from 'vscode';
-import { runAgentTurn } from '../../../core/agent/agent';
 import type { AgentContext } from '../../../core/agent/context';
 import { Conversation } from '../../../core/agent/conversation';
 import type { ModelTurn } from '../../../core/agent/model';
-import { answerOffline } from '../../../core/chat/offline';
-import { systemPrompt } from '../../../core/agent/prompt';
 import { redactDeep } from '../../../core/base/redact';
 import type { ConfirmPort, ToolRegistry } from '../../../core/agent/registry';
 import { LM_TOOL_PREFIX } from '../../../core/agent/tools';
-import { parseChatIntent } from '../../../core/chat/intents/chatIntent';
 import { isCancelled } from '../../../core/base/errors';
+import { runChatTurn, type ChatTurnDeps } from '../../../core/chat/chatTurn';
 import type { ModelProvider } from './agentHost';
 import { VIEW_ID } from '../webview/viewProvider';
 import { abortSignalOf } from '../lifecycle';
-import type { CurrentFolder } from '../workspaceFolder';
+import { readAgentSettings } from '../settings';
 
 export const PARTICIPANT_ID = 'devgem.agent';
 
@@ -29,8 +26,8 @@ export function registerVscodeChat(deps: {
   modalConfirm: ConfirmPort;
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
-  /** The folder whose name the prompt states: the one Deploy uses. */
-  folders: CurrentFolder;
+  /** The same prompt facts as the sidebar's (the chosen folder's name and settings). */
+  facts: ChatTurnDeps['facts'];
 }): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   // Older hosts or hosts without Chat (e.g. some web builds) lack these APIs.
@@ -62,40 +59,32 @@ export function registerVscodeChat(deps: {
     const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, async (request, context, stream, token) => {
       const cancel = abortSignalOf(token);
       const signal = cancel.signal;
-      const toolEvents = {
-        tool: (card: { name: string; status: string; summary?: string }) => {
-          if (card.status === 'running') stream.progress(`${card.name.replace(/_/g, ' ')}…`);
-        },
-      };
       try {
         const model = await deps.models.get();
-        if (!model) {
-          const answer = await answerOffline(
-            parseChatIntent(request.prompt),
-            { registry: deps.registry, ctx: deps.ctx, confirm: deps.modalConfirm, events: toolEvents, cancelDeploy: () => false },
-            signal,
-          );
-          stream.markdown(answer);
-        } else {
-          const conversation = new Conversation({ turns: historyTurns(context.history), summary: [] });
-          await runAgentTurn(
-            request.prompt,
-            {
-              model,
-              registry: deps.registry,
-              ctx: deps.ctx,
-              confirm: deps.modalConfirm,
-              conversation,
-              system: (earlier) => systemPrompt({ workspaceName: deps.folders.current()?.name, deploy: deps.ctx.lastDeploy(), earlier }),
-              events: { text: (d) => stream.markdown(d), textEnd: () => undefined, tool: toolEvents.tool },
-              beforeModelCall: () => {
-                deps.ctx.usage?.check('model');
-                deps.ctx.usage?.record('model');
-              },
+        await runChatTurn(
+          request.prompt,
+          {
+            registry: deps.registry,
+            ctx: deps.ctx,
+            confirm: deps.modalConfirm,
+            model,
+            conversation: new Conversation({ turns: historyTurns(context.history), summary: [] }),
+            facts: deps.facts,
+            maxSteps: readAgentSettings().maxSteps,
+            // Cancel belongs to the sidebar's tracker; here the Chat view's own stop button ends the turn.
+            cancelDeploy: () => false,
+          },
+          {
+            text: (_reply, added) => stream.markdown(added),
+            textEnd: () => undefined,
+            tool: (card) => {
+              if (card.status === 'running') stream.progress(`${card.name.replace(/_/g, ' ')}…`);
             },
-            signal,
-          );
-        }
+            answer: (answer) => stream.markdown(answer),
+            notice: (notice) => stream.markdown(`\n\n${notice}`),
+          },
+          signal,
+        );
         stream.button({ command: `${VIEW_ID}.focus`, title: 'Open Devgem' });
         return {};
       } catch (err) {
