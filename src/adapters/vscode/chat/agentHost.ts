@@ -22,58 +22,68 @@ import type { GitHubAccess } from '../github/gitHubConnect';
 import { runDeployThrough } from '../github/gitHubDeploy';
 import { readAgentSettings, readDeployOptions, readGcpConfig } from '../settings';
 import { memoryManifestStore, type ManifestStore } from '../../../core/git/sourceChanges';
+import type { CurrentFolder } from '../workspaceFolder';
 
 export const API_KEY_SECRET = 'devgem.geminiApiKey';
 const CONVERSATION_KEY = 'devgem.conversation.v1';
 const USAGE_KEY = 'devgem.usage.v1';
 
-/** The agent's tools act on the open folder, the tracker's session and Google Cloud. */
+export interface VscodeAgentContextDeps {
+  session: DeploySession;
+  runner: DeployRunner;
+  ports: () => CloudPorts;
+  usage: UsageGuard;
+  /** The folder Devgem works on (the one Deploy chose); never asks, the chat may run unseen. */
+  folders: CurrentFolder;
+  manifests?: ManifestStore;
+  gitHub?: () => Promise<GitHubAccess>;
+}
+
+/** The agent's tools act on the chosen folder, the tracker's session and Google Cloud. */
 export class VscodeAgentContext implements AgentContext {
   lastDeployRequest?: DeployOptions;
+  readonly usage: UsageGuard;
+  private readonly manifestStore: ManifestStore;
 
-  constructor(
-    private readonly session: DeploySession,
-    private readonly runner: DeployRunner,
-    private readonly ports: () => CloudPorts,
-    readonly usage: UsageGuard,
-    private readonly manifestStore: ManifestStore = memoryManifestStore(),
-    private readonly gitHubAccess?: () => Promise<GitHubAccess>,
-  ) {}
+  constructor(private readonly deps: VscodeAgentContextDeps) {
+    this.usage = deps.usage;
+    this.manifestStore = deps.manifests ?? memoryManifestStore();
+  }
 
   private folder(): vscode.WorkspaceFolder {
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    const folder = this.deps.folders.current();
     if (!folder) throw new DevgemError('config', 'No folder is open.', { fix: 'Open the folder you want to deploy (File > Open Folder), then ask again.' });
     return folder;
   }
 
   deployOptions(opts: { folderOptional?: boolean } = {}): DeployOptions {
     // Without a folder (a GitHub repository deploy), the user's settings, as Deploy GitHub Repository… reads them.
-    if (opts.folderOptional && !vscode.workspace.workspaceFolders?.length) return readDeployOptions(vscode.Uri.file(os.tmpdir()));
+    if (opts.folderOptional && !this.deps.folders.current()) return readDeployOptions(vscode.Uri.file(os.tmpdir()));
     return readDeployOptions(this.folder().uri);
   }
 
   cloud(): CloudPorts {
-    return this.ports();
+    return this.deps.ports();
   }
 
   runDeploy(opts: DeployOptions, signal: AbortSignal) {
-    return runDeployThrough(this.runner, this.gitHubAccess, opts, signal);
+    return runDeployThrough(this.deps.runner, this.deps.gitHub, opts, signal);
   }
 
   async gitHub(): Promise<GitHubAccess> {
-    if (!this.gitHubAccess)
+    if (!this.deps.gitHub)
       throw new DevgemError('failed-precondition', 'GitHub repository deploys are not set up in this window.', {
         fix: 'Reload the window; if it persists, reinstall Devgem.',
       });
-    return this.gitHubAccess();
+    return this.deps.gitHub();
   }
 
   lastDeploy() {
-    return this.session.current.deploy;
+    return this.deps.session.current.deploy;
   }
 
   deployHistory() {
-    return this.session.current.history ?? [];
+    return this.deps.session.current.history ?? [];
   }
 
   manifests(): ManifestStore {
@@ -133,7 +143,7 @@ export class ModelProvider {
     addKnownSecret(apiKey);
     let vertex: { project: string; location: string } | undefined;
     if (s.provider === 'vertex' || (s.provider === 'auto' && s.vertexProject)) {
-      const project = s.vertexProject ?? vscode.workspace.getConfiguration('devgem').get<string>('project')?.trim() ?? process.env.GOOGLE_CLOUD_PROJECT;
+      const project = s.vertexProject ?? s.windowProject ?? process.env.GOOGLE_CLOUD_PROJECT;
       if (!project) throw new DevgemError('config', 'Vertex AI needs a project.', { fix: 'Set "devgem.ai.vertexProject" (or "devgem.project") in Settings.' });
       vertex = { project, location: s.vertexLocation };
     }
