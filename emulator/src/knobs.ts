@@ -22,6 +22,8 @@ export interface Knobs {
   deniedPermissions: string[];
   /** Project roles of the default build service account in the IAM policy. */
   buildServiceAccountRoles: string[];
+  /** Check API requests against Google's published contracts (emulator/src/contracts): on unless a test needs it off. */
+  contracts: boolean;
 }
 
 export const DEFAULT_FAILURE_LOG: readonly string[] = [
@@ -48,6 +50,7 @@ export function defaultKnobs(): Knobs {
     disabledServices: [],
     deniedPermissions: [],
     buildServiceAccountRoles: ['roles/run.builder'],
+    contracts: true,
   };
 }
 
@@ -57,7 +60,7 @@ export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string,
   const num = (k: 'buildSeconds' | 'deploySeconds'): void => {
     if (typeof p[k] === 'number' && Number.isFinite(p[k]) && (p[k] as number) >= 0) target[k] = p[k] as number;
   };
-  const bool = (k: 'refuseInvokerIamDisabled' | 'refusePublicIam' | 'requireAuth'): void => {
+  const bool = (k: 'refuseInvokerIamDisabled' | 'refusePublicIam' | 'requireAuth' | 'contracts'): void => {
     if (typeof p[k] === 'boolean') target[k] = p[k] as boolean;
   };
   num('buildSeconds');
@@ -65,6 +68,7 @@ export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string,
   bool('refuseInvokerIamDisabled');
   bool('refusePublicIam');
   bool('requireAuth');
+  bool('contracts');
   if (p.buildOutcome === 'success' || p.buildOutcome === 'failure') target.buildOutcome = p.buildOutcome;
   if (Array.isArray(p.failureLog)) target.failureLog = p.failureLog.map(String);
   // Copies, so enabling a service never edits the knobs a reset restores.

@@ -3,6 +3,7 @@ import { ArtifactRegistryState, handleArtifactRegistry } from './artifactRegistr
 import { BuildRunner, TempDirs } from './buildRunner';
 import { CloudBuildState, handleCloudBuild } from './cloudBuild';
 import { CloudRunState, handleCloudRun } from './cloudRun';
+import { enforceContracts, preloadContracts } from './contracts/contractGate';
 import type { Context } from './context';
 import { Faults, ruleFromJson, type FaultHit, type FaultRule, type SeenRequest } from './faults';
 import { DomainMappingState, handleDomainMappings, type SeedDomainMapping } from './domainMappings';
@@ -141,6 +142,8 @@ class EmulatorCore {
         'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
       );
     }
+    // Google's published API contracts (emulator/src/contracts): unknown fields, missing required ones, unpublished URLs.
+    if (this.ctx.knobs.contracts && !enforceContracts(r, res, this.ctx.log)) return;
     if (s0 === 'storage' && s1 === 'v1') return handleStorageJson(this.storage, r, res, segments.slice(2));
     if (s0 === 'upload' && s1 === 'storage' && s2 === 'v1') return this.uploads.handle(r, res, segments.slice(3));
     if (s0 === 'v1') return this.v1(r, res, segments.slice(1));
@@ -209,6 +212,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const log = opts.log ?? ((): void => undefined);
   const knobs = defaultKnobs();
   applyKnobs(knobs, opts.knobs ?? {});
+  if (knobs.contracts) preloadContracts();
   const core = new EmulatorCore(knobs, log, { ...(opts.knobs ?? {}) });
   const server: Server = createServer((req, res) => {
     if (core.ctx.faults.intercept('api', req, res)) return;
