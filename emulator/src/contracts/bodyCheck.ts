@@ -3,17 +3,11 @@
 // name), recursively through repeated fields, maps, oneofs and the well-known
 // types; values must fit their types. What comes out is the body as the API
 // sees it: JSON names only, OUTPUT_ONLY fields dropped (Google ignores them).
-import { invalidValue, unknownName, type Violation } from './googleErrors';
-import type { FieldDef, MessageDef, ProtoTable } from './protoTable';
+import type { BodyCheck } from './bodyCheckState';
+import { invalidValue, unknownName } from './googleErrors';
+import type { FieldDef, MessageDef } from './protoTable';
 import { checkScalar, showValue } from './scalars';
 import { checkWellKnown, isWellKnown } from './wellKnown';
-
-export interface BodyCheck {
-  table: ProtoTable;
-  violations: Violation[];
-  /** Paths of the OUTPUT_ONLY fields the request set and the API ignores. */
-  ignored?: string[];
-}
 
 const join = (path: string, name: string): string => (path ? `${path}.${name}` : name);
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -81,7 +75,7 @@ function checkField(c: BodyCheck, field: FieldDef, key: string, v: unknown, path
 function checkSingle(c: BodyCheck, field: FieldDef, v: unknown, at: string): unknown {
   if (field.kind === 'scalar') return checkScalar(c.violations, field.type, v, at);
   if (field.kind === 'enum') return checkEnum(c, field.type, v, at);
-  if (isWellKnown(field.type)) return checkWellKnown(c, field.type, v, at);
+  if (isWellKnown(field.type)) return checkWellKnown(c, field.type, v, at, checkMessage);
   const msg = c.table.messages.get(field.type);
   return msg ? checkMessage(c, msg, v, at) : v;
 }

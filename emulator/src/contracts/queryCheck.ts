@@ -2,6 +2,7 @@
 // only to primitive ones (and the well-known types written as strings); the
 // system parameters every Google API takes (`$alt`, `fields`, `key`, …) are not fields.
 import { checkWellKnown, isWellKnown } from './wellKnown';
+import { checkMessage } from './bodyCheck';
 import { invalidValue, queryParameterIsMessage, unknownQueryParameter, type Violation } from './googleErrors';
 import type { FieldDef, MessageDef, ProtoTable } from './protoTable';
 import { checkScalar, showValue } from './scalars';
@@ -97,6 +98,6 @@ function checkQueryValue(table: ProtoTable, field: FieldDef, v: string, at: stri
     const e = table.enums.get(field.type);
     if (e && !e.names.has(v) && !/^-?\d+$/.test(v)) violations.push(invalidValue(at, `type.googleapis.com/${field.type}`, showValue(v)));
   } else if (isWellKnown(field.type)) {
-    checkWellKnown({ table, violations }, field.type, v, at);
+    checkWellKnown({ table, violations }, field.type, v, at, checkMessage);
   }
 }

@@ -4,7 +4,8 @@
 // required fields must be set. What the handler then gets is the request as
 // the API reads it: JSON names only, output-only fields gone.
 import { badRequest, invalidValue, malformedName, NoBinding, type Violation } from './googleErrors';
-import { checkMessage, type BodyCheck } from './bodyCheck';
+import { checkMessage } from './bodyCheck';
+import type { BodyCheck } from './bodyCheckState';
 import type { HttpBinding } from './httpBindings';
 import { matchTemplate } from './pathTemplate';
 import type { MessageDef, ProtoTable } from './protoTable';

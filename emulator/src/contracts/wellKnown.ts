@@ -2,7 +2,7 @@
 // a Timestamp is an RFC 3339 string, a Duration "3.5s", a FieldMask "a,b.c", a
 // Struct any object, a Value any JSON, a wrapper its bare value, and an Any an
 // object whose "@type" names the message its other fields belong to.
-import { checkMessage, type BodyCheck } from './bodyCheck';
+import type { BodyCheck, MessageChecker } from './bodyCheckState';
 import { invalidValue, unknownName } from './googleErrors';
 import { checkScalar, showValue } from './scalars';
 
@@ -34,7 +34,7 @@ export function isWellKnown(type: string): boolean {
 }
 
 /** Checks a well-known type's JSON form; returns it unchanged, or undefined after recording a violation. */
-export function checkWellKnown(c: BodyCheck, type: string, v: unknown, at: string): unknown {
+export function checkWellKnown(c: BodyCheck, type: string, v: unknown, at: string, checkMessage: MessageChecker): unknown {
   const short = type.slice(P.length);
   if (WRAPPERS[short]) return checkScalar(c.violations, WRAPPERS[short], v, at);
   if (SHAPES[short]) {
@@ -46,10 +46,10 @@ export function checkWellKnown(c: BodyCheck, type: string, v: unknown, at: strin
     const msg = c.table.messages.get(type);
     return msg ? checkMessage(c, msg, v, at) : v;
   }
-  return checkAny(c, v, at);
+  return checkAny(c, v, at, checkMessage);
 }
 
-function checkAny(c: BodyCheck, v: unknown, at: string): unknown {
+function checkAny(c: BodyCheck, v: unknown, at: string, checkMessage: MessageChecker): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
     c.violations.push(invalidValue(at, `type.googleapis.com/${P}Any`, showValue(v)));
     return undefined;
@@ -63,7 +63,7 @@ function checkAny(c: BodyCheck, v: unknown, at: string): unknown {
   const inner = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
   if (isWellKnown(inner)) {
     for (const k of Object.keys(rest)) if (k !== 'value') c.violations.push(unknownName(k, at));
-    return 'value' in rest ? { '@type': typeUrl, value: checkWellKnown(c, inner, rest.value, at) } : v;
+    return 'value' in rest ? { '@type': typeUrl, value: checkWellKnown(c, inner, rest.value, at, checkMessage) } : v;
   }
   const msg = c.table.messages.get(inner);
   // A type these protos do not define cannot be checked here; Google would know it.
