@@ -2,10 +2,15 @@
 // preview and the agent's read tool all follow it. One row per file kind, and
 // the look-alikes that are code or templates and must still be uploaded.
 import * as assert from 'node:assert/strict';
+import { readFileTool } from '../../src/core/agent/tools/workspaceTools';
+import { DevgemError } from '../../src/core/base/errors';
 import { listSourceFiles, previewManifest } from '../../src/core/packaging/packageSource';
 import { secretReason } from '../../src/core/packaging/secretFiles';
+import type { CloudPorts } from '../../src/core/cloud/ports';
+import { testAgentContext } from '../support/agentHarness';
 import { makeWorkspace } from '../support/workspace';
 
+const never = new AbortController().signal;
 // Contents are stand-ins: the rule judges names, and for a few names the start of the file.
 const SA_JSON = '{\n  "type": "service_account",\n  "project_id": "p",\n  "private_key": "-----BEGIN' + ' PRIVATE KEY-----\\nMII"\n}';
 
@@ -136,7 +141,7 @@ describe('secret files: one rule for the packager, the upload preview and the ag
   after(() => ws.cleanup());
 
   for (const rel of Object.keys(SECRET)) {
-    it(`${rel} is a secret: the rule says so, the packager leaves it out, the preview flags it if included`, async () => {
+    it(`${rel} is a secret: the rule says so, the packager leaves it out, the preview flags it if included, the agent refuses it`, async () => {
       const abs = `${ws.root}/${rel}`;
       assert.ok(await secretReason(rel, abs), 'secretReason');
       const listed = await listSourceFiles(ws.root);
@@ -146,10 +151,17 @@ describe('secret files: one rule for the packager, the upload preview and the ag
       assert.ok(forced.files.includes(rel), 'the user can still include it by name');
       const preview = await previewManifest(ws.root, { files: [rel] });
       assert.match(preview.redFlags.map((f) => f.reason).join(), /looks like a secret/, 'flagged in the preview');
+      const outcome = await readFileTool()
+        .run({ path: rel }, testAgentContext(ws.root, {} as CloudPorts), never)
+        .then(
+          (r) => r.data,
+          (e: unknown) => e,
+        );
+      assert.ok(outcome instanceof DevgemError && /secret/.test(outcome.message), `read_file refused it: ${String(outcome)}`);
     });
   }
 
-  it('uploads and previews every look-alike that is code, a template or a public half', async () => {
+  it('uploads, previews and reads every look-alike that is code, a template or a public half', async () => {
     const listed = await listSourceFiles(ws.root);
     assert.deepEqual(
       listed.files,
@@ -159,6 +171,8 @@ describe('secret files: one rule for the packager, the upload preview and the ag
     assert.deepEqual(preview.redFlags, []);
     for (const rel of Object.keys(NOT_SECRET)) {
       assert.equal(await secretReason(rel, `${ws.root}/${rel}`), undefined, rel);
+      const r = await readFileTool().run({ path: rel }, testAgentContext(ws.root, {} as CloudPorts), never);
+      assert.equal((r.data as { path: string }).path, rel);
     }
   });
 });

@@ -1,7 +1,6 @@
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { agentJail } from '../../../core/agent/agentFiles';
 import type { AgentContext } from '../../../core/agent/context';
 import type { SavedConversation } from '../../../core/agent/conversation';
 import type { ModelPort } from '../../../core/agent/model';
@@ -80,26 +79,12 @@ export class VscodeAgentContext implements AgentContext {
     return this.manifestStore;
   }
 
-  private resolve(rel: string): string {
-    const root = this.folder().uri.fsPath;
-    const file = path.resolve(root, rel);
-    if (file !== root && !file.startsWith(root + path.sep)) throw new DevgemError('invalid-argument', `${rel} is outside the workspace.`);
-    return file;
-  }
-
-  async readWorkspaceFile(rel: string): Promise<string | undefined> {
-    try {
-      return await fs.readFile(this.resolve(rel), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+  async readWorkspaceFile(rel: string, opts?: { secretFile?: boolean }): Promise<string | undefined> {
+    return agentJail(this.folder().uri.fsPath, opts).readText(rel);
   }
 
   async writeWorkspaceFile(rel: string, content: string): Promise<void> {
-    const file = this.resolve(rel);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, content);
+    const file = await agentJail(this.folder().uri.fsPath).writeText(rel, content);
     void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, preserveFocus: true });
   }
 }
