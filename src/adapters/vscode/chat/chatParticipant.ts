@@ -5,7 +5,7 @@ import { Conversation } from '../../../core/agent/conversation';
 import type { ModelTurn } from '../../../core/agent/model';
 import { answerOffline } from '../../../core/chat/offline';
 import { systemPrompt } from '../../../core/agent/prompt';
-import { redactDeep } from '../../../core/base/redact';
+import { redactDeep, redactText } from '../../../core/base/redact';
 import type { ConfirmPort, ToolRegistry } from '../../../core/agent/registry';
 import { LM_TOOL_PREFIX } from '../../../core/agent/tools';
 import { parseChatIntent } from '../../../core/chat/intents/parseChatIntent';
@@ -61,7 +61,7 @@ export function registerVscodeChat(deps: {
             { registry: deps.registry, ctx: deps.ctx, confirm: deps.modalConfirm, events: toolEvents, cancelDeploy: () => false },
             signal,
           );
-          stream.markdown(answer);
+          stream.markdown(redactText(answer));
         } else {
           const conversation = new Conversation({ turns: historyTurns(context.history), summary: [] });
           await runAgentTurn(
@@ -87,7 +87,7 @@ export function registerVscodeChat(deps: {
       } catch (err) {
         if (isCancelled(err, signal)) return {};
         const message = err instanceof Error ? err.message : String(err);
-        return { errorDetails: { message } };
+        return { errorDetails: { message: redactText(message) } };
       }
     });
     participant.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'devgem.svg');
