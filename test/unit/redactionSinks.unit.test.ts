@@ -5,6 +5,7 @@
 // stream, the saved snapshot, the saved conversation, @devgem's stream, the
 // approval card and the error messages.
 import * as assert from 'node:assert/strict';
+import type * as AgentHost from '../../src/adapters/vscode/chat/agentHost';
 import type * as ChatParticipant from '../../src/adapters/vscode/chat/chatParticipant';
 import type * as Runner from '../../src/adapters/vscode/deploy/deployRunner';
 import { runAgentTurn } from '../../src/core/agent/agent';
@@ -232,6 +233,27 @@ describe('redaction at every sink', () => {
       const { result } = await ask({ get: async () => Promise.reject(new Error(`model config broken: ${GH}`)) }, 'hi');
       assert.match(result.errorDetails?.message ?? '', /model config broken/);
       assertClean('@devgem’s error', result);
+    });
+  });
+
+  describe('the approval modal (view hidden, or @devgem)', () => {
+    const asked: unknown[] = [];
+    const stub = { window: { showWarningMessage: (...args: unknown[]) => (asked.push(args), Promise.resolve(undefined)) } };
+    const host = useVscodeStub<typeof AgentHost>(stub, require.resolve('../../src/adapters/vscode/chat/agentHost'));
+
+    it('shows the plan and the diff redacted', async () => {
+      const confirm = new (host.load().HybridConfirm)({} as never, () => false);
+      const request = {
+        tool: 'propose_fix',
+        risk: 'write' as const,
+        title: `Edit .npmrc for ${GH}`,
+        approveLabel: 'Apply Fix',
+        details: [{ label: 'Why', value: `the token ${STRIPE} is stale` }],
+        diff: `--- a/x\n+++ b/x\n-API_KEY=${SLACK}\n+API_KEY=${REGISTERED}`,
+      };
+      assert.equal(await confirm.ask(request, new AbortController().signal), false);
+      assert.equal(asked.length, 1);
+      assertClean('the approval modal', asked);
     });
   });
 

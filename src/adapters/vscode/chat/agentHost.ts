@@ -4,7 +4,7 @@ import { agentJail } from '../../../core/agent/agentFiles';
 import type { AgentContext } from '../../../core/agent/context';
 import type { SavedConversation } from '../../../core/agent/conversation';
 import type { ModelPort } from '../../../core/agent/model';
-import { addKnownSecret } from '../../../core/base/redact';
+import { addKnownSecret, redactText } from '../../../core/base/redact';
 import type { ConfirmationDraft, ConfirmPort } from '../../../core/agent/registry';
 import { resilientModel } from '../../../core/agent/resilientModel';
 import type { SessionConfirm } from '../../../core/chat/sessionConfirm';
@@ -157,11 +157,11 @@ export class HybridConfirm implements ConfirmPort {
     return new Promise<boolean>((resolve, reject) => {
       const onAbort = () => reject(new CancelledError());
       signal.addEventListener('abort', onAbort, { once: true });
-      const detail = [
-        ...request.details.map((d) => `${d.label}: ${d.value}`),
-        ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : []),
-      ].join('\n');
-      void vscode.window.showWarningMessage(request.title, { modal: true, detail }, request.approveLabel).then((answer) => {
+      // Redacted as the sidebar's card is (DeploySession): a modal is a sink too.
+      const detail = redactText(
+        [...request.details.map((d) => `${d.label}: ${d.value}`), ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : [])].join('\n'),
+      );
+      void vscode.window.showWarningMessage(redactText(request.title), { modal: true, detail }, request.approveLabel).then((answer) => {
         signal.removeEventListener('abort', onAbort);
         resolve(answer === request.approveLabel);
       });
