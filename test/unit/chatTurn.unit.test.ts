@@ -1,4 +1,7 @@
 // The one chat-turn orchestration (src/core/chat/chatTurn.ts) the sidebar and
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 // @devgem share: model or offline intent, tools, confirmations, redaction.
 import * as assert from 'node:assert/strict';
 import { Conversation } from '../../src/core/agent/conversation';
@@ -35,7 +38,8 @@ function turn(model: ModelPort | undefined, message: string, opts: { maxSteps?: 
   // Every write is declined: the turn must ask, and nothing may land on disk.
   const confirm = new TestConfirm([], false);
   const conversation = new Conversation();
-  const ctx = testAgentContext('/nonexistent-devgem-ws', noCloud);
+  // A real (empty) folder: the agent's file tools resolve paths inside it before they ask.
+  const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), noCloud);
   const done = runChatTurn(
     message,
     {

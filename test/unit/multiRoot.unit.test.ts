@@ -167,6 +167,8 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
       await fs.mkdir(path.join(dir, '.vscode'), { recursive: true });
       await fs.writeFile(path.join(dir, '.vscode', 'settings.json'), JSON.stringify(settings));
       await fs.writeFile(path.join(dir, '.env'), env);
+      // The agent never reads .env (a secret file): its own note tells which folder a read came from.
+      await fs.writeFile(path.join(dir, 'which.txt'), name);
       return { name, index, uri: uri(dir) };
     };
     a = await folder('shop-a', 0, { 'devgem.project': 'project-a', 'devgem.region': 'europe-west1', 'devgem.serviceName': 'svc-a' }, 'ONLY_IN_A=1\n');
@@ -238,7 +240,7 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
       [chatOptions.workspaceRoot, chatOptions.project, chatOptions.region, chatOptions.service],
       [b.uri.fsPath, 'project-b', 'asia-east1', 'svc-b'],
     );
-    assert.equal(await h.ctx.readWorkspaceFile('.env'), 'ONLY_IN_B=2\n', 'the chat reads files of B');
+    assert.equal(await h.ctx.readWorkspaceFile('which.txt'), 'shop-b', 'the chat reads files of B');
     const facts = h.facts();
     assert.equal(facts.workspaceName, 'shop-b');
     assert.equal(facts.options?.service, 'svc-b');

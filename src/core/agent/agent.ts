@@ -2,7 +2,7 @@ import type { ToolCallStatus, ToolRisk } from '../../shared/protocol';
 import { CancelledError, isCancelled } from '../base/errors';
 import type { Conversation } from './conversation';
 import type { FunctionCall, ModelPart, ModelPort } from './model';
-import { redactDeep, redactText } from '../base/redact';
+import { RedactingStream, redactDeep } from '../base/redact';
 import type { ConfirmPort, ToolRegistry } from './registry';
 
 export interface AgentEvents {
@@ -46,7 +46,8 @@ let callSeq = 0;
  */
 export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, signal: AbortSignal): Promise<AgentTurnEnd> {
   const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
-  o.conversation.push({ role: 'user', parts: [{ text: redactText(userText) }] });
+  // The conversation redacts what it is given (it is saved and sent back to the model).
+  o.conversation.push({ role: 'user', parts: [{ text: userText }] });
   for (let step = 1; step <= maxSteps; step++) {
     if (signal.aborted) throw new CancelledError();
     o.beforeModelCall?.();
@@ -55,9 +56,17 @@ export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, 
 
     const parts: ModelPart[] = [];
     const calls: FunctionCall[] = [];
+    // The reply leaves here for the chat, @devgem and the output: redacted, and never a token cut in half.
+    const shown = new RedactingStream();
+    const endText = () => {
+      const rest = shown.end();
+      if (rest) o.events.text(rest);
+      o.events.textEnd();
+    };
     try {
       for await (const chunk of o.model.stream(request, signal)) {
-        if (chunk.text) o.events.text(chunk.text);
+        const safe = chunk.text ? shown.push(chunk.text) : '';
+        if (safe) o.events.text(safe);
         if (chunk.parts) parts.push(...chunk.parts);
         else if (chunk.text) parts.push({ text: chunk.text });
         if (chunk.functionCalls) {
@@ -73,10 +82,10 @@ export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, 
         .join('');
       if (text) o.conversation.push({ role: 'model', parts: [{ text: `${text} [interrupted]` }] });
       else o.conversation.push({ role: 'model', parts: [{ text: '[no reply: interrupted]' }] });
-      o.events.textEnd();
+      endText();
       throw err;
     }
-    o.events.textEnd();
+    endText();
     o.conversation.push({ role: 'model', parts: mergeText(parts).length ? mergeText(parts) : [{ text: '' }] });
     if (!calls.length) return { kind: 'answered' };
 
@@ -95,7 +104,7 @@ export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, 
       try {
         const outcome = await o.registry.execute(call, o.ctx, { confirm: o.confirm, onStatus: (status) => o.events.tool({ ...card, status }) }, signal);
         o.events.tool({ ...card, status: outcome.status, summary: outcome.summary });
-        responses.push(fnResponse(call, redactDeep(outcome.response)));
+        responses.push(fnResponse(call, outcome.response));
       } catch (err) {
         if (!isCancelled(err, signal)) throw err;
         stopped = err;

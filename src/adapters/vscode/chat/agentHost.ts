@@ -1,11 +1,10 @@
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { agentJail } from '../../../core/agent/agentFiles';
 import type { AgentContext } from '../../../core/agent/context';
 import type { SavedConversation } from '../../../core/agent/conversation';
 import type { ModelPort } from '../../../core/agent/model';
-import { addKnownSecret } from '../../../core/base/redact';
+import { addKnownSecret, redactText } from '../../../core/base/redact';
 import type { ConfirmationDraft, ConfirmPort } from '../../../core/agent/registry';
 import { resilientModel } from '../../../core/agent/resilientModel';
 import type { SessionConfirm } from '../../../core/chat/sessionConfirm';
@@ -90,26 +89,12 @@ export class VscodeAgentContext implements AgentContext {
     return this.manifestStore;
   }
 
-  private resolve(rel: string): string {
-    const root = this.folder().uri.fsPath;
-    const file = path.resolve(root, rel);
-    if (file !== root && !file.startsWith(root + path.sep)) throw new DevgemError('invalid-argument', `${rel} is outside the workspace.`);
-    return file;
-  }
-
-  async readWorkspaceFile(rel: string): Promise<string | undefined> {
-    try {
-      return await fs.readFile(this.resolve(rel), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+  async readWorkspaceFile(rel: string, opts?: { secretFile?: boolean }): Promise<string | undefined> {
+    return agentJail(this.folder().uri.fsPath, opts).readText(rel);
   }
 
   async writeWorkspaceFile(rel: string, content: string): Promise<void> {
-    const file = this.resolve(rel);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, content);
+    const file = await agentJail(this.folder().uri.fsPath).writeText(rel, content);
     void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, preserveFocus: true });
   }
 }
@@ -182,11 +167,11 @@ export class HybridConfirm implements ConfirmPort {
     return new Promise<boolean>((resolve, reject) => {
       const onAbort = () => reject(new CancelledError());
       signal.addEventListener('abort', onAbort, { once: true });
-      const detail = [
-        ...request.details.map((d) => `${d.label}: ${d.value}`),
-        ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : []),
-      ].join('\n');
-      void vscode.window.showWarningMessage(request.title, { modal: true, detail }, request.approveLabel).then((answer) => {
+      // Redacted as the sidebar's card is (DeploySession): a modal is a sink too.
+      const detail = redactText(
+        [...request.details.map((d) => `${d.label}: ${d.value}`), ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : [])].join('\n'),
+      );
+      void vscode.window.showWarningMessage(redactText(request.title), { modal: true, detail }, request.approveLabel).then((answer) => {
         signal.removeEventListener('abort', onAbort);
         resolve(answer === request.approveLabel);
       });

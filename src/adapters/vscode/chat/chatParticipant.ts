@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AgentContext } from '../../../core/agent/context';
 import { Conversation } from '../../../core/agent/conversation';
 import type { ModelTurn } from '../../../core/agent/model';
-import { redactDeep } from '../../../core/base/redact';
+import { redactDeep, redactText } from '../../../core/base/redact';
 import type { ConfirmPort, ToolRegistry } from '../../../core/agent/registry';
 import { LM_TOOL_PREFIX } from '../../../core/agent/tools';
 import { isCancelled } from '../../../core/base/errors';
@@ -90,7 +90,7 @@ export function registerVscodeChat(deps: {
       } catch (err) {
         if (isCancelled(err, signal)) return {};
         const message = err instanceof Error ? err.message : String(err);
-        return { errorDetails: { message } };
+        return { errorDetails: { message: redactText(message) } };
       } finally {
         cancel.dispose();
       }
