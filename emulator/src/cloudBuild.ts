@@ -15,6 +15,8 @@ export interface BuildRecord {
   build: Record<string, unknown>;
   timers: NodeJS.Timeout[];
   logLines: string[];
+  /** Stops a real docker build (cancel, reset, close). */
+  stop?: () => void;
 }
 
 /** What cloudBuild needs from the simulation. */
@@ -27,7 +29,10 @@ export class CloudBuildState {
   readonly builds = new Map<string, BuildRecord>();
 
   stopAll(): void {
-    for (const b of this.builds.values()) for (const t of b.timers) clearTimeout(t);
+    for (const b of this.builds.values()) {
+      for (const t of b.timers) clearTimeout(t);
+      if (!TERMINAL.has(statusOf(b))) b.stop?.();
+    }
   }
 
   clear(): void {

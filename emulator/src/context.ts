@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Docker } from './docker/dockerCli';
 import type { Faults } from './faults';
 import type { Knobs } from './knobs';
 import type { LogStore } from './logging';
@@ -13,6 +14,8 @@ export interface Context {
   logs: LogStore;
   /** Injected faults (faults.ts), also applied by the Cloud Run service fronts. */
   faults: Faults;
+  /** The Docker daemon that builds and runs images for real; absent: simulated builds, apps run as local processes. */
+  docker?: Docker;
 }
 
 /** A stable fake 12-digit project number derived from the project id. */
