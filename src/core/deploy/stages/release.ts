@@ -196,7 +196,8 @@ export async function releaseImage(
 
     await stage('verify', async () => {
       try {
-        const { status, attempts } = await verifyService(ports.http, url, r.verifyTimeoutSeconds, clock, signal, callMs);
+        const { status, attempts, notStarted } = await verifyService(ports.http, url, r.verifyTimeoutSeconds, clock, signal, callMs);
+        if (notStarted) return { status: 'warning', detail: notStarted };
         const note = preview ? ` · preview: no traffic, ${ref.service} still serves ${previous ?? 'its revisions'}` : '';
         return `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}${note}`;
       } catch (err) {
