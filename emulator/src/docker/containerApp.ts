@@ -84,6 +84,7 @@ export async function startContainer(docker: Docker, spec: ContainerSpec): Promi
   }
   const id = started.stdout.trim();
   const logs = docker.spawn(['logs', '-f', id]);
+  const logsDone = new Promise<void>((resolve) => logs.on('close', () => resolve()));
   eachLine(logs.stdout, (l) => {
     spec.log(`[${spec.label} stdout] ${l}`);
     spec.onLine('stdout', l);
@@ -122,6 +123,8 @@ export async function startContainer(docker: Docker, spec: ContainerSpec): Promi
     await new Promise((r) => setTimeout(r, 100));
   }
   const code = state.exited;
+  // A container that ended: its last lines (the crash) reach Cloud Logging before it is removed.
+  if (code !== null) await Promise.race([logsDone, new Promise((r) => setTimeout(r, 3000))]);
   await stop();
   if (code !== null) throw new ContainerStartError('exited', `container exited with code ${String(code)}`, code);
   throw new ContainerStartError('timeout', `did not listen on PORT=${port} within ${spec.timeoutMs} ms`);
