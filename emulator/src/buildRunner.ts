@@ -115,10 +115,14 @@ export class BuildRunner implements BuildExecutor {
     });
   }
 
-  /** The docker step runs for real (docker/realBuild.ts); the build ends when it does, within the build's timeout. */
+  /**
+   * The docker step runs for real (docker/realBuild.ts); the build ends when it does, within the
+   * build's timeout, but not before `buildSeconds` (so a test can still cancel a build that is quick here).
+   */
   private startReal(rec: BuildRecord): void {
     const docker = this.ctx.docker!;
     const timeout = rec.build.timeout as string;
+    const earliest = Date.now() + this.ctx.knobs.buildSeconds * 1000;
     this.later(rec, Math.min(500, this.ctx.knobs.buildSeconds * 100), () => {
       rec.build.status = 'WORKING';
       rec.build.startTime = nowIso();
@@ -139,8 +143,12 @@ export class BuildRunner implements BuildExecutor {
               finish: (status, detail) => {
                 this.flush(rec);
                 if (TERMINAL.has(statusOf(rec))) return;
-                if (status === 'FAILURE') rec.build.failureInfo = { type: 'USER_BUILD_STEP', detail: detail ?? 'Build step failure' };
-                this.finish(rec, status, detail);
+                const end = (): void => {
+                  if (status === 'FAILURE') rec.build.failureInfo = { type: 'USER_BUILD_STEP', detail: detail ?? 'Build step failure' };
+                  this.finish(rec, status, detail);
+                };
+                if (Date.now() < earliest) this.later(rec, earliest - Date.now(), end);
+                else end();
               },
               pushed: (images, digest, dir) => {
                 const results = images.map((name) => ({ name, digest, pushTiming: { startTime: nowIso(), endTime: nowIso() } }));

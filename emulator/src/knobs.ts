@@ -2,7 +2,7 @@
 export type BuildOutcome = 'success' | 'failure';
 
 export interface Knobs {
-  /** Total simulated build time in seconds. */
+  /** Total simulated build time in seconds; with a real builder (a Docker daemon), the least time a build takes. */
   buildSeconds: number;
   /** Outcome of builds whose source does not itself fail. */
   buildOutcome: BuildOutcome;
