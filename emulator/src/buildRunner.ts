@@ -78,6 +78,7 @@ export class BuildRunner implements BuildExecutor {
   }
 
   private appendLog(rec: BuildRecord, lines: string[]): void {
+    if (rec.discarded) return;
     rec.logLines.push(...lines);
     const { bucket, object } = this.logTarget(rec);
     this.storage.ensureBucket(bucket, rec.project);

@@ -17,6 +17,8 @@ export interface BuildRecord {
   logLines: string[];
   /** Stops a real docker build (cancel, reset, close). */
   stop?: () => void;
+  /** Dropped by a reset or close: late output of its build must not land in the new state. */
+  discarded?: boolean;
 }
 
 /** What cloudBuild needs from the simulation. */
@@ -30,6 +32,7 @@ export class CloudBuildState {
 
   stopAll(): void {
     for (const b of this.builds.values()) {
+      b.discarded = true;
       for (const t of b.timers) clearTimeout(t);
       if (!TERMINAL.has(statusOf(b))) b.stop?.();
     }

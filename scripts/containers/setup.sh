@@ -157,7 +157,7 @@ RUN set -eux; \\
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["node"]
 EOS
-  $DOCKER build -q --network=host -t "node:$major-slim" -t "node:$major" -t "local/node:$major-slim" ctx >/dev/null
+  $DOCKER build -q --force-rm --network=host -t "node:$major-slim" -t "node:$major" -t "local/node:$major-slim" ctx >/dev/null
   echo "node:$major-slim = node $node_v, npm $npm_v$([ $with_yarn = 1 ] && echo ", yarn 1.22.22")$([ $with_corepack = 1 ] && echo ", corepack $corepack_v")"
   cd "$WORK"; rm -rf "$d"
 done
@@ -184,7 +184,7 @@ RUN set -eux; \\
     python --version; pip --version
 CMD ["python3"]
 EOF
-$DOCKER build -q --network=host -t local/python:3.11-slim "$WORK/python" >/dev/null
+$DOCKER build -q --force-rm --network=host -t local/python:3.11-slim "$WORK/python" >/dev/null
 fi
 for t in $PYTHON_TAGS; do $DOCKER tag local/python:3.11-slim "$t"; done
 
@@ -266,7 +266,7 @@ USER 101
 ENTRYPOINT ["/docker-entrypoint.sh"]
 CMD ["nginx", "-g", "daemon off;"]
 EOF
-$DOCKER build -q --network=host --label devgem.standin=$V_NGINX -t local/nginx-unprivileged:debian "$N" >/dev/null
+$DOCKER build -q --force-rm --network=host --label devgem.standin=$V_NGINX -t local/nginx-unprivileged:debian "$N" >/dev/null
 fi
 $DOCKER tag local/nginx-unprivileged:debian nginxinc/nginx-unprivileged:1.27-alpine
 

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
+import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
@@ -37,11 +38,15 @@ describe('deploy with the real builder (Docker) through the real SDKs', function
   });
   beforeEach(() => emu?.reset());
 
-  async function deploy(files: Record<string, string>, name: string): Promise<{ result: DeployResult; events: DeployEvent[] }> {
+  async function deploy(
+    files: Record<string, string>,
+    name: string,
+    overrides: Partial<DeployOptions> = {},
+  ): Promise<{ result: DeployResult; events: DeployEvent[] }> {
     const ws = await makeWorkspace(files, name);
     const events: DeployEvent[] = [];
     try {
-      const opts = testDeployOptions(ws.root, { verifyTimeoutSeconds: 20 });
+      const opts = testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, ...overrides });
       const result = await runDeploy(
         opts,
         { ports: createCloudPorts({ emulatorHost: emu.host }), buildPollMs: 200, emit: (e) => events.push(e) },
@@ -97,6 +102,18 @@ describe('deploy with the real builder (Docker) through the real SDKs', function
     assert.equal(rev.mode, 'container');
     assert.match(rev.containerId ?? '', /^[0-9a-f]{64}$/);
     assert.ok((await logTexts('shop')).includes('stdout: express listening'), 'the container stdout reached Cloud Logging');
+  });
+
+  it("the container gets the revision's env and its Secret Manager secret, resolved", async () => {
+    emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://old', 'postgres://db.internal/app'] });
+    const runtime = { env: { GREETING: 'container' }, secrets: { DB_URL: { secret: 'db-url', version: 'latest' } } };
+    const { result } = await deploy(await fixtureFiles(path.join(FIXTURES, 'node-env-echo')), 'echo', { runtime });
+    assert.equal(result.outcome, 'success', JSON.stringify(result));
+    if (result.outcome !== 'success') return;
+    assert.equal(await (await fetch(result.url)).text(), 'hello container from v1; secret present\n');
+    const logs = await logTexts('echo');
+    assert.ok(logs.includes('stderr: warning: no cache configured'), logs.join('\n'));
+    assert.ok(!logs.some((l) => l.includes('postgres://')), 'the secret value is not logged');
   });
 
   it('an app that prints and exits fails its revision as on Cloud Run, with its output and the exit in the logs', async () => {

@@ -62,10 +62,15 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
+/** Names the docker client reads itself: such a variable of the app must not steer the client. */
+const CLIENT_ENV = /^(DOCKER_\w*|PATH|HOME)$/;
+
 function runArgs(spec: ContainerSpec, name: string, port: number): { args: string[]; env: Record<string, string> } {
-  const env: Record<string, string> = { ...spec.env, PORT: String(port) };
+  const all: Record<string, string> = { ...spec.env, PORT: String(port) };
+  const env = Object.fromEntries(Object.entries(all).filter(([k]) => !CLIENT_ENV.test(k)));
   // `-e NAME` takes the value from the client's environment: values stay out of the process list.
-  const args = ['run', '-d', '--network=host', '--name', name, '--label', `${CONTAINER_LABEL}=${process.pid}`, ...Object.keys(env).flatMap((k) => ['-e', k])];
+  const flags = Object.entries(all).flatMap(([k, v]) => ['-e', CLIENT_ENV.test(k) ? `${k}=${v}` : k]);
+  const args = ['run', '-d', '--network=host', '--name', name, '--label', `${CONTAINER_LABEL}=${process.pid}`, ...flags];
   const [entry, ...entryRest] = spec.command ?? [];
   if (entry) args.push('--entrypoint', entry);
   args.push(spec.image, ...entryRest, ...(spec.args ?? []));
