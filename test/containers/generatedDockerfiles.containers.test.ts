@@ -109,7 +109,7 @@ function builtForReal(): void {
       const secs = (ms: number): string => (ms / 1000).toFixed(1);
       console.log(`\n    built and served ${results.length} of ${BUILT.length} apps in ${secs(Date.now() - started)} s:`);
       for (const r of results)
-        console.log(`      ${r.name.padEnd(28)} build ${secs(r.served.buildMs).padStart(6)} s, first answer ${secs(r.served.answerMs)} s`);
+        console.log(`      ${r.name.padEnd(34)} build ${secs(r.served.buildMs).padStart(6)} s, first answer ${secs(r.served.answerMs)} s`);
       console.log(`    not built (${NOT_BUILT.length}): ${NOT_BUILT.map(([f, why]) => `${f} (${why === 'image' ? 'no base image' : 'PyPI'})`).join(', ')}`);
     });
 
