@@ -2,7 +2,7 @@
 export type BuildOutcome = 'success' | 'failure';
 
 export interface Knobs {
-  /** Total simulated build time in seconds. */
+  /** Total simulated build time in seconds; with a real builder (a Docker daemon), the least time a build takes. */
   buildSeconds: number;
   /** Outcome of builds whose source does not itself fail. */
   buildOutcome: BuildOutcome;
@@ -10,6 +10,8 @@ export interface Knobs {
   failureLog: string[];
   /** Seconds a Cloud Run create/update long-running operation takes. */
   deploySeconds: number;
+  /** With a Docker daemon: how long a revision's container may take to listen on PORT (Cloud Run's startup probe allows 240 s). */
+  containerStartupSeconds: number;
   /** Refuse `invokerIamDisabled: true` with 403 PERMISSION_DENIED (org policy). */
   refuseInvokerIamDisabled: boolean;
   /** Refuse setIamPolicy with `allUsers` with 400 FAILED_PRECONDITION (org policy). */
@@ -44,6 +46,7 @@ export function defaultKnobs(): Knobs {
     buildOutcome: 'success',
     failureLog: [...DEFAULT_FAILURE_LOG],
     deploySeconds: 0.5,
+    containerStartupSeconds: 30,
     refuseInvokerIamDisabled: false,
     refusePublicIam: false,
     requireAuth: false,
@@ -57,7 +60,7 @@ export function defaultKnobs(): Knobs {
 /** Applies a partial knob set, ignoring unknown keys and values of the wrong type. */
 export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string, unknown>): void {
   const p = patch as Record<string, unknown>;
-  const num = (k: 'buildSeconds' | 'deploySeconds'): void => {
+  const num = (k: 'buildSeconds' | 'deploySeconds' | 'containerStartupSeconds'): void => {
     if (typeof p[k] === 'number' && Number.isFinite(p[k]) && (p[k] as number) >= 0) target[k] = p[k] as number;
   };
   const bool = (k: 'refuseInvokerIamDisabled' | 'refusePublicIam' | 'requireAuth' | 'contracts'): void => {
@@ -65,6 +68,7 @@ export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string,
   };
   num('buildSeconds');
   num('deploySeconds');
+  num('containerStartupSeconds');
   bool('refuseInvokerIamDisabled');
   bool('refusePublicIam');
   bool('requireAuth');
