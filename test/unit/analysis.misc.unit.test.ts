@@ -106,7 +106,7 @@ describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
     assert.deepEqual([app.language.value, app.language.evidence[0].file], ['html', 'static-site/index.html']);
     assert.deepEqual([app.port.port, app.port.source], [8080, 'framework-default']);
     const lines = dockerfile(app);
-    assert.ok(lines.includes('FROM nginxinc/nginx-unprivileged:1.27-alpine'));
+    assert.ok(lines.includes('FROM nginxinc/nginx-unprivileged:1.30-alpine'));
     assert.ok(lines.includes('COPY . /usr/share/nginx/html'));
     assert.ok(lines.includes('USER 101'));
     assert.ok(lines.includes('EXPOSE 8080'));

@@ -44,12 +44,12 @@ describe('analysis: Ruby', () => {
   it('ruby-sinatra: config.ru + puma started on $PORT, default Ruby image noted', async () => {
     const app = await analyze('ruby-sinatra');
     assert.equal(app.framework?.value, 'sinatra');
-    assert.equal(app.version, undefined);
-    assert.ok(app.notes.some((n) => n.includes('ruby:3.3')));
+    assert.equal(app.version?.value, '3.4', 'nothing pinned: the preferred Ruby');
+    assert.match(app.version?.evidence[0].detail ?? '', /^no version in \.ruby-version, Gemfile or Gemfile\.lock/);
     assert.deepEqual(app.start?.value, ['sh', '-c', 'exec bundle exec puma -b tcp://0.0.0.0:${PORT} config.ru']);
     assert.deepEqual([app.port.honoursPortEnv, app.port.evidence[0].file], [true, 'ruby-sinatra/config.ru']);
     const lines = dockerfile(app);
-    assert.ok(lines.includes('FROM ruby:3.3-slim AS build'));
+    assert.ok(lines.includes('FROM ruby:3.4-slim AS build'));
     assert.ok(lines.some((l) => l.includes('RACK_ENV=production')));
     assert.ok(lines.includes('CMD ["sh","-c","exec bundle exec puma -b tcp://0.0.0.0:${PORT} config.ru"]'));
   });

@@ -25,6 +25,8 @@ function fakeApp(view: DirView, stack: AppAnalysis['stack'], confidence: Confide
     context: view.dir,
     hints: {},
     notes: [],
+    needs: [],
+    warnings: [],
     ...extra,
   };
 }

@@ -122,6 +122,8 @@ function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFact
     dockerfile: facts.file,
     hints: detected?.hints ?? {},
     notes,
+    needs: detected?.needs ?? [],
+    warnings: detected?.warnings ?? [],
   };
 }
 

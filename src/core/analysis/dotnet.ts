@@ -3,6 +3,7 @@
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
 import { fact, factFrom, frameworkDefault, newApp, noteProcfile, scanPort } from './stackKit';
+import { defaulted, pinned } from './runtimeChoice';
 import type { AppAnalysis } from './types';
 
 /** Project files at the app root, else below it (src/App/App.csproj), test projects last. */
@@ -24,12 +25,17 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   app.packageManager = fact('dotnet', view.rel(proj), 'NuGet via dotnet restore');
   if (all.length > 1) app.notes.push(`Several projects: ${all.join(', ')}; Devgem publishes ${proj}${web.length ? ' (an ASP.NET Core project)' : ''}.`);
 
-  const tfm = await factFrom(view, proj, /<TargetFrameworks?>\s*net(\d+\.\d+)/, 'TargetFramework');
-  if (tfm) app.version = tfm;
-  else app.notes.push(`No netX.Y TargetFramework in ${proj}; the Dockerfile uses .NET 8.0.`);
+  const tfm = await factFrom(view, proj, /<TargetFrameworks?>\s*net(?:coreapp)?(\d+\.\d+)/, 'TargetFramework');
+  if (tfm) {
+    const choice = pinned('dotnet', tfm.value, {
+      evidence: { ...tfm.evidence[0], detail: `<TargetFramework>net${tfm.value}</TargetFramework>` },
+      fixFor: (l) => `${proj}: <TargetFramework>net${l}</TargetFramework>`,
+    });
+    app.version = choice.fact;
+    app.warnings.push(...choice.warnings);
+  } else app.version = defaulted('dotnet', view.rel(proj), `a netX.Y TargetFramework in ${proj}`).fact;
   const sdk = await factFrom(view, 'global.json', /"version"\s*:\s*"([\d.]+)"/, 'global.json SDK version');
-  if (sdk)
-    app.notes.push(`global.json pins SDK ${sdk.value}; the build uses the ${app.version?.value ?? '8.0'} SDK image, which must satisfy it (rollForward).`);
+  if (sdk) app.notes.push(`global.json pins SDK ${sdk.value}; the build uses the ${app.version.value} SDK image, which must satisfy it (rollForward).`);
 
   const webSdk = await factFrom(view, proj, /Sdk="Microsoft\.NET\.Sdk\.Web"/, 'ASP.NET Core (Sdk.Web)');
   const giraffe = await factFrom(view, proj, /Include="(Giraffe|Saturn)"/, 'F# web framework');
@@ -76,7 +82,7 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   app.start = fact(['sh', '-c', `${portVar} exec dotnet /app/${assembly}.dll`], view.rel(proj), 'published assembly');
   if (!app.framework) app.notes.push('Not an ASP.NET Core project (Sdk.Web); check that it serves HTTP.');
   if (!port && !app.framework) app.port = frameworkDefault(8080, view.rel(proj), 'no web server found');
-  app.confidence = app.framework && app.version ? ((await view.exists(`${dir}packages.lock.json`)) || webSdk ? 'high' : 'medium') : 'low';
+  app.confidence = app.framework && tfm ? ((await view.exists(`${dir}packages.lock.json`)) || webSdk ? 'high' : 'medium') : 'low';
   await noteProcfile(view, app);
   return app;
 }

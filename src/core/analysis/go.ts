@@ -3,6 +3,7 @@
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
 import { fact, factFrom, frameworkDefault, majorMinor, newApp, noteProcfile, scanPort } from './stackKit';
+import { defaulted, ranged } from './runtimeChoice';
 import type { AppAnalysis, Fact } from './types';
 
 const FRAMEWORKS: [RegExp, string][] = [
@@ -60,10 +61,7 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const module = /^module\s+(\S+)/m.exec(mod)?.[1];
   if (module) app.name = module.split('/').pop() ?? app.name;
 
-  const goLine = await factFrom(view, 'go.mod', /^go\s+(\d+\.\d+(?:\.\d+)?)\s*$/m, 'go directive');
-  const version = goLine && majorMinor(goLine.value);
-  if (goLine && version) app.version = { value: version, evidence: goLine.evidence };
-  else app.notes.push('go.mod has no go directive; the Dockerfile uses the latest golang:1 image.');
+  app.version = await goVersion(view);
 
   for (const [re, name] of FRAMEWORKS) {
     const f = await factFrom(view, 'go.mod', re, `requires ${name}`);
@@ -114,6 +112,19 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   app.confidence = app.hints.goSum && (port || ginRunNoArgs) ? 'high' : 'medium';
   await noteProcfile(view, app);
   return app;
+}
+
+/**
+ * go.mod's `go 1.18` is the oldest Go the module builds with, not a pin: newer
+ * toolchains build it (the Go 1 promise), so the image gets the preferred Go
+ * unless the module needs something newer still.
+ */
+async function goVersion(view: DirView): Promise<Fact<string>> {
+  const directive = await factFrom(view, 'go.mod', /^go\s+(\d+\.\d+(?:\.\d+)?)\s*$/m, 'go directive');
+  const minimum = directive && majorMinor(directive.value);
+  if (!directive || !minimum) return defaulted('go', view.rel('go.mod'), 'go.mod').fact;
+  const source = { evidence: { ...directive.evidence[0], detail: `go.mod "go ${directive.value}" (a minimum)` }, fixFor: (l: string) => `go.mod: go ${l}` };
+  return (ranged('go', `>=${minimum}`, 'npm', source) ?? { fact: { value: minimum, evidence: source.evidence ? [source.evidence] : [] } }).fact;
 }
 
 /** gin's `r.Run()` with no address reads $PORT (default 8080). */

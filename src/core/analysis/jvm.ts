@@ -4,6 +4,7 @@
 import type { Detector } from './detector';
 import { lineAt, type DirView } from './dirView';
 import { fact, factFrom, frameworkDefault, newApp, noteProcfile, scanPort } from './stackKit';
+import { defaulted, pinned } from './runtimeChoice';
 import type { AppAnalysis, Fact, PortFinding, StackId } from './types';
 
 type Build = { stack: StackId; file: string; tool: string; wrapper?: string };
@@ -149,14 +150,20 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   if (build.wrapper) app.hints.wrapper = build.wrapper;
   if (build.wrapper === './mvnw') app.hints.mvnDir = await view.exists('.mvn');
 
+  // The build file's Java release is what the code compiles for (and old build tools run on): kept, warned when past support.
   for (const re of VERSION_RES) {
     const v = await factFrom(view, build.file, re, 'Java version');
     if (v) {
-      app.version = { value: javaMajor(v.value), evidence: v.evidence };
+      const choice = pinned('java', javaMajor(v.value), {
+        evidence: { ...v.evidence[0], detail: `${build.file} Java ${v.value}` },
+        fixFor: (l) => `${build.file}: Java ${l}`,
+      });
+      app.version = choice.fact;
+      app.warnings.push(...choice.warnings);
       break;
     }
   }
-  if (!app.version) app.notes.push(`No Java version in ${build.file}; the Dockerfile uses Java 21 (LTS).`);
+  if (!app.version) app.version = defaulted('java', view.rel(build.file), build.file).fact;
 
   for (const [re, name] of FRAMEWORKS) {
     const f = (await factFrom(view, build.file, re, name)) ?? (plugins ? await factFrom(view, 'project/plugins.sbt', re, name) : undefined);

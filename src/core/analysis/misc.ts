@@ -3,6 +3,7 @@
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
 import { fact, factFrom, frameworkDefault, newApp, procfileWeb, scanPort, shellStart } from './stackKit';
+import { defaulted } from './runtimeChoice';
 import type { AppAnalysis } from './types';
 
 /** Manifests of stacks with their own detector: static and Procfile-only step aside when one is present. */
@@ -41,8 +42,7 @@ async function detectDeno(view: DirView): Promise<AppAnalysis | undefined> {
   app.packageManager = fact('deno', view.rel(config), (await view.exists('deno.lock')) ? 'deno.lock' : 'Deno config');
   const v =
     (await factFrom(view, '.dvmrc', /(\d+\.\d+\.\d+)/, '.dvmrc')) ?? (await factFrom(view, '.tool-versions', /^deno\s+(\d+\.\d+\.\d+)/m, '.tool-versions'));
-  if (v) app.version = v;
-  else app.notes.push('No Deno version pinned (.dvmrc or .tool-versions); the Dockerfile uses denoland/deno:2.1.4.');
+  app.version = v ?? defaulted('deno', view.rel(config), '.dvmrc or .tool-versions').fact;
   const task = await factFrom(view, config, /"start"\s*:\s*"(deno (?:run|serve)[^"]*)"/, 'start task');
   const entries = ['main.ts', 'server.ts', 'mod.ts', 'src/main.ts', 'main.js'];
   let entry: string | undefined;

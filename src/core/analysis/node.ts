@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { DEFAULT_PORT, type Detector } from './detector';
 import type { DirView } from './dirView';
 import { detectFramework } from './nodeFrameworks';
-import { bunVersion, detectNodeVersion, detectPackageManager, nodePackage, type PackageJson } from './nodePackage';
+import { detectPackageManager, nodePackage, type PackageJson } from './nodePackage';
+import { bunVersion, detectNodeVersion } from './nodeVersion';
 import { scanNodePort } from './nodePort';
 import { resolveStart } from './nodeStart';
 import type { AppAnalysis, Confidence, Fact, Language, PortFinding } from './types';
@@ -36,13 +37,8 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   const pm = await detectPackageManager(view, np);
   const runtime = pm.fact.value === 'bun' ? 'bun' : 'node';
   const notes = [...pm.notes];
-  let version: Fact<string>;
-  if (runtime === 'bun') version = bunVersion(np);
-  else {
-    const v = await detectNodeVersion(view, np);
-    version = v.fact;
-    notes.push(...v.notes);
-  }
+  const choice = runtime === 'bun' ? bunVersion(np) : await detectNodeVersion(view, np);
+  const version: Fact<string> = choice.fact;
 
   const plan = await detectFramework(view, np, pm.fact.value);
   notes.push(...plan.notes);
@@ -118,6 +114,8 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
     context: view.dir,
     hints,
     notes,
+    needs: [],
+    warnings: choice.warnings,
   };
 }
 

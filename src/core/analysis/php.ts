@@ -3,11 +3,29 @@
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
 import { fact, factFrom, majorMinor, newApp, noteProcfile } from './stackKit';
+import { defaulted, pinned, ranged, type RuntimeChoice } from './runtimeChoice';
 import type { AppAnalysis } from './types';
+import { isPin } from './versionRange';
 
 interface Composer {
   require?: Record<string, string>;
   config?: { platform?: { php?: string } };
+}
+
+/** config.platform.php pins the line Composer resolves for; require.php is a range. */
+async function phpVersion(view: DirView): Promise<RuntimeChoice | undefined> {
+  const platform = await factFrom(view, 'composer.json', /"platform"\s*:\s*\{[^}]*"php"\s*:\s*"([^"]+)"/, 'config.platform.php');
+  const line = platform && majorMinor(platform.value);
+  if (platform && line) {
+    return pinned('php', line, {
+      evidence: { ...platform.evidence[0], detail: `config.platform.php "${platform.value}"` },
+      fixFor: (l) => `composer.json: "platform": { "php": "${l}" }`,
+    });
+  }
+  const require = await factFrom(view, 'composer.json', /"php"\s*:\s*"([^"]+)"/, 'require.php');
+  if (!require) return undefined;
+  const source = { evidence: { ...require.evidence[0], detail: `require.php "${require.value}"` }, fixFor: (l: string) => `composer.json: "php": "^${l}"` };
+  return isPin(require.value) ? pinned('php', majorMinor(require.value) ?? require.value, source) : ranged('php', require.value, 'composer', source);
 }
 
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
@@ -26,11 +44,11 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     app.packageManager = fact('composer', view.rel(lock ? 'composer.lock' : 'composer.json'), lock ? 'Composer lockfile' : 'composer.json without lockfile');
     app.hints.composer = true;
     app.hints.lockfile = lock;
-    const v =
-      (await factFrom(view, 'composer.json', /"platform"\s*:\s*\{[^}]*"php"\s*:\s*"([^"]+)"/, 'config.platform.php')) ??
-      (await factFrom(view, 'composer.json', /"php"\s*:\s*"([^"]+)"/, 'require.php'));
-    const mm = v && majorMinor(v.value.replace(/^[^\d]*/, ''));
-    if (v && mm) app.version = { value: mm, evidence: v.evidence };
+    const version = await phpVersion(view);
+    if (version) {
+      app.version = version.fact;
+      app.warnings.push(...version.warnings);
+    }
     const laravel = await factFrom(view, 'composer.json', /"laravel\/framework"/, 'requires laravel/framework');
     const symfony = laravel ? undefined : await factFrom(view, 'composer.json', /"symfony\/framework-bundle"/, 'requires symfony/framework-bundle');
     const slim = laravel || symfony ? undefined : await factFrom(view, 'composer.json', /"slim\/slim"/, 'requires slim/slim');
@@ -38,7 +56,7 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     if (fw) app.framework = { value: fw[0], evidence: fw[1].evidence };
     if (laravel && !(await view.exists('artisan'))) app.notes.push('laravel/framework is required but there is no artisan file at the app root.');
   }
-  if (!app.version) app.notes.push('No PHP version found (composer.json require.php or config.platform.php); the Dockerfile uses php:8.3-apache.');
+  if (!app.version) app.version = defaulted('php', view.rel(composer ? 'composer.json' : index!), 'composer.json require.php or config.platform.php').fact;
   const docroot = app.framework || index === 'public/index.php' ? 'public' : '';
   app.hints.docroot = docroot;
   if (!index && !app.framework) {

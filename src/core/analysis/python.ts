@@ -8,7 +8,7 @@ import { serveDjango, serveFastApi, serveFlask, serveGradio, serveStreamlit, typ
 import { scriptPort } from './pythonPort';
 import { readPythonProject, type PythonProject } from './pythonProject';
 import { pythonSources } from './pythonSources';
-import { DEFAULT_PYTHON, detectPythonVersion } from './pythonVersion';
+import { detectPythonVersion } from './pythonVersion';
 import type { AppAnalysis, Confidence } from './types';
 
 const SCRIPT_NAMES = ['main.py', 'app.py', 'server.py', 'run.py'];
@@ -65,7 +65,6 @@ export const pythonDetector: Detector = {
     if (!served) return undefined;
     const version = await detectPythonVersion(view);
     const notes = [...(project?.notes ?? []), ...served.notes];
-    if (version.defaulted) notes.unshift(`No Python version pinned (.python-version, runtime.txt, requires-python or Pipfile); using ${DEFAULT_PYTHON}.`);
     if (!project) notes.push('No requirements.txt, pyproject.toml or Pipfile: the image installs no dependencies.');
     if (!served.start) notes.push('No start command could be determined; add a Dockerfile, or tell Devgem how the app starts.');
     const procfile = entries.includes('Procfile') ? await grep(view, 'Procfile', /^web:\s*(.+)$/m) : undefined;
@@ -96,6 +95,8 @@ export const pythonDetector: Detector = {
       context: view.dir,
       hints,
       notes,
+      needs: [],
+      warnings: version.warnings,
     };
   },
 };

@@ -4,17 +4,32 @@
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
 import { fact, factFrom, majorMinor, newApp, procfileWeb, shellStart } from './stackKit';
+import { defaulted, pinned, ranged, type RuntimeChoice } from './runtimeChoice';
 import type { AppAnalysis, Fact } from './types';
+import { isPin } from './versionRange';
 
 const gem = (name: string) => new RegExp(`^[ \\t]*gem\\s+['"]${name}['"]`, 'm');
 
-async function rubyVersion(view: DirView): Promise<Fact<string> | undefined> {
-  const found =
-    (await factFrom(view, '.ruby-version', /(?:ruby-)?(\d+\.\d+[\d.]*)/, '.ruby-version')) ??
-    (await factFrom(view, 'Gemfile', /^[ \t]*ruby\s+['"](?:~>\s*)?(\d+\.\d+[\d.]*)['"]/m, 'Gemfile ruby directive')) ??
-    (await factFrom(view, 'Gemfile.lock', /^RUBY VERSION\s*\n\s*ruby\s+(\d+\.\d+[\d.]*)/m, 'Gemfile.lock RUBY VERSION'));
-  const v = found && majorMinor(found.value);
-  return found && v ? { value: v, evidence: found.evidence } : undefined;
+/** .ruby-version and Gemfile.lock pin a line; the Gemfile's `ruby "~> 3.2"` is a range; nothing gets the preferred Ruby. */
+async function rubyVersion(view: DirView): Promise<RuntimeChoice> {
+  const file = await factFrom(view, '.ruby-version', /(?:ruby-)?(\d+\.\d+[\d.]*)/, '.ruby-version');
+  const gemfile = await factFrom(view, 'Gemfile', /^[ \t]*ruby\s+['"]([^'"]+)['"]/m, 'Gemfile ruby');
+  const lock = await factFrom(view, 'Gemfile.lock', /^RUBY VERSION\s*\n\s*ruby\s+(\d+\.\d+[\d.]*)/m, 'Gemfile.lock RUBY VERSION');
+  const pin = file ?? (gemfile && isPin(gemfile.value) ? gemfile : undefined) ?? lock;
+  const line = pin && majorMinor(pin.value);
+  if (pin && line) {
+    const where = pin.evidence[0];
+    return pinned('ruby', line, { evidence: { ...where, detail: `${where.detail} "${pin.value}"` }, fixFor: (l) => `${where.file}: ${l}` });
+  }
+  if (gemfile) {
+    const where = gemfile.evidence[0];
+    const choice = ranged('ruby', gemfile.value, 'gem', {
+      evidence: { ...where, detail: `Gemfile ruby "${gemfile.value}"` },
+      fixFor: (l) => `Gemfile: ruby "~> ${l}"`,
+    });
+    if (choice) return choice;
+  }
+  return defaulted('ruby', view.rel('Gemfile'), '.ruby-version, Gemfile or Gemfile.lock');
 }
 
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
@@ -25,8 +40,9 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   app.packageManager = fact('bundler', view.rel(lock ? 'Gemfile.lock' : 'Gemfile'), lock ? 'Bundler lockfile' : 'Gemfile without lockfile');
   app.hints.lockfile = lock;
   if (!lock) app.notes.push('No Gemfile.lock: gem versions are resolved at build time; commit the lockfile for reproducible builds.');
-  app.version = await rubyVersion(view);
-  if (!app.version) app.notes.push('No Ruby version in .ruby-version, Gemfile or Gemfile.lock; the Dockerfile uses ruby:3.3.');
+  const version = await rubyVersion(view);
+  app.version = version.fact;
+  app.warnings.push(...version.warnings);
 
   const rails = await factFrom(view, 'Gemfile', gem('rails'), 'rails gem');
   const sinatra = rails ? undefined : await factFrom(view, 'Gemfile', gem('sinatra'), 'sinatra gem');

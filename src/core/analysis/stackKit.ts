@@ -22,6 +22,8 @@ export function newApp(view: DirView, stack: StackId, language: Fact<Language>):
     context: view.dir,
     hints: {},
     notes: [],
+    needs: [],
+    warnings: [],
   };
 }
 

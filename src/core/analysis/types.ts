@@ -75,6 +75,29 @@ export interface PortFinding {
   fix?: PortFix;
 }
 
+/** An environment variable the code reads with no default: the service fails or misbehaves without it. */
+export interface EnvNeed {
+  name: string;
+  /** Every place it is read (a few at most). */
+  evidence: Evidence[];
+  /** The name says it holds a secret (KEY, SECRET, TOKEN, PASSWORD …): Secret Manager rather than a plain env var. */
+  secret: boolean;
+}
+
+export type WarningKind = 'runtime-eol' | 'runtime-eol-soon' | 'port-ignored' | 'debug-on' | 'hardcoded-secret' | 'no-server' | 'localhost-database';
+
+/** Something that will go wrong (or already is wrong) on Cloud Run, found before the build. */
+export interface Warning {
+  kind: WarningKind;
+  /** One or two sentences for the user. */
+  message: string;
+  evidence: Evidence[];
+  /** The one-line change that resolves it, when there is one (e.g. `.nvmrc: 24`). */
+  fix?: string;
+  /** The deploy should stop with this reason unless the user insists (e.g. no server to answer requests). */
+  blocking?: boolean;
+}
+
 export interface AppAnalysis {
   /** App folder relative to the workspace root, '' for the root itself. */
   path: string;
@@ -102,6 +125,12 @@ export interface AppAnalysis {
   hints: Record<string, string | number | boolean | string[]>;
   /** Remarks for the user: what was assumed, what to check. */
   notes: string[];
+  /** Environment variables the code needs that nothing in the image sets. */
+  needs: EnvNeed[];
+  /** What will likely break on Cloud Run, with evidence; shown before the build. */
+  warnings: Warning[];
+  /** The monorepo tool of the workspace this app belongs to (nx, turborepo, pnpm-workspaces …). */
+  workspaceTool?: string;
 }
 
 export interface WorkspaceAnalysis {

@@ -1,11 +1,12 @@
 // .NET: restore (project file first, for the cache) and publish in the SDK
 // image, run on mcr.microsoft.com/dotnet/aspnet:<v> as its built-in app user.
 // Hints used: project (path of the .csproj/.fsproj), assembly (published dll name).
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
 
 function dotnetDockerfile(app: AppAnalysis): string {
-  const v = app.version?.value ?? '8.0';
+  const v = app.version?.value ?? RUNTIMES.dotnet.preferred;
   const proj = String(app.hints.project);
   const projDir = proj.includes('/') ? proj.slice(0, proj.lastIndexOf('/') + 1) : './';
   const runtime = app.framework ? 'aspnet' : 'runtime';

@@ -2,11 +2,12 @@
 // Hints used: goMain (package path, e.g. ./cmd/api), goSum (go.sum exists).
 // Honours app.context != app.path (go.work at the workspace root).
 import * as path from 'node:path';
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
 
 function goDockerfile(app: AppAnalysis): string {
-  const image = `golang:${app.version?.value ?? '1'}`;
+  const image = RUNTIMES.go.image(app.version?.value ?? RUNTIMES.go.preferred);
   const main = typeof app.hints.goMain === 'string' ? app.hints.goMain : '.';
   const env = app.port.honoursPortEnv || app.port.port === 8080 ? ['ENV PORT=8080'] : [];
   // Built from a wider context (a go.work workspace root): the module sits in a subfolder,

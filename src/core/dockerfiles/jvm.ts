@@ -2,6 +2,7 @@
 // fat jar / Quarkus app / sbt stage on eclipse-temurin:<v>-jre as a non-root user.
 // Hints used: wrapper ('./mvnw' | './gradlew'), mvnDir (.mvn exists), artifact ('jar' | 'quarkus-app' |
 // 'stage' | 'assembly'), stageName (sbt-native-packager script name).
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
 
@@ -31,7 +32,8 @@ function buildStage(app: AppAnalysis, java: string): string[] {
     const gradle = wrapper ? `${wrapper} --no-daemon` : 'gradle --no-daemon';
     const task = fw === 'spring-boot' ? 'bootJar' : fw === 'micronaut' || fw === 'ktor' ? 'shadowJar' : 'build -x test';
     return [
-      wrapper ? `FROM eclipse-temurin:${java}-jdk AS build` : `FROM gradle:8-jdk${java} AS build`,
+      // gradle:jdkN is the newest Gradle on that JDK; older Gradle releases cannot run on new JDKs.
+      wrapper ? `FROM eclipse-temurin:${java}-jdk AS build` : `FROM gradle:jdk${java} AS build`,
       'WORKDIR /src',
       ...(wrapper ? ['COPY gradlew ./', 'COPY gradle gradle', 'RUN chmod +x gradlew'] : []),
       'COPY *.gradle* gradle.propertie[s] ./',
@@ -60,12 +62,12 @@ function buildStage(app: AppAnalysis, java: string): string[] {
 }
 
 function jvmDockerfile(app: AppAnalysis): string {
-  const java = app.version?.value ?? '21';
+  const java = app.version?.value ?? RUNTIMES.java.preferred;
   return [
     GENERATED_HEADER,
     ...buildStage(app, java),
     '',
-    `FROM eclipse-temurin:${java}-jre`,
+    `FROM ${RUNTIMES.java.image(java)}`,
     'WORKDIR /app',
     'RUN useradd --system --uid 10001 --no-create-home app',
     'COPY --from=build --chown=app:app /out/ /app/',

@@ -2,6 +2,7 @@
 // unprivileged nginx, and a bare Procfile command.
 // Hints used: entry (Deno/Dart entry file), release + lockfile + assets (Elixir),
 // product (Swift executable), lockfile.
+import { RUNTIMES, STATIC_IMAGE } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type Generator, type GeneratorMap } from './generator';
 
@@ -11,7 +12,8 @@ const file = (lines: string[]) => [GENERATED_HEADER, ...lines, ''].join('\n');
 
 const deno: Generator = (app) => ({
   dockerfile: file([
-    `FROM denoland/deno:${app.version?.value ?? '2.1.4'}`,
+    // A .dvmrc pin is a full version (the tag scheme denoland/deno uses); otherwise the newest 2.x the table knows.
+    `FROM ${/^\d+\.\d+\.\d+$/.test(app.version?.value ?? '') ? `denoland/deno:${app.version!.value}` : RUNTIMES.deno.image('2')}`,
     'WORKDIR /app',
     'COPY --chown=deno:deno . .',
     // Download and type-check dependencies at build time, not on every cold start.
@@ -104,7 +106,7 @@ const swift: Generator = (app) => {
 const staticSite: Generator = (app) => ({
   dockerfile: file([
     // The unprivileged variant listens on 8080 and runs as uid 101 out of the box.
-    'FROM nginxinc/nginx-unprivileged:1.27-alpine',
+    `FROM ${STATIC_IMAGE}`,
     'COPY . /usr/share/nginx/html',
     `EXPOSE ${app.port.port}`,
     'USER 101',

@@ -13,6 +13,7 @@
 //   startEnv       string[] — VAR=value pairs the start script set (become ENV lines)
 //   keepDevDependencies true — the start needs a devDependency (tsx, ts-node): no production-only install
 import { DEFAULT_PORT } from '../analysis/detector';
+import { RUNTIMES, STATIC_IMAGE } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { DevgemError } from '../base/errors';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap } from './generator';
@@ -31,21 +32,28 @@ const NODE_IGNORE = [
   'npm-debug.log*',
   'yarn-error.log',
 ];
-const STATIC_IMAGE = 'nginxinc/nginx-unprivileged:1.27-alpine';
 
 interface Images {
   image: string;
   user: string;
   /** Lines that put Bun into a Node image when Bun installs but Node runs. */
   bunOnNode: string[];
+  /** Stages the others copy from (Bun's image when Bun installs on Node), first in the file. */
+  prelude: string[];
 }
 
 function images(app: AppAnalysis, start: string[] | undefined): Images {
-  const version = app.version?.value ?? '22';
-  if (app.hints.runtime !== 'bun') return { image: `node:${version}-slim`, user: 'node', bunOnNode: [] };
-  if (!start || start[0] === 'bun' || start[0] === 'nginx') return { image: `oven/bun:${version}-slim`, user: 'bun', bunOnNode: [] };
-  // A framework server started with node: run it on Node (the current LTS), install with Bun.
-  return { image: 'node:22-slim', user: 'node', bunOnNode: [BUN_BINARY] };
+  const node = RUNTIMES.node;
+  if (app.hints.runtime !== 'bun') return { image: node.image(app.version?.value ?? node.preferred), user: 'node', bunOnNode: [], prelude: [] };
+  if (!start || start[0] === 'bun' || start[0] === 'nginx')
+    return { image: RUNTIMES.bun.image(app.version?.value ?? RUNTIMES.bun.preferred), user: 'bun', bunOnNode: [], prelude: [] };
+  // A framework server started with node: run it on Node (the active LTS), install with Bun.
+  return {
+    image: node.image(node.preferred),
+    user: 'node',
+    bunOnNode: [BUN_BINARY],
+    prelude: [`FROM ${RUNTIMES.bun.image(RUNTIMES.bun.preferred)} AS bun`, ''],
+  };
 }
 
 function portEnv(app: AppAnalysis): string[] {
@@ -101,6 +109,7 @@ function workspaceMember(app: AppAnalysis): GeneratedFiles {
   const img = images(app, start);
   const lines = [
     GENERATED_HEADER,
+    ...img.prelude,
     `# Built from the workspace root: ${app.path} uses shared workspace packages.`,
     `FROM ${img.image}`,
     ...img.bunOnNode,
@@ -123,7 +132,7 @@ function nodeServer(app: AppAnalysis): GeneratedFiles {
   if (app.context !== app.path) return workspaceMember(app);
   const start = startOf(app);
   const img = images(app, start);
-  const lines = [GENERATED_HEADER];
+  const lines = [GENERATED_HEADER, ...img.prelude];
   if (app.build) {
     // Only the full app copy needs devDependencies removed; standalone/.output builds carry their own.
     const prune = app.hints.nextStandalone || app.hints.keepDevDependencies || Array.isArray(app.hints.runtimeDirs) ? undefined : pruneCommand(app);
@@ -180,6 +189,7 @@ function staticSite(app: AppAnalysis): GeneratedFiles {
   const built = fromWorkspaceRoot ? `/app/${app.path}/${outputDir}` : `/app/${outputDir}`;
   const lines = [
     GENERATED_HEADER,
+    ...img.prelude,
     ...stage,
     '',
     `FROM ${STATIC_IMAGE}`,

@@ -1,11 +1,12 @@
 // PHP: vendor/ installed in composer:2, served by php:<v>-apache as www-data,
 // Apache's Listen rewritten to ${PORT} (Apache expands env vars in its config).
 // Hints used: composer (composer.json exists), lockfile, docroot ('public' | '').
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
 
 function phpDockerfile(app: AppAnalysis): string {
-  const image = `php:${app.version?.value ?? '8.3'}-apache`;
+  const image = RUNTIMES.php.image(app.version?.value ?? RUNTIMES.php.preferred);
   const docroot = `/var/www/html${app.hints.docroot ? `/${app.hints.docroot}` : ''}`;
   const laravel = app.framework?.value === 'laravel';
   const vendor = app.hints.composer

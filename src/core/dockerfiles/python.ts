@@ -9,6 +9,7 @@
 //   serverPackages: string[]   servers the dependencies lack (gunicorn, uvicorn)
 //   collectstatic: string      path of manage.py when Django's STATIC_ROOT is set
 //   env: string[]              extra KEY=VALUE runtime environment (e.g. GRADIO_SERVER_NAME=0.0.0.0)
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap } from './generator';
 
@@ -61,7 +62,7 @@ function installLines(install: string, manifests: string[]): string[] {
 }
 
 export function pythonDockerfile(app: AppAnalysis): GeneratedFiles {
-  const version = app.version?.value ?? '3.12';
+  const version = app.version?.value ?? RUNTIMES.python.preferred;
   const install = typeof app.hints.install === 'string' ? app.hints.install : 'none';
   const servers = strings(app.hints.serverPackages);
   const env = strings(app.hints.env);

@@ -1,11 +1,12 @@
 // Ruby: gems built in a stage with compilers, copied into ruby:<v>-slim, run as a non-root user.
 // Hints used: lockfile (Gemfile.lock exists), postgres / mysql (native client libs),
 // assets (Rails asset precompile).
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
 
 function rubyDockerfile(app: AppAnalysis): string {
-  const image = `ruby:${app.version?.value ?? '3.3'}-slim`;
+  const image = RUNTIMES.ruby.image(app.version?.value ?? RUNTIMES.ruby.preferred);
   const rails = app.framework?.value === 'rails';
   const buildLibs = [
     'build-essential',
