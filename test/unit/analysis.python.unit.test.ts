@@ -362,7 +362,12 @@ describe('python analysis', () => {
         ['backend/config/wsgi.py', 2],
       ],
     );
-    assert.deepEqual(app?.start?.value, ['gunicorn', '--chdir', 'backend', 'config.wsgi:application']);
+    // The Procfile says how it starts (gunicorn serves `application` when the module names no variable).
+    assert.deepEqual(app?.start, {
+      value: ['gunicorn', '--chdir', 'backend', 'config.wsgi'],
+      evidence: [{ file: 'Procfile', line: 1, detail: 'Procfile web: gunicorn --chdir backend config.wsgi' }],
+    });
+    assert.deepEqual([app?.port.honoursPortEnv, app?.port.evidence[0].detail], [true, 'gunicorn binds 0.0.0.0:$PORT when no bind is given']);
     assert.equal(app?.hints.collectstatic, 'backend/manage.py');
     assert.equal(app?.hints.serverPackages, undefined);
     assert.ok(
@@ -370,7 +375,6 @@ describe('python analysis', () => {
       app?.notes.join('\n'),
     );
     assert.ok(app?.notes.some((n) => n.includes('ALLOWED_HOSTS')));
-    assert.ok(app?.notes.some((n) => n.startsWith('Procfile:1 declares')));
     assert.ok(dockerfileLines(app!).includes('RUN python backend/manage.py collectstatic --noinput'));
   });
 

@@ -21,7 +21,7 @@ describe('analysis: Ruby', () => {
       port: 8080,
       source: 'config',
       honoursPortEnv: true,
-      evidence: [{ file: 'ruby-rails/config/puma.rb', line: 4, detail: 'puma reads PORT' }],
+      evidence: [{ file: 'ruby-rails/config/puma.rb', line: 4, detail: 'puma port: port ENV.fetch("PORT", 3000)' }],
     });
     assert.ok(app.notes.some((n) => n.includes('RAILS_MASTER_KEY')));
     assert.equal(app.confidence, 'high');
@@ -60,7 +60,7 @@ describe('analysis: Ruby', () => {
     assert.deepEqual([app.version?.value, app.version?.evidence[0].file], ['3.2', 'ruby-procfile/.ruby-version']);
     assert.deepEqual(app.start, {
       value: ['sh', '-c', 'exec bundle exec puma -t 5:5 -p ${PORT:-3000}'],
-      evidence: [{ file: 'ruby-procfile/Procfile', line: 1, detail: 'Procfile web process' }],
+      evidence: [{ file: 'ruby-procfile/Procfile', line: 1, detail: 'Procfile web: bundle exec puma -t 5:5 -p ${PORT:-3000}' }],
     });
     assert.deepEqual([app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line], [true, 'ruby-procfile/Procfile', 1]);
     assert.equal(app.confidence, 'medium');

@@ -5,10 +5,12 @@ import * as path from 'node:path';
 import { DEFAULT_PORT, type Detector } from './detector';
 import type { DirView } from './dirView';
 import { detectFramework } from './nodeFrameworks';
+import { detectLoneNode } from './nodeLone';
 import { detectPackageManager, nodePackage, type PackageJson } from './nodePackage';
 import { bunVersion, detectNodeVersion } from './nodeVersion';
 import { scanNodePort } from './nodePort';
-import { resolveStart } from './nodeStart';
+import { procfileStart, resolveStart } from './nodeStart';
+import { readProcfileWeb } from './procfile';
 import type { AppAnalysis, Confidence, Fact, Language, PortFinding } from './types';
 
 async function language(view: DirView, has: (dep: string) => boolean): Promise<Fact<Language>> {
@@ -23,7 +25,7 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
     // Listed but unreadable (a folder, a FIFO, no permission): say so rather than analyze as if it were absent.
     if (await view.exists('package.json'))
       throw new Error(`${view.rel('package.json')} is not a readable file (a folder or a special file?). Make it a JSON file, or remove it.`);
-    return undefined;
+    return detectLoneNode(view);
   }
   // readJson throws a SyntaxError naming the file: a broken package.json is the user's to fix, not to guess around.
   const json = (await view.readJson<unknown>('package.json')) ?? {};
@@ -33,6 +35,9 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
     );
   }
   const pkg = json as PackageJson;
+  // A deno.json project keeps a package.json for npm tooling; Deno runs it unless a start script says otherwise.
+  const denoConfig = (await view.exists('deno.json')) || (await view.exists('deno.jsonc'));
+  if (denoConfig && (!pkg.scripts?.start || /^deno\b/.test(pkg.scripts.start.trim()))) return undefined;
   const np = nodePackage(view, pkg, text);
   const pm = await detectPackageManager(view, np);
   const runtime = pm.fact.value === 'bun' ? 'bun' : 'node';
@@ -42,8 +47,10 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
 
   const plan = await detectFramework(view, np, pm.fact.value);
   notes.push(...plan.notes);
-  // Frameworks decide start and port themselves; plain servers are read from the start script and source.
-  const generic = plan.start ? undefined : await resolveStart(view, np, runtime);
+  // Frameworks decide start and port themselves; plain servers start as the Procfile, else the start script, says.
+  const web = plan.start ? undefined : await readProcfileWeb(view);
+  const fromProcfile = web && procfileStart(web, np);
+  const generic = plan.start ? undefined : (fromProcfile ?? (await resolveStart(view, np, runtime)));
   const start = plan.start ?? generic?.start;
   if (generic) notes.push(...generic.notes);
   let port: PortFinding | undefined = plan.port;

@@ -2,7 +2,8 @@
 // from php:<v>-apache, whose Listen directive the image sets to ${PORT}.
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
-import { fact, factFrom, majorMinor, newApp, noteProcfile } from './stackKit';
+import { readProcfileWeb } from './procfile';
+import { fact, factFrom, majorMinor, newApp } from './stackKit';
 import { defaulted, pinned, ranged, type RuntimeChoice } from './runtimeChoice';
 import type { AppAnalysis } from './types';
 import { isPin } from './versionRange';
@@ -57,8 +58,15 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     if (laravel && !(await view.exists('artisan'))) app.notes.push('laravel/framework is required but there is no artisan file at the app root.');
   }
   if (!app.version) app.version = defaulted('php', view.rel(composer ? 'composer.json' : index!), 'composer.json require.php or config.platform.php').fact;
-  const docroot = app.framework || index === 'public/index.php' ? 'public' : '';
+  // Heroku's `web: heroku-php-apache2 public/` names the document root; Apache here serves the same folder.
+  const web = await readProcfileWeb(view);
+  const procfileRoot = web && /\bheroku-php-(?:apache2|nginx)\b(?:\s+-\S+\s+\S+)*\s+([^\s-]\S*)/.exec(web.command)?.[1]?.replace(/^\.\/|\/$/g, '');
+  const docroot = procfileRoot ?? (app.framework || index === 'public/index.php' ? 'public' : '');
   app.hints.docroot = docroot;
+  if (web)
+    app.notes.push(
+      `${web.evidence.file}:${web.evidence.line} declares \`web: ${web.raw}\`; the image serves ${docroot || 'the app folder'} with Apache on $PORT${procfileRoot ? ' (the document root it names)' : ''} instead.`,
+    );
   if (!index && !app.framework) {
     app.notes.push('No index.php or public/index.php found; Apache will serve the folder as it is.');
   }
@@ -75,7 +83,6 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   }
   app.notes.push('PHP extensions beyond the php image defaults (pdo_mysql, pdo_pgsql, gd, intl …) must be added with docker-php-ext-install.');
   app.confidence = composer && app.hints.lockfile && index ? 'high' : index ? 'medium' : 'low';
-  await noteProcfile(view, app);
   return app;
 }
 

@@ -3,7 +3,9 @@
 // the start command decides whether the server honours $PORT.
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
-import { fact, factFrom, majorMinor, newApp, procfileWeb, shellStart } from './stackKit';
+import { buildpackOnly, readProcfileWeb } from './procfile';
+import { rubyPort } from './rubyPort';
+import { fact, factFrom, majorMinor, newApp } from './stackKit';
 import { defaulted, pinned, ranged, type RuntimeChoice } from './runtimeChoice';
 import type { AppAnalysis, Fact } from './types';
 import { isPin } from './versionRange';
@@ -58,21 +60,21 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   if (/^[ \t]*gem\s+['"]pg['"]/m.test(gemfile)) app.hints.postgres = true;
   if (/^[ \t]*gem\s+['"](mysql2|trilogy)['"]/m.test(gemfile)) app.hints.mysql = true;
 
-  // The port: puma config reading PORT, else a start command that passes $PORT.
-  const pumaPort = (await view.exists('config/puma.rb'))
-    ? await factFrom(view, 'config/puma.rb', /^[ \t]*port\s+ENV\.fetch\(\s*["']PORT["'].*$/m, 'puma reads PORT')
-    : undefined;
-  const web = await procfileWeb(view);
+  // The Procfile's web process is how the app says it starts; otherwise the framework's server.
+  const web = await readProcfileWeb(view);
+  const hasPumaConfig = await view.exists('config/puma.rb');
   let start: Fact<string[]> | undefined;
-  if (web) {
-    start = { value: shellStart(web.value), evidence: web.evidence };
-    app.notes.push('The start command comes from the Procfile web process.');
-  } else if (rails && pumaPort) {
+  if (web && !buildpackOnly(web.command)) {
+    start = { value: web.start, evidence: [web.evidence] };
+    if (web.env.length) app.hints.startEnv = web.env;
+  } else if (rails && hasPumaConfig) {
     start = fact(['bundle', 'exec', 'puma', '-C', 'config/puma.rb'], view.rel('config/puma.rb'), 'Rails with puma config');
   } else if (rails) {
     start = fact(['sh', '-c', 'exec bin/rails server -b 0.0.0.0 -p ${PORT}'], rails.evidence[0].file, 'Rails server');
   } else if (rackup && puma) {
-    start = fact(['sh', '-c', 'exec bundle exec puma -b tcp://0.0.0.0:${PORT} config.ru'], view.rel('config.ru'), 'Rack app served by puma');
+    start = hasPumaConfig
+      ? fact(['bundle', 'exec', 'puma', '-C', 'config/puma.rb', 'config.ru'], view.rel('config/puma.rb'), 'Rack app served by puma with its config')
+      : fact(['sh', '-c', 'exec bundle exec puma -b tcp://0.0.0.0:${PORT} config.ru'], view.rel('config.ru'), 'Rack app served by puma');
   } else if (rackup) {
     start = fact(['sh', '-c', 'exec bundle exec rackup -o 0.0.0.0 -p ${PORT}'], view.rel('config.ru'), 'Rack app served by rackup');
   } else if (sinatra) {
@@ -83,15 +85,15 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
       }
     }
   }
+  if (web && buildpackOnly(web.command))
+    app.notes.push(`${web.evidence.file}:${web.evidence.line} runs a buildpack's own launcher, which this image does not have; it starts as shown instead.`);
   if (start) app.start = start;
   else app.notes.push('Could not tell how the app starts: add config.ru or a Procfile "web:" line.');
 
-  const startLine = start?.value.join(' ') ?? '';
-  if (pumaPort && (startLine.includes('config/puma.rb') || !web)) {
-    app.port = { port: 8080, source: 'config', honoursPortEnv: true, evidence: pumaPort.evidence };
-  } else if (start && /\$\{?PORT/.test(startLine)) {
-    app.port = { port: 8080, source: 'config', honoursPortEnv: true, evidence: [{ ...start.evidence[0], detail: 'start command passes $PORT' }] };
-  }
+  const port = await rubyPort(view, start?.value, start?.evidence[0]);
+  if (port) app.port = port;
+  if (port?.fix)
+    app.notes.push(`The server listens on ${port.port} and ignores $PORT (${port.fix.file}:${port.fix.line}); Devgem can change that line to read PORT.`);
   if (rails)
     app.notes.push('Rails needs RAILS_MASTER_KEY (or SECRET_KEY_BASE) and, usually, DATABASE_URL at runtime: set them as Cloud Run env vars or secrets.');
   if (rails && ((await view.exists('app/assets')) || (await view.exists('app/javascript')))) app.hints.assets = true;

@@ -11,7 +11,7 @@
 //   env: string[]              extra KEY=VALUE runtime environment (e.g. GRADIO_SERVER_NAME=0.0.0.0)
 import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
-import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap } from './generator';
+import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap, startEnvLines } from './generator';
 
 const VENV_ENV = 'ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH';
 
@@ -84,6 +84,7 @@ export function pythonDockerfile(app: AppAnalysis): GeneratedFiles {
       : []),
     `FROM python:${version}-slim`,
     `ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1${build ? ' ' + VENV_ENV.slice(4) : ''} PORT=${port}${env.length ? ' ' + env.join(' ') : ''}`,
+    ...startEnvLines(app),
     'RUN useradd --create-home --uid 10001 app',
     'WORKDIR /app',
     ...(build ? ['COPY --from=builder /opt/venv /opt/venv'] : []),

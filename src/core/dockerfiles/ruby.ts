@@ -3,7 +3,7 @@
 // assets (Rails asset precompile).
 import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
-import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
+import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap, startEnvLines } from './generator';
 
 function rubyDockerfile(app: AppAnalysis): string {
   const image = RUNTIMES.ruby.image(app.version?.value ?? RUNTIMES.ruby.preferred);
@@ -37,7 +37,8 @@ function rubyDockerfile(app: AppAnalysis): string {
     'RUN useradd --system --uid 10001 --create-home app',
     'COPY --from=build /usr/local/bundle /usr/local/bundle',
     'COPY --from=build --chown=app:app /app /app',
-    'ENV PORT=8080',
+    ...(app.port.honoursPortEnv || app.port.port === 8080 ? ['ENV PORT=8080'] : []),
+    ...startEnvLines(app),
     `EXPOSE ${app.port.port}`,
     'USER app',
     cmd(app.start?.value ?? ['sh', '-c', 'exec bundle exec rackup -o 0.0.0.0 -p ${PORT}']),
