@@ -7,7 +7,10 @@ import { DEFAULT_PORT } from './detector';
 import { DETECTORS } from './detectors';
 import { DirView } from './dirView';
 import { type DockerfileFacts, parseDockerfile } from './existingDockerfile';
+import { chooseMatch } from './mixedStacks';
 import { discoverMonorepo } from './monorepo';
+import { findNestedAppFolders } from './nestedApps';
+import { assessReadiness } from './readiness';
 import { hasStartScript, type SiblingDeps, workspaceDependencies } from './workspaceDependencies';
 import type { AppAnalysis, Confidence, WorkspaceAnalysis } from './types';
 
@@ -44,15 +47,14 @@ async function detectFolder(root: string, dir: string, detectors: readonly Detec
   const view = new DirView(root, dir);
   const settled = await Promise.allSettled(detectors.map((d) => d.detect(view)));
   const problems: string[] = [];
-  let best: AppAnalysis | undefined;
+  const matches: AppAnalysis[] = [];
   settled.forEach((s, i) => {
     if (s.status === 'rejected') {
       const problem = describeFailure(detectors[i], s.reason);
       if (!problems.includes(problem)) problems.push(problem);
-    } else if (s.value && (!best || RANK[s.value.confidence] < RANK[best.confidence])) {
-      best = s.value;
-    }
+    } else if (s.value) matches.push(s.value);
   });
+  const best = chooseMatch(matches);
   const facts = await readDockerfile(view);
   const app = facts ? withDockerfile(best, facts, view) : best;
   if (app && problems.length) app.notes.push(...problems);
@@ -261,7 +263,22 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
     rootApp = undefined;
   }
   const apps = rootApp ? [rootApp, ...memberApps] : memberApps;
+  if (!apps.length && !layout.tool) {
+    // Nothing at the root and no workspace config: the app may sit a few folders down.
+    const nested = (await findNestedAppFolders(absRoot, opts.signal)).filter((d) => !folders.includes(d));
+    const found = await mapLimited(nested, (dir) => detectFolder(absRoot, dir, detectors), opts.signal);
+    for (const app of selectMembers(
+      found.flatMap((r) => (r.app ? [r.app] : [])),
+      new Map(),
+      stray,
+    )) {
+      app.notes.push(`Found in ${app.path}/: the workspace root holds no app of its own.`);
+      apps.push(app);
+    }
+  }
   for (const app of memberApps) if (app.context !== app.path) inheritRootLockfile(app, entries);
+  // Nx or Turborepo is part of what the app is ("Next.js in an Nx workspace"), not only a fact about the repository.
+  if (layout.tool) for (const app of apps) app.workspaceTool = layout.tool.value;
 
   // Problems in folders that yielded no app would otherwise vanish; tell the user on the best app.
   results.forEach((r, i) => {
@@ -278,6 +295,7 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
           evidence: memberApps.map((a) => ({ file: a.dockerfile ?? a.path, detail: `app in ${a.path}` })),
         }
       : undefined);
+  await mapLimited(apps, (app) => assessReadiness(absRoot, app), opts.signal);
   const analysis: WorkspaceAnalysis = { root: absRoot, apps };
   if (monorepo) analysis.monorepo = monorepo;
   if (!apps.length) analysis.unrecognised = unrecognised(entries, stray);

@@ -2,6 +2,7 @@ import { denoDetectors } from './deno';
 import type { Detector } from './detector';
 import { dotnetDetectors } from './dotnet';
 import { goDetectors } from './go';
+import { javaPlainDetectors } from './javaPlain';
 import { jvmDetectors } from './jvm';
 import { miscDetectors } from './misc';
 import { nodeDetectors } from './node';
@@ -20,6 +21,7 @@ export const DETECTORS: readonly Detector[] = [
   ...pythonDetectors,
   ...goDetectors,
   ...jvmDetectors,
+  ...javaPlainDetectors,
   ...rubyDetectors,
   ...phpDetectors,
   ...dotnetDetectors,

@@ -13,9 +13,39 @@ async function projects(view: DirView): Promise<string[]> {
   return found.sort((a, b) => depth(a) - depth(b));
 }
 
+/** Already published output (app.dll next to app.runtimeconfig.json): the runtime image runs it as it is. */
+async function detectPublished(view: DirView): Promise<AppAnalysis | undefined> {
+  const config = (await view.list()).find((f) => f.endsWith('.runtimeconfig.json'));
+  const assembly = config?.replace(/\.runtimeconfig\.json$/, '');
+  if (!config || !assembly || !(await view.exists(`${assembly}.dll`))) return undefined;
+  const app = newApp(view, 'dotnet', fact('csharp', view.rel(`${assembly}.dll`), 'published .NET assembly'));
+  app.name = assembly;
+  app.hints.prebuilt = true;
+  app.hints.assembly = assembly;
+  const fw = await factFrom(view, config, /"name"\s*:\s*"Microsoft\.AspNetCore\.App"/, 'ASP.NET Core runtime');
+  if (fw) app.framework = { value: 'aspnetcore', evidence: fw.evidence };
+  const v = await factFrom(view, config, /"version"\s*:\s*"(\d+\.\d+)/, 'runtime version');
+  const choice = v
+    ? pinned('dotnet', v.value, { evidence: { ...v.evidence[0], detail: `${config} runtime ${v.value}` }, fixFor: (l) => `rebuild for net${l}` })
+    : defaulted('dotnet', view.rel(config), config);
+  app.version = choice.fact;
+  app.warnings.push(...choice.warnings);
+  const portVar = Number(app.version.value.split('.')[0]) >= 8 ? 'ASPNETCORE_HTTP_PORTS=${PORT}' : 'ASPNETCORE_URLS=http://+:${PORT}';
+  app.start = fact(['sh', '-c', `${portVar} exec dotnet /app/${assembly}.dll`], view.rel(`${assembly}.dll`), 'published assembly');
+  app.port = {
+    port: 8080,
+    source: 'framework-default',
+    honoursPortEnv: true,
+    evidence: [{ file: view.rel(config), detail: 'Kestrel listens where the start command points it: $PORT' }],
+  };
+  app.notes.push('The folder holds published output, not source: the image runs it as it is.');
+  app.confidence = 'medium';
+  return app;
+}
+
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const all = await projects(view);
-  if (!all.length) return undefined;
+  if (!all.length) return detectPublished(view);
   // Prefer the web project; test projects reference Microsoft.NET.Test.Sdk.
   const web: string[] = [];
   for (const p of all) if (/Sdk="Microsoft\.NET\.Sdk\.Web"/.test((await view.readText(p)) ?? '')) web.push(p);

@@ -55,16 +55,28 @@ async function findMain(view: DirView, app: AppAnalysis): Promise<{ dir: string;
 
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const mod = await view.readText('go.mod');
-  if (mod === undefined) return undefined;
-  const app = newApp(view, 'go', fact('go', view.rel('go.mod'), 'go.mod'));
-  app.packageManager = fact('go', view.rel('go.mod'), 'Go modules');
-  const module = /^module\s+(\S+)/m.exec(mod)?.[1];
-  if (module) app.name = module.split('/').pop() ?? app.name;
-
-  app.version = await goVersion(view);
+  let app: AppAnalysis;
+  if (mod === undefined) {
+    // Go without modules (GOPATH style): a main package at the root is still a Go program; the image makes it a module.
+    const files = await goFilesIn(view, '');
+    if (!files.length || !(await isMain(view, files))) return undefined;
+    app = newApp(view, 'go', fact('go', view.rel(files[0]), 'package main, no go.mod'));
+    app.packageManager = fact('go', view.rel(files[0]), 'no go.mod: the image runs go mod init and go mod tidy');
+    app.hints.noGoMod = true;
+    app.version = defaulted('go', view.rel(files[0]), 'go.mod (there is none)').fact;
+    app.notes.push(
+      'There is no go.mod: the image creates one (go mod init, go mod tidy), so dependencies resolve to their newest versions. Commit a go.mod for repeatable builds.',
+    );
+  } else {
+    app = newApp(view, 'go', fact('go', view.rel('go.mod'), 'go.mod'));
+    app.packageManager = fact('go', view.rel('go.mod'), 'Go modules');
+    const module = /^module\s+(\S+)/m.exec(mod)?.[1];
+    if (module) app.name = module.split('/').pop() ?? app.name;
+    app.version = await goVersion(view);
+  }
 
   for (const [re, name] of FRAMEWORKS) {
-    const f = await factFrom(view, 'go.mod', re, `requires ${name}`);
+    const f = mod === undefined ? undefined : await factFrom(view, 'go.mod', re, `requires ${name}`);
     if (f) {
       app.framework = { value: name, evidence: f.evidence };
       break;

@@ -23,15 +23,22 @@ const VERSION_RES: RegExp[] = [
   /<java\.version>\s*([\d.]+)\s*</,
   /<maven\.compiler\.release>\s*([\d.]+)\s*</,
   /<maven\.compiler\.(?:source|target)>\s*([\d.]+)\s*</,
+  /maven\.compiler\.(?:release|source|target)["']?\s*[:=]\s*["']?([\d.]+)/,
   /JavaLanguageVersion\.of\(\s*(\d+)\s*\)/,
   /jvmToolchain\(\s*(\d+)\s*\)/,
   /"-?-release",\s*"(\d+)"/,
   /(?:source|target)Compatibility\s*=\s*(?:JavaVersion\.VERSION_)?['"]?([\d._]+)/,
 ];
 
+/** Maven's polyglot extension (.mvn/extensions.xml) reads pom.yml, pom.groovy … instead of pom.xml. */
+const POLYGLOT_POMS = ['pom.yml', 'pom.yaml', 'pom.groovy', 'pom.kts', 'pom.rb', 'pom.scala', 'pom.atom', 'pom.clj'];
+
 async function findBuild(view: DirView): Promise<Build | undefined> {
-  if (await view.exists('pom.xml'))
-    return { stack: 'java-maven', file: 'pom.xml', tool: 'maven', ...((await view.exists('mvnw')) ? { wrapper: './mvnw' } : {}) };
+  const wrapper = (await view.exists('mvnw')) ? { wrapper: './mvnw' } : {};
+  if (await view.exists('pom.xml')) return { stack: 'java-maven', file: 'pom.xml', tool: 'maven', ...wrapper };
+  if (/polyglot/.test((await view.readText('.mvn/extensions.xml')) ?? '')) {
+    for (const file of POLYGLOT_POMS) if (await view.exists(file)) return { stack: 'java-maven', file, tool: 'maven', ...wrapper };
+  }
   for (const file of ['build.gradle.kts', 'build.gradle']) {
     if (await view.exists(file)) return { stack: 'java-gradle', file, tool: 'gradle', ...((await view.exists('gradlew')) ? { wrapper: './gradlew' } : {}) };
   }
@@ -127,7 +134,7 @@ async function findPort(view: DirView, framework: string | undefined): Promise<P
   const sources = await view.findFiles(['.scala', '.kt', '.java'], { maxFiles: 150, maxDepth: 8 });
   return (
     (await scanPort(view, sources, {
-      readsEnv: /(?:sys\.env|System\.getenv)\s*(?:\.get)?\(\s*"PORT"\s*\)|getenv\("PORT"\)/,
+      readsEnv: /(?:sys\.env|System\.getenv)\s*(?:\.get)?\(\s*"PORT"\s*\)|getenv\("PORT"\)|getenv\(\)\.getOrDefault\(\s*"PORT"/,
       literal: /(?:bindHttp|withPort|newServerAt|embeddedServer|\.bind)\s*\(.*?\b(\d{4,5})\b/,
     })) ?? frameworkDefault(8080, view.rel(sources[0] ?? '.'), 'no listen port found in the source')
   );
@@ -148,7 +155,10 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const app = newApp(view, build.stack, language);
   app.packageManager = fact(build.tool, view.rel(build.file), build.wrapper ? `${build.tool} with wrapper ${build.wrapper}` : `${build.tool} build`);
   if (build.wrapper) app.hints.wrapper = build.wrapper;
-  if (build.wrapper === './mvnw') app.hints.mvnDir = await view.exists('.mvn');
+  if (build.stack === 'java-maven') {
+    app.hints.mvnDir = await view.exists('.mvn');
+    if (build.file !== 'pom.xml') app.hints.pomFile = build.file;
+  }
 
   // The build file's Java release is what the code compiles for (and old build tools run on): kept, warned when past support.
   for (const re of VERSION_RES) {

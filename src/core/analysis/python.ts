@@ -8,6 +8,7 @@ import { buildpackOnly, readProcfileWeb } from './procfile';
 import { serveDjango, serveFastApi, serveFlask, serveGradio, serveStreamlit, type PythonServe, type ServeInput } from './pythonFrameworks';
 import { scriptPort } from './pythonPort';
 import { readPythonProject, type PythonProject } from './pythonProject';
+import { serveAdk, serveProjectScript } from './pythonEntrypoints';
 import { PYTHON_PROGRAMS, serveProcfile } from './pythonProcfile';
 import { pythonSources } from './pythonSources';
 import { detectPythonVersion } from './pythonVersion';
@@ -16,7 +17,7 @@ import type { AppAnalysis, Confidence } from './types';
 const SCRIPT_NAMES = ['main.py', 'app.py', 'server.py', 'run.py'];
 
 /** Most specific first: a Django project may also list Flask, Streamlit apps may pull FastAPI. */
-const FRAMEWORKS = [serveDjango, serveFastApi, serveFlask, serveStreamlit, serveGradio];
+const FRAMEWORKS = [serveDjango, serveFastApi, serveFlask, serveStreamlit, serveGradio, serveAdk];
 
 /** A script run with `python <file>`: its port is whatever the code says. */
 async function serveScript(view: DirView, script: string): Promise<PythonServe> {
@@ -32,19 +33,26 @@ async function serveScript(view: DirView, script: string): Promise<PythonServe> 
   };
 }
 
+/** The framework whose app sits in the most entry-like file (root main.py before a subfolder's), Django first. */
 async function serve(input: ServeInput, script: string | undefined): Promise<PythonServe | undefined> {
   const found: PythonServe[] = [];
   for (const detect of FRAMEWORKS) {
     const s = await detect(input);
-    if (s?.start) return s;
     if (s) found.push(s);
   }
+  const rank = (s: PythonServe) => {
+    const file = s.start?.evidence[0]?.file;
+    const i = input.sources.findIndex((f) => input.view.rel(f) === file);
+    return s.framework?.value === 'django' ? -1 : i < 0 ? input.sources.length : i;
+  };
+  const started = found.filter((s) => s.start);
+  if (started.length) return started.reduce((a, b) => (rank(b) < rank(a) ? b : a));
   // A framework dependency without its entry point: a plain script may still be the way it starts.
   if (script) {
     const s = await serveScript(input.view, script);
     return found[0] ? { ...s, framework: found[0].framework, notes: [...found[0].notes, ...s.notes], guessed: true } : s;
   }
-  return found[0];
+  return (await serveProjectScript(input)) ?? found[0];
 }
 
 function confidence(project: PythonProject | undefined, served: PythonServe, fromProcfile: boolean): Confidence {

@@ -41,6 +41,7 @@ export type StackId =
   | 'node-static'
   | 'python'
   | 'go'
+  | 'java'
   | 'java-maven'
   | 'java-gradle'
   | 'scala-sbt'

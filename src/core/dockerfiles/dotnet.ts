@@ -5,7 +5,24 @@ import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
 
+/** Published output: no SDK stage, the runtime image runs it. */
+function publishedDockerfile(app: AppAnalysis): string {
+  const v = app.version?.value ?? RUNTIMES.dotnet.preferred;
+  return [
+    GENERATED_HEADER,
+    `FROM mcr.microsoft.com/dotnet/${app.framework ? 'aspnet' : 'runtime'}:${v}`,
+    'WORKDIR /app',
+    'COPY . ./',
+    'ENV PORT=8080',
+    `EXPOSE ${app.port.port}`,
+    ...(Number(v.split('.')[0]) >= 8 ? ['USER $APP_UID'] : ['RUN useradd --system --uid 10001 app', 'USER app']),
+    cmd(app.start?.value ?? ['dotnet', `/app/${String(app.hints.assembly)}.dll`]),
+    '',
+  ].join('\n');
+}
+
 function dotnetDockerfile(app: AppAnalysis): string {
+  if (app.hints.prebuilt) return publishedDockerfile(app);
   const v = app.version?.value ?? RUNTIMES.dotnet.preferred;
   const proj = String(app.hints.project);
   const projDir = proj.includes('/') ? proj.slice(0, proj.lastIndexOf('/') + 1) : './';

@@ -20,7 +20,10 @@ function buildStage(app: AppAnalysis, java: string): string[] {
       wrapper ? `FROM eclipse-temurin:${java}-jdk AS build` : `FROM maven:3.9-eclipse-temurin-${java} AS build`,
       'WORKDIR /src',
       // chmod: the executable bit is often lost on Windows checkouts.
-      ...(wrapper ? ['COPY mvnw pom.xml ./', ...(app.hints.mvnDir ? ['COPY .mvn .mvn'] : []), 'RUN chmod +x mvnw'] : ['COPY pom.xml ./']),
+      `COPY ${wrapper ? 'mvnw ' : ''}${typeof app.hints.pomFile === 'string' ? app.hints.pomFile : 'pom.xml'} ./`,
+      // .mvn holds the wrapper's settings and build extensions (a polyglot pom.yml needs them).
+      ...(app.hints.mvnDir ? ['COPY .mvn .mvn'] : []),
+      ...(wrapper ? ['RUN chmod +x mvnw'] : []),
       `RUN ${mvn} -B -q dependency:go-offline`,
       'COPY src src',
       app.hints.artifact === 'quarkus-app'
@@ -81,9 +84,32 @@ function jvmDockerfile(app: AppAnalysis): string {
   ].join('\n');
 }
 
+/** Java without a build tool: the JDK for a source file (the launcher compiles it), else the JRE. */
+function plainJavaDockerfile(app: AppAnalysis): string {
+  const java = app.version?.value ?? RUNTIMES.java.preferred;
+  return [
+    GENERATED_HEADER,
+    `FROM ${app.hints.javaKind === 'source' ? `eclipse-temurin:${java}-jdk` : RUNTIMES.java.image(java)}`,
+    'WORKDIR /app',
+    'RUN useradd --system --uid 10001 --no-create-home app',
+    'COPY --chown=app:app . /app/',
+    'ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"',
+    ...(app.port.honoursPortEnv || app.port.port === 8080 ? ['ENV PORT=8080'] : []),
+    `EXPOSE ${app.port.port}`,
+    'USER app',
+    cmd(app.start?.value ?? ['java', '-cp', '/app', 'Main']),
+    '',
+  ].join('\n');
+}
+
 const generate = (app: AppAnalysis) => ({
   dockerfile: jvmDockerfile(app),
   dockerignore: dockerignore(['target', 'build', '.gradle', '.bsp', '.metals', '.bloop', 'project/target', '*.class', '*.log']),
 });
 
-export const jvmGenerators: GeneratorMap = { 'java-maven': generate, 'java-gradle': generate, 'scala-sbt': generate };
+export const jvmGenerators: GeneratorMap = {
+  'java-maven': generate,
+  'java-gradle': generate,
+  'scala-sbt': generate,
+  java: (app) => ({ dockerfile: plainJavaDockerfile(app), dockerignore: dockerignore(['target', 'build', '*.log']) }),
+};

@@ -3,6 +3,7 @@
 // Hints used: composer (composer.json exists), lockfile, docroot ('public' | '').
 import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
+import { assetStage, copySource } from './assets';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
 
 function phpDockerfile(app: AppAnalysis): string {
@@ -16,13 +17,14 @@ function phpDockerfile(app: AppAnalysis): string {
         app.hints.lockfile ? 'COPY composer.json composer.lock ./' : 'COPY composer.json ./',
         // Scripts (artisan package:discover …) need the source and run in the final stage.
         'RUN composer install --no-dev --no-scripts --no-autoloader --prefer-dist --no-interaction --ignore-platform-reqs',
-        'COPY . .',
+        copySource(app, '.'),
         'RUN composer dump-autoload --optimize --no-dev --classmap-authoritative --no-scripts',
         '',
       ]
     : [];
   return [
     GENERATED_HEADER,
+    ...assetStage(app),
     ...vendor,
     `FROM ${image}`,
     `ENV APACHE_DOCUMENT_ROOT=${docroot} PORT=8080`,
@@ -34,7 +36,7 @@ function phpDockerfile(app: AppAnalysis): string {
     // Apache runs as www-data from the start, so its runtime dirs must be writable by it.
     ' && chown -R www-data:www-data /var/run/apache2 /var/lock/apache2 /var/log/apache2',
     'WORKDIR /var/www/html',
-    app.hints.composer ? 'COPY --from=vendor --chown=www-data:www-data /app /var/www/html' : 'COPY --chown=www-data:www-data . /var/www/html',
+    app.hints.composer ? 'COPY --from=vendor --chown=www-data:www-data /app /var/www/html' : copySource(app, '/var/www/html', 'www-data:www-data'),
     ...(laravel ? ['RUN chmod -R ug+rw storage bootstrap/cache'] : []),
     `EXPOSE ${app.port.port}`,
     'USER www-data',

@@ -3,6 +3,7 @@
 // assets (Rails asset precompile).
 import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
+import { assetStage, copySource, hasAssets } from './assets';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap, startEnvLines } from './generator';
 
 function rubyDockerfile(app: AppAnalysis): string {
@@ -19,6 +20,7 @@ function rubyDockerfile(app: AppAnalysis): string {
   const apt = (pkgs: string[]) => `RUN apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')} && rm -rf /var/lib/apt/lists/*`;
   return [
     GENERATED_HEADER,
+    ...assetStage(app),
     `FROM ${image} AS build`,
     'WORKDIR /app',
     apt(buildLibs),
@@ -27,8 +29,11 @@ function rubyDockerfile(app: AppAnalysis): string {
     `ENV BUNDLE_PATH=/usr/local/bundle BUNDLE_WITHOUT=development:test${app.hints.lockfile ? ' BUNDLE_DEPLOYMENT=1' : ''}`,
     app.hints.lockfile ? 'COPY Gemfile Gemfile.lock ./' : 'COPY Gemfile ./',
     'RUN bundle install && rm -rf /usr/local/bundle/cache',
-    'COPY . .',
-    ...(rails && app.hints.assets ? ['RUN SECRET_KEY_BASE_DUMMY=1 RAILS_ENV=production bundle exec rails assets:precompile'] : []),
+    copySource(app, '.'),
+    // The assets stage already ran the JavaScript/CSS build; jsbundling and cssbundling skip theirs on these.
+    ...(rails && (app.hints.assets || hasAssets(app))
+      ? [`RUN ${hasAssets(app) ? 'SKIP_JS_BUILD=1 SKIP_CSS_BUILD=1 ' : ''}SECRET_KEY_BASE_DUMMY=1 RAILS_ENV=production bundle exec rails assets:precompile`]
+      : []),
     '',
     `FROM ${image}`,
     'WORKDIR /app',
