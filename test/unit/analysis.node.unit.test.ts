@@ -328,7 +328,7 @@ const CASES: Record<string, Expected> = {
     port: 3000,
     honours: false,
     portAt: ['node-plain-hardcoded-port/server.js', 8],
-    confidence: 'medium',
+    confidence: 'high',
     lines: ['FROM node:26-slim', 'COPY package.json ./', 'RUN npm install --omit=dev', 'USER node', 'EXPOSE 3000', 'CMD ["node","server.js"]'],
   },
   'node-plain-env': {
@@ -340,7 +340,7 @@ const CASES: Record<string, Expected> = {
     port: 8080,
     honours: true,
     portAt: ['node-plain-env/server.js', 3],
-    confidence: 'medium',
+    confidence: 'high',
     lines: ['FROM node:26-slim', 'RUN npm install --omit=dev', 'ENV PORT=8080', 'USER node', 'EXPOSE 8080', 'CMD ["node","server.js"]'],
   },
   'node-npm-start': {
@@ -446,10 +446,20 @@ describe('Node analysis: versions, package managers and start scripts', () => {
     assert.deepEqual(koa.packageManager?.evidence[0], { file: 'node-koa-yarn/yarn.lock', detail: 'lockfile yarn.lock' });
   });
 
-  it('notes a missing lockfile and installs without one', async () => {
-    const app = await analyze('node-plain-hardcoded-port');
-    assert.equal(app.hints.lockfile, undefined);
-    assert.ok(app.notes.some((n) => /No lockfile/.test(n)));
+  it('notes a missing lockfile when there are dependencies to lock, and not when there are none', async () => {
+    const plain = await analyze('node-plain-hardcoded-port');
+    assert.equal(plain.hints.lockfile, undefined);
+    assert.ok(!plain.notes.some((n) => /No lockfile/.test(n)), 'no dependencies: nothing to lock');
+    const { app, cleanup } = await scratch({
+      'package.json': JSON.stringify({ name: 'deps', scripts: { start: 'node index.js' }, dependencies: { express: '^4' } }),
+      'index.js': 'require("express")().listen(process.env.PORT);\n',
+    });
+    try {
+      assert.ok(app.notes.some((n) => /No lockfile/.test(n)));
+      assert.equal(app.confidence, 'medium', 'unlocked dependencies');
+    } finally {
+      await cleanup();
+    }
   });
 
   it('turns start scripts into exec-form commands', () => {

@@ -172,17 +172,16 @@ function unrecognised(entries: string[], problems: string[]): NonNullable<Worksp
   if (visible.length === 0) {
     return {
       found: [],
-      message: `The folder is empty${entries.length ? ' (only hidden files)' : ''}: there is no app to deploy. Open the folder that holds your app.`,
+      message: `The folder is empty${entries.length ? ' (only hidden files)' : ''}: there is no app to deploy.`,
+      advice: 'Open the folder that holds your app.',
     };
   }
   const files = visible.filter((e) => !e.endsWith('/'));
   const found = (files.length ? files : visible).slice(0, 12);
   const more = visible.length > found.length && files.length === visible.length ? ', …' : '';
-  const message = [
-    ...problems,
-    `Devgem does not recognise this stack: found ${found.join(', ')}${more}. Add a Dockerfile that starts the server on $PORT (default ${DEFAULT_PORT}) and Devgem will build it as it is.`,
-  ].join(' ');
-  return { found, message };
+  // The advice stays out of the message: every caller states its own next step, and it read twice.
+  const message = [...problems, `Devgem does not recognise this stack: found ${found.join(', ')}${more}.`].join(' ');
+  return { found, message, advice: `Add a Dockerfile that starts the server on $PORT (default ${DEFAULT_PORT}) and Devgem will build it as it is.` };
 }
 
 /** The deployable members, best first, each with its build context; weak matches with no start command are libraries. */

@@ -2,6 +2,7 @@
 // PHP, Ruby or Python app with a package.json that only builds front-end assets
 // (Vite, Laravel Mix, jsbundling, Tailwind) is that backend app: its Node part
 // becomes a build step inside the same image (hints asset*), not a second app.
+import { describeNames } from './describeNames';
 import type { AppAnalysis, Confidence } from './types';
 
 const RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
@@ -31,7 +32,7 @@ function withAssets(backend: AppAnalysis, node: AppAnalysis): AppAnalysis {
     warnings: [...backend.warnings, ...node.warnings],
     notes: [
       ...backend.notes,
-      `package.json builds front-end assets (${tool}): the image runs \`${node.build.value}\` with Node ${node.version?.value ?? ''} in a build stage and serves the output with the ${backend.framework?.value ?? backend.stack} app.`,
+      `package.json builds front-end assets (${describeNames.framework(tool)}): the image runs \`${node.build.value}\` with Node.js ${node.version?.value ?? ''} in a build stage and ships the output with the ${describeNames.framework(backend.framework?.value ?? backend.stack)} app.`,
     ],
   };
 }

@@ -41,7 +41,9 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   const np = nodePackage(view, pkg, text);
   const pm = await detectPackageManager(view, np);
   const runtime = pm.fact.value === 'bun' ? 'bun' : 'node';
-  const notes = [...pm.notes];
+  // A package with no dependencies has nothing to lock: a missing lockfile is neither a remark nor a doubt.
+  const nothingToLock = !Object.keys(pkg.dependencies ?? {}).length && !Object.keys(pkg.devDependencies ?? {}).length;
+  const notes = pm.notes.filter((n) => !nothingToLock || !/No lockfile/.test(n));
   const choice = runtime === 'bun' ? bunVersion(np) : await detectNodeVersion(view, np);
   const version: Fact<string> = choice.fact;
 
@@ -100,7 +102,7 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   const strongPort = plan.stack === 'node-static' || port.source !== 'devgem-default';
   const confidence: Confidence = generic?.missingEntry
     ? 'low'
-    : start && !pnp && pm.lockfile && strongPort && (framework || port.source === 'code')
+    : start && !pnp && (pm.lockfile || nothingToLock) && strongPort && (framework || port.source === 'code')
       ? 'high'
       : start
         ? 'medium'

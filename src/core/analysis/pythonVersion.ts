@@ -67,5 +67,7 @@ export async function detectPythonVersion(view: DirView, on = today()): Promise<
     return { ...pinned('python', asdf[1], source, on), defaulted: false };
   }
 
-  return { ...defaulted('python', view.dir || '.', '.python-version, runtime.txt, requires-python or Pipfile'), defaulted: true };
+  const names = await view.list();
+  const manifest = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py', 'manage.py', 'main.py', 'app.py'].find((f) => names.includes(f));
+  return { ...defaulted('python', view.rel(manifest ?? '.'), '.python-version, runtime.txt, requires-python or Pipfile'), defaulted: true };
 }

@@ -68,7 +68,8 @@ function scriptOf(app: AppAnalysis): string | undefined {
 
 async function noServer(view: DirView, app: AppAnalysis, family: Family, files: string[]): Promise<Warning | undefined> {
   const script = scriptOf(app);
-  if (!script || family === 'php') return undefined;
+  // A framework serves by definition; only a bare script may do nothing but run and exit.
+  if (!script || family === 'php' || app.framework) return undefined;
   const re = SERVER_CODE[family];
   for (const f of [script, ...files]) if (re.test((await view.readText(f)) ?? '')) return undefined;
   return {

@@ -21,7 +21,8 @@ async function rubyVersion(view: DirView): Promise<RuntimeChoice> {
   const line = pin && majorMinor(pin.value);
   if (pin && line) {
     const where = pin.evidence[0];
-    return pinned('ruby', line, { evidence: { ...where, detail: `${where.detail} "${pin.value}"` }, fixFor: (l) => `${where.file}: ${l}` });
+    const fixFor = (l: string) => (pin === file ? `.ruby-version: ${l}` : `Gemfile: ruby "~> ${l}"`);
+    return pinned('ruby', line, { evidence: { ...where, detail: `${where.detail} "${pin.value}"` }, fixFor });
   }
   if (gemfile) {
     const where = gemfile.evidence[0];

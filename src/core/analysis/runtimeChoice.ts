@@ -70,7 +70,7 @@ export function ranged(id: RuntimeId, spec: string, dialect: RangeDialect, sourc
   const rt = RUNTIMES[id];
   const how =
     pick.how === 'preferred'
-      ? `newest supported (${rt.why})`
+      ? `newest supported, ${rt.why}`
       : pick.how === 'newest supported'
         ? 'newest supported it allows'
         : 'the newest it allows, past end of life';

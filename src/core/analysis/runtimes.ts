@@ -89,8 +89,9 @@ export const RUNTIMES: Record<RuntimeId, Runtime> = {
       line('3.8', '2019-10-14', '2024-10-07'),
       line('3.7', '2018-06-27', '2023-06-27'),
     ],
+    // 3.15 came out on 2026-10-01: binary wheels for it still lag.
     preferred: '3.14',
-    why: 'newest with a year of binary wheels (3.15 is two months old)',
+    why: 'the newest with a year of binary wheels',
     image: (l) => `python:${l}-slim`,
   },
   go: {
@@ -105,8 +106,9 @@ export const RUNTIMES: Record<RuntimeId, Runtime> = {
       line('1.22', '2024-02-06', '2025-02-11'),
       line('1.21', '2023-08-08', '2024-08-13'),
     ],
+    // The Go 1 promise: newer toolchains build older modules, so the newest release is the safe pick.
     preferred: '1.27',
-    why: 'the newest release (Go keeps the Go 1 promise, so newer toolchains build older modules)',
+    why: 'the newest release',
     image: (l) => `golang:${l}`,
   },
   java: {
@@ -140,8 +142,9 @@ export const RUNTIMES: Record<RuntimeId, Runtime> = {
       line('3.0', '2020-12-25', '2024-04-23'),
       line('2.7', '2019-12-25', '2023-03-31'),
     ],
+    // 4.0 changed the C API; native gems pinned in older lockfiles may not build on it.
     preferred: '3.4',
-    why: 'newest line whose native gems have caught up (4.0 changed the C API)',
+    why: 'the newest line its native gems all build on',
     image: (l) => `ruby:${l}-slim`,
   },
   php: {
@@ -157,8 +160,9 @@ export const RUNTIMES: Record<RuntimeId, Runtime> = {
       line('8.0', '2020-11-26', '2023-11-26'),
       line('7.4', '2019-11-28', '2022-11-28'),
     ],
+    // 8.6 came out on 2026-11-19: PECL extensions (redis, imagick …) had no release for it yet.
     preferred: '8.5',
-    why: 'newest line its extensions support (8.6 is three weeks old)',
+    why: 'the newest line its extensions support',
     image: (l) => `php:${l}-apache`,
   },
   dotnet: {

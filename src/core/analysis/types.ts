@@ -141,5 +141,11 @@ export interface WorkspaceAnalysis {
   apps: AppAnalysis[];
   monorepo?: Fact<string>;
   /** When `apps` is empty: what was found, and that the stack is not recognised. */
-  unrecognised?: { found: string[]; message: string };
+  unrecognised?: {
+    found: string[];
+    /** What was found and why it is not an app (no advice: callers add their own next step). */
+    message: string;
+    /** The next step, for callers (the CLI's describe) that show the message on its own. */
+    advice: string;
+  };
 }
