@@ -431,3 +431,34 @@ describe('python analysis helpers', () => {
     assert.deepEqual(toml.find((e) => e.table === 'tool.poetry.dependencies')?.strings, [{ value: '^3.11', line: 8 }]);
   });
 });
+
+describe('python ports from server config files', () => {
+  const flask = { 'requirements.txt': 'flask\ngunicorn\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' };
+
+  it('gunicorn.conf.py binding a fixed port is that port, with the one-line fix', async () => {
+    const app = await detectIn({ ...flask, 'gunicorn.conf.py': 'workers = 2\nbind = "0.0.0.0:8000"\n' });
+    assert.deepEqual([app?.port.port, app?.port.honoursPortEnv, app?.port.source], [8000, false, 'config']);
+    assert.deepEqual(
+      [app?.port.fix?.file, app?.port.fix?.line, app?.port.fix?.after],
+      ['gunicorn.conf.py', 2, `bind = "0.0.0.0:" + __import__('os').environ.get('PORT', '8000')`],
+    );
+  });
+
+  it('gunicorn.conf.py reading PORT honours it; without a config gunicorn binds $PORT itself', async () => {
+    const reads = await detectIn({ ...flask, 'gunicorn.conf.py': 'import os\nbind = f"0.0.0.0:{os.environ.get(\'PORT\', 8080)}"\n' });
+    assert.deepEqual([reads?.port.honoursPortEnv, reads?.port.evidence[0].file, reads?.port.evidence[0].line], [true, 'gunicorn.conf.py', 2]);
+    const bare = await detectIn(flask);
+    assert.deepEqual([bare?.port.honoursPortEnv, bare?.port.source], [true, 'framework-default']);
+  });
+
+  it('a Procfile uvicorn without --host/--port listens on localhost:8000: flagged, with the Procfile fix', async () => {
+    const app = await detectIn({
+      'requirements.txt': 'fastapi\nuvicorn\n',
+      'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      Procfile: 'web: uvicorn main:app\n',
+    });
+    assert.deepEqual([app?.port.port, app?.port.honoursPortEnv], [8000, false]);
+    assert.equal(app?.port.fix?.after, 'web: uvicorn main:app --host 0.0.0.0 --port $PORT');
+    assert.ok(app?.notes.some((n) => /localhost only/.test(n)));
+  });
+});
