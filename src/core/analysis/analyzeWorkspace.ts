@@ -32,6 +32,8 @@ const ORCHESTRATOR = /\b(turbo|nx|lerna)\b|--workspaces?\b|\s-w\s|--filter\b|\by
 
 interface FolderResult {
   app?: AppAnalysis;
+  /** The folder's cached view, reused by the readiness check so files are read once. */
+  view: DirView;
   /** Detector failures (e.g. a corrupt package.json), already phrased for the user. */
   problems: string[];
 }
@@ -58,7 +60,7 @@ async function detectFolder(root: string, dir: string, detectors: readonly Detec
   const facts = await readDockerfile(view);
   const app = facts ? withDockerfile(best, facts, view) : best;
   if (app && problems.length) app.notes.push(...problems);
-  return { app, problems };
+  return { app, view, problems };
 }
 
 async function readDockerfile(view: DirView): Promise<DockerfileFacts | undefined> {
@@ -262,12 +264,13 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
     rootApp = undefined;
   }
   const apps = rootApp ? [rootApp, ...memberApps] : memberApps;
+  let nestedResults: FolderResult[] = [];
   if (!apps.length && !layout.tool) {
     // Nothing at the root and no workspace config: the app may sit a few folders down.
     const nested = (await findNestedAppFolders(absRoot, opts.signal)).filter((d) => !folders.includes(d));
-    const found = await mapLimited(nested, (dir) => detectFolder(absRoot, dir, detectors), opts.signal);
+    nestedResults = await mapLimited(nested, (dir) => detectFolder(absRoot, dir, detectors), opts.signal);
     for (const app of selectMembers(
-      found.flatMap((r) => (r.app ? [r.app] : [])),
+      nestedResults.flatMap((r) => (r.app ? [r.app] : [])),
       new Map(),
       stray,
     )) {
@@ -294,7 +297,8 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
           evidence: memberApps.map((a) => ({ file: a.dockerfile ?? a.path, detail: `app in ${a.path}` })),
         }
       : undefined);
-  await mapLimited(apps, (app) => assessReadiness(absRoot, app), opts.signal);
+  const views = new Map([...results, ...nestedResults].map((r) => [r.view.dir, r.view]));
+  await mapLimited(apps, (app) => assessReadiness(views.get(app.path) ?? new DirView(absRoot, app.path), app), opts.signal);
   const analysis: WorkspaceAnalysis = { root: absRoot, apps };
   if (monorepo) analysis.monorepo = monorepo;
   if (!apps.length) analysis.unrecognised = unrecognised(entries, stray);

@@ -50,8 +50,12 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   const plan = await detectFramework(view, np, pm.fact.value);
   notes.push(...plan.notes);
   // Frameworks decide start and port themselves; plain servers start as the Procfile, else the start script, says.
-  const web = plan.start ? undefined : await readProcfileWeb(view);
-  const fromProcfile = web && procfileStart(web, np);
+  const web = await readProcfileWeb(view);
+  if (web && plan.start)
+    notes.push(
+      `${web.evidence.file}:${web.evidence.line} declares \`web: ${web.raw}\`; the image starts the ${plan.framework?.value ?? 'framework'} build as shown instead, since it ships only what that build produced.`,
+    );
+  const fromProcfile = web && !plan.start ? procfileStart(web, np) : undefined;
   const generic = plan.start ? undefined : (fromProcfile ?? (await resolveStart(view, np, runtime)));
   const start = plan.start ?? generic?.start;
   if (generic) notes.push(...generic.notes);

@@ -3,7 +3,7 @@
 // left on, secret keys written into the code, a database on localhost, no
 // server at all (a script that prints and exits), a port that ignores $PORT.
 // Each finding carries file:line evidence; nothing here runs the code.
-import { DirView, lineAt } from './dirView';
+import { type DirView, lineAt } from './dirView';
 import { ENV_RULES, envReads, toNeeds } from './envNeeds';
 import type { AppAnalysis, Evidence, Warning } from './types';
 
@@ -25,18 +25,20 @@ function familyOf(app: AppAnalysis): Family | undefined {
   }
 }
 
-const EXTENSIONS: Record<Family, string[]> = {
-  python: ['.py'],
-  js: ['.js', '.mjs', '.cjs', '.ts', '.mts', '.tsx'],
-  ruby: ['.rb', '.yml'],
-  php: ['.php'],
+/** The same walks the detectors make (python: pythonSources, js: the Node port scan), so the view's cache answers them. */
+const WALKS: Record<Family, { extensions: string[]; maxFiles: number; maxDepth: number }> = {
+  python: { extensions: ['.py'], maxFiles: 300, maxDepth: 3 },
+  js: { extensions: ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'], maxFiles: 80, maxDepth: 3 },
+  ruby: { extensions: ['.rb', '.yml'], maxFiles: 150, maxDepth: 4 },
+  php: { extensions: ['.php'], maxFiles: 150, maxDepth: 3 },
 };
 
 const SKIPPED = /(^|\/)(tests?|spec|__tests__|migrations|e2e|fixtures|scripts?|docs?|examples?)\//;
 const NOT_SOURCE = /(\.test\.|\.spec\.|\.config\.|\.d\.ts$|_test\.py$|^test_|conftest\.py$|setup\.py$)/;
 
 async function sources(view: DirView, family: Family): Promise<string[]> {
-  const found = await view.findFiles(EXTENSIONS[family], { maxFiles: 250, maxDepth: 5 });
+  const { extensions, ...opts } = WALKS[family];
+  const found = await view.findFiles(extensions, opts);
   return found.filter((f) => !SKIPPED.test(f) && !NOT_SOURCE.test(f.slice(f.lastIndexOf('/') + 1)) && !/\/(public|static|assets|dist|build)\//.test(`/${f}`));
 }
 
@@ -153,8 +155,7 @@ function portWarning(app: AppAnalysis): Warning | undefined {
 }
 
 /** Fills `needs` and adds the Cloud Run warnings to an analysed app. */
-export async function assessReadiness(root: string, app: AppAnalysis): Promise<void> {
-  const view = new DirView(root, app.path);
+export async function assessReadiness(view: DirView, app: AppAnalysis): Promise<void> {
   const port = portWarning(app);
   if (port) app.warnings.push(port);
   const family = familyOf(app);
