@@ -144,6 +144,15 @@ describe('analysis coverage: runtime versions from the dated table', () => {
     );
     has(app, 'FROM node:18-slim');
   });
+
+  it('.NET 8 (end of life since 2026-11-10) is kept, with the TargetFramework line to change', async () => {
+    const app = await only('dotnet-aspnet-csharp');
+    assert.equal(app.version?.value, '8.0');
+    assert.deepEqual(
+      app.warnings.map((w) => [w.kind, w.fix]),
+      [['runtime-eol', 'TodoApi.csproj: <TargetFramework>net10.0</TargetFramework>']],
+    );
+  });
 });
 
 describe('analysis coverage: will it run on Cloud Run?', () => {
