@@ -8,7 +8,7 @@
 #                                             the official images yarn 1 below Node 26 and corepack below Node 25
 #   python:X.Y-slim                           Debian's python3 (3.11 for every tag!) + flask, gunicorn,
 #                                             fastapi, uvicorn and django from Debian, visible to venvs via PYTHONPATH
-#   nginxinc/nginx-unprivileged:1.27-alpine   Debian's nginx 1.22, uid 101, port 8080, envsubst templates
+#   nginxinc/nginx-unprivileged:<tag>         Debian's nginx 1.22, uid 101, port 8080, envsubst templates
 # Which node and python tags: base-images.txt beside this file (one place to edit).
 # The machine's CA certificates are baked into the images so that `npm ci` inside a build
 # trusts the npm registry as the host does. Images already built by this version of the
@@ -31,6 +31,7 @@ LIST=$HERE/base-images.txt
 images_matching() { grep -v '^#' "$LIST" | tr -d ' \r' | grep -E "$1" || true; }
 NODE_MAJORS=$(images_matching '^node:[0-9]+-slim$' | sed -E 's/^node:([0-9]+)-slim$/\1/' | sort -n | tr '\n' ' ')
 PYTHON_TAGS=$(images_matching '^python:[0-9.]+-slim$' | tr '\n' ' ')
+NGINX_TAGS=$(images_matching '^nginxinc/nginx-unprivileged:' | tr '\n' ' ')
 # Each stand-in is labelled with its recipe's version: bump it when you change that recipe, so that
 # machines which already have the image rebuild it, and the others keep theirs.
 V_DEBIAN=debian-1 V_NODE=node-3 V_PYTHON=python-4 V_NGINX=nginx-1
@@ -188,7 +189,7 @@ $DOCKER build -q --force-rm --network=host -t local/python:3.11-slim "$WORK/pyth
 fi
 for t in $PYTHON_TAGS; do $DOCKER tag local/python:3.11-slim "$t"; done
 
-step "nginxinc/nginx-unprivileged:1.27-alpine (Debian nginx)"
+step "$NGINX_TAGS(Debian nginx)"
 if fresh local/nginx-unprivileged:debian $V_NGINX; then echo "kept"; else
 N=$WORK/nginx; mkdir -p "$N"
 cat > "$N/nginx.conf" <<'EOF'
@@ -268,7 +269,7 @@ CMD ["nginx", "-g", "daemon off;"]
 EOF
 $DOCKER build -q --force-rm --network=host --label devgem.standin=$V_NGINX -t local/nginx-unprivileged:debian "$N" >/dev/null
 fi
-$DOCKER tag local/nginx-unprivileged:debian nginxinc/nginx-unprivileged:1.27-alpine
+for t in $NGINX_TAGS; do $DOCKER tag local/nginx-unprivileged:debian "$t"; done
 
 step "done"
 $DOCKER images --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | sort

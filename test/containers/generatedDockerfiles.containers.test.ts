@@ -4,8 +4,7 @@
 // this machine are listed as not built, with the reason, and never counted.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { DEFAULT_NODE_VERSION } from '../../src/core/analysis/nodePackage';
-import { DEFAULT_PYTHON } from '../../src/core/analysis/pythonVersion';
+import { RUNTIMES, STATIC_IMAGE } from '../../src/core/analysis/runtimes';
 import { Docker } from '../../emulator/src/docker/dockerCli';
 import { FIXTURES } from '../support/analysisFixtures';
 import { BASE_IMAGES_FILE, baseImages, DOCKER_HOST, dockerSkipReason, pulledImages } from '../support/docker';
@@ -80,8 +79,9 @@ const NOT_BUILT: [fixture: string, why: 'image' | 'pypi'][] = [
 describe('container suite: generated Dockerfiles', () => {
   it('the base-image list covers the analysis defaults (one edit in base-images.txt when they move)', () => {
     const list = baseImages();
-    assert.ok(list.includes(`node:${DEFAULT_NODE_VERSION}-slim`), `add node:${DEFAULT_NODE_VERSION}-slim to ${BASE_IMAGES_FILE}`);
-    assert.ok(list.includes(`python:${DEFAULT_PYTHON}-slim`), `add python:${DEFAULT_PYTHON}-slim to ${BASE_IMAGES_FILE}`);
+    for (const image of [RUNTIMES.node.image(RUNTIMES.node.preferred), RUNTIMES.python.image(RUNTIMES.python.preferred), STATIC_IMAGE]) {
+      assert.ok(list.includes(image), `add ${image} to ${BASE_IMAGES_FILE}`);
+    }
   });
 
   builtForReal();
