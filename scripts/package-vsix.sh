@@ -5,5 +5,7 @@ cd "$(dirname "$0")/.."
 node esbuild.mjs --production
 mkdir -p dist
 # Dependencies are bundled by esbuild, so the .vsix carries no node_modules.
-npx --no-install vsce package --no-dependencies --skip-license --out dist/devgem.vsix </dev/null
+# The README links to CONTRIBUTING.md and ARCHITECTURE.md, kept as written: there is no public
+# repository URL to rewrite them against.
+npx --no-install vsce package --no-dependencies --skip-license --no-rewrite-relative-links --out dist/devgem.vsix </dev/null
 ls -l dist/devgem.vsix
