@@ -303,7 +303,12 @@ const CASES: Record<string, Expected> = {
     honours: true,
     portAt: ['node-vite-spa/package.json'],
     confidence: 'high',
-    lines: ['FROM node:26-slim AS build', 'RUN yarn install --frozen-lockfile', 'RUN yarn build', 'COPY --from=build /app/www /usr/share/nginx/html'],
+    lines: [
+      'FROM node:26-slim AS build',
+      'RUN npm install -g yarn@1.22.22 && yarn install --frozen-lockfile',
+      'RUN yarn build',
+      'COPY --from=build /app/www /usr/share/nginx/html',
+    ],
   },
   'node-cra-spa': {
     stack: 'node-static',

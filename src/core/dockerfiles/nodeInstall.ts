@@ -4,9 +4,16 @@ import type { AppAnalysis } from '../analysis/types';
 
 export type InstallMode = 'all' | 'production';
 
+/** Node 25 stopped shipping corepack, and the official node:25+ images stopped shipping yarn 1 with it. */
+const bareNode = (app: AppAnalysis): boolean => Number(app.version?.value ?? '0') >= 25;
+
 function corepack(app: AppAnalysis): string {
-  // Node 25 stopped shipping corepack; older images have it built in.
-  return Number(app.version?.value ?? '0') >= 25 ? 'npm install -g corepack && corepack enable' : 'corepack enable';
+  return bareNode(app) ? 'npm install -g corepack && corepack enable' : 'corepack enable';
+}
+
+/** Yarn 1 is final at 1.22.22: installed from npm where the image no longer has it. */
+function yarnClassic(app: AppAnalysis): string {
+  return bareNode(app) ? 'npm install -g yarn@1.22.22 && yarn' : 'yarn';
 }
 
 /** The install command; `production` leaves out devDependencies where the manager can. */
@@ -16,7 +23,7 @@ export function installCommand(app: AppAnalysis, mode: InstallMode): string {
   const prod = mode === 'production';
   switch (pm) {
     case 'yarn':
-      return `yarn install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --production' : ''}`;
+      return `${yarnClassic(app)} install${locked ? ' --frozen-lockfile' : ''}${prod ? ' --production' : ''}`;
     case 'yarn-berry':
       // Berry has no portable production-only install (workspaces focus needs a plugin before v4).
       return `${corepack(app)} && yarn install${locked ? ' --immutable' : ''}`;
