@@ -103,6 +103,52 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
     ]);
   });
 
+  // The SDK passes finishMessage through from Vertex AI only; the Gemini API's mapping drops it.
+  it('reads a finish reason, its message and the usage from the last chunk (Vertex AI)', async () => {
+    fx.emu.gemini.script([
+      {
+        parts: [],
+        finishReason: 'MALFORMED_FUNCTION_CALL',
+        finishMessage: 'Malformed function call: deploy(service=',
+        usageMetadata: { promptTokenCount: 1200, candidatesTokenCount: 0, thoughtsTokenCount: 40, totalTokenCount: 1240 },
+      },
+    ]);
+    const chunks = await collect(vertexPort());
+    const last = chunks[chunks.length - 1];
+    assert.equal(last.finishReason, 'MALFORMED_FUNCTION_CALL');
+    assert.equal(last.finishMessage, 'Malformed function call: deploy(service=');
+    assert.deepEqual(last.usage, { promptTokens: 1200, outputTokens: 0, totalTokens: 1240 });
+    assert.deepEqual(
+      chunks.flatMap((c) => c.functionCalls ?? []),
+      [],
+    );
+  });
+
+  for (const mode of ['apiKey', 'vertex'] as const) {
+    it(`a blocked prompt comes back as blockReason, not as an error or an empty reply (${mode})`, async () => {
+      fx.emu.gemini.script([{ promptFeedback: { blockReason: 'PROHIBITED_CONTENT', blockReasonMessage: 'Blocked by policy.' } }]);
+      const chunks = await collect(mode === 'apiKey' ? apiKeyPort() : vertexPort());
+      assert.equal(chunks.length, 1);
+      assert.equal(chunks[0].blockReason, 'PROHIBITED_CONTENT');
+      assert.equal(chunks[0].blockMessage, 'Blocked by policy.');
+      assert.equal(chunks[0].text, undefined);
+      assert.ok((chunks[0].usage?.promptTokens ?? 0) > 0);
+    });
+  }
+
+  it('reads SAFETY and MAX_TOKENS after text in both modes', async () => {
+    fx.emu.gemini.script([
+      { parts: [{ text: 'partial answer' }], finishReason: 'SAFETY', mode: 'vertex' },
+      { parts: [{ text: 'long answer' }], finishReason: 'MAX_TOKENS', mode: 'apiKey' },
+    ]);
+    const [vertex, key] = ports();
+    const v = await collect(vertex);
+    assert.equal(v.map((c) => c.text ?? '').join(''), 'partial answer');
+    assert.equal(v.at(-1)?.finishReason, 'SAFETY');
+    const k = await collect(key);
+    assert.equal(k.at(-1)?.finishReason, 'MAX_TOKENS');
+  });
+
   it('sends the system instruction, the tools as parametersJsonSchema and every turn', async () => {
     fx.emu.gemini.script([{ parts: [{ text: 'ok' }] }]);
     await collect(apiKeyPort());

@@ -159,11 +159,14 @@ export class ChatController {
           ctx.usage?.check('model');
           ctx.usage?.record('model');
         },
+        onUsage: (usage) => ctx.usage?.recordTokens(usage),
       },
       signal,
     );
     if (end.kind === 'max-steps') {
       session.say('notice', `I stopped after ${end.steps} steps without a final answer. Tell me how to continue, or ask something narrower.`);
+    } else if (end.kind === 'model-stopped' || end.kind === 'over-budget') {
+      session.say('notice', redactText(end.message));
     }
   }
 
