@@ -42,6 +42,7 @@ function bigTool(chars: number): AgentTool<Record<string, never>, unknown> {
     name: 'read_big',
     description: 'returns a lot',
     risk: 'read',
+    resultTokens: 1_000_000,
     parameters: { type: 'object', properties: {} },
     run: async () => ({ data: { content_untrusted: 'y'.repeat(chars) }, summary: 'big' }),
   };
