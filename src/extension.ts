@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const ports = cachedPorts(readGcpConfig, (config) => gcp().createCloudPorts(config));
   const usage = new UsageGuard(usageStore(context.workspaceState), () => {
     const s = readAgentSettings();
-    return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay };
+    return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay, tokensPerDay: s.tokensPerDay };
   });
   const ui = new VscodeDeployUi();
   const manifests = workspaceManifestStore(context.workspaceState);

@@ -220,6 +220,31 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
     assert.ok(!String((err as Error).message).includes(API_KEY));
   });
 
+  it('a model that never answers ends at the first-byte deadline with a timeout error', async () => {
+    fx.emu.gemini.script([{ hang: true }]);
+    const port = resilientModel([apiKeyPort()], { clock: realClock, timeouts: { firstByteMs: 300, idleMs: 60_000 } });
+    const err = await rejection(collect(port));
+    assert.ok(err instanceof DevgemError, String(err));
+    assert.equal(err.kind, 'timeout');
+    assert.match(err.message, /sent nothing for 0\.3 s after the request/);
+    assert.match(err.fix ?? '', /devgem\.ai\.firstByteTimeoutSeconds/);
+    assert.equal(fx.emu.gemini.requests().length, 1, 'not retried');
+  });
+
+  it('a stream that stops in the middle ends at the idle deadline, after the text it sent', async () => {
+    fx.emu.gemini.script([{ parts: [{ text: 'one two three' }], splitText: true, hangAfterChunks: 2 }]);
+    const port = resilientModel([vertexPort()], { clock: realClock, timeouts: { firstByteMs: 60_000, idleMs: 300 } });
+    const chunks: ModelChunk[] = [];
+    const err = await rejection(
+      (async () => {
+        for await (const c of port.stream(REQUEST, new AbortController().signal)) chunks.push(c);
+      })(),
+    );
+    assert.equal(chunks.map((c) => c.text ?? '').join(''), 'one two ');
+    assert.ok(err instanceof DevgemError && err.kind === 'timeout', String(err));
+    assert.match(err.message, /stopped sending in the middle of its reply/);
+  });
+
   // This test closes the emulator itself, so it gets one of its own.
   describe('with an emulator of its own', () => {
     const ownFx = useEmulator();

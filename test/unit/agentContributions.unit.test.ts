@@ -89,6 +89,9 @@ describe('package.json contributions for the agent', () => {
       'devgem.ai.maxSteps',
       'devgem.limits.deploysPerDay',
       'devgem.limits.modelCallsPerDay',
+      'devgem.limits.tokensPerDay',
+      'devgem.ai.firstByteTimeoutSeconds',
+      'devgem.ai.idleTimeoutSeconds',
     ])
       assert.ok(props[key], key);
   });

@@ -44,8 +44,11 @@ export interface AgentSettings {
   vertexProject?: string;
   vertexLocation: string;
   maxSteps: number;
+  firstByteTimeoutSeconds: number;
+  idleTimeoutSeconds: number;
   deploysPerDay: number;
   modelCallsPerDay: number;
+  tokensPerDay: number;
 }
 
 export const DEFAULT_MODEL = 'gemini-3.8-flash';
@@ -64,7 +67,10 @@ export function readAgentSettings(): AgentSettings {
     vertexProject: c.get<string>('ai.vertexProject')?.trim() || undefined,
     vertexLocation: c.get<string>('ai.vertexLocation')?.trim() || 'global',
     maxSteps: whole('ai.maxSteps', 12, 1, 50),
+    firstByteTimeoutSeconds: whole('ai.firstByteTimeoutSeconds', 90, 5, 600),
+    idleTimeoutSeconds: whole('ai.idleTimeoutSeconds', 60, 5, 600),
     deploysPerDay: whole('limits.deploysPerDay', 50, 0, 100_000),
     modelCallsPerDay: whole('limits.modelCallsPerDay', 500, 0, 1_000_000),
+    tokensPerDay: whole('limits.tokensPerDay', 0, 0, Number.MAX_SAFE_INTEGER),
   };
 }
