@@ -135,6 +135,12 @@ const SET_KEY = 'set a Gemini API key with the command "Devgem: Set Gemini API K
 const ADC_LOGIN = 'run `gcloud auth application-default login` in a terminal (and check that the Vertex AI API is enabled in the project)';
 const CREDENTIALS_FIX_BOTH = `Sign in for Vertex AI: ${ADC_LOGIN}; or ${SET_KEY}.`;
 
+/** How Gemini and Vertex AI word a request over the model's input window. */
+const TOO_LONG =
+  /input token count|exceeds the maximum number of tokens|maximum context length|too many (input )?tokens|prompt is too long|request payload size exceeds/i;
+const TOO_LONG_FIX =
+  'The conversation is longer than the model can read at once. Start a new chat (Devgem: New Chat), or ask for less at a time (fewer log lines, only errors, one file); a model with a larger context window in `devgem.ai.model` also helps.';
+
 function fixFor(kind: ErrorKind, failures: Failure[]): string {
   switch (kind) {
     case 'resource-exhausted':
@@ -147,8 +153,10 @@ function fixFor(kind: ErrorKind, failures: Failure[]): string {
       return CREDENTIALS_FIX_BOTH;
     }
     case 'invalid-argument':
+      if (failures.some((f) => TOO_LONG.test(f.error.message))) return TOO_LONG_FIX;
+      return 'Check the model name in the setting `devgem.ai.model` (for example gemini-2.5-flash). If the name is right, open the Devgem output channel and report the request that failed.';
     case 'not-found':
-      return 'Check the model name in the setting `devgem.model` (for example gemini-2.5-flash). If the name is right, open the Devgem output channel and report the request that failed.';
+      return 'Check the model name in the setting `devgem.ai.model` (for example gemini-2.5-flash). If the name is right, open the Devgem output channel and report the request that failed.';
     default:
       return 'Gemini is unavailable or overloaded right now. Wait a moment, then send your message again; check your network connection if it keeps failing.';
   }
