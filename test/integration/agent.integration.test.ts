@@ -147,6 +147,24 @@ describe('agent through the real SDKs against the emulator', function () {
     assert.equal(r.session.current.agent?.busy, false);
   });
 
+  it('pins the analysis and the resolved target in the system instruction, fenced as data', async () => {
+    const r = await rig();
+    script({ parts: [{ text: 'A Node app, shop, would go to demo-project in europe-west1.' }] });
+    await r.chat.handle('what would you deploy, and where?');
+    const system = (requests()[0].body as { systemInstruction: { parts: { text: string }[] } }).systemInstruction.parts[0].text;
+    const json = /<devgem-facts>\n(.*)\n<\/devgem-facts>/.exec(system)?.[1];
+    assert.ok(json, system);
+    const facts = JSON.parse(json) as {
+      target: { project: string; region: string; service: string };
+      analysis: { apps: { stack: string; dockerfile: unknown }[] };
+    };
+    assert.deepEqual([facts.target.project, facts.target.service], ['demo-project', 'shop']);
+    assert.deepEqual(
+      facts.analysis.apps.map((a) => [a.stack, a.dockerfile]),
+      [['node', false]],
+    );
+  });
+
   it('runs two tool calls from one model turn and answers both', async () => {
     const r = await rig();
     script({ parts: [fc('list_services'), fc('get_deploy_status')] }, { parts: [{ text: 'No services yet.' }] });

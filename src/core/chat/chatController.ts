@@ -8,6 +8,7 @@ import { Conversation, type SavedConversation } from '../agent/conversation';
 import type { ModelPort } from '../agent/model';
 import { answerOffline } from './offline';
 import { systemPrompt, type PromptFacts } from '../agent/prompt';
+import { WorkspaceFacts } from '../agent/workspaceFacts';
 import { redactText } from '../base/redact';
 import type { ConfirmPort, ToolRegistry } from '../agent/registry';
 
@@ -25,7 +26,9 @@ export interface ChatControllerDeps {
   model(): Promise<ModelPort | undefined>;
   store: ConversationStore;
   /** Trusted facts for the system prompt (settings, workspace name). */
-  facts(): Omit<PromptFacts, 'deploy' | 'earlier'>;
+  facts(): Omit<PromptFacts, 'deploy' | 'earlier' | 'pinned'>;
+  /** The folder's analysis and resolved target, pinned into every request; one is made when left out. */
+  workspaceFacts?: WorkspaceFacts;
   maxSteps?: number;
   /** How often a streaming reply is pushed to the view, at most. */
   streamFlushMs?: number;
@@ -42,10 +45,12 @@ const ARGS_SHOWN = 2000;
  */
 export class ChatController {
   private readonly conversation: Conversation;
+  private readonly workspaceFacts: WorkspaceFacts;
   private running?: AbortController;
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.conversation = new Conversation(safeLoad(deps.store));
+    this.workspaceFacts = deps.workspaceFacts ?? new WorkspaceFacts();
   }
 
   get busy(): boolean {
@@ -144,6 +149,8 @@ export class ChatController {
       },
       tool: (card) => this.toolCard(card),
     };
+    // Once per message: the analysis is cached while the folder is unchanged, and the target is cheap to resolve.
+    const pinned = await this.workspaceFacts.get(() => ctx.deployOptions(), signal);
     const end = await runAgentTurn(
       text,
       {
@@ -154,7 +161,7 @@ export class ChatController {
         conversation: this.conversation,
         events,
         maxSteps: this.deps.maxSteps,
-        system: (earlier) => systemPrompt({ ...this.deps.facts(), deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
+        system: (earlier) => systemPrompt({ ...this.deps.facts(), pinned, deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
         beforeModelCall: () => {
           ctx.usage?.check('model');
           ctx.usage?.record('model');
