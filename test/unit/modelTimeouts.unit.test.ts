@@ -28,7 +28,8 @@ class ManualTimers implements Timers {
   }
   /** Waits until a timer runs, then fires it. */
   async fire(ms: number): Promise<void> {
-    for (let i = 0; i < 1000 && !this.live.some((t) => t.ms === ms); i++) await new Promise((r) => setImmediate(r));
+    // The chat analyses the folder before it calls the model: wait for the call, however long that takes.
+    for (let i = 0; i < 2000 && !this.live.some((t) => t.ms === ms); i++) await new Promise((r) => setTimeout(r, 5));
     const t = this.live.find((x) => x.ms === ms);
     assert.ok(t, `a ${ms} ms timer is running (started: ${JSON.stringify(this.started.map((x) => [x.ms, x.cancelled]))})`);
     t.cancelled = true;

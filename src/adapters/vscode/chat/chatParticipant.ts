@@ -64,7 +64,7 @@ export function registerVscodeChat(deps: {
           stream.markdown(answer);
         } else {
           const conversation = new Conversation({ turns: historyTurns(context.history), summary: [] });
-          await runAgentTurn(
+          const end = await runAgentTurn(
             request.prompt,
             {
               model,
@@ -78,9 +78,12 @@ export function registerVscodeChat(deps: {
                 deps.ctx.usage?.check('model');
                 deps.ctx.usage?.record('model');
               },
+              onUsage: (usage) => deps.ctx.usage?.recordTokens(usage),
             },
             signal,
           );
+          // A reply Gemini cut short or refused must not leave an empty answer.
+          if (end.kind === 'model-stopped' || end.kind === 'over-budget') stream.markdown(`\n\n${end.message}`);
         }
         stream.button({ command: `${VIEW_ID}.focus`, title: 'Open Devgem' });
         return {};
