@@ -21,8 +21,11 @@ async function main(): Promise<void> {
   let emulator: Emulator | undefined;
   let emulatorHost = process.env.DEVGEM_EMULATOR_HOST;
   if (!emulatorHost && !hasGoogleCredentials()) {
-    // The emulator prefixes its own lines with [emulator].
-    emulator = await startEmulator({ log: (line) => process.stderr.write(`${line.startsWith('[emulator]') ? line : `[emulator] ${line}`}\n`) });
+    // The emulator prefixes its own lines with [emulator]. DEVGEM_EMULATOR_DOCKER (e.g. unix:///run/devgem-docker.sock): real builds and containers.
+    emulator = await startEmulator({
+      log: (line) => process.stderr.write(`${line.startsWith('[emulator]') ? line : `[emulator] ${line}`}\n`),
+      docker: process.env.DEVGEM_EMULATOR_DOCKER || undefined,
+    });
     emulatorHost = emulator.host;
     // Something for "Devgem: Deploy GitHub Repository…" to list offline: the sample, as a private repository.
     const sample = path.join(REPO, 'samples', 'hello-node');

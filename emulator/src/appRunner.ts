@@ -5,6 +5,8 @@ import { createServer, connect } from 'node:net';
 export interface RunningApp {
   port: number;
   pid: number | undefined;
+  /** Set when the app is a container (docker/containerApp.ts). */
+  containerId?: string;
   stop(): Promise<void>;
 }
 

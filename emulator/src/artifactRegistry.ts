@@ -16,6 +16,8 @@ export interface BuiltImage {
   sourceDir: string;
   buildId: string;
   createTime: string;
+  /** The image id in the Docker daemon, when a real builder made it. */
+  dockerImage?: string;
 }
 
 interface Repository {

@@ -7,6 +7,7 @@ import type { ArtifactRegistryState } from './artifactRegistry';
 import { buildLines, fetchLines, missingSourceLines, type LogPlan } from './buildLog';
 import { TERMINAL, statusOf, type BuildExecutor, type BuildRecord } from './cloudBuild';
 import type { Context } from './context';
+import { startRealBuild } from './docker/realBuild';
 import { nowIso } from './http';
 import type { StorageState } from './storage';
 
@@ -57,7 +58,27 @@ export class BuildRunner implements BuildExecutor {
     return { bucket, object: `log-${rec.id}.txt` };
   }
 
+  /** Lines the real builder streams, written to the log object at most every 250 ms instead of once a line. */
+  private pendingLines = new Map<BuildRecord, string[]>();
+
+  private appendSoon(rec: BuildRecord, lines: string[]): void {
+    const pending = this.pendingLines.get(rec);
+    if (pending) {
+      pending.push(...lines);
+      return;
+    }
+    this.pendingLines.set(rec, [...lines]);
+    setTimeout(() => this.flush(rec), 250).unref();
+  }
+
+  private flush(rec: BuildRecord): void {
+    const lines = this.pendingLines.get(rec);
+    this.pendingLines.delete(rec);
+    if (lines?.length) this.appendLog(rec, lines);
+  }
+
   private appendLog(rec: BuildRecord, lines: string[]): void {
+    if (rec.discarded) return;
     rec.logLines.push(...lines);
     const { bucket, object } = this.logTarget(rec);
     this.storage.ensureBucket(bucket, rec.project);
@@ -76,6 +97,7 @@ export class BuildRunner implements BuildExecutor {
   }
 
   start(rec: BuildRecord): void {
+    if (this.ctx.docker && this.ctx.knobs.buildOutcome === 'success') return this.startReal(rec);
     const totalMs = this.ctx.knobs.buildSeconds * 1000;
     const queueMs = Math.min(totalMs * 0.1, 1000);
     const timeoutMs = parseSeconds(rec.build.timeout, 600) * 1000;
@@ -94,7 +116,69 @@ export class BuildRunner implements BuildExecutor {
     });
   }
 
+  /**
+   * The docker step runs for real (docker/realBuild.ts); the build ends when it does, within the
+   * build's timeout, but not before `buildSeconds` (so a test can still cancel a build that is quick here).
+   */
+  private startReal(rec: BuildRecord): void {
+    const docker = this.ctx.docker!;
+    const timeout = rec.build.timeout as string;
+    const earliest = Date.now() + this.ctx.knobs.buildSeconds * 1000;
+    this.later(rec, Math.min(500, this.ctx.knobs.buildSeconds * 100), () => {
+      rec.build.status = 'WORKING';
+      rec.build.startTime = nowIso();
+      this.appendLog(rec, [`starting build "${rec.id}"`, '']);
+      this.unpack(rec).then(
+        (got) => {
+          if (TERMINAL.has(statusOf(rec))) return;
+          if ('lines' in got) {
+            this.appendLog(rec, got.lines);
+            rec.build.failureInfo = { type: 'FETCH_SOURCE_FAILED', detail: got.failureDetail ?? 'failed to fetch source' };
+            return this.finish(rec, 'FAILURE', got.failureDetail);
+          }
+          if (got.prefix.length) this.appendLog(rec, got.prefix);
+          const stop = startRealBuild(
+            {
+              docker,
+              append: (lines) => this.appendSoon(rec, lines),
+              finish: (status, detail) => {
+                this.flush(rec);
+                if (TERMINAL.has(statusOf(rec))) return;
+                const end = (): void => {
+                  if (status === 'FAILURE') rec.build.failureInfo = { type: 'USER_BUILD_STEP', detail: detail ?? 'Build step failure' };
+                  this.finish(rec, status, detail);
+                };
+                if (Date.now() < earliest) this.later(rec, earliest - Date.now(), end);
+                else end();
+              },
+              pushed: (images, digest, dir) => {
+                const results = images.map((name) => ({ name, digest, pushTiming: { startTime: nowIso(), endTime: nowIso() } }));
+                rec.build.results = { images: results, buildStepImages: [digest], buildStepOutputs: [''] };
+                for (const r of results)
+                  this.ar.recordImage({ name: r.name, digest, sourceDir: dir, buildId: rec.id, createTime: nowIso(), dockerImage: digest });
+              },
+            },
+            rec,
+            got.dir,
+          );
+          rec.stop = () => stop('cancelled');
+          this.later(rec, parseSeconds(timeout, 600) * 1000, () => {
+            stop('timedOut');
+            this.flush(rec);
+            this.finish(rec, 'TIMEOUT', `Build timeout after ${timeout}`);
+          });
+        },
+        (e: unknown) => {
+          this.appendLog(rec, [`ERROR: ${e instanceof Error ? e.message : String(e)}`]);
+          this.finish(rec, 'INTERNAL_ERROR', 'internal error');
+        },
+      );
+    });
+  }
+
   cancel(rec: BuildRecord): void {
+    rec.stop?.();
+    this.flush(rec);
     for (const t of rec.timers) clearTimeout(t);
     rec.timers = [];
     this.appendLog(rec, ['', 'BUILD CANCELLED']);
@@ -107,23 +191,30 @@ export class BuildRunner implements BuildExecutor {
     return 'sha256:' + createHash('sha256').update(`${rec.id}\n${what}`).digest('hex');
   }
 
-  private async plan(rec: BuildRecord): Promise<LogPlan & { dir?: string }> {
+  /** FETCHSOURCE: the source object unpacked into a temp dir, with the lines Cloud Build prints; or the failure. */
+  private async unpack(rec: BuildRecord): Promise<{ dir: string; prefix: string[] } | LogPlan> {
     const src = (rec.build.source as { storageSource?: { bucket: string; object: string } } | undefined)?.storageSource;
-    const steps = (rec.build.steps as { name?: string; args?: string[] }[]) ?? [];
-    const images = Array.isArray(rec.build.images) ? (rec.build.images as string[]) : [];
     const dir = await this.temp.make('devgem-emu-build-');
     const prefix: string[] = [];
-    if (src) {
-      const obj = this.storage.findObject(src.bucket, src.object);
-      if (!obj) return missingSourceLines(src.bucket, src.object);
-      prefix.push(...fetchLines(src.bucket, src.object, obj.generation, obj.data.length));
-      try {
-        await extractTarball(obj.data, dir);
-      } catch (e) {
-        const detail = `failed to unpack gs://${src.bucket}/${src.object}: ${e instanceof Error ? e.message : String(e)}`;
-        return { lines: [...prefix, `ERROR: ${detail}`], outcome: 'FAILURE', failureDetail: detail };
-      }
+    if (!src) return { dir, prefix };
+    const obj = this.storage.findObject(src.bucket, src.object);
+    if (!obj) return missingSourceLines(src.bucket, src.object);
+    prefix.push(...fetchLines(src.bucket, src.object, obj.generation, obj.data.length));
+    try {
+      await extractTarball(obj.data, dir);
+    } catch (e) {
+      const detail = `failed to unpack gs://${src.bucket}/${src.object}: ${e instanceof Error ? e.message : String(e)}`;
+      return { lines: [...prefix, `ERROR: ${detail}`], outcome: 'FAILURE', failureDetail: detail };
     }
+    return { dir, prefix };
+  }
+
+  private async plan(rec: BuildRecord): Promise<LogPlan & { dir?: string }> {
+    const steps = (rec.build.steps as { name?: string; args?: string[] }[]) ?? [];
+    const images = Array.isArray(rec.build.images) ? (rec.build.images as string[]) : [];
+    const got = await this.unpack(rec);
+    if ('lines' in got) return got;
+    const { dir, prefix } = got;
     const forced = this.ctx.knobs.buildOutcome === 'failure' ? this.ctx.knobs.failureLog : undefined;
     const dockerStep = steps.find((s) => String(s.name ?? '').includes('docker') && (s.args ?? [])[0] === 'build');
     const plan = dockerStep

@@ -16,6 +16,10 @@ export interface BuildRecord {
   build: Record<string, unknown>;
   timers: NodeJS.Timeout[];
   logLines: string[];
+  /** Stops a real docker build (cancel, reset, close). */
+  stop?: () => void;
+  /** Dropped by a reset or close: late output of its build must not land in the new state. */
+  discarded?: boolean;
 }
 
 /** What cloudBuild needs from the simulation. */
@@ -28,7 +32,11 @@ export class CloudBuildState {
   readonly builds = new Map<string, BuildRecord>();
 
   stopAll(): void {
-    for (const b of this.builds.values()) for (const t of b.timers) clearTimeout(t);
+    for (const b of this.builds.values()) {
+      b.discarded = true;
+      for (const t of b.timers) clearTimeout(t);
+      if (!TERMINAL.has(statusOf(b))) b.stop?.();
+    }
   }
 
   clear(): void {

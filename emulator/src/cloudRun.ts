@@ -46,7 +46,7 @@ function frontRoute(s: ServiceRec): FrontTarget {
   const rev = pickRoute(s);
   if (!rev) return { kind: 'unavailable' };
   if (rev.app) return { kind: 'proxy', port: rev.app.port };
-  if (rev.placeholder) return { kind: 'placeholder', text: rev.placeholder };
+  if (rev.notStarted) return { kind: 'not-started', revision: rev.id, why: rev.notStarted };
   return { kind: 'unavailable' };
 }
 

@@ -1,3 +1,4 @@
+import type { Docker } from './docker/dockerCli';
 import type { Faults } from './faults';
 import type { Knobs } from './knobs';
 import type { LogStore } from './logging';
@@ -12,4 +13,6 @@ export interface Context {
   logs: LogStore;
   /** Injected faults (faults.ts), also applied by the Cloud Run service fronts. */
   faults: Faults;
+  /** The Docker daemon that builds and runs images for real; absent: simulated builds, apps run as local processes. */
+  docker?: Docker;
 }

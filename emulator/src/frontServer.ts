@@ -2,7 +2,11 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { Faults } from './faults';
 
 /** Where a front sends a request right now. */
-export type FrontTarget = { kind: 'forbidden' } | { kind: 'proxy'; port: number } | { kind: 'placeholder'; text: string } | { kind: 'unavailable' };
+export type FrontTarget =
+  { kind: 'forbidden' } | { kind: 'proxy'; port: number } | { kind: 'not-started'; revision: string; why: string } | { kind: 'unavailable' };
+
+/** The header (and 501) of an answer for a revision the emulator did not start: Devgem's health check reads it. */
+export const NOT_STARTED_HEADER = 'x-devgem-emulator';
 
 const GFE = { Server: 'Google Frontend', 'Content-Type': 'text/html; charset=UTF-8' };
 
@@ -84,10 +88,11 @@ export class FrontServer {
       res.end(unavailableHtml());
       return;
     }
-    if (target.kind === 'placeholder') {
+    if (target.kind === 'not-started') {
+      // Not 200: nothing ran, so no client may take this answer for the app's.
       req.resume();
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', Server: 'Google Frontend' });
-      res.end(target.text + '\n');
+      res.writeHead(501, { 'Content-Type': 'text/plain; charset=utf-8', Server: 'Google Frontend', [NOT_STARTED_HEADER]: 'not-started' });
+      res.end(`Not started by the emulator: revision ${target.revision} (${target.why}).\n`);
       return;
     }
     const upstream = httpRequest(

@@ -2,7 +2,7 @@
 export type BuildOutcome = 'success' | 'failure';
 
 export interface Knobs {
-  /** Total simulated build time in seconds. */
+  /** Total simulated build time in seconds; with a real builder (a Docker daemon), the least time a build takes. */
   buildSeconds: number;
   /** Outcome of builds whose source does not itself fail. */
   buildOutcome: BuildOutcome;
@@ -10,6 +10,8 @@ export interface Knobs {
   failureLog: string[];
   /** Seconds a Cloud Run create/update long-running operation takes. */
   deploySeconds: number;
+  /** With a Docker daemon: how long a revision's container may take to listen on PORT (Cloud Run's startup probe allows 240 s). */
+  containerStartupSeconds: number;
   /** Refuse `invokerIamDisabled: true` with 403 PERMISSION_DENIED (org policy). */
   refuseInvokerIamDisabled: boolean;
   /** Refuse setIamPolicy with `allUsers` with 400 FAILED_PRECONDITION (org policy). */
@@ -22,6 +24,8 @@ export interface Knobs {
   deniedPermissions: string[];
   /** Project roles of the default build service account in the IAM policy. */
   buildServiceAccountRoles: string[];
+  /** Check API requests against Google's published contracts (emulator/src/contracts): on unless a test needs it off. */
+  contracts: boolean;
 }
 
 export const DEFAULT_FAILURE_LOG: readonly string[] = [
@@ -42,29 +46,33 @@ export function defaultKnobs(): Knobs {
     buildOutcome: 'success',
     failureLog: [...DEFAULT_FAILURE_LOG],
     deploySeconds: 0.5,
+    containerStartupSeconds: 30,
     refuseInvokerIamDisabled: false,
     refusePublicIam: false,
     requireAuth: false,
     disabledServices: [],
     deniedPermissions: [],
     buildServiceAccountRoles: ['roles/run.builder'],
+    contracts: true,
   };
 }
 
 /** Applies a partial knob set, ignoring unknown keys and values of the wrong type. */
 export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string, unknown>): void {
   const p = patch as Record<string, unknown>;
-  const num = (k: 'buildSeconds' | 'deploySeconds'): void => {
+  const num = (k: 'buildSeconds' | 'deploySeconds' | 'containerStartupSeconds'): void => {
     if (typeof p[k] === 'number' && Number.isFinite(p[k]) && (p[k] as number) >= 0) target[k] = p[k] as number;
   };
-  const bool = (k: 'refuseInvokerIamDisabled' | 'refusePublicIam' | 'requireAuth'): void => {
+  const bool = (k: 'refuseInvokerIamDisabled' | 'refusePublicIam' | 'requireAuth' | 'contracts'): void => {
     if (typeof p[k] === 'boolean') target[k] = p[k] as boolean;
   };
   num('buildSeconds');
   num('deploySeconds');
+  num('containerStartupSeconds');
   bool('refuseInvokerIamDisabled');
   bool('refusePublicIam');
   bool('requireAuth');
+  bool('contracts');
   if (p.buildOutcome === 'success' || p.buildOutcome === 'failure') target.buildOutcome = p.buildOutcome;
   if (Array.isArray(p.failureLog)) target.failureLog = p.failureLog.map(String);
   // Copies, so enabling a service never edits the knobs a reset restores.

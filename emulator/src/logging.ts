@@ -22,8 +22,8 @@ export interface SeedLogEntry {
   text?: string;
   /** …or a JSON payload. */
   json?: Record<string, unknown>;
-  /** `stdout` (default) or `stderr`: the log name Cloud Run would use. */
-  stream?: 'stdout' | 'stderr';
+  /** `stdout` (default), `stderr`, or `varlog/system` (Cloud Run's own lines about the instance): the log name Cloud Run would use. */
+  stream?: 'stdout' | 'stderr' | 'varlog/system';
 }
 
 interface Stored {
@@ -63,7 +63,7 @@ export class LogStore {
     const iso = new Date(ms).toISOString();
     const json: Record<string, unknown> = {
       insertId: randomLetters(16),
-      logName: `projects/${e.project}/logs/run.googleapis.com%2F${stream}`,
+      logName: `projects/${e.project}/logs/run.googleapis.com%2F${stream.replace('/', '%2F')}`,
       resource: {
         type: 'cloud_run_revision',
         labels: { project_id: e.project, service_name: e.service, revision_name: e.revision ?? '', location: e.location, configuration_name: e.service },
@@ -101,6 +101,11 @@ export class LogStore {
       delete json.severity;
     }
     this.add({ ...where, stream, severity, ...(json ? { json } : { text: line }) });
+  }
+
+  /** A line Cloud Run itself writes about a revision's instance (start-up probe failures, exits). */
+  systemLine(where: { project: string; location: string; service: string; revision: string }, severity: Severity, text: string): void {
+    this.add({ ...where, stream: 'varlog/system', severity, text });
   }
 
   /** `entries:list`: resourceNames, filter, orderBy, pageSize, pageToken. */

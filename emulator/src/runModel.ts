@@ -12,8 +12,8 @@ export interface RevisionRec {
   id: string;
   json: Record<string, unknown>;
   app?: RunningApp;
-  /** Text served when the app cannot run here. */
-  placeholder?: string;
+  /** Why the emulator serves no app for this revision (no daemon, not runnable as a process): the front answers 501. */
+  notStarted?: string;
 }
 
 export interface IamPolicy {

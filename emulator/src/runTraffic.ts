@@ -89,7 +89,7 @@ export async function applyTraffic(ctx: Context, ar: ArtifactRegistryState, s: S
     .flatMap((st) => (st.tag && st.revision ? [s.revisions.get(String(st.revision))] : []))
     .filter((r): r is RevisionRec => r !== undefined);
   const serving = new Set([...routes.map((r) => r.rev), ...tagged]);
-  for (const rev of serving) if (!rev.app && !rev.placeholder) await startRevision(ctx, ar, s, rev);
+  for (const rev of serving) if (!rev.app && !rev.notStarted) await startRevision(ctx, ar, s, rev);
   if (s.deleted) return;
   s.routes = routes;
   s.active = [...routes].sort((a, b) => b.percent - a.percent)[0]?.rev;
@@ -110,7 +110,7 @@ function tagRoute(s: ServiceRec, tag: string): FrontTarget {
   const status = ((s.json.trafficStatuses as { tag?: string; revision?: string }[] | undefined) ?? []).find((t) => t.tag === tag);
   const rev = status?.revision ? s.revisions.get(status.revision) : undefined;
   if (rev?.app) return { kind: 'proxy', port: rev.app.port };
-  if (rev?.placeholder) return { kind: 'placeholder', text: rev.placeholder };
+  if (rev?.notStarted) return { kind: 'not-started', revision: rev.id, why: rev.notStarted };
   return { kind: 'unavailable' };
 }
 

@@ -3,9 +3,12 @@ import { ArtifactRegistryState, handleArtifactRegistry } from './artifactRegistr
 import { BuildRunner, TempDirs } from './buildRunner';
 import { CloudBuildState, handleCloudBuild } from './cloudBuild';
 import { CloudRunState, handleCloudRun } from './cloudRun';
+import { enforceContracts, preloadContracts } from './contracts/contractGate';
 import type { Context } from './context';
 import { Faults, ruleFromJson, type FaultHit, type FaultRule, type SeenRequest } from './faults';
 import { DomainMappingState, handleDomainMappings, type SeedDomainMapping } from './domainMappings';
+import { dockerFrom } from './docker/dockerCli';
+import { forgetImages, removeOrphanContainers } from './docker/cleanup';
 import { GeminiState, isGeminiPath, type GeminiRequestRecord, type ScriptedReply } from './gemini';
 import { GitHubState, isGitHubPath, type GitHubRateLimit, type SeedGitHubRepo } from './github';
 import { ApiError, jsonBody, notFound, readBody, sendError, sendJson, unauthenticated, type Req } from './http';
@@ -32,6 +35,12 @@ export interface EmulatorOptions {
   port?: number;
   knobs?: Partial<Knobs>;
   log?: (line: string) => void;
+  /**
+   * A Docker daemon (`unix:///run/devgem-docker.sock`): Cloud Build then really builds the
+   * uploaded source and Cloud Run runs the image (see emulator/README.md). The emulator's CLI
+   * takes it from DEVGEM_EMULATOR_DOCKER; startEmulator never reads the environment itself.
+   */
+  docker?: string;
 }
 
 export interface Emulator {
@@ -87,8 +96,9 @@ class EmulatorCore {
     knobs: Knobs,
     log: (line: string) => void,
     private readonly initialKnobs: Partial<Knobs>,
+    docker?: string,
   ) {
-    this.ctx = { knobs, log, ops: new OperationStore(), logs: new LogStore(), faults: new Faults() };
+    this.ctx = { knobs, log, ops: new OperationStore(), logs: new LogStore(), faults: new Faults(), docker: dockerFrom(docker) };
     this.runner = new BuildRunner(this.ctx, this.storage, this.ar, this.temp);
   }
 
@@ -99,6 +109,7 @@ class EmulatorCore {
     this.github.clear();
     this.storage.clear();
     this.uploads.clear();
+    const built = [...this.ar.images.values()].filter((i) => i.dockerImage).map((i) => i.name);
     this.ar.clear();
     this.ctx.ops.clear();
     this.ctx.logs.clear();
@@ -109,7 +120,8 @@ class EmulatorCore {
     applyKnobs(this.ctx.knobs, this.initialKnobs);
     const stopping = this.run.closeAll();
     const removing = this.temp.removeAll();
-    return Promise.all([stopping, removing]).then(() => undefined);
+    const forgetting = this.ctx.docker ? forgetImages(this.ctx.docker, built) : undefined;
+    return Promise.all([stopping, removing, forgetting]).then(() => undefined);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -141,6 +153,8 @@ class EmulatorCore {
         'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
       );
     }
+    // Google's published API contracts (emulator/src/contracts): unknown fields, missing required ones, unpublished URLs.
+    if (this.ctx.knobs.contracts && !enforceContracts(r, res, this.ctx.log)) return;
     if (s0 === 'storage' && s1 === 'v1') return handleStorageJson(this.storage, r, res, segments.slice(2));
     if (s0 === 'upload' && s1 === 'storage' && s2 === 'v1') return this.uploads.handle(r, res, segments.slice(3));
     if (s0 === 'v1') return this.v1(r, res, segments.slice(1));
@@ -209,7 +223,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const log = opts.log ?? ((): void => undefined);
   const knobs = defaultKnobs();
   applyKnobs(knobs, opts.knobs ?? {});
-  const core = new EmulatorCore(knobs, log, { ...(opts.knobs ?? {}) });
+  if (knobs.contracts) preloadContracts();
+  const core = new EmulatorCore(knobs, log, { ...(opts.knobs ?? {}) }, opts.docker);
+  if (core.ctx.docker) {
+    if (!(await core.ctx.docker.available())) throw new Error(`no Docker daemon answers at ${core.ctx.docker.host}`);
+    await removeOrphanContainers(core.ctx.docker, log);
+  }
   const server: Server = createServer((req, res) => {
     if (core.ctx.faults.intercept('api', req, res)) return;
     core.handle(req, res).catch((e: unknown) => {

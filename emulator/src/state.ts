@@ -45,8 +45,9 @@ export function summarize(core: SummarySources): Record<string, unknown> {
     revisions: [...s.revisions.values()].map((r) => ({
       name: r.id,
       ready: ((r.json.conditions as { type: string; state: string }[] | undefined) ?? []).some((c) => c.type === 'Ready' && c.state === 'CONDITION_SUCCEEDED'),
-      mode: r.app ? 'process' : r.placeholder ? 'placeholder' : 'none',
+      mode: r.app?.containerId ? 'container' : r.app ? 'process' : r.notStarted ? 'not-started' : 'none',
       pid: r.app?.pid ?? null,
+      containerId: r.app?.containerId ?? null,
     })),
     iamBindings: s.policy.bindings,
   }));

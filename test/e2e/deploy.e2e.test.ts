@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Emulator } from '../../emulator/src/server';
+import { DOCKER_HOST, dockerSkipReason } from '../support/docker';
 import { findWebviewFrame, openViewContainer, openWorkbench, runCommand, screenshot } from './harness';
 import { startE2ESession, type E2ESession } from './session';
 
@@ -34,11 +35,15 @@ describe('Devgem in a real VS Code (code-server)', function () {
   let session: E2ESession | undefined;
   let emu: Emulator;
   let workspace: string;
+  // With the private Docker daemon the sample is really built and really runs (scripts/containers/setup.sh).
+  const realBuilder = !dockerSkipReason();
 
   before(async () => {
+    if (!realBuilder) console.log(`    without the real builder: ${dockerSkipReason()}`);
     session = await startE2ESession({
       name: 'e2e',
       knobs: { buildSeconds: 2, deploySeconds: 0.3 },
+      docker: realBuilder ? DOCKER_HOST : undefined,
       // Vertex AI mode: with the emulator configured, Gemini calls go to its scripted endpoint.
       settings: { 'devgem.project': 'e2e-project', 'devgem.region': 'europe-west1', 'devgem.ai.provider': 'vertex', 'devgem.ai.vertexProject': 'e2e-project' },
     });
@@ -77,7 +82,21 @@ describe('Devgem in a real VS Code (code-server)', function () {
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+/);
     const res = await fetch(url);
     assert.equal(res.status, 200);
-    assert.match(await res.text(), /Hello from Devgem/);
+    assert.match(await res.text(), /<h1>Hello from Devgem<\/h1><p>Running since \d{4}-\d\d-\d\dT/);
+    if (realBuilder) {
+      // What answered is the image Cloud Build built from the generated Dockerfile, running as a container.
+      type State = { services: { revisions: { mode: string }[] }[]; builds: { id: string; logsBucket: string }[] };
+      const state = (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as State;
+      assert.deepEqual(
+        state.services[0].revisions.map((r) => r.mode),
+        ['container'],
+      );
+      const build = state.builds[0];
+      const bucket = build.logsBucket.replace(/^gs:\/\//, '');
+      const log = await (await fetch(`${emu.baseUrl}/storage/v1/b/${bucket}/o/log-${build.id}.txt?alt=media`)).text();
+      assert.match(log, /^Step 1\/\d+ : FROM node:20-slim$/m);
+      assert.match(log, /^Successfully tagged europe-west1-docker\.pkg\.dev\/e2e-project\/devgem\/hello-node:/m);
+    }
 
     // The generated Dockerfile is in the workspace for the user to keep.
     assert.match(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'), /FROM node:20/);

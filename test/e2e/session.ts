@@ -32,6 +32,8 @@ export interface E2ESessionOptions {
   /** Prefix of the temp dir and of the kept output-channel log (test-artifacts/<name>-devgem-output.log). */
   name: string;
   knobs?: EmulatorOptions['knobs'];
+  /** A Docker daemon for the emulator's real builder (see test/support/docker.ts). */
+  docker?: string;
   /** User settings over code-server's defaults (project, region, AI provider …). */
   settings?: Record<string, unknown>;
 }
@@ -68,7 +70,7 @@ async function readDevgemLog(dataDir: string): Promise<string> {
 /** Starts emulator, code-server (extension installed, workspace open) and Chromium; what started is stopped again if a later step fails. */
 export async function startE2ESession(opts: E2ESessionOptions): Promise<E2ESession> {
   if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first`);
-  const emu = await startEmulator({ knobs: opts.knobs });
+  const emu = await startEmulator({ knobs: opts.knobs, docker: opts.docker });
   let dataDir: string | undefined;
   let server: CodeServerHandle | undefined;
   let browser: LaunchedChromium | undefined;

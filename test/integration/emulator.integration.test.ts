@@ -25,13 +25,13 @@ function enumName(e: Record<string, string | number>, v: unknown): string {
   return typeof v === 'number' ? String(e[v]) : String(v);
 }
 
-function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on('error', reject);
     req.end();
@@ -505,7 +505,7 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       await assert.rejects(bad.promise(), (e: { code?: number; message: string }) => e.code === 9 && e.message.includes(`Image '${missing}' not found.`));
     });
 
-    it('PATCH with allowMissing creates; non-runnable sources serve a placeholder', async () => {
+    it('PATCH with allowMissing creates; a revision it cannot run (no Docker daemon) is marked and answers 501', async () => {
       const depImage = `${REGION}-docker.pkg.dev/${PROJECT}/devgem/deps:v1`;
       const id = await submit({ ...NODE_APP, 'package.json': JSON.stringify({ name: 'x', dependencies: { express: '^4.0.0' } }) }, depImage, 'source/deps.tgz');
       await waitBuild(id);
@@ -516,8 +516,11 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
       );
       const [svc] = await op.promise();
       const res = await httpGet(String(svc.uri));
-      assert.equal(res.status, 200);
-      assert.match(res.body, /^Hello from Cloud Run emulator: service deps, revision deps-00001-[a-z]{3}/);
+      assert.equal(res.status, 501, 'nothing ran, so no success status');
+      assert.equal(res.headers['x-devgem-emulator'], 'not-started');
+      assert.match(res.body, /^Not started by the emulator: revision deps-00001-[a-z]{3} \(package\.json has dependencies, and no Docker daemon/);
+      const [revision] = await revisions.getRevision({ name: String(svc.latestReadyRevision) });
+      assert.match(revision.annotations?.['emulator.devgem.dev/not-started'] ?? '', /package\.json has dependencies/);
     });
 
     it('runs a Python app (shell-form CMD) and an `npm start` app', async () => {

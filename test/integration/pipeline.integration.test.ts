@@ -81,6 +81,18 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
     );
   });
 
+  it('an app the emulator cannot run (no Docker daemon) ends with "not started by the emulator", not a passed health check', async () => {
+    const files = {
+      ...FIXTURE_APP,
+      'package.json': JSON.stringify({ name: 'fixture', scripts: { start: 'node server.js' }, dependencies: { express: '^4.21.2' } }),
+    };
+    const { result, events } = await deploy(files);
+    assert.equal(result.outcome, 'success', JSON.stringify(result));
+    const verify = events.filter((e) => e.type === 'stage' && e.stage === 'verify').pop();
+    assert.equal(verify?.type === 'stage' && verify.status, 'warning');
+    assert.match(verify?.type === 'stage' ? (verify.detail ?? '') : '', /^Not started by the emulator: http:\/\/127\.0\.0\.1:\d+ runs no app/);
+  });
+
   it('second deploy updates the same service with a new revision at the same URL', async () => {
     const first = await deploy(FIXTURE_APP);
     const second = await deploy(FIXTURE_APP);

@@ -239,9 +239,10 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
 
     it('a hung bucket list: the bucket is still created, after one retry', async () => {
       fx.emu.faults.add({ method: 'GET', path: /^\/storage\/v1\/b$/, calls: [1], fault: { kind: 'hang' } });
-      // Without a working per-request limit the hung list never ends: still pending after 10 s.
-      const end = await ending(collectingGarbage(ports.storage.ensureBucket({ project: PROJECT, bucket: BUCKET, location: REGION }, signal())), 10_000);
-      assert.ok(!end.pending && !end.rejected, `ensureBucket: ${end.pending ? 'still waiting after 10 s' : String((end.err as Error)?.message)}`);
+      // Without a working per-request limit the hung list never ends; with its 1 s limit it ends after one retry,
+      // so 30 s only leaves room for a loaded machine's GC pauses (the collector runs every 50 ms here).
+      const end = await ending(collectingGarbage(ports.storage.ensureBucket({ project: PROJECT, bucket: BUCKET, location: REGION }, signal())), 30_000);
+      assert.ok(!end.pending && !end.rejected, `ensureBucket: ${end.pending ? 'still waiting after 30 s' : String((end.err as Error)?.message)}`);
       assert.equal(hang(fx.emu)?.closedByClient, true, 'the timed-out request was not hung up');
       assert.deepEqual(
         fx.emu.faults.requests().map((r) => `${r.method} ${r.path}`),
@@ -251,8 +252,8 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
 
     it('a hung bucket create: the bucket exists once, after one retry', async () => {
       fx.emu.faults.add({ method: 'POST', path: /^\/storage\/v1\/b$/, calls: [1], fault: { kind: 'hang' } });
-      const end = await ending(collectingGarbage(ports.storage.ensureBucket({ project: PROJECT, bucket: BUCKET, location: REGION }, signal())), 10_000);
-      assert.ok(!end.pending && !end.rejected, `ensureBucket: ${end.pending ? 'still waiting after 10 s' : String((end.err as Error)?.message)}`);
+      const end = await ending(collectingGarbage(ports.storage.ensureBucket({ project: PROJECT, bucket: BUCKET, location: REGION }, signal())), 30_000);
+      assert.ok(!end.pending && !end.rejected, `ensureBucket: ${end.pending ? 'still waiting after 30 s' : String((end.err as Error)?.message)}`);
       assert.equal(hang(fx.emu)?.closedByClient, true);
       const { buckets } = await fx.state<{ buckets: { name: string }[] }>();
       assert.equal(buckets.filter((b) => b.name === BUCKET).length, 1);
@@ -267,9 +268,9 @@ describe('SDK calls stop when Devgem stops waiting (real SDKs against the emulat
       fx.emu.faults.add({ method: 'GET', path: /^\/storage\/v1\/b\/[^/]+\/o\/log-1\.txt$/, calls: [1], fault: { kind: 'hang' } });
       const end = await ending(
         collectingGarbage(ports.storage.readFrom({ project: PROJECT, bucket: BUCKET, object: 'log-1.txt', offset: 7 }, signal())),
-        10_000,
+        30_000,
       );
-      assert.ok(!end.pending && !end.rejected, `readFrom: ${end.pending ? 'still waiting after 10 s' : String((end.err as Error)?.message)}`);
+      assert.ok(!end.pending && !end.rejected, `readFrom: ${end.pending ? 'still waiting after 30 s' : String((end.err as Error)?.message)}`);
       assert.equal((end.value as Buffer | undefined)?.toString('utf8'), 'step 2\n');
       assert.equal(hang(fx.emu)?.closedByClient, true);
       // Nothing past the end yet, and no such object: what the log tailer polls for.

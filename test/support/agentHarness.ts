@@ -1,8 +1,7 @@
 // Shared pieces for agent tests: a context over any CloudPorts (fakes or the
 // real SDKs against the emulator), a confirm port that answers like a user,
 // memory stores and a model scripted in-process for unit tests.
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import { agentJail } from '../../src/core/agent/agentFiles';
 import type { AgentContext } from '../../src/core/agent/context';
 import type { ModelChunk, ModelPort, ModelRequest } from '../../src/core/agent/model';
 import type { ConfirmationDraft, ConfirmPort } from '../../src/core/agent/registry';
@@ -78,11 +77,11 @@ export function testAgentContext(
     },
     lastDeploy: () => session.current.deploy,
     deployHistory: () => session.current.history ?? [],
-    readWorkspaceFile: async (rel) => fs.readFile(path.join(root, rel), 'utf8').catch(() => undefined),
+    // The same jail as the VS Code context, so tools are tested against what the extension enforces.
+    readWorkspaceFile: (rel, o) => agentJail(root, o).readText(rel),
     writeWorkspaceFile: async (rel, content) => {
+      await agentJail(root).writeText(rel, content);
       ctx.written.set(rel, content);
-      await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-      await fs.writeFile(path.join(root, rel), content);
     },
   };
   return ctx;

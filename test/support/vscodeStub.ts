@@ -20,13 +20,13 @@ export function useVscodeStub<T>(stub: unknown, subject: string): { load(): T } 
     m.loaded = true;
     m.exports = stub;
     require.cache[stubId] = m;
-    delete require.cache[subject];
+    forgetHostModules();
     loaded = require(subject) as T;
   });
   after(() => {
     M._resolveFilename = resolve;
     delete require.cache[stubId];
-    delete require.cache[subject];
+    forgetHostModules();
   });
   return {
     load() {
@@ -34,4 +34,15 @@ export function useVscodeStub<T>(stub: unknown, subject: string): { load(): T } 
       return loaded;
     },
   };
+}
+
+/**
+ * The subject's own imports that import `vscode` too (settings.ts, lifecycle.ts, …) must see this
+ * describe's stub, not the one of whichever describe loaded them first: load them fresh as well.
+ */
+function forgetHostModules(): void {
+  const hostDir = `${path.sep}src${path.sep}adapters${path.sep}vscode${path.sep}`;
+  for (const id of Object.keys(require.cache)) {
+    if (id.includes(hostDir) || id.endsWith(`${path.sep}src${path.sep}extension.js`)) delete require.cache[id];
+  }
 }

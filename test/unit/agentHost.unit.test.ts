@@ -34,7 +34,15 @@ describe('the agent context in VS Code', () => {
   before(() => delete require.cache[SETTINGS]);
   after(() => delete require.cache[SETTINGS]);
   const subject = useVscodeStub<typeof AgentHost>(stub, SUBJECT);
-  const context = () => new (subject.load().VscodeAgentContext)({} as DeploySession, {} as DeployRunner, () => ({}) as CloudPorts, {} as UsageGuard);
+  // The folder Devgem works on is the first open one until the user chooses another.
+  const context = () =>
+    new (subject.load().VscodeAgentContext)({
+      session: {} as DeploySession,
+      runner: {} as DeployRunner,
+      ports: () => ({}) as CloudPorts,
+      usage: {} as UsageGuard,
+      folders: { current: () => folders?.[0] as never },
+    });
 
   beforeEach(() => {
     folders = undefined;

@@ -49,16 +49,17 @@ describe('agent loop', () => {
     ...extra,
   });
 
-  it('streams text and ends when the model answers without a tool', async () => {
-    const model = new ScriptedModel([[text('Hel'), text('lo')]]);
+  it('streams text word by word and ends when the model answers without a tool', async () => {
+    // A word is let out once complete, so a token is never shown half-way before it is recognised and redacted.
+    const model = new ScriptedModel([[text('Hel'), text('lo '), text('th'), text('ere')]]);
     const { seen, events } = recorder();
     const conversation = new Conversation();
     const end = await runAgentTurn('hi', { ...base(model, []), events, conversation }, new AbortController().signal);
     assert.deepEqual(end, { kind: 'answered' });
-    assert.deepEqual(seen, ['text:Hel', 'text:lo', 'end']);
+    assert.deepEqual(seen, ['text:Hello ', 'text:there', 'end']);
     assert.deepEqual(conversation.all(), [
       { role: 'user', parts: [{ text: 'hi' }] },
-      { role: 'model', parts: [{ text: 'Hello' }] },
+      { role: 'model', parts: [{ text: 'Hello there' }] },
     ]);
     assert.equal(model.requests[0].system, 'system prompt');
     assert.deepEqual(

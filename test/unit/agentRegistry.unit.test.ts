@@ -48,6 +48,28 @@ describe('tool argument validation', () => {
     });
   }
 
+  // Arguments come from the model as parsed JSON: names every object inherits are not declared arguments.
+  for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', 'isPrototypeOf']) {
+    it(`rejects "${key}", which only the object prototype knows`, () => {
+      const value = JSON.parse(`{"service": "a", "${key}": {"polluted": true}}`) as unknown;
+      const r = validateArgs(schema, value);
+      assert.equal(r.ok, false, `${key} was accepted`);
+      if (!r.ok) assert.match(r.errors.join('; '), new RegExp(`args\\.${key} is not (a known argument|allowed)`));
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+  }
+
+  it('does not count an inherited name as a present required argument', () => {
+    const r = validateArgs({ type: 'object', properties: { other: { type: 'string' } }, required: ['toString'] }, {});
+    assert.equal(r.ok, false);
+  });
+
+  it('keeps a __proto__ key in a map a plain key, never a prototype', () => {
+    const r = validateArgs(schema, JSON.parse('{"service": "a", "env": {"__proto__": "x"}}'));
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.match(r.errors.join('; '), /env\.__proto__ is not allowed/);
+  });
+
   it('treats missing args as an empty object', () => {
     assert.ok(validateArgs({ type: 'object', properties: {} }, undefined).ok);
   });

@@ -14,7 +14,7 @@ describe('analysis: Go', () => {
     assert.equal(app.stack, 'go');
     assert.equal(app.language.value, 'go');
     assert.equal(app.name, 'shop');
-    assert.deepEqual([app.version?.value, app.version?.evidence[0].file, app.version?.evidence[0].line], ['1.22', 'go-gin-cmd/go.mod', 3]);
+    assert.deepEqual([app.version?.value, app.version?.evidence[0].file, app.version?.evidence[0].line], ['1.27', 'go-gin-cmd/go.mod', 3]);
     assert.equal(app.packageManager?.value, 'go');
     assert.deepEqual([app.framework?.value, app.framework?.evidence[0].line], ['gin', 5]);
     assert.equal(app.hints.goMain, './cmd/api');
@@ -29,7 +29,7 @@ describe('analysis: Go', () => {
     assert.equal(app.confidence, 'high');
 
     const lines = dockerfile(app);
-    assert.ok(lines.includes('FROM golang:1.22 AS build'));
+    assert.ok(lines.includes('FROM golang:1.27 AS build'));
     assert.ok(lines.includes('COPY go.mod go.sum ./'));
     assert.ok(lines.includes('RUN go mod download'));
     assert.ok(lines.includes('RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/server ./cmd/api'));
@@ -44,7 +44,9 @@ describe('analysis: Go', () => {
 
   it('go-nethttp: root main package with a hard-coded port gets a one-line fix', async () => {
     const app = await analyze('go-nethttp');
-    assert.equal(app.version?.value, '1.21');
+    // go.mod's `go 1.21` is a minimum, not a pin: the newest Go builds it.
+    assert.equal(app.version?.value, '1.27');
+    assert.match(app.version?.evidence[0].detail ?? '', /"go 1\.21" \(a minimum\)/);
     assert.deepEqual([app.framework?.value, app.framework?.evidence[0].file, app.framework?.evidence[0].line], ['net/http', 'go-nethttp/main.go', 12]);
     assert.equal(app.hints.goMain, '.');
     assert.equal(app.port.port, 3000);
@@ -61,7 +63,7 @@ describe('analysis: Go', () => {
     assert.equal(app.confidence, 'medium', 'no go.sum');
 
     const lines = dockerfile(app);
-    assert.ok(lines.includes('FROM golang:1.21 AS build'));
+    assert.ok(lines.includes('FROM golang:1.27 AS build'));
     assert.ok(lines.includes('COPY go.mod ./'), 'no go.sum to copy');
     assert.ok(lines.includes('EXPOSE 3000'));
     assert.ok(!lines.includes('ENV PORT=8080'), 'the app hard-codes 3000');

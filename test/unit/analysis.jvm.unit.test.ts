@@ -85,7 +85,7 @@ describe('analysis: JVM', () => {
     assert.deepEqual([app.port.port, app.port.honoursPortEnv, app.port.evidence[0].line], [8081, false, 5]);
     assert.deepEqual(app.port.fix && [app.port.fix.before, app.port.fix.after], ['  port: 8081', '  port: ${PORT:8081}']);
     const lines = dockerfile(app);
-    assert.ok(lines.includes('FROM gradle:8-jdk17 AS build'));
+    assert.ok(lines.includes('FROM gradle:jdk17 AS build'));
     assert.ok(lines.some((l) => l.startsWith('RUN gradle --no-daemon bootJar && ')));
     assert.ok(lines.includes('EXPOSE 8081'));
     assert.ok(lines.includes('USER app'));

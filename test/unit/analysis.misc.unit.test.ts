@@ -1,13 +1,17 @@
 import * as assert from 'node:assert/strict';
+import { denoDetectors } from '../../src/core/analysis/deno';
 import { miscDetectors } from '../../src/core/analysis/misc';
-import { shellStart } from '../../src/core/analysis/stackKit';
+import { procfileDetectors } from '../../src/core/analysis/procfileOnly';
+import { staticDetectors } from '../../src/core/analysis/staticSite';
 import type { AppAnalysis, StackId } from '../../src/core/analysis/types';
-import { miscGenerators } from '../../src/core/dockerfiles/misc';
+import { generateFiles } from '../../src/core/dockerfiles/generate';
 import { fixtureView } from '../support/analysisFixtures';
+
+const DETECTORS = [...denoDetectors, ...miscDetectors, ...staticDetectors, ...procfileDetectors];
 
 async function analyze(name: string, stack: StackId): Promise<AppAnalysis> {
   const found: AppAnalysis[] = [];
-  for (const d of miscDetectors) {
+  for (const d of DETECTORS) {
     const app = await d.detect(fixtureView(name));
     if (app) found.push(app);
   }
@@ -19,7 +23,7 @@ async function analyze(name: string, stack: StackId): Promise<AppAnalysis> {
   return found[0];
 }
 
-const dockerfile = (app: AppAnalysis) => miscGenerators[app.stack]!(app).dockerfile.split('\n');
+const dockerfile = (app: AppAnalysis) => generateFiles(app).dockerfile.split('\n');
 
 describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
   it('deno-serve: start task, Deno.env PORT, pinned denoland/deno image', async () => {
@@ -29,7 +33,7 @@ describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
     assert.deepEqual([app.framework?.value, app.framework?.evidence[0].line], ['deno-serve', 3]);
     assert.deepEqual(app.start, {
       value: ['deno', 'run', '--allow-net', '--allow-env', 'main.ts'],
-      evidence: [{ file: 'deno-serve/deno.json', line: 4, detail: 'start task' }],
+      evidence: [{ file: 'deno-serve/deno.json', line: 4, detail: 'start task: deno run --allow-net --allow-env main.ts' }],
     });
     assert.deepEqual(app.port, {
       port: 8080,
@@ -101,12 +105,13 @@ describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
     assert.ok(lines.includes('EXPOSE 8080'));
   });
 
-  it('static-site: index.html without a build is served by unprivileged nginx on 8080', async () => {
+  it('static-site: index.html without a build is served by unprivileged nginx on $PORT', async () => {
     const app = await analyze('static-site', 'static');
     assert.deepEqual([app.language.value, app.language.evidence[0].file], ['html', 'static-site/index.html']);
-    assert.deepEqual([app.port.port, app.port.source], [8080, 'framework-default']);
+    assert.deepEqual([app.port.port, app.port.source, app.port.honoursPortEnv], [8080, 'config', true]);
     const lines = dockerfile(app);
-    assert.ok(lines.includes('FROM nginxinc/nginx-unprivileged:1.27-alpine'));
+    assert.ok(lines.includes('FROM nginxinc/nginx-unprivileged:1.30-alpine'));
+    assert.ok(lines.some((l) => l.includes("'  listen ${PORT};'") && l.includes("'    try_files $uri $uri/ =404;'")));
     assert.ok(lines.includes('COPY . /usr/share/nginx/html'));
     assert.ok(lines.includes('USER 101'));
     assert.ok(lines.includes('EXPOSE 8080'));
@@ -117,7 +122,7 @@ describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
     const app = await analyze('procfile-only', 'procfile');
     assert.deepEqual(app.start, {
       value: ['sh', '-c', 'exec ./start-server.sh --port $PORT'],
-      evidence: [{ file: 'procfile-only/Procfile', line: 1, detail: 'Procfile web process' }],
+      evidence: [{ file: 'procfile-only/Procfile', line: 1, detail: 'Procfile web: ./start-server.sh --port $PORT' }],
     });
     assert.deepEqual([app.port.honoursPortEnv, app.confidence], [true, 'low']);
     const lines = dockerfile(app);
@@ -128,12 +133,8 @@ describe('analysis: Deno, Elixir, Dart, Swift, static, Procfile', () => {
 
   it('static and Procfile-only step aside when a recognised stack is present', async () => {
     for (const name of ['node-vite-spa', 'ruby-procfile', 'php-plain']) {
-      for (const d of miscDetectors) assert.equal(await d.detect(fixtureView(name)), undefined, `${d.name} on ${name}`);
+      for (const d of [...miscDetectors, ...staticDetectors, ...procfileDetectors])
+        assert.equal(await d.detect(fixtureView(name)), undefined, `${d.name} on ${name}`);
     }
-  });
-
-  it('shellStart splits plain commands and wraps shell syntax in sh -c exec', () => {
-    assert.deepEqual(shellStart('gunicorn app:app --workers 2'), ['gunicorn', 'app:app', '--workers', '2']);
-    assert.deepEqual(shellStart('bin/server -p $PORT'), ['sh', '-c', 'exec bin/server -p $PORT']);
   });
 });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DirView } from '../../src/core/analysis/dirView';
 import { nodeDetectors } from '../../src/core/analysis/node';
-import { nodeMajor } from '../../src/core/analysis/nodePackage';
+import { nodeLineOf } from '../../src/core/analysis/nodeVersion';
 import { parseScript } from '../../src/core/analysis/nodeStart';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { nodeGenerators } from '../../src/core/dockerfiles/node';
@@ -40,7 +40,7 @@ const CASES: Record<string, Expected> = {
   'node-express-npm': {
     stack: 'node',
     language: 'javascript',
-    version: '20',
+    version: '26',
     pm: 'npm',
     framework: 'express',
     start: ['node', 'server.js'],
@@ -49,7 +49,7 @@ const CASES: Record<string, Expected> = {
     portAt: ['node-express-npm/server.js', 4],
     confidence: 'high',
     lines: [
-      'FROM node:20-slim',
+      'FROM node:26-slim',
       'COPY package.json package-lock.json ./',
       'RUN npm ci --omit=dev',
       'ENV PORT=8080',
@@ -162,7 +162,7 @@ const CASES: Record<string, Expected> = {
   'node-next-yarn-berry': {
     stack: 'node',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'yarn-berry',
     framework: 'nextjs',
     build: 'yarn build',
@@ -172,9 +172,9 @@ const CASES: Record<string, Expected> = {
     portAt: ['node-next-yarn-berry/package.json', 11],
     confidence: 'high',
     lines: [
-      'FROM node:22-slim AS build',
+      'FROM node:26-slim AS build',
       'COPY package.json .yarnrc.yml yarn.lock ./',
-      'RUN corepack enable && yarn install --immutable',
+      'RUN npm install -g corepack && corepack enable && yarn install --immutable',
       'ENV PORT=8080',
       'USER node',
       'CMD ["sh","-c","exec node_modules/.bin/next start -p ${PORT:-8080}"]',
@@ -183,7 +183,7 @@ const CASES: Record<string, Expected> = {
   'node-nuxt': {
     stack: 'node',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'pnpm',
     framework: 'nuxt',
     build: 'pnpm run build',
@@ -193,8 +193,8 @@ const CASES: Record<string, Expected> = {
     portAt: ['node-nuxt/package.json', 12],
     confidence: 'high',
     lines: [
-      'FROM node:22-slim AS build',
-      'RUN corepack enable && pnpm install --frozen-lockfile',
+      'FROM node:26-slim AS build',
+      'RUN npm install -g corepack && corepack enable && pnpm install --frozen-lockfile',
       'COPY --from=build --chown=node:node /app/.output ./.output',
       'USER node',
       'EXPOSE 8080',
@@ -204,7 +204,7 @@ const CASES: Record<string, Expected> = {
   'node-remix': {
     stack: 'node',
     language: 'javascript',
-    version: '20',
+    version: '26',
     pm: 'npm',
     framework: 'remix',
     build: 'npm run build',
@@ -214,7 +214,7 @@ const CASES: Record<string, Expected> = {
     portAt: ['node-remix/package.json', 13],
     confidence: 'high',
     lines: [
-      'FROM node:20-slim AS build',
+      'FROM node:26-slim AS build',
       'RUN npm prune --omit=dev',
       'USER node',
       'EXPOSE 8080',
@@ -224,7 +224,7 @@ const CASES: Record<string, Expected> = {
   'node-react-router': {
     stack: 'node',
     language: 'typescript',
-    version: '22',
+    version: '26',
     pm: 'npm',
     framework: 'react-router',
     build: 'npm run build',
@@ -233,12 +233,12 @@ const CASES: Record<string, Expected> = {
     honours: true,
     portAt: ['node-react-router/package.json', 12],
     confidence: 'high',
-    lines: ['FROM node:22-slim AS build', 'USER node', 'EXPOSE 8080', 'CMD ["node_modules/.bin/react-router-serve","build/server/index.js"]'],
+    lines: ['FROM node:26-slim AS build', 'USER node', 'EXPOSE 8080', 'CMD ["node_modules/.bin/react-router-serve","build/server/index.js"]'],
   },
   'node-sveltekit-node': {
     stack: 'node',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'npm',
     framework: 'sveltekit',
     build: 'npm run build',
@@ -247,12 +247,12 @@ const CASES: Record<string, Expected> = {
     honours: true,
     portAt: ['node-sveltekit-node/package.json', 12],
     confidence: 'high',
-    lines: ['FROM node:22-slim AS build', 'RUN npm ci', 'USER node', 'EXPOSE 8080', 'CMD ["node","build/index.js"]'],
+    lines: ['FROM node:26-slim AS build', 'RUN npm ci', 'USER node', 'EXPOSE 8080', 'CMD ["node","build/index.js"]'],
   },
   'node-astro-node': {
     stack: 'node',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'pnpm',
     framework: 'astro',
     build: 'pnpm run build',
@@ -261,12 +261,12 @@ const CASES: Record<string, Expected> = {
     honours: true,
     portAt: ['node-astro-node/package.json', 12],
     confidence: 'high',
-    lines: ['FROM node:22-slim AS build', 'RUN pnpm prune --prod', 'ENV HOST=0.0.0.0', 'USER node', 'CMD ["node","dist/server/entry.mjs"]'],
+    lines: ['FROM node:26-slim AS build', 'RUN pnpm prune --prod', 'ENV HOST=0.0.0.0', 'USER node', 'CMD ["node","dist/server/entry.mjs"]'],
   },
   'node-astro-static': {
     stack: 'node-static',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'npm',
     framework: 'astro',
     build: 'npm run build',
@@ -275,12 +275,12 @@ const CASES: Record<string, Expected> = {
     honours: true,
     portAt: ['node-astro-static/package.json'],
     confidence: 'high',
-    lines: ['FROM node:22-slim AS build', 'RUN npm ci', 'COPY --from=build /app/dist /usr/share/nginx/html'],
+    lines: ['FROM node:26-slim AS build', 'RUN npm ci', 'COPY --from=build /app/dist /usr/share/nginx/html'],
   },
   'node-angular': {
     stack: 'node-static',
     language: 'typescript',
-    version: '22',
+    version: '26',
     pm: 'npm',
     framework: 'angular',
     build: 'npm run build',
@@ -289,12 +289,12 @@ const CASES: Record<string, Expected> = {
     honours: true,
     portAt: ['node-angular/package.json'],
     confidence: 'high',
-    lines: ['FROM node:22-slim AS build', 'COPY --from=build /app/dist/shop/browser /usr/share/nginx/html'],
+    lines: ['FROM node:26-slim AS build', 'COPY --from=build /app/dist/shop/browser /usr/share/nginx/html'],
   },
   'node-vite-spa': {
     stack: 'node-static',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'yarn',
     framework: 'vite',
     build: 'yarn build',
@@ -303,12 +303,12 @@ const CASES: Record<string, Expected> = {
     honours: true,
     portAt: ['node-vite-spa/package.json'],
     confidence: 'high',
-    lines: ['FROM node:22-slim AS build', 'RUN yarn install --frozen-lockfile', 'RUN yarn build', 'COPY --from=build /app/www /usr/share/nginx/html'],
+    lines: ['FROM node:26-slim AS build', 'RUN yarn install --frozen-lockfile', 'RUN yarn build', 'COPY --from=build /app/www /usr/share/nginx/html'],
   },
   'node-cra-spa': {
     stack: 'node-static',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'npm',
     framework: 'create-react-app',
     build: 'npm run build',
@@ -317,48 +317,48 @@ const CASES: Record<string, Expected> = {
     honours: true,
     portAt: ['node-cra-spa/package.json'],
     confidence: 'high',
-    lines: ['FROM node:22-slim AS build', 'COPY --from=build /app/build /usr/share/nginx/html'],
+    lines: ['FROM node:26-slim AS build', 'COPY --from=build /app/build /usr/share/nginx/html'],
   },
   'node-plain-hardcoded-port': {
     stack: 'node',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'npm',
     start: ['node', 'server.js'],
     port: 3000,
     honours: false,
     portAt: ['node-plain-hardcoded-port/server.js', 8],
-    confidence: 'medium',
-    lines: ['FROM node:22-slim', 'COPY package.json ./', 'RUN npm install --omit=dev', 'USER node', 'EXPOSE 3000', 'CMD ["node","server.js"]'],
+    confidence: 'high',
+    lines: ['FROM node:26-slim', 'COPY package.json ./', 'RUN npm install --omit=dev', 'USER node', 'EXPOSE 3000', 'CMD ["node","server.js"]'],
   },
   'node-plain-env': {
     stack: 'node',
     language: 'javascript',
-    version: '22',
+    version: '26',
     pm: 'npm',
     start: ['node', 'server.js'],
     port: 8080,
     honours: true,
     portAt: ['node-plain-env/server.js', 3],
-    confidence: 'medium',
-    lines: ['FROM node:22-slim', 'RUN npm install --omit=dev', 'ENV PORT=8080', 'USER node', 'EXPOSE 8080', 'CMD ["node","server.js"]'],
+    confidence: 'high',
+    lines: ['FROM node:26-slim', 'RUN npm install --omit=dev', 'ENV PORT=8080', 'USER node', 'EXPOSE 8080', 'CMD ["node","server.js"]'],
   },
   'node-npm-start': {
     stack: 'node',
     language: 'javascript',
-    version: '18',
+    version: '26',
     pm: 'npm',
     start: ['node', 'src/index.js'],
     port: 8080,
     honours: true,
     portAt: ['node-npm-start/src/index.js', 3],
     confidence: 'high',
-    lines: ['FROM node:18-slim', 'RUN npm ci --omit=dev', 'ENV PORT=8080', 'USER node', 'EXPOSE 8080', 'CMD ["node","src/index.js"]'],
+    lines: ['FROM node:26-slim', 'RUN npm ci --omit=dev', 'ENV PORT=8080', 'USER node', 'EXPOSE 8080', 'CMD ["node","src/index.js"]'],
   },
   'node-typescript-build': {
     stack: 'node',
     language: 'typescript',
-    version: '22',
+    version: '26',
     pm: 'npm',
     build: 'npm run build',
     start: ['node', 'build/server.js'],
@@ -367,7 +367,7 @@ const CASES: Record<string, Expected> = {
     portAt: ['node-typescript-build/src/server.ts', 3],
     confidence: 'high',
     lines: [
-      'FROM node:22-slim AS build',
+      'FROM node:26-slim AS build',
       'RUN npm ci',
       'RUN npm run build',
       'RUN npm prune --omit=dev',
@@ -415,23 +415,26 @@ describe('Node analysis: fixtures', () => {
 });
 
 describe('Node analysis: versions, package managers and start scripts', () => {
-  it('reads majors from .nvmrc / engines spellings', () => {
-    assert.equal(nodeMajor('>=20'), '20');
-    assert.equal(nodeMajor('18.x'), '18');
-    assert.equal(nodeMajor('v20.11.1'), '20');
-    assert.equal(nodeMajor('^18.17.0 || >=20'), '18');
-    assert.equal(nodeMajor('lts/iron'), '20');
-    assert.equal(nodeMajor('lts/*'), undefined);
+  it('reads the line a version file pins, code names included', () => {
+    assert.equal(nodeLineOf('v20.11.1'), '20');
+    assert.equal(nodeLineOf('18'), '18');
+    assert.equal(nodeLineOf('lts/iron'), '20');
+    assert.equal(nodeLineOf('lts/krypton'), '24');
+    assert.equal(nodeLineOf('lts/lithium'), '26');
+    assert.equal(nodeLineOf('lts/*', '2026-12-07'), '26');
+    assert.equal(nodeLineOf('lts/*', '2026-09-01'), '24', 'Node 26 only became LTS on 2026-10-28');
+    assert.equal(nodeLineOf('>=20'), undefined, 'a range is not a pin');
   });
 
-  it('takes the version from .nvmrc with its line, from engines with the package.json line, else 22 with a note', async () => {
+  it('takes the version from .nvmrc with its line, from engines with the package.json line, else the active LTS', async () => {
     const fastify = await analyze('node-fastify-pnpm');
-    assert.deepEqual(fastify.version?.evidence[0], { file: 'node-fastify-pnpm/.nvmrc', line: 1, detail: '.nvmrc: v20.12.2' });
+    assert.deepEqual(fastify.version?.evidence[0], { file: 'node-fastify-pnpm/.nvmrc', line: 1, detail: '.nvmrc "v20.12.2": pinned' });
     const express = await analyze('node-express-npm');
     assert.equal(express.version?.evidence[0].file, 'node-express-npm/package.json');
     assert.equal(express.version?.evidence[0].line, 6);
     const plain = await analyze('node-plain-env');
-    assert.ok(plain.notes.some((n) => /Node 22/.test(n)));
+    assert.equal(plain.version?.value, '26');
+    assert.match(plain.version?.evidence[0].detail ?? '', /^no version in \.nvmrc, \.node-version or engines\.node: the active LTS$/);
   });
 
   it('tells yarn berry from classic and follows the packageManager field', async () => {
@@ -443,10 +446,20 @@ describe('Node analysis: versions, package managers and start scripts', () => {
     assert.deepEqual(koa.packageManager?.evidence[0], { file: 'node-koa-yarn/yarn.lock', detail: 'lockfile yarn.lock' });
   });
 
-  it('notes a missing lockfile and installs without one', async () => {
-    const app = await analyze('node-plain-hardcoded-port');
-    assert.equal(app.hints.lockfile, undefined);
-    assert.ok(app.notes.some((n) => /No lockfile/.test(n)));
+  it('notes a missing lockfile when there are dependencies to lock, and not when there are none', async () => {
+    const plain = await analyze('node-plain-hardcoded-port');
+    assert.equal(plain.hints.lockfile, undefined);
+    assert.ok(!plain.notes.some((n) => /No lockfile/.test(n)), 'no dependencies: nothing to lock');
+    const { app, cleanup } = await scratch({
+      'package.json': JSON.stringify({ name: 'deps', scripts: { start: 'node index.js' }, dependencies: { express: '^4' } }),
+      'index.js': 'require("express")().listen(process.env.PORT);\n',
+    });
+    try {
+      assert.ok(app.notes.some((n) => /No lockfile/.test(n)));
+      assert.equal(app.confidence, 'medium', 'unlocked dependencies');
+    } finally {
+      await cleanup();
+    }
   });
 
   it('turns start scripts into exec-form commands', () => {
@@ -502,7 +515,7 @@ describe('Node Dockerfiles', () => {
   it('serves single-page apps with nginx on $PORT with an SPA fallback', async () => {
     const app = await analyze('node-vite-spa');
     const { dockerfile: text, dockerignore } = nodeGenerators['node-static']!(app);
-    assert.match(text, /^FROM nginxinc\/nginx-unprivileged:1\.27-alpine$/m);
+    assert.match(text, /^FROM nginxinc\/nginx-unprivileged:1\.30-alpine$/m);
     assert.match(text, /' {2}listen \$\{PORT\};'/);
     assert.match(text, /try_files \$uri \$uri\/ \/index\.html;/);
     assert.match(text, /^USER 101$/m);
@@ -572,7 +585,7 @@ describe('Node analysis: variations', () => {
       assert.equal(app.packageManager?.value, 'pnpm');
       assert.equal(app.hints.lockfile, undefined);
       assert.ok(app.notes.some((n) => /packageManager/.test(n)));
-      assert.ok(dockerfile(app).includes('RUN corepack enable && pnpm install --prod'));
+      assert.ok(dockerfile(app).includes('RUN npm install -g corepack && corepack enable && pnpm install --prod'));
     } finally {
       await cleanup();
     }
@@ -606,8 +619,10 @@ describe('Node analysis: variations', () => {
     });
     try {
       const lines = dockerfile(app).split('\n');
-      assert.ok(lines.includes('FROM node:22-slim AS build'));
-      assert.ok(lines.includes('COPY --from=oven/bun:1-slim /usr/local/bin/bun /usr/local/bin/bun'));
+      assert.ok(lines.includes('FROM node:26-slim AS build'));
+      // Bun comes from its own stage: the only images a build pulls are FROM lines.
+      assert.equal(lines[1], 'FROM oven/bun:1-slim AS bun');
+      assert.ok(lines.includes('COPY --from=bun /usr/local/bin/bun /usr/local/bin/bun'));
       assert.ok(lines.includes('RUN bun install --frozen-lockfile'));
       assert.ok(lines.includes('USER node'));
     } finally {

@@ -13,7 +13,7 @@ describe('analysis: PHP', () => {
     const app = await analyze('php-laravel');
     assert.equal(app.stack, 'php');
     assert.equal(app.language.value, 'php');
-    assert.deepEqual([app.version?.value, app.version?.evidence[0].file, app.version?.evidence[0].line], ['8.2', 'php-laravel/composer.json', 5]);
+    assert.deepEqual([app.version?.value, app.version?.evidence[0].file, app.version?.evidence[0].line], ['8.5', 'php-laravel/composer.json', 5]);
     assert.deepEqual([app.packageManager?.value, app.packageManager?.evidence[0].file], ['composer', 'php-laravel/composer.lock']);
     assert.deepEqual([app.framework?.value, app.framework?.evidence[0].line], ['laravel', 6]);
     assert.equal(app.hints.docroot, 'public');
@@ -26,7 +26,7 @@ describe('analysis: PHP', () => {
     assert.ok(lines.includes('FROM composer:2 AS vendor'));
     assert.ok(lines.includes('COPY composer.json composer.lock ./'));
     assert.ok(lines.some((l) => l.startsWith('RUN composer install --no-dev')));
-    assert.ok(lines.includes('FROM php:8.2-apache'));
+    assert.ok(lines.includes('FROM php:8.5-apache'));
     assert.ok(lines.includes('ENV APACHE_DOCUMENT_ROOT=/var/www/html/public PORT=8080'));
     assert.ok(lines.includes(" && sed -ri 's!Listen 80$!Listen ${PORT}!' /etc/apache2/ports.conf \\"));
     assert.ok(lines.includes('RUN chmod -R ug+rw storage bootstrap/cache'));
@@ -39,12 +39,12 @@ describe('analysis: PHP', () => {
     const app = await analyze('php-plain');
     assert.equal(app.packageManager, undefined);
     assert.equal(app.framework, undefined);
-    assert.equal(app.version, undefined);
+    assert.equal(app.version?.value, '8.5', 'nothing pinned: the preferred PHP');
     assert.equal(app.language.evidence[0].file, 'php-plain/index.php');
     assert.equal(app.confidence, 'medium');
     const lines = dockerfile(app);
     assert.ok(!lines.some((l) => l.includes('composer')));
-    assert.ok(lines.includes('FROM php:8.3-apache'));
+    assert.ok(lines.includes('FROM php:8.5-apache'));
     assert.ok(lines.includes('ENV APACHE_DOCUMENT_ROOT=/var/www/html PORT=8080'));
     assert.ok(lines.includes('COPY --chown=www-data:www-data . /var/www/html'));
     assert.ok(lines.includes('USER www-data'));

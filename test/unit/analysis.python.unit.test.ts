@@ -6,7 +6,6 @@ import { DirView } from '../../src/core/analysis/dirView';
 import { pythonDetector } from '../../src/core/analysis/python';
 import { normaliseDep } from '../../src/core/analysis/pythonProject';
 import { readToml } from '../../src/core/analysis/pythonToml';
-import { pickFromSpecifier } from '../../src/core/analysis/pythonVersion';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { pythonDockerfile } from '../../src/core/dockerfiles/python';
 import { FIXTURES, fixtureView, startAndFetch } from '../support/analysisFixtures';
@@ -62,7 +61,7 @@ describe('python analysis', () => {
     const app = await analyze('python-flask-requirements');
     assert.equal(app.packageManager?.value, 'pip');
     assert.equal(app.version?.value, '3.11');
-    assert.deepEqual(app.version?.evidence[0], { file: 'python-flask-requirements/.python-version', line: 1, detail: 'pins Python 3.11.9' });
+    assert.deepEqual(app.version?.evidence[0], { file: 'python-flask-requirements/.python-version', line: 1, detail: '.python-version "3.11.9": pinned' });
     assert.equal(app.framework?.value, 'flask');
     assert.deepEqual(
       app.framework?.evidence.map((e) => [e.file, e.line]),
@@ -95,11 +94,11 @@ describe('python analysis', () => {
     assert.match(pythonDockerfile(app).dockerignore, /^__pycache__$/m);
   });
 
-  it('FastAPI with Poetry: uvicorn module:variable on $PORT, ^3.11 resolves to 3.12', async () => {
+  it('FastAPI with Poetry: uvicorn module:variable on $PORT, ^3.11 resolves to the preferred 3.14', async () => {
     const app = await analyze('python-fastapi-poetry');
     assert.equal(app.name, 'orders-api');
     assert.deepEqual(app.packageManager, { value: 'poetry', evidence: [{ file: 'python-fastapi-poetry/poetry.lock', detail: 'Poetry lockfile' }] });
-    assert.equal(app.version?.value, '3.12');
+    assert.equal(app.version?.value, '3.14');
     assert.deepEqual([app.version?.evidence[0].file, app.version?.evidence[0].line], ['python-fastapi-poetry/pyproject.toml', 8]);
     assert.equal(app.framework?.value, 'fastapi');
     assert.deepEqual(
@@ -116,7 +115,7 @@ describe('python analysis', () => {
     assert.equal(app.confidence, 'high');
 
     const df = dockerfileLines(app);
-    assert.equal(df[1], 'FROM python:3.12-slim AS builder');
+    assert.equal(df[1], 'FROM python:3.14-slim AS builder');
     assert.ok(df.indexOf('RUN pip install poetry') < df.indexOf('RUN python -m venv /opt/venv'), 'Poetry stays out of the venv');
     line(df, 'COPY pyproject.toml poetry.lock ./');
     line(df, 'RUN poetry install --no-root --only main --no-interaction');
@@ -129,7 +128,7 @@ describe('python analysis', () => {
   it('Django with Pipenv: project from manage.py, gunicorn project.wsgi:application, collectstatic', async () => {
     const app = await analyze('python-django-pipenv');
     assert.equal(app.packageManager?.value, 'pipenv');
-    assert.deepEqual(app.version, { value: '3.12', evidence: [{ file: 'python-django-pipenv/Pipfile', line: 15, detail: 'python_version = "3.12"' }] });
+    assert.deepEqual(app.version, { value: '3.12', evidence: [{ file: 'python-django-pipenv/Pipfile', line: 15, detail: 'python_version = "3.12": pinned' }] });
     assert.equal(app.framework?.value, 'django');
     assert.deepEqual(
       app.framework?.evidence.map((e) => [e.file, e.line]),
@@ -163,7 +162,7 @@ describe('python analysis', () => {
     assert.equal(app.name, 'inventory');
     assert.equal(app.packageManager?.value, 'uv');
     assert.equal(app.version?.value, '3.12');
-    assert.match(app.version?.evidence[0].detail ?? '', /requires-python = ">=3.10,<3.13"/);
+    assert.match(app.version?.evidence[0].detail ?? '', /requires-python ">=3.10,<3.13": newest supported it allows/);
     assert.deepEqual(
       app.framework?.evidence.map((e) => [e.file, e.line]),
       [
@@ -190,7 +189,7 @@ describe('python analysis', () => {
   it('PDM: Flask app built by a factory in wsgi.py', async () => {
     const app = await analyze('python-pdm');
     assert.equal(app.packageManager?.value, 'pdm');
-    assert.equal(app.version?.value, '3.12');
+    assert.equal(app.version?.value, '3.14');
     assert.equal(app.framework?.value, 'flask');
     assert.deepEqual(app.start?.value, ['gunicorn', 'wsgi:app']);
     assert.deepEqual([app.start?.evidence[0].file, app.start?.evidence[0].line], ['python-pdm/wsgi.py', 3]);
@@ -206,7 +205,10 @@ describe('python analysis', () => {
     const app = await analyze('python-setuppy');
     assert.equal(app.name, 'shop');
     assert.equal(app.packageManager?.value, 'setuptools');
-    assert.deepEqual(app.version, { value: '3.10', evidence: [{ file: 'python-setuppy/runtime.txt', line: 1, detail: 'python-3.10.14' }] });
+    assert.deepEqual(app.version, {
+      value: '3.10',
+      evidence: [{ file: 'python-setuppy/runtime.txt', line: 1, detail: 'runtime.txt "python-3.10.14": pinned' }],
+    });
     assert.deepEqual(
       app.framework?.evidence.map((e) => [e.file, e.line]),
       [
@@ -228,8 +230,8 @@ describe('python analysis', () => {
   it('Streamlit: streamlit run on $PORT and 0.0.0.0, default version noted', async () => {
     const app = await analyze('python-streamlit');
     assert.equal(app.framework?.value, 'streamlit');
-    assert.equal(app.version?.value, '3.12');
-    assert.ok(app.notes[0].startsWith('No Python version pinned'));
+    assert.equal(app.version?.value, '3.14');
+    assert.match(app.version?.evidence[0].detail ?? '', /^no version in \.python-version, runtime\.txt, requires-python or Pipfile/);
     assert.deepEqual(app.start?.value, [
       'sh',
       '-c',
@@ -249,7 +251,7 @@ describe('python analysis', () => {
   it('Gradio: GRADIO_SERVER_NAME in the image, GRADIO_SERVER_PORT from $PORT', async () => {
     const app = await analyze('python-gradio');
     assert.equal(app.framework?.value, 'gradio');
-    assert.deepEqual(app.version?.evidence[0], { file: 'python-gradio/.python-version', line: 1, detail: 'pins Python 3.12' });
+    assert.deepEqual(app.version?.evidence[0], { file: 'python-gradio/.python-version', line: 1, detail: '.python-version "3.12": pinned' });
     assert.deepEqual(app.start?.value, ['sh', '-c', 'export GRADIO_SERVER_PORT=${PORT:-8080}; exec python app.py']);
     assert.deepEqual([app.port.port, app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line], [8080, true, 'python-gradio/app.py', 1]);
 
@@ -272,7 +274,7 @@ describe('python analysis', () => {
     assert.equal(app.confidence, 'low');
 
     const df = dockerfileLines(app);
-    assert.equal(df[1], 'FROM python:3.12-slim');
+    assert.equal(df[1], 'FROM python:3.14-slim');
     assert.ok(!df.some((l) => l.includes('builder')), 'nothing to install, no builder stage');
     line(df, 'USER app');
     assert.equal(line(df, 'CMD'), 'CMD ["python","server.py"]');
@@ -360,7 +362,12 @@ describe('python analysis', () => {
         ['backend/config/wsgi.py', 2],
       ],
     );
-    assert.deepEqual(app?.start?.value, ['gunicorn', '--chdir', 'backend', 'config.wsgi:application']);
+    // The Procfile says how it starts (gunicorn serves `application` when the module names no variable).
+    assert.deepEqual(app?.start, {
+      value: ['gunicorn', '--chdir', 'backend', 'config.wsgi'],
+      evidence: [{ file: 'Procfile', line: 1, detail: 'Procfile web: gunicorn --chdir backend config.wsgi' }],
+    });
+    assert.deepEqual([app?.port.honoursPortEnv, app?.port.evidence[0].detail], [true, 'gunicorn binds 0.0.0.0:$PORT when no bind is given']);
     assert.equal(app?.hints.collectstatic, 'backend/manage.py');
     assert.equal(app?.hints.serverPackages, undefined);
     assert.ok(
@@ -368,7 +375,6 @@ describe('python analysis', () => {
       app?.notes.join('\n'),
     );
     assert.ok(app?.notes.some((n) => n.includes('ALLOWED_HOSTS')));
-    assert.ok(app?.notes.some((n) => n.startsWith('Procfile:1 declares')));
     assert.ok(dockerfileLines(app!).includes('RUN python backend/manage.py collectstatic --noinput'));
   });
 
@@ -413,17 +419,6 @@ describe('python analysis', () => {
 });
 
 describe('python analysis helpers', () => {
-  it('picks a version from requires-python and Poetry constraints', () => {
-    assert.equal(pickFromSpecifier('>=3.9'), '3.12');
-    assert.equal(pickFromSpecifier('>=3.10,<3.12'), '3.11');
-    assert.equal(pickFromSpecifier('~=3.11'), '3.12');
-    assert.equal(pickFromSpecifier('~=3.10.2'), '3.10');
-    assert.equal(pickFromSpecifier('==3.11.*'), '3.11');
-    assert.equal(pickFromSpecifier('^3.13'), '3.13');
-    assert.equal(pickFromSpecifier('>=3.8,!=3.12.*,<3.13'), '3.11');
-    assert.equal(pickFromSpecifier('<3.0'), undefined);
-  });
-
   it('normalises dependency names and reads multi-line TOML arrays with their lines', () => {
     assert.equal(normaliseDep('Flask_SQLAlchemy[async]>=3'), 'flask-sqlalchemy');
     assert.equal(normaliseDep('uvicorn[standard]==0.30'), 'uvicorn');
@@ -434,5 +429,36 @@ describe('python analysis helpers', () => {
       { value: 'httpx', line: 5 },
     ]);
     assert.deepEqual(toml.find((e) => e.table === 'tool.poetry.dependencies')?.strings, [{ value: '^3.11', line: 8 }]);
+  });
+});
+
+describe('python ports from server config files', () => {
+  const flask = { 'requirements.txt': 'flask\ngunicorn\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' };
+
+  it('gunicorn.conf.py binding a fixed port is that port, with the one-line fix', async () => {
+    const app = await detectIn({ ...flask, 'gunicorn.conf.py': 'workers = 2\nbind = "0.0.0.0:8000"\n' });
+    assert.deepEqual([app?.port.port, app?.port.honoursPortEnv, app?.port.source], [8000, false, 'config']);
+    assert.deepEqual(
+      [app?.port.fix?.file, app?.port.fix?.line, app?.port.fix?.after],
+      ['gunicorn.conf.py', 2, `bind = "0.0.0.0:" + __import__('os').environ.get('PORT', '8000')`],
+    );
+  });
+
+  it('gunicorn.conf.py reading PORT honours it; without a config gunicorn binds $PORT itself', async () => {
+    const reads = await detectIn({ ...flask, 'gunicorn.conf.py': 'import os\nbind = f"0.0.0.0:{os.environ.get(\'PORT\', 8080)}"\n' });
+    assert.deepEqual([reads?.port.honoursPortEnv, reads?.port.evidence[0].file, reads?.port.evidence[0].line], [true, 'gunicorn.conf.py', 2]);
+    const bare = await detectIn(flask);
+    assert.deepEqual([bare?.port.honoursPortEnv, bare?.port.source], [true, 'framework-default']);
+  });
+
+  it('a Procfile uvicorn without --host/--port listens on localhost:8000: flagged, with the Procfile fix', async () => {
+    const app = await detectIn({
+      'requirements.txt': 'fastapi\nuvicorn\n',
+      'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      Procfile: 'web: uvicorn main:app\n',
+    });
+    assert.deepEqual([app?.port.port, app?.port.honoursPortEnv], [8000, false]);
+    assert.equal(app?.port.fix?.after, 'web: uvicorn main:app --host 0.0.0.0 --port $PORT');
+    assert.ok(app?.notes.some((n) => /localhost only/.test(n)));
   });
 });

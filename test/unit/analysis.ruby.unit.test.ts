@@ -21,7 +21,7 @@ describe('analysis: Ruby', () => {
       port: 8080,
       source: 'config',
       honoursPortEnv: true,
-      evidence: [{ file: 'ruby-rails/config/puma.rb', line: 4, detail: 'puma reads PORT' }],
+      evidence: [{ file: 'ruby-rails/config/puma.rb', line: 4, detail: 'puma port: port ENV.fetch("PORT", 3000)' }],
     });
     assert.ok(app.notes.some((n) => n.includes('RAILS_MASTER_KEY')));
     assert.equal(app.confidence, 'high');
@@ -44,12 +44,12 @@ describe('analysis: Ruby', () => {
   it('ruby-sinatra: config.ru + puma started on $PORT, default Ruby image noted', async () => {
     const app = await analyze('ruby-sinatra');
     assert.equal(app.framework?.value, 'sinatra');
-    assert.equal(app.version, undefined);
-    assert.ok(app.notes.some((n) => n.includes('ruby:3.3')));
+    assert.equal(app.version?.value, '3.4', 'nothing pinned: the preferred Ruby');
+    assert.match(app.version?.evidence[0].detail ?? '', /^no version in \.ruby-version, Gemfile or Gemfile\.lock/);
     assert.deepEqual(app.start?.value, ['sh', '-c', 'exec bundle exec puma -b tcp://0.0.0.0:${PORT} config.ru']);
     assert.deepEqual([app.port.honoursPortEnv, app.port.evidence[0].file], [true, 'ruby-sinatra/config.ru']);
     const lines = dockerfile(app);
-    assert.ok(lines.includes('FROM ruby:3.3-slim AS build'));
+    assert.ok(lines.includes('FROM ruby:3.4-slim AS build'));
     assert.ok(lines.some((l) => l.includes('RACK_ENV=production')));
     assert.ok(lines.includes('CMD ["sh","-c","exec bundle exec puma -b tcp://0.0.0.0:${PORT} config.ru"]'));
   });
@@ -60,7 +60,7 @@ describe('analysis: Ruby', () => {
     assert.deepEqual([app.version?.value, app.version?.evidence[0].file], ['3.2', 'ruby-procfile/.ruby-version']);
     assert.deepEqual(app.start, {
       value: ['sh', '-c', 'exec bundle exec puma -t 5:5 -p ${PORT:-3000}'],
-      evidence: [{ file: 'ruby-procfile/Procfile', line: 1, detail: 'Procfile web process' }],
+      evidence: [{ file: 'ruby-procfile/Procfile', line: 1, detail: 'Procfile web: bundle exec puma -t 5:5 -p ${PORT:-3000}' }],
     });
     assert.deepEqual([app.port.honoursPortEnv, app.port.evidence[0].file, app.port.evidence[0].line], [true, 'ruby-procfile/Procfile', 1]);
     assert.equal(app.confidence, 'medium');

@@ -25,6 +25,8 @@ function fakeApp(view: DirView, stack: AppAnalysis['stack'], confidence: Confide
     context: view.dir,
     hints: {},
     notes: [],
+    needs: [],
+    warnings: [],
     ...extra,
   };
 }
@@ -436,12 +438,12 @@ describe('analyzeWorkspace', () => {
       const d = describeApp(a.apps[0]);
       assert.match(
         d.summary,
-        /^dockerfile-shell-cmd: own Dockerfile \(Dockerfile\), python 3\.12, port 8080 \(reads \$PORT\), starts with `\/bin\/sh -c exec gunicorn/,
+        /^dockerfile-shell-cmd: own Dockerfile \(Dockerfile\), Python 3\.12 \(from base image python:3\.12-slim\), starts with `\/bin\/sh -c exec gunicorn --bind :\$PORT app:app`, listens on \$PORT \(Dockerfile:7\)/,
       );
       assert.ok(d.evidence.includes('port 8080: Dockerfile:7 (CMD exec gunicorn --bind :$PORT app:app)'), d.evidence.join('\n'));
       assert.match(describeWorkspace(a), /^1 deployable app, best first:\n1\. dockerfile-shell-cmd/);
       const mono = describeWorkspace(await analyzeWorkspace(fixture('mono-services-dockerfiles'), { detectors: [] }));
-      assert.match(mono, /^Monorepo \(dockerfiles\): services\/api\/Dockerfile/);
+      assert.match(mono, /^Monorepo \(Dockerfiles\): services\/api\/Dockerfile/);
       assert.match(mono, /build context|3 deployable apps/);
     });
   });

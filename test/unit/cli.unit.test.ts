@@ -75,7 +75,7 @@ describe('devgem CLI', () => {
   it('analyze prints a human summary, and what it found when it recognises nothing', async () => {
     const r = await cli(['analyze'], path.join(FIXTURES, 'dockerfile-shell-cmd'));
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^1 deployable app, best first:\n1\. dockerfile-shell-cmd: .*port 8080 \(reads \$PORT\)/);
+    assert.match(r.stdout, /^1 deployable app, best first:\n1\. dockerfile-shell-cmd: .*listens on \$PORT/);
     assert.match(r.stdout, /\n {5}start \/bin\/sh -c exec gunicorn --bind :\$PORT app:app: Dockerfile:7 /);
     const unknown = await cli(['analyze', 'unknown-c']);
     assert.equal(unknown.code, 0);
@@ -105,7 +105,7 @@ describe('devgem CLI', () => {
     const worker = await cli(['dockerfile', 'mono-go-work', '--app', 'worker']);
     assert.equal(worker.code, 0, worker.stderr);
     assert.ok(worker.stdout.startsWith(`${GENERATED_HEADER}\n`), worker.stdout);
-    assert.match(worker.stdout, /^FROM golang:1\.22/m);
+    assert.match(worker.stdout, /^FROM golang:1\.\d+ AS build$/m);
     assert.equal(worker.stderr, '');
     const api = await cli(['dockerfile', 'mono-go-work']);
     assert.equal(api.code, 0, api.stderr);

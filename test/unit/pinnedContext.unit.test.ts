@@ -133,6 +133,8 @@ describe('pinned context', () => {
           context: '',
           hints: {},
           notes: [HOSTILE],
+          needs: [],
+          warnings: [],
         },
       ],
     };

@@ -56,7 +56,7 @@ describe('deploy pipeline (fakes)', () => {
     for (const [stage, status] of stageStatuses(events)) assert.equal(status, 'done', stage);
     assert.equal(events[0].type, 'started');
     assert.equal(events.at(-1)!.type, 'finished');
-    assert.ok(dockerfile?.includes('FROM node:22-slim'), 'a Dockerfile was written');
+    assert.match(dockerfile ?? '', /^FROM node:\d+-slim$/m, 'a Dockerfile was written');
     assert.ok(events.some((e) => e.type === 'dockerfile' && e.generated));
     const order = cloud.calls.map((c) => c.split(' ')[0]);
     assert.deepEqual(

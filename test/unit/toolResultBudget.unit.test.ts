@@ -3,6 +3,7 @@
 // line cut), and any other oversized result is shortened with a note.
 import * as assert from 'node:assert/strict';
 import { LOG_RESULT_TOKENS, boundedLine, digestLog } from '../../src/core/agent/logDigest';
+import { ToolRegistry } from '../../src/core/agent/registry';
 import { DEFAULT_RESULT_TOKENS, capResult } from '../../src/core/agent/resultBudget';
 import { charsForTokens } from '../../src/core/agent/tokens';
 import { createToolRegistry } from '../../src/core/agent/tools';
@@ -89,7 +90,8 @@ describe('tool result budget', () => {
   });
 
   it('a single 1 MB line is cut, and a secret crossing the cut is redacted whole, not half shown', () => {
-    const line = `${'x'.repeat(990)}${TOKEN}${'y'.repeat(MB)}`;
+    // A space before it: the redactor only takes a token that starts a word (glued to other letters it is prose).
+    const line = `${'x'.repeat(989)} ${TOKEN}${'y'.repeat(MB)}`;
     const cut = boundedLine(line, 1000, redactText);
     assert.ok(cut.length < 1100, `${cut.length}`);
     assert.ok(!cut.includes('ghp_01234'), cut.slice(980));
@@ -105,6 +107,21 @@ describe('tool result budget', () => {
     assert.ok(JSON.stringify(out).length <= charsForTokens(DEFAULT_RESULT_TOKENS));
     assert.match(String(out.truncated_by_devgem), /shortened to fit/);
     assert.match(String(out.content_untrusted), /^lorem ipsum/);
+  });
+
+  it('a result shortened to its cap is redacted first: a secret across the cut is never half shown', async () => {
+    // A tool that does not redact its own output (the registry is the backstop for every tool).
+    const registry = new ToolRegistry<unknown>().register({
+      name: 'dump',
+      description: 'test',
+      parameters: { type: 'object', properties: {} },
+      risk: 'read',
+      run: async () => ({ data: { text_untrusted: `${'z'.repeat(3989)} ${TOKEN} ${'w '.repeat(20_000)}` }, summary: 'dump' }),
+    });
+    const out = await registry.execute({ name: 'dump', args: {} }, undefined, { confirm: new TestConfirm() }, never);
+    assert.equal(out.status, 'done');
+    assert.match(String(out.response.truncated_by_devgem), /shortened to fit/);
+    assert.ok(!JSON.stringify(out.response).includes('ghp_01'), String(out.response.text_untrusted).slice(3980, 4040));
   });
 
   it('capResult leaves a small result alone and shortens lists and strings of a big one', () => {

@@ -42,6 +42,8 @@ describe('Dockerfiles for workspace members built from the root', () => {
       confidence: 'high',
       hints: {},
       notes: [],
+      needs: [],
+      warnings: [],
       language: { value: 'python', evidence: [] },
       port: { port: 8080, source: 'devgem-default', honoursPortEnv: true, evidence: [] },
       start: { value: ['python', 'main.py'], evidence: [] },

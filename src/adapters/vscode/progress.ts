@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../../core/base/errors';
 import { bounded } from '../../core/base/wait';
+import { abortSignalOf } from './lifecycle';
 
 /**
  * Runs `work` under a progress notification whose Cancel aborts its signal, bounded by
@@ -13,18 +14,17 @@ export function withCancellableProgress<T>(
   work: (signal: AbortSignal, progress: vscode.Progress<{ message?: string }>) => Promise<T>,
   location: vscode.ProgressLocation = vscode.ProgressLocation.Notification,
 ): Promise<T> {
-  const controller = new AbortController();
   const cancellable = location === vscode.ProgressLocation.Notification;
   return Promise.resolve(
     vscode.window.withProgress({ location, title, cancellable }, async (progress, token) => {
-      const sub = token.onCancellationRequested(() => controller.abort());
+      const cancel = abortSignalOf(token);
       try {
-        return ms === undefined ? await work(controller.signal, progress) : await bounded(title, ms, controller.signal, (s) => work(s, progress));
+        return ms === undefined ? await work(cancel.signal, progress) : await bounded(title, ms, cancel.signal, (s) => work(s, progress));
       } catch (err) {
         // Whatever the work threw once Cancel was pressed, the caller sees one cancellation.
-        throw controller.signal.aborted ? new CancelledError() : err;
+        throw cancel.signal.aborted ? new CancelledError() : err;
       } finally {
-        sub.dispose();
+        cancel.dispose();
       }
     }),
   );

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ServiceRef } from '../../core/cloud/ports';
 import { resolveTarget } from '../../core/deploy/target';
-import { SECTION } from './settings';
+import { readTargetSettings } from './settings';
 
 /** What the explorer passes when a command runs from a service's menu. */
 export interface ServiceNode {
@@ -13,11 +13,8 @@ export interface ServiceNode {
 /** The service a command means: the explorer node's, else the one a deploy of `root` would update. */
 export async function serviceRefFor(root: string, node: ServiceNode | undefined): Promise<ServiceRef> {
   if (node?.project && node.region && node.service) return { project: node.project, region: node.region, service: node.service };
-  const c = vscode.workspace.getConfiguration(SECTION, vscode.Uri.file(root));
   const { target } = await resolveTarget({
-    project: c.get<string>('project') || undefined,
-    region: c.get<string>('region') || undefined,
-    service: c.get<string>('serviceName') || undefined,
+    ...readTargetSettings(vscode.Uri.file(root)),
     env: { ...process.env },
     workspaceRoot: root,
   });

@@ -1,23 +1,45 @@
+// Every devgem.* setting is read here. The deploy settings (project, region,
+// service, …) are read for one folder, so in a multi-root workspace a folder's
+// own .vscode/settings.json wins; the others are read for the window.
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type DeployOptions } from '../../core/deploy/deployOptions';
+import type { TargetSettings } from '../../core/deploy/target';
+import type { UsageLimits } from '../../core/base/usage';
+import { DEFAULT_MAX_DOWNLOAD_MB } from '../../core/github/gitHubSource';
 import type { GcpConfig } from '../gcp/gcpConfig';
 
 export const SECTION = 'devgem';
 
-/** Reads the devgem.* settings for one folder into the pipeline's options. */
-export function readDeployOptions(folder: vscode.Uri): DeployOptions {
+function folderSettings(folder: vscode.Uri | undefined) {
   const c = vscode.workspace.getConfiguration(SECTION, folder);
   const text = (key: string) => c.get<string>(key)?.trim() || undefined;
+  // The setting is devgem.serviceName; everywhere else the service is `service` (one ServiceRef shape).
+  const target: TargetSettings = { project: text('project'), region: text('region'), service: text('serviceName') };
+  return { c, text, target, allowUnauthenticated: c.get<boolean>('allowUnauthenticated', DEFAULT_OPTIONS.allowUnauthenticated) };
+}
+
+/** The project, region and service name set for `folder` (the window's when undefined). */
+export function readTargetSettings(folder: vscode.Uri | undefined): TargetSettings {
+  return folderSettings(folder).target;
+}
+
+/** What the chat's system prompt states about the settings of `folder`. */
+export function readPromptOptions(folder: vscode.Uri | undefined): Pick<DeployOptions, 'project' | 'region' | 'service' | 'allowUnauthenticated'> {
+  const { target, allowUnauthenticated } = folderSettings(folder);
+  return { ...target, allowUnauthenticated };
+}
+
+/** Reads the devgem.* settings for one folder into the pipeline's options. */
+export function readDeployOptions(folder: vscode.Uri): DeployOptions {
+  const { c, text, target, allowUnauthenticated } = folderSettings(folder);
   const seconds = (key: string, fallback: number) => {
     const v = c.get<number>(key);
     return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
   };
   return {
     workspaceRoot: folder.fsPath,
-    project: text('project'),
-    region: text('region'),
-    service: text('serviceName'),
-    allowUnauthenticated: c.get<boolean>('allowUnauthenticated', DEFAULT_OPTIONS.allowUnauthenticated),
+    ...target,
+    allowUnauthenticated,
     sourceBucket: text('sourceBucket'),
     repository: text('artifactRepository') ?? DEFAULT_OPTIONS.repository,
     buildTimeoutSeconds: seconds('buildTimeoutSeconds', DEFAULT_OPTIONS.buildTimeoutSeconds),
@@ -30,10 +52,30 @@ export function readDeployOptions(folder: vscode.Uri): DeployOptions {
   };
 }
 
+/**
+ * Saves the project or region the walkthrough's pickers chose: in the
+ * workspace's settings when `folder` is given, else in the user's.
+ */
+export async function writeTargetSetting(key: 'project' | 'region', value: string, folder: vscode.Uri | undefined): Promise<void> {
+  const target = folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration(SECTION, folder).update(key, value, target);
+}
+
 /** The emulator setting wins over the environment variable, so a user can switch in Settings. */
 export function readGcpConfig(): GcpConfig {
   const fromSetting = vscode.workspace.getConfiguration(SECTION).get<string>('emulatorHost')?.trim();
   return { emulatorHost: fromSetting || process.env.DEVGEM_EMULATOR_HOST?.trim() || undefined };
+}
+
+/** devgem.reviewGeneratedDockerfile: show a generated Dockerfile and ask before writing it. */
+export function readReviewGeneratedDockerfile(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>('reviewGeneratedDockerfile', true);
+}
+
+/** The download limit of a GitHub repository archive (devgem.github.maxDownloadMB), in bytes. */
+export function readMaxDownloadBytes(): number {
+  const mb = vscode.workspace.getConfiguration(SECTION).get<number>('github.maxDownloadMB');
+  return Math.round((typeof mb === 'number' && Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_MAX_DOWNLOAD_MB) * 1024 * 1024);
 }
 
 export type AiProvider = 'auto' | 'vertex' | 'apiKey' | 'off';
@@ -43,6 +85,8 @@ export interface AgentSettings {
   model: string;
   vertexProject?: string;
   vertexLocation: string;
+  /** devgem.project for the window, Vertex AI's project when devgem.ai.vertexProject is unset ('' when set empty). */
+  windowProject?: string;
   maxSteps: number;
   firstByteTimeoutSeconds: number;
   idleTimeoutSeconds: number;
@@ -66,6 +110,7 @@ export function readAgentSettings(): AgentSettings {
     model: c.get<string>('ai.model')?.trim() || DEFAULT_MODEL,
     vertexProject: c.get<string>('ai.vertexProject')?.trim() || undefined,
     vertexLocation: c.get<string>('ai.vertexLocation')?.trim() || 'global',
+    windowProject: c.get<string>('project')?.trim(),
     maxSteps: whole('ai.maxSteps', 12, 1, 50),
     firstByteTimeoutSeconds: whole('ai.firstByteTimeoutSeconds', 90, 5, 600),
     idleTimeoutSeconds: whole('ai.idleTimeoutSeconds', 60, 5, 600),
@@ -73,4 +118,10 @@ export function readAgentSettings(): AgentSettings {
     modelCallsPerDay: whole('limits.modelCallsPerDay', 500, 0, 1_000_000),
     tokensPerDay: whole('limits.tokensPerDay', 0, 0, Number.MAX_SAFE_INTEGER),
   };
+}
+
+/** The daily limits the usage guard enforces. */
+export function readUsageLimits(): UsageLimits {
+  const s = readAgentSettings();
+  return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay, tokensPerDay: s.tokensPerDay };
 }

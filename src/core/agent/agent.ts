@@ -1,6 +1,6 @@
 import type { ToolCallStatus, ToolRisk } from '../../shared/protocol';
 import { CancelledError, isCancelled } from '../base/errors';
-import { redactDeep, redactText } from '../base/redact';
+import { RedactingStream, redactDeep, redactText } from '../base/redact';
 import { buildRequest } from './agentRequest';
 import type { Conversation } from './conversation';
 import { CALL_CORRECTION, judgeReply, retryFailedMessage } from './finishReasons';
@@ -59,7 +59,8 @@ let callSeq = 0;
 export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, signal: AbortSignal): Promise<AgentTurnEnd> {
   const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
   const exchangeStart = o.conversation.length;
-  o.conversation.push({ role: 'user', parts: [{ text: redactText(userText) }] });
+  // The conversation redacts what it is given (it is saved and sent back to the model).
+  o.conversation.push({ role: 'user', parts: [{ text: userText }] });
   /** Sent after a malformed call, for one more try; never kept in the history. */
   let correction: ModelTurn[] | undefined;
   /** Text the user already saw before a malformed call: it belongs to the reply that follows. */
@@ -79,21 +80,29 @@ export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, 
     }
 
     const reply = new ModelReply();
+    // The reply leaves here for the chat, @devgem and the output: redacted, and never a token cut in half.
+    const shown = new RedactingStream();
+    const endText = () => {
+      const rest = shown.end();
+      if (rest) o.events.text(rest);
+      o.events.textEnd();
+    };
     try {
       for await (const chunk of o.model.stream(request.request, signal)) {
-        if (chunk.text) o.events.text(chunk.text);
+        const safe = chunk.text ? shown.push(chunk.text) : '';
+        if (safe) o.events.text(safe);
         reply.add(chunk);
       }
     } catch (err) {
       // Keep what the user already saw, so the next request knows it was said.
       const text = [...said, ...reply.textParts()].map((p) => p.text).join('');
       o.conversation.push(note(text ? `${text} [interrupted]` : '[no reply: interrupted]'));
-      o.events.textEnd();
+      endText();
       throw err;
     } finally {
       if (reply.usage) o.onUsage?.(reply.usage);
     }
-    o.events.textEnd();
+    endText();
 
     const verdict = judgeReply(reply.end);
     if (verdict.kind === 'retry' && !correction) {
@@ -143,7 +152,7 @@ async function runCalls<C>(calls: FunctionCall[], o: AgentTurnOptions<C>, signal
     try {
       const outcome = await o.registry.execute(call, o.ctx, { confirm: o.confirm, onStatus: (status) => o.events.tool({ ...card, status }) }, signal);
       o.events.tool({ ...card, status: outcome.status, summary: outcome.summary });
-      responses.push(fnResponse(call, redactDeep(outcome.response)));
+      responses.push(fnResponse(call, outcome.response));
     } catch (err) {
       if (!isCancelled(err, signal)) throw err;
       stopped = err;
@@ -158,7 +167,8 @@ async function runCalls<C>(calls: FunctionCall[], o: AgentTurnOptions<C>, signal
 
 /** What follows the history for the retry: the text already said (if any), then Devgem's correction as a user turn. */
 function correctionTurns(said: ModelPart[]): ModelTurn[] {
-  const text = mergeText(said);
+  // Sent back to the model like the history, so redacted like it.
+  const text = mergeText(said).map((p) => ({ ...p, text: redactText(p.text ?? '') }));
   return [...(text.length ? [{ role: 'model' as const, parts: text }] : []), { role: 'user', parts: [{ text: CALL_CORRECTION }] }];
 }
 

@@ -22,9 +22,13 @@ export interface AgentContext {
   lastDeploy(): DeployState | undefined;
   /** Finished deploys of this workspace, newest first. */
   deployHistory(): DeployRecord[];
-  /** Writes a file inside the workspace (only ever after the user approved the edit). */
+  /** Writes a file inside the workspace (only ever after the user approved the edit), through `agentJail`. */
   writeWorkspaceFile(relPath: string, content: string): Promise<void>;
-  readWorkspaceFile(relPath: string): Promise<string | undefined>;
+  /**
+   * A workspace text file through `agentJail` (inside the folder, not secret, a regular file of bounded size);
+   * undefined when it does not exist. `secretFile`: read a secret file on purpose (the .env import).
+   */
+  readWorkspaceFile(relPath: string, opts?: { secretFile?: boolean }): Promise<string | undefined>;
   usage?: UsageGuard;
   /** File manifests of the last successful deploys (for "what changed since?"); absent where none are kept. */
   manifests?(): ManifestStore;

@@ -1,3 +1,4 @@
+import { redactDeep, redactText } from '../base/redact';
 import { compactOldResults } from './compaction';
 import type { ModelPart, ModelTurn } from './model';
 
@@ -10,6 +11,24 @@ export interface SavedConversation {
 /** Characters kept in storage; older exchanges move into the summary. */
 const MAX_STORED_CHARS = 400_000;
 const MAX_SUMMARY_LINES = 40;
+
+/**
+ * The history is what is saved to disk and sent back to the model, so every
+ * turn is redacted on the way in: text, call arguments, tool results. Thought
+ * signatures are opaque and go back as they came.
+ */
+function redactTurn(t: ModelTurn): ModelTurn {
+  return {
+    role: t.role,
+    parts: t.parts.map((p) => {
+      const out: ModelPart = { ...p };
+      if (typeof p.text === 'string') out.text = redactText(p.text);
+      if (p.functionCall) out.functionCall = { ...p.functionCall, args: redactDeep(p.functionCall.args) };
+      if (p.functionResponse) out.functionResponse = { ...p.functionResponse, response: redactDeep(p.functionResponse.response) };
+      return out;
+    }),
+  };
+}
 
 function size(t: ModelTurn): number {
   return JSON.stringify(t).length;
@@ -49,8 +68,14 @@ export class Conversation {
   private summary: string[];
 
   constructor(saved?: SavedConversation) {
-    this.turns = Array.isArray(saved?.turns) ? saved!.turns.filter(isTurn) : [];
-    this.summary = Array.isArray(saved?.summary) ? saved!.summary.filter((s) => typeof s === 'string').slice(-MAX_SUMMARY_LINES) : [];
+    // A history saved by an older version may hold what is redacted now.
+    this.turns = Array.isArray(saved?.turns) ? saved!.turns.filter(isTurn).map(redactTurn) : [];
+    this.summary = Array.isArray(saved?.summary)
+      ? saved!.summary
+          .filter((s) => typeof s === 'string')
+          .slice(-MAX_SUMMARY_LINES)
+          .map(redactText)
+      : [];
     // A saved history may end mid-exchange (the window closed while a tool ran):
     // drop the dangling function calls the model would otherwise wait on.
     while (this.turns.length && this.turns[this.turns.length - 1].parts.some((p) => p.functionCall)) this.turns.pop();
@@ -71,7 +96,7 @@ export class Conversation {
   }
 
   push(turn: ModelTurn): void {
-    this.turns.push(turn);
+    this.turns.push(redactTurn(turn));
   }
 
   /** Drops every turn after the first `length` (a refused exchange must not be sent again). */

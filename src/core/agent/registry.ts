@@ -1,7 +1,7 @@
 import type { ToolCallStatus, ToolRisk } from '../../shared/protocol';
 import { DevgemError, isCancelled } from '../base/errors';
 import type { FunctionCall, JsonSchema, ToolDeclaration } from './model';
-import { redactText } from '../base/redact';
+import { redactDeep, redactText } from '../base/redact';
 import { capResult, DEFAULT_RESULT_TOKENS } from './resultBudget';
 import { validateArgs } from './schema';
 
@@ -118,7 +118,8 @@ export class ToolRegistry<C> {
       }
       hooks.onStatus?.('running');
       const result = await tool.run(args, ctx, signal);
-      return { status: 'done', response: capResult(result.data, tool.resultTokens ?? DEFAULT_RESULT_TOKENS), summary: result.summary };
+      // Redacted before it is cut: a secret cut in half is no longer recognisable, and its first half would reach the model.
+      return { status: 'done', response: capResult(redactDeep(result.data), tool.resultTokens ?? DEFAULT_RESULT_TOKENS), summary: result.summary };
     } catch (err) {
       if (isCancelled(err, signal)) throw err;
       if (err instanceof DevgemError) return failed(err.fix ? `${err.message} Fix: ${err.fix}` : err.message, err.message);

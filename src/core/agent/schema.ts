@@ -24,11 +24,17 @@ function check(s: JsonSchema, v: unknown, at: string, errors: string[]): void {
     case 'object': {
       if (kindOf(v) !== 'object') return void errors.push(`${at} must be an object, got ${kindOf(v)}`);
       const obj = v as Record<string, unknown>;
-      for (const key of s.required ?? []) if (obj[key] === undefined) errors.push(`${at}.${key} is required`);
+      // Own properties only: `constructor`, `__proto__` or `toString` are every object's, never a declared argument.
+      for (const key of s.required ?? []) if (!Object.hasOwn(obj, key) || obj[key] === undefined) errors.push(`${at}.${key} is required`);
       const keys = Object.keys(obj);
       if (s.maxProperties !== undefined && keys.length > s.maxProperties) errors.push(`${at} has ${keys.length} entries; at most ${s.maxProperties} allowed`);
       for (const key of keys) {
-        const prop = s.properties?.[key];
+        // A JSON `__proto__` key would become an object's prototype wherever the arguments are copied.
+        if (key === '__proto__') {
+          errors.push(`${at}.__proto__ is not allowed`);
+          continue;
+        }
+        const prop = s.properties && Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
         if (prop) check(prop, obj[key], `${at}.${key}`, errors);
         else if (typeof s.additionalProperties === 'object') check(s.additionalProperties, obj[key], `${at}.${key}`, errors);
         else if (s.additionalProperties !== true)

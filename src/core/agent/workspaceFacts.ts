@@ -68,7 +68,7 @@ export class WorkspaceFacts {
     try {
       opts = options();
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = redactText(err instanceof Error ? err.message : String(err));
       return { target: { unresolved: why }, analysis: { unavailable: why } };
     }
     const analysis = await this.analysis(opts.workspaceRoot, signal);
@@ -79,7 +79,7 @@ export class WorkspaceFacts {
       target = { ...resolved.target, projectFrom: resolved.projectFrom, regionFrom: resolved.regionFrom };
       if ('apps' in analysis) apps = analysis.apps.map((a) => pinApp(a, targetForApp(resolved, a).service));
     } catch (err) {
-      target = { unresolved: err instanceof DevgemError && err.fix ? `${err.message} ${err.fix}` : String((err as Error)?.message ?? err) };
+      target = { unresolved: redactText(err instanceof DevgemError && err.fix ? `${err.message} ${err.fix}` : String((err as Error)?.message ?? err)) };
     }
     if (!('apps' in analysis)) return { target, analysis };
     return {

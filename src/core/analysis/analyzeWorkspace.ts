@@ -7,7 +7,10 @@ import { DEFAULT_PORT } from './detector';
 import { DETECTORS } from './detectors';
 import { DirView } from './dirView';
 import { type DockerfileFacts, parseDockerfile } from './existingDockerfile';
+import { chooseMatch } from './mixedStacks';
 import { discoverMonorepo } from './monorepo';
+import { findNestedAppFolders } from './nestedApps';
+import { assessReadiness } from './readiness';
 import { hasStartScript, type SiblingDeps, workspaceDependencies } from './workspaceDependencies';
 import type { AppAnalysis, Confidence, WorkspaceAnalysis } from './types';
 
@@ -29,6 +32,8 @@ const ORCHESTRATOR = /\b(turbo|nx|lerna)\b|--workspaces?\b|\s-w\s|--filter\b|\by
 
 interface FolderResult {
   app?: AppAnalysis;
+  /** The folder's cached view, reused by the readiness check so files are read once. */
+  view: DirView;
   /** Detector failures (e.g. a corrupt package.json), already phrased for the user. */
   problems: string[];
 }
@@ -44,19 +49,18 @@ async function detectFolder(root: string, dir: string, detectors: readonly Detec
   const view = new DirView(root, dir);
   const settled = await Promise.allSettled(detectors.map((d) => d.detect(view)));
   const problems: string[] = [];
-  let best: AppAnalysis | undefined;
+  const matches: AppAnalysis[] = [];
   settled.forEach((s, i) => {
     if (s.status === 'rejected') {
       const problem = describeFailure(detectors[i], s.reason);
       if (!problems.includes(problem)) problems.push(problem);
-    } else if (s.value && (!best || RANK[s.value.confidence] < RANK[best.confidence])) {
-      best = s.value;
-    }
+    } else if (s.value) matches.push(s.value);
   });
+  const best = chooseMatch(matches);
   const facts = await readDockerfile(view);
   const app = facts ? withDockerfile(best, facts, view) : best;
   if (app && problems.length) app.notes.push(...problems);
-  return { app, problems };
+  return { app, view, problems };
 }
 
 async function readDockerfile(view: DirView): Promise<DockerfileFacts | undefined> {
@@ -122,6 +126,8 @@ function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFact
     dockerfile: facts.file,
     hints: detected?.hints ?? {},
     notes,
+    needs: detected?.needs ?? [],
+    warnings: detected?.warnings ?? [],
   };
 }
 
@@ -168,17 +174,16 @@ function unrecognised(entries: string[], problems: string[]): NonNullable<Worksp
   if (visible.length === 0) {
     return {
       found: [],
-      message: `The folder is empty${entries.length ? ' (only hidden files)' : ''}: there is no app to deploy. Open the folder that holds your app.`,
+      message: `The folder is empty${entries.length ? ' (only hidden files)' : ''}: there is no app to deploy.`,
+      advice: 'Open the folder that holds your app.',
     };
   }
   const files = visible.filter((e) => !e.endsWith('/'));
   const found = (files.length ? files : visible).slice(0, 12);
   const more = visible.length > found.length && files.length === visible.length ? ', …' : '';
-  const message = [
-    ...problems,
-    `Devgem does not recognise this stack: found ${found.join(', ')}${more}. Add a Dockerfile that starts the server on $PORT (default ${DEFAULT_PORT}) and Devgem will build it as it is.`,
-  ].join(' ');
-  return { found, message };
+  // The advice stays out of the message: every caller states its own next step, and it read twice.
+  const message = [...problems, `Devgem does not recognise this stack: found ${found.join(', ')}${more}.`].join(' ');
+  return { found, message, advice: `Add a Dockerfile that starts the server on $PORT (default ${DEFAULT_PORT}) and Devgem will build it as it is.` };
 }
 
 /** The deployable members, best first, each with its build context; weak matches with no start command are libraries. */
@@ -259,7 +264,23 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
     rootApp = undefined;
   }
   const apps = rootApp ? [rootApp, ...memberApps] : memberApps;
+  let nestedResults: FolderResult[] = [];
+  if (!apps.length && !layout.tool) {
+    // Nothing at the root and no workspace config: the app may sit a few folders down.
+    const nested = (await findNestedAppFolders(absRoot, opts.signal)).filter((d) => !folders.includes(d));
+    nestedResults = await mapLimited(nested, (dir) => detectFolder(absRoot, dir, detectors), opts.signal);
+    for (const app of selectMembers(
+      nestedResults.flatMap((r) => (r.app ? [r.app] : [])),
+      new Map(),
+      stray,
+    )) {
+      app.notes.push(`Found in ${app.path}/: the workspace root holds no app of its own.`);
+      apps.push(app);
+    }
+  }
   for (const app of memberApps) if (app.context !== app.path) inheritRootLockfile(app, entries);
+  // Nx or Turborepo is part of what the app is ("Next.js in an Nx workspace"), not only a fact about the repository.
+  if (layout.tool) for (const app of apps) app.workspaceTool = layout.tool.value;
 
   // Problems in folders that yielded no app would otherwise vanish; tell the user on the best app.
   results.forEach((r, i) => {
@@ -276,6 +297,8 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
           evidence: memberApps.map((a) => ({ file: a.dockerfile ?? a.path, detail: `app in ${a.path}` })),
         }
       : undefined);
+  const views = new Map([...results, ...nestedResults].map((r) => [r.view.dir, r.view]));
+  await mapLimited(apps, (app) => assessReadiness(views.get(app.path) ?? new DirView(absRoot, app.path), app), opts.signal);
   const analysis: WorkspaceAnalysis = { root: absRoot, apps };
   if (monorepo) analysis.monorepo = monorepo;
   if (!apps.length) analysis.unrecognised = unrecognised(entries, stray);

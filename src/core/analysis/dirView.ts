@@ -42,6 +42,7 @@ const MAX_TEXT = 512 * 1024;
 export class DirView {
   private readonly lists = new Map<string, Promise<string[]>>();
   private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly finds = new Map<string, Promise<string[]>>();
 
   /** @param root absolute workspace root; @param dir app folder relative to it ('' = root). */
   constructor(
@@ -115,7 +116,18 @@ export class DirView {
    * Source files below the app folder with one of `extensions` (e.g. ['.js', '.ts']),
    * skipping SKIP_DIRS, breadth-first, bounded by `maxFiles` and `maxDepth`.
    */
-  async findFiles(extensions: string[], opts: { maxFiles?: number; maxDepth?: number } = {}): Promise<string[]> {
+  findFiles(extensions: string[], opts: { maxFiles?: number; maxDepth?: number } = {}): Promise<string[]> {
+    // Several detectors and the readiness check ask the same question; the tree is walked once.
+    const key = `${extensions.join(',')}|${opts.maxFiles ?? ''}|${opts.maxDepth ?? ''}`;
+    let p = this.finds.get(key);
+    if (!p) {
+      p = this.walk(extensions, opts);
+      this.finds.set(key, p);
+    }
+    return p;
+  }
+
+  private async walk(extensions: string[], opts: { maxFiles?: number; maxDepth?: number }): Promise<string[]> {
     const maxFiles = opts.maxFiles ?? 200;
     const maxDepth = opts.maxDepth ?? 4;
     const out: string[] = [];

@@ -3,6 +3,7 @@
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
 import { fact, factFrom, frameworkDefault, newApp, noteProcfile, scanPort } from './stackKit';
+import { defaulted, pinned } from './runtimeChoice';
 import type { AppAnalysis } from './types';
 
 /** Project files at the app root, else below it (src/App/App.csproj), test projects last. */
@@ -12,9 +13,39 @@ async function projects(view: DirView): Promise<string[]> {
   return found.sort((a, b) => depth(a) - depth(b));
 }
 
+/** Already published output (app.dll next to app.runtimeconfig.json): the runtime image runs it as it is. */
+async function detectPublished(view: DirView): Promise<AppAnalysis | undefined> {
+  const config = (await view.list()).find((f) => f.endsWith('.runtimeconfig.json'));
+  const assembly = config?.replace(/\.runtimeconfig\.json$/, '');
+  if (!config || !assembly || !(await view.exists(`${assembly}.dll`))) return undefined;
+  const app = newApp(view, 'dotnet', fact('csharp', view.rel(`${assembly}.dll`), 'published .NET assembly'));
+  app.name = assembly;
+  app.hints.prebuilt = true;
+  app.hints.assembly = assembly;
+  const fw = await factFrom(view, config, /"name"\s*:\s*"Microsoft\.AspNetCore\.App"/, 'ASP.NET Core runtime');
+  if (fw) app.framework = { value: 'aspnetcore', evidence: fw.evidence };
+  const v = await factFrom(view, config, /"version"\s*:\s*"(\d+\.\d+)/, 'runtime version');
+  const choice = v
+    ? pinned('dotnet', v.value, { evidence: { ...v.evidence[0], detail: `${config} runtime ${v.value}` }, fixFor: (l) => `rebuild for net${l}` })
+    : defaulted('dotnet', view.rel(config), config);
+  app.version = choice.fact;
+  app.warnings.push(...choice.warnings);
+  const portVar = Number(app.version.value.split('.')[0]) >= 8 ? 'ASPNETCORE_HTTP_PORTS=${PORT}' : 'ASPNETCORE_URLS=http://+:${PORT}';
+  app.start = fact(['sh', '-c', `${portVar} exec dotnet /app/${assembly}.dll`], view.rel(`${assembly}.dll`), 'published assembly');
+  app.port = {
+    port: 8080,
+    source: 'framework-default',
+    honoursPortEnv: true,
+    evidence: [{ file: view.rel(config), detail: 'Kestrel listens where the start command points it: $PORT' }],
+  };
+  app.notes.push('The folder holds published output, not source: the image runs it as it is.');
+  app.confidence = 'medium';
+  return app;
+}
+
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const all = await projects(view);
-  if (!all.length) return undefined;
+  if (!all.length) return detectPublished(view);
   // Prefer the web project; test projects reference Microsoft.NET.Test.Sdk.
   const web: string[] = [];
   for (const p of all) if (/Sdk="Microsoft\.NET\.Sdk\.Web"/.test((await view.readText(p)) ?? '')) web.push(p);
@@ -24,12 +55,17 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   app.packageManager = fact('dotnet', view.rel(proj), 'NuGet via dotnet restore');
   if (all.length > 1) app.notes.push(`Several projects: ${all.join(', ')}; Devgem publishes ${proj}${web.length ? ' (an ASP.NET Core project)' : ''}.`);
 
-  const tfm = await factFrom(view, proj, /<TargetFrameworks?>\s*net(\d+\.\d+)/, 'TargetFramework');
-  if (tfm) app.version = tfm;
-  else app.notes.push(`No netX.Y TargetFramework in ${proj}; the Dockerfile uses .NET 8.0.`);
+  const tfm = await factFrom(view, proj, /<TargetFrameworks?>\s*net(?:coreapp)?(\d+\.\d+)/, 'TargetFramework');
+  if (tfm) {
+    const choice = pinned('dotnet', tfm.value, {
+      evidence: { ...tfm.evidence[0], detail: `<TargetFramework>net${tfm.value}</TargetFramework>` },
+      fixFor: (l) => `${proj}: <TargetFramework>net${l}</TargetFramework>`,
+    });
+    app.version = choice.fact;
+    app.warnings.push(...choice.warnings);
+  } else app.version = defaulted('dotnet', view.rel(proj), `a netX.Y TargetFramework in ${proj}`).fact;
   const sdk = await factFrom(view, 'global.json', /"version"\s*:\s*"([\d.]+)"/, 'global.json SDK version');
-  if (sdk)
-    app.notes.push(`global.json pins SDK ${sdk.value}; the build uses the ${app.version?.value ?? '8.0'} SDK image, which must satisfy it (rollForward).`);
+  if (sdk) app.notes.push(`global.json pins SDK ${sdk.value}; the build uses the ${app.version.value} SDK image, which must satisfy it (rollForward).`);
 
   const webSdk = await factFrom(view, proj, /Sdk="Microsoft\.NET\.Sdk\.Web"/, 'ASP.NET Core (Sdk.Web)');
   const giraffe = await factFrom(view, proj, /Include="(Giraffe|Saturn)"/, 'F# web framework');
@@ -76,7 +112,7 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   app.start = fact(['sh', '-c', `${portVar} exec dotnet /app/${assembly}.dll`], view.rel(proj), 'published assembly');
   if (!app.framework) app.notes.push('Not an ASP.NET Core project (Sdk.Web); check that it serves HTTP.');
   if (!port && !app.framework) app.port = frameworkDefault(8080, view.rel(proj), 'no web server found');
-  app.confidence = app.framework && app.version ? ((await view.exists(`${dir}packages.lock.json`)) || webSdk ? 'high' : 'medium') : 'low';
+  app.confidence = app.framework && tfm ? ((await view.exists(`${dir}packages.lock.json`)) || webSdk ? 'high' : 'medium') : 'low';
   await noteProcfile(view, app);
   return app;
 }

@@ -3,6 +3,7 @@
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
 import { fact, factFrom, frameworkDefault, majorMinor, newApp, noteProcfile, scanPort } from './stackKit';
+import { defaulted, ranged } from './runtimeChoice';
 import type { AppAnalysis, Fact } from './types';
 
 const FRAMEWORKS: [RegExp, string][] = [
@@ -54,19 +55,28 @@ async function findMain(view: DirView, app: AppAnalysis): Promise<{ dir: string;
 
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const mod = await view.readText('go.mod');
-  if (mod === undefined) return undefined;
-  const app = newApp(view, 'go', fact('go', view.rel('go.mod'), 'go.mod'));
-  app.packageManager = fact('go', view.rel('go.mod'), 'Go modules');
-  const module = /^module\s+(\S+)/m.exec(mod)?.[1];
-  if (module) app.name = module.split('/').pop() ?? app.name;
-
-  const goLine = await factFrom(view, 'go.mod', /^go\s+(\d+\.\d+(?:\.\d+)?)\s*$/m, 'go directive');
-  const version = goLine && majorMinor(goLine.value);
-  if (goLine && version) app.version = { value: version, evidence: goLine.evidence };
-  else app.notes.push('go.mod has no go directive; the Dockerfile uses the latest golang:1 image.');
+  let app: AppAnalysis;
+  if (mod === undefined) {
+    // Go without modules (GOPATH style): a main package at the root is still a Go program; the image makes it a module.
+    const files = await goFilesIn(view, '');
+    if (!files.length || !(await isMain(view, files))) return undefined;
+    app = newApp(view, 'go', fact('go', view.rel(files[0]), 'package main, no go.mod'));
+    app.packageManager = fact('go', view.rel(files[0]), 'no go.mod: the image runs go mod init and go mod tidy');
+    app.hints.noGoMod = true;
+    app.version = defaulted('go', view.rel(files[0]), 'go.mod (there is none)').fact;
+    app.notes.push(
+      'There is no go.mod: the image creates one (go mod init, go mod tidy), so dependencies resolve to their newest versions. Commit a go.mod for repeatable builds.',
+    );
+  } else {
+    app = newApp(view, 'go', fact('go', view.rel('go.mod'), 'go.mod'));
+    app.packageManager = fact('go', view.rel('go.mod'), 'Go modules');
+    const module = /^module\s+(\S+)/m.exec(mod)?.[1];
+    if (module) app.name = module.split('/').pop() ?? app.name;
+    app.version = await goVersion(view);
+  }
 
   for (const [re, name] of FRAMEWORKS) {
-    const f = await factFrom(view, 'go.mod', re, `requires ${name}`);
+    const f = mod === undefined ? undefined : await factFrom(view, 'go.mod', re, `requires ${name}`);
     if (f) {
       app.framework = { value: name, evidence: f.evidence };
       break;
@@ -114,6 +124,19 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   app.confidence = app.hints.goSum && (port || ginRunNoArgs) ? 'high' : 'medium';
   await noteProcfile(view, app);
   return app;
+}
+
+/**
+ * go.mod's `go 1.18` is the oldest Go the module builds with, not a pin: newer
+ * toolchains build it (the Go 1 promise), so the image gets the preferred Go
+ * unless the module needs something newer still.
+ */
+async function goVersion(view: DirView): Promise<Fact<string>> {
+  const directive = await factFrom(view, 'go.mod', /^go\s+(\d+\.\d+(?:\.\d+)?)\s*$/m, 'go directive');
+  const minimum = directive && majorMinor(directive.value);
+  if (!directive || !minimum) return defaulted('go', view.rel('go.mod'), 'go.mod').fact;
+  const source = { evidence: { ...directive.evidence[0], detail: `go.mod "go ${directive.value}" (a minimum)` }, fixFor: (l: string) => `go.mod: go ${l}` };
+  return (ranged('go', `>=${minimum}`, 'npm', source) ?? { fact: { value: minimum, evidence: source.evidence ? [source.evidence] : [] } }).fact;
 }
 
 /** gin's `r.Run()` with no address reads $PORT (default 8080). */

@@ -4,6 +4,7 @@
 import type { Detector } from './detector';
 import { lineAt, type DirView } from './dirView';
 import { fact, factFrom, frameworkDefault, newApp, noteProcfile, scanPort } from './stackKit';
+import { defaulted, pinned } from './runtimeChoice';
 import type { AppAnalysis, Fact, PortFinding, StackId } from './types';
 
 type Build = { stack: StackId; file: string; tool: string; wrapper?: string };
@@ -22,15 +23,22 @@ const VERSION_RES: RegExp[] = [
   /<java\.version>\s*([\d.]+)\s*</,
   /<maven\.compiler\.release>\s*([\d.]+)\s*</,
   /<maven\.compiler\.(?:source|target)>\s*([\d.]+)\s*</,
+  /maven\.compiler\.(?:release|source|target)["']?\s*[:=]\s*["']?([\d.]+)/,
   /JavaLanguageVersion\.of\(\s*(\d+)\s*\)/,
   /jvmToolchain\(\s*(\d+)\s*\)/,
   /"-?-release",\s*"(\d+)"/,
   /(?:source|target)Compatibility\s*=\s*(?:JavaVersion\.VERSION_)?['"]?([\d._]+)/,
 ];
 
+/** Maven's polyglot extension (.mvn/extensions.xml) reads pom.yml, pom.groovy … instead of pom.xml. */
+const POLYGLOT_POMS = ['pom.yml', 'pom.yaml', 'pom.groovy', 'pom.kts', 'pom.rb', 'pom.scala', 'pom.atom', 'pom.clj'];
+
 async function findBuild(view: DirView): Promise<Build | undefined> {
-  if (await view.exists('pom.xml'))
-    return { stack: 'java-maven', file: 'pom.xml', tool: 'maven', ...((await view.exists('mvnw')) ? { wrapper: './mvnw' } : {}) };
+  const wrapper = (await view.exists('mvnw')) ? { wrapper: './mvnw' } : {};
+  if (await view.exists('pom.xml')) return { stack: 'java-maven', file: 'pom.xml', tool: 'maven', ...wrapper };
+  if (/polyglot/.test((await view.readText('.mvn/extensions.xml')) ?? '')) {
+    for (const file of POLYGLOT_POMS) if (await view.exists(file)) return { stack: 'java-maven', file, tool: 'maven', ...wrapper };
+  }
   for (const file of ['build.gradle.kts', 'build.gradle']) {
     if (await view.exists(file)) return { stack: 'java-gradle', file, tool: 'gradle', ...((await view.exists('gradlew')) ? { wrapper: './gradlew' } : {}) };
   }
@@ -126,7 +134,7 @@ async function findPort(view: DirView, framework: string | undefined): Promise<P
   const sources = await view.findFiles(['.scala', '.kt', '.java'], { maxFiles: 150, maxDepth: 8 });
   return (
     (await scanPort(view, sources, {
-      readsEnv: /(?:sys\.env|System\.getenv)\s*(?:\.get)?\(\s*"PORT"\s*\)|getenv\("PORT"\)/,
+      readsEnv: /(?:sys\.env|System\.getenv)\s*(?:\.get)?\(\s*"PORT"\s*\)|getenv\("PORT"\)|getenv\(\)\.getOrDefault\(\s*"PORT"/,
       literal: /(?:bindHttp|withPort|newServerAt|embeddedServer|\.bind)\s*\(.*?\b(\d{4,5})\b/,
     })) ?? frameworkDefault(8080, view.rel(sources[0] ?? '.'), 'no listen port found in the source')
   );
@@ -147,16 +155,25 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const app = newApp(view, build.stack, language);
   app.packageManager = fact(build.tool, view.rel(build.file), build.wrapper ? `${build.tool} with wrapper ${build.wrapper}` : `${build.tool} build`);
   if (build.wrapper) app.hints.wrapper = build.wrapper;
-  if (build.wrapper === './mvnw') app.hints.mvnDir = await view.exists('.mvn');
+  if (build.stack === 'java-maven') {
+    app.hints.mvnDir = await view.exists('.mvn');
+    if (build.file !== 'pom.xml') app.hints.pomFile = build.file;
+  }
 
+  // The build file's Java release is what the code compiles for (and old build tools run on): kept, warned when past support.
   for (const re of VERSION_RES) {
     const v = await factFrom(view, build.file, re, 'Java version');
     if (v) {
-      app.version = { value: javaMajor(v.value), evidence: v.evidence };
+      const choice = pinned('java', javaMajor(v.value), {
+        evidence: { ...v.evidence[0], detail: `${build.file} Java ${v.value}` },
+        fixFor: (l) => `${build.file}: Java ${l}`,
+      });
+      app.version = choice.fact;
+      app.warnings.push(...choice.warnings);
       break;
     }
   }
-  if (!app.version) app.notes.push(`No Java version in ${build.file}; the Dockerfile uses Java 21 (LTS).`);
+  if (!app.version) app.version = defaulted('java', view.rel(build.file), build.file).fact;
 
   for (const [re, name] of FRAMEWORKS) {
     const f = (await factFrom(view, build.file, re, name)) ?? (plugins ? await factFrom(view, 'project/plugins.sbt', re, name) : undefined);

@@ -1,77 +1,8 @@
-// The smaller stacks: Deno, Elixir/Phoenix, Dart, Swift/Vapor, a static site
-// (index.html, no build) and, when nothing else is recognised, a Procfile.
+// The smaller stacks: Elixir/Phoenix, Dart and Swift/Vapor.
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
-import { fact, factFrom, frameworkDefault, newApp, procfileWeb, scanPort, shellStart } from './stackKit';
+import { fact, factFrom, frameworkDefault, newApp, scanPort } from './stackKit';
 import type { AppAnalysis } from './types';
-
-/** Manifests of stacks with their own detector: static and Procfile-only step aside when one is present. */
-const MANIFESTS = [
-  'package.json',
-  'requirements.txt',
-  'pyproject.toml',
-  'Pipfile',
-  'setup.py',
-  'go.mod',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
-  'build.sbt',
-  'Gemfile',
-  'composer.json',
-  'Cargo.toml',
-  'deno.json',
-  'deno.jsonc',
-  'mix.exs',
-  'pubspec.yaml',
-  'Package.swift',
-  'index.php',
-  'Dockerfile',
-];
-
-async function hasManifest(view: DirView): Promise<boolean> {
-  const names = await view.list();
-  return names.some((n) => MANIFESTS.includes(n) || /\.(cs|fs)proj$/.test(n));
-}
-
-async function detectDeno(view: DirView): Promise<AppAnalysis | undefined> {
-  const config = (await view.exists('deno.json')) ? 'deno.json' : (await view.exists('deno.jsonc')) ? 'deno.jsonc' : undefined;
-  if (!config) return undefined;
-  const app = newApp(view, 'deno', fact('typescript', view.rel(config), 'Deno project'));
-  app.packageManager = fact('deno', view.rel(config), (await view.exists('deno.lock')) ? 'deno.lock' : 'Deno config');
-  const v =
-    (await factFrom(view, '.dvmrc', /(\d+\.\d+\.\d+)/, '.dvmrc')) ?? (await factFrom(view, '.tool-versions', /^deno\s+(\d+\.\d+\.\d+)/m, '.tool-versions'));
-  if (v) app.version = v;
-  else app.notes.push('No Deno version pinned (.dvmrc or .tool-versions); the Dockerfile uses denoland/deno:2.1.4.');
-  const task = await factFrom(view, config, /"start"\s*:\s*"(deno (?:run|serve)[^"]*)"/, 'start task');
-  const entries = ['main.ts', 'server.ts', 'mod.ts', 'src/main.ts', 'main.js'];
-  let entry: string | undefined;
-  for (const e of entries)
-    if (/Deno\.serve|serve\(|listen\(/.test((await view.readText(e)) ?? '')) {
-      entry = e;
-      break;
-    }
-  if (task) {
-    app.start = { value: shellStart(task.value), evidence: task.evidence };
-    entry ??= /(\S+\.[jt]sx?)\b/.exec(task.value)?.[1];
-  } else if (entry) {
-    app.start = fact(['deno', 'run', '--allow-net', '--allow-env', '--allow-read', entry], view.rel(entry), 'serves HTTP');
-  } else app.notes.push('No start task and no main.ts/server.ts that serves HTTP.');
-  if (entry) app.hints.entry = entry;
-  if (task && !/--allow-(env|all)|-A\b/.test(task.value)) app.notes.push('The start task lacks --allow-env; reading PORT needs it.');
-  const files = entry ? [entry] : [];
-  const port = await scanPort(view, files, {
-    readsEnv: /Deno\.env\.get\(\s*["']PORT["']\s*\)/,
-    literal: /port\s*:\s*(\d{2,5})/,
-    fix: (line, p) => line.replace(new RegExp(`port\\s*:\\s*${p}`), `port: Number(Deno.env.get("PORT") ?? ${p})`),
-  });
-  app.port = port ?? frameworkDefault(8000, view.rel(entry ?? config), 'Deno.serve listens on 8000 by default');
-  if (!port && entry) app.notes.push('Deno.serve without a port listens on 8000; pass port: Number(Deno.env.get("PORT") ?? 8000) to honour PORT.');
-  const serve = entry ? await factFrom(view, entry, /Deno\.serve/, 'Deno.serve') : undefined;
-  if (serve) app.framework = { value: 'deno-serve', evidence: serve.evidence };
-  app.confidence = app.start && port ? 'high' : app.start ? 'medium' : 'low';
-  return app;
-}
 
 async function detectElixir(view: DirView): Promise<AppAnalysis | undefined> {
   const mix = await view.readText('mix.exs');
@@ -177,35 +108,8 @@ async function detectSwift(view: DirView): Promise<AppAnalysis | undefined> {
   return app;
 }
 
-async function detectStatic(view: DirView): Promise<AppAnalysis | undefined> {
-  if (!(await view.exists('index.html')) || (await hasManifest(view))) return undefined;
-  const app = newApp(view, 'static', fact('html', view.rel('index.html'), 'index.html, no build'));
-  app.framework = fact('nginx', view.rel('index.html'), 'served as static files');
-  app.start = fact(['nginx', '-g', 'daemon off;'], view.rel('index.html'), 'nginx serves the folder');
-  app.port = frameworkDefault(8080, view.rel('index.html'), 'the unprivileged nginx image listens on 8080');
-  app.notes.push('Served as static files by nginx on 8080 (Cloud Run is told to use 8080).');
-  app.confidence = 'high';
-  return app;
-}
-
-async function detectProcfile(view: DirView): Promise<AppAnalysis | undefined> {
-  const web = await procfileWeb(view);
-  if (!web || (await hasManifest(view))) return undefined;
-  const app = newApp(view, 'procfile', fact('unknown', web.evidence[0].file, 'only a Procfile'));
-  app.start = { value: shellStart(web.value), evidence: web.evidence };
-  if (/\$\{?PORT/.test(web.value)) app.port = { port: 8080, source: 'config', honoursPortEnv: true, evidence: web.evidence };
-  app.notes.push(
-    'Only a Procfile was recognised: the image runs its web command on debian:bookworm-slim, which has no language runtime. Add a Dockerfile if it needs one.',
-  );
-  app.confidence = 'low';
-  return app;
-}
-
 export const miscDetectors: Detector[] = [
-  { name: 'deno', detect: detectDeno },
   { name: 'elixir', detect: detectElixir },
   { name: 'dart', detect: detectDart },
   { name: 'swift', detect: detectSwift },
-  { name: 'static', detect: detectStatic },
-  { name: 'procfile', detect: detectProcfile },
 ];

@@ -5,9 +5,12 @@ import * as path from 'node:path';
 import { DEFAULT_PORT, type Detector } from './detector';
 import type { DirView } from './dirView';
 import { detectFramework } from './nodeFrameworks';
-import { bunVersion, detectNodeVersion, detectPackageManager, nodePackage, type PackageJson } from './nodePackage';
+import { detectLoneNode } from './nodeLone';
+import { detectPackageManager, nodePackage, type PackageJson } from './nodePackage';
+import { bunVersion, detectNodeVersion } from './nodeVersion';
 import { scanNodePort } from './nodePort';
-import { resolveStart } from './nodeStart';
+import { procfileStart, resolveStart } from './nodeStart';
+import { readProcfileWeb } from './procfile';
 import type { AppAnalysis, Confidence, Fact, Language, PortFinding } from './types';
 
 async function language(view: DirView, has: (dep: string) => boolean): Promise<Fact<Language>> {
@@ -22,7 +25,7 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
     // Listed but unreadable (a folder, a FIFO, no permission): say so rather than analyze as if it were absent.
     if (await view.exists('package.json'))
       throw new Error(`${view.rel('package.json')} is not a readable file (a folder or a special file?). Make it a JSON file, or remove it.`);
-    return undefined;
+    return detectLoneNode(view);
   }
   // readJson throws a SyntaxError naming the file: a broken package.json is the user's to fix, not to guess around.
   const json = (await view.readJson<unknown>('package.json')) ?? {};
@@ -32,22 +35,28 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
     );
   }
   const pkg = json as PackageJson;
+  // A deno.json project keeps a package.json for npm tooling; Deno runs it unless a start script says otherwise.
+  const denoConfig = (await view.exists('deno.json')) || (await view.exists('deno.jsonc'));
+  if (denoConfig && (!pkg.scripts?.start || /^deno\b/.test(pkg.scripts.start.trim()))) return undefined;
   const np = nodePackage(view, pkg, text);
   const pm = await detectPackageManager(view, np);
   const runtime = pm.fact.value === 'bun' ? 'bun' : 'node';
-  const notes = [...pm.notes];
-  let version: Fact<string>;
-  if (runtime === 'bun') version = bunVersion(np);
-  else {
-    const v = await detectNodeVersion(view, np);
-    version = v.fact;
-    notes.push(...v.notes);
-  }
+  // A package with no dependencies has nothing to lock: a missing lockfile is neither a remark nor a doubt.
+  const nothingToLock = !Object.keys(pkg.dependencies ?? {}).length && !Object.keys(pkg.devDependencies ?? {}).length;
+  const notes = pm.notes.filter((n) => !nothingToLock || !/No lockfile/.test(n));
+  const choice = runtime === 'bun' ? bunVersion(np) : await detectNodeVersion(view, np);
+  const version: Fact<string> = choice.fact;
 
   const plan = await detectFramework(view, np, pm.fact.value);
   notes.push(...plan.notes);
-  // Frameworks decide start and port themselves; plain servers are read from the start script and source.
-  const generic = plan.start ? undefined : await resolveStart(view, np, runtime);
+  // Frameworks decide start and port themselves; plain servers start as the Procfile, else the start script, says.
+  const web = await readProcfileWeb(view);
+  if (web && plan.start)
+    notes.push(
+      `${web.evidence.file}:${web.evidence.line} declares \`web: ${web.raw}\`; the image starts the ${plan.framework?.value ?? 'framework'} build as shown instead, since it ships only what that build produced.`,
+    );
+  const fromProcfile = web && !plan.start ? procfileStart(web, np) : undefined;
+  const generic = plan.start ? undefined : (fromProcfile ?? (await resolveStart(view, np, runtime)));
   const start = plan.start ?? generic?.start;
   if (generic) notes.push(...generic.notes);
   let port: PortFinding | undefined = plan.port;
@@ -97,7 +106,7 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   const strongPort = plan.stack === 'node-static' || port.source !== 'devgem-default';
   const confidence: Confidence = generic?.missingEntry
     ? 'low'
-    : start && !pnp && pm.lockfile && strongPort && (framework || port.source === 'code')
+    : start && !pnp && (pm.lockfile || nothingToLock) && strongPort && (framework || port.source === 'code')
       ? 'high'
       : start
         ? 'medium'
@@ -118,6 +127,8 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
     context: view.dir,
     hints,
     notes,
+    needs: [],
+    warnings: choice.warnings,
   };
 }
 

@@ -159,11 +159,21 @@ export async function detectFramework(view: DirView, np: NodePackage, pm: string
     const viteBuild = (await firstConfig(view, 'vite.config')) !== undefined;
     return remixPlan(np, pm, fact('remix', '@remix-run/serve'), 'remix-serve', viteBuild ? 'build/server/index.js' : 'build/index.js');
   }
-  if (has('@react-router/serve')) return remixPlan(np, pm, fact('react-router', '@react-router/serve'), 'react-router-serve', 'build/server/index.js');
   if (has('@react-router/dev')) {
-    const spa = await configMatch(view, 'react-router.config', /ssr\s*:\s*false/);
-    if (spa) return staticPlan(np, pm, fact('react-router', '@react-router/dev'), 'build/client', 'node_modules/.bin/react-router build');
+    // SPA mode (ssr: false) builds only build/client, even when the template kept @react-router/serve.
+    const spa =
+      (await configMatch(view, 'react-router.config', /ssr\s*:\s*false/)) ??
+      (await configMatch(view, 'vite.config', /reactRouter\(\s*\{[^)]*ssr\s*:\s*false/s));
+    if (spa) {
+      const fw: Fact<string> = {
+        value: 'react-router',
+        evidence: [np.at('@react-router/dev', 'depends on @react-router/dev'), { file: view.rel(spa.file), line: spa.line, detail: 'ssr: false (SPA mode)' }],
+      };
+      const plan = staticPlan(np, pm, fw, 'build/client', 'node_modules/.bin/react-router build');
+      return { ...plan, hints: { ...plan.hints, spaMode: true } };
+    }
   }
+  if (has('@react-router/serve')) return remixPlan(np, pm, fact('react-router', '@react-router/serve'), 'react-router-serve', 'build/server/index.js');
   if (has('@sveltejs/kit')) {
     const fw = fact('sveltekit', '@sveltejs/kit');
     if (has('@sveltejs/adapter-node')) {

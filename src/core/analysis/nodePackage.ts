@@ -1,6 +1,6 @@
 // Reads what package.json and its neighbours say about a Node app: the package
-// manager (from the lockfile or the `packageManager` field) and the runtime
-// version (.nvmrc, .node-version, engines.node), each with its evidence.
+// manager (from the lockfile or the `packageManager` field), with its evidence.
+// The runtime version is nodeVersion.ts's.
 import type { DirView } from './dirView';
 import type { Evidence, Fact } from './types';
 
@@ -10,6 +10,7 @@ export interface PackageJson {
   type?: string;
   scripts?: Record<string, string>;
   engines?: { node?: string; bun?: string };
+  volta?: { node?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   packageManager?: string;
@@ -94,59 +95,4 @@ export async function detectPackageManager(view: DirView, np: NodePackage): Prom
   }
   notes.push('No lockfile found: the image runs `npm install`, so dependency versions may differ from yours. Commit a lockfile for repeatable builds.');
   return { fact: { value: 'npm', evidence: [{ file: view.rel('package.json'), detail: 'package.json without a lockfile' }] }, manifests, notes };
-}
-
-// .nvmrc may name an LTS line by its code name.
-const LTS_NAMES: Record<string, string> = {
-  argon: '4',
-  boron: '6',
-  carbon: '8',
-  dubnium: '10',
-  erbium: '12',
-  fermium: '14',
-  gallium: '16',
-  hydrogen: '18',
-  iron: '20',
-  jod: '22',
-};
-
-export const DEFAULT_NODE_VERSION = '22';
-
-/** "v20.11.1" → "20", "lts/iron" → "20", ">=20" → "20", "18.x" → "18", "^18.17 || ^20" → "18"; undefined when no major is named. */
-export function nodeMajor(spec: string): string | undefined {
-  const s = spec.trim().toLowerCase();
-  const lts = /^lts\/([a-z]+)/.exec(s);
-  if (lts) return LTS_NAMES[lts[1]];
-  return /(\d+)/.exec(s)?.[1];
-}
-
-export async function detectNodeVersion(view: DirView, np: NodePackage): Promise<{ fact: Fact<string>; notes: string[] }> {
-  for (const file of ['.nvmrc', '.node-version']) {
-    const text = await view.readText(file);
-    const first = text
-      ?.split(/\r?\n/)
-      .find((l) => l.trim() && !l.trim().startsWith('#'))
-      ?.trim();
-    const major = first && nodeMajor(first);
-    if (major) return { fact: { value: major, evidence: [{ file: view.rel(file), line: 1, detail: `${file}: ${first}` }] }, notes: [] };
-  }
-  const engines = np.pkg.engines?.node;
-  const major = engines && nodeMajor(engines);
-  if (major) {
-    return { fact: { value: major, evidence: [np.at('node', `engines.node "${engines}"`)] }, notes: [] };
-  }
-  return {
-    fact: {
-      value: DEFAULT_NODE_VERSION,
-      evidence: [{ file: view.rel('package.json'), detail: `no .nvmrc, .node-version or engines.node; Node ${DEFAULT_NODE_VERSION} (current LTS) assumed` }],
-    },
-    notes: [`No Node version is pinned (.nvmrc, .node-version or engines.node); the image uses Node ${DEFAULT_NODE_VERSION}.`],
-  };
-}
-
-/** Bun's image tag: "1.1" from packageManager "bun@1.1.38", else "1". */
-export function bunVersion(np: NodePackage): Fact<string> {
-  const m = /^bun@(\d+\.\d+)/.exec(np.pkg.packageManager ?? '');
-  if (m) return { value: m[1], evidence: [np.at('packageManager', `"packageManager": "${np.pkg.packageManager}"`)] };
-  return { value: '1', evidence: [{ file: np.at('name', '').file, detail: 'Bun version not pinned; Bun 1 assumed' }] };
 }

@@ -3,6 +3,7 @@
 // else a conventional entry file, else a TypeScript build's output.
 import type { DirView } from './dirView';
 import type { NodePackage } from './nodePackage';
+import { buildpackOnly, type ProcfileWeb } from './procfile';
 import type { Evidence, Fact } from './types';
 
 export interface StartInfo {
@@ -143,4 +144,24 @@ export async function resolveStart(view: DirView, np: NodePackage, runtime: 'nod
     }
   }
   return undefined;
+}
+
+/**
+ * The Procfile's web process as the start of a Node app, when it runs Node
+ * (node, a package manager, a file, or a binary of a dependency): it wins over
+ * the start script, as on Heroku. Undefined when it runs something else.
+ */
+export function procfileStart(web: ProcfileWeb, np: NodePackage): StartInfo | undefined {
+  const p = web.program;
+  const nodeish = PMS.has(p) || p === 'node' || /\.[cm]?[jt]s$/.test(p) || np.has(p) || WATCHERS.has(p);
+  if (!nodeish || buildpackOnly(web.command)) return undefined;
+  const parsed = parseScript(web.command, np.pkg.scripts);
+  const args = parsed?.args ?? web.start;
+  const file = args.find((a, i) => i > 0 && /\.[cm]?[jt]sx?$/.test(a));
+  return {
+    start: { value: args, evidence: [web.evidence] },
+    entry: file?.replace(/^\.\//, ''),
+    env: [...web.env, ...(parsed?.env ?? [])],
+    notes: [],
+  };
 }

@@ -2,12 +2,31 @@
 // from php:<v>-apache, whose Listen directive the image sets to ${PORT}.
 import type { Detector } from './detector';
 import type { DirView } from './dirView';
-import { fact, factFrom, majorMinor, newApp, noteProcfile } from './stackKit';
+import { readProcfileWeb } from './procfile';
+import { fact, factFrom, majorMinor, newApp } from './stackKit';
+import { defaulted, pinned, ranged, type RuntimeChoice } from './runtimeChoice';
 import type { AppAnalysis } from './types';
+import { isPin } from './versionRange';
 
 interface Composer {
   require?: Record<string, string>;
   config?: { platform?: { php?: string } };
+}
+
+/** config.platform.php pins the line Composer resolves for; require.php is a range. */
+async function phpVersion(view: DirView): Promise<RuntimeChoice | undefined> {
+  const platform = await factFrom(view, 'composer.json', /"platform"\s*:\s*\{[^}]*"php"\s*:\s*"([^"]+)"/, 'config.platform.php');
+  const line = platform && majorMinor(platform.value);
+  if (platform && line) {
+    return pinned('php', line, {
+      evidence: { ...platform.evidence[0], detail: `config.platform.php "${platform.value}"` },
+      fixFor: (l) => `composer.json: "platform": { "php": "${l}" }`,
+    });
+  }
+  const require = await factFrom(view, 'composer.json', /"php"\s*:\s*"([^"]+)"/, 'require.php');
+  if (!require) return undefined;
+  const source = { evidence: { ...require.evidence[0], detail: `require.php "${require.value}"` }, fixFor: (l: string) => `composer.json: "php": "^${l}"` };
+  return isPin(require.value) ? pinned('php', majorMinor(require.value) ?? require.value, source) : ranged('php', require.value, 'composer', source);
 }
 
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
@@ -26,11 +45,11 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     app.packageManager = fact('composer', view.rel(lock ? 'composer.lock' : 'composer.json'), lock ? 'Composer lockfile' : 'composer.json without lockfile');
     app.hints.composer = true;
     app.hints.lockfile = lock;
-    const v =
-      (await factFrom(view, 'composer.json', /"platform"\s*:\s*\{[^}]*"php"\s*:\s*"([^"]+)"/, 'config.platform.php')) ??
-      (await factFrom(view, 'composer.json', /"php"\s*:\s*"([^"]+)"/, 'require.php'));
-    const mm = v && majorMinor(v.value.replace(/^[^\d]*/, ''));
-    if (v && mm) app.version = { value: mm, evidence: v.evidence };
+    const version = await phpVersion(view);
+    if (version) {
+      app.version = version.fact;
+      app.warnings.push(...version.warnings);
+    }
     const laravel = await factFrom(view, 'composer.json', /"laravel\/framework"/, 'requires laravel/framework');
     const symfony = laravel ? undefined : await factFrom(view, 'composer.json', /"symfony\/framework-bundle"/, 'requires symfony/framework-bundle');
     const slim = laravel || symfony ? undefined : await factFrom(view, 'composer.json', /"slim\/slim"/, 'requires slim/slim');
@@ -38,9 +57,16 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     if (fw) app.framework = { value: fw[0], evidence: fw[1].evidence };
     if (laravel && !(await view.exists('artisan'))) app.notes.push('laravel/framework is required but there is no artisan file at the app root.');
   }
-  if (!app.version) app.notes.push('No PHP version found (composer.json require.php or config.platform.php); the Dockerfile uses php:8.3-apache.');
-  const docroot = app.framework || index === 'public/index.php' ? 'public' : '';
+  if (!app.version) app.version = defaulted('php', view.rel(composer ? 'composer.json' : index!), 'composer.json require.php or config.platform.php').fact;
+  // Heroku's `web: heroku-php-apache2 public/` names the document root; Apache here serves the same folder.
+  const web = await readProcfileWeb(view);
+  const procfileRoot = web && /\bheroku-php-(?:apache2|nginx)\b(?:\s+-\S+\s+\S+)*\s+([^\s-]\S*)/.exec(web.command)?.[1]?.replace(/^\.\/|\/$/g, '');
+  const docroot = procfileRoot ?? (app.framework || index === 'public/index.php' ? 'public' : '');
   app.hints.docroot = docroot;
+  if (web)
+    app.notes.push(
+      `${web.evidence.file}:${web.evidence.line} declares \`web: ${web.raw}\`; the image serves ${docroot || 'the app folder'} with Apache on $PORT${procfileRoot ? ' (the document root it names)' : ''} instead.`,
+    );
   if (!index && !app.framework) {
     app.notes.push('No index.php or public/index.php found; Apache will serve the folder as it is.');
   }
@@ -57,7 +83,6 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   }
   app.notes.push('PHP extensions beyond the php image defaults (pdo_mysql, pdo_pgsql, gd, intl …) must be added with docker-php-ext-install.');
   app.confidence = composer && app.hints.lockfile && index ? 'high' : index ? 'medium' : 'low';
-  await noteProcfile(view, app);
   return app;
 }
 

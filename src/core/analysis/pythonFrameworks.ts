@@ -3,7 +3,7 @@
 // the framework's own CLI for Streamlit and Gradio, `python <file>` for scripts.
 import { DEFAULT_PORT } from './detector';
 import { grep, type DirView } from './dirView';
-import { devServerNote, scriptPort } from './pythonPort';
+import { devServerNote, gunicornConfPort, scriptPort } from './pythonPort';
 import { findInSources, moduleOf } from './pythonSources';
 import type { Evidence, Fact, PortFinding } from './types';
 
@@ -56,11 +56,12 @@ function needServer(deps: Map<string, Evidence>, pkg: string, framework: string,
   return [pkg];
 }
 
-async function gunicornConfigNote(view: DirView): Promise<string | undefined> {
-  const bind = await grep(view, 'gunicorn.conf.py', /^bind\s*=.*$/m);
-  return bind
-    ? `${view.rel('gunicorn.conf.py')}:${bind.line} sets \`${bind.text.trim()}\`; gunicorn uses it instead of $PORT, so make sure it binds 0.0.0.0:$PORT.`
-    : undefined;
+/** gunicorn reads ./gunicorn.conf.py by itself: its bind decides the port, else gunicorn binds $PORT. */
+async function gunicornPort(view: DirView, at: Evidence, notes: string[]): Promise<PortFinding> {
+  const conf = await gunicornConfPort(view);
+  if (conf?.fix)
+    notes.push(`${conf.fix.file}:${conf.fix.line} binds gunicorn to port ${conf.port} whatever $PORT says; Devgem can change that line to read PORT.`);
+  return conf ?? bindsPort('gunicorn', at);
 }
 
 export async function serveDjango({ view, sources, deps }: ServeInput): Promise<PythonServe | undefined> {
@@ -118,12 +119,11 @@ export async function serveDjango({ view, sources, deps }: ServeInput): Promise<
   }
   const hosts = settingsFile ? await grep(view, settingsFile, /^ALLOWED_HOSTS\s*=.*$/m) : undefined;
   if (!hosts || !/run\.app|\*|environ|getenv/.test(hosts.text)) notes.push('Make sure ALLOWED_HOSTS accepts the Cloud Run host (*.run.app).');
-  const conf = await gunicornConfigNote(view);
-  if (conf) notes.push(conf);
+  const port = await gunicornPort(view, code!, notes);
   return {
     framework,
     start: { value: start, evidence: [{ ...code!, detail: `gunicorn serves ${target}` }] },
-    port: bindsPort('gunicorn', code!),
+    port,
     serverPackages: needServer(deps, 'gunicorn', 'Django', notes),
     hints,
     notes,
@@ -155,8 +155,6 @@ async function serveModuleApp(input: ServeInput, name: 'flask' | 'fastapi'): Pro
   if (name === 'flask') {
     server = 'gunicorn';
     start = ['gunicorn', ...(chdir ? ['--chdir', chdir] : []), target];
-    const conf = await gunicornConfigNote(view);
-    if (conf) notes.push(conf);
   } else {
     server = 'uvicorn';
     start = ['sh', '-c', `exec uvicorn ${target} --host 0.0.0.0 --port ${PORT_EXPR}${chdir ? ` --app-dir ${chdir}` : ''}`];
@@ -166,7 +164,7 @@ async function serveModuleApp(input: ServeInput, name: 'flask' | 'fastapi'): Pro
   return {
     framework,
     start: { value: start, evidence: [{ ...code!, detail: `${server} serves ${target}` }] },
-    port: bindsPort(server, code!),
+    port: server === 'gunicorn' ? await gunicornPort(view, code!, notes) : bindsPort(server, code!),
     serverPackages: needServer(deps, server, label, notes),
     hints: {},
     notes,

@@ -94,3 +94,37 @@ export async function devServerNote(view: DirView, file: string, server: string)
   if (!m || !/^if\s+__name__\s*==/m.test(text)) return undefined;
   return `${view.rel(file)}:${lineAt(text, m.index)} \`${m[0].trim()}\` only runs with \`python ${file}\`; ${server} imports the module and binds $PORT, so no change is needed.`;
 }
+
+/**
+ * The port gunicorn binds from ./gunicorn.conf.py (it loads that file by itself):
+ * `bind = "0.0.0.0:8000"` is hard-coded (with a fix), a bind that reads PORT honours it.
+ * Undefined when there is no such file or it names no bind (gunicorn then binds $PORT).
+ */
+export async function gunicornConfPort(view: DirView, file = 'gunicorn.conf.py'): Promise<PortFinding | undefined> {
+  const text = await view.readText(file);
+  const m = text === undefined ? undefined : /^bind\s*=\s*(.+)$/m.exec(text);
+  if (!text || !m) return undefined;
+  const rel = view.rel(file);
+  const line = lineAt(text, m.index);
+  const before = text.split(/\r?\n/)[line - 1];
+  const evidence = [{ file: rel, line, detail: `gunicorn ${before.trim()}` }];
+  if (/\bPORT\b/.test(m[1])) return { port: DEFAULT_PORT, source: 'config', honoursPortEnv: true, evidence };
+  const literal = /:(\d{2,5})\b/.exec(m[1]);
+  if (!literal) return { port: DEFAULT_PORT, source: 'config', honoursPortEnv: false, evidence };
+  const port = Number(literal[1]);
+  const importsOs = /^\s*import\s+(?:[\w.]+\s*,\s*)*os\b/m.test(text);
+  const env = importsOs ? `os.environ.get('PORT', '${port}')` : `__import__('os').environ.get('PORT', '${port}')`;
+  return {
+    port,
+    source: 'config',
+    honoursPortEnv: false,
+    evidence,
+    fix: {
+      file: rel,
+      line,
+      before,
+      after: `bind = "0.0.0.0:" + ${env}`,
+      explanation: `gunicorn binds what ${file} says; reading PORT (Cloud Run sets it, ${port} stays the fallback) lets the service run on any port.`,
+    },
+  };
+}

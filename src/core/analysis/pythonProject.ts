@@ -6,7 +6,7 @@ import { readToml, tomlGet, tomlHasTable, type TomlEntry } from './pythonToml';
 import type { Evidence, Fact } from './types';
 
 /** How the generated Dockerfile installs dependencies (hint `install`). */
-export type PythonInstall = 'requirements' | 'poetry' | 'uv' | 'pipenv' | 'pdm' | 'project' | 'none';
+export type PythonInstall = 'requirements' | 'poetry' | 'uv' | 'uv-project' | 'pipenv' | 'pdm' | 'project' | 'none';
 
 export interface PythonProject {
   packageManager?: Fact<string>;
@@ -111,9 +111,11 @@ export async function readPythonProject(view: DirView): Promise<PythonProject | 
     manifests = ['requirements.txt'];
     locked = true;
   } else if (pyprojectText !== undefined && tomlHasTable(pyprojectText, 'project')) {
-    packageManager = { value: 'pip', evidence: ev('pyproject.toml', '[project] table (PEP 621), installed with pip') };
-    install = 'project';
-    notes.push('No lockfile: pip resolves the pyproject.toml dependencies at build time.');
+    // uv installs a PEP 621 project's dependencies without building the project; a src/ layout package must be installed to import.
+    packageManager = { value: 'uv', evidence: ev('pyproject.toml', '[project] table (PEP 621) without a lockfile, installed with uv') };
+    install = tomlHasTable(pyprojectText, 'build-system') && has('src') ? 'uv-project' : 'uv';
+    manifests = ['pyproject.toml'];
+    notes.push('No uv.lock: uv resolves the pyproject.toml dependencies at build time; run `uv lock` and commit uv.lock for repeatable builds.');
   } else if (has('setup.py') || has('setup.cfg')) {
     const file = has('setup.py') ? 'setup.py' : 'setup.cfg';
     packageManager = { value: 'setuptools', evidence: ev(file, 'setuptools project, installed with pip') };

@@ -1,96 +1,73 @@
-// Which Python the image uses: the project's pin when it has one, else the
-// newest supported minor that satisfies its `requires-python`, else 3.12.
+// Which Python the image uses: the project's pin when it has one (kept even
+// past end of life, with a warning), else the preferred line when its
+// `requires-python` allows it (or the newest supported one it allows), else
+// the preferred line.
 import { grep, type DirView } from './dirView';
 import { readToml, tomlGet } from './pythonToml';
-import type { Fact } from './types';
+import { defaulted, pinned, ranged, type RuntimeChoice } from './runtimeChoice';
+import { today } from './runtimes';
 
-export const DEFAULT_PYTHON = '3.12';
-
-/** Minors with official slim images we are willing to pick from a range, newest preferred after the default. */
-const MINORS = [8, 9, 10, 11, 12, 13];
-
+/** "3.11.4" / "python-3.11" / "3.11" → "3.11". */
 function minorOf(text: string): string | undefined {
   const m = /(?:^|[^\d.])(3)\.(\d{1,2})(?!\d)/.exec(text);
   return m ? `${m[1]}.${m[2]}` : undefined;
 }
 
-/** Does Python 3.<minor> (any patch) satisfy one PEP 440 / Poetry clause such as ">=3.10" or "^3.11"? */
-function satisfies(minor: number, clause: string): boolean {
-  const m = /^\s*(~=|==|!=|>=|<=|>|<|\^|~)?\s*3(?:\.(\d+|\*))?(?:\.(\d+|\*))?\s*$/.exec(clause);
-  if (!m) return true; // unknown clause: don't let it exclude anything
-  const op = m[1] ?? '==';
-  const want = m[2] === undefined || m[2] === '*' ? undefined : Number(m[2]);
-  const hasPatch = m[3] !== undefined && m[3] !== '*' && m[3] !== '0';
-  if (want === undefined) return op !== '<' && op !== '!=';
-  switch (op) {
-    case '>=':
-    case '^':
-    case '>':
-      return minor >= want;
-    case '~=':
-      return m[3] !== undefined ? minor === want : minor >= want;
-    case '~':
-    case '==':
-      return minor === want;
-    case '!=':
-      return hasPatch || minor !== want;
-    case '<=':
-      return minor <= want;
-    case '<':
-      return hasPatch ? minor <= want : minor < want;
-    default:
-      return true;
-  }
-}
-
-/** The minor version to use for a specifier like ">=3.9,<3.13" (or "^3.10 || ^4"), undefined when none fits. */
-export function pickFromSpecifier(spec: string): string | undefined {
-  const alternatives = spec.split('||');
-  const ok = MINORS.filter((minor) => alternatives.some((alt) => alt.split(',').every((c) => satisfies(minor, c))));
-  if (!ok.length) return undefined;
-  const preferred = Number(DEFAULT_PYTHON.split('.')[1]);
-  return `3.${ok.includes(preferred) ? preferred : ok[ok.length - 1]}`;
-}
-
-/** The Python version with its evidence; `defaulted` when nothing in the project says. */
-export async function detectPythonVersion(view: DirView): Promise<{ fact: Fact<string>; defaulted: boolean }> {
-  const pinned = await view.readText('.python-version');
-  const pinnedMinor = pinned !== undefined ? minorOf(pinned.split(/\r?\n/).find((l) => l.trim() && !l.startsWith('#')) ?? '') : undefined;
-  if (pinnedMinor)
-    return {
-      fact: { value: pinnedMinor, evidence: [{ file: view.rel('.python-version'), line: 1, detail: `pins Python ${pinned!.trim().split(/\s/)[0]}` }] },
-      defaulted: false,
+export async function detectPythonVersion(view: DirView, on = today()): Promise<RuntimeChoice & { defaulted: boolean }> {
+  const pinnedFile = await view.readText('.python-version');
+  const first = pinnedFile?.split(/\r?\n/).find((l) => l.trim() && !l.startsWith('#'));
+  const pin = first ? minorOf(first) : undefined;
+  if (pin) {
+    const source = {
+      evidence: { file: view.rel('.python-version'), line: 1, detail: `.python-version "${first!.trim()}"` },
+      fixFor: (l: string) => `.python-version: ${l}`,
     };
+    return { ...pinned('python', pin, source, on), defaulted: false };
+  }
 
   const runtime = await grep(view, 'runtime.txt', /python-(3\.\d+(?:\.\d+)?)/);
-  if (runtime)
-    return {
-      fact: { value: minorOf(runtime.match[1])!, evidence: [{ file: view.rel('runtime.txt'), line: runtime.line, detail: runtime.text.trim() }] },
-      defaulted: false,
+  if (runtime) {
+    const source = {
+      evidence: { file: view.rel('runtime.txt'), line: runtime.line, detail: `runtime.txt "${runtime.text.trim()}"` },
+      fixFor: (l: string) => `runtime.txt: python-${l}`,
     };
+    return { ...pinned('python', minorOf(runtime.match[1])!, source, on), defaulted: false };
+  }
 
   const pyproject = await view.readText('pyproject.toml');
   if (pyproject !== undefined) {
     const toml = readToml(pyproject);
     const entry = tomlGet(toml, 'project', 'requires-python') ?? tomlGet(toml, 'tool.poetry.dependencies', 'python');
     const spec = entry?.strings[0]?.value;
-    const picked = spec ? pickFromSpecifier(spec) : undefined;
-    if (entry && spec && picked) {
-      return {
-        fact: {
-          value: picked,
-          evidence: [
-            { file: view.rel('pyproject.toml'), line: entry.line, detail: `${entry.key} = "${spec}" (newest of the usual versions it allows: ${picked})` },
-          ],
-        },
-        defaulted: false,
+    if (entry && spec) {
+      const source = {
+        evidence: { file: view.rel('pyproject.toml'), line: entry.line, detail: `${entry.key} "${spec}"` },
+        fixFor: (l: string) => `pyproject.toml: ${entry.key} = ">=${l}"`,
       };
+      const choice = ranged('python', spec, 'pep440', source, on);
+      if (choice) return { ...choice, defaulted: false };
     }
   }
 
   const pipfile = await grep(view, 'Pipfile', /^\s*python_version\s*=\s*["'](3\.\d+)/m);
-  if (pipfile)
-    return { fact: { value: pipfile.match[1], evidence: [{ file: view.rel('Pipfile'), line: pipfile.line, detail: pipfile.text.trim() }] }, defaulted: false };
+  if (pipfile) {
+    const source = {
+      evidence: { file: view.rel('Pipfile'), line: pipfile.line, detail: pipfile.text.trim() },
+      fixFor: (l: string) => `Pipfile: python_version = "${l}"`,
+    };
+    return { ...pinned('python', pipfile.match[1], source, on), defaulted: false };
+  }
 
-  return { fact: { value: DEFAULT_PYTHON, evidence: [] }, defaulted: true };
+  const asdf = /^python\s+(3\.\d+)/m.exec((await view.readText('.tool-versions')) ?? '');
+  if (asdf) {
+    const source = {
+      evidence: { file: view.rel('.tool-versions'), detail: `.tool-versions python ${asdf[1]}` },
+      fixFor: (l: string) => `.tool-versions: python ${l}`,
+    };
+    return { ...pinned('python', asdf[1], source, on), defaulted: false };
+  }
+
+  const names = await view.list();
+  const manifest = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'setup.py', 'manage.py', 'main.py', 'app.py'].find((f) => names.includes(f));
+  return { ...defaulted('python', view.rel(manifest ?? '.'), '.python-version, runtime.txt, requires-python or Pipfile'), defaulted: true };
 }

@@ -1,9 +1,10 @@
 // Small building blocks the non-Node/Python detectors share: an app skeleton,
 // evidence-carrying facts, a source scan for how the server picks its port,
-// and the Procfile `web:` line. Kept here so each stack file stays short.
+// and a note for a Procfile a compiled stack does not follow. Kept here so each stack file stays short.
 import * as path from 'node:path';
 import { DEFAULT_PORT } from './detector';
 import { grep, lineAt, type DirView } from './dirView';
+import { readProcfileWeb } from './procfile';
 import type { AppAnalysis, Evidence, Fact, Language, PortFinding, StackId } from './types';
 
 export function fact<T>(value: T, file: string, detail: string, line?: number): Fact<T> {
@@ -22,6 +23,8 @@ export function newApp(view: DirView, stack: StackId, language: Fact<Language>):
     context: view.dir,
     hints: {},
     notes: [],
+    needs: [],
+    warnings: [],
   };
 }
 
@@ -97,19 +100,11 @@ export function frameworkDefault(port: number, file: string, detail: string, hon
   return { port, source: 'framework-default', honoursPortEnv, evidence: [{ file, detail }] };
 }
 
-/** The `web:` process of a Procfile (Heroku-style), the strongest hint of how the app starts. */
-export async function procfileWeb(view: DirView): Promise<Fact<string> | undefined> {
-  return factFrom(view, 'Procfile', /^web:\s*(.+?)\s*$/m, 'Procfile web process');
-}
-
-/** Exec-form start for a shell command line: split when plain, `sh -c "exec …"` when it needs the shell ($PORT, &&, quotes). */
-export function shellStart(command: string): string[] {
-  return /[$&|;<>'"`*]/.test(command) ? ['sh', '-c', `exec ${command}`] : command.split(/\s+/).filter(Boolean);
-}
-
 /** Adds the Procfile `web:` command as a note when the stack's own start is used instead. */
 export async function noteProcfile(view: DirView, app: AppAnalysis): Promise<void> {
-  const web = await procfileWeb(view);
+  const web = await readProcfileWeb(view);
   if (web)
-    app.notes.push(`Procfile declares "web: ${web.value}"; the image starts the app as shown instead, since the Procfile refers to a Heroku-style build.`);
+    app.notes.push(
+      `${web.evidence.file}:${web.evidence.line} declares "web: ${web.raw}"; a compiled app's Procfile names where Heroku's build puts the program, so the image starts its own build of it as shown instead.`,
+    );
 }

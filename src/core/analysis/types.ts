@@ -41,6 +41,7 @@ export type StackId =
   | 'node-static'
   | 'python'
   | 'go'
+  | 'java'
   | 'java-maven'
   | 'java-gradle'
   | 'scala-sbt'
@@ -75,6 +76,29 @@ export interface PortFinding {
   fix?: PortFix;
 }
 
+/** An environment variable the code reads with no default: the service fails or misbehaves without it. */
+export interface EnvNeed {
+  name: string;
+  /** Every place it is read (a few at most). */
+  evidence: Evidence[];
+  /** The name says it holds a secret (KEY, SECRET, TOKEN, PASSWORD …): Secret Manager rather than a plain env var. */
+  secret: boolean;
+}
+
+export type WarningKind = 'runtime-eol' | 'runtime-eol-soon' | 'port-ignored' | 'debug-on' | 'hardcoded-secret' | 'no-server' | 'localhost-database';
+
+/** Something that will go wrong (or already is wrong) on Cloud Run, found before the build. */
+export interface Warning {
+  kind: WarningKind;
+  /** One or two sentences for the user. */
+  message: string;
+  evidence: Evidence[];
+  /** The one-line change that resolves it, when there is one (e.g. `.nvmrc: 24`). */
+  fix?: string;
+  /** The deploy should stop with this reason unless the user insists (e.g. no server to answer requests). */
+  blocking?: boolean;
+}
+
 export interface AppAnalysis {
   /** App folder relative to the workspace root, '' for the root itself. */
   path: string;
@@ -102,6 +126,12 @@ export interface AppAnalysis {
   hints: Record<string, string | number | boolean | string[]>;
   /** Remarks for the user: what was assumed, what to check. */
   notes: string[];
+  /** Environment variables the code needs that nothing in the image sets. */
+  needs: EnvNeed[];
+  /** What will likely break on Cloud Run, with evidence; shown before the build. */
+  warnings: Warning[];
+  /** The monorepo tool of the workspace this app belongs to (nx, turborepo, pnpm-workspaces …). */
+  workspaceTool?: string;
 }
 
 export interface WorkspaceAnalysis {
@@ -111,5 +141,11 @@ export interface WorkspaceAnalysis {
   apps: AppAnalysis[];
   monorepo?: Fact<string>;
   /** When `apps` is empty: what was found, and that the stack is not recognised. */
-  unrecognised?: { found: string[]; message: string };
+  unrecognised?: {
+    found: string[];
+    /** What was found and why it is not an app (no advice: callers add their own next step). */
+    message: string;
+    /** The next step, for callers (the CLI's describe) that show the message on its own. */
+    advice: string;
+  };
 }

@@ -1,4 +1,5 @@
 import type { Problem } from '../../shared/protocol';
+import { redactText } from './redact';
 
 export type ErrorKind =
   | 'config'
@@ -35,12 +36,13 @@ export class DevgemError extends Error {
   readonly fix?: string;
   readonly logTail?: string[];
 
+  // Redacted when made: a message is shown, logged and saved in too many places to redact each (an SDK error may quote a token).
   constructor(kind: ErrorKind, message: string, opts: { fix?: string; logTail?: string[]; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(redactText(message), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'DevgemError';
     this.kind = kind;
-    this.fix = opts.fix;
-    this.logTail = opts.logTail;
+    this.fix = opts.fix === undefined ? undefined : redactText(opts.fix);
+    this.logTail = opts.logTail?.map(redactText);
   }
 
   toProblem(): Problem {
@@ -61,7 +63,14 @@ export function isCancelled(err: unknown, signal?: AbortSignal): boolean {
 
 /** Anything thrown, as a Problem a person can act on. */
 export function toProblem(err: unknown): Problem {
-  if (err instanceof DevgemError) return err.toProblem();
+  if (err instanceof DevgemError) {
+    // Also made by another bundle's copy of this class, which may not know every secret registered here.
+    const p = err.toProblem();
+    return { message: redactText(p.message), fix: p.fix === undefined ? undefined : redactText(p.fix), logTail: p.logTail?.map(redactText) };
+  }
   const message = err instanceof Error ? err.message : String(err);
-  return { message: `Unexpected error: ${message}`, fix: 'Retry the deploy; if it keeps failing, open the Devgem output channel for details.' };
+  return {
+    message: redactText(`Unexpected error: ${message}`),
+    fix: 'Retry the deploy; if it keeps failing, open the Devgem output channel for details.',
+  };
 }

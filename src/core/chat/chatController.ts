@@ -1,16 +1,14 @@
 import type { ChatMessage, ToolCallStatus, ToolRisk } from '../../shared/protocol';
-import { parseChatIntent } from './intents/parseChatIntent';
 import type { DeploySession } from '../deploy/deploySession';
 import { DevgemError, isCancelled } from '../base/errors';
-import { runAgentTurn, type AgentEvents } from '../agent/agent';
 import type { AgentContext } from '../agent/context';
 import { Conversation, type SavedConversation } from '../agent/conversation';
 import type { ModelPort } from '../agent/model';
-import { answerOffline } from './offline';
-import { systemPrompt, type PromptFacts } from '../agent/prompt';
+import type { PromptFacts } from '../agent/prompt';
 import { WorkspaceFacts } from '../agent/workspaceFacts';
 import { redactText } from '../base/redact';
 import type { ConfirmPort, ToolRegistry } from '../agent/registry';
+import { runChatTurn } from './chatTurn';
 
 export interface ConversationStore {
   load(): SavedConversation | undefined;
@@ -38,10 +36,11 @@ export interface ChatControllerDeps {
 const ARGS_SHOWN = 2000;
 
 /**
- * The sidebar chat: one user message at a time, answered by the Gemini agent
- * or, with no model, by the deterministic parser — both through the same tool
- * registry and confirmations. Stop aborts whatever runs. The model-facing
- * history is saved after every message so a window reload loses nothing.
+ * The sidebar chat: one user message at a time, answered through runChatTurn
+ * (the Gemini agent or, with no model, the deterministic parser, on the same
+ * tools and confirmations as @devgem), streamed into the tracker's session.
+ * Stop aborts whatever runs. The model-facing history is saved after every
+ * message so a window reload loses nothing.
  */
 export class ChatController {
   private readonly conversation: Conversation;
@@ -95,8 +94,7 @@ export class ChatController {
     }
     session.setAgent({ busy: true, mode: model ? 'gemini' : 'offline', model: model?.label });
     try {
-      if (model) await this.agentTurn(model, message, controller.signal);
-      else await this.offlineTurn(message, controller.signal);
+      await this.turn(model, message, controller.signal);
     } catch (err) {
       if (isCancelled(err, controller.signal)) session.say('notice', 'Stopped.');
       else {
@@ -111,23 +109,8 @@ export class ChatController {
     }
   }
 
-  private async offlineTurn(text: string, signal: AbortSignal): Promise<void> {
-    const answer = await answerOffline(
-      parseChatIntent(text),
-      {
-        registry: this.deps.registry,
-        ctx: this.deps.ctx,
-        confirm: this.deps.confirm,
-        events: { tool: (card) => this.toolCard(card) },
-        cancelDeploy: () => this.deps.session.cancel(),
-      },
-      signal,
-    );
-    this.deps.session.say('assistant', redactText(answer));
-  }
-
-  private async agentTurn(model: ModelPort, text: string, signal: AbortSignal): Promise<void> {
-    const { session, ctx } = this.deps;
+  private turn(model: ModelPort | undefined, text: string, signal: AbortSignal): Promise<void> {
+    const { session } = this.deps;
     let reply: ChatMessage | undefined;
     let lastFlush = 0;
     const flushMs = this.deps.streamFlushMs ?? 50;
@@ -137,44 +120,35 @@ export class ChatController {
       session.upsertChat(reply);
       lastFlush = Date.now();
     };
-    const events: AgentEvents = {
-      text: (delta) => {
-        reply = reply ? { ...reply, text: reply.text + delta } : { id: session.newId(), role: 'assistant', text: delta, at: Date.now(), streaming: true };
-        if (Date.now() - lastFlush >= flushMs) flush(false);
-      },
-      textEnd: () => {
-        if (reply) reply = { ...reply, text: redactText(reply.text) };
-        flush(true);
-        reply = undefined;
-      },
-      tool: (card) => this.toolCard(card),
-    };
-    // Once per message: the analysis is cached while the folder is unchanged, and the target is cheap to resolve.
-    const pinned = await this.workspaceFacts.get(() => ctx.deployOptions(), signal);
-    const end = await runAgentTurn(
+    return runChatTurn(
       text,
       {
-        model,
         registry: this.deps.registry,
-        ctx,
+        ctx: this.deps.ctx,
         confirm: this.deps.confirm,
+        model,
         conversation: this.conversation,
-        events,
+        facts: () => this.deps.facts(),
+        workspaceFacts: this.workspaceFacts,
         maxSteps: this.deps.maxSteps,
-        system: (earlier) => systemPrompt({ ...this.deps.facts(), pinned, deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
-        beforeModelCall: () => {
-          ctx.usage?.check('model');
-          ctx.usage?.record('model');
+        cancelDeploy: () => session.cancel(),
+      },
+      {
+        text: (whole) => {
+          reply = reply ? { ...reply, text: whole } : { id: session.newId(), role: 'assistant', text: whole, at: Date.now(), streaming: true };
+          if (Date.now() - lastFlush >= flushMs) flush(false);
         },
-        onUsage: (usage) => ctx.usage?.recordTokens(usage),
+        textEnd: (whole) => {
+          if (reply) reply = { ...reply, text: whole };
+          flush(true);
+          reply = undefined;
+        },
+        tool: (card) => this.toolCard(card),
+        answer: (answer) => session.say('assistant', answer),
+        notice: (notice) => session.say('notice', notice),
       },
       signal,
     );
-    if (end.kind === 'max-steps') {
-      session.say('notice', `I stopped after ${end.steps} steps without a final answer. Tell me how to continue, or ask something narrower.`);
-    } else if (end.kind === 'model-stopped' || end.kind === 'over-budget') {
-      session.say('notice', redactText(end.message));
-    }
   }
 
   private toolCard(card: { callId: string; name: string; risk: ToolRisk; args: Record<string, unknown>; status: ToolCallStatus; summary?: string }): void {

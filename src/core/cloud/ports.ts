@@ -281,8 +281,11 @@ export interface LoggingPort {
 }
 
 export interface HttpProbePort {
-  /** One unauthenticated GET; resolves with the status, rejects on network errors. */
-  get(url: string, signal: AbortSignal): Promise<{ status: number }>;
+  /**
+   * One unauthenticated GET; resolves with the status, rejects on network errors.
+   * `emulator`: the local emulator's `x-devgem-emulator` answer header, when there is one.
+   */
+  get(url: string, signal: AbortSignal): Promise<{ status: number; emulator?: string }>;
 }
 
 /** Project checks before a deploy (Service Usage and Resource Manager): see core/deploy/projectAccess.ts. */

@@ -1,4 +1,5 @@
 import { reduceDeploy } from '../../shared/deployState';
+import { redactText } from '../base/redact';
 import { LogBuffer } from '../logs/logBuffer';
 import { resumePoint } from './resume';
 import {
@@ -140,7 +141,7 @@ export class DeploySession {
   }
 
   say(role: ChatRole, text: string): ChatMessage {
-    const message: ChatMessage = { id: this.newId(), role, text, at: this.now() };
+    const message: ChatMessage = { id: this.newId(), role, text: redactText(text), at: this.now() };
     this.update({ ...this.snapshot, chat: [...this.snapshot.chat, message].slice(-MAX_CHAT) });
     return message;
   }
@@ -150,7 +151,8 @@ export class DeploySession {
   }
 
   /** Adds a message, or replaces the one with the same id (a streaming reply, a tool card changing status). */
-  upsertChat(message: ChatMessage): void {
+  upsertChat(shown: ChatMessage): void {
+    const message = chatRedacted(shown);
     const chat = this.snapshot.chat;
     const i = chat.findIndex((m) => m.id === message.id);
     const next = i >= 0 ? [...chat.slice(0, i), message, ...chat.slice(i + 1)] : [...chat, message].slice(-MAX_CHAT);
@@ -166,7 +168,7 @@ export class DeploySession {
   }
 
   setConfirmation(confirmation: ConfirmationRequest | undefined): void {
-    this.update({ ...this.snapshot, confirmation });
+    this.update({ ...this.snapshot, confirmation: confirmation && confirmationRedacted(confirmation) });
   }
 
   private apply(event: DeployEvent): void {
@@ -187,6 +189,20 @@ export class DeploySession {
     Promise.resolve(this.store.save(this.snapshot)).catch(() => undefined);
     for (const l of this.listeners) l(this.snapshot);
   }
+}
+
+// The snapshot goes to the webview and to workspace storage: what people and tools wrote into the
+// chat and the approval card is redacted here, once for both. Deploy events arrive redacted from the pipeline.
+function chatRedacted(m: ChatMessage): ChatMessage {
+  const out = { ...m, text: redactText(m.text) };
+  if (m.tool) out.tool = { ...m.tool, args: redactText(m.tool.args), ...(m.tool.summary !== undefined ? { summary: redactText(m.tool.summary) } : {}) };
+  return out;
+}
+
+function confirmationRedacted(c: ConfirmationRequest): ConfirmationRequest {
+  const out = { ...c, title: redactText(c.title), details: c.details.map((d) => ({ label: d.label, value: redactText(d.value) })) };
+  if (c.diff !== undefined) out.diff = redactText(c.diff);
+  return out;
 }
 
 /** Enough of a failed build log to see why, without growing the stored history. */

@@ -7,6 +7,7 @@ import type { CloudPorts } from '../cloud/ports';
 import { readGitInfo } from '../git/gitInfo';
 import { rememberManifest, type ManifestStore } from '../git/sourceChanges';
 import { newDeployId, type DeployOptions } from './deployOptions';
+import { redactEvent } from './redactEvent';
 import { runStages } from './deployStages';
 import { unattendedUi, type DeployUiPort } from './deployUi';
 import { sessionPreflightCache, type PreflightCache } from './projectAccess';
@@ -37,7 +38,8 @@ export interface PipelineDeps {
 export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal: AbortSignal): Promise<DeployResult> {
   const clock = deps.clock ?? realClock;
   const deployId = opts.deployId ?? newDeployId(new Date(clock.now()));
-  const { ports, emit } = deps;
+  const { ports } = deps;
+  const emit = (e: DeployEvent) => deps.emit(redactEvent(e));
   emit({ type: 'started', deployId, workspace: opts.workspaceRoot, at: clock.now() });
   // What was deployed, for the history; absent outside a git repository (readGitInfo never throws).
   // A GitHub deploy's folder is an extracted archive: its source is the repository's ref and commit.

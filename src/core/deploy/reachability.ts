@@ -45,13 +45,23 @@ export async function exposeService(run: RunPort, ref: ServiceRef, alreadyOpen: 
   }
 }
 
+/** The header the local emulator's service URL sets on its own answers (emulator/src/frontServer.ts). */
+export const EMULATOR_HEADER = 'x-devgem-emulator';
+
+/** The emulator ran no app for the revision (no Docker daemon, and not runnable as a process): its 501 says so. */
+function notStartedByEmulator(answer: { status: number; emulator?: string }): boolean {
+  return answer.status === 501 && answer.emulator === 'not-started';
+}
+
 function healthy(status: number): boolean {
   return status < 500 && status !== 401 && status !== 403 && status !== 407 && status !== 429;
 }
 
 /**
  * GETs the URL until it answers like a running app, within `timeoutSeconds`.
- * 401/403 are not healthy: the public cannot reach the service.
+ * 401/403 are not healthy: the public cannot reach the service. The local
+ * emulator's "not started" answer ends the check at once with `notStarted`
+ * (what to tell the user instead of a passed health check).
  */
 export async function verifyService(
   http: HttpProbePort,
@@ -60,7 +70,7 @@ export async function verifyService(
   clock: Clock,
   signal: AbortSignal,
   callMs = PROBE_MS,
-): Promise<{ status: number; attempts: number }> {
+): Promise<{ status: number; attempts: number; notStarted?: string }> {
   const deadline = clock.now() + timeoutSeconds * 1000;
   let delay = 500;
   let attempts = 0;
@@ -68,7 +78,12 @@ export async function verifyService(
   for (;;) {
     attempts++;
     try {
-      const { status } = await bounded(`GET ${url}`, Math.min(PROBE_MS, callMs), signal, (s) => http.get(url, s));
+      const answer = await bounded(`GET ${url}`, Math.min(PROBE_MS, callMs), signal, (s) => http.get(url, s));
+      const { status } = answer;
+      if (notStartedByEmulator(answer)) {
+        const notStarted = `Not started by the emulator: ${url} runs no app (the local emulator builds and runs images only with a Docker daemon, DEVGEM_EMULATOR_DOCKER), so no health check ran.`;
+        return { status, attempts, notStarted };
+      }
       if (healthy(status)) return { status, attempts };
       last = `HTTP ${status}`;
     } catch (err) {

@@ -15,6 +15,7 @@ import { unattendedUi } from './deployUi';
 import { sessionPreflightCache } from './projectAccess';
 import { fromResumeData } from './releasePlan';
 import type { StageContext } from './stage';
+import { redactEvent } from './redactEvent';
 import { StageRunner } from './stageRunner';
 
 export interface ResumeDeps {
@@ -90,7 +91,8 @@ export function resumePoint(state: DeployState, now: number): ResumePoint {
  */
 export async function resumeDeploy(state: DeployState, deps: ResumeDeps, signal: AbortSignal): Promise<DeployResult> {
   const clock = deps.clock ?? realClock;
-  const { ports, emit } = deps;
+  const { ports } = deps;
+  const emit = (e: DeployEvent) => deps.emit(redactEvent(e));
   const point = resumePoint(state, clock.now());
   const runner = new StageRunner(emit, clock, signal, point.stage);
   if (point.kind === 'lost') return runner.fail(point.problem);

@@ -10,6 +10,7 @@ import { phpGenerators } from './php';
 import { pythonGenerators } from './python';
 import { rubyGenerators } from './ruby';
 import { rustGenerators } from './rust';
+import { staticGenerators } from './staticSite';
 
 /** Generators that handle `context !== path` (a workspace member built from the root). */
 const ROOT_CONTEXT_AWARE = new Set<AppAnalysis['stack']>(['node', 'node-static', 'go']);
@@ -24,6 +25,7 @@ const GENERATORS: GeneratorMap = {
   ...dotnetGenerators,
   ...rustGenerators,
   ...miscGenerators,
+  ...staticGenerators,
 };
 
 /** The Dockerfile and .dockerignore for an app that has no Dockerfile of its own. */

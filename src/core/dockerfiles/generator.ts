@@ -22,6 +22,16 @@ export function cmd(args: string[]): string {
   return `CMD ${JSON.stringify(args)}`;
 }
 
+/** ENV lines for the VAR=value pairs a Procfile or start script sets before its command (hint startEnv). */
+export function startEnvLines(app: AppAnalysis): string[] {
+  const pairs = Array.isArray(app.hints.startEnv) ? app.hints.startEnv : [];
+  return pairs.map((pair) => {
+    const i = pair.indexOf('=');
+    const value = pair.slice(i + 1);
+    return `ENV ${pair.slice(0, i)}=${/^[\w./:@%+,=-]*$/.test(value) ? value : JSON.stringify(value)}`;
+  });
+}
+
 /** .dockerignore entries every stack wants: VCS, secrets, editor and OS noise. */
 export const COMMON_DOCKERIGNORE = ['.git', '.gitignore', '.env', '.env.*', '*.pem', '*.key', '.DS_Store', '.vscode', '.idea', 'Dockerfile', '.dockerignore'];
 

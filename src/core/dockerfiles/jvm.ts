@@ -2,6 +2,7 @@
 // fat jar / Quarkus app / sbt stage on eclipse-temurin:<v>-jre as a non-root user.
 // Hints used: wrapper ('./mvnw' | './gradlew'), mvnDir (.mvn exists), artifact ('jar' | 'quarkus-app' |
 // 'stage' | 'assembly'), stageName (sbt-native-packager script name).
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratorMap } from './generator';
 
@@ -19,7 +20,10 @@ function buildStage(app: AppAnalysis, java: string): string[] {
       wrapper ? `FROM eclipse-temurin:${java}-jdk AS build` : `FROM maven:3.9-eclipse-temurin-${java} AS build`,
       'WORKDIR /src',
       // chmod: the executable bit is often lost on Windows checkouts.
-      ...(wrapper ? ['COPY mvnw pom.xml ./', ...(app.hints.mvnDir ? ['COPY .mvn .mvn'] : []), 'RUN chmod +x mvnw'] : ['COPY pom.xml ./']),
+      `COPY ${wrapper ? 'mvnw ' : ''}${typeof app.hints.pomFile === 'string' ? app.hints.pomFile : 'pom.xml'} ./`,
+      // .mvn holds the wrapper's settings and build extensions (a polyglot pom.yml needs them).
+      ...(app.hints.mvnDir ? ['COPY .mvn .mvn'] : []),
+      ...(wrapper ? ['RUN chmod +x mvnw'] : []),
       `RUN ${mvn} -B -q dependency:go-offline`,
       'COPY src src',
       app.hints.artifact === 'quarkus-app'
@@ -31,7 +35,8 @@ function buildStage(app: AppAnalysis, java: string): string[] {
     const gradle = wrapper ? `${wrapper} --no-daemon` : 'gradle --no-daemon';
     const task = fw === 'spring-boot' ? 'bootJar' : fw === 'micronaut' || fw === 'ktor' ? 'shadowJar' : 'build -x test';
     return [
-      wrapper ? `FROM eclipse-temurin:${java}-jdk AS build` : `FROM gradle:8-jdk${java} AS build`,
+      // gradle:jdkN is the newest Gradle on that JDK; older Gradle releases cannot run on new JDKs.
+      wrapper ? `FROM eclipse-temurin:${java}-jdk AS build` : `FROM gradle:jdk${java} AS build`,
       'WORKDIR /src',
       ...(wrapper ? ['COPY gradlew ./', 'COPY gradle gradle', 'RUN chmod +x gradlew'] : []),
       'COPY *.gradle* gradle.propertie[s] ./',
@@ -60,12 +65,12 @@ function buildStage(app: AppAnalysis, java: string): string[] {
 }
 
 function jvmDockerfile(app: AppAnalysis): string {
-  const java = app.version?.value ?? '21';
+  const java = app.version?.value ?? RUNTIMES.java.preferred;
   return [
     GENERATED_HEADER,
     ...buildStage(app, java),
     '',
-    `FROM eclipse-temurin:${java}-jre`,
+    `FROM ${RUNTIMES.java.image(java)}`,
     'WORKDIR /app',
     'RUN useradd --system --uid 10001 --no-create-home app',
     'COPY --from=build --chown=app:app /out/ /app/',
@@ -79,9 +84,32 @@ function jvmDockerfile(app: AppAnalysis): string {
   ].join('\n');
 }
 
+/** Java without a build tool: the JDK for a source file (the launcher compiles it), else the JRE. */
+function plainJavaDockerfile(app: AppAnalysis): string {
+  const java = app.version?.value ?? RUNTIMES.java.preferred;
+  return [
+    GENERATED_HEADER,
+    `FROM ${app.hints.javaKind === 'source' ? `eclipse-temurin:${java}-jdk` : RUNTIMES.java.image(java)}`,
+    'WORKDIR /app',
+    'RUN useradd --system --uid 10001 --no-create-home app',
+    'COPY --chown=app:app . /app/',
+    'ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"',
+    ...(app.port.honoursPortEnv || app.port.port === 8080 ? ['ENV PORT=8080'] : []),
+    `EXPOSE ${app.port.port}`,
+    'USER app',
+    cmd(app.start?.value ?? ['java', '-cp', '/app', 'Main']),
+    '',
+  ].join('\n');
+}
+
 const generate = (app: AppAnalysis) => ({
   dockerfile: jvmDockerfile(app),
   dockerignore: dockerignore(['target', 'build', '.gradle', '.bsp', '.metals', '.bloop', 'project/target', '*.class', '*.log']),
 });
 
-export const jvmGenerators: GeneratorMap = { 'java-maven': generate, 'java-gradle': generate, 'scala-sbt': generate };
+export const jvmGenerators: GeneratorMap = {
+  'java-maven': generate,
+  'java-gradle': generate,
+  'scala-sbt': generate,
+  java: (app) => ({ dockerfile: plainJavaDockerfile(app), dockerignore: dockerignore(['target', 'build', '*.log']) }),
+};

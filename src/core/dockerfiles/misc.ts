@@ -1,9 +1,9 @@
-// Deno, Elixir releases, Dart AOT executables, Swift/Vapor, static sites on
-// unprivileged nginx, and a bare Procfile command.
+// Deno, Elixir releases, Dart AOT executables, Swift/Vapor, and a bare Procfile command.
 // Hints used: entry (Deno/Dart entry file), release + lockfile + assets (Elixir),
 // product (Swift executable), lockfile.
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
-import { cmd, dockerignore, GENERATED_HEADER, type Generator, type GeneratorMap } from './generator';
+import { cmd, dockerignore, GENERATED_HEADER, type Generator, type GeneratorMap, startEnvLines } from './generator';
 
 const apt = (pkgs: string[]) => `RUN apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')} && rm -rf /var/lib/apt/lists/*`;
 const portEnv = (app: AppAnalysis) => (app.port.honoursPortEnv || app.port.port === 8080 ? ['ENV PORT=8080'] : []);
@@ -11,12 +11,15 @@ const file = (lines: string[]) => [GENERATED_HEADER, ...lines, ''].join('\n');
 
 const deno: Generator = (app) => ({
   dockerfile: file([
-    `FROM denoland/deno:${app.version?.value ?? '2.1.4'}`,
+    // A .dvmrc pin is a full version (the tag scheme denoland/deno uses); otherwise the newest 2.x the table knows.
+    `FROM ${/^\d+\.\d+\.\d+$/.test(app.version?.value ?? '') ? `denoland/deno:${app.version!.value}` : RUNTIMES.deno.image('2')}`,
     'WORKDIR /app',
     'COPY --chown=deno:deno . .',
     // Download and type-check dependencies at build time, not on every cold start.
     ...(app.hints.entry ? [`RUN deno cache ${String(app.hints.entry)}`] : []),
+    ...(app.build ? [`RUN ${app.build.value}`] : []),
     ...portEnv(app),
+    ...startEnvLines(app),
     `EXPOSE ${app.port.port}`,
     'USER deno',
     cmd(app.start?.value ?? ['deno', 'run', '--allow-net', '--allow-env', 'main.ts']),
@@ -101,26 +104,15 @@ const swift: Generator = (app) => {
   };
 };
 
-const staticSite: Generator = (app) => ({
-  dockerfile: file([
-    // The unprivileged variant listens on 8080 and runs as uid 101 out of the box.
-    'FROM nginxinc/nginx-unprivileged:1.27-alpine',
-    'COPY . /usr/share/nginx/html',
-    `EXPOSE ${app.port.port}`,
-    'USER 101',
-    cmd(['nginx', '-g', 'daemon off;']),
-  ]),
-  dockerignore: dockerignore(['node_modules', '*.md']),
-});
-
 const procfile: Generator = (app) => ({
   dockerfile: file([
-    'FROM debian:bookworm-slim',
-    apt(['ca-certificates']),
+    // The Procfile's language image when its command named one, else plain Debian.
+    ...(typeof app.hints.baseImage === 'string' ? [`FROM ${app.hints.baseImage}`] : ['FROM debian:bookworm-slim', apt(['ca-certificates'])]),
     'RUN useradd --system --uid 10001 --create-home app',
     'WORKDIR /app',
     'COPY --chown=app:app . .',
     ...portEnv(app),
+    ...startEnvLines(app),
     `EXPOSE ${app.port.port}`,
     'USER app',
     cmd(app.start?.value ?? ['sh', '-c', 'echo "no start command" && exit 1']),
@@ -128,4 +120,4 @@ const procfile: Generator = (app) => ({
   dockerignore: dockerignore([]),
 });
 
-export const miscGenerators: GeneratorMap = { deno, elixir, dart, swift, static: staticSite, procfile };
+export const miscGenerators: GeneratorMap = { deno, elixir, dart, swift, procfile };

@@ -13,10 +13,12 @@
 //   startEnv       string[] — VAR=value pairs the start script set (become ENV lines)
 //   keepDevDependencies true — the start needs a devDependency (tsx, ts-node): no production-only install
 import { DEFAULT_PORT } from '../analysis/detector';
+import { RUNTIMES, STATIC_IMAGE } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { DevgemError } from '../base/errors';
-import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap } from './generator';
+import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap, startEnvLines } from './generator';
 import { BUN_BINARY, copyManifests, installCommand, pruneCommand } from './nodeInstall';
+import { nginxServer, writeTemplate } from './staticSite';
 
 const NODE_IGNORE = [
   'node_modules',
@@ -31,21 +33,28 @@ const NODE_IGNORE = [
   'npm-debug.log*',
   'yarn-error.log',
 ];
-const STATIC_IMAGE = 'nginxinc/nginx-unprivileged:1.27-alpine';
 
 interface Images {
   image: string;
   user: string;
   /** Lines that put Bun into a Node image when Bun installs but Node runs. */
   bunOnNode: string[];
+  /** Stages the others copy from (Bun's image when Bun installs on Node), first in the file. */
+  prelude: string[];
 }
 
 function images(app: AppAnalysis, start: string[] | undefined): Images {
-  const version = app.version?.value ?? '22';
-  if (app.hints.runtime !== 'bun') return { image: `node:${version}-slim`, user: 'node', bunOnNode: [] };
-  if (!start || start[0] === 'bun' || start[0] === 'nginx') return { image: `oven/bun:${version}-slim`, user: 'bun', bunOnNode: [] };
-  // A framework server started with node: run it on Node (the current LTS), install with Bun.
-  return { image: 'node:22-slim', user: 'node', bunOnNode: [BUN_BINARY] };
+  const node = RUNTIMES.node;
+  if (app.hints.runtime !== 'bun') return { image: node.image(app.version?.value ?? node.preferred), user: 'node', bunOnNode: [], prelude: [] };
+  if (!start || start[0] === 'bun' || start[0] === 'nginx')
+    return { image: RUNTIMES.bun.image(app.version?.value ?? RUNTIMES.bun.preferred), user: 'bun', bunOnNode: [], prelude: [] };
+  // A framework server started with node: run it on Node (the active LTS), install with Bun.
+  return {
+    image: node.image(node.preferred),
+    user: 'node',
+    bunOnNode: [BUN_BINARY],
+    prelude: [`FROM ${RUNTIMES.bun.image(RUNTIMES.bun.preferred)} AS bun`, ''],
+  };
 }
 
 function portEnv(app: AppAnalysis): string[] {
@@ -54,7 +63,7 @@ function portEnv(app: AppAnalysis): string[] {
   if (app.port.honoursPortEnv || app.port.port === DEFAULT_PORT) lines.push(`ENV PORT=${DEFAULT_PORT}`);
   if (app.hints.nextStandalone) lines.push('ENV HOSTNAME=0.0.0.0');
   if (app.hints.hostEnv) lines.push(`ENV ${app.hints.hostEnv}=0.0.0.0`);
-  if (Array.isArray(app.hints.startEnv)) lines.push(...app.hints.startEnv.map((e) => `ENV ${e}`));
+  lines.push(...startEnvLines(app));
   return lines;
 }
 
@@ -101,6 +110,7 @@ function workspaceMember(app: AppAnalysis): GeneratedFiles {
   const img = images(app, start);
   const lines = [
     GENERATED_HEADER,
+    ...img.prelude,
     `# Built from the workspace root: ${app.path} uses shared workspace packages.`,
     `FROM ${img.image}`,
     ...img.bunOnNode,
@@ -123,8 +133,11 @@ function nodeServer(app: AppAnalysis): GeneratedFiles {
   if (app.context !== app.path) return workspaceMember(app);
   const start = startOf(app);
   const img = images(app, start);
-  const lines = [GENERATED_HEADER];
-  if (app.build) {
+  const lines = [GENERATED_HEADER, ...img.prelude];
+  if (app.hints.noPackageJson) {
+    // Nothing to install: Node's own modules are all the server uses.
+    lines.push(`FROM ${img.image}`, 'WORKDIR /app', `COPY --chown=${img.user}:${img.user} . .`, 'ENV NODE_ENV=production', ...portEnv(app));
+  } else if (app.build) {
     // Only the full app copy needs devDependencies removed; standalone/.output builds carry their own.
     const prune = app.hints.nextStandalone || app.hints.keepDevDependencies || Array.isArray(app.hints.runtimeDirs) ? undefined : pruneCommand(app);
     lines.push(...buildStage(app, img, app.build.value), ...(prune ? [`RUN ${prune}`] : []), '');
@@ -146,23 +159,10 @@ function nodeServer(app: AppAnalysis): GeneratedFiles {
   return { dockerfile: lines.join('\n'), dockerignore: dockerignore(NODE_IGNORE) };
 }
 
-// nginx's entrypoint renders /etc/nginx/templates/*.template with envsubst at
-// start, so `listen ${PORT}` follows Cloud Run's PORT; try_files gives SPA routing.
-const NGINX_TEMPLATE = [
-  'server {',
-  '  listen ${PORT};',
-  '  root /usr/share/nginx/html;',
-  '  location / {',
-  '    try_files $uri $uri/ /index.html;',
-  '  }',
-  '}',
-];
-
 function staticSite(app: AppAnalysis): GeneratedFiles {
   const outputDir = typeof app.hints.outputDir === 'string' ? app.hints.outputDir : 'dist';
   const img = images(app, ['nginx']);
   const build = app.build?.value ?? 'npm run build';
-  const printf = `printf '%s\\n' ${NGINX_TEMPLATE.map((l) => `'${l}'`).join(' ')} > /etc/nginx/templates/default.conf.template`;
   const fromWorkspaceRoot = app.context !== app.path;
   // A member using shared workspace packages installs at the workspace root and builds in its folder.
   const stage = fromWorkspaceRoot
@@ -180,11 +180,13 @@ function staticSite(app: AppAnalysis): GeneratedFiles {
   const built = fromWorkspaceRoot ? `/app/${app.path}/${outputDir}` : `/app/${outputDir}`;
   const lines = [
     GENERATED_HEADER,
+    ...img.prelude,
     ...stage,
     '',
     `FROM ${STATIC_IMAGE}`,
     'USER root',
-    `RUN mkdir -p /etc/nginx/templates && ${printf}`,
+    // nginx's entrypoint renders the template with envsubst at start, so `listen ${PORT}` follows Cloud Run's PORT.
+    writeTemplate(nginxServer({ ...app, hints: { ...app.hints, pushstate: true } })),
     `COPY --from=build ${built} /usr/share/nginx/html`,
     // The unprivileged image's own user (uid 101) owns nginx's cache, pid and conf.d.
     'USER 101',

@@ -55,4 +55,4 @@ export function copyManifests(app: AppAnalysis): string[] {
 }
 
 /** Bun as the package manager on a Node image: copy the binary from Bun's image. */
-export const BUN_BINARY = 'COPY --from=oven/bun:1-slim /usr/local/bin/bun /usr/local/bin/bun';
+export const BUN_BINARY = 'COPY --from=bun /usr/local/bin/bun /usr/local/bin/bun';

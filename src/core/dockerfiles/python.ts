@@ -4,13 +4,15 @@
 // runs as a non-root user.
 //
 // Hints read (set by the python detector):
-//   install: 'requirements' | 'poetry' | 'uv' | 'pipenv' | 'pdm' | 'project' | 'none'
+//   install: 'requirements' | 'poetry' | 'uv' | 'uv-project' | 'pipenv' | 'pdm' | 'project' | 'none'
 //   manifests: string[]        files copied before the install (cache layer)
 //   serverPackages: string[]   servers the dependencies lack (gunicorn, uvicorn)
 //   collectstatic: string      path of manage.py when Django's STATIC_ROOT is set
 //   env: string[]              extra KEY=VALUE runtime environment (e.g. GRADIO_SERVER_NAME=0.0.0.0)
+import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
-import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap } from './generator';
+import { assetStage, copySource } from './assets';
+import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap, startEnvLines } from './generator';
 
 const VENV_ENV = 'ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH';
 
@@ -29,13 +31,13 @@ function installLines(install: string, manifests: string[]): string[] {
       // Poetry installs into the active virtualenv (VIRTUAL_ENV) instead of creating its own.
       return ['RUN pip install poetry', ...venv, 'ENV POETRY_VIRTUALENVS_CREATE=false', ...copy, 'RUN poetry install --no-root --only main --no-interaction'];
     case 'uv':
-      return [
-        'RUN pip install uv',
-        'ENV UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy',
-        ...copy,
-        'RUN uv sync --frozen --no-dev --no-install-project',
-        VENV_ENV,
-      ];
+    case 'uv-project': {
+      // --frozen installs exactly uv.lock; without one uv resolves now. A project with a build system is installed too.
+      const frozen = manifests.includes('uv.lock') ? ' --frozen' : '';
+      const uv = ['RUN pip install uv', 'ENV UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy'];
+      if (install === 'uv-project') return [...uv, 'COPY . .', `RUN uv sync${frozen} --no-dev --no-editable`, VENV_ENV];
+      return [...uv, ...copy, `RUN uv sync${frozen} --no-dev --no-install-project`, VENV_ENV];
+    }
     case 'pipenv':
       return [
         'RUN pip install pipenv',
@@ -61,7 +63,7 @@ function installLines(install: string, manifests: string[]): string[] {
 }
 
 export function pythonDockerfile(app: AppAnalysis): GeneratedFiles {
-  const version = app.version?.value ?? '3.12';
+  const version = app.version?.value ?? RUNTIMES.python.preferred;
   const install = typeof app.hints.install === 'string' ? app.hints.install : 'none';
   const servers = strings(app.hints.serverPackages);
   const env = strings(app.hints.env);
@@ -70,6 +72,7 @@ export function pythonDockerfile(app: AppAnalysis): GeneratedFiles {
   const build = install !== 'none' || servers.length > 0;
   const lines = [
     GENERATED_HEADER,
+    ...assetStage(app),
     ...(build
       ? [
           `FROM python:${version}-slim AS builder`,
@@ -77,16 +80,17 @@ export function pythonDockerfile(app: AppAnalysis): GeneratedFiles {
           'WORKDIR /app',
           ...installLines(install, strings(app.hints.manifests)),
           // uv's venv has no pip of its own.
-          ...(servers.length ? [`RUN ${install === 'uv' ? 'uv pip install --python /opt/venv/bin/python' : 'pip install'} ${servers.join(' ')}`] : []),
+          ...(servers.length ? [`RUN ${install.startsWith('uv') ? 'uv pip install --python /opt/venv/bin/python' : 'pip install'} ${servers.join(' ')}`] : []),
           '',
         ]
       : []),
     `FROM python:${version}-slim`,
     `ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1${build ? ' ' + VENV_ENV.slice(4) : ''} PORT=${port}${env.length ? ' ' + env.join(' ') : ''}`,
+    ...startEnvLines(app),
     'RUN useradd --create-home --uid 10001 app',
     'WORKDIR /app',
     ...(build ? ['COPY --from=builder /opt/venv /opt/venv'] : []),
-    'COPY --chown=app:app . .',
+    copySource(app, '.', 'app:app'),
     ...(typeof app.hints.collectstatic === 'string' ? [`RUN python ${app.hints.collectstatic} collectstatic --noinput`] : []),
     'USER app',
     `EXPOSE ${port}`,

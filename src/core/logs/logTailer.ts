@@ -1,5 +1,6 @@
 import { isCancelled } from '../base/errors';
 import type { LogEntryInfo, LoggingPort, LogSeverity, ServiceRef } from '../cloud/ports';
+import { redactText } from '../base/redact';
 import { bounded, type Clock } from '../base/wait';
 
 /**
@@ -104,7 +105,7 @@ export async function tailServiceLogs(logging: LoggingPort, options: LogTailOpti
   }
 }
 
-/** One line of the log channel: `2026-11-25T12:00:00.000Z WARNING [rev] text`. */
+/** One line of the log channel, redacted (an app may log its own tokens): `2026-11-25T12:00:00.000Z WARNING [rev] text`. */
 export function formatLogEntry(e: LogEntryInfo): string {
-  return `${e.timestamp} ${e.severity.padEnd(8)} ${e.revision ? `[${e.revision}] ` : ''}${e.text}`;
+  return `${e.timestamp} ${e.severity.padEnd(8)} ${e.revision ? `[${e.revision}] ` : ''}${redactText(e.text)}`;
 }

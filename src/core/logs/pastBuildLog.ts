@@ -4,6 +4,7 @@ import { stripAnsi } from '../../shared/ansi';
 import type { DeployRecord } from '../../shared/protocol';
 import { DevgemError } from '../base/errors';
 import type { BuildLogTail, BuildPort } from '../cloud/ports';
+import { redactText } from '../base/redact';
 import { bounded } from '../base/wait';
 
 const READ_MS = 60_000;
@@ -47,12 +48,12 @@ export async function readPastBuildLog(build: BuildPort, r: DeployRecord, maxLin
   return { ...tail, buildId: at.id };
 }
 
-/** The log as an editor shows it: a first line saying whose build it is and where it was read. */
+/** The log as an editor shows it, redacted: a first line saying whose build it is and where it was read. */
 export function pastBuildLogDocument(r: DeployRecord, tail: BuildLogTail & { buildId: string }): string {
   const target = r.target ? ` (${r.target.service} in ${r.target.region}, ${r.target.project})` : '';
   const head = [`[Devgem] Build ${tail.buildId} of deploy ${r.deployId}${target}: ${tail.state}, read from ${tail.logUri}`];
   const cut = tail.totalLines - tail.lines.length;
   if (cut > 0) head.push(`[Devgem] The first ${cut} ${cut === 1 ? 'line is' : 'lines are'} left out.`);
   if (!tail.lines.length) head.push('[Devgem] The log is empty.');
-  return `${head.concat(tail.lines.map(stripAnsi)).join('\n')}\n`;
+  return `${head.concat(tail.lines.map((l) => redactText(stripAnsi(l)))).join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { DevgemError } from '../base/errors';
+import { WorkspaceJail } from '../base/workspaceJail';
+import { classifySecretFile } from './secretFiles';
 
 export type RulesFrom = '.gcloudignore' | '.gitignore' | 'defaults';
 
@@ -18,12 +18,25 @@ const IGNORE_OPTIONS = { allowRelativePaths: true };
 /** gcloud nests includes; a cap stops `a` including `b` including `a`. */
 const MAX_INCLUDE_DEPTH = 8;
 
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch {
+/** Rule files are small; a bigger one is not a list of patterns. */
+const MAX_RULES_BYTES = 1024 * 1024;
+
+/**
+ * Rule files are read like the agent reads files: inside the folder being
+ * deployed (links resolved), regular files only, bounded, and never a secret,
+ * so `#!include:/etc/shadow` or a `.gitignore` linked to `/dev/zero` stop the
+ * deploy with a reason instead of reading the machine.
+ */
+function rulesJail(root: string): WorkspaceJail {
+  return new WorkspaceJail(root, { rule: classifySecretFile, maxReadBytes: MAX_RULES_BYTES });
+}
+
+/** An unreadable root rule file counts as absent, as git treats it; a refusal stops the deploy. */
+function readRootRules(jail: WorkspaceJail, name: string): Promise<string | undefined> {
+  return jail.readText(name).catch((err: unknown) => {
+    if (err instanceof DevgemError) throw err;
     return undefined;
-  }
+  });
 }
 
 /** Why a line cannot be an ignore pattern (binary bytes, text that is not UTF-8, a reversed range), or undefined. */
@@ -38,7 +51,7 @@ function patternProblem(line: string): string | undefined {
 }
 
 /** The lines of `.gcloudignore` with every `#!include:FILE` replaced by that file's lines (FILE is relative to the root). */
-async function gcloudignoreLines(root: string, text: string, depth: number, file = '.gcloudignore'): Promise<string[]> {
+async function gcloudignoreLines(jail: WorkspaceJail, text: string, depth: number, file = '.gcloudignore'): Promise<string[]> {
   const lines: string[] = [];
   for (const [i, line] of text.split(/\r?\n/).entries()) {
     const bad = patternProblem(line);
@@ -54,13 +67,18 @@ async function gcloudignoreLines(root: string, text: string, depth: number, file
       continue;
     }
     const name = include[1].trim();
-    const included = await readOptional(path.join(root, name));
+    const included = await jail.readText(name).catch((err: unknown) => {
+      if (!(err instanceof DevgemError)) throw err;
+      throw new DevgemError('invalid-argument', `${file} includes ${name}, which Devgem does not read: ${err.message}`, {
+        fix: 'Includes name a file inside the folder being deployed, relative to it (e.g. #!include:.gitignore).',
+      });
+    });
     if (included === undefined) {
       throw new DevgemError('invalid-argument', `.gcloudignore includes ${name}, which does not exist.`, {
         fix: 'Remove that #!include line from .gcloudignore or create the file it names.',
       });
     }
-    if (depth < MAX_INCLUDE_DEPTH) lines.push(...(await gcloudignoreLines(root, included, depth + 1, name)));
+    if (depth < MAX_INCLUDE_DEPTH) lines.push(...(await gcloudignoreLines(jail, included, depth + 1, name)));
   }
   return lines;
 }
@@ -91,12 +109,13 @@ export class IgnoreRules {
   }
 
   static async load(root: string): Promise<IgnoreRules> {
-    const gcloudignore = await readOptional(path.join(root, '.gcloudignore'));
+    const jail = rulesJail(root);
+    const gcloudignore = await readRootRules(jail, '.gcloudignore');
     if (gcloudignore !== undefined) {
-      return new IgnoreRules('.gcloudignore', ignore(IGNORE_OPTIONS).add(await gcloudignoreLines(root, gcloudignore, 0)));
+      return new IgnoreRules('.gcloudignore', ignore(IGNORE_OPTIONS).add(await gcloudignoreLines(jail, gcloudignore, 0)));
     }
     const base = ignore(IGNORE_OPTIONS).add(DEFAULT_IGNORES);
-    const gitignore = await readOptional(path.join(root, '.gitignore'));
+    const gitignore = await readRootRules(jail, '.gitignore');
     if (gitignore === undefined) return new IgnoreRules('defaults', base);
     return new IgnoreRules('.gitignore', base.add(gitignore));
   }

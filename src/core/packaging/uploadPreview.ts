@@ -8,6 +8,8 @@ export interface UploadPreview {
   totalBytes: number;
   largest: { path: string; bytes: number }[];
   redFlags: { path: string; reason: string }[];
+  /** Entries left out because a tarball can't hold them (FIFOs, sockets, devices, names that are not UTF-8), with why. */
+  skipped?: { path: string; reason: string }[];
 }
 
 /** Decimal units, as the thresholds are said to people ("100 MB", "1 GB"). */
@@ -38,7 +40,10 @@ function formatSize(bytes: number): string {
  * user force-included it), too many files or bytes. Symlinks count 0 bytes:
  * the tarball stores the link, not its target.
  */
-export async function previewManifest(root: string, manifest: { files: readonly string[] }): Promise<UploadPreview> {
+export async function previewManifest(
+  root: string,
+  manifest: { files: readonly string[]; skipped?: readonly { path: string; reason: string }[] },
+): Promise<UploadPreview> {
   const sizes: { path: string; bytes: number; link: boolean }[] = [];
   for (let i = 0; i < manifest.files.length; i += STAT_BATCH) {
     const batch = manifest.files.slice(i, i + STAT_BATCH);
@@ -65,7 +70,15 @@ export async function previewManifest(root: string, manifest: { files: readonly 
   }
   if (manifest.files.length > MAX_FILES) redFlags.push({ path: '.', reason: `${manifest.files.length} files (more than ${MAX_FILES})` });
   if (totalBytes > MAX_TOTAL_BYTES) redFlags.push({ path: '.', reason: `${formatSize(totalBytes)} in all (more than 1 GB)` });
-  return { fileCount: manifest.files.length, totalBytes, largest, redFlags };
+  return { fileCount: manifest.files.length, totalBytes, largest, redFlags, skipped: [...(manifest.skipped ?? [])] };
+}
+
+/** What was left out and why, in one line (empty when nothing was). */
+export function describeSkipped(preview: Pick<UploadPreview, 'skipped'>, max = 3): string {
+  const s = preview.skipped ?? [];
+  if (!s.length) return '';
+  const named = s.slice(0, max).map((e) => `${e.path} (${e.reason})`);
+  return `${named.join(', ')}${s.length > max ? `, and ${s.length - max} more` : ''}`;
 }
 
 /** The flagged things in one line, for an error that stops the upload. */

@@ -1,11 +1,10 @@
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { agentJail } from '../../../core/agent/agentFiles';
 import type { AgentContext } from '../../../core/agent/context';
 import type { SavedConversation } from '../../../core/agent/conversation';
 import type { ModelPort } from '../../../core/agent/model';
-import { addKnownSecret } from '../../../core/base/redact';
+import { addKnownSecret, redactText } from '../../../core/base/redact';
 import type { ConfirmationDraft, ConfirmPort } from '../../../core/agent/registry';
 import { resilientModel } from '../../../core/agent/resilientModel';
 import type { SessionConfirm } from '../../../core/chat/sessionConfirm';
@@ -22,84 +21,80 @@ import type { GitHubAccess } from '../github/gitHubConnect';
 import { runDeployThrough } from '../github/gitHubDeploy';
 import { readAgentSettings, readDeployOptions, readGcpConfig } from '../settings';
 import { memoryManifestStore, type ManifestStore } from '../../../core/git/sourceChanges';
+import type { CurrentFolder } from '../workspaceFolder';
 
 export const API_KEY_SECRET = 'devgem.geminiApiKey';
 const CONVERSATION_KEY = 'devgem.conversation.v1';
 const USAGE_KEY = 'devgem.usage.v1';
 
-/** The agent's tools act on the open folder, the tracker's session and Google Cloud. */
+export interface VscodeAgentContextDeps {
+  session: DeploySession;
+  runner: DeployRunner;
+  ports: () => CloudPorts;
+  usage: UsageGuard;
+  /** The folder Devgem works on (the one Deploy chose); never asks, the chat may run unseen. */
+  folders: CurrentFolder;
+  manifests?: ManifestStore;
+  gitHub?: () => Promise<GitHubAccess>;
+}
+
+/** The agent's tools act on the chosen folder, the tracker's session and Google Cloud. */
 export class VscodeAgentContext implements AgentContext {
   lastDeployRequest?: DeployOptions;
+  readonly usage: UsageGuard;
+  private readonly manifestStore: ManifestStore;
 
-  constructor(
-    private readonly session: DeploySession,
-    private readonly runner: DeployRunner,
-    private readonly ports: () => CloudPorts,
-    readonly usage: UsageGuard,
-    private readonly manifestStore: ManifestStore = memoryManifestStore(),
-    private readonly gitHubAccess?: () => Promise<GitHubAccess>,
-  ) {}
+  constructor(private readonly deps: VscodeAgentContextDeps) {
+    this.usage = deps.usage;
+    this.manifestStore = deps.manifests ?? memoryManifestStore();
+  }
 
   private folder(): vscode.WorkspaceFolder {
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    const folder = this.deps.folders.current();
     if (!folder) throw new DevgemError('config', 'No folder is open.', { fix: 'Open the folder you want to deploy (File > Open Folder), then ask again.' });
     return folder;
   }
 
   deployOptions(opts: { folderOptional?: boolean } = {}): DeployOptions {
     // Without a folder (a GitHub repository deploy), the user's settings, as Deploy GitHub Repository… reads them.
-    if (opts.folderOptional && !vscode.workspace.workspaceFolders?.length) return readDeployOptions(vscode.Uri.file(os.tmpdir()));
+    if (opts.folderOptional && !this.deps.folders.current()) return readDeployOptions(vscode.Uri.file(os.tmpdir()));
     return readDeployOptions(this.folder().uri);
   }
 
   cloud(): CloudPorts {
-    return this.ports();
+    return this.deps.ports();
   }
 
   runDeploy(opts: DeployOptions, signal: AbortSignal) {
-    return runDeployThrough(this.runner, this.gitHubAccess, opts, signal);
+    return runDeployThrough(this.deps.runner, this.deps.gitHub, opts, signal);
   }
 
   async gitHub(): Promise<GitHubAccess> {
-    if (!this.gitHubAccess)
+    if (!this.deps.gitHub)
       throw new DevgemError('failed-precondition', 'GitHub repository deploys are not set up in this window.', {
         fix: 'Reload the window; if it persists, reinstall Devgem.',
       });
-    return this.gitHubAccess();
+    return this.deps.gitHub();
   }
 
   lastDeploy() {
-    return this.session.current.deploy;
+    return this.deps.session.current.deploy;
   }
 
   deployHistory() {
-    return this.session.current.history ?? [];
+    return this.deps.session.current.history ?? [];
   }
 
   manifests(): ManifestStore {
     return this.manifestStore;
   }
 
-  private resolve(rel: string): string {
-    const root = this.folder().uri.fsPath;
-    const file = path.resolve(root, rel);
-    if (file !== root && !file.startsWith(root + path.sep)) throw new DevgemError('invalid-argument', `${rel} is outside the workspace.`);
-    return file;
-  }
-
-  async readWorkspaceFile(rel: string): Promise<string | undefined> {
-    try {
-      return await fs.readFile(this.resolve(rel), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+  async readWorkspaceFile(rel: string, opts?: { secretFile?: boolean }): Promise<string | undefined> {
+    return agentJail(this.folder().uri.fsPath, opts).readText(rel);
   }
 
   async writeWorkspaceFile(rel: string, content: string): Promise<void> {
-    const file = this.resolve(rel);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, content);
+    const file = await agentJail(this.folder().uri.fsPath).writeText(rel, content);
     void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, preserveFocus: true });
   }
 }
@@ -133,7 +128,7 @@ export class ModelProvider {
     addKnownSecret(apiKey);
     let vertex: { project: string; location: string } | undefined;
     if (s.provider === 'vertex' || (s.provider === 'auto' && s.vertexProject)) {
-      const project = s.vertexProject ?? vscode.workspace.getConfiguration('devgem').get<string>('project')?.trim() ?? process.env.GOOGLE_CLOUD_PROJECT;
+      const project = s.vertexProject ?? s.windowProject ?? process.env.GOOGLE_CLOUD_PROJECT;
       if (!project) throw new DevgemError('config', 'Vertex AI needs a project.', { fix: 'Set "devgem.ai.vertexProject" (or "devgem.project") in Settings.' });
       vertex = { project, location: s.vertexLocation };
     }
@@ -173,11 +168,11 @@ export class HybridConfirm implements ConfirmPort {
     return new Promise<boolean>((resolve, reject) => {
       const onAbort = () => reject(new CancelledError());
       signal.addEventListener('abort', onAbort, { once: true });
-      const detail = [
-        ...request.details.map((d) => `${d.label}: ${d.value}`),
-        ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : []),
-      ].join('\n');
-      void vscode.window.showWarningMessage(request.title, { modal: true, detail }, request.approveLabel).then((answer) => {
+      // Redacted as the sidebar's card is (DeploySession): a modal is a sink too.
+      const detail = redactText(
+        [...request.details.map((d) => `${d.label}: ${d.value}`), ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : [])].join('\n'),
+      );
+      void vscode.window.showWarningMessage(redactText(request.title), { modal: true, detail }, request.approveLabel).then((answer) => {
         signal.removeEventListener('abort', onAbort);
         resolve(answer === request.approveLabel);
       });

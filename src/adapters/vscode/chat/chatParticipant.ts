@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
-import { runAgentTurn } from '../../../core/agent/agent';
 import type { AgentContext } from '../../../core/agent/context';
 import { Conversation } from '../../../core/agent/conversation';
 import type { ModelTurn } from '../../../core/agent/model';
-import { answerOffline } from '../../../core/chat/offline';
-import { systemPrompt } from '../../../core/agent/prompt';
-import { redactDeep } from '../../../core/base/redact';
+import { WorkspaceFacts } from '../../../core/agent/workspaceFacts';
+import { redactDeep, redactText } from '../../../core/base/redact';
 import type { ConfirmPort, ToolRegistry } from '../../../core/agent/registry';
 import { LM_TOOL_PREFIX } from '../../../core/agent/tools';
-import { parseChatIntent } from '../../../core/chat/intents/parseChatIntent';
 import { isCancelled } from '../../../core/base/errors';
+import { runChatTurn, type ChatTurnDeps } from '../../../core/chat/chatTurn';
 import type { ModelProvider } from './agentHost';
 import { VIEW_ID } from '../webview/viewProvider';
+import { abortSignalOf } from '../lifecycle';
+import { readAgentSettings } from '../settings';
 
 export const PARTICIPANT_ID = 'devgem.agent';
 
@@ -27,6 +27,8 @@ export function registerVscodeChat(deps: {
   modalConfirm: ConfirmPort;
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
+  /** The same prompt facts as the sidebar's (the chosen folder's name and settings). */
+  facts: ChatTurnDeps['facts'];
 }): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   // Older hosts or hosts without Chat (e.g. some web builds) lack these APIs.
@@ -36,9 +38,18 @@ export function registerVscodeChat(deps: {
       disposables.push(
         vscode.lm.registerTool<Record<string, unknown>>(`${LM_TOOL_PREFIX}${tool.name}`, {
           invoke: async (options, token) => {
-            const signal = abortOn(token);
-            const outcome = await deps.registry.execute({ name: tool.name, args: options.input ?? {} }, deps.ctx, { confirm: deps.modalConfirm }, signal);
-            return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(redactDeep(outcome.response)))]);
+            const cancel = abortSignalOf(token);
+            try {
+              const outcome = await deps.registry.execute(
+                { name: tool.name, args: options.input ?? {} },
+                deps.ctx,
+                { confirm: deps.modalConfirm },
+                cancel.signal,
+              );
+              return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(redactDeep(outcome.response)))]);
+            } finally {
+              cancel.dispose();
+            }
           },
           prepareInvocation: () => ({ invocationMessage: `Devgem: ${tool.name.replace(/_/g, ' ')}…` }),
         }),
@@ -46,51 +57,46 @@ export function registerVscodeChat(deps: {
     }
   }
   if (typeof vscode.chat?.createChatParticipant === 'function') {
+    // One per participant, so the folder's analysis is cached across requests as the sidebar's is.
+    const workspaceFacts = new WorkspaceFacts();
     const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, async (request, context, stream, token) => {
-      const signal = abortOn(token);
-      const toolEvents = {
-        tool: (card: { name: string; status: string; summary?: string }) => {
-          if (card.status === 'running') stream.progress(`${card.name.replace(/_/g, ' ')}…`);
-        },
-      };
+      const cancel = abortSignalOf(token);
+      const signal = cancel.signal;
       try {
         const model = await deps.models.get();
-        if (!model) {
-          const answer = await answerOffline(
-            parseChatIntent(request.prompt),
-            { registry: deps.registry, ctx: deps.ctx, confirm: deps.modalConfirm, events: toolEvents, cancelDeploy: () => false },
-            signal,
-          );
-          stream.markdown(answer);
-        } else {
-          const conversation = new Conversation({ turns: historyTurns(context.history), summary: [] });
-          const end = await runAgentTurn(
-            request.prompt,
-            {
-              model,
-              registry: deps.registry,
-              ctx: deps.ctx,
-              confirm: deps.modalConfirm,
-              conversation,
-              system: (earlier) => systemPrompt({ workspaceName: vscode.workspace.workspaceFolders?.[0]?.name, deploy: deps.ctx.lastDeploy(), earlier }),
-              events: { text: (d) => stream.markdown(d), textEnd: () => undefined, tool: toolEvents.tool },
-              beforeModelCall: () => {
-                deps.ctx.usage?.check('model');
-                deps.ctx.usage?.record('model');
-              },
-              onUsage: (usage) => deps.ctx.usage?.recordTokens(usage),
+        await runChatTurn(
+          request.prompt,
+          {
+            registry: deps.registry,
+            ctx: deps.ctx,
+            confirm: deps.modalConfirm,
+            model,
+            conversation: new Conversation({ turns: historyTurns(context.history), summary: [] }),
+            facts: deps.facts,
+            workspaceFacts,
+            maxSteps: readAgentSettings().maxSteps,
+            // Cancel belongs to the sidebar's tracker; here the Chat view's own stop button ends the turn.
+            cancelDeploy: () => false,
+          },
+          {
+            text: (_reply, added) => stream.markdown(added),
+            textEnd: () => undefined,
+            tool: (card) => {
+              if (card.status === 'running') stream.progress(`${card.name.replace(/_/g, ' ')}…`);
             },
-            signal,
-          );
-          // A reply Gemini cut short or refused must not leave an empty answer.
-          if (end.kind === 'model-stopped' || end.kind === 'over-budget') stream.markdown(`\n\n${end.message}`);
-        }
+            answer: (answer) => stream.markdown(answer),
+            notice: (notice) => stream.markdown(`\n\n${notice}`),
+          },
+          signal,
+        );
         stream.button({ command: `${VIEW_ID}.focus`, title: 'Open Devgem' });
         return {};
       } catch (err) {
         if (isCancelled(err, signal)) return {};
         const message = err instanceof Error ? err.message : String(err);
-        return { errorDetails: { message } };
+        return { errorDetails: { message: redactText(message) } };
+      } finally {
+        cancel.dispose();
       }
     });
     participant.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'devgem.svg');
@@ -110,11 +116,4 @@ function historyTurns(history: ReadonlyArray<vscode.ChatRequestTurn | vscode.Cha
     }
   }
   return turns.slice(-20);
-}
-
-function abortOn(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
 }

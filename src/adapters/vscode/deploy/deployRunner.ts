@@ -12,6 +12,19 @@ import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../../shar
 import { isSafeExternalUrl } from '../webview/messageValidation';
 import { readDeployOptions } from '../settings';
 import { VIEW_ID } from '../webview/viewProvider';
+import { abortSignalOf } from '../lifecycle';
+import type { FolderChoice } from '../workspaceFolder';
+
+export interface DeployRunnerDeps {
+  session: DeploySession;
+  ports: () => CloudPorts;
+  log: vscode.LogOutputChannel;
+  ui: DeployUiPort;
+  /** Which folder Deploy deploys: the one the chat, explorer and env commands use too. */
+  folders: Pick<FolderChoice, 'current' | 'pickFolder'>;
+  usage?: UsageGuard;
+  manifests?: ManifestStore;
+}
 
 /**
  * command or chat → **deploy runner** → pipeline. Bridges VS Code's progress
@@ -23,17 +36,10 @@ export class DeployRunner {
   /** Retry of a deploy whose folder is gone (a GitHub repository's archive): how to run it again. */
   private redo?: () => Promise<DeployResult | undefined>;
 
-  constructor(
-    private readonly session: DeploySession,
-    private readonly ports: () => CloudPorts,
-    private readonly log: vscode.LogOutputChannel,
-    private readonly ui: DeployUiPort,
-    private readonly usage?: UsageGuard,
-    private readonly manifests?: ManifestStore,
-  ) {}
+  constructor(private readonly deps: DeployRunnerDeps) {}
 
   async deploy(): Promise<DeployResult | undefined> {
-    if (this.session.isRunning) {
+    if (this.deps.session.isRunning) {
       void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.', 'Show').then((a) => {
         if (a) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
       });
@@ -42,7 +48,7 @@ export class DeployRunner {
     const folder = await this.pickFolder();
     if (!folder) return undefined;
     try {
-      this.usage?.check('deploy');
+      this.deps.usage?.check('deploy');
     } catch (err) {
       if (!(err instanceof DevgemError)) throw err;
       void vscode.window.showWarningMessage(`${err.message} ${err.fix ?? ''}`, 'Open Settings').then((a) => {
@@ -50,7 +56,7 @@ export class DeployRunner {
       });
       return undefined;
     }
-    this.usage?.record('deploy');
+    this.deps.usage?.record('deploy');
     // Retry re-reads the settings, which the user may just have changed to fix the failure.
     return this.runWith(readDeployOptions(folder.uri), undefined, () => readDeployOptions(folder.uri));
   }
@@ -59,18 +65,18 @@ export class DeployRunner {
   async retry(): Promise<DeployResult | undefined> {
     const again = this.again;
     if (!again) return this.deploy();
-    if (this.session.isRunning) {
+    if (this.deps.session.isRunning) {
       void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.');
       return undefined;
     }
     try {
-      this.usage?.check('deploy');
+      this.deps.usage?.check('deploy');
     } catch (err) {
       if (!(err instanceof DevgemError)) throw err;
       void vscode.window.showWarningMessage(`${err.message} ${err.fix ?? ''}`);
       return undefined;
     }
-    this.usage?.record('deploy');
+    this.deps.usage?.record('deploy');
     if (this.redo) return this.redo();
     return this.runWith({ ...again(), deployId: undefined }, undefined, again);
   }
@@ -92,20 +98,16 @@ export class DeployRunner {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Devgem', cancellable: true },
       async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        const onAbort = () => controller.abort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        if (signal?.aborted) controller.abort();
+        const cancel = abortSignalOf(token, signal);
         try {
-          return await this.session.run(
+          return await this.deps.session.run(
             (emit, s) =>
               runDeploy(
                 opts,
                 {
-                  ports: this.ports(),
-                  ui: this.ui,
-                  manifests: this.manifests,
+                  ports: this.deps.ports(),
+                  ui: this.deps.ui,
+                  manifests: this.deps.manifests,
                   emit: (e) => {
                     emit(e);
                     // A GitHub deploy's folder is temporary (removed when it ends): no editor on its Dockerfile.
@@ -114,11 +116,10 @@ export class DeployRunner {
                 },
                 s,
               ),
-            controller.signal,
+            cancel.signal,
           );
         } finally {
-          sub.dispose();
-          signal?.removeEventListener('abort', onAbort);
+          cancel.dispose();
         }
       },
     );
@@ -132,24 +133,23 @@ export class DeployRunner {
    * Cancel stops it like any deploy. Not counted as a new deploy.
    */
   async resume(): Promise<DeployResult | undefined> {
-    const pending = this.session.pendingResume();
+    const pending = this.deps.session.pendingResume();
     if (!pending) return undefined;
     const service = pending.resume?.service ?? pending.target?.service ?? 'your app';
-    this.log.info(`Re-attaching to deploy ${pending.deployId} of ${service} after a window reload`);
+    this.deps.log.info(`Re-attaching to deploy ${pending.deployId} of ${service} after a window reload`);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Devgem: re-attached to the deploy of ${service}`, cancellable: true },
       async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
+        const cancel = abortSignalOf(token);
         try {
-          return await this.session.resume(async (state, emit, s) => {
+          return await this.deps.session.resume(async (state, emit, s) => {
             const sink = (e: DeployEvent) => {
               emit(e);
               this.onEvent(e, progress);
             };
             let ports: CloudPorts;
             try {
-              ports = this.ports();
+              ports = this.deps.ports();
             } catch (err) {
               // The deploy must still end, or its stage would spin forever.
               const stage = interruptedStage(state);
@@ -160,9 +160,9 @@ export class DeployRunner {
               return failed;
             }
             return resumeDeploy(state, { ports, emit: sink }, s);
-          }, controller.signal);
+          }, cancel.signal);
         } finally {
-          sub.dispose();
+          cancel.dispose();
         }
       },
     );
@@ -171,29 +171,27 @@ export class DeployRunner {
   }
 
   private async pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    if (folders.length === 0) {
+    if (!this.deps.folders.current()) {
       void vscode.window.showErrorMessage('Devgem deploys the folder you have open: open one first (File > Open Folder).');
       return undefined;
     }
-    if (folders.length === 1) return folders[0];
-    return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder should Devgem deploy?' });
+    return this.deps.folders.pickFolder('Which folder should Devgem deploy?');
   }
 
   private onEvent(e: DeployEvent, progress: vscode.Progress<{ message?: string }>, showDockerfile = true): void {
     switch (e.type) {
       case 'started':
-        this.log.info(`Deploy ${e.deployId} of ${e.workspace}`);
+        this.deps.log.info(`Deploy ${e.deployId} of ${e.workspace}`);
         break;
       case 'target':
-        this.log.info(`Target: project ${e.target.project}, region ${e.target.region}, service ${e.target.service}`);
+        this.deps.log.info(`Target: project ${e.target.project}, region ${e.target.region}, service ${e.target.service}`);
         break;
       case 'stage':
         if (e.status === 'running') progress.report({ message: `${STAGE_TITLES[e.stage]}…` });
-        this.log.info(`[${e.stage}] ${e.status}${e.detail ? `: ${e.detail}` : ''}`);
+        this.deps.log.info(`[${e.stage}] ${e.status}${e.detail ? `: ${e.detail}` : ''}`);
         break;
       case 'log':
-        for (const line of e.lines) this.log.info(`[build] ${line}`);
+        for (const line of e.lines) this.deps.log.info(`[build] ${line}`);
         break;
       case 'dockerfile':
         if (e.generated && showDockerfile) {
@@ -202,7 +200,7 @@ export class DeployRunner {
         }
         break;
       case 'finished':
-        this.log.info(`Finished: ${JSON.stringify(e.result)}`);
+        this.deps.log.info(`Finished: ${JSON.stringify(e.result)}`);
         break;
     }
   }
@@ -236,7 +234,7 @@ export class DeployRunner {
             'Show log',
           )
           .then((a) => {
-            if (a) this.log.show(true);
+            if (a) this.deps.log.show(true);
           });
         break;
       case 'cancelled':

@@ -5,6 +5,7 @@ import type { PreflightProblem, SpecChange } from '../../../core/cloud/ports';
 import type { DeployUiPort } from '../../../core/deploy/deployUi';
 import type { UploadPreview } from '../../../core/packaging/uploadPreview';
 import type { GitHubSource } from '../../../core/github/gitHubPort';
+import { readReviewGeneratedDockerfile } from '../settings';
 
 /**
  * What the Dockerfile review asks. For the user's folder: write the file there
@@ -79,7 +80,7 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
   }
 
   async reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean> {
-    if (!vscode.workspace.getConfiguration('devgem').get<boolean>('reviewGeneratedDockerfile', true)) return true;
+    if (!readReviewGeneratedDockerfile()) return true;
     const key = `/${Date.now()}/${path.basename(file.path)}`;
     this.proposals.set(key, file.content);
     this.proposals.set(`${key}.empty`, '');

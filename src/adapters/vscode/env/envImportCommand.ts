@@ -11,6 +11,7 @@ import { isCancelled, toProblem } from '../../../core/base/errors';
 import type { CloudPorts, ServiceRef } from '../../../core/cloud/ports';
 import { withCancellableProgress } from '../progress';
 import { serviceRefFor, type ServiceNode } from '../serviceTarget';
+import type { FolderChoice } from '../workspaceFolder';
 
 /** The id package.json contributes (command palette and the explorer's service menu). */
 export const IMPORT_ENV_COMMAND = 'devgem.importEnvFile';
@@ -20,6 +21,8 @@ const IMPORT_MS = 15 * 60_000;
 export interface EnvImportHost {
   ports: () => CloudPorts;
   log: vscode.LogOutputChannel;
+  /** The folder whose .env file is imported (and whose service, without one from the explorer). */
+  folders: Pick<FolderChoice, 'current' | 'pickFolder'>;
 }
 
 type KeyItem = vscode.QuickPickItem & { item: EnvImportItem };
@@ -96,8 +99,10 @@ function chooseKeys(ref: ServiceRef, file: string, items: EnvImportItem[], parse
 }
 
 async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return void vscode.window.showErrorMessage('Open the folder of the app first: Devgem imports its .env file into the app’s Cloud Run service.');
+  if (!host.folders.current())
+    return void vscode.window.showErrorMessage('Open the folder of the app first: Devgem imports its .env file into the app’s Cloud Run service.');
+  const folder = await host.folders.pickFolder();
+  if (!folder) return;
   const root = folder.uri.fsPath;
   const abs = await pickFile(root);
   if (!abs) return;

@@ -9,6 +9,7 @@ import type { CloudPorts, EnvVarInfo, ServiceRef } from '../../../core/cloud/por
 import { IMPORT_ENV_COMMAND } from './envImportCommand';
 import { withCancellableProgress } from '../progress';
 import { serviceRefFor, type ServiceNode } from '../serviceTarget';
+import type { FolderChoice } from '../workspaceFolder';
 
 /** The id package.json contributes (command palette and the explorer's service menu). */
 export const EDIT_ENV_COMMAND = 'devgem.editEnvVars';
@@ -18,6 +19,8 @@ const UPDATE_MS = 10 * 60_000;
 export interface EnvVarsHost {
   ports: () => CloudPorts;
   log: vscode.LogOutputChannel;
+  /** Without a service from the explorer, the service is the one a deploy of this folder updates. */
+  folders: Pick<FolderChoice, 'current' | 'pickFolder'>;
 }
 
 type VarItem = vscode.QuickPickItem & { v?: EnvVarInfo; add?: true };
@@ -36,9 +39,13 @@ export function registerEnvVarsCommand(host: EnvVarsHost): vscode.Disposable {
 }
 
 async function editEnvVars(host: EnvVarsHost, node: ServiceNode | undefined): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder && !node?.service)
+  // An explorer service names itself; otherwise ask (once) which folder's service is meant.
+  const named = Boolean(node?.project && node.region && node.service);
+  const open = host.folders.current() !== undefined;
+  if (!open && !node?.service)
     return void vscode.window.showErrorMessage('Open the app’s folder, or use this command from a service in the Cloud Run explorer.');
+  const folder = named || !open ? undefined : await host.folders.pickFolder();
+  if (open && !named && !folder) return;
   const ref = await serviceRefFor(folder?.uri.fsPath ?? process.cwd(), node);
   const live = await withCancellableProgress(
     `Reading ${ref.service}`,

@@ -7,7 +7,8 @@ import { ServiceLogTails } from './explorerLogs';
 import { EXPLORER_VIEW_ID, ExplorerTreeProvider } from './explorerView';
 import { isSafeExternalUrl } from '../webview/messageValidation';
 import { withCancellableProgress } from '../progress';
-import { SECTION } from '../settings';
+import { readTargetSettings, SECTION } from '../settings';
+import type { FolderChoice } from '../workspaceFolder';
 
 /** Command ids; package.json's `contributes` uses the same strings (checked by explorerManifest.unit.test.ts). */
 export const EXPLORER_COMMANDS = {
@@ -26,15 +27,16 @@ const CHANGE_TIMEOUT_MS = 5 * 60_000;
 export interface ExplorerHost {
   ports: () => CloudPorts;
   log: vscode.LogOutputChannel;
+  /** The folder whose settings say which project and region to show: the one Deploy uses. */
+  folders: Pick<FolderChoice, 'current' | 'onDidChange'>;
 }
 
-/** The project and region the deploys use: settings, then the environment, then gcloud. */
-async function explorerTarget(): Promise<{ project: string; region: string }> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  const c = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+/** The project and region a deploy of `folder` uses: its settings, then the environment, then gcloud. */
+async function explorerTarget(folder: vscode.WorkspaceFolder | undefined): Promise<{ project: string; region: string }> {
+  const { project, region } = readTargetSettings(folder?.uri);
   const { target } = await resolveTarget({
-    project: c.get<string>('project') || undefined,
-    region: c.get<string>('region') || undefined,
+    project,
+    region,
     // The service name is not used here; a fixed one keeps an odd folder name from failing the tree.
     service: 'explorer',
     env: { ...process.env },
@@ -45,7 +47,8 @@ async function explorerTarget(): Promise<{ project: string; region: string }> {
 
 /** The Cloud Run explorer view, its context actions and the service log tails; `refresh` reloads the tree (e.g. after a deploy). */
 export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refresh(): void } {
-  const model = new ExplorerModel({ runAdmin: () => host.ports().runAdmin, target: explorerTarget });
+  // A refresh never asks which folder: it takes the chosen one, else the first.
+  const model = new ExplorerModel({ runAdmin: () => host.ports().runAdmin, target: () => explorerTarget(host.folders.current()) });
   const tree = new ExplorerTreeProvider(model);
   const tails = new ServiceLogTails(() => host.ports().logging);
 
@@ -132,6 +135,7 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refr
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['project', 'region', 'emulatorHost'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) tree.refresh();
     }),
+    host.folders.onDidChange(() => tree.refresh()),
   );
   return { dispose: () => disposable.dispose(), refresh: () => tree.refresh() };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ExplorerModel, type ExplorerNode } from '../../../core/explorer/explorer';
+import { abortSignalOf, type AbortBridge } from '../lifecycle';
 
 export const EXPLORER_VIEW_ID = 'devgem.explorer';
 
@@ -8,7 +9,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** Loads in flight; a refresh aborts them so stale answers never land. */
-  private readonly loads = new Set<AbortController>();
+  private readonly loads = new Set<AbortBridge>();
 
   constructor(private readonly model: ExplorerModel) {}
 
@@ -32,15 +33,14 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   async getChildren(node?: ExplorerNode, token?: vscode.CancellationToken): Promise<ExplorerNode[]> {
-    const controller = new AbortController();
-    this.loads.add(controller);
-    const sub = token?.onCancellationRequested(() => controller.abort());
+    const load = abortSignalOf(token);
+    this.loads.add(load);
     try {
       // The view's own progress bar is the loading state while Cloud Run answers.
-      return await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID } }, () => this.model.children(node, controller.signal));
+      return await vscode.window.withProgress({ location: { viewId: EXPLORER_VIEW_ID } }, () => this.model.children(node, load.signal));
     } finally {
-      sub?.dispose();
-      this.loads.delete(controller);
+      load.dispose();
+      this.loads.delete(load);
     }
   }
 

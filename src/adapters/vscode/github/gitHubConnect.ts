@@ -2,10 +2,9 @@ import * as vscode from 'vscode';
 import { addKnownSecret } from '../../../core/base/redact';
 import { DevgemError } from '../../../core/base/errors';
 import type { GitHubPort } from '../../../core/github/gitHubPort';
-import { DEFAULT_MAX_DOWNLOAD_MB } from '../../../core/github/gitHubSource';
 import { EMULATOR_GITHUB_TOKEN, gitHubApiBase } from '../../github/gitHubEndpoint';
 import type * as GitHub from '../../github/index';
-import { readGcpConfig, SECTION } from '../settings';
+import { readGcpConfig, readMaxDownloadBytes } from '../settings';
 
 /** `repo` lets the token read the user's private repositories. */
 export const GITHUB_SCOPES = ['repo'];
@@ -14,11 +13,6 @@ export interface GitHubAccess {
   port: GitHubPort;
   /** The download limit of a repository archive (devgem.github.maxDownloadMB). */
   maxBytes: number;
-}
-
-export function readMaxDownloadBytes(): number {
-  const mb = vscode.workspace.getConfiguration(SECTION).get<number>('github.maxDownloadMB');
-  return Math.round((typeof mb === 'number' && Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_MAX_DOWNLOAD_MB) * 1024 * 1024);
 }
 
 /**

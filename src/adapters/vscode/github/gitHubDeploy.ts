@@ -11,6 +11,8 @@ import type { DeployRunner } from '../deploy/deployRunner';
 import type { GitHubAccess } from './gitHubConnect';
 import { pickRef, pickRepo } from './gitHubPickers';
 import { readDeployOptions } from '../settings';
+import { abortSignalOf } from '../lifecycle';
+import type { CurrentFolder } from '../workspaceFolder';
 
 export const DEPLOY_GITHUB_COMMAND = 'devgem.deployGitHubRepo';
 
@@ -43,7 +45,8 @@ export async function fetchAndDeploy(
   base: DeployOptions,
 ): Promise<DeployResult | undefined> {
   const repository = `${req.owner}/${req.name}`;
-  const controller = new AbortController();
+  // Cancel in the download notification stops the download and the deploy that follows it.
+  const cancel = abortSignalOf();
   let downloaded!: () => void;
   const downloading = new Promise<void>((resolve) => (downloaded = resolve));
   try {
@@ -56,7 +59,7 @@ export async function fetchAndDeploy(
         cancellable: true,
       },
       (_p, token) => {
-        token.onCancellationRequested(() => controller.abort());
+        cancel.follow(token);
         return downloading;
       },
     );
@@ -68,11 +71,11 @@ export async function fetchAndDeploy(
         downloaded();
         return runDeployThrough(runner, connect, req.recordAs && opts.gitHub ? { ...opts, gitHub: { ...opts.gitHub, ref: req.recordAs } } : opts, signal);
       },
-      controller.signal,
+      cancel.signal,
     );
     return result;
   } catch (err) {
-    if (isCancelled(err, controller.signal)) {
+    if (isCancelled(err, cancel.signal)) {
       void vscode.window.showInformationMessage(`Download of ${repository} cancelled; nothing was deployed.`);
       return undefined;
     }
@@ -84,6 +87,7 @@ export async function fetchAndDeploy(
     return undefined;
   } finally {
     downloaded();
+    cancel.dispose();
   }
 }
 
@@ -92,6 +96,8 @@ export interface GitHubDeployDeps {
   session: DeploySession;
   usage?: UsageGuard;
   connect: Connect;
+  /** Whose settings (project, region, access, timeouts) a repository deploy takes. */
+  folders: CurrentFolder;
 }
 
 /** "Devgem: Deploy GitHub Repository…": sign in, pick a repository and a ref, deploy. */
@@ -131,8 +137,8 @@ export async function deployGitHubRepoCommand(deps: GitHubDeployDeps): Promise<D
     return fail(err);
   }
   deps.usage?.record('deploy');
-  // Settings (project, region, access, timeouts) as for the open folder; without one, the user's.
-  const folder = vscode.workspace.workspaceFolders?.[0];
+  // Settings (project, region, access, timeouts) as for the chosen folder; without one, the user's.
+  const folder = deps.folders.current();
   const base = gitHubDeployOptions(readDeployOptions(folder?.uri ?? vscode.Uri.file(os.tmpdir())), repo.name);
   return fetchAndDeploy(deps.runner, deps.connect, { owner: repo.owner, name: repo.name, ref }, base);
 }

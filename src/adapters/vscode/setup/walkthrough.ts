@@ -8,12 +8,15 @@ import { projectIdProblem } from '../../../core/cloud/projectId';
 import { bounded } from '../../../core/base/wait';
 import { SETUP_CONTEXT_KEYS, findOnPath, readSetupState, type SetupState } from '../../../core/setup/setupState';
 import type { ViewSnapshot } from '../../../shared/protocol';
-import { readGcpConfig, SECTION } from '../settings';
+import { readGcpConfig, readTargetSettings, SECTION, writeTargetSetting } from '../settings';
+import type { FolderChoice } from '../workspaceFolder';
 
 export interface WalkthroughDeps {
   session: DeploySession;
   /** Lists projects for Choose Project; without it the command asks for an ID only. */
   ports?: () => CloudPorts;
+  /** The folder whose settings the steps check and the pickers write: the one Deploy uses. */
+  folders: Pick<FolderChoice, 'current' | 'onDidChange'>;
 }
 
 const GCLOUD_INSTALL_URL = 'https://cloud.google.com/sdk/docs/install';
@@ -30,7 +33,7 @@ const LIST_PROJECTS_MS = 20_000;
  * settings, the window's focus (after a sign-in in a terminal) and deploys change.
  */
 export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
-  const keys = new ContextKeys(deps.session);
+  const keys = new ContextKeys(deps.session, deps.folders);
   const disposables: vscode.Disposable[] = [
     keys,
     deps.session.onDidChange((s) => keys.onSnapshot(s)),
@@ -38,12 +41,13 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
       if (e.affectsConfiguration(SECTION)) keys.refresh();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => keys.refresh()),
+    deps.folders.onDidChange(() => keys.refresh()),
     vscode.window.onDidChangeWindowState((w) => {
       if (w.focused) keys.refresh();
     }),
     vscode.commands.registerCommand('devgem.signIn', () => signIn(keys)),
-    vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject(deps.ports)),
-    vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion()),
+    vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject(deps.folders.current(), deps.ports)),
+    vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion(deps.folders.current())),
   ];
   // The first read (a stat of the ADC file, gcloud's configuration) waits until activation is over:
   // the walkthrough's keys are not needed to start, and activation stays short.
@@ -59,7 +63,10 @@ class ContextKeys implements vscode.Disposable {
   private cheap = '';
   private poll: NodeJS.Timeout | undefined;
 
-  constructor(private readonly session: DeploySession) {}
+  constructor(
+    private readonly session: DeploySession,
+    private readonly folders: Pick<FolderChoice, 'current'>,
+  ) {}
 
   get signedIn(): boolean {
     return this.sent.signedIn === true;
@@ -111,11 +118,10 @@ class ContextKeys implements vscode.Disposable {
   }
 
   private async read(): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    const c = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+    const { project, region } = readTargetSettings(this.folders.current()?.uri);
     const state = await readSetupState({
       env: process.env,
-      settings: { project: c.get<string>('project')?.trim() || undefined, region: c.get<string>('region')?.trim() || undefined },
+      settings: { project, region },
       emulatorHost: readGcpConfig().emulatorHost,
       snapshot: this.session.current,
     }).catch(() => undefined);
@@ -143,29 +149,22 @@ async function signIn(keys: ContextKeys): Promise<void> {
   keys.watchSignIn();
 }
 
-/** The folder's settings when a folder is open; user settings otherwise. */
-function settingsTarget(): { uri?: vscode.Uri; target: vscode.ConfigurationTarget } {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? { uri: folder.uri, target: vscode.ConfigurationTarget.Workspace } : { target: vscode.ConfigurationTarget.Global };
-}
-
-/** What a deploy would use now; undefined when even that cannot be read (the pickers still work). */
-async function current(c: vscode.WorkspaceConfiguration): Promise<TargetLookup | undefined> {
-  const settings = { project: c.get<string>('project')?.trim() || undefined, region: c.get<string>('region')?.trim() || undefined };
-  return lookUpTarget({ ...settings, env: process.env }).catch(() => undefined);
+/** What a deploy of `folder` would use now; undefined when even that cannot be read (the pickers still work). */
+async function current(folder: vscode.WorkspaceFolder | undefined): Promise<TargetLookup | undefined> {
+  const { project, region } = readTargetSettings(folder?.uri);
+  return lookUpTarget({ project, region, env: process.env }).catch(() => undefined);
 }
 
 type ProjectItem = vscode.QuickPickItem & { projectId?: string; enter?: true };
 
-async function chooseProject(ports: (() => CloudPorts) | undefined): Promise<void> {
-  const { uri, target } = settingsTarget();
-  const c = vscode.workspace.getConfiguration(SECTION, uri);
-  const now = await current(c);
+/** Saved in the folder's settings when a folder is open; the user's otherwise. */
+async function chooseProject(folder: vscode.WorkspaceFolder | undefined, ports: (() => CloudPorts) | undefined): Promise<void> {
+  const now = await current(folder);
   const picked = ports ? await pickListedProject(ports, now) : { enter: true as const };
   if (!picked) return;
   const value = 'projectId' in picked ? picked.projectId : await enterProjectId(now?.project ?? '');
   if (value === undefined) return;
-  await c.update('project', value, target);
+  await writeTargetSetting('project', value, folder?.uri);
   void vscode.window.showInformationMessage(`Devgem will deploy to project ${value}.`);
 }
 
@@ -231,10 +230,8 @@ async function enterProjectId(value: string): Promise<string | undefined> {
   return typed === undefined ? undefined : typed.trim();
 }
 
-async function chooseRegion(): Promise<void> {
-  const { uri, target } = settingsTarget();
-  const c = vscode.workspace.getConfiguration(SECTION, uri);
-  const now = await current(c);
+async function chooseRegion(folder: vscode.WorkspaceFolder | undefined): Promise<void> {
+  const now = await current(folder);
   const items: (vscode.QuickPickItem & { region?: string })[] = [];
   for (const group of regionPickerGroups(now?.region)) {
     items.push({ label: group.label, kind: vscode.QuickPickItemKind.Separator });
@@ -247,6 +244,6 @@ async function chooseRegion(): Promise<void> {
     ignoreFocusOut: true,
   });
   if (!picked?.region) return;
-  await c.update('region', picked.region, target);
+  await writeTargetSetting('region', picked.region, folder?.uri);
   void vscode.window.showInformationMessage(`Devgem will deploy to ${picked.region}.`);
 }

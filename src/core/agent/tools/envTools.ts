@@ -49,7 +49,8 @@ interface Loaded {
 
 async function load(args: ImportEnvArgs, ctx: AgentContext): Promise<Loaded> {
   const file = envFilePath(args.path);
-  const text = await ctx.readWorkspaceFile(file);
+  // The values go to Secret Manager, never into the conversation: the one read of a secret file.
+  const text = await ctx.readWorkspaceFile(file, { secretFile: true });
   if (text === undefined)
     throw new DevgemError('not-found', `${file} does not exist in the workspace.`, {
       fix: 'Create it with KEY=value lines, or give the path of the env file.',

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { analysisKit } from '../../analysis/lazyAnalysis';
 import { CancelledError, DevgemError } from '../../base/errors';
-import { secretByName } from '../../packaging/secretFiles';
+import { safeRelPath } from '../agentFiles';
 import type { AgentContext } from '../context';
 import { unifiedDiff } from '../diff';
 import { redactText } from '../../base/redact';
@@ -9,19 +9,6 @@ import type { AgentTool } from '../registry';
 import { deployPlan, describeResult } from './deployTools';
 
 const MAX_FILE = 200_000;
-
-/** A workspace-relative path that stays inside the folder and is not a secret or VCS file. */
-export function safeRelPath(rel: string): string {
-  const clean = path.posix.normalize(rel.replace(/\\/g, '/').replace(/^\.\/+/, ''));
-  if (!clean || clean === '.' || clean.startsWith('../') || clean === '..' || path.posix.isAbsolute(clean) || /^[A-Za-z]:/.test(clean)) {
-    throw new DevgemError('invalid-argument', `"${rel}" is not a file inside the workspace.`);
-  }
-  if (clean.split('/').some((p) => p === '.git' || p === 'node_modules'))
-    throw new DevgemError('invalid-argument', `Devgem does not read or edit files under ${clean.split('/')[0]}.`);
-  if (secretByName(clean))
-    throw new DevgemError('invalid-argument', `"${clean}" looks like a secrets file; Devgem never reads it into the conversation or edits it.`);
-  return clean;
-}
 
 export function analyzeTool(): AgentTool<Record<string, never>, AgentContext> {
   return {
@@ -95,6 +82,7 @@ export function readFileTool(): AgentTool<{ path: string; maxLines?: number }, A
       const rel = safeRelPath(args.path);
       const text = await ctx.readWorkspaceFile(rel);
       if (text === undefined) throw new DevgemError('not-found', `${rel} does not exist.`);
+      if (text.includes('\u0000')) throw new DevgemError('invalid-argument', `${rel} is a binary file, not text.`);
       const lines = text.slice(0, MAX_FILE).split('\n');
       const shown = lines.slice(0, args.maxLines ?? 400);
       return {

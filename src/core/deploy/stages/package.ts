@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { DevgemError } from '../../base/errors';
 import { hashFiles, type DeployManifest } from '../../git/sourceChanges';
 import { listSourceFiles, previewManifest, writeSourceTarball } from '../../packaging/packageSource';
-import { describeRedFlags } from '../../packaging/uploadPreview';
+import { describeRedFlags, describeSkipped } from '../../packaging/uploadPreview';
 import type { Stage } from '../stage';
 import type { WithDockerfile } from './dockerfile';
 
@@ -34,6 +34,8 @@ export const packageStage: Stage<WithDockerfile, Packaged, 'package'> = {
     const secrets = manifest.secretsExcluded.length
       ? ` · left out as secrets: ${manifest.secretsExcluded.slice(0, 3).join(', ')}${manifest.secretsExcluded.length > 3 ? ', …' : ''}`
       : '';
+    // Left out silently, a FIFO or a name that is not UTF-8 would leave the user wondering where the file went.
+    const skipped = preview.skipped?.length ? ` · left out: ${describeSkipped(preview)}` : '';
     const biggest = preview.largest[0] ? ` · largest ${preview.largest[0].path} (${formatBytes(preview.largest[0].bytes)})` : '';
     return {
       out: {
@@ -50,7 +52,7 @@ export const packageStage: Stage<WithDockerfile, Packaged, 'package'> = {
           ...(truncated ? { truncated: true } : {}),
         },
       },
-      detail: `${preview.fileCount} files, ${formatBytes(preview.totalBytes)} → ${formatBytes(bytes)} compressed · rules: ${manifest.rulesFrom}${secrets}${biggest} · hash ${sha256.slice(0, 12)}`,
+      detail: `${preview.fileCount} files, ${formatBytes(preview.totalBytes)} → ${formatBytes(bytes)} compressed · rules: ${manifest.rulesFrom}${secrets}${skipped}${biggest} · hash ${sha256.slice(0, 12)}`,
     };
   },
 };

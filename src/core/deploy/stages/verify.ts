@@ -29,7 +29,9 @@ export const verifyStage: Stage<Exposed, Released, 'verify'> = {
       return { out: { plan, manifest, result }, detail: { status: 'skipped', detail } };
     }
     try {
-      const { status, attempts } = await verifyService(ctx.ports.http, url, plan.verifyTimeoutSeconds, ctx.clock, ctx.signal, ctx.callMs);
+      const { status, attempts, notStarted } = await verifyService(ctx.ports.http, url, plan.verifyTimeoutSeconds, ctx.clock, ctx.signal, ctx.callMs);
+      // The local emulator ran no app for the revision: say so rather than pass a health check nobody made.
+      if (notStarted) return { out: { plan, manifest, result: success }, detail: { status: 'warning', detail: notStarted } };
       const note = preview ? ` · preview: no traffic, ${target.service} still serves ${previous ?? 'its revisions'}` : '';
       return { out: { plan, manifest, result: success }, detail: `${url} answered HTTP ${status}${attempts > 1 ? ` after ${attempts} tries` : ''}${note}` };
     } catch (err) {

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { DeployActions } from '../deploy/deployActions';
+import { SHOW_PAST_BUILD_LOG_COMMAND } from '../deploy/pastBuildLog';
+import { copyText, insertCode } from './codeActions';
+import { isSafeExternalUrl } from './messageValidation';
+import type { WebviewHandlers } from './router';
+
+export interface SidebarMessageDeps {
+  runner: { deploy(): Promise<unknown> };
+  session: { cancel(): boolean };
+  chat: { handle(text: string): Promise<void>; stop(): boolean };
+  /** The confirmation card: true when the click answered the open question. */
+  card: { answer(id: string, token: string, approve: boolean): boolean };
+  actions: Pick<DeployActions, 'openLogInEditor' | 'openBuildInConsole' | 'retry' | 'fixWithAi'>;
+  log: vscode.LogOutputChannel;
+}
+
+/** What each message of the sidebar webview does in the host (validated before it gets here). */
+export function sidebarHandlers(d: SidebarMessageDeps): WebviewHandlers {
+  return {
+    // The view provider answers `ready` itself (it starts sending snapshots).
+    ready: () => undefined,
+    deploy: async () => {
+      await d.runner.deploy();
+    },
+    cancel: () => {
+      d.session.cancel();
+    },
+    chat: (m) => d.chat.handle(m.text),
+    stop: () => {
+      if (!d.chat.stop()) d.session.cancel();
+    },
+    confirm: (m) => {
+      if (!d.card.answer(m.id, m.token, m.approve)) d.log.warn('Ignored a confirmation that does not match the open question.');
+    },
+    openUrl: async (m) => {
+      if (isSafeExternalUrl(m.url)) await vscode.env.openExternal(vscode.Uri.parse(m.url));
+    },
+    copyUrl: async (m) => {
+      await vscode.env.clipboard.writeText(m.url);
+    },
+    insertCode: (m) => insertCode(m.code, m.language),
+    copyText: (m) => copyText(m.text),
+    openLogInEditor: () => d.actions.openLogInEditor(),
+    openBuildInConsole: () => d.actions.openBuildInConsole(),
+    showPastBuildLog: async (m) => {
+      await vscode.commands.executeCommand(SHOW_PAST_BUILD_LOG_COMMAND, m.deployId);
+    },
+    retry: () => d.actions.retry(),
+    fixWithAi: () => d.actions.fixWithAi(),
+    showLog: () => d.log.show(true),
+  };
+}
