@@ -16,16 +16,31 @@ export type ScriptedReply =
       chunkDelayMs?: number;
       /** Stream text parts word by word as separate chunks. */
       splitText?: boolean;
-      /** Default STOP. */
+      /** Default STOP. With no parts, the candidate has no content at all, as Gemini sends a MALFORMED_FUNCTION_CALL. */
       finishReason?: string;
+      /** Gemini's explanation of the finish reason, on the last chunk. */
+      finishMessage?: string;
+      /** Replaces the computed token counts on the last chunk. */
+      usageMetadata?: UsageMetadata;
+      /** Streams this many chunks, then writes nothing more until the client goes away (tests the idle timeout). */
+      hangAfterChunks?: number;
       /** Only answer a request of this mode; the other mode gets 503 and the reply stays queued. */
       mode?: GeminiMode;
     }
+  /** The prompt itself refused: one chunk with promptFeedback and no candidate, as Gemini answers a blocked prompt. */
+  | { promptFeedback: { blockReason: string; blockReasonMessage?: string }; usageMetadata?: UsageMetadata }
   | { error: { status: number; message?: string; retryAfterSeconds?: number } }
   /** Holds the request open and writes nothing until the client goes away (tests Stop). */
   | { hang: true };
 
 export type GeminiMode = 'apiKey' | 'vertex';
+
+export interface UsageMetadata {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  thoughtsTokenCount?: number;
+  totalTokenCount?: number;
+}
 
 export interface GeminiRequestRecord {
   mode: GeminiMode;
@@ -186,9 +201,19 @@ export class GeminiState {
       const { status, message, retryAfterSeconds } = reply.error;
       return sendGoogleError(res, status, message ?? DEFAULT_MESSAGES[status] ?? `Scripted error ${status}.`, { retryAfterSeconds });
     }
+    if ('promptFeedback' in reply) {
+      const promptTokens = tokens(body);
+      const blocked = {
+        promptFeedback: reply.promptFeedback,
+        usageMetadata: reply.usageMetadata ?? { promptTokenCount: promptTokens, totalTokenCount: promptTokens },
+        modelVersion: target.model,
+      };
+      if (!stream) return sendJson(res, 200, blocked);
+      return this.streamChunks(res, [blocked], 0);
+    }
     const chunks = chunksOf(reply, target.model, tokens(body));
     if (!stream) return sendJson(res, 200, merge(chunks));
-    this.streamChunks(res, chunks, reply.chunkDelayMs ?? 0);
+    this.streamChunks(res, chunks, reply.chunkDelayMs ?? 0, reply.hangAfterChunks);
   }
 
   private track(res: ServerResponse): void {
@@ -196,7 +221,7 @@ export class GeminiState {
     res.on('close', () => this.open.delete(res));
   }
 
-  private streamChunks(res: ServerResponse, chunks: Record<string, unknown>[], delayMs: number): void {
+  private streamChunks(res: ServerResponse, chunks: Record<string, unknown>[], delayMs: number, hangAfter?: number): void {
     this.track(res);
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
     let i = 0;
@@ -204,6 +229,7 @@ export class GeminiState {
     res.on('close', () => clearTimeout(timer));
     const next = (): void => {
       if (res.destroyed) return;
+      if (hangAfter !== undefined && i >= hangAfter) return;
       if (i >= chunks.length) return void res.end();
       res.write(`data: ${JSON.stringify(chunks[i++])}\r\n\r\n`);
       if (delayMs > 0 && i < chunks.length) timer = setTimeout(next, delayMs);
@@ -233,11 +259,13 @@ function chunksOf(reply: Extract<ScriptedReply, { parts: unknown }>, model: stri
   if (pieces.length === 0) pieces.push([]);
   const responseId = `emu-${Date.now().toString(36)}`;
   const outputTokens = tokens(reply.parts);
+  const usage = reply.usageMetadata ?? { promptTokenCount: promptTokens, candidatesTokenCount: outputTokens, totalTokenCount: promptTokens + outputTokens };
   return pieces.map((parts, i) => {
     const last = i === pieces.length - 1;
+    const end = last ? { finishReason: reply.finishReason ?? 'STOP', ...(reply.finishMessage ? { finishMessage: reply.finishMessage } : {}) } : {};
     return {
-      candidates: [{ content: { role: 'model', parts }, index: 0, ...(last ? { finishReason: reply.finishReason ?? 'STOP' } : {}) }],
-      ...(last ? { usageMetadata: { promptTokenCount: promptTokens, candidatesTokenCount: outputTokens, totalTokenCount: promptTokens + outputTokens } } : {}),
+      candidates: [{ ...(parts.length ? { content: { role: 'model', parts } } : {}), index: 0, ...end }],
+      ...(last ? { usageMetadata: usage } : {}),
       modelVersion: model,
       responseId,
     };
@@ -246,8 +274,8 @@ function chunksOf(reply: Extract<ScriptedReply, { parts: unknown }>, model: stri
 
 /** A non-streamed reply: all chunks' parts in one response. */
 function merge(chunks: Record<string, unknown>[]): Record<string, unknown> {
-  type Candidate = { content: { parts: GeminiPart[] } };
-  const parts = chunks.flatMap((c) => (c.candidates as Candidate[])[0].content.parts);
+  type Candidate = { content?: { parts: GeminiPart[] } };
+  const parts = chunks.flatMap((c) => (c.candidates as Candidate[])[0].content?.parts ?? []);
   const last = chunks[chunks.length - 1] as { candidates: Candidate[] };
   return { ...last, candidates: [{ ...last.candidates[0], content: { role: 'model', parts } }] };
 }
@@ -260,7 +288,11 @@ function checkReply(value: unknown): ScriptedReply {
     typeof v === 'object' &&
     ((Array.isArray(v.parts) && v.parts.every((p) => p && typeof p === 'object' && ('text' in p || 'functionCall' in p))) ||
       (typeof v.error === 'object' && v.error !== null && typeof (v.error as { status?: unknown }).status === 'number') ||
+      (typeof v.promptFeedback === 'object' && v.promptFeedback !== null && typeof (v.promptFeedback as { blockReason?: unknown }).blockReason === 'string') ||
       v.hang === true);
-  if (!ok) throw invalidArgument(`Not a scripted Gemini reply: ${JSON.stringify(value)}. Expected {parts}, {error: {status}} or {hang: true}.`);
+  if (!ok)
+    throw invalidArgument(
+      `Not a scripted Gemini reply: ${JSON.stringify(value)}. Expected {parts}, {error: {status}}, {promptFeedback: {blockReason}} or {hang: true}.`,
+    );
   return v as ScriptedReply;
 }

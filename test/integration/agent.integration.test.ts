@@ -147,6 +147,24 @@ describe('agent through the real SDKs against the emulator', function () {
     assert.equal(r.session.current.agent?.busy, false);
   });
 
+  it('pins the analysis and the resolved target in the system instruction, fenced as data', async () => {
+    const r = await rig();
+    script({ parts: [{ text: 'A Node app, shop, would go to demo-project in europe-west1.' }] });
+    await r.chat.handle('what would you deploy, and where?');
+    const system = (requests()[0].body as { systemInstruction: { parts: { text: string }[] } }).systemInstruction.parts[0].text;
+    const json = /<devgem-facts>\n(.*)\n<\/devgem-facts>/.exec(system)?.[1];
+    assert.ok(json, system);
+    const facts = JSON.parse(json) as {
+      target: { project: string; region: string; service: string };
+      analysis: { apps: { stack: string; dockerfile: unknown }[] };
+    };
+    assert.deepEqual([facts.target.project, facts.target.service], ['demo-project', 'shop']);
+    assert.deepEqual(
+      facts.analysis.apps.map((a) => [a.stack, a.dockerfile]),
+      [['node', false]],
+    );
+  });
+
   it('runs two tool calls from one model turn and answers both', async () => {
     const r = await rig();
     script({ parts: [fc('list_services'), fc('get_deploy_status')] }, { parts: [{ text: 'No services yet.' }] });
@@ -244,6 +262,58 @@ describe('agent through the real SDKs against the emulator', function () {
     assert.match(notice, /429|rate|quota/i);
     assert.match(notice, /Fix:/);
     assert.equal(r.session.current.agent?.busy, false);
+  });
+
+  it('a malformed function call is retried once with a correction, then the corrected call runs', async () => {
+    const r = await rig();
+    script(
+      { parts: [], finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: 'Malformed function call: list_services(' },
+      { parts: [fc('get_deploy_status')] },
+      { parts: [{ text: 'Nothing is deployed yet.' }] },
+    );
+    await r.chat.handle('what is deployed?');
+    assert.equal(requests().length, 3);
+    assert.match(bodyOf(1), /Your last function call could not be used/);
+    assert.ok(!bodyOf(2).includes('Your last function call could not be used'), 'the correction is not kept');
+    assert.deepEqual(tools(r), ['get_deploy_status:done']);
+    assert.deepEqual(
+      messages(r, 'assistant').map((m) => m.text),
+      ['Nothing is deployed yet.'],
+    );
+    assert.equal(messages(r, 'notice').length, 0);
+  });
+
+  it('a reply stopped for SAFETY and a blocked prompt each end with a message saying what to do', async () => {
+    const r = await rig();
+    script(
+      { parts: [{ text: 'The logs show' }, fc('delete_service', { service: 'shop' })], finishReason: 'SAFETY' },
+      { promptFeedback: { blockReason: 'BLOCKLIST' } },
+      { parts: [{ text: 'Hello.' }] },
+    );
+    await r.chat.handle('summarise the logs');
+    assert.deepEqual(tools(r), [], 'the call of a stopped reply is not run');
+    assert.match(messages(r, 'notice').at(-1)!.text, /safety filter.*\(SAFETY\).*Rephrase/);
+    await r.chat.handle('something blocked');
+    assert.match(messages(r, 'notice').at(-1)!.text, /prompt blocked: BLOCKLIST.*Rephrase/);
+    await r.chat.handle('hello');
+    assert.equal(messages(r, 'assistant').at(-1)?.text, 'Hello.');
+    assert.ok(!bodyOf(2).includes('something blocked'), 'the blocked message is not sent again');
+    const roles = (requests()[2].body as { contents: { role: string }[] }).contents.map((c) => c.role);
+    assert.deepEqual(roles, ['user', 'model', 'user', 'model', 'user']);
+  });
+
+  it('records the tokens Gemini reports, and stops at the daily token limit with a message naming the setting', async () => {
+    const r = await rig();
+    let limit = 0;
+    r.ctx.usage = new UsageGuard(new MemoryStore<UsageCounts>(), () => ({ deploysPerDay: 0, modelCallsPerDay: 0, tokensPerDay: limit }));
+    script({ parts: [{ text: 'ok' }], usageMetadata: { promptTokenCount: 900, candidatesTokenCount: 100, totalTokenCount: 1000 } });
+    await r.chat.handle('hi');
+    assert.deepEqual(r.ctx.usage.current().tokens, { prompt: 900, output: 100, total: 1000 });
+    assert.match(r.ctx.usage.report(), /1,000 model tokens today \(900 prompt, 100 reply; no daily limit\)/);
+    limit = 1000;
+    await r.chat.handle('again');
+    assert.equal(requests().length, 1, 'no model call over the limit');
+    assert.match(messages(r, 'notice').at(-1)!.text, /limit of 1,000 model tokens.*devgem\.limits\.tokensPerDay/s);
   });
 
   it('Stop in the middle of a stream ends the turn at once and the next message works', async () => {

@@ -87,7 +87,7 @@ describe('the shipped bundles against the emulator', function () {
       const analysis = await kit.analyzeWorkspace(ws.root, { signal: new AbortController().signal });
       const app = analysis.apps[0];
       assert.equal(app?.language.value, 'javascript');
-      assert.match(kit.describeApp(app).summary, /^kit: node, javascript/);
+      assert.match(kit.describeApp(app).summary, /^kit: Node\.js \d+ \(JavaScript\b/);
       assert.match(kit.generateFiles(app).dockerfile, /^FROM node:/m);
     } finally {
       await ws.cleanup();

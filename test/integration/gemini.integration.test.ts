@@ -103,6 +103,52 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
     ]);
   });
 
+  // The SDK passes finishMessage through from Vertex AI only; the Gemini API's mapping drops it.
+  it('reads a finish reason, its message and the usage from the last chunk (Vertex AI)', async () => {
+    fx.emu.gemini.script([
+      {
+        parts: [],
+        finishReason: 'MALFORMED_FUNCTION_CALL',
+        finishMessage: 'Malformed function call: deploy(service=',
+        usageMetadata: { promptTokenCount: 1200, candidatesTokenCount: 0, thoughtsTokenCount: 40, totalTokenCount: 1240 },
+      },
+    ]);
+    const chunks = await collect(vertexPort());
+    const last = chunks[chunks.length - 1];
+    assert.equal(last.finishReason, 'MALFORMED_FUNCTION_CALL');
+    assert.equal(last.finishMessage, 'Malformed function call: deploy(service=');
+    assert.deepEqual(last.usage, { promptTokens: 1200, outputTokens: 0, totalTokens: 1240 });
+    assert.deepEqual(
+      chunks.flatMap((c) => c.functionCalls ?? []),
+      [],
+    );
+  });
+
+  for (const mode of ['apiKey', 'vertex'] as const) {
+    it(`a blocked prompt comes back as blockReason, not as an error or an empty reply (${mode})`, async () => {
+      fx.emu.gemini.script([{ promptFeedback: { blockReason: 'PROHIBITED_CONTENT', blockReasonMessage: 'Blocked by policy.' } }]);
+      const chunks = await collect(mode === 'apiKey' ? apiKeyPort() : vertexPort());
+      assert.equal(chunks.length, 1);
+      assert.equal(chunks[0].blockReason, 'PROHIBITED_CONTENT');
+      assert.equal(chunks[0].blockMessage, 'Blocked by policy.');
+      assert.equal(chunks[0].text, undefined);
+      assert.ok((chunks[0].usage?.promptTokens ?? 0) > 0);
+    });
+  }
+
+  it('reads SAFETY and MAX_TOKENS after text in both modes', async () => {
+    fx.emu.gemini.script([
+      { parts: [{ text: 'partial answer' }], finishReason: 'SAFETY', mode: 'vertex' },
+      { parts: [{ text: 'long answer' }], finishReason: 'MAX_TOKENS', mode: 'apiKey' },
+    ]);
+    const [vertex, key] = ports();
+    const v = await collect(vertex);
+    assert.equal(v.map((c) => c.text ?? '').join(''), 'partial answer');
+    assert.equal(v.at(-1)?.finishReason, 'SAFETY');
+    const k = await collect(key);
+    assert.equal(k.at(-1)?.finishReason, 'MAX_TOKENS');
+  });
+
   it('sends the system instruction, the tools as parametersJsonSchema and every turn', async () => {
     fx.emu.gemini.script([{ parts: [{ text: 'ok' }] }]);
     await collect(apiKeyPort());
@@ -172,6 +218,31 @@ describe('Gemini adapter with the real @google/genai SDK against the emulator', 
     const err = await rejection(collect(apiKeyPort()));
     assert.match(String((err as Error).message), /Request with key \*\*\* was malformed/);
     assert.ok(!String((err as Error).message).includes(API_KEY));
+  });
+
+  it('a model that never answers ends at the first-byte deadline with a timeout error', async () => {
+    fx.emu.gemini.script([{ hang: true }]);
+    const port = resilientModel([apiKeyPort()], { clock: realClock, timeouts: { firstByteMs: 300, idleMs: 60_000 } });
+    const err = await rejection(collect(port));
+    assert.ok(err instanceof DevgemError, String(err));
+    assert.equal(err.kind, 'timeout');
+    assert.match(err.message, /sent nothing for 0\.3 s after the request/);
+    assert.match(err.fix ?? '', /devgem\.ai\.firstByteTimeoutSeconds/);
+    assert.equal(fx.emu.gemini.requests().length, 1, 'not retried');
+  });
+
+  it('a stream that stops in the middle ends at the idle deadline, after the text it sent', async () => {
+    fx.emu.gemini.script([{ parts: [{ text: 'one two three' }], splitText: true, hangAfterChunks: 2 }]);
+    const port = resilientModel([vertexPort()], { clock: realClock, timeouts: { firstByteMs: 60_000, idleMs: 300 } });
+    const chunks: ModelChunk[] = [];
+    const err = await rejection(
+      (async () => {
+        for await (const c of port.stream(REQUEST, new AbortController().signal)) chunks.push(c);
+      })(),
+    );
+    assert.equal(chunks.map((c) => c.text ?? '').join(''), 'one two ');
+    assert.ok(err instanceof DevgemError && err.kind === 'timeout', String(err));
+    assert.match(err.message, /stopped sending in the middle of its reply/);
   });
 
   // This test closes the emulator itself, so it gets one of its own.

@@ -1,6 +1,6 @@
 // package.json must declare exactly what the extension registers at run time.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LM_TOOL_PREFIX, createToolRegistry } from '../../src/core/agent/tools';
 import { DEFAULT_MAX_DOWNLOAD_MB } from '../../src/core/github/gitHubSource';
@@ -89,7 +89,27 @@ describe('package.json contributions for the agent', () => {
       'devgem.ai.maxSteps',
       'devgem.limits.deploysPerDay',
       'devgem.limits.modelCallsPerDay',
+      'devgem.limits.tokensPerDay',
+      'devgem.ai.firstByteTimeoutSeconds',
+      'devgem.ai.idleTimeoutSeconds',
     ])
       assert.ok(props[key], key);
+  });
+
+  it('names only settings that exist in what it tells the user', () => {
+    const root = path.join(__dirname, '../../../src');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const props = manifest.contributes.configuration.properties;
+    const named = new Map<string, string>();
+    // Context keys the extension sets (for package.json's `when` clauses) are devgem.* names too, but not settings.
+    const contextKeys = new Set<string>();
+    for (const f of files) {
+      const text = readFileSync(path.join(root, f), 'utf8');
+      // Setting namespaces, and any quoted or backticked devgem.* name in a message.
+      for (const m of text.matchAll(/devgem\.(?:ai|limits|github)\.[A-Za-z]+|(?<=[`"])devgem\.[a-z][A-Za-z.]*(?=[`"])/g)) named.set(m[0], f);
+      for (const m of text.matchAll(/'setContext',\s*'(devgem\.[A-Za-z.]+)'/g)) contextKeys.add(m[1]);
+    }
+    assert.ok(named.size >= 10, [...named.keys()].join(', '));
+    for (const [key, file] of named) assert.ok(props[key] || contextKeys.has(key), `${file} names ${key}, which is not a setting`);
   });
 });

@@ -359,7 +359,7 @@ describe('HELP_TEXT', () => {
   it('ends with how to turn on the AI', () => {
     const last = HELP_TEXT.trim().split('\n').at(-1)!;
     assert.match(last, /"Devgem: Set Gemini API Key"/);
-    assert.match(last, /`devgem\.vertexProject`/);
+    assert.match(last, /`devgem\.ai\.vertexProject`/);
     assert.match(last, /Application Default Credentials/);
   });
 });

@@ -8,15 +8,16 @@ import { Conversation } from '../../src/core/agent/conversation';
 import type { ModelPort } from '../../src/core/agent/model';
 import { createToolRegistry } from '../../src/core/agent/tools';
 import { REDACTED } from '../../src/core/base/redact';
+import { UsageGuard, type UsageCounts } from '../../src/core/base/usage';
 import { runChatTurn, type ChatTurnEvents } from '../../src/core/chat/chatTurn';
 import type { CloudPorts } from '../../src/core/cloud/ports';
-import { ScriptedModel, TestConfirm, call, testAgentContext, text } from '../support/agentHarness';
+import { MemoryStore, ScriptedModel, TestConfirm, call, testAgentContext, text } from '../support/agentHarness';
 
 const noCloud = {} as CloudPorts;
 /** A GitHub token's shape; only redaction should ever see one. */
 const TOKEN = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
 
-function turn(model: ModelPort | undefined, message: string, opts: { maxSteps?: number; cancelDeploy?: () => boolean } = {}) {
+function turn(model: ModelPort | undefined, message: string, opts: { maxSteps?: number; cancelDeploy?: () => boolean; usage?: UsageGuard } = {}) {
   const seen: { replies: string[]; streamed: string; ended: string[]; answers: string[]; notices: string[]; tools: string[] } = {
     replies: [],
     streamed: '',
@@ -39,7 +40,11 @@ function turn(model: ModelPort | undefined, message: string, opts: { maxSteps?: 
   const confirm = new TestConfirm([], false);
   const conversation = new Conversation();
   // A real (empty) folder: the agent's file tools resolve paths inside it before they ask.
-  const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), noCloud);
+  // Its deploy options are the chosen folder's settings, as the prompt facts are (the pinned target is resolved from them).
+  const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), noCloud, {
+    overrides: { service: 'svc-b', allowUnauthenticated: true },
+    usage: opts.usage,
+  });
   const done = runChatTurn(
     message,
     {
@@ -100,6 +105,42 @@ describe('one chat turn, for the sidebar and @devgem', () => {
     const t = turn(model, 'loop', { maxSteps: 2 });
     await t.done;
     assert.match(t.seen.notices[0], /stopped after 2 steps/);
+  });
+
+  it('pins the folder’s analysis and resolved target in the prompt, fenced as data', async () => {
+    const model = new ScriptedModel([[text('Nothing to deploy here.')]]);
+    const t = turn(model, 'what is here?');
+    await t.done;
+    const facts = /<devgem-facts>\n(.*)\n<\/devgem-facts>/.exec(model.requests[0].system ?? '')?.[1];
+    assert.ok(facts, 'a fenced facts block');
+    const pinned = JSON.parse(facts) as { target: { service: string; projectFrom: string }; analysis: { apps: unknown[]; unrecognised?: string } };
+    assert.equal(pinned.target.service, 'svc-b');
+    assert.ok(pinned.target.projectFrom, 'the target is resolved, not the raw settings');
+    assert.deepEqual(pinned.analysis.apps, []);
+    assert.match(pinned.analysis.unrecognised ?? '', /empty/);
+  });
+
+  it('records the tokens each model call reports', async () => {
+    const usage = new UsageGuard(new MemoryStore<UsageCounts>(), () => ({ deploysPerDay: 0, modelCallsPerDay: 0 }));
+    const model = new ScriptedModel([
+      [call('get_deploy_status', {}, 'c1'), { usage: { promptTokens: 900, outputTokens: 10, totalTokens: 910 } }],
+      [text('Nothing yet.'), { usage: { promptTokens: 1000, outputTokens: 20, totalTokens: 1020 } }],
+    ]);
+    const t = turn(model, 'status?', { usage });
+    await t.done;
+    assert.deepEqual(usage.current().tokens, { prompt: 1900, output: 30, total: 1930 });
+  });
+
+  it('says why, redacted, when the model stops short or refuses: never an empty answer', async () => {
+    const cut = turn(new ScriptedModel([[text('The build'), { finishReason: 'MAX_TOKENS' }]]), 'why did it fail?');
+    await cut.done;
+    assert.equal(cut.seen.notices.length, 1);
+    assert.match(cut.seen.notices[0], /MAX_TOKENS/);
+    const blocked = turn(new ScriptedModel([[{ blockReason: 'SAFETY', blockMessage: `blocked near ${TOKEN}` }]]), 'hello');
+    await blocked.done;
+    assert.equal(blocked.seen.notices.length, 1);
+    assert.match(blocked.seen.notices[0], /SAFETY/);
+    assert.ok(!blocked.seen.notices[0].includes(TOKEN.slice(0, 12)), blocked.seen.notices[0]);
   });
 
   it('asks before a write, through the confirmation it was given', async () => {

@@ -148,10 +148,25 @@ describe('resilientModel', () => {
     const err = await rejection(collect(resilientModel([a, b], { clock })));
     assert.ok(err instanceof DevgemError);
     assert.equal(err.kind, 'invalid-argument');
-    assert.match(err.fix ?? '', /devgem\.model/);
+    assert.match(err.fix ?? '', /`devgem\.ai\.model`/);
     assert.equal(a.calls, 1);
     assert.equal(b.calls, 0);
     assert.deepEqual(clock.sleeps, []);
+  });
+
+  it('a request over the model window says to start a new chat or ask for less, and names the model setting right', async () => {
+    for (const message of [
+      'INVALID_ARGUMENT: The input token count (1210000) exceeds the maximum number of tokens allowed (1048576).',
+      'INVALID_ARGUMENT: The input token count exceeds the maximum number of tokens allowed 1048576.',
+    ]) {
+      const err = await rejection(collect(resilientModel([new FakeModel('A', [fail(400, message)])], { clock: new FakeClock() })));
+      assert.ok(err instanceof DevgemError);
+      assert.equal(err.kind, 'invalid-argument');
+      assert.match(err.fix ?? '', /New Chat/);
+      assert.match(err.fix ?? '', /fewer log lines/);
+      assert.match(err.fix ?? '', /`devgem\.ai\.model`/);
+      assert.doesNotMatch(`${err.message} ${err.fix}`, /devgem\.model/);
+    }
   });
 
   it('does not retry once chunks were yielded: the partial reply stays, the error says so', async () => {

@@ -216,6 +216,59 @@ describe('UsageGuard', () => {
   });
 });
 
+describe('UsageGuard tokens', () => {
+  it('adds up the tokens each model call reports, per day and in total', () => {
+    const { guard, store, setClock } = setup();
+    guard.recordTokens({ promptTokens: 1000, outputTokens: 200, totalTokens: 1250 });
+    guard.recordTokens({ promptTokens: 500, outputTokens: 50 });
+    assert.deepEqual(guard.current().tokens, { prompt: 1500, output: 250, total: 1800 });
+    assert.equal(guard.current().totalTokens, 1800);
+    assert.deepEqual((store.value as UsageCounts).tokens, { prompt: 1500, output: 250, total: 1800 });
+    setClock(at(2024, 5, 4, 9));
+    assert.equal(guard.current().tokens, undefined, "yesterday's tokens do not count today");
+    assert.equal(guard.current().totalTokens, 1800);
+  });
+
+  it('ignores a report with no usable numbers', () => {
+    const { guard, store } = setup();
+    guard.recordTokens({});
+    guard.recordTokens({ promptTokens: -5, totalTokens: Number.NaN });
+    assert.equal(guard.current().tokens, undefined);
+    assert.equal(store.saves, 0);
+  });
+
+  it('enforces devgem.limits.tokensPerDay before a model call, and not before a deploy', () => {
+    const { guard } = setup({ deploysPerDay: 0, modelCallsPerDay: 0, tokensPerDay: 2000 });
+    guard.recordTokens({ promptTokens: 1500, outputTokens: 400, totalTokens: 1900 });
+    assert.doesNotThrow(() => guard.check('model'));
+    guard.recordTokens({ totalTokens: 150 });
+    const err = exhausted(() => guard.check('model'));
+    assert.equal(err.message, "You reached today's limit of 2,000 model tokens for this workspace (2,050 used).");
+    assert.match(err.fix ?? '', /`devgem\.limits\.tokensPerDay`.*0 means no limit/);
+    assert.doesNotThrow(() => guard.check('deploy'));
+  });
+
+  it('shows tokens in the report, with and without a limit', () => {
+    const limits: UsageLimits = { deploysPerDay: 0, modelCallsPerDay: 0 };
+    const { guard } = setup(limits);
+    guard.recordTokens({ promptTokens: 12_000, outputTokens: 345, totalTokens: 12_345 });
+    assert.match(guard.report(), /• 12,345 model tokens today \(12,000 prompt, 345 reply; no daily limit\)/);
+    assert.match(guard.report(), /since 2024-05-03 \(12,345 model tokens\)/);
+    assert.match(guard.report(), /devgem\.limits\.tokensPerDay/);
+    limits.tokensPerDay = 1_000_000;
+    assert.match(guard.report(), /• 12,345 of 1,000,000 model tokens today \(12,000 prompt, 345 reply\)/);
+  });
+
+  it('keeps counts saved before tokens existed, and drops only broken token counts', () => {
+    const old: UsageCounts = { day: '2024-05-03', deploys: 1, modelCalls: 2, totalDeploys: 3, totalModelCalls: 4, since: '2024-04-01' };
+    assert.deepEqual(setup(undefined, old).guard.current(), old);
+    const broken = { ...old, tokens: { prompt: 'many', output: 1, total: 1 }, totalTokens: 5 };
+    assert.deepEqual(setup(undefined, broken).guard.current(), { ...old, totalTokens: 5 });
+    const more = { ...old, tokens: { prompt: 1, output: 1, total: 9 }, totalTokens: 5 };
+    assert.deepEqual(setup(undefined, more).guard.current(), { ...old, totalTokens: 5 }, 'more today than in total');
+  });
+});
+
 describe('localDay', () => {
   it('uses the local calendar day, zero-padded', () => {
     assert.equal(localDay(at(2024, 1, 9, 0, 0)), '2024-01-09');

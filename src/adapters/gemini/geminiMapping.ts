@@ -44,6 +44,13 @@ export function toChunk(response: GenerateContentResponse): ModelChunk {
   const u = response.usageMetadata;
   if (u) chunk.usage = { promptTokens: u.promptTokenCount, outputTokens: u.candidatesTokenCount, totalTokens: u.totalTokenCount };
   if (candidate?.finishReason) chunk.finishReason = String(candidate.finishReason);
+  if (candidate?.finishMessage) chunk.finishMessage = candidate.finishMessage;
+  // A refused prompt comes back with promptFeedback and no candidate at all.
+  const feedback = response.promptFeedback;
+  if (feedback?.blockReason) {
+    chunk.blockReason = String(feedback.blockReason);
+    if (feedback.blockReasonMessage) chunk.blockMessage = feedback.blockReasonMessage;
+  }
   return chunk;
 }
 

@@ -2,6 +2,7 @@
 // only its ESM types, so the types come in as such and the value via require.
 import type * as GenAI from '@google/genai' with { 'resolution-mode': 'import' };
 import { OAuth2Client } from 'google-auth-library';
+import { inputTokenLimitOf } from '../../core/agent/contextBudget';
 import type { ModelChunk, ModelPort, ModelRequest } from '../../core/agent/model';
 import { toModelCallError } from './geminiErrors';
 import { toChunk, toConfig, toContents } from './geminiMapping';
@@ -55,13 +56,18 @@ function apiKeyModel(config: GeminiConfig, apiKey: string): ModelPort {
 }
 
 class GeminiModel implements ModelPort {
+  // From a table, not models.get: that would be one more call (and one more failure) before the first reply.
+  readonly inputTokenLimit: number;
+
   constructor(
     readonly label: string,
     private readonly model: string,
     private readonly ai: GoogleGenAI,
     /** Scrubbed from every error message. */
     private readonly secret?: string,
-  ) {}
+  ) {
+    this.inputTokenLimit = inputTokenLimitOf(model);
+  }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelChunk> {
     const fail = (err: unknown): Error => toModelCallError(err, this.label, signal, this.secret);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type DeployOptions } from '../../core/deploy/deployOptions';
 import type { TargetSettings } from '../../core/deploy/target';
+import type { UsageLimits } from '../../core/base/usage';
 import { DEFAULT_MAX_DOWNLOAD_MB } from '../../core/github/gitHubSource';
 import type { GcpConfig } from '../gcp/gcpConfig';
 
@@ -87,8 +88,11 @@ export interface AgentSettings {
   /** devgem.project for the window, Vertex AI's project when devgem.ai.vertexProject is unset ('' when set empty). */
   windowProject?: string;
   maxSteps: number;
+  firstByteTimeoutSeconds: number;
+  idleTimeoutSeconds: number;
   deploysPerDay: number;
   modelCallsPerDay: number;
+  tokensPerDay: number;
 }
 
 export const DEFAULT_MODEL = 'gemini-3.8-flash';
@@ -108,13 +112,16 @@ export function readAgentSettings(): AgentSettings {
     vertexLocation: c.get<string>('ai.vertexLocation')?.trim() || 'global',
     windowProject: c.get<string>('project')?.trim(),
     maxSteps: whole('ai.maxSteps', 12, 1, 50),
+    firstByteTimeoutSeconds: whole('ai.firstByteTimeoutSeconds', 90, 5, 600),
+    idleTimeoutSeconds: whole('ai.idleTimeoutSeconds', 60, 5, 600),
     deploysPerDay: whole('limits.deploysPerDay', 50, 0, 100_000),
     modelCallsPerDay: whole('limits.modelCallsPerDay', 500, 0, 1_000_000),
+    tokensPerDay: whole('limits.tokensPerDay', 0, 0, Number.MAX_SAFE_INTEGER),
   };
 }
 
 /** The daily limits the usage guard enforces. */
-export function readUsageLimits(): { deploysPerDay: number; modelCallsPerDay: number } {
+export function readUsageLimits(): UsageLimits {
   const s = readAgentSettings();
-  return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay };
+  return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay, tokensPerDay: s.tokensPerDay };
 }

@@ -1,8 +1,11 @@
 import type { ToolCallStatus, ToolRisk } from '../../shared/protocol';
 import { CancelledError, isCancelled } from '../base/errors';
+import { RedactingStream, redactDeep, redactText } from '../base/redact';
+import { buildRequest } from './agentRequest';
 import type { Conversation } from './conversation';
-import type { FunctionCall, ModelPart, ModelPort } from './model';
-import { RedactingStream, redactDeep } from '../base/redact';
+import { CALL_CORRECTION, judgeReply, retryFailedMessage } from './finishReasons';
+import type { FunctionCall, ModelPart, ModelPort, ModelTurn, TokenUsage } from './model';
+import { ModelReply, mergeText } from './modelReply';
 import type { ConfirmPort, ToolRegistry } from './registry';
 
 export interface AgentEvents {
@@ -25,37 +28,58 @@ export interface AgentTurnOptions<C> {
   events: AgentEvents;
   /** Model requests per user message. */
   maxSteps?: number;
-  /** Request budget in characters of history (~4 characters a token). */
-  maxHistoryChars?: number;
+  /** The model's input window in tokens, when the port does not say (tests); the context budget follows from it. */
+  inputTokenLimit?: number;
   /** Called before each model request; throws to refuse it (usage limits). */
   beforeModelCall?(): void;
+  /** What each model call used, as the model reported it. */
+  onUsage?(usage: TokenUsage): void;
 }
 
-export type AgentTurnEnd = { kind: 'answered' } | { kind: 'max-steps'; steps: number };
+export type AgentTurnEnd =
+  | { kind: 'answered' }
+  | { kind: 'max-steps'; steps: number }
+  /** The model refused or cut its reply short (finish reason, blocked prompt, empty reply): `message` says what to do. */
+  | { kind: 'model-stopped'; reason: string; message: string }
+  /** Even compacted, the request would not fit in the model's window. */
+  | { kind: 'over-budget'; message: string };
 
 const DEFAULT_MAX_STEPS = 12;
-const DEFAULT_HISTORY_CHARS = 400_000;
 
 let callSeq = 0;
 
 /**
  * One user message through the model: stream the reply, run the tool calls it
  * makes (several per turn, in order), feed the results back, until the model
- * answers without calling a tool or the step budget is spent. Stop (`signal`)
- * aborts the stream or the running tool, and the history is left consistent.
+ * answers without calling a tool or the step budget is spent. A reply that
+ * ends any way but normally ends the turn with a message for the user (a
+ * malformed call is first retried once). Stop (`signal`) aborts the stream or
+ * the running tool, and the history is left consistent.
  */
 export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, signal: AbortSignal): Promise<AgentTurnEnd> {
   const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
+  const exchangeStart = o.conversation.length;
   // The conversation redacts what it is given (it is saved and sent back to the model).
   o.conversation.push({ role: 'user', parts: [{ text: userText }] });
+  /** Sent after a malformed call, for one more try; never kept in the history. */
+  let correction: ModelTurn[] | undefined;
+  /** Text the user already saw before a malformed call: it belongs to the reply that follows. */
+  let said: ModelPart[] = [];
   for (let step = 1; step <= maxSteps; step++) {
     if (signal.aborted) throw new CancelledError();
-    o.beforeModelCall?.();
-    const { turns, trimmed } = o.conversation.forModel(o.maxHistoryChars ?? DEFAULT_HISTORY_CHARS);
-    const request = { system: o.system([...o.conversation.earlier, ...trimmed]), turns, tools: o.registry.declarations() };
+    const request = buildRequest(o, correction);
+    if (request.kind === 'over-budget') {
+      o.conversation.push(note('[no reply: the conversation no longer fits in the model context]'));
+      return { kind: 'over-budget', message: request.message };
+    }
+    try {
+      o.beforeModelCall?.();
+    } catch (err) {
+      o.conversation.push(note(`[no reply: ${err instanceof Error ? err.message : String(err)}]`));
+      throw err;
+    }
 
-    const parts: ModelPart[] = [];
-    const calls: FunctionCall[] = [];
+    const reply = new ModelReply();
     // The reply leaves here for the chat, @devgem and the output: redacted, and never a token cut in half.
     const shown = new RedactingStream();
     const endText = () => {
@@ -64,73 +88,94 @@ export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, 
       o.events.textEnd();
     };
     try {
-      for await (const chunk of o.model.stream(request, signal)) {
+      for await (const chunk of o.model.stream(request.request, signal)) {
         const safe = chunk.text ? shown.push(chunk.text) : '';
         if (safe) o.events.text(safe);
-        if (chunk.parts) parts.push(...chunk.parts);
-        else if (chunk.text) parts.push({ text: chunk.text });
-        if (chunk.functionCalls) {
-          calls.push(...chunk.functionCalls);
-          if (!chunk.parts) parts.push(...chunk.functionCalls.map((fc) => ({ functionCall: fc })));
-        }
+        reply.add(chunk);
       }
     } catch (err) {
       // Keep what the user already saw, so the next request knows it was said.
-      const text = parts
-        .filter((p) => p.text && !p.functionCall)
-        .map((p) => p.text)
-        .join('');
-      if (text) o.conversation.push({ role: 'model', parts: [{ text: `${text} [interrupted]` }] });
-      else o.conversation.push({ role: 'model', parts: [{ text: '[no reply: interrupted]' }] });
+      const text = [...said, ...reply.textParts()].map((p) => p.text).join('');
+      o.conversation.push(note(text ? `${text} [interrupted]` : '[no reply: interrupted]'));
       endText();
       throw err;
+    } finally {
+      if (reply.usage) o.onUsage?.(reply.usage);
     }
     endText();
-    o.conversation.push({ role: 'model', parts: mergeText(parts).length ? mergeText(parts) : [{ text: '' }] });
-    if (!calls.length) return { kind: 'answered' };
 
-    const responses: ModelPart[] = [];
-    let stopped: unknown;
-    for (const call of calls) {
-      const callId = call.id ?? `call-${++callSeq}`;
-      const args = (call.args ?? {}) as Record<string, unknown>;
-      const card = { callId, name: call.name, risk: o.registry.riskOf(call.name), args: redactDeep(args) };
-      if (stopped) {
-        responses.push(fnResponse(call, { cancelled: true, message: 'Not run: the user pressed Stop.' }));
-        o.events.tool({ ...card, status: 'cancelled' });
-        continue;
-      }
-      o.events.tool({ ...card, status: 'running' });
-      try {
-        const outcome = await o.registry.execute(call, o.ctx, { confirm: o.confirm, onStatus: (status) => o.events.tool({ ...card, status }) }, signal);
-        o.events.tool({ ...card, status: outcome.status, summary: outcome.summary });
-        responses.push(fnResponse(call, outcome.response));
-      } catch (err) {
-        if (!isCancelled(err, signal)) throw err;
-        stopped = err;
-        o.events.tool({ ...card, status: 'cancelled', summary: 'Stopped' });
-        responses.push(fnResponse(call, { cancelled: true, message: 'Stopped by the user.' }));
-      }
+    const verdict = judgeReply(reply.end);
+    if (verdict.kind === 'retry' && !correction) {
+      said = [...said, ...reply.textParts()];
+      correction = correctionTurns(said);
+      continue;
     }
-    // Every function call gets its response, even after Stop: the model API requires the pair.
-    o.conversation.push({ role: 'user', parts: responses });
-    if (stopped) throw stopped;
+    if (verdict.kind === 'blocked') {
+      // The refused request must not be resent with the next message, or that one is refused too.
+      o.conversation.truncate(exchangeStart);
+      o.conversation.push({ role: 'user', parts: [{ text: `[message left out: Gemini refused the request (${verdict.reason})]` }] });
+      o.conversation.push(note('[no reply]'));
+      return { kind: 'model-stopped', reason: verdict.reason, message: verdict.message };
+    }
+    if (verdict.kind !== 'ok') {
+      const reason = verdict.reason;
+      const message = verdict.kind === 'retry' ? retryFailedMessage(reason, reply.end.finishMessage) : verdict.message;
+      // Its calls are not run, so they must not enter the history without their responses.
+      const text = mergeText([...said, ...reply.textParts()]);
+      o.conversation.push(text.length ? { role: 'model', parts: [...text, { text: ` [cut off: ${reason}]` }] } : note(`[no reply: ${reason}]`));
+      return { kind: 'model-stopped', reason, message };
+    }
+    correction = undefined;
+    const parts = mergeText([...said, ...reply.parts]);
+    said = [];
+    o.conversation.push({ role: 'model', parts: parts.length ? parts : [{ text: '' }] });
+    if (!reply.calls.length) return { kind: 'answered' };
+    await runCalls(reply.calls, o, signal);
   }
   return { kind: 'max-steps', steps: maxSteps };
 }
 
-function fnResponse(call: FunctionCall, response: Record<string, unknown>): ModelPart {
-  return { functionResponse: { ...(call.id ? { id: call.id } : {}), name: call.name, response } };
+/** Runs the reply's calls in order and answers each in one turn; Stop answers the rest as not run, then ends the turn. */
+async function runCalls<C>(calls: FunctionCall[], o: AgentTurnOptions<C>, signal: AbortSignal): Promise<void> {
+  const responses: ModelPart[] = [];
+  let stopped: unknown;
+  for (const call of calls) {
+    const callId = call.id ?? `call-${++callSeq}`;
+    const args = (call.args ?? {}) as Record<string, unknown>;
+    const card = { callId, name: call.name, risk: o.registry.riskOf(call.name), args: redactDeep(args) };
+    if (stopped) {
+      responses.push(fnResponse(call, { cancelled: true, message: 'Not run: the user pressed Stop.' }));
+      o.events.tool({ ...card, status: 'cancelled' });
+      continue;
+    }
+    o.events.tool({ ...card, status: 'running' });
+    try {
+      const outcome = await o.registry.execute(call, o.ctx, { confirm: o.confirm, onStatus: (status) => o.events.tool({ ...card, status }) }, signal);
+      o.events.tool({ ...card, status: outcome.status, summary: outcome.summary });
+      responses.push(fnResponse(call, outcome.response));
+    } catch (err) {
+      if (!isCancelled(err, signal)) throw err;
+      stopped = err;
+      o.events.tool({ ...card, status: 'cancelled', summary: 'Stopped' });
+      responses.push(fnResponse(call, { cancelled: true, message: 'Stopped by the user.' }));
+    }
+  }
+  // Every function call gets its response, even after Stop: the model API requires the pair.
+  o.conversation.push({ role: 'user', parts: responses });
+  if (stopped) throw stopped;
 }
 
-/** Streamed text arrives in many small parts; history keeps them as one. */
-function mergeText(parts: ModelPart[]): ModelPart[] {
-  const out: ModelPart[] = [];
-  for (const p of parts) {
-    const last = out[out.length - 1];
-    const plainText = (x: ModelPart | undefined) => x && x.text !== undefined && !x.functionCall && !x.functionResponse && !x.thoughtSignature;
-    if (plainText(p) && plainText(last)) out[out.length - 1] = { text: last!.text! + p.text! };
-    else out.push(p);
-  }
-  return out;
+/** What follows the history for the retry: the text already said (if any), then Devgem's correction as a user turn. */
+function correctionTurns(said: ModelPart[]): ModelTurn[] {
+  // Sent back to the model like the history, so redacted like it.
+  const text = mergeText(said).map((p) => ({ ...p, text: redactText(p.text ?? '') }));
+  return [...(text.length ? [{ role: 'model' as const, parts: text }] : []), { role: 'user', parts: [{ text: CALL_CORRECTION }] }];
+}
+
+function note(text: string): ModelTurn {
+  return { role: 'model', parts: [{ text }] };
+}
+
+function fnResponse(call: FunctionCall, response: Record<string, unknown>): ModelPart {
+  return { functionResponse: { ...(call.id ? { id: call.id } : {}), name: call.name, response } };
 }

@@ -1,4 +1,5 @@
 import { redactDeep, redactText } from '../base/redact';
+import { compactOldResults } from './compaction';
 import type { ModelPart, ModelTurn } from './model';
 
 export interface SavedConversation {
@@ -98,14 +99,22 @@ export class Conversation {
     this.turns.push(redactTurn(turn));
   }
 
+  /** Drops every turn after the first `length` (a refused exchange must not be sent again). */
+  truncate(length: number): void {
+    this.turns.length = Math.max(0, Math.min(length, this.turns.length));
+  }
+
   clear(): void {
     this.turns = [];
     this.summary = [];
   }
 
-  /** The turns to send: the newest whole exchanges that fit in `maxChars` (the current exchange always). */
+  /**
+   * The turns to send: old tool results compacted, then the newest whole
+   * exchanges that fit in `maxChars` (the current exchange always).
+   */
   forModel(maxChars: number): { turns: ModelTurn[]; trimmed: string[] } {
-    const exchanges = this.exchanges();
+    const exchanges = exchangesOf(compactOldResults(this.turns));
     let total = 0;
     let keepFrom = exchanges.length;
     for (let i = exchanges.length - 1; i >= 0; i--) {
@@ -118,26 +127,25 @@ export class Conversation {
     return { turns: exchanges.slice(keepFrom).flat(), trimmed };
   }
 
-  /** Moves old exchanges into the summary so what is stored stays bounded. */
+  /** Compacts old tool results and moves old exchanges into the summary, so what is stored stays bounded. */
   compact(maxChars = MAX_STORED_CHARS): void {
     const { turns, trimmed } = this.forModel(maxChars);
-    if (!trimmed.length) return;
     this.turns = turns;
-    this.summary = [...this.summary, ...trimmed].slice(-MAX_SUMMARY_LINES);
+    if (trimmed.length) this.summary = [...this.summary, ...trimmed].slice(-MAX_SUMMARY_LINES);
   }
 
   toJSON(): SavedConversation {
     return { turns: this.turns, summary: this.summary };
   }
+}
 
-  private exchanges(): ModelTurn[][] {
-    const out: ModelTurn[][] = [];
-    for (const t of this.turns) {
-      if (startsExchange(t) || !out.length) out.push([t]);
-      else out[out.length - 1].push(t);
-    }
-    return out;
+function exchangesOf(turns: ModelTurn[]): ModelTurn[][] {
+  const out: ModelTurn[][] = [];
+  for (const t of turns) {
+    if (startsExchange(t) || !out.length) out.push([t]);
+    else out[out.length - 1].push(t);
   }
+  return out;
 }
 
 function isPart(p: unknown): p is ModelPart {

@@ -65,13 +65,28 @@ export interface ModelChunk {
   functionCalls?: FunctionCall[];
   /** Parts exactly as the model sent them (kept in history, with thought signatures). */
   parts?: ModelPart[];
-  usage?: { promptTokens?: number; outputTokens?: number; totalTokens?: number };
+  usage?: TokenUsage;
+  /** Why the model stopped: STOP, MAX_TOKENS, SAFETY, MALFORMED_FUNCTION_CALL … (Gemini's names; other adapters map to them). */
   finishReason?: string;
+  /** The model's own words on why it stopped, when it gives any. */
+  finishMessage?: string;
+  /** Set when the request itself was refused (Gemini's promptFeedback.blockReason: SAFETY, OTHER, BLOCKLIST …). */
+  blockReason?: string;
+  blockMessage?: string;
+}
+
+/** Tokens one model call used, as the model reports them. */
+export interface TokenUsage {
+  promptTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
 }
 
 export interface ModelPort {
   /** e.g. "gemini-2.5-flash (Vertex AI)" — shown to the user. */
   readonly label: string;
+  /** How many input tokens one request may hold, when the adapter knows; the agent budgets its context from it. */
+  readonly inputTokenLimit?: number;
   /** Streams one model reply. Aborting `signal` ends the stream with a CancelledError. */
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelChunk>;
 }

@@ -1,7 +1,8 @@
 import type { ToolCallStatus, ToolRisk } from '../../shared/protocol';
 import { DevgemError, isCancelled } from '../base/errors';
 import type { FunctionCall, JsonSchema, ToolDeclaration } from './model';
-import { redactText } from '../base/redact';
+import { redactDeep, redactText } from '../base/redact';
+import { capResult, DEFAULT_RESULT_TOKENS } from './resultBudget';
 import { validateArgs } from './schema';
 
 /** What the user is asked before a write or destructive tool runs. */
@@ -29,6 +30,8 @@ export interface AgentTool<A = Record<string, unknown>, C = unknown> {
   description: string;
   parameters: JsonSchema;
   risk: ToolRisk;
+  /** The most tokens its result may take (default DEFAULT_RESULT_TOKENS); a bigger result is shortened, saying so. */
+  resultTokens?: number;
   /** Builds what the user approves; may throw a DevgemError the model gets back (e.g. several apps and no subfolder). */
   confirmation?(args: A, ctx: C, signal: AbortSignal): Promise<ConfirmationDraft>;
   run(args: A, ctx: C, signal: AbortSignal): Promise<ToolResult>;
@@ -115,7 +118,8 @@ export class ToolRegistry<C> {
       }
       hooks.onStatus?.('running');
       const result = await tool.run(args, ctx, signal);
-      return { status: 'done', response: result.data, summary: result.summary };
+      // Redacted before it is cut: a secret cut in half is no longer recognisable, and its first half would reach the model.
+      return { status: 'done', response: capResult(redactDeep(result.data), tool.resultTokens ?? DEFAULT_RESULT_TOKENS), summary: result.summary };
     } catch (err) {
       if (isCancelled(err, signal)) throw err;
       if (err instanceof DevgemError) return failed(err.fix ? `${err.message} Fix: ${err.fix}` : err.message, err.message);

@@ -1,6 +1,7 @@
 import { CancelledError, DevgemError, type ErrorKind } from '../base/errors';
 import type { Clock } from '../base/wait';
 import { ModelCallError, type ModelChunk, type ModelPort, type ModelRequest } from './model';
+import { DEFAULT_TIMEOUTS, realTimers, withTimeouts, type StreamTimeouts, type Timers } from './modelTimeouts';
 
 // Gemini answers 429 and 503 often enough that one failed call must not end a
 // chat turn. A call is retried only while nothing has reached the user (after
@@ -31,6 +32,10 @@ export interface ResilienceOptions {
   onRetry?: (info: RetryInfo) => void;
   /** For tests: [0, 1). Default Math.random. */
   random?: () => number;
+  /** Deadlines on each call (DEFAULT_TIMEOUTS where left out): the first chunk, and each next one. */
+  timeouts?: Partial<StreamTimeouts>;
+  /** For tests: timers fired by hand. */
+  timers?: Timers;
 }
 
 interface Failure {
@@ -38,8 +43,11 @@ interface Failure {
   error: ModelCallError;
 }
 
-export function resilientModel(models: ModelPort[], opts: ResilienceOptions): ModelPort {
-  if (models.length === 0) throw new DevgemError('config', 'No Gemini model is configured.', { fix: CREDENTIALS_FIX_BOTH });
+export function resilientModel(backends: ModelPort[], opts: ResilienceOptions): ModelPort {
+  if (backends.length === 0) throw new DevgemError('config', 'No Gemini model is configured.', { fix: CREDENTIALS_FIX_BOTH });
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(opts.timeouts) };
+  // Each attempt gets its own deadlines, so waiting out a 429 never counts as the model being silent.
+  const models = backends.map((m) => withTimeouts(m, timeouts, opts.timers ?? realTimers));
   const attempts = Math.max(1, opts.attempts ?? 4);
   const base = Math.max(0, opts.baseDelayMs ?? 1000);
   const max = Math.max(base, opts.maxDelayMs ?? 20_000);
@@ -91,7 +99,13 @@ export function resilientModel(models: ModelPort[], opts: ResilienceOptions): Mo
     throw finalError(failures);
   }
 
-  return { label: models[0].label, stream };
+  const limits = backends.flatMap((m) => (m.inputTokenLimit ? [m.inputTokenLimit] : []));
+  // A fallback may serve any request, so the smallest window is the one to plan for.
+  return { label: models[0].label, inputTokenLimit: limits.length ? Math.min(...limits) : undefined, stream };
+}
+
+function definedOnly(t: Partial<StreamTimeouts> | undefined): Partial<StreamTimeouts> {
+  return Object.fromEntries(Object.entries(t ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v) && v > 0));
 }
 
 /**
@@ -121,6 +135,12 @@ const SET_KEY = 'set a Gemini API key with the command "Devgem: Set Gemini API K
 const ADC_LOGIN = 'run `gcloud auth application-default login` in a terminal (and check that the Vertex AI API is enabled in the project)';
 const CREDENTIALS_FIX_BOTH = `Sign in for Vertex AI: ${ADC_LOGIN}; or ${SET_KEY}.`;
 
+/** How Gemini and Vertex AI word a request over the model's input window. */
+const TOO_LONG =
+  /input token count|exceeds the maximum number of tokens|maximum context length|too many (input )?tokens|prompt is too long|request payload size exceeds/i;
+const TOO_LONG_FIX =
+  'The conversation is longer than the model can read at once. Start a new chat (Devgem: New Chat), or ask for less at a time (fewer log lines, only errors, one file); a model with a larger context window in `devgem.ai.model` also helps.';
+
 function fixFor(kind: ErrorKind, failures: Failure[]): string {
   switch (kind) {
     case 'resource-exhausted':
@@ -133,8 +153,10 @@ function fixFor(kind: ErrorKind, failures: Failure[]): string {
       return CREDENTIALS_FIX_BOTH;
     }
     case 'invalid-argument':
+      if (failures.some((f) => TOO_LONG.test(f.error.message))) return TOO_LONG_FIX;
+      return 'Check the model name in the setting `devgem.ai.model` (for example gemini-2.5-flash). If the name is right, open the Devgem output channel and report the request that failed.';
     case 'not-found':
-      return 'Check the model name in the setting `devgem.model` (for example gemini-2.5-flash). If the name is right, open the Devgem output channel and report the request that failed.';
+      return 'Check the model name in the setting `devgem.ai.model` (for example gemini-2.5-flash). If the name is right, open the Devgem output channel and report the request that failed.';
     default:
       return 'Gemini is unavailable or overloaded right now. Wait a moment, then send your message again; check your network connection if it keeps failing.';
   }

@@ -5,6 +5,7 @@ import type { AgentContext } from '../agent/context';
 import { Conversation, type SavedConversation } from '../agent/conversation';
 import type { ModelPort } from '../agent/model';
 import type { PromptFacts } from '../agent/prompt';
+import { WorkspaceFacts } from '../agent/workspaceFacts';
 import { redactText } from '../base/redact';
 import type { ConfirmPort, ToolRegistry } from '../agent/registry';
 import { runChatTurn } from './chatTurn';
@@ -23,7 +24,9 @@ export interface ChatControllerDeps {
   model(): Promise<ModelPort | undefined>;
   store: ConversationStore;
   /** Trusted facts for the system prompt (settings, workspace name). */
-  facts(): Omit<PromptFacts, 'deploy' | 'earlier'>;
+  facts(): Omit<PromptFacts, 'deploy' | 'earlier' | 'pinned'>;
+  /** The folder's analysis and resolved target, pinned into every request; one is made when left out. */
+  workspaceFacts?: WorkspaceFacts;
   maxSteps?: number;
   /** How often a streaming reply is pushed to the view, at most. */
   streamFlushMs?: number;
@@ -41,10 +44,12 @@ const ARGS_SHOWN = 2000;
  */
 export class ChatController {
   private readonly conversation: Conversation;
+  private readonly workspaceFacts: WorkspaceFacts;
   private running?: AbortController;
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.conversation = new Conversation(safeLoad(deps.store));
+    this.workspaceFacts = deps.workspaceFacts ?? new WorkspaceFacts();
   }
 
   get busy(): boolean {
@@ -124,6 +129,7 @@ export class ChatController {
         model,
         conversation: this.conversation,
         facts: () => this.deps.facts(),
+        workspaceFacts: this.workspaceFacts,
         maxSteps: this.deps.maxSteps,
         cancelDeploy: () => session.cancel(),
       },

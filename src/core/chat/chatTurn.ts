@@ -4,6 +4,7 @@ import type { Conversation } from '../agent/conversation';
 import type { ModelPort } from '../agent/model';
 import { systemPrompt, type PromptFacts } from '../agent/prompt';
 import type { ConfirmPort, ToolRegistry } from '../agent/registry';
+import { WorkspaceFacts } from '../agent/workspaceFacts';
 import { redactText } from '../base/redact';
 import { parseChatIntent } from './intents/parseChatIntent';
 import { answerOffline } from './offline';
@@ -17,8 +18,10 @@ export interface ChatTurnDeps {
   model: ModelPort | undefined;
   /** The model-facing history this turn extends. */
   conversation: Conversation;
-  /** Trusted facts for the system prompt (settings, workspace name); the deploy and its history are added here. */
-  facts(): Omit<PromptFacts, 'deploy' | 'earlier'>;
+  /** Trusted facts for the system prompt (settings, workspace name); the pinned facts, the deploy and its history are added here. */
+  facts(): Omit<PromptFacts, 'deploy' | 'earlier' | 'pinned'>;
+  /** The folder's analysis and resolved target, pinned into every request; keep one per chat so its cache lasts (a fresh one when left out). */
+  workspaceFacts?: WorkspaceFacts;
   maxSteps?: number;
   /** The offline "cancel": true when a deploy was running and is being cancelled. */
   cancelDeploy(): boolean;
@@ -32,7 +35,7 @@ export interface ChatTurnEvents {
   tool: AgentEvents['tool'];
   /** The offline parser's whole answer, redacted. */
   answer(text: string): void;
-  /** Something the user should know that is not the model's reply (the step budget ran out). */
+  /** Something the user should know that is not the model's reply (the step budget ran out, the model stopped short), redacted. */
   notice(text: string): void;
 }
 
@@ -50,6 +53,8 @@ export async function runChatTurn(message: string, deps: ChatTurnDeps, events: C
     events.answer(redactText(answer));
     return;
   }
+  // Once per message: the analysis is cached while the folder is unchanged, and the target is cheap to resolve.
+  const pinned = await (deps.workspaceFacts ?? new WorkspaceFacts()).get(() => ctx.deployOptions(), signal);
   const reply = new RedactedReply(events);
   const end = await runAgentTurn(
     message,
@@ -61,16 +66,20 @@ export async function runChatTurn(message: string, deps: ChatTurnDeps, events: C
       conversation: deps.conversation,
       events: { text: (delta) => reply.add(delta), textEnd: () => reply.end(), tool: (card) => events.tool(card) },
       maxSteps: deps.maxSteps,
-      system: (earlier) => systemPrompt({ ...deps.facts(), deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
+      system: (earlier) => systemPrompt({ ...deps.facts(), pinned, deploy: ctx.lastDeploy(), history: ctx.deployHistory(), earlier }),
       beforeModelCall: () => {
         ctx.usage?.check('model');
         ctx.usage?.record('model');
       },
+      onUsage: (usage) => ctx.usage?.recordTokens(usage),
     },
     signal,
   );
   if (end.kind === 'max-steps') {
     events.notice(`I stopped after ${end.steps} steps without a final answer. Tell me how to continue, or ask something narrower.`);
+  } else if (end.kind === 'model-stopped' || end.kind === 'over-budget') {
+    // A reply the model cut short or refused must not leave an empty answer.
+    events.notice(redactText(end.message));
   }
 }
 

@@ -141,6 +141,7 @@ export class ModelProvider {
     const ports = this.load().createModelPorts({ model: s.model, vertex, apiKey, emulatorBaseUrl: emulator ? `http://${emulator}` : undefined });
     return resilientModel(ports, {
       clock: realClock,
+      timeouts: { firstByteMs: s.firstByteTimeoutSeconds * 1000, idleMs: s.idleTimeoutSeconds * 1000 },
       onRetry: (i) =>
         this.log.warn(
           i.fallbackFrom

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AgentContext } from '../../../core/agent/context';
 import { Conversation } from '../../../core/agent/conversation';
 import type { ModelTurn } from '../../../core/agent/model';
+import { WorkspaceFacts } from '../../../core/agent/workspaceFacts';
 import { redactDeep, redactText } from '../../../core/base/redact';
 import type { ConfirmPort, ToolRegistry } from '../../../core/agent/registry';
 import { LM_TOOL_PREFIX } from '../../../core/agent/tools';
@@ -56,6 +57,8 @@ export function registerVscodeChat(deps: {
     }
   }
   if (typeof vscode.chat?.createChatParticipant === 'function') {
+    // One per participant, so the folder's analysis is cached across requests as the sidebar's is.
+    const workspaceFacts = new WorkspaceFacts();
     const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, async (request, context, stream, token) => {
       const cancel = abortSignalOf(token);
       const signal = cancel.signal;
@@ -70,6 +73,7 @@ export function registerVscodeChat(deps: {
             model,
             conversation: new Conversation({ turns: historyTurns(context.history), summary: [] }),
             facts: deps.facts,
+            workspaceFacts,
             maxSteps: readAgentSettings().maxSteps,
             // Cancel belongs to the sidebar's tracker; here the Chat view's own stop button ends the turn.
             cancelDeploy: () => false,

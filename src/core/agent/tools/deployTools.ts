@@ -11,6 +11,7 @@ import { checkSpecChanges } from '../../deploy/specDiff';
 import { resolveTarget, targetForApp } from '../../deploy/target';
 import { bounded } from '../../base/wait';
 import { REGION_PATTERN, SERVICE_PATTERN, type AgentContext } from '../context';
+import { boundedLine, digestLog, LOG_RESULT_TOKENS, severityOfLine } from '../logDigest';
 import type { JsonSchema } from '../model';
 import { redactText } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
@@ -239,7 +240,7 @@ export function describeResult(result: DeployResult, ctx: AgentContext): { data:
           stage: result.stage,
           problem: redactText(result.problem.message),
           fix: result.problem.fix && redactText(result.problem.fix),
-          log_tail_untrusted: tail.map(redactText),
+          log_tail_untrusted: tail.map((l) => boundedLine(l, BUILD_LINE_CHARS, redactText)),
         },
         summary: `Failed at ${STAGE_TITLES[result.stage]}: ${redactText(result.problem.message).slice(0, 160)}`,
       };
@@ -293,6 +294,21 @@ export function deployStatusTool(): AgentTool<Record<string, never>, AgentContex
   };
 }
 
+/** Longest build log line the model gets: a minified bundle or a progress bar can make one line megabytes. */
+const BUILD_LINE_CHARS = 500;
+
+/** Build log lines within the log budget: as they are while they fit, else a digest. */
+function buildLogLines(lines: string[]): Record<string, unknown> {
+  return digestLog(lines, {
+    key: 'lines_untrusted',
+    text: (l) => l,
+    withText: (_l, text) => text,
+    severity: severityOfLine,
+    lineChars: BUILD_LINE_CHARS,
+    redact: redactText,
+  });
+}
+
 export function buildLogsTool(): AgentTool<{ lines?: number; deployId?: string }, AgentContext> {
   return {
     name: 'get_build_logs',
@@ -310,31 +326,31 @@ export function buildLogsTool(): AgentTool<{ lines?: number; deployId?: string }
       },
     },
     risk: 'read',
+    resultTokens: LOG_RESULT_TOKENS,
     run: async (args, ctx, signal) => {
       const max = args.lines ?? 80;
       const d = ctx.lastDeploy();
       // The deploy in memory has its whole log (also before its build was recorded); older ones are read back from Cloud Build.
       if (!args.deployId || (d?.deployId === args.deployId && d.log.length)) {
         const log = d?.log ?? [];
-        const lines = log.slice(-max).map(redactText);
+        const lines = log.slice(-max);
         return {
-          data: { deployId: d?.deployId, lines_untrusted: lines, totalLines: log.length + (d?.droppedLogLines ?? 0) },
+          data: { deployId: d?.deployId, ...buildLogLines(lines), totalLines: log.length + (d?.droppedLogLines ?? 0) },
           summary: `${lines.length} log lines`,
         };
       }
       const record = findDeploy(ctx.deployHistory(), args.deployId);
       const tail = await readPastBuildLog(ctx.cloud().build, record, max, signal);
-      const lines = tail.lines.map(redactText);
       return {
         data: {
           deployId: record.deployId,
           buildId: tail.buildId,
           buildState: tail.state,
           log: tail.logUri,
-          lines_untrusted: lines,
+          ...buildLogLines(tail.lines),
           totalLines: tail.totalLines,
         },
-        summary: `${lines.length} log lines of build ${tail.buildId}`,
+        summary: `${tail.lines.length} log lines of build ${tail.buildId}`,
       };
     },
   };

@@ -15,5 +15,5 @@ export const HELP_TEXT = [
   '• "usage" — deploys and model calls today, and their limits',
   '• "help" — this list',
   'Project, region and service name otherwise come from Settings (devgem.*), your environment or your gcloud configuration.',
-  'To ask anything else in your own words, turn on the AI: run "Devgem: Set Gemini API Key", or set `devgem.vertexProject` to use Vertex AI with Application Default Credentials.',
+  'To ask anything else in your own words, turn on the AI: run "Devgem: Set Gemini API Key", or set `devgem.ai.vertexProject` to use Vertex AI with Application Default Credentials.',
 ].join('\n');
