@@ -21,7 +21,7 @@ export async function makeWorkspace(files: Record<string, string>, name = 'my-ap
  * Like makeWorkspace, but at the same path every time for one `name` (in this process): the next
  * version of the same app deployed from the same folder, which Devgem recognises as the workspace
  * that created the service (its origin is the folder's path; core/deploy/origin.ts). Not for two
- * at once with one name; `cleanup` removes the folder.
+ * at once with one name (`a/app` and `b/app` are two folders named app); `cleanup` removes the folder.
  */
 export async function sameWorkspace(files: Record<string, string>, name = 'my-app'): Promise<{ root: string; cleanup(): Promise<void> }> {
   const parent = path.join(os.tmpdir(), `devgem-same-ws-${process.pid}`);
@@ -37,7 +37,15 @@ export async function sameWorkspace(files: Record<string, string>, name = 'my-ap
     root,
     cleanup: async () => {
       await fs.rm(root, { recursive: true, force: true });
-      await fs.rmdir(parent).catch(() => undefined);
+      // Empty folders between the parent and the workspace (a `name` like `8123/app`) go too.
+      for (let dir = path.dirname(root); dir.startsWith(parent); dir = path.dirname(dir))
+        if (
+          !(await fs.rmdir(dir).then(
+            () => true,
+            () => false,
+          ))
+        )
+          break;
     },
   };
 }

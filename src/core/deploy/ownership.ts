@@ -64,6 +64,7 @@ function labelText(labels: Record<string, string>): string {
 /** Who may call it now, in words. */
 export function accessText(e: ExistingService): string {
   if (e.public) return 'public: anyone with the URL';
+  if (e.invokers === undefined) return 'not known: the invoker IAM check is on, and its IAM policy could not be read (it may grant allUsers)';
   const who = (e.invokers ?? []).filter((m) => m !== 'allUsers' && m !== 'allAuthenticatedUsers');
   return `private: only IAM-authorized callers${who.length ? ` (run.invoker: ${who.join(', ')})` : ''}`;
 }
