@@ -316,7 +316,7 @@ export class FakeCloud {
           ...r.source,
         }));
       },
-      routeAllTraffic: async (ref, revision) => {
+      routeAllTraffic: async (ref, revision, _signal, opts) => {
         this.calls.push(`runAdmin.routeAllTraffic ${ref.service} ${revision}`);
         const svc = get(ref);
         const rev = svc.revisionList.find((r) => r.revision === revision);
@@ -329,7 +329,7 @@ export class FakeCloud {
             fix: 'Route traffic to a revision that is ready, or deploy again.',
           });
         if (this.script.routeTrafficError) throw this.script.routeTrafficError;
-        svc.pinned = revision;
+        svc.pinned = opts?.followLatest && revision === svc.latestReadyRevision ? undefined : revision;
         svc.updateTime = this.tick();
         return {
           uri: svc.uri,
@@ -348,11 +348,13 @@ export class FakeCloud {
         const svc = get(ref);
         svc.env = mergeEnvInfo(svc.env, { env: change.set, unset: change.unset, secrets: change.secrets });
         this.addRevision(ref.service, { source: svc.revisionList[svc.revisionList.length - 1]?.source });
+        // Like Cloud Run: traffic a rollback pinned stays where it is.
         return {
           uri: svc.uri,
           latestReadyRevision: svc.latestReadyRevision,
           latestCreatedRevision: svc.latestCreatedRevision,
           invokerIamDisabled: svc.invokerIamDisabled,
+          servingRevision: this.servingRevision(svc),
         };
       },
       deleteService: async (ref) => {

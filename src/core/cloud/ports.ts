@@ -284,8 +284,11 @@ export interface RunAdminPort {
   describeService(ref: ServiceRef, signal: AbortSignal): Promise<ServiceDetails | undefined>;
   /** Newest first. */
   listRevisions(ref: ServiceRef, signal: AbortSignal): Promise<RevisionInfo[]>;
-  /** Sends 100 % of traffic to `revision` (which must be ready) and waits for the rollout. */
-  routeAllTraffic(ref: ServiceRef, revision: string, signal: AbortSignal): Promise<RunServiceInfo>;
+  /**
+   * Sends 100 % of traffic to `revision` (which must be ready) and waits for the rollout. `followLatest`:
+   * when `revision` is the latest ready one, route to "latest" instead of pinning it, so later revisions get the traffic too.
+   */
+  routeAllTraffic(ref: ServiceRef, revision: string, signal: AbortSignal, opts?: { followLatest?: boolean }): Promise<RunServiceInfo>;
   /** Sets and removes plain env vars and `secrets` refs (creating a new revision), keeping everything else. */
   updateEnv(
     ref: ServiceRef,

@@ -9,6 +9,7 @@ import type { CloudPorts, EnvVarInfo, LiveServiceSpec, SecretRef, ServiceRef, Sp
 import { devgemLabels, MANAGED_BY_DEVGEM, MANAGED_BY_LABEL } from '../deploy/ownership';
 import { riskyChanges } from '../deploy/specDiff';
 import { bounded, throwIfCancelled } from '../base/wait';
+import { rolloutOf, type Rollout } from './envRollout';
 
 export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
 const CALL_MS = 60_000;
@@ -145,6 +146,8 @@ export interface EnvImportResult {
   plain: string[];
   serviceAccount: string;
   revision?: string;
+  /** Where the traffic is after the import (an earlier rollback may keep it off the new revision). */
+  rollout?: Rollout;
 }
 
 /**
@@ -250,7 +253,8 @@ export async function applyEnvImport(
   const info = await bounded(`Updating the env vars of ${ref.service}`, UPDATE_MS, signal, (s) =>
     ports.runAdmin.updateEnv(ref, { set: plain, unset: [], secrets }, s),
   );
-  result.revision = info.latestReadyRevision ?? info.latestCreatedRevision;
+  result.rollout = rolloutOf(info);
+  result.revision = result.rollout.revision;
   return result;
 }
 
@@ -262,5 +266,6 @@ export function importSummary(r: EnvImportResult, file = '.env'): string {
     r.unchanged.length ? `unchanged ${r.unchanged.join(', ')}` : '',
     r.plain.length ? `plain ${r.plain.join(', ')}` : '',
   ].filter(Boolean);
-  return `Imported ${file}${r.revision ? ` (revision ${r.revision})` : ''}: ${parts.join('; ')}.`;
+  const pinned = r.rollout?.pinned ? ` The new revision gets no traffic: ${r.rollout.servingRevision} still serves (pinned by an earlier rollback).` : '';
+  return `Imported ${file}${r.revision ? ` (revision ${r.revision})` : ''}: ${parts.join('; ')}.${pinned}`;
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseDotenv, type DotenvResult } from '../../env/dotenv';
 import { applyEnvImport, describeForeignSecret, foreignSecrets, importChanges, importSummary, planEnvImport, type EnvImportItem } from '../../env/envImport';
 import { originOf } from '../../deploy/origin';
+import { rolloutEffect } from '../../env/envRollout';
 import { devgemLabels } from '../../deploy/ownership';
 import { ENV_NAME_PATTERN, looksSecret } from '../../env/envNames';
 import { DevgemError } from '../../base/errors';
@@ -132,7 +133,7 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
                 },
               ]
             : []),
-          { label: 'Effect', value: 'A new revision gets all traffic once it is ready. Values are never shown.' },
+          { label: 'Effect', value: `${rolloutEffect(d.traffic, d.image)} Values are never shown.` },
         ],
       };
     },
@@ -159,6 +160,9 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
           problems: parsed.problems.map((p) => p.message),
           serviceAccount: r.serviceAccount,
           revision: r.revision,
+          servingRevision: r.rollout?.servingRevision,
+          trafficPinned: r.rollout?.pinned ?? false,
+          ...(r.rollout?.pinned ? { next: `send_traffic with revision ${r.revision} moves all traffic to it (the user confirms first)` } : {}),
         },
         summary: importSummary(r, file),
       };
