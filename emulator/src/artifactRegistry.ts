@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Context } from './context';
 import { alreadyExists, enumName, invalidArgument, jsonBody, notFound, nowIso, sendJson, type Req } from './http';
+import { labelProblem } from './labels';
 import { any } from './operations';
 
 const FORMATS = ['FORMAT_UNSPECIFIED', 'DOCKER', 'MAVEN', 'NPM', 'APT', 'YUM', 'GOOGET', 'PYTHON', 'KFP', 'GO', 'GENERIC', 'RUBY'];
@@ -90,6 +91,8 @@ export function handleArtifactRegistry(ctx: Context, st: ArtifactRegistryState, 
     const name = `${parent}/repositories/${id}`;
     if (st.repositories.has(name)) throw alreadyExists(`the repository already exists`);
     const body = jsonBody(req);
+    const bad = labelProblem(body.labels);
+    if (bad) throw invalidArgument(`repository.labels: ${bad.message}.`);
     const now = nowIso();
     const repo: Repository = {
       name,

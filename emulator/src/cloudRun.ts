@@ -7,7 +7,7 @@ import { FrontServer, type FrontTarget } from './frontServer';
 import { alreadyExists, enumName, invalidArgument, jsonBody, notFound, nowIso, permissionDenied, sendJson, type Req } from './http';
 import { getPolicy, setPolicy } from './runIam';
 import { scheduleRollout } from './runDeploy';
-import { RUN, canonicalTemplate, condition, isPublic, newRevision, normalizeTemplate, validateTemplate, type ServiceRec } from './runModel';
+import { RUN, canonicalTemplate, condition, isPublic, newRevision, normalizeTemplate, validateLabels, validateTemplate, type ServiceRec } from './runModel';
 import { any } from './operations';
 import { applyTraffic, parseTraffic, pickRoute } from './runTraffic';
 
@@ -59,12 +59,13 @@ function checkInvokerIam(ctx: Context, body: Record<string, unknown>): void {
 }
 
 /** Copies the user-settable fields of a Service request into the stored resource. */
-function applySpec(s: ServiceRec, body: Record<string, unknown>): void {
+export function applySpec(s: ServiceRec, body: Record<string, unknown>): void {
   const image = ((body.template as { containers?: { image?: string }[] } | undefined)?.containers ?? [])[0]?.image;
   if (!image) throw invalidArgument('service.template.containers[0].image: Required field is missing or empty.');
   // Validate everything before changing anything: a refused request leaves the service as it was.
   const requested = body.template as Record<string, unknown>;
   validateTemplate(requested);
+  validateLabels('service.labels', body.labels);
   const traffic = parseTraffic(body.traffic, s, typeof requested.revision === 'string' ? requested.revision : undefined);
   const j = s.json;
   j.template = normalizeTemplate(requested);
@@ -93,8 +94,9 @@ const MASKABLE = new Set(['invokerIamDisabled', 'labels', 'annotations', 'descri
 
 /** A field-mask update of service-level fields: no new revision, the operation is done at once. */
 function patchFields(ctx: Context, s: ServiceRec, body: Record<string, unknown>, paths: string[], res: ServerResponse): void {
+  for (const p of paths) if (!MASKABLE.has(p)) throw invalidArgument(`update_mask path '${p}' is not supported by the emulator.`);
+  if (paths.includes('labels')) validateLabels('service.labels', body.labels);
   for (const p of paths) {
-    if (!MASKABLE.has(p)) throw invalidArgument(`update_mask path '${p}' is not supported by the emulator.`);
     s.json[p] = p === 'invokerIamDisabled' ? body.invokerIamDisabled === true : body[p];
   }
   s.json.generation = String(Number(s.json.generation) + 1);
@@ -166,12 +168,24 @@ async function createService(
   const name = `projects/${project}/locations/${location}/services/${id}`;
   if (st.services.has(name)) throw alreadyExists(`Resource '${id}' already exists.`);
   checkInvokerIam(ctx, body);
+  const s = newServiceRec(ctx, project, location, id, 'user@example.com');
+  applySpec(s, body);
+  await s.front.listen();
+  s.json.uri = s.front.uri;
+  s.json.urls = [s.front.uri];
+  st.services.set(name, s);
+  startRollout(ctx, ar, s, res);
+}
+
+/** A service record before its first spec: no revision, a front that is not listening yet. */
+export function newServiceRec(ctx: Context, project: string, location: string, id: string, creator: string): ServiceRec {
+  const name = `projects/${project}/locations/${location}/services/${id}`;
   const s: ServiceRec = {
     project,
     location,
     id,
     name,
-    json: { name, uid: randomUUID(), generation: '1', createTime: nowIso(), creator: 'user@example.com', lastModifier: 'user@example.com', launchStage: 'GA' },
+    json: { name, uid: randomUUID(), generation: '1', createTime: nowIso(), creator, lastModifier: creator, launchStage: 'GA' },
     revisions: new Map(),
     revisionCounter: 0,
     front: new FrontServer(() => frontRoute(s), ctx.log, ctx.faults),
@@ -182,12 +196,7 @@ async function createService(
     ops: [],
     deleted: false,
   };
-  applySpec(s, body);
-  await s.front.listen();
-  s.json.uri = s.front.uri;
-  s.json.urls = [s.front.uri];
-  st.services.set(name, s);
-  startRollout(ctx, ar, s, res);
+  return s;
 }
 
 function getService(st: CloudRunState, name: string): ServiceRec {

@@ -3,6 +3,7 @@ import type { RunningApp } from './appRunner';
 import { projectNumber, randomLetters } from './ids';
 import type { FrontServer } from './frontServer';
 import { invalidArgument, nowIso } from './http';
+import { labelProblem } from './labels';
 import type { MutableOperation } from './operations';
 
 export const RUN = 'google.cloud.run.v2';
@@ -121,16 +122,10 @@ export function validateTemplate(t: Record<string, unknown> | undefined): void {
   }
 }
 
-const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
-
-/** Google's label rule: keys start with a lowercase letter; keys and values hold at most 63 lowercase letters, digits, `_` and `-`. */
+/** Google's label rule (labels.ts), refused as Cloud Run words it. */
 export function validateLabels(field: string, labels: unknown): void {
-  for (const [k, v] of Object.entries((labels as Record<string, unknown> | undefined) ?? {})) {
-    if (!LABEL_KEY.test(k)) throw invalidArgument(`${field}: Invalid label key '${k}'.`);
-    if (typeof v !== 'string' || !LABEL_VALUE.test(v))
-      throw invalidArgument(`${field}[${k}]: Invalid label value '${String(v)}': at most 63 lowercase letters, digits, '_' and '-'.`);
-  }
+  const problem = labelProblem(labels);
+  if (problem) throw invalidArgument(`${field}${problem.key !== undefined ? `[${problem.key}]` : ''}: ${problem.message}.`);
 }
 
 /** Fills the defaults Cloud Run adds to a container template. */

@@ -3,6 +3,7 @@ import type { Context } from './context';
 import { projectNumber } from './ids';
 import { crc32c } from './crc32c';
 import { alreadyExists, ApiError, invalidArgument, jsonBody, notFound, sendJson, type Req } from './http';
+import { labelProblem } from './labels';
 import { assertServiceEnabled } from './serviceUsage';
 
 // Secret Manager v1 REST, as the SDK's REST fallback calls it: secrets
@@ -38,6 +39,8 @@ export interface SeedSecret {
   versions: string[];
   /** Accounts allowed to access it; default the project's compute service account. */
   accessors?: string[];
+  /** Its labels (default none: a secret someone made by hand). */
+  labels?: Record<string, string>;
 }
 
 export class SecretState {
@@ -74,11 +77,16 @@ export class SecretState {
       project: seed.project,
       id: seed.id,
       createTime: now,
-      labels: {},
+      labels: { ...(seed.labels ?? {}) },
       versions: seed.versions.map((v, i) => ({ id: i + 1, data: Buffer.from(v, 'utf8'), createTime: now })),
       bindings: members.length ? [{ role: SECRET_ACCESSOR, members }] : [],
       etagSerial: 1,
     });
+  }
+
+  /** Every secret, for the state summary: ids, labels, version count and bindings, never a value. */
+  summary(): { name: string; labels: Record<string, string>; versions: number; bindings: { role: string; members: string[] }[] }[] {
+    return [...this.secrets.values()].map((s) => ({ name: secretName(s), labels: { ...s.labels }, versions: s.versions.length, bindings: s.bindings }));
   }
 
   list(project: string): SecretRec[] {
@@ -187,6 +195,8 @@ export function handleSecretManager(ctx: Context, r: Req, res: ServerResponse, s
       if (!SECRET_ID.test(id)) throw invalidArgument(`Secret id [${id}] is invalid: use 1 to 255 letters, digits, hyphens and underscores.`);
       if (state.get(project, id)) throw alreadyExists(`Secret [projects/${projectNumber(project)}/secrets/${id}] already exists.`);
       const body = jsonBody(r);
+      const bad = labelProblem(body.labels);
+      if (bad) throw invalidArgument(`Secret labels are invalid: ${bad.message}.`);
       const rec: SecretRec = { project, id, createTime: now, labels: (body.labels as Record<string, string>) ?? {}, versions: [], bindings: [], etagSerial: 1 };
       state.create(rec);
       ctx.log(`[secretmanager] created secret ${id} in ${project}`);

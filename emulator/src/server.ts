@@ -18,6 +18,7 @@ import { OperationStore } from './operations';
 import { handleResourceManager } from './resourceManager';
 import { handleSecretManager, secretsOf, type SeedSecret } from './secretManager';
 import { assertServiceEnabled, handleServiceUsage } from './serviceUsage';
+import { seedService, type SeedService } from './runSeed';
 import { summarize } from './state';
 import { StorageState, handleStorageJson } from './storage';
 import { UploadHandler, type UploadRecord } from './storageUploads';
@@ -25,6 +26,8 @@ import { UploadHandler, type UploadRecord } from './storageUploads';
 export type { Knobs } from './knobs';
 export type { SeedLogEntry } from './logging';
 export type { SeedDomainMapping } from './domainMappings';
+export type { SeedService } from './runSeed';
+export type { SeedSecret } from './secretManager';
 export type { GeminiRequestRecord, ScriptedReply } from './gemini';
 export type { Fault, FaultHit, FaultRule, SeenRequest } from './faults';
 export type { UploadRecord } from './storageUploads';
@@ -62,6 +65,8 @@ export interface Emulator {
   seedDomainMapping(mapping: SeedDomainMapping): void;
   /** Creates a Secret Manager secret with versions that the runtime account may read. */
   seedSecret(secret: SeedSecret): void;
+  /** Creates a Cloud Run service someone else made (labels, image, access, creator), serving a placeholder; resolves with its URL. */
+  seedService(service: SeedService): Promise<{ uri: string }>;
   /** The scripted Gemini endpoint (see emulator/README.md). */
   gemini: { script(replies: ScriptedReply[]): void; requests(): GeminiRequestRecord[] };
   /** The GitHub REST subset under /github (see emulator/README.md). */
@@ -206,6 +211,8 @@ class EmulatorCore {
       this.storage.createBucket(String(b.name), String(b.project), typeof b.location === 'string' ? b.location : 'US');
       return sendJson(res, 200, { ok: true });
     }
+    if (what === 'seed-service' && r.method === 'POST')
+      return sendJson(res, 200, await seedService(this.ctx, this.run, this.ar, jsonBody(r) as unknown as SeedService));
     throw new ApiError(404, 'NOT_FOUND', `Unknown control endpoint ${r.rawPath}`);
   }
 
@@ -280,6 +287,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     uploads: () => core.uploads.records(),
     seedDomainMapping: (mapping) => core.domains.seed(mapping),
     seedSecret: (secret) => secretsOf(core.ctx).seed(secret),
+    seedService: (service) => seedService(core.ctx, core.run, core.ar, service),
     close: () => {
       closed ??= (async () => {
         await core.resetState();

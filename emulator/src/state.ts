@@ -3,6 +3,7 @@ import type { CloudBuildState } from './cloudBuild';
 import type { CloudRunState } from './cloudRun';
 import type { Context } from './context';
 import { isPublic } from './runModel';
+import { secretsOf } from './secretManager';
 import type { StorageState } from './storage';
 
 /** The parts of the emulator the summary reads (the server passes itself), named here so this file needs no server import. */
@@ -20,9 +21,10 @@ export function summarize(core: SummarySources): Record<string, unknown> {
     name: b.name,
     project: b.project,
     location: b.location,
+    labels: b.labels ?? {},
     objects: [...b.objects.keys()].sort(),
   }));
-  const repositories = [...core.ar.repositories.values()].map((r) => ({ name: r.name, format: r.format }));
+  const repositories = [...core.ar.repositories.values()].map((r) => ({ name: r.name, format: r.format, labels: r.labels ?? {} }));
   const images = [...core.ar.images.values()].map((i) => ({ name: i.name, digest: i.digest, buildId: i.buildId }));
   const builds = [...core.builds.builds.values()].map((b) => ({
     id: b.id,
@@ -35,6 +37,7 @@ export function summarize(core: SummarySources): Record<string, unknown> {
   const services = [...core.run.services.values()].map((s) => ({
     name: s.name,
     uri: s.json.uri,
+    labels: s.json.labels ?? {},
     public: isPublic(s),
     invokerIamDisabled: s.json.invokerIamDisabled === true,
     image: ((s.json.template as { containers?: { image?: string }[] }).containers ?? [])[0]?.image,
@@ -51,5 +54,5 @@ export function summarize(core: SummarySources): Record<string, unknown> {
     })),
     iamBindings: s.policy.bindings,
   }));
-  return { knobs: core.ctx.knobs, buckets, repositories, images, builds, services };
+  return { knobs: core.ctx.knobs, buckets, repositories, images, builds, services, secrets: secretsOf(core.ctx).summary() };
 }

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { projectNumber } from './ids';
 import { crc32cBase64 } from './crc32c';
 import { ApiError, jsonBody, nowIso, sendJson, type Req } from './http';
+import { labelProblem } from './labels';
 
 export interface StoredObject {
   name: string;
@@ -22,6 +23,7 @@ export interface Bucket {
   storageClass: string;
   timeCreated: string;
   objects: Map<string, StoredObject>;
+  labels?: Record<string, string>;
 }
 
 const gcsError = (code: number, reason: string, message: string, status: string): ApiError =>
@@ -124,6 +126,7 @@ export function bucketJson(b: Bucket): Record<string, unknown> {
     locationType: b.location.includes('-') ? 'region' : 'multi-region',
     storageClass: b.storageClass,
     etag: 'CAE=',
+    ...(b.labels ? { labels: b.labels } : {}),
   };
 }
 
@@ -169,7 +172,10 @@ export function handleStorageJson(st: StorageState, req: Req, res: ServerRespons
     if (m === 'POST') {
       if (!project) throw gcsError(400, 'required', 'Required parameter: project', 'INVALID_ARGUMENT');
       const body = jsonBody(req);
+      const bad = labelProblem(body.labels);
+      if (bad) throw gcsError(400, 'invalid', `Invalid argument: bucket labels: ${bad.message}.`, 'INVALID_ARGUMENT');
       const b = st.createBucket(String(body.name ?? ''), project, String(body.location ?? 'US'), String(body.storageClass ?? 'STANDARD'));
+      if (body.labels) b.labels = { ...(body.labels as Record<string, string>) };
       return sendJson(res, 200, bucketJson(b));
     }
   }

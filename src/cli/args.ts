@@ -30,6 +30,7 @@ export const COMMAND_FLAGS: Record<string, Record<string, 'value' | 'values' | t
     '--json': true,
     '--timeout': 'value',
     '--yes': true,
+    '--take-over': true,
     '--no-traffic': true,
     '--tag': 'value',
   },

@@ -14,6 +14,8 @@ const REPLACEMENTS: [RegExp, string][] = [
   [/Raise "devgem\.deployTimeoutSeconds" \(now \d+\)/g, 'Deploy again'],
   [/pass it under "secrets" \(e\.g\. secrets: \{"([^"]+)": "([^"]+)"\}\)/g, 'pass it with --secret $1=$2 (the name of the secret, not its value)'],
   [/\bsubfolder\b/g, '--app'],
+  [/deploy again and choose "Take Over" when asked \(devgem deploy: pass --take-over\)/g, 'pass --take-over'],
+  [/\(the setting "devgem\.serviceName", or --service\)/g, '(--service)'],
 ];
 
 export function cliWording(text: string): string;

@@ -16,6 +16,8 @@ export interface DeployRequest {
   json: boolean;
   /** Write a generated Dockerfile and upload flagged files without asking. */
   yes: boolean;
+  /** Update a service Devgem did not create from this folder (--yes alone never does). */
+  takeOver: boolean;
   /** Whole-deploy deadline; undefined = only the pipeline's own per-stage bounds. */
   timeoutSeconds?: number;
   /** `DEVGEM_EMULATOR_HOST`: the local Cloud emulator instead of Google. */
@@ -111,6 +113,7 @@ export function deployRequestFrom(args: ParsedArgs, cwd: string, env: Record<str
     opts,
     json: args.flags.has('--json'),
     yes: args.flags.has('--yes'),
+    takeOver: args.flags.has('--take-over'),
     timeoutSeconds: parseTimeout(stringFlag(args, '--timeout')),
     emulatorHost: env.DEVGEM_EMULATOR_HOST?.trim() || undefined,
   };

@@ -12,6 +12,8 @@ import { cliDeployUi } from './deployUi';
 
 /** What a shell reports for a process ended by Ctrl-C (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
+/** The service exists and Devgem did not create it from this folder; nothing was changed (--take-over to update it). */
+export const EXIT_TAKE_OVER_REFUSED = 3;
 const LOG_TAIL_LINES = 30;
 
 // Required on first deploy only: `devgem analyze` should not load the cloud adapters.
@@ -53,6 +55,7 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
         }, req.timeoutSeconds * 1000);
 
   const progress = deployProgress((line) => io.stderr(`${line}\n`));
+  let takeOverRefused = false;
   let result: DeployResult;
   try {
     result = await runDeploy(
@@ -60,7 +63,13 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
       {
         ports: gcp().createCloudPorts({ emulatorHost: req.emulatorHost }),
         emit: (e) => progress.emit(e),
-        ui: cliDeployUi({ yes: req.yes, workspaceRoot: req.opts.workspaceRoot, stderr: io.stderr }),
+        ui: cliDeployUi({
+          yes: req.yes,
+          takeOver: req.takeOver,
+          workspaceRoot: req.opts.workspaceRoot,
+          stderr: io.stderr,
+          onTakeOverRefused: () => (takeOverRefused = true),
+        }),
       },
       controller.signal,
     );
@@ -92,7 +101,7 @@ export async function deployCommand(args: ParsedArgs, io: CliIo): Promise<number
       io.stderr(
         `devgem: Failed at ${result.stage} (${STAGE_TITLES[result.stage]}): ${result.problem.message}\n${result.problem.fix ? `Fix: ${result.problem.fix}\n` : ''}`,
       );
-      return 1;
+      return takeOverRefused ? EXIT_TAKE_OVER_REFUSED : 1;
     }
     case 'cancelled':
       if (timedOut) {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DevgemError } from '../core/base/errors';
 import { unattendedUi, type DeployUiPort } from '../core/deploy/deployUi';
+import { takeOverDetails } from '../core/deploy/ownership';
 
 // The deploy's questions on a command line with no one to ask: unattendedUi's
 // answers, except that nothing is written or uploaded on the user's behalf
@@ -10,7 +11,15 @@ import { unattendedUi, type DeployUiPort } from '../core/deploy/deployUi';
 // script needs to be told why it failed. Questions not answered here get
 // unattendedUi's safe answers.
 
-export function cliDeployUi(opts: { yes: boolean; workspaceRoot: string; stderr(s: string): void }): DeployUiPort {
+export function cliDeployUi(opts: {
+  yes: boolean;
+  /** --take-over: update a service Devgem did not create from this folder. */
+  takeOver?: boolean;
+  workspaceRoot: string;
+  stderr(s: string): void;
+  /** Told when a take-over was refused, so the command can exit with its own code. */
+  onTakeOverRefused?: () => void;
+}): DeployUiPort {
   return {
     ...unattendedUi,
     chooseApp: async (apps) => {
@@ -50,6 +59,20 @@ export function cliDeployUi(opts: { yes: boolean; workspaceRoot: string; stderr(
       if (!opts.yes) return false;
       const apis = problems.flatMap((p) => (p.autoFix ? [p.autoFix.enableService] : []));
       opts.stderr(`[preflight] enabling ${apis.join(', ')} (--yes)\n`);
+      return true;
+    },
+    // Only --take-over takes over, never --yes: a script that says yes to questions it cannot
+    // foresee must not replace a service someone else runs. A "no" fails the deploy with what is there.
+    confirmTakeOver: async (t) => {
+      if (!opts.takeOver) {
+        opts.onTakeOverRefused?.();
+        return false;
+      }
+      const now = takeOverDetails(t)
+        .slice(0, -1)
+        .map((d) => `${d.label}: ${d.value}`)
+        .join('; ');
+      opts.stderr(`[analyze] taking over ${t.existing.ref.service} (--take-over): ${now}\n`);
       return true;
     },
     // A "no" lets the deploy stage fail with the list of changes and how to go on (--yes).

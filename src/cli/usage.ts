@@ -18,6 +18,8 @@ CLOUDSDK_RUN_REGION, gcloud's configuration, the folder name):
   --no-traffic --tag TAG            Preview: the new revision gets no traffic, only its own URL for TAG (printed);
                                     the service URL keeps serving the current revision. Needs a live service.
   --yes                             Write a generated Dockerfile, upload files that look private, enable missing APIs and accept risky changes to the live service, without asking.
+  --take-over                       Update the service even though Devgem did not create it from this folder (someone else's, or
+                                    another workspace's): keeps its labels, adds Devgem's. --yes alone never takes over.
   --json                            Print one JSON object (outcome, url, revision, image, deployId, stages) instead of the URL.
   --timeout SECONDS                 Cancel the whole deploy (and its build) after this long.
   Progress goes to stderr. DEVGEM_EMULATOR_HOST=HOST:PORT deploys to the local emulator instead.
@@ -26,5 +28,6 @@ Options:
   -h, --help                        Show this help.
   -v, --version                     Show the version.
 
-Exit codes: 0 ok, 1 the operation failed (or the service is not public), 2 usage error, 130 cancelled with Ctrl-C.
+Exit codes: 0 ok, 1 the operation failed (or the service is not public), 2 usage error, 3 the service exists and Devgem
+did not create it from this folder (nothing changed; --take-over to update it), 130 cancelled with Ctrl-C.
 `;

@@ -120,6 +120,8 @@ export interface DeployResumeData {
   noTraffic?: { tag: string };
   /** Recorded on the new revision (core's RevisionSource): the git commit, uncommitted changes, the GitHub repository. */
   source?: { commit?: string; dirty?: boolean; repository?: string };
+  /** The `devgem-origin` label of the workspace or repository deployed (core's ownership.ts). */
+  origin?: string;
   runtime?: {
     env?: Record<string, string>;
     secrets?: Record<string, { secret: string; version: string }>;

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployResult } from '../../src/shared/protocol';
-import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { sameWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 const REF = { project: 'demo-project', region: 'europe-west1', service: 'rolling' };
@@ -28,7 +28,8 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
   const fx = useEmulator({ knobs: { buildSeconds: 0.3, deploySeconds: 0.1 } });
 
   async function deploy(files: Record<string, string>, overrides: Partial<DeployOptions> = {}): Promise<DeployResult> {
-    const ws = await makeWorkspace(files, REF.service);
+    // Redeploys come from the same folder, as a user's do (ownership.ts asks otherwise).
+    const ws = await sameWorkspace(files, REF.service);
     try {
       return await runDeploy(
         testDeployOptions(ws.root, { service: REF.service, verifyTimeoutSeconds: 3, ...overrides }),

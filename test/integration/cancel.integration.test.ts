@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import { DEPLOY_STAGES, type DeployEvent, type DeployResult, type DeployStage } from '../../src/shared/protocol';
-import { envEchoFiles, makeWorkspace, testDeployOptions } from '../support/workspace';
+import { envEchoFiles, sameWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 const SERVICE = 'cancel-app';
@@ -51,7 +51,8 @@ describe('cancel at every stage of an update (real SDKs against the emulator)', 
   }
 
   async function deploy(version: string, cancelAt?: DeployStage): Promise<{ result: DeployResult; events: DeployEvent[] }> {
-    const ws = await makeWorkspace(await envEchoFiles(version), SERVICE);
+    // Redeploys come from the same folder, as a user's do (ownership.ts asks otherwise).
+    const ws = await sameWorkspace(await envEchoFiles(version), SERVICE);
     const events: DeployEvent[] = [];
     const controller = new AbortController();
     try {

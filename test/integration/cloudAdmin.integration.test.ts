@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { LogEntryInfo, RuntimeSpec, ServiceRef } from '../../src/core/cloud/ports';
-import { envEchoFiles, makeWorkspace, testDeployOptions } from '../support/workspace';
+import { envEchoFiles, sameWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
@@ -30,7 +30,8 @@ describe('Cloud Run admin and Cloud Logging through the real SDKs against the em
   const fx = useEmulator();
 
   async function deploy(version: string, runtime?: RuntimeSpec, opts: { service?: string; files?: Record<string, string> } = {}) {
-    const ws = await makeWorkspace(opts.files ?? (await envEchoFiles(version)), opts.service ?? REF.service);
+    // Redeploys come from the same folder, as a user's do (ownership.ts asks otherwise).
+    const ws = await sameWorkspace(opts.files ?? (await envEchoFiles(version)), opts.service ?? REF.service);
     try {
       // These check what reaches the service; the revision-diff guard's questions are specGuard's tests.
       const result = await runDeploy(

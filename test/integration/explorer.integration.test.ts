@@ -7,7 +7,7 @@ import { tailServiceLogs } from '../../src/core/logs/logTailer';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { LogEntryInfo, ServiceRef } from '../../src/core/cloud/ports';
 import { realClock } from '../../src/core/base/wait';
-import { envEchoFiles, makeWorkspace, testDeployOptions } from '../support/workspace';
+import { envEchoFiles, sameWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
@@ -24,7 +24,8 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
   const fx = useEmulator();
 
   async function deploy(version: string): Promise<{ url: string; revision: string }> {
-    const ws = await makeWorkspace(await envEchoFiles(version), REF.service);
+    // Redeploys come from the same folder, as a user's do (ownership.ts asks otherwise).
+    const ws = await sameWorkspace(await envEchoFiles(version), REF.service);
     try {
       const result = await runDeploy(
         testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, approvedSpecChanges: 'all' }),

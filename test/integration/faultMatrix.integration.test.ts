@@ -12,7 +12,7 @@ import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import type { Emulator, Fault } from '../../emulator/src/server';
 import { emulatorState, useEmulator } from '../support/useEmulator';
-import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { sameWorkspace, testDeployOptions } from '../support/workspace';
 
 type Kind = Fault['kind'];
 const KINDS: Kind[] = ['429', '500', '503', 'reset', 'hang', 'slow'];
@@ -97,7 +97,24 @@ const ROWS: Row[] = [
   { call: 'Cloud Build create', scenario: 'first', method: 'POST', path: new RegExp(`^${L}/builds$`), names: /Cloud Build/, survives: ['slow'] },
   { call: 'Cloud Build log read', scenario: 'first', method: 'GET', path: new RegExp(`^/storage/v1/b/${BUCKET}/o/log-`), names: /build log/, survives: ALL },
   { call: 'Cloud Build get (poll)', scenario: 'first', method: 'GET', path: new RegExp(`^${L}/builds/[^/]+$`), names: /build/, survives: ALL },
-  { call: 'Cloud Run service get', scenario: 'first', method: 'GET', path: new RegExp(`^${RUN}/services/fixture-app$`), names: /service/, survives: RETRIED },
+  // Before the build: is the service new, or Devgem's from this folder (ownership.ts)?
+  {
+    call: 'Cloud Run service get (ownership check)',
+    scenario: 'first',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/services/fixture-app$`),
+    names: /service/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Cloud Run service get',
+    scenario: 'first',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/services/fixture-app$`),
+    nth: 2,
+    names: /service/,
+    survives: RETRIED,
+  },
   { call: 'Cloud Run service create', scenario: 'first', method: 'POST', path: new RegExp(`^${RUN}/services$`), names: /service/, survives: ['slow'] },
   { call: 'Cloud Run operation poll', scenario: 'first', method: 'GET', path: new RegExp(`^${RUN}/operations/`), names: /service/, survives: RETRIED },
   {
@@ -126,7 +143,7 @@ const ROWS: Row[] = [
   },
   { call: 'health check GET of the service URL', scenario: 'first', method: 'GET', path: /^\/$/, on: 'service', names: /http:\/\/127\.0\.0\.1/, survives: ALL },
   {
-    call: 'Cloud Run service get (update: lookup)',
+    call: 'Cloud Run service get (update: ownership check)',
     scenario: 'update',
     method: 'GET',
     path: new RegExp(`^${RUN}/services/fixture-app$`),
@@ -134,7 +151,16 @@ const ROWS: Row[] = [
     survives: RETRIED,
   },
   {
-    call: 'Cloud Run service get (update: spec check)',
+    // Who may call it, shown if the service is not Devgem's: a policy that cannot be read is said so, not fatal.
+    call: 'Cloud Run getIamPolicy (update: ownership check)',
+    scenario: 'update',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/services/fixture-app:getIamPolicy$`),
+    names: /service/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Cloud Run service get (update: lookup)',
     scenario: 'update',
     method: 'GET',
     path: new RegExp(`^${RUN}/services/fixture-app$`),
@@ -143,11 +169,20 @@ const ROWS: Row[] = [
     survives: RETRIED,
   },
   {
-    call: 'Cloud Run service get (update: before patch)',
+    call: 'Cloud Run service get (update: spec check)',
     scenario: 'update',
     method: 'GET',
     path: new RegExp(`^${RUN}/services/fixture-app$`),
     nth: 3,
+    names: /service/,
+    survives: RETRIED,
+  },
+  {
+    call: 'Cloud Run service get (update: before patch)',
+    scenario: 'update',
+    method: 'GET',
+    path: new RegExp(`^${RUN}/services/fixture-app$`),
+    nth: 4,
     names: /service/,
     survives: RETRIED,
   },
@@ -193,7 +228,8 @@ interface EmuState {
 const LIMITS = { callTimeoutSeconds: 3, deployTimeoutSeconds: 6, verifyTimeoutSeconds: 4, buildTimeoutSeconds: 60 };
 
 async function deploy(emu: Emulator, text: string, limits: Partial<typeof LIMITS> = {}): Promise<{ result: DeployResult; events: DeployEvent[]; ms: number }> {
-  const ws = await makeWorkspace(APP(text), 'fixture-app');
+  // The update scenario redeploys from the same folder, as a user does (ownership.ts asks otherwise); one per emulator, as they run side by side.
+  const ws = await sameWorkspace(APP(text), `${emu.port}/fixture-app`);
   const events: DeployEvent[] = [];
   const started = Date.now();
   try {

@@ -9,7 +9,7 @@ import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
-import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { sameWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 interface EmuState {
@@ -41,7 +41,8 @@ describe('deploy pipeline with the real SDKs against the emulator', function () 
   }
 
   async function deploy(files: Record<string, string>, overrides: Partial<DeployOptions> = {}, onEvent?: (e: DeployEvent, abort: () => void) => void) {
-    const ws = await makeWorkspace(files, 'fixture-app');
+    // Redeploys come from the same folder, as a user's do (ownership.ts asks otherwise).
+    const ws = await sameWorkspace(files, 'fixture-app');
     const events: DeployEvent[] = [];
     const controller = new AbortController();
     const opts = testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, ...overrides });

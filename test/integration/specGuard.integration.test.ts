@@ -7,7 +7,7 @@ import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { SpecChange } from '../../src/core/cloud/ports';
 import { unattendedUi } from '../../src/core/deploy/deployUi';
 import type { DeployResult } from '../../src/shared/protocol';
-import { makeWorkspace, testDeployOptions } from '../support/workspace';
+import { sameWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
 
 const APP: Record<string, string> = {
@@ -31,7 +31,8 @@ describe('revision-diff guard with the real SDKs against the emulator', function
 
   /** One deploy; `answer` undefined = unattended (no one to ask). */
   async function deploy(overrides: Partial<DeployOptions>, answer?: boolean): Promise<{ result: DeployResult; asked: SpecChange[] | undefined }> {
-    const ws = await makeWorkspace(APP, REF.service);
+    // Redeploys come from the same folder, as a user's do (ownership.ts asks otherwise).
+    const ws = await sameWorkspace(APP, REF.service);
     let asked: SpecChange[] | undefined;
     const ui = answer === undefined ? undefined : { ...unattendedUi, confirmSpecChanges: async (c: SpecChange[]) => ((asked = c), answer) };
     try {

@@ -26,10 +26,10 @@ export class FakeSecretManager {
     return this.secrets.get(this.key(project, id));
   }
 
-  /** A secret that exists before the test starts. */
-  seed(project: string, id: string, versions: string[], accessors: string[] = []): FakeSecret {
+  /** A secret that exists before the test starts (labels default to none: made by hand, not by Devgem). */
+  seed(project: string, id: string, versions: string[], accessors: string[] = [], labels: Record<string, string> = {}): FakeSecret {
     const s: FakeSecret = {
-      labels: {},
+      labels: { ...labels },
       versions: [...versions],
       bindings: new Map(accessors.length ? [['roles/secretmanager.secretAccessor', accessors]] : []),
     };
@@ -60,6 +60,11 @@ export class FakeSecretManager {
         if (this.get(project, id)) return false;
         this.secrets.set(this.key(project, id), { labels: { ...labels }, versions: [], bindings: new Map() });
         return true;
+      },
+      secretLabels: async (project, id, signal) => {
+        this.check('secretLabels', signal, `secretLabels ${id}`);
+        const s = this.get(project, id);
+        return s ? { ...s.labels } : undefined;
       },
       latestMatching: async (project, id, value, signal) => {
         this.check('latestMatching', signal, `latestMatching ${id}`);

@@ -20,6 +20,8 @@ import type {
   ServiceSpec,
 } from '../../src/core/cloud/ports';
 import { CancelledError } from '../../src/core/base/errors';
+import { devgemLabels } from '../../src/core/deploy/ownership';
+import { originOf } from '../../src/core/deploy/origin';
 import { FakeSecretManager } from './fakeSecrets';
 import type { Clock } from '../../src/core/base/wait';
 
@@ -91,6 +93,13 @@ export type FakeService = RunServiceInfo & {
   tags?: Map<string, string>;
   env: EnvVarInfo[];
   updateTime: string;
+  /**
+   * Deployed by Devgem from the workspace the test deploys: its labels read as Devgem's
+   * with the fake's `ownerOrigin` (see `ownedBy`). Services a test makes someone else's have their own `spec.labels`.
+   */
+  ours?: boolean;
+  /** Who may call it, besides `invokerIamDisabled`: allUsers holds roles/run.invoker. */
+  allUsers?: boolean;
 };
 
 const SEVERITY_ORDER: LogSeverity[] = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
@@ -107,6 +116,8 @@ function mergeEnvInfo(env: EnvVarInfo[], spec: { env?: Record<string, string>; s
 function updatedSpec(live: ServiceSpec, spec: ServiceSpec): ServiceSpec {
   return {
     ...spec,
+    // Like Cloud Run's update: the live service's other labels stay.
+    labels: { ...live.labels, ...spec.labels },
     minInstances: spec.minInstances ?? live.minInstances,
     maxInstances: spec.maxInstances ?? live.maxInstances,
     cpu: spec.cpu ?? live.cpu,
@@ -148,10 +159,25 @@ export class FakeCloud {
   private builds = new Map<string, { req: BuildRequest; polls: number; state: BuildInfo['state'] }>();
   private buildSeq = 0;
 
+  /** The `devgem-origin` of the workspace the test deploys (`ownedBy`): what services marked `ours` carry. */
+  ownerOrigin?: string;
+
   constructor(readonly script: FakeCloudScript = {}) {
     if (script.existingService) {
-      this.services.set('svc', this.newService('svc', 'europe-west1', { image: 'old', port: 8080, labels: {} }, 'svc-00001-aaa', true));
+      const svc = this.newService('svc', 'europe-west1', { image: 'old', port: 8080, labels: {} }, 'svc-00001-aaa', true);
+      this.services.set('svc', { ...svc, ours: true });
     }
+  }
+
+  /** Makes the services marked `ours` Devgem's from the workspace at `root`, as a deploy from there computes it. */
+  async ownedBy(root: string): Promise<this> {
+    this.ownerOrigin = (await originOf({ workspaceRoot: root })).label;
+    return this;
+  }
+
+  /** The service's labels as Cloud Run would return them. */
+  labelsOf(svc: FakeService): Record<string, string> {
+    return svc.ours ? { ...svc.spec.labels, ...devgemLabels(this.ownerOrigin) } : { ...svc.spec.labels };
   }
 
   private tick(): string {
@@ -196,10 +222,17 @@ export class FakeCloud {
     return rev;
   }
 
-  /** A service that exists before the test starts, with `revisions` ready revisions. */
-  seedService(service: string, opts: { region?: string; image?: string; revisions?: number; env?: Record<string, string> } = {}): FakeService {
-    const spec: ServiceSpec = { image: opts.image ?? `img-${service}`, port: 8080, labels: { 'managed-by': 'devgem' }, env: opts.env };
-    const svc = this.newService(service, opts.region ?? 'europe-west1', spec, `${service}-00001-abc`, true);
+  /**
+   * A service that exists before the test starts, with `revisions` ready revisions: Devgem's from the
+   * workspace the test deploys (`ownedBy`), unless `labels` says whose it is (then private unless `public`).
+   */
+  seedService(
+    service: string,
+    opts: { region?: string; image?: string; revisions?: number; env?: Record<string, string>; labels?: Record<string, string>; public?: boolean } = {},
+  ): FakeService {
+    const spec: ServiceSpec = { image: opts.image ?? `img-${service}`, port: 8080, labels: opts.labels ?? { 'managed-by': 'devgem' }, env: opts.env };
+    const svc = this.newService(service, opts.region ?? 'europe-west1', spec, `${service}-00001-abc`, opts.labels ? opts.public === true : true);
+    if (!opts.labels) svc.ours = true;
     this.services.set(service, svc);
     for (let i = 1; i < (opts.revisions ?? 1); i++) this.addRevision(service);
     return svc;
@@ -283,7 +316,7 @@ export class FakeCloud {
           ...r.source,
         }));
       },
-      routeAllTraffic: async (ref, revision) => {
+      routeAllTraffic: async (ref, revision, _signal, opts) => {
         this.calls.push(`runAdmin.routeAllTraffic ${ref.service} ${revision}`);
         const svc = get(ref);
         const rev = svc.revisionList.find((r) => r.revision === revision);
@@ -296,7 +329,7 @@ export class FakeCloud {
             fix: 'Route traffic to a revision that is ready, or deploy again.',
           });
         if (this.script.routeTrafficError) throw this.script.routeTrafficError;
-        svc.pinned = revision;
+        svc.pinned = opts?.followLatest && revision === svc.latestReadyRevision ? undefined : revision;
         svc.updateTime = this.tick();
         return {
           uri: svc.uri,
@@ -315,11 +348,13 @@ export class FakeCloud {
         const svc = get(ref);
         svc.env = mergeEnvInfo(svc.env, { env: change.set, unset: change.unset, secrets: change.secrets });
         this.addRevision(ref.service, { source: svc.revisionList[svc.revisionList.length - 1]?.source });
+        // Like Cloud Run: traffic a rollback pinned stays where it is.
         return {
           uri: svc.uri,
           latestReadyRevision: svc.latestReadyRevision,
           latestCreatedRevision: svc.latestCreatedRevision,
           invokerIamDisabled: svc.invokerIamDisabled,
+          servingRevision: this.servingRevision(svc),
         };
       },
       deleteService: async (ref) => {
@@ -474,7 +509,23 @@ export class FakeCloud {
         getService: async (ref) => {
           this.calls.push('run.getService');
           const svc = this.services.get(key(ref));
-          return svc ? { ...svc, servingRevision: this.servingRevision(svc) } : undefined;
+          return svc ? { ...svc, labels: this.labelsOf(svc), servingRevision: this.servingRevision(svc) } : undefined;
+        },
+        inspectService: async (ref) => {
+          this.calls.push('run.inspectService');
+          const svc = this.services.get(key(ref));
+          if (!svc) return undefined;
+          return {
+            ref,
+            uri: svc.uri,
+            image: svc.spec.image,
+            labels: this.labelsOf(svc),
+            public: svc.invokerIamDisabled || svc.allUsers === true,
+            invokers: svc.allUsers ? ['allUsers'] : [],
+            updateTime: svc.updateTime,
+            lastModifier: 'someone@example.com',
+            servingRevision: this.servingRevision(svc),
+          };
         },
         previewUpdate: async (ref, spec) => {
           this.calls.push('run.previewUpdate');
@@ -495,7 +546,7 @@ export class FakeCloud {
           checkEnv(spec.env ?? {}, Object.keys(spec.secrets ?? {}));
           const svc = this.newService(ref.service, ref.region, spec, `${ref.service}-00001-abc`, false);
           this.services.set(key(ref), svc);
-          return { ...svc };
+          return { ...svc, labels: this.labelsOf(svc) };
         },
         updateService: async (ref, spec, _signal, opts) => {
           this.calls.push(`run.updateService ${spec.image}${opts?.noTraffic ? ` tag=${opts.noTraffic.tag}` : ''}`);

@@ -17,6 +17,39 @@ export async function makeWorkspace(files: Record<string, string>, name = 'my-ap
   return { root, cleanup: () => fs.rm(parent, { recursive: true, force: true }) };
 }
 
+/**
+ * Like makeWorkspace, but at the same path every time for one `name` (in this process): the next
+ * version of the same app deployed from the same folder, which Devgem recognises as the workspace
+ * that created the service (its origin is the folder's path; core/deploy/origin.ts). Not for two
+ * at once with one name (`a/app` and `b/app` are two folders named app); `cleanup` removes the folder.
+ */
+export async function sameWorkspace(files: Record<string, string>, name = 'my-app'): Promise<{ root: string; cleanup(): Promise<void> }> {
+  const parent = path.join(os.tmpdir(), `devgem-same-ws-${process.pid}`);
+  const root = path.join(parent, name);
+  await fs.rm(root, { recursive: true, force: true });
+  await fs.mkdir(root, { recursive: true });
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(root, rel);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, content);
+  }
+  return {
+    root,
+    cleanup: async () => {
+      await fs.rm(root, { recursive: true, force: true });
+      // Empty folders between the parent and the workspace (a `name` like `8123/app`) go too.
+      for (let dir = path.dirname(root); dir.startsWith(parent); dir = path.dirname(dir))
+        if (
+          !(await fs.rmdir(dir).then(
+            () => true,
+            () => false,
+          ))
+        )
+          break;
+    },
+  };
+}
+
 export const NODE_APP: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'my-app', scripts: { start: 'node server.js' } }),
   'server.js': "require('http').createServer((q, s) => s.end('hi')).listen(process.env.PORT || 8080);\n",

@@ -15,7 +15,7 @@ import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace
 
 async function deploy(script: FakeCloudScript, overrides: Partial<DeployOptions> = {}) {
   const ws = await makeWorkspace(NODE_APP);
-  const cloud = new FakeCloud(script);
+  const cloud = await new FakeCloud(script).ownedBy(ws.root);
   const events: DeployEvent[] = [];
   try {
     const opts = testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd', ...overrides });
@@ -149,7 +149,7 @@ describe('automatic rollback and preview deploys', () => {
 /** An existing service with three revisions whose traffic an earlier rollback pinned to the first. */
 async function deployWithPinned() {
   const ws = await makeWorkspace(NODE_APP);
-  const cloud = new FakeCloud({ httpStatuses: [500] });
+  const cloud = await new FakeCloud({ httpStatuses: [500] }).ownedBy(ws.root);
   const seeded = cloud.seedService('svc', { revisions: 3 });
   seeded.pinned = seeded.revisionList[0].revision;
   try {
@@ -170,6 +170,7 @@ describe('preview deploys: the agent, the CLI and the Cloud Run request', () => 
 
   async function withAgent(cloud: FakeCloud, body: (ctx: AgentContext, ran: () => DeployOptions | undefined) => Promise<void>) {
     const ws = await makeWorkspace(NODE_APP);
+    await cloud.ownedBy(ws.root);
     const ports = cloud.ports();
     let ran: DeployOptions | undefined;
     const ctx = {

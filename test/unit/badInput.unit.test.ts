@@ -22,7 +22,7 @@ import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 /** Calls that only read; anything else changes the project. */
 const READ_ONLY =
-  /^(credentials\.check|run\.getService|run\.previewUpdate|run\.listDomainMappings|runAdmin\.(listServices|describeService|listRevisions)|logging\.|preflight\.|projects\.|http\.get)/;
+  /^(credentials\.check|run\.(getService|inspectService)|run\.previewUpdate|run\.listDomainMappings|runAdmin\.(listServices|describeService|listRevisions)|logging\.|preflight\.|projects\.|http\.get)/;
 
 export function mutatingCalls(cloud: FakeCloud): string[] {
   return cloud.calls.filter((c) => !READ_ONLY.test(c));
@@ -110,7 +110,7 @@ async function runPackageCase(c: PackageCase): Promise<void> {
 
 async function runToolCase(c: ToolCallCase): Promise<void> {
   await withWorkspace(NODE_WITH_DOCKERFILE, undefined, async (root) => {
-    const cloud = new FakeCloud({ existingService: true });
+    const cloud = await new FakeCloud({ existingService: true }).ownedBy(root);
     const ctx = testAgentContext(root, cloud.ports(), { overrides: { service: 'svc' } });
     const confirm = new TestConfirm([], true);
     const earlier = [

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parseDotenv } from '../../src/core/env/dotenv';
 import {
   applyEnvImport,
+  foreignSecrets,
   describePlan,
   importChanges,
   importSummary,
@@ -197,12 +198,34 @@ describe('applyEnvImport against the fake cloud', () => {
         describeService: async (ref, s) => ({ ...(await base.describeService(ref, s))!, serviceAccount: 'runner@demo-project.iam.gserviceaccount.com' }),
       },
     };
-    cloud.secretManager.seed('demo-project', 'api-stripe-secret-key', []);
+    // Devgem's own (an earlier import created it, then its versions were destroyed).
+    cloud.secretManager.seed('demo-project', 'api-stripe-secret-key', [], [], { 'managed-by': 'devgem' });
     const r = await run(`STRIPE_SECRET_KEY=${STRIPE}\n`);
     assert.deepEqual([r.created, r.updated], [[], ['api-stripe-secret-key']]);
     assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.bindings.get(SECRET_ACCESSOR_ROLE), [
       'serviceAccount:runner@demo-project.iam.gserviceaccount.com',
     ]);
+  });
+
+  it('never versions or grants a secret Devgem did not create, unless the user agreed for that secret', async () => {
+    cloud.secretManager.seed('demo-project', 'api-stripe-secret-key', ['theirs'], ['serviceAccount:billing@example.com'], { team: 'payments' });
+    const parsed = parseDotenv(`STRIPE_SECRET_KEY=${STRIPE}\nDB_PASSWORD=${DB_PASSWORD}\n`);
+    const items = planEnvImport(parsed, 'api');
+    assert.deepEqual(await foreignSecrets(ports, REF, items, never), [
+      { key: 'STRIPE_SECRET_KEY', secretId: 'api-stripe-secret-key', labels: { team: 'payments' } },
+    ]);
+    await assert.rejects(applyEnvImport(ports, REF, parsed, items, { signal: never }), (e: DevgemError) =>
+      /Devgem did not create it \(labels: team: payments\)/.test(e.message),
+    );
+    assert.deepEqual(
+      cloud.secretManager.calls.filter((c) => !c.startsWith('secretLabels')),
+      [],
+      'nothing created, versioned or granted',
+    );
+    assert.ok(!cloud.calls.some((c) => c.startsWith('runAdmin.updateEnv')));
+    const r = await applyEnvImport(ports, REF, parsed, items, { signal: never, takeOverSecrets: ['api-stripe-secret-key'] });
+    assert.deepEqual([r.created, r.updated], [['api-db-password'], ['api-stripe-secret-key']]);
+    assert.deepEqual(cloud.secretManager.get('demo-project', 'api-stripe-secret-key')?.labels, { team: 'payments' });
   });
 
   it('the diff guard refuses to turn a live secret reference into a plain value unless approveRisky, and touches nothing', async () => {

@@ -12,7 +12,9 @@ import { parseChatIntent } from '../../src/core/chat/intents/parseChatIntent';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import type { GitHubPort, GitHubRef, GitHubRepo, GitHubTarball } from '../../src/core/github/gitHubPort';
-import type { CloudPorts } from '../../src/core/cloud/ports';
+import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
+import { originOf, type Origin } from '../../src/core/deploy/origin';
+import { devgemLabels } from '../../src/core/deploy/ownership';
 import type { DeployResult } from '../../src/shared/protocol';
 import { TestConfirm } from '../support/agentHarness';
 import { testDeployOptions } from '../support/workspace';
@@ -80,6 +82,10 @@ describe('GitHub agent tools', () => {
   let existing: boolean;
   let deploys: { opts: DeployOptions; files: string[] }[];
 
+  let ACME_SITE: Origin;
+  before(async () => {
+    ACME_SITE = await originOf({ workspaceRoot: 'site', gitHub: { repository: 'acme/site' } });
+  });
   beforeEach(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'devgem-ghtools-'));
     gh = new FakeGitHub(tmp);
@@ -91,7 +97,14 @@ describe('GitHub agent tools', () => {
   });
 
   function context(withGitHub = true): AgentContext {
-    const cloud = { run: { getService: async () => (existing ? { uri: 'https://shop.run.app' } : undefined) } } as unknown as CloudPorts;
+    // A live service is Devgem's, deployed from the repository asked for (ownership.ts).
+    const cloud = {
+      run: {
+        getService: async () => (existing ? { uri: 'https://shop.run.app' } : undefined),
+        inspectService: async (ref: ServiceRef) => (existing ? { ref, labels: devgemLabels(ACME_SITE.label), public: true } : undefined),
+        previewUpdate: async () => undefined,
+      },
+    } as unknown as CloudPorts;
     const ctx: AgentContext = {
       deployOptions: () => testDeployOptions(path.join(tmp, 'workspace'), { service: 'workspace-service' }),
       cloud: () => cloud,

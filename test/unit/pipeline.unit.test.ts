@@ -15,7 +15,7 @@ async function deploy(
   onEvent?: (e: DeployEvent, abort: () => void) => void,
 ) {
   const ws = await makeWorkspace(files);
-  const cloud = new FakeCloud(script);
+  const cloud = await new FakeCloud(script).ownedBy(ws.root);
   const events: DeployEvent[] = [];
   const controller = new AbortController();
   const opts = testDeployOptions(ws.root, { service: 'svc', deployId: '20261125-120000-abcd', ...overrides });
@@ -63,6 +63,8 @@ describe('deploy pipeline (fakes)', () => {
       order.filter((c, i) => order.indexOf(c) === i),
       [
         'credentials.check',
+        // Before the build: is the service new, or Devgem's from this workspace?
+        'run.inspectService',
         'storage.ensureBucket',
         'storage.upload',
         'registry.ensure',
@@ -138,7 +140,7 @@ describe('deploy pipeline (fakes)', () => {
     assert.match(result.problem.message, /Cloud Build failed/);
     assert.ok(result.problem.logTail?.includes('npm ERR! code ERESOLVE'));
     assert.ok(result.problem.fix);
-    assert.ok(!cloud.calls.some((c) => c.startsWith('run.')), 'nothing deployed after a failed build');
+    assert.ok(!cloud.calls.some((c) => c.startsWith('run.') && c !== 'run.inspectService'), 'nothing deployed after a failed build');
   });
 
   for (const stage of DEPLOY_STAGES) {

@@ -71,7 +71,9 @@ interface Rig {
 
 async function rig(c: InjectionCase, confirm: ConfirmPort | ((s: ReturnType<typeof newSession>, cloud: FakeCloud) => ConfirmPort)): Promise<Rig> {
   const ws = await makeWorkspace({ ...DEFAULT_APP, ...c.files }, 'svc');
-  const cloud = new FakeCloud(c.failedBuildLog ? { buildOutcome: 'failure', buildLog: c.failedBuildLog, buildPolls: 1 } : { buildPolls: 1 });
+  const cloud = await new FakeCloud(c.failedBuildLog ? { buildOutcome: 'failure', buildLog: c.failedBuildLog, buildPolls: 1 } : { buildPolls: 1 }).ownedBy(
+    ws.root,
+  );
   cloud.seedService('svc', { revisions: 2 });
   if (c.serviceLogs) cloud.seedLogs('svc', c.serviceLogs);
   const session = newSession(new MemoryStore<ViewSnapshot>());

@@ -20,6 +20,7 @@ const LOG = ['Step 1/4 : FROM node:22-slim', 'Step 2/4 : WORKDIR /app', 'Step 3/
  */
 async function interrupted(cloud: FakeCloud, dieWhen: (e: DeployEvent, s: DeployState) => boolean): Promise<{ state: DeployState; clock: FakeClock }> {
   const ws = await makeWorkspace(NODE_APP);
+  await cloud.ownedBy(ws.root);
   const clock = new FakeClock();
   const controller = new AbortController();
   const ports = cloud.ports();

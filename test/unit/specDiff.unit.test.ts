@@ -103,6 +103,20 @@ describe('revision-diff guard: riskyChanges', () => {
     );
   });
 
+  it('flags private → public, and says when an ingress restriction is dropped', () => {
+    assert.deepEqual(
+      riskyChanges(spec({ public: false }), spec({ public: true })).map((c) => [c.kind, c.message]),
+      [['public', 'Makes the private service public: anyone with the URL can call it (now only IAM-authorized callers can)']],
+    );
+    assert.deepEqual(riskyChanges(spec({ public: true }), spec({ public: true })), []);
+    assert.deepEqual(messages(riskyChanges(spec({ ingress: 'internal' }), spec({ ingress: 'all' }))), [
+      'Ingress internal → all (drops the ingress restriction: reachable from the internet)',
+    ]);
+    assert.deepEqual(messages(riskyChanges(spec({ ingress: 'none' }), spec({ ingress: 'internal-and-cloud-load-balancing' }))), [
+      'Ingress none → internal-and-cloud-load-balancing (drops the ingress restriction: reachable from more networks)',
+    ]);
+  });
+
   it('warns about an ingress change, naming the custom domains that map to the service', () => {
     assert.deepEqual(messages(riskyChanges(spec({}), spec({ ingress: 'internal' }))), ['Ingress all → internal']);
     assert.match(messages(riskyChanges(spec({}), spec({ ingress: 'internal' }), DOMAIN))[0], /custom domain api\.example\.com may stop answering/);
@@ -201,7 +215,7 @@ describe('revision-diff guard in the deploy pipeline (fakes)', () => {
     opts: { script?: FakeCloudScript; ui?: Partial<DeployUiPort>; overrides?: Partial<DeployOptions>; prepare?: (cloud: FakeCloud) => void } = {},
   ) {
     const ws = await makeWorkspace(NODE_APP);
-    const cloud = new FakeCloud({ existingService: true, ...opts.script });
+    const cloud = await new FakeCloud({ existingService: true, ...opts.script }).ownedBy(ws.root);
     const svc = cloud.services.get('svc')!;
     svc.spec.minInstances = 2;
     svc.env = [{ name: 'DB_URL', secret: { secret: 'db-url', version: 'latest' } }];
@@ -316,7 +330,7 @@ describe("revision-diff guard in the agent's deploy plan", () => {
   it('lists the risky changes in the one approval and hands them to the deploy as approved', async () => {
     const ws = await makeWorkspace(NODE_APP);
     try {
-      const cloud = new FakeCloud({ existingService: true });
+      const cloud = await new FakeCloud({ existingService: true }).ownedBy(ws.root);
       cloud.services.get('svc')!.spec.minInstances = 2;
       const ports = cloud.ports();
       let ran: DeployOptions | undefined;

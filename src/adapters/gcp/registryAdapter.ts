@@ -8,12 +8,18 @@ export class RegistryAdapter implements RegistryPort {
   constructor(private readonly client: () => Promise<ArtifactRegistryClient>) {}
 
   /** Get or create: as a whole safe to repeat (a create that landed before its answer was lost is found, or answers 409). */
-  async ensureDockerRepository(opts: { project: string; location: string; repository: string }, signal?: AbortSignal): Promise<{ created: boolean }> {
+  async ensureDockerRepository(
+    opts: { project: string; location: string; repository: string; labels?: Record<string, string> },
+    signal?: AbortSignal,
+  ): Promise<{ created: boolean }> {
     const what = `Preparing Artifact Registry repository ${opts.repository}`;
     return retried({ what, project: opts.project, api: API }, () => this.ensureOnce(opts, signal), signal);
   }
 
-  private async ensureOnce(opts: { project: string; location: string; repository: string }, signal?: AbortSignal): Promise<{ created: boolean }> {
+  private async ensureOnce(
+    opts: { project: string; location: string; repository: string; labels?: Record<string, string> },
+    signal?: AbortSignal,
+  ): Promise<{ created: boolean }> {
     const client = await this.client();
     const parent = `projects/${opts.project}/locations/${opts.location}`;
     const ctx = { what: `Checking Artifact Registry repository ${opts.repository}`, project: opts.project, role: 'roles/artifactregistry.admin', api: API };
@@ -29,7 +35,7 @@ export class RegistryAdapter implements RegistryPort {
           {
             parent,
             repositoryId: opts.repository,
-            repository: { format: 'DOCKER', description: 'Images built by Devgem for Cloud Run' },
+            repository: { format: 'DOCKER', description: 'Images built by Devgem for Cloud Run', ...(opts.labels ? { labels: opts.labels } : {}) },
           },
           { signal },
         );

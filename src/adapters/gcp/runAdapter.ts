@@ -1,14 +1,23 @@
 import type { protos } from '@google-cloud/run';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
 import { randomBytes } from 'node:crypto';
-import type { DomainMappingInfo, RunPort, RunServiceInfo, ServiceRef, ServiceSpec, UpdateOptions, UpdatePreview } from '../../core/cloud/ports';
+import type {
+  DomainMappingInfo,
+  ExistingService,
+  RunPort,
+  RunServiceInfo,
+  ServiceRef,
+  ServiceSpec,
+  UpdateOptions,
+  UpdatePreview,
+} from '../../core/cloud/ports';
 import { DevgemError } from '../../core/base/errors';
 import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
 import { pollBriskly, untilDone } from './lroPolling';
 import { withSource } from './revisionSource';
 import { applyRuntime } from './runSpec';
-import { info, serviceName } from './runViews';
+import { info, serviceName, timestampIso } from './runViews';
 import { liveSpec, noTrafficService, servingRevision, updatedService } from './serviceUpdate';
 
 const API = 'run.googleapis.com';
@@ -50,6 +59,35 @@ export class RunAdapter implements RunPort {
     }
   }
 
+  async inspectService(ref: ServiceRef, signal?: AbortSignal): Promise<ExistingService | undefined> {
+    const client = await this.client();
+    let s: Service;
+    try {
+      [s] = await retried(
+        this.ctx(`Looking up service ${ref.service}`, ref, 'roles/run.viewer'),
+        () => client.getService({ name: name(ref) }, { signal }),
+        signal,
+      );
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    const invokers = await this.invokers(ref, signal);
+    const open = Boolean(s.invokerIamDisabled) || (invokers ?? []).some((m) => m === 'allUsers' || m === 'allAuthenticatedUsers');
+    return {
+      ref,
+      uri: s.uri || undefined,
+      image: s.template?.containers?.[0]?.image || undefined,
+      labels: { ...(s.labels ?? {}) },
+      public: open,
+      invokers,
+      updateTime: timestampIso(s.updateTime),
+      creator: s.creator || undefined,
+      lastModifier: s.lastModifier || undefined,
+      servingRevision: servingRevision(s),
+    };
+  }
+
   async createService(ref: ServiceRef, spec: ServiceSpec, signal?: AbortSignal): Promise<RunServiceInfo> {
     const client = await this.client();
     const ctx = this.ctx(`Creating Cloud Run service ${ref.service}`, ref);
@@ -89,12 +127,17 @@ export class RunAdapter implements RunPort {
 
   /** Whether allUsers holds roles/run.invoker; a policy Devgem may not read counts as no. */
   private async allUsersInvoker(ref: ServiceRef, signal?: AbortSignal): Promise<boolean> {
+    return ((await this.invokers(ref, signal)) ?? []).includes('allUsers');
+  }
+
+  /** The members holding roles/run.invoker without a condition; undefined when the policy cannot be read. */
+  private async invokers(ref: ServiceRef, signal?: AbortSignal): Promise<string[] | undefined> {
     const client = await this.client();
     try {
       const [policy] = await client.getIamPolicy({ resource: name(ref) }, { signal });
-      return (policy.bindings ?? []).some((b) => b.role === 'roles/run.invoker' && !b.condition && b.members?.includes('allUsers'));
+      return (policy.bindings ?? []).filter((b) => b.role === 'roles/run.invoker' && !b.condition).flatMap((b) => b.members ?? []);
     } catch {
-      return false;
+      return undefined;
     }
   }
 

@@ -6,7 +6,8 @@ import type { RevisionInfo, RunAdminPort, RunServiceInfo, SecretRef, ServiceDeta
 import { call, isNotFound } from './gcpErrors';
 import { untilDone } from './lroPolling';
 import { checkEnv, mergeEnv } from './runSpec';
-import { TRAFFIC_REVISION, details, info, revisionInfos, revisionReady, serviceName, summary, trafficType } from './runViews';
+import { servingRevision } from './serviceUpdate';
+import { TRAFFIC_LATEST, TRAFFIC_REVISION, details, info, revisionInfos, revisionReady, serviceName, shortName, summary, trafficType } from './runViews';
 
 const API = 'run.googleapis.com';
 type Service = protos.google.cloud.run.v2.IService;
@@ -86,7 +87,7 @@ export class RunAdminAdapter implements RunAdminPort {
     return revisionInfos(service, list);
   }
 
-  async routeAllTraffic(ref: ServiceRef, revision: string, signal?: AbortSignal): Promise<RunServiceInfo> {
+  async routeAllTraffic(ref: ServiceRef, revision: string, signal?: AbortSignal, opts: { followLatest?: boolean } = {}): Promise<RunServiceInfo> {
     const live = await this.live(ref, `Reading service ${ref.service}`, signal);
     const client = await this.revisions();
     const id = revision.split('/').pop() ?? revision;
@@ -115,7 +116,11 @@ export class RunAdminAdapter implements RunAdminPort {
         .filter((t) => t.tag && trafficType(t.type) === TRAFFIC_REVISION && t.revision && t.revision !== id)
         .map((t) => ({ type: TRAFFIC_REVISION, revision: t.revision, tag: t.tag, percent: 0 }));
       const ownTag = (live.traffic ?? []).find((t) => t.tag && t.revision === id)?.tag || undefined;
-      const traffic = [{ type: TRAFFIC_REVISION, revision: id, percent: 100, tag: ownTag }, ...tagged];
+      // Back to following "latest" (as after a deploy) only for the revision that is the latest ready one now.
+      const latest = opts.followLatest && shortName(live.latestReadyRevision) === id;
+      const traffic = latest
+        ? [{ type: TRAFFIC_LATEST, percent: 100 }, ...tagged, ...(ownTag ? [{ type: TRAFFIC_REVISION, revision: id, percent: 0, tag: ownTag }] : [])]
+        : [{ type: TRAFFIC_REVISION, revision: id, percent: 100, tag: ownTag }, ...tagged];
       // The template is sent back unchanged, so Cloud Run makes no new revision.
       const [op] = await services.updateService({ service: { ...live, traffic } }, { signal });
       const [s] = await untilDone(op, signal);
@@ -138,7 +143,9 @@ export class RunAdminAdapter implements RunAdminPort {
       delete template.revision;
       const [op] = await services.updateService({ service: { ...live, template } }, { signal });
       const [s] = await untilDone(op, signal);
-      return info(s as Service);
+      // The traffic may stay on a revision a rollback pinned: say which one serves, reading it again if the answer does not.
+      const serving = servingRevision(s as Service) ?? servingRevision(await this.live(ref, `Reading service ${ref.service}`, signal));
+      return { ...info(s as Service), servingRevision: serving };
     });
   }
 

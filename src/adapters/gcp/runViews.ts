@@ -57,6 +57,7 @@ export function info(s: Service): RunServiceInfo {
     latestReadyRevision: shortName(s.latestReadyRevision),
     latestCreatedRevision: shortName(s.latestCreatedRevision),
     invokerIamDisabled: Boolean(s.invokerIamDisabled),
+    labels: { ...(s.labels ?? {}) },
   };
 }
 

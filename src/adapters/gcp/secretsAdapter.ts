@@ -32,6 +32,19 @@ export class SecretsAdapter implements SecretsPort {
     }
   }
 
+  async secretLabels(project: string, id: string, signal?: AbortSignal): Promise<Record<string, string> | undefined> {
+    const c = await this.client();
+    try {
+      const [secret] = await call(this.ctx(`Reading secret ${id}`, project, 'roles/secretmanager.viewer'), () =>
+        c.getSecret({ name: `projects/${project}/secrets/${id}` }, { signal }),
+      );
+      return { ...(secret.labels ?? {}) };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
   async latestMatching(project: string, id: string, value: string, signal?: AbortSignal): Promise<string | undefined> {
     const c = await this.client();
     try {

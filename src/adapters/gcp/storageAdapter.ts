@@ -18,7 +18,10 @@ export class StorageAdapter implements StoragePort {
     private readonly opts: { chunkBytes?: number } = {},
   ) {}
 
-  async ensureBucket(opts: { project: string; bucket: string; location: string }, signal?: AbortSignal): Promise<{ created: boolean }> {
+  async ensureBucket(
+    opts: { project: string; bucket: string; location: string; labels?: Record<string, string> },
+    signal?: AbortSignal,
+  ): Promise<{ created: boolean }> {
     const ctx = { what: `Checking bucket ${opts.bucket}`, project: opts.project, role: 'roles/storage.admin', api: API };
     // Listing is scoped to the project, so finding the name there proves ownership.
     const mine = () => retried(ctx, () => this.json.bucketNames(opts.project, opts.bucket, 50, signal), signal);
@@ -36,6 +39,7 @@ export class StorageAdapter implements StoragePort {
               iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' },
               // Uploaded sources and build logs are only needed for a while.
               lifecycle: { rule: [{ action: { type: 'Delete' }, condition: { age: 30 } }] },
+              ...(opts.labels ? { labels: opts.labels } : {}),
             },
             signal,
           ),

@@ -77,7 +77,8 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
       const args = intent.kind === 'env-set' ? { service: intent.service, set: intent.vars } : { service: intent.service, unset: intent.names };
       const o = await run('set_env_vars', args);
       if (o.status !== 'done') return failure(o, 'No env var was changed.');
-      return `${o.summary} on ${o.response.service as string}; revision ${(o.response.revision as string | undefined) ?? '?'} now serves.`;
+      // What serves is read from the traffic split after the change: a rollback may keep it on an older revision.
+      return `${o.summary.split(';')[0]} on ${o.response.service as string}. ${o.response.result as string}`;
     }
     case 'env-import': {
       const o = await run('import_env_file', { path: intent.file, service: intent.service });
@@ -90,6 +91,11 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
       const o = await run('rollback', { service: intent.service, revision: intent.revision });
       if (o.status !== 'done') return failure(o, 'Traffic was not changed.');
       return `Rolled back ${o.response.service as string}: ${o.response.servingRevision as string} now gets 100% of traffic.`;
+    }
+    case 'traffic': {
+      const o = await run('send_traffic', { service: intent.service, revision: intent.revision });
+      if (o.status !== 'done') return failure(o, 'Traffic was not changed.');
+      return `${o.response.servingRevision as string} now gets 100% of the traffic of ${o.response.service as string}.`;
     }
     case 'services': {
       const o = await run('list_services', {});

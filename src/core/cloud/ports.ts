@@ -15,15 +15,23 @@ export interface StoragePort {
   /**
    * Makes sure `bucket` exists and belongs to `project` (bucket names are
    * global: one owned by someone else is an error, never a place to upload).
+   * `labels` go on a bucket it creates; an existing one is left as it is.
    */
-  ensureBucket(opts: { project: string; bucket: string; location: string }, signal: AbortSignal): Promise<{ created: boolean }>;
+  ensureBucket(
+    opts: { project: string; bucket: string; location: string; labels?: Record<string, string> },
+    signal: AbortSignal,
+  ): Promise<{ created: boolean }>;
   upload(opts: { project: string; bucket: string; object: string; source: Readable; contentType: string }, signal: AbortSignal): Promise<void>;
   /** Bytes of an object from `offset` on; undefined while the object does not exist. */
   readFrom(opts: { project: string; bucket: string; object: string; offset: number }, signal: AbortSignal): Promise<Buffer | undefined>;
 }
 
 export interface RegistryPort {
-  ensureDockerRepository(opts: { project: string; location: string; repository: string }, signal: AbortSignal): Promise<{ created: boolean }>;
+  /** `labels` go on a repository it creates; an existing one is left as it is. */
+  ensureDockerRepository(
+    opts: { project: string; location: string; repository: string; labels?: Record<string, string> },
+    signal: AbortSignal,
+  ): Promise<{ created: boolean }>;
   /**
    * The digest (`sha256:…`) the tag `image:tag` points at in a Docker repository;
    * undefined when the repository, image or tag does not exist. Incremental
@@ -132,6 +140,27 @@ export interface RunServiceInfo {
   servingRevision?: string;
   /** After a no-traffic update: the URL of the update's tag, which reaches only the new revision. */
   tagUri?: string;
+  /** The service's own labels (who made it: see core/deploy/ownership.ts). */
+  labels?: Record<string, string>;
+}
+
+/** A live service as a take-over question shows it: what it runs, whose labels it carries, who may call it. */
+export interface ExistingService {
+  ref: ServiceRef;
+  uri?: string;
+  image?: string;
+  labels: Record<string, string>;
+  /** Anyone may call it: the invoker IAM check is off, or allUsers (or allAuthenticatedUsers) holds roles/run.invoker. */
+  public: boolean;
+  /** Members holding roles/run.invoker; undefined when the policy could not be read. */
+  invokers?: string[];
+  /** RFC 3339: the last change (the last deploy). */
+  updateTime?: string;
+  /** Who created it and who changed it last, as Cloud Run records them. */
+  creator?: string;
+  lastModifier?: string;
+  /** The revision with the largest share of traffic now. */
+  servingRevision?: string;
 }
 
 /** How `updateService` rolls the new revision out. */
@@ -171,12 +200,14 @@ export interface DomainMappingInfo {
 
 /** A deploy change that may break something that works now; `message` is shown to the user as is. */
 export interface SpecChange {
-  kind: 'env-removed' | 'secret-dropped' | 'min-instances' | 'cpu-allocation' | 'domain-private' | 'ingress';
+  kind: 'env-removed' | 'secret-dropped' | 'min-instances' | 'cpu-allocation' | 'domain-private' | 'ingress' | 'public';
   message: string;
 }
 
 export interface RunPort {
   getService(ref: ServiceRef, signal: AbortSignal): Promise<RunServiceInfo | undefined>;
+  /** The live service with its labels and who may call it (reads its IAM policy); undefined when there is none. */
+  inspectService(ref: ServiceRef, signal: AbortSignal): Promise<ExistingService | undefined>;
   /** Computes (sends nothing) what `updateService(ref, spec)` would change; undefined when there is no service. */
   previewUpdate(ref: ServiceRef, spec: ServiceSpec, signal: AbortSignal): Promise<UpdatePreview | undefined>;
   /** Custom domains mapped to the service (Cloud Run domain mappings in the service's region). */
@@ -253,8 +284,11 @@ export interface RunAdminPort {
   describeService(ref: ServiceRef, signal: AbortSignal): Promise<ServiceDetails | undefined>;
   /** Newest first. */
   listRevisions(ref: ServiceRef, signal: AbortSignal): Promise<RevisionInfo[]>;
-  /** Sends 100 % of traffic to `revision` (which must be ready) and waits for the rollout. */
-  routeAllTraffic(ref: ServiceRef, revision: string, signal: AbortSignal): Promise<RunServiceInfo>;
+  /**
+   * Sends 100 % of traffic to `revision` (which must be ready) and waits for the rollout. `followLatest`:
+   * when `revision` is the latest ready one, route to "latest" instead of pinning it, so later revisions get the traffic too.
+   */
+  routeAllTraffic(ref: ServiceRef, revision: string, signal: AbortSignal, opts?: { followLatest?: boolean }): Promise<RunServiceInfo>;
   /** Sets and removes plain env vars and `secrets` refs (creating a new revision), keeping everything else. */
   updateEnv(
     ref: ServiceRef,
@@ -315,6 +349,8 @@ export interface ProjectSummary {
 export interface SecretsPort {
   /** Creates the secret (automatic replication) unless it exists; true when it was created. */
   ensureSecret(project: string, id: string, labels: Record<string, string>, signal: AbortSignal): Promise<boolean>;
+  /** The secret's labels; undefined when there is no such secret. */
+  secretLabels(project: string, id: string, signal: AbortSignal): Promise<Record<string, string> | undefined>;
   /** The number of the secret's latest version when it holds exactly `value`; undefined otherwise (or when there is none). */
   latestMatching(project: string, id: string, value: string, signal: AbortSignal): Promise<string | undefined>;
   /** Adds a version holding `value`; returns its number. */

@@ -28,6 +28,11 @@ export interface DeployOptions extends TargetSources {
    */
   approvedSpecChanges?: readonly string[] | 'all';
   /**
+   * Services (`serviceKey`, ownership.ts) the user already agreed to take over although
+   * Devgem did not create them from this workspace (the agent's plan showed it; `all` = --take-over).
+   */
+  approvedTakeOver?: readonly string[] | 'all';
+  /**
    * When an update's new revision fails to start or its health check, send the
    * traffic back to the revision that served before; on unless false ("devgem.autoRollback").
    */

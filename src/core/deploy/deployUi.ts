@@ -2,6 +2,7 @@
 import type { AppAnalysis, PortFix } from '../analysis/types';
 import { DevgemError } from '../base/errors';
 import type { PreflightProblem, SpecChange } from '../cloud/ports';
+import type { TakeOver } from './ownership';
 import type { GitHubSource } from '../github/gitHubPort';
 import { describeRedFlags, type UploadPreview } from '../packaging/uploadPreview';
 
@@ -25,9 +26,14 @@ export interface DeployUiPort {
   offerPreflightFix(problems: PreflightProblem[], signal: AbortSignal): Promise<boolean>;
   /** An update would drop config or change how the service runs or is reached; true = deploy anyway. */
   confirmSpecChanges(changes: SpecChange[], signal: AbortSignal): Promise<boolean>;
+  /**
+   * The service exists and is not Devgem's from this workspace (ownership.ts): show what is
+   * there now (takeOverDetails) and ask; true = take it over. Asked before anything is built.
+   */
+  confirmTakeOver(takeOver: TakeOver, signal: AbortSignal): Promise<boolean>;
 }
 
-/** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged, never break a live service. */
+/** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged, never break or take over a live service. */
 export const unattendedUi: DeployUiPort = {
   chooseApp: async (apps) => apps[0],
   reviewDockerfile: async () => true,
@@ -41,4 +47,5 @@ export const unattendedUi: DeployUiPort = {
   },
   offerPreflightFix: async () => false,
   confirmSpecChanges: async () => false,
+  confirmTakeOver: async () => false,
 };

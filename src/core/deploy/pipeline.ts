@@ -11,6 +11,7 @@ import { redactEvent } from './redactEvent';
 import { runStages } from './deployStages';
 import { unattendedUi, type DeployUiPort } from './deployUi';
 import { sessionPreflightCache, type PreflightCache } from './projectAccess';
+import { originOf } from './origin';
 import { toResumeData } from './releasePlan';
 import type { StageContext } from './stage';
 import { StageRunner } from './stageRunner';
@@ -46,6 +47,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
   const git = opts.gitHub ? { commit: opts.gitHub.commit, branch: opts.gitHub.ref, dirty: false } : await readGitInfo(opts.workspaceRoot, { checkDirty: true });
   if (git) emit({ type: 'source', commit: git.commit, branch: git.branch, dirty: git.dirty, ...(opts.gitHub ? { repository: opts.gitHub.repository } : {}) });
 
+  const origin = await originOf(opts);
   const runner = new StageRunner(emit, clock, signal, 'preflight');
   const ui = deps.ui ?? unattendedUi;
   const ctx: StageContext = {
@@ -57,12 +59,12 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
     ui,
     buildPollMs: deps.buildPollMs,
     preflightCache: deps.preflightCache ?? sessionPreflightCache,
-    guard: { ui, approved: opts.approvedSpecChanges },
+    guard: { ui, approved: opts.approvedSpecChanges, origin, approvedTakeOver: opts.approvedTakeOver },
     undoOnCancel: (undo) => runner.undoOnCancel(undo),
   };
   const workDir = await fs.mkdtemp(path.join(deps.tempDir ?? os.tmpdir(), 'devgem-'));
   try {
-    const { result, manifest } = await runStages('preflight', { opts, deployId, git, workDir }, runner, ctx, {
+    const { result, manifest } = await runStages('preflight', { opts, deployId, git, workDir, origin }, runner, ctx, {
       // Saved with the deploy before the build starts: a window reload during the
       // build leaves enough behind for the next window to finish (resume.ts).
       build: ({ plan }) => emit({ type: 'resume', data: toResumeData(plan) }),

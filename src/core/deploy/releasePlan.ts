@@ -1,6 +1,7 @@
 import type { DeployResumeData, ServiceRef } from '../../shared/protocol';
 import type { RevisionSource, RuntimeSpec } from '../cloud/ports';
 import type { DeployManifest } from '../git/sourceChanges';
+import { devgemLabels, ORIGIN_LABEL } from './ownership';
 
 /**
  * Everything the stages from the build on need, in memory: the same whether
@@ -26,6 +27,10 @@ export interface ReleasePlan {
   noTraffic?: { tag: string };
   /** Recorded on the new revision: the git commit, uncommitted changes, the GitHub repository. */
   source?: RevisionSource;
+  /** Devgem's labels (managed-by, devgem-origin): on a service it creates, added to one it updates, its other labels kept. */
+  labels: Record<string, string>;
+  /** The service was someone else's (or Devgem's from elsewhere) and the user agreed, before the build, to take it over. */
+  takenOver?: boolean;
 }
 
 /** The state of every stage from the build on. */
@@ -51,6 +56,7 @@ export function toResumeData(plan: ReleasePlan): DeployResumeData {
     ...(plan.autoRollback ? {} : { autoRollback: false }),
     ...(plan.noTraffic ? { noTraffic: plan.noTraffic } : {}),
     ...(plan.source ? { source: plan.source } : {}),
+    ...(plan.labels[ORIGIN_LABEL] ? { origin: plan.labels[ORIGIN_LABEL] } : {}),
   };
 }
 
@@ -70,5 +76,7 @@ export function fromResumeData(data: DeployResumeData): ReleasePlan {
     autoRollback: data.autoRollback !== false,
     ...(data.noTraffic ? { noTraffic: data.noTraffic } : {}),
     ...(data.source ? { source: data.source } : {}),
+    // A plan saved before origins were recorded says only who manages the service.
+    labels: devgemLabels(data.origin),
   };
 }

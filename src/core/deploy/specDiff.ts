@@ -44,15 +44,26 @@ function minInstancesChange(from: number, to: number): SpecChange[] {
   return [{ kind: 'min-instances', message: `Min instances ${from} → ${to} (${why})` }];
 }
 
+/** From most to least closed: who can reach the service over the network. */
+const INGRESS_ORDER = ['none', 'internal', 'internal-and-cloud-load-balancing', 'all'];
+
+function ingressChange(from: string, to: string, domains: DomainMappingInfo[]): SpecChange {
+  const mapped = domains.length ? `; custom domain ${domainList(domains)} may stop answering` : '';
+  const opens = INGRESS_ORDER.indexOf(to) > INGRESS_ORDER.indexOf(from) && INGRESS_ORDER.indexOf(from) >= 0;
+  const why = opens ? ` (drops the ingress restriction: ${to === 'all' ? 'reachable from the internet' : 'reachable from more networks'})` : '';
+  return { kind: 'ingress', message: `Ingress ${from} → ${to}${why}${mapped}` };
+}
+
 function domainList(domains: DomainMappingInfo[]): string {
   return domains.map((d) => d.domain).join(', ');
 }
 
 /**
  * What updating `live` into `next` would change that may break a working
- * service: env vars or secret references it drops, a different minimum of
- * instances, CPU allocation, ingress, and a switch to private while custom
- * domains serve it. Plain values that change and settings it keeps are no alarm.
+ * service or open it up: env vars or secret references it drops, a different
+ * minimum of instances, CPU allocation, ingress (a dropped restriction says so),
+ * private → public, and a switch to private while custom domains serve it.
+ * Plain values that change and settings it keeps are no alarm.
  * `next.public` is what the deploy asks for; `domains` map to this service.
  */
 export function riskyChanges(live: LiveServiceSpec, next: LiveServiceSpec, domains: DomainMappingInfo[] = []): SpecChange[] {
@@ -64,9 +75,10 @@ export function riskyChanges(live: LiveServiceSpec, next: LiveServiceSpec, domai
         : { kind: 'cpu-allocation', message: 'CPU only during requests → always allocated (billed while idle)' },
     );
   }
-  if (live.ingress !== next.ingress) {
-    const mapped = domains.length ? `; custom domain ${domainList(domains)} may stop answering` : '';
-    out.push({ kind: 'ingress', message: `Ingress ${live.ingress} → ${next.ingress}${mapped}` });
+  if (live.ingress !== next.ingress) out.push(ingressChange(live.ingress, next.ingress, domains));
+  if (!live.public && next.public) {
+    // The IAM check is what keeps a private service's callers to those granted: opening it is not undone by a redeploy.
+    out.push({ kind: 'public', message: 'Makes the private service public: anyone with the URL can call it (now only IAM-authorized callers can)' });
   }
   if (live.public && !next.public && domains.length) {
     out.push({

@@ -4,6 +4,7 @@ import type { CloudPorts } from '../cloud/ports';
 import type { GitInfo } from '../git/gitInfo';
 import type { DeployOptions } from './deployOptions';
 import type { DeployUiPort } from './deployUi';
+import type { Origin } from './origin';
 import type { PreflightCache } from './projectAccess';
 
 /** The line a stage ends with in the tracker; a status other than 'done' when it warns or skips. */
@@ -22,11 +23,15 @@ export interface Stage<In, Out, Name extends DeployStage = DeployStage> {
 /**
  * Asks before an update that would drop config or change scaling, CPU or
  * access of a live service (specDiff.ts). `approved`: changes the user saw and
- * accepted before the deploy (the agent's plan, or 'all').
+ * accepted before the deploy (the agent's plan, or 'all'). The deploy stage also
+ * checks again that the service it updates is Devgem's from `origin` (it may have
+ * appeared during the build), unless the user agreed to take it over.
  */
 export interface SpecGuard {
   ui: DeployUiPort;
   approved?: readonly string[] | 'all';
+  origin: Origin;
+  approvedTakeOver?: readonly string[] | 'all';
 }
 
 /** What every stage of one run shares: the outside world and the run's own limits. */
@@ -57,4 +62,6 @@ export interface DeployStart {
   git?: GitInfo;
   /** A folder of this run's own (the tarball goes there), removed when it ends. */
   workDir: string;
+  /** The workspace or repository deployed, as recorded on what Devgem creates (ownership.ts). */
+  origin: Origin;
 }

@@ -6,8 +6,10 @@ import type { DotenvResult } from './dotenv';
 import { envNameProblem, looksSecret } from './envNames';
 import { DevgemError } from '../base/errors';
 import type { CloudPorts, EnvVarInfo, LiveServiceSpec, SecretRef, ServiceRef, SpecChange } from '../cloud/ports';
+import { devgemLabels, MANAGED_BY_DEVGEM, MANAGED_BY_LABEL } from '../deploy/ownership';
 import { riskyChanges } from '../deploy/specDiff';
 import { bounded, throwIfCancelled } from '../base/wait';
+import { rolloutOf, type Rollout } from './envRollout';
 
 export const SECRET_ACCESSOR_ROLE = 'roles/secretmanager.secretAccessor';
 const CALL_MS = 60_000;
@@ -106,6 +108,35 @@ export function describePlan(items: EnvImportItem[]): string[] {
   );
 }
 
+/** A secret the import would add a version to and grant access on, though Devgem did not create it. */
+export interface ForeignSecret {
+  key: string;
+  secretId: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * The chosen secrets that exist and carry no `managed-by: devgem` label: someone
+ * else's secret, which others may read as `latest`. The import touches none of
+ * them unless the user agreed, secret by secret (`takeOverSecrets`).
+ */
+export async function foreignSecrets(ports: CloudPorts, ref: ServiceRef, items: EnvImportItem[], signal: AbortSignal): Promise<ForeignSecret[]> {
+  const out: ForeignSecret[] = [];
+  for (const i of items) {
+    if (i.target !== 'secret') continue;
+    const id = i.secretId ?? secretIdFor(ref.service, i.key);
+    const labels = await bounded(`Reading secret ${id}`, CALL_MS, signal, (s) => ports.secrets.secretLabels(ref.project, id, s));
+    if (labels && labels[MANAGED_BY_LABEL] !== MANAGED_BY_DEVGEM) out.push({ key: i.key, secretId: id, labels });
+  }
+  return out;
+}
+
+/** What using someone else's secret means, in one sentence (the plan, a modal, an error). */
+export function describeForeignSecret(f: ForeignSecret): string {
+  const labels = Object.entries(f.labels).map(([k, v]) => `${k}: ${v}`);
+  return `${f.secretId} (for ${f.key}) already exists and Devgem did not create it (labels: ${labels.join(', ') || 'none'}): importing adds a version, which changes "latest" for everyone who reads it, and grants the service's account access to it`;
+}
+
 export interface EnvImportResult {
   created: string[];
   /** Secrets that got a new version. */
@@ -115,6 +146,8 @@ export interface EnvImportResult {
   plain: string[];
   serviceAccount: string;
   revision?: string;
+  /** Where the traffic is after the import (an earlier rollback may keep it off the new revision). */
+  rollout?: Rollout;
 }
 
 /**
@@ -132,7 +165,15 @@ export async function applyEnvImport(
   ref: ServiceRef,
   parsed: DotenvResult,
   items: EnvImportItem[],
-  opts: { signal: AbortSignal; progress?: (line: string) => void; approveRisky?: boolean },
+  opts: {
+    signal: AbortSignal;
+    progress?: (line: string) => void;
+    approveRisky?: boolean;
+    /** Secret ids Devgem did not create that the user agreed to use (foreignSecrets). */
+    takeOverSecrets?: readonly string[];
+    /** Labels for the secrets it creates: Devgem's, with the workspace's origin (ownership.ts). */
+    labels?: Record<string, string>;
+  },
 ): Promise<EnvImportResult> {
   const { signal } = opts;
   const say = opts.progress ?? ((): void => undefined);
@@ -170,6 +211,14 @@ export async function applyEnvImport(
     });
   }
 
+  // Someone else's secret gets no version and no grant unless the user said so for that secret.
+  const foreign = (await foreignSecrets(ports, ref, chosen, signal)).filter((f) => !opts.takeOverSecrets?.includes(f.secretId));
+  if (foreign.length) {
+    throw new DevgemError('failed-precondition', `Nothing was imported: ${foreign.map(describeForeignSecret).join('; ')}.`, {
+      fix: `Import ${foreign.map((f) => f.key).join(', ')} as plain or leave ${foreign.length === 1 ? 'it' : 'them'} out, rename the key, or confirm using the existing secret when the import asks.`,
+    });
+  }
+
   let serviceAccount = d.serviceAccount;
   if (!serviceAccount) {
     const num = await bounded('Reading the project number', CALL_MS, signal, (s) => ports.preflight.projectNumber(ref.project, s));
@@ -182,7 +231,7 @@ export async function applyEnvImport(
     const value = values.get(key) ?? '';
     const id = s.secret;
     const created = await bounded(`Creating secret ${id}`, CALL_MS, signal, (sg) =>
-      ports.secrets.ensureSecret(ref.project, id, { 'managed-by': 'devgem' }, sg),
+      ports.secrets.ensureSecret(ref.project, id, opts.labels ?? devgemLabels(), sg),
     );
     const same = created ? undefined : await bounded(`Reading secret ${id}`, CALL_MS, signal, (sg) => ports.secrets.latestMatching(ref.project, id, value, sg));
     if (same) {
@@ -204,7 +253,8 @@ export async function applyEnvImport(
   const info = await bounded(`Updating the env vars of ${ref.service}`, UPDATE_MS, signal, (s) =>
     ports.runAdmin.updateEnv(ref, { set: plain, unset: [], secrets }, s),
   );
-  result.revision = info.latestReadyRevision ?? info.latestCreatedRevision;
+  result.rollout = rolloutOf(info);
+  result.revision = result.rollout.revision;
   return result;
 }
 
@@ -216,5 +266,6 @@ export function importSummary(r: EnvImportResult, file = '.env'): string {
     r.unchanged.length ? `unchanged ${r.unchanged.join(', ')}` : '',
     r.plain.length ? `plain ${r.plain.join(', ')}` : '',
   ].filter(Boolean);
-  return `Imported ${file}${r.revision ? ` (revision ${r.revision})` : ''}: ${parts.join('; ')}.`;
+  const pinned = r.rollout?.pinned ? ` The new revision gets no traffic: ${r.rollout.servingRevision} still serves (pinned by an earlier rollback).` : '';
+  return `Imported ${file}${r.revision ? ` (revision ${r.revision})` : ''}: ${parts.join('; ')}.${pinned}`;
 }

@@ -13,7 +13,7 @@ export interface GitInfo {
 }
 
 /** Where a repository keeps its files: `gitDir` holds HEAD, `commonDir` the shared refs (they differ in linked worktrees). */
-interface RepoDirs {
+export interface RepoDirs {
   gitDir: string;
   commonDir: string;
   /** The folder holding `.git`: where the tracked files are. */
@@ -63,7 +63,7 @@ async function readHead(dirs: RepoDirs): Promise<GitInfo | undefined> {
 }
 
 /** The nearest `.git` at or above `folder`: a directory, or a file saying `gitdir: …` (worktrees, submodules). */
-async function findRepository(folder: string): Promise<RepoDirs | undefined> {
+export async function findRepository(folder: string): Promise<RepoDirs | undefined> {
   let dir = path.resolve(folder);
   for (let i = 0; i < MAX_WALK_UP; i++) {
     const dotGit = path.join(dir, '.git');

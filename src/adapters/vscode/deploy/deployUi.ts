@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { AppAnalysis, PortFix } from '../../../core/analysis/types';
 import type { PreflightProblem, SpecChange } from '../../../core/cloud/ports';
 import type { DeployUiPort } from '../../../core/deploy/deployUi';
+import { takeOverDetails, takeOverHeadline, type TakeOver } from '../../../core/deploy/ownership';
 import type { UploadPreview } from '../../../core/packaging/uploadPreview';
 import type { GitHubSource } from '../../../core/github/gitHubPort';
 import { readReviewGeneratedDockerfile } from '../settings';
@@ -143,6 +144,23 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
       signal,
     );
     return answer === deploy;
+  }
+
+  /** A modal showing what the service runs now, its labels, who may call it and its last deploy; true only for "Take Over". */
+  async confirmTakeOver(takeOver: TakeOver, signal: AbortSignal): Promise<boolean> {
+    const button = 'Take Over';
+    const detail = takeOverDetails(takeOver)
+      .map((d) => `${d.label}: ${d.value}`)
+      .join('\n');
+    const answer = await unlessCancelled(
+      vscode.window.showWarningMessage(
+        takeOverHeadline(takeOver),
+        { modal: true, detail: `${detail}\n\nCancel leaves it as it is; to deploy beside it, set "devgem.serviceName" to another name.` },
+        button,
+      ),
+      signal,
+    );
+    return answer === button;
   }
 
   /** An error modal listing what is wrong; true only when the user chose to enable the APIs. */

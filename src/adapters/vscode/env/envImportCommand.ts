@@ -6,7 +6,19 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { addKnownSecret, redactText } from '../../../core/base/redact';
 import { parseDotenv, type DotenvResult } from '../../../core/env/dotenv';
-import { applyEnvImport, describePlan, importChanges, importSummary, planEnvImport, retarget, type EnvImportItem } from '../../../core/env/envImport';
+import {
+  applyEnvImport,
+  describeForeignSecret,
+  describePlan,
+  foreignSecrets,
+  importChanges,
+  importSummary,
+  planEnvImport,
+  retarget,
+  type EnvImportItem,
+} from '../../../core/env/envImport';
+import { originOf } from '../../../core/deploy/origin';
+import { devgemLabels } from '../../../core/deploy/ownership';
 import { isCancelled, toProblem } from '../../../core/base/errors';
 import type { CloudPorts, ServiceRef } from '../../../core/cloud/ports';
 import { withCancellableProgress } from '../progress';
@@ -117,7 +129,7 @@ async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined)
       detail: [...describePlan(planned), ...parsed.problems.map((p) => p.message)].join('\n') || 'Add KEY=value lines.',
     });
   }
-  const chosen = await chooseKeys(ref, rel, planned, parsed);
+  let chosen = await chooseKeys(ref, rel, planned, parsed);
   if (!chosen?.length) return;
 
   const live = await withCancellableProgress(
@@ -132,6 +144,29 @@ async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined)
       `There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first, then import its .env file.`,
     );
   for (const i of chosen) if (i.target === 'secret') addKnownSecret(parsed.entries.find((e) => e.key === i.key)?.value);
+  // Someone else's secret: asked secret by secret, before anything is written.
+  const takeOverSecrets: string[] = [];
+  const picked = chosen;
+  const foreign = await withCancellableProgress(
+    'Checking the secrets',
+    CALL_MS,
+    (s) => foreignSecrets(host.ports(), ref, picked, s),
+    vscode.ProgressLocation.Window,
+  );
+  for (const f of foreign) {
+    const use = 'Use It';
+    const leave = `Leave ${f.key} Out`;
+    const answer = await vscode.window.showWarningMessage(
+      `Secret ${f.secretId} already exists, and Devgem did not create it.`,
+      { modal: true, detail: `${describeForeignSecret(f)}.` },
+      use,
+      leave,
+    );
+    if (answer === use) takeOverSecrets.push(f.secretId);
+    else if (answer === leave) chosen = chosen.filter((i) => i.key !== f.key);
+    else return;
+  }
+  if (!chosen.length) return;
   const risks = importChanges(live.env, chosen, ref.service);
   const left = planned.filter((p) => !chosen.some((c) => c.key === p.key));
   const detail = [
@@ -151,12 +186,15 @@ async function importEnvFile(host: EnvImportHost, node: ServiceNode | undefined)
   );
   if (ok !== 'Import') return;
 
+  const labels = devgemLabels((await originOf({ workspaceRoot: root })).label);
   try {
     const r = await withCancellableProgress(`Importing ${rel} into ${ref.service}`, IMPORT_MS, (signal, progress) =>
       applyEnvImport(host.ports(), ref, parsed, chosen, {
         signal,
         // The user saw and approved the changes listed above.
         approveRisky: true,
+        takeOverSecrets,
+        labels,
         progress: (line) => {
           host.log.info(line);
           progress.report({ message: line });

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { checkAssignment, describeEnvVar, parseAssignment } from '../../../core/env/envEdit';
 import { isCancelled, toProblem } from '../../../core/base/errors';
-import type { CloudPorts, EnvVarInfo, ServiceRef } from '../../../core/cloud/ports';
+import type { CloudPorts, EnvVarInfo, RunServiceInfo, ServiceRef } from '../../../core/cloud/ports';
+import { rolloutEffect, rolloutOf, rolloutSentence } from '../../../core/env/envRollout';
 import { IMPORT_ENV_COMMAND } from './envImportCommand';
 import { withCancellableProgress } from '../progress';
 import { serviceRefFor, type ServiceNode } from '../serviceTarget';
@@ -57,7 +58,9 @@ async function editEnvVars(host: EnvVarsHost, node: ServiceNode | undefined): Pr
     return void vscode.window.showErrorMessage(`There is no Cloud Run service "${ref.service}" in ${ref.region} (project ${ref.project}). Deploy it first.`);
   const choice = await pickVar(ref, live.env);
   if (!choice) return;
-  if (choice.kind === 'remove') return removeVar(host, ref, choice.v);
+  // A rollback may have pinned the traffic: then the new revision does not get it.
+  const effect = rolloutEffect(live.traffic, live.image);
+  if (choice.kind === 'remove') return removeVar(host, ref, choice.v, effect);
   if (choice.v?.secret) {
     const pick = await vscode.window.showInformationMessage(
       `${choice.v.name} comes from Secret Manager (${describeEnvVar(choice.v)}). Change it by importing your .env file.`,
@@ -72,16 +75,16 @@ async function editEnvVars(host: EnvVarsHost, node: ServiceNode | undefined): Pr
     `Set ${assignment.key} on ${ref.service}?`,
     {
       modal: true,
-      detail: `${ref.service} · ${ref.project} · ${ref.region}\n\nA new revision with ${assignment.key} ${choice.v ? 'changed' : 'added'} gets all traffic once it is ready.`,
+      detail: `${ref.service} · ${ref.project} · ${ref.region}\n\n${assignment.key} is ${choice.v ? 'changed' : 'added'} in a new revision. ${effect}`,
     },
     'Apply',
   );
   if (ok !== 'Apply') return;
-  await withCancellableProgress(`Setting ${assignment.key} on ${ref.service}`, UPDATE_MS, (s) =>
+  const info = await withCancellableProgress(`Setting ${assignment.key} on ${ref.service}`, UPDATE_MS, (s) =>
     host.ports().runAdmin.updateEnv(ref, { set: { [assignment.key]: assignment.value }, unset: [] }, s),
   );
   host.log.info(`Set ${assignment.key} on ${ref.service} (${ref.region})`);
-  void vscode.window.showInformationMessage(`${ref.service} now has ${assignment.key} set.`);
+  reportRollout(host, ref, info, `${ref.service} now has ${assignment.key} set.`);
 }
 
 function pickVar(ref: ServiceRef, env: EnvVarInfo[]): Promise<{ kind: 'edit' | 'remove'; v?: EnvVarInfo } | undefined> {
@@ -145,20 +148,41 @@ async function askValue(v: EnvVarInfo): Promise<{ key: string; value: string } |
   return { key: v.name, value };
 }
 
-async function removeVar(host: EnvVarsHost, ref: ServiceRef, v: EnvVarInfo | undefined): Promise<void> {
+async function removeVar(host: EnvVarsHost, ref: ServiceRef, v: EnvVarInfo | undefined, effect: string): Promise<void> {
   if (!v) return;
   const ok = await vscode.window.showWarningMessage(
     `Remove ${v.name} from ${ref.service}?`,
     {
       modal: true,
-      detail: `${ref.service} · ${ref.project} · ${ref.region}\n\nA new revision without ${v.name} gets all traffic once it is ready.${v.secret ? ' The secret itself stays in Secret Manager.' : ''} Roll back to the current revision to undo.`,
+      detail: `${ref.service} · ${ref.project} · ${ref.region}\n\n${v.name} is removed in a new revision. ${effect}${v.secret ? ' The secret itself stays in Secret Manager.' : ''} Roll back to the current revision to undo.`,
     },
     'Remove',
   );
   if (ok !== 'Remove') return;
-  await withCancellableProgress(`Removing ${v.name} from ${ref.service}`, UPDATE_MS, (s) =>
+  const info = await withCancellableProgress(`Removing ${v.name} from ${ref.service}`, UPDATE_MS, (s) =>
     host.ports().runAdmin.updateEnv(ref, { set: {}, unset: [v.name] }, s),
   );
   host.log.info(`Removed ${v.name} from ${ref.service} (${ref.region})`);
-  void vscode.window.showInformationMessage(`Removed ${v.name} from ${ref.service}.`);
+  reportRollout(host, ref, info, `Removed ${v.name} from ${ref.service}.`);
+}
+
+/** The change's result as the traffic split says it; when a rollback kept the traffic elsewhere, offers to move it. */
+function reportRollout(host: EnvVarsHost, ref: ServiceRef, info: RunServiceInfo, done: string): void {
+  const r = rolloutOf(info);
+  if (!r.pinned || !r.revision) return void vscode.window.showInformationMessage(done);
+  const to = r.revision;
+  const send = `Send Traffic to ${to}`;
+  const sendTraffic = async (answer: string | undefined) => {
+    if (answer !== send) return;
+    await withCancellableProgress(`Sending the traffic of ${ref.service} to ${to}`, UPDATE_MS, (s) =>
+      host.ports().runAdmin.routeAllTraffic(ref, to, s, { followLatest: true }),
+    );
+    void vscode.window.showInformationMessage(`${to} now serves ${ref.service}.`);
+  };
+  const message = `${done} ${rolloutSentence(ref.service, r).replace(/ \(say "[^"]*"\)/, '')}`;
+  Promise.resolve(vscode.window.showWarningMessage(message, send))
+    .then(sendTraffic)
+    .catch((err: unknown) => {
+      if (!isCancelled(err)) void vscode.window.showErrorMessage(toProblem(err).message);
+    });
 }

@@ -15,6 +15,7 @@ import { boundedLine, digestLog, LOG_RESULT_TOKENS, severityOfLine } from '../lo
 import type { JsonSchema } from '../model';
 import { redactText } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
+import { takeOverPlan } from './takeOverPlan';
 
 const envMap: JsonSchema = {
   type: 'object',
@@ -133,7 +134,7 @@ function runtimeLines(opts: DeployOptions, updating: boolean): { label: string; 
  * What the update would break or change on the live service (specDiff.ts), so
  * the one approval covers it; the deploy stage asks again only for changes not shown here.
  */
-async function specChangeLines(
+export async function specChangeLines(
   ctx: AgentContext,
   opts: DeployOptions,
   ref: ServiceRef,
@@ -160,8 +161,8 @@ async function specChangeLines(
   }
 }
 
-/** Risky changes each deploy call's plan showed, keyed by the call's own args object. */
-const shownChanges = new WeakMap<object, string[]>();
+/** Risky changes and the take-over each deploy call's plan showed, keyed by the call's own args object. */
+const shownChanges = new WeakMap<object, { changes: string[]; takeOver?: string }>();
 
 /** Everything the user approves before a deploy: where, what, who may call it, with which settings. */
 export async function deployPlan(ctx: AgentContext, opts: DeployOptions, signal: AbortSignal, approveLabel = 'Deploy'): Promise<ConfirmationDraft> {
@@ -173,19 +174,23 @@ async function planAndChanges(
   opts: DeployOptions,
   signal: AbortSignal,
   approveLabel = 'Deploy',
-): Promise<{ draft: ConfirmationDraft; shown: string[] }> {
+): Promise<{ draft: ConfirmationDraft; shown: { changes: string[]; takeOver?: string } }> {
   const resolved = await resolveTarget(opts);
   const app = await pickApp(opts, signal);
   const ref = targetForApp(resolved, app);
   const existing = await bounded('Looking up the service', 60_000, signal, (s) => ctx.cloud().run.getService(ref, s));
+  // Someone else's service (or one Devgem deployed from elsewhere): the click approves taking it over, seen first.
+  const takeOver = existing ? await takeOverPlan(ctx, ref, opts, opts.allowUnauthenticated, signal) : undefined;
   const changes = existing ? await specChangeLines(ctx, opts, ref, app.port.port, signal) : { lines: [], shown: [] };
   const draft: ConfirmationDraft = {
     title:
-      opts.noTraffic && existing
+      takeOver?.title ??
+      (opts.noTraffic && existing
         ? `Preview a new revision of Cloud Run service "${ref.service}" (no traffic)`
-        : `${existing ? 'Update' : 'Create'} Cloud Run service "${ref.service}"`,
-    approveLabel,
+        : `${existing ? 'Update' : 'Create'} Cloud Run service "${ref.service}"`),
+    approveLabel: takeOver ? `Take Over and ${approveLabel}` : approveLabel,
     details: [
+      ...(takeOver?.lines ?? []),
       { label: 'Project', value: ref.project },
       { label: 'Region', value: ref.region },
       { label: 'Service', value: `${ref.service} (${existing ? 'update; URL stays the same' : 'new'})` },
@@ -201,7 +206,7 @@ async function planAndChanges(
       ...changes.lines,
     ],
   };
-  return { draft, shown: changes.shown };
+  return { draft, shown: { changes: changes.shown, takeOver: takeOver?.approves } };
 }
 
 /** What the model learns from a finished deploy; the log tail is data from the build, not instructions. */
@@ -261,7 +266,12 @@ export function deployTool(): AgentTool<DeployArgs, AgentContext> {
       return draft;
     },
     run: async (args, ctx, signal) => {
-      const opts = { ...deployOptionsFor(ctx.deployOptions(), args), approvedSpecChanges: shownChanges.get(args) };
+      const shown = shownChanges.get(args);
+      const opts = {
+        ...deployOptionsFor(ctx.deployOptions(), args),
+        approvedSpecChanges: shown?.changes,
+        ...(shown?.takeOver ? { approvedTakeOver: [shown.takeOver] } : {}),
+      };
       ctx.usage?.check('deploy');
       ctx.usage?.record('deploy');
       ctx.lastDeployRequest = opts;

@@ -2,7 +2,10 @@
 // names, destinations and secret ids go back to the model or the confirmation.
 import * as path from 'node:path';
 import { parseDotenv, type DotenvResult } from '../../env/dotenv';
-import { applyEnvImport, importChanges, importSummary, planEnvImport, type EnvImportItem } from '../../env/envImport';
+import { applyEnvImport, describeForeignSecret, foreignSecrets, importChanges, importSummary, planEnvImport, type EnvImportItem } from '../../env/envImport';
+import { originOf } from '../../deploy/origin';
+import { rolloutEffect } from '../../env/envRollout';
+import { devgemLabels } from '../../deploy/ownership';
 import { ENV_NAME_PATTERN, looksSecret } from '../../env/envNames';
 import { DevgemError } from '../../base/errors';
 import type { ServiceRef } from '../../cloud/ports';
@@ -76,6 +79,9 @@ function destination(i: EnvImportItem, parsed: DotenvResult): string {
   return looksSecret(i.key, value) ? 'plain env var (as asked, though it looks like a secret)' : 'plain env var';
 }
 
+/** Existing secrets Devgem did not create that each call's plan showed (so the click approved using them), keyed by the call's args. */
+const shownForeign = new WeakMap<object, string[]>();
+
 export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
   return {
     name: 'import_env_file',
@@ -102,6 +108,11 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
       }
       const risks = importChanges(d.env, items, ref.service);
       const secrets = items.filter((i) => i.target === 'secret').length;
+      const foreign = await foreignSecrets(ctx.cloud(), ref, items, signal);
+      shownForeign.set(
+        args,
+        foreign.map((f) => f.secretId),
+      );
       return {
         title: `Import ${file} into "${ref.service}"`,
         approveLabel: 'Import',
@@ -111,6 +122,10 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
           ...parsed.problems.map((p) => ({ label: `Line ${p.line}`, value: `not imported: ${p.message}` })),
           ...(parsed.duplicates.length ? [{ label: 'Duplicates', value: `${parsed.duplicates.join(', ')} (the last value counts)` }] : []),
           ...risks.map((r) => ({ label: 'Changes', value: r.message })),
+          ...foreign.map((f) => ({
+            label: 'Warning',
+            value: `${describeForeignSecret(f)}. To keep it as it is, decline and import ${f.key} as plain or leave it out.`,
+          })),
           ...(secrets
             ? [
                 {
@@ -119,14 +134,21 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
                 },
               ]
             : []),
-          { label: 'Effect', value: 'A new revision gets all traffic once it is ready. Values are never shown.' },
+          { label: 'Effect', value: `${rolloutEffect(d.traffic, d.image)} Values are never shown.` },
         ],
       };
     },
     run: async (args, ctx, signal) => {
       const { file, ref, parsed, items } = await load(args, ctx);
       // The confirmation listed every change the guard would stop at, and the user approved them.
-      const r = await applyEnvImport(ctx.cloud(), ref, parsed, items, { signal, approveRisky: true });
+      const origin = await originOf(ctx.deployOptions());
+      const r = await applyEnvImport(ctx.cloud(), ref, parsed, items, {
+        signal,
+        approveRisky: true,
+        // Only the existing secrets the plan named; one that appeared since is refused.
+        takeOverSecrets: shownForeign.get(args) ?? [],
+        labels: devgemLabels(origin.label),
+      });
       return {
         data: {
           service: ref.service,
@@ -139,6 +161,9 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
           problems: parsed.problems.map((p) => p.message),
           serviceAccount: r.serviceAccount,
           revision: r.revision,
+          servingRevision: r.rollout?.servingRevision,
+          trafficPinned: r.rollout?.pinned ?? false,
+          ...(r.rollout?.pinned ? { next: `send_traffic with revision ${r.revision} moves all traffic to it (the user confirms first)` } : {}),
         },
         summary: importSummary(r, file),
       };

@@ -8,7 +8,8 @@ import { bounded } from '../../base/wait';
 import { REGION_PATTERN, SERVICE_PATTERN, type AgentContext } from '../context';
 import { redactText } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
-import { describeResult } from './deployTools';
+import { describeResult, specChangeLines } from './deployTools';
+import { takeOverPlan, type TakeOverPlan } from './takeOverPlan';
 
 const CALL_MS = 30_000;
 
@@ -43,6 +44,10 @@ interface GitHubPlan {
   opts: DeployOptions;
   target: ServiceRef;
   existing: boolean;
+  /** The service is not Devgem's from this repository: the approval takes it over. */
+  takeOver?: TakeOverPlan;
+  /** Risky changes to the live service (specDiff.ts) the plan shows, approved with it. */
+  changes: { lines: { label: string; value: string }[]; shown: string[] };
 }
 
 async function planOf(ctx: AgentContext, port: GitHubPort, args: GitHubDeployArgs, signal: AbortSignal): Promise<GitHubPlan> {
@@ -53,14 +58,21 @@ async function planOf(ctx: AgentContext, port: GitHubPort, args: GitHubDeployArg
   const opts = gitHubDeployOptions(ctx.deployOptions({ folderOptional: true }), repo.name, args);
   const { target } = await resolveTarget({ ...opts, workspaceRoot: repo.name });
   const existing = Boolean(await bounded('Looking up the service', 60_000, signal, (s) => ctx.cloud().run.getService(target, s)));
-  return { repo, ref, commit, opts, target, existing };
+  const source = { workspaceRoot: repo.name, gitHub: { repository: repo.fullName } };
+  const takeOver = existing ? await takeOverPlan(ctx, target, source, opts.allowUnauthenticated, signal) : undefined;
+  // The app's port is not known before the download; it takes no part in the comparison.
+  const changes = existing ? await specChangeLines(ctx, opts, target, 8080, signal) : { lines: [], shown: [] };
+  return { repo, ref, commit, opts, target, existing, takeOver, changes };
 }
 
 function draftOf(p: GitHubPlan, maxBytes: number): ConfirmationDraft {
   return {
-    title: `Deploy ${p.repo.fullName} (${p.ref}) to ${p.existing ? 'existing' : 'new'} Cloud Run service "${p.target.service}"`,
-    approveLabel: 'Deploy',
+    title: p.takeOver
+      ? `Deploy ${p.repo.fullName} (${p.ref}): ${p.takeOver.title.charAt(0).toLowerCase()}${p.takeOver.title.slice(1)}`
+      : `Deploy ${p.repo.fullName} (${p.ref}) to ${p.existing ? 'existing' : 'new'} Cloud Run service "${p.target.service}"`,
+    approveLabel: p.takeOver ? 'Take Over and Deploy' : 'Deploy',
     details: [
+      ...(p.takeOver?.lines ?? []),
       { label: 'Repository', value: `${p.repo.fullName} (${p.repo.private ? 'private' : 'public'})` },
       { label: 'Ref', value: `${p.ref}${p.ref === p.repo.defaultBranch ? ' (default branch)' : ''}` },
       { label: 'Commit', value: p.commit.slice(0, 7) },
@@ -72,6 +84,7 @@ function draftOf(p: GitHubPlan, maxBytes: number): ConfirmationDraft {
         value: `the commit's archive from GitHub (at most ${Math.round(maxBytes / (1024 * 1024))} MB), analyzed and built like a workspace, removed after the deploy`,
       },
       { label: 'Access', value: p.opts.allowUnauthenticated ? 'Public: anyone with the URL' : 'Private: IAM-authenticated callers only' },
+      ...p.changes.lines,
     ],
   };
 }
@@ -120,7 +133,12 @@ export function deployGitHubRepoTool(): AgentTool<GitHubDeployArgs, AgentContext
       const { result } = await deployGitHubRepo(
         port,
         { owner: p.repo.owner, name: p.repo.name, ref: p.commit, maxBytes },
-        p.opts,
+        {
+          ...p.opts,
+          // What the plan showed is what the click approved.
+          approvedSpecChanges: p.changes.shown,
+          ...(p.takeOver ? { approvedTakeOver: [p.takeOver.approves] } : {}),
+        },
         // Fetched by the approved SHA; recorded under the ref the user named.
         (opts, s) => ctx.runDeploy({ ...opts, gitHub: { repository: p.repo.fullName, ref: p.ref, commit: p.commit } }, s),
         signal,

@@ -5,6 +5,7 @@ import { buildLogsTool, deployHistoryTool, deployStatusTool, deployTool, usageTo
 import { deployGitHubRepoTool, listGitHubReposTool } from './gitHubTools';
 import { importEnvTool } from './envTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
+import { sendTrafficTool } from './trafficTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
 
 /** VS Code's language-model tool names are global: Devgem's carry this prefix. */
@@ -28,6 +29,7 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(importEnvTool())
     .register(listRevisionsTool())
     .register(rollbackTool())
+    .register(sendTrafficTool())
     .register(deleteServiceTool())
     .register(listGitHubReposTool())
     .register(deployGitHubRepoTool())

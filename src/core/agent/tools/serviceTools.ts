@@ -9,6 +9,7 @@ import { redactText } from '../../base/redact';
 import type { AgentTool } from '../registry';
 import { ENV_NAME_PATTERN, looksSecret } from '../../env/envNames';
 import { checkEnvNames } from '../../deploy/deployRequest';
+import { rolloutEffect, rolloutOf, rolloutSentence } from '../../env/envRollout';
 
 const CALL_MS = 60_000;
 const SLOW_MS = 300_000;
@@ -143,9 +144,10 @@ export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
       },
     },
     risk: 'write',
-    confirmation: async (args, ctx) => {
+    confirmation: async (args, ctx, signal) => {
       check(args);
       const ref = await resolveRef(ctx, args);
+      const d = await bounded('Describing the service', CALL_MS, signal, (s) => ctx.cloud().runAdmin.describeService(ref, s));
       return {
         title: `Change env vars of "${ref.service}"`,
         approveLabel: 'Apply',
@@ -153,7 +155,7 @@ export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
           { label: 'Service', value: refText(ref) },
           ...Object.entries(args.set ?? {}).map(([k, v]) => ({ label: `Set ${k}`, value: v })),
           ...(args.unset ?? []).map((k) => ({ label: `Remove ${k}`, value: '(removed)' })),
-          { label: 'Effect', value: 'A new revision gets all traffic once it is ready.' },
+          { label: 'Effect', value: rolloutEffect(d?.traffic, d?.image) },
         ],
       };
     },
@@ -164,9 +166,22 @@ export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
         ctx.cloud().runAdmin.updateEnv(ref, { set: args.set ?? {}, unset: args.unset ?? [] }, s),
       );
       const changed = [...Object.keys(args.set ?? {}), ...(args.unset ?? [])];
+      const r = rolloutOf(info);
+      // Which image each runs matters only when the traffic stayed behind: moving it may bring back rolled-back code.
+      const revisions = r.pinned ? await bounded('Listing revisions', CALL_MS, signal, (s) => ctx.cloud().runAdmin.listRevisions(ref, s)).catch(() => []) : [];
+      const imageOf = (rev?: string) => revisions.find((x) => x.revision === rev)?.image;
+      const images = { revision: imageOf(r.revision), serving: imageOf(r.servingRevision) };
       return {
-        data: { service: ref.service, changed, revision: info.latestReadyRevision ?? info.latestCreatedRevision },
-        summary: `Updated ${changed.join(', ')}`,
+        data: {
+          service: ref.service,
+          changed,
+          revision: r.revision,
+          servingRevision: r.servingRevision,
+          trafficPinned: r.pinned,
+          result: rolloutSentence(ref.service, r, images),
+          ...(r.pinned ? { next: `send_traffic with revision ${r.revision} moves all traffic to it (the user confirms first)` } : {}),
+        },
+        summary: `Updated ${changed.join(', ')}${r.pinned ? `; ${r.revision} gets no traffic (${r.servingRevision} still serves)` : ''}`,
       };
     },
   };

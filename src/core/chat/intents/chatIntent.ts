@@ -15,6 +15,8 @@ export type ChatIntent =
   /** "import .env", "import env from config/prod.env to api". */
   | { kind: 'env-import'; file?: string; service?: string }
   | { kind: 'rollback'; revision?: string; service?: string }
+  /** "send traffic to api-00004-xyz": all of it to that revision (e.g. the one an env change made after a rollback). */
+  | { kind: 'traffic'; revision: string; service?: string }
   | { kind: 'services' }
   | { kind: 'revisions'; service?: string }
   | { kind: 'usage' }
@@ -25,7 +27,7 @@ export type ChatIntent =
   | { kind: 'invalid'; problem: string };
 
 /** The intents that may name the Cloud Run service they act on. */
-export type ServiceIntent = Extract<ChatIntent, { kind: 'deploy' | 'logs' | 'env-set' | 'env-unset' | 'rollback' | 'revisions' }>;
+export type ServiceIntent = Extract<ChatIntent, { kind: 'deploy' | 'logs' | 'env-set' | 'env-unset' | 'rollback' | 'traffic' | 'revisions' }>;
 
 export function invalid(problem: string): ChatIntent {
   return { kind: 'invalid', problem };

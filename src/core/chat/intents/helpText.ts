@@ -9,7 +9,7 @@ export const HELP_TEXT = [
   '• Logs: "logs", "show logs for api", "show the last 50 log lines", "show me the last errors", "build logs", "why did the build fail?"',
   '• Environment variables: "set FOO=bar", "set GREETING=\'hello world\' on api", "set FOO to bar", "unset FOO", "remove env FOO BAR"',
   '• Secrets: "import .env", "import env from .env.production to api" — secret-looking keys go to Secret Manager',
-  '• Roll back: "roll back", "roll back api", "roll back to api-00002-xyz"',
+  '• Roll back: "roll back", "roll back api", "roll back to api-00002-xyz"; "send traffic to api-00004-xyz" serves that revision',
   '• Services and revisions: "list services", "list revisions of api"',
   '• "what changed since the last deploy?" — files added, removed and modified since then, and the commits',
   '• "usage" — deploys and model calls today, and their limits',

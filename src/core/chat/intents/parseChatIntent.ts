@@ -8,7 +8,7 @@ import { parseDeploy } from './deployIntent';
 import { parseEnv } from './envIntent';
 import { parseEnvImport } from './envImportIntent';
 import { parseLogs } from './logsIntent';
-import { parseRollback } from './rollbackIntent';
+import { parseRollback, parseSendTraffic } from './rollbackIntent';
 import { withService } from './withService';
 
 export function parseChatIntent(text: string): ChatIntent {
@@ -20,6 +20,8 @@ export function parseChatIntent(text: string): ChatIntent {
   if (env) return env;
   const question = QUESTION.test(s);
   if (/^(?:cancel|stop|abort|halt|kill|terminate)\b/i.test(s) || (!question && /\b(?:cancel|abort)\b/i.test(s))) return { kind: 'cancel' };
+  const traffic = parseSendTraffic(s);
+  if (traffic) return traffic;
   const rollback = ROLLBACK_START.exec(s) ?? (question ? null : ROLLBACK_ANYWHERE.exec(s));
   if (rollback) return parseRollback(s.slice(rollback.index + rollback[0].length));
   // "deploy status" and "deploy logs" ask about a deploy; they do not start one.

@@ -1,4 +1,4 @@
-// "roll back", "roll back api", "roll back to api-00002-xyz".
+// "roll back", "roll back api", "roll back to api-00002-xyz"; "send traffic to api-00004-xyz".
 import { invalid, type ChatIntent } from './chatIntent';
 import { withServiceName } from './withService';
 
@@ -31,6 +31,20 @@ const ROLLBACK_FILLER = new Set([
   'for',
   'on',
 ]);
+
+const SEND_TRAFFIC =
+  /^(?:send|route|move|switch|shift)\s+(?:all\s+(?:of\s+)?)?(?:the\s+)?traffic\s+to\s+(?:the\s+)?(?:revision\s+)?(\S+)(?:\s+(?:on|of|for)\s+(?:the\s+)?(?:service\s+)?(\S+))?$/i;
+
+/** "send (all) traffic to REVISION [on SERVICE]": undefined when the message is not that. */
+export function parseSendTraffic(s: string): ChatIntent | undefined {
+  const m = SEND_TRAFFIC.exec(s);
+  if (!m) return undefined;
+  const revision = m[1];
+  if (!/^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(revision)) {
+    return invalid(`"${revision}" is not a revision name: revisions look like api-00002-xyz. Say "send traffic to api-00002-xyz".`);
+  }
+  return withServiceName({ kind: 'traffic', revision }, m[2]);
+}
 
 export function parseRollback(rest: string): ChatIntent {
   const words = rest.split(/[\s,]+/).filter(Boolean);

@@ -3,14 +3,20 @@ import { analysisKit } from '../../analysis/lazyAnalysis';
 import { CancelledError, DevgemError } from '../../base/errors';
 import type { Stage } from '../stage';
 import { targetForApp } from '../target';
+import { claimService } from './claim';
 import type { Targeted } from './preflight';
 
 /** The app to deploy is known; in a monorepo the target's service is named after it. */
 export interface Analyzed extends Targeted {
   app: AppAnalysis;
+  /** The target is someone else's service (or Devgem's from elsewhere) and the user agreed to take it over. */
+  takenOver: boolean;
 }
 
-/** Finds the deployable app (asking which one when there are several) and offers a port fix. */
+/**
+ * Finds the deployable app (asking which one when there are several) and offers a port fix.
+ * Once the service name is final, checks that the service is Devgem's or new before anything is built (claim.ts).
+ */
 export const analyzeStage: Stage<Targeted, Analyzed, 'analyze'> = {
   name: 'analyze',
   async run(input, ctx) {
@@ -38,7 +44,8 @@ export const analyzeStage: Stage<Targeted, Analyzed, 'analyze'> = {
     if (app.port.fix && !gitHub) ctx.ui.offerPortFix(app.port.fix, workspaceRoot);
     const target = targetForApp(input, app);
     if (target !== input.target) ctx.emit({ type: 'target', target });
+    const claim = await claimService(target, input.origin, input.opts, ctx);
     const others = ws.apps.length > 1 ? ` (1 of ${ws.apps.length} apps)` : '';
-    return { out: { ...input, app, target }, detail: `${analysisKit().describeApp(app).summary}${others}` };
+    return { out: { ...input, app, target, takenOver: claim.takenOver }, detail: `${analysisKit().describeApp(app).summary}${others}${claim.note}` };
   },
 };

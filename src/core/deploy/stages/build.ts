@@ -27,7 +27,7 @@ async function startBuild(input: Uploaded, order: Extract<BuildOrder, { kind: 's
   const { ports, signal, callMs, clock, emit } = ctx;
   const { target, bucket, image } = input.plan;
   await bounded('Preparing the Artifact Registry repository', 3 * callMs, signal, (s) =>
-    ports.registry.ensureDockerRepository({ project: target.project, location: target.region, repository: order.repository }, s),
+    ports.registry.ensureDockerRepository({ project: target.project, location: target.region, repository: order.repository, labels: input.plan.labels }, s),
   );
   const build = await runBuild(
     {

@@ -4,7 +4,9 @@ import type { RunServiceInfo, ServiceSpec } from '../../cloud/ports';
 import type { AfterUpload, ReleasePlan } from '../releasePlan';
 import { allApproved, checkSpecChanges, specChangesRefused } from '../specDiff';
 import type { SpecGuard, Stage, StageContext } from '../stage';
+import { ownershipOf } from '../ownership';
 import { restoreAfterCancel, rollBack } from './autoRollback';
+import { claimService } from './claim';
 import type { Built } from './build';
 
 /** The service runs the new revision (a preview: beside the one that serves). */
@@ -58,10 +60,15 @@ async function createOrUpdate(input: Built, ctx: StageContext): Promise<{ servic
     ...plan.runtime,
     image: plan.image,
     port: plan.port,
-    labels: { 'managed-by': 'devgem' },
+    labels: plan.labels,
     ...(plan.source ? { source: plan.source } : {}),
   };
   const existing = await bounded('Looking up the service', callMs, signal, (s) => ports.run.getService(ref, s));
+  // Someone may have created the service while this one was building: the same question as before the build.
+  const { guard } = ctx;
+  if (existing && guard && !plan.takenOver && ownershipOf(existing.labels, guard.origin.label) !== 'ours') {
+    await claimService(ref, guard.origin, { allowUnauthenticated: plan.allowUnauthenticated, approvedTakeOver: guard.approvedTakeOver }, ctx);
+  }
   if (preview && !existing) {
     throw new DevgemError('failed-precondition', `A preview (no traffic) needs a live service, and ${ref.service} does not exist yet in ${ref.region}.`, {
       fix: 'Deploy it once without a preview tag (no --no-traffic); later deploys can be previews.',

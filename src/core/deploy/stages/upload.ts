@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { bounded } from '../../base/wait';
 import { defaultSourceBucket } from '../deployOptions';
+import { devgemLabels } from '../ownership';
 import type { AfterUpload, ReleasePlan } from '../releasePlan';
 import type { Stage } from '../stage';
 import type { FollowFrom } from './cloudBuild';
@@ -43,7 +44,7 @@ export const uploadStage: Stage<Packaged, Uploaded, 'upload'> = {
       return { out: { plan, manifest, build: { kind: 'reuse', detail } }, detail: { status: 'skipped', detail } };
     }
     const { created } = await bounded('Preparing the source bucket', 2 * callMs, signal, (s) =>
-      ports.storage.ensureBucket({ project: target.project, bucket, location: target.region }, s),
+      ports.storage.ensureBucket({ project: target.project, bucket, location: target.region, labels: plan.labels }, s),
     );
     await bounded('Uploading the source', 10 * callMs, signal, (s) =>
       ports.storage.upload({ project: target.project, bucket, object, source: createReadStream(input.tarball), contentType: 'application/gzip' }, s),
@@ -75,5 +76,7 @@ function releasePlan(input: Packaged, bucket: string, image: string): ReleasePla
     ...(git?.commit
       ? { source: { commit: git.commit, ...(git.dirty ? { dirty: true } : {}), ...(opts.gitHub ? { repository: opts.gitHub.repository } : {}) } }
       : {}),
+    labels: devgemLabels(input.origin.label),
+    ...(input.takenOver ? { takenOver: true } : {}),
   };
 }
