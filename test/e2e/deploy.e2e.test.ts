@@ -94,12 +94,15 @@ describe('Devgem in a real VS Code (code-server)', function () {
       const build = state.builds[0];
       const bucket = build.logsBucket.replace(/^gs:\/\//, '');
       const log = await (await fetch(`${emu.baseUrl}/storage/v1/b/${bucket}/o/log-${build.id}.txt?alt=media`)).text();
-      assert.match(log, /^Step 1\/\d+ : FROM node:20-slim$/m);
+      // The build started from the base image the generated Dockerfile names (a supported Node line for `>=20`).
+      const from = /^FROM (node:\d+-slim)$/m.exec(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'))?.[1];
+      assert.ok(from, 'the generated Dockerfile starts from a node:<major>-slim image');
+      assert.ok(log.split('\n').some((line) => new RegExp(`^Step 1/\\d+ : FROM ${from}$`).test(line.trim())), `the build log starts FROM ${from}`);
       assert.match(log, /^Successfully tagged europe-west1-docker\.pkg\.dev\/e2e-project\/devgem\/hello-node:/m);
     }
 
     // The generated Dockerfile is in the workspace for the user to keep.
-    assert.match(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'), /FROM node:20/);
+    assert.match(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'), /^FROM node:(2[2-9]|[3-9]\d)-slim$/m);
     // The status bar shows the result too.
     await page.locator('.statusbar-item', { hasText: 'Devgem:' }).first().waitFor({ timeout: 10_000 });
     // The Cloud Run explorer refreshes itself when a deploy ends: the new service is in the tree.
