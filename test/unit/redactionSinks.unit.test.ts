@@ -206,7 +206,7 @@ describe('redaction at every sink', () => {
     };
     const subject = useVscodeStub<typeof ChatParticipant>(stub, require.resolve('../../src/adapters/vscode/chat/chatParticipant'));
 
-    async function ask(models: { get(): Promise<ModelPort | undefined> }, prompt: string) {
+    async function ask(models: { forChatRequest(): Promise<ModelPort | undefined> }, prompt: string) {
       const streamed: string[] = [];
       const stream = { markdown: (s: string) => streamed.push(s), progress: (s: string) => streamed.push(s), button: () => undefined };
       subject.load().registerVscodeChat({
@@ -226,13 +226,13 @@ describe('redaction at every sink', () => {
     it('streams the reply redacted, never half a token, chunk boundaries anywhere', async () => {
       const reply = `Here: ${GH} and ${SLACK} and ${REGISTERED}, done.`;
       const model = new ScriptedModel([[...reply].map((ch) => text(ch))]);
-      const { streamed, result: result0 } = await ask({ get: async () => model }, 'hi');
+      const { streamed, result: result0 } = await ask({ forChatRequest: async () => model }, 'hi');
       assert.ok(streamed.join('').includes('done.'), `${streamed.join('')} ${JSON.stringify(result0)}`);
       assertClean('@devgem’s stream', streamed.join(''));
     });
 
     it('redacts the error it reports', async () => {
-      const { result } = await ask({ get: async () => Promise.reject(new Error(`model config broken: ${GH}`)) }, 'hi');
+      const { result } = await ask({ forChatRequest: async () => Promise.reject(new Error(`model config broken: ${GH}`)) }, 'hi');
       assert.match(result.errorDetails?.message ?? '', /model config broken/);
       assertClean('@devgem’s error', result);
     });

@@ -78,7 +78,7 @@ export function readMaxDownloadBytes(): number {
   return Math.round((typeof mb === 'number' && Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_MAX_DOWNLOAD_MB) * 1024 * 1024);
 }
 
-export type AiProvider = 'auto' | 'vertex' | 'apiKey' | 'off';
+export type AiProvider = 'auto' | 'vertex' | 'apiKey' | 'vscode' | 'off';
 
 export interface AgentSettings {
   provider: AiProvider;
@@ -106,7 +106,7 @@ export function readAgentSettings(): AgentSettings {
   };
   const provider = c.get<string>('ai.provider');
   return {
-    provider: provider === 'vertex' || provider === 'apiKey' || provider === 'off' ? provider : 'auto',
+    provider: provider === 'vertex' || provider === 'apiKey' || provider === 'vscode' || provider === 'off' ? provider : 'auto',
     model: c.get<string>('ai.model')?.trim() || DEFAULT_MODEL,
     vertexProject: c.get<string>('ai.vertexProject')?.trim() || undefined,
     vertexLocation: c.get<string>('ai.vertexLocation')?.trim() || 'global',

@@ -20,6 +20,7 @@ import type { DeployRunner } from '../deploy/deployRunner';
 import type { GitHubAccess } from '../github/gitHubConnect';
 import { runDeployThrough } from '../github/gitHubDeploy';
 import { readAgentSettings, readDeployOptions, readGcpConfig } from '../settings';
+import { vscodeChatModel } from './vscodeModel';
 import { memoryManifestStore, type ManifestStore } from '../../../core/git/sourceChanges';
 import type { CurrentFolder } from '../workspaceFolder';
 
@@ -115,6 +116,7 @@ export class ModelProvider {
   async describe(): Promise<string | undefined> {
     const s = readAgentSettings();
     if (s.provider === 'off') return undefined;
+    if (s.provider === 'vscode') return (await this.pickVscodeModel(s.model)).label;
     const key = s.provider !== 'vertex' && (await this.secrets.get(API_KEY_SECRET)) !== undefined;
     const vertex = s.provider === 'vertex' || (s.provider === 'auto' && s.vertexProject !== undefined);
     if (vertex) return `${s.model} (Vertex AI${key ? ', API key as fallback' : ''})`;
@@ -124,6 +126,7 @@ export class ModelProvider {
   async get(): Promise<ModelPort | undefined> {
     const s = readAgentSettings();
     if (s.provider === 'off') return undefined;
+    if (s.provider === 'vscode') return this.withRetries([await this.pickVscodeModel(s.model)]);
     const apiKey = s.provider === 'vertex' ? undefined : await this.secrets.get(API_KEY_SECRET);
     addKnownSecret(apiKey);
     let vertex: { project: string; location: string } | undefined;
@@ -138,7 +141,31 @@ export class ModelProvider {
       return undefined;
     }
     const emulator = readGcpConfig().emulatorHost;
-    const ports = this.load().createModelPorts({ model: s.model, vertex, apiKey, emulatorBaseUrl: emulator ? `http://${emulator}` : undefined });
+    return this.withRetries(this.load().createModelPorts({ model: s.model, vertex, apiKey, emulatorBaseUrl: emulator ? `http://${emulator}` : undefined }));
+  }
+
+  /**
+   * `@devgem`'s model: the configured one (Gemini, or devgem.ai.provider "vscode"), else the model the user
+   * picked in VS Code's Chat (`request.model`). With the AI turned off, none: the offline parser answers.
+   */
+  async forChatRequest(picked: vscode.LanguageModelChat | undefined): Promise<ModelPort | undefined> {
+    if (readAgentSettings().provider === 'off') return undefined;
+    return (await this.get()) ?? (picked ? this.withRetries([vscodeChatModel(picked)]) : undefined);
+  }
+
+  /** devgem.ai.provider "vscode": a chat model installed in VS Code, the one named like devgem.ai.model first. */
+  private async pickVscodeModel(wanted: string): Promise<ModelPort> {
+    const all = typeof vscode.lm?.selectChatModels === 'function' ? await vscode.lm.selectChatModels() : [];
+    const chat = all.find((m) => m.id === wanted || m.family === wanted) ?? all[0];
+    if (!chat)
+      throw new DevgemError('config', 'No chat model is installed in VS Code.', {
+        fix: 'Install a chat model extension (for example GitHub Copilot Chat), or set "devgem.ai.provider" to "auto" and add a Gemini key.',
+      });
+    return vscodeChatModel(chat);
+  }
+
+  private withRetries(ports: ModelPort[]): ModelPort {
+    const s = readAgentSettings();
     return resilientModel(ports, {
       clock: realClock,
       timeouts: { firstByteMs: s.firstByteTimeoutSeconds * 1000, idleMs: s.idleTimeoutSeconds * 1000 },

@@ -63,7 +63,7 @@ export function registerVscodeChat(deps: {
       const cancel = abortSignalOf(token);
       const signal = cancel.signal;
       try {
-        const model = await deps.models.get();
+        const model = await deps.models.forChatRequest(request.model);
         await runChatTurn(
           request.prompt,
           {
