@@ -216,6 +216,9 @@ export async function handleCloudRun(ctx: Context, st: CloudRunState, ar: Artifa
   if (collection !== 'services') throw notFound(`Not found: ${m} ${req.rawPath}`);
   const parent = `projects/${project}/locations/${location}`;
   if (seg.length === 5 && m === 'GET') {
+    // https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.services/list: "Location must be a valid
+    // Google Cloud region, and cannot be the "-" wildcard." (the v1 API's global endpoint is the one that lists all regions).
+    if (location === '-') throw invalidArgument(`Location must be a valid Google Cloud region, and cannot be the "-" wildcard. Got parent '${parent}'.`);
     const services = [...st.services.values()].filter((s) => s.name.startsWith(`${parent}/`)).map((s) => s.json);
     return sendJson(res, 200, { services });
   }

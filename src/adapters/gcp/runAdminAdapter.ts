@@ -2,8 +2,18 @@ import type { protos } from '@google-cloud/run';
 import type { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_client.js';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
 import { DevgemError } from '../../core/base/errors';
-import type { RevisionInfo, RunAdminPort, RunServiceInfo, SecretRef, ServiceDetails, ServiceRef, ServiceSummary } from '../../core/cloud/ports';
+import type {
+  CloudRunLocation,
+  RevisionInfo,
+  RunAdminPort,
+  RunServiceInfo,
+  SecretRef,
+  ServiceDetails,
+  ServiceRef,
+  ServiceSummary,
+} from '../../core/cloud/ports';
 import { call, isNotFound } from './gcpErrors';
+import { MAX_REGIONS } from '../../core/cloud/regionCatalog';
 import { untilDone } from './lroPolling';
 import { checkEnv, mergeEnv } from './runSpec';
 import { servingRevision } from './serviceUpdate';
@@ -65,6 +75,21 @@ export class RunAdminAdapter implements RunAdminPort {
       ),
     );
     return list.map(summary).sort((a, b) => a.service.localeCompare(b.service));
+  }
+
+  /** Cloud Run's locations API (GET /v1/projects/P/locations, a mixin of the v2 clients). */
+  async listRegions(project: string, signal?: AbortSignal): Promise<CloudRunLocation[]> {
+    const client = await this.services();
+    const out: CloudRunLocation[] = [];
+    await call(this.ctx('Listing the Cloud Run regions', project, 'roles/run.viewer'), async () => {
+      for await (const l of client.listLocationsAsync({ name: `projects/${project}` }, { autoPaginate: false, signal })) {
+        if (signal?.aborted) break;
+        const id = l.locationId || l.name?.split('/').pop();
+        if (id) out.push({ id, displayName: l.displayName || undefined });
+        if (out.length >= MAX_REGIONS) break;
+      }
+    });
+    return out.sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async describeService(ref: ServiceRef, signal?: AbortSignal): Promise<ServiceDetails | undefined> {
