@@ -14,6 +14,7 @@ import type * as EnvImport from '../../src/adapters/vscode/env/envImportCommand'
 import type * as EnvVars from '../../src/adapters/vscode/env/envVarsCommand';
 import type * as Explorer from '../../src/adapters/vscode/explorer/explorer';
 import type * as WorkspaceFolder from '../../src/adapters/vscode/workspaceFolder';
+import type * as Walkthrough from '../../src/adapters/vscode/setup/walkthrough';
 import type { ExplorerNode } from '../../src/core/explorer/explorer';
 import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
@@ -28,6 +29,14 @@ interface Folder {
   uri: { fsPath: string; toString(): string };
 }
 type Listener<T> = (e: T) => unknown;
+interface ScriptedPick {
+  items: { label: string; region?: string; kind?: number; description?: string }[];
+  value: string;
+  busy: boolean;
+  selectedItems: unknown[];
+  type(text: string): void;
+  accept(): void;
+}
 
 const uri = (fsPath: string) => ({ fsPath, scheme: 'file', toString: () => `file://${fsPath}` });
 
@@ -52,6 +61,10 @@ const win = {
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   tree: undefined as { getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> } | undefined,
   quickPicks: [] as { title?: string; items: { label: string }[] }[],
+  /** Setting writes: key, value, ConfigurationTarget and the scope's path. */
+  writes: [] as { key: string; value: unknown; target: number; scope?: string }[],
+  /** What a quick pick does once shown (type, wait, accept); without it, it is dismissed at once. */
+  quickPickScript: undefined as ((qp: ScriptedPick) => Promise<void>) | undefined,
   folderEvents: new EventEmitter<{ added: Folder[]; removed: Folder[] }>(),
 };
 
@@ -67,7 +80,7 @@ function configuration(_section: string, scope?: { fsPath: string }) {
   }
   return {
     get: (key: string, fallback?: unknown) => (`devgem.${key}` in values ? values[`devgem.${key}`] : fallback),
-    update: async () => undefined,
+    update: async (key: string, value: unknown, target: number) => void win.writes.push({ key, value, target, scope: scope?.fsPath }),
   };
 }
 
@@ -86,6 +99,7 @@ const stub = {
     { from: (...ds: { dispose(): unknown }[]) => ({ dispose: () => ds.forEach((d) => d.dispose()) }) },
   ),
   ThemeIcon: class {},
+  QuickPickItemKind: { Separator: -1, Default: 0 },
   ThemeColor: class {},
   ProgressLocation: { Notification: 15, Window: 10 },
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
@@ -106,17 +120,29 @@ const stub = {
     withProgress: (_o: unknown, task: (p: unknown, t: unknown) => unknown) =>
       task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable }),
     createTreeView: (_id: string, o: { treeDataProvider: typeof win.tree }) => ((win.tree = o.treeDataProvider), disposable),
+    onDidChangeWindowState: () => disposable,
     createQuickPick: () => {
       const hide = new EventEmitter<void>();
+      const accept = new EventEmitter<void>();
+      const change = new EventEmitter<string>();
       const qp = {
         title: undefined as string | undefined,
-        items: [] as { label: string }[],
+        items: [] as ScriptedPick['items'],
         selectedItems: [] as unknown[],
+        value: '',
+        busy: false,
         onDidHide: hide.event,
-        onDidAccept: () => disposable,
+        onDidAccept: accept.event,
+        onDidChangeValue: change.event,
         onDidTriggerItemButton: () => disposable,
-        // Dismissed at once: the test only looks at what it offered.
-        show: () => (win.quickPicks.push({ title: qp.title, items: qp.items }), hide.fire()),
+        type: (text: string) => ((qp.value = text), change.fire(text)),
+        accept: () => accept.fire(),
+        // Without a script, dismissed at once: the test only looks at what it offered.
+        show: () => {
+          win.quickPicks.push({ title: qp.title, items: qp.items });
+          if (win.quickPickScript) void win.quickPickScript(qp).then(() => hide.fire());
+          else hide.fire();
+        },
         hide: () => hide.fire(),
         dispose() {},
       };
@@ -144,6 +170,12 @@ function fakePorts(asked: ServiceRef[]): () => CloudPorts {
   const runAdmin = {
     describeService: async (ref: ServiceRef) => (asked.push(ref), undefined),
     listServices: async () => [],
+    // Cloud Run's own list for the project: one region Devgem's fixed list does not know yet.
+    listRegions: async () => [
+      { id: 'asia-east1', displayName: 'Taiwan' },
+      { id: 'europe-west1', displayName: 'Belgium' },
+      { id: 'asia-south9', displayName: 'Newtown' },
+    ],
   };
   return () => ({ runAdmin }) as unknown as CloudPorts;
 }
@@ -184,6 +216,8 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     win.commands.clear();
     win.quickPicks = [];
     win.tree = undefined;
+    win.writes = [];
+    win.quickPickScript = undefined;
   });
 
   /** The host as activate() wires it, on one FolderChoice; each part records what it acted on. */
@@ -221,6 +255,11 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
       const [project] = await win.tree!.getChildren();
       return { project: project.project, region: project.region };
     };
+    load<typeof Walkthrough>('setup/walkthrough').registerWalkthrough({
+      session: { current: {}, onDidChange: () => disposable } as never,
+      ports,
+      folders,
+    });
     return { folders, asked, deployed, ctx, facts, run, explorerTarget };
   }
 
@@ -305,5 +344,46 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     assert.equal(win.picks, 0);
     assert.equal(h.deployed[0].service, 'svc-a');
     assert.equal(h.asked[0].service, 'svc-a');
+  });
+
+  /** Waits until `ok` holds (the picker's region list arrives asynchronously), a bounded number of turns. */
+  async function until(what: string, ok: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(ok(), what);
+  }
+
+  it("Choose Region offers Cloud Run's list, current first, and writes to the chosen folder's settings, not the workspace file", async () => {
+    const h = host();
+    await h.run('devgem.chooseFolder');
+    let offered: string[] = [];
+    win.quickPickScript = async (qp) => {
+      await until("Cloud Run's region list replaces the fixed one", () => qp.items.some((i) => i.region === 'asia-south9'));
+      offered = qp.items.filter((i) => i.region).map((i) => i.region!);
+      qp.selectedItems = [qp.items.find((i) => i.region === 'europe-west1')];
+      qp.accept();
+    };
+    await h.run('devgem.chooseRegion');
+    assert.deepEqual(offered, ['asia-east1', 'europe-west1', 'asia-south9'], 'the current region (B: asia-east1) first, then the listed ones');
+    assert.deepEqual(win.writes, [{ key: 'region', value: 'europe-west1', target: stub.ConfigurationTarget.WorkspaceFolder, scope: b.uri.fsPath }]);
+  });
+
+  it('Choose Region takes a region typed in full, and not a malformed one', async () => {
+    const h = host();
+    const seen: string[] = [];
+    win.quickPickScript = async (qp) => {
+      qp.type('Europe-West');
+      seen.push(qp.items[0].label);
+      qp.selectedItems = [qp.items[0]];
+      qp.accept();
+      qp.type('tokyo');
+      seen.push(qp.items[0].label);
+      qp.type('us-north7');
+      seen.push(qp.items[0].label);
+      qp.selectedItems = [qp.items[0]];
+      qp.accept();
+    };
+    await h.run('devgem.chooseRegion');
+    assert.deepEqual(seen, ['$(warning) "Europe-West" is not a region name: they look like europe-west1.', 'Current', '$(edit) Use us-north7']);
+    assert.deepEqual(win.writes, [{ key: 'region', value: 'us-north7', target: stub.ConfigurationTarget.WorkspaceFolder, scope: a.uri.fsPath }]);
   });
 });

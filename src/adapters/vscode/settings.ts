@@ -54,10 +54,11 @@ export function readDeployOptions(folder: vscode.Uri): DeployOptions {
 
 /**
  * Saves the project or region the walkthrough's pickers chose: in the
- * workspace's settings when `folder` is given, else in the user's.
+ * folder's own settings (.vscode/settings.json) when `folder` is given, never
+ * the .code-workspace file of a multi-root workspace; else in the user's.
  */
 export async function writeTargetSetting(key: 'project' | 'region', value: string, folder: vscode.Uri | undefined): Promise<void> {
-  const target = folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration(SECTION, folder).update(key, value, target);
 }
 

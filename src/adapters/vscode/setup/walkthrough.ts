@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { DeploySession } from '../../../core/deploy/deploySession';
 import { isCancelled, toProblem } from '../../../core/base/errors';
 import { lookUpTarget, type TargetLookup } from '../../../core/deploy/target';
-import { projectDescription, projectPicks, regionDescription, regionPickerGroups } from '../../../core/setup/pickers';
+import { projectDescription, projectPicks } from '../../../core/setup/pickers';
+import { RegionCatalog } from '../../../core/cloud/regionCatalog';
+import { pickRegion } from './regionPicker';
 import type { CloudPorts } from '../../../core/cloud/ports';
 import { projectIdProblem } from '../../../core/cloud/projectId';
 import { bounded } from '../../../core/base/wait';
@@ -34,6 +36,8 @@ const LIST_PROJECTS_MS = 20_000;
  */
 export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
   const keys = new ContextKeys(deps.session, deps.folders);
+  const ports = deps.ports;
+  const regions = ports && new RegionCatalog({ listRegions: (project, signal) => ports().runAdmin.listRegions(project, signal) });
   const disposables: vscode.Disposable[] = [
     keys,
     deps.session.onDidChange((s) => keys.onSnapshot(s)),
@@ -47,7 +51,7 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
     }),
     vscode.commands.registerCommand('devgem.signIn', () => signIn(keys)),
     vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject(deps.folders.current(), deps.ports)),
-    vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion(deps.folders.current())),
+    vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion(deps.folders.current(), regions)),
   ];
   // The first read (a stat of the ADC file, gcloud's configuration) waits until activation is over:
   // the walkthrough's keys are not needed to start, and activation stays short.
@@ -230,20 +234,9 @@ async function enterProjectId(value: string): Promise<string | undefined> {
   return typed === undefined ? undefined : typed.trim();
 }
 
-async function chooseRegion(folder: vscode.WorkspaceFolder | undefined): Promise<void> {
-  const now = await current(folder);
-  const items: (vscode.QuickPickItem & { region?: string })[] = [];
-  for (const group of regionPickerGroups(now?.region)) {
-    items.push({ label: group.label, kind: vscode.QuickPickItemKind.Separator });
-    for (const r of group.regions) items.push({ label: r.id, description: regionDescription(r, now), region: r.id });
-  }
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Cloud Run region',
-    placeHolder: now ? `Now ${now.region}. Type a city or region to filter.` : 'Type a city or region to filter. Close to your users is fastest.',
-    matchOnDescription: true,
-    ignoreFocusOut: true,
-  });
-  if (!picked?.region) return;
-  await writeTargetSetting('region', picked.region, folder?.uri);
-  void vscode.window.showInformationMessage(`Devgem will deploy to ${picked.region}.`);
+async function chooseRegion(folder: vscode.WorkspaceFolder | undefined, catalog: RegionCatalog | undefined): Promise<void> {
+  const region = await pickRegion(await current(folder), catalog);
+  if (!region) return;
+  await writeTargetSetting('region', region, folder?.uri);
+  void vscode.window.showInformationMessage(`Devgem will deploy to ${region}.`);
 }
