@@ -5,6 +5,7 @@ import { lookUpTarget, type TargetLookup } from '../../../core/deploy/target';
 import { projectDescription, projectPicks } from '../../../core/setup/pickers';
 import { RegionCatalog } from '../../../core/cloud/regionCatalog';
 import { pickRegion } from './regionPicker';
+import { GCLOUD_INSTALL_URL, SERVICE_ACCOUNT_KEY_DOCS_URL, SIGN_IN_COMMAND, remoteSignInAdvice } from '../../../core/setup/remoteSignIn';
 import type { CloudPorts } from '../../../core/cloud/ports';
 import { projectIdProblem } from '../../../core/cloud/projectId';
 import { bounded } from '../../../core/base/wait';
@@ -21,8 +22,6 @@ export interface WalkthroughDeps {
   folders: Pick<FolderChoice, 'current' | 'onDidChange'>;
 }
 
-const GCLOUD_INSTALL_URL = 'https://cloud.google.com/sdk/docs/install';
-const SIGN_IN_COMMAND = 'gcloud auth application-default login';
 /** After opening the sign-in terminal, look for the credentials file this often, for at most this long. */
 const SIGN_IN_POLL_MS = 3_000;
 const SIGN_IN_WAIT_MS = 10 * 60_000;
@@ -138,8 +137,29 @@ class ContextKeys implements vscode.Disposable {
   }
 }
 
+function openSignInTerminal(keys: ContextKeys, command: string): void {
+  const terminal = vscode.window.createTerminal({ name: 'Devgem: Sign in to Google Cloud' });
+  terminal.show();
+  terminal.sendText(command);
+  keys.watchSignIn();
+}
+
 async function signIn(keys: ContextKeys): Promise<void> {
-  if (!(await findOnPath('gcloud', process.env))) {
+  const hasGcloud = Boolean(await findOnPath('gcloud', process.env));
+  // On a remote (SSH, container, Codespaces, WSL, tunnel) the extension host, and so ADC, live there: say so.
+  const remote = remoteSignInAdvice(vscode.env.remoteName, hasGcloud);
+  if (remote) {
+    const picked = await vscode.window.showInformationMessage(remote.message, ...remote.actions.map((a) => a.title));
+    const action = remote.actions.find((a) => a.title === picked)?.action;
+    if (action === 'terminal') openSignInTerminal(keys, remote.command);
+    else if (action === 'installGcloud') await vscode.env.openExternal(vscode.Uri.parse(GCLOUD_INSTALL_URL));
+    else if (action === 'keyDocs') {
+      await vscode.env.openExternal(vscode.Uri.parse(SERVICE_ACCOUNT_KEY_DOCS_URL));
+      keys.watchSignIn();
+    }
+    return;
+  }
+  if (!hasGcloud) {
     const action = await vscode.window.showErrorMessage(
       `Signing in needs the Google Cloud CLI (gcloud), which is not on PATH. Install it, restart VS Code, then run "Devgem: Sign In to Google Cloud" again (it runs \`${SIGN_IN_COMMAND}\`).`,
       'Open install guide',
@@ -147,10 +167,7 @@ async function signIn(keys: ContextKeys): Promise<void> {
     if (action) await vscode.env.openExternal(vscode.Uri.parse(GCLOUD_INSTALL_URL));
     return;
   }
-  const terminal = vscode.window.createTerminal({ name: 'Devgem: Sign in to Google Cloud' });
-  terminal.show();
-  terminal.sendText(SIGN_IN_COMMAND);
-  keys.watchSignIn();
+  openSignInTerminal(keys, SIGN_IN_COMMAND);
 }
 
 /** What a deploy of `folder` would use now; undefined when even that cannot be read (the pickers still work). */
