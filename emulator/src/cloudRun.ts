@@ -74,6 +74,11 @@ export function applySpec(s: ServiceRec, body: Record<string, unknown>): void {
   j.ingress = enumName(body.ingress, INGRESS, 'INGRESS_TRAFFIC_ALL');
   j.invokerIamDisabled = body.invokerIamDisabled === true;
   if (typeof body.description === 'string') j.description = body.description;
+  // Who wrote the service (gcloud, Cloud Code, Devgem …): Cloud Run keeps what the request says.
+  for (const k of ['client', 'clientVersion'] as const) {
+    if (typeof body[k] === 'string') j[k] = body[k];
+    else delete j[k];
+  }
   j.traffic = traffic;
   j.reconciling = true;
   j.terminalCondition = condition('Ready', 'CONDITION_RECONCILING');

@@ -9,6 +9,7 @@ import type { LogEntryInfo, ServiceRef } from '../../src/core/cloud/ports';
 import { realClock } from '../../src/core/base/wait';
 import { envEchoFiles, sameWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
+import { devgemVersion } from '../../src/core/base/version';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
 const never = new AbortController().signal;
@@ -80,6 +81,13 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
       after.map((r) => r.description),
       ['0%', '100%'],
     );
+    // Every write (create, update, roll back) says it was Devgem, as gcloud and Cloud Code do (Service.client/clientVersion).
+    const res = await fetch(`http://${fx.emu.host}/v2/projects/${REF.project}/locations/${REF.region}/services/${REF.service}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    const json = (await res.json()) as { client?: string; clientVersion?: string };
+    assert.deepEqual([json.client, json.clientVersion], ['devgem', devgemVersion()]);
+    assert.match(json.clientVersion ?? '', /^\d+\.\d+\.\d+/);
   });
 
   it('lists the services of every region, grouped by region, the configured one first (three regions)', async () => {

@@ -15,6 +15,7 @@ import type * as EnvVars from '../../src/adapters/vscode/env/envVarsCommand';
 import type * as Explorer from '../../src/adapters/vscode/explorer/explorer';
 import type * as WorkspaceFolder from '../../src/adapters/vscode/workspaceFolder';
 import type * as Walkthrough from '../../src/adapters/vscode/setup/walkthrough';
+import type * as StatusBar from '../../src/adapters/vscode/deploy/statusBar';
 import type { ExplorerNode } from '../../src/core/explorer/explorer';
 import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
@@ -63,6 +64,7 @@ const win = {
   quickPicks: [] as { title?: string; items: { label: string }[] }[],
   /** Setting writes: key, value, ConfigurationTarget and the scope's path. */
   writes: [] as { key: string; value: unknown; target: number; scope?: string }[],
+  statusItems: [] as { visible: boolean }[],
   /** What a quick pick does once shown (type, wait, accept); without it, it is dismissed at once. */
   quickPickScript: undefined as ((qp: ScriptedPick) => Promise<void>) | undefined,
   folderEvents: new EventEmitter<{ added: Folder[]; removed: Folder[] }>(),
@@ -100,6 +102,7 @@ const stub = {
   ),
   ThemeIcon: class {},
   QuickPickItemKind: { Separator: -1, Default: 0 },
+  StatusBarAlignment: { Left: 1, Right: 2 },
   ThemeColor: class {},
   ProgressLocation: { Notification: 15, Window: 10 },
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
@@ -109,6 +112,7 @@ const stub = {
       return win.folders;
     },
     getConfiguration: configuration,
+    getWorkspaceFolder: (u: { fsPath: string }) => win.folders.find((f) => u.fsPath === f.uri.fsPath || u.fsPath.startsWith(f.uri.fsPath + path.sep)),
     onDidChangeWorkspaceFolders: win.folderEvents.event,
     onDidChangeConfiguration: () => disposable,
   },
@@ -121,6 +125,11 @@ const stub = {
       task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable }),
     createTreeView: (_id: string, o: { treeDataProvider: typeof win.tree }) => ((win.tree = o.treeDataProvider), disposable),
     onDidChangeWindowState: () => disposable,
+    createStatusBarItem: () => {
+      const item = { visible: false, show: () => void (item.visible = true), hide: () => void (item.visible = false), dispose() {} };
+      win.statusItems.push(item);
+      return item;
+    },
     createQuickPick: () => {
       const hide = new EventEmitter<void>();
       const accept = new EventEmitter<void>();
@@ -217,6 +226,7 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     win.quickPicks = [];
     win.tree = undefined;
     win.writes = [];
+    win.statusItems = [];
     win.quickPickScript = undefined;
   });
 
@@ -385,5 +395,38 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     await h.run('devgem.chooseRegion');
     assert.deepEqual(seen, ['$(warning) "Europe-West" is not a region name: they look like europe-west1.', 'Current', '$(edit) Use us-north7']);
     assert.deepEqual(win.writes, [{ key: 'region', value: 'us-north7', target: stub.ConfigurationTarget.WorkspaceFolder, scope: a.uri.fsPath }]);
+  });
+
+  it('"Deploy to Cloud Run" on a folder deploys that folder with its workspace folder\'s settings, named after it', async () => {
+    const h = host();
+    const sub = path.join(b.uri.fsPath, 'services', 'billing');
+    await h.run('devgem.deployFolder', uri(sub));
+    await h.run('devgem.deployFolder', a.uri);
+    assert.deepEqual(
+      h.deployed.map((d) => [d.workspaceRoot, d.project, d.region, d.service]),
+      [
+        [sub, 'project-b', 'asia-east1', undefined],
+        [a.uri.fsPath, 'project-a', 'europe-west1', 'svc-a'],
+      ],
+    );
+    assert.equal(win.picks, 0, 'the folder was given: nothing asked');
+  });
+
+  it('the status bar item shows only while a folder is open; the explorer is empty (its welcome) without one', async () => {
+    win.folders = [];
+    const h = host();
+    const session = { current: { version: 0, busy: false, chat: [] }, onDidChange: () => disposable };
+    const bar = new (load<typeof StatusBar>('deploy/statusBar').DeployStatusBar)(session as never, 'devgem.deployView.focus', h.folders);
+    const item = win.statusItems.at(-1)!;
+    assert.equal(item.visible, false);
+    assert.deepEqual(await win.tree!.getChildren(), []);
+    win.folders = [a];
+    win.folderEvents.fire({ added: [a], removed: [] });
+    assert.equal(item.visible, true);
+    assert.equal((await win.tree!.getChildren())[0].kind, 'project');
+    win.folders = [];
+    win.folderEvents.fire({ added: [], removed: [a] });
+    assert.equal(item.visible, false);
+    bar.dispose();
   });
 });

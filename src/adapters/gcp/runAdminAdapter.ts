@@ -13,6 +13,7 @@ import type {
   ServiceSummary,
 } from '../../core/cloud/ports';
 import { call, isNotFound } from './gcpErrors';
+import { clientFields } from './clientIdentity';
 import { MAX_REGIONS } from '../../core/cloud/regionCatalog';
 import { untilDone } from './lroPolling';
 import { checkEnv, mergeEnv } from './runSpec';
@@ -147,7 +148,7 @@ export class RunAdminAdapter implements RunAdminPort {
         ? [{ type: TRAFFIC_LATEST, percent: 100 }, ...tagged, ...(ownTag ? [{ type: TRAFFIC_REVISION, revision: id, percent: 0, tag: ownTag }] : [])]
         : [{ type: TRAFFIC_REVISION, revision: id, percent: 100, tag: ownTag }, ...tagged];
       // The template is sent back unchanged, so Cloud Run makes no new revision.
-      const [op] = await services.updateService({ service: { ...live, traffic } }, { signal });
+      const [op] = await services.updateService({ service: { ...live, traffic, ...clientFields() } }, { signal });
       const [s] = await untilDone(op, signal);
       return info(s as Service);
     });
@@ -166,7 +167,7 @@ export class RunAdminAdapter implements RunAdminPort {
       const template = { ...(live.template ?? {}), containers: [{ ...first, env: mergeEnv(first.env, change) }, ...sidecars] };
       // A revision name is unique; reusing the live one would be refused.
       delete template.revision;
-      const [op] = await services.updateService({ service: { ...live, template } }, { signal });
+      const [op] = await services.updateService({ service: { ...live, template, ...clientFields() } }, { signal });
       const [s] = await untilDone(op, signal);
       // The traffic may stay on a revision a rollback pinned: say which one serves, reading it again if the answer does not.
       const serving = servingRevision(s as Service) ?? servingRevision(await this.live(ref, `Reading service ${ref.service}`, signal));

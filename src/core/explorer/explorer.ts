@@ -2,6 +2,7 @@ import { DevgemError, toProblem } from '../base/errors';
 import type { RevisionInfo, RunAdminPort, ServiceRef, ServiceSummary } from '../cloud/ports';
 import { shortCommit, sourceText } from './revisionSourceText';
 import { bounded } from '../base/wait';
+import { cloudConsoleUrl } from './consoleUrls';
 import { RegionCatalog } from '../cloud/regionCatalog';
 import { listEveryRegion, type RegionListing } from './regionFanOut';
 
@@ -202,6 +203,14 @@ export class ExplorerModel {
     const serving = revisions.find((r) => r.percent === 100)?.revision;
     return revisions.map((r) => revisionNode(service, r, serving));
   }
+}
+
+/** "Open in Cloud Console" of a service or revision node: its console page. */
+export function nodeConsoleUrl(node: ExplorerNode): string {
+  const ref = refOf(node);
+  return node.kind === 'revision' && node.revision
+    ? cloudConsoleUrl({ kind: 'revision', ref, revision: node.revision })
+    : cloudConsoleUrl({ kind: 'service', ref });
 }
 
 export function refOf(node: ExplorerNode): ServiceRef {

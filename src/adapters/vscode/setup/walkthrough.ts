@@ -20,6 +20,8 @@ export interface WalkthroughDeps {
   ports?: () => CloudPorts;
   /** The folder whose settings the steps check and the pickers write: the one Deploy uses. */
   folders: Pick<FolderChoice, 'current' | 'onDidChange'>;
+  /** Told when the devgem.signedIn key changes (the Cloud Run explorer then shows its sign-in welcome or its tree). */
+  onSignedIn?: (signedIn: boolean) => void;
 }
 
 /** After opening the sign-in terminal, look for the credentials file this often, for at most this long. */
@@ -34,7 +36,7 @@ const LIST_PROJECTS_MS = 20_000;
  * settings, the window's focus (after a sign-in in a terminal) and deploys change.
  */
 export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
-  const keys = new ContextKeys(deps.session, deps.folders);
+  const keys = new ContextKeys(deps.session, deps.folders, deps.onSignedIn);
   const ports = deps.ports;
   const regions = ports && new RegionCatalog({ listRegions: (project, signal) => ports().runAdmin.listRegions(project, signal) });
   const disposables: vscode.Disposable[] = [
@@ -69,6 +71,7 @@ class ContextKeys implements vscode.Disposable {
   constructor(
     private readonly session: DeploySession,
     private readonly folders: Pick<FolderChoice, 'current'>,
+    private readonly onSignedIn?: (signedIn: boolean) => void,
   ) {}
 
   get signedIn(): boolean {
@@ -133,6 +136,7 @@ class ContextKeys implements vscode.Disposable {
       if (this.sent[name] === state[name]) continue;
       this.sent[name] = state[name];
       await vscode.commands.executeCommand('setContext', SETUP_CONTEXT_KEYS[name], state[name]);
+      if (name === 'signedIn') this.onSignedIn?.(state[name]);
     }
   }
 }
