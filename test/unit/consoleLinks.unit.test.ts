@@ -78,6 +78,8 @@ describe('the folder menu and the welcome views (package.json)', () => {
     assert.ok(noFolder && signedOut, JSON.stringify(welcome));
     assert.match(noFolder.contents, /\(command:workbench\.action\.files\.openFolder\)/);
     assert.match(signedOut.contents, /\(command:devgem\.signIn\)/);
+    // Credentials Devgem cannot see (a metadata server's) must not hide the services for good.
+    assert.match(signedOut.contents, /\(command:devgem\.explorer\.refresh\)/);
     assert.match(signedOut.when ?? '', /workspaceFolderCount > 0/, 'one message at a time');
   });
 });

@@ -246,7 +246,7 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     runner.runWith = async (opts) => (deployed.push(opts), { outcome: 'cancelled', stage: 'preflight' }) as never;
     const ctx = new (load<typeof AgentHost>('chat/agentHost').VscodeAgentContext)({ session: {} as never, runner, ports, usage: {} as never, folders });
     const facts = load<typeof ChatFacts>('chat/chatFacts').chatFacts(folders);
-    load<typeof Explorer>('explorer/explorer').registerExplorer({ ports, log, folders });
+    const explorer = load<typeof Explorer>('explorer/explorer').registerExplorer({ ports, log, folders });
     load<typeof EnvVars>('env/envVarsCommand').registerEnvVarsCommand({ ports, log, folders });
     load<typeof EnvImport>('env/envImportCommand').registerEnvImport({ ports, log, folders });
     const chat = { reset: async () => undefined };
@@ -270,7 +270,7 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
       ports,
       folders,
     });
-    return { folders, asked, deployed, ctx, facts, run, explorerTarget };
+    return { folders, asked, deployed, ctx, facts, run, explorerTarget, explorer };
   }
 
   it('after "Devgem: Choose Folder" picks B, Deploy, the chat, the explorer and the env commands all use B', async () => {
@@ -428,5 +428,17 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     win.folderEvents.fire({ added: [], removed: [a] });
     assert.equal(item.visible, false);
     bar.dispose();
+  });
+
+  it('the explorer is empty (its sign-in welcome) when no credentials are found, until Refresh asks to show it anyway', async () => {
+    win.folders = [a];
+    const h = host();
+    h.explorer.setSignedIn(false);
+    assert.deepEqual(await win.tree!.getChildren(), []);
+    h.explorer.setSignedIn(true);
+    assert.equal((await win.tree!.getChildren())[0].kind, 'project');
+    h.explorer.setSignedIn(false);
+    await h.run('devgem.explorer.refresh');
+    assert.equal((await win.tree!.getChildren())[0].kind, 'project');
   });
 });

@@ -51,8 +51,10 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refr
   // A refresh never asks which folder: it takes the chosen one, else the first.
   const model = new ExplorerModel({ runAdmin: () => host.ports().runAdmin, target: () => explorerTarget(host.folders.current()) });
   let signedIn: boolean | undefined;
+  // Refresh shows the tree even without credentials Devgem can see (a VM's or Cloud Shell's come from a metadata server).
+  let forced = false;
   // No folder, or no credentials found: an empty tree, so package.json's viewsWelcome says what to do.
-  const tree = new ExplorerTreeProvider(model, () => host.folders.current() !== undefined && signedIn !== false);
+  const tree = new ExplorerTreeProvider(model, () => host.folders.current() !== undefined && (signedIn !== false || forced));
   const tails = new ServiceLogTails(() => host.ports().logging);
 
   const change = async (title: string, work: (signal: AbortSignal) => Promise<void>): Promise<boolean> => {
@@ -131,7 +133,10 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refr
     tree,
     tails,
     vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.commands.registerCommand(EXPLORER_COMMANDS.refresh, () => tree.refresh()),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.refresh, () => {
+      forced = true;
+      tree.refresh();
+    }),
     vscode.commands.registerCommand(EXPLORER_COMMANDS.openUrl, openUrl),
     vscode.commands.registerCommand(EXPLORER_COMMANDS.copyUrl, copyUrl),
     vscode.commands.registerCommand(EXPLORER_COMMANDS.openInConsole, openInConsole),
