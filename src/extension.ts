@@ -80,11 +80,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const explorer = registerExplorer({ ports, log, folders });
   context.subscriptions.push(
     ...[log, ui, store, folders, provider, actions, aiMode, explorer],
-    new DeployStatusBar(session, `${VIEW_ID}.focus`),
+    new DeployStatusBar(session, `${VIEW_ID}.focus`, folders),
     trackDeploying(session, () => explorer.refresh()),
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     registerCommands({ runner, session, chat, usage, folders, secrets, log, refreshAiMode: () => aiMode.refresh() }),
-    registerWalkthrough({ session, ports, folders }),
+    registerWalkthrough({ session, ports, folders, onSignedIn: (signedIn) => explorer.setSignedIn(signedIn) }),
     registerEnvImport({ ports, log, folders }),
     registerEnvVarsCommand({ ports, log, folders }),
     registerPastBuildLog({ session, ports }),

@@ -74,6 +74,11 @@ export function applySpec(s: ServiceRec, body: Record<string, unknown>): void {
   j.ingress = enumName(body.ingress, INGRESS, 'INGRESS_TRAFFIC_ALL');
   j.invokerIamDisabled = body.invokerIamDisabled === true;
   if (typeof body.description === 'string') j.description = body.description;
+  // Who wrote the service (gcloud, Cloud Code, Devgem …): Cloud Run keeps what the request says.
+  for (const k of ['client', 'clientVersion'] as const) {
+    if (typeof body[k] === 'string') j[k] = body[k];
+    else delete j[k];
+  }
   j.traffic = traffic;
   j.reconciling = true;
   j.terminalCondition = condition('Ready', 'CONDITION_RECONCILING');
@@ -216,6 +221,9 @@ export async function handleCloudRun(ctx: Context, st: CloudRunState, ar: Artifa
   if (collection !== 'services') throw notFound(`Not found: ${m} ${req.rawPath}`);
   const parent = `projects/${project}/locations/${location}`;
   if (seg.length === 5 && m === 'GET') {
+    // https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.services/list: "Location must be a valid
+    // Google Cloud region, and cannot be the "-" wildcard." (the v1 API's global endpoint is the one that lists all regions).
+    if (location === '-') throw invalidArgument(`Location must be a valid Google Cloud region, and cannot be the "-" wildcard. Got parent '${parent}'.`);
     const services = [...st.services.values()].filter((s) => s.name.startsWith(`${parent}/`)).map((s) => s.json);
     return sendJson(res, 200, { services });
   }

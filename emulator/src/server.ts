@@ -3,6 +3,7 @@ import { ArtifactRegistryState, handleArtifactRegistry } from './artifactRegistr
 import { BuildRunner, TempDirs } from './buildRunner';
 import { CloudBuildState, handleCloudBuild } from './cloudBuild';
 import { CloudRunState, handleCloudRun } from './cloudRun';
+import { handleRunLocations } from './runLocations';
 import { enforceContracts, preloadContracts } from './contracts/contractGate';
 import type { Context } from './context';
 import { Faults, ruleFromJson, type FaultHit, type FaultRule, type SeenRequest } from './faults';
@@ -176,6 +177,7 @@ class EmulatorCore {
     if (seg[2] === 'locations' && seg[4] === 'operations' && seg.length === 6 && r.method === 'GET') {
       return sendJson(res, 200, this.ctx.ops.get(seg.join('/')));
     }
+    if (handleRunLocations(this.ctx, r, res, seg)) return;
     if (handleResourceManager(this.ctx, r, res, seg) || handleServiceUsage(this.ctx, r, res, seg) || handleSecretManager(this.ctx, r, res, seg)) return;
     if (seg[2] === 'builds' || seg[4] === 'builds') assertServiceEnabled(this.ctx, seg[1], 'cloudbuild.googleapis.com');
     if (seg[4] === 'repositories') assertServiceEnabled(this.ctx, seg[1], 'artifactregistry.googleapis.com');

@@ -9,6 +9,7 @@ import type { LogEntryInfo, ServiceRef } from '../../src/core/cloud/ports';
 import { realClock } from '../../src/core/base/wait';
 import { envEchoFiles, sameWorkspace, testDeployOptions } from '../support/workspace';
 import { useEmulator } from '../support/useEmulator';
+import { devgemVersion } from '../../src/core/base/version';
 
 const REF: ServiceRef = { project: 'demo-project', region: 'europe-west1', service: 'env-echo' };
 const never = new AbortController().signal;
@@ -80,6 +81,51 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
       after.map((r) => r.description),
       ['0%', '100%'],
     );
+    // Every write (create, update, roll back) says it was Devgem, as gcloud and Cloud Code do (Service.client/clientVersion).
+    const res = await fetch(`http://${fx.emu.host}/v2/projects/${REF.project}/locations/${REF.region}/services/${REF.service}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    const json = (await res.json()) as { client?: string; clientVersion?: string };
+    assert.deepEqual([json.client, json.clientVersion], ['devgem', devgemVersion()]);
+    assert.match(json.clientVersion ?? '', /^\d+\.\d+\.\d+/);
+  });
+
+  it('lists the services of every region, grouped by region, the configured one first (three regions)', async () => {
+    await fx.emu.seedService({ project: REF.project, region: 'europe-west1', service: 'shop' });
+    await fx.emu.seedService({ project: REF.project, region: 'us-central1', service: 'api' });
+    await fx.emu.seedService({ project: REF.project, region: 'us-central1', service: 'worker' });
+    await fx.emu.seedService({ project: REF.project, region: 'asia-northeast1', service: 'tokyo-web' });
+    await fx.emu.seedService({ project: 'other-project', region: 'us-east1', service: 'not-ours' });
+    const m = model();
+    const [project] = await m.children(undefined, never);
+    const regions = await m.children(project, never);
+    assert.deepEqual(
+      regions.map((n) => [n.kind, n.label]),
+      [
+        ['region', 'europe-west1'],
+        ['region', 'asia-northeast1'],
+        ['region', 'us-central1'],
+        ['changeRegion', 'Change region…'],
+      ],
+    );
+    assert.match(regions[0].description ?? '', /configured region · Belgium · 1 service$/);
+    assert.match(regions[2].description ?? '', /^Iowa · 2 services$/);
+    const byRegion = await Promise.all(regions.slice(0, 3).map(async (r) => (await m.children(r, never)).map((s) => `${s.region}/${s.label}`)));
+    assert.deepEqual(byRegion, [['europe-west1/shop'], ['asia-northeast1/tokyo-web'], ['us-central1/api', 'us-central1/worker']]);
+    // A service of another region is a full service node: its revisions list through its own region.
+    const [api] = await m.children(regions[2], never);
+    assert.deepEqual(refOf(api), { project: REF.project, region: 'us-central1', service: 'api' });
+    assert.equal((await m.children(api, never)).length, 1);
+  });
+
+  it("Cloud Run's locations API lists its regions; the v2 list refuses the '-' wildcard, as Google documents", async () => {
+    const regions = await fx.ports.runAdmin.listRegions(REF.project, never);
+    assert.ok(regions.length > 30, `${regions.length} regions`);
+    assert.deepEqual(
+      regions.find((r) => r.id === 'europe-west1'),
+      { id: 'europe-west1', displayName: 'Belgium' },
+    );
+    await assert.rejects(fx.ports.runAdmin.listServices({ project: REF.project, region: '-' }, never), /wildcard/);
   });
 
   it('an unreachable Cloud Run API becomes one error node with a fix, within the call bound', async () => {
@@ -88,7 +134,9 @@ describe('Cloud Run explorer and log tail through the real SDKs against the emul
       target: async () => ({ project: REF.project, region: REF.region }),
       timeoutMs: 3000,
     });
-    const nodes = await serviceNodes(m);
+    const [project] = await m.children(undefined, never);
+    // Every region fails the same way: one error with its fix, not one per region.
+    const nodes = await m.children(project, never);
     assert.equal(nodes.length, 1);
     assert.equal(nodes[0].kind, 'error');
     assert.ok(nodes[0].label.length > 0 && (nodes[0].description ?? '').length > 0, JSON.stringify(nodes[0]));

@@ -102,6 +102,9 @@ export type FakeService = RunServiceInfo & {
   allUsers?: boolean;
 };
 
+/** The regions the fake's locations API offers (besides those of its services). */
+export const FAKE_REGIONS = ['asia-northeast1', 'europe-west1', 'us-central1', 'us-east1'];
+
 const SEVERITY_ORDER: LogSeverity[] = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
 
 function mergeEnvInfo(env: EnvVarInfo[], spec: { env?: Record<string, string>; secrets?: ServiceSpec['secrets']; unset?: string[] }): EnvVarInfo[] {
@@ -282,6 +285,11 @@ export class FakeCloud {
       return svc;
     };
     return {
+      listRegions: async () => {
+        this.calls.push('runAdmin.listRegions');
+        const ids = new Set([...FAKE_REGIONS, ...[...this.services.values()].map((svc) => svc.region)]);
+        return [...ids].sort().map((id) => ({ id }));
+      },
       listServices: async ({ region }) => {
         this.calls.push(`runAdmin.listServices ${region}`);
         return [...this.services]

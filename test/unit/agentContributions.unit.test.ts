@@ -8,7 +8,7 @@ import { DEFAULT_MAX_DOWNLOAD_MB } from '../../src/core/github/gitHubSource';
 interface Manifest {
   contributes: {
     commands: { command: string }[];
-    languageModelTools: { name: string; modelDescription: string; inputSchema: unknown }[];
+    languageModelTools: { name: string; modelDescription: string; inputSchema: unknown; toolReferenceName?: string; userDescription?: string; icon?: string }[];
     chatParticipants: { id: string; name: string }[];
     configuration: { properties: Record<string, { default?: unknown }> };
   };
@@ -33,6 +33,43 @@ describe('package.json contributions for the agent', () => {
     for (const name of ['deploy', 'delete_service', 'rollback', 'set_env_vars', 'propose_fix', 'deploy_github_repo']) {
       assert.ok(!manifest.contributes.languageModelTools.some((d) => d.name === `${LM_TOOL_PREFIX}${name}`), `${name} must not be a VS Code tool`);
     }
+  });
+
+  it("names each tool's #reference in Devgem's namespace, apart from VS Code's built-ins, with a user description and its own icon", () => {
+    const tools = manifest.contributes.languageModelTools;
+    // VS Code's own tool references (#codebase, #readFile …): a tool of ours must never shadow one.
+    const builtIns = [
+      'codebase',
+      'readFile',
+      'editFiles',
+      'search',
+      'fetch',
+      'githubRepo',
+      'terminalLastCommand',
+      'runCommands',
+      'problems',
+      'changes',
+      'usages',
+      'findTestFiles',
+      'listDirectory',
+      'fileSearch',
+      'textSearch',
+      'runTasks',
+      'new',
+      'extensions',
+      'todos',
+      'runSubagent',
+    ];
+    const refs = tools.map((t) => t.toolReferenceName ?? '');
+    for (const t of tools) {
+      assert.match(t.toolReferenceName ?? '', /^devgem_[a-zA-Z]+$/, t.name);
+      assert.ok(!builtIns.includes(t.toolReferenceName!), `${t.name} shadows a built-in`);
+      assert.ok((t.userDescription ?? '').trim().length > 20, `${t.name} has a userDescription`);
+      assert.match(t.icon ?? '', /^\$\([a-z-]+\)$/, `${t.name}: a codicon`);
+    }
+    assert.equal(new Set(refs).size, refs.length, 'distinct references');
+    assert.equal(new Set(tools.map((t) => t.icon)).size, tools.length, 'distinct icons');
+    assert.ok(refs.includes('devgem_readFile'));
   });
 
   it('has every tool the issue asks for, with the right risk', () => {

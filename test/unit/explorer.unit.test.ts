@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { EXPLORER_CONTEXT, ExplorerModel, refOf, type ExplorerNode } from '../../src/core/explorer/explorer';
 import { DevgemError } from '../../src/core/base/errors';
 import type { RunAdminPort } from '../../src/core/cloud/ports';
-import { FakeCloud } from '../support/fakes';
+import { FAKE_REGIONS, FakeCloud } from '../support/fakes';
+import { RegionCatalog } from '../../src/core/cloud/regionCatalog';
+import { CLOUD_RUN_REGIONS } from '../../src/core/cloud/regions';
 
 const never = new AbortController().signal;
 const target = async () => ({ project: 'demo-project', region: 'europe-west1' });
@@ -36,7 +38,7 @@ describe('Cloud Run explorer nodes (core)', () => {
     assert.equal(under[1].expandable, false);
   });
 
-  it('lists the services of the configured region only, with URL and latest ready revision', async () => {
+  it('lists the services of the configured region, with URL and latest ready revision', async () => {
     const cloud = new FakeCloud();
     cloud.seedService('api', { revisions: 2 });
     cloud.seedService('web');
@@ -133,7 +135,9 @@ describe('Cloud Run explorer nodes (core)', () => {
         throw new DevgemError('credentials', 'You are not signed in to Google Cloud.', { fix: 'Run `gcloud auth application-default login`.' });
       },
     };
-    const nodes = await services(new ExplorerModel({ runAdmin: () => runAdmin, target }));
+    const m = new ExplorerModel({ runAdmin: () => runAdmin, target });
+    const [project] = await m.children(undefined, never);
+    const nodes = await m.children(project, never);
     assert.deepEqual(
       nodes.map((n) => [n.kind, n.label, n.description]),
       [['error', 'You are not signed in to Google Cloud.', 'Run `gcloud auth application-default login`.']],
@@ -145,7 +149,8 @@ describe('Cloud Run explorer nodes (core)', () => {
     const cloud = new FakeCloud();
     const runAdmin: RunAdminPort = { ...cloud.ports().runAdmin, listServices: () => new Promise(() => undefined) };
     const started = Date.now();
-    const nodes = await services(new ExplorerModel({ runAdmin: () => runAdmin, target, timeoutMs: 50 }));
+    const m = new ExplorerModel({ runAdmin: () => runAdmin, target, timeoutMs: 50 });
+    const nodes = await m.children((await m.children(undefined, never))[0], never);
     assert.equal(nodes[0].kind, 'error');
     assert.match(nodes[0].label, /timed out: no answer within \d+ ms/);
     assert.ok(Date.now() - started < 2000);
@@ -156,12 +161,106 @@ describe('Cloud Run explorer nodes (core)', () => {
     const runAdmin: RunAdminPort = { ...cloud.ports().runAdmin, listServices: () => new Promise(() => undefined) };
     const m = new ExplorerModel({ runAdmin: () => runAdmin, target });
     const [project] = await m.children(undefined, never);
-    const [region] = await m.children(project, never);
     const stop = new AbortController();
-    const pending = m.children(region, stop.signal);
+    const pending = m.children(project, stop.signal);
     stop.abort();
     const nodes = await pending;
     assert.equal(nodes[0].kind, 'error');
     assert.match(nodes[0].label, /cancelled/);
+  });
+
+  describe('every region', () => {
+    it('groups the services by region: the configured one first (even empty), then the others with services, by id', async () => {
+      const cloud = new FakeCloud();
+      cloud.seedService('tokyo', { region: 'asia-northeast1' });
+      cloud.seedService('api', { region: 'us-central1' });
+      cloud.seedService('jobs', { region: 'us-central1' });
+      cloud.seedService('new-region', { region: 'me-central2' });
+      const m = model(cloud);
+      const [project] = await m.children(undefined, never);
+      const regions = await m.children(project, never);
+      assert.deepEqual(
+        regions.map((n) => [n.kind, n.label, n.description]),
+        [
+          ['region', 'europe-west1', 'configured region · 0 services'],
+          ['region', 'asia-northeast1', '1 service'],
+          ['region', 'me-central2', '1 service'],
+          ['region', 'us-central1', '2 services'],
+          ['changeRegion', 'Change region…', undefined],
+        ],
+      );
+      const calls = cloud.calls.filter((c) => c.startsWith('runAdmin.listServices')).sort();
+      assert.deepEqual(
+        calls,
+        [...new Set([...FAKE_REGIONS, 'me-central2'])].sort().map((r) => `runAdmin.listServices ${r}`),
+      );
+      // Opening a region shows what the project load found, without another call.
+      const before = cloud.calls.length;
+      const us = await m.children(regions[3], never);
+      assert.deepEqual(
+        us.map((n) => [n.label, n.region]),
+        [
+          ['api', 'us-central1'],
+          ['jobs', 'us-central1'],
+        ],
+      );
+      assert.equal(cloud.calls.length, before);
+      assert.deepEqual(refOf(us[0]), { project: 'demo-project', region: 'us-central1', service: 'api' });
+    });
+
+    it("asks Cloud Run's region list once an hour, and falls back to the fixed list when it cannot answer", async () => {
+      const cloud = new FakeCloud();
+      let now = 0;
+      let fail = false;
+      const runAdmin: RunAdminPort = {
+        ...cloud.ports().runAdmin,
+        listRegions: async (project, s) => {
+          if (fail) throw new DevgemError('unavailable', 'offline');
+          return cloud.ports().runAdmin.listRegions(project, s);
+        },
+      };
+      const catalog = new RegionCatalog({ listRegions: (p, s) => runAdmin.listRegions(p, s), now: () => now });
+      const m = new ExplorerModel({ runAdmin: () => runAdmin, target, regions: catalog });
+      const load = async () => m.children((await m.children(undefined, never))[0], never);
+      await load();
+      await load();
+      assert.equal(cloud.calls.filter((c) => c === 'runAdmin.listRegions').length, 1);
+      now += 61 * 60_000;
+      fail = true;
+      cloud.calls.length = 0;
+      await load();
+      const listed = cloud.calls.filter((c) => c.startsWith('runAdmin.listServices')).length;
+      assert.equal(listed, CLOUD_RUN_REGIONS.length, 'every region of the fixed list');
+      const list = await catalog.regions('demo-project', never);
+      assert.equal(list.from, 'fixed');
+      assert.equal(list.problem, 'offline');
+    });
+
+    it('a region that fails shows its error under it; the others still list', async () => {
+      const cloud = new FakeCloud();
+      cloud.seedService('api', { region: 'us-central1' });
+      const runAdmin: RunAdminPort = {
+        ...cloud.ports().runAdmin,
+        listServices: async (opts, s) => {
+          if (opts.region === 'asia-northeast1') throw new DevgemError('unavailable', 'asia-northeast1 is unavailable.', { fix: 'Refresh later.' });
+          return cloud.ports().runAdmin.listServices(opts, s);
+        },
+      };
+      const m = new ExplorerModel({ runAdmin: () => runAdmin, target });
+      const regions = await m.children((await m.children(undefined, never))[0], never);
+      assert.deepEqual(
+        regions.filter((n) => n.kind === 'region').map((n) => [n.label, n.description]),
+        [
+          ['europe-west1', 'configured region · 0 services'],
+          ['asia-northeast1', 'could not list'],
+          ['us-central1', '1 service'],
+        ],
+      );
+      const under = await m.children(regions[1], never);
+      assert.deepEqual(
+        under.map((n) => [n.kind, n.label, n.description]),
+        [['error', 'asia-northeast1 is unavailable.', 'Refresh later.']],
+      );
+    });
   });
 });

@@ -14,6 +14,8 @@ import type * as EnvImport from '../../src/adapters/vscode/env/envImportCommand'
 import type * as EnvVars from '../../src/adapters/vscode/env/envVarsCommand';
 import type * as Explorer from '../../src/adapters/vscode/explorer/explorer';
 import type * as WorkspaceFolder from '../../src/adapters/vscode/workspaceFolder';
+import type * as Walkthrough from '../../src/adapters/vscode/setup/walkthrough';
+import type * as StatusBar from '../../src/adapters/vscode/deploy/statusBar';
 import type { ExplorerNode } from '../../src/core/explorer/explorer';
 import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
@@ -28,6 +30,14 @@ interface Folder {
   uri: { fsPath: string; toString(): string };
 }
 type Listener<T> = (e: T) => unknown;
+interface ScriptedPick {
+  items: { label: string; region?: string; kind?: number; description?: string }[];
+  value: string;
+  busy: boolean;
+  selectedItems: unknown[];
+  type(text: string): void;
+  accept(): void;
+}
 
 const uri = (fsPath: string) => ({ fsPath, scheme: 'file', toString: () => `file://${fsPath}` });
 
@@ -52,6 +62,11 @@ const win = {
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   tree: undefined as { getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> } | undefined,
   quickPicks: [] as { title?: string; items: { label: string }[] }[],
+  /** Setting writes: key, value, ConfigurationTarget and the scope's path. */
+  writes: [] as { key: string; value: unknown; target: number; scope?: string }[],
+  statusItems: [] as { visible: boolean }[],
+  /** What a quick pick does once shown (type, wait, accept); without it, it is dismissed at once. */
+  quickPickScript: undefined as ((qp: ScriptedPick) => Promise<void>) | undefined,
   folderEvents: new EventEmitter<{ added: Folder[]; removed: Folder[] }>(),
 };
 
@@ -67,7 +82,7 @@ function configuration(_section: string, scope?: { fsPath: string }) {
   }
   return {
     get: (key: string, fallback?: unknown) => (`devgem.${key}` in values ? values[`devgem.${key}`] : fallback),
-    update: async () => undefined,
+    update: async (key: string, value: unknown, target: number) => void win.writes.push({ key, value, target, scope: scope?.fsPath }),
   };
 }
 
@@ -86,6 +101,8 @@ const stub = {
     { from: (...ds: { dispose(): unknown }[]) => ({ dispose: () => ds.forEach((d) => d.dispose()) }) },
   ),
   ThemeIcon: class {},
+  QuickPickItemKind: { Separator: -1, Default: 0 },
+  StatusBarAlignment: { Left: 1, Right: 2 },
   ThemeColor: class {},
   ProgressLocation: { Notification: 15, Window: 10 },
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
@@ -95,6 +112,7 @@ const stub = {
       return win.folders;
     },
     getConfiguration: configuration,
+    getWorkspaceFolder: (u: { fsPath: string }) => win.folders.find((f) => u.fsPath === f.uri.fsPath || u.fsPath.startsWith(f.uri.fsPath + path.sep)),
     onDidChangeWorkspaceFolders: win.folderEvents.event,
     onDidChangeConfiguration: () => disposable,
   },
@@ -106,17 +124,34 @@ const stub = {
     withProgress: (_o: unknown, task: (p: unknown, t: unknown) => unknown) =>
       task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable }),
     createTreeView: (_id: string, o: { treeDataProvider: typeof win.tree }) => ((win.tree = o.treeDataProvider), disposable),
+    onDidChangeWindowState: () => disposable,
+    createStatusBarItem: () => {
+      const item = { visible: false, show: () => void (item.visible = true), hide: () => void (item.visible = false), dispose() {} };
+      win.statusItems.push(item);
+      return item;
+    },
     createQuickPick: () => {
       const hide = new EventEmitter<void>();
+      const accept = new EventEmitter<void>();
+      const change = new EventEmitter<string>();
       const qp = {
         title: undefined as string | undefined,
-        items: [] as { label: string }[],
+        items: [] as ScriptedPick['items'],
         selectedItems: [] as unknown[],
+        value: '',
+        busy: false,
         onDidHide: hide.event,
-        onDidAccept: () => disposable,
+        onDidAccept: accept.event,
+        onDidChangeValue: change.event,
         onDidTriggerItemButton: () => disposable,
-        // Dismissed at once: the test only looks at what it offered.
-        show: () => (win.quickPicks.push({ title: qp.title, items: qp.items }), hide.fire()),
+        type: (text: string) => ((qp.value = text), change.fire(text)),
+        accept: () => accept.fire(),
+        // Without a script, dismissed at once: the test only looks at what it offered.
+        show: () => {
+          win.quickPicks.push({ title: qp.title, items: qp.items });
+          if (win.quickPickScript) void win.quickPickScript(qp).then(() => hide.fire());
+          else hide.fire();
+        },
         hide: () => hide.fire(),
         dispose() {},
       };
@@ -144,6 +179,12 @@ function fakePorts(asked: ServiceRef[]): () => CloudPorts {
   const runAdmin = {
     describeService: async (ref: ServiceRef) => (asked.push(ref), undefined),
     listServices: async () => [],
+    // Cloud Run's own list for the project: one region Devgem's fixed list does not know yet.
+    listRegions: async () => [
+      { id: 'asia-east1', displayName: 'Taiwan' },
+      { id: 'europe-west1', displayName: 'Belgium' },
+      { id: 'asia-south9', displayName: 'Newtown' },
+    ],
   };
   return () => ({ runAdmin }) as unknown as CloudPorts;
 }
@@ -184,6 +225,9 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     win.commands.clear();
     win.quickPicks = [];
     win.tree = undefined;
+    win.writes = [];
+    win.statusItems = [];
+    win.quickPickScript = undefined;
   });
 
   /** The host as activate() wires it, on one FolderChoice; each part records what it acted on. */
@@ -202,7 +246,7 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     runner.runWith = async (opts) => (deployed.push(opts), { outcome: 'cancelled', stage: 'preflight' }) as never;
     const ctx = new (load<typeof AgentHost>('chat/agentHost').VscodeAgentContext)({ session: {} as never, runner, ports, usage: {} as never, folders });
     const facts = load<typeof ChatFacts>('chat/chatFacts').chatFacts(folders);
-    load<typeof Explorer>('explorer/explorer').registerExplorer({ ports, log, folders });
+    const explorer = load<typeof Explorer>('explorer/explorer').registerExplorer({ ports, log, folders });
     load<typeof EnvVars>('env/envVarsCommand').registerEnvVarsCommand({ ports, log, folders });
     load<typeof EnvImport>('env/envImportCommand').registerEnvImport({ ports, log, folders });
     const chat = { reset: async () => undefined };
@@ -221,7 +265,12 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
       const [project] = await win.tree!.getChildren();
       return { project: project.project, region: project.region };
     };
-    return { folders, asked, deployed, ctx, facts, run, explorerTarget };
+    load<typeof Walkthrough>('setup/walkthrough').registerWalkthrough({
+      session: { current: {}, onDidChange: () => disposable } as never,
+      ports,
+      folders,
+    });
+    return { folders, asked, deployed, ctx, facts, run, explorerTarget, explorer };
   }
 
   it('after "Devgem: Choose Folder" picks B, Deploy, the chat, the explorer and the env commands all use B', async () => {
@@ -305,5 +354,91 @@ describe('a multi-root workspace: every command acts on the one chosen folder', 
     assert.equal(win.picks, 0);
     assert.equal(h.deployed[0].service, 'svc-a');
     assert.equal(h.asked[0].service, 'svc-a');
+  });
+
+  /** Waits until `ok` holds (the picker's region list arrives asynchronously), a bounded number of turns. */
+  async function until(what: string, ok: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(ok(), what);
+  }
+
+  it("Choose Region offers Cloud Run's list, current first, and writes to the chosen folder's settings, not the workspace file", async () => {
+    const h = host();
+    await h.run('devgem.chooseFolder');
+    let offered: string[] = [];
+    win.quickPickScript = async (qp) => {
+      await until("Cloud Run's region list replaces the fixed one", () => qp.items.some((i) => i.region === 'asia-south9'));
+      offered = qp.items.filter((i) => i.region).map((i) => i.region!);
+      qp.selectedItems = [qp.items.find((i) => i.region === 'europe-west1')];
+      qp.accept();
+    };
+    await h.run('devgem.chooseRegion');
+    assert.deepEqual(offered, ['asia-east1', 'europe-west1', 'asia-south9'], 'the current region (B: asia-east1) first, then the listed ones');
+    assert.deepEqual(win.writes, [{ key: 'region', value: 'europe-west1', target: stub.ConfigurationTarget.WorkspaceFolder, scope: b.uri.fsPath }]);
+  });
+
+  it('Choose Region takes a region typed in full, and not a malformed one', async () => {
+    const h = host();
+    const seen: string[] = [];
+    win.quickPickScript = async (qp) => {
+      qp.type('Europe-West');
+      seen.push(qp.items[0].label);
+      qp.selectedItems = [qp.items[0]];
+      qp.accept();
+      qp.type('tokyo');
+      seen.push(qp.items[0].label);
+      qp.type('us-north7');
+      seen.push(qp.items[0].label);
+      qp.selectedItems = [qp.items[0]];
+      qp.accept();
+    };
+    await h.run('devgem.chooseRegion');
+    assert.deepEqual(seen, ['$(warning) "Europe-West" is not a region name: they look like europe-west1.', 'Current', '$(edit) Use us-north7']);
+    assert.deepEqual(win.writes, [{ key: 'region', value: 'us-north7', target: stub.ConfigurationTarget.WorkspaceFolder, scope: a.uri.fsPath }]);
+  });
+
+  it('"Deploy to Cloud Run" on a folder deploys that folder with its workspace folder\'s settings, named after it', async () => {
+    const h = host();
+    const sub = path.join(b.uri.fsPath, 'services', 'billing');
+    await h.run('devgem.deployFolder', uri(sub));
+    await h.run('devgem.deployFolder', a.uri);
+    assert.deepEqual(
+      h.deployed.map((d) => [d.workspaceRoot, d.project, d.region, d.service]),
+      [
+        [sub, 'project-b', 'asia-east1', undefined],
+        [a.uri.fsPath, 'project-a', 'europe-west1', 'svc-a'],
+      ],
+    );
+    assert.equal(win.picks, 0, 'the folder was given: nothing asked');
+  });
+
+  it('the status bar item shows only while a folder is open; the explorer is empty (its welcome) without one', async () => {
+    win.folders = [];
+    const h = host();
+    const session = { current: { version: 0, busy: false, chat: [] }, onDidChange: () => disposable };
+    const bar = new (load<typeof StatusBar>('deploy/statusBar').DeployStatusBar)(session as never, 'devgem.deployView.focus', h.folders);
+    const item = win.statusItems.at(-1)!;
+    assert.equal(item.visible, false);
+    assert.deepEqual(await win.tree!.getChildren(), []);
+    win.folders = [a];
+    win.folderEvents.fire({ added: [a], removed: [] });
+    assert.equal(item.visible, true);
+    assert.equal((await win.tree!.getChildren())[0].kind, 'project');
+    win.folders = [];
+    win.folderEvents.fire({ added: [], removed: [a] });
+    assert.equal(item.visible, false);
+    bar.dispose();
+  });
+
+  it('the explorer is empty (its sign-in welcome) when no credentials are found, until Refresh asks to show it anyway', async () => {
+    win.folders = [a];
+    const h = host();
+    h.explorer.setSignedIn(false);
+    assert.deepEqual(await win.tree!.getChildren(), []);
+    h.explorer.setSignedIn(true);
+    assert.equal((await win.tree!.getChildren())[0].kind, 'project');
+    h.explorer.setSignedIn(false);
+    await h.run('devgem.explorer.refresh');
+    assert.equal((await win.tree!.getChildren())[0].kind, 'project');
   });
 });

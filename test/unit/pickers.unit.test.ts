@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { lookUpTarget } from '../../src/core/deploy/target';
-import { projectDescription, projectPicks, regionDescription, regionPickerGroups } from '../../src/core/setup/pickers';
+import { REGION_PATTERN, projectDescription, projectPicks, regionDescription, regionPickerGroups, typedRegion } from '../../src/core/setup/pickers';
 import { regionGroups } from '../../src/core/cloud/regions';
 import { FakeCloud } from '../support/fakes';
 import { DevgemError } from '../../src/core/base/errors';
@@ -80,6 +80,40 @@ describe('pickers: project and region choices', () => {
         ['mars-north1'],
       );
       assert.equal(unknown.filter((g) => g.regions.some((r) => r.id === 'mars-north1')).length, 1);
+    });
+
+    it("offers Cloud Run's own list when it answered: only its regions, newer ones under Other regions, the current first", () => {
+      const listed = [
+        { id: 'us-central1', displayName: 'Iowa' },
+        { id: 'europe-west1', displayName: 'Belgium' },
+        { id: 'europe-west99', displayName: 'Atlantis' },
+      ];
+      const groups = regionPickerGroups('europe-west1', listed);
+      assert.deepEqual(
+        groups.map((g) => [g.label, g.regions.map((r) => `${r.id} ${r.location}`)]),
+        [
+          ['Current', ['europe-west1 Belgium']],
+          ['Americas', ['us-central1 Iowa']],
+          ['Other regions', ['europe-west99 Atlantis']],
+        ],
+      );
+      const missing = regionPickerGroups('asia-east1', listed);
+      assert.deepEqual(missing[0], {
+        label: 'Current setting',
+        regions: [{ id: 'asia-east1', location: 'not in the regions Cloud Run lists for this project' }],
+      });
+    });
+
+    it('takes a typed region id in full, explains a malformed one, and lets other text filter', () => {
+      const listed = ['europe-west1', 'us-central1'];
+      assert.deepEqual(typedRegion(' us-north7 ', listed), { region: 'us-north7' });
+      assert.deepEqual(typedRegion('EUROPE-WEST3', listed), { region: 'europe-west3' });
+      assert.equal(typedRegion('europe-west1', listed), undefined, 'a listed region is picked from the list');
+      assert.equal(typedRegion('tokyo', listed), undefined, 'a city filters the list');
+      assert.equal(typedRegion('', listed), undefined);
+      assert.deepEqual(typedRegion('europe-west', listed), { problem: '"europe-west" is not a region name: they look like europe-west1.' });
+      assert.ok(REGION_PATTERN.test('northamerica-south1'));
+      assert.ok(!REGION_PATTERN.test('us_central1') && !REGION_PATTERN.test('us-central1/x'));
     });
 
     it('marks only the current region', () => {

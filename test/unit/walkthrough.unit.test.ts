@@ -62,7 +62,7 @@ describe('Getting Started walkthrough (package.json)', () => {
       assert.ok(registrar.includes(`registerCommand('${c}'`), `${c} is registered`);
       assert.equal(manifest.contributes.commands.find((x) => x.command === c)?.category, 'Devgem');
     }
-    assert.match(source('src/extension.ts'), /registerWalkthrough\(\{ session, ports, folders \}\)/, 'extension.ts wires the walkthrough');
+    assert.match(source('src/extension.ts'), /registerWalkthrough\(\{ session, ports, folders[,} ]/, 'extension.ts wires the walkthrough');
   });
 
   it('completes steps on exactly the context keys the extension sets', () => {

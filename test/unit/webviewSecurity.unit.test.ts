@@ -198,7 +198,7 @@ describe('external links', () => {
   }
 
   // URLs Devgem builds itself (a constant, a console link made in core) may open without the check.
-  const DEVGEM_MADE = /GCLOUD_INSTALL_URL|problems\[0\]\.consoleUrl/;
+  const DEVGEM_MADE = /GCLOUD_INSTALL_URL|SERVICE_ACCOUNT_KEY_DOCS_URL|(cloud|node)ConsoleUrl\(|problems\[0\]\.consoleUrl/;
 
   it('every openExternal of a URL that came from outside (the webview, Cloud Run, the explorer) is behind isSafeExternalUrl', async () => {
     const unchecked: string[] = [];

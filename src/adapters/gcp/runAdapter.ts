@@ -1,3 +1,4 @@
+import { clientFields } from './clientIdentity';
 import type { protos } from '@google-cloud/run';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
 import { randomBytes } from 'node:crypto';
@@ -98,7 +99,7 @@ export class RunAdapter implements RunPort {
         {
           parent: `projects/${ref.project}/locations/${ref.region}`,
           serviceId: ref.service,
-          service: { labels: spec.labels, template: withSource({ ...template, containers: [first] }, spec.source) },
+          service: { labels: spec.labels, ...clientFields(), template: withSource({ ...template, containers: [first] }, spec.source) },
         },
         { signal },
       );

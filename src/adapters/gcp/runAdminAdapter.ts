@@ -2,8 +2,19 @@ import type { protos } from '@google-cloud/run';
 import type { RevisionsClient } from '@google-cloud/run/build/src/v2/revisions_client.js';
 import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_client.js';
 import { DevgemError } from '../../core/base/errors';
-import type { RevisionInfo, RunAdminPort, RunServiceInfo, SecretRef, ServiceDetails, ServiceRef, ServiceSummary } from '../../core/cloud/ports';
+import type {
+  CloudRunLocation,
+  RevisionInfo,
+  RunAdminPort,
+  RunServiceInfo,
+  SecretRef,
+  ServiceDetails,
+  ServiceRef,
+  ServiceSummary,
+} from '../../core/cloud/ports';
 import { call, isNotFound } from './gcpErrors';
+import { clientFields } from './clientIdentity';
+import { MAX_REGIONS } from '../../core/cloud/regionCatalog';
 import { untilDone } from './lroPolling';
 import { checkEnv, mergeEnv } from './runSpec';
 import { servingRevision } from './serviceUpdate';
@@ -67,6 +78,21 @@ export class RunAdminAdapter implements RunAdminPort {
     return list.map(summary).sort((a, b) => a.service.localeCompare(b.service));
   }
 
+  /** Cloud Run's locations API (GET /v1/projects/P/locations, a mixin of the v2 clients). */
+  async listRegions(project: string, signal?: AbortSignal): Promise<CloudRunLocation[]> {
+    const client = await this.services();
+    const out: CloudRunLocation[] = [];
+    await call(this.ctx('Listing the Cloud Run regions', project, 'roles/run.viewer'), async () => {
+      for await (const l of client.listLocationsAsync({ name: `projects/${project}` }, { autoPaginate: false, signal })) {
+        if (signal?.aborted) break;
+        const id = l.locationId || l.name?.split('/').pop();
+        if (id) out.push({ id, displayName: l.displayName || undefined });
+        if (out.length >= MAX_REGIONS) break;
+      }
+    });
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
   async describeService(ref: ServiceRef, signal?: AbortSignal): Promise<ServiceDetails | undefined> {
     try {
       return details(await this.live(ref, `Describing service ${ref.service}`, signal));
@@ -122,7 +148,7 @@ export class RunAdminAdapter implements RunAdminPort {
         ? [{ type: TRAFFIC_LATEST, percent: 100 }, ...tagged, ...(ownTag ? [{ type: TRAFFIC_REVISION, revision: id, percent: 0, tag: ownTag }] : [])]
         : [{ type: TRAFFIC_REVISION, revision: id, percent: 100, tag: ownTag }, ...tagged];
       // The template is sent back unchanged, so Cloud Run makes no new revision.
-      const [op] = await services.updateService({ service: { ...live, traffic } }, { signal });
+      const [op] = await services.updateService({ service: { ...live, traffic, ...clientFields() } }, { signal });
       const [s] = await untilDone(op, signal);
       return info(s as Service);
     });
@@ -141,7 +167,7 @@ export class RunAdminAdapter implements RunAdminPort {
       const template = { ...(live.template ?? {}), containers: [{ ...first, env: mergeEnv(first.env, change) }, ...sidecars] };
       // A revision name is unique; reusing the live one would be refused.
       delete template.revision;
-      const [op] = await services.updateService({ service: { ...live, template } }, { signal });
+      const [op] = await services.updateService({ service: { ...live, template, ...clientFields() } }, { signal });
       const [s] = await untilDone(op, signal);
       // The traffic may stay on a revision a rollback pinned: say which one serves, reading it again if the answer does not.
       const serving = servingRevision(s as Service) ?? servingRevision(await this.live(ref, `Reading service ${ref.service}`, signal));

@@ -1,6 +1,7 @@
 // The Cloud Run v2 service a deploy sends to update a live one, and both as
 // core's LiveServiceSpec: one function builds what is sent, so the revision-diff
 // guard (core/specDiff.ts) compares exactly that with the live service.
+import { clientFields } from './clientIdentity';
 import type { protos } from '@google-cloud/run';
 import type { LiveServiceSpec, ServiceSpec } from '../../core/cloud/ports';
 import { withSource } from './revisionSource';
@@ -42,7 +43,7 @@ export function updatedService(live: Service, spec: ServiceSpec): Service {
     .filter((t) => t.tag && t.revision && trafficType(t.type) === TRAFFIC_REVISION)
     .map((t) => ({ type: TRAFFIC_REVISION, revision: t.revision, tag: t.tag, percent: 0 }));
   const traffic = [{ type: TRAFFIC_LATEST, percent: 100 }, ...tagged];
-  return { ...live, template, traffic, labels: { ...(live.labels ?? {}), ...spec.labels } };
+  return { ...live, template, traffic, labels: { ...(live.labels ?? {}), ...spec.labels }, ...clientFields() };
 }
 
 /**

@@ -19,9 +19,14 @@ export interface CommandDeps {
 }
 
 /** The palette commands that only call into what activate() built (the feature folders register their own). */
+/** "Deploy to Cloud Run" on a folder in the Explorer (package.json's explorer/context menu). */
+export const DEPLOY_FOLDER_COMMAND = 'devgem.deployFolder';
+
 export function registerCommands(d: CommandDeps): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('devgem.deploy', () => d.runner.deploy()),
+    // The Explorer's folder context menu passes the folder's URI.
+    vscode.commands.registerCommand(DEPLOY_FOLDER_COMMAND, (uri?: vscode.Uri) => d.runner.deploy(uri && typeof uri.fsPath === 'string' ? uri : undefined)),
     vscode.commands.registerCommand('devgem.cancelDeploy', () => {
       if (!d.session.cancel()) void vscode.window.showInformationMessage('No Devgem deploy is running.');
     }),

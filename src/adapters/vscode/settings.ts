@@ -53,11 +53,24 @@ export function readDeployOptions(folder: vscode.Uri): DeployOptions {
 }
 
 /**
+ * The options of a deploy of `target`, a folder inside the workspace folder
+ * `folder` (the Explorer's "Deploy to Cloud Run"): the workspace folder's
+ * settings, but a subfolder is its own app, so its service is named after it
+ * unless it is the workspace folder itself (devgem.serviceName names that one).
+ */
+export function readFolderDeployOptions(folder: vscode.Uri, target: vscode.Uri): DeployOptions {
+  const opts = readDeployOptions(folder);
+  if (target.fsPath === folder.fsPath) return opts;
+  return { ...opts, workspaceRoot: target.fsPath, service: undefined };
+}
+
+/**
  * Saves the project or region the walkthrough's pickers chose: in the
- * workspace's settings when `folder` is given, else in the user's.
+ * folder's own settings (.vscode/settings.json) when `folder` is given, never
+ * the .code-workspace file of a multi-root workspace; else in the user's.
  */
 export async function writeTargetSetting(key: 'project' | 'region', value: string, folder: vscode.Uri | undefined): Promise<void> {
-  const target = folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration(SECTION, folder).update(key, value, target);
 }
 

@@ -234,6 +234,14 @@ export interface ServiceSummary {
   managedByDevgem: boolean;
 }
 
+/** A Cloud Run region as its locations API names it. */
+export interface CloudRunLocation {
+  /** `europe-west1` */
+  id: string;
+  /** `Belgium`, when the API gives one. */
+  displayName?: string;
+}
+
 /** An env var of a live service. `value` is only set for plain vars; secret refs carry no value. */
 export interface EnvVarInfo {
   name: string;
@@ -281,6 +289,8 @@ export interface RevisionInfo extends RevisionSource {
 /** Cloud Run operations beyond a deploy: what the agent's tools and the explorer use. */
 export interface RunAdminPort {
   listServices(opts: { project: string; region: string }, signal: AbortSignal): Promise<ServiceSummary[]>;
+  /** The regions Cloud Run offers to `project` (its locations API), sorted by id. */
+  listRegions(project: string, signal: AbortSignal): Promise<CloudRunLocation[]>;
   describeService(ref: ServiceRef, signal: AbortSignal): Promise<ServiceDetails | undefined>;
   /** Newest first. */
   listRevisions(ref: ServiceRef, signal: AbortSignal): Promise<RevisionInfo[]>;

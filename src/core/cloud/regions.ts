@@ -1,6 +1,8 @@
-// Cloud Run regions for the "Choose region" picker. A static list: asking the
-// API would need a project and credentials before the user has chosen either.
+// Cloud Run regions for the "Choose region" picker: geography and price tier
+// of each, and the list used when Cloud Run's locations API cannot answer (no
+// project or credentials yet, offline; regionCatalog.ts asks it).
 // https://cloud.google.com/run/docs/locations
+import type { CloudRunLocation } from './ports';
 
 export type Geography = 'Americas' | 'Europe' | 'Asia Pacific' | 'Middle East' | 'Africa';
 
@@ -86,12 +88,18 @@ const GEOGRAPHIES: Geography[] = ['Americas', 'Europe', 'Asia Pacific', 'Middle 
  * newer than this list, or a typo in settings) still shows, at the top, so
  * the picker never hides what is set.
  */
-export function regionGroups(current?: string): RegionGroup[] {
+export function regionGroups(current?: string, listed?: readonly CloudRunLocation[]): RegionGroup[] {
+  const ids = listed ? new Set(listed.map((l) => l.id)) : undefined;
+  const offered = ids ? CLOUD_RUN_REGIONS.filter((x) => ids.has(x.id)) : CLOUD_RUN_REGIONS;
   const groups: RegionGroup[] = GEOGRAPHIES.map((geography) => ({
     label: geography,
-    regions: CLOUD_RUN_REGIONS.filter((x) => x.geography === geography).sort((a, b) => a.tier - b.tier),
-  }));
+    regions: offered.filter((x) => x.geography === geography).sort((a, b) => a.tier - b.tier),
+  })).filter((g) => g.regions.length > 0);
+  // Regions Cloud Run lists that are newer than Devgem's list: offered too, with the API's name for them.
+  const newer = (listed ?? []).filter((l) => !CLOUD_RUN_REGIONS.some((x) => x.id === l.id));
+  if (newer.length) groups.push({ label: 'Other regions', regions: newer.map((l) => ({ id: l.id, location: l.displayName ?? '' })) });
   const id = current?.trim();
-  if (!id || CLOUD_RUN_REGIONS.some((x) => x.id === id)) return groups;
-  return [{ label: 'Current setting', regions: [{ id, location: "not in Devgem's list of Cloud Run regions" }] }, ...groups];
+  if (!id || groups.some((g) => g.regions.some((x) => x.id === id))) return groups;
+  const why = listed ? 'not in the regions Cloud Run lists for this project' : "not in Devgem's list of Cloud Run regions";
+  return [{ label: 'Current setting', regions: [{ id, location: why }] }, ...groups];
 }

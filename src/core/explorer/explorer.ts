@@ -2,6 +2,9 @@ import { DevgemError, toProblem } from '../base/errors';
 import type { RevisionInfo, RunAdminPort, ServiceRef, ServiceSummary } from '../cloud/ports';
 import { shortCommit, sourceText } from './revisionSourceText';
 import { bounded } from '../base/wait';
+import { cloudConsoleUrl } from './consoleUrls';
+import { RegionCatalog } from '../cloud/regionCatalog';
+import { listEveryRegion, type RegionListing } from './regionFanOut';
 
 /**
  * The Cloud Run explorer's data: plain node descriptors built from the ports,
@@ -45,6 +48,8 @@ export interface ExplorerDeps {
   target: () => Promise<Pick<ServiceRef, 'project' | 'region'>>;
   /** Bound on each Cloud Run call. */
   timeoutMs?: number;
+  /** The regions to look in (Cloud Run's locations API, cached); by default one over `runAdmin().listRegions`. */
+  regions?: RegionCatalog;
 }
 
 export const EXPLORER_CONTEXT = {
@@ -78,9 +83,13 @@ function emptyNode(parentId: string, label: string): ExplorerNode {
 
 export class ExplorerModel {
   private readonly timeoutMs: number;
+  private readonly catalog: RegionCatalog;
+  /** The services the last project load found, by region node id: a region opens without a second call. */
+  private readonly listed = new Map<string, RegionListing>();
 
   constructor(private readonly deps: ExplorerDeps) {
     this.timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.catalog = deps.regions ?? new RegionCatalog({ listRegions: (p, s) => this.deps.runAdmin().listRegions(p, s), timeoutMs: this.timeoutMs });
   }
 
   /** The children of `node` (the roots when undefined); failures come back as one error node, never as a rejection. */
@@ -90,7 +99,7 @@ export class ExplorerModel {
       if (!node) return [await this.projectNode()];
       switch (node.kind) {
         case 'project':
-          return this.regionNodes(node);
+          return await this.regionNodes(node, signal);
         case 'region':
           return await this.serviceNodes(node, signal);
         case 'service':
@@ -118,30 +127,55 @@ export class ExplorerModel {
     };
   }
 
-  private regionNodes(project: ExplorerNode): ExplorerNode[] {
-    const region = project.region!;
+  /**
+   * Every region with services, the configured one first (even when empty),
+   * then the others by id: one listing per region Cloud Run offers the project.
+   */
+  private async regionNodes(project: ExplorerNode, signal: AbortSignal): Promise<ExplorerNode[]> {
+    const configured = project.region!;
+    const list = (region: string) =>
+      this.call(`Listing the Cloud Run services in ${region}`, signal, (s) => this.deps.runAdmin().listServices({ project: project.project!, region }, s));
+    // The configured region first, alone: when it fails (signed out, no permission, offline, cancelled) the
+    // others would fail the same way, one call bound each. One error with its fix instead.
+    const [{ regions }, first] = await Promise.all([this.catalog.regions(project.project!, signal), list(configured)]);
+    const others = await listEveryRegion(
+      regions.map((r) => r.id).filter((id) => id !== configured),
+      list,
+    );
+    const listings: RegionListing[] = [{ region: configured, services: first }, ...others];
+    const names = new Map(regions.map((r) => [r.id, r.displayName]));
+    const shown = listings.filter((l) => l.region === configured || l.error !== undefined || (l.services?.length ?? 0) > 0);
+    this.listed.clear();
+    const nodes = shown.map((l) => this.regionNode(project, l, l.region === configured, names.get(l.region)));
     return [
-      {
-        id: `${project.id}/region:${region}`,
-        kind: 'region',
-        label: region,
-        description: 'configured region',
-        tooltip: `Cloud Run services in ${region}`,
-        icon: 'globe',
-        expandable: true,
-        project: project.project,
-        region,
-      },
+      ...nodes,
       {
         id: `${project.id}/changeRegion`,
         kind: 'changeRegion',
         label: 'Change region…',
-        tooltip: 'Pick another Cloud Run region for this workspace',
+        tooltip: 'Pick the Cloud Run region Devgem deploys this workspace to',
         icon: 'edit',
         expandable: false,
         command: 'devgem.chooseRegion',
       },
     ];
+  }
+
+  private regionNode(project: ExplorerNode, l: RegionListing, configured: boolean, displayName: string | undefined): ExplorerNode {
+    const id = `${project.id}/region:${l.region}`;
+    this.listed.set(id, l);
+    const count = l.services ? `${l.services.length} service${l.services.length === 1 ? '' : 's'}` : 'could not list';
+    return {
+      id,
+      kind: 'region',
+      label: l.region,
+      description: [configured ? 'configured region' : undefined, displayName, count].filter(Boolean).join(' · '),
+      tooltip: `Cloud Run services in ${l.region}${displayName ? ` (${displayName})` : ''}${configured ? ', where Devgem deploys' : ''}`,
+      icon: configured ? 'globe' : 'location',
+      expandable: true,
+      project: project.project,
+      region: l.region,
+    };
   }
 
   private call<T>(what: string, signal: AbortSignal, work: (s: AbortSignal) => Promise<T>): Promise<T> {
@@ -151,9 +185,13 @@ export class ExplorerModel {
   private async serviceNodes(region: ExplorerNode, signal: AbortSignal): Promise<ExplorerNode[]> {
     const project = region.project!;
     const where = region.region!;
-    const services = await this.call(`Listing the Cloud Run services in ${where}`, signal, (s) =>
-      this.deps.runAdmin().listServices({ project, region: where }, s),
-    );
+    const known = this.listed.get(region.id);
+    // Taken once: opening the region again (or after a refresh) asks Cloud Run afresh.
+    this.listed.delete(region.id);
+    if (known?.error !== undefined) throw known.error;
+    const services =
+      known?.services ??
+      (await this.call(`Listing the Cloud Run services in ${where}`, signal, (s) => this.deps.runAdmin().listServices({ project, region: where }, s)));
     if (services.length === 0) return [emptyNode(region.id, `No Cloud Run services in ${where}`)];
     return services.map((s) => serviceNode(region.id, project, s));
   }
@@ -165,6 +203,14 @@ export class ExplorerModel {
     const serving = revisions.find((r) => r.percent === 100)?.revision;
     return revisions.map((r) => revisionNode(service, r, serving));
   }
+}
+
+/** "Open in Cloud Console" of a service or revision node: its console page. */
+export function nodeConsoleUrl(node: ExplorerNode): string {
+  const ref = refOf(node);
+  return node.kind === 'revision' && node.revision
+    ? cloudConsoleUrl({ kind: 'revision', ref, revision: node.revision })
+    : cloudConsoleUrl({ kind: 'service', ref });
 }
 
 export function refOf(node: ExplorerNode): ServiceRef {

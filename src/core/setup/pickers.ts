@@ -1,8 +1,8 @@
 // What the Choose Project and Choose Region pickers show, in which order and
 // with which marks (the current target comes from lookUpTarget in core/deploy/target.ts).
 // Pure, so the ordering is tested without VS Code.
-import type { ProjectSummary } from '../cloud/ports';
-import { CLOUD_RUN_REGIONS, regionGroups, type RegionChoice, type RegionGroup } from '../cloud/regions';
+import type { CloudRunLocation, ProjectSummary } from '../cloud/ports';
+import { regionGroups, type RegionChoice, type RegionGroup } from '../cloud/regions';
 
 export interface ProjectPick extends ProjectSummary {
   current: boolean;
@@ -28,16 +28,37 @@ export function projectPicks(projects: readonly ProjectSummary[], current?: stri
   return [listed ? { ...listed, current: true } : { projectId: cur, current: true, unlisted: true }, ...picks];
 }
 
-/** The region picker's sections with the current region alone in a first section (and not repeated below). */
-export function regionPickerGroups(current?: string): RegionGroup[] {
-  const groups = regionGroups(current);
+/**
+ * The region picker's sections (Cloud Run's own list when `listed` is given,
+ * else Devgem's fixed one) with the current region alone in a first section
+ * (and not repeated below).
+ */
+export function regionPickerGroups(current?: string, listed?: readonly CloudRunLocation[]): RegionGroup[] {
+  const groups = regionGroups(current, listed);
   const id = current?.trim();
   if (!id) return groups;
-  const found = CLOUD_RUN_REGIONS.find((r) => r.id === id);
+  const found = groups.flatMap((g) => g.regions).find((r) => r.id === id);
   // regionGroups already puts a region missing from the list first, alone.
-  if (!found) return groups;
+  if (!found || groups[0].label === 'Current setting') return groups;
   const rest = groups.map((g) => ({ ...g, regions: g.regions.filter((r) => r.id !== id) })).filter((g) => g.regions.length > 0);
-  return [{ label: 'Current', regions: [{ id: found.id, location: found.location, tier: found.tier }] }, ...rest];
+  return [{ label: 'Current', regions: [{ ...found }] }, ...rest];
+}
+
+/** The shape of a Cloud Run region id (`europe-west1`, `northamerica-south1`). */
+export const REGION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
+
+/**
+ * What the region picker makes of typed text that is no listed region: a
+ * region to use as typed, or why it cannot be one. Undefined when the text
+ * matches a listed region or only filters the list (`tokyo`).
+ */
+export function typedRegion(text: string, listed: readonly string[]): { region: string } | { problem: string } | undefined {
+  const value = text.trim().toLowerCase();
+  if (!value || listed.includes(value)) return undefined;
+  if (REGION_PATTERN.test(value)) return { region: value };
+  // Only text that looks like an id (a dash or a digit) is an attempt at one; a city name is a filter.
+  if (/[-0-9]/.test(value)) return { problem: `"${text.trim()}" is not a region name: they look like europe-west1.` };
+  return undefined;
 }
 
 /** "Iowa · Tier 1 pricing · current (setting devgem.region)". */

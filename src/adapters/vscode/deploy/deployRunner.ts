@@ -10,7 +10,7 @@ import type { DeployUiPort } from '../../../core/deploy/deployUi';
 import type { ManifestStore } from '../../../core/git/sourceChanges';
 import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../../shared/protocol';
 import { isSafeExternalUrl } from '../webview/messageValidation';
-import { readDeployOptions } from '../settings';
+import { readDeployOptions, readFolderDeployOptions } from '../settings';
 import { VIEW_ID } from '../webview/viewProvider';
 import { abortSignalOf } from '../lifecycle';
 import type { FolderChoice } from '../workspaceFolder';
@@ -38,14 +38,15 @@ export class DeployRunner {
 
   constructor(private readonly deps: DeployRunnerDeps) {}
 
-  async deploy(): Promise<DeployResult | undefined> {
+  /** `target`: a folder from the Explorer's "Deploy to Cloud Run" (else the chosen workspace folder). */
+  async deploy(target?: vscode.Uri): Promise<DeployResult | undefined> {
     if (this.deps.session.isRunning) {
       void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.', 'Show').then((a) => {
         if (a) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
       });
       return undefined;
     }
-    const folder = await this.pickFolder();
+    const folder = target ? this.folderOf(target) : await this.pickFolder();
     if (!folder) return undefined;
     try {
       this.deps.usage?.check('deploy');
@@ -58,7 +59,15 @@ export class DeployRunner {
     }
     this.deps.usage?.record('deploy');
     // Retry re-reads the settings, which the user may just have changed to fix the failure.
-    return this.runWith(readDeployOptions(folder.uri), undefined, () => readDeployOptions(folder.uri));
+    const read = () => (target ? readFolderDeployOptions(folder.uri, target) : readDeployOptions(folder.uri));
+    return this.runWith(read(), undefined, read);
+  }
+
+  /** The workspace folder holding `target`, whose settings a deploy of it uses. */
+  private folderOf(target: vscode.Uri): vscode.WorkspaceFolder | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(target);
+    if (!folder) void vscode.window.showErrorMessage(`${target.fsPath} is not in a folder of this workspace: Devgem deploys folders of the workspace.`);
+    return folder;
   }
 
   /** Deploys again like the last deploy of this window (as `deploy()` does when there was none). */

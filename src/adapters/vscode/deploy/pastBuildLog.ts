@@ -1,3 +1,4 @@
+import { cloudConsoleUrl } from '../../../core/explorer/consoleUrls';
 import * as vscode from 'vscode';
 import type { DeploySession } from '../../../core/deploy/deploySession';
 import { isCancelled, toProblem } from '../../../core/base/errors';
@@ -7,6 +8,7 @@ import { MAX_VIEW_LOG_LINES, type DeployRecord } from '../../../shared/protocol'
 import { withCancellableProgress } from '../progress';
 
 export const SHOW_PAST_BUILD_LOG_COMMAND = 'devgem.showPastBuildLog';
+export const OPEN_BUILD_IN_CONSOLE_COMMAND = 'devgem.openBuildInConsole';
 /** Read-only virtual documents, one per build, never on disk. */
 const SCHEME = 'devgem-build-log';
 
@@ -46,7 +48,8 @@ export function registerPastBuildLog(deps: { session: DeploySession; ports: () =
       texts.get(uri.toString()) ?? '[Devgem] This build log is no longer loaded: run "Devgem: Show Build Log of a Past Deploy…" again.\n',
   };
 
-  const show = async (deployId?: unknown): Promise<void> => {
+  /** The deploy `deployId` names, else the one the user picks among those that ran a build. */
+  const pick = async (deployId: unknown, title: string): Promise<DeployRecord | undefined> => {
     const history = deps.session.current.history ?? [];
     let record: DeployRecord | undefined;
     try {
@@ -61,12 +64,21 @@ export function registerPastBuildLog(deps: { session: DeploySession; ports: () =
         void vscode.window.showInformationMessage('No past deploy of this workspace ran a Cloud Build build yet.');
         return;
       }
-      record = (
-        await vscode.window.showQuickPick(withBuild.map(item), { title: 'Show the build log of which deploy?', matchOnDetail: true, matchOnDescription: true })
-      )?.record;
-      if (!record) return;
+      record = (await vscode.window.showQuickPick(withBuild.map(item), { title, matchOnDetail: true, matchOnDescription: true }))?.record;
     }
-    const r = record;
+    return record;
+  };
+
+  const openInConsole = async (deployId?: unknown): Promise<void> => {
+    const r = await pick(deployId, 'Open the Cloud Build build of which deploy?');
+    const build = r && recordBuild(r);
+    if (!build) return;
+    await vscode.env.openExternal(vscode.Uri.parse(cloudConsoleUrl({ kind: 'build', project: build.project, region: build.region, buildId: build.id })));
+  };
+
+  const show = async (deployId?: unknown): Promise<void> => {
+    const r = await pick(deployId, 'Show the build log of which deploy?');
+    if (!r) return;
     const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${encodeURIComponent(r.deployId)}/build.log` });
     try {
       const text = await withCancellableProgress(`Reading the build log of deploy ${r.deployId}…`, undefined, async (signal) =>
@@ -94,5 +106,6 @@ export function registerPastBuildLog(deps: { session: DeploySession; ports: () =
       if (doc.uri.scheme === SCHEME) texts.delete(doc.uri.toString());
     }),
     vscode.commands.registerCommand(SHOW_PAST_BUILD_LOG_COMMAND, show),
+    vscode.commands.registerCommand(OPEN_BUILD_IN_CONSOLE_COMMAND, openInConsole),
   );
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DeploySession } from '../../../core/deploy/deploySession';
 import { currentStage } from '../../../shared/deployState';
 import { STAGE_TITLES, type ViewSnapshot } from '../../../shared/protocol';
+import type { CurrentFolder } from '../workspaceFolder';
 
 const SHOW_RESULT_MS = 5 * 60_000;
 
@@ -11,12 +12,17 @@ export class DeployStatusBar implements vscode.Disposable {
   private readonly subscription: { dispose(): void };
   private resetTimer?: NodeJS.Timeout;
 
-  constructor(session: DeploySession, focusCommand: string) {
+  private readonly folderWatch: { dispose(): void };
+
+  /** `folders`: the item shows only while a folder is open (there is nothing to deploy otherwise). */
+  constructor(session: DeploySession, focusCommand: string, folders: CurrentFolder) {
     this.item.name = 'Devgem';
     this.item.command = focusCommand;
     this.subscription = session.onDidChange((s) => this.render(s));
     this.render(session.current, false);
-    this.item.show();
+    const visible = () => (folders.current() ? this.item.show() : this.item.hide());
+    this.folderWatch = vscode.workspace.onDidChangeWorkspaceFolders(visible);
+    visible();
   }
 
   private idle(): void {
@@ -63,6 +69,7 @@ export class DeployStatusBar implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.resetTimer);
     this.subscription.dispose();
+    this.folderWatch.dispose();
     this.item.dispose();
   }
 }

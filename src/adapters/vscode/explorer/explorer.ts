@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ExplorerModel, refOf, type ExplorerNode } from '../../../core/explorer/explorer';
+import { ExplorerModel, nodeConsoleUrl, refOf, type ExplorerNode } from '../../../core/explorer/explorer';
 import { toProblem } from '../../../core/base/errors';
 import type { CloudPorts } from '../../../core/cloud/ports';
 import { resolveTarget } from '../../../core/deploy/target';
@@ -19,6 +19,7 @@ export const EXPLORER_COMMANDS = {
   rollBack: 'devgem.explorer.rollBack',
   deleteService: 'devgem.explorer.deleteService',
   stopTailing: 'devgem.explorer.stopTailing',
+  openInConsole: 'devgem.explorer.openInConsole',
 } as const;
 
 /** A roll back or delete waits for Cloud Run's rollout; longer than a listing. */
@@ -46,10 +47,14 @@ async function explorerTarget(folder: vscode.WorkspaceFolder | undefined): Promi
 }
 
 /** The Cloud Run explorer view, its context actions and the service log tails; `refresh` reloads the tree (e.g. after a deploy). */
-export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refresh(): void } {
+export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refresh(): void; setSignedIn(signedIn: boolean): void } {
   // A refresh never asks which folder: it takes the chosen one, else the first.
   const model = new ExplorerModel({ runAdmin: () => host.ports().runAdmin, target: () => explorerTarget(host.folders.current()) });
-  const tree = new ExplorerTreeProvider(model);
+  let signedIn: boolean | undefined;
+  // Refresh shows the tree even without credentials Devgem can see (a VM's or Cloud Shell's come from a metadata server).
+  let forced = false;
+  // No folder, or no credentials found: an empty tree, so package.json's viewsWelcome says what to do.
+  const tree = new ExplorerTreeProvider(model, () => host.folders.current() !== undefined && (signedIn !== false || forced));
   const tails = new ServiceLogTails(() => host.ports().logging);
 
   const change = async (title: string, work: (signal: AbortSignal) => Promise<void>): Promise<boolean> => {
@@ -69,6 +74,9 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refr
   const openUrl = async (node: ExplorerNode) => {
     if (node.url && isSafeExternalUrl(node.url)) await vscode.env.openExternal(vscode.Uri.parse(node.url));
     else void vscode.window.showWarningMessage(`${node.service ?? node.label} has no http(s) URL to open.`);
+  };
+  const openInConsole = async (node: ExplorerNode) => {
+    await vscode.env.openExternal(vscode.Uri.parse(nodeConsoleUrl(node)));
   };
   const copyUrl = async (node: ExplorerNode) => {
     if (!node.url) return void vscode.window.showWarningMessage(`${node.service ?? node.label} has no URL yet.`);
@@ -125,9 +133,13 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refr
     tree,
     tails,
     vscode.window.createTreeView(EXPLORER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.commands.registerCommand(EXPLORER_COMMANDS.refresh, () => tree.refresh()),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.refresh, () => {
+      forced = true;
+      tree.refresh();
+    }),
     vscode.commands.registerCommand(EXPLORER_COMMANDS.openUrl, openUrl),
     vscode.commands.registerCommand(EXPLORER_COMMANDS.copyUrl, copyUrl),
+    vscode.commands.registerCommand(EXPLORER_COMMANDS.openInConsole, openInConsole),
     vscode.commands.registerCommand(EXPLORER_COMMANDS.showLogs, showLogs),
     vscode.commands.registerCommand(EXPLORER_COMMANDS.rollBack, rollBack),
     vscode.commands.registerCommand(EXPLORER_COMMANDS.deleteService, deleteService),
@@ -136,6 +148,15 @@ export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refr
       if (['project', 'region', 'emulatorHost'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) tree.refresh();
     }),
     host.folders.onDidChange(() => tree.refresh()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => tree.refresh()),
   );
-  return { dispose: () => disposable.dispose(), refresh: () => tree.refresh() };
+  return {
+    dispose: () => disposable.dispose(),
+    refresh: () => tree.refresh(),
+    setSignedIn: (value) => {
+      if (value === signedIn) return;
+      signedIn = value;
+      tree.refresh();
+    },
+  };
 }

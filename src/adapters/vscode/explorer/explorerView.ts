@@ -11,7 +11,11 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   /** Loads in flight; a refresh aborts them so stale answers never land. */
   private readonly loads = new Set<AbortBridge>();
 
-  constructor(private readonly model: ExplorerModel) {}
+  /** `show`: false leaves the tree empty, for the view's welcome content (no folder open, not signed in). */
+  constructor(
+    private readonly model: ExplorerModel,
+    private readonly show: () => boolean = () => true,
+  ) {}
 
   refresh(): void {
     for (const c of this.loads) c.abort();
@@ -33,6 +37,7 @@ export class ExplorerTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   }
 
   async getChildren(node?: ExplorerNode, token?: vscode.CancellationToken): Promise<ExplorerNode[]> {
+    if (!node && !this.show()) return [];
     const load = abortSignalOf(token);
     this.loads.add(load);
     try {

@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import type { DeploySession } from '../../../core/deploy/deploySession';
 import { isCancelled, toProblem } from '../../../core/base/errors';
 import { lookUpTarget, type TargetLookup } from '../../../core/deploy/target';
-import { projectDescription, projectPicks, regionDescription, regionPickerGroups } from '../../../core/setup/pickers';
+import { projectDescription, projectPicks } from '../../../core/setup/pickers';
+import { RegionCatalog } from '../../../core/cloud/regionCatalog';
+import { pickRegion } from './regionPicker';
+import { GCLOUD_INSTALL_URL, SERVICE_ACCOUNT_KEY_DOCS_URL, SIGN_IN_COMMAND, remoteSignInAdvice } from '../../../core/setup/remoteSignIn';
 import type { CloudPorts } from '../../../core/cloud/ports';
 import { projectIdProblem } from '../../../core/cloud/projectId';
 import { bounded } from '../../../core/base/wait';
@@ -17,10 +20,10 @@ export interface WalkthroughDeps {
   ports?: () => CloudPorts;
   /** The folder whose settings the steps check and the pickers write: the one Deploy uses. */
   folders: Pick<FolderChoice, 'current' | 'onDidChange'>;
+  /** Told when the devgem.signedIn key changes (the Cloud Run explorer then shows its sign-in welcome or its tree). */
+  onSignedIn?: (signedIn: boolean) => void;
 }
 
-const GCLOUD_INSTALL_URL = 'https://cloud.google.com/sdk/docs/install';
-const SIGN_IN_COMMAND = 'gcloud auth application-default login';
 /** After opening the sign-in terminal, look for the credentials file this often, for at most this long. */
 const SIGN_IN_POLL_MS = 3_000;
 const SIGN_IN_WAIT_MS = 10 * 60_000;
@@ -33,7 +36,9 @@ const LIST_PROJECTS_MS = 20_000;
  * settings, the window's focus (after a sign-in in a terminal) and deploys change.
  */
 export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
-  const keys = new ContextKeys(deps.session, deps.folders);
+  const keys = new ContextKeys(deps.session, deps.folders, deps.onSignedIn);
+  const ports = deps.ports;
+  const regions = ports && new RegionCatalog({ listRegions: (project, signal) => ports().runAdmin.listRegions(project, signal) });
   const disposables: vscode.Disposable[] = [
     keys,
     deps.session.onDidChange((s) => keys.onSnapshot(s)),
@@ -47,7 +52,7 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
     }),
     vscode.commands.registerCommand('devgem.signIn', () => signIn(keys)),
     vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject(deps.folders.current(), deps.ports)),
-    vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion(deps.folders.current())),
+    vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion(deps.folders.current(), regions)),
   ];
   // The first read (a stat of the ADC file, gcloud's configuration) waits until activation is over:
   // the walkthrough's keys are not needed to start, and activation stays short.
@@ -66,6 +71,7 @@ class ContextKeys implements vscode.Disposable {
   constructor(
     private readonly session: DeploySession,
     private readonly folders: Pick<FolderChoice, 'current'>,
+    private readonly onSignedIn?: (signedIn: boolean) => void,
   ) {}
 
   get signedIn(): boolean {
@@ -130,12 +136,34 @@ class ContextKeys implements vscode.Disposable {
       if (this.sent[name] === state[name]) continue;
       this.sent[name] = state[name];
       await vscode.commands.executeCommand('setContext', SETUP_CONTEXT_KEYS[name], state[name]);
+      if (name === 'signedIn') this.onSignedIn?.(state[name]);
     }
   }
 }
 
+function openSignInTerminal(keys: ContextKeys, command: string): void {
+  const terminal = vscode.window.createTerminal({ name: 'Devgem: Sign in to Google Cloud' });
+  terminal.show();
+  terminal.sendText(command);
+  keys.watchSignIn();
+}
+
 async function signIn(keys: ContextKeys): Promise<void> {
-  if (!(await findOnPath('gcloud', process.env))) {
+  const hasGcloud = Boolean(await findOnPath('gcloud', process.env));
+  // On a remote (SSH, container, Codespaces, WSL, tunnel) the extension host, and so ADC, live there: say so.
+  const remote = remoteSignInAdvice(vscode.env.remoteName, hasGcloud);
+  if (remote) {
+    const picked = await vscode.window.showInformationMessage(remote.message, ...remote.actions.map((a) => a.title));
+    const action = remote.actions.find((a) => a.title === picked)?.action;
+    if (action === 'terminal') openSignInTerminal(keys, remote.command);
+    else if (action === 'installGcloud') await vscode.env.openExternal(vscode.Uri.parse(GCLOUD_INSTALL_URL));
+    else if (action === 'keyDocs') {
+      await vscode.env.openExternal(vscode.Uri.parse(SERVICE_ACCOUNT_KEY_DOCS_URL));
+      keys.watchSignIn();
+    }
+    return;
+  }
+  if (!hasGcloud) {
     const action = await vscode.window.showErrorMessage(
       `Signing in needs the Google Cloud CLI (gcloud), which is not on PATH. Install it, restart VS Code, then run "Devgem: Sign In to Google Cloud" again (it runs \`${SIGN_IN_COMMAND}\`).`,
       'Open install guide',
@@ -143,10 +171,7 @@ async function signIn(keys: ContextKeys): Promise<void> {
     if (action) await vscode.env.openExternal(vscode.Uri.parse(GCLOUD_INSTALL_URL));
     return;
   }
-  const terminal = vscode.window.createTerminal({ name: 'Devgem: Sign in to Google Cloud' });
-  terminal.show();
-  terminal.sendText(SIGN_IN_COMMAND);
-  keys.watchSignIn();
+  openSignInTerminal(keys, SIGN_IN_COMMAND);
 }
 
 /** What a deploy of `folder` would use now; undefined when even that cannot be read (the pickers still work). */
@@ -230,20 +255,9 @@ async function enterProjectId(value: string): Promise<string | undefined> {
   return typed === undefined ? undefined : typed.trim();
 }
 
-async function chooseRegion(folder: vscode.WorkspaceFolder | undefined): Promise<void> {
-  const now = await current(folder);
-  const items: (vscode.QuickPickItem & { region?: string })[] = [];
-  for (const group of regionPickerGroups(now?.region)) {
-    items.push({ label: group.label, kind: vscode.QuickPickItemKind.Separator });
-    for (const r of group.regions) items.push({ label: r.id, description: regionDescription(r, now), region: r.id });
-  }
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Cloud Run region',
-    placeHolder: now ? `Now ${now.region}. Type a city or region to filter.` : 'Type a city or region to filter. Close to your users is fastest.',
-    matchOnDescription: true,
-    ignoreFocusOut: true,
-  });
-  if (!picked?.region) return;
-  await writeTargetSetting('region', picked.region, folder?.uri);
-  void vscode.window.showInformationMessage(`Devgem will deploy to ${picked.region}.`);
+async function chooseRegion(folder: vscode.WorkspaceFolder | undefined, catalog: RegionCatalog | undefined): Promise<void> {
+  const region = await pickRegion(await current(folder), catalog);
+  if (!region) return;
+  await writeTargetSetting('region', region, folder?.uri);
+  void vscode.window.showInformationMessage(`Devgem will deploy to ${region}.`);
 }
