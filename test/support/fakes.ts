@@ -371,8 +371,11 @@ export class FakeCloud {
         this.calls.push(`logging.readServiceLogs ${opts.service}`);
         const min = SEVERITY_ORDER.indexOf(opts.minSeverity ?? 'DEFAULT');
         const since = opts.sinceIso ? Date.parse(opts.sinceIso) : -Infinity;
+        const until = opts.untilIso ? Date.parse(opts.untilIso) : Infinity;
+        const text = opts.text?.toLowerCase();
         const hits = (this.logs.get(opts.service) ?? [])
-          .filter((e) => SEVERITY_ORDER.indexOf(e.severity) >= min && Date.parse(e.timestamp) >= since)
+          .filter((e) => SEVERITY_ORDER.indexOf(e.severity) >= min && Date.parse(e.timestamp) >= since && Date.parse(e.timestamp) < until)
+          .filter((e) => (!opts.revision || e.revision === opts.revision) && (!text || e.text.toLowerCase().includes(text)))
           .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
         return hits.slice(Math.max(0, hits.length - opts.limit));
       },

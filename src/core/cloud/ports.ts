@@ -309,9 +309,22 @@ export interface LogEntryInfo {
   revision?: string;
 }
 
+/** Which of a service's entries: at or above a severity, in a time window, of one revision, holding a text. */
+export interface LogQuery {
+  minSeverity?: LogSeverity;
+  /** RFC 3339, inclusive. */
+  sinceIso?: string;
+  /** RFC 3339, exclusive. */
+  untilIso?: string;
+  /** Only this revision's entries (`resource.labels.revision_name`). */
+  revision?: string;
+  /** Only entries whose text payload holds this text (Logging's `textPayload:"…"`, case-insensitive). */
+  text?: string;
+}
+
 export interface LoggingPort {
   /** The service's newest log entries (Cloud Logging `entries:list`), returned oldest first. */
-  readServiceLogs(opts: ServiceRef & { limit: number; minSeverity?: LogSeverity; sinceIso?: string }, signal: AbortSignal): Promise<LogEntryInfo[]>;
+  readServiceLogs(opts: ServiceRef & LogQuery & { limit: number }, signal: AbortSignal): Promise<LogEntryInfo[]>;
 }
 
 export interface HttpProbePort {

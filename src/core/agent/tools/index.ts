@@ -6,6 +6,7 @@ import { deployGitHubRepoTool, listGitHubReposTool } from './gitHubTools';
 import { importEnvTool } from './envTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { sendTrafficTool } from './trafficTools';
+import { failureEvidenceTool } from './fixTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
 
 /** VS Code's language-model tool names are global: Devgem's carry this prefix. */
@@ -33,6 +34,7 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(deleteServiceTool())
     .register(listGitHubReposTool())
     .register(deployGitHubRepoTool())
+    .register(failureEvidenceTool())
     .register(proposeFixTool())
     .register(usageTool());
 }
