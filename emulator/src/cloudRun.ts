@@ -216,7 +216,9 @@ export async function handleCloudRun(ctx: Context, st: CloudRunState, ar: Artifa
   if (collection !== 'services') throw notFound(`Not found: ${m} ${req.rawPath}`);
   const parent = `projects/${project}/locations/${location}`;
   if (seg.length === 5 && m === 'GET') {
-    const services = [...st.services.values()].filter((s) => s.name.startsWith(`${parent}/`)).map((s) => s.json);
+    // `locations/-` lists the services of every region (Cloud Run v2's wildcard location).
+    const within = location === '-' ? `projects/${project}/locations/` : `${parent}/`;
+    const services = [...st.services.values()].filter((s) => s.name.startsWith(within)).map((s) => s.json);
     return sendJson(res, 200, { services });
   }
   if (seg.length === 5 && m === 'POST') return createService(ctx, st, ar, jsonBody(req), project, location, req.query.get('serviceId') ?? '', res);
