@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log: (line) => log.error(line),
   });
   const aiMode = new AiModeLine({ models, session, chat, secrets });
-  const actions = new DeployActions({ session, runner, chat });
+  const actions = new DeployActions({ session, runner, chat, aiOn: async () => Boolean(await models.describe().catch(() => undefined)) });
   provider = new DeployViewProvider(extensionUri, session, webviewRouter(sidebarHandlers({ runner, session, chat, card, actions, log })), log);
   const explorer = registerExplorer({ ports, log, folders });
   context.subscriptions.push(

@@ -1,7 +1,7 @@
-// Cloud Run custom domain mappings, v1 (Knative-style) API: only the list call
-// Devgem makes. Mappings are seeded by tests; the emulator serves no domain.
+// Cloud Run custom domain mappings, v1 (Knative-style) API: list and create.
+// Mappings are seeded by tests or created; the emulator serves no domain.
 import type { ServerResponse } from 'node:http';
-import { notFound, sendJson, type Req } from './http';
+import { alreadyExists, invalidArgument, jsonBody, notFound, sendJson, type Req } from './http';
 
 export interface SeedDomainMapping {
   project: string;
@@ -29,7 +29,12 @@ function resource(m: SeedDomainMapping): Record<string, unknown> {
     kind: 'DomainMapping',
     metadata: { name: m.domain, namespace: m.project, labels: { 'cloud.googleapis.com/location': m.region } },
     spec: { routeName: m.service, certificateMode: 'AUTOMATIC' },
-    status: { conditions: [{ type: 'Ready', status: 'True' }], url: `https://${m.domain}` },
+    status: {
+      conditions: [{ type: 'Ready', status: 'True' }],
+      url: `https://${m.domain}`,
+      // What Google asks the domain's owner to add to DNS: a subdomain is a CNAME to ghs.googlehosted.com.
+      resourceRecords: [{ type: 'CNAME', name: m.domain.split('.')[0], rrdata: 'ghs.googlehosted.com.' }],
+    },
   };
 }
 
@@ -45,11 +50,22 @@ export function handleDomainMappings(state: DomainMappingState, r: Req, res: Ser
     namespaces !== 'namespaces' ||
     kind !== 'domainmappings' ||
     r.segments.length !== 6 ||
-    r.method !== 'GET'
+    (r.method !== 'GET' && r.method !== 'POST')
   ) {
     throw notFound(`Not found: ${r.method} ${r.rawPath}`);
   }
   const region = r.query.get('region');
+  if (r.method === 'POST') {
+    const body = jsonBody(r) as { metadata?: { name?: string }; spec?: { routeName?: string } };
+    const domain = body.metadata?.name ?? '';
+    const service = body.spec?.routeName ?? '';
+    if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(domain)) throw invalidArgument(`metadata.name '${domain}' is not a domain name.`);
+    if (!service) throw invalidArgument('spec.routeName is required.');
+    if (state.mappings.some((m) => m.project === project && m.domain === domain)) throw alreadyExists(`Domain mapping ${domain} already exists.`);
+    const m = { project, region: region ?? 'us-central1', domain, service };
+    state.seed(m);
+    return sendJson(res, 200, resource(m));
+  }
   const items = state.mappings.filter((m) => m.project === project && (!region || m.region === region)).map(resource);
   sendJson(res, 200, { apiVersion: 'domains.cloudrun.com/v1', kind: 'DomainMappingList', metadata: {}, items });
 }

@@ -167,15 +167,15 @@ function compare(a: number, op: string, b: number): boolean {
   }
 }
 
-const UNSUPPORTED = 'The emulator supports AND-ed comparisons of resource.type, resource.labels.*, logName, severity and timestamp.';
+const UNSUPPORTED = 'The emulator supports AND-ed comparisons of resource.type, resource.labels.*, logName, severity and timestamp, and textPayload:"…".';
 
 /** Conjunctions (`AND`, or a plain space) of `resource.type`, `resource.labels.K`, `logName`, `severity` and `timestamp` comparisons. */
 export function parseFilter(filter: string): Matcher {
-  const tokens = (filter.match(/"(?:[^"\\]|\\.)*"|>=|<=|!=|=|>|<|[^\s"=<>!]+/g) ?? []).filter((t) => t !== 'AND');
+  const tokens = (filter.match(/"(?:[^"\\]|\\.)*"|>=|<=|!=|=|>|<|:|[^\s"=<>!:]+/g) ?? []).filter((t) => t !== 'AND');
   const tests: Matcher[] = [];
   for (let i = 0; i < tokens.length; i += 3) {
     const [field, op, rawValue] = tokens.slice(i, i + 3);
-    if (!field || !/^[A-Za-z_.]+$/.test(field) || !/^(>=|<=|!=|=|>|<)$/.test(op ?? '') || rawValue === undefined) {
+    if (!field || !/^[A-Za-z_.]+$/.test(field) || !/^(>=|<=|!=|=|>|<|:)$/.test(op ?? '') || rawValue === undefined) {
       throw invalidArgument(`Unparseable filter near '${tokens.slice(i, i + 3).join(' ')}'. ${UNSUPPORTED}`);
     }
     tests.push(comparison(field, op, unquote(rawValue)));
@@ -192,6 +192,12 @@ function comparison(field: string, op: string, value: string): Matcher {
     const t = Date.parse(value);
     if (Number.isNaN(t)) throw invalidArgument(`Unparseable filter: timestamp value '${value}' is not RFC 3339.`);
     return (e) => compare(e.ms, op, t);
+  }
+  if (op === ':') {
+    // The "has" operator: a case-insensitive substring of a text field (Logging query language).
+    if (field !== 'textPayload') throw invalidArgument(`Unparseable filter: the emulator supports ':' on textPayload only.`);
+    const needle = value.toLowerCase();
+    return (e) => typeof e.json.textPayload === 'string' && e.json.textPayload.toLowerCase().includes(needle);
   }
   if (op !== '=' && op !== '!=') throw invalidArgument(`Unparseable filter: the emulator compares ${field} with = and != only.`);
   const read = fieldReader(field);

@@ -19,6 +19,7 @@ export function reduceDeploy(state: DeployState | undefined, event: DeployEvent)
       stages: initialStages(),
       log: [],
       droppedLogLines: 0,
+      ...(event.request ? { request: event.request } : {}),
     };
   }
   if (!state) return state;

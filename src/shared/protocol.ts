@@ -39,7 +39,7 @@ export interface ServiceRef {
 
 /** The typed event stream a deploy emits; tracker and status bar both consume it. */
 export type DeployEvent =
-  | { type: 'started'; deployId: string; workspace: string; at: number }
+  | { type: 'started'; deployId: string; workspace: string; at: number; request?: DeployRequestData }
   /** Sent by preflight once project, region and service are known. */
   | { type: 'target'; target: ServiceRef }
   | { type: 'stage'; stage: DeployStage; status: StageStatus; detail?: string; at: number }
@@ -92,7 +92,30 @@ export interface DeployState {
   source?: { commit?: string; branch?: string; dirty?: boolean; repository?: string };
   /** Set once the build is about to start; see DeployResumeData. */
   resume?: DeployResumeData;
+  /** What was asked for, so "fix and redeploy" can ask for it again (also after a reload). */
+  request?: DeployRequestData;
   result?: DeployResult;
+}
+
+/**
+ * A deploy's own request on top of the settings, kept with the deploy and its
+ * record (workspace state) so the fix loop can redeploy it after a button,
+ * palette, chat or GitHub deploy and after a window reload. Plain config only:
+ * env values are the user's settings, secrets are references, approvals are never kept.
+ */
+export interface DeployRequestData {
+  project?: string;
+  region?: string;
+  service?: string;
+  /** Which app of a monorepo (relative path). */
+  appPath?: string;
+  allowUnauthenticated: boolean;
+  runtime?: DeployResumeData['runtime'];
+  noTraffic?: { tag: string };
+  /** A GitHub repository deploy: redeploying downloads it again. */
+  gitHub?: { repository: string; ref: string; commit: string };
+  /** How many fix rounds (an approved edit, then this deploy) led here; absent for a deploy the user started. */
+  fixRound?: number;
 }
 
 /**
@@ -216,6 +239,8 @@ export interface DeployRecord {
   buildConsoleUrl?: string;
   /** The Cloud Build build (in the target's project and region), to read its log back later. */
   buildId?: string;
+  /** What was asked for, for "fix and redeploy" (see DeployRequestData). */
+  request?: DeployRequestData;
 }
 
 export const MAX_HISTORY = 30;

@@ -281,7 +281,7 @@ describe('build log pane (browser)', function () {
     const CONSOLE = 'https://console.cloud.google.com/cloud-build/builds;region=us-central1/b-1?project=devgem-demo';
 
     /** 3000 lines with an innocent early "error" and the failure at 2001..2004, then 300 lines of Cloud Build teardown. */
-    async function failIn(stage: 'build' | 'deploy', consoleUrl?: string): Promise<void> {
+    async function failIn(stage: 'build' | 'deploy', consoleUrl?: string, aiOn = true): Promise<void> {
       const running = await openBuilding();
       const before = Array.from({ length: 2000 }, (_, i) => (i === 99 ? 'npm WARN deprecated error-ex@1.3.2' : `line ${i + 1}`));
       const after = Array.from({ length: 300 }, (_, i) => `Finished Step #${i}`);
@@ -289,7 +289,7 @@ describe('build log pane (browser)', function () {
       let failed = failedBuild(running, Date.now(), problem);
       if (stage === 'deploy' && failed.result?.outcome === 'failed') failed = { ...failed, result: { ...failed.result, stage: 'deploy' } };
       if (consoleUrl) failed = { ...failed, build: { id: 'b-1', consoleUrl } };
-      await sendSnapshots(page, snapshot(2, failed));
+      await sendSnapshots(page, { ...snapshot(2, failed), agent: { busy: false, mode: aiOn ? 'gemini' : 'offline' } });
       await clearPosted(page);
     }
 
@@ -312,8 +312,15 @@ describe('build log pane (browser)', function () {
       );
     });
 
+    it('does not offer Fix with AI when the AI is off', async () => {
+      await failIn('build', CONSOLE, false);
+      assert.equal(await page.locator('#action-fix').count(), 0);
+      assert.equal(await page.locator('#action-retry').count(), 1);
+    });
+
     it('offers Fix with AI, Retry, Show full log and Open in Cloud Console, each posting its message', async () => {
       await failIn('build', CONSOLE);
+      assert.match((await page.locator('#action-fix').textContent()) ?? '', /Fix with AI \(build log\)/);
       for (const id of ['#action-fix', '#action-retry', '#action-show-log', '#action-console']) await page.locator(id).click();
       await page.locator('#log-open-editor').click();
       assert.deepEqual(await posted(page), [
@@ -330,6 +337,7 @@ describe('build log pane (browser)', function () {
       assert.equal(await page.locator('#action-console').count(), 0);
       assert.equal(await page.locator('#action-retry').count(), 1);
       assert.equal(await page.locator('#action-fix').count(), 1);
+      assert.match((await page.locator('#action-fix').textContent()) ?? '', /Fix with AI \(startup logs\)/, 'a runtime failure: the startup logs');
       assert.equal(await page.locator('#action-show-log').count(), 1);
       assert.equal(await page.locator('#build-log .log-line.failing').count(), 0);
       assert.ok(await atBottom(), 'still at the tail');

@@ -18,6 +18,7 @@ import type {
   ServiceDetails,
   ServiceRef,
   ServiceSpec,
+  TrafficSplit,
 } from '../../src/core/cloud/ports';
 import { CancelledError } from '../../src/core/base/errors';
 import { devgemLabels } from '../../src/core/deploy/ownership';
@@ -91,6 +92,8 @@ export type FakeService = RunServiceInfo & {
   pinned?: string;
   /** Traffic tags (0 % each) → revision, as a preview deploy sets them. */
   tags?: Map<string, string>;
+  /** A traffic split set by `runAdmin.setTraffic`. */
+  split?: TrafficSplit[];
   env: EnvVarInfo[];
   updateTime: string;
   /**
@@ -292,18 +295,21 @@ export class FakeCloud {
       },
       listServices: async ({ region }) => {
         this.calls.push(`runAdmin.listServices ${region}`);
-        return [...this.services]
-          .filter(([, svc]) => svc.region === region)
-          .map(([service, svc]) => ({
-            service,
-            region: svc.region,
-            uri: svc.uri,
-            latestReadyRevision: svc.latestReadyRevision,
-            updateTime: svc.updateTime,
-            lastModifier: 'dev@example.com',
-            managedByDevgem: svc.spec.labels['managed-by'] === 'devgem',
-          }))
-          .sort((a, b) => a.service.localeCompare(b.service));
+        return (
+          [...this.services]
+            // `-`: every region (Cloud Run v2 `locations/-`).
+            .filter(([, svc]) => region === '-' || svc.region === region)
+            .map(([service, svc]) => ({
+              service,
+              region: svc.region,
+              uri: svc.uri,
+              latestReadyRevision: svc.latestReadyRevision,
+              updateTime: svc.updateTime,
+              lastModifier: 'dev@example.com',
+              managedByDevgem: svc.spec.labels['managed-by'] === 'devgem',
+            }))
+            .sort((a, b) => a.service.localeCompare(b.service))
+        );
       },
       describeService: async (ref) => {
         this.calls.push(`runAdmin.describeService ${ref.service}`);
@@ -319,8 +325,8 @@ export class FakeCloud {
           createTime: r.createTime,
           image: r.image,
           ready: r.ready,
-          percent: r.revision === serving ? 100 : 0,
-          tags: [],
+          percent: svc.split ? (svc.split.find((t) => t.revision === r.revision)?.percent ?? 0) : r.revision === serving ? 100 : 0,
+          tags: [...(svc.tags ?? [])].filter(([, rev]) => rev === r.revision).map(([tag]) => tag),
           ...r.source,
         }));
       },
@@ -370,6 +376,50 @@ export class FakeCloud {
         get(ref);
         this.services.delete(ref.service);
       },
+      setTraffic: async (ref, split) => {
+        this.calls.push(`runAdmin.setTraffic ${ref.service} ${split.map((t) => `${t.revision}=${t.percent}${t.tag ? `#${t.tag}` : ''}`).join(',')}`);
+        const svc = get(ref);
+        for (const t of split) {
+          const rev = svc.revisionList.find((r) => r.revision === t.revision);
+          if (!rev?.ready) throw new DevgemError('failed-precondition', `Revision ${t.revision} is not ready; traffic stays where it is.`);
+        }
+        if (split.reduce((n, t) => n + t.percent, 0) !== 100) throw new DevgemError('invalid-argument', 'The traffic percentages do not add up to 100.');
+        svc.split = split.map((t) => ({ ...t }));
+        svc.pinned = split.find((t) => t.percent === 100)?.revision ?? split.reduce((a, b) => (b.percent > a.percent ? b : a)).revision;
+        svc.tags = new Map(split.filter((t) => t.tag).map((t) => [t.tag!, t.revision]));
+        return {
+          uri: svc.uri,
+          latestReadyRevision: svc.latestReadyRevision,
+          latestCreatedRevision: svc.latestCreatedRevision,
+          invokerIamDisabled: svc.invokerIamDisabled,
+        };
+      },
+      updateConfig: async (ref, change) => {
+        this.calls.push(`runAdmin.updateConfig ${ref.service} ${JSON.stringify(change)}`);
+        const svc = get(ref);
+        svc.spec = { ...svc.spec, ...change };
+        this.addRevision(ref.service, { source: svc.revisionList[svc.revisionList.length - 1]?.source });
+        return {
+          uri: svc.uri,
+          latestReadyRevision: svc.latestReadyRevision,
+          latestCreatedRevision: svc.latestCreatedRevision,
+          invokerIamDisabled: svc.invokerIamDisabled,
+          servingRevision: this.servingRevision(svc),
+        };
+      },
+      setPublic: async (ref, open) => {
+        this.calls.push(`runAdmin.setPublic ${ref.service} ${open}`);
+        const svc = get(ref);
+        svc.invokerIamDisabled = open;
+        svc.allUsers = open;
+      },
+      createDomainMapping: async (ref, domain) => {
+        this.calls.push(`runAdmin.createDomainMapping ${ref.service} ${domain}`);
+        get(ref);
+        if (this.domainMappings.some((m) => m.domain === domain)) throw new DevgemError('already-exists', `The domain mapping ${domain} already exists.`);
+        this.domainMappings.push({ domain, service: ref.service });
+        return { domain, service: ref.service, records: [{ type: 'CNAME', name: domain.split('.')[0], rrdata: 'ghs.googlehosted.com.' }] };
+      },
     };
   }
 
@@ -379,8 +429,11 @@ export class FakeCloud {
         this.calls.push(`logging.readServiceLogs ${opts.service}`);
         const min = SEVERITY_ORDER.indexOf(opts.minSeverity ?? 'DEFAULT');
         const since = opts.sinceIso ? Date.parse(opts.sinceIso) : -Infinity;
+        const until = opts.untilIso ? Date.parse(opts.untilIso) : Infinity;
+        const text = opts.text?.toLowerCase();
         const hits = (this.logs.get(opts.service) ?? [])
-          .filter((e) => SEVERITY_ORDER.indexOf(e.severity) >= min && Date.parse(e.timestamp) >= since)
+          .filter((e) => SEVERITY_ORDER.indexOf(e.severity) >= min && Date.parse(e.timestamp) >= since && Date.parse(e.timestamp) < until)
+          .filter((e) => (!opts.revision || e.revision === opts.revision) && (!text || e.text.toLowerCase().includes(text)))
           .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
         return hits.slice(Math.max(0, hits.length - opts.limit));
       },

@@ -3,7 +3,7 @@ import { DevgemError } from '../../core/base/errors';
 import type { CloudPorts, CredentialsPort } from '../../core/cloud/ports';
 import { BuildAdapter } from './buildAdapter';
 import { boundedClientConfig, OPERATIONS_CLIENT_CONFIG, type GaxClientConfig } from './clientConfig';
-import { domainMappingLister } from './domainMappings';
+import { domainMappingCreator, domainMappingLister } from './domainMappings';
 import { clientSetup, emulatorBaseUrl, type ClientSetup, type GcpConfig } from './gcpConfig';
 import { httpProbe } from './httpProbe';
 import { LoggingAdapter } from './loggingAdapter';
@@ -177,7 +177,7 @@ export function createCloudPorts(config: GcpConfig): CloudPorts {
     // A past build's log is read back from the bucket its build wrote it to.
     build: new BuildAdapter(build, (o, signal) => storage.readFrom({ ...o, offset: 0 }, signal)),
     run: new RunAdapter(run, domainMappingLister(setup, config)),
-    runAdmin: new RunAdminAdapter(run, revisions),
+    runAdmin: new RunAdminAdapter(run, revisions, domainMappingCreator(setup, config)),
     logging: new LoggingAdapter(logging),
     http: httpProbe,
     secrets: new SecretsAdapter(secretManager),

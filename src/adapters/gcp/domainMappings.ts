@@ -32,3 +32,35 @@ export function domainMappingLister(setup: () => Promise<ClientSetup>, config: G
       .map((m) => ({ domain: m.metadata!.name!, service: ref.service }));
   };
 }
+
+export type DomainMappingCreator = (
+  ref: ServiceRef,
+  domain: string,
+  signal: AbortSignal,
+) => Promise<DomainMappingInfo & { records: { type: string; name: string; rrdata: string }[] }>;
+
+interface DomainMappingResource {
+  metadata?: { name?: string };
+  spec?: { routeName?: string };
+  status?: { resourceRecords?: { type?: string; name?: string; rrdata?: string }[] };
+}
+
+/** `POST …/domainmappings`: maps `domain` to the service; Google answers with the DNS records to create (the certificate follows). */
+export function domainMappingCreator(setup: () => Promise<ClientSetup>, config: GcpConfig): DomainMappingCreator {
+  return async (ref, domain, signal) => {
+    const { authClient } = await setup();
+    const emulatorBase = emulatorBaseUrl(config);
+    const ctx = { what: `Mapping ${domain} to ${ref.service}`, project: ref.project, role: 'roles/run.admin', api: 'run.googleapis.com' };
+    const body = {
+      apiVersion: 'domains.cloudrun.com/v1',
+      kind: 'DomainMapping',
+      metadata: { name: domain, namespace: ref.project },
+      spec: { routeName: ref.service, certificateMode: 'AUTOMATIC' },
+    };
+    const res = await call(ctx, () =>
+      authClient.request<DomainMappingResource>({ url: domainMappingsUrl(ref, emulatorBase), method: 'POST', data: body, signal, timeout: 30_000 }),
+    );
+    const records = (res.data.status?.resourceRecords ?? []).map((r) => ({ type: r.type ?? '', name: r.name ?? '', rrdata: r.rrdata ?? '' }));
+    return { domain: res.data.metadata?.name ?? domain, service: ref.service, records };
+  };
+}

@@ -1,6 +1,6 @@
 // Cloud Logging's side of a service's logs: the filter that selects them and
 // the text of an entry. Pure, so both are unit-tested without a client.
-import type { LogEntryInfo, LogSeverity, ServiceRef } from '../../core/cloud/ports';
+import type { LogEntryInfo, LogQuery, LogSeverity, ServiceRef } from '../../core/cloud/ports';
 
 export const SEVERITIES: readonly LogSeverity[] = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
 
@@ -10,7 +10,7 @@ function quote(value: string): string {
 }
 
 /** The Logging query for one Cloud Run service's entries. */
-export function serviceLogFilter(opts: ServiceRef & { minSeverity?: LogSeverity; sinceIso?: string }): string {
+export function serviceLogFilter(opts: ServiceRef & LogQuery): string {
   const parts = ['resource.type="cloud_run_revision"', `resource.labels.service_name=${quote(opts.service)}`, `resource.labels.location=${quote(opts.region)}`];
   if (opts.minSeverity && opts.minSeverity !== 'DEFAULT') parts.push(`severity>=${opts.minSeverity}`);
   if (opts.sinceIso) {
@@ -18,6 +18,13 @@ export function serviceLogFilter(opts: ServiceRef & { minSeverity?: LogSeverity;
     if (Number.isNaN(t)) throw new RangeError(`"${opts.sinceIso}" is not an RFC 3339 time.`);
     parts.push(`timestamp>=${quote(new Date(t).toISOString())}`);
   }
+  if (opts.untilIso) {
+    const t = Date.parse(opts.untilIso);
+    if (Number.isNaN(t)) throw new RangeError(`"${opts.untilIso}" is not an RFC 3339 time.`);
+    parts.push(`timestamp<${quote(new Date(t).toISOString())}`);
+  }
+  if (opts.revision) parts.push(`resource.labels.revision_name=${quote(opts.revision)}`);
+  if (opts.text) parts.push(`textPayload:${quote(opts.text)}`);
   return parts.join(' AND ');
 }
 

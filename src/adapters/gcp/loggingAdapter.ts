@@ -2,7 +2,7 @@
 // (the package @google-cloud/logging itself re-exports it as `v2`). Requiring it
 // directly keeps the handwritten half (gRPC writers, middleware) out of the bundle.
 import type { LoggingServiceV2Client } from '@google-cloud/logging-api/build/src/v2/logging_service_v2_client.js';
-import type { LogEntryInfo, LoggingPort, LogSeverity, ServiceRef } from '../../core/cloud/ports';
+import type { LogEntryInfo, LoggingPort, LogQuery, ServiceRef } from '../../core/cloud/ports';
 import { call } from './gcpErrors';
 import { entryInfo, serviceLogFilter } from './logEntries';
 
@@ -14,7 +14,7 @@ const MAX_PAGES = 5;
 export class LoggingAdapter implements LoggingPort {
   constructor(private readonly client: () => Promise<LoggingServiceV2Client>) {}
 
-  async readServiceLogs(opts: ServiceRef & { limit: number; minSeverity?: LogSeverity; sinceIso?: string }, signal?: AbortSignal): Promise<LogEntryInfo[]> {
+  async readServiceLogs(opts: ServiceRef & LogQuery & { limit: number }, signal?: AbortSignal): Promise<LogEntryInfo[]> {
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(opts.limit)));
     const client = await this.client();
     const ctx = { what: `Reading the logs of ${opts.service}`, project: opts.project, role: 'roles/logging.viewer', api: 'logging.googleapis.com' };

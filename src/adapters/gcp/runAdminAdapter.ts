@@ -4,6 +4,7 @@ import type { ServicesClient } from '@google-cloud/run/build/src/v2/services_cli
 import { DevgemError } from '../../core/base/errors';
 import type {
   CloudRunLocation,
+  ConfigChange,
   RevisionInfo,
   RunAdminPort,
   RunServiceInfo,
@@ -11,7 +12,10 @@ import type {
   ServiceDetails,
   ServiceRef,
   ServiceSummary,
+  TrafficSplit,
 } from '../../core/cloud/ports';
+import type { DomainMappingCreator } from './domainMappings';
+import { applyAccess, applyConfig, applyTraffic } from './runConfigChanges';
 import { call, isNotFound } from './gcpErrors';
 import { clientFields } from './clientIdentity';
 import { MAX_REGIONS } from '../../core/cloud/regionCatalog';
@@ -43,6 +47,7 @@ export class RunAdminAdapter implements RunAdminPort {
   constructor(
     private readonly services: () => Promise<ServicesClient>,
     private readonly revisions: () => Promise<RevisionsClient>,
+    private readonly domainCreator?: DomainMappingCreator,
   ) {}
 
   private ctx(what: string, project: string, role = 'roles/run.developer') {
@@ -186,5 +191,31 @@ export class RunAdminAdapter implements RunAdminPort {
       if (isNotFound(err)) throw this.missing(ref, err);
       throw err;
     }
+  }
+
+  async setTraffic(ref: ServiceRef, split: TrafficSplit[], signal?: AbortSignal): Promise<RunServiceInfo> {
+    const live = await this.live(ref, `Reading service ${ref.service}`, signal);
+    const client = await this.services();
+    return call(this.ctx(`Splitting the traffic of ${ref.service}`, ref.project), () => applyTraffic(client, live, split, signal));
+  }
+
+  async updateConfig(ref: ServiceRef, change: ConfigChange, signal?: AbortSignal): Promise<RunServiceInfo & { servingRevision?: string }> {
+    const live = await this.live(ref, `Reading service ${ref.service}`, signal);
+    const client = await this.services();
+    return call(this.ctx(`Changing the configuration of ${ref.service}`, ref.project), () => applyConfig(client, live, change, signal));
+  }
+
+  async setPublic(ref: ServiceRef, open: boolean, signal?: AbortSignal): Promise<void> {
+    await this.live(ref, `Reading service ${ref.service}`, signal);
+    const client = await this.services();
+    await call(this.ctx(`Making ${ref.service} ${open ? 'public' : 'private'}`, ref.project, 'roles/run.admin'), () =>
+      applyAccess(client, serviceName(ref), open, signal),
+    );
+  }
+
+  async createDomainMapping(ref: ServiceRef, domain: string, signal: AbortSignal) {
+    if (!this.domainCreator) throw new DevgemError('failed-precondition', 'Custom domain mappings are not available here.');
+    await this.live(ref, `Reading service ${ref.service}`, signal);
+    return this.domainCreator(ref, domain, signal);
   }
 }

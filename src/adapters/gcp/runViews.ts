@@ -103,6 +103,8 @@ export function details(s: Service): ServiceDetails {
     cpu: limits.cpu || undefined,
     memory: limits.memory || undefined,
     serviceAccount: s.template?.serviceAccount || undefined,
+    concurrency: s.template?.maxInstanceRequestConcurrency || undefined,
+    timeoutSeconds: s.template?.timeout?.seconds ? Number(s.template.timeout.seconds) : undefined,
     traffic: trafficOf(s),
     updateTime: timestampIso(s.updateTime),
     ready: conditionSucceeded(s.terminalCondition),

@@ -34,6 +34,8 @@ export interface AgentTurnOptions<C> {
   beforeModelCall?(): void;
   /** What each model call used, as the model reported it. */
   onUsage?(usage: TokenUsage): void;
+  /** Read tools run before the first model request, as if the model had called them (the evidence "Fix with AI" starts from). */
+  firstCalls?: FunctionCall[];
 }
 
 export type AgentTurnEnd =
@@ -61,6 +63,12 @@ export async function runAgentTurn<C>(userText: string, o: AgentTurnOptions<C>, 
   const exchangeStart = o.conversation.length;
   // The conversation redacts what it is given (it is saved and sent back to the model).
   o.conversation.push({ role: 'user', parts: [{ text: userText }] });
+  // Only reads: a write needs the model's own call and the user's click.
+  const first = (o.firstCalls ?? []).filter((c) => o.registry.get(c.name)?.risk === 'read');
+  if (first.length) {
+    o.conversation.push({ role: 'model', parts: first.map((c) => ({ functionCall: c })) });
+    await runCalls(first, o, signal);
+  }
   /** Sent after a malformed call, for one more try; never kept in the history. */
   let correction: ModelTurn[] | undefined;
   /** Text the user already saw before a malformed call: it belongs to the reply that follows. */

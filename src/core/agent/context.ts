@@ -34,6 +34,10 @@ export interface AgentContext {
   manifests?(): ManifestStore;
   /** The options of the last deploy the agent started, for "fix and redeploy". */
   lastDeployRequest?: DeployOptions;
+  /** Cancels the running deploy; false when none runs. Absent where deploys cannot be cancelled from the chat. */
+  cancelDeploy?(): boolean;
+  /** Makes `projectId` the project Devgem deploys to (the folder's devgem.project setting). */
+  chooseProject?(projectId: string): Promise<void>;
   /** GitHub as the signed-in user, and the download limit (bytes) of a repository deploy; absent where GitHub deploys are not offered. */
   gitHub?(): Promise<{ port: GitHubPort; maxBytes: number }>;
 }

@@ -5,6 +5,7 @@ import type { ModelPort } from '../agent/model';
 import { systemPrompt, type PromptFacts } from '../agent/prompt';
 import type { ConfirmPort, ToolRegistry } from '../agent/registry';
 import { WorkspaceFacts } from '../agent/workspaceFacts';
+import { evidenceCallsFor } from '../agent/fixLoop';
 import { redactText } from '../base/redact';
 import { parseChatIntent } from './intents/parseChatIntent';
 import { answerOffline } from './offline';
@@ -72,6 +73,7 @@ export async function runChatTurn(message: string, deps: ChatTurnDeps, events: C
         ctx.usage?.record('model');
       },
       onUsage: (usage) => ctx.usage?.recordTokens(usage),
+      firstCalls: evidenceCallsFor(message),
     },
     signal,
   );

@@ -268,6 +268,10 @@ export interface ServiceDetails extends RunServiceInfo {
   cpu?: string;
   memory?: string;
   serviceAccount?: string;
+  /** Requests one instance serves at once. */
+  concurrency?: number;
+  /** Request timeout in seconds. */
+  timeoutSeconds?: number;
   traffic: TrafficInfo[];
   updateTime?: string;
   /** Terminal condition: `ready` or the message Cloud Run gives for why not. */
@@ -307,6 +311,33 @@ export interface RunAdminPort {
   ): Promise<RunServiceInfo>;
   /** Deletes the service and waits until it is gone. */
   deleteService(ref: ServiceRef, signal: AbortSignal): Promise<void>;
+  /** Splits the traffic between ready revisions (percents add up to 100; a tag gives a revision its own URL) and waits for the rollout. */
+  setTraffic(ref: ServiceRef, split: TrafficSplit[], signal: AbortSignal): Promise<RunServiceInfo>;
+  /** Scaling, resources, concurrency, timeout: a new revision from the live image, everything else kept (no build). */
+  updateConfig(ref: ServiceRef, change: ConfigChange, signal: AbortSignal): Promise<RunServiceInfo & { servingRevision?: string }>;
+  /** Public (the invoker IAM check off, allUsers may invoke) or private (IAM-authenticated callers only). */
+  setPublic(ref: ServiceRef, open: boolean, signal: AbortSignal): Promise<void>;
+  /** Maps a custom domain to the service (Cloud Run v1 domainmappings); the DNS records to create come back. */
+  createDomainMapping(
+    ref: ServiceRef,
+    domain: string,
+    signal: AbortSignal,
+  ): Promise<DomainMappingInfo & { records: { type: string; name: string; rrdata: string }[] }>;
+}
+
+export interface TrafficSplit {
+  revision: string;
+  percent: number;
+  tag?: string;
+}
+
+export interface ConfigChange {
+  minInstances?: number;
+  maxInstances?: number;
+  cpu?: string;
+  memory?: string;
+  concurrency?: number;
+  timeoutSeconds?: number;
 }
 
 export type LogSeverity = 'DEFAULT' | 'DEBUG' | 'INFO' | 'NOTICE' | 'WARNING' | 'ERROR' | 'CRITICAL' | 'ALERT' | 'EMERGENCY';
@@ -319,9 +350,22 @@ export interface LogEntryInfo {
   revision?: string;
 }
 
+/** Which of a service's entries: at or above a severity, in a time window, of one revision, holding a text. */
+export interface LogQuery {
+  minSeverity?: LogSeverity;
+  /** RFC 3339, inclusive. */
+  sinceIso?: string;
+  /** RFC 3339, exclusive. */
+  untilIso?: string;
+  /** Only this revision's entries (`resource.labels.revision_name`). */
+  revision?: string;
+  /** Only entries whose text payload holds this text (Logging's `textPayload:"…"`, case-insensitive). */
+  text?: string;
+}
+
 export interface LoggingPort {
   /** The service's newest log entries (Cloud Logging `entries:list`), returned oldest first. */
-  readServiceLogs(opts: ServiceRef & { limit: number; minSeverity?: LogSeverity; sinceIso?: string }, signal: AbortSignal): Promise<LogEntryInfo[]>;
+  readServiceLogs(opts: ServiceRef & LogQuery & { limit: number }, signal: AbortSignal): Promise<LogEntryInfo[]>;
 }
 
 export interface HttpProbePort {

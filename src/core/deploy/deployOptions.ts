@@ -41,6 +41,8 @@ export interface DeployOptions extends TargetSources {
   noTraffic?: { tag: string };
   /** A GitHub repository deploy: what the (extracted, git-less) workspace is, for the history. */
   gitHub?: GitHubSource;
+  /** A redeploy of the fix loop: its round (see core/agent/fixLoop.ts). */
+  fixRound?: number;
 }
 
 /** Cloud Run's traffic tag rule: a preview's tag becomes part of a host name. */

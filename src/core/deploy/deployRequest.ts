@@ -1,6 +1,7 @@
 import { DevgemError } from '../base/errors';
 import type { RuntimeSpec, SecretRef } from '../cloud/ports';
 import { isEnvName, isReservedEnvName, looksSecret } from '../env/envNames';
+import type { DeployRequestData } from '../../shared/protocol';
 import { TRAFFIC_TAG_PATTERN, type DeployOptions } from './deployOptions';
 
 // What a deploy request asks for on top of the settings, checked the same way
@@ -80,5 +81,36 @@ export function deployOptionsFor(base: DeployOptions, args: DeployArgs): DeployO
     allowUnauthenticated: args.public ?? base.allowUnauthenticated,
     runtime: Object.values(runtime).some((v) => v !== undefined) ? runtime : undefined,
     ...(args.preview_tag !== undefined ? { noTraffic: { tag: args.preview_tag } } : {}),
+  };
+}
+
+/** What a deploy asked for, to keep with it (DeployRequestData): no approvals, no deploy id, no environment. */
+export function requestOf(opts: DeployOptions): DeployRequestData {
+  const r: DeployRequestData = { allowUnauthenticated: opts.allowUnauthenticated };
+  if (opts.project) r.project = opts.project;
+  if (opts.region) r.region = opts.region;
+  if (opts.service) r.service = opts.service;
+  if (opts.appPath !== undefined) r.appPath = opts.appPath;
+  if (opts.runtime && Object.values(opts.runtime).some((v) => v !== undefined))
+    r.runtime = JSON.parse(JSON.stringify(opts.runtime)) as DeployRequestData['runtime'];
+  if (opts.noTraffic) r.noTraffic = { tag: opts.noTraffic.tag };
+  if (opts.gitHub) r.gitHub = { ...opts.gitHub };
+  if (opts.fixRound) r.fixRound = opts.fixRound;
+  return r;
+}
+
+/** The options to deploy `request` again: today's settings for the folder (`base`), the request's own choices over them; nothing approved yet. */
+export function optionsFromRequest(base: DeployOptions, request: DeployRequestData): DeployOptions {
+  const { approvedSpecChanges: _a, approvedTakeOver: _t, deployId: _d, ...rest } = base;
+  return {
+    ...rest,
+    ...(request.project ? { project: request.project } : {}),
+    ...(request.region ? { region: request.region } : {}),
+    ...(request.service ? { service: request.service } : {}),
+    ...(request.appPath !== undefined ? { appPath: request.appPath } : {}),
+    allowUnauthenticated: request.allowUnauthenticated,
+    ...(request.runtime ? { runtime: JSON.parse(JSON.stringify(request.runtime)) as RuntimeSpec } : {}),
+    ...(request.noTraffic ? { noTraffic: { ...request.noTraffic } } : {}),
+    ...(request.fixRound ? { fixRound: request.fixRound } : {}),
   };
 }

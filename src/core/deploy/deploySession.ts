@@ -218,6 +218,7 @@ function record(d: DeployState, endedAt: number): DeployRecord {
   if (d.source?.repository) base.repository = d.source.repository;
   if (d.build?.consoleUrl) base.buildConsoleUrl = d.build.consoleUrl;
   if (d.build?.id) base.buildId = d.build.id;
+  if (d.request) base.request = d.request;
   if (r.outcome === 'failed' && r.problem.logTail?.length) base.logTail = r.problem.logTail.slice(-MAX_RECORD_LOG_TAIL);
   switch (r.outcome) {
     case 'success':

@@ -1,3 +1,4 @@
+import { requestOf } from './deployRequest';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -41,7 +42,7 @@ export async function runDeploy(opts: DeployOptions, deps: PipelineDeps, signal:
   const deployId = opts.deployId ?? newDeployId(new Date(clock.now()));
   const { ports } = deps;
   const emit = (e: DeployEvent) => deps.emit(redactEvent(e));
-  emit({ type: 'started', deployId, workspace: opts.workspaceRoot, at: clock.now() });
+  emit({ type: 'started', deployId, workspace: opts.workspaceRoot, at: clock.now(), request: requestOf(opts) });
   // What was deployed, for the history; absent outside a git repository (readGitInfo never throws).
   // A GitHub deploy's folder is an extracted archive: its source is the repository's ref and commit.
   const git = opts.gitHub ? { commit: opts.gitHub.commit, branch: opts.gitHub.ref, dirty: false } : await readGitInfo(opts.workspaceRoot, { checkDirty: true });

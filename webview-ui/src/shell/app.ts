@@ -46,7 +46,7 @@ export class App {
     this.history.render(snapshot);
     this.emptyHint.hidden = Boolean(deploy) || snapshot.chat.length > 0 || Boolean(snapshot.confirmation);
     this.tracker.render(deploy);
-    this.result.render(deploy?.result, deploy?.deployId, deploy?.build);
+    this.result.render(deploy?.result, deploy?.deployId, deploy?.build, snapshot.agent?.mode === 'gemini');
     this.buildLog.render(deploy);
     const chatChanged = this.chat.render(snapshot, announce);
     // Only chat growth follows, and only for a reader who was at the bottom before this render.

@@ -1,5 +1,6 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { STAGE_TITLES, type DeployResult, type DeployState, type Problem, type WebviewMessage } from '../../../src/shared/protocol';
+import { fixButtonLabel } from '../../../src/shared/fixEvidence';
 import { h, icon, replaceChildren } from '../shell/dom';
 
 type Post = (message: WebviewMessage) => void;
@@ -13,9 +14,10 @@ export class ResultView {
     this.el = h('section', { id: 'result', class: 'result', hidden: true, 'aria-labelledby': 'result-heading' });
   }
 
-  render(result: DeployResult | undefined, deployId: string | undefined, build?: DeployState['build']): void {
-    // Results are small and rare; rebuild only when the outcome (or the build link) changed.
-    const key = result ? `${deployId}\u0000${JSON.stringify(result)}\u0000${build?.consoleUrl ?? ''}` : '';
+  /** `aiOn`: a model is configured, so Fix with AI is offered. */
+  render(result: DeployResult | undefined, deployId: string | undefined, build?: DeployState['build'], aiOn = false): void {
+    // Results are small and rare; rebuild only when the outcome (or the build link, or the AI) changed.
+    const key = result ? `${deployId}\u0000${JSON.stringify(result)}\u0000${build?.consoleUrl ?? ''}\u0000${aiOn}` : '';
     if (key === this.shown) return;
     this.shown = key;
     this.el.hidden = !result;
@@ -25,10 +27,10 @@ export class ResultView {
       return;
     }
     this.el.setAttribute('data-outcome', result.outcome);
-    replaceChildren(this.el, ...this.content(result, build?.consoleUrl));
+    replaceChildren(this.el, ...this.content(result, build?.consoleUrl, aiOn));
   }
 
-  private content(result: DeployResult, consoleUrl: string | undefined): Node[] {
+  private content(result: DeployResult, consoleUrl: string | undefined, aiOn: boolean): Node[] {
     switch (result.outcome) {
       case 'success':
         if (result.preview) {
@@ -55,7 +57,7 @@ export class ResultView {
           heading('error', 'Deploy failed'),
           h('p', { class: 'result-stage' }, `During: ${STAGE_TITLES[result.stage] ?? result.stage}`),
           ...problemBlock(result.problem),
-          this.failureActions(consoleUrl),
+          this.failureActions(consoleUrl, aiOn ? fixButtonLabel(result.stage) : undefined),
         ];
       case 'cancelled':
         return [heading('stop-circle', 'Deploy cancelled'), h('p', { class: 'result-stage' }, `Stopped during: ${STAGE_TITLES[result.stage] ?? result.stage}`)];
@@ -65,7 +67,7 @@ export class ResultView {
   }
 
   /** What to do about a failure; the host knows the log, the console URL and the options, so only the action is posted. */
-  private failureActions(consoleUrl: string | undefined): HTMLElement {
+  private failureActions(consoleUrl: string | undefined, fixLabel: string | undefined): HTMLElement {
     const button = (id: string, iconName: string, label: string, message: WebviewMessage, secondary = true) => {
       const b = h('vscode-button', { id, secondary }, slotIcon(iconName), label);
       b.addEventListener('click', () => this.post(message));
@@ -74,8 +76,9 @@ export class ResultView {
     return h(
       'div',
       { class: 'result-actions', id: 'failure-actions' },
-      button('action-fix', 'sparkle', 'Fix with AI', { type: 'fixWithAi' }, false),
-      button('action-retry', 'refresh', 'Retry', { type: 'retry' }),
+      // Only with a model: without one there is no AI to ask.
+      fixLabel ? button('action-fix', 'sparkle', fixLabel, { type: 'fixWithAi' }, false) : undefined,
+      button('action-retry', 'refresh', 'Retry', { type: 'retry' }, Boolean(fixLabel)),
       button('action-show-log', 'go-to-file', 'Show full log', { type: 'openLogInEditor' }),
       // Only with a link from the host: a build that never started has no page.
       consoleUrl ? button('action-console', 'link-external', 'Open in Cloud Console', { type: 'openBuildInConsole' }) : undefined,

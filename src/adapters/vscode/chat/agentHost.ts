@@ -19,7 +19,7 @@ import type * as Model from '../../gemini/index';
 import type { DeployRunner } from '../deploy/deployRunner';
 import type { GitHubAccess } from '../github/gitHubConnect';
 import { runDeployThrough } from '../github/gitHubDeploy';
-import { readAgentSettings, readDeployOptions, readGcpConfig } from '../settings';
+import { readAgentSettings, readDeployOptions, readGcpConfig, writeTargetSetting } from '../settings';
 import { vscodeChatModel } from './vscodeModel';
 import { memoryManifestStore, type ManifestStore } from '../../../core/git/sourceChanges';
 import type { CurrentFolder } from '../workspaceFolder';
@@ -80,6 +80,14 @@ export class VscodeAgentContext implements AgentContext {
 
   lastDeploy() {
     return this.deps.session.current.deploy;
+  }
+
+  cancelDeploy(): boolean {
+    return this.deps.session.cancel();
+  }
+
+  async chooseProject(projectId: string): Promise<void> {
+    await writeTargetSetting('project', projectId, this.deps.folders.current()?.uri);
   }
 
   deployHistory() {

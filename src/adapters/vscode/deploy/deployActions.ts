@@ -2,17 +2,17 @@ import * as vscode from 'vscode';
 import type { DeploySession } from '../../../core/deploy/deploySession';
 import { buildLogDocument } from '../../../core/logs/logBuffer';
 import { isSafeExternalUrl } from '../webview/messageValidation';
+import { FIX_PROMPTS, failureKind } from '../../../shared/fixEvidence';
 
 /** The virtual documents "Open in editor" shows: read-only, never on disk. */
 export const LOG_SCHEME = 'devgem-log';
-
-/** What Fix with AI asks; fixed text, so nothing from the webview reaches the model. */
-export const FIX_WITH_AI_PROMPT = 'The last deploy failed. Find the cause in the build log and propose a fix.';
 
 export interface DeployActionsDeps {
   session: DeploySession;
   runner: { retry(): Promise<unknown> };
   chat: { handle(text: string): Promise<void> };
+  /** Whether a model is configured: without one, Fix with AI is not offered. */
+  aiOn(): Promise<boolean>;
 }
 
 /**
@@ -64,8 +64,19 @@ export class DeployActions implements vscode.TextDocumentContentProvider, vscode
     await this.deps.runner.retry();
   }
 
+  /** Asks the agent with the prompt for this kind of failure (build log or startup logs); fixed text, nothing from the webview. */
   async fixWithAi(): Promise<void> {
-    await this.deps.chat.handle(FIX_WITH_AI_PROMPT);
+    const result = this.deps.session.current.deploy?.result ?? undefined;
+    const stage = result?.outcome === 'failed' ? result.stage : this.deps.session.current.history?.[0]?.stage;
+    if (!stage || (result && result.outcome !== 'failed')) {
+      void vscode.window.showInformationMessage('The last deploy did not fail: there is nothing to fix.');
+      return;
+    }
+    if (!(await this.deps.aiOn())) {
+      void vscode.window.showInformationMessage('Fix with AI needs a model: run "Devgem: Set Gemini API Key" or set "devgem.ai.vertexProject".');
+      return;
+    }
+    await this.deps.chat.handle(FIX_PROMPTS[failureKind(stage)]);
   }
 
   dispose(): void {

@@ -2,10 +2,15 @@ import type { AgentContext } from '../context';
 import { ToolRegistry } from '../registry';
 import { changesSinceDeployTool } from './changeTools';
 import { buildLogsTool, deployHistoryTool, deployStatusTool, deployTool, usageTool } from './deployTools';
-import { deployGitHubRepoTool, listGitHubReposTool } from './gitHubTools';
+import { analyzeGitHubRepoTool, deployGitHubRepoTool, listGitHubReposTool } from './gitHubTools';
+import { cancelDeployTool, chooseProjectTool, listProjectsTool } from './projectTools';
+import { promoteTagTool, splitTrafficTool, updateConfigTool } from './configTools';
+import { createDomainMappingTool, listDomainMappingsTool } from './domainTools';
+import { deployImageTool } from './imageTools';
 import { importEnvTool } from './envTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { sendTrafficTool } from './trafficTools';
+import { failureEvidenceTool } from './fixTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
 
 /** VS Code's language-model tool names are global: Devgem's carry this prefix. */
@@ -31,8 +36,19 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(rollbackTool())
     .register(sendTrafficTool())
     .register(deleteServiceTool())
+    .register(listProjectsTool())
+    .register(chooseProjectTool())
+    .register(cancelDeployTool())
+    .register(updateConfigTool())
+    .register(splitTrafficTool())
+    .register(promoteTagTool())
+    .register(listDomainMappingsTool())
+    .register(createDomainMappingTool())
+    .register(deployImageTool())
     .register(listGitHubReposTool())
+    .register(analyzeGitHubRepoTool())
     .register(deployGitHubRepoTool())
+    .register(failureEvidenceTool())
     .register(proposeFixTool())
     .register(usageTool());
 }

@@ -7,6 +7,7 @@ import { unifiedDiff } from '../diff';
 import { redactText } from '../../base/redact';
 import type { AgentTool } from '../registry';
 import { deployPlan, describeResult } from './deployTools';
+import { MAX_FIX_ROUNDS, redeployOptions } from '../fixLoop';
 
 const MAX_FILE = 200_000;
 
@@ -105,14 +106,14 @@ export function proposeFixTool(): AgentTool<FixArgs, AgentContext> {
   return {
     name: 'propose_fix',
     description:
-      'Propose an edit to one workspace file (the complete new content) that fixes a failed build or health check. The user reviews the diff; on approval it is written and, with redeploy: true, the last deploy runs again with the same settings.',
+      'Propose an edit to one workspace file (the complete new content) that fixes a failed build or startup. The user reviews the diff; on approval it is written and, with redeploy: true, the failed deploy runs again with the same request (at most 3 rounds). The result says whether it was redeployed and the real outcome: report exactly that.',
     parameters: {
       type: 'object',
       properties: {
         path: { type: 'string', minLength: 1, maxLength: 300 },
         content: { type: 'string', maxLength: MAX_FILE, description: 'The whole new file content.' },
         explanation: { type: 'string', minLength: 1, maxLength: 600, description: 'One or two sentences: the cause and what the edit changes.' },
-        redeploy: { type: 'boolean' },
+        redeploy: { type: 'boolean', description: "Deploy again with the failed deploy's request after the edit." },
       },
       required: ['path', 'content', 'explanation'],
     },
@@ -122,25 +123,45 @@ export function proposeFixTool(): AgentTool<FixArgs, AgentContext> {
       const before = (await ctx.readWorkspaceFile(rel)) ?? '';
       const diff = unifiedDiff(rel, before, args.content);
       if (!diff) throw new DevgemError('invalid-argument', `The proposed content of ${rel} is identical to the file; nothing to fix there.`);
-      const redeploy = args.redeploy && ctx.lastDeployRequest;
-      const plan = redeploy ? await deployPlan(ctx, ctx.lastDeployRequest!, signal) : undefined;
+      // Nothing to repeat, a GitHub deploy or the rounds used up: the model hears it before anything is written.
+      const opts = args.redeploy ? redeployOptions(ctx) : undefined;
+      const plan = opts ? await deployPlan(ctx, opts, signal, 'Apply Fix and Redeploy') : undefined;
       return {
-        title: redeploy ? `Edit ${rel} and redeploy` : `Edit ${rel}`,
-        approveLabel: redeploy ? 'Apply Fix and Redeploy' : 'Apply Fix',
+        title: opts ? `Edit ${rel} and redeploy (fix round ${opts.fixRound} of ${MAX_FIX_ROUNDS})` : `Edit ${rel}`,
+        approveLabel: opts ? 'Apply Fix and Redeploy' : 'Apply Fix',
         details: [{ label: 'Why', value: args.explanation }, ...(plan?.details ?? [])],
         diff,
       };
     },
     run: async (args, ctx, signal) => {
       const rel = safeRelPath(args.path);
+      const opts = args.redeploy ? redeployOptions(ctx) : undefined;
       await ctx.writeWorkspaceFile(rel, args.content);
-      if (!args.redeploy || !ctx.lastDeployRequest) return { data: { written: rel }, summary: `Edited ${rel}` };
+      if (!opts)
+        return {
+          data: { written: rel, redeployed: false, report: 'The file was edited; nothing was deployed. Do not say it was redeployed.' },
+          summary: `Edited ${rel}`,
+        };
       ctx.usage?.check('deploy');
       ctx.usage?.record('deploy');
-      const result = await ctx.runDeploy(ctx.lastDeployRequest, signal);
+      const result = await ctx.runDeploy(opts, signal);
       if (result.outcome === 'cancelled' && signal.aborted) throw new CancelledError();
       const r = describeResult(result, ctx);
-      return { data: { written: rel, redeploy: r.data }, summary: `Edited ${rel}; ${r.summary}` };
+      const ok = result.outcome === 'success';
+      return {
+        data: {
+          written: rel,
+          redeployed: true,
+          round: opts.fixRound,
+          maxRounds: MAX_FIX_ROUNDS,
+          outcome: r.data.outcome,
+          redeploy: r.data,
+          report: ok
+            ? 'The redeploy succeeded and passed its health check: say it is fixed, with the URL.'
+            : `The redeploy did NOT succeed (${String(r.data.outcome)}): say so plainly; never say it is fixed.${(opts.fixRound ?? 0) < MAX_FIX_ROUNDS ? ' You may propose one more fix from the new evidence.' : ' No fix rounds are left: stop and explain.'}`,
+        },
+        summary: `Edited ${rel}; ${r.summary}`,
+      };
     },
   };
 }
