@@ -101,6 +101,8 @@ const CASES: [string, Expected][] = [
   // Questions never act.
   ['can I run it locally?', { kind: 'help' }],
   ['how do I delete a service?', { kind: 'help' }],
+  ["why didn't it deploy?", { kind: 'logs', source: 'build' }],
+  ['why did it not deploy', { kind: 'logs', source: 'build' }],
 ];
 
 describe('parseChatIntent: phrasings and negations (no model)', () => {

@@ -16,8 +16,8 @@ import { withService } from './withService';
 export function parseChatIntent(text: string): ChatIntent {
   const s = normalize(text);
   if (!s || HELP_PHRASE.test(s) || /^how (?:do|can|should|would) (?:i|we)\b/i.test(s)) return { kind: 'help' };
-  // Before anything that acts: "do not deploy this" must never deploy.
-  const negated = parseNegation(s);
+  // Before anything that acts: "do not deploy this" must never deploy. A question ("why did it not deploy?") is read as one.
+  const negated = QUESTION.test(s) ? undefined : parseNegation(s);
   if (negated) return negated;
   const envImport = parseEnvImport(s);
   if (envImport) return envImport;
@@ -59,7 +59,8 @@ export function parseChatIntent(text: string): ChatIntent {
 
 const HELP_PHRASE = /^(?:help(?: me)?|h|commands|menu|what can you do|what can i (?:say|do)|what do you understand|how does this work)$/i;
 /** "Why did it fail?", "what went wrong": asking for the reason, which the logs hold. */
-const WHY_FAILED = /^(?:why\b.*\b(?:fail\w*|broke|broken|crash\w*|down|not working)|what went wrong)\b/i;
+const WHY_FAILED =
+  /^(?:why\b.*\b(?:fail\w*|broke|broken|crash\w*|down|not working|(?:didn'?t|did\s+not|doesn'?t|does\s+not|won'?t|will\s+not|not)\s+(?:it\s+)?(?:deploy|work|start|run|load))|what went wrong)\b/i;
 const QUESTION = /^(?:how|what|what's|whats|why|when|where|who|which|did|does|is|was|were|has|have|are|should|can i|can we|could i|will it|would it)\b/i;
 /** "What changed since the last deploy", "diff vs the deployed version", "files modified since deploying". */
 const CHANGES = /\b(?:chang\w*|diff\w*|modif\w*|edit\w*)\b.*\b(?:since|from|after|vs\.?|versus|compared to)\b.*\b(?:deploy\w*|release\w*|ship\w*)\b/i;
