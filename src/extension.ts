@@ -25,6 +25,7 @@ import { registerEnvVarsCommand } from './adapters/vscode/env/envVarsCommand';
 import { registerExplorer } from './adapters/vscode/explorer/explorer';
 import { gitHubConnector } from './adapters/vscode/github/gitHubConnect';
 import { registerGitHubDeploy } from './adapters/vscode/github/gitHubDeploy';
+import { LocalRunner } from './adapters/vscode/local/localRunner';
 import { readAgentSettings, readGcpConfig, readUsageLimits } from './adapters/vscode/settings';
 import { registerWalkthrough } from './adapters/vscode/setup/walkthrough';
 import { webviewRouter } from './adapters/vscode/webview/router';
@@ -55,7 +56,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const manifests = workspaceManifestStore(state);
   const runner = new DeployRunner({ session, ports, log, ui, folders, usage, manifests });
   const registry = createToolRegistry();
-  const ctx = new VscodeAgentContext({ session, runner, ports, usage, folders, manifests, gitHub });
+  const localRunner = new LocalRunner({ ports, folders, log });
+  stopLocalRun = () => localRunner.stop();
+  const ctx = new VscodeAgentContext({ session, runner, ports, usage, folders, manifests, gitHub, localRunner });
   const models = new ModelProvider(secrets, log, model);
   const card = new SessionConfirm(session);
   const facts = chatFacts(folders);
@@ -86,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommands({ runner, session, chat, usage, folders, secrets, log, refreshAiMode: () => aiMode.refresh() }),
     registerWalkthrough({ session, ports, folders, onSignedIn: (signedIn) => explorer.setSignedIn(signedIn) }),
     registerEnvImport({ ports, log, folders }),
+    localRunner.register(),
     registerEnvVarsCommand({ ports, log, folders }),
     registerPastBuildLog({ session, ports }),
     registerGitHubDeploy({ runner, session, usage, connect: gitHub, folders }),
@@ -96,4 +100,9 @@ export function activate(context: vscode.ExtensionContext): void {
   runner.resume().catch((err: unknown) => log.error(`Could not continue the interrupted deploy: ${String(err)}`));
 }
 
-export function deactivate(): void {}
+let stopLocalRun: (() => Promise<void>) | undefined;
+
+/** Removes a container "Devgem: Run Locally" started: the window is closing. */
+export async function deactivate(): Promise<void> {
+  await stopLocalRun?.();
+}

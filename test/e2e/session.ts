@@ -36,6 +36,8 @@ export interface E2ESessionOptions {
   docker?: string;
   /** User settings over code-server's defaults (project, region, AI provider …). */
   settings?: Record<string, unknown>;
+  /** Extra environment for code-server's extension host (e.g. DOCKER_HOST for Run Locally). */
+  env?: Record<string, string>;
 }
 
 export interface E2ESession {
@@ -92,7 +94,7 @@ export async function startE2ESession(opts: E2ESessionOptions): Promise<E2ESessi
     const workspace = path.join(dataDir, 'hello-node');
     await fs.cp(SAMPLE, workspace, { recursive: true });
     await installExtension({ vsixPath: VSIX, dataDir });
-    server = await startCodeServer({ dataDir, folder: workspace, env: { DEVGEM_EMULATOR_HOST: emu.host }, settings: opts.settings });
+    server = await startCodeServer({ dataDir, folder: workspace, env: { ...opts.env, DEVGEM_EMULATOR_HOST: emu.host }, settings: opts.settings });
     browser = await launchChromium({ artifactsDir: ARTIFACTS });
     const dir = dataDir;
     return { emu, server, browser, page: browser.page, dataDir, workspace, devgemLog: () => readDevgemLog(dir), close };

@@ -102,8 +102,9 @@ describe('parseChatIntent', () => {
       assert.match(problemOf('deploy the folder web/../../x'), /outside the workspace/);
     });
     it('says which words it did not understand instead of guessing', () => {
-      const p = problemOf('deploy web');
-      assert.match(p, /"web"/);
+      // One bare word is the service ("deploy api", issue 16.7); two are not guessed at.
+      const p = problemOf('deploy web fast');
+      assert.match(p, /"web fast"/);
       assert.match(p, /deploy the folder services\/api/);
     });
     it('refuses contradictions', () => {
@@ -244,12 +245,12 @@ describe('parseChatIntent', () => {
     it('a reserved name', () => assert.match(problemOf('remove env PORT'), /PORT is reserved by Cloud Run/));
   });
 
-  it('"delete" without an env word is never an env change (and never deletes a service offline)', () => {
+  it('"delete" without an env word is never an env change (a service delete goes through a destructive card)', () => {
     for (const text of ['delete api', 'delete the service api', 'remove FOO']) {
       const kind = parseChatIntent(text).kind;
       assert.ok(kind !== 'env-unset' && kind !== 'env-set', `${text} -> ${kind}`);
     }
-    assert.equal(parseChatIntent('delete the service api').kind, 'help');
+    assert.deepEqual(parseChatIntent('delete the service api'), { kind: 'delete', service: 'api' });
   });
 
   table('rollback', [

@@ -74,6 +74,87 @@ describe('one chat turn, for the sidebar and @devgem', () => {
     assert.deepEqual(cancel.seen.answers, ['Cancelling the deploy…']);
   });
 
+  it('without a model, a negated or unclear stop/cancel never cancels, and a delete asks on a destructive card', async () => {
+    for (const message of ['do not deploy this', 'stop the api service', 'cancel my subscription to api logs', 'never roll back api']) {
+      let cancelled = false;
+      const t = turn(undefined, message, { cancelDeploy: () => (cancelled = true) });
+      await t.done;
+      assert.equal(cancelled, false, message);
+      assert.deepEqual(t.seen.tools, [], message);
+      assert.equal(t.confirm.asked.length, 0, message);
+      assert.match(t.seen.answers[0], /nothing was|not cancel|will not/i, message);
+    }
+    const cloud = {
+      runAdmin: { describeService: async () => ({ service: 'api', region: 'us-central1', uri: 'https://api.example', env: [], traffic: [], ready: true }) },
+    } as unknown as CloudPorts;
+    const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), cloud, { overrides: { project: 'proj-123', region: 'us-central1' } });
+    const confirm = new TestConfirm([], false);
+    const answers: string[] = [];
+    await runChatTurn(
+      'delete the api service',
+      {
+        registry: createToolRegistry(),
+        ctx,
+        confirm,
+        model: undefined,
+        conversation: new Conversation(),
+        facts: () => ({ workspaceName: 'w', options: { allowUnauthenticated: true } }),
+        cancelDeploy: () => false,
+      },
+      { text: () => undefined, textEnd: () => undefined, tool: () => undefined, answer: (a) => answers.push(a), notice: (n) => answers.push(n) },
+      new AbortController().signal,
+    );
+    assert.deepEqual(
+      confirm.asked.map((a) => [a.tool, a.risk]),
+      [['delete_service', 'destructive']],
+      answers.join('\n'),
+    );
+    assert.match(answers[0], /Nothing was deleted/);
+  });
+
+  it('without a model, a scaling request shows the config card with before → after, and a decline changes nothing', async () => {
+    let updated = 0;
+    const cloud = {
+      runAdmin: {
+        describeService: async () => ({
+          service: 'api',
+          region: 'us-central1',
+          uri: 'https://api.example',
+          env: [],
+          traffic: [],
+          ready: true,
+          minInstances: 0,
+        }),
+        updateConfig: async () => (updated++, {}),
+      },
+    } as unknown as CloudPorts;
+    const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), cloud, { overrides: { project: 'proj-123', region: 'us-central1' } });
+    const confirm = new TestConfirm([], false);
+    const answers: string[] = [];
+    await runChatTurn(
+      'set min instances to 1 on api',
+      {
+        registry: createToolRegistry(),
+        ctx,
+        confirm,
+        model: undefined,
+        conversation: new Conversation(),
+        facts: () => ({ workspaceName: 'w', options: { allowUnauthenticated: true } }),
+        cancelDeploy: () => false,
+      },
+      { text: () => undefined, textEnd: () => undefined, tool: () => undefined, answer: (a) => answers.push(a), notice: (n) => answers.push(n) },
+      new AbortController().signal,
+    );
+    assert.deepEqual(
+      confirm.asked.map((a) => [a.tool, a.risk]),
+      [['update_service_config', 'write']],
+      answers.join('\n'),
+    );
+    assert.match(JSON.stringify(confirm.asked[0].details), /0 → 1/);
+    assert.equal(updated, 0);
+    assert.match(answers[0], /Nothing was changed/);
+  });
+
   it('with a model, streams the reply and runs its tool calls, with the chosen folder’s facts in the prompt', async () => {
     const model = new ScriptedModel([[call('get_deploy_status', {}, 'c1')], [text('Nothing '), text('deployed yet.')]]);
     const t = turn(model, 'status?');

@@ -60,6 +60,16 @@ export class SecretsAdapter implements SecretsPort {
     }
   }
 
+  async readValue(project: string, id: string, version: string, signal?: AbortSignal): Promise<string> {
+    const c = await this.client();
+    const [v] = await call(this.ctx(`Reading secret ${id}`, project, 'roles/secretmanager.secretAccessor'), () =>
+      c.accessSecretVersion({ name: `projects/${project}/secrets/${id}/versions/${version}` }, { signal }),
+    );
+    const data = v.payload?.data;
+    if (data === null || data === undefined) return '';
+    return Buffer.from(typeof data === 'string' ? Buffer.from(data, 'base64') : data).toString('utf8');
+  }
+
   async addVersion(project: string, id: string, value: string, signal?: AbortSignal): Promise<string> {
     const c = await this.client();
     const data = Buffer.from(value, 'utf8');

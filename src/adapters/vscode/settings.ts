@@ -138,3 +138,8 @@ export function readUsageLimits(): UsageLimits {
   const s = readAgentSettings();
   return { deploysPerDay: s.deploysPerDay, modelCallsPerDay: s.modelCallsPerDay, tokensPerDay: s.tokensPerDay };
 }
+
+/** devgem.local.*: Run Locally. Secrets reach the local container only when this is on (and the user confirms). */
+export function readLocalRunSettings(folder: vscode.Uri | undefined): { includeSecrets: boolean } {
+  return { includeSecrets: vscode.workspace.getConfiguration(SECTION, folder).get<boolean>('local.includeSecrets', false) };
+}

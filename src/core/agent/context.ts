@@ -40,6 +40,8 @@ export interface AgentContext {
   chooseProject?(projectId: string): Promise<void>;
   /** GitHub as the signed-in user, and the download limit (bytes) of a repository deploy; absent where GitHub deploys are not offered. */
   gitHub?(): Promise<{ port: GitHubPort; maxBytes: number }>;
+  /** "Devgem: Run Locally" for the open folder: builds and runs it with the local Docker or Podman; absent where it is not offered. */
+  runLocally?(signal: AbortSignal): Promise<{ url: string; engine: string; app: string }>;
 }
 
 export const REGION_PATTERN = '^[a-z]+-[a-z]+[0-9]+$';

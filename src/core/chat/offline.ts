@@ -38,6 +38,42 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
       return HELP_TEXT;
     case 'invalid':
       return intent.problem;
+    case 'clarify':
+      return intent.reply;
+    case 'config': {
+      // A write tool: its card shows each setting before → after, and nothing changes without the click.
+      if (!deps.registry.get('update_service_config')) return configReply(intent);
+      const { kind: _kind, ...args } = intent;
+      const o = await run('update_service_config', args);
+      if (o.status !== 'done') return failure(o, 'Nothing was changed.');
+      return `${o.summary ?? 'Updated.'}${o.response.url ? `\nURL: ${o.response.url as string}` : ''}`;
+    }
+    case 'describe': {
+      const o = await run('describe_service', { service: intent.service });
+      if (o.status !== 'done') return failure(o);
+      const r = o.response;
+      const env = (r.env as { name: string; secret?: string }[]).map((e) => (e.secret ? `${e.name} (secret ${e.secret})` : e.name));
+      const scale = `instances ${(r.minInstances as number | undefined) ?? 0}–${(r.maxInstances as number | undefined) ?? 'default'}`;
+      return [
+        `${r.service as string} in ${r.region as string}: ${r.ready ? 'ready' : `not ready${r.statusMessage ? ` (${r.statusMessage as string})` : ''}`}`,
+        `URL: ${(r.uri as string | undefined) ?? 'none'}`,
+        `Image: ${(r.image as string | undefined) ?? 'unknown'}`,
+        `Resources: ${(r.cpu as string | undefined) ?? 'default'} CPU, ${(r.memory as string | undefined) ?? 'default'} memory, ${scale}`,
+        `Env vars: ${env.length ? env.join(', ') : 'none'}`,
+      ].join('\n');
+    }
+    case 'delete': {
+      // A destructive tool: the registry shows the card and runs it only after the click.
+      const o = await run('delete_service', { service: intent.service });
+      if (o.status !== 'done') return failure(o, 'Nothing was deleted.');
+      return `Deleted ${o.response.deleted as string} from ${o.response.project as string} / ${o.response.region as string}.`;
+    }
+    case 'run-local': {
+      if (!deps.registry.get('run_locally')) return 'Running locally is not available here: use "Devgem: Run Locally" in VS Code.';
+      const o = await run('run_locally', {});
+      if (o.status !== 'done') return failure(o, 'Nothing was started.');
+      return `Running locally at ${o.response.url as string}. Stop it from the notification, or with "Devgem: Stop Local Run".`;
+    }
     case 'cancel':
       return deps.cancelDeploy() ? 'Cancelling the deploy…' : 'Nothing is running.';
     case 'status':
@@ -112,6 +148,34 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
       return `Revisions of ${o.response.service as string}, newest first:\n${list.map((r) => `• ${r.revision}${r.percent ? ` — ${r.percent}% traffic` : ''}${r.ready ? '' : ' (not ready)'}${r.createTime ? `, ${r.createTime}` : ''}`).join('\n')}`;
     }
   }
+}
+
+/** Where the config tool is not registered: say what would change and how to do it now. */
+function configReply(intent: Extract<ChatIntent, { kind: 'config' }>): string {
+  const name = intent.service ?? 'SERVICE';
+  const flags: string[] = [];
+  const what: string[] = [];
+  if (intent.public !== undefined) {
+    what.push(intent.public ? 'make it public' : 'make it private');
+    flags.push(intent.public ? '--no-invoker-iam-check' : '--invoker-iam-check');
+  }
+  if (intent.minInstances !== undefined) {
+    what.push(`min instances ${intent.minInstances}`);
+    flags.push(`--min-instances=${intent.minInstances}`);
+  }
+  if (intent.maxInstances !== undefined) {
+    what.push(`max instances ${intent.maxInstances}`);
+    flags.push(`--max-instances=${intent.maxInstances}`);
+  }
+  if (intent.memory !== undefined) {
+    what.push(`memory ${intent.memory}`);
+    flags.push(`--memory=${intent.memory}`);
+  }
+  return [
+    `Nothing was changed: without the AI I do not change a service's settings (${what.join(', ')}).`,
+    `To do it now: \`gcloud run services update ${name} ${flags.join(' ')}\`${intent.service ? '' : ' (with your service name)'}.`,
+    'Or turn on the AI ("Devgem: Set Gemini API Key", or `devgem.ai.vertexProject`) and ask again: it shows the change on a card before applying it.',
+  ].join('\n');
 }
 
 /** The tool's diff in a few lines: counts, the first paths of each kind, and the commits. */

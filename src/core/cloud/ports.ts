@@ -413,6 +413,11 @@ export interface SecretsPort {
   grantRole(project: string, id: string, role: string, member: string, signal: AbortSignal): Promise<boolean>;
   /** The members holding `role` on the secret. */
   roleMembers(project: string, id: string, role: string, signal: AbortSignal): Promise<string[]>;
+  /**
+   * The value of one version, for Run Locally only when the user opted in: it goes straight into the
+   * container engine's environment and is never logged, stored or shown to a model.
+   */
+  readValue?(project: string, id: string, version: string, signal: AbortSignal): Promise<string>;
 }
 
 export interface CloudPorts {

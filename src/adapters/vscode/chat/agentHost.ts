@@ -19,6 +19,7 @@ import type * as Model from '../../gemini/index';
 import type { DeployRunner } from '../deploy/deployRunner';
 import type { GitHubAccess } from '../github/gitHubConnect';
 import { runDeployThrough } from '../github/gitHubDeploy';
+import type { LocalRunner } from '../local/localRunner';
 import { readAgentSettings, readDeployOptions, readGcpConfig, writeTargetSetting } from '../settings';
 import { vscodeChatModel } from './vscodeModel';
 import { memoryManifestStore, type ManifestStore } from '../../../core/git/sourceChanges';
@@ -37,6 +38,8 @@ export interface VscodeAgentContextDeps {
   folders: CurrentFolder;
   manifests?: ManifestStore;
   gitHub?: () => Promise<GitHubAccess>;
+  /** Run Locally (the chat's run_locally tool). */
+  localRunner?: Pick<LocalRunner, 'start'>;
 }
 
 /** The agent's tools act on the chosen folder, the tracker's session and Google Cloud. */
@@ -68,6 +71,12 @@ export class VscodeAgentContext implements AgentContext {
 
   runDeploy(opts: DeployOptions, signal: AbortSignal) {
     return runDeployThrough(this.deps.runner, this.deps.gitHub, opts, signal);
+  }
+
+  async runLocally(signal: AbortSignal): Promise<{ url: string; engine: string; app: string }> {
+    if (!this.deps.localRunner) throw new DevgemError('failed-precondition', 'Running locally is not available here.');
+    const r = await this.deps.localRunner.start(false, signal);
+    return { url: r.url, engine: `${r.engine.name} ${r.engine.version}`, app: r.app.path || '.' };
   }
 
   async gitHub(): Promise<GitHubAccess> {

@@ -8,6 +8,7 @@ import { promoteTagTool, splitTrafficTool, updateConfigTool } from './configTool
 import { createDomainMappingTool, listDomainMappingsTool } from './domainTools';
 import { deployImageTool } from './imageTools';
 import { importEnvTool } from './envTools';
+import { runLocallyTool } from './localTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { sendTrafficTool } from './trafficTools';
 import { failureEvidenceTool } from './fixTools';
@@ -50,5 +51,6 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(deployGitHubRepoTool())
     .register(failureEvidenceTool())
     .register(proposeFixTool())
-    .register(usageTool());
+    .register(usageTool())
+    .register(runLocallyTool());
 }

@@ -23,11 +23,24 @@ export type ChatIntent =
   /** "What changed since the last deploy?" */
   | { kind: 'changes' }
   | { kind: 'help' }
+  /** "describe the api service": what Cloud Run says about it (a read). */
+  | { kind: 'describe'; service?: string }
+  /** "delete the api service": a destructive tool, so always behind a confirmation card. */
+  | { kind: 'delete'; service: string }
+  /** "make it public", "scale api to 3 instances", "give it 1 GiB of memory": a config change without a rebuild. */
+  | { kind: 'config'; service?: string; public?: boolean; minInstances?: number; maxInstances?: number; memory?: string }
+  /** "run it locally": build and run the deploy's image with the local Docker or Podman. */
+  | { kind: 'run-local' }
+  /** Understood that nothing should happen ("do not deploy this") or that acting needs a clearer request: answer `reply`, act on nothing. */
+  | { kind: 'clarify'; reply: string }
   /** Understood the verb but something is wrong (e.g. "set FOO" with no value): say `problem`. */
   | { kind: 'invalid'; problem: string };
 
 /** The intents that may name the Cloud Run service they act on. */
-export type ServiceIntent = Extract<ChatIntent, { kind: 'deploy' | 'logs' | 'env-set' | 'env-unset' | 'rollback' | 'traffic' | 'revisions' }>;
+export type ServiceIntent = Extract<
+  ChatIntent,
+  { kind: 'deploy' | 'logs' | 'env-set' | 'env-unset' | 'rollback' | 'traffic' | 'revisions' | 'describe' | 'config' }
+>;
 
 export function invalid(problem: string): ChatIntent {
   return { kind: 'invalid', problem };

@@ -51,7 +51,17 @@ const DEPLOY_FILLER = new Set([
   'on',
   'at',
   'up',
+  'production',
+  'prod',
+  'live',
 ]);
+/** Stack words in "deploy my Flask API", "deploy our Next.js app": they describe the workspace, they do not name anything. */
+const STACK = String.raw`(?:flask|django|fastapi|express|fastify|koa|hono|nest(?:js)?|next(?:\.?js)?|nuxt|remix|svelte(?:kit)?|astro|react|vue|angular|node(?:\.?js)?|python|go|golang|rust|java|spring(?:\s+boot)?|kotlin|ruby|rails|sinatra|php|laravel|dotnet|\.net|deno|bun|static|streamlit|gradio|rest|web|http|little|small|simple)`;
+/** "my Flask API", "our web server", "the FastAPI backend": the workspace's app, said in words. */
+const DESCRIBED_APP = new RegExp(
+  String.raw`\b(?:(?:my|our|this)\s+(?:${STACK}\s+)*|the\s+(?:${STACK}\s+)+)(?:api|server|backend|frontend|bot|service|app|site|webapp|web\s+app)\b(?!\s+(?:folder|directory|dir)\b)`,
+  'gi',
+);
 const PUBLIC_WORDS = new Set(['public', 'publicly', 'unauthenticated', '--allow-unauthenticated']);
 const PRIVATE_WORDS = new Set(['private', 'privately', 'authenticated', '--no-allow-unauthenticated']);
 const DEPLOY_KEYWORDS = new Set(['as', 'named', 'called', 'name', 'with', 'region', ...PUBLIC_WORDS, ...PRIVATE_WORDS]);
@@ -60,7 +70,9 @@ const DEPLOY_HINT = 'Name a folder with "deploy the folder services/api", a serv
 export function parseDeploy(rest: string): ChatIntent {
   const gitHub = parseGitHubDeploy(rest);
   if (gitHub) return gitHub;
-  const words = tokenize(rest);
+  // Quoted text is a name or a folder ("my app"): only the words outside quotes are read as a description.
+  const described = rest.split(/("[^"]*"|'[^']*')/).map((part, i) => (i % 2 ? part : part.replace(DESCRIBED_APP, ' ')));
+  const words = tokenize(described.join(''));
   const out: { region?: string; service?: string; appPath?: string | null; public?: boolean } = {};
   const unknown: string[] = [];
   const lower = (i: number) => words[i]?.toLowerCase();
@@ -107,6 +119,10 @@ export function parseDeploy(rest: string): ChatIntent {
       unknown.push(words[i]);
     }
     if (problem) return invalid(problem);
+  }
+  // "deploy api": one word that can only be the service's name.
+  if (unknown.length === 1 && out.service === undefined && !validateServiceName(unknown[0]) && /^[a-z]/.test(unknown[0])) {
+    out.service = unknown.pop();
   }
   if (unknown.length) return invalid(`I did not understand "${unknown.join(' ')}" in that deploy request. ${DEPLOY_HINT}`);
   const intent: ChatIntent = { kind: 'deploy' };

@@ -11,6 +11,8 @@ const SET_FORMS = [
   new RegExp(String.raw`^(?:set|export)(?!\s+up\b)(?:\s+(.*))?$`, 'is'),
   new RegExp(String.raw`^(?:add|put|update|change|define)\s+${ART}${ENV_NOUN}(?:\s+(.*))?$`, 'is'),
   new RegExp(String.raw`^${ART}${ENV_NOUN}\s+(?:set|add)(?:\s+(.*))?$`, 'is'),
+  // "change LOG_LEVEL to debug": an upper-case name reads as an env var without the word "env".
+  /^(?:change|update|switch)\s+(?:the\s+)?(\$?[A-Z][A-Z0-9_]*\s+to\s+.*)$/s,
   new RegExp(String.raw`^(?:${ENV_NOUN}\s+)?(\$?[A-Za-z_]\w*\s*=.*)$`, 's'),
 ];
 const UNSET_FORMS = [
@@ -28,7 +30,15 @@ const SETTING_WORDS: Record<string, string> = {
 };
 const SERVICE_SUFFIX = String.raw`(?:^|\s+)(?:on|for|in|from|of)\s+(?:the\s+)?(?:service\s+)?([^\s"'=,]+)(?:\s+service)?\s*$`;
 
+/** "remove the DEBUG variable (from api)": the name before the noun. */
+const UNSET_NAMED = new RegExp(
+  String.raw`^(?:remove|delete|drop|clear|unset)\s+(?:the\s+)?(\$?[A-Za-z_]\w*)\s+${ENV_NOUN}((?:\s+(?:on|for|from|in|of)\s+\S+(?:\s+service)?)?)$`,
+  'i',
+);
+
 export function parseEnv(s: string): ChatIntent | undefined {
+  const named = UNSET_NAMED.exec(s);
+  if (named) return parseUnsetBody(`${named[1]}${named[2]}`);
   let firstProblem: ChatIntent | undefined;
   for (const [forms, parse] of [
     [UNSET_FORMS, parseUnsetBody],
