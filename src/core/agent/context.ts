@@ -1,6 +1,7 @@
 import type { DeployRecord, DeployResult, DeployState } from '../../shared/protocol';
 import type { DeployOptions } from '../deploy/deployOptions';
 import { DevgemError } from '../base/errors';
+import type { ExtractLimits } from '../github/archiveRules';
 import type { GitHubPort } from '../github/gitHubPort';
 import type { CloudPorts, ServiceRef } from '../cloud/ports';
 import { resolveTarget, validateServiceName } from '../deploy/target';
@@ -35,7 +36,7 @@ export interface AgentContext {
   /** The options of the last deploy the agent started, for "fix and redeploy". */
   lastDeployRequest?: DeployOptions;
   /** GitHub as the signed-in user, and the download limit (bytes) of a repository deploy; absent where GitHub deploys are not offered. */
-  gitHub?(): Promise<{ port: GitHubPort; maxBytes: number }>;
+  gitHub?(): Promise<{ port: GitHubPort; maxBytes: number; extract?: ExtractLimits }>;
 }
 
 export const REGION_PATTERN = '^[a-z]+-[a-z]+[0-9]+$';
