@@ -53,7 +53,8 @@ class DeflatePool {
 
   constructor(count: number) {
     this.workers = Array.from({ length: count }, () => {
-      const w = new Worker(WORKER_SOURCE, { eval: true });
+      // The worker's JS heap holds only a job at a time; small limits keep each thread's memory small.
+      const w = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 } });
       w.on('message', (m: { id: number; out: Uint8Array }) => {
         const job = this.jobs.get(m.id);
         this.jobs.delete(m.id);
