@@ -95,8 +95,23 @@ export function webviewOptions({ production = false, outdir = 'dist', absWorking
   };
 }
 
+/** The GitHub archive extractor's worker thread (core/github/tarball.ts starts dist/extractWorker.js beside github.js). */
+/** @returns {import('esbuild').BuildOptions} */
+export function extractWorkerOptions({ production = false, outdir = 'dist', absWorkingDir = process.cwd() } = {}) {
+  return { ...node(production), absWorkingDir, entryPoints: ['src/core/github/extractWorker.ts'], outfile: `${outdir}/extractWorker.js` };
+}
+
 export function allOptions(opts = {}) {
-  return [hostOptions(opts), gcpOptions(opts), analysisOptions(opts), modelOptions(opts), githubOptions(opts), cliOptions(opts), webviewOptions(opts)];
+  return [
+    hostOptions(opts),
+    gcpOptions(opts),
+    analysisOptions(opts),
+    modelOptions(opts),
+    githubOptions(opts),
+    extractWorkerOptions(opts),
+    cliOptions(opts),
+    webviewOptions(opts),
+  ];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy|overhead|memory|runLocally]`.
+ * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy|overhead|memory|runLocally|parallelPackaging]`.
  * Not part of the test suite; numbers go into docs/benchmarks.md.
  */
 import * as os from 'node:os';
@@ -9,6 +9,7 @@ import { memoryBench } from './memory.bench';
 import { overheadBench } from './overhead.bench';
 import { packagingBench } from './packaging.bench';
 import { packagingThroughputBench } from './packagingThroughput.bench';
+import { parallelPackagingBench } from './parallelPackaging.bench';
 import { redeployBench } from './redeploy.bench';
 import { runLocallyBench } from './runLocally.bench';
 import { sizesBench } from './sizes.bench';
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sizes: sizesBench,
   activation: activationBench,
   packagingThroughput: packagingThroughputBench,
+  parallelPackaging: parallelPackagingBench,
   analysis: analysisBench,
   webview: webviewBench,
   redeploy: redeployBench,

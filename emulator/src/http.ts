@@ -33,10 +33,22 @@ export interface Req {
   baseUrl: string;
 }
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The request body; with `bytesPerSecond` > 0 it is read no faster than that (TCP backpressure slows the client). */
+export function readBody(req: IncomingMessage, bytesPerSecond = 0): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    const started = Date.now();
+    let received = 0;
+    req.on('data', (c: Buffer) => {
+      chunks.push(c);
+      received += c.length;
+      if (bytesPerSecond <= 0) return;
+      const wait = started + (received / bytesPerSecond) * 1000 - Date.now();
+      if (wait > 0) {
+        req.pause();
+        setTimeout(() => req.resume(), wait);
+      }
+    });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });

@@ -26,6 +26,8 @@ export interface Knobs {
   buildServiceAccountRoles: string[];
   /** Check API requests against Google's published contracts (emulator/src/contracts): on unless a test needs it off. */
   contracts: boolean;
+  /** Cloud Storage upload request bodies are read at most this fast (bytes per second, each request); 0 = no limit. */
+  uploadBytesPerSecond: number;
 }
 
 export const DEFAULT_FAILURE_LOG: readonly string[] = [
@@ -54,13 +56,14 @@ export function defaultKnobs(): Knobs {
     deniedPermissions: [],
     buildServiceAccountRoles: ['roles/run.builder'],
     contracts: true,
+    uploadBytesPerSecond: 0,
   };
 }
 
 /** Applies a partial knob set, ignoring unknown keys and values of the wrong type. */
 export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string, unknown>): void {
   const p = patch as Record<string, unknown>;
-  const num = (k: 'buildSeconds' | 'deploySeconds' | 'containerStartupSeconds'): void => {
+  const num = (k: 'buildSeconds' | 'deploySeconds' | 'containerStartupSeconds' | 'uploadBytesPerSecond'): void => {
     if (typeof p[k] === 'number' && Number.isFinite(p[k]) && (p[k] as number) >= 0) target[k] = p[k] as number;
   };
   const bool = (k: 'refuseInvokerIamDisabled' | 'refusePublicIam' | 'requireAuth' | 'contracts'): void => {
@@ -69,6 +72,7 @@ export function applyKnobs(target: Knobs, patch: Partial<Knobs> | Record<string,
   num('buildSeconds');
   num('deploySeconds');
   num('containerStartupSeconds');
+  num('uploadBytesPerSecond');
   bool('refuseInvokerIamDisabled');
   bool('refusePublicIam');
   bool('requireAuth');

@@ -144,7 +144,8 @@ class EmulatorCore {
       rawPath,
       query: url.searchParams,
       headers: req.headers,
-      body: await readBody(req),
+      // Cloud Storage uploads arrive no faster than the `uploadBytesPerSecond` knob (a slow uplink).
+      body: await readBody(req, rawPath.startsWith('/upload/') ? this.ctx.knobs.uploadBytesPerSecond : 0),
       baseUrl: `http://${req.headers.host ?? '127.0.0.1'}`,
     };
     const [s0, s1, s2] = segments;

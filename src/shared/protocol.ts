@@ -61,7 +61,7 @@ export interface DeployPreview {
 }
 
 export type DeployResult =
-  /** `contentHash`: sha256 of the uploaded source tarball (deterministic: same tree, same hash). */
+  /** `contentHash`: sha256 of what the uploaded source tarball holds (core/packaging/sourceHash.ts; same tree, same hash). */
   | { outcome: 'success'; url: string; revision?: string; image: string; contentHash?: string; preview?: DeployPreview }
   /** Deployed and running, but the public could not be let in: not a success. */
   | { outcome: 'private'; url: string; revision?: string; image: string; contentHash?: string; problem: Problem }

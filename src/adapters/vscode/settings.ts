@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type DeployOptions } from '../../core/deploy/deployOptions';
 import type { TargetSettings } from '../../core/deploy/target';
 import type { UsageLimits } from '../../core/base/usage';
+import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_EXTRACT_MB, type ExtractLimits } from '../../core/github/archiveRules';
 import { DEFAULT_MAX_DOWNLOAD_MB } from '../../core/github/gitHubSource';
 import type { GcpConfig } from '../gcp/gcpConfig';
 
@@ -89,6 +90,18 @@ export function readReviewGeneratedDockerfile(): boolean {
 export function readMaxDownloadBytes(): number {
   const mb = vscode.workspace.getConfiguration(SECTION).get<number>('github.maxDownloadMB');
   return Math.round((typeof mb === 'number' && Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_MAX_DOWNLOAD_MB) * 1024 * 1024);
+}
+
+/** Caps on what a GitHub archive may extract to (devgem.github.maxExtractMB, devgem.github.maxEntries). */
+export function readExtractLimits(): ExtractLimits {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const mb = config.get<number>('github.maxExtractMB');
+  const entries = config.get<number>('github.maxEntries');
+  const positive = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  return {
+    maxBytes: Math.round((positive(mb) ? mb : DEFAULT_MAX_EXTRACT_MB) * 1024 * 1024),
+    maxEntries: Math.round(positive(entries) ? entries : DEFAULT_MAX_ENTRIES),
+  };
 }
 
 export type AiProvider = 'auto' | 'vertex' | 'apiKey' | 'vscode' | 'off';

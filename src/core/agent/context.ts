@@ -1,6 +1,7 @@
 import type { DeployRecord, DeployResult, DeployState } from '../../shared/protocol';
 import type { DeployOptions } from '../deploy/deployOptions';
 import { DevgemError } from '../base/errors';
+import type { ExtractLimits } from '../github/archiveRules';
 import type { GitHubPort } from '../github/gitHubPort';
 import type { CloudPorts, ServiceRef } from '../cloud/ports';
 import { resolveTarget, validateServiceName } from '../deploy/target';
@@ -39,7 +40,7 @@ export interface AgentContext {
   /** Makes `projectId` the project Devgem deploys to (the folder's devgem.project setting). */
   chooseProject?(projectId: string): Promise<void>;
   /** GitHub as the signed-in user, and the download limit (bytes) of a repository deploy; absent where GitHub deploys are not offered. */
-  gitHub?(): Promise<{ port: GitHubPort; maxBytes: number }>;
+  gitHub?(): Promise<{ port: GitHubPort; maxBytes: number; extract?: ExtractLimits }>;
   /** "Devgem: Run Locally" for the open folder: builds and runs it with the local Docker or Podman; absent where it is not offered. */
   runLocally?(signal: AbortSignal): Promise<{ url: string; engine: string; app: string }>;
 }

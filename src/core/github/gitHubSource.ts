@@ -19,6 +19,8 @@ export interface GitHubDeployRequest {
   /** Branch, tag or SHA; the default branch when absent. */
   ref?: string;
   maxBytes: number;
+  /** Caps on what the archive may extract to (tarball.ts DEFAULT_EXTRACT_LIMITS when absent). */
+  extract?: Tarball.ExtractLimits;
   /** Parent of the temporary folder (os.tmpdir() by default). */
   tempDir?: string;
 }
@@ -61,7 +63,7 @@ export async function fetchGitHubSource(port: GitHubPort, req: GitHubDeployReque
     );
     const folder = path.join(tmp, repo.name);
     await fs.mkdir(folder);
-    await bounded(`Extracting ${repository}`, EXTRACT_MS, signal, (s) => extractTarball(file, folder, s));
+    await bounded(`Extracting ${repository}`, EXTRACT_MS, signal, (s) => extractTarball(file, folder, s, req.extract));
     await fs.rm(file, { force: true });
     return { folder, source: { repository: repo.fullName, ref, commit }, dispose };
   } catch (err) {

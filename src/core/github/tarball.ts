@@ -1,8 +1,10 @@
 import { createWriteStream, promises as fs } from 'node:fs';
-import { t as listTar, x as extractTar, type ReadEntry } from 'tar';
-import { DevgemError } from '../base/errors';
-import { CancelledError } from '../base/errors';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CancelledError, DevgemError } from '../base/errors';
 import { throwIfCancelled } from '../base/wait';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './archiveRules';
+import type { ExtractJob, ExtractReport } from './extractWorker';
 
 /**
  * Writes a tarball body to `file`, aborting as soon as more than `maxBytes`
@@ -48,76 +50,71 @@ function tooBig(repository: string, maxBytes: number): DevgemError {
   });
 }
 
-/** Why an archive entry may not be extracted, or undefined when it is safe. */
-export function unsafeEntry(entryPath: string, type: string, linkpath: string | undefined): string | undefined {
-  const p = entryPath.replaceAll('\\', '/');
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return `${entryPath} is an absolute path`;
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  if (parts.includes('..')) return `${entryPath} climbs out of the folder`;
-  if (type === 'SymbolicLink' || type === 'Link') {
-    const target = (linkpath ?? '').replaceAll('\\', '/');
-    if (target.startsWith('/') || /^[A-Za-z]:/.test(target)) return `${entryPath} links to an absolute path`;
-    // A symlink resolves beside itself; a hard link names a path from the archive root (GitHub's top folder first).
-    const targetParts = target.split('/');
-    const escapes = type === 'SymbolicLink' ? climbsOut(parts.slice(1, -1), targetParts) : targetParts.includes('..');
-    if (escapes) return `${entryPath} links outside the folder`;
-  }
-  if (
-    ![
-      'File',
-      'OldFile',
-      'ContiguousFile',
-      'Directory',
-      'SymbolicLink',
-      'Link',
-      'ExtendedHeader',
-      'GlobalExtendedHeader',
-      'NextFileHasLongPath',
-      'NextFileHasLongLinkpath',
-      'OldExtendedHeader',
-    ].includes(type)
-  ) {
-    return `${entryPath} is a ${type} entry`;
-  }
-  return undefined;
-}
+export { unsafeEntry } from './archiveRules';
+export { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './archiveRules';
 
-/** Whether following `target` from the folder `base` (parts below the root) ever leaves the root. */
-function climbsOut(base: string[], target: string[]): boolean {
-  let depth = base.length;
-  for (const part of target) {
-    if (part === '..') depth--;
-    else if (part !== '' && part !== '.') depth++;
-    if (depth < 0) return true;
-  }
-  return false;
-}
+/** Beside this file in out/ (tests) and in dist/ (the bundle, esbuild.mjs). */
+const WORKER_FILE = path.join(__dirname, 'extractWorker.js');
 
 /**
  * Extracts a GitHub archive into `dest` without its `owner-repo-sha7/` top
- * folder. Refuses the whole archive when any entry has an absolute path,
- * `..`, a link leading outside, or a device/fifo type.
+ * folder, in a worker thread (gunzip and tar never run on the host's main
+ * thread). Refuses the whole archive when any entry has an absolute path,
+ * `..`, a link leading outside, or a device/fifo type, and stops as soon as
+ * the entries add up to more than `limits` allow, before writing anything.
+ * Cancel terminates the worker at once.
  */
-export async function extractTarball(file: string, dest: string, signal: AbortSignal): Promise<void> {
+export async function extractTarball(
+  file: string,
+  dest: string,
+  signal: AbortSignal,
+  limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS,
+): Promise<{ entries: number; bytes: number }> {
   throwIfCancelled(signal);
-  const refused: string[] = [];
-  const check = (entry: ReadEntry): void => {
-    const why = unsafeEntry(entry.path, entry.type, entry.linkpath);
-    if (why) refused.push(why);
-  };
-  // First pass lists only, so nothing is written from an archive that is refused.
-  await listTar({ file, onReadEntry: check });
-  if (refused.length) {
+  await fs.mkdir(dest, { recursive: true });
+  const job: ExtractJob = { file, dest, maxBytes: limits.maxBytes, maxEntries: limits.maxEntries };
+  const worker = new Worker(WORKER_FILE, { workerData: job });
+  const report = await new Promise<ExtractReport>((resolve, reject) => {
+    const stop = () => {
+      void worker.terminate();
+      reject(new CancelledError());
+    };
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    const settle = () => signal.removeEventListener('abort', stop);
+    worker.on('message', (r: ExtractReport) => {
+      settle();
+      if (r.kind === 'over') void worker.terminate();
+      resolve(r);
+    });
+    worker.on('error', (err) => {
+      settle();
+      reject(err);
+    });
+    worker.on('exit', (code) => {
+      settle();
+      reject(signal.aborted ? new CancelledError() : new Error(`the extraction worker stopped (exit code ${code})`));
+    });
+  });
+  if (report.kind === 'over') throw overLimit(report.limit, limits);
+  if (report.kind === 'refused') {
+    const refused = report.reasons;
     throw new DevgemError(
       'invalid-argument',
       `The repository archive has unsafe entries and was not extracted: ${refused.slice(0, 3).join('; ')}${refused.length > 3 ? ` and ${refused.length - 3} more` : ''}.`,
-      {
-        fix: 'Remove those paths or links from the repository (or deploy a different ref).',
-      },
+      { fix: 'Remove those paths or links from the repository (or deploy a different ref).' },
     );
   }
-  if (signal.aborted) throw new CancelledError();
-  await fs.mkdir(dest, { recursive: true });
-  await extractTar({ file, cwd: dest, strip: 1, strict: true, preservePaths: false, noChmod: false });
   throwIfCancelled(signal);
+  return { entries: report.entries, bytes: report.bytes };
+}
+
+function overLimit(limit: 'bytes' | 'entries', limits: ExtractLimits): DevgemError {
+  const what =
+    limit === 'bytes'
+      ? `more than ${Math.round(limits.maxBytes / (1024 * 1024))} MB once extracted`
+      : `more than ${limits.maxEntries.toLocaleString('en-US')} entries`;
+  return new DevgemError('resource-exhausted', `The repository archive holds ${what}; extraction was stopped before writing anything.`, {
+    fix: `Raise "devgem.github.${limit === 'bytes' ? 'maxExtractMB' : 'maxEntries'}" in your user settings if the repository really is that big, or deploy it from a local clone.`,
+  });
 }

@@ -1,24 +1,18 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs, readFile, type Stats } from 'node:fs';
+import { promises as fs, readFile, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { Readable, Transform } from 'node:stream';
 import { promisify } from 'node:util';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { DevgemError } from '../base/errors';
+import { throwIfCancelled } from '../base/wait';
+import { parallelGzip } from './parallelGzip';
 import { END_OF_ARCHIVE, entryHeader, padding } from './tarHeader';
 
-/** gzip header byte 9 (OS); zlib writes the build platform's code, Unix (3) everywhere keeps hashes equal. */
-const GZIP_OS_BYTE = 9;
-const GZIP_OS_UNIX = 3;
 /** Reads of at most 1 MiB keep memory flat on large files (docs/benchmarks.md). */
 const MAX_READ_SIZE = 1024 * 1024;
 /** Files up to this size are read whole, ahead of time; larger ones stream in MAX_READ_SIZE pieces. */
 const SMALL_FILE = 256 * 1024;
 /** Files read ahead: enough to keep the thread pool busy, at most PREFETCH × SMALL_FILE (4 MiB) held. */
 const PREFETCH = 16;
-/** zlib's output buffer; each one filled is a thread-pool round trip (16 KiB default). */
-const GZIP_CHUNK = 256 * 1024;
 
 /** UTF-16 code-unit order: never depends on locale, so the entry order is the same on every machine. */
 export function comparePaths(a: string, b: string): number {
@@ -123,35 +117,41 @@ async function* tarStream(root: string, sorted: readonly string[]): AsyncGenerat
   yield take();
 }
 
+export interface TarGzOptions {
+  /** Deflate threads (parallelGzip.ts); the output is the same for any count. */
+  workers?: number;
+  /** Called after each write with the bytes now in `outFile`, so a reader can follow the file as it grows. */
+  onWritten?: (bytes: number) => void;
+}
+
 /**
  * Streams `files` (relative to `root`) into a gzipped tarball whose bytes
  * depend only on the file names, contents, executable bits and link targets:
  * sorted entries, fixed mtime, no owner fields, a gzip header without time.
- * Returns its size and sha256 (hex), the content hash.
+ * Deflate runs on every core (parallelGzip.ts). Returns its size and sha256.
  */
 export async function writeDeterministicTarGz(
   root: string,
   files: readonly string[],
   outFile: string,
   signal?: AbortSignal,
+  opts: TarGzOptions = {},
 ): Promise<{ bytes: number; sha256: string }> {
   const sorted = [...files].sort(comparePaths);
   const hash = createHash('sha256');
   let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      if (bytes <= GZIP_OS_BYTE && bytes + chunk.length > GZIP_OS_BYTE) chunk[GZIP_OS_BYTE - bytes] = GZIP_OS_UNIX;
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const out = await fs.open(outFile, 'w');
   try {
-    // zlib's stream compresses on the thread pool while the generator reads the next files.
-    await pipeline(Readable.from(tarStream(root, sorted), { objectMode: false }), createGzip({ chunkSize: GZIP_CHUNK }), tap, createWriteStream(outFile), {
-      signal,
-    });
+    for await (const chunk of parallelGzip(tarStream(root, sorted), { workers: opts.workers, signal })) {
+      throwIfCancelled(signal);
+      hash.update(chunk);
+      await out.write(chunk, 0, chunk.length, bytes);
+      bytes += chunk.length;
+      opts.onWritten?.(bytes);
+    }
+    await out.close();
   } catch (err) {
+    await out.close().catch(() => undefined);
     await fs.rm(outFile, { force: true });
     throw err;
   }

@@ -1,12 +1,13 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { DevgemError } from '../base/errors';
-import { comparePaths, writeDeterministicTarGz } from './deterministicTar';
+import { comparePaths, writeDeterministicTarGz, type TarGzOptions } from './deterministicTar';
 import { ForceInclude } from './forceInclude';
 import { IgnoreRules, type RulesFrom } from './ignoreRules';
 import { secretReason } from './secretFiles';
 import { checkSymlink } from './symlinks';
 import { throwIfCancelled } from '../base/wait';
+import { TarballSpool } from './tarballSpool';
 
 export { previewManifest } from './uploadPreview';
 
@@ -123,11 +124,22 @@ export async function writeSourceTarball(
   manifest: SourceManifest,
   outFile: string,
   signal?: AbortSignal,
+  opts: TarGzOptions = {},
 ): Promise<{ bytes: number; sha256: string }> {
+  refuseEmpty(manifest);
+  return writeDeterministicTarGz(root, manifest.files, outFile, signal, opts);
+}
+
+/** The same tarball, compressed in the background into `outFile`; its reader streams it while it grows. */
+export function startSourceTarball(root: string, manifest: SourceManifest, outFile: string, signal?: AbortSignal): TarballSpool {
+  refuseEmpty(manifest);
+  return new TarballSpool(root, manifest.files, outFile, signal);
+}
+
+function refuseEmpty(manifest: SourceManifest): void {
   if (manifest.files.length === 0) {
     throw new DevgemError('invalid-argument', 'Nothing to upload: every file is excluded by the ignore rules.', {
       fix: `Check ${manifest.rulesFrom === 'defaults' ? 'the folder' : manifest.rulesFrom}: it must leave the app's files in.`,
     });
   }
-  return writeDeterministicTarGz(root, manifest.files, outFile, signal);
 }

@@ -4,7 +4,8 @@ import { DevgemError } from '../../../core/base/errors';
 import type { GitHubPort } from '../../../core/github/gitHubPort';
 import { EMULATOR_GITHUB_TOKEN, gitHubApiBase } from '../../github/gitHubEndpoint';
 import type * as GitHub from '../../github/index';
-import { readGcpConfig, readMaxDownloadBytes } from '../settings';
+import type { ExtractLimits } from '../../../core/github/archiveRules';
+import { readExtractLimits, readGcpConfig, readMaxDownloadBytes } from '../settings';
 
 /** `repo` lets the token read the user's private repositories. */
 export const GITHUB_SCOPES = ['repo'];
@@ -13,6 +14,8 @@ export interface GitHubAccess {
   port: GitHubPort;
   /** The download limit of a repository archive (devgem.github.maxDownloadMB). */
   maxBytes: number;
+  /** Caps on what an archive extracts to (devgem.github.maxExtractMB, devgem.github.maxEntries). */
+  extract: ExtractLimits;
 }
 
 /**
@@ -23,8 +26,9 @@ export interface GitHubAccess {
 export function gitHubConnector(load: () => typeof GitHub): () => Promise<GitHubAccess> {
   return async () => {
     const maxBytes = readMaxDownloadBytes();
+    const extract = readExtractLimits();
     const emulatorHost = readGcpConfig().emulatorHost;
-    if (emulatorHost) return { port: load().createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(emulatorHost) }), maxBytes };
+    if (emulatorHost) return { port: load().createGitHubPort({ token: EMULATOR_GITHUB_TOKEN, baseUrl: gitHubApiBase(emulatorHost) }), maxBytes, extract };
     let session: vscode.AuthenticationSession | undefined;
     try {
       session = await vscode.authentication.getSession('github', GITHUB_SCOPES, { createIfNone: true });
@@ -36,6 +40,6 @@ export function gitHubConnector(load: () => typeof GitHub): () => Promise<GitHub
       });
     }
     addKnownSecret(session.accessToken);
-    return { port: load().createGitHubPort({ token: session.accessToken }), maxBytes };
+    return { port: load().createGitHubPort({ token: session.accessToken }), maxBytes, extract };
   };
 }

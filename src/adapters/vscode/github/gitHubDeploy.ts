@@ -50,7 +50,7 @@ export async function fetchAndDeploy(
   let downloaded!: () => void;
   const downloading = new Promise<void>((resolve) => (downloaded = resolve));
   try {
-    const { port, maxBytes } = await connect();
+    const { port, maxBytes, extract } = await connect();
     // The notification lasts while the archive downloads; the deploy then shows the runner's own.
     void vscode.window.withProgress(
       {
@@ -65,7 +65,7 @@ export async function fetchAndDeploy(
     );
     const { result } = await deployGitHubRepo(
       port,
-      { owner: req.owner, name: req.name, ref: req.ref, maxBytes },
+      { owner: req.owner, name: req.name, ref: req.ref, maxBytes, extract },
       base,
       (opts, signal) => {
         downloaded();

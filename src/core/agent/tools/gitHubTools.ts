@@ -1,6 +1,7 @@
 import type { DeployOptions } from '../../deploy/deployOptions';
 import { CancelledError, DevgemError } from '../../base/errors';
 import { parseRepoName, type GitHubPort, type GitHubRepo } from '../../github/gitHubPort';
+import type { ExtractLimits } from '../../github/archiveRules';
 import { deployGitHubRepo, gitHubDeployOptions } from '../../github/gitHubSource';
 import type { ServiceRef } from '../../../shared/protocol';
 import { resolveTarget } from '../../deploy/target';
@@ -27,7 +28,7 @@ export interface GitHubDeployArgs {
   public?: boolean;
 }
 
-async function gitHubOf(ctx: AgentContext): Promise<{ port: GitHubPort; maxBytes: number }> {
+async function gitHubOf(ctx: AgentContext): Promise<{ port: GitHubPort; maxBytes: number; extract?: ExtractLimits }> {
   if (!ctx.gitHub) {
     throw new DevgemError('failed-precondition', 'GitHub repository deploys are not available here.', {
       fix: 'Run "Devgem: Deploy GitHub Repository…" from the command palette, or ask in the Devgem sidebar, which signs in through VS Code\'s GitHub account.',
@@ -150,7 +151,7 @@ export function deployGitHubRepoTool(): AgentTool<GitHubDeployArgs, AgentContext
       return draftOf(plan, maxBytes);
     },
     run: async (args, ctx, signal) => {
-      const { port, maxBytes } = await gitHubOf(ctx);
+      const { port, maxBytes, extract } = await gitHubOf(ctx);
       const last = ctx.lastDeploy();
       if (last && !last.result)
         throw new DevgemError('failed-precondition', 'A deploy is already running.', { fix: 'Wait for it to finish (or cancel it), then ask again.' });
@@ -161,7 +162,7 @@ export function deployGitHubRepoTool(): AgentTool<GitHubDeployArgs, AgentContext
       ctx.lastDeployRequest = undefined;
       const { result } = await deployGitHubRepo(
         port,
-        { owner: p.repo.owner, name: p.repo.name, ref: p.commit, maxBytes },
+        { owner: p.repo.owner, name: p.repo.name, ref: p.commit, maxBytes, extract },
         {
           ...p.opts,
           // What the plan showed is what the click approved.

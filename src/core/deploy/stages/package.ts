@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { DevgemError } from '../../base/errors';
-import { hashFiles, type DeployManifest } from '../../git/sourceChanges';
-import { listSourceFiles, previewManifest, writeSourceTarball } from '../../packaging/packageSource';
+import { MAX_MANIFEST_FILES, type DeployManifest } from '../../git/sourceChanges';
+import { listSourceFiles, previewManifest, startSourceTarball } from '../../packaging/packageSource';
+import { hashSource } from '../../packaging/sourceHash';
+import type { TarballSpool } from '../../packaging/tarballSpool';
 import { describeRedFlags, describeSkipped } from '../../packaging/uploadPreview';
 import type { Stage } from '../stage';
 import type { WithDockerfile } from './dockerfile';
@@ -9,7 +11,12 @@ import type { WithDockerfile } from './dockerfile';
 /** The build context is packed into a tarball in the run's folder. */
 export interface Packaged extends WithDockerfile {
   tarball: string;
-  /** sha256 of the tarball (deterministic: same tree, same hash). */
+  /**
+   * The tarball as it is being compressed (into `tarball`): the upload streams
+   * it while it grows, or cancels it when the image already exists.
+   */
+  spool: TarballSpool;
+  /** sha256 of what the tarball holds (sourceHash.ts), known before compression ends: same tree, same hash. */
   contentHash: string;
   /** The files packed, file by file, so "what changed since the last deploy?" can be answered later. */
   manifest: DeployManifest;
@@ -29,8 +36,16 @@ export const packageStage: Stage<WithDockerfile, Packaged, 'package'> = {
       });
     }
     const tarball = path.join(input.workDir, 'source.tar.gz');
-    const { bytes, sha256 } = await writeSourceTarball(root, manifest, tarball, ctx.signal);
-    const { files, truncated } = await hashFiles(root, manifest.files, ctx.signal);
+    // Compression starts now, on worker threads; the hash pass runs beside it, so the upload can start before it ends.
+    const spool = startSourceTarball(root, manifest, tarball, ctx.signal);
+    let hashed;
+    try {
+      hashed = await hashSource(root, manifest.files, MAX_MANIFEST_FILES, ctx.signal);
+    } catch (err) {
+      spool.cancel();
+      throw err;
+    }
+    const { contentHash, files, truncated } = hashed;
     const secrets = manifest.secretsExcluded.length
       ? ` · left out as secrets: ${manifest.secretsExcluded.slice(0, 3).join(', ')}${manifest.secretsExcluded.length > 3 ? ', …' : ''}`
       : '';
@@ -41,7 +56,8 @@ export const packageStage: Stage<WithDockerfile, Packaged, 'package'> = {
       out: {
         ...input,
         tarball,
-        contentHash: sha256,
+        spool,
+        contentHash,
         manifest: {
           deployId: input.deployId,
           context: app.context,
@@ -52,12 +68,12 @@ export const packageStage: Stage<WithDockerfile, Packaged, 'package'> = {
           ...(truncated ? { truncated: true } : {}),
         },
       },
-      detail: `${preview.fileCount} files, ${formatBytes(preview.totalBytes)} → ${formatBytes(bytes)} compressed · rules: ${manifest.rulesFrom}${secrets}${skipped}${biggest} · hash ${sha256.slice(0, 12)}`,
+      detail: `${preview.fileCount} files, ${formatBytes(preview.totalBytes)} · rules: ${manifest.rulesFrom}${secrets}${skipped}${biggest} · hash ${contentHash.slice(0, 12)}`,
     };
   },
 };
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;

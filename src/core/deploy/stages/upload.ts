@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { bounded } from '../../base/wait';
 import { defaultSourceBucket } from '../deployOptions';
 import { devgemLabels } from '../ownership';
@@ -6,7 +5,7 @@ import type { AfterUpload, ReleasePlan } from '../releasePlan';
 import type { Stage } from '../stage';
 import type { FollowFrom } from './cloudBuild';
 import { findBuiltImage, sourceTag, type ImageLookup } from './incremental';
-import type { Packaged } from './package';
+import { formatBytes, type Packaged } from './package';
 
 /** How the build stage comes by the image. */
 export type BuildOrder =
@@ -40,18 +39,28 @@ export const uploadStage: Stage<Packaged, Uploaded, 'upload'> = {
     const built: ImageLookup = srcTag ? await findBuiltImage(ports.registry, { ...where, tag: srcTag }, signal, callMs) : {};
     const plan = releasePlan(input, bucket, built.image ?? `${imageRepo}:${deployId}`);
     if (built.image) {
+      input.spool.cancel();
       const detail = `Unchanged source (hash ${contentHash.slice(0, 12)}): reusing ${built.image}`;
       return { out: { plan, manifest, build: { kind: 'reuse', detail } }, detail: { status: 'skipped', detail } };
     }
-    const { created } = await bounded('Preparing the source bucket', 2 * callMs, signal, (s) =>
-      ports.storage.ensureBucket({ project: target.project, bucket, location: target.region, labels: plan.labels }, s),
-    );
-    await bounded('Uploading the source', 10 * callMs, signal, (s) =>
-      ports.storage.upload({ project: target.project, bucket, object, source: createReadStream(input.tarball), contentType: 'application/gzip' }, s),
-    );
+    let compressed;
+    let created: boolean;
+    try {
+      ({ created } = await bounded('Preparing the source bucket', 2 * callMs, signal, (s) =>
+        ports.storage.ensureBucket({ project: target.project, bucket, location: target.region, labels: plan.labels }, s),
+      ));
+      // The tarball streams from its spool file while it is still being compressed: the wait is the longer of the two, not their sum.
+      await bounded('Uploading the source', 10 * callMs, signal, (s) =>
+        ports.storage.upload({ project: target.project, bucket, object, source: input.spool.reader(), contentType: 'application/gzip' }, s),
+      );
+      compressed = await input.spool.done;
+    } catch (err) {
+      input.spool.cancel();
+      throw err;
+    }
     return {
       out: { plan, manifest, build: { kind: 'start', repository: opts.repository, object, dockerfile, extraTags: srcTag ? [srcTag] : undefined } },
-      detail: `gs://${bucket}/${object}${created ? ' (bucket created)' : ''}${built.problem ? ` · ${built.problem}` : ''}`,
+      detail: `gs://${bucket}/${object} (${formatBytes(compressed.bytes)})${created ? ' (bucket created)' : ''}${built.problem ? ` · ${built.problem}` : ''}`,
     };
   },
 };
