@@ -1,10 +1,11 @@
 // Cloud Build with a real builder: the docker step of the build runs for real
-// (dockerBuild.ts) and its output is the build log, framed as Cloud Build frames
+// (dockerBuild.ts; a buildpacks step fails honestly, buildpacksStep.ts) and its output is the build log, framed as Cloud Build frames
 // it (FETCHSOURCE, BUILD, PUSH, DONE; `Step #N:` prefixes when a build has
 // several steps). The images stay in the daemon under every requested tag, for
 // Cloud Run (containerRevision.ts) to run.
 import type { BuildRecord } from '../cloudBuild';
 import { STEP_FAILED } from '../buildLog';
+import { BUILDPACKS_OFFLINE, buildpacksOfflineLines, isBuildpacksStep } from '../buildpacksStep';
 import { parseBuildArgs, runDockerBuild, type RunningBuild } from './dockerBuild';
 import type { Docker } from './dockerCli';
 
@@ -21,6 +22,7 @@ export interface BuildHost {
 
 interface Step {
   name?: string;
+  entrypoint?: string;
   args?: string[];
   id?: string;
 }
@@ -59,6 +61,13 @@ export function startRealBuild(host: BuildHost, rec: BuildRecord, dir: string): 
       const write = stepWriter(host, steps, i);
       if (steps.length > 1) host.append([`Starting Step #${i}${s.id ? ` - "${s.id}"` : ''}`]);
       write(`Already have image (with digest): ${String(s.name)}`);
+      if (isBuildpacksStep(s)) {
+        for (const l of buildpacksOfflineLines(s)) write(l);
+        const detail = STEP_FAILED(i, String(s.name));
+        host.append(['ERROR', `ERROR: ${detail}`]);
+        host.finish('FAILURE', `${BUILDPACKS_OFFLINE} (${detail})`);
+        return;
+      }
       const isDockerBuild = String(s.name ?? '').includes('docker') && (s.args ?? [])[0] === 'build';
       if (isDockerBuild) {
         const args = parseBuildArgs(s.args ?? []);

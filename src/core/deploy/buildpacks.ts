@@ -27,6 +27,19 @@ export function buildpacksApp(name: string, unrecognised: WorkspaceAnalysis['unr
   };
 }
 
+/** Files of the languages Google's buildpacks detect (Go, Node.js, Python, Java, Ruby, PHP, .NET), or their own config. */
+const BUILDPACKS_SIGNAL = /(\.(c?js|mjs|ts|py|go|java|kt|jar|rb|php|cs|fs|vb|csproj|fsproj)|^project\.toml|^Procfile)$/i;
+
+/**
+ * A folder no rule recognises is worth a buildpacks build (strategy `auto`) only when it
+ * holds code of a language they detect and nothing Devgem found is broken (a corrupt
+ * manifest is fixed first); an empty folder or only docs would just fail on Cloud Build.
+ */
+export function buildpacksMayTry(unrecognised: WorkspaceAnalysis['unrecognised']): boolean {
+  if (!unrecognised?.found.length || !/^Devgem does not recognise this stack/.test(unrecognised.message)) return false;
+  return unrecognised.found.some((f) => BUILDPACKS_SIGNAL.test(f));
+}
+
 /** Buildpacks build the build context from its root: an app that needs a wider context cannot use them. */
 export function checkBuildpacksContext(app: AppAnalysis): void {
   if (app.context === app.path) return;

@@ -51,7 +51,7 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
     const file = path.join(root, app.path, 'Dockerfile');
     const relativePath = toPosix(path.join(app.path, 'Dockerfile'));
     const answer = await ctx.ui.reviewDockerfile({ path: file, relativePath, content: files.dockerfile, gitHub, offerBuildpacks: fallback }, ctx.signal);
-    if (answer === 'buildpacks' && fallback) return withBuildpacks(input, "chosen in the Dockerfile review");
+    if (answer === 'buildpacks' && fallback) return withBuildpacks(input, 'chosen in the Dockerfile review');
     if (answer !== true) {
       throw new DevgemError('cancelled', 'The generated Dockerfile was not accepted, so nothing was deployed.', {
         fix: 'Deploy again and accept it, or write your own Dockerfile (Devgem uses an existing one as it is).',
