@@ -217,7 +217,7 @@ export class BuildRunner implements BuildExecutor {
     if ('lines' in got) return got;
     const { dir, prefix } = got;
     const forced = this.ctx.knobs.buildOutcome === 'failure' ? this.ctx.knobs.failureLog : undefined;
-    const dockerStep = steps.find((s) => String(s.name ?? '').includes('docker') && (s.args ?? [])[0] === 'build');
+    const dockerStep = steps.filter((s) => String(s.name ?? '').includes('docker') && (s.args ?? [])[0] === 'build').pop();
     const packStep = dockerStep ? undefined : steps.find(isBuildpacksStep);
     const plan = dockerStep
       ? buildLines(dir, { name: String(dockerStep.name), args: dockerStep.args ?? [] }, images, forced, (img) => this.digestFor(rec, img))

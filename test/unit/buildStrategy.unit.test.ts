@@ -3,7 +3,7 @@
 // buildpacks when the strategy, the review or an unknown stack says so.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import { buildConfig, CACHE_TAG, DOCKER_BUILDER, GOOGLE_BUILDPACKS, PACK_BUILDER } from '../../src/core/cloud/buildConfig';
+import { buildConfig, CACHE_TAG, DOCKER_BUILDER, earlierStages, GOOGLE_BUILDPACKS, PACK_BUILDER } from '../../src/core/cloud/buildConfig';
 import type { BuildRequest } from '../../src/core/cloud/ports';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { unattendedUi, type DeployUiPort } from '../../src/core/deploy/deployUi';
@@ -41,6 +41,23 @@ describe('the Cloud Build request', () => {
     assert.ok(args.endsWith(' .'));
     assert.deepEqual(c.images, [`${REPO}:20261207-1`, `${REPO}:src-abc`, `${REPO}:${CACHE_TAG}`], 'the cache tag is pushed with the image');
     assert.deepEqual(c.options, { logging: 'GCS_ONLY' }, 'no machine type unless set');
+  });
+
+  it('caches each earlier stage of a multi-stage Dockerfile in its own image, built first with --target; the full build reads them all', () => {
+    const dockerfile =
+      'FROM node:24-slim AS deps\nRUN npm ci\nFROM --platform=linux/amd64 node:24-slim AS Build\nRUN x\nFROM node:24-slim AS runtime\nCOPY --from=build /app ./\n';
+    assert.deepEqual(earlierStages(dockerfile), ['deps', 'build'], 'named stages before the last one');
+    assert.deepEqual(earlierStages('FROM python:3.14-slim\nCOPY . .\n'), []);
+    const c = buildConfig({ ...REQ, cacheStages: ['deps', 'build'] });
+    assert.deepEqual(
+      c.steps.map((s) => s.id),
+      ['cache deps', 'cache build', undefined],
+    );
+    const from = ['deps', 'build'].map((st) => `--cache-from ${REPO}:${CACHE_TAG}-${st}`).join(' ') + ` --cache-from ${REPO}:${CACHE_TAG} `;
+    for (const step of c.steps) assert.ok(step.args.join(' ').includes(from), step.args.join(' '));
+    assert.match(c.steps[0].args.join(' '), new RegExp(`--target deps -t ${REPO}:${CACHE_TAG}-deps \\.$`));
+    assert.doesNotMatch(c.steps[2].args.join(' '), /--target/);
+    assert.deepEqual(c.images.slice(-3), [`${REPO}:${CACHE_TAG}`, `${REPO}:${CACHE_TAG}-deps`, `${REPO}:${CACHE_TAG}-build`]);
   });
 
   it('sends the machine type setting as options.machineType', () => {
@@ -88,6 +105,11 @@ describe('choosing between a Dockerfile and buildpacks', () => {
     assert.equal(requests[0].builder, undefined);
     assert.equal(requests[0].dockerfile, 'Dockerfile');
     assert.equal(requests[0].machineType, 'E2_HIGHCPU_8');
+    const typescript = await deploy({
+      ...NODE_APP,
+      'package.json': JSON.stringify({ name: 'ts', scripts: { build: 'tsc', start: 'node dist/server.js' }, devDependencies: { typescript: '5.9.3' } }),
+    });
+    assert.deepEqual(typescript.requests[0].cacheStages, ['build'], "the generated Dockerfile's build stage is cached apart");
   });
 
   it("a stack no rule knows (strategy auto): Google's buildpacks build the folder, and the tracker says they chose the runtime", async () => {

@@ -56,6 +56,8 @@ export function startRealBuild(host: BuildHost, rec: BuildRecord, dir: string): 
     host.append(['BUILD']);
     let built: { id: string; layers: string[] } | undefined;
     const tagged: string[] = [];
+    /** Each tag's image: a build with several docker steps (e.g. a cached stage first) makes several. */
+    const imageOf = new Map<string, { id: string; layers: string[] }>();
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i];
       const write = stepWriter(host, steps, i);
@@ -83,6 +85,7 @@ export function startRealBuild(host: BuildHost, rec: BuildRecord, dir: string): 
           return;
         }
         built = { id: outcome.imageId, layers: outcome.layers };
+        for (const t of args.tags) imageOf.set(t, built);
       }
       if (steps.length > 1) host.append([`Finished Step #${i}`]);
     }
@@ -95,8 +98,15 @@ export function startRealBuild(host: BuildHost, rec: BuildRecord, dir: string): 
       return;
     }
     if (built && images.length) {
-      host.append(['PUSH', ...images.flatMap((img) => pushLines(img, built.id, built.layers))]);
-      host.pushed(images, built.id, dir);
+      const last = built;
+      const of = (img: string) => imageOf.get(img) ?? last;
+      host.append(['PUSH', ...images.flatMap((img) => pushLines(img, of(img).id, of(img).layers))]);
+      for (const id of new Set(images.map((img) => of(img).id)))
+        host.pushed(
+          images.filter((img) => of(img).id === id),
+          id,
+          dir,
+        );
     }
     host.append(['DONE']);
     host.finish('SUCCESS');

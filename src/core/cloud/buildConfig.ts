@@ -39,35 +39,53 @@ export function imageNames(req: Pick<BuildRequest, 'image' | 'extraTags'>): stri
   return [req.image, ...(req.extraTags ?? []).map((t) => `${repo}:${t}`)];
 }
 
+/** At most this many earlier stages get their own cache image (each is one more build step and push). */
+const MAX_CACHED_STAGES = 3;
+
+/**
+ * The named stages before the last one (`FROM … AS build`), whose layers (e.g. `npm ci`
+ * with dev dependencies, `pip install` into a venv) an inline cache of the final image
+ * does not hold: each gets its own cache image. Names that cannot be a tag are left out.
+ */
+export function earlierStages(dockerfile: string): string[] {
+  const stages = [...dockerfile.matchAll(/^\s*FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(\S+))?\s*$/gim)].map((m) => m[1]?.toLowerCase());
+  const named = stages.slice(0, -1).filter((n): n is string => !!n && /^[a-z0-9][a-z0-9_.-]{0,100}$/.test(n));
+  return [...new Set(named)].slice(0, MAX_CACHED_STAGES);
+}
+
 /**
  * A Dockerfile build with BuildKit and an inline layer cache: the image carries
  * its cache metadata (BUILDKIT_INLINE_CACHE) and is also pushed as
  * `<repo>/<service>:buildcache`, which the next build names in `--cache-from`,
  * so a source-only change re-runs only the layers after `COPY . .`. Inline,
- * not `--cache-to type=registry`: Cloud Build's docker step uses the daemon's
- * default builder, which exports no registry cache (that needs a buildx
- * docker-container builder), while inline cache and registry `--cache-from`
- * work with it. A missing cache image (the first build) is only a warning.
+ * not `--cache-to type=registry,mode=max`: Cloud Build's docker step uses the
+ * daemon's default builder, which exports no registry cache (that needs a
+ * buildx docker-container builder), while inline cache and registry
+ * `--cache-from` work with it. Inline cache holds the final stage only, so each
+ * earlier stage is built first (`--target`) and pushed as `buildcache-<stage>`
+ * with its own inline cache; the full build then finds those layers in the
+ * worker's cache. A missing cache image (the first build) is only a warning.
  */
 function dockerfileSteps(req: BuildRequest, images: string[], cacheImage: string): BuildStep[] {
-  return [
-    {
-      name: DOCKER_BUILDER,
-      env: ['DOCKER_BUILDKIT=1'],
-      args: [
-        'build',
-        '--network=cloudbuild',
-        '--build-arg',
-        'BUILDKIT_INLINE_CACHE=1',
-        '--cache-from',
-        cacheImage,
-        '-f',
-        req.dockerfile,
-        ...[...images, cacheImage].flatMap((i) => ['-t', i]),
-        '.',
-      ],
-    },
-  ];
+  const stageImages = (req.cacheStages ?? []).map((stage) => ({ stage, image: `${cacheImage}-${stage}` }));
+  const from = [...stageImages.map((s) => s.image), cacheImage].flatMap((i) => ['--cache-from', i]);
+  const build = (target: string | undefined, tags: string[]): BuildStep => ({
+    name: DOCKER_BUILDER,
+    env: ['DOCKER_BUILDKIT=1'],
+    args: [
+      'build',
+      '--network=cloudbuild',
+      '--build-arg',
+      'BUILDKIT_INLINE_CACHE=1',
+      ...from,
+      '-f',
+      req.dockerfile,
+      ...(target ? ['--target', target] : []),
+      ...tags.flatMap((i) => ['-t', i]),
+      '.',
+    ],
+  });
+  return [...stageImages.map((s) => ({ ...build(s.stage, [s.image]), id: `cache ${s.stage}` })), build(undefined, [...images, cacheImage])];
 }
 
 /**
@@ -93,7 +111,7 @@ export function buildConfig(req: BuildRequest): BuildConfig {
   const cacheImage = `${imageRepository(req.image)}:${CACHE_TAG}`;
   return {
     steps: buildpacks ? buildpacksSteps(images) : dockerfileSteps(req, images, cacheImage),
-    images: buildpacks ? images : [...images, cacheImage],
+    images: buildpacks ? images : [...images, cacheImage, ...(req.cacheStages ?? []).map((stage) => `${cacheImage}-${stage}`)],
     options: { logging: 'GCS_ONLY', ...(req.machineType ? { machineType: req.machineType } : {}) },
   };
 }

@@ -58,6 +58,8 @@ export interface BuildRequest {
   timeoutSeconds: number;
   /** `buildpacks`: Google's buildpacks build the source and choose its runtime (no Dockerfile); `dockerfile` when absent. */
   builder?: BuildStrategyUsed;
+  /** Earlier Dockerfile stages that get their own layer cache image (buildConfig.ts `earlierStages`). */
+  cacheStages?: string[];
   /** Cloud Build's `options.machineType` (e.g. `E2_HIGHCPU_8`); Cloud Build's default machine when absent. */
   machineType?: BuildMachineType;
 }

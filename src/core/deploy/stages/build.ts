@@ -42,6 +42,7 @@ async function startBuild(input: Uploaded, order: Extract<BuildOrder, { kind: 's
       logsBucket: `gs://${bucket}`,
       timeoutSeconds: input.plan.buildTimeoutSeconds,
       ...(order.builder ? { builder: order.builder } : {}),
+      ...(order.cacheStages ? { cacheStages: order.cacheStages } : {}),
       ...(order.machineType ? { machineType: order.machineType } : {}),
     },
     {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analysisKit } from '../../analysis/lazyAnalysis';
 import { DevgemError } from '../../base/errors';
+import { earlierStages } from '../../cloud/buildConfig';
 import { BUILDPACKS_CHOSE, checkBuildpacksContext } from '../buildpacks';
 import type { Stage } from '../stage';
 import type { Analyzed } from './analyze';
@@ -12,6 +13,8 @@ export interface WithDockerfile extends Analyzed {
   dockerfile: string;
   /** Google's buildpacks make the image (buildpacks.ts): the setting, the user's choice, or no rule for the stack. */
   builder?: 'buildpacks';
+  /** Its stages before the last, each cached apart (buildConfig.ts). */
+  cacheStages?: string[];
 }
 
 type DockerfileRun = Awaited<ReturnType<Stage<Analyzed, WithDockerfile, 'dockerfile'>['run']>>;
@@ -37,8 +40,9 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
     if (app.stack === 'buildpacks') return withBuildpacks(input, 'no Devgem rule knows this stack');
     if (app.dockerfile) {
       const file = path.join(root, app.dockerfile);
-      ctx.emit({ type: 'dockerfile', path: file, generated: false, content: await fs.readFile(file, 'utf8') });
-      return { out: { ...input, dockerfile: toPosix(path.relative(contextDir, file)) }, detail: `Using ${app.dockerfile}` };
+      const content = await fs.readFile(file, 'utf8');
+      ctx.emit({ type: 'dockerfile', path: file, generated: false, content });
+      return { out: { ...input, dockerfile: toPosix(path.relative(contextDir, file)), ...stagesOf(content) }, detail: `Using ${app.dockerfile}` };
     }
     const fallback = strategy === 'auto' && app.context === app.path;
     let files;
@@ -63,9 +67,14 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
       if (err.code !== 'EEXIST') throw err;
     });
     ctx.emit({ type: 'dockerfile', path: file, generated: true, content: files.dockerfile });
-    return { out: { ...input, dockerfile: toPosix(path.relative(contextDir, file)) }, detail: `Wrote ${relativePath}` };
+    return { out: { ...input, dockerfile: toPosix(path.relative(contextDir, file)), ...stagesOf(files.dockerfile) }, detail: `Wrote ${relativePath}` };
   },
 };
+
+function stagesOf(dockerfile: string): { cacheStages?: string[] } {
+  const stages = earlierStages(dockerfile);
+  return stages.length ? { cacheStages: stages } : {};
+}
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');

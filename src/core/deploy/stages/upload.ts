@@ -20,6 +20,7 @@ export type BuildOrder =
       extraTags?: string[];
       /** Google's buildpacks instead of the Dockerfile. */
       builder?: 'buildpacks';
+      cacheStages?: string[];
       machineType?: BuildMachineType;
     }
   /** An image of this exact source and build configuration exists: deploy it again. */
@@ -40,7 +41,7 @@ export interface Uploaded extends AfterUpload {
 export const uploadStage: Stage<Packaged, Uploaded, 'upload'> = {
   name: 'upload',
   async run(input, ctx) {
-    const { opts, target, deployId, contentHash, dockerfile, manifest, builder } = input;
+    const { opts, target, deployId, contentHash, dockerfile, manifest, builder, cacheStages } = input;
     const { ports, signal, callMs } = ctx;
     const bucket = opts.sourceBucket || defaultSourceBucket(target.project, target.region);
     const object = `source/${target.service}-${deployId}.tar.gz`;
@@ -70,6 +71,7 @@ export const uploadStage: Stage<Packaged, Uploaded, 'upload'> = {
           dockerfile,
           extraTags: srcTag ? [srcTag] : undefined,
           ...(builder ? { builder } : {}),
+          ...(cacheStages?.length ? { cacheStages } : {}),
           ...(opts.buildMachineType ? { machineType: opts.buildMachineType } : {}),
         },
       },
