@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy|overhead|memory]`.
+ * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy|rebuild|overhead|memory]`.
  * Not part of the test suite; numbers go into docs/benchmarks.md.
  */
 import * as os from 'node:os';
@@ -9,6 +9,7 @@ import { memoryBench } from './memory.bench';
 import { overheadBench } from './overhead.bench';
 import { packagingBench } from './packaging.bench';
 import { packagingThroughputBench } from './packagingThroughput.bench';
+import { rebuildBench } from './rebuild.bench';
 import { redeployBench } from './redeploy.bench';
 import { sizesBench } from './sizes.bench';
 import { webviewBench } from './webview.bench';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   analysis: analysisBench,
   webview: webviewBench,
   redeploy: redeployBench,
+  rebuild: rebuildBench,
   overhead: overheadBench,
   memory: memoryBench,
 };
