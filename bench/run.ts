@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy|overhead|memory|runLocally|parallelPackaging]`.
+ * Runs the benchmarks by hand: `node out/bench/run.js [packaging|sizes|activation|packagingThroughput|analysis|webview|redeploy|overhead|memory|runLocally|parallelPackaging|rebuild]`.
  * Not part of the test suite; numbers go into docs/benchmarks.md.
  */
 import * as os from 'node:os';
@@ -10,6 +10,7 @@ import { overheadBench } from './overhead.bench';
 import { packagingBench } from './packaging.bench';
 import { packagingThroughputBench } from './packagingThroughput.bench';
 import { parallelPackagingBench } from './parallelPackaging.bench';
+import { rebuildBench } from './rebuild.bench';
 import { redeployBench } from './redeploy.bench';
 import { runLocallyBench } from './runLocally.bench';
 import { sizesBench } from './sizes.bench';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   analysis: analysisBench,
   webview: webviewBench,
   redeploy: redeployBench,
+  rebuild: rebuildBench,
   overhead: overheadBench,
   memory: memoryBench,
   runLocally: runLocallyBench,

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { x as untar } from 'tar';
 import type { ArtifactRegistryState } from './artifactRegistry';
 import { buildLines, fetchLines, missingSourceLines, type LogPlan } from './buildLog';
+import { buildpacksLines, isBuildpacksStep } from './buildpacksStep';
 import { TERMINAL, statusOf, type BuildExecutor, type BuildRecord } from './cloudBuild';
 import type { Context } from './context';
 import { startRealBuild } from './docker/realBuild';
@@ -210,17 +211,22 @@ export class BuildRunner implements BuildExecutor {
   }
 
   private async plan(rec: BuildRecord): Promise<LogPlan & { dir?: string }> {
-    const steps = (rec.build.steps as { name?: string; args?: string[] }[]) ?? [];
+    const steps = (rec.build.steps as { name?: string; entrypoint?: string; args?: string[] }[]) ?? [];
     const images = Array.isArray(rec.build.images) ? (rec.build.images as string[]) : [];
     const got = await this.unpack(rec);
     if ('lines' in got) return got;
     const { dir, prefix } = got;
     const forced = this.ctx.knobs.buildOutcome === 'failure' ? this.ctx.knobs.failureLog : undefined;
-    const dockerStep = steps.find((s) => String(s.name ?? '').includes('docker') && (s.args ?? [])[0] === 'build');
+    const dockerStep = steps.filter((s) => String(s.name ?? '').includes('docker') && (s.args ?? [])[0] === 'build').pop();
+    const packStep = dockerStep ? undefined : steps.find(isBuildpacksStep);
     const plan = dockerStep
       ? buildLines(dir, { name: String(dockerStep.name), args: dockerStep.args ?? [] }, images, forced, (img) => this.digestFor(rec, img))
       : {
-          lines: ['BUILD', ...steps.map((s, i) => `Step #${i}: Already have image: ${String(s.name)}`), 'DONE'],
+          lines: [
+            'BUILD',
+            ...steps.flatMap((s, i) => (s === packStep ? buildpacksLines(s) : [`Already have image: ${String(s.name)}`]).map((l) => `Step #${i}: ${l}`)),
+            'DONE',
+          ],
           outcome: forced ? ('FAILURE' as const) : ('SUCCESS' as const),
         };
     // With `-f app/Dockerfile` (a monorepo built from its root) the app runs from that folder.

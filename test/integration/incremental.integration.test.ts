@@ -46,10 +46,16 @@ describe('incremental deploys with the real SDKs against the emulator', function
       assert.equal(first.result.outcome, 'success', JSON.stringify(first.result));
       const afterFirst = await state();
       assert.equal(afterFirst.builds.length, 1);
-      assert.equal(afterFirst.builds[0].images.length, 2, `the build pushes the deploy-id and the source tag: ${afterFirst.builds[0].images.join(', ')}`);
+      // The deploy-id and the source tag, and the layer cache's tag (core/cloud/buildConfig.ts).
+      assert.equal(
+        afterFirst.builds[0].images.length,
+        3,
+        `the build pushes the deploy-id, the source and the cache tag: ${afterFirst.builds[0].images.join(', ')}`,
+      );
+      assert.ok(afterFirst.builds[0].images.some((i) => i.endsWith(':buildcache')));
       assert.ok(afterFirst.builds[0].images.some((i) => /:src-[0-9a-f]{40}$/.test(i)));
       const built = afterFirst.images.filter((i) => i.buildId === afterFirst.builds[0].id);
-      assert.equal(new Set(built.map((i) => i.digest)).size, 1, 'both tags name one image');
+      assert.equal(new Set(built.map((i) => i.digest)).size, 1, 'all tags name one image');
       const revision1 = afterFirst.services[0].latestReadyRevision;
 
       const second = await deploy(ws.root);

@@ -178,8 +178,10 @@ describe('deploy with the real builder (Docker) through the real SDKs', function
       lines.some((l) => l.includes('Error: the build broke on purpose')),
       lines.join('\n'),
     );
+    // The generated Dockerfile has a build stage, which Devgem builds first into its cache image (step 0, "cache build"):
+    // with several steps Cloud Build prefixes each line with its step.
     assert.ok(
-      lines.some((l) => /^The command '\/bin\/sh -c npm run build' returned a non-zero code: 1$/.test(l)),
+      lines.some((l) => /^Step #0 - "cache build": The command '\/bin\/sh -c npm run build' returned a non-zero code: 1$/.test(l)),
       lines.join('\n'),
     );
     assert.ok(lines.includes('ERROR: build step 0 "gcr.io/cloud-builders/docker" failed: step exited with non-zero status: 1'));

@@ -165,6 +165,11 @@ export class FakeCloud {
   private builds = new Map<string, { req: BuildRequest; polls: number; state: BuildInfo['state'] }>();
   private buildSeq = 0;
 
+  /** Every build request started, in order. */
+  buildRequests(): BuildRequest[] {
+    return [...this.builds.values()].map((b) => b.req);
+  }
+
   /** The `devgem-origin` of the workspace the test deploys (`ownedBy`): what services marked `ours` carry. */
   ownerOrigin?: string;
 

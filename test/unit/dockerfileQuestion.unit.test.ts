@@ -31,4 +31,18 @@ describe('the Dockerfile review question', () => {
     assert.equal(q.title, 'acme/mono: services/web/Dockerfile (proposed by Devgem)');
     for (const text of Object.values(q)) assert.doesNotMatch(text, /devgem-gh-|\/tmp\//, text);
   });
+
+  it("offers Google's buildpacks as the other button when the deploy may use them, and maps each button to the answer", () => {
+    const { dockerfileQuestion, reviewAnswer, BUILDPACKS_BUTTON } = subject.load();
+    const plain = dockerfileQuestion({ path: '/work/shop/Dockerfile', relativePath: 'Dockerfile' }, 'Dockerfile');
+    assert.equal(plain.buildpacks, undefined, 'not offered unless the deploy may use them');
+    const q = dockerfileQuestion({ path: '/work/shop/Dockerfile', relativePath: 'Dockerfile', offerBuildpacks: true }, 'Dockerfile');
+    assert.equal(q.buildpacks, BUILDPACKS_BUTTON);
+    assert.equal(q.buildpacks, "Use Google's Buildpacks");
+    assert.match(q.detail, /no Dockerfile is written; Google Cloud's buildpacks .* choose its runtime/);
+    assert.equal(reviewAnswer(q, q.button), true);
+    assert.equal(reviewAnswer(q, q.buildpacks), 'buildpacks');
+    assert.equal(reviewAnswer(q, undefined), false);
+    assert.equal(reviewAnswer(plain, undefined), false, 'closing the dialog is no choice of buildpacks');
+  });
 });

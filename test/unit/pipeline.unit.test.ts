@@ -267,8 +267,8 @@ describe('deploy pipeline (fakes)', () => {
     assert.match(result.outcome === 'failed' ? (result.problem.fix ?? '') : '', /devgem\.project/);
   });
 
-  it('fails at analyze with the fix for an unrecognised folder', async () => {
-    const { result } = await deploy({}, { 'README.md': '# hi' });
+  it('fails at analyze with the fix for an unrecognised folder (when buildpacks may not try: buildStrategy.unit.test.ts)', async () => {
+    const { result } = await deploy({}, { 'README.md': '# hi' }, { buildStrategy: 'dockerfile' });
     assert.equal(result.outcome === 'failed' && result.stage, 'analyze');
     assert.match(result.outcome === 'failed' ? (result.problem.fix ?? '') : '', /Dockerfile/);
   });

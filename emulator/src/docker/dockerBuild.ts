@@ -1,7 +1,18 @@
 // A Cloud Build `docker build` step run for real: the step's own arguments
-// (Dockerfile, tags, build args, target), with the host's network instead of
-// Cloud Build's `cloudbuild` network, in the unpacked source. Its output is
-// streamed as docker prints it, with the temp folder shown as /workspace.
+// (Dockerfile, tags, build args, target, cache sources), with the host's
+// network instead of Cloud Build's `cloudbuild` network, in the unpacked
+// source. Its output is streamed as docker prints it, with the temp folder
+// shown as /workspace.
+//
+// The layer cache, as on Cloud Build, where every build runs on a fresh worker:
+// a step without `--cache-from` reuses nothing (`--no-cache`, although this
+// daemon keeps every earlier build); a step with `--cache-from <image>` reuses
+// exactly that image's layers (the classic builder's `--cache-from` restricts
+// its cache to the named images; `type=registry,ref=<image>` is read as
+// <image>). BuildKit (`DOCKER_BUILDKIT=1` in the step's env) is mapped to the
+// classic builder: its `Step N/M` log is what the emulator's tests read, and
+// BuildKit's inline cache (mode=min) reuses the same layers (those of the final
+// stage) that the classic builder finds in the cache image.
 import { isAbsolute, relative, resolve } from 'node:path';
 import { eachLine, type Docker } from './dockerCli';
 
@@ -11,13 +22,38 @@ export interface BuildArgs {
   buildArgs: string[];
   target?: string;
   context: string;
+  /**
+   * Images whose layers the build may reuse (`--cache-from`); empty: a fresh worker's empty cache
+   * (what a Cloud Build step gets); absent: the daemon's own cache (direct callers, e.g. the container suite).
+   */
+  cacheFrom?: string[];
 }
 
-/** The parts of `docker build …` the emulator honours; other flags (--network, --cache-from …) are dropped. */
+/** `--cache-from` as BuildKit also writes it (`type=registry,ref=<image>`) → the image; other cache types → undefined. */
+export function cacheImage(value: string): string | undefined {
+  if (!value.includes('=')) return value;
+  const fields = new Map(value.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const));
+  return fields.get('type') === 'registry' ? fields.get('ref') : undefined;
+}
+
+/** The parts of `docker build …` the emulator honours; other flags (--network, --cache-to …) are dropped. */
 export function parseBuildArgs(args: string[]): BuildArgs {
-  const out: BuildArgs = { dockerfile: 'Dockerfile', tags: [], buildArgs: [], context: '.' };
+  const out: BuildArgs = { dockerfile: 'Dockerfile', tags: [], buildArgs: [], context: '.', cacheFrom: [] };
   const positional: string[] = [];
-  const takesValue = new Set(['-f', '--file', '-t', '--tag', '--build-arg', '--target', '--network', '--cache-from', '--platform', '--label']);
+  const takesValue = new Set([
+    '-f',
+    '--file',
+    '-t',
+    '--tag',
+    '--build-arg',
+    '--target',
+    '--network',
+    '--cache-from',
+    '--cache-to',
+    '--platform',
+    '--label',
+    '--progress',
+  ]);
   for (let i = args[0] === 'build' ? 1 : 0; i < args.length; i++) {
     const a = args[i];
     const eq = a.indexOf('=');
@@ -32,6 +68,10 @@ export function parseBuildArgs(args: string[]): BuildArgs {
     else if (flag === '-t' || flag === '--tag') out.tags.push(value);
     else if (flag === '--build-arg') out.buildArgs.push(value);
     else if (flag === '--target') out.target = value;
+    else if (flag === '--cache-from') {
+      const image = cacheImage(value);
+      if (image) out.cacheFrom?.push(image);
+    }
   }
   if (positional.length) out.context = positional[positional.length - 1];
   return out;
@@ -63,7 +103,8 @@ export function runDockerBuild(docker: Docker, dir: string, args: BuildArgs, onL
     onLine(`unable to prepare context: path "${args.context}" or Dockerfile "${args.dockerfile}" is outside /workspace`);
     return { done: Promise.resolve({ ok: false }), stop: () => undefined };
   }
-  const flags = ['build', '--network=host', '--rm', '--force-rm', '-f', dockerfile, ...args.tags.flatMap((t) => ['-t', t])];
+  const cache = !args.cacheFrom ? [] : args.cacheFrom.length ? args.cacheFrom.flatMap((c) => ['--cache-from', c]) : ['--no-cache'];
+  const flags = ['build', '--network=host', '--rm', '--force-rm', ...cache, '-f', dockerfile, ...args.tags.flatMap((t) => ['-t', t])];
   flags.push(...args.buildArgs.flatMap((b) => ['--build-arg', b]), ...(args.target ? ['--target', args.target] : []), context);
   const child = docker.spawn(flags, { cwd: dir });
   const shown = (line: string): string => line.split(dir).join('/workspace');

@@ -1,10 +1,11 @@
 // Cloud Build with a real builder: the docker step of the build runs for real
-// (dockerBuild.ts) and its output is the build log, framed as Cloud Build frames
+// (dockerBuild.ts; a buildpacks step fails honestly, buildpacksStep.ts) and its output is the build log, framed as Cloud Build frames
 // it (FETCHSOURCE, BUILD, PUSH, DONE; `Step #N:` prefixes when a build has
 // several steps). The images stay in the daemon under every requested tag, for
 // Cloud Run (containerRevision.ts) to run.
 import type { BuildRecord } from '../cloudBuild';
 import { STEP_FAILED } from '../buildLog';
+import { BUILDPACKS_OFFLINE, buildpacksOfflineLines, isBuildpacksStep } from '../buildpacksStep';
 import { parseBuildArgs, runDockerBuild, type RunningBuild } from './dockerBuild';
 import type { Docker } from './dockerCli';
 
@@ -21,6 +22,7 @@ export interface BuildHost {
 
 interface Step {
   name?: string;
+  entrypoint?: string;
   args?: string[];
   id?: string;
 }
@@ -54,11 +56,20 @@ export function startRealBuild(host: BuildHost, rec: BuildRecord, dir: string): 
     host.append(['BUILD']);
     let built: { id: string; layers: string[] } | undefined;
     const tagged: string[] = [];
+    /** Each tag's image: a build with several docker steps (e.g. a cached stage first) makes several. */
+    const imageOf = new Map<string, { id: string; layers: string[] }>();
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i];
       const write = stepWriter(host, steps, i);
       if (steps.length > 1) host.append([`Starting Step #${i}${s.id ? ` - "${s.id}"` : ''}`]);
       write(`Already have image (with digest): ${String(s.name)}`);
+      if (isBuildpacksStep(s)) {
+        for (const l of buildpacksOfflineLines(s)) write(l);
+        const detail = STEP_FAILED(i, String(s.name));
+        host.append(['ERROR', `ERROR: ${detail}`]);
+        host.finish('FAILURE', `${BUILDPACKS_OFFLINE} (${detail})`);
+        return;
+      }
       const isDockerBuild = String(s.name ?? '').includes('docker') && (s.args ?? [])[0] === 'build';
       if (isDockerBuild) {
         const args = parseBuildArgs(s.args ?? []);
@@ -74,6 +85,7 @@ export function startRealBuild(host: BuildHost, rec: BuildRecord, dir: string): 
           return;
         }
         built = { id: outcome.imageId, layers: outcome.layers };
+        for (const t of args.tags) imageOf.set(t, built);
       }
       if (steps.length > 1) host.append([`Finished Step #${i}`]);
     }
@@ -86,8 +98,15 @@ export function startRealBuild(host: BuildHost, rec: BuildRecord, dir: string): 
       return;
     }
     if (built && images.length) {
-      host.append(['PUSH', ...images.flatMap((img) => pushLines(img, built.id, built.layers))]);
-      host.pushed(images, built.id, dir);
+      const last = built;
+      const of = (img: string) => imageOf.get(img) ?? last;
+      host.append(['PUSH', ...images.flatMap((img) => pushLines(img, of(img).id, of(img).layers))]);
+      for (const id of new Set(images.map((img) => of(img).id)))
+        host.pushed(
+          images.filter((img) => of(img).id === id),
+          id,
+          dir,
+        );
     }
     host.append(['DONE']);
     host.finish('SUCCESS');

@@ -1,5 +1,6 @@
 import type { CloudBuildClient } from '@google-cloud/cloudbuild/build/src/v1/cloud_build_client.js';
 import { DevgemError } from '../../core/base/errors';
+import { buildConfig } from '../../core/cloud/buildConfig';
 import type { BuildInfo, BuildLogTail, BuildPort, BuildRequest, BuildState } from '../../core/cloud/ports';
 import { call, isNotFound, isTransient, retried } from './gcpErrors';
 
@@ -80,9 +81,8 @@ export class BuildAdapter implements BuildPort {
   async start(req: BuildRequest, signal?: AbortSignal): Promise<BuildInfo> {
     const client = await this.client();
     const ctx = { what: 'Starting Cloud Build', project: req.project, role: ROLE, api: API };
-    // One image, several tags: the deploy id, plus e.g. the source hash incremental deploys look up.
-    const base = req.image.slice(0, req.image.lastIndexOf(':') > req.image.lastIndexOf('/') ? req.image.lastIndexOf(':') : undefined);
-    const images = [req.image, ...(req.extraTags ?? []).map((t) => `${base}:${t}`)];
+    // One image, several tags: the deploy id, plus e.g. the source hash incremental deploys look up (buildConfig.ts).
+    const { steps, images, options } = buildConfig(req);
     // Never retried: each request that reaches Google starts (and bills) one more build.
     return call(ctx, async () => {
       // Only `parent`: with projectId too, gax picks the global path and the build runs outside the region.
@@ -91,12 +91,10 @@ export class BuildAdapter implements BuildPort {
           parent: `projects/${req.project}/locations/${req.region}`,
           build: {
             source: { storageSource: { bucket: req.bucket, object: req.object } },
-            steps: [
-              { name: 'gcr.io/cloud-builders/docker', args: ['build', '--network=cloudbuild', '-f', req.dockerfile, ...images.flatMap((i) => ['-t', i]), '.'] },
-            ],
+            steps,
             images,
             logsBucket: req.logsBucket,
-            options: { logging: 'GCS_ONLY' },
+            options,
             timeout: { seconds: req.timeoutSeconds },
             tags: ['devgem'],
           },

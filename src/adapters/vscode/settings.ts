@@ -2,7 +2,8 @@
 // service, …) are read for one folder, so in a multi-root workspace a folder's
 // own .vscode/settings.json wins; the others are read for the window.
 import * as vscode from 'vscode';
-import { DEFAULT_OPTIONS, type DeployOptions } from '../../core/deploy/deployOptions';
+import { BUILD_STRATEGIES, DEFAULT_OPTIONS, type DeployOptions } from '../../core/deploy/deployOptions';
+import { BUILD_MACHINE_TYPES } from '../../core/cloud/ports';
 import type { TargetSettings } from '../../core/deploy/target';
 import type { UsageLimits } from '../../core/base/usage';
 import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_EXTRACT_MB, type ExtractLimits } from '../../core/github/archiveRules';
@@ -30,6 +31,11 @@ export function readPromptOptions(folder: vscode.Uri | undefined): Pick<DeployOp
   return { ...target, allowUnauthenticated };
 }
 
+/** `value` when it is one of `allowed` (a hand-edited settings.json may hold anything). */
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a === value);
+}
+
 /** Reads the devgem.* settings for one folder into the pipeline's options. */
 export function readDeployOptions(folder: vscode.Uri): DeployOptions {
   const { c, text, target, allowUnauthenticated } = folderSettings(folder);
@@ -49,6 +55,8 @@ export function readDeployOptions(folder: vscode.Uri): DeployOptions {
     callTimeoutSeconds: seconds('callTimeoutSeconds', 60),
     incremental: c.get<boolean>('incrementalDeploys', true),
     autoRollback: c.get<boolean>('autoRollback', true),
+    buildStrategy: oneOf(c.get<string>('build.strategy'), BUILD_STRATEGIES) ?? 'auto',
+    buildMachineType: oneOf(c.get<string>('build.machineType'), BUILD_MACHINE_TYPES),
     env: { ...process.env },
   };
 }

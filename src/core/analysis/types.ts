@@ -54,7 +54,9 @@ export type StackId =
   | 'dart'
   | 'swift'
   | 'static'
-  | 'procfile';
+  | 'procfile'
+  /** No rule knows the stack: Google's buildpacks detect it on Cloud Build (core/deploy/buildpacks.ts). */
+  | 'buildpacks';
 
 /** A one-line edit that makes a hard-coded port honour $PORT; the user accepts or not. */
 export interface PortFix {

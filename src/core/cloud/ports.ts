@@ -56,7 +56,20 @@ export interface BuildRequest {
   /** `gs://bucket` the build writes `log-<id>.txt` into, so the log can be tailed while it runs. */
   logsBucket: string;
   timeoutSeconds: number;
+  /** `buildpacks`: Google's buildpacks build the source and choose its runtime (no Dockerfile); `dockerfile` when absent. */
+  builder?: BuildStrategyUsed;
+  /** Earlier Dockerfile stages that get their own layer cache image (buildConfig.ts `earlierStages`). */
+  cacheStages?: string[];
+  /** Cloud Build's `options.machineType` (e.g. `E2_HIGHCPU_8`); Cloud Build's default machine when absent. */
+  machineType?: BuildMachineType;
 }
+
+/** How one build makes its image. */
+export type BuildStrategyUsed = 'dockerfile' | 'buildpacks';
+
+/** Cloud Build's bigger machines (BuildOptions.MachineType); its default (e2-standard-2) when unset. */
+export const BUILD_MACHINE_TYPES = ['E2_MEDIUM', 'E2_HIGHCPU_8', 'E2_HIGHCPU_32', 'N1_HIGHCPU_8', 'N1_HIGHCPU_32'] as const;
+export type BuildMachineType = (typeof BUILD_MACHINE_TYPES)[number];
 
 export type BuildState = 'queued' | 'working' | 'success' | 'failure' | 'cancelled' | 'timeout' | 'internal-error' | 'expired' | 'unknown';
 

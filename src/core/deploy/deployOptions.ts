@@ -1,5 +1,5 @@
 import type { GitHubSource } from '../github/gitHubPort';
-import type { RuntimeSpec } from '../cloud/ports';
+import type { BuildMachineType, RuntimeSpec } from '../cloud/ports';
 import type { TargetSources } from './target';
 
 /** What a deploy needs to know: the target's sources (settings, env, folder) and the other settings, already read. */
@@ -43,7 +43,18 @@ export interface DeployOptions extends TargetSources {
   gitHub?: GitHubSource;
   /** A redeploy of the fix loop: its round (see core/agent/fixLoop.ts). */
   fixRound?: number;
+  /**
+   * How the image is made ("devgem.build.strategy"): `dockerfile` (the app's own or a generated one),
+   * `buildpacks` (Google's buildpacks, as `gcloud run deploy --source`), `auto` (a Dockerfile, and
+   * buildpacks when no rule knows the stack). `auto` when absent.
+   */
+  buildStrategy?: BuildStrategy;
+  /** Cloud Build machine ("devgem.build.machineType"); Cloud Build's default when absent. */
+  buildMachineType?: BuildMachineType;
 }
+
+export type BuildStrategy = 'dockerfile' | 'buildpacks' | 'auto';
+export const BUILD_STRATEGIES: readonly BuildStrategy[] = ['dockerfile', 'buildpacks', 'auto'];
 
 /** Cloud Run's traffic tag rule: a preview's tag becomes part of a host name. */
 export const TRAFFIC_TAG_PATTERN = '^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$';

@@ -6,6 +6,16 @@ import type { TakeOver } from './ownership';
 import type { GitHubSource } from '../github/gitHubPort';
 import { describeRedFlags, type UploadPreview } from '../packaging/uploadPreview';
 
+/** The generated Dockerfile shown for review. */
+export interface DockerfileReview {
+  path: string;
+  relativePath?: string;
+  content: string;
+  gitHub?: GitHubSource;
+  /** The user may pick Google's buildpacks instead ("devgem.build.strategy" is `auto`). */
+  offerBuildpacks?: boolean;
+}
+
 /**
  * The few questions a deploy asks its user. Each has a safe answer when no
  * one is there to ask (tests, the CLI): see `unattendedUi`.
@@ -14,10 +24,11 @@ export interface DeployUiPort {
   /** Several deployable apps: which one? undefined = the user backed out. */
   chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined>;
   /**
-   * Show the generated Dockerfile (as a diff) before it is written; true = write it.
+   * Show the generated Dockerfile (as a diff) before it is written; true = write it,
+   * `buildpacks` = build with Google's buildpacks instead (offered when `offerBuildpacks`).
    * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
    */
-  reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean>;
+  reviewDockerfile(file: DockerfileReview, signal: AbortSignal): Promise<boolean | 'buildpacks'>;
   /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
   offerPortFix(fix: PortFix, workspaceRoot: string): void;
   /** Only asked when the preview has red flags; true = upload anyway. */

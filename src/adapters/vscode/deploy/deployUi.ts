@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppAnalysis, PortFix } from '../../../core/analysis/types';
 import type { PreflightProblem, SpecChange } from '../../../core/cloud/ports';
-import type { DeployUiPort } from '../../../core/deploy/deployUi';
+import type { DeployUiPort, DockerfileReview } from '../../../core/deploy/deployUi';
 import { takeOverDetails, takeOverHeadline, type TakeOver } from '../../../core/deploy/ownership';
 import type { UploadPreview } from '../../../core/packaging/uploadPreview';
 import type { GitHubSource } from '../../../core/github/gitHubPort';
@@ -14,6 +14,22 @@ import { readReviewGeneratedDockerfile } from '../settings';
  * download and lives for this deploy only; the repository is not changed.
  */
 export function dockerfileQuestion(
+  file: { path: string; relativePath?: string; gitHub?: GitHubSource; offerBuildpacks?: boolean },
+  relative: string,
+): { title: string; message: string; detail: string; button: string; buildpacks?: string } {
+  const q = dockerfileQuestionText(file, relative);
+  if (!file.offerBuildpacks) return q;
+  return {
+    ...q,
+    detail: `${q.detail}\n\n${BUILDPACKS_BUTTON}: no Dockerfile is written; Google Cloud's buildpacks (as \`gcloud run deploy --source\` uses) detect the stack on Cloud Build and choose its runtime.`,
+    buildpacks: BUILDPACKS_BUTTON,
+  };
+}
+
+/** The review's other choice: Google Cloud's buildpacks instead of the proposed Dockerfile. */
+export const BUILDPACKS_BUTTON = "Use Google's Buildpacks";
+
+function dockerfileQuestionText(
   file: { path: string; relativePath?: string; gitHub?: GitHubSource },
   relative: string,
 ): { title: string; message: string; detail: string; button: string } {
@@ -33,6 +49,12 @@ export function dockerfileQuestion(
     detail: 'Devgem uses an existing Dockerfile as it is, so you can edit this one for later deploys.',
     button: 'Write and Deploy',
   };
+}
+
+/** The button the user clicked → the review's answer (undefined: closed or cancelled). */
+export function reviewAnswer(q: { button: string; buildpacks?: string }, answer: string | undefined): boolean | 'buildpacks' {
+  if (answer !== undefined && answer === q.buildpacks) return 'buildpacks';
+  return answer === q.button;
 }
 
 const SCHEME = 'devgem-proposed';
@@ -80,7 +102,7 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
     return picked?.app;
   }
 
-  async reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean> {
+  async reviewDockerfile(file: DockerfileReview, signal: AbortSignal): Promise<boolean | 'buildpacks'> {
     if (!readReviewGeneratedDockerfile()) return true;
     const key = `/${Date.now()}/${path.basename(file.path)}`;
     this.proposals.set(key, file.content);
@@ -90,8 +112,9 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
       const empty = vscode.Uri.from({ scheme: SCHEME, path: `${key}.empty` });
       const q = dockerfileQuestion(file, vscode.workspace.asRelativePath(file.path));
       await vscode.commands.executeCommand('vscode.diff', empty, proposed, q.title, { preview: true });
-      const answer = await unlessCancelled(vscode.window.showInformationMessage(q.message, { modal: true, detail: q.detail }, q.button), signal);
-      return answer === q.button;
+      const buttons = q.buildpacks ? [q.button, q.buildpacks] : [q.button];
+      const answer = await unlessCancelled(vscode.window.showInformationMessage(q.message, { modal: true, detail: q.detail }, ...buttons), signal);
+      return reviewAnswer(q, answer);
     } finally {
       this.proposals.delete(key);
       this.proposals.delete(`${key}.empty`);

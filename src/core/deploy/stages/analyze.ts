@@ -1,6 +1,8 @@
 import type { AppAnalysis } from '../../analysis/types';
 import { analysisKit } from '../../analysis/lazyAnalysis';
 import { CancelledError, DevgemError } from '../../base/errors';
+import * as path from 'node:path';
+import { BUILDPACKS_CHOSE, buildpacksApp, buildpacksMayTry } from '../buildpacks';
 import type { Stage } from '../stage';
 import { targetForApp } from '../target';
 import { claimService } from './claim';
@@ -23,9 +25,25 @@ export const analyzeStage: Stage<Targeted, Analyzed, 'analyze'> = {
     const { workspaceRoot, appPath, gitHub } = input.opts;
     const ws = await analysisKit().analyzeWorkspace(workspaceRoot, { signal: ctx.signal });
     if (ws.apps.length === 0) {
-      throw new DevgemError('failed-precondition', ws.unrecognised?.message ?? 'Devgem does not recognise this app.', {
-        fix: 'Add a Dockerfile that builds the app and starts it on $PORT, then deploy again.',
-      });
+      const strategy = input.opts.buildStrategy ?? 'auto';
+      const tryBuildpacks = strategy === 'buildpacks' ? !!ws.unrecognised?.found.length : strategy === 'auto' && buildpacksMayTry(ws.unrecognised);
+      if (!tryBuildpacks) {
+        throw new DevgemError('failed-precondition', ws.unrecognised?.message ?? 'Devgem does not recognise this app.', {
+          fix:
+            strategy === 'dockerfile'
+              ? 'Add a Dockerfile that builds the app and starts it on $PORT, or set "devgem.build.strategy" to "auto" to let Google\'s buildpacks try, then deploy again.'
+              : 'Add a Dockerfile that builds the app and starts it on $PORT, then deploy again.',
+        });
+      }
+      // No rule applies: Google's buildpacks get the whole folder (buildpacks.ts).
+      const app = buildpacksApp(path.basename(workspaceRoot), ws.unrecognised);
+      const target = targetForApp(input, app);
+      if (target !== input.target) ctx.emit({ type: 'target', target });
+      const claim = await claimService(target, input.origin, input.opts, ctx);
+      return {
+        out: { ...input, app, target, takenOver: claim.takenOver },
+        detail: `${ws.unrecognised?.message ?? 'No rule knows this app'}: ${BUILDPACKS_CHOSE}${claim.note}`,
+      };
     }
     let app: AppAnalysis | undefined;
     if (appPath !== undefined) {

@@ -19,7 +19,8 @@ export const buildStage: Stage<Uploaded, Built, 'build'> = {
     const order = input.build;
     if (order.kind === 'reuse') return { out, detail: { status: 'skipped', detail: order.detail } };
     const id = order.kind === 'start' ? await startBuild(input, order, ctx) : await reattach(input, order, ctx);
-    return { out, detail: `Built ${input.plan.image} (build ${id})` };
+    const how = order.kind === 'start' && order.builder === 'buildpacks' ? " with Google's buildpacks, which chose the runtime" : '';
+    return { out, detail: `Built ${input.plan.image}${how} (build ${id})` };
   },
 };
 
@@ -40,6 +41,9 @@ async function startBuild(input: Uploaded, order: Extract<BuildOrder, { kind: 's
       dockerfile: order.dockerfile,
       logsBucket: `gs://${bucket}`,
       timeoutSeconds: input.plan.buildTimeoutSeconds,
+      ...(order.builder ? { builder: order.builder } : {}),
+      ...(order.cacheStages ? { cacheStages: order.cacheStages } : {}),
+      ...(order.machineType ? { machineType: order.machineType } : {}),
     },
     {
       build: ports.build,

@@ -1,4 +1,5 @@
 import { bounded } from '../../base/wait';
+import type { BuildMachineType } from '../../cloud/ports';
 import { defaultSourceBucket } from '../deployOptions';
 import { devgemLabels } from '../ownership';
 import type { AfterUpload, ReleasePlan } from '../releasePlan';
@@ -10,7 +11,17 @@ import { formatBytes, type Packaged } from './package';
 /** How the build stage comes by the image. */
 export type BuildOrder =
   /** Build the uploaded source; `extraTags` mark the image with its source (incremental.ts). */
-  | { kind: 'start'; repository: string; object: string; dockerfile: string; extraTags?: string[] }
+  | {
+      kind: 'start';
+      repository: string;
+      object: string;
+      dockerfile: string;
+      extraTags?: string[];
+      /** Google's buildpacks instead of the Dockerfile. */
+      builder?: 'buildpacks';
+      cacheStages?: string[];
+      machineType?: BuildMachineType;
+    }
   /** An image of this exact source and build configuration exists: deploy it again. */
   | { kind: 'reuse'; detail: string }
   /** A window that closed started this build; Cloud Build went on with it (resume.ts). */
@@ -29,12 +40,12 @@ export interface Uploaded extends AfterUpload {
 export const uploadStage: Stage<Packaged, Uploaded, 'upload'> = {
   name: 'upload',
   async run(input, ctx) {
-    const { opts, target, deployId, contentHash, dockerfile, manifest } = input;
+    const { opts, target, deployId, contentHash, dockerfile, manifest, builder, cacheStages } = input;
     const { ports, signal, callMs } = ctx;
     const bucket = opts.sourceBucket || defaultSourceBucket(target.project, target.region);
     const object = `source/${target.service}-${deployId}.tar.gz`;
     const imageRepo = `${target.region}-docker.pkg.dev/${target.project}/${opts.repository}/${target.service}`;
-    const srcTag = opts.incremental === false ? undefined : sourceTag(contentHash, dockerfile, input.app.context);
+    const srcTag = opts.incremental === false ? undefined : sourceTag(contentHash, builder === 'buildpacks' ? 'buildpacks:' : dockerfile, input.app.context);
     const where = { project: target.project, location: target.region, repository: opts.repository, service: target.service, imageRepo };
     const built: ImageLookup = srcTag ? await findBuiltImage(ports.registry, { ...where, tag: srcTag }, signal, callMs) : {};
     const plan = releasePlan(input, bucket, built.image ?? `${imageRepo}:${deployId}`);
@@ -59,7 +70,20 @@ export const uploadStage: Stage<Packaged, Uploaded, 'upload'> = {
       throw err;
     }
     return {
-      out: { plan, manifest, build: { kind: 'start', repository: opts.repository, object, dockerfile, extraTags: srcTag ? [srcTag] : undefined } },
+      out: {
+        plan,
+        manifest,
+        build: {
+          kind: 'start',
+          repository: opts.repository,
+          object,
+          dockerfile,
+          extraTags: srcTag ? [srcTag] : undefined,
+          ...(builder ? { builder } : {}),
+          ...(cacheStages?.length ? { cacheStages } : {}),
+          ...(opts.buildMachineType ? { machineType: opts.buildMachineType } : {}),
+        },
+      },
       detail: `gs://${bucket}/${object} (${formatBytes(compressed.bytes)})${created ? ' (bucket created)' : ''}${built.problem ? ` · ${built.problem}` : ''}`,
     };
   },
