@@ -341,7 +341,7 @@ export function buildLogsTool(): AgentTool<{ lines?: number; deployId?: string }
       const max = args.lines ?? 80;
       const d = ctx.lastDeploy();
       // An incremental deploy reuses an image and runs no build: its log is the last deploy's that built.
-      const ranNoBuild = !d || d.stages.build.status === 'skipped' || (d.result !== undefined && !d.log.length);
+      const ranNoBuild = !d || (!d.log.length && (d.result !== undefined || d.stages.build.status === 'skipped'));
       const lastBuilt = !args.deployId && ranNoBuild ? ctx.deployHistory().find((h) => h.deployId !== d?.deployId && recordBuild(h)) : undefined;
       if (lastBuilt) {
         const tail = await readPastBuildLog(ctx.cloud().build, lastBuilt, max, signal);
