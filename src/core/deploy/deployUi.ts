@@ -6,6 +6,15 @@ import type { TakeOver } from './ownership';
 import type { GitHubSource } from '../github/gitHubPort';
 import { describeRedFlags, type UploadPreview } from '../packaging/uploadPreview';
 
+export interface DockerfileReview {
+  path: string;
+  relativePath?: string;
+  content: string;
+  gitHub?: GitHubSource;
+  dockerignore?: string;
+  portFix?: { fix: PortFix; workspaceRoot: string };
+}
+
 /**
  * The few questions a deploy asks its user. Each has a safe answer when no
  * one is there to ask (tests, the CLI): see `unattendedUi`.
@@ -16,9 +25,11 @@ export interface DeployUiPort {
   /**
    * Show the generated Dockerfile (as a diff) before it is written; true = write it.
    * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
+   * `dockerignore`: the `.dockerignore` written with it (POSIX, relative), when there is none yet.
+   * `portFix`: a hard-coded port to offer fixing in the same review (the review is modal: a notification would hide behind it).
    */
-  reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean>;
-  /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
+  reviewDockerfile(file: DockerfileReview, signal: AbortSignal): Promise<boolean>;
+  /** A hard-coded port that ignores $PORT, when no Dockerfile review follows: offer the one-line edit; does not wait. */
   offerPortFix(fix: PortFix, workspaceRoot: string): void;
   /** Only asked when the preview has red flags; true = upload anyway. */
   confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean>;

@@ -26,20 +26,37 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
     const files = analysisKit().generateFiles(app);
     const file = path.join(root, app.path, 'Dockerfile');
     const relativePath = toPosix(path.join(app.path, 'Dockerfile'));
-    if (!(await ctx.ui.reviewDockerfile({ path: file, relativePath, content: files.dockerfile, gitHub }, ctx.signal))) {
+    const dockerignore = path.join(contextDir, '.dockerignore');
+    const review = {
+      path: file,
+      relativePath,
+      content: files.dockerfile,
+      gitHub,
+      dockerignore: (await exists(dockerignore)) ? undefined : toPosix(path.join(app.context, '.dockerignore')),
+      // An edit to a downloaded repository would be lost with the download: only the user's own folder gets the offer.
+      portFix: app.port.fix && !gitHub ? { fix: app.port.fix, workspaceRoot: root } : undefined,
+    };
+    if (!(await ctx.ui.reviewDockerfile(review, ctx.signal))) {
       throw new DevgemError('cancelled', 'The generated Dockerfile was not accepted, so nothing was deployed.', {
         fix: 'Deploy again and accept it, or write your own Dockerfile (Devgem uses an existing one as it is).',
       });
     }
     await fs.writeFile(file, files.dockerfile, { flag: 'wx' });
     // Docker reads .dockerignore at the root of the build context; never overwrite the user's.
-    await fs.writeFile(path.join(contextDir, '.dockerignore'), files.dockerignore, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    await fs.writeFile(dockerignore, files.dockerignore, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });
     ctx.emit({ type: 'dockerfile', path: file, generated: true, content: files.dockerfile });
     return { out: { ...input, dockerfile: toPosix(path.relative(contextDir, file)) }, detail: `Wrote ${relativePath}` };
   },
 };
+
+function exists(file: string): Promise<boolean> {
+  return fs.lstat(file).then(
+    () => true,
+    () => false,
+  );
+}
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
