@@ -53,6 +53,20 @@ describe('the sidebar at 320 × 700 (browser)', function () {
     assert.ok(tracker.top >= 0 && tracker.top < VIEW.height, `the tracker's top is on screen (top ${tracker.top})`);
   });
 
+  it('keeps the chat input on screen after a reply to someone typing in it', async () => {
+    page = await session.open({}, VIEW);
+    const t0 = Date.now() - 60_000;
+    const done = finalState(deployEvents(t0, { buildLog: buildLogLines(40) }));
+    await sendSnapshots(page, snapshot(1, done, CHAT.slice(0, 2)));
+    await page.locator('#chat-input').focus();
+    // The reader looked up at the log while waiting; the reply is long.
+    await page.evaluate('window.scrollTo(0, 0)');
+    const reply = chatMessage('r1', 'assistant', `Here is what happened. ${'A long explanation of the build. '.repeat(30)}`);
+    await sendSnapshots(page, snapshot(2, done, [...CHAT.slice(0, 2), reply]));
+    const input = await inView(page.locator('#chat-input'));
+    assert.ok(input.top >= 0 && input.top < VIEW.height, `the input's top is within the view (top ${input.top})`);
+  });
+
   it('hides Pause on a finished log, and lets a long line be read by scrolling sideways', async () => {
     page = await session.open({}, VIEW);
     const t0 = Date.now() - 60_000;

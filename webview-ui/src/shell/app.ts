@@ -60,8 +60,9 @@ export class App {
     const started = deploy !== undefined && deploy.deployId !== previous?.deployId;
     const ended = deploy?.result !== undefined && (started || previous?.result === undefined);
     const chatChanged = this.chat.render(snapshot, announce);
-    // Only chat growth follows, and only for a reader who was at the bottom before this render.
-    if (chatChanged && follow) scrollToBottom();
+    // Only chat growth follows: for a reader who was at the bottom before this render, or who is typing in the
+    // chat input (the chat is the page's last section), so the input stays on screen after each reply.
+    if (chatChanged && (follow || document.activeElement?.id === 'chat-input')) scrollToBottom();
     if (!announce) return;
     // A sidebar is short (about 700 px): what just happened must be on screen, not below the fold.
     if (ended) bringIntoView(this.result.el);
