@@ -1,6 +1,7 @@
 // `npm start`: a real VS Code in the browser (code-server) with Devgem installed,
 // opened on a sample workspace. Without Google Cloud credentials it also starts
 // the local Cloud emulator and points Devgem at it.
+import { execFileSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +15,21 @@ function hasGoogleCredentials(): boolean {
   if (process.env.GOOGLE_APPLICATION_CREDENTIALS) return true;
   const gcloudDir = process.env.CLOUDSDK_CONFIG || path.join(os.homedir(), '.config', 'gcloud');
   return existsSync(path.join(gcloudDir, 'application_default_credentials.json'));
+}
+
+/**
+ * The copy lives in a folder Devgem's clone ignores, so it belongs to no repository; make it one of its own
+ * (an initial commit) so deploys record its commit and turn dirty after an edit. Without git it stays none.
+ */
+function initSampleRepository(folder: string): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: folder, stdio: 'ignore', timeout: 30_000 });
+  try {
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.name=Devgem sample', '-c', 'user.email=sample@devgem.invalid', 'commit', '-q', '--no-gpg-sign', '-m', 'The hello-node sample');
+  } catch {
+    process.stderr.write('[devgem start] git is not available: the sample workspace is not a git repository\n');
+  }
 }
 
 async function main(): Promise<void> {
@@ -43,7 +59,10 @@ async function main(): Promise<void> {
 
   // A copy of the sample, so deploys (which write a Dockerfile) leave the repo clean.
   let folder = folderArg ? path.resolve(folderArg) : path.join(RUN_DIR, 'workspace', 'hello-node');
-  if (!folderArg && !existsSync(folder)) await fs.cp(path.join(REPO, 'samples', 'hello-node'), folder, { recursive: true });
+  if (!folderArg && !existsSync(folder)) {
+    await fs.cp(path.join(REPO, 'samples', 'hello-node'), folder, { recursive: true });
+    initSampleRepository(folder);
+  }
   folder = path.resolve(folder);
 
   await installExtension({ vsixPath: path.join(REPO, 'dist', 'devgem.vsix'), dataDir: RUN_DIR });

@@ -46,6 +46,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Devgem', { log: true });
   const store = new WorkspaceSnapshotStore(state);
   const session = new DeploySession(store);
+  session.setEmulator(Boolean(readGcpConfig().emulatorHost));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('devgem.emulatorHost')) session.setEmulator(Boolean(readGcpConfig().emulatorHost));
+    }),
+  );
   const folders = new FolderChoice(state);
   // One set of ports per configuration: a changed emulator setting, or signing in after a failed credentials
   // check, applies without a reload, and deploys do not pay for (and leak) new SDK clients each time.

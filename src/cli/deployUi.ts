@@ -33,6 +33,8 @@ export function cliDeployUi(opts: {
     },
     reviewDockerfile: async (file) => {
       const rel = path.relative(opts.workspaceRoot, file.path) || file.path;
+      const fix = file.portFix?.fix;
+      if (fix) opts.stderr(`[analyze] warning: ${fix.file}:${fix.line}: ${fix.explanation} Suggested: ${fix.after.trim()}\n`);
       if (!opts.yes) {
         throw new DevgemError('failed-precondition', `The app has no Dockerfile; Devgem would write a generated one to ${rel}.`, {
           fix: 'Pass --yes to write it and deploy, or add your own Dockerfile (see `devgem dockerfile` for what Devgem would write).',

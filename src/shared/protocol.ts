@@ -256,6 +256,8 @@ export interface ViewSnapshot {
   confirmation?: ConfirmationRequest;
   /** Past deploys of this workspace, newest first (at most MAX_HISTORY). */
   history?: DeployRecord[];
+  /** Devgem talks to the local Cloud emulator, not Google Cloud: the sidebar shows an "Emulator" badge. */
+  emulator?: boolean;
 }
 
 /**

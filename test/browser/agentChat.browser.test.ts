@@ -135,7 +135,8 @@ describe('agent chat (browser)', function () {
       assert.equal(await c.getAttribute('data-call-id'), 'call-t1');
       assert.equal(await c.getAttribute('data-role'), 'tool');
       assert.equal(await c.locator('.tool-icon.codicon-loading.codicon-modifier-spin').count(), 1);
-      assert.equal(await c.locator('.tool-name').textContent(), 'deploy_service');
+      assert.equal(await c.locator('.tool-name').textContent(), 'Deploy service', 'words, not the function name');
+      assert.equal(await c.locator('.tool-name').getAttribute('title'), 'deploy_service');
       assert.equal(await c.locator('.risk-badge').textContent(), 'writes');
       assert.equal(await c.locator('.risk-badge').isVisible(), true);
       assert.equal(await c.locator('.tool-summary').textContent(), 'Starting deploy…');

@@ -38,6 +38,14 @@ describe('Cloud Run explorer nodes (core)', () => {
     assert.equal(under[1].expandable, false);
   });
 
+  it('says on the project root when the emulator answers instead of Google Cloud', async () => {
+    const [real] = await model(new FakeCloud()).children(undefined, never);
+    assert.equal(real.description, 'Google Cloud project');
+    const [emulated] = await model(new FakeCloud(), { emulatorHost: () => '127.0.0.1:8123' }).children(undefined, never);
+    assert.equal(`${emulated.label} ${emulated.description}`, 'demo-project (Emulator)');
+    assert.match(emulated.tooltip ?? '', /local Cloud emulator at 127\.0\.0\.1:8123: nothing here is in Google Cloud/);
+  });
+
   it('lists the services of the configured region, with URL and latest ready revision', async () => {
     const cloud = new FakeCloud();
     cloud.seedService('api', { revisions: 2 });

@@ -116,14 +116,45 @@ describe('deploy pipeline: the questions it asks', () => {
     assert.equal(cloud.services.get('my-app')?.spec.port, 3000);
   });
 
-  it('offers the port fix for a hard-coded port and deploys on that port', async () => {
-    const fixes: string[] = [];
+  it('offers the port fix inside the Dockerfile review (not as a notice behind it) and deploys on that port', async () => {
+    const notices: string[] = [];
+    const reviewed: string[] = [];
     const files = { ...NODE_APP, 'server.js': "require('http').createServer((q, s) => s.end('hi')).listen(3000);\n" };
-    const { result, cloud } = await deployWith({ offerPortFix: (fix) => fixes.push(`${fix.file}:${fix.line} ${fix.after}`) }, files);
+    const { result, cloud } = await deployWith(
+      {
+        offerPortFix: (fix) => notices.push(fix.file),
+        reviewDockerfile: async (f) => {
+          if (f.portFix) reviewed.push(`${f.portFix.fix.file}:${f.portFix.fix.line} ${f.portFix.fix.after}`);
+          return true;
+        },
+      },
+      files,
+    );
     assert.equal(result.outcome, 'success');
-    assert.equal(fixes.length, 1);
-    assert.match(fixes[0], /^server\.js:1 .*process\.env\.PORT/);
+    assert.deepEqual(notices, [], 'no separate notification while the review is open');
+    assert.equal(reviewed.length, 1);
+    assert.match(reviewed[0], /^server\.js:1 .*process\.env\.PORT/);
     assert.equal(cloud.services.get('my-app')?.spec.port, 3000);
+  });
+
+  it('with an own Dockerfile (no review) the port fix is still offered as a notice', async () => {
+    const fixes: string[] = [];
+    const files = {
+      ...NODE_APP,
+      Dockerfile: 'FROM node:22-slim\nCOPY . .\nEXPOSE 3000\nCMD ["node", "server.js"]\n',
+      'server.js': "require('http').createServer((q, s) => s.end('hi')).listen(3000);\n",
+    };
+    const { result } = await deployWith({ offerPortFix: (fix) => fixes.push(fix.file) }, files);
+    assert.equal(result.outcome, 'success');
+    assert.deepEqual(fixes, ['server.js']);
+  });
+
+  it('tells the review which .dockerignore it writes, and none when the folder has its own', async () => {
+    const seen: (string | undefined)[] = [];
+    const review = async (f: { dockerignore?: string }) => (seen.push(f.dockerignore), true);
+    await deployWith({ reviewDockerfile: review }, NODE_APP);
+    await deployWith({ reviewDockerfile: review }, { ...NODE_APP, '.dockerignore': 'node_modules\n' });
+    assert.deepEqual(seen, ['.dockerignore', undefined]);
   });
 
   it('asks before uploading when the preview has red flags, and stops when told to', async () => {

@@ -123,6 +123,18 @@ describe('revision commits and past build logs in the tools (FakeCloud)', () => 
     assert.equal(past.summary, '3 log lines of build b1');
   });
 
+  it('get_build_logs after an incremental deploy (no build) gives the log of the last deploy that built', async () => {
+    const built = await deploy(['Step 1/1 : FROM node:22', 'the only build']);
+    const reused = await deploy(['Step 1/1 : FROM node:22', 'the only build']);
+    assert.equal(ctx.lastDeploy()!.stages.build.status, 'skipped');
+    const out = await buildLogsTool().run({}, ctx, never);
+    const data = out.data as { deployId: string; buildId: string; note: string; lines_untrusted: string[] };
+    assert.equal(data.deployId, built);
+    assert.equal(data.buildId, 'b1');
+    assert.deepEqual(data.lines_untrusted, ['Step 1/1 : FROM node:22', 'the only build']);
+    assert.match(data.note, new RegExp(`last deploy \\(${reused}\\) reused the image.*deploy ${built}, the last one that built`));
+  });
+
   it('get_build_logs explains an unknown deploy and one that ran no build', async () => {
     const first = await deploy(['Step 1/1 : FROM node']);
     // The same source again: the image is reused, no build runs.

@@ -88,6 +88,18 @@ export function describeApp(app: AppAnalysis): AppDescription {
   return { summary: `${label}: ${parts.join(', ')}`, evidence };
 }
 
+/** A few words for a picker: "Node.js 26 (JavaScript) · Express", "Bun 1.1 (TypeScript) · Hono", "own Dockerfile". */
+export function describeAppShort(app: AppAnalysis): string {
+  const runtime = describeNames.runtime(app);
+  const framework = app.framework && describeNames.framework(app.framework.value, app.hints.spaMode === true);
+  const parts = [
+    app.dockerfile ? `own ${app.dockerfile}` : undefined,
+    runtime.name && runtime.language ? `${runtime.name} (${runtime.language})` : runtime.name,
+    framework,
+  ];
+  return parts.filter((p): p is string => !!p).join(' · ');
+}
+
 /** The whole analysis as plain text: the monorepo, then each app with its evidence indented. */
 export function describeWorkspace(analysis: WorkspaceAnalysis): string {
   const out: string[] = [];

@@ -100,7 +100,9 @@ export async function answerOffline(intent: ChatIntent, deps: OfflineDeps, signa
         const o = await run('get_build_logs', { lines: intent.limit });
         if (o.status !== 'done') return failure(o);
         const lines = o.response.lines_untrusted as string[];
-        return lines.length ? `Last ${lines.length} build log lines:\n\`\`\`\n${lines.join('\n')}\n\`\`\`` : 'There is no build log yet. Deploy first.';
+        if (!lines.length) return 'There is no build log yet. Deploy first.';
+        const note = o.response.note ? `${o.response.note as string}\n` : '';
+        return `${note}Last ${lines.length} build log lines:\n\`\`\`\n${lines.join('\n')}\n\`\`\``;
       }
       const o = await run('get_service_logs', { service: intent.service, severity: intent.severity, limit: intent.limit });
       if (o.status !== 'done') return failure(o);

@@ -163,6 +163,12 @@ export class DeploySession {
     this.update({ ...this.snapshot, chat: [] });
   }
 
+  /** Whether the local Cloud emulator answers instead of Google Cloud (the sidebar's badge). */
+  setEmulator(on: boolean): void {
+    if (Boolean(this.snapshot.emulator) === on) return;
+    this.update({ ...this.snapshot, emulator: on || undefined });
+  }
+
   setAgent(agent: AgentStatus): void {
     this.update({ ...this.snapshot, agent });
   }

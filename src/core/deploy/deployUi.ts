@@ -14,6 +14,8 @@ export interface DockerfileReview {
   gitHub?: GitHubSource;
   /** The user may pick Google's buildpacks instead ("devgem.build.strategy" is `auto`). */
   offerBuildpacks?: boolean;
+  dockerignore?: string;
+  portFix?: { fix: PortFix; workspaceRoot: string };
 }
 
 /**
@@ -27,9 +29,11 @@ export interface DeployUiPort {
    * Show the generated Dockerfile (as a diff) before it is written; true = write it,
    * `buildpacks` = build with Google's buildpacks instead (offered when `offerBuildpacks`).
    * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
+   * `dockerignore`: the `.dockerignore` written with it (POSIX, relative), when there is none yet.
+   * `portFix`: a hard-coded port to offer fixing in the same review (the review is modal: a notification would hide behind it).
    */
   reviewDockerfile(file: DockerfileReview, signal: AbortSignal): Promise<boolean | 'buildpacks'>;
-  /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
+  /** A hard-coded port that ignores $PORT, when no Dockerfile review follows: offer the one-line edit; does not wait. */
   offerPortFix(fix: PortFix, workspaceRoot: string): void;
   /** Only asked when the preview has red flags; true = upload anyway. */
   confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean>;

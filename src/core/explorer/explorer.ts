@@ -50,6 +50,8 @@ export interface ExplorerDeps {
   timeoutMs?: number;
   /** The regions to look in (Cloud Run's locations API, cached); by default one over `runAdmin().listRegions`. */
   regions?: RegionCatalog;
+  /** The local Cloud emulator's host when Devgem talks to it instead of Google Cloud. */
+  emulatorHost?: () => string | undefined;
 }
 
 export const EXPLORER_CONTEXT = {
@@ -114,13 +116,17 @@ export class ExplorerModel {
 
   private async projectNode(): Promise<ExplorerNode> {
     const t = await this.deps.target();
+    const emulator = this.deps.emulatorHost?.();
     return {
       id: `project:${t.project}`,
       kind: 'project',
       label: t.project,
-      description: 'Google Cloud project',
-      tooltip: `Project ${t.project} (from the Devgem settings or gcloud)`,
-      icon: 'project',
+      // Nothing here is in Google Cloud when the emulator answers: the root says so.
+      description: emulator ? '(Emulator)' : 'Google Cloud project',
+      tooltip: emulator
+        ? `Project ${t.project} on the local Cloud emulator at ${emulator}: nothing here is in Google Cloud (devgem.emulatorHost or DEVGEM_EMULATOR_HOST)`
+        : `Project ${t.project} (from the Devgem settings or gcloud)`,
+      icon: emulator ? 'beaker' : 'project',
       expandable: true,
       project: t.project,
       region: t.region,

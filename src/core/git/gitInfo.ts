@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { ignoredByRepository } from './gitIgnored';
 import { indexDirty } from './gitIndex';
 
 /** The commit and branch a folder is on; `dirty` only when asked for (it reads the tracked files). */
@@ -62,8 +63,17 @@ async function readHead(dirs: RepoDirs): Promise<GitInfo | undefined> {
   }
 }
 
-/** The nearest `.git` at or above `folder`: a directory, or a file saying `gitdir: …` (worktrees, submodules). */
+/**
+ * The nearest `.git` at or above `folder`: a directory, or a file saying `gitdir: …` (worktrees, submodules).
+ * Undefined when that repository ignores `folder` (`git check-ignore`): an ignored folder is not part of it.
+ */
 export async function findRepository(folder: string): Promise<RepoDirs | undefined> {
+  const dirs = await nearestRepository(folder);
+  if (dirs && (await ignoredByRepository(dirs.workTree, dirs.commonDir, dirs.gitDir, folder))) return undefined;
+  return dirs;
+}
+
+async function nearestRepository(folder: string): Promise<RepoDirs | undefined> {
   let dir = path.resolve(folder);
   for (let i = 0; i < MAX_WALK_UP; i++) {
     const dotGit = path.join(dir, '.git');

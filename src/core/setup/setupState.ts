@@ -11,6 +11,14 @@ export const SETUP_CONTEXT_KEYS = {
   hasDeployed: 'devgem.hasDeployed',
 } as const;
 
+/**
+ * Flipped by the extension after the walkthrough may have appeared. VS Code counts an `onContext` completion event whose
+ * expression is already true when its walkthrough service starts (lazily, when the walkthrough is first opened) as seen
+ * but never ticks the step, and then ignores that expression for the session; each step therefore also completes on
+ * `KEY && pulse` and `KEY && !pulse`, and the next flip makes one of them newly true.
+ */
+export const WALKTHROUGH_PULSE_KEY = 'devgem.walkthroughPulse';
+
 export type SetupState = Record<keyof typeof SETUP_CONTEXT_KEYS, boolean>;
 
 export interface SetupInputs {

@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolCallCard, ToolCallStatus, ToolRisk } from '../../../src/shared/protocol';
+import { toolTitle } from '../../../src/shared/toolTitles';
 import { h, icon, setAttrs, setText } from '../shell/dom';
 
 // One tool call in the conversation: a compact row that says what ran and how
@@ -61,7 +62,10 @@ export function updateToolCard(li: HTMLElement, m: ChatMessage): void {
   if (glyph.className !== classes) glyph.className = classes;
   glyph.setAttribute('aria-hidden', 'true');
   setText(li.querySelector('.tool-status')!, `${status.label}: `);
-  setText(li.querySelector('.tool-name')!, tool.name);
+  const nameEl = li.querySelector<HTMLElement>('.tool-name')!;
+  setText(nameEl, toolTitle(tool.name));
+  // The function name the model called, for whoever wants it.
+  if (nameEl.title !== tool.name) nameEl.title = tool.name;
   const badge = li.querySelector<HTMLElement>('.risk-badge')!;
   const risk = RISK_LABELS[tool.risk];
   badge.hidden = !risk;

@@ -36,6 +36,7 @@ export class BuildLog {
   private readonly dropped: HTMLElement;
   private readonly droppedText: HTMLElement;
   private following = true;
+  private finished = false;
   /** Lines that arrived while paused (the "N new lines" button). */
   private unseen = 0;
   /** The deploy whose failing lines were scrolled to, so a later snapshot does not yank the view back. */
@@ -91,6 +92,7 @@ export class BuildLog {
     if (deploy?.deployId !== this.lines.deployId) this.startOver(deploy?.deployId, deploy?.droppedLogLines ?? 0);
     // While streamed chunks wait, they bring these lines (and the ones before them) in order.
     if (deploy && !this.queue.length) this.ingest(deploy.droppedLogLines, deploy.log);
+    this.finished = Boolean(deploy?.result);
     if (this.failure.set(deploy?.result)) this.viewport.invalidate();
     this.showFailure();
     this.scheduleStatus();
@@ -222,6 +224,7 @@ export class BuildLog {
       following: this.following,
       unseen: this.following ? 0 : this.unseen,
       matches: this.search.query ? { current: this.search.currentNumber, count: this.search.count } : undefined,
+      finished: this.finished,
     });
   }
 }

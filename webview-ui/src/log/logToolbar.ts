@@ -16,6 +16,8 @@ export interface LogToolbarState {
   unseen: number;
   /** Absent while the find box is empty. */
   matches?: { current: number; count: number };
+  /** The deploy ended: no more lines come, so there is nothing to pause. */
+  finished?: boolean;
 }
 
 /**
@@ -114,6 +116,7 @@ export class LogToolbar {
       this.matchCount,
       !m ? '' : m.count === 0 ? 'No results' : m.current ? `${m.current} of ${m.count}` : `${m.count} ${m.count === 1 ? 'match' : 'matches'}`,
     );
+    this.follow.hidden = Boolean(state.finished);
     this.newLines.hidden = state.following || state.unseen === 0;
     if (!this.newLines.hidden) setText(this.newLines, `${state.unseen.toLocaleString('en-US')} new ${state.unseen === 1 ? 'line' : 'lines'} ↓`);
   }

@@ -9,6 +9,14 @@ import { ResultView } from '../tracker/result';
 import { isAtBottom, scrollToBottom } from '../log/scrollFollow';
 import { Tracker } from '../tracker/tracker';
 
+/** Scrolls the page the least that shows `el` whole (its top first when it is taller than the view). */
+function bringIntoView(el: HTMLElement, block: ScrollLogicalPosition = 'nearest'): void {
+  if (el.hidden || !el.isConnected) return;
+  const r = el.getBoundingClientRect();
+  const fits = r.height <= window.innerHeight;
+  el.scrollIntoView({ block: fits ? block : 'start', inline: 'nearest' });
+}
+
 /** Lays out the view (header, tracker, result, log, chat) and renders snapshots into it. */
 export class App {
   private readonly header: Header;
@@ -41,6 +49,7 @@ export class App {
     const deploy = snapshot.deploy;
     const follow = isAtBottom();
     if (announce) this.announcer.update(this.deploy, deploy);
+    const previous = this.deploy;
     this.deploy = deploy;
     this.header.render(snapshot);
     this.history.render(snapshot);
@@ -48,8 +57,15 @@ export class App {
     this.tracker.render(deploy);
     this.result.render(deploy?.result, deploy?.deployId, deploy?.build, snapshot.agent?.mode === 'gemini');
     this.buildLog.render(deploy);
+    const started = deploy !== undefined && deploy.deployId !== previous?.deployId;
+    const ended = deploy?.result !== undefined && (started || previous?.result === undefined);
     const chatChanged = this.chat.render(snapshot, announce);
-    // Only chat growth follows, and only for a reader who was at the bottom before this render.
-    if (chatChanged && follow) scrollToBottom();
+    // Only chat growth follows: for a reader who was at the bottom before this render, or who is typing in the
+    // chat input (the chat is the page's last section), so the input stays on screen after each reply.
+    if (chatChanged && (follow || document.activeElement?.id === 'chat-input')) scrollToBottom();
+    if (!announce) return;
+    // A sidebar is short (about 700 px): what just happened must be on screen, not below the fold.
+    if (ended) bringIntoView(this.result.el);
+    else if (started) bringIntoView(this.tracker.el, 'start');
   }
 }

@@ -9,6 +9,7 @@ export class Header {
   readonly el: HTMLElement;
   private readonly deployButton: VscodeButton;
   private readonly cancelButton: VscodeButton;
+  private readonly emulatorBadge: HTMLElement;
 
   constructor(post: (message: WebviewMessage) => void) {
     this.deployButton = h('vscode-button', { id: 'deploy-button' }, withSlotIcon('cloud-upload'), 'Deploy');
@@ -19,12 +20,20 @@ export class Header {
     this.cancelButton.addEventListener('click', () => {
       if (!this.cancelButton.hidden) post({ type: 'cancel' });
     });
-    this.el = h('header', { class: 'header' }, this.deployButton, this.cancelButton);
+    // Nothing deployed here reaches Google Cloud while the emulator answers: say so where every deploy starts.
+    this.emulatorBadge = h(
+      'span',
+      { id: 'emulator-badge', class: 'emulator-badge', hidden: true, title: 'Devgem talks to the local Cloud emulator, not Google Cloud' },
+      icon('beaker'),
+      'Emulator',
+    );
+    this.el = h('header', { class: 'header' }, this.deployButton, this.cancelButton, this.emulatorBadge);
   }
 
   render(snapshot: ViewSnapshot): void {
     this.deployButton.disabled = snapshot.busy;
     this.cancelButton.hidden = !snapshot.busy;
+    this.emulatorBadge.hidden = !snapshot.emulator;
   }
 }
 

@@ -72,7 +72,8 @@ export function isViewSnapshot(v: unknown): v is ViewSnapshot {
     isChat(v.chat) &&
     (v.deploy === undefined || isDeployState(v.deploy)) &&
     (v.agent === undefined || isAgentStatus(v.agent)) &&
-    (v.confirmation === undefined || isConfirmation(v.confirmation))
+    (v.confirmation === undefined || isConfirmation(v.confirmation)) &&
+    (v.emulator === undefined || typeof v.emulator === 'boolean')
   );
 }
 

@@ -12,6 +12,7 @@ import type { ModelProvider } from './agentHost';
 import { VIEW_ID } from '../webview/viewProvider';
 import { abortSignalOf } from '../lifecycle';
 import { readAgentSettings } from '../settings';
+import { toolTitle } from '../../../shared/toolTitles';
 
 export const PARTICIPANT_ID = 'devgem.agent';
 
@@ -51,7 +52,7 @@ export function registerVscodeChat(deps: {
               cancel.dispose();
             }
           },
-          prepareInvocation: () => ({ invocationMessage: `Devgem: ${tool.name.replace(/_/g, ' ')}…` }),
+          prepareInvocation: () => ({ invocationMessage: `Devgem: ${toolTitle(tool.name)}…` }),
         }),
       );
     }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppAnalysis, PortFix } from '../../../core/analysis/types';
 import type { PreflightProblem, SpecChange } from '../../../core/cloud/ports';
+import { analysisKit } from '../../../core/analysis/lazyAnalysis';
 import type { DeployUiPort, DockerfileReview } from '../../../core/deploy/deployUi';
 import { takeOverDetails, takeOverHeadline, type TakeOver } from '../../../core/deploy/ownership';
 import type { UploadPreview } from '../../../core/packaging/uploadPreview';
@@ -14,9 +15,9 @@ import { readReviewGeneratedDockerfile } from '../settings';
  * download and lives for this deploy only; the repository is not changed.
  */
 export function dockerfileQuestion(
-  file: { path: string; relativePath?: string; gitHub?: GitHubSource; offerBuildpacks?: boolean },
+  file: { path: string; relativePath?: string; gitHub?: GitHubSource; dockerignore?: string; portFix?: { fix: PortFix }; offerBuildpacks?: boolean },
   relative: string,
-): { title: string; message: string; detail: string; button: string; buildpacks?: string } {
+): { title: string; message: string; detail: string; button: string; fixButton?: string; buildpacks?: string } {
   const q = dockerfileQuestionText(file, relative);
   if (!file.offerBuildpacks) return q;
   return {
@@ -30,9 +31,11 @@ export function dockerfileQuestion(
 export const BUILDPACKS_BUTTON = "Use Google's Buildpacks";
 
 function dockerfileQuestionText(
-  file: { path: string; relativePath?: string; gitHub?: GitHubSource },
+  file: { path: string; relativePath?: string; gitHub?: GitHubSource; dockerignore?: string; portFix?: { fix: PortFix } },
   relative: string,
-): { title: string; message: string; detail: string; button: string } {
+): { title: string; message: string; detail: string; button: string; fixButton?: string } {
+  // The .dockerignore is written with the Dockerfile (when there is none): the question names both.
+  const ignoreNote = file.dockerignore ? ` Devgem also writes ${file.dockerignore}, so local builds, dependencies and secrets stay out of the image.` : '';
   if (file.gitHub) {
     const { repository, ref, commit } = file.gitHub;
     const inRepo = file.relativePath ?? 'Dockerfile';
@@ -43,11 +46,15 @@ function dockerfileQuestionText(
       button: 'Deploy with It',
     };
   }
+  const fix = file.portFix?.fix;
+  // Offered here, in the modal, because a notification would sit hidden behind it.
+  const portNote = fix ? `\n\nThe port: ${fix.file}:${fix.line} ${fix.explanation} Devgem can change that line to: ${fix.after.trim()}` : '';
   return {
     title: `${relative} (proposed by Devgem)`,
-    message: `Devgem has no Dockerfile for this app and proposes the one shown. Write it to ${relative} and deploy?`,
-    detail: 'Devgem uses an existing Dockerfile as it is, so you can edit this one for later deploys.',
+    message: `Devgem has no Dockerfile for this app and proposes the one shown. Write it to ${relative}${file.dockerignore ? ` (and ${file.dockerignore})` : ''} and deploy?`,
+    detail: `Devgem uses an existing Dockerfile as it is, so you can edit this one for later deploys.${ignoreNote}${portNote}`,
     button: 'Write and Deploy',
+    ...(fix ? { fixButton: 'Fix the Port, Write and Deploy' } : {}),
   };
 }
 
@@ -58,6 +65,15 @@ export function reviewAnswer(q: { button: string; buildpacks?: string }, answer:
 }
 
 const SCHEME = 'devgem-proposed';
+
+/** Closes every tab (a diff's either side included) that shows `uri`. */
+async function closeTabsShowing(uri: vscode.Uri): Promise<void> {
+  const shows = (input: unknown) =>
+    (input instanceof vscode.TabInputTextDiff && (input.modified.toString() === uri.toString() || input.original.toString() === uri.toString())) ||
+    (input instanceof vscode.TabInputText && input.uri.toString() === uri.toString());
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => shows(t.input));
+  if (tabs.length) await Promise.resolve(vscode.window.tabGroups.close(tabs)).catch(() => undefined);
+}
 
 /** Resolves to undefined when the deploy is cancelled while a question is open. */
 function unlessCancelled<T>(question: Thenable<T>, signal: AbortSignal): Promise<T | undefined> {
@@ -91,7 +107,7 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
   async chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined> {
     const items = apps.map((app) => ({
       label: app.path || '.',
-      description: [app.framework?.value ?? app.stack, app.version ? `${app.language.value} ${app.version.value}` : app.language.value].join(' · '),
+      description: analysisKit().describeAppShort(app),
       detail: app.notes[0],
       app,
     }));
@@ -103,42 +119,62 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
   }
 
   async reviewDockerfile(file: DockerfileReview, signal: AbortSignal): Promise<boolean | 'buildpacks'> {
-    if (!readReviewGeneratedDockerfile()) return true;
+    if (!readReviewGeneratedDockerfile()) {
+      // No review to show it in: the notification is not hidden by anything.
+      if (file.portFix) this.offerPortFix(file.portFix.fix, file.portFix.workspaceRoot);
+      return true;
+    }
     const key = `/${Date.now()}/${path.basename(file.path)}`;
     this.proposals.set(key, file.content);
     this.proposals.set(`${key}.empty`, '');
+    const proposed = vscode.Uri.from({ scheme: SCHEME, path: key });
     try {
-      const proposed = vscode.Uri.from({ scheme: SCHEME, path: key });
       const empty = vscode.Uri.from({ scheme: SCHEME, path: `${key}.empty` });
       const q = dockerfileQuestion(file, vscode.workspace.asRelativePath(file.path));
       await vscode.commands.executeCommand('vscode.diff', empty, proposed, q.title, { preview: true });
-      const buttons = q.buildpacks ? [q.button, q.buildpacks] : [q.button];
+      const buttons = [q.button, ...(q.fixButton ? [q.fixButton] : []), ...(q.buildpacks ? [q.buildpacks] : [])];
       const answer = await unlessCancelled(vscode.window.showInformationMessage(q.message, { modal: true, detail: q.detail }, ...buttons), signal);
+      if (answer !== undefined && answer === q.fixButton && file.portFix) {
+        await this.applyPortFix(file.portFix.fix, file.portFix.workspaceRoot, true);
+        return true;
+      }
       return reviewAnswer(q, answer);
     } finally {
       this.proposals.delete(key);
       this.proposals.delete(`${key}.empty`);
+      // The proposal was answered (or the deploy ended): its diff tab has nothing left to show.
+      await closeTabsShowing(proposed);
     }
   }
 
   offerPortFix(fix: PortFix, workspaceRoot: string): void {
     const apply = 'Apply Fix';
     void vscode.window.showWarningMessage(`${fix.file}:${fix.line}: ${fix.explanation}`, apply, 'Show Line').then(async (answer) => {
-      const uri = vscode.Uri.file(path.join(workspaceRoot, fix.file));
-      const doc = await vscode.workspace.openTextDocument(uri);
-      const line = doc.lineAt(fix.line - 1);
-      if (answer === apply) {
-        // The user may have edited the line since the analysis: only replace what was seen.
-        if (line.text !== fix.before) {
-          void vscode.window.showWarningMessage(`${fix.file}:${fix.line} changed since the analysis; the fix was not applied.`);
-          return;
-        }
-        const edit = new vscode.WorkspaceEdit();
-        edit.replace(uri, line.range, fix.after);
-        await vscode.workspace.applyEdit(edit);
-      }
-      if (answer) await vscode.window.showTextDocument(doc, { selection: line.range, preview: true });
+      if (answer === apply) await this.applyPortFix(fix, workspaceRoot, false);
+      else if (answer) await this.showFixLine(fix, workspaceRoot);
     });
+  }
+
+  /** Replaces the line the analysis saw; `save`: a deploy is about to package the folder, so the edit goes to disk. */
+  private async applyPortFix(fix: PortFix, workspaceRoot: string, save: boolean): Promise<void> {
+    const uri = vscode.Uri.file(path.join(workspaceRoot, fix.file));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.lineAt(fix.line - 1);
+    // The user may have edited the line since the analysis: only replace what was seen.
+    if (line.text !== fix.before) {
+      void vscode.window.showWarningMessage(`${fix.file}:${fix.line} changed since the analysis; the fix was not applied.`);
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, line.range, fix.after);
+    await vscode.workspace.applyEdit(edit);
+    if (save) await doc.save();
+    await vscode.window.showTextDocument(doc, { selection: line.range, preview: true });
+  }
+
+  private async showFixLine(fix: PortFix, workspaceRoot: string): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(workspaceRoot, fix.file)));
+    await vscode.window.showTextDocument(doc, { selection: doc.lineAt(fix.line - 1).range, preview: true });
   }
 
   async confirmUpload(preview: UploadPreview, signal: AbortSignal): Promise<boolean> {

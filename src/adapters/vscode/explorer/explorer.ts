@@ -7,7 +7,7 @@ import { ServiceLogTails } from './explorerLogs';
 import { EXPLORER_VIEW_ID, ExplorerTreeProvider } from './explorerView';
 import { isSafeExternalUrl } from '../webview/messageValidation';
 import { withCancellableProgress } from '../progress';
-import { readTargetSettings, SECTION } from '../settings';
+import { readGcpConfig, readTargetSettings, SECTION } from '../settings';
 import type { FolderChoice } from '../workspaceFolder';
 
 /** Command ids; package.json's `contributes` uses the same strings (checked by explorerManifest.unit.test.ts). */
@@ -49,7 +49,11 @@ async function explorerTarget(folder: vscode.WorkspaceFolder | undefined): Promi
 /** The Cloud Run explorer view, its context actions and the service log tails; `refresh` reloads the tree (e.g. after a deploy). */
 export function registerExplorer(host: ExplorerHost): vscode.Disposable & { refresh(): void; setSignedIn(signedIn: boolean): void } {
   // A refresh never asks which folder: it takes the chosen one, else the first.
-  const model = new ExplorerModel({ runAdmin: () => host.ports().runAdmin, target: () => explorerTarget(host.folders.current()) });
+  const model = new ExplorerModel({
+    runAdmin: () => host.ports().runAdmin,
+    target: () => explorerTarget(host.folders.current()),
+    emulatorHost: () => readGcpConfig().emulatorHost,
+  });
   let signedIn: boolean | undefined;
   // Refresh shows the tree even without credentials Devgem can see (a VM's or Cloud Shell's come from a metadata server).
   let forced = false;

@@ -9,7 +9,7 @@ import { GCLOUD_INSTALL_URL, SERVICE_ACCOUNT_KEY_DOCS_URL, SIGN_IN_COMMAND, remo
 import type { CloudPorts } from '../../../core/cloud/ports';
 import { projectIdProblem } from '../../../core/cloud/projectId';
 import { bounded } from '../../../core/base/wait';
-import { SETUP_CONTEXT_KEYS, findOnPath, readSetupState, type SetupState } from '../../../core/setup/setupState';
+import { SETUP_CONTEXT_KEYS, WALKTHROUGH_PULSE_KEY, findOnPath, readSetupState, type SetupState } from '../../../core/setup/setupState';
 import type { ViewSnapshot } from '../../../shared/protocol';
 import { readGcpConfig, readTargetSettings, SECTION, writeTargetSetting } from '../settings';
 import type { FolderChoice } from '../workspaceFolder';
@@ -29,6 +29,8 @@ const SIGN_IN_POLL_MS = 3_000;
 const SIGN_IN_WAIT_MS = 10 * 60_000;
 /** The project list is a convenience: past this, type the ID instead. */
 const LIST_PROJECTS_MS = 20_000;
+/** After a tab opens (the walkthrough, maybe), flip the pulse again this much later: VS Code registers walkthroughs asynchronously. */
+const PULSE_AGAIN_MS = [1_500, 6_000];
 
 /**
  * The Getting Started walkthrough's commands (sign in, choose project, choose
@@ -50,6 +52,10 @@ export function registerWalkthrough(deps: WalkthroughDeps): vscode.Disposable {
     vscode.window.onDidChangeWindowState((w) => {
       if (w.focused) keys.refresh();
     }),
+    // Opening the walkthrough starts VS Code's walkthrough service: the steps already true tick on the next flip.
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      if (e.opened.length) keys.pulseSoon();
+    }),
     vscode.commands.registerCommand('devgem.signIn', () => signIn(keys)),
     vscode.commands.registerCommand('devgem.chooseProject', () => chooseProject(deps.folders.current(), deps.ports)),
     vscode.commands.registerCommand('devgem.chooseRegion', () => chooseRegion(deps.folders.current(), regions)),
@@ -67,6 +73,8 @@ class ContextKeys implements vscode.Disposable {
   private again = false;
   private cheap = '';
   private poll: NodeJS.Timeout | undefined;
+  private pulseValue = false;
+  private readonly pulses = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly session: DeploySession,
@@ -116,6 +124,27 @@ class ContextKeys implements vscode.Disposable {
 
   dispose(): void {
     this.stopPolling();
+    for (const t of this.pulses) clearTimeout(t);
+    this.pulses.clear();
+  }
+
+  /** Flips the pulse key now and a little later, so steps already done tick in a walkthrough that just started. */
+  pulseSoon(): void {
+    void this.pulse();
+    for (const ms of PULSE_AGAIN_MS) {
+      const t = setTimeout(() => {
+        this.pulses.delete(t);
+        void this.pulse();
+      }, ms);
+      this.pulses.add(t);
+    }
+  }
+
+  private async pulse(): Promise<void> {
+    // Only a step whose key is true can tick; nothing to flip before the first read.
+    if (!Object.values(this.sent).some(Boolean)) return;
+    this.pulseValue = !this.pulseValue;
+    await Promise.resolve(vscode.commands.executeCommand('setContext', WALKTHROUGH_PULSE_KEY, this.pulseValue)).catch(() => undefined);
   }
 
   private stopPolling(): void {
@@ -132,12 +161,16 @@ class ContextKeys implements vscode.Disposable {
       snapshot: this.session.current,
     }).catch(() => undefined);
     if (!state) return;
+    let changed = false;
     for (const name of Object.keys(SETUP_CONTEXT_KEYS) as (keyof SetupState)[]) {
       if (this.sent[name] === state[name]) continue;
       this.sent[name] = state[name];
+      changed = true;
       await vscode.commands.executeCommand('setContext', SETUP_CONTEXT_KEYS[name], state[name]);
       if (name === 'signedIn') this.onSignedIn?.(state[name]);
     }
+    // Each read (focus, settings, a deploy) is also a chance for a walkthrough opened since to tick what is done.
+    if (!changed) await this.pulse();
   }
 }
 

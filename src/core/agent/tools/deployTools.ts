@@ -6,7 +6,7 @@ import { defaultSourceBucket, TRAFFIC_TAG_PATTERN } from '../../deploy/deployOpt
 import { CancelledError, DevgemError } from '../../base/errors';
 import type { ServiceRef } from '../../cloud/ports';
 import { deployOptionsFor, type DeployArgs } from '../../deploy/deployRequest';
-import { findDeploy, readPastBuildLog } from '../../logs/pastBuildLog';
+import { findDeploy, readPastBuildLog, recordBuild } from '../../logs/pastBuildLog';
 import { checkSpecChanges } from '../../deploy/specDiff';
 import { resolveTarget, targetForApp } from '../../deploy/target';
 import { bounded } from '../../base/wait';
@@ -340,6 +340,26 @@ export function buildLogsTool(): AgentTool<{ lines?: number; deployId?: string }
     run: async (args, ctx, signal) => {
       const max = args.lines ?? 80;
       const d = ctx.lastDeploy();
+      // An incremental deploy reuses an image and runs no build: its log is the last deploy's that built.
+      const ranNoBuild = !d || (!d.log.length && (d.result !== undefined || d.stages.build.status === 'skipped'));
+      const lastBuilt = !args.deployId && ranNoBuild ? ctx.deployHistory().find((h) => h.deployId !== d?.deployId && recordBuild(h)) : undefined;
+      if (lastBuilt) {
+        const tail = await readPastBuildLog(ctx.cloud().build, lastBuilt, max, signal);
+        const note = d
+          ? `The last deploy (${d.deployId}) reused the image of an earlier build and ran none; this is the log of deploy ${lastBuilt.deployId}, the last one that built.`
+          : `This is the log of deploy ${lastBuilt.deployId}, the last one that built.`;
+        return {
+          data: {
+            deployId: lastBuilt.deployId,
+            buildId: tail.buildId,
+            buildState: tail.state,
+            note,
+            ...buildLogLines(tail.lines),
+            totalLines: tail.totalLines,
+          },
+          summary: `${tail.lines.length} log lines of build ${tail.buildId}`,
+        };
+      }
       // The deploy in memory has its whole log (also before its build was recorded); older ones are read back from Cloud Build.
       if (!args.deployId || (d?.deployId === args.deployId && d.log.length)) {
         const log = d?.log ?? [];

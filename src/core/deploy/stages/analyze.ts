@@ -59,7 +59,8 @@ export const analyzeStage: Stage<Targeted, Analyzed, 'analyze'> = {
       if (!app) throw new CancelledError();
     }
     // An edit to a downloaded repository would be lost with the download: only the user's own folder gets the offer.
-    if (app.port.fix && !gitHub) ctx.ui.offerPortFix(app.port.fix, workspaceRoot);
+    // Without an own Dockerfile the offer comes inside the Dockerfile review (dockerfile.ts), not behind it.
+    if (app.port.fix && !gitHub && app.dockerfile) ctx.ui.offerPortFix(app.port.fix, workspaceRoot);
     const target = targetForApp(input, app);
     if (target !== input.target) ctx.emit({ type: 'target', target });
     const claim = await claimService(target, input.origin, input.opts, ctx);

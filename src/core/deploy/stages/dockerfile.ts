@@ -54,7 +54,18 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
     }
     const file = path.join(root, app.path, 'Dockerfile');
     const relativePath = toPosix(path.join(app.path, 'Dockerfile'));
-    const answer = await ctx.ui.reviewDockerfile({ path: file, relativePath, content: files.dockerfile, gitHub, offerBuildpacks: fallback }, ctx.signal);
+    const dockerignore = path.join(contextDir, '.dockerignore');
+    const review = {
+      path: file,
+      relativePath,
+      content: files.dockerfile,
+      gitHub,
+      dockerignore: (await exists(dockerignore)) ? undefined : toPosix(path.join(app.context, '.dockerignore')),
+      // An edit to a downloaded repository would be lost with the download: only the user's own folder gets the offer.
+      portFix: app.port.fix && !gitHub ? { fix: app.port.fix, workspaceRoot: root } : undefined,
+      offerBuildpacks: fallback,
+    };
+    const answer = await ctx.ui.reviewDockerfile(review, ctx.signal);
     if (answer === 'buildpacks' && fallback) return withBuildpacks(input, 'chosen in the Dockerfile review');
     if (answer !== true) {
       throw new DevgemError('cancelled', 'The generated Dockerfile was not accepted, so nothing was deployed.', {
@@ -63,7 +74,7 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
     }
     await fs.writeFile(file, files.dockerfile, { flag: 'wx' });
     // Docker reads .dockerignore at the root of the build context; never overwrite the user's.
-    await fs.writeFile(path.join(contextDir, '.dockerignore'), files.dockerignore, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    await fs.writeFile(dockerignore, files.dockerignore, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });
     ctx.emit({ type: 'dockerfile', path: file, generated: true, content: files.dockerfile });
@@ -74,6 +85,13 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
 function stagesOf(dockerfile: string): { cacheStages?: string[] } {
   const stages = earlierStages(dockerfile);
   return stages.length ? { cacheStages: stages } : {};
+}
+
+function exists(file: string): Promise<boolean> {
+  return fs.lstat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 function toPosix(p: string): string {
