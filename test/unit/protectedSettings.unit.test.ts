@@ -37,7 +37,7 @@ describe('settings that protect the user', () => {
   });
 
   it('the user’s own values still count', () => {
-    Object.assign(user, { 'limits.deploysPerDay': 3, 'ai.model': 'gemini-x', 'emulatorHost': '127.0.0.1:9999' });
+    Object.assign(user, { 'limits.deploysPerDay': 3, 'ai.model': 'gemini-x', emulatorHost: '127.0.0.1:9999' });
     assert.equal(subject.load().readUsageLimits().deploysPerDay, 3);
     assert.equal(subject.load().readAgentSettings().model, 'gemini-x');
     assert.equal(subject.load().readGcpConfig().emulatorHost, '127.0.0.1:9999');
@@ -50,7 +50,7 @@ describe('settings that protect the user', () => {
       'ai.vertexLocation': 'us-east9',
       'ai.model': 'x',
       'ai.maxSteps': 50,
-      'emulatorHost': '127.0.0.1:1',
+      emulatorHost: '127.0.0.1:1',
       'github.maxDownloadMB': 100_000,
     });
     const s = subject.load();
