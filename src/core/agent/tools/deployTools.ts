@@ -15,6 +15,8 @@ import { boundedLine, digestLog, LOG_RESULT_TOKENS, severityOfLine } from '../lo
 import type { JsonSchema } from '../model';
 import { redactText } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
+import { envValuesShown } from './planValues';
+import { pinOf } from './pinned';
 import { takeOverPlan } from './takeOverPlan';
 
 const envMap: JsonSchema = {
@@ -114,7 +116,7 @@ function runtimeLines(opts: DeployOptions, updating: boolean): { label: string; 
         ? 'unchanged'
         : '1 vCPU · 512Mi (Cloud Run default)';
   return [
-    { label: 'Env vars', value: r.env ? Object.keys(r.env).join(', ') : updating ? 'unchanged' : 'none' },
+    { label: 'Env vars', value: r.env ? envValuesShown(r.env) : updating ? 'unchanged' : 'none' },
     {
       label: 'Secrets',
       value: r.secrets
@@ -261,14 +263,16 @@ export function deployTool(): AgentTool<DeployArgs, AgentContext> {
     parameters: DEPLOY_PARAMETERS,
     risk: 'write',
     confirmation: async (args, ctx, signal) => {
-      const { draft, shown } = await planAndChanges(ctx, deployOptionsFor(ctx.deployOptions(), args), signal);
+      // The options the plan shows are the ones that run: settings changed meanwhile do not slip in.
+      const planned = deployOptionsFor(ctx.deployOptions(), args);
+      const { draft, shown } = await planAndChanges(ctx, planned, signal);
       shownChanges.set(args, shown);
-      return draft;
+      return { ...draft, pin: planned };
     },
-    run: async (args, ctx, signal) => {
+    run: async (args, ctx, signal, pinned) => {
       const shown = shownChanges.get(args);
       const opts = {
-        ...deployOptionsFor(ctx.deployOptions(), args),
+        ...pinOf<DeployOptions>(pinned, 'deploy'),
         approvedSpecChanges: shown?.changes,
         ...(shown?.takeOver ? { approvedTakeOver: [shown.takeOver] } : {}),
       };

@@ -7,6 +7,7 @@ import { unifiedDiff } from '../diff';
 import { redactText } from '../../base/redact';
 import type { AgentTool } from '../registry';
 import { deployPlan, describeResult } from './deployTools';
+import { assertFileUnchanged, hashText, pinOf } from './pinned';
 
 const MAX_FILE = 200_000;
 
@@ -93,6 +94,12 @@ export function readFileTool(): AgentTool<{ path: string; maxLines?: number }, A
   };
 }
 
+/** The file a diff was made from, by its content's hash ('missing' for a new file). */
+interface FilePin {
+  rel: string;
+  before: string;
+}
+
 export interface FixArgs {
   path: string;
   content: string;
@@ -119,21 +126,26 @@ export function proposeFixTool(): AgentTool<FixArgs, AgentContext> {
     risk: 'write',
     confirmation: async (args, ctx, signal) => {
       const rel = safeRelPath(args.path);
-      const before = (await ctx.readWorkspaceFile(rel)) ?? '';
+      const current = await ctx.readWorkspaceFile(rel);
+      const before = current ?? '';
       const diff = unifiedDiff(rel, before, args.content);
       if (!diff) throw new DevgemError('invalid-argument', `The proposed content of ${rel} is identical to the file; nothing to fix there.`);
       const redeploy = args.redeploy && ctx.lastDeployRequest;
       const plan = redeploy ? await deployPlan(ctx, ctx.lastDeployRequest!, signal) : undefined;
       return {
+        pin: { rel, before: hashText(current) } satisfies FilePin,
+        review: { path: rel, before, after: args.content },
         title: redeploy ? `Edit ${rel} and redeploy` : `Edit ${rel}`,
         approveLabel: redeploy ? 'Apply Fix and Redeploy' : 'Apply Fix',
         details: [{ label: 'Why', value: args.explanation }, ...(plan?.details ?? [])],
         diff,
       };
     },
-    run: async (args, ctx, signal) => {
-      const rel = safeRelPath(args.path);
-      await ctx.writeWorkspaceFile(rel, args.content);
+    run: async (args, ctx, signal, pinned) => {
+      const { rel, before } = pinOf<FilePin>(pinned, 'propose_fix');
+      // The diff the user approved was made from this content: a change since (an edit, a save) wins.
+      assertFileUnchanged(rel, before, await ctx.readWorkspaceFile(rel));
+      await ctx.writeWorkspaceFile(rel, args.content, { expectedHash: before });
       if (!args.redeploy || !ctx.lastDeployRequest) return { data: { written: rel }, summary: `Edited ${rel}` };
       ctx.usage?.check('deploy');
       ctx.usage?.record('deploy');
