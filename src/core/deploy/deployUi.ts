@@ -1,10 +1,15 @@
 // The deploy's questions to its user, and the answers given when no one is there.
-import type { AppAnalysis, PortFix } from '../analysis/types';
+import type { AppAnalysis, EnvNeed, PortFix, Warning } from '../analysis/types';
 import { DevgemError } from '../base/errors';
 import type { PreflightProblem, SpecChange } from '../cloud/ports';
 import type { TakeOver } from './ownership';
 import type { GitHubSource } from '../github/gitHubPort';
 import { describeRedFlags, type UploadPreview } from '../packaging/uploadPreview';
+
+/** What the user gave for the needed env vars: plain values (secret ones go through the .env import instead). */
+export interface EnvNeedAnswer {
+  env: Record<string, string>;
+}
 
 /**
  * The few questions a deploy asks its user. Each has a safe answer when no
@@ -15,9 +20,12 @@ export interface DeployUiPort {
   chooseApp(apps: AppAnalysis[], signal: AbortSignal): Promise<AppAnalysis | undefined>;
   /**
    * Show the generated Dockerfile (as a diff) before it is written; true = write it.
-   * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
+   * `relativePath`: where in the source (POSIX). `warnings`: what the analysis found will break on Cloud Run. `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
    */
-  reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean>;
+  reviewDockerfile(
+    file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource; warnings?: string[] },
+    signal: AbortSignal,
+  ): Promise<boolean>;
   /** A hard-coded port that ignores $PORT: offer the one-line edit; does not wait. */
   offerPortFix(fix: PortFix, workspaceRoot: string): void;
   /** Only asked when the preview has red flags; true = upload anyway. */
@@ -31,6 +39,13 @@ export interface DeployUiPort {
    * there now (takeOverDetails) and ask; true = take it over. Asked before anything is built.
    */
   confirmTakeOver(takeOver: TakeOver, signal: AbortSignal): Promise<boolean>;
+  /** The analysis found no server that listens (a blocking warning): true = deploy anyway. Absent: stop. */
+  confirmNoServer?(warning: Warning, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Env vars the code reads with no default and this deploy does not set: ask for values (or
+   * offer the .env → Secret Manager import for secret ones). Absent: deploy without asking.
+   */
+  askEnvNeeds?(needs: EnvNeed[], signal: AbortSignal): Promise<EnvNeedAnswer>;
 }
 
 /** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged, never break or take over a live service. */

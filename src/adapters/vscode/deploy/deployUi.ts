@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { askEnvNeeds, confirmNoServer } from './readinessQuestions';
 import type { AppAnalysis, PortFix } from '../../../core/analysis/types';
 import type { PreflightProblem, SpecChange } from '../../../core/cloud/ports';
 import type { DeployUiPort } from '../../../core/deploy/deployUi';
@@ -80,7 +81,13 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
     return picked?.app;
   }
 
-  async reviewDockerfile(file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource }, signal: AbortSignal): Promise<boolean> {
+  readonly confirmNoServer = confirmNoServer;
+  readonly askEnvNeeds = askEnvNeeds;
+
+  async reviewDockerfile(
+    file: { path: string; relativePath?: string; content: string; gitHub?: GitHubSource; warnings?: string[] },
+    signal: AbortSignal,
+  ): Promise<boolean> {
     if (!readReviewGeneratedDockerfile()) return true;
     const key = `/${Date.now()}/${path.basename(file.path)}`;
     this.proposals.set(key, file.content);
@@ -90,7 +97,9 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
       const empty = vscode.Uri.from({ scheme: SCHEME, path: `${key}.empty` });
       const q = dockerfileQuestion(file, vscode.workspace.asRelativePath(file.path));
       await vscode.commands.executeCommand('vscode.diff', empty, proposed, q.title, { preview: true });
-      const answer = await unlessCancelled(vscode.window.showInformationMessage(q.message, { modal: true, detail: q.detail }, q.button), signal);
+      // What will break on Cloud Run belongs next to the Dockerfile that is about to be built.
+      const detail = file.warnings?.length ? `${q.detail}\n\nWill it run on Cloud Run?\n${file.warnings.map((w) => `⚠ ${w}`).join('\n')}` : q.detail;
+      const answer = await unlessCancelled(vscode.window.showInformationMessage(q.message, { modal: true, detail }, q.button), signal);
       return answer === q.button;
     } finally {
       this.proposals.delete(key);

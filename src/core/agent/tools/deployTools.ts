@@ -50,6 +50,10 @@ export const DEPLOY_PARAMETERS: JsonSchema = {
       description:
         'Deploy a preview of an existing service: the new revision gets 0 % of the traffic and its own URL for this tag (e.g. "pr-42"); the service URL keeps serving the current revision.',
     },
+    deploy_anyway: {
+      type: 'boolean',
+      description: 'Only when the user insists after a deploy stopped because no listening server was found: deploy anyway. Never on your own.',
+    },
   },
 };
 

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analysisKit } from '../../analysis/lazyAnalysis';
 import { DevgemError } from '../../base/errors';
+import { warningLines } from '../readinessGate';
 import type { Stage } from '../stage';
 import type { Analyzed } from './analyze';
 
@@ -26,7 +27,7 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
     const files = analysisKit().generateFiles(app);
     const file = path.join(root, app.path, 'Dockerfile');
     const relativePath = toPosix(path.join(app.path, 'Dockerfile'));
-    if (!(await ctx.ui.reviewDockerfile({ path: file, relativePath, content: files.dockerfile, gitHub }, ctx.signal))) {
+    if (!(await ctx.ui.reviewDockerfile({ path: file, relativePath, content: files.dockerfile, gitHub, warnings: warningLines(app) }, ctx.signal))) {
       throw new DevgemError('cancelled', 'The generated Dockerfile was not accepted, so nothing was deployed.', {
         fix: 'Deploy again and accept it, or write your own Dockerfile (Devgem uses an existing one as it is).',
       });
