@@ -8,6 +8,7 @@ import { cachedPorts } from './core/cloud/portsCache';
 import type * as Gcp from './adapters/gcp/cloudPorts';
 import type * as Model from './adapters/gemini/index';
 import type * as GitHub from './adapters/github/index';
+import { DiffReview } from './adapters/vscode/chat/diffReview';
 import { HybridConfirm, ModelProvider, VscodeAgentContext, conversationStore, usageStore } from './adapters/vscode/chat/agentHost';
 import { AiModeLine } from './adapters/vscode/chat/aiMode';
 import { chatFacts } from './adapters/vscode/chat/chatFacts';
@@ -69,7 +70,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const card = new SessionConfirm(session);
   const facts = chatFacts(folders);
   let provider: DeployViewProvider | undefined;
-  const confirm = new HybridConfirm(card, () => provider?.visible ?? false);
+  const diffs = new DiffReview();
+  context.subscriptions.push(diffs.register());
+  const confirm = new HybridConfirm(card, () => provider?.visible ?? false, diffs);
   const chat = new ChatController({
     session,
     registry,
@@ -99,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerEnvVarsCommand({ ports, log, folders }),
     registerPastBuildLog({ session, ports }),
     registerGitHubDeploy({ runner, session, usage, connect: gitHub, folders }),
-    ...registerVscodeChat({ registry, ctx, models, modalConfirm: new HybridConfirm(card, () => false), extensionUri, log, facts }),
+    ...registerVscodeChat({ registry, ctx, models, modalConfirm: new HybridConfirm(card, () => false, diffs), extensionUri, log, facts }),
   );
   void aiMode.refresh();
   // A window reload mid-deploy left a deploy whose Cloud Build build runs on: follow it to the end.

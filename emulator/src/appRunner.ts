@@ -60,6 +60,18 @@ function stopChild(child: ChildProcess): Promise<void> {
 export class StartupError extends Error {}
 
 /**
+ * What a container on Cloud Run sees, and nothing of the emulator's own environment (its
+ * credentials, tokens, DEVGEM_* settings): the revision's env (image ENV, K_*, template env,
+ * resolved secrets), PORT and K_SERVICE, plus PATH and HOME so that a local runtime starts.
+ */
+export function containerEnv(revisionEnv: Record<string, string>, port: number, service: string): Record<string, string> {
+  const base: Record<string, string> = {};
+  if (process.env.PATH) base.PATH = process.env.PATH;
+  if (process.env.HOME) base.HOME = process.env.HOME;
+  return { ...base, ...revisionEnv, PORT: String(port), K_SERVICE: service };
+}
+
+/**
  * Spawns `argv` in `cwd` with PORT set to a free port and waits (up to `timeoutMs`) until it accepts
  * connections. Rejects with StartupError when it exits first or never listens (it is then stopped).
  */
@@ -76,7 +88,7 @@ export async function startApp(opts: {
   const port = await freePort();
   const child = spawn(opts.argv[0], opts.argv.slice(1), {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env, PORT: String(port), K_SERVICE: opts.label.split('/')[0] },
+    env: containerEnv(opts.env, port, opts.label.split('/')[0]),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

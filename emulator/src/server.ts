@@ -12,8 +12,9 @@ import { dockerFrom } from './docker/dockerCli';
 import { forgetImages, removeOrphanContainers } from './docker/cleanup';
 import { GeminiState, isGeminiPath, type GeminiRequestRecord, type ScriptedReply } from './gemini';
 import { GitHubState, isGitHubPath, type GitHubRateLimit, type SeedGitHubRepo } from './github';
-import { ApiError, jsonBody, notFound, readBody, sendError, sendJson, unauthenticated, type Req } from './http';
+import { ApiError, jsonBody, notFound, permissionDenied, readBody, sendError, sendJson, unauthenticated, type Req } from './http';
 import { applyKnobs, defaultKnobs, type Knobs } from './knobs';
+import { foreignRequest } from './localOnly';
 import { LogStore, handleLogging, seedLogs, type SeedLogEntry } from './logging';
 import { OperationStore } from './operations';
 import { handleResourceManager } from './resourceManager';
@@ -240,6 +241,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     await removeOrphanContainers(core.ctx.docker, log);
   }
   const server: Server = createServer((req, res) => {
+    const foreign = foreignRequest(req);
+    if (foreign) return sendError(res, permissionDenied(foreign));
     if (core.ctx.faults.intercept('api', req, res)) return;
     core.handle(req, res).catch((e: unknown) => {
       if (!(e instanceof ApiError)) log(`[emulator] ${req.method ?? ''} ${req.url ?? ''} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

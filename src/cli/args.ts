@@ -31,6 +31,7 @@ export const COMMAND_FLAGS: Record<string, Record<string, 'value' | 'values' | t
     '--timeout': 'value',
     '--yes': true,
     '--take-over': true,
+    '--force': true,
     '--no-traffic': true,
     '--tag': 'value',
   },

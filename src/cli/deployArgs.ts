@@ -102,6 +102,7 @@ export function deployRequestFrom(args: ParsedArgs, cwd: string, env: Record<str
       subfolder: stringFlag(args, '--app'),
       public: args.flags.has('--private') ? false : undefined,
       preview_tag: previewTag(args),
+      deploy_anyway: args.flags.has('--force') || undefined,
     });
   } catch (err) {
     if (err instanceof DevgemError && err.kind === 'invalid-argument') throw new UsageError(cliWording(`${err.message}${err.fix ? ` ${err.fix}` : ''}`));

@@ -20,6 +20,8 @@ CLOUDSDK_RUN_REGION, gcloud's configuration, the folder name):
   --yes                             Write a generated Dockerfile, upload files that look private, enable missing APIs and accept risky changes to the live service, without asking.
   --take-over                       Update the service even though Devgem did not create it from this folder (someone else's, or
                                     another workspace's): keeps its labels, adds Devgem's. --yes alone never takes over.
+  --force                           Deploy even though the analysis found no server that listens on $PORT (the deploy stops
+                                    before the build otherwise).
   --json                            Print one JSON object (outcome, url, revision, image, deployId, stages) instead of the URL.
   --timeout SECONDS                 Cancel the whole deploy (and its build) after this long.
   Progress goes to stderr. DEVGEM_EMULATOR_HOST=HOST:PORT deploys to the local emulator instead.

@@ -8,6 +8,7 @@ import { DEPLOY_STAGES, type DeployState } from '../../src/shared/protocol';
 import { REVISION, SERVICE_URL, buildLogLines, chatMessage, deployEvents, failedBuild, finalState, fold, snapshot } from './deployFixtures';
 import { REPO_ROOT, activeElementId, clearPosted, fontLoaded, horizontalOverflow, posted, pwned, savedState, sendSnapshots, type PageOptions } from './harness';
 import { pageSession } from './pageSession';
+import { needsLine, openNeeds, warningLines } from '../../src/core/deploy/readinessGate';
 import type { ThemeName } from './themes';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
@@ -61,6 +62,33 @@ describe('webview (browser)', function () {
     assert.equal(await page.locator('#deploy-button').evaluate((b) => b.hasAttribute('disabled')), false);
     const saved = (await savedState(page)) as { snapshot: { version: number } };
     assert.equal(saved.snapshot.version, states.length, 'the rendered snapshot is saved with setState');
+  });
+
+  it('shows what will break on Cloud Run in the analyze stage, one finding per line', async () => {
+    await open();
+    // The detail as the analyze stage writes it (readinessGate.ts), from an analysis's warnings and needs.
+    const app = {
+      warnings: [
+        {
+          kind: 'debug-on' as const,
+          message: 'shop/settings.py:7 turns debug mode on.',
+          evidence: [],
+          fix: 'shop/settings.py:7: DEBUG = os.environ.get("DEBUG") == "1"',
+        },
+        { kind: 'localhost-database' as const, message: 'shop/settings.py:20 points the database at localhost.', evidence: [] },
+      ],
+      needs: [{ name: 'PGDATABASE', secret: false, evidence: [{ file: 'shop/settings.py', line: 12, detail: 'os.environ["PGDATABASE"]' }] }],
+    };
+    const findings = [...warningLines(app), needsLine(openNeeds(app, {}))].map((l) => `⚠ ${l}`);
+    const detail = ['Python 3.13, Django', ...findings].join('\n');
+    const events = deployEvents(Date.now() - 60_000).map((e) => (e.type === 'stage' && e.stage === 'analyze' && e.status === 'done' ? { ...e, detail } : e));
+    await sendSnapshots(page, snapshot(1, finalState(events)));
+    const shown = page.locator('[data-stage="analyze"] .stage-detail');
+    assert.equal(await shown.isVisible(), true);
+    const lines = ((await shown.innerText()) ?? '').split('\n');
+    assert.deepEqual(lines, ['Python 3.13, Django', ...findings]);
+    assert.match(lines[1], /debug mode on\. Fix: shop\/settings\.py:7/);
+    assert.match(lines[3], /reads env vars with no default: PGDATABASE \(shop\/settings\.py:12\)/);
   });
 
   it('shows a running stage with a spinner, live elapsed time and an announcement', async () => {

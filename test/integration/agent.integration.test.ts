@@ -125,7 +125,7 @@ describe('agent through the real SDKs against the emulator', function () {
     assert.equal(plan.Region, 'europe-west1');
     assert.match(plan.Service, /^api \(new/);
     assert.match(plan.Access, /Public/);
-    assert.equal(plan['Env vars'], 'GREETING');
+    assert.equal(plan['Env vars'], 'GREETING=hola');
     assert.match(plan.Instances, /max 3/);
     assert.match(plan['CPU / memory'], /1Gi/);
     assert.match(plan.Image, /europe-west1-docker\.pkg\.dev\/demo-project\/devgem\/api:/);

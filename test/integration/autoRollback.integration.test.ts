@@ -67,7 +67,8 @@ describe('automatic rollback and preview deploys with the real SDKs against the 
     const v1 = await deploy(app('v1'));
     assert.ok(v1.outcome === 'success', JSON.stringify(v1));
     const crash = { ...app('never'), 'server.js': "console.error('boom'); process.exit(1);\n" };
-    const bad = await deploy(crash);
+    // No server in it, so the analysis would stop before the build (readinessGate.ts): insist, to reach the rollout.
+    const bad = await deploy(crash, { deployAnyway: true });
     assert.ok(bad.outcome === 'failed', JSON.stringify(bad));
     assert.equal(bad.stage, 'deploy');
     assert.match(bad.problem.message, new RegExp(`^The new revision rolling-\\S+ did not become ready \\(.+\\); traffic is back on ${v1.revision}\\.$`));

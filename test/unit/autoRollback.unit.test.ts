@@ -204,7 +204,7 @@ describe('preview deploys: the agent, the CLI and the Cloud Run request', () => 
       const draft = await tool.confirmation!(args, ctx, signal);
       assert.match(draft.title, /Preview a new revision of Cloud Run service "svc" \(no traffic\)/);
       assert.match(draft.details.find((d) => d.label === 'Traffic')?.value ?? '', /tag "pr-42", the service URL keeps serving the current revision/);
-      const out = await tool.run(args, ctx, signal);
+      const out = await tool.run(args, ctx, signal, draft.pin);
       assert.deepEqual(ran()?.noTraffic, { tag: 'pr-42' });
       assert.equal(out.data.outcome, 'preview');
       assert.equal(out.data.url, 'https://pr-42---svc.example');

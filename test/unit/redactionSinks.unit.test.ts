@@ -202,7 +202,7 @@ describe('redaction at every sink', () => {
           return { dispose: () => undefined };
         },
       },
-      workspace: { workspaceFolders: [], getConfiguration: () => ({ get: () => undefined }) },
+      workspace: { workspaceFolders: [], getConfiguration: () => ({ get: () => undefined, inspect: () => undefined }) },
     };
     const subject = useVscodeStub<typeof ChatParticipant>(stub, require.resolve('../../src/adapters/vscode/chat/chatParticipant'));
 

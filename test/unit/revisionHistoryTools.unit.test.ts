@@ -80,7 +80,7 @@ describe('revision commits and past build logs in the tools (FakeCloud)', () => 
     const details = Object.fromEntries(plan.details.map((d) => [d.label, d.value]));
     assert.equal(details.Commit, SHA1);
     assert.match(details['Serving now'], new RegExp(`${revisions[0].revision} \\(100%, commit 2222222\\)`));
-    const done = await rollbackTool().run({ service: 'svc' }, ctx, never);
+    const done = await rollbackTool().run({ service: 'svc' }, ctx, never, plan.pin);
     assert.equal((done.data as { commit?: string }).commit, SHA1);
     assert.match(done.summary ?? '', /\(1111111\)$/);
   });

@@ -351,7 +351,7 @@ describe("revision-diff guard in the agent's deploy plan", () => {
         draft.details.filter((d) => d.label === 'Warning').map((d) => d.value),
         ['Min instances 2 → 0 (cold starts return)'],
       );
-      await tool.run(args, ctx, signal);
+      await tool.run(args, ctx, signal, draft.pin);
       assert.deepEqual(ran?.approvedSpecChanges, ['Min instances 2 → 0 (cold starts return)']);
 
       const plain: DeployArgs = {};

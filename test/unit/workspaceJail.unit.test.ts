@@ -18,6 +18,7 @@ import type { CloudPorts } from '../../src/core/cloud/ports';
 import type { DeploySession } from '../../src/core/deploy/deploySession';
 import { listSourceFiles } from '../../src/core/packaging/packageSource';
 import { testAgentContext } from '../support/agentHarness';
+import { editorStub } from '../support/vscodeEditorStub';
 import { useVscodeStub } from '../support/vscodeStub';
 import { makeWorkspace } from '../support/workspace';
 
@@ -138,8 +139,14 @@ describe('the workspace jail', () => {
 
   describe('the VS Code agent context', () => {
     let folders_: { name: string; uri: { fsPath: string } }[] = [];
+    const editor = editorStub();
     const stub = {
+      ...editor.api,
       workspace: {
+        ...editor.api.workspace,
+        get textDocuments() {
+          return editor.documents;
+        },
         get workspaceFolders() {
           return folders_;
         },

@@ -12,6 +12,17 @@ import type { GcpConfig } from '../gcp/gcpConfig';
 
 export const SECTION = 'devgem';
 
+/**
+ * A setting that protects the user (devgem.limits.*, devgem.ai.*, the emulator host, the
+ * download cap): only the user's (or remote machine's) value or the default counts. package.json
+ * gives them `scope: machine`, and this ignores workspace and folder values even where an old
+ * VS Code would still apply them, so a cloned repository cannot lift limits or redirect calls.
+ */
+function userSetting<T>(key: string): T | undefined {
+  const seen = vscode.workspace.getConfiguration(SECTION).inspect<T>(key);
+  return seen?.globalValue ?? seen?.defaultValue;
+}
+
 function folderSettings(folder: vscode.Uri | undefined) {
   const c = vscode.workspace.getConfiguration(SECTION, folder);
   const text = (key: string) => c.get<string>(key)?.trim() || undefined;
@@ -85,7 +96,7 @@ export async function writeTargetSetting(key: 'project' | 'region', value: strin
 
 /** The emulator setting wins over the environment variable, so a user can switch in Settings. */
 export function readGcpConfig(): GcpConfig {
-  const fromSetting = vscode.workspace.getConfiguration(SECTION).get<string>('emulatorHost')?.trim();
+  const fromSetting = userSetting<string>('emulatorHost')?.trim();
   return { emulatorHost: fromSetting || process.env.DEVGEM_EMULATOR_HOST?.trim() || undefined };
 }
 
@@ -96,7 +107,7 @@ export function readReviewGeneratedDockerfile(): boolean {
 
 /** The download limit of a GitHub repository archive (devgem.github.maxDownloadMB), in bytes. */
 export function readMaxDownloadBytes(): number {
-  const mb = vscode.workspace.getConfiguration(SECTION).get<number>('github.maxDownloadMB');
+  const mb = userSetting<number>('github.maxDownloadMB');
   return Math.round((typeof mb === 'number' && Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_MAX_DOWNLOAD_MB) * 1024 * 1024);
 }
 
@@ -131,19 +142,19 @@ export interface AgentSettings {
 
 export const DEFAULT_MODEL = 'gemini-3.8-flash';
 
-/** The devgem.ai.* and devgem.limits.* settings. */
+/** The devgem.ai.* and devgem.limits.* settings (user values only, see userSetting). */
 export function readAgentSettings(): AgentSettings {
   const c = vscode.workspace.getConfiguration(SECTION);
   const whole = (key: string, fallback: number, min: number, max: number) => {
-    const v = c.get<number>(key);
+    const v = userSetting<number>(key);
     return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
   };
-  const provider = c.get<string>('ai.provider');
+  const provider = userSetting<string>('ai.provider');
   return {
     provider: provider === 'vertex' || provider === 'apiKey' || provider === 'vscode' || provider === 'off' ? provider : 'auto',
-    model: c.get<string>('ai.model')?.trim() || DEFAULT_MODEL,
-    vertexProject: c.get<string>('ai.vertexProject')?.trim() || undefined,
-    vertexLocation: c.get<string>('ai.vertexLocation')?.trim() || 'global',
+    model: userSetting<string>('ai.model')?.trim() || DEFAULT_MODEL,
+    vertexProject: userSetting<string>('ai.vertexProject')?.trim() || undefined,
+    vertexLocation: userSetting<string>('ai.vertexLocation')?.trim() || 'global',
     windowProject: c.get<string>('project')?.trim(),
     maxSteps: whole('ai.maxSteps', 12, 1, 50),
     firstByteTimeoutSeconds: whole('ai.firstByteTimeoutSeconds', 90, 5, 600),

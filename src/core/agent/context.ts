@@ -9,6 +9,11 @@ import type { ManifestStore } from '../git/sourceChanges';
 import type { UsageGuard } from '../base/usage';
 
 /** The world the agent's tools act on; the VS Code adapter (and tests) provide it. */
+/** `expectedHash`: the file's content (hashText) the approved diff was made from; the write refuses otherwise. */
+export interface WriteOptions {
+  expectedHash?: string;
+}
+
 export interface AgentContext {
   /**
    * Deploy options from settings for the open folder; throws a DevgemError when no folder is open,
@@ -24,7 +29,7 @@ export interface AgentContext {
   /** Finished deploys of this workspace, newest first. */
   deployHistory(): DeployRecord[];
   /** Writes a file inside the workspace (only ever after the user approved the edit), through `agentJail`. */
-  writeWorkspaceFile(relPath: string, content: string): Promise<void>;
+  writeWorkspaceFile(relPath: string, content: string, opts?: WriteOptions): Promise<void>;
   /**
    * A workspace text file through `agentJail` (inside the folder, not secret, a regular file of bounded size);
    * undefined when it does not exist. `secretFile`: read a secret file on purpose (the .env import).

@@ -1,6 +1,8 @@
 // A small line diff for showing a proposed edit in the confirmation card.
 
 const MAX_CELLS = 4_000_000;
+/** What a diff says when its changed middle is too big to compare line by line (the card offers the diff editor). */
+export const TOO_LARGE = 'changes too large for an inline diff';
 
 /** Unified diff (3 lines of context) of `before` → `after`, or undefined when they are equal. */
 export function unifiedDiff(path: string, before: string, after: string): string | undefined {
@@ -8,10 +10,8 @@ export function unifiedDiff(path: string, before: string, after: string): string
   const a = before === '' ? [] : before.replace(/\n$/, '').split('\n');
   const b = after === '' ? [] : after.replace(/\n$/, '').split('\n');
   const header = [`--- a/${path}`, `+++ b/${path}`];
-  if (a.length * b.length > MAX_CELLS) {
-    return [...header, `@@ file too large for an inline diff (${a.length} → ${b.length} lines) @@`].join('\n');
-  }
   const ops = diffLines(a, b);
+  if (!ops) return [...header, `@@ ${TOO_LARGE} (${a.length} → ${b.length} lines) @@`].join('\n');
   const out = [...header];
   const CONTEXT = 3;
   let i = 0;
@@ -55,7 +55,8 @@ interface Op {
   b: number;
 }
 
-function diffLines(a: string[], b: string[]): Op[] {
+/** The line edits from a to b; undefined when the part between the common start and end is too big to compare. */
+function diffLines(a: string[], b: string[]): Op[] | undefined {
   // Trim the common prefix and suffix, then LCS on the middle.
   let pre = 0;
   while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
@@ -65,6 +66,8 @@ function diffLines(a: string[], b: string[]): Op[] {
   const bm = b.slice(pre, b.length - suf);
   const n = am.length;
   const m = bm.length;
+  // Only the changed middle is compared: a one-line change in a 2,000-line file stays a small diff.
+  if (n * m > MAX_CELLS) return undefined;
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--)
     for (let j = m - 1; j >= 0; j--) lcs[i][j] = am[i] === bm[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);

@@ -11,6 +11,19 @@ export interface ConfirmationDraft {
   details: { label: string; value: string }[];
   diff?: string;
   approveLabel: string;
+  /**
+   * What the card was built from (service stamp, chosen revision, file hash…), kept on the host
+   * and never shown: `run` gets it back and acts on exactly that, or refuses when the world changed.
+   */
+  pin?: unknown;
+  /** The whole edit, for the diff editor when the inline diff is cut or too large (host only, never in the card). */
+  review?: ReviewFiles;
+}
+
+export interface ReviewFiles {
+  path: string;
+  before: string;
+  after: string;
 }
 
 /** Asks the user; resolves true only on the user's own click. */
@@ -34,7 +47,8 @@ export interface AgentTool<A = Record<string, unknown>, C = unknown> {
   resultTokens?: number;
   /** Builds what the user approves; may throw a DevgemError the model gets back (e.g. several apps and no subfolder). */
   confirmation?(args: A, ctx: C, signal: AbortSignal): Promise<ConfirmationDraft>;
-  run(args: A, ctx: C, signal: AbortSignal): Promise<ToolResult>;
+  /** `pinned`: the approved card's `pin` (undefined for read tools). */
+  run(args: A, ctx: C, signal: AbortSignal, pinned?: unknown): Promise<ToolResult>;
 }
 
 export interface ToolOutcome {
@@ -104,8 +118,10 @@ export class ToolRegistry<C> {
     }
     const args = checked.value as never;
     try {
+      let pinned: unknown;
       if (tool.risk !== 'read') {
-        const draft = await tool.confirmation!(args, ctx, signal);
+        const { pin, ...draft } = await tool.confirmation!(args, ctx, signal);
+        pinned = pin;
         hooks.onStatus?.('awaiting-confirmation');
         const approved = await hooks.confirm.ask({ ...draft, tool: tool.name, risk: tool.risk }, signal);
         if (!approved) {
@@ -117,7 +133,7 @@ export class ToolRegistry<C> {
         }
       }
       hooks.onStatus?.('running');
-      const result = await tool.run(args, ctx, signal);
+      const result = await tool.run(args, ctx, signal, pinned);
       // Redacted before it is cut: a secret cut in half is no longer recognisable, and its first half would reach the model.
       return { status: 'done', response: capResult(redactDeep(result.data), tool.resultTokens ?? DEFAULT_RESULT_TOKENS), summary: result.summary };
     } catch (err) {

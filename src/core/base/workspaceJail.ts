@@ -147,6 +147,26 @@ export class WorkspaceJail {
     return at.real;
   }
 
+  /**
+   * Where a write of `given` would land and whether that file exists, refused like `writeText`;
+   * nothing is written (the editor applies the edit, see agentHost.ts).
+   */
+  async writeTarget(given: string): Promise<{ real: string; exists: boolean }> {
+    const at = await this.locate(given);
+    await this.checkRule(given, at, noHead);
+    if (!at.exists) return { real: at.real, exists: false };
+    const before = await fs.stat(at.real);
+    if (!before.isFile()) throw refused(given, kindOf(before));
+    const handle = await fs.open(at.real, constants.O_RDONLY | NO_FOLLOW | NO_BLOCK);
+    try {
+      await this.confirmOpened(given, at, handle);
+      await this.checkRule(given, at, (n) => headOf(handle, Math.min(n, this.maxReadBytes)));
+    } finally {
+      await handle.close();
+    }
+    return { real: at.real, exists: true };
+  }
+
   /** Where `given` really leads: the deepest part that exists, resolved, plus the parts still to be created. */
   private async locate(given: string): Promise<Located> {
     const clean = cleanRelPath(given);

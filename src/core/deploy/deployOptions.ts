@@ -18,6 +18,8 @@ export interface DeployOptions extends TargetSources {
   /** How long one Cloud API call may take before the deploy gives up on it (60 when absent; the upload gets 10 times this). */
   callTimeoutSeconds?: number;
   deployId?: string;
+  /** Deploy although the analysis found no server that listens (readinessGate.ts): `--force`, the chat's deploy_anyway. */
+  deployAnyway?: boolean;
   /** Env vars, secret refs, scaling and resources for the service (from the chat or the agent). */
   runtime?: RuntimeSpec;
   /** Reuse the image of an earlier build of the same source and build configuration; on unless false. */

@@ -22,6 +22,8 @@ export interface DeployArgs {
   memory?: string;
   /** A preview: the new revision gets no traffic, only this tag's own URL. */
   preview_tag?: string;
+  /** Deploy although the analysis found no server that listens (the user insisted). */
+  deploy_anyway?: boolean;
 }
 
 /** Checks what a JSON schema cannot: env names Cloud Run refuses and secret-looking plain values. */
@@ -81,6 +83,7 @@ export function deployOptionsFor(base: DeployOptions, args: DeployArgs): DeployO
     allowUnauthenticated: args.public ?? base.allowUnauthenticated,
     runtime: Object.values(runtime).some((v) => v !== undefined) ? runtime : undefined,
     ...(args.preview_tag !== undefined ? { noTraffic: { tag: args.preview_tag } } : {}),
+    ...(args.deploy_anyway ? { deployAnyway: true } : {}),
   };
 }
 

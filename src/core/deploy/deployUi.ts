@@ -1,5 +1,5 @@
 // The deploy's questions to its user, and the answers given when no one is there.
-import type { AppAnalysis, PortFix } from '../analysis/types';
+import type { AppAnalysis, EnvNeed, PortFix, Warning } from '../analysis/types';
 import { DevgemError } from '../base/errors';
 import type { PreflightProblem, SpecChange } from '../cloud/ports';
 import type { TakeOver } from './ownership';
@@ -16,6 +16,13 @@ export interface DockerfileReview {
   offerBuildpacks?: boolean;
   dockerignore?: string;
   portFix?: { fix: PortFix; workspaceRoot: string };
+  /** What the analysis found will break on Cloud Run. */
+  warnings?: string[];
+}
+
+/** What the user gave for the needed env vars: plain values (secret ones go through the .env import instead). */
+export interface EnvNeedAnswer {
+  env: Record<string, string>;
 }
 
 /**
@@ -28,7 +35,7 @@ export interface DeployUiPort {
   /**
    * Show the generated Dockerfile (as a diff) before it is written; true = write it,
    * `buildpacks` = build with Google's buildpacks instead (offered when `offerBuildpacks`).
-   * `relativePath`: where in the source (POSIX). `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
+   * `relativePath`: where in the source (POSIX). `warnings`: what the analysis found will break on Cloud Run. `gitHub`: the source is a downloaded repository, so the file lives for this deploy only.
    * `dockerignore`: the `.dockerignore` written with it (POSIX, relative), when there is none yet.
    * `portFix`: a hard-coded port to offer fixing in the same review (the review is modal: a notification would hide behind it).
    */
@@ -46,6 +53,13 @@ export interface DeployUiPort {
    * there now (takeOverDetails) and ask; true = take it over. Asked before anything is built.
    */
   confirmTakeOver(takeOver: TakeOver, signal: AbortSignal): Promise<boolean>;
+  /** The analysis found no server that listens (a blocking warning): true = deploy anyway. Absent: stop. */
+  confirmNoServer?(warning: Warning, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Env vars the code reads with no default and this deploy does not set: ask for values (or
+   * offer the .env → Secret Manager import for secret ones). Absent: deploy without asking.
+   */
+  askEnvNeeds?(needs: EnvNeed[], signal: AbortSignal): Promise<EnvNeedAnswer>;
 }
 
 /** No one to ask: take the first app, write the Dockerfile, upload unless something is flagged, never break or take over a live service. */

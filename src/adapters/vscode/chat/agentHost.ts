@@ -1,7 +1,12 @@
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { agentJail } from '../../../core/agent/agentFiles';
-import type { AgentContext } from '../../../core/agent/context';
+import type { AgentContext, WriteOptions } from '../../../core/agent/context';
+import { assertFileUnchanged } from '../../../core/agent/tools/pinned';
+import { TOO_LARGE } from '../../../core/agent/diff';
+import type { DiffReview } from './diffReview';
 import type { SavedConversation } from '../../../core/agent/conversation';
 import type { ModelPort } from '../../../core/agent/model';
 import { addKnownSecret, redactText } from '../../../core/base/redact';
@@ -111,9 +116,36 @@ export class VscodeAgentContext implements AgentContext {
     return agentJail(this.folder().uri.fsPath, opts).readText(rel);
   }
 
-  async writeWorkspaceFile(rel: string, content: string): Promise<void> {
-    const file = await agentJail(this.folder().uri.fsPath).writeText(rel, content);
-    void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, preserveFocus: true });
+  /**
+   * An approved edit, applied as a WorkspaceEdit (undoable, seen by open editors) and saved so a
+   * redeploy uploads it. Refused when the file has unsaved changes or no longer has the content
+   * the approved diff was made from: the user's newer work is never overwritten.
+   */
+  async writeWorkspaceFile(rel: string, content: string, opts: WriteOptions = {}): Promise<void> {
+    const { real, exists } = await agentJail(this.folder().uri.fsPath).writeTarget(rel);
+    const uri = vscode.Uri.file(real);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === real);
+    if (open?.isDirty) {
+      throw new DevgemError('failed-precondition', `${rel} has unsaved changes in the editor, so Devgem did not apply the edit over them.`, {
+        fix: 'Save or revert the file, then ask again for a diff against it.',
+      });
+    }
+    const edit = new vscode.WorkspaceEdit();
+    if (exists) {
+      const doc = open ?? (await vscode.workspace.openTextDocument(uri));
+      const text = doc.getText();
+      if (opts.expectedHash !== undefined) assertFileUnchanged(rel, opts.expectedHash, text);
+      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(text.length)), content);
+    } else {
+      if (opts.expectedHash !== undefined) assertFileUnchanged(rel, opts.expectedHash, undefined);
+      await fs.mkdir(path.dirname(real), { recursive: true });
+      edit.createFile(uri, { ignoreIfExists: false });
+      edit.insert(uri, new vscode.Position(0, 0), content);
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) throw new DevgemError('failed-precondition', `VS Code did not apply the edit to ${rel}.`);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.isDirty && !(await doc.save())) throw new DevgemError('failed-precondition', `The edit to ${rel} is applied but could not be saved.`);
+    void vscode.window.showTextDocument(uri, { preview: true, preserveFocus: true });
   }
 }
 
@@ -205,23 +237,64 @@ export class HybridConfirm implements ConfirmPort {
   constructor(
     private readonly card: SessionConfirm,
     private readonly viewVisible: () => boolean,
+    private readonly diffs?: DiffReview,
   ) {}
 
-  ask(request: ConfirmationDraft & { tool: string; risk: ToolRisk }, signal: AbortSignal): Promise<boolean> {
-    if (this.viewVisible()) return this.card.ask(request, signal);
-    return new Promise<boolean>((resolve, reject) => {
+  async ask(request: ConfirmationDraft & { tool: string; risk: ToolRisk }, signal: AbortSignal): Promise<boolean> {
+    const { review, ...shown } = request;
+    const cut = diffCut(shown.diff);
+    if (this.viewVisible()) {
+      // The card shows the inline diff; one it cannot show whole opens beside it in the diff editor.
+      if (review && cut.cut && this.diffs) void this.diffs.open(review);
+      return this.card.ask(shown, signal);
+    }
+    for (;;) {
+      const answer = await this.modal(shown, cut, review && this.diffs ? REVIEW : undefined, signal);
+      if (answer !== REVIEW || !review || !this.diffs) return answer === shown.approveLabel;
+      // Reviewed in the diff editor, then asked again: only the approve button approves.
+      await this.diffs.open(review);
+    }
+  }
+
+  private modal(request: ConfirmationDraft, cut: DiffCut, review: string | undefined, signal: AbortSignal): Promise<string | undefined> {
+    return new Promise<string | undefined>((resolve, reject) => {
       const onAbort = () => reject(new CancelledError());
       signal.addEventListener('abort', onAbort, { once: true });
+      const more = cut.cut
+        ? [
+            cut.hidden ? `… ${cut.hidden} more diff lines are not shown here.` : 'The change is too large to show here.',
+            review ? `Choose "${review}" to see all of it.` : '',
+          ]
+        : [];
       // Redacted as the sidebar's card is (DeploySession): a modal is a sink too.
-      const detail = redactText(
-        [...request.details.map((d) => `${d.label}: ${d.value}`), ...(request.diff ? ['', request.diff.split('\n').slice(0, 40).join('\n')] : [])].join('\n'),
-      );
-      void vscode.window.showWarningMessage(redactText(request.title), { modal: true, detail }, request.approveLabel).then((answer) => {
+      const detail = redactText([...request.details.map((d) => `${d.label}: ${d.value}`), ...(request.diff ? ['', cut.shown, ...more] : [])].join('\n'));
+      const buttons = review ? [request.approveLabel, review] : [request.approveLabel];
+      void vscode.window.showWarningMessage(redactText(request.title), { modal: true, detail }, ...buttons).then((answer) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(answer === request.approveLabel);
+        resolve(answer);
       });
     });
   }
+}
+
+const REVIEW = 'Review in Diff Editor';
+const MODAL_DIFF_LINES = 40;
+
+interface DiffCut {
+  shown: string;
+  /** Diff lines left out of `shown`. */
+  hidden: number;
+  /** Not the whole change: lines left out, or the diff could not be computed inline. */
+  cut: boolean;
+}
+
+/** The part of a diff a modal shows, and whether it is the whole change. */
+export function diffCut(diff: string | undefined): DiffCut {
+  if (!diff) return { shown: '', hidden: 0, cut: false };
+  const lines = diff.split('\n');
+  const tooLarge = diff.includes(TOO_LARGE);
+  const hidden = Math.max(0, lines.length - MODAL_DIFF_LINES);
+  return { shown: lines.slice(0, MODAL_DIFF_LINES).join('\n'), hidden, cut: hidden > 0 || tooLarge };
 }
 
 export function conversationStore(memento: vscode.Memento) {

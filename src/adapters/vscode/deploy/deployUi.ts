@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { askEnvNeeds, confirmNoServer } from './readinessQuestions';
 import type { AppAnalysis, PortFix } from '../../../core/analysis/types';
 import type { PreflightProblem, SpecChange } from '../../../core/cloud/ports';
 import { analysisKit } from '../../../core/analysis/lazyAnalysis';
@@ -118,6 +119,9 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
     return picked?.app;
   }
 
+  readonly confirmNoServer = confirmNoServer;
+  readonly askEnvNeeds = askEnvNeeds;
+
   async reviewDockerfile(file: DockerfileReview, signal: AbortSignal): Promise<boolean | 'buildpacks'> {
     if (!readReviewGeneratedDockerfile()) {
       // No review to show it in: the notification is not hidden by anything.
@@ -132,8 +136,10 @@ export class VscodeDeployUi implements DeployUiPort, vscode.TextDocumentContentP
       const empty = vscode.Uri.from({ scheme: SCHEME, path: `${key}.empty` });
       const q = dockerfileQuestion(file, vscode.workspace.asRelativePath(file.path));
       await vscode.commands.executeCommand('vscode.diff', empty, proposed, q.title, { preview: true });
+      // What will break on Cloud Run belongs next to the Dockerfile that is about to be built.
+      const detail = file.warnings?.length ? `${q.detail}\n\nWill it run on Cloud Run?\n${file.warnings.map((w) => `⚠ ${w}`).join('\n')}` : q.detail;
       const buttons = [q.button, ...(q.fixButton ? [q.fixButton] : []), ...(q.buildpacks ? [q.buildpacks] : [])];
-      const answer = await unlessCancelled(vscode.window.showInformationMessage(q.message, { modal: true, detail: q.detail }, ...buttons), signal);
+      const answer = await unlessCancelled(vscode.window.showInformationMessage(q.message, { modal: true, detail }, ...buttons), signal);
       if (answer !== undefined && answer === q.fixButton && file.portFix) {
         await this.applyPortFix(file.portFix.fix, file.portFix.workspaceRoot, true);
         return true;

@@ -15,6 +15,8 @@ import { boundedLine, digestLog, LOG_RESULT_TOKENS, severityOfLine } from '../lo
 import type { JsonSchema } from '../model';
 import { redactText } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
+import { envValuesShown } from './planValues';
+import { pinOf } from './pinned';
 import { takeOverPlan } from './takeOverPlan';
 
 const envMap: JsonSchema = {
@@ -47,6 +49,10 @@ export const DEPLOY_PARAMETERS: JsonSchema = {
       pattern: TRAFFIC_TAG_PATTERN,
       description:
         'Deploy a preview of an existing service: the new revision gets 0 % of the traffic and its own URL for this tag (e.g. "pr-42"); the service URL keeps serving the current revision.',
+    },
+    deploy_anyway: {
+      type: 'boolean',
+      description: 'Only when the user insists after a deploy stopped because no listening server was found: deploy anyway. Never on your own.',
     },
   },
 };
@@ -114,7 +120,7 @@ function runtimeLines(opts: DeployOptions, updating: boolean): { label: string; 
         ? 'unchanged'
         : '1 vCPU · 512Mi (Cloud Run default)';
   return [
-    { label: 'Env vars', value: r.env ? Object.keys(r.env).join(', ') : updating ? 'unchanged' : 'none' },
+    { label: 'Env vars', value: r.env ? envValuesShown(r.env) : updating ? 'unchanged' : 'none' },
     {
       label: 'Secrets',
       value: r.secrets
@@ -261,14 +267,16 @@ export function deployTool(): AgentTool<DeployArgs, AgentContext> {
     parameters: DEPLOY_PARAMETERS,
     risk: 'write',
     confirmation: async (args, ctx, signal) => {
-      const { draft, shown } = await planAndChanges(ctx, deployOptionsFor(ctx.deployOptions(), args), signal);
+      // The options the plan shows are the ones that run: settings changed meanwhile do not slip in.
+      const planned = deployOptionsFor(ctx.deployOptions(), args);
+      const { draft, shown } = await planAndChanges(ctx, planned, signal);
       shownChanges.set(args, shown);
-      return draft;
+      return { ...draft, pin: planned };
     },
-    run: async (args, ctx, signal) => {
+    run: async (args, ctx, signal, pinned) => {
       const shown = shownChanges.get(args);
       const opts = {
-        ...deployOptionsFor(ctx.deployOptions(), args),
+        ...pinOf<DeployOptions>(pinned, 'deploy'),
         approvedSpecChanges: shown?.changes,
         ...(shown?.takeOver ? { approvedTakeOver: [shown.takeOver] } : {}),
       };

@@ -13,8 +13,20 @@ import { ENV_NAME_PATTERN, looksSecret } from '../../env/envNames';
 import { checkEnvNames } from '../../deploy/deployRequest';
 import { rolloutEffect, rolloutOf, rolloutSentence } from '../../env/envRollout';
 
+import { assertServiceUnchanged, describeStamp, pinOf, serviceStamp, type ServiceStamp } from './pinned';
+
 const CALL_MS = 60_000;
 const SLOW_MS = 300_000;
+
+/** The service a card showed, as it was then. */
+interface EnvPin {
+  ref: ServiceRef;
+  stamp: ServiceStamp;
+}
+/** The service and the revision a card named. */
+export interface RevisionPin extends EnvPin {
+  revision: string;
+}
 
 /** The service a tool's arguments name; what they leave out, `resolveRef` fills in. */
 type ServiceArgs = Partial<Pick<ServiceRef, 'service' | 'region'>>;
@@ -206,7 +218,10 @@ export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
       check(args);
       const ref = await resolveRef(ctx, args);
       const d = await bounded('Describing the service', CALL_MS, signal, (s) => ctx.cloud().runAdmin.describeService(ref, s));
+      if (!d) throw new DevgemError('not-found', `There is no service ${refText(ref)}.`);
+      const pin: EnvPin = { ref, stamp: serviceStamp(d) };
       return {
+        pin,
         title: `Change env vars of "${ref.service}"`,
         approveLabel: 'Apply',
         details: [
@@ -217,9 +232,10 @@ export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
         ],
       };
     },
-    run: async (args, ctx, signal) => {
+    run: async (args, ctx, signal, pinned) => {
       check(args);
-      const ref = await resolveRef(ctx, args);
+      const { ref, stamp } = pinOf<EnvPin>(pinned, 'set_env_vars');
+      await assertServiceUnchanged(ctx, ref, stamp, signal);
       const info = await bounded('Updating env vars', SLOW_MS, signal, (s) =>
         ctx.cloud().runAdmin.updateEnv(ref, { set: args.set ?? {}, unset: args.unset ?? [] }, s),
       );
@@ -281,7 +297,9 @@ export function rollbackTool(): AgentTool<ServiceArgs & { revision?: string }, A
     risk: 'write',
     confirmation: async (args, ctx, signal) => {
       const { ref, to, serving } = await choose(args, ctx, signal);
+      const pin: RevisionPin = { ref, revision: to.revision, stamp: await describeStamp(ctx, ref, signal) };
       return {
+        pin,
         title: `Roll back "${ref.service}" to ${to.revision}`,
         approveLabel: 'Roll Back',
         details: [
@@ -296,8 +314,11 @@ export function rollbackTool(): AgentTool<ServiceArgs & { revision?: string }, A
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const { ref, to } = await choose(args, ctx, signal);
+    run: async (_args, ctx, signal, pinned) => {
+      // The revision the card named, not one chosen again now (a deploy meanwhile would change "the previous one").
+      const pin = pinOf<RevisionPin>(pinned, 'rollback');
+      await assertServiceUnchanged(ctx, pin.ref, pin.stamp, signal);
+      const { ref, to } = await choose({ service: pin.ref.service, region: pin.ref.region, revision: pin.revision }, ctx, signal);
       const info = await bounded('Rolling back', SLOW_MS, signal, (s) => ctx.cloud().runAdmin.routeAllTraffic(ref, to.revision, s));
       return {
         data: { service: ref.service, servingRevision: to.revision, url: info.uri, ...(to.commit ? { commit: to.commit } : {}) },
@@ -317,7 +338,9 @@ export function deleteServiceTool(): AgentTool<{ service: string; region?: strin
       const ref = await resolveRef(ctx, args);
       const d = await bounded('Describing the service', CALL_MS, signal, (s) => ctx.cloud().runAdmin.describeService(ref, s));
       if (!d) throw new DevgemError('not-found', `There is no service ${refText(ref)}.`);
+      const pin: EnvPin = { ref, stamp: serviceStamp(d) };
       return {
+        pin,
         title: `Delete Cloud Run service "${ref.service}"?`,
         approveLabel: 'Delete Service',
         details: [
@@ -327,8 +350,9 @@ export function deleteServiceTool(): AgentTool<{ service: string; region?: strin
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const ref = await resolveRef(ctx, args);
+    run: async (_args, ctx, signal, pinned) => {
+      const { ref, stamp } = pinOf<EnvPin>(pinned, 'delete_service');
+      await assertServiceUnchanged(ctx, ref, stamp, signal);
       await bounded('Deleting the service', SLOW_MS, signal, (s) => ctx.cloud().runAdmin.deleteService(ref, s));
       return { data: { deleted: ref.service, project: ref.project, region: ref.region }, summary: `Deleted ${ref.service}` };
     },

@@ -4,7 +4,8 @@ import type { RevisionInfo, ServiceRef } from '../../cloud/ports';
 import { shortCommit, sourceText } from '../../explorer/revisionSourceText';
 import { refText, resolveRef, type AgentContext } from '../context';
 import type { AgentTool } from '../registry';
-import { targetProps } from './serviceTools';
+import { assertServiceUnchanged, describeStamp, pinOf } from './pinned';
+import { targetProps, type RevisionPin } from './serviceTools';
 
 const CALL_MS = 60_000;
 const SLOW_MS = 300_000;
@@ -52,7 +53,9 @@ export function sendTrafficTool(): AgentTool<SendTrafficArgs, AgentContext> {
     risk: 'write',
     confirmation: async (args, ctx, signal) => {
       const { ref, to, serving } = await resolve(args, ctx, signal);
+      const pin: RevisionPin = { ref, revision: to.revision, stamp: await describeStamp(ctx, ref, signal) };
       return {
+        pin,
         title: `Send all traffic of "${ref.service}" to ${to.revision}`,
         approveLabel: 'Send Traffic',
         details: [
@@ -67,8 +70,10 @@ export function sendTrafficTool(): AgentTool<SendTrafficArgs, AgentContext> {
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const { ref, to } = await resolve(args, ctx, signal);
+    run: async (_args, ctx, signal, pinned) => {
+      const pin = pinOf<RevisionPin>(pinned, 'send_traffic');
+      await assertServiceUnchanged(ctx, pin.ref, pin.stamp, signal);
+      const { ref, to } = await resolve({ service: pin.ref.service, region: pin.ref.region, revision: pin.revision }, ctx, signal);
       // To the newest ready revision: the service follows "latest" again, so the next change serves at once.
       const info = await bounded('Sending the traffic', SLOW_MS, signal, (s) =>
         ctx.cloud().runAdmin.routeAllTraffic(ref, to.revision, s, { followLatest: true }),

@@ -8,6 +8,7 @@ import { redactText } from '../../base/redact';
 import type { AgentTool } from '../registry';
 import { deployPlan, describeResult } from './deployTools';
 import { MAX_FIX_ROUNDS, redeployOptions } from '../fixLoop';
+import { assertFileUnchanged, hashText, pinOf } from './pinned';
 
 const MAX_FILE = 200_000;
 
@@ -94,6 +95,14 @@ export function readFileTool(): AgentTool<{ path: string; maxLines?: number }, A
   };
 }
 
+/** The file a diff was made from, by its content's hash ('missing' for a new file). */
+interface FilePin {
+  rel: string;
+  before: string;
+  /** The redeploy the card showed (the fix loop's request and round), if one was asked for. */
+  opts?: ReturnType<typeof redeployOptions>;
+}
+
 export interface FixArgs {
   path: string;
   content: string;
@@ -120,23 +129,27 @@ export function proposeFixTool(): AgentTool<FixArgs, AgentContext> {
     risk: 'write',
     confirmation: async (args, ctx, signal) => {
       const rel = safeRelPath(args.path);
-      const before = (await ctx.readWorkspaceFile(rel)) ?? '';
+      const current = await ctx.readWorkspaceFile(rel);
+      const before = current ?? '';
       const diff = unifiedDiff(rel, before, args.content);
       if (!diff) throw new DevgemError('invalid-argument', `The proposed content of ${rel} is identical to the file; nothing to fix there.`);
       // Nothing to repeat, a GitHub deploy or the rounds used up: the model hears it before anything is written.
       const opts = args.redeploy ? redeployOptions(ctx) : undefined;
       const plan = opts ? await deployPlan(ctx, opts, signal, 'Apply Fix and Redeploy') : undefined;
       return {
+        pin: { rel, before: hashText(current), opts } satisfies FilePin,
+        review: { path: rel, before, after: args.content },
         title: opts ? `Edit ${rel} and redeploy (fix round ${opts.fixRound} of ${MAX_FIX_ROUNDS})` : `Edit ${rel}`,
         approveLabel: opts ? 'Apply Fix and Redeploy' : 'Apply Fix',
         details: [{ label: 'Why', value: args.explanation }, ...(plan?.details ?? [])],
         diff,
       };
     },
-    run: async (args, ctx, signal) => {
-      const rel = safeRelPath(args.path);
-      const opts = args.redeploy ? redeployOptions(ctx) : undefined;
-      await ctx.writeWorkspaceFile(rel, args.content);
+    run: async (args, ctx, signal, pinned) => {
+      const { rel, before, opts } = pinOf<FilePin>(pinned, 'propose_fix');
+      // The diff the user approved was made from this content: a change since (an edit, a save) wins.
+      assertFileUnchanged(rel, before, await ctx.readWorkspaceFile(rel));
+      await ctx.writeWorkspaceFile(rel, args.content, { expectedHash: before });
       if (!opts)
         return {
           data: { written: rel, redeployed: false, report: 'The file was edited; nothing was deployed. Do not say it was redeployed.' },

@@ -6,6 +6,7 @@ import { BUILDPACKS_CHOSE, buildpacksApp, buildpacksMayTry } from '../buildpacks
 import type { Stage } from '../stage';
 import { targetForApp } from '../target';
 import { claimService } from './claim';
+import { needsLine, openNeeds, readinessGate, warningLines } from '../readinessGate';
 import type { Targeted } from './preflight';
 
 /** The app to deploy is known; in a monorepo the target's service is named after it. */
@@ -65,6 +66,10 @@ export const analyzeStage: Stage<Targeted, Analyzed, 'analyze'> = {
     if (target !== input.target) ctx.emit({ type: 'target', target });
     const claim = await claimService(target, input.origin, input.opts, ctx);
     const others = ws.apps.length > 1 ? ` (1 of ${ws.apps.length} apps)` : '';
-    return { out: { ...input, app, target, takenOver: claim.takenOver }, detail: `${analysisKit().describeApp(app).summary}${others}${claim.note}` };
+    // What will break on Cloud Run, in the stage's detail; no server stops here, before anything is built.
+    const findings = [...warningLines(app), needsLine(openNeeds(app, input.opts))].filter((l): l is string => !!l);
+    const gate = await readinessGate(app, input.opts, ctx.ui, ctx.signal);
+    const detail = [`${analysisKit().describeApp(app).summary}${others}${claim.note}`, ...findings.map((l) => `⚠ ${l}`), ...gate.notes].join('\n');
+    return { out: { ...input, opts: gate.opts, app, target, takenOver: claim.takenOver }, detail };
   },
 };

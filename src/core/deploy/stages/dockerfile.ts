@@ -4,6 +4,7 @@ import { analysisKit } from '../../analysis/lazyAnalysis';
 import { DevgemError } from '../../base/errors';
 import { earlierStages } from '../../cloud/buildConfig';
 import { BUILDPACKS_CHOSE, checkBuildpacksContext } from '../buildpacks';
+import { warningLines } from '../readinessGate';
 import type { Stage } from '../stage';
 import type { Analyzed } from './analyze';
 
@@ -64,6 +65,7 @@ export const dockerfileStage: Stage<Analyzed, WithDockerfile, 'dockerfile'> = {
       // An edit to a downloaded repository would be lost with the download: only the user's own folder gets the offer.
       portFix: app.port.fix && !gitHub ? { fix: app.port.fix, workspaceRoot: root } : undefined,
       offerBuildpacks: fallback,
+      warnings: warningLines(app),
     };
     const answer = await ctx.ui.reviewDockerfile(review, ctx.signal);
     if (answer === 'buildpacks' && fallback) return withBuildpacks(input, 'chosen in the Dockerfile review');
