@@ -18,6 +18,7 @@ import type { ExplorerNode } from '../../src/core/explorer/explorer';
 import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { useVscodeStub } from '../support/vscodeStub';
+import { l10nStub } from '../support/manifest';
 
 const HOST_DIR = path.dirname(require.resolve('../../src/adapters/vscode/settings'));
 const SUBJECT = require.resolve('../../src/adapters/vscode/workspaceFolder');
@@ -75,6 +76,7 @@ const say = async (text: string) => void win.messages.push(text);
 const disposable = { dispose() {} };
 
 const stub = {
+  l10n: l10nStub,
   EventEmitter,
   Disposable: Object.assign(
     class {
@@ -91,6 +93,7 @@ const stub = {
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
   Uri: { file: uri, parse: (s: string) => uri(s) },
   workspace: {
+    isTrusted: true,
     get workspaceFolders() {
       return win.folders;
     },

@@ -61,10 +61,12 @@ export async function writeTargetSetting(key: 'project' | 'region', value: strin
   await vscode.workspace.getConfiguration(SECTION, folder).update(key, value, target);
 }
 
-/** The emulator setting wins over the environment variable, so a user can switch in Settings. */
+/**
+ * The local Cloud emulator (tests, `npm start`) is chosen by the environment variable
+ * DEVGEM_EMULATOR_HOST only: it is not a setting users see, nor one a repository can set.
+ */
 export function readGcpConfig(): GcpConfig {
-  const fromSetting = vscode.workspace.getConfiguration(SECTION).get<string>('emulatorHost')?.trim();
-  return { emulatorHost: fromSetting || process.env.DEVGEM_EMULATOR_HOST?.trim() || undefined };
+  return { emulatorHost: process.env.DEVGEM_EMULATOR_HOST?.trim() || undefined };
 }
 
 /** devgem.reviewGeneratedDockerfile: show a generated Dockerfile and ask before writing it. */
