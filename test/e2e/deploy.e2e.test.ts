@@ -97,7 +97,10 @@ describe('Devgem in a real VS Code (code-server)', function () {
       // The build started from the base image the generated Dockerfile names (a supported Node line for `>=20`).
       const from = /^FROM (node:\d+-slim)$/m.exec(await fs.readFile(path.join(workspace, 'Dockerfile'), 'utf8'))?.[1];
       assert.ok(from, 'the generated Dockerfile starts from a node:<major>-slim image');
-      assert.ok(log.split('\n').some((line) => new RegExp(`^Step 1/\\d+ : FROM ${from}$`).test(line.trim())), `the build log starts FROM ${from}`);
+      assert.ok(
+        log.split('\n').some((line) => new RegExp(`^Step 1/\\d+ : FROM ${from}$`).test(line.trim())),
+        `the build log starts FROM ${from}`,
+      );
       assert.match(log, /^Successfully tagged europe-west1-docker\.pkg\.dev\/e2e-project\/devgem\/hello-node:/m);
     }
 

@@ -16,7 +16,7 @@ import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
 import { pollBriskly, untilDone } from './lroPolling';
 import { withSource } from './revisionSource';
-import { applyRuntime } from './runSpec';
+import { INGRESS_ENUM, applyRuntime } from './runSpec';
 import { info, serviceName, timestampIso } from './runViews';
 import { liveSpec, noTrafficService, servingRevision, updatedService } from './serviceUpdate';
 
@@ -98,7 +98,11 @@ export class RunAdapter implements RunPort {
         {
           parent: `projects/${ref.project}/locations/${ref.region}`,
           serviceId: ref.service,
-          service: { labels: spec.labels, template: withSource({ ...template, containers: [first] }, spec.source) },
+          service: {
+            labels: spec.labels,
+            template: withSource({ ...template, containers: [first] }, spec.source),
+            ...(spec.ingress ? { ingress: INGRESS_ENUM[spec.ingress] } : {}),
+          },
         },
         { signal },
       );

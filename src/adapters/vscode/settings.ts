@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type DeployOptions } from '../../core/deploy/deployOptions';
 import type { TargetSettings } from '../../core/deploy/target';
+import { applyDeployConfig, readDeployConfigSync } from '../../core/deploy/deployConfig';
 import type { UsageLimits } from '../../core/base/usage';
 import { DEFAULT_MAX_DOWNLOAD_MB } from '../../core/github/gitHubSource';
 import type { GcpConfig } from '../gcp/gcpConfig';
@@ -29,8 +30,15 @@ export function readPromptOptions(folder: vscode.Uri | undefined): Pick<DeployOp
   return { ...target, allowUnauthenticated };
 }
 
-/** Reads the devgem.* settings for one folder into the pipeline's options. */
+/**
+ * Reads the devgem.* settings for one folder into the pipeline's options, with the folder's
+ * saved deploy configuration (.devgem/deploy.json) over them. A bad file throws a DevgemError naming the field.
+ */
 export function readDeployOptions(folder: vscode.Uri): DeployOptions {
+  return applyDeployConfig(readSettingsOptions(folder), readDeployConfigSync(folder.fsPath));
+}
+
+function readSettingsOptions(folder: vscode.Uri): DeployOptions {
   const { c, text, target, allowUnauthenticated } = folderSettings(folder);
   const seconds = (key: string, fallback: number) => {
     const v = c.get<number>(key);

@@ -4,6 +4,7 @@ import type { DeployOptions } from '../../../core/deploy/deployOptions';
 import type { DeploySession } from '../../../core/deploy/deploySession';
 import { DevgemError, toProblem } from '../../../core/base/errors';
 import { runDeploy } from '../../../core/deploy/pipeline';
+import { DEPLOY_CONFIG_FILE } from '../../../core/deploy/deployConfig';
 import { interruptedStage, resumeDeploy } from '../../../core/deploy/resume';
 import type { CloudPorts } from '../../../core/cloud/ports';
 import type { DeployUiPort } from '../../../core/deploy/deployUi';
@@ -58,9 +59,20 @@ export class DeployRunner {
       });
       return undefined;
     }
+    let opts: DeployOptions;
+    try {
+      opts = readDeployOptions(folder.uri);
+    } catch (err) {
+      // A bad .devgem/deploy.json: say which field, leave the file as it is.
+      if (!(err instanceof DevgemError)) throw err;
+      void vscode.window.showErrorMessage(`${err.message} ${err.fix ?? ''}`, vscode.l10n.t('Open File')).then((a) => {
+        if (a) void vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, DEPLOY_CONFIG_FILE));
+      });
+      return undefined;
+    }
     this.deps.usage?.record('deploy');
     // Retry re-reads the settings, which the user may just have changed to fix the failure.
-    return this.runWith(readDeployOptions(folder.uri), undefined, () => readDeployOptions(folder.uri));
+    return this.runWith(opts, undefined, () => readDeployOptions(folder.uri));
   }
 
   /** Deploys again like the last deploy of this window (as `deploy()` does when there was none). */
