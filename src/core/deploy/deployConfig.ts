@@ -217,18 +217,34 @@ export async function readDeployConfig(root: string): Promise<DeployConfig | und
   return parseDeployConfig(source);
 }
 
-/**
- * Sets the given fields (undefined or '' removes one) and writes the file. The result
- * is validated before anything is written, and an unreadable file is never overwritten.
- */
-export async function updateDeployConfig(root: string, change: Partial<Record<keyof DeployConfig, unknown>>): Promise<DeployConfig> {
-  const current = (await readDeployConfig(root)) ?? {};
+/** New values by field; undefined, null or '' removes the field. */
+export type DeployConfigChange = Partial<Record<keyof DeployConfig, unknown>>;
+
+/** `current` with `change` applied, validated (throws naming the field). */
+export function mergeDeployConfig(current: DeployConfig, change: DeployConfigChange): DeployConfig {
   const merged: Record<string, unknown> = { ...current };
   for (const [k, v] of Object.entries(change)) {
     if (v === undefined || v === '' || v === null) delete merged[k];
     else merged[k] = v;
   }
-  const next = validateDeployConfig(merged);
+  return validateDeployConfig(merged);
+}
+
+/** One "field: before → after" line per field that differs (never a secret value: the file holds none). */
+export function deployConfigChanges(before: DeployConfig, after: DeployConfig): { label: string; value: string }[] {
+  const show = (v: unknown) => (v === undefined ? '(not set)' : typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v));
+  return DEPLOY_CONFIG_FIELDS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => ({
+    label: k,
+    value: `${show(before[k])} → ${show(after[k])}`,
+  }));
+}
+
+/**
+ * Sets the given fields (undefined or '' removes one) and writes the file. The result
+ * is validated before anything is written, and an unreadable file is never overwritten.
+ */
+export async function updateDeployConfig(root: string, change: DeployConfigChange): Promise<DeployConfig> {
+  const next = mergeDeployConfig((await readDeployConfig(root)) ?? {}, change);
   const file = fileOf(root);
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -4,6 +4,7 @@ import { changesSinceDeployTool } from './changeTools';
 import { buildLogsTool, deployHistoryTool, deployStatusTool, deployTool, usageTool } from './deployTools';
 import { deployGitHubRepoTool, listGitHubReposTool } from './gitHubTools';
 import { importEnvTool } from './envTools';
+import { saveDeployConfigTool } from './deployConfigTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { sendTrafficTool } from './trafficTools';
 import { analyzeTool, dockerfileTool, proposeFixTool, readFileTool } from './workspaceTools';
@@ -34,5 +35,6 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(listGitHubReposTool())
     .register(deployGitHubRepoTool())
     .register(proposeFixTool())
+    .register(saveDeployConfigTool())
     .register(usageTool());
 }
