@@ -17,6 +17,8 @@ import { deployOptionsFor } from '../../src/core/deploy/deployRequest';
 import { DEFAULT_OPTIONS, type DeployOptions } from '../../src/core/deploy/deployOptions';
 import { DevgemError } from '../../src/core/base/errors';
 import { useTempDir } from '../support/useTempDir';
+import { parseArgs } from '../../src/cli/args';
+import { deployRequestFrom } from '../../src/cli/deployArgs';
 
 const FULL: DeployConfig = {
   app: 'apps/api',
@@ -152,5 +154,23 @@ describe('saved deploy configuration (.devgem/deploy.json)', () => {
     assert.equal(asked.runtime?.cpu, '2', 'the saved CPU stays');
     assert.deepEqual(asked.runtime?.env, { LOG_LEVEL: 'debug', FEATURE_X: 'on' });
     assert.equal(asked.runtime?.concurrency, 40);
+  });
+});
+
+describe('devgem deploy reads the saved configuration too', () => {
+  const dir = useTempDir('devgem-config-cli-');
+
+  it('applies .devgem/deploy.json under the flags', async () => {
+    await updateDeployConfig(dir.path, { service: 'saved', region: 'europe-west1', memory: '1Gi', app: 'apps/api' });
+    const saved = deployRequestFrom(parseArgs(['deploy', dir.path]), '/', {}).opts;
+    assert.deepEqual([saved.service, saved.region, saved.appPath, saved.runtime?.memory], ['saved', 'europe-west1', 'apps/api', '1Gi']);
+    const flagged = deployRequestFrom(parseArgs(['deploy', dir.path, '--service', 'from-flag', '--region', 'asia-east1']), '/', {}).opts;
+    assert.deepEqual([flagged.service, flagged.region, flagged.runtime?.memory], ['from-flag', 'asia-east1', '1Gi']);
+  });
+
+  it('stops with a usage error naming the field when the file is bad', async () => {
+    await fs.mkdir(path.join(dir.path, '.devgem'));
+    await fs.writeFile(path.join(dir.path, '.devgem', 'deploy.json'), '{"ingress": "everyone"}');
+    assert.throws(() => deployRequestFrom(parseArgs(['deploy', dir.path]), '/', {}), /"ingress" must be one of/);
   });
 });
