@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { applyDeployConfig, readDeployConfigSync } from '../core/deploy/deployConfig';
 import { deployOptionsFor } from '../core/deploy/deployRequest';
 import { DEFAULT_OPTIONS, TRAFFIC_TAG_PATTERN, type DeployOptions } from '../core/deploy/deployOptions';
 import { DevgemError } from '../core/base/errors';
@@ -96,7 +97,10 @@ export function deployRequestFrom(args: ParsedArgs, cwd: string, env: Record<str
   let opts: DeployOptions;
   try {
     // The checks the agent's deploy tool makes too: names Cloud Run refuses, and secret-looking names as plain env vars.
-    opts = deployOptionsFor(base, {
+    // The folder's saved configuration (.devgem/deploy.json) under the flags, over the defaults.
+    opts = deployOptionsFor(applyDeployConfig(base, readDeployConfigSync(workspaceRoot)), {
+      service,
+      region: stringFlag(args, '--region'),
       env: envVars,
       secrets,
       subfolder: stringFlag(args, '--app'),

@@ -4,17 +4,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LM_TOOL_PREFIX, createToolRegistry } from '../../src/core/agent/tools';
 import { DEFAULT_MAX_DOWNLOAD_MB } from '../../src/core/github/gitHubSource';
+import { allSettings, localizedManifest, type SettingSection } from '../support/manifest';
 
 interface Manifest {
   contributes: {
     commands: { command: string }[];
     languageModelTools: { name: string; modelDescription: string; inputSchema: unknown; toolReferenceName?: string; userDescription?: string; icon?: string }[];
     chatParticipants: { id: string; name: string }[];
-    configuration: { properties: Record<string, { default?: unknown }> };
+    configuration: SettingSection[];
   };
 }
 
-const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as Manifest;
+const manifest = localizedManifest<Manifest>();
 
 describe('package.json contributions for the agent', () => {
   const registry = createToolRegistry();
@@ -116,7 +117,7 @@ describe('package.json contributions for the agent', () => {
     const commands = manifest.contributes.commands.map((c) => c.command);
     for (const c of ['devgem.setGeminiApiKey', 'devgem.clearGeminiApiKey', 'devgem.newChat', 'devgem.showUsage', 'devgem.deployGitHubRepo'])
       assert.ok(commands.includes(c), c);
-    const props = manifest.contributes.configuration.properties;
+    const props = allSettings(manifest.contributes.configuration);
     assert.equal(props['devgem.ai.model'].default, 'gemini-3.8-flash');
     assert.equal(props['devgem.github.maxDownloadMB'].default, DEFAULT_MAX_DOWNLOAD_MB);
     for (const key of [
@@ -136,7 +137,7 @@ describe('package.json contributions for the agent', () => {
   it('names only settings that exist in what it tells the user', () => {
     const root = path.join(__dirname, '../../../src');
     const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
-    const props = manifest.contributes.configuration.properties;
+    const props = allSettings(manifest.contributes.configuration);
     const named = new Map<string, string>();
     // Context keys the extension sets (for package.json's `when` clauses) are devgem.* names too, but not settings.
     const contextKeys = new Set<string>();

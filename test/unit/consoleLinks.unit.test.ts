@@ -3,18 +3,20 @@
 // opened here) and what package.json declares for them.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { localizedManifest } from '../support/manifest';
 import * as path from 'node:path';
 import { cloudConsoleUrl } from '../../src/core/explorer/consoleUrls';
 import { EXPLORER_CONTEXT, nodeConsoleUrl, type ExplorerNode } from '../../src/core/explorer/explorer';
 
 const ROOT = path.join(__dirname, '../../..');
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+// As VS Code shows it: package.nls.json's strings in place of the %key% placeholders.
+const manifest = localizedManifest<{
   contributes: {
     commands: { command: string; title: string }[];
     menus: Record<string, { command: string; when?: string; group?: string }[]>;
     viewsWelcome?: { view: string; contents: string; when?: string }[];
   };
-};
+}>();
 const ref = { project: 'demo-project', region: 'europe-west1', service: 'api' };
 
 describe('Open in Cloud Console', () => {

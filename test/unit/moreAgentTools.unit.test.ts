@@ -53,7 +53,7 @@ describe('the added agent tools (FakeCloud)', () => {
     assert.deepEqual(chosen, ['shop-prod'], 'nothing changed when declined');
   });
 
-  it('list_services across all regions uses the wildcard location', async () => {
+  it('list_services across all regions asks for the regions, then lists each (v2 has no "-" wildcard)', async () => {
     await cloud.ports().run.createService({ project: 'demo-project', region: 'us-central1', service: 'api' }, { image: 'img', port: 8080, labels: {} }, never);
     const one = await run('list_services', {});
     assert.deepEqual(
@@ -61,11 +61,12 @@ describe('the added agent tools (FakeCloud)', () => {
       ['svc'],
     );
     const all = await run('list_services', { all_regions: true });
-    assert.deepEqual(
-      (all.response.services as { service: string; region: string }[]).map((s) => `${s.service}@${s.region}`),
-      ['api@us-central1', 'svc@europe-west1'],
-    );
-    assert.ok(cloud.calls.includes('runAdmin.listServices -'));
+    assert.deepEqual((all.response.services as { service: string; region: string }[]).map((s) => `${s.service}@${s.region}`).sort(), [
+      'api@us-central1',
+      'svc@europe-west1',
+    ]);
+    assert.ok(cloud.calls.includes('runAdmin.listRegions'));
+    assert.ok(!cloud.calls.includes('runAdmin.listServices -'));
   });
 
   it('get_service_logs: errors in the last hour, with text and revision', async () => {

@@ -20,6 +20,7 @@ import type { ExplorerNode } from '../../src/core/explorer/explorer';
 import type { CloudPorts, ServiceRef } from '../../src/core/cloud/ports';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { useVscodeStub } from '../support/vscodeStub';
+import { l10nStub } from '../support/manifest';
 
 const HOST_DIR = path.dirname(require.resolve('../../src/adapters/vscode/settings'));
 const SUBJECT = require.resolve('../../src/adapters/vscode/workspaceFolder');
@@ -90,6 +91,7 @@ const say = async (text: string) => void win.messages.push(text);
 const disposable = { dispose() {} };
 
 const stub = {
+  l10n: l10nStub,
   EventEmitter,
   Disposable: Object.assign(
     class {
@@ -108,6 +110,7 @@ const stub = {
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
   Uri: { file: uri, parse: (s: string) => uri(s) },
   workspace: {
+    isTrusted: true,
     get workspaceFolders() {
       return win.folders;
     },
@@ -125,6 +128,7 @@ const stub = {
       task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable }),
     createTreeView: (_id: string, o: { treeDataProvider: typeof win.tree }) => ((win.tree = o.treeDataProvider), disposable),
     onDidChangeWindowState: () => disposable,
+    tabGroups: { all: [], onDidChangeTabs: () => disposable },
     createStatusBarItem: () => {
       const item = { visible: false, show: () => void (item.visible = true), hide: () => void (item.visible = false), dispose() {} };
       win.statusItems.push(item);

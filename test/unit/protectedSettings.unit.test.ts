@@ -2,9 +2,8 @@
 // download cap) come only from the user's settings: a cloned repository's .vscode/settings.json
 // cannot lift limits or redirect calls, even in a VS Code that would still merge its values.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as Settings from '../../src/adapters/vscode/settings';
+import { allSettings, localizedManifest, type SettingSection } from '../support/manifest';
 import { useVscodeStub } from '../support/vscodeStub';
 
 type Values = Record<string, unknown>;
@@ -37,10 +36,9 @@ describe('settings that protect the user', () => {
   });
 
   it('the user’s own values still count', () => {
-    Object.assign(user, { 'limits.deploysPerDay': 3, 'ai.model': 'gemini-x', emulatorHost: '127.0.0.1:9999' });
+    Object.assign(user, { 'limits.deploysPerDay': 3, 'ai.model': 'gemini-x' });
     assert.equal(subject.load().readUsageLimits().deploysPerDay, 3);
     assert.equal(subject.load().readAgentSettings().model, 'gemini-x');
-    assert.equal(subject.load().readGcpConfig().emulatorHost, '127.0.0.1:9999');
   });
 
   it('a workspace cannot send prompts elsewhere or point Google Cloud calls at another host', () => {
@@ -71,10 +69,9 @@ describe('settings that protect the user', () => {
   });
 
   it('package.json scopes them to the machine and says so', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
-      contributes: { configuration: { properties: Record<string, { scope?: string; markdownDescription?: string }> } };
-    };
-    const props = Object.entries(manifest.contributes.configuration.properties).filter(
+    // The emulator host is no setting at all (DEVGEM_EMULATOR_HOST only): nothing a repository could set.
+    const manifest = localizedManifest<{ contributes: { configuration: SettingSection[] } }>();
+    const props = Object.entries(allSettings(manifest.contributes.configuration) as Record<string, { scope?: string; markdownDescription?: string }>).filter(
       ([k]) => /^devgem\.(limits|ai)\./.test(k) || k === 'devgem.emulatorHost' || k === 'devgem.github.maxDownloadMB',
     );
     assert.ok(props.length >= 10);

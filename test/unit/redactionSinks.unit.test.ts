@@ -27,6 +27,7 @@ import { FakeCloud } from '../support/fakes';
 import { MemoryStore, ScriptedModel, TestConfirm, call, newSession, testAgentContext, text } from '../support/agentHarness';
 import { LOOKALIKE, generator, ALNUM } from '../support/lookalikeTokens';
 import { useVscodeStub } from '../support/vscodeStub';
+import { l10nStub } from '../support/manifest';
 import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 const GH = LOOKALIKE['GitHub personal token (ghp_)'];
@@ -52,6 +53,8 @@ describe('redaction at every sink', () => {
     const output: string[] = [];
     const shown: string[] = [];
     const stub = {
+      l10n: l10nStub,
+      workspace: { isTrusted: true },
       ProgressLocation: { Notification: 15 },
       ViewColumn: { Active: -1 },
       Uri: { file: (fsPath: string) => ({ fsPath }), parse: (s: string) => ({ s }) },

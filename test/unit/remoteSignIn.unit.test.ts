@@ -71,6 +71,7 @@ describe('sign-in on a remote (Remote-SSH, Dev Containers, Codespaces, WSL, tunn
       },
       window: {
         onDidChangeWindowState: () => disposable,
+        tabGroups: { all: [], onDidChangeTabs: () => disposable },
         showInformationMessage: async (text: string, ...actions: string[]) => (seen.messages.push(text), actions.find((a) => a === seen.answer)),
         showErrorMessage: async (text: string) => void seen.messages.push(text),
         createTerminal: () => ({ show() {}, sendText: (t: string) => void seen.sent.push(t), dispose() {} }),

@@ -97,7 +97,10 @@ const stub = {
       return { dispose: () => undefined };
     },
   },
-  workspace: { workspaceFolders: [], getConfiguration: () => ({ get: (key: string) => settings[key], inspect: () => undefined }) },
+  workspace: {
+    workspaceFolders: [],
+    getConfiguration: () => ({ get: (key: string) => settings[key], inspect: (key: string) => ({ key, globalValue: settings[key] }) }),
+  },
 };
 type Handler = (req: unknown, ctx: unknown, stream: unknown, token: unknown) => Promise<{ errorDetails?: { message: string } }>;
 let handler: Handler;

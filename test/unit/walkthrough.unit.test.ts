@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectIdProblem } from '../../src/core/cloud/projectId';
 import { SETUP_CONTEXT_KEYS, WALKTHROUGH_PULSE_KEY, adcFiles, findOnPath, readSetupState, type SetupInputs } from '../../src/core/setup/setupState';
+import { localizedManifest } from '../support/manifest';
 import { DEPLOY_STAGES, type DeployRecord, type DeployStage, type StageState } from '../../src/shared/protocol';
 
 const ROOT = path.join(__dirname, '../../..');
@@ -25,7 +26,7 @@ interface Manifest {
   };
 }
 
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+const manifest = localizedManifest<Manifest>();
 const source = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
 
 describe('Getting Started walkthrough (package.json)', () => {

@@ -17,7 +17,7 @@ import type { DomainMappingLister } from './domainMappings';
 import { call, isNotFound, retried, settled, type PendingOperation } from './gcpErrors';
 import { pollBriskly, untilDone } from './lroPolling';
 import { withSource } from './revisionSource';
-import { applyRuntime } from './runSpec';
+import { INGRESS_ENUM, applyRuntime } from './runSpec';
 import { info, serviceName, timestampIso } from './runViews';
 import { liveSpec, noTrafficService, servingRevision, updatedService } from './serviceUpdate';
 
@@ -99,7 +99,12 @@ export class RunAdapter implements RunPort {
         {
           parent: `projects/${ref.project}/locations/${ref.region}`,
           serviceId: ref.service,
-          service: { labels: spec.labels, ...clientFields(), template: withSource({ ...template, containers: [first] }, spec.source) },
+          service: {
+            labels: spec.labels,
+            ...clientFields(),
+            template: withSource({ ...template, containers: [first] }, spec.source),
+            ...(spec.ingress ? { ingress: INGRESS_ENUM[spec.ingress] } : {}),
+          },
         },
         { signal },
       );

@@ -10,6 +10,14 @@ type Container = protos.google.cloud.run.v2.IContainer;
 type Template = protos.google.cloud.run.v2.IRevisionTemplate;
 
 const MAX_VARS = 1000;
+const CLOUD_SQL_VOLUME = 'cloudsql';
+
+/** Cloud Run v2's ingress enum for core's RuntimeSpec value. */
+export const INGRESS_ENUM = {
+  all: 'INGRESS_TRAFFIC_ALL',
+  internal: 'INGRESS_TRAFFIC_INTERNAL_ONLY',
+  'internal-and-cloud-load-balancing': 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+} as const;
 const MAX_VALUE_BYTES = 32 * 1024;
 
 /** Why Cloud Run would refuse this env var name, or undefined when it takes it. */
@@ -101,6 +109,21 @@ export function applyRuntime(template: Template, first: Container, spec: Runtime
       });
     }
     t.scaling = scaling;
+  }
+  if (spec.concurrency !== undefined) t.maxInstanceRequestConcurrency = spec.concurrency;
+  if (spec.timeoutSeconds !== undefined) t.timeout = { seconds: spec.timeoutSeconds };
+  if (spec.serviceAccount !== undefined) t.serviceAccount = spec.serviceAccount;
+  if (spec.vpcConnector !== undefined) t.vpcAccess = { ...(template.vpcAccess ?? {}), connector: spec.vpcConnector };
+  if (spec.cloudSqlInstances !== undefined) {
+    // Cloud Run mounts the Cloud SQL sockets as a volume; the app connects to /cloudsql/<connection name>.
+    const volumes = (template.volumes ?? []).filter((v) => v.name !== CLOUD_SQL_VOLUME);
+    const mounts = (first.volumeMounts ?? []).filter((m) => m.name !== CLOUD_SQL_VOLUME);
+    if (spec.cloudSqlInstances.length) {
+      volumes.push({ name: CLOUD_SQL_VOLUME, cloudSqlInstance: { instances: [...spec.cloudSqlInstances] } });
+      mounts.push({ name: CLOUD_SQL_VOLUME, mountPath: '/cloudsql' });
+    }
+    t.volumes = volumes;
+    container.volumeMounts = mounts;
   }
   return { template: t, container };
 }

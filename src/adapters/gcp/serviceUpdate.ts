@@ -5,7 +5,7 @@ import { clientFields } from './clientIdentity';
 import type { protos } from '@google-cloud/run';
 import type { LiveServiceSpec, ServiceSpec } from '../../core/cloud/ports';
 import { withSource } from './revisionSource';
-import { applyRuntime, envInfo } from './runSpec';
+import { INGRESS_ENUM, applyRuntime, envInfo } from './runSpec';
 import { DevgemError } from '../../core/base/errors';
 import { TRAFFIC_LATEST, TRAFFIC_REVISION, shortName, trafficType } from './runViews';
 
@@ -43,7 +43,8 @@ export function updatedService(live: Service, spec: ServiceSpec): Service {
     .filter((t) => t.tag && t.revision && trafficType(t.type) === TRAFFIC_REVISION)
     .map((t) => ({ type: TRAFFIC_REVISION, revision: t.revision, tag: t.tag, percent: 0 }));
   const traffic = [{ type: TRAFFIC_LATEST, percent: 100 }, ...tagged];
-  return { ...live, template, traffic, labels: { ...(live.labels ?? {}), ...spec.labels }, ...clientFields() };
+  const ingress = spec.ingress ? { ingress: INGRESS_ENUM[spec.ingress] } : {};
+  return { ...live, template, traffic, labels: { ...(live.labels ?? {}), ...spec.labels }, ...ingress, ...clientFields() };
 }
 
 /**

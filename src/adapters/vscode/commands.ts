@@ -28,7 +28,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     // The Explorer's folder context menu passes the folder's URI.
     vscode.commands.registerCommand(DEPLOY_FOLDER_COMMAND, (uri?: vscode.Uri) => d.runner.deploy(uri && typeof uri.fsPath === 'string' ? uri : undefined)),
     vscode.commands.registerCommand('devgem.cancelDeploy', () => {
-      if (!d.session.cancel()) void vscode.window.showInformationMessage('No Devgem deploy is running.');
+      if (!d.session.cancel()) void vscode.window.showInformationMessage(vscode.l10n.t('No Devgem deploy is running.'));
     }),
     vscode.commands.registerCommand('devgem.showLog', () => d.log.show()),
     vscode.commands.registerCommand('devgem.openSettings', () =>
@@ -40,7 +40,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     }),
     vscode.commands.registerCommand('devgem.clearGeminiApiKey', async () => {
       await d.secrets.delete(API_KEY_SECRET);
-      void vscode.window.showInformationMessage('Gemini API key removed from secret storage.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Gemini API key removed from secret storage.'));
       await d.refreshAiMode();
     }),
     vscode.commands.registerCommand('devgem.newChat', () => d.chat.reset()),

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { BUILD_STRATEGIES, DEFAULT_OPTIONS, type DeployOptions } from '../../core/deploy/deployOptions';
 import { BUILD_MACHINE_TYPES } from '../../core/cloud/ports';
 import type { TargetSettings } from '../../core/deploy/target';
+import { applyDeployConfig, readDeployConfigSync } from '../../core/deploy/deployConfig';
 import type { UsageLimits } from '../../core/base/usage';
 import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_EXTRACT_MB, type ExtractLimits } from '../../core/github/archiveRules';
 import { DEFAULT_MAX_DOWNLOAD_MB } from '../../core/github/gitHubSource';
@@ -47,8 +48,15 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return allowed.find((a) => a === value);
 }
 
-/** Reads the devgem.* settings for one folder into the pipeline's options. */
+/**
+ * Reads the devgem.* settings for one folder into the pipeline's options, with the folder's
+ * saved deploy configuration (.devgem/deploy.json) over them. A bad file throws a DevgemError naming the field.
+ */
 export function readDeployOptions(folder: vscode.Uri): DeployOptions {
+  return applyDeployConfig(readSettingsOptions(folder), readDeployConfigSync(folder.fsPath));
+}
+
+function readSettingsOptions(folder: vscode.Uri): DeployOptions {
   const { c, text, target, allowUnauthenticated } = folderSettings(folder);
   const seconds = (key: string, fallback: number) => {
     const v = c.get<number>(key);
@@ -94,10 +102,12 @@ export async function writeTargetSetting(key: 'project' | 'region', value: strin
   await vscode.workspace.getConfiguration(SECTION, folder).update(key, value, target);
 }
 
-/** The emulator setting wins over the environment variable, so a user can switch in Settings. */
+/**
+ * The local Cloud emulator (tests, `npm start`) is chosen by the environment variable
+ * DEVGEM_EMULATOR_HOST only: it is not a setting users see, nor one a repository can set.
+ */
 export function readGcpConfig(): GcpConfig {
-  const fromSetting = userSetting<string>('emulatorHost')?.trim();
-  return { emulatorHost: fromSetting || process.env.DEVGEM_EMULATOR_HOST?.trim() || undefined };
+  return { emulatorHost: process.env.DEVGEM_EMULATOR_HOST?.trim() || undefined };
 }
 
 /** devgem.reviewGeneratedDockerfile: show a generated Dockerfile and ask before writing it. */

@@ -124,6 +124,18 @@ export interface RuntimeSpec {
   cpu?: string;
   /** Cloud Run memory limit, e.g. `512Mi`, `1Gi`. */
   memory?: string;
+  /** Requests one instance serves at once. */
+  concurrency?: number;
+  /** Request timeout in seconds. */
+  timeoutSeconds?: number;
+  /** Who may reach the service: the internet, the VPC only, or the VPC and Cloud Load Balancing. */
+  ingress?: 'all' | 'internal' | 'internal-and-cloud-load-balancing';
+  /** The revision's identity (a service account email). */
+  serviceAccount?: string;
+  /** Serverless VPC Access connector, a name or its full resource name. */
+  vpcConnector?: string;
+  /** Cloud SQL connection names (project:region:instance), mounted at /cloudsql. */
+  cloudSqlInstances?: string[];
 }
 
 /** The source a revision was built from, as Devgem records it on the revision (labels and an annotation). */

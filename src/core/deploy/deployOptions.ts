@@ -41,6 +41,8 @@ export interface DeployOptions extends TargetSources {
   autoRollback?: boolean;
   /** Preview deploy: the new revision gets 0 % of the traffic and its own tagged URL. */
   noTraffic?: { tag: string };
+  /** The saved per-app configuration applied (core/deploy/deployConfig.ts), for the plan. */
+  savedConfig?: string;
   /** A GitHub repository deploy: what the (extracted, git-less) workspace is, for the history. */
   gitHub?: GitHubSource;
   /** A redeploy of the fix loop: its round (see core/agent/fixLoop.ts). */

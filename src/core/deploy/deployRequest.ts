@@ -81,7 +81,8 @@ export function deployOptionsFor(base: DeployOptions, args: DeployArgs): DeployO
     region: args.region ?? base.region,
     appPath: subfolder ?? base.appPath,
     allowUnauthenticated: args.public ?? base.allowUnauthenticated,
-    runtime: Object.values(runtime).some((v) => v !== undefined) ? runtime : undefined,
+    // The request's own choices go over the saved configuration's (deployConfig.ts), field by field.
+    runtime: mergeRuntime(base.runtime, runtime),
     ...(args.preview_tag !== undefined ? { noTraffic: { tag: args.preview_tag } } : {}),
     ...(args.deploy_anyway ? { deployAnyway: true } : {}),
   };
@@ -116,4 +117,12 @@ export function optionsFromRequest(base: DeployOptions, request: DeployRequestDa
     ...(request.noTraffic ? { noTraffic: { ...request.noTraffic } } : {}),
     ...(request.fixRound ? { fixRound: request.fixRound } : {}),
   };
+}
+
+function mergeRuntime(base: RuntimeSpec | undefined, asked: RuntimeSpec): RuntimeSpec | undefined {
+  const merged: RuntimeSpec = { ...base };
+  for (const [k, v] of Object.entries(asked)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+  if (base?.env && asked.env) merged.env = { ...base.env, ...asked.env };
+  if (base?.secrets && asked.secrets) merged.secrets = { ...base.secrets, ...asked.secrets };
+  return Object.values(merged).some((v) => v !== undefined) ? merged : undefined;
 }

@@ -315,7 +315,7 @@ export function usageStore(memento: vscode.Memento): UsageStore {
 export async function setApiKey(secrets: vscode.SecretStorage): Promise<void> {
   const key = await vscode.window.showInputBox({
     title: 'Gemini API Key',
-    prompt: "Paste a Gemini API key from Google AI Studio. It is stored in VS Code's secret storage, never in settings or logs.",
+    prompt: vscode.l10n.t("Paste a Gemini API key from Google AI Studio. It is stored in VS Code's secret storage, never in settings or logs."),
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) =>
@@ -324,5 +324,5 @@ export async function setApiKey(secrets: vscode.SecretStorage): Promise<void> {
   if (!key) return;
   await secrets.store(API_KEY_SECRET, key.trim());
   addKnownSecret(key.trim());
-  void vscode.window.showInformationMessage('Gemini API key saved. The Devgem chat now uses Gemini.');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Gemini API key saved. The Devgem chat now uses Gemini.'));
 }

@@ -4,11 +4,12 @@ import type { DeployOptions } from '../../../core/deploy/deployOptions';
 import type { DeploySession } from '../../../core/deploy/deploySession';
 import { DevgemError, toProblem } from '../../../core/base/errors';
 import { runDeploy } from '../../../core/deploy/pipeline';
+import { DEPLOY_CONFIG_FILE } from '../../../core/deploy/deployConfig';
 import { interruptedStage, resumeDeploy } from '../../../core/deploy/resume';
 import type { CloudPorts } from '../../../core/cloud/ports';
 import type { DeployUiPort } from '../../../core/deploy/deployUi';
 import type { ManifestStore } from '../../../core/git/sourceChanges';
-import { STAGE_TITLES, type DeployEvent, type DeployResult } from '../../../shared/protocol';
+import { DEPLOY_STAGES, STAGE_TITLES, type DeployEvent, type DeployResult } from '../../../shared/protocol';
 import { isSafeExternalUrl } from '../webview/messageValidation';
 import { readDeployOptions, readFolderDeployOptions } from '../settings';
 import { VIEW_ID } from '../webview/viewProvider';
@@ -41,9 +42,11 @@ export class DeployRunner {
   /** `target`: a folder from the Explorer's "Deploy to Cloud Run" (else the chosen workspace folder). */
   async deploy(target?: vscode.Uri): Promise<DeployResult | undefined> {
     if (this.deps.session.isRunning) {
-      void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.', 'Show').then((a) => {
-        if (a) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-      });
+      void vscode.window
+        .showInformationMessage(vscode.l10n.t('Devgem is already deploying. Cancel it first to start again.'), vscode.l10n.t('Show'))
+        .then((a) => {
+          if (a) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+        });
       return undefined;
     }
     const folder = target ? this.folderOf(target) : await this.pickFolder();
@@ -52,15 +55,26 @@ export class DeployRunner {
       this.deps.usage?.check('deploy');
     } catch (err) {
       if (!(err instanceof DevgemError)) throw err;
-      void vscode.window.showWarningMessage(`${err.message} ${err.fix ?? ''}`, 'Open Settings').then((a) => {
+      void vscode.window.showWarningMessage(`${err.message} ${err.fix ?? ''}`, vscode.l10n.t('Open Settings')).then((a) => {
         if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'devgem.limits');
       });
       return undefined;
     }
-    this.deps.usage?.record('deploy');
     // Retry re-reads the settings, which the user may just have changed to fix the failure.
     const read = () => (target ? readFolderDeployOptions(folder.uri, target) : readDeployOptions(folder.uri));
-    return this.runWith(read(), undefined, read);
+    let opts: DeployOptions;
+    try {
+      opts = read();
+    } catch (err) {
+      // A bad .devgem/deploy.json: say which field, leave the file as it is.
+      if (!(err instanceof DevgemError)) throw err;
+      void vscode.window.showErrorMessage(`${err.message} ${err.fix ?? ''}`, vscode.l10n.t('Open File')).then((a) => {
+        if (a) void vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, DEPLOY_CONFIG_FILE));
+      });
+      return undefined;
+    }
+    this.deps.usage?.record('deploy');
+    return this.runWith(opts, undefined, read);
   }
 
   /** The workspace folder holding `target`, whose settings a deploy of it uses. */
@@ -75,7 +89,7 @@ export class DeployRunner {
     const again = this.again;
     if (!again) return this.deploy();
     if (this.deps.session.isRunning) {
-      void vscode.window.showInformationMessage('Devgem is already deploying. Cancel it first to start again.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Devgem is already deploying. Cancel it first to start again.'));
       return undefined;
     }
     try {
@@ -101,11 +115,22 @@ export class DeployRunner {
    * `again` gives Retry its options (by default these).
    */
   async runWith(opts: DeployOptions, signal?: AbortSignal, again: () => DeployOptions = () => opts): Promise<DeployResult> {
+    // Restricted Mode: the folder's files and settings may be an attacker's; deploying needs trust.
+    if (vscode.workspace.isTrusted === false) {
+      const problem = {
+        message: vscode.l10n.t('Devgem deploys only from a trusted folder.'),
+        fix: vscode.l10n.t('Trust this folder (Manage Workspace Trust) to deploy it.'),
+      };
+      void vscode.window.showWarningMessage(`${problem.message} ${problem.fix}`, vscode.l10n.t('Manage Workspace Trust')).then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return { outcome: 'failed', stage: DEPLOY_STAGES[0], problem };
+    }
     this.again = again;
     this.redo = undefined;
     void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Devgem', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Devgem'), cancellable: true },
       async (progress, token) => {
         const cancel = abortSignalOf(token, signal);
         try {
@@ -147,7 +172,7 @@ export class DeployRunner {
     const service = pending.resume?.service ?? pending.target?.service ?? 'your app';
     this.deps.log.info(`Re-attaching to deploy ${pending.deployId} of ${service} after a window reload`);
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Devgem: re-attached to the deploy of ${service}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Devgem: re-attached to the deploy of {0}', service), cancellable: true },
       async (progress, token) => {
         const cancel = abortSignalOf(token);
         try {
@@ -181,10 +206,10 @@ export class DeployRunner {
 
   private async pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
     if (!this.deps.folders.current()) {
-      void vscode.window.showErrorMessage('Devgem deploys the folder you have open: open one first (File > Open Folder).');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Devgem deploys the folder you have open: open one first (File > Open Folder).'));
       return undefined;
     }
-    return this.deps.folders.pickFolder('Which folder should Devgem deploy?');
+    return this.deps.folders.pickFolder(vscode.l10n.t('Which folder should Devgem deploy?'));
   }
 
   private onEvent(e: DeployEvent, progress: vscode.Progress<{ message?: string }>, showDockerfile = true): void {
@@ -196,7 +221,7 @@ export class DeployRunner {
         this.deps.log.info(`Target: project ${e.target.project}, region ${e.target.region}, service ${e.target.service}`);
         break;
       case 'stage':
-        if (e.status === 'running') progress.report({ message: `${STAGE_TITLES[e.stage]}…` });
+        if (e.status === 'running') progress.report({ message: vscode.l10n.t('{0}…', STAGE_TITLES[e.stage]) });
         this.deps.log.info(`[${e.stage}] ${e.status}${e.detail ? `: ${e.detail}` : ''}`);
         break;
       case 'log':
@@ -215,39 +240,45 @@ export class DeployRunner {
   }
 
   private announce(result: DeployResult): void {
+    const OPEN = vscode.l10n.t('Open');
+    const COPY_URL = vscode.l10n.t('Copy URL');
     switch (result.outcome) {
       case 'success':
         void vscode.window
           .showInformationMessage(
             result.preview
-              ? `Preview deployed (no traffic) at ${result.url}; ${result.preview.serviceUrl} still serves the old revision.`
-              : `Deployed to ${result.url}`,
-            'Open',
-            'Copy URL',
+              ? vscode.l10n.t('Preview deployed (no traffic) at {0}; {1} still serves the old revision.', result.url, result.preview.serviceUrl)
+              : vscode.l10n.t('Deployed to {0}', result.url),
+            OPEN,
+            COPY_URL,
           )
           .then((a) => {
             // The URL comes from Cloud Run's answer: only a web link opens.
-            if (a === 'Open' && isSafeExternalUrl(result.url)) void vscode.env.openExternal(vscode.Uri.parse(result.url));
-            if (a === 'Copy URL') void vscode.env.clipboard.writeText(result.url);
+            if (a === OPEN && isSafeExternalUrl(result.url)) void vscode.env.openExternal(vscode.Uri.parse(result.url));
+            if (a === COPY_URL) void vscode.env.clipboard.writeText(result.url);
           });
         break;
       case 'private':
-        void vscode.window.showWarningMessage(result.problem.message, 'Copy fix').then((a) => {
+        void vscode.window.showWarningMessage(result.problem.message, vscode.l10n.t('Copy fix')).then((a) => {
           if (a && result.problem.fix) void vscode.env.clipboard.writeText(result.problem.fix);
         });
         break;
       case 'failed':
         void vscode.window
           .showErrorMessage(
-            `Deploy failed (${STAGE_TITLES[result.stage]}): ${result.problem.message}${result.problem.fix ? ` — ${result.problem.fix}` : ''}`,
-            'Show log',
+            vscode.l10n.t(
+              'Deploy failed ({0}): {1}',
+              STAGE_TITLES[result.stage],
+              `${result.problem.message}${result.problem.fix ? ` — ${result.problem.fix}` : ''}`,
+            ),
+            vscode.l10n.t('Show log'),
           )
           .then((a) => {
             if (a) this.deps.log.show(true);
           });
         break;
       case 'cancelled':
-        void vscode.window.showInformationMessage('Deploy cancelled.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Deploy cancelled.'));
         break;
     }
   }

@@ -16,7 +16,7 @@ export class DeployStatusBar implements vscode.Disposable {
 
   /** `folders`: the item shows only while a folder is open (there is nothing to deploy otherwise). */
   constructor(session: DeploySession, focusCommand: string, folders: CurrentFolder) {
-    this.item.name = 'Devgem';
+    this.item.name = vscode.l10n.t('Devgem');
     this.item.command = focusCommand;
     this.subscription = session.onDidChange((s) => this.render(s));
     this.render(session.current, false);
@@ -26,8 +26,8 @@ export class DeployStatusBar implements vscode.Disposable {
   }
 
   private idle(): void {
-    this.item.text = '$(rocket) Devgem';
-    this.item.tooltip = 'Devgem: deploy this folder to Cloud Run';
+    this.item.text = `$(rocket) ${vscode.l10n.t('Devgem')}`;
+    this.item.tooltip = vscode.l10n.t('Devgem: deploy this folder to Cloud Run');
     this.item.backgroundColor = undefined;
   }
 
@@ -38,29 +38,29 @@ export class DeployStatusBar implements vscode.Disposable {
     const result = d.result;
     if (!result) {
       const stage = currentStage(d);
-      this.item.text = `$(sync~spin) Devgem: ${stage ? STAGE_TITLES[stage] : 'Starting'}`;
-      this.item.tooltip = `Deploying ${d.target?.service ?? ''} — click to show the tracker`;
+      this.item.text = `$(sync~spin) ${vscode.l10n.t('Devgem: {0}', stage ? STAGE_TITLES[stage] : vscode.l10n.t('Starting'))}`;
+      this.item.tooltip = vscode.l10n.t('Deploying {0} — click to show the tracker', d.target?.service ?? '');
       this.item.backgroundColor = undefined;
       return;
     }
     switch (result.outcome) {
       case 'success':
-        this.item.text = `$(check) Devgem: ${result.url.replace(/^https?:\/\//, '')}`;
-        this.item.tooltip = `Deployed: ${result.url}`;
+        this.item.text = `$(check) ${vscode.l10n.t('Devgem: {0}', result.url.replace(/^https?:\/\//, ''))}`;
+        this.item.tooltip = vscode.l10n.t('Deployed: {0}', result.url);
         break;
       case 'private':
-        this.item.text = '$(warning) Devgem: deployed, not public';
+        this.item.text = `$(warning) ${vscode.l10n.t('Devgem: deployed, not public')}`;
         this.item.tooltip = result.problem.message;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         break;
       case 'failed':
-        this.item.text = `$(error) Devgem: ${STAGE_TITLES[result.stage]} failed`;
+        this.item.text = `$(error) ${vscode.l10n.t('Devgem: {0} failed', STAGE_TITLES[result.stage])}`;
         this.item.tooltip = result.problem.message;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
       case 'cancelled':
-        this.item.text = '$(circle-slash) Devgem: cancelled';
-        this.item.tooltip = `Cancelled during ${STAGE_TITLES[result.stage]}`;
+        this.item.text = `$(circle-slash) ${vscode.l10n.t('Devgem: cancelled')}`;
+        this.item.tooltip = vscode.l10n.t('Cancelled during {0}', STAGE_TITLES[result.stage]);
         break;
     }
     this.resetTimer = setTimeout(() => this.idle(), SHOW_RESULT_MS);

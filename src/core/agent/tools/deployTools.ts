@@ -133,7 +133,20 @@ function runtimeLines(opts: DeployOptions, updating: boolean): { label: string; 
     },
     { label: 'Instances', value: scaling },
     { label: 'CPU / memory', value: resources },
+    ...serviceSettingLines(r),
   ];
+}
+
+/** The service settings only a saved configuration (.devgem/deploy.json) or a request sets: shown when set. */
+function serviceSettingLines(r: NonNullable<DeployOptions['runtime']>): { label: string; value: string }[] {
+  const lines: { label: string; value: string }[] = [];
+  if (r.concurrency !== undefined) lines.push({ label: 'Concurrency', value: `${r.concurrency} requests per instance` });
+  if (r.timeoutSeconds !== undefined) lines.push({ label: 'Request timeout', value: `${r.timeoutSeconds} s` });
+  if (r.ingress) lines.push({ label: 'Ingress', value: r.ingress });
+  if (r.serviceAccount) lines.push({ label: 'Service account', value: r.serviceAccount });
+  if (r.vpcConnector) lines.push({ label: 'VPC connector', value: r.vpcConnector });
+  if (r.cloudSqlInstances?.length) lines.push({ label: 'Cloud SQL', value: r.cloudSqlInstances.join(', ') });
+  return lines;
 }
 
 /**
@@ -207,6 +220,7 @@ async function planAndChanges(
       { label: 'Image', value: `${ref.region}-docker.pkg.dev/${ref.project}/${opts.repository}/${ref.service}:<deploy id>` },
       { label: 'Build', value: `Cloud Build from gs://${opts.sourceBucket || defaultSourceBucket(ref.project, ref.region)}` },
       { label: 'Access', value: opts.allowUnauthenticated ? 'Public: anyone with the URL' : 'Private: IAM-authenticated callers only' },
+      ...(opts.savedConfig ? [{ label: 'Saved configuration', value: `${opts.savedConfig} (app and service settings)` }] : []),
       ...runtimeLines(opts, Boolean(existing)),
       trafficLine(opts, Boolean(existing)),
       ...changes.lines,

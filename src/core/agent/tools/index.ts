@@ -9,6 +9,7 @@ import { createDomainMappingTool, listDomainMappingsTool } from './domainTools';
 import { deployImageTool } from './imageTools';
 import { importEnvTool } from './envTools';
 import { runLocallyTool } from './localTools';
+import { saveDeployConfigTool } from './deployConfigTools';
 import { deleteServiceTool, describeServiceTool, listRevisionsTool, listServicesTool, rollbackTool, serviceLogsTool, setEnvTool } from './serviceTools';
 import { sendTrafficTool } from './trafficTools';
 import { failureEvidenceTool } from './fixTools';
@@ -51,6 +52,7 @@ export function createToolRegistry(): ToolRegistry<AgentContext> {
     .register(deployGitHubRepoTool())
     .register(failureEvidenceTool())
     .register(proposeFixTool())
+    .register(saveDeployConfigTool())
     .register(usageTool())
     .register(runLocallyTool());
 }
