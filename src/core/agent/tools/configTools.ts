@@ -124,7 +124,12 @@ export interface SplitArgs {
   split: TrafficSplit[];
 }
 
-async function checkSplit(args: SplitArgs, ctx: AgentContext, signal: AbortSignal, pinnedRef?: ServiceRef): Promise<{ ref: ServiceRef; revisions: RevisionInfo[] }> {
+async function checkSplit(
+  args: SplitArgs,
+  ctx: AgentContext,
+  signal: AbortSignal,
+  pinnedRef?: ServiceRef,
+): Promise<{ ref: ServiceRef; revisions: RevisionInfo[] }> {
   const total = args.split.reduce((n, t) => n + t.percent, 0);
   if (total !== 100) throw new DevgemError('invalid-argument', `The percentages add up to ${total}; they must add up to 100.`);
   const names = args.split.map((t) => t.revision);

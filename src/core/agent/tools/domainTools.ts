@@ -61,7 +61,9 @@ export function createDomainMappingTool(): AgentTool<{ service?: string; region?
       const { ref, stamp, domains } = pinOf<DomainPin>(pinned, 'create_domain_mapping');
       await assertServiceUnchanged(ctx, ref, stamp, signal);
       const now = (await bounded('Listing domain mappings', CALL_MS, signal, (s) => ctx.cloud().run.listDomainMappings(ref, s))).map((m) => m.domain).sort();
-      assertStill(`The custom domains of ${ref.service}`, [now.join(',') !== domains.join(',') && `${domains.join(', ') || 'none'} → ${now.join(', ') || 'none'}`]);
+      assertStill(`The custom domains of ${ref.service}`, [
+        now.join(',') !== domains.join(',') && `${domains.join(', ') || 'none'} → ${now.join(', ') || 'none'}`,
+      ]);
       const m = await bounded('Mapping the domain', CALL_MS, signal, (s) => ctx.cloud().runAdmin.createDomainMapping(ref, args.domain, s));
       return { data: { domain: m.domain, service: m.service, dnsRecords: m.records }, summary: `${m.domain} → ${m.service}` };
     },
