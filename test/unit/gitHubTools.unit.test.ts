@@ -175,7 +175,7 @@ describe('GitHub agent tools', () => {
     assert.match(JSON.stringify(analyze.response), /No folder is open/);
   });
 
-  it('deploys the commit the user approved even if the branch moved since', async () => {
+  it('refuses when the branch moved since the card, deploying neither commit', async () => {
     const ctx = context();
     const confirm = new TestConfirm();
     confirm.ask = async (req) => {
@@ -184,6 +184,14 @@ describe('GitHub agent tools', () => {
       return true;
     };
     const out = await run(ctx, 'deploy_github_repo', { repository: 'acme/shop' }, confirm);
+    assert.equal(out.status, 'failed');
+    assert.match(String(out.response.error), new RegExp(`main moved from commit ${SHA_A.slice(0, 7)} → ${SHA_B.slice(0, 7)}.*Ask again`));
+    assert.equal(gh.calls.filter((c) => c.startsWith('tarball')).length, 0, gh.calls.join(', '));
+    assert.equal(deploys.length, 0);
+  });
+
+  it('deploys the commit the card showed when the branch stayed', async () => {
+    const out = await run(context(), 'deploy_github_repo', { repository: 'acme/shop' }, new TestConfirm());
     assert.equal(out.status, 'done');
     assert.ok(gh.calls.includes(`tarball ${SHA_A}`), gh.calls.join(', '));
     assert.equal(deploys[0].opts.gitHub?.commit, SHA_A);

@@ -3,6 +3,7 @@ import { bounded } from '../../base/wait';
 import type { ConfigChange, RevisionInfo, ServiceDetails, ServiceRef, TrafficSplit } from '../../cloud/ports';
 import { refText, resolveRef, type AgentContext } from '../context';
 import type { AgentTool } from '../registry';
+import { assertServiceUnchanged, assertStill, moved, pinOf, pinService, serviceStamp, type ServicePin } from './pinned';
 import { targetProps } from './serviceTools';
 
 const CALL_MS = 60_000;
@@ -74,7 +75,9 @@ export function updateConfigTool(): AgentTool<ConfigArgs, AgentContext> {
       if (args.minInstances !== undefined && args.maxInstances !== undefined && args.minInstances > args.maxInstances)
         throw new DevgemError('invalid-argument', `minInstances (${args.minInstances}) is more than maxInstances (${args.maxInstances}).`);
       const { ref, d } = await live(ctx, args, signal);
+      const pin: ServicePin = { ref, stamp: serviceStamp(d) };
       return {
+        pin,
         title: `Change the configuration of "${ref.service}"`,
         approveLabel: 'Apply Changes',
         details: [
@@ -84,8 +87,10 @@ export function updateConfigTool(): AgentTool<ConfigArgs, AgentContext> {
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const ref = await resolveRef(ctx, args);
+    run: async (args, ctx, signal, pinned) => {
+      // The service the card showed, as it was then (a deploy meanwhile would change the "before" values).
+      const { ref, stamp } = pinOf<ServicePin>(pinned, 'update_service_config');
+      await assertServiceUnchanged(ctx, ref, stamp, signal);
       const change = changeOf(args);
       const out: Record<string, unknown> = { service: ref.service };
       if (Object.keys(change).length) {
@@ -119,12 +124,17 @@ export interface SplitArgs {
   split: TrafficSplit[];
 }
 
-async function checkSplit(args: SplitArgs, ctx: AgentContext, signal: AbortSignal): Promise<{ ref: ServiceRef; revisions: RevisionInfo[] }> {
+async function checkSplit(
+  args: SplitArgs,
+  ctx: AgentContext,
+  signal: AbortSignal,
+  pinnedRef?: ServiceRef,
+): Promise<{ ref: ServiceRef; revisions: RevisionInfo[] }> {
   const total = args.split.reduce((n, t) => n + t.percent, 0);
   if (total !== 100) throw new DevgemError('invalid-argument', `The percentages add up to ${total}; they must add up to 100.`);
   const names = args.split.map((t) => t.revision);
   if (new Set(names).size !== names.length) throw new DevgemError('invalid-argument', 'Each revision may appear once.');
-  const ref = await resolveRef(ctx, args);
+  const ref = pinnedRef ?? (await resolveRef(ctx, args));
   const revisions = await bounded('Listing revisions', CALL_MS, signal, (s) => ctx.cloud().runAdmin.listRevisions(ref, s));
   for (const t of args.split) {
     const r = revisions.find((x) => x.revision === t.revision);
@@ -164,6 +174,7 @@ export function splitTrafficTool(): AgentTool<SplitArgs, AgentContext> {
     confirmation: async (args, ctx, signal) => {
       const { ref, revisions } = await checkSplit(args, ctx, signal);
       return {
+        pin: await pinService(ctx, ref, signal),
         title: `Split the traffic of "${ref.service}"`,
         approveLabel: 'Split Traffic',
         details: [
@@ -173,18 +184,23 @@ export function splitTrafficTool(): AgentTool<SplitArgs, AgentContext> {
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const { ref } = await checkSplit(args, ctx, signal);
+    run: async (args, ctx, signal, pinned) => {
+      const pin = pinOf<ServicePin>(pinned, 'split_traffic');
+      await assertServiceUnchanged(ctx, pin.ref, pin.stamp, signal);
+      const { ref } = await checkSplit(args, ctx, signal, pin.ref);
       const info = await bounded('Splitting the traffic', SLOW_MS, signal, (s) => ctx.cloud().runAdmin.setTraffic(ref, args.split, s));
       return { data: { service: ref.service, split: args.split, url: info.uri }, summary: args.split.map((t) => `${t.revision} ${t.percent}%`).join(', ') };
     },
   };
 }
 
+/** The service and the revision the tag named when the card was made. */
+type TagPin = ServicePin & { revision: string };
+
 /** A tagged preview (deploy with preview_tag) becomes the live revision. */
 export function promoteTagTool(): AgentTool<{ service?: string; region?: string; tag: string }, AgentContext> {
-  const resolve = async (args: { service?: string; region?: string; tag: string }, ctx: AgentContext, signal: AbortSignal) => {
-    const ref = await resolveRef(ctx, args);
+  const resolve = async (args: { service?: string; region?: string; tag: string }, ctx: AgentContext, signal: AbortSignal, pinnedRef?: ServiceRef) => {
+    const ref = pinnedRef ?? (await resolveRef(ctx, args));
     const revisions = await bounded('Listing revisions', CALL_MS, signal, (s) => ctx.cloud().runAdmin.listRevisions(ref, s));
     const to = revisions.find((r) => r.tags.includes(args.tag));
     if (!to)
@@ -202,7 +218,9 @@ export function promoteTagTool(): AgentTool<{ service?: string; region?: string;
     risk: 'write',
     confirmation: async (args, ctx, signal) => {
       const { ref, to, revisions } = await resolve(args, ctx, signal);
+      const pin: TagPin = { ...(await pinService(ctx, ref, signal)), revision: to.revision };
       return {
+        pin,
         title: `Promote the "${args.tag}" preview of "${ref.service}"`,
         approveLabel: 'Promote',
         details: [
@@ -212,8 +230,12 @@ export function promoteTagTool(): AgentTool<{ service?: string; region?: string;
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const { ref, to } = await resolve(args, ctx, signal);
+    run: async (args, ctx, signal, pinned) => {
+      const pin = pinOf<TagPin>(pinned, 'promote_tag');
+      await assertServiceUnchanged(ctx, pin.ref, pin.stamp, signal);
+      const { ref, to } = await resolve(args, ctx, signal, pin.ref);
+      // The revision the card named: a tag moved to another revision meanwhile is refused, not followed.
+      assertStill(`The "${args.tag}" tag of ${ref.service}`, [moved('it names', pin.revision, to.revision)]);
       const info = await bounded('Promoting the preview', SLOW_MS, signal, (s) =>
         ctx.cloud().runAdmin.setTraffic(ref, [{ revision: to.revision, percent: 100, tag: args.tag }], s),
       );

@@ -14,6 +14,7 @@ import {
 import type { AgentContext } from '../context';
 import type { JsonSchema } from '../model';
 import type { AgentTool, ConfirmationDraft } from '../registry';
+import { assertStill, hashText, pinOf } from './pinned';
 
 export type SaveDeployConfigArgs = DeployConfigChange;
 
@@ -52,10 +53,10 @@ const PARAMETERS: JsonSchema = {
   },
 };
 
-async function current(ctx: AgentContext): Promise<{ before: DeployConfig; exists: boolean }> {
+async function current(ctx: AgentContext): Promise<{ before: DeployConfig; exists: boolean; hash: string }> {
   // A bad file throws here (naming the field), before anything is planned or written.
   const source = await ctx.readWorkspaceFile(DEPLOY_CONFIG_FILE);
-  return { before: source === undefined ? {} : parseDeployConfig(source), exists: source !== undefined };
+  return { before: source === undefined ? {} : parseDeployConfig(source), exists: source !== undefined, hash: hashText(source) };
 }
 
 function normalized(args: SaveDeployConfigArgs): DeployConfigChange {
@@ -68,9 +69,9 @@ function normalized(args: SaveDeployConfigArgs): DeployConfigChange {
 
 async function plan(args: SaveDeployConfigArgs, ctx: AgentContext) {
   if (!Object.keys(args).length) throw new DevgemError('invalid-argument', 'Name at least one setting to save.');
-  const { before, exists } = await current(ctx);
+  const { before, exists, hash } = await current(ctx);
   const after = mergeDeployConfig(before, normalized(args));
-  return { before, after, exists, lines: deployConfigChanges(before, after) };
+  return { before, after, exists, hash, lines: deployConfigChanges(before, after) };
 }
 
 export function saveDeployConfigTool(): AgentTool<SaveDeployConfigArgs, AgentContext> {
@@ -80,15 +81,19 @@ export function saveDeployConfigTool(): AgentTool<SaveDeployConfigArgs, AgentCon
     parameters: PARAMETERS,
     risk: 'write',
     async confirmation(args, ctx): Promise<ConfirmationDraft> {
-      const { lines, exists } = await plan(args, ctx);
+      const { lines, exists, hash } = await plan(args, ctx);
       return {
+        pin: hash,
         title: `${exists ? 'Update' : 'Create'} ${DEPLOY_CONFIG_FILE}`,
         details: lines.length ? lines : [{ label: 'No change', value: 'the file already says this' }],
         approveLabel: 'Save',
       };
     },
-    async run(args, ctx) {
-      const { after, lines } = await plan(args, ctx);
+    async run(args, ctx, _signal, pinned) {
+      const { after, lines, hash, exists } = await plan(args, ctx);
+      // The file the card's before → after was read from: an edit meanwhile would be lost under the approved merge.
+      const shown = pinOf<string>(pinned, 'save_deploy_config');
+      assertStill(DEPLOY_CONFIG_FILE, [hash !== shown && (shown === hashText(undefined) ? 'it was created' : exists ? 'it was edited' : 'it was deleted')]);
       if (lines.length) await ctx.writeWorkspaceFile(DEPLOY_CONFIG_FILE, serializeDeployConfig(after));
       return {
         data: { file: DEPLOY_CONFIG_FILE, saved: after, changed: lines.map((l) => l.label) },

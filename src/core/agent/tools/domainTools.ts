@@ -2,6 +2,7 @@ import { DevgemError } from '../../base/errors';
 import { bounded } from '../../base/wait';
 import { refText, resolveRef, type AgentContext } from '../context';
 import type { AgentTool } from '../registry';
+import { assertServiceUnchanged, assertStill, pinOf, serviceStamp, type ServicePin } from './pinned';
 import { targetProps } from './serviceTools';
 
 const CALL_MS = 60_000;
@@ -24,6 +25,9 @@ export function listDomainMappingsTool(): AgentTool<{ service?: string; region?:
   };
 }
 
+/** The service and the domains the card showed. */
+type DomainPin = ServicePin & { domains: string[] };
+
 export function createDomainMappingTool(): AgentTool<{ service?: string; region?: string; domain: string }, AgentContext> {
   return {
     name: 'create_domain_mapping',
@@ -40,7 +44,9 @@ export function createDomainMappingTool(): AgentTool<{ service?: string; region?
       const d = await bounded('Describing the service', CALL_MS, signal, (s) => ctx.cloud().runAdmin.describeService(ref, s));
       if (!d) throw new DevgemError('not-found', `There is no service ${refText(ref)}.`, { fix: 'Check the name and region with list_services.' });
       const existing = await bounded('Listing domain mappings', CALL_MS, signal, (s) => ctx.cloud().run.listDomainMappings(ref, s));
+      const pin: DomainPin = { ref, stamp: serviceStamp(d), domains: existing.map((m) => m.domain).sort() };
       return {
+        pin,
         title: `Map ${args.domain} to "${ref.service}"`,
         approveLabel: 'Map Domain',
         details: [
@@ -51,8 +57,13 @@ export function createDomainMappingTool(): AgentTool<{ service?: string; region?
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const ref = await resolveRef(ctx, args);
+    run: async (args, ctx, signal, pinned) => {
+      const { ref, stamp, domains } = pinOf<DomainPin>(pinned, 'create_domain_mapping');
+      await assertServiceUnchanged(ctx, ref, stamp, signal);
+      const now = (await bounded('Listing domain mappings', CALL_MS, signal, (s) => ctx.cloud().run.listDomainMappings(ref, s))).map((m) => m.domain).sort();
+      assertStill(`The custom domains of ${ref.service}`, [
+        now.join(',') !== domains.join(',') && `${domains.join(', ') || 'none'} → ${now.join(', ') || 'none'}`,
+      ]);
       const m = await bounded('Mapping the domain', CALL_MS, signal, (s) => ctx.cloud().runAdmin.createDomainMapping(ref, args.domain, s));
       return { data: { domain: m.domain, service: m.service, dnsRecords: m.records }, summary: `${m.domain} → ${m.service}` };
     },

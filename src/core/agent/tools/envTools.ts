@@ -14,6 +14,7 @@ import { refText, resolveRef, type AgentContext } from '../context';
 import type { JsonSchema } from '../model';
 import { addKnownSecret } from '../../base/redact';
 import type { AgentTool, ConfirmationDraft } from '../registry';
+import { assertServiceUnchanged, assertStill, hashText, pinOf, serviceStamp, type ServicePin } from './pinned';
 import { targetProps } from './serviceTools';
 
 const CALL_MS = 60_000;
@@ -48,9 +49,17 @@ interface Loaded {
   ref: ServiceRef;
   parsed: DotenvResult;
   items: EnvImportItem[];
+  /** Of the file's text, so the approval covers exactly the values it read. */
+  hash: string;
 }
 
-async function load(args: ImportEnvArgs, ctx: AgentContext): Promise<Loaded> {
+/** What the card showed: the service as it was, the file's content, and the existing secrets it named. */
+interface ImportPin extends ServicePin {
+  hash: string;
+  foreign: string[];
+}
+
+async function load(args: ImportEnvArgs, ctx: AgentContext, pinnedRef?: ServiceRef): Promise<Loaded> {
   const file = envFilePath(args.path);
   // The values go to Secret Manager, never into the conversation: the one read of a secret file.
   const text = await ctx.readWorkspaceFile(file, { secretFile: true });
@@ -65,11 +74,11 @@ async function load(args: ImportEnvArgs, ctx: AgentContext): Promise<Loaded> {
     throw new DevgemError('invalid-argument', `${file} has no key ${unknown.join(', ')}.`, { fix: `Its keys are: ${[...keys].join(', ') || 'none'}.` });
   const both = (args.plain ?? []).filter((k) => args.secret?.includes(k));
   if (both.length) throw new DevgemError('invalid-argument', `${both.join(', ')} cannot be both plain and secret.`);
-  const ref = await resolveRef(ctx, args);
+  const ref = pinnedRef ?? (await resolveRef(ctx, args));
   const items = planEnvImport(parsed, ref.service, { plain: args.plain, secret: args.secret });
   // Should any layer below echo a value (an SDK error, say), the redaction catches it.
   for (const i of items) if (i.target === 'secret') addKnownSecret(parsed.entries.find((e) => e.key === i.key)?.value);
-  return { file, ref, parsed, items };
+  return { file, ref, parsed, items, hash: hashText(text) };
 }
 
 function destination(i: EnvImportItem, parsed: DotenvResult): string {
@@ -78,9 +87,6 @@ function destination(i: EnvImportItem, parsed: DotenvResult): string {
   const value = parsed.entries.find((e) => e.key === i.key)?.value ?? '';
   return looksSecret(i.key, value) ? 'plain env var (as asked, though it looks like a secret)' : 'plain env var';
 }
-
-/** Existing secrets Devgem did not create that each call's plan showed (so the click approved using them), keyed by the call's args. */
-const shownForeign = new WeakMap<object, string[]>();
 
 export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
   return {
@@ -98,7 +104,7 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
     },
     risk: 'write',
     confirmation: async (args, ctx, signal): Promise<ConfirmationDraft> => {
-      const { file, ref, parsed, items } = await load(args, ctx);
+      const { file, ref, parsed, items, hash } = await load(args, ctx);
       const d = await bounded(`Reading service ${ref.service}`, CALL_MS, signal, (s) => ctx.cloud().runAdmin.describeService(ref, s));
       if (!d) throw new DevgemError('not-found', `There is no service ${refText(ref)}.`, { fix: 'Deploy the service first, then import its .env file.' });
       if (!items.some((i) => i.target !== 'rejected')) {
@@ -109,11 +115,10 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
       const risks = importChanges(d.env, items, ref.service);
       const secrets = items.filter((i) => i.target === 'secret').length;
       const foreign = await foreignSecrets(ctx.cloud(), ref, items, signal);
-      shownForeign.set(
-        args,
-        foreign.map((f) => f.secretId),
-      );
+      // The existing secrets Devgem did not create that the plan showed (so the click approved using them).
+      const pin: ImportPin = { ref, stamp: serviceStamp(d), hash, foreign: foreign.map((f) => f.secretId) };
       return {
+        pin,
         title: `Import ${file} into "${ref.service}"`,
         approveLabel: 'Import',
         details: [
@@ -138,15 +143,18 @@ export function importEnvTool(): AgentTool<ImportEnvArgs, AgentContext> {
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const { file, ref, parsed, items } = await load(args, ctx);
+    run: async (args, ctx, signal, pinned) => {
+      const pin = pinOf<ImportPin>(pinned, 'import_env_file');
+      const { file, ref, parsed, items, hash } = await load(args, ctx, pin.ref);
+      assertStill(file, [hash !== pin.hash && 'its content was edited (the values you approved are not the ones it holds now)']);
+      await assertServiceUnchanged(ctx, ref, pin.stamp, signal);
       // The confirmation listed every change the guard would stop at, and the user approved them.
       const origin = await originOf(ctx.deployOptions());
       const r = await applyEnvImport(ctx.cloud(), ref, parsed, items, {
         signal,
         approveRisky: true,
         // Only the existing secrets the plan named; one that appeared since is refused.
-        takeOverSecrets: shownForeign.get(args) ?? [],
+        takeOverSecrets: pin.foreign,
         labels: devgemLabels(origin.label),
       });
       return {

@@ -14,6 +14,7 @@ import { deployOptionsFor } from '../../deploy/deployRequest';
 import { analysisKit } from '../../analysis/lazyAnalysis';
 import { fetchGitHubSource } from '../../github/gitHubSource';
 import { takeOverPlan, type TakeOverPlan } from './takeOverPlan';
+import { assertStill, moved, pinOf } from './pinned';
 
 const CALL_MS = 30_000;
 
@@ -115,8 +116,15 @@ function draftOf(p: GitHubPlan, maxBytes: number): ConfirmationDraft {
   };
 }
 
-/** The plan each call's confirmation showed, keyed by the call's own args object. */
-const approvedPlans = new WeakMap<object, GitHubPlan>();
+/** Refuses when the ref the card resolved now names another commit, or the service appeared or went away. */
+async function assertPlanStill(ctx: AgentContext, port: GitHubPort, p: GitHubPlan, signal: AbortSignal): Promise<void> {
+  const commit = await bounded(`Resolving ${p.ref} of ${p.repo.fullName}`, CALL_MS, signal, (s) => port.resolveCommit(p.repo.owner, p.repo.name, p.ref, s));
+  const existing = Boolean(await bounded('Looking up the service', 60_000, signal, (s) => ctx.cloud().run.getService(p.target, s)));
+  assertStill(`${p.repo.fullName} (${p.ref}) or its service`, [
+    moved(`${p.ref} moved from commit`, p.commit.slice(0, 7), commit.slice(0, 7)),
+    existing !== p.existing && `service ${p.target.service} ${existing ? 'was created' : 'was deleted'}`,
+  ]);
+}
 
 export function deployGitHubRepoTool(): AgentTool<GitHubDeployArgs, AgentContext> {
   return {
@@ -147,15 +155,15 @@ export function deployGitHubRepoTool(): AgentTool<GitHubDeployArgs, AgentContext
     confirmation: async (args, ctx, signal) => {
       const { port, maxBytes } = await gitHubOf(ctx);
       const plan = await planOf(ctx, port, args, signal);
-      approvedPlans.set(args, plan);
-      return draftOf(plan, maxBytes);
+      return { ...draftOf(plan, maxBytes), pin: plan };
     },
-    run: async (args, ctx, signal) => {
+    run: async (_args, ctx, signal, pinned) => {
       const { port, maxBytes, extract } = await gitHubOf(ctx);
       const last = ctx.lastDeploy();
       if (last && !last.result)
         throw new DevgemError('failed-precondition', 'A deploy is already running.', { fix: 'Wait for it to finish (or cancel it), then ask again.' });
-      const p = approvedPlans.get(args) ?? (await planOf(ctx, port, args, signal));
+      const p = pinOf<GitHubPlan>(pinned, 'deploy_github_repo');
+      await assertPlanStill(ctx, port, p, signal);
       ctx.usage?.check('deploy');
       ctx.usage?.record('deploy');
       // "Fix and redeploy" edits the open folder; it cannot redeploy a repository's archive.

@@ -1,4 +1,3 @@
-import { DevgemError } from '../../base/errors';
 import { bounded } from '../../base/wait';
 import type { ServiceRef, ServiceSpec } from '../../cloud/ports';
 import { deployOptionsFor } from '../../deploy/deployRequest';
@@ -8,6 +7,7 @@ import { resolveTarget } from '../../deploy/target';
 import { REGION_PATTERN, SERVICE_PATTERN, refText, type AgentContext } from '../context';
 import type { AgentTool, ConfirmationDraft } from '../registry';
 import { DEPLOY_PARAMETERS } from './deployTools';
+import { assertServiceUnchanged, pinOf, serviceStamp, type ServicePin } from './pinned';
 import { takeOverPlan } from './takeOverPlan';
 
 const CALL_MS = 60_000;
@@ -40,7 +40,6 @@ async function target(ctx: AgentContext, args: ImageArgs): Promise<{ ref: Servic
 
 /** An existing container image straight to Cloud Run: no analysis, no build. */
 export function deployImageTool(): AgentTool<ImageArgs, AgentContext> {
-  const approved = new WeakMap<object, string | undefined>();
   return {
     name: 'deploy_image',
     description:
@@ -63,9 +62,11 @@ export function deployImageTool(): AgentTool<ImageArgs, AgentContext> {
       const { ref, spec, open } = await target(ctx, args);
       const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => ctx.cloud().run.getService(ref, s));
       const takeOver = existing ? await takeOverPlan(ctx, ref, ctx.deployOptions({ folderOptional: true }), open, signal) : undefined;
-      approved.set(args, takeOver?.approves);
       const live = existing ? await bounded('Describing the service', CALL_MS, signal, (s) => ctx.cloud().runAdmin.describeService(ref, s)) : undefined;
+      // The service as shown (or its absence): one created, deployed to or deleted meanwhile is refused.
+      const pin: ServicePin = { ref, stamp: serviceStamp(live) };
       return {
+        pin,
         title: takeOver?.title ?? `${existing ? 'Update' : 'Create'} Cloud Run service "${ref.service}" from image ${args.image}`,
         approveLabel: takeOver ? 'Take Over and Deploy' : 'Deploy Image',
         details: [
@@ -79,11 +80,12 @@ export function deployImageTool(): AgentTool<ImageArgs, AgentContext> {
         ],
       };
     },
-    run: async (args, ctx, signal) => {
-      const { ref, spec, open } = await target(ctx, args);
+    run: async (args, ctx, signal, pinned) => {
+      const { ref, stamp } = pinOf<ServicePin>(pinned, 'deploy_image');
+      await assertServiceUnchanged(ctx, ref, stamp, signal);
+      const { spec, open } = await target(ctx, args);
       const run = ctx.cloud().run;
-      const existing = await bounded('Looking up the service', CALL_MS, signal, (s) => run.getService(ref, s));
-      if (existing && !approved.has(args)) throw new DevgemError('failed-precondition', 'The plan for this image deploy was not shown.');
+      const existing = stamp.exists;
       ctx.usage?.check('deploy');
       ctx.usage?.record('deploy');
       const info = await bounded('Deploying the image', SLOW_MS, signal, (s) => (existing ? run.updateService(ref, spec, s) : run.createService(ref, spec, s)));

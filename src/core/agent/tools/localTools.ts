@@ -4,6 +4,7 @@
 import { DevgemError } from '../../base/errors';
 import type { AgentContext } from '../context';
 import type { AgentTool } from '../registry';
+import { assertStill, moved, pinOf } from './pinned';
 
 export function runLocallyTool(): AgentTool<Record<string, never>, AgentContext> {
   return {
@@ -15,6 +16,7 @@ export function runLocallyTool(): AgentTool<Record<string, never>, AgentContext>
     confirmation: async (_args, ctx) => {
       const opts = ctx.deployOptions();
       return {
+        pin: opts.workspaceRoot,
         title: 'Build and run this folder locally?',
         approveLabel: 'Run Locally',
         details: [
@@ -27,7 +29,9 @@ export function runLocallyTool(): AgentTool<Record<string, never>, AgentContext>
         ],
       };
     },
-    run: async (_args, ctx, signal) => {
+    run: async (_args, ctx, signal, pinned) => {
+      // The folder the card named: another folder made current meanwhile is not built.
+      assertStill('The folder to run', [moved('it went from', pinOf<string>(pinned, 'run_locally'), ctx.deployOptions().workspaceRoot)]);
       if (!ctx.runLocally)
         throw new DevgemError('failed-precondition', 'Running locally is not available here.', { fix: 'Use "Devgem: Run Locally" in VS Code.' });
       const r = await ctx.runLocally(signal);

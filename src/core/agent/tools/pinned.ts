@@ -77,3 +77,27 @@ export function pinOf<P>(pinned: unknown, tool: string): P {
   if (pinned === undefined) throw new DevgemError('failed-precondition', `${tool} runs only on a plan the user approved.`);
   return pinned as P;
 }
+
+/** A service as a card showed it: the ref resolved then (project included) and its stamp. */
+export interface ServicePin {
+  ref: ServiceRef;
+  stamp: ServiceStamp;
+}
+
+export async function pinService(ctx: AgentContext, ref: ServiceRef, signal: AbortSignal): Promise<ServicePin> {
+  return { ref, stamp: await describeStamp(ctx, ref, signal) };
+}
+
+/** Refuses (nothing done) when anything the card showed differs now; `changes` says what, in words. */
+export function assertStill(subject: string, changes: (string | false | undefined)[]): void {
+  const said = changes.filter((c): c is string => Boolean(c));
+  if (!said.length) return;
+  throw new DevgemError('failed-precondition', `${subject} changed since you approved: ${said.join('; ')}, so Devgem did not run it.`, {
+    fix: 'Ask again to see the new plan.',
+  });
+}
+
+/** "x: before → now" when they differ. */
+export function moved(what: string, before: string | undefined, now: string | undefined): string | false {
+  return before !== now && `${what} ${before ?? 'none'} → ${now ?? 'none'}`;
+}

@@ -3,6 +3,7 @@ import { bounded } from '../../base/wait';
 import { resolveTarget } from '../../deploy/target';
 import type { AgentContext } from '../context';
 import type { AgentTool } from '../registry';
+import { assertStill, moved, pinOf } from './pinned';
 
 const CALL_MS = 60_000;
 export const PROJECT_PATTERN = '^[a-z][a-z0-9-]{4,28}[a-z0-9]$';
@@ -28,6 +29,12 @@ export function listProjectsTool(): AgentTool<{ filter?: string }, AgentContext>
   };
 }
 
+function currentProject(ctx: AgentContext): Promise<string> {
+  return resolveTarget(ctx.deployOptions({ folderOptional: true }))
+    .then((r) => r.target.project)
+    .catch(() => 'not set');
+}
+
 export function chooseProjectTool(): AgentTool<{ project: string }, AgentContext> {
   return {
     name: 'choose_project',
@@ -48,10 +55,9 @@ export function chooseProjectTool(): AgentTool<{ project: string }, AgentContext
             .map((k) => k.projectId)
             .join(', ')}.`,
         });
-      const before = await resolveTarget(ctx.deployOptions({ folderOptional: true }))
-        .then((r) => r.target.project)
-        .catch(() => 'not set');
+      const before = await currentProject(ctx);
       return {
+        pin: before,
         title: `Use project ${args.project}`,
         approveLabel: 'Use Project',
         details: [
@@ -60,7 +66,9 @@ export function chooseProjectTool(): AgentTool<{ project: string }, AgentContext
         ],
       };
     },
-    run: async (args, ctx) => {
+    run: async (args, ctx, _signal, pinned) => {
+      // The switch the card showed: a project changed meanwhile (another window, the settings) is refused.
+      assertStill('The current project', [moved('it went from', pinOf<string>(pinned, 'choose_project'), await currentProject(ctx))]);
       if (!ctx.chooseProject)
         throw new DevgemError('failed-precondition', 'Switching projects is not available here.', { fix: 'Set "devgem.project" in Settings.' });
       await ctx.chooseProject(args.project);
@@ -80,6 +88,7 @@ export function cancelDeployTool(): AgentTool<Record<string, never>, AgentContex
       if (!d || d.result) throw new DevgemError('failed-precondition', 'No deploy is running, so there is nothing to cancel.');
       const stage = Object.entries(d.stages).find(([, s]) => s.status === 'running')?.[0] ?? 'starting';
       return {
+        pin: d.deployId,
         title: `Cancel the running deploy${d.target ? ` of ${d.target.service}` : ''}`,
         approveLabel: 'Cancel Deploy',
         details: [
@@ -88,7 +97,12 @@ export function cancelDeployTool(): AgentTool<Record<string, never>, AgentContex
         ],
       };
     },
-    run: async (_args, ctx) => {
+    run: async (_args, ctx, _signal, pinned) => {
+      // Only the deploy the card named: one that ended, or a new one started meanwhile, is not cancelled.
+      const deployId = pinOf<string>(pinned, 'cancel_deploy');
+      const d = ctx.lastDeploy();
+      const now = d && !d.result ? d.deployId : undefined;
+      assertStill('The running deploy', [now !== deployId && (now ? `${deployId} ended and ${now} runs now` : `${deployId} is no longer running`)]);
       const cancelled = ctx.cancelDeploy?.() ?? false;
       return {
         data: { cancelled, message: cancelled ? 'The deploy is being cancelled.' : 'No deploy was running.' },

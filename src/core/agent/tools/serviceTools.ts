@@ -262,8 +262,8 @@ export function setEnvTool(): AgentTool<EnvArgs, AgentContext> {
 }
 
 export function rollbackTool(): AgentTool<ServiceArgs & { revision?: string }, AgentContext> {
-  const choose = async (args: ServiceArgs & { revision?: string }, ctx: AgentContext, signal: AbortSignal) => {
-    const ref = await resolveRef(ctx, args);
+  const choose = async (args: ServiceArgs & { revision?: string }, ctx: AgentContext, signal: AbortSignal, pinnedRef?: ServiceRef) => {
+    const ref = pinnedRef ?? (await resolveRef(ctx, args));
     const revisions = await bounded('Listing revisions', CALL_MS, signal, (s) => ctx.cloud().runAdmin.listRevisions(ref, s));
     if (!revisions.length) throw new DevgemError('not-found', `${refText(ref)} has no revisions (or does not exist).`);
     const serving = revisions.filter((r) => r.percent > 0);
@@ -318,7 +318,8 @@ export function rollbackTool(): AgentTool<ServiceArgs & { revision?: string }, A
       // The revision the card named, not one chosen again now (a deploy meanwhile would change "the previous one").
       const pin = pinOf<RevisionPin>(pinned, 'rollback');
       await assertServiceUnchanged(ctx, pin.ref, pin.stamp, signal);
-      const { ref, to } = await choose({ service: pin.ref.service, region: pin.ref.region, revision: pin.revision }, ctx, signal);
+      // The pinned ref, project included: a project switched meanwhile must not redirect the approved rollback.
+      const { ref, to } = await choose({ revision: pin.revision }, ctx, signal, pin.ref);
       const info = await bounded('Rolling back', SLOW_MS, signal, (s) => ctx.cloud().runAdmin.routeAllTraffic(ref, to.revision, s));
       return {
         data: { service: ref.service, servingRevision: to.revision, url: info.uri, ...(to.commit ? { commit: to.commit } : {}) },

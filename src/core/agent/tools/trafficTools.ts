@@ -17,8 +17,13 @@ export interface SendTrafficArgs {
 }
 
 /** The revision asked for, ready, and what serves now. */
-async function resolve(args: SendTrafficArgs, ctx: AgentContext, signal: AbortSignal): Promise<{ ref: ServiceRef; to: RevisionInfo; serving: RevisionInfo[] }> {
-  const ref = await resolveRef(ctx, args);
+async function resolve(
+  args: SendTrafficArgs,
+  ctx: AgentContext,
+  signal: AbortSignal,
+  pinnedRef?: ServiceRef,
+): Promise<{ ref: ServiceRef; to: RevisionInfo; serving: RevisionInfo[] }> {
+  const ref = pinnedRef ?? (await resolveRef(ctx, args));
   const revisions = await bounded('Listing revisions', CALL_MS, signal, (s) => ctx.cloud().runAdmin.listRevisions(ref, s));
   const to = revisions.find((r) => r.revision === args.revision);
   if (!to) {
@@ -73,7 +78,8 @@ export function sendTrafficTool(): AgentTool<SendTrafficArgs, AgentContext> {
     run: async (_args, ctx, signal, pinned) => {
       const pin = pinOf<RevisionPin>(pinned, 'send_traffic');
       await assertServiceUnchanged(ctx, pin.ref, pin.stamp, signal);
-      const { ref, to } = await resolve({ service: pin.ref.service, region: pin.ref.region, revision: pin.revision }, ctx, signal);
+      // The pinned ref, project included: a project switched meanwhile must not redirect the approved change.
+      const { ref, to } = await resolve({ revision: pin.revision }, ctx, signal, pin.ref);
       // To the newest ready revision: the service follows "latest" again, so the next change serves at once.
       const info = await bounded('Sending the traffic', SLOW_MS, signal, (s) =>
         ctx.cloud().runAdmin.routeAllTraffic(ref, to.revision, s, { followLatest: true }),
