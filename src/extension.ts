@@ -88,7 +88,11 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const aiMode = new AiModeLine({ models, session, chat, secrets });
   const actions = new DeployActions({ session, runner, chat, aiOn: async () => Boolean(await models.describe().catch(() => undefined)) });
-  provider = new DeployViewProvider(extensionUri, session, webviewRouter(sidebarHandlers({
+  provider = new DeployViewProvider(
+    extensionUri,
+    session,
+    webviewRouter(
+      sidebarHandlers({
         runner,
         session,
         chat,
@@ -96,7 +100,10 @@ export function activate(context: vscode.ExtensionContext): void {
         actions,
         log,
         settings: { root: () => folders.current()?.uri.fsPath, reply: (m) => provider?.send(m) },
-      })), log);
+      }),
+    ),
+    log,
+  );
   const explorer = registerExplorer({ ports, log, folders });
   context.subscriptions.push(
     ...[log, ui, store, folders, provider, actions, aiMode, explorer],

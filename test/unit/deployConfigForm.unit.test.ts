@@ -22,7 +22,14 @@ describe('the Deploy settings form (host)', () => {
   });
 
   it('saves a valid form, creating .devgem/, and replies with the saved config', async () => {
-    const form = { service: 'api', region: 'europe-west1', memory: '1Gi', maxInstances: 3, env: { LOG_LEVEL: 'info' }, secrets: { DB_PASSWORD: 'db-password:latest' } };
+    const form = {
+      service: 'api',
+      region: 'europe-west1',
+      memory: '1Gi',
+      maxInstances: 3,
+      env: { LOG_LEVEL: 'info' },
+      secrets: { DB_PASSWORD: 'db-password:latest' },
+    };
     const reply = await saveDeployConfigForm(root, form);
     assert.equal(reply.error, undefined);
     assert.equal(reply.saved, true);
