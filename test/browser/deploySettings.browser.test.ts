@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { HostMessage } from '../../src/shared/protocol';
-import { clearPosted, posted, sendToWebview } from './harness';
+import { clearPosted, horizontalOverflow, posted, sendToWebview } from './harness';
 import { pageSession } from './pageSession';
 
 const SAVED = {
@@ -112,6 +112,13 @@ describe('Deploy settings form (browser)', function () {
     await page.locator('#deploy-settings-save').click();
     assert.deepEqual(await posted(page), []);
     assert.match((await page.locator('#deploy-settings-error').textContent()) ?? '', /Environment variables: line 1 must be NAME=value/);
+  });
+
+  it('fits a narrow sidebar, the error included', async () => {
+    page = await session.open({}, { width: 200 });
+    await openWithSaved();
+    await sendToWebview(page, reply({ file: '.devgem/deploy.json', error: { field: 'serviceAccount', message: `"serviceAccount" ${'x'.repeat(120)}` } }));
+    assert.equal(await horizontalOverflow(page), 0);
   });
 
   it('ignores a malformed deployConfig message', async () => {
