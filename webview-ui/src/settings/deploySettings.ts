@@ -128,9 +128,20 @@ export class DeploySettings {
         ...INGRESS_CHOICES.map((v) => h('vscode-option', { value: v }, v || '(not set)')),
       ) as unknown as Input;
     } else if (f.kind === 'map' || f.kind === 'list') {
-      input = h('vscode-textarea', { id, 'data-field': f.key, rows: 3, placeholder: f.placeholder && `e.g. ${f.placeholder}`, spellcheck: 'false' }) as unknown as Input;
+      input = h('vscode-textarea', {
+        id,
+        'data-field': f.key,
+        rows: 3,
+        placeholder: f.placeholder && `e.g. ${f.placeholder}`,
+        spellcheck: 'false',
+      }) as unknown as Input;
     } else {
-      input = h('vscode-textfield', { id, 'data-field': f.key, placeholder: f.placeholder && `e.g. ${f.placeholder}`, spellcheck: 'false' }) as unknown as Input;
+      input = h('vscode-textfield', {
+        id,
+        'data-field': f.key,
+        placeholder: f.placeholder && `e.g. ${f.placeholder}`,
+        spellcheck: 'false',
+      }) as unknown as Input;
     }
     this.inputs.set(f.key, input);
     return h(
