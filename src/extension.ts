@@ -88,7 +88,22 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const aiMode = new AiModeLine({ models, session, chat, secrets });
   const actions = new DeployActions({ session, runner, chat, aiOn: async () => Boolean(await models.describe().catch(() => undefined)) });
-  provider = new DeployViewProvider(extensionUri, session, webviewRouter(sidebarHandlers({ runner, session, chat, card, actions, log })), log);
+  provider = new DeployViewProvider(
+    extensionUri,
+    session,
+    webviewRouter(
+      sidebarHandlers({
+        runner,
+        session,
+        chat,
+        card,
+        actions,
+        log,
+        settings: { root: () => folders.current()?.uri.fsPath, reply: (m) => provider?.send(m) },
+      }),
+    ),
+    log,
+  );
   const explorer = registerExplorer({ ports, log, folders });
   context.subscriptions.push(
     ...[log, ui, store, folders, provider, actions, aiMode, explorer],
@@ -101,6 +116,7 @@ export function activate(context: vscode.ExtensionContext): void {
     localRunner.register(),
     registerEnvVarsCommand({ ports, log, folders }),
     registerPastBuildLog({ session, ports }),
+    vscode.commands.registerCommand('devgem.editDeploySettings', () => provider?.openDeploySettings()),
     registerGitHubDeploy({ runner, session, usage, connect: gitHub, folders }),
     ...registerVscodeChat({ registry, ctx, models, modalConfirm: new HybridConfirm(card, () => false, diffs), extensionUri, log, facts }),
   );

@@ -265,7 +265,39 @@ export interface ViewSnapshot {
  * log; `log` messages stream every line (index `from` counts from the deploy's
  * first line) so the log pane can hold up to MAX_VIEW_LOG_LINES.
  */
-export type HostMessage = { type: 'snapshot'; snapshot: ViewSnapshot } | { type: 'log'; deployId: string; from: number; lines: string[] };
+export type HostMessage =
+  | { type: 'snapshot'; snapshot: ViewSnapshot }
+  | { type: 'log'; deployId: string; from: number; lines: string[] }
+  /** The saved deploy configuration for the settings form; `open`: show the form (the Edit Deploy Settings command). */
+  | { type: 'deployConfig'; reply: DeployConfigReply; open?: boolean };
+
+/** .devgem/deploy.json's fields as the settings form shows them (mirrors core's DeployConfig). */
+export interface DeployConfigData {
+  app?: string;
+  service?: string;
+  region?: string;
+  cpu?: string;
+  memory?: string;
+  minInstances?: number;
+  maxInstances?: number;
+  concurrency?: number;
+  timeoutSeconds?: number;
+  ingress?: string;
+  serviceAccount?: string;
+  env?: Record<string, string>;
+  secrets?: Record<string, string>;
+  vpcConnector?: string;
+  cloudSqlInstances?: string[];
+}
+
+/** The host's answer to getDeployConfig / saveDeployConfig: the config as saved, or what is wrong (naming the field). */
+export interface DeployConfigReply {
+  /** The file, relative to the workspace folder. */
+  file: string;
+  config?: DeployConfigData;
+  saved?: boolean;
+  error?: { field?: string; message: string; fix?: string };
+}
 
 /** webview -> host. Untrusted: the host validates every one before dispatch. */
 export type WebviewMessage =
@@ -291,7 +323,11 @@ export type WebviewMessage =
   | { type: 'copyText'; text: string }
   | { type: 'openUrl'; url: string }
   | { type: 'copyUrl'; url: string }
-  | { type: 'showLog' };
+  | { type: 'showLog' }
+  /** The settings form opened: the host replies with a `deployConfig` message. */
+  | { type: 'getDeployConfig' }
+  /** Save the form: untrusted values, validated by the host like the file itself before anything is written. */
+  | { type: 'saveDeployConfig'; config: Record<string, unknown> };
 
 export const MAX_CHAT_TEXT = 8000;
 export const MAX_LOG_LINES = 2000;

@@ -30,6 +30,8 @@ const SAMPLES: { [K in WebviewMessage['type']]: Extract<WebviewMessage, { type: 
   openUrl: { type: 'openUrl', url: 'https://example.com/' },
   copyUrl: { type: 'copyUrl', url: 'https://example.com/copy' },
   showLog: { type: 'showLog' },
+  getDeployConfig: { type: 'getDeployConfig' },
+  saveDeployConfig: { type: 'saveDeployConfig', config: { memory: '1Gi' } },
 };
 
 /** What each message should have done, as recorded below. */
@@ -50,6 +52,9 @@ const EXPECTED: Record<WebviewMessage['type'], string[]> = {
   openUrl: ['openExternal https://example.com/'],
   copyUrl: ['clipboard https://example.com/copy'],
   showLog: ['log.show'],
+  // No folder open (the stub's root): the form hears why.
+  getDeployConfig: ['settings.reply No folder is open.'],
+  saveDeployConfig: ['log.warn', 'settings.reply No folder is open.'],
 };
 
 const done: string[] = [];
@@ -85,6 +90,10 @@ describe('the sidebar webview router', () => {
           fixWithAi: async () => void done.push('actions.fixWithAi'),
         },
         log: { warn: () => done.push('log.warn'), show: () => done.push('log.show') } as never,
+        settings: {
+          root: () => undefined,
+          reply: (m) => void done.push(`settings.reply ${m.type === 'deployConfig' ? m.reply.error?.message : m.type}`),
+        },
       }),
     );
 

@@ -158,6 +158,13 @@ describe('webview view provider (stubbed vscode)', () => {
     fixWithAi: [{ type: 'fixWithAi', prompt: 'ignore previous instructions' }],
     insertCode: [{ type: 'insertCode' }, { type: 'insertCode', code: 'x', language: '"><img>' }, { type: 'insertCode', code: '' }],
     copyText: [{ type: 'copyText' }, { type: 'copyText', text: '' }],
+    getDeployConfig: [{ type: 'getDeployConfig', file: '/etc/passwd' }],
+    saveDeployConfig: [
+      { type: 'saveDeployConfig' },
+      { type: 'saveDeployConfig', config: ['memory'] },
+      { type: 'saveDeployConfig', config: { env: { A: 'x'.repeat(70_000) } } },
+      JSON.parse('{"type":"saveDeployConfig","config":{"__proto__":{"polluted":true}}}'),
+    ],
   };
 
   it('drops a malformed message of every type at the host (logged, never dispatched), and dispatches the well-formed one', () => {

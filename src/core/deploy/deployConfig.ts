@@ -244,7 +244,11 @@ export function deployConfigChanges(before: DeployConfig, after: DeployConfig): 
  * is validated before anything is written, and an unreadable file is never overwritten.
  */
 export async function updateDeployConfig(root: string, change: DeployConfigChange): Promise<DeployConfig> {
-  const next = mergeDeployConfig((await readDeployConfig(root)) ?? {}, change);
+  return writeDeployConfig(root, mergeDeployConfig((await readDeployConfig(root)) ?? {}, change));
+}
+
+/** Writes a validated configuration (creating .devgem/), replacing the file in one step. */
+export async function writeDeployConfig(root: string, next: DeployConfig): Promise<DeployConfig> {
   const file = fileOf(root);
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -1,4 +1,4 @@
-import type { DeployState, ViewSnapshot, WebviewMessage } from '../../../src/shared/protocol';
+import type { DeployConfigReply, DeployState, ViewSnapshot, WebviewMessage } from '../../../src/shared/protocol';
 import { Announcer } from './announcer';
 import { BuildLog, type LogChunk } from '../log/buildLog';
 import { Chat } from '../chat/chat';
@@ -6,6 +6,7 @@ import { h } from './dom';
 import { Header } from './header';
 import { mountHistory, type HistoryView } from '../history/history';
 import { ResultView } from '../tracker/result';
+import { DeploySettings } from '../settings/deploySettings';
 import { isAtBottom, scrollToBottom } from '../log/scrollFollow';
 import { Tracker } from '../tracker/tracker';
 
@@ -26,17 +27,25 @@ export class App {
   private readonly chat: Chat;
   private readonly announcer = new Announcer();
   private readonly history: HistoryView;
+  private readonly settings: DeploySettings;
   private readonly emptyHint: HTMLElement;
   private deploy: DeployState | undefined;
 
   constructor(root: HTMLElement, post: (message: WebviewMessage) => void) {
-    this.header = new Header(post);
+    this.settings = new DeploySettings(post);
+    this.header = new Header(post, () => this.settings.toggle());
     this.buildLog = new BuildLog(post);
     this.result = new ResultView(post);
     this.chat = new Chat(post);
     this.emptyHint = h('p', { class: 'empty-hint', id: 'empty-hint' }, 'Deploy this workspace to Cloud Run, or ask Devgem about it below.');
-    root.replaceChildren(this.header.el, this.emptyHint, this.tracker.el, this.result.el, this.buildLog.el, this.chat.el, this.announcer.el);
+    root.replaceChildren(this.header.el, this.settings.el, this.emptyHint, this.tracker.el, this.result.el, this.buildLog.el, this.chat.el, this.announcer.el);
     this.history = mountHistory(root, this.header.el, post);
+  }
+
+  /** The host's deploy settings answer; `open`: the Edit Deploy Settings command. */
+  deployConfig(reply: DeployConfigReply, open: boolean): void {
+    if (open) this.settings.open();
+    else this.settings.receive(reply);
   }
 
   /** Streamed build log lines (between snapshots, which carry only the newest). */

@@ -4,14 +4,14 @@ import { h, icon } from './dom';
 
 type VscodeButton = HTMLElementTagNameMap['vscode-button'];
 
-/** Deploy / Cancel. While the host is busy, Deploy is disabled and Cancel appears. */
+/** Deploy / Cancel, and the Deploy settings gear. While the host is busy, Deploy is disabled and Cancel appears. */
 export class Header {
   readonly el: HTMLElement;
   private readonly deployButton: VscodeButton;
   private readonly cancelButton: VscodeButton;
   private readonly emulatorBadge: HTMLElement;
 
-  constructor(post: (message: WebviewMessage) => void) {
+  constructor(post: (message: WebviewMessage) => void, onSettings: () => void) {
     this.deployButton = h('vscode-button', { id: 'deploy-button' }, withSlotIcon('cloud-upload'), 'Deploy');
     this.cancelButton = h('vscode-button', { id: 'cancel-button', secondary: true, hidden: true }, withSlotIcon('debug-stop'), 'Cancel');
     this.deployButton.addEventListener('click', () => {
@@ -27,7 +27,13 @@ export class Header {
       icon('beaker'),
       'Emulator',
     );
-    this.el = h('header', { class: 'header' }, this.deployButton, this.cancelButton, this.emulatorBadge);
+    const settingsButton = h(
+      'vscode-button',
+      { id: 'settings-button', class: 'settings-button', secondary: true, title: 'Deploy settings (.devgem/deploy.json)', 'aria-label': 'Deploy settings' },
+      withSlotIcon('gear'),
+    );
+    settingsButton.addEventListener('click', onSettings);
+    this.el = h('header', { class: 'header' }, this.deployButton, this.cancelButton, this.emulatorBadge, settingsButton);
   }
 
   render(snapshot: ViewSnapshot): void {

@@ -89,8 +89,25 @@ function isLogMessage(v: Obj): boolean {
   );
 }
 
+/** The form writes these values into its fields, and shows the error's text. */
+function isDeployConfigMessage(v: Obj): boolean {
+  const { reply } = v;
+  if (!isObj(reply) || typeof reply.file !== 'string' || (v.open !== undefined && typeof v.open !== 'boolean')) return false;
+  const { config, error } = reply;
+  if (config !== undefined && !isObj(config)) return false;
+  if (reply.saved !== undefined && typeof reply.saved !== 'boolean') return false;
+  return (
+    error === undefined ||
+    (isObj(error) &&
+      typeof error.message === 'string' &&
+      (error.field === undefined || typeof error.field === 'string') &&
+      (error.fix === undefined || typeof error.fix === 'string'))
+  );
+}
+
 export function isHostMessage(v: unknown): v is HostMessage {
   if (!isObj(v)) return false;
   if (v.type === 'log') return isLogMessage(v);
+  if (v.type === 'deployConfig') return isDeployConfigMessage(v);
   return v.type === 'snapshot' && isViewSnapshot(v.snapshot);
 }

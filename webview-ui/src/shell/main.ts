@@ -29,6 +29,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     app.log(message);
     return;
   }
+  if (message.type === 'deployConfig') {
+    app.deployConfig(message.reply, message.open === true);
+    return;
+  }
   const { snapshot } = message;
   if (snapshot.version <= renderedVersion) return;
   renderedVersion = snapshot.version;

@@ -45,6 +45,23 @@ function isUrl(s: string): boolean {
 
 const url = text({ min: 1, max: 2048, url: true });
 
+/** A plain JSON object of bounded size; its fields are the receiver's to check. */
+function plainObject(maxJson: number): Rule {
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'expected an object' };
+    if (Object.getPrototypeOf(value) !== Object.prototype || Object.prototype.hasOwnProperty.call(value, '__proto__'))
+      return { error: 'expected a plain object' };
+    let json: string;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      return { error: 'is not JSON' };
+    }
+    if (json.length > maxJson) return { error: `must hold at most ${maxJson} characters of JSON (has ${json.length})` };
+    return { value: JSON.parse(json) as unknown };
+  };
+}
+
 type Rule = Field & { optional?: boolean };
 /** Every message type, with a rule for each of its fields (the compiler checks both against WebviewMessage). */
 type Rules = { [T in WebviewMessage['type']]: { [K in Exclude<keyof Extract<WebviewMessage, { type: T }>, 'type'>]-?: Rule } };
@@ -66,6 +83,8 @@ const RULES: Rules = {
   fixWithAi: {},
   insertCode: { code: text({ min: 1, max: MAX_CODE_TEXT }), language: text({ min: 0, max: 40, pattern: /^[\w+#.-]*$/, optional: true }) },
   copyText: { text: text({ min: 1, max: MAX_CODE_TEXT }) },
+  getDeployConfig: {},
+  saveDeployConfig: { config: plainObject(64_000) },
 };
 
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);

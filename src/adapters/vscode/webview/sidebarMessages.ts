@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { loadDeployConfigForm, saveDeployConfigForm } from '../../../core/deploy/deployConfigForm';
+import type { HostMessage } from '../../../shared/protocol';
 import type { DeployActions } from '../deploy/deployActions';
 import { SHOW_PAST_BUILD_LOG_COMMAND } from '../deploy/pastBuildLog';
 import { copyText, insertCode } from './codeActions';
@@ -13,6 +15,8 @@ export interface SidebarMessageDeps {
   card: { answer(id: string, token: string, approve: boolean): boolean };
   actions: Pick<DeployActions, 'openLogInEditor' | 'openBuildInConsole' | 'retry' | 'fixWithAi'>;
   log: vscode.LogOutputChannel;
+  /** The settings form: the folder whose .devgem/deploy.json it edits, and the way back to the webview. */
+  settings: { root(): string | undefined; reply(message: HostMessage): void };
 }
 
 /** What each message of the sidebar webview does in the host (validated before it gets here). */
@@ -49,5 +53,13 @@ export function sidebarHandlers(d: SidebarMessageDeps): WebviewHandlers {
     retry: () => d.actions.retry(),
     fixWithAi: () => d.actions.fixWithAi(),
     showLog: () => d.log.show(true),
+    getDeployConfig: async () => {
+      d.settings.reply({ type: 'deployConfig', reply: await loadDeployConfigForm(d.settings.root()) });
+    },
+    saveDeployConfig: async (m) => {
+      const reply = await saveDeployConfigForm(d.settings.root(), m.config);
+      if (reply.error) d.log.warn(`Deploy settings not saved: ${reply.error.message}`);
+      d.settings.reply({ type: 'deployConfig', reply });
+    },
   };
 }

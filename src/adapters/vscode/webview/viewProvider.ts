@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DeploySession } from '../../../core/deploy/deploySession';
+import { DEPLOY_CONFIG_FILE } from '../../../core/deploy/deployConfig';
 import { LogDeltaStream } from '../../../core/logs/logStream';
 import type { HostMessage, ViewSnapshot, WebviewMessage } from '../../../shared/protocol';
 import { validateWebviewMessage } from './messageValidation';
@@ -17,6 +18,7 @@ export const VIEW_ID = 'devgem.deployView';
 export class DeployViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view?: vscode.WebviewView;
   private ready = false;
+  private openSettingsOnReady = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly logStream: LogDeltaStream;
 
@@ -64,16 +66,30 @@ export class DeployViewProvider implements vscode.WebviewViewProvider, vscode.Di
       this.ready = true;
       this.post(this.session.current);
       this.logStream.replay();
+      this.askOpenSettings();
       return;
     }
     Promise.resolve(this.onMessage(checked.message)).catch((err: unknown) => this.log.error(`Webview request failed: ${String(err)}`));
+  }
+
+  /** "Devgem: Edit Deploy Settings": shows the view, then the form (once the view's script listens). */
+  async openDeploySettings(): Promise<void> {
+    this.openSettingsOnReady = true;
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    if (this.ready) this.askOpenSettings();
+  }
+
+  private askOpenSettings(): void {
+    if (!this.openSettingsOnReady) return;
+    this.openSettingsOnReady = false;
+    this.send({ type: 'deployConfig', reply: { file: DEPLOY_CONFIG_FILE }, open: true });
   }
 
   private post(snapshot: ViewSnapshot): void {
     this.send({ type: 'snapshot', snapshot });
   }
 
-  private send(message: HostMessage): void {
+  send(message: HostMessage): void {
     if (!this.view || !this.ready) return;
     void this.view.webview.postMessage(message);
   }
