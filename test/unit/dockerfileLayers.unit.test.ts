@@ -23,9 +23,6 @@ const KNOWN: Record<string, string> = {
   'deno-fresh (deno)': '`deno cache <entry>` reads the dependency graph from the code; a deno.json + deno.lock `deno install` layer is not written yet',
   'deno-no-config (deno)': 'the same, and there is no deno.json to install from',
   'deno-serve (deno)': 'the same as deno-fresh',
-  'mono-npm-workspaces/apps/api (node)': 'a workspace member built from the root: every member manifest would have to be copied before the install',
-  'mono-pnpm/apps/web (node)': 'the same, for a pnpm workspace',
-  'mono-turbo/apps/docs (node)': 'the same, for a yarn workspace',
   'python-setuppy (python)': "`pip install .`: a setup.py package's metadata is its source",
   'rust-actix-workspace (rust)': 'cargo compiles the dependencies with the sources unless a stub-source layer builds them first',
 };
