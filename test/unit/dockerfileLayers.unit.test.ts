@@ -21,7 +21,6 @@ const WHOLE_SOURCE = /^COPY\s+(--\S+\s+)*\.\/?\s+\S+\s*$/;
  */
 const KNOWN: Record<string, string> = {
   'deno-no-config (deno)': 'no deno.json: the imports in the code are the only dependency list, so `deno cache <entry>` needs the source (by design)',
-  'python-setuppy (python)': "`pip install .`: a setup.py package's metadata is its source",
 };
 
 interface Stage {
