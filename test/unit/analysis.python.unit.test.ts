@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DirView } from '../../src/core/analysis/dirView';
 import { pythonDetector } from '../../src/core/analysis/python';
-import { normaliseDep } from '../../src/core/analysis/pythonProject';
+import { literalRequires, normaliseDep } from '../../src/core/analysis/pythonProject';
 import { readToml } from '../../src/core/analysis/pythonToml';
 import type { AppAnalysis } from '../../src/core/analysis/types';
 import { pythonDockerfile } from '../../src/core/dockerfiles/python';
@@ -201,7 +201,7 @@ describe('python analysis', () => {
     assert.equal(line(df, 'CMD'), 'CMD ["gunicorn","wsgi:app"]');
   });
 
-  it('setup.py: runtime.txt version, create_app() factory, pip install .', async () => {
+  it('setup.py: runtime.txt version, create_app() factory, dependencies before the source', async () => {
     const app = await analyze('python-setuppy');
     assert.equal(app.name, 'shop');
     assert.equal(app.packageManager?.value, 'setuptools');
@@ -222,9 +222,24 @@ describe('python analysis', () => {
 
     const df = dockerfileLines(app);
     assert.equal(df[1], 'FROM python:3.10-slim AS builder');
-    line(df, 'RUN pip install .');
+    // install_requires is a literal list: the dependencies get a layer before the source, the package installs alone after it.
+    const deps = df.indexOf("RUN pip install 'Flask>=2.3' 'SQLAlchemy>=2.0'");
+    assert.deepEqual(df.slice(deps, deps + 3), ["RUN pip install 'Flask>=2.3' 'SQLAlchemy>=2.0'", 'COPY . .', 'RUN pip install --no-deps .']);
     line(df, 'RUN pip install gunicorn');
     assert.equal(line(df, 'CMD'), 'CMD ["gunicorn","shop:create_app()"]');
+  });
+
+  it('setup.py install_requires: read only when it is a literal list of plain requirements', () => {
+    assert.deepEqual(literalRequires('setup(\n  install_requires=["a>=1, <2", \'b[x]==1.0\',  # why\n  ],\n)'), ['a>=1, <2', 'b[x]==1.0']);
+    // Markers, names computed in Python, or a list extended by code: pip install . with the source, as before.
+    for (const text of [
+      'setup(install_requires=["a; python_version<\'3.8\'"])',
+      'setup(install_requires=REQUIRES)',
+      'setup(install_requires=["a"] + extra)',
+      'setup(install_requires=["a", *extra])',
+      'setup(name="x")',
+    ])
+      assert.equal(literalRequires(text), undefined, text);
   });
 
   it('Streamlit: streamlit run on $PORT and 0.0.0.0, default version noted', async () => {

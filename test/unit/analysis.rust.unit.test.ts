@@ -54,7 +54,20 @@ describe('analysis: Rust', () => {
     const lines = dockerfile(app);
     assert.ok(lines.includes('FROM rust:1.78-slim-bookworm AS build'));
     assert.ok(lines.some((l) => l.includes('pkg-config libssl-dev')));
-    assert.ok(lines.includes('RUN cargo build --release --locked --bin shop-api && cp target/release/shop-api /shop-api'));
+    // The dependency layer: every crate's manifest, stubs for its main.rs/lib.rs, then the source with the stubs' paths touched.
+    const from = lines.indexOf('COPY Cargo.toml Cargo.lock ./');
+    assert.deepEqual(lines.slice(from, from + 6), [
+      'COPY Cargo.toml Cargo.lock ./',
+      'COPY crates/api/Cargo.toml ./crates/api/',
+      'COPY crates/core/Cargo.toml ./crates/core/',
+      "RUN mkdir -p crates/api/src crates/core/src && echo 'fn main() {}' > crates/api/src/main.rs && touch crates/core/src/lib.rs && cargo build --release --locked --bin shop-api && rm crates/api/src/main.rs crates/core/src/lib.rs",
+      'COPY . .',
+      'RUN touch crates/api/src/main.rs crates/core/src/lib.rs && cargo build --release --locked --bin shop-api && cp target/release/shop-api /shop-api',
+    ]);
+    // Crates the analysis could not stub: the workspace is built in one go, after the source.
+    const plain = dockerfile({ ...app, hints: { ...app.hints, cargoManifests: [], cargoStubs: [] } });
+    assert.ok(!plain.some((l) => l.startsWith('COPY Cargo.toml')));
+    assert.ok(plain.includes('RUN cargo build --release --locked --bin shop-api && cp target/release/shop-api /shop-api'));
     assert.ok(lines.some((l) => l.includes('ca-certificates libssl3')));
     assert.ok(lines.includes('ENV PORT=8080'));
     assert.ok(lines.includes('EXPOSE 8080'));

@@ -20,14 +20,7 @@ const WHOLE_SOURCE = /^COPY\s+(--\S+\s+)*\.\/?\s+\S+\s*$/;
  * (so the list stays true).
  */
 const KNOWN: Record<string, string> = {
-  'deno-fresh (deno)': '`deno cache <entry>` reads the dependency graph from the code; a deno.json + deno.lock `deno install` layer is not written yet',
-  'deno-no-config (deno)': 'the same, and there is no deno.json to install from',
-  'deno-serve (deno)': 'the same as deno-fresh',
-  'mono-npm-workspaces/apps/api (node)': 'a workspace member built from the root: every member manifest would have to be copied before the install',
-  'mono-pnpm/apps/web (node)': 'the same, for a pnpm workspace',
-  'mono-turbo/apps/docs (node)': 'the same, for a yarn workspace',
-  'python-setuppy (python)': "`pip install .`: a setup.py package's metadata is its source",
-  'rust-actix-workspace (rust)': 'cargo compiles the dependencies with the sources unless a stub-source layer builds them first',
+  'deno-no-config (deno)': 'no deno.json: the imports in the code are the only dependency list, so `deno cache <entry>` needs the source (by design)',
 };
 
 interface Stage {
@@ -57,6 +50,15 @@ export function layerOrder(stage: Stage): { copyAt: number; installsBefore: stri
 }
 
 describe('generated Dockerfiles: dependency installs before the source', () => {
+  it('Deno 2 with a deno.json installs from the config and lockfile, then caches the entry with the source', async () => {
+    const [app] = (await analyzeWorkspace(path.join(FIXTURES, 'deno-serve'))).apps;
+    const lines = stages(generateFiles(app).dockerfile)[0].lines;
+    assert.deepEqual(lines.slice(1, 5), ['COPY deno.json ./', 'RUN deno install', 'COPY --chown=deno:deno . .', 'RUN deno cache main.ts']);
+    // Deno 1's `deno install` installs a script, not the dependencies: the whole source first.
+    const old = stages(generateFiles({ ...app, version: { value: '1.46.3', evidence: [] } }).dockerfile)[0].lines;
+    assert.deepEqual(old.slice(1, 3), ['COPY --chown=deno:deno . .', 'RUN deno cache main.ts']);
+  });
+
   it('the check itself: an install after COPY . . with none before is caught, one before it passes', () => {
     const bad = stages('FROM node:24-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n')[0];
     assert.deepEqual(layerOrder(bad).installsBefore, []);

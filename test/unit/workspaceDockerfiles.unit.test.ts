@@ -14,15 +14,18 @@ async function member(fixture: string, appPath: string): Promise<AppAnalysis> {
 }
 
 describe('Dockerfiles for workspace members built from the root', () => {
-  it('a Node member using a shared package installs at the root with its lockfile and runs from its folder', async () => {
+  it('a Node member using a shared package installs at the root from the manifests first and runs from its folder', async () => {
     const app = await member('mono-npm-workspaces', 'apps/api');
     assert.equal(app.context, '');
     assert.equal(app.hints.lockfile, 'package-lock.json');
     const lines = generateFiles(app).dockerfile.split('\n');
     const at = (l: string) => lines.indexOf(l);
-    assert.ok(at('COPY --chown=node:node . .') > 0);
-    assert.ok(at('RUN npm ci') > at('COPY --chown=node:node . .'), 'installs after the workspace is in');
-    assert.ok(at('WORKDIR /app/apps/api') > at('RUN npm ci'));
+    assert.ok(at('COPY package.json package-lock.json ./') > 0);
+    // Every member's manifest, the one it uses and the one it does not, or `npm ci` finds the lockfile out of sync.
+    for (const m of ['apps/admin', 'apps/api', 'packages/shared']) assert.ok(at(`COPY ${m}/package.json ./${m}/`) > 0, m);
+    assert.ok(at('RUN npm ci') > at('COPY packages/shared/package.json ./packages/shared/'), 'installs from the manifests');
+    assert.ok(at('COPY --chown=node:node . .') > at('RUN npm ci'), 'the source comes after the install layer');
+    assert.ok(at('WORKDIR /app/apps/api') > at('COPY --chown=node:node . .'));
     assert.ok(lines.includes('USER node'));
     assert.match(lines.at(-2) ?? '', /^CMD \["node","server\.js"\]$/);
   });

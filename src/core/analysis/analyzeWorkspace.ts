@@ -214,12 +214,42 @@ const NODE_LOCKFILES: [string, string][] = [
   ['package-lock.json', 'npm'],
 ];
 
+/** Root files the install reads besides package.json and the lockfile. */
+const NODE_ROOT_CONFIG = ['.npmrc', '.yarnrc.yml', '.yarnrc', 'pnpm-workspace.yaml'];
+
+/**
+ * What a root install needs before the source: the root manifests and every member's
+ * package.json (a lockfile install fails when a workspace package it lists is missing).
+ */
+async function workspaceManifests(absRoot: string, rootFiles: string[], members: string[]): Promise<string[]> {
+  const root = ['package.json', ...NODE_ROOT_CONFIG.filter((f) => rootFiles.includes(f))];
+  const lock = NODE_LOCKFILES.find(([file]) => rootFiles.includes(file));
+  if (lock) root.push(lock[0]);
+  if (rootFiles.includes('.yarnrc.yml') && rootFiles.includes('.yarn/')) {
+    const yarnDir = await fs.readdir(path.join(absRoot, '.yarn')).catch(() => [] as string[]);
+    if (yarnDir.includes('releases')) root.push('.yarn/releases');
+  }
+  const withPackage: string[] = [];
+  for (const m of members) {
+    if (
+      await fs.stat(path.join(absRoot, m, 'package.json')).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      withPackage.push(`${m}/package.json`);
+  }
+  return [...root, ...withPackage];
+}
+
 /**
  * A Node workspace member built from the root installs with the root's
- * lockfile (members have none of their own).
+ * lockfile (members have none of their own), from the manifests listed in
+ * hints.workspaceManifests.
  */
-function inheritRootLockfile(app: AppAnalysis, rootFiles: string[]): void {
+function inheritRootLockfile(app: AppAnalysis, rootFiles: string[], manifests: string[]): void {
   if (app.stack !== 'node' && app.stack !== 'node-static') return;
+  app.hints = { ...app.hints, workspaceManifests: manifests };
   const hit = NODE_LOCKFILES.find(([file]) => rootFiles.includes(file));
   if (!hit) return;
   const [file, manager] = hit;
@@ -278,7 +308,11 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
       apps.push(app);
     }
   }
-  for (const app of memberApps) if (app.context !== app.path) inheritRootLockfile(app, entries);
+  const rootBuilt = memberApps.filter((a) => a.context !== a.path);
+  if (rootBuilt.length) {
+    const manifests = await workspaceManifests(absRoot, entries, layout.members);
+    for (const app of rootBuilt) inheritRootLockfile(app, entries, manifests);
+  }
   // Nx or Turborepo is part of what the app is ("Next.js in an Nx workspace"), not only a fact about the repository.
   if (layout.tool) for (const app of apps) app.workspaceTool = layout.tool.value;
 

@@ -36,6 +36,8 @@ function productionTask(tasks: Record<string, string>, name: string): string | u
 interface DenoConfig {
   tasks?: Record<string, string>;
   imports?: Record<string, string>;
+  importMap?: string;
+  workspace?: unknown;
 }
 
 /** deno.jsonc may hold comments and trailing commas. */
@@ -63,6 +65,22 @@ async function entryFile(view: DirView, requireDenoOnly: boolean): Promise<{ fil
   return undefined;
 }
 
+/**
+ * The files `deno install` reads (config, lockfile, package.json, a local import map), so the
+ * Dockerfile can install before the source. Undefined when the install needs more than these
+ * (a workspace's member configs, an import map in a subfolder).
+ */
+async function installManifests(view: DirView, config: string, cfg: DenoConfig, lock: boolean): Promise<string[] | undefined> {
+  if (cfg.workspace !== undefined) return undefined;
+  const files = [config, ...(lock ? ['deno.lock'] : []), ...((await view.exists('package.json')) ? ['package.json'] : [])];
+  if (typeof cfg.importMap === 'string' && !/^[a-z]+:/i.test(cfg.importMap)) {
+    const map = cfg.importMap.replace(/^\.\//, '');
+    if (map.includes('/') || !(await view.exists(map))) return undefined;
+    files.push(map);
+  }
+  return files;
+}
+
 async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const config = (await view.exists('deno.json')) ? 'deno.json' : (await view.exists('deno.jsonc')) ? 'deno.jsonc' : undefined;
   // Without a config, only code Node cannot run makes the folder Deno's (a package.json makes it Node's or Bun's).
@@ -81,6 +99,8 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
     lock ? 'deno.lock' : config ? 'Deno config' : 'imports resolved by Deno',
   );
   app.hints.lockfile = lock;
+  const manifests = config ? await installManifests(view, config, cfg, lock) : undefined;
+  if (manifests) app.hints.manifests = manifests;
   const v =
     (await factFrom(view, '.dvmrc', /(\d+\.\d+\.\d+)/, '.dvmrc')) ?? (await factFrom(view, '.tool-versions', /^deno\s+(\d+\.\d+\.\d+)/m, '.tool-versions'));
   app.version = v ?? defaulted('deno', view.rel(config ?? bare!.file), '.dvmrc or .tool-versions').fact;

@@ -93,6 +93,7 @@ export const pythonDetector: Detector = {
     const hints: AppAnalysis['hints'] = {
       install: project?.install ?? 'none',
       manifests: project?.manifests ?? [],
+      ...(project?.requires ? { setupRequires: project.requires } : {}),
       ...(served.serverPackages.length ? { serverPackages: served.serverPackages } : {}),
       ...served.hints,
     };

@@ -19,6 +19,25 @@ export interface PythonProject {
   deps: Map<string, Evidence>;
   name?: string;
   notes: string[];
+  /** setup.py's install_requires when it is a plain literal list: installable before the source. */
+  requires?: string[];
+}
+
+/** A requirement safe to pass to pip unquoted in single quotes: a name, extras and version specifiers, no markers. */
+const PLAIN_REQUIREMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._, -]+\])?\s*([<>=!~]=?\s*[A-Za-z0-9.*+!-]+\s*,?\s*)*$/;
+
+/**
+ * setup.py's install_requires when the list holds only string literals of plain requirements
+ * (no variables, no environment markers); undefined otherwise, and the package is installed with its source.
+ */
+export function literalRequires(setupPy: string): string[] | undefined {
+  // The list: strings, commas, comments and whitespace only, and the argument ends at its `]`.
+  const block = /install_requires\s*=\s*\[((?:\s|,|#[^\n]*|"[^"]*"|'[^']*')*)\]\s*[,)]/.exec(setupPy)?.[1];
+  if (block === undefined) return undefined;
+  const specs = [...block.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => (m[1] ?? m[2]).trim());
+  const rest = block.replace(/"[^"]*"|'[^']*'/g, '').replace(/#.*$/gm, '');
+  if (/[^\s,]/.test(rest) || !specs.every((r) => PLAIN_REQUIREMENT.test(r))) return undefined;
+  return specs;
 }
 
 export const PYTHON_MARKERS = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'Pipfile.lock', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'pdm.lock'];
@@ -82,6 +101,7 @@ export async function readPythonProject(view: DirView): Promise<PythonProject | 
   let install: PythonInstall = 'none';
   let manifests: string[] = [];
   let locked = false;
+  let requires: string[] | undefined;
 
   if (has('uv.lock')) {
     packageManager = { value: 'uv', evidence: ev('uv.lock', 'uv lockfile') };
@@ -121,6 +141,9 @@ export async function readPythonProject(view: DirView): Promise<PythonProject | 
     packageManager = { value: 'setuptools', evidence: ev(file, 'setuptools project, installed with pip') };
     install = 'project';
     notes.push(`No lockfile: pip resolves the ${file} dependencies at build time.`);
+    // With a setup.cfg or pyproject.toml the metadata may be split across files: only a lone setup.py is read.
+    const setupPy = has('setup.cfg') || has('pyproject.toml') ? undefined : await view.readText('setup.py');
+    requires = setupPy === undefined ? undefined : literalRequires(setupPy);
   }
 
   if (pyprojectText !== undefined) tomlDeps(toml, rel('pyproject.toml'), deps);
@@ -134,5 +157,5 @@ export async function readPythonProject(view: DirView): Promise<PythonProject | 
 
   const setupName = /\bsetup\([\s\S]*?\bname\s*=\s*["']([\w.-]+)["']/.exec((await view.readText('setup.py')) ?? '')?.[1];
   const name = tomlGet(toml, 'project', 'name')?.strings[0]?.value ?? tomlGet(toml, 'tool.poetry', 'name')?.strings[0]?.value ?? setupName;
-  return { packageManager, install, manifests, locked, deps, name, notes };
+  return { packageManager, install, manifests, locked, deps, name, notes, ...(requires ? { requires } : {}) };
 }

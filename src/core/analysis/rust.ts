@@ -36,6 +36,33 @@ async function crateAt(view: DirView, dir: string): Promise<Crate | undefined> {
   return { dir, name: bin ?? pkg };
 }
 
+/** A target whose path Cargo.toml sets: a stub at the default path would not stand in for it. */
+const CUSTOM_TARGET = /^\[\[?(bin|lib|bench|example|test)\]\]?[^[]*?^path\s*=/m;
+
+/**
+ * A workspace's dependency layer: every crate's Cargo.toml (cargoManifests) and a stub for each of
+ * its src/main.rs and src/lib.rs (cargoStubs), so `cargo build` compiles the dependencies before
+ * the source is in. Undefined when stubs cannot stand in for the crates (a glob Devgem does not
+ * expand, a member that is not a crate, a target at a custom path, a crate with neither file).
+ */
+async function stubLayer(view: DirView, crates: Crate[], members: string[]): Promise<{ cargoManifests: string[]; cargoStubs: string[] } | undefined> {
+  const dirs = [...new Set(crates.map((c) => c.dir))];
+  if (members.some((m) => m.includes('*') || !dirs.includes(m))) return undefined;
+  const manifests = ['Cargo.toml'];
+  const stubs: string[] = [];
+  for (const dir of dirs) {
+    const at = (f: string) => (dir ? `${dir}/${f}` : f);
+    if (CUSTOM_TARGET.test((await view.readText(at('Cargo.toml'))) ?? '')) return undefined;
+    if (dir) manifests.push(at('Cargo.toml'));
+    const found = (await Promise.all(['src/main.rs', 'src/lib.rs'].map(async (f) => ((await view.exists(at(f))) ? at(f) : undefined)))).filter(
+      (f): f is string => !!f,
+    );
+    if (!found.length) return undefined;
+    stubs.push(...found);
+  }
+  return { cargoManifests: manifests, cargoStubs: stubs };
+}
+
 /** `"0.0.0.0:3000"` → a format! reading PORT; `("127.0.0.1", 8080)` → a tuple reading PORT. Binds all interfaces either way. */
 function fixRust(line: string, port: number): string | undefined {
   const str = new RegExp(`"(?:0\\.0\\.0\\.0|127\\.0\\.0\\.1|localhost|\\[::\\])?:${port}"`);
@@ -57,12 +84,18 @@ async function detect(view: DirView): Promise<AppAnalysis | undefined> {
   const crates: Crate[] = [];
   const self = await crateAt(view, '');
   if (self) crates.push(self);
+  const expanded: string[] = [];
   for (const m of members ? [...members.matchAll(/"([^"]+)"/g)].map((x) => x[1]) : []) {
     const dirs = m.endsWith('/*') ? (await view.list(m.slice(0, -2))).map((d) => `${m.slice(0, -2)}/${d}`) : [m];
+    expanded.push(...(m.slice(0, -2).includes('*') ? ['*'] : dirs));
     for (const d of dirs) {
       const c = await crateAt(view, d);
       if (c) crates.push(c);
     }
+  }
+  if (members) {
+    const layer = await stubLayer(view, crates, expanded);
+    if (layer) Object.assign(app.hints, layer);
   }
   const bins = crates.filter((c) => c.name);
   const pick = bins.find((c) => c.framework) ?? bins[0];

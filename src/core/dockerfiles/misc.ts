@@ -1,5 +1,5 @@
 // Deno, Elixir releases, Dart AOT executables, Swift/Vapor, and a bare Procfile command.
-// Hints used: entry (Deno/Dart entry file), release + lockfile + assets (Elixir),
+// Hints used: entry (Deno/Dart entry file), manifests (what `deno install` reads), release + lockfile + assets (Elixir),
 // product (Swift executable), lockfile.
 import { RUNTIMES } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
@@ -9,12 +9,24 @@ const apt = (pkgs: string[]) => `RUN apt-get update && apt-get install -y --no-i
 const portEnv = (app: AppAnalysis) => (app.port.honoursPortEnv || app.port.port === 8080 ? ['ENV PORT=8080'] : []);
 const file = (lines: string[]) => [GENERATED_HEADER, ...lines, ''].join('\n');
 
+/**
+ * Deno 2's `deno install` fetches what deno.json/package.json list, so that layer needs only
+ * the manifests (hints.manifests). `deno cache <entry>` then takes what only the code names
+ * (URL imports): with no deno.json that is everything, and it has to follow the source.
+ */
+function denoInstall(app: AppAnalysis): string[] {
+  const manifests = app.hints.manifests;
+  const major = Number((app.version?.value ?? '2').split('.')[0]);
+  if (!Array.isArray(manifests) || !manifests.length || major < 2) return ['COPY --chown=deno:deno . .'];
+  return [`COPY ${manifests.join(' ')} ./`, 'RUN deno install', 'COPY --chown=deno:deno . .'];
+}
+
 const deno: Generator = (app) => ({
   dockerfile: file([
     // A .dvmrc pin is a full version (the tag scheme denoland/deno uses); otherwise the newest 2.x the table knows.
     `FROM ${/^\d+\.\d+\.\d+$/.test(app.version?.value ?? '') ? `denoland/deno:${app.version!.value}` : RUNTIMES.deno.image('2')}`,
     'WORKDIR /app',
-    'COPY --chown=deno:deno . .',
+    ...denoInstall(app),
     // Download and type-check dependencies at build time, not on every cold start.
     ...(app.hints.entry ? [`RUN deno cache ${String(app.hints.entry)}`] : []),
     ...(app.build ? [`RUN ${app.build.value}`] : []),

@@ -12,12 +12,13 @@
 //   outputDir      string — where the static build lands ('node-static')
 //   startEnv       string[] — VAR=value pairs the start script set (become ENV lines)
 //   keepDevDependencies true — the start needs a devDependency (tsx, ts-node): no production-only install
+//   workspaceManifests string[] — a member built from the workspace root: root manifests and members' package.json
 import { DEFAULT_PORT } from '../analysis/detector';
 import { RUNTIMES, STATIC_IMAGE } from '../analysis/runtimes';
 import type { AppAnalysis } from '../analysis/types';
 import { DevgemError } from '../base/errors';
 import { cmd, dockerignore, GENERATED_HEADER, type GeneratedFiles, type GeneratorMap, startEnvLines } from './generator';
-import { BUN_BINARY, copyManifests, installCommand, pruneCommand } from './nodeInstall';
+import { BUN_BINARY, copyManifests, copyWorkspaceManifests, installCommand, pruneCommand } from './nodeInstall';
 import { nginxServer, writeTemplate } from './staticSite';
 
 const NODE_IGNORE = [
@@ -100,6 +101,13 @@ function startOf(app: AppAnalysis): string[] {
   return start;
 }
 
+/** The install at the workspace root: manifests first where the analysis listed them, then the source. */
+function rootInstall(app: AppAnalysis, copySource: string): string[] {
+  const manifests = copyWorkspaceManifests(app);
+  const install = `RUN ${installCommand(app, 'all')}`;
+  return manifests ? [...manifests, install, copySource] : [copySource, install];
+}
+
 /**
  * A workspace member that uses shared workspace packages: the whole workspace
  * is the context, installed once at the root with its lockfile, and the app runs
@@ -115,8 +123,7 @@ function workspaceMember(app: AppAnalysis): GeneratedFiles {
     `FROM ${img.image}`,
     ...img.bunOnNode,
     'WORKDIR /app',
-    `COPY --chown=${img.user}:${img.user} . .`,
-    `RUN ${installCommand(app, 'all')}`,
+    ...rootInstall(app, `COPY --chown=${img.user}:${img.user} . .`),
     `WORKDIR /app/${app.path}`,
     ...(app.build ? [`RUN ${app.build.value}`] : []),
     'ENV NODE_ENV=production',
@@ -171,8 +178,7 @@ function staticSite(app: AppAnalysis): GeneratedFiles {
         `FROM ${img.image} AS build`,
         ...img.bunOnNode,
         'WORKDIR /app',
-        'COPY . .',
-        `RUN ${installCommand(app, 'all')}`,
+        ...rootInstall(app, 'COPY . .'),
         `WORKDIR /app/${app.path}`,
         `RUN ${build}`,
       ]

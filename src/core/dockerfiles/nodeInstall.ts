@@ -61,5 +61,21 @@ export function copyManifests(app: AppAnalysis): string[] {
   return lines;
 }
 
+/**
+ * COPY lines for a member built from the workspace root: the root manifests, then each
+ * member's package.json into its folder (hints.workspaceManifests, from the analysis).
+ * Undefined when the analysis listed none: then the whole workspace goes in before the install.
+ */
+export function copyWorkspaceManifests(app: AppAnalysis): string[] | undefined {
+  const files = app.hints.workspaceManifests;
+  if (!Array.isArray(files) || !files.length) return undefined;
+  const root = files.filter((f) => !f.includes('/'));
+  const lines = root.length ? [`COPY ${root.join(' ')} ./`] : [];
+  for (const f of files.filter((x) => x.includes('/'))) {
+    lines.push(f === '.yarn/releases' ? 'COPY .yarn/releases ./.yarn/releases' : `COPY ${f} ./${f.slice(0, f.lastIndexOf('/') + 1)}`);
+  }
+  return lines;
+}
+
 /** Bun as the package manager on a Node image: copy the binary from Bun's image. */
 export const BUN_BINARY = 'COPY --from=bun /usr/local/bin/bun /usr/local/bin/bun';

@@ -6,6 +6,7 @@
 // Hints read (set by the python detector):
 //   install: 'requirements' | 'poetry' | 'uv' | 'uv-project' | 'pipenv' | 'pdm' | 'project' | 'none'
 //   manifests: string[]        files copied before the install (cache layer)
+//   setupRequires: string[]    a lone setup.py's literal install_requires, installed before the source
 //   serverPackages: string[]   servers the dependencies lack (gunicorn, uvicorn)
 //   collectstatic: string      path of manage.py when Django's STATIC_ROOT is set
 //   env: string[]              extra KEY=VALUE runtime environment (e.g. GRADIO_SERVER_NAME=0.0.0.0)
@@ -21,7 +22,7 @@ function strings(value: unknown): string[] {
 }
 
 /** Builder lines that install the dependencies into /opt/venv. */
-function installLines(install: string, manifests: string[]): string[] {
+function installLines(install: string, manifests: string[], requires: string[]): string[] {
   const copy = manifests.length ? [`COPY ${manifests.join(' ')} ./`] : [];
   const venv = ['RUN python -m venv /opt/venv', VENV_ENV];
   switch (install) {
@@ -55,7 +56,9 @@ function installLines(install: string, manifests: string[]): string[] {
         'RUN pdm export --prod --without-hashes -o /tmp/requirements.txt && pip install -r /tmp/requirements.txt',
       ];
     case 'project':
-      // setup.py / PEP 621 without a lockfile: the package needs its source to install.
+      // setup.py without a lockfile: the package needs its source to install. Its literal
+      // install_requires (setupRequires) go in a layer of their own first, then the package alone.
+      if (requires.length) return [...venv, `RUN pip install ${requires.map((r) => `'${r}'`).join(' ')}`, 'COPY . .', 'RUN pip install --no-deps .'];
       return [...venv, 'COPY . .', 'RUN pip install .'];
     default:
       return venv;
@@ -78,7 +81,7 @@ export function pythonDockerfile(app: AppAnalysis): GeneratedFiles {
           `FROM python:${version}-slim AS builder`,
           'ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1',
           'WORKDIR /app',
-          ...installLines(install, strings(app.hints.manifests)),
+          ...installLines(install, strings(app.hints.manifests), strings(app.hints.setupRequires)),
           // uv's venv has no pip of its own.
           ...(servers.length ? [`RUN ${install.startsWith('uv') ? 'uv pip install --python /opt/venv/bin/python' : 'pip install'} ${servers.join(' ')}`] : []),
           '',
