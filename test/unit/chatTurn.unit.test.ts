@@ -87,23 +87,7 @@ describe('one chat turn, for the sidebar and @devgem', () => {
     const cloud = {
       runAdmin: { describeService: async () => ({ service: 'api', region: 'us-central1', uri: 'https://api.example', env: [], traffic: [], ready: true }) },
     } as unknown as CloudPorts;
-    const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), cloud, { overrides: { project: 'proj-123', region: 'us-central1' } });
-    const confirm = new TestConfirm([], false);
-    const answers: string[] = [];
-    await runChatTurn(
-      'delete the api service',
-      {
-        registry: createToolRegistry(),
-        ctx,
-        confirm,
-        model: undefined,
-        conversation: new Conversation(),
-        facts: () => ({ workspaceName: 'w', options: { allowUnauthenticated: true } }),
-        cancelDeploy: () => false,
-      },
-      { text: () => undefined, textEnd: () => undefined, tool: () => undefined, answer: (a) => answers.push(a), notice: (n) => answers.push(n) },
-      new AbortController().signal,
-    );
+    const { confirm, answers } = await declinedOfflineTurn('delete the api service', cloud);
     assert.deepEqual(
       confirm.asked.map((a) => [a.tool, a.risk]),
       [['delete_service', 'destructive']],
@@ -128,23 +112,7 @@ describe('one chat turn, for the sidebar and @devgem', () => {
         updateConfig: async () => (updated++, {}),
       },
     } as unknown as CloudPorts;
-    const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), cloud, { overrides: { project: 'proj-123', region: 'us-central1' } });
-    const confirm = new TestConfirm([], false);
-    const answers: string[] = [];
-    await runChatTurn(
-      'set min instances to 1 on api',
-      {
-        registry: createToolRegistry(),
-        ctx,
-        confirm,
-        model: undefined,
-        conversation: new Conversation(),
-        facts: () => ({ workspaceName: 'w', options: { allowUnauthenticated: true } }),
-        cancelDeploy: () => false,
-      },
-      { text: () => undefined, textEnd: () => undefined, tool: () => undefined, answer: (a) => answers.push(a), notice: (n) => answers.push(n) },
-      new AbortController().signal,
-    );
+    const { confirm, answers } = await declinedOfflineTurn('set min instances to 1 on api', cloud);
     assert.deepEqual(
       confirm.asked.map((a) => [a.tool, a.risk]),
       [['update_service_config', 'write']],
@@ -236,3 +204,25 @@ describe('one chat turn, for the sidebar and @devgem', () => {
     assert.deepEqual([...t.ctx.written.keys()], [], 'declined: not written');
   });
 });
+
+/** One offline chat turn against `cloud` whose card the user declines: what was asked, and the answers. */
+async function declinedOfflineTurn(message: string, cloud: CloudPorts) {
+  const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), cloud, { overrides: { project: 'proj-123', region: 'us-central1' } });
+  const confirm = new TestConfirm([], false);
+  const answers: string[] = [];
+  await runChatTurn(
+    message,
+    {
+      registry: createToolRegistry(),
+      ctx,
+      confirm,
+      model: undefined,
+      conversation: new Conversation(),
+      facts: () => ({ workspaceName: 'w', options: { allowUnauthenticated: true } }),
+      cancelDeploy: () => false,
+    },
+    { text: () => undefined, textEnd: () => undefined, tool: () => undefined, answer: (a) => answers.push(a), notice: (n) => answers.push(n) },
+    new AbortController().signal,
+  );
+  return { confirm, answers };
+}
