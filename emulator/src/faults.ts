@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 // trickles the real answer out slowly. Tests use it to check what the SDKs and
 // Devgem do when Google has a bad minute (see emulator/README.md).
 
-export type FaultKind = '429' | '500' | '503' | 'reset' | 'hang' | 'slow';
+export type FaultKind = '429' | '500' | '503' | 'reset' | 'hang' | 'slow' | 'corrupt';
 
 export type Fault =
   | { kind: '429'; retryAfterSeconds?: number }
@@ -17,7 +17,9 @@ export type Fault =
   /** Never answers; the request stays open until the client gives up (or reset/close). */
   | { kind: 'hang' }
   /** The real answer, its body written at this rate. */
-  | { kind: 'slow'; bytesPerSecond: number };
+  | { kind: 'slow'; bytesPerSecond: number }
+  /** The request is processed with one byte of its body changed (damaged in transit; a checksum catches it). */
+  | { kind: 'corrupt' };
 
 /** Which server a rule watches: the API (default) or the Cloud Run service fronts (the apps' URLs). */
 export type FaultTarget = 'api' | 'service';
@@ -69,6 +71,7 @@ export class Faults {
   private fired: FaultHit[] = [];
   private log: SeenRequest[] = [];
   private readonly held = new Set<Socket>();
+  private readonly damaged = new WeakSet<IncomingMessage>();
 
   /** Adds a rule; returns its index (as `FaultHit.rule` reports it). */
   add(rule: FaultRule): number {
@@ -78,6 +81,11 @@ export class Faults {
     if (rule.fault.kind === 'slow' && !(rule.fault.bytesPerSecond > 0)) throw new Error('faults: slow needs bytesPerSecond > 0');
     this.rules.push({ ...rule, method: rule.method?.toUpperCase(), seen: 0 });
     return this.rules.length - 1;
+  }
+
+  /** True when a 'corrupt' fault picked this request: its body is to be damaged before it is processed. */
+  corrupts(req: IncomingMessage): boolean {
+    return this.damaged.has(req);
   }
 
   hits(): FaultHit[] {
@@ -154,6 +162,9 @@ export class Faults {
       case 'slow':
         trickle(res, fault.bytesPerSecond);
         return false;
+      case 'corrupt':
+        this.damaged.add(req);
+        return false;
     }
   }
 }
@@ -226,7 +237,7 @@ export function ruleFromJson(body: Record<string, unknown>): FaultRule {
   const kind = String(f?.kind ?? '');
   let fault: Fault;
   if (kind === '429') fault = { kind, retryAfterSeconds: typeof f?.retryAfterSeconds === 'number' ? f.retryAfterSeconds : undefined };
-  else if (kind === '500' || kind === '503' || kind === 'reset' || kind === 'hang') fault = { kind };
+  else if (kind === '500' || kind === '503' || kind === 'reset' || kind === 'hang' || kind === 'corrupt') fault = { kind };
   else if (kind === 'slow') fault = { kind, bytesPerSecond: Number(f?.bytesPerSecond) };
   else throw new Error(`faults: unknown fault kind "${kind}"`);
   const calls = body.calls === 'all' ? 'all' : Array.isArray(body.calls) ? body.calls.map(Number) : undefined;

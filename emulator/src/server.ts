@@ -146,7 +146,7 @@ class EmulatorCore {
       query: url.searchParams,
       headers: req.headers,
       // Cloud Storage uploads arrive no faster than the `uploadBytesPerSecond` knob (a slow uplink).
-      body: await readBody(req, rawPath.startsWith('/upload/') ? this.ctx.knobs.uploadBytesPerSecond : 0),
+      body: damage(await readBody(req, rawPath.startsWith('/upload/') ? this.ctx.knobs.uploadBytesPerSecond : 0), this.ctx.faults.corrupts(req)),
       baseUrl: `http://${req.headers.host ?? '127.0.0.1'}`,
     };
     const [s0, s1, s2] = segments;
@@ -306,4 +306,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return closed;
     },
   };
+}
+
+/** A 'corrupt' fault: the middle byte of the body flipped, as a damaged transfer would arrive. */
+function damage(body: Buffer, corrupt: boolean): Buffer {
+  if (!corrupt || body.length === 0) return body;
+  const copy = Buffer.from(body);
+  copy[copy.length >> 1] ^= 0xff;
+  return copy;
 }

@@ -14,7 +14,8 @@ import type { Emulator, Fault } from '../../emulator/src/server';
 import { emulatorState, useEmulator } from '../support/useEmulator';
 import { sameWorkspace, testDeployOptions } from '../support/workspace';
 
-type Kind = Fault['kind'];
+/** 'corrupt' is not a failure of a call but damage only a checksum sees: its own test is below. */
+type Kind = Exclude<Fault['kind'], 'corrupt'>;
 const KINDS: Kind[] = ['429', '500', '503', 'reset', 'hang', 'slow'];
 
 /** first: a new service; iam: the same, with the org refusing invokerIamDisabled (so the IAM policy path runs); update: a live service gets new code. */
@@ -384,5 +385,30 @@ describe('a resumable upload survives a connection dropped half way through a ch
     assert.equal(session.received.filter((r) => r.start === 0).length, 1, 'the retry did not start over from byte 0');
     const stored = Buffer.from(await (await fetch(`${fx.emu.baseUrl}/storage/v1/b/${at.bucket}/o/${encodeURIComponent(at.object)}?alt=media`)).arrayBuffer());
     assert.ok(stored.equals(data), 'the object is the uploaded bytes');
+  });
+});
+
+describe('an upload damaged on the way is caught by its CRC32C', function () {
+  this.timeout(60_000);
+  const fx = useEmulator();
+
+  it('fails with what happened and what to do, and deletes the damaged object so no build reads it', async () => {
+    const MiB = 1024 * 1024;
+    const data = randomBytes(2 * MiB + 777);
+    const ports = createCloudPorts({ emulatorHost: fx.emu.host, uploadChunkBytes: MiB });
+    const at = { project: 'demo-project', bucket: 'damage-test-bucket', object: 'source/damaged.tar.gz' };
+    await ports.storage.ensureBucket({ project: at.project, bucket: at.bucket, location: 'europe-west1' }, new AbortController().signal);
+    // The second chunk arrives with one byte changed; the emulator stores what it got, as Cloud Storage would.
+    fx.emu.faults.add({ method: 'PUT', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, calls: [2], fault: { kind: 'corrupt' } });
+    await assert.rejects(
+      ports.storage.upload({ ...at, source: Readable.from([data]), contentType: 'application/gzip' }, new AbortController().signal),
+      (err: Error & { fix?: string }) => /arrived damaged/.test(err.message) && /Deploy again/.test(String(err.fix)),
+    );
+    assert.deepEqual(
+      fx.emu.faults.hits().map((h) => h.kind),
+      ['corrupt'],
+    );
+    const left = await fetch(`${fx.emu.baseUrl}/storage/v1/b/${at.bucket}/o/${encodeURIComponent(at.object)}`);
+    assert.equal(left.status, 404, 'the damaged object was deleted');
   });
 });

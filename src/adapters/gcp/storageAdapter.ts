@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { DevgemError } from '../../core/base/errors';
 import type { StoragePort } from '../../core/cloud/ports';
 import { call, isNotFound, retried } from './gcpErrors';
+import { Crc32cPassThrough } from './crc32cOffThread';
 import type { StorageJson } from './storageJson';
 
 const API = 'storage.googleapis.com';
@@ -66,9 +67,11 @@ export class StorageAdapter implements StoragePort {
     const storage = await this.storageFor(opts.project);
     const file = storage.bucket(opts.bucket).file(opts.object);
     const ctx = { what: `Uploading gs://${opts.bucket}/${opts.object}`, project: opts.project, role: 'roles/storage.objectAdmin', api: API };
+    const checksum = new Crc32cPassThrough();
     await call(ctx, () =>
       pipeline(
         opts.source,
+        checksum,
         file.createWriteStream({
           resumable: true,
           // Several requests, each answered with the committed offset (308 + Range): a retry resumes there, not at byte 0.
@@ -78,7 +81,8 @@ export class StorageAdapter implements StoragePort {
           // Object names carry the deploy id, so a new one never exists.
           preconditionOpts: { ifGenerationMatch: 0 },
           contentType: opts.contentType,
-          validation: 'crc32c',
+          // Checked below against a CRC32C computed off the host's main thread (crc32cOffThread.ts says why).
+          validation: false,
           metadata: { cacheControl: 'no-store' },
         }),
         { signal },
@@ -93,6 +97,21 @@ export class StorageAdapter implements StoragePort {
         }
         throw err;
       }),
+    );
+    await this.checkIntegrity(file, checksum.crc32c(), ctx.what);
+  }
+
+  /** What Cloud Storage stored must be what was sent; a damaged object is deleted, so no build reads it. */
+  private async checkIntegrity(file: ReturnType<ReturnType<Storage['bucket']>['file']>, sent: string, what: string): Promise<void> {
+    const stored = (file.metadata as { crc32c?: unknown } | undefined)?.crc32c;
+    if (stored === sent) return;
+    await file.delete({ ignoreNotFound: true }).catch(() => undefined);
+    throw new DevgemError(
+      'unavailable',
+      `${what} arrived damaged: Cloud Storage stored different bytes (CRC32C ${String(stored ?? 'missing')}, sent ${sent}). The object was deleted.`,
+      {
+        fix: 'Deploy again. If it keeps happening, something between you and Google (a proxy or antivirus that inspects HTTPS) is changing the upload.',
+      },
     );
   }
 

@@ -33,6 +33,16 @@ export function throwIfCancelled(signal?: AbortSignal): void {
 }
 
 /**
+ * Loops over every file of a workspace await this every few hundred files, so
+ * the host's event loop runs (timers, I/O, the webview's messages) between
+ * them. Awaiting an already settled promise only queues a microtask, which
+ * runs before any of those: a loop of such awaits holds the thread throughout.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Races `work` against a deadline and the signal, so no await in the pipeline
  * can hang forever even when an SDK call ignores its abort signal.
  */

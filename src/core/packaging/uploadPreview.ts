@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { yieldToEventLoop } from '../base/wait';
 import { secretReason } from './secretFiles';
 
 /** What the upload will hold, shown before it leaves the machine. */
@@ -19,6 +20,8 @@ export const MAX_FILES = 50_000;
 const LARGEST_SHOWN = 5;
 /** lstat this many files at once: fast on 50k files without opening thousands of handles. */
 const STAT_BATCH = 64;
+/** Checking names of this many files takes ~2 ms; then the event loop gets a turn. */
+const YIELD_EVERY = 256;
 
 /** Dependency folders the image installs itself; uploading them is slow and usually a mistake. */
 function dependencyDir(relPath: string): string | undefined {
@@ -58,7 +61,8 @@ export async function previewManifest(
 
   const redFlags: UploadPreview['redFlags'] = [];
   const flaggedDirs = new Set<string>();
-  for (const { path: file, bytes, link } of sizes) {
+  for (const [i, { path: file, bytes, link }] of sizes.entries()) {
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     if (bytes >= LARGE_FILE_BYTES) redFlags.push({ path: file, reason: `large file (${formatSize(bytes)})` });
     const dir = dependencyDir(file);
     if (dir && !flaggedDirs.has(dir)) {
