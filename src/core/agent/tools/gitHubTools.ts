@@ -126,6 +126,17 @@ async function assertPlanStill(ctx: AgentContext, port: GitHubPort, p: GitHubPla
   ]);
 }
 
+/** The repository and ref arguments, the same for every tool that downloads one. */
+const REPOSITORY_PARAMETER = { type: 'string', minLength: 3, maxLength: 300, description: 'owner/name or https://github.com/owner/name.' } as const;
+const REF_PARAMETER = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  // No whitespace or characters git refuses in a ref name.
+  pattern: '^[^\\s~^:?*\\[\\\\]+$',
+  description: "Branch, tag or commit SHA. Default: the repository's default branch.",
+} as const;
+
 export function deployGitHubRepoTool(): AgentTool<GitHubDeployArgs, AgentContext> {
   return {
     name: 'deploy_github_repo',
@@ -134,14 +145,8 @@ export function deployGitHubRepoTool(): AgentTool<GitHubDeployArgs, AgentContext
     parameters: {
       type: 'object',
       properties: {
-        repository: { type: 'string', minLength: 3, maxLength: 300, description: 'owner/name or https://github.com/owner/name.' },
-        ref: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 255,
-          pattern: '^[^\\s~^:?*\\[\\\\]+$',
-          description: "Branch, tag or commit SHA. Default: the repository's default branch.",
-        },
+        repository: REPOSITORY_PARAMETER,
+        ref: REF_PARAMETER,
         service: { type: 'string', pattern: SERVICE_PATTERN, description: 'Cloud Run service name. Default: the repository name.' },
         region: { type: 'string', pattern: REGION_PATTERN, description: 'Cloud Run region. Default: from settings or gcloud.' },
         subfolder: DEPLOY_PARAMETERS.properties!.subfolder,
@@ -234,14 +239,8 @@ export function analyzeGitHubRepoTool(): AgentTool<{ repository: string; ref?: s
     parameters: {
       type: 'object',
       properties: {
-        repository: { type: 'string', minLength: 3, maxLength: 300, description: 'owner/name or https://github.com/owner/name.' },
-        ref: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 255,
-          pattern: '^[^\\s~^:?*\\[\\\\]+$',
-          description: 'Branch, tag or commit SHA. Default: the default branch.',
-        },
+        repository: REPOSITORY_PARAMETER,
+        ref: REF_PARAMETER,
       },
       required: ['repository'],
     },
