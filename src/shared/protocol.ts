@@ -199,6 +199,8 @@ export interface ConfirmationRequest {
   details: { label: string; value: string }[];
   /** A unified diff of the file edit this approves, if any. */
   diff?: string;
+  /** The host holds the whole edit: the card offers to open it in VS Code's diff editor (a `reviewDiff` message). */
+  diffEditor?: boolean;
   approveLabel: string;
 }
 
@@ -322,6 +324,8 @@ export type WebviewMessage =
   /** Stop the agent: aborts the model stream and any running tool (including a deploy). */
   | { type: 'stop' }
   | { type: 'confirm'; id: string; token: string; approve: boolean }
+  /** Open the open question's edit (its `id`) in VS Code's diff editor; nothing is approved. */
+  | { type: 'reviewDiff'; id: string }
   /** The current deploy's whole build log in an editor tab. */
   | { type: 'openLogInEditor' }
   /** The current deploy's build in Cloud Console (the host knows the URL). */
