@@ -97,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
         session,
         chat,
         card,
+        diffs,
         actions,
         log,
         settings: { root: () => folders.current()?.uri.fsPath, reply: (m) => provider?.send(m) },

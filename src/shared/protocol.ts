@@ -199,6 +199,8 @@ export interface ConfirmationRequest {
   details: { label: string; value: string }[];
   /** A unified diff of the file edit this approves, if any. */
   diff?: string;
+  /** The host holds the whole edit: the card offers to open it in VS Code's diff editor (a `reviewDiff` message). */
+  diffEditor?: boolean;
   approveLabel: string;
 }
 
@@ -271,8 +273,17 @@ export type HostMessage =
   /** The saved deploy configuration for the settings form; `open`: show the form (the Edit Deploy Settings command). */
   | { type: 'deployConfig'; reply: DeployConfigReply; open?: boolean };
 
-/** .devgem/deploy.json's fields as the settings form shows them (mirrors core's DeployConfig). */
+/** Who may reach a Cloud Run service: deploy.json's "ingress". */
+export const INGRESS_VALUES = ['all', 'internal', 'internal-and-cloud-load-balancing'] as const;
+export type Ingress = (typeof INGRESS_VALUES)[number];
+
+/**
+ * The shape of .devgem/deploy.json, defined once: core's `DeployConfig` is this type (core validates
+ * and writes the file), the settings form edits it, and `schemas/deploy.schema.json` must list the
+ * same fields (test/unit/deployConfigShape.unit.test.ts checks them).
+ */
 export interface DeployConfigData {
+  /** The app of a monorepo, relative to the folder ('' or absent: ask when there are several). */
   app?: string;
   service?: string;
   region?: string;
@@ -280,13 +291,18 @@ export interface DeployConfigData {
   memory?: string;
   minInstances?: number;
   maxInstances?: number;
+  /** Requests one instance serves at once (Cloud Run: 1–1000). */
   concurrency?: number;
+  /** Request timeout in seconds (Cloud Run: 1–3600). */
   timeoutSeconds?: number;
-  ingress?: string;
+  ingress?: Ingress;
   serviceAccount?: string;
+  /** Plain, non-secret env vars. */
   env?: Record<string, string>;
+  /** Env var name → Secret Manager secret, `name` or `name:version`. */
   secrets?: Record<string, string>;
   vpcConnector?: string;
+  /** `project:region:instance` connection names. */
   cloudSqlInstances?: string[];
 }
 
@@ -308,6 +324,8 @@ export type WebviewMessage =
   /** Stop the agent: aborts the model stream and any running tool (including a deploy). */
   | { type: 'stop' }
   | { type: 'confirm'; id: string; token: string; approve: boolean }
+  /** Open the open question's edit (its `id`) in VS Code's diff editor; nothing is approved. */
+  | { type: 'reviewDiff'; id: string }
   /** The current deploy's whole build log in an editor tab. */
   | { type: 'openLogInEditor' }
   /** The current deploy's build in Cloud Console (the host knows the URL). */

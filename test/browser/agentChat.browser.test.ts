@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ChatMessage } from '../../src/shared/protocol';
-import { GEMINI, GEMINI_BUSY, PLAN_DIFF, agentSnapshot, deleteConfirmation, deployConfirmation, reply, toolMessage } from './agentFixtures';
+import { GEMINI, GEMINI_BUSY, PLAN_DIFF, agentSnapshot, deleteConfirmation, deployConfirmation, fixConfirmation, reply, toolMessage } from './agentFixtures';
 import { chatMessage } from './deployFixtures';
 import {
   REPO_ROOT,
@@ -289,6 +289,38 @@ describe('agent chat (browser)', function () {
       assert.equal(await page.locator('#confirm-status').textContent(), 'Declined.');
     });
 
+    it('Review in diff editor: only for an edit the host holds; posts the question id and answers nothing', async () => {
+      await open();
+      await sendSnapshots(page, agentSnapshot(1, { confirmation: deployConfirmation() }));
+      assert.equal(await page.locator('#confirm-review').count(), 0, 'no button when the host holds no whole edit');
+      await sendSnapshots(page, agentSnapshot(2, { confirmation: fixConfirmation() }));
+      const review = page.locator('#confirm-review');
+      assert.equal(await review.textContent(), 'Review in diff editor');
+      assert.match((await review.getAttribute('aria-label')) ?? '', /^Review in diff editor: the whole change/);
+      assert.equal(await review.locator('.codicon-diff').count(), 1);
+      assert.equal(await activeElementId(page), 'confirm-approve', 'Approve keeps the focus');
+      const [reviewBg, declineBg] = await page
+        .locator('#confirm-review, #confirm-decline')
+        .evaluateAll((bs) => bs.map((b) => b.ownerDocument.defaultView.getComputedStyle(b.shadowRoot.querySelector('.base') ?? b).backgroundColor));
+      assert.equal(reviewBg, declineBg, 'a secondary button in the theme, like Decline');
+
+      await review.click();
+      await review.focus();
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await posted(page), [
+        { type: 'reviewDiff', id: 'confirm-3' },
+        { type: 'reviewDiff', id: 'confirm-3' },
+      ]);
+      assert.equal(await isDisabled('#confirm-approve'), false, 'reviewing answers nothing');
+      assert.equal(await card().getAttribute('data-answered'), null);
+
+      await clearPosted(page);
+      await page.locator('#confirm-decline').click();
+      assert.equal(await isDisabled('#confirm-review'), true, 'an answered question has nothing left to review');
+      await review.click({ force: true });
+      assert.deepEqual(await posted(page), [{ type: 'confirm', id: 'confirm-3', token: 'tok-fix-9b2d', approve: false }]);
+    });
+
     it('Escape declines, and a replacing question is answerable again', async () => {
       await open();
       await sendSnapshots(page, agentSnapshot(1, { confirmation: deployConfirmation() }));
@@ -341,8 +373,13 @@ describe('agent chat (browser)', function () {
 
     it('ignores a snapshot whose confirmation is malformed', async () => {
       await open();
-      const bad = { ...agentSnapshot(1, { chat: [reply('r', 'x')] }), confirmation: { ...deployConfirmation(), token: 42 } };
-      await sendToWebview(page, { type: 'snapshot', snapshot: bad });
+      for (const confirmation of [
+        { ...deployConfirmation(), token: 42 },
+        { ...deployConfirmation(), diffEditor: 'yes' },
+      ]) {
+        const bad = { ...agentSnapshot(1, { chat: [reply('r', 'x')] }), confirmation };
+        await sendToWebview(page, { type: 'snapshot', snapshot: bad });
+      }
       assert.equal(await page.locator('#chat-log .chat-msg').count(), 0);
       assert.equal(await card().isVisible(), false);
     });
@@ -435,7 +472,7 @@ describe('agent chat (browser)', function () {
       toolMessage('t1', { status: 'running', name: `tool_${long}`, args: `{"k": "${long}"}`, summary: long }),
       { id: 'n1', role: 'notice', text: long, at: 0 },
     ];
-    const confirmation = deployConfirmation({ title: long, details: [{ label: long, value: long }], diff: `+${long}` });
+    const confirmation = deployConfirmation({ title: long, details: [{ label: long, value: long }], diff: `+${long}`, diffEditor: true });
     await sendSnapshots(page, agentSnapshot(1, { chat, confirmation, agent: { ...GEMINI_BUSY, model: long } }));
     await page.locator('.tool-card summary').click();
     assert.equal(await horizontalOverflow(page), 0);
@@ -464,6 +501,12 @@ describe('agent chat (browser)', function () {
         const destructive = path.join(ARTIFACTS, `confirmation-destructive-${theme}.png`);
         await page.locator('#confirmation').screenshot({ path: destructive });
         assert.ok(fs.statSync(destructive).size > 2_000);
+
+        await sendSnapshots(page, agentSnapshot(3, { chat, agent: GEMINI_BUSY, confirmation: fixConfirmation() }));
+        const fix = path.join(ARTIFACTS, `confirmation-fix-${theme}.png`);
+        await page.locator('#confirmation').screenshot({ path: fix });
+        assert.ok(fs.statSync(fix).size > 2_000);
+        assert.equal(await horizontalOverflow(page), 0, 'Review in diff editor wraps in a 300 px sidebar');
       });
     }
   });

@@ -76,3 +76,22 @@ export function deleteConfirmation(overrides: Partial<ConfirmationRequest> = {})
     ...overrides,
   };
 }
+
+/** propose_fix's card: a Dockerfile edit the host holds whole, so the card offers the diff editor. */
+export function fixConfirmation(overrides: Partial<ConfirmationRequest> = {}): ConfirmationRequest {
+  return {
+    id: 'confirm-3',
+    token: 'tok-fix-9b2d',
+    tool: 'propose_fix',
+    risk: 'write',
+    title: 'Edit Dockerfile and redeploy hello-world?',
+    details: [
+      { label: 'File', value: 'Dockerfile' },
+      { label: 'Why', value: 'The app listens on 8080, the image exposed 3000' },
+    ],
+    diff: PLAN_DIFF,
+    diffEditor: true,
+    approveLabel: 'Apply Fix',
+    ...overrides,
+  };
+}

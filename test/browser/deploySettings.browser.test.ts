@@ -5,11 +5,11 @@
 // Run: npm run build && npx tsc -p . && npx mocha --no-config out/test/browser/deploySettings.browser.test.js
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { HostMessage } from '../../src/shared/protocol';
+import type { DeployConfigData, HostMessage } from '../../src/shared/protocol';
 import { clearPosted, horizontalOverflow, posted, sendToWebview } from './harness';
 import { pageSession } from './pageSession';
 
-const SAVED = {
+const SAVED: DeployConfigData = {
   service: 'api',
   region: 'europe-west1',
   memory: '512Mi',

@@ -23,6 +23,7 @@ describe('webview message validation', () => {
     { type: 'stop' },
     { type: 'confirm', id: 'c1-abc', token: 'tok_-123', approve: true },
     { type: 'confirm', id: 'c1-abc', token: 'tok_-123', approve: false },
+    { type: 'reviewDiff', id: 'c1-abc' },
     { type: 'openLogInEditor' },
     { type: 'openBuildInConsole' },
     { type: 'retry' },
@@ -105,6 +106,14 @@ describe('webview message validation', () => {
     rejected({ type: 'confirm', id: '', token: 't', approve: true });
     rejected({ type: 'confirm', id: 'c1', token: 'x'.repeat(201), approve: true });
     rejected({ type: 'stop', now: true });
+  });
+
+  it('rejects a reviewDiff without its question id, with an overlong one, or with anything else', () => {
+    assert.match(rejected({ type: 'reviewDiff' }), /id: required/);
+    assert.match(rejected({ type: 'reviewDiff', id: 'x'.repeat(101) }), /id: must hold at most 100/);
+    assert.match(rejected({ type: 'reviewDiff', id: 'c1', path: '/etc/passwd' }), /unexpected key "path"/);
+    rejected({ type: 'reviewDiff', id: '' });
+    rejected({ type: 'reviewDiff', id: ['c1'] });
   });
 
   it('rejects oversized or malformed code actions', () => {

@@ -20,6 +20,7 @@ const SAMPLES: { [K in WebviewMessage['type']]: Extract<WebviewMessage, { type: 
   chat: { type: 'chat', text: 'deploy this' },
   stop: { type: 'stop' },
   confirm: { type: 'confirm', id: 'q1', token: 't1', approve: true },
+  reviewDiff: { type: 'reviewDiff', id: 'q1' },
   openLogInEditor: { type: 'openLogInEditor' },
   openBuildInConsole: { type: 'openBuildInConsole' },
   showPastBuildLog: { type: 'showPastBuildLog', deployId: 'd-1' },
@@ -42,6 +43,7 @@ const EXPECTED: Record<WebviewMessage['type'], string[]> = {
   chat: ['chat.handle deploy this'],
   stop: ['chat.stop', 'session.cancel'],
   confirm: ['card.answer q1 t1 true', 'log.warn'],
+  reviewDiff: ['card.reviewOf q1', 'diffs.open Dockerfile'],
   openLogInEditor: ['actions.openLogInEditor'],
   openBuildInConsole: ['actions.openBuildInConsole'],
   showPastBuildLog: ['command devgem.showPastBuildLog d-1'],
@@ -82,7 +84,11 @@ describe('the sidebar webview router', () => {
         runner: { deploy: async () => void done.push('runner.deploy') },
         session: { cancel: () => (done.push('session.cancel'), true) },
         chat: { handle: async (t) => void done.push(`chat.handle ${t}`), stop: () => (done.push('chat.stop'), false) },
-        card: { answer: (id, token, approve) => (done.push(`card.answer ${id} ${token} ${approve}`), false) },
+        card: {
+          answer: (id, token, approve) => (done.push(`card.answer ${id} ${token} ${approve}`), false),
+          reviewOf: (id) => (done.push(`card.reviewOf ${id}`), { path: 'Dockerfile', before: 'FROM a\n', after: 'FROM b\n' }),
+        },
+        diffs: { open: async (r) => void done.push(`diffs.open ${r.path}`) },
         actions: {
           openLogInEditor: async () => void done.push('actions.openLogInEditor'),
           openBuildInConsole: async () => void done.push('actions.openBuildInConsole'),

@@ -147,6 +147,7 @@ describe('webview view provider (stubbed vscode)', () => {
       { type: 'confirm', id: 'c1', token: 't', approve: 'yes' },
       { type: 'confirm', id: '', token: 't', approve: true },
     ],
+    reviewDiff: [{ type: 'reviewDiff' }, { type: 'reviewDiff', id: '' }, { type: 'reviewDiff', id: 'c1', token: 't' }, { type: 'reviewDiff', id: 7 }],
     openLogInEditor: [{ type: 'openLogInEditor', file: 'x' }],
     openBuildInConsole: [{ type: 'openBuildInConsole', url: 'command:x' }],
     showPastBuildLog: [

@@ -16,7 +16,7 @@ export interface ConfirmationDraft {
    * and never shown: `run` gets it back and acts on exactly that, or refuses when the world changed.
    */
   pin?: unknown;
-  /** The whole edit, for the diff editor when the inline diff is cut or too large (host only, never in the card). */
+  /** The whole edit, for VS Code's diff editor: opened when the inline diff is cut, or from the card's button (host only, never in the card). */
   review?: ReviewFiles;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DeploySession } from '../deploy/deploySession';
 import { CancelledError } from '../base/errors';
 import { realClock, type Clock } from '../base/wait';
-import type { ConfirmationDraft, ConfirmPort } from '../agent/registry';
+import type { ConfirmationDraft, ConfirmPort, ReviewFiles } from '../agent/registry';
 import type { ToolRisk } from '../../shared/protocol';
 
 /** How long a question waits for a click before it counts as declined. */
@@ -14,7 +14,7 @@ export const CONFIRM_TIMEOUT_MS = 15 * 60_000;
  * webview got, in the snapshot) approves. The model never sees the token.
  */
 export class SessionConfirm implements ConfirmPort {
-  private pending?: { id: string; token: string; settle(approved: boolean): void };
+  private pending?: { id: string; token: string; review?: ReviewFiles; settle(approved: boolean): void };
   private seq = 0;
 
   constructor(
@@ -44,7 +44,7 @@ export class SessionConfirm implements ConfirmPort {
         fn();
       };
       const onAbort = () => done(() => reject(new CancelledError()));
-      this.pending = { id, token, settle: (approved) => done(() => resolve(approved)) };
+      this.pending = { id, token, review: request.review, settle: (approved) => done(() => resolve(approved)) };
       signal.addEventListener('abort', onAbort, { once: true });
       this.session.setConfirmation({
         id,
@@ -54,6 +54,8 @@ export class SessionConfirm implements ConfirmPort {
         title: request.title,
         details: request.details,
         diff: request.diff,
+        // The edit's texts stay on the host; the card only learns it may ask for them (reviewDiff).
+        ...(request.review ? { diffEditor: true } : {}),
         approveLabel: request.approveLabel,
       });
       // Bounded: nobody answering is a "no".
@@ -62,6 +64,11 @@ export class SessionConfirm implements ConfirmPort {
         () => undefined,
       );
     });
+  }
+
+  /** The whole edit of the open question `id`, for the diff editor; undefined when that question is not open (answered, replaced, unknown) or has no edit. */
+  reviewOf(id: string): ReviewFiles | undefined {
+    return this.pending?.id === id ? this.pending.review : undefined;
   }
 
   /** The webview's answer. False when it does not match the open question (stale, forged or replayed). */

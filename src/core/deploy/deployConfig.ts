@@ -10,55 +10,40 @@ import { redactText } from '../base/redact';
 import type { RuntimeSpec, SecretRef } from '../cloud/ports';
 import { envNameProblem, looksSecret } from '../env/envNames';
 import type { DeployOptions } from './deployOptions';
+import { INGRESS_VALUES, type DeployConfigData, type Ingress } from '../../shared/protocol';
 
 /** Relative to the workspace folder. */
 export const DEPLOY_CONFIG_FILE = '.devgem/deploy.json';
 
-export const INGRESS_VALUES = ['all', 'internal', 'internal-and-cloud-load-balancing'] as const;
-export type Ingress = (typeof INGRESS_VALUES)[number];
+export { INGRESS_VALUES, type Ingress } from '../../shared/protocol';
 
-export interface DeployConfig {
-  /** The app of a monorepo, relative to the folder ('' or absent: ask when there are several). */
-  app?: string;
-  service?: string;
-  region?: string;
-  cpu?: string;
-  memory?: string;
-  minInstances?: number;
-  maxInstances?: number;
-  /** Requests one instance serves at once (Cloud Run: 1–1000). */
-  concurrency?: number;
-  /** Request timeout in seconds (Cloud Run: 1–3600). */
-  timeoutSeconds?: number;
-  ingress?: Ingress;
-  serviceAccount?: string;
-  /** Plain, non-secret env vars. */
-  env?: Record<string, string>;
-  /** Env var name → Secret Manager secret, `name` or `name:version`. */
-  secrets?: Record<string, string>;
-  vpcConnector?: string;
-  /** `project:region:instance` connection names. */
-  cloudSqlInstances?: string[];
-}
+/** The file's shape is the protocol's (the settings form edits the same type): one definition, in src/shared. */
+export type DeployConfig = DeployConfigData;
+
+/**
+ * Every field, each once; the key order is the order the file, the form and the plan show them.
+ * A `Record` over the type's keys, so a field added to DeployConfigData and not here fails to compile.
+ */
+const FIELD_ORDER: Record<keyof DeployConfig, true> = {
+  app: true,
+  service: true,
+  region: true,
+  cpu: true,
+  memory: true,
+  minInstances: true,
+  maxInstances: true,
+  concurrency: true,
+  timeoutSeconds: true,
+  ingress: true,
+  serviceAccount: true,
+  env: true,
+  secrets: true,
+  vpcConnector: true,
+  cloudSqlInstances: true,
+};
 
 /** The fields in the order the file, the form and the plan show them. */
-export const DEPLOY_CONFIG_FIELDS = [
-  'app',
-  'service',
-  'region',
-  'cpu',
-  'memory',
-  'minInstances',
-  'maxInstances',
-  'concurrency',
-  'timeoutSeconds',
-  'ingress',
-  'serviceAccount',
-  'env',
-  'secrets',
-  'vpcConnector',
-  'cloudSqlInstances',
-] as const satisfies readonly (keyof DeployConfig)[];
+export const DEPLOY_CONFIG_FIELDS = Object.keys(FIELD_ORDER) as readonly (keyof DeployConfig)[];
 
 const SERVICE = /^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;

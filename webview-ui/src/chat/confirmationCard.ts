@@ -14,7 +14,8 @@ export const APPROVE_ARM_MS = 400;
 
 /**
  * The question the host asks before a write or destructive tool runs: the plan
- * (and diff) in full, Approve and Decline. The answer carries the host's
+ * (and diff) in full, Approve and Decline, and for a file edit the host holds
+ * whole, Review in diff editor. The answer carries the host's
  * per-request token back untouched; the buttons stay disabled after one click
  * until the host clears or replaces the request.
  */
@@ -23,6 +24,7 @@ export class ConfirmationCard {
   private request: ConfirmationRequest | undefined;
   private approve: VscodeButton | undefined;
   private decline: VscodeButton | undefined;
+  private review: VscodeButton | undefined;
   private status: HTMLElement | undefined;
   private answered = false;
   private armed = false;
@@ -69,7 +71,7 @@ export class ConfirmationCard {
       this.el.hidden = true;
       this.el.replaceChildren();
       this.el.removeAttribute('data-risk');
-      this.approve = this.decline = this.status = undefined;
+      this.approve = this.decline = this.review = this.status = undefined;
       if (hadFocus) this.returnFocus();
       return true;
     }
@@ -95,6 +97,18 @@ export class ConfirmationCard {
       if (this.armed) this.answer(true);
     });
     this.decline.addEventListener('click', () => this.answer(false));
+    // The whole edit in VS Code's diff editor, at any time; it answers nothing.
+    this.review = request.diffEditor
+      ? h(
+          'vscode-button',
+          { id: 'confirm-review', secondary: true, tabindex: 0, 'aria-label': "Review in diff editor: the whole change, in VS Code's own diff view" },
+          slotIcon('diff'),
+          'Review in diff editor',
+        )
+      : undefined;
+    this.review?.addEventListener('click', () => {
+      if (this.request && !this.answered) this.post({ type: 'reviewDiff', id: this.request.id });
+    });
     this.status = h('p', { id: 'confirm-status', class: 'confirm-status', role: 'status' });
     const plan = h('dl', { id: 'confirm-plan', class: 'confirm-plan' });
     for (const { label, value } of request.details) {
@@ -106,7 +120,7 @@ export class ConfirmationCard {
       h('p', { class: 'confirm-tool' }, `${request.tool} · ${destructive ? 'destructive, cannot be undone' : 'makes changes'}`),
       plan,
       request.diff ? diffView(request.diff) : undefined,
-      h('div', { class: 'confirm-actions' }, this.approve, this.decline),
+      h('div', { class: 'confirm-actions' }, this.approve, this.decline, this.review),
       this.status,
     );
   }
@@ -120,6 +134,7 @@ export class ConfirmationCard {
     if (this.el.contains(document.activeElement)) this.el.focus();
     this.approve!.disabled = true;
     this.decline!.disabled = true;
+    if (this.review) this.review.disabled = true;
     this.el.setAttribute('data-answered', approve ? 'approved' : 'declined');
     this.status!.textContent = approve ? 'Approved. Waiting for Devgem…' : 'Declined.';
   }

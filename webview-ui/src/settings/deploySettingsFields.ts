@@ -1,4 +1,4 @@
-import type { DeployConfigData } from '../../../src/shared/protocol';
+import { INGRESS_VALUES, type DeployConfigData } from '../../../src/shared/protocol';
 
 // The form's fields and how their text maps to .devgem/deploy.json values and back.
 // The form only shapes the values (numbers, NAME=value lines); the host checks them
@@ -15,7 +15,7 @@ export interface FieldSpec {
   hint?: string;
 }
 
-export const INGRESS_CHOICES = ['', 'all', 'internal', 'internal-and-cloud-load-balancing'];
+export const INGRESS_CHOICES: readonly string[] = ['', ...INGRESS_VALUES];
 
 export const FIELDS: FieldSpec[] = [
   { key: 'app', label: 'App folder', kind: 'text', placeholder: 'apps/api', hint: 'Which app of the folder to deploy (empty: the folder itself, or ask).' },

@@ -59,7 +59,8 @@ function isConfirmation(v: unknown): boolean {
     ['id', 'token', 'tool', 'risk', 'title', 'approveLabel'].every((k) => typeof v[k] === 'string') &&
     Array.isArray(v.details) &&
     v.details.every((d) => isObj(d) && typeof d.label === 'string' && typeof d.value === 'string') &&
-    (v.diff === undefined || typeof v.diff === 'string')
+    (v.diff === undefined || typeof v.diff === 'string') &&
+    (v.diffEditor === undefined || typeof v.diffEditor === 'boolean')
   );
 }
 

@@ -246,7 +246,8 @@ export class HybridConfirm implements ConfirmPort {
     if (this.viewVisible()) {
       // The card shows the inline diff; one it cannot show whole opens beside it in the diff editor.
       if (review && cut.cut && this.diffs) void this.diffs.open(review);
-      return this.card.ask(shown, signal);
+      // With the edit kept on the host, the card's "Review in diff editor" can open it at any time.
+      return this.card.ask(review && this.diffs ? { ...shown, review } : shown, signal);
     }
     for (;;) {
       const answer = await this.modal(shown, cut, review && this.diffs ? REVIEW : undefined, signal);

@@ -76,6 +76,7 @@ const RULES: Rules = {
   copyUrl: { url },
   stop: {},
   confirm: { id: text({ min: 1, max: 100 }), token: text({ min: 1, max: 200 }), approve: bool },
+  reviewDiff: { id: text({ min: 1, max: 100 }) },
   openLogInEditor: {},
   openBuildInConsole: {},
   showPastBuildLog: { deployId: text({ min: 1, max: 64, pattern: /^[0-9A-Za-z-]+$/ }) },

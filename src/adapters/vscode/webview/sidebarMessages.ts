@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ReviewFiles } from '../../../core/agent/registry';
 import { loadDeployConfigForm, saveDeployConfigForm } from '../../../core/deploy/deployConfigForm';
 import type { HostMessage } from '../../../shared/protocol';
 import type { DeployActions } from '../deploy/deployActions';
@@ -11,8 +12,10 @@ export interface SidebarMessageDeps {
   runner: { deploy(): Promise<unknown> };
   session: { cancel(): boolean };
   chat: { handle(text: string): Promise<void>; stop(): boolean };
-  /** The confirmation card: true when the click answered the open question. */
-  card: { answer(id: string, token: string, approve: boolean): boolean };
+  /** The confirmation card: true when the click answered the open question; the open question's edit, if it has one. */
+  card: { answer(id: string, token: string, approve: boolean): boolean; reviewOf(id: string): ReviewFiles | undefined };
+  /** VS Code's diff editor, read-only (chat/diffReview.ts). */
+  diffs: { open(review: ReviewFiles): Promise<void> };
   actions: Pick<DeployActions, 'openLogInEditor' | 'openBuildInConsole' | 'retry' | 'fixWithAi'>;
   log: vscode.LogOutputChannel;
   /** The settings form: the folder whose .devgem/deploy.json it edits, and the way back to the webview. */
@@ -36,6 +39,15 @@ export function sidebarHandlers(d: SidebarMessageDeps): WebviewHandlers {
     },
     confirm: (m) => {
       if (!d.card.answer(m.id, m.token, m.approve)) d.log.warn('Ignored a confirmation that does not match the open question.');
+    },
+    reviewDiff: async (m) => {
+      const review = d.card.reviewOf(m.id);
+      if (review) return d.diffs.open(review);
+      // A card answered or replaced meanwhile: its edit is gone, and another question's must not open in its name.
+      d.log.warn('Ignored a diff review for a question that is not open or changes no file.');
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('There is no change to review for that approval card: it was already answered or replaced, or it changes no file. Nothing was opened.'),
+      );
     },
     openUrl: async (m) => {
       if (isSafeExternalUrl(m.url)) await vscode.env.openExternal(vscode.Uri.parse(m.url));

@@ -29,6 +29,7 @@ const envMap = (description: string): JsonSchema => ({
 
 const PARAMETERS: JsonSchema = {
   type: 'object',
+  // One property for each field of the file: a field added to DeployConfigData and not here fails to compile.
   properties: {
     app: text('The app to deploy: a folder relative to the workspace folder ("" for the root app).'),
     service: text('Cloud Run service name.'),
@@ -50,7 +51,7 @@ const PARAMETERS: JsonSchema = {
       items: { type: 'string', maxLength: 200 },
       description: 'Cloud SQL connection names (project:region:instance).',
     },
-  },
+  } satisfies Record<keyof DeployConfig, JsonSchema>,
 };
 
 async function current(ctx: AgentContext): Promise<{ before: DeployConfig; exists: boolean; hash: string }> {
