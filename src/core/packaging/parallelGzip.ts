@@ -51,7 +51,7 @@ parentPort.on('message', (job) => {
 });
 `;
 
-/** Worker threads for `cores` cores: one per core, at most 8 (memory grows ~10 MB per worker). */
+/** Worker threads for `cores` cores: one per core, at most 8 (peak RSS grows ~16 MiB per worker with its job buffers, docs/benchmarks.md). */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
