@@ -30,7 +30,8 @@ async function gzipAll(chunks: Buffer[], workers: number): Promise<Buffer> {
     for (const c of chunks) yield c;
   }
   const out: Buffer[] = [];
-  for await (const piece of parallelGzip(source(), { workers })) out.push(piece);
+  // Each piece is valid until the next one is asked for: keep a copy.
+  for await (const piece of parallelGzip(source(), { workers })) out.push(Buffer.from(piece));
   return Buffer.concat(out);
 }
 

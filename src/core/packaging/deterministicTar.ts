@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs, readFile, type Stats } from 'node:fs';
+import { close, promises as fs, open, read, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DevgemError } from '../base/errors';
@@ -7,12 +7,14 @@ import { throwIfCancelled } from '../base/wait';
 import { parallelGzip } from './parallelGzip';
 import { END_OF_ARCHIVE, entryHeader, padding } from './tarHeader';
 
-/** Reads of at most 1 MiB keep memory flat on large files (docs/benchmarks.md). */
+/** The tar stream goes out in pieces of about 1 MiB; reads of large files are at most that, so memory stays flat. */
 const MAX_READ_SIZE = 1024 * 1024;
 /** Files up to this size are read whole, ahead of time; larger ones stream in MAX_READ_SIZE pieces. */
 const SMALL_FILE = 256 * 1024;
-/** Files read ahead: enough to keep the thread pool busy, at most PREFETCH × SMALL_FILE (4 MiB) held. */
+/** Files read ahead: enough to keep the thread pool busy, each into its own of PREFETCH reused buffers (4 MiB). */
 const PREFETCH = 16;
+/** The one buffer the stream is gathered in: a piece of MAX_READ_SIZE plus room for a small file and its header. */
+const BATCH_BYTES = MAX_READ_SIZE + SMALL_FILE + 64 * 1024;
 
 /** UTF-16 code-unit order: never depends on locale, so the entry order is the same on every machine. */
 export function comparePaths(a: string, b: string): number {
@@ -25,35 +27,37 @@ function normalMode(stat: Stats): number {
   return stat.mode & 0o100 ? 0o755 : 0o644;
 }
 
-/**
- * The archive as a stream of buffers. A hand-written writer rather than
- * node-tar: node-tar spent ~140 µs of main-thread JS per file (2.7 s for 20k
- * files against GNU tar's 0.14 s, docs/benchmarks.md), and here every header
- * field is fixed anyway. Hard links are stored as content, so the bytes never
- * depend on which name of a file came first.
- */
 interface Loaded {
   rel: string;
   abs: string;
   stat: Stats;
-  /** The whole content of a small file, read ahead. */
+  /** The whole content of a small file, read ahead into one of the reused buffers. */
   data?: Buffer;
   linkpath?: string;
 }
 
-const readFileCb = promisify(readFile);
+const openCb = promisify(open);
+const readCb = promisify(read);
+const closeCb = promisify(close);
 
-/** lstat plus, for a link, its target and, for a small file, its bytes. */
-async function load(root: string, rel: string): Promise<Loaded> {
+/** lstat plus, for a link, its target and, for a small file, its bytes (in `into`, SMALL_FILE + 1 bytes). */
+async function load(root: string, rel: string, into: Buffer): Promise<Loaded> {
   const abs = path.join(root, rel);
   const stat = await fs.lstat(abs);
   if (stat.isSymbolicLink()) return { rel, abs, stat, linkpath: await fs.readlink(abs) };
   if (!stat.isFile())
     throw new DevgemError('failed-precondition', `${rel} is no longer a file; it changed while the upload was being packed.`, { fix: 'Deploy again.' });
   if (stat.size > SMALL_FILE) return { rel, abs, stat };
-  const data = await readFileCb(abs);
-  if (data.length !== stat.size) throw changed(rel);
-  return { rel, abs, stat, data };
+  const fd = await openCb(abs, 'r');
+  let got = 0;
+  try {
+    // One byte more than the size: a file that grew since its lstat is caught, as one that shrank.
+    for (let n = 1; n > 0 && got < stat.size; got += n) n = (await readCb(fd, into, got, stat.size + 1 - got, got)).bytesRead;
+  } finally {
+    await closeCb(fd);
+  }
+  if (got !== stat.size) throw changed(rel);
+  return { rel, abs, stat, data: into.subarray(0, got) };
 }
 
 function changed(rel: string): DevgemError {
@@ -62,58 +66,85 @@ function changed(rel: string): DevgemError {
   });
 }
 
+/**
+ * The archive as a stream of buffers. A hand-written writer rather than
+ * node-tar: node-tar spent ~140 µs of main-thread JS per file (2.7 s for 20k
+ * files against GNU tar's 0.14 s, docs/benchmarks.md), and here every header
+ * field is fixed anyway. Hard links are stored as content, so the bytes never
+ * depend on which name of a file came first.
+ *
+ * Every piece yielded is a view of the same reused buffer, valid only until
+ * the next is asked for (parallelGzip copies it at once): the stream allocates
+ * nothing per byte, so a large tree leaves no garbage for the GC to catch up on.
+ */
 async function* tarStream(root: string, sorted: readonly string[]): AsyncGenerator<Buffer> {
-  // Small pieces (headers, small files) are gathered into ~1 MiB batches: every
-  // chunk handed to zlib costs a thread-pool round trip.
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // Headers and small files are gathered into ~1 MiB pieces: each piece costs
+  // the consumer a round of work, whatever its size.
+  const batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  let n = 0;
   const take = (): Buffer => {
-    const out = Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
+    const out = batch.subarray(0, n);
+    n = 0;
     return out;
   };
-  const add = (buf: Buffer): boolean => {
-    pending.push(buf);
-    pendingBytes += buf.length;
-    return pendingBytes >= MAX_READ_SIZE;
+  /** Copies `piece` in; false when it does not fit (the caller yields the batch, then the piece itself if still too big). */
+  const fits = (piece: Buffer): boolean => {
+    if (n + piece.length > BATCH_BYTES) return false;
+    piece.copy(batch, n);
+    n += piece.length;
+    return true;
   };
   // One file at a time waits on four file-system round trips each (4 s for 20k
   // files); reading a few ahead keeps the thread pool busy. Order is kept.
+  // File i is read into buffer i % PREFETCH: its read starts only after file
+  // i - PREFETCH was copied into the batch.
+  const slots = Array.from({ length: PREFETCH }, () => Buffer.allocUnsafeSlow(SMALL_FILE + 1));
   const ahead: Promise<Loaded>[] = [];
   let next = 0;
   for (let i = 0; i < sorted.length; i++) {
     while (ahead.length < PREFETCH && next < sorted.length) {
-      const p = load(root, sorted[next++]);
+      const p = load(root, sorted[next], slots[next % PREFETCH]);
+      next++;
       p.catch(() => undefined); // awaited below; this only stops an unhandled-rejection warning if packing stops early
       ahead.push(p);
     }
     const { rel, abs, stat, data, linkpath } = await ahead.shift()!;
-    if (linkpath !== undefined) {
-      if (add(entryHeader({ path: rel, type: 'symlink', mode: normalMode(stat), size: 0, linkpath }))) yield take();
-      continue;
+    const pieces = [
+      linkpath !== undefined
+        ? entryHeader({ path: rel, type: 'symlink', mode: normalMode(stat), size: 0, linkpath })
+        : entryHeader({ path: rel, type: 'file', mode: normalMode(stat), size: stat.size }),
+    ];
+    if (data) pieces.push(data);
+    for (const piece of pieces) {
+      if (fits(piece)) continue;
+      yield take();
+      if (!fits(piece)) yield piece;
     }
-    if (add(entryHeader({ path: rel, type: 'file', mode: normalMode(stat), size: stat.size }))) yield take();
-    if (data) {
-      if (add(data)) yield take();
-    } else {
+    if (linkpath === undefined && !data) {
       const handle = await fs.open(abs, 'r');
       try {
         for (let left = stat.size; left > 0;) {
-          // A fresh buffer per read: gzip holds it until compressed on the thread pool.
-          const buf = Buffer.allocUnsafe(Math.min(left, MAX_READ_SIZE));
-          const { bytesRead } = await handle.read(buf, 0, buf.length, stat.size - left);
+          if (n >= MAX_READ_SIZE) yield take();
+          // Straight into the batch, filling it up to MAX_READ_SIZE.
+          const { bytesRead } = await handle.read(batch, n, Math.min(left, MAX_READ_SIZE - n), stat.size - left);
           if (bytesRead === 0) throw changed(rel);
           left -= bytesRead;
-          if (add(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))) yield take();
+          n += bytesRead;
         }
       } finally {
         await handle.close();
       }
     }
-    if (add(padding(stat.size))) yield take();
+    if (linkpath === undefined && !fits(padding(stat.size))) {
+      yield take();
+      fits(padding(stat.size));
+    }
+    if (n >= MAX_READ_SIZE) yield take();
   }
-  add(END_OF_ARCHIVE);
+  if (!fits(END_OF_ARCHIVE)) {
+    yield take();
+    fits(END_OF_ARCHIVE);
+  }
   yield take();
 }
 

@@ -19,35 +19,70 @@ const LEVEL = 6;
 /** ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=3 (Unix): no name, no time, the same on every machine. */
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
 
-/** The worker: no imports beyond node's own, so it runs from source text in the tests and in every bundle alike. */
+/** A job's buffer: the dictionary, the block, then room for the block's deflated bytes. */
+const DATA_AT = DICT_BYTES;
+const OUT_AT = DICT_BYTES + BLOCK_BYTES;
+/** deflateBound of a block is BLOCK_BYTES + ~330 bytes, plus a few for the sync flush. */
+const OUT_BYTES = BLOCK_BYTES + 64 * 1024;
+const JOB_BYTES = OUT_AT + OUT_BYTES;
+
+/**
+ * The worker: no imports beyond node's own, so it runs from source text in the
+ * tests and in every bundle alike. It deflates a job's block into the same
+ * buffer, which goes back to the host, which reuses it. zlib's own output
+ * buffer (chunkSize: one piece) is freed at once by transfer(0): nothing
+ * allocated per job waits for a GC, which in a worker runs only under
+ * external-memory pressure, tens of MiB later (docs/benchmarks.md).
+ */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 parentPort.on('message', (job) => {
-  const input = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
-  const options = { level: job.level, finishFlush: job.last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
-  if (job.dict) options.dictionary = Buffer.from(job.dict.buffer, job.dict.byteOffset, job.dict.byteLength);
-  const out = zlib.deflateRawSync(input, options);
-  const copy = new Uint8Array(out.byteLength);
-  copy.set(out);
-  parentPort.postMessage({ id: job.id, out: copy }, [copy.buffer]);
+  const buf = Buffer.from(job.buf);
+  const options = { level: job.level, chunkSize: job.outBytes, finishFlush: job.last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH };
+  if (job.dictBytes) options.dictionary = buf.subarray(job.dataAt - job.dictBytes, job.dataAt);
+  const out = zlib.deflateRawSync(buf.subarray(job.dataAt, job.dataAt + job.bytes), options);
+  const length = out.length;
+  let extra;
+  if (length <= job.outBytes) out.copy(buf, job.outAt);
+  else extra = new Uint8Array(out).buffer; // never for a deflated block; correct anyway
+  if (out.buffer.byteLength === job.outBytes && typeof out.buffer.transfer === 'function') out.buffer.transfer(0);
+  parentPort.postMessage({ id: job.id, buf: job.buf, length, extra }, extra ? [job.buf, extra] : [job.buf]);
 });
 `;
 
-/** Worker threads for `cores` cores: one per core, at most 8 (memory grows ~10 MB per worker). */
+/** Worker threads for `cores` cores: one per core, at most 8 (peak RSS grows ~16 MiB per worker with its job buffers, docs/benchmarks.md). */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
+/** A deflated block: `out` lies in `buf`, which goes back to the pool once `out` was used. */
+interface Deflated {
+  out: Buffer;
+  buf: Buffer;
+}
+
 interface Job {
-  resolve(out: Buffer): void;
+  resolve(done: Deflated): void;
   reject(err: unknown): void;
 }
 
-/** A few deflate workers; jobs are answered in the order each worker got them. */
+interface Answer {
+  id: number;
+  buf: ArrayBuffer;
+  length: number;
+  extra?: ArrayBuffer;
+}
+
+/**
+ * A few deflate workers; jobs are answered in the order each worker got them.
+ * Job buffers come back with their results and are handed out again, so the
+ * host allocates one per block in flight, whatever the input size.
+ */
 class DeflatePool {
   private readonly workers: Worker[];
   private readonly jobs = new Map<number, Job>();
+  private readonly free: Buffer[] = [];
   private nextId = 0;
   private failed: unknown;
 
@@ -55,10 +90,11 @@ class DeflatePool {
     this.workers = Array.from({ length: count }, () => {
       // The worker's JS heap holds only a job at a time; small limits keep each thread's memory small.
       const w = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 } });
-      w.on('message', (m: { id: number; out: Uint8Array }) => {
+      w.on('message', (m: Answer) => {
         const job = this.jobs.get(m.id);
         this.jobs.delete(m.id);
-        job?.resolve(Buffer.from(m.out.buffer, m.out.byteOffset, m.out.byteLength));
+        const buf = Buffer.from(m.buf);
+        job?.resolve({ buf, out: m.extra ? Buffer.from(m.extra) : buf.subarray(OUT_AT, OUT_AT + m.length) });
       });
       w.on('error', (err) => this.fail(err));
       w.on('exit', (code) => {
@@ -68,19 +104,33 @@ class DeflatePool {
     });
   }
 
+  /** A buffer for the next job, JOB_BYTES long. */
+  take(): Buffer {
+    // Not pooled: its ArrayBuffer moves to a worker whole.
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(JOB_BYTES);
+  }
+
+  give(buf: Buffer): void {
+    this.free.push(buf);
+  }
+
   private fail(err: unknown): void {
     this.failed ??= err;
     for (const job of this.jobs.values()) job.reject(err);
     this.jobs.clear();
   }
 
-  deflate(data: Buffer, dict: Buffer | undefined, last: boolean): Promise<Buffer> {
+  /**
+   * Deflates the block in `buf` (from take(): `bytes` bytes at DATA_AT, the
+   * `dictBytes` before them as dictionary); `buf` moves to the worker.
+   */
+  deflate(buf: Buffer, dictBytes: number, bytes: number, last: boolean): Promise<Deflated> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
-    return new Promise<Buffer>((resolve, reject) => {
+    return new Promise<Deflated>((resolve, reject) => {
       this.jobs.set(id, { resolve, reject });
-      // The block's memory moves to the worker (no copy); the dictionary is a copy of 32 KiB.
-      this.workers[id % this.workers.length].postMessage({ id, data, dict, last, level: LEVEL }, [data.buffer as ArrayBuffer]);
+      const job = { id, buf: buf.buffer, dataAt: DATA_AT, dictBytes, bytes, outAt: OUT_AT, outBytes: OUT_BYTES, last, level: LEVEL };
+      this.workers[id % this.workers.length].postMessage(job, [buf.buffer as ArrayBuffer]);
     });
   }
 
@@ -93,30 +143,36 @@ class DeflatePool {
 /**
  * Gzips `source` on `workers` threads (defaultWorkerCount() by default),
  * yielding the compressed bytes in order. At most 2 × workers blocks are in
- * flight, so memory stays at a few MiB whatever the input size. The host's
+ * flight, in buffers that are reused, so memory stays at a few MiB whatever
+ * the input size, and nothing is left for the GC to catch up on. The host's
  * thread only cuts blocks and computes the CRC-32.
+ *
+ * Buffers are reused both ways: each chunk of `source` is copied before the
+ * next one is asked for, and each chunk yielded is valid only until the next
+ * one is asked for (copy it to keep it).
  */
 export async function* parallelGzip(source: AsyncIterable<Buffer>, opts: { workers?: number; signal?: AbortSignal } = {}): AsyncGenerator<Buffer> {
   const pool = new DeflatePool(Math.max(1, opts.workers ?? defaultWorkerCount()));
-  const inFlight: Promise<Buffer>[] = [];
+  const inFlight: Promise<Deflated>[] = [];
   const maxInFlight = 2 * Math.max(1, opts.workers ?? defaultWorkerCount());
   let crc = 0;
   let total = 0;
-  let dict: Buffer | undefined;
-  // Not pooled: its ArrayBuffer moves to a worker whole.
-  let block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  let job = pool.take();
+  // The first block has no dictionary; every later one the previous block's last DICT_BYTES.
+  let dictBytes = 0;
   let filled = 0;
   const submit = (last: boolean): void => {
-    // A short last block gets its own unpooled buffer: a pooled one (Buffer.from) would hand the pool to the worker.
-    const data = filled === block.length ? block : copyUnpooled(block.subarray(0, filled));
-    crc = crc32(data, crc);
+    const block = job.subarray(DATA_AT, DATA_AT + filled);
+    crc = crc32(block, crc);
     total += filled;
-    const nextDict = filled >= DICT_BYTES ? Buffer.from(data.subarray(filled - DICT_BYTES)) : undefined;
-    const p = pool.deflate(data, dict, last);
+    // Only the last block can be short, so a next block always follows a full one: its dictionary is that block's end.
+    const next = last ? job : pool.take();
+    if (!last) block.copy(next, DATA_AT - DICT_BYTES, BLOCK_BYTES - DICT_BYTES);
+    const p = pool.deflate(job, dictBytes, filled, last);
     p.catch(() => undefined); // awaited in order below
     inFlight.push(p);
-    dict = nextDict;
-    block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    job = next;
+    dictBytes = DICT_BYTES;
     filled = 0;
   };
   try {
@@ -125,18 +181,26 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, opts: { worke
       throwIfCancelled(opts.signal);
       for (let at = 0; at < chunk.length;) {
         const n = Math.min(chunk.length - at, BLOCK_BYTES - filled);
-        chunk.copy(block, filled, at, at + n);
+        chunk.copy(job, DATA_AT + filled, at, at + n);
         filled += n;
         at += n;
         if (filled === BLOCK_BYTES) {
           submit(false);
-          while (inFlight.length >= maxInFlight) yield await inFlight.shift()!;
+          while (inFlight.length >= maxInFlight) {
+            const done = await inFlight.shift()!;
+            yield done.out;
+            pool.give(done.buf);
+          }
         }
       }
     }
     // The last block (possibly empty) carries BFINAL: known only here, so full blocks above never do.
     submit(true);
-    while (inFlight.length) yield await inFlight.shift()!;
+    while (inFlight.length) {
+      const done = await inFlight.shift()!;
+      yield done.out;
+      pool.give(done.buf);
+    }
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(crc >>> 0, 0);
     trailer.writeUInt32LE(total % 2 ** 32, 4);
@@ -144,10 +208,4 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, opts: { worke
   } finally {
     await pool.close();
   }
-}
-
-function copyUnpooled(src: Buffer): Buffer {
-  const out = Buffer.allocUnsafeSlow(src.length);
-  src.copy(out);
-  return out;
 }
