@@ -51,9 +51,13 @@ parentPort.on('message', (job) => {
 });
 `;
 
-/** Worker threads for `cores` cores: one per core, at most 8 (peak RSS grows ~16 MiB per worker with its job buffers, docs/benchmarks.md). */
+/**
+ * Worker threads: one per core, at most 4. Peak RSS grows ~16 MiB per worker
+ * with its job buffers (docs/benchmarks.md): 4 keep packaging under 150 MB on
+ * any machine, and past 4 cores the upload, not deflate, is what a user waits for.
+ */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** A deflated block: `out` lies in `buf`, which goes back to the pool once `out` was used. */
