@@ -1,6 +1,7 @@
 import type { Storage } from '@google-cloud/storage';
 import { pipeline } from 'node:stream/promises';
 import { DevgemError } from '../../core/base/errors';
+import { bounded } from '../../core/base/wait';
 import type { StoragePort } from '../../core/cloud/ports';
 import { call, isNotFound, retried } from './gcpErrors';
 import { Crc32cPassThrough } from './crc32cOffThread';
@@ -10,6 +11,8 @@ const API = 'storage.googleapis.com';
 
 /** Resumable uploads send chunks of this size: a dropped connection costs at most one chunk. */
 const CHUNK_BYTES = 8 * 1024 * 1024;
+/** How long removing a damaged upload may take before the deploy reports the damage anyway. */
+const DELETE_MS = 15_000;
 
 export class StorageAdapter implements StoragePort {
   constructor(
@@ -105,7 +108,10 @@ export class StorageAdapter implements StoragePort {
   private async checkIntegrity(file: ReturnType<ReturnType<Storage['bucket']>['file']>, sent: string, what: string): Promise<void> {
     const stored = (file.metadata as { crc32c?: unknown } | undefined)?.crc32c;
     if (stored === sent) return;
-    await file.delete({ ignoreNotFound: true }).catch(() => undefined);
+    // Best effort and bounded: the error below is what matters (the bucket's lifecycle rule removes it in 30 days anyway).
+    await bounded(`Deleting the damaged gs://${file.bucket.name}/${file.name}`, DELETE_MS, undefined, () => file.delete({ ignoreNotFound: true })).catch(
+      () => undefined,
+    );
     throw new DevgemError(
       'unavailable',
       `${what} arrived damaged: Cloud Storage stored different bytes (CRC32C ${String(stored ?? 'missing')}, sent ${sent}). The object was deleted.`,
