@@ -99,13 +99,8 @@ export class WorkspaceJail {
     const at = await this.locate(given);
     await this.checkRule(given, at, noHead);
     if (!at.exists) return undefined;
-    // Judged before opening: a device or FIFO is never opened, let alone read.
-    const before = await fs.stat(at.real);
-    if (!before.isFile()) throw refused(given, kindOf(before));
-    const handle = await fs.open(at.real, constants.O_RDONLY | NO_FOLLOW | NO_BLOCK);
+    const handle = await this.openChecked(given, at);
     try {
-      await this.confirmOpened(given, at, handle);
-      await this.checkRule(given, at, (n) => headOf(handle, Math.min(n, this.maxReadBytes)));
       // One byte more than allowed tells "too large" apart; the file may grow meanwhile, the read never does.
       const buf = Buffer.alloc(this.maxReadBytes + 1);
       let total = 0;
@@ -155,16 +150,27 @@ export class WorkspaceJail {
     const at = await this.locate(given);
     await this.checkRule(given, at, noHead);
     if (!at.exists) return { real: at.real, exists: false };
+    await (await this.openChecked(given, at)).close();
+    return { real: at.real, exists: true };
+  }
+
+  /**
+   * An existing workspace file opened read-only, once it proved to be a regular
+   * file, the one `locate` found, and one the rule lets through by its content.
+   */
+  private async openChecked(given: string, at: Located): Promise<fs.FileHandle> {
+    // Judged before opening: a device or FIFO is never opened, let alone read.
     const before = await fs.stat(at.real);
     if (!before.isFile()) throw refused(given, kindOf(before));
     const handle = await fs.open(at.real, constants.O_RDONLY | NO_FOLLOW | NO_BLOCK);
     try {
       await this.confirmOpened(given, at, handle);
       await this.checkRule(given, at, (n) => headOf(handle, Math.min(n, this.maxReadBytes)));
-    } finally {
+      return handle;
+    } catch (err) {
       await handle.close();
+      throw err;
     }
-    return { real: at.real, exists: true };
   }
 
   /** Where `given` really leads: the deepest part that exists, resolved, plus the parts still to be created. */
