@@ -12,7 +12,7 @@ import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
 import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { FIXTURES } from '../support/analysisFixtures';
-import { DOCKER_HOST, dockerSkipReason } from '../support/docker';
+import { useRealBuilderEmulator } from '../support/docker';
 import { makeWorkspace, NODE_APP, testDeployOptions } from '../support/workspace';
 
 interface Deployed {
@@ -94,20 +94,7 @@ describe('the build request in the emulator (real SDK clients, contracts checked
 
 describe('the build cache and buildpacks with the real builder (Docker)', function () {
   this.timeout(6 * 60_000);
-  const skip = dockerSkipReason();
-  let emu: Emulator;
-
-  before(async function () {
-    if (skip) {
-      console.log(`    skipped: ${skip}`);
-      return this.skip();
-    }
-    emu = await startEmulator({ knobs: { deploySeconds: 0.1, containerStartupSeconds: 8 }, docker: DOCKER_HOST });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu?.reset());
+  const fx = useRealBuilderEmulator();
 
   it('a source-only change rebuilds on the dependency layer of the previous image; the first build reuses nothing', async () => {
     const fixture = path.join(FIXTURES, 'containers', 'node-express-npm');
@@ -115,14 +102,14 @@ describe('the build cache and buildpacks with the real builder (Docker)', functi
     for (const name of await fs.readdir(fixture)) files[name] = await fs.readFile(path.join(fixture, name), 'utf8');
     const ws = await makeWorkspace(files, 'cached');
     try {
-      const first = await deployIn(emu, ws.root);
+      const first = await deployIn(fx.emu, ws.root);
       assert.equal(first.result.outcome, 'success', first.buildLog.slice(-30).join('\n'));
       const install = (log: string[]) => log.findIndex((l) => /^Step \d+\/\d+ : RUN npm ci/.test(l));
       const i1 = install(first.buildLog);
       assert.ok(i1 >= 0, first.buildLog.join('\n'));
       assert.ok(!first.buildLog.some((l) => l.includes('Using cache')), 'a fresh worker has no cache');
       await fs.appendFile(path.join(ws.root, 'server.js'), '\n// a source-only change\n');
-      const second = await deployIn(emu, ws.root);
+      const second = await deployIn(fx.emu, ws.root);
       assert.equal(second.result.outcome, 'success', second.buildLog.slice(-30).join('\n'));
       const i2 = install(second.buildLog);
       assert.equal(second.buildLog[i2 + 1]?.trim(), '---> Using cache', second.buildLog.slice(i2, i2 + 4).join('\n'));
@@ -136,7 +123,7 @@ describe('the build cache and buildpacks with the real builder (Docker)', functi
   it('a buildpacks build fails honestly: buildpacks cannot run offline in the emulator', async () => {
     const ws = await makeWorkspace({ 'Main.java': 'class Main {}\n' }, 'legacy');
     try {
-      const { result, buildLog } = await deployIn(emu, ws.root);
+      const { result, buildLog } = await deployIn(fx.emu, ws.root);
       assert.equal(result.outcome === 'failed' && result.stage, 'build', JSON.stringify(result));
       assert.match(result.outcome === 'failed' ? result.problem.message : '', /buildpacks cannot run offline in the emulator/);
       assert.ok(

@@ -354,17 +354,23 @@ describe('fault matrix: every deploy call × every fault, real SDKs against the 
   }
 });
 
+const MiB = 1024 * 1024;
+
+/** Random bytes to upload in 1 MiB chunks to a fresh bucket of the emulator. */
+async function uploadSetup(emu: Emulator, bytes: number, bucket: string) {
+  const ports = createCloudPorts({ emulatorHost: emu.host, uploadChunkBytes: MiB });
+  const at = { project: 'demo-project', bucket, object: 'source/big.tar.gz' };
+  await ports.storage.ensureBucket({ project: at.project, bucket, location: 'europe-west1' }, new AbortController().signal);
+  return { data: randomBytes(bytes), ports, at };
+}
+
 describe('a resumable upload survives a connection dropped half way through a chunk', function () {
   this.timeout(60_000);
   const fx = useEmulator();
 
   it('resumes from the last committed byte, not from zero', async () => {
-    const MiB = 1024 * 1024;
     // Random bytes do not compress: a tarball of this size uploads as 4 chunks of 1 MiB.
-    const data = randomBytes(3 * MiB + 12345);
-    const ports = createCloudPorts({ emulatorHost: fx.emu.host, uploadChunkBytes: MiB });
-    const at = { project: 'demo-project', bucket: 'resume-test-bucket', object: 'source/big.tar.gz' };
-    await ports.storage.ensureBucket({ project: at.project, bucket: at.bucket, location: 'europe-west1' }, new AbortController().signal);
+    const { data, ports, at } = await uploadSetup(fx.emu, 3 * MiB + 12345, 'resume-test-bucket');
     // The second chunk PUT: its connection drops once half of it arrived.
     fx.emu.faults.add({ method: 'PUT', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, calls: [2], fault: { kind: 'reset' } });
     await ports.storage.upload({ ...at, source: Readable.from([data]), contentType: 'application/gzip' }, new AbortController().signal);
@@ -393,11 +399,7 @@ describe('an upload damaged on the way is caught by its CRC32C', function () {
   const fx = useEmulator();
 
   it('fails with what happened and what to do, and deletes the damaged object so no build reads it', async () => {
-    const MiB = 1024 * 1024;
-    const data = randomBytes(2 * MiB + 777);
-    const ports = createCloudPorts({ emulatorHost: fx.emu.host, uploadChunkBytes: MiB });
-    const at = { project: 'demo-project', bucket: 'damage-test-bucket', object: 'source/damaged.tar.gz' };
-    await ports.storage.ensureBucket({ project: at.project, bucket: at.bucket, location: 'europe-west1' }, new AbortController().signal);
+    const { data, ports, at } = await uploadSetup(fx.emu, 2 * MiB + 777, 'damage-test-bucket');
     // The second chunk arrives with one byte changed; the emulator stores what it got, as Cloud Storage would.
     fx.emu.faults.add({ method: 'PUT', path: /^\/upload\/storage\/v1\/b\/[^/]+\/o$/, calls: [2], fault: { kind: 'corrupt' } });
     await assert.rejects(

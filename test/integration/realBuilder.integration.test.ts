@@ -9,9 +9,8 @@ import { createCloudPorts } from '../../src/adapters/gcp/cloudPorts';
 import type { DeployOptions } from '../../src/core/deploy/deployOptions';
 import { runDeploy } from '../../src/core/deploy/pipeline';
 import type { DeployEvent, DeployResult } from '../../src/shared/protocol';
-import { startEmulator, type Emulator } from '../../emulator/src/server';
 import { FIXTURES } from '../support/analysisFixtures';
-import { DOCKER_HOST, dockerSkipReason } from '../support/docker';
+import { useRealBuilderEmulator } from '../support/docker';
 import { makeWorkspace, testDeployOptions } from '../support/workspace';
 
 interface RevisionState {
@@ -23,20 +22,7 @@ interface RevisionState {
 
 describe('deploy with the real builder (Docker) through the real SDKs', function () {
   this.timeout(5 * 60_000);
-  const skip = dockerSkipReason();
-  let emu: Emulator;
-
-  before(async function () {
-    if (skip) {
-      console.log(`    skipped: ${skip}`);
-      return this.skip();
-    }
-    emu = await startEmulator({ knobs: { deploySeconds: 0.1, containerStartupSeconds: 8 }, docker: DOCKER_HOST });
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  beforeEach(() => emu?.reset());
+  const fx = useRealBuilderEmulator();
 
   async function deploy(
     files: Record<string, string>,
@@ -49,7 +35,7 @@ describe('deploy with the real builder (Docker) through the real SDKs', function
       const opts = testDeployOptions(ws.root, { verifyTimeoutSeconds: 20, ...overrides });
       const result = await runDeploy(
         opts,
-        { ports: createCloudPorts({ emulatorHost: emu.host }), buildPollMs: 200, emit: (e) => events.push(e) },
+        { ports: createCloudPorts({ emulatorHost: fx.emu.host }), buildPollMs: 200, emit: (e) => events.push(e) },
         new AbortController().signal,
       );
       return { result, events };
@@ -65,12 +51,12 @@ describe('deploy with the real builder (Docker) through the real SDKs', function
   }
 
   async function revisions(service: string): Promise<RevisionState[]> {
-    const state = (await (await fetch(`${emu.baseUrl}/__emulator/state`)).json()) as { services: { name: string; revisions: RevisionState[] }[] };
+    const state = (await (await fetch(`${fx.emu.baseUrl}/__emulator/state`)).json()) as { services: { name: string; revisions: RevisionState[] }[] };
     return state.services.find((s) => s.name.endsWith(`/services/${service}`))?.revisions ?? [];
   }
 
   async function logTexts(service: string): Promise<string[]> {
-    const res = await fetch(`${emu.baseUrl}/v2/entries:list`, {
+    const res = await fetch(`${fx.emu.baseUrl}/v2/entries:list`, {
       method: 'POST',
       body: JSON.stringify({ resourceNames: ['projects/demo-project'], filter: `resource.labels.service_name="${service}"`, pageSize: 1000 }),
     });
@@ -105,7 +91,7 @@ describe('deploy with the real builder (Docker) through the real SDKs', function
   });
 
   it("the container gets the revision's env and its Secret Manager secret, resolved", async () => {
-    emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://old', 'postgres://db.internal/app'] });
+    fx.emu.seedSecret({ project: 'demo-project', id: 'db-url', versions: ['postgres://old', 'postgres://db.internal/app'] });
     const runtime = { env: { GREETING: 'container' }, secrets: { DB_URL: { secret: 'db-url', version: 'latest' } } };
     const { result } = await deploy(await fixtureFiles(path.join(FIXTURES, 'node-env-echo')), 'echo', { runtime });
     assert.equal(result.outcome, 'success', JSON.stringify(result));

@@ -14,6 +14,9 @@ import type { CloudPorts } from '../../src/core/cloud/ports';
 import type { ToolRisk, ViewSnapshot } from '../../src/shared/protocol';
 import { testDeployOptions } from './workspace';
 import { memoryManifestStore, type ManifestStore } from '../../src/core/git/sourceChanges';
+import { Conversation } from '../../src/core/agent/conversation';
+import { createToolRegistry } from '../../src/core/agent/tools';
+import { runChatTurn } from '../../src/core/chat/chatTurn';
 
 export type AskedConfirmation = ConfirmationDraft & { tool: string; risk: ToolRisk };
 
@@ -116,3 +119,30 @@ export class ScriptedModel implements ModelPort {
 
 export const call = (name: string, args: Record<string, unknown> = {}, id?: string): ModelChunk => ({ functionCalls: [{ name, args, ...(id ? { id } : {}) }] });
 export const text = (t: string): ModelChunk => ({ text: t });
+
+/** One chat turn without a model (the offline parser) over `ctx`, cards answered by `confirm`: the answers and notices, and each tool call as `name:status`. */
+export async function offlineChatTurn(message: string, ctx: AgentContext, confirm: ConfirmPort): Promise<{ answers: string[]; tools: string[] }> {
+  const answers: string[] = [];
+  const tools: string[] = [];
+  await runChatTurn(
+    message,
+    {
+      registry: createToolRegistry(),
+      ctx,
+      confirm,
+      model: undefined,
+      conversation: new Conversation(),
+      facts: () => ({ workspaceName: 'w', options: { allowUnauthenticated: true } }),
+      cancelDeploy: () => false,
+    },
+    {
+      text: () => undefined,
+      textEnd: () => undefined,
+      tool: (c) => tools.push(`${c.name}:${c.status}`),
+      answer: (a) => answers.push(a),
+      notice: (n) => answers.push(n),
+    },
+    new AbortController().signal,
+  );
+  return { answers, tools };
+}

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DOCKER_BINARY } from '../../emulator/src/docker/dockerCli';
+import { startEmulator, type Emulator } from '../../emulator/src/server';
 
 export const DOCKER_SOCKET = '/run/devgem-docker.sock';
 export const DOCKER_HOST = `unix://${DOCKER_SOCKET}`;
@@ -28,6 +29,28 @@ export function dockerSkipReason(): string | undefined {
     }
   }
   return checked;
+}
+
+/**
+ * Mocha hooks for a suite against an emulator that builds and runs with the
+ * real daemon (the suite is skipped, with the reason, without one); tests
+ * read `fx.emu`, reset before each.
+ */
+export function useRealBuilderEmulator(): { readonly emu: Emulator } {
+  const fx = {} as { emu: Emulator };
+  const skip = dockerSkipReason();
+  before(async function () {
+    if (skip) {
+      console.log(`    skipped: ${skip}`);
+      return this.skip();
+    }
+    fx.emu = await startEmulator({ knobs: { deploySeconds: 0.1, containerStartupSeconds: 8 }, docker: DOCKER_HOST });
+  });
+  after(async () => {
+    await fx.emu?.close();
+  });
+  beforeEach(() => fx.emu?.reset());
+  return fx;
 }
 
 /** The stand-in base images (scripts/containers/base-images.txt), the one list setup.sh builds from. */

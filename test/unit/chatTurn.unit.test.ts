@@ -11,7 +11,7 @@ import { REDACTED } from '../../src/core/base/redact';
 import { UsageGuard, type UsageCounts } from '../../src/core/base/usage';
 import { runChatTurn, type ChatTurnEvents } from '../../src/core/chat/chatTurn';
 import type { CloudPorts } from '../../src/core/cloud/ports';
-import { MemoryStore, ScriptedModel, TestConfirm, call, testAgentContext, text } from '../support/agentHarness';
+import { MemoryStore, ScriptedModel, TestConfirm, call, offlineChatTurn, testAgentContext, text } from '../support/agentHarness';
 
 const noCloud = {} as CloudPorts;
 /** A GitHub token's shape; only redaction should ever see one. */
@@ -209,20 +209,6 @@ describe('one chat turn, for the sidebar and @devgem', () => {
 async function declinedOfflineTurn(message: string, cloud: CloudPorts) {
   const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-turn-')), cloud, { overrides: { project: 'proj-123', region: 'us-central1' } });
   const confirm = new TestConfirm([], false);
-  const answers: string[] = [];
-  await runChatTurn(
-    message,
-    {
-      registry: createToolRegistry(),
-      ctx,
-      confirm,
-      model: undefined,
-      conversation: new Conversation(),
-      facts: () => ({ workspaceName: 'w', options: { allowUnauthenticated: true } }),
-      cancelDeploy: () => false,
-    },
-    { text: () => undefined, textEnd: () => undefined, tool: () => undefined, answer: (a) => answers.push(a), notice: (n) => answers.push(n) },
-    new AbortController().signal,
-  );
+  const { answers } = await offlineChatTurn(message, ctx, confirm);
   return { confirm, answers };
 }

@@ -4,11 +4,9 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Conversation } from '../../src/core/agent/conversation';
 import { createToolRegistry } from '../../src/core/agent/tools';
-import { runChatTurn } from '../../src/core/chat/chatTurn';
 import type { CloudPorts } from '../../src/core/cloud/ports';
-import { TestConfirm, testAgentContext } from '../support/agentHarness';
+import { offlineChatTurn, TestConfirm, testAgentContext } from '../support/agentHarness';
 
 async function say(message: string, approve: boolean) {
   const ctx = testAgentContext(mkdtempSync(path.join(os.tmpdir(), 'devgem-local-tool-')), {} as CloudPorts);
@@ -20,28 +18,7 @@ async function say(message: string, approve: boolean) {
     },
   });
   const confirm = new TestConfirm([], approve);
-  const answers: string[] = [];
-  const tools: string[] = [];
-  await runChatTurn(
-    message,
-    {
-      registry: createToolRegistry(),
-      ctx,
-      confirm,
-      model: undefined,
-      conversation: new Conversation(),
-      facts: () => ({ workspaceName: 'w', options: { allowUnauthenticated: true } }),
-      cancelDeploy: () => false,
-    },
-    {
-      text: () => undefined,
-      textEnd: () => undefined,
-      tool: (c) => tools.push(`${c.name}:${c.status}`),
-      answer: (a) => answers.push(a),
-      notice: (n) => answers.push(n),
-    },
-    new AbortController().signal,
-  );
+  const { answers, tools } = await offlineChatTurn(message, ctx, confirm);
   return { started, confirm, answers, tools };
 }
 
