@@ -281,6 +281,13 @@ interface CaseOutcome {
   summary: string;
 }
 
+/** A case that threw (its setup failed), with what the emulator said about apps it ran. */
+function thrown(kind: Kind, reason: unknown, log: readonly string[]): CaseOutcome {
+  const message = reason instanceof Error ? reason.message : String(reason);
+  const appLines = log.filter((l) => /^\[(run|fixture-app)/.test(l)).slice(-8);
+  return { kind, outcome: 'threw', ms: 0, fired: 0, problems: [`${message}\n      emulator: ${appLines.join('\n      emulator: ')}`], summary: 'threw' };
+}
+
 /** One deploy under one fault; returns what went wrong (nothing: the case holds). */
 async function runCase(emu: Emulator, row: Row, kind: Kind): Promise<CaseOutcome> {
   await prepare(emu, row.scenario);
@@ -343,7 +350,9 @@ describe('fault matrix: every deploy call × every fault, real SDKs against the 
 
   for (const row of ROWS) {
     it(`${row.call}: ${KINDS.join(', ')}`, async () => {
-      const outcomes = await Promise.all(KINDS.map((kind, i) => runCase(fixtures[i].emu, row, kind)));
+      // Every case ends before the test does: one left running would reset the next test's emulator under it.
+      const settled = await Promise.allSettled(KINDS.map((kind, i) => runCase(fixtures[i].emu, row, kind)));
+      const outcomes = settled.map((s, i) => (s.status === 'fulfilled' ? s.value : thrown(KINDS[i], s.reason, fixtures[i].log)));
       if (process.env.FAULT_MATRIX_LOG) for (const o of outcomes) console.log(`    ${o.kind.padEnd(5)} ${String(o.ms).padStart(6)} ms ${o.summary}`);
       const bad = outcomes.filter((o) => o.problems.length);
       assert.deepEqual(

@@ -38,8 +38,10 @@ describe('Run Locally with the real daemon', function () {
         logs.some((l) => /^Step \d+\/\d+ : FROM /.test(l) || /FROM /.test(l)),
         'build output streamed',
       );
-      // The app read PORT: its own log line says where it listens.
-      assert.ok(logs.includes(`hello-node listening on ${r.port}`), logs.slice(-5).join('\n'));
+      // The app read PORT: its own log line says where it listens (the log stream may bring it after the first answer).
+      const listening = `hello-node listening on ${r.port}`;
+      for (const end = Date.now() + 10_000; !logs.includes(listening) && Date.now() < end;) await new Promise((res) => setTimeout(res, 100));
+      assert.ok(logs.includes(listening), logs.slice(-5).join('\n'));
       assert.equal(await engine.isRunning(r.containerId, AbortSignal.timeout(30_000)), true);
       await run.stop();
       assert.equal(await engine.isRunning(r.containerId, AbortSignal.timeout(30_000)), false);

@@ -4,7 +4,7 @@
 // it is "started" once something accepts connections on PORT, within a bound.
 import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
-import { freePort, type RunningApp } from '../appRunner';
+import { HeldLines, PORT_TRIES, freePort, type RunningApp } from '../appRunner';
 import { eachLine, type Docker } from './dockerCli';
 
 /** Every container the emulator starts carries this label, so a test or a cleanup can find them. */
@@ -77,29 +77,53 @@ function runArgs(spec: ContainerSpec, name: string, port: number): { args: strin
   return { args, env };
 }
 
-/** Starts the container and waits (bounded) until it listens on its PORT; stops it and throws ContainerStartError otherwise. */
+/**
+ * Starts the container and waits (bounded) until it listens on its PORT; stops it and throws
+ * ContainerStartError otherwise. With --network=host every container shares the host's ports, so
+ * one that finds its PORT taken by another process first is started again on another port (as
+ * startApp does), and that attempt's output and exit are not the revision's.
+ */
 export async function startContainer(docker: Docker, spec: ContainerSpec): Promise<RunningApp> {
-  const port = spec.port && (await isFree(spec.port)) ? spec.port : await freePort();
+  const deadline = Date.now() + spec.timeoutMs;
+  let port = spec.port && (await isFree(spec.port)) ? spec.port : await freePort();
+  for (let attempt = 1; ; attempt++) {
+    const tried = await startOnce(docker, spec, port, deadline);
+    if ('app' in tried) return tried.app;
+    if (!(tried.clash && attempt < PORT_TRIES && Date.now() < deadline)) {
+      tried.report();
+      throw tried.error;
+    }
+    spec.log(`[${spec.label}] port ${port} was taken by another process first; starting again on another port`);
+    port = await freePort();
+  }
+}
+
+type Attempt = { app: RunningApp } | { error: ContainerStartError; clash: boolean; report(): void };
+
+async function startOnce(docker: Docker, spec: ContainerSpec, port: number, deadline: number): Promise<Attempt> {
   const name = `devgem-emu-${spec.label.replace(/[^a-zA-Z0-9_.-]/g, '-')}-${randomBytes(3).toString('hex')}`;
   const { args, env } = runArgs(spec, name, port);
   const started = await docker.exec(args, 60_000, { env });
   if (started.code !== 0) {
     await docker.exec(['rm', '-f', name], 20_000);
-    throw new ContainerStartError('docker', (started.stderr || started.stdout).trim() || 'docker run failed');
+    const error = new ContainerStartError('docker', (started.stderr || started.stdout).trim() || 'docker run failed');
+    return { error, clash: false, report: () => undefined };
   }
   const id = started.stdout.trim();
+  const held = new HeldLines(spec.onLine);
   const logs = docker.spawn(['logs', '-f', id]);
   const logsDone = new Promise<void>((resolve) => logs.on('close', () => resolve()));
   eachLine(logs.stdout, (l) => {
     spec.log(`[${spec.label} stdout] ${l}`);
-    spec.onLine('stdout', l);
+    held.add('stdout', l);
   });
   eachLine(logs.stderr, (l) => {
     spec.log(`[${spec.label} stderr] ${l}`);
-    spec.onLine('stderr', l);
+    held.add('stderr', l);
   });
   // null while running; a number (or undefined when unknown) once the container ended on its own.
   const state: { exited: number | undefined | null } = { exited: null };
+  let starting = true;
   let stopping = false;
   const waiter = docker.spawn(['wait', id]);
   let waitOut = '';
@@ -109,7 +133,8 @@ export async function startContainer(docker: Docker, spec: ContainerSpec): Promi
     const code = Number(waitOut.trim());
     state.exited = Number.isFinite(code) && waitOut.trim() !== '' ? code : undefined;
     spec.log(`[${spec.label}] container exited with ${state.exited === undefined ? 'an unknown status' : `code ${state.exited}`}`);
-    spec.onExit?.(state.exited);
+    // While starting, the exit is reported with the start's outcome (not at all after a port clash).
+    if (!starting) spec.onExit?.(state.exited);
   });
   const stop = async (): Promise<void> => {
     if (stopping) return;
@@ -119,18 +144,29 @@ export async function startContainer(docker: Docker, spec: ContainerSpec): Promi
     logs.kill();
   };
   const app: RunningApp = { port, pid: undefined, containerId: id, stop };
-  const deadline = Date.now() + spec.timeoutMs;
   while (Date.now() < deadline && state.exited === null) {
     if (await canConnect(port)) {
       spec.log(`[${spec.label}] container ${id.slice(0, 12)} listening on 127.0.0.1:${port}`);
-      return app;
+      starting = false;
+      held.flush();
+      return { app };
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   const code = state.exited;
-  // A container that ended: its last lines (the crash) reach Cloud Logging before it is removed.
+  // A container that ended: its last lines (the crash) are read before it is removed.
   if (code !== null) await Promise.race([logsDone, new Promise((r) => setTimeout(r, 3000))]);
   await stop();
-  if (code !== null) throw new ContainerStartError('exited', `container exited with code ${String(code)}`, code);
-  throw new ContainerStartError('timeout', `did not listen on PORT=${port} within ${spec.timeoutMs} ms`);
+  const error =
+    code !== null
+      ? new ContainerStartError('exited', `container exited with code ${String(code)}`, code)
+      : new ContainerStartError('timeout', `did not listen on PORT=${port} within ${spec.timeoutMs} ms`);
+  return {
+    error,
+    clash: code !== null && held.clash,
+    report: () => {
+      held.flush();
+      if (code !== null) spec.onExit?.(code);
+    },
+  };
 }
