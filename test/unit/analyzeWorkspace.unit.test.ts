@@ -411,6 +411,85 @@ describe('analyzeWorkspace', () => {
       );
     });
 
+    it('a Dockerfile that COPYs what only a folder above has is built from that folder', async () => {
+      const root = await ws({
+        'libs/log.js': '',
+        'svc/api/Dockerfile': 'FROM node:22\nCOPY libs ./libs\nCOPY svc/api .\n',
+        'svc/job/package.json': '{}',
+        'svc/job/Dockerfile': 'FROM node:22\nCOPY job/package.json ./\nCOPY shared/ ./shared\nCOPY <<EOF /etc/x\nhi\nEOF\nCMD ["node","job.js"]\n',
+        'svc/shared/a.js': '',
+        'svc/web/nginx.conf': '',
+        'svc/web/Dockerfile': 'FROM nginx\nCOPY nginx.conf /etc/nginx/\nCOPY missing.txt /x\n',
+      });
+      const a = await analyzeWorkspace(root, { detectors: [] });
+      assert.deepEqual(
+        a.apps.map((x) => [x.path, x.name, x.context]),
+        [
+          ['svc/api', 'api', ''],
+          ['svc/job', 'job', 'svc'],
+          ['svc/web', 'web', 'svc/web'],
+        ],
+      );
+      const job = a.apps[1];
+      assert.ok(
+        job.notes.includes('svc/job/Dockerfile copies job, shared, which svc/ has and svc/job/ does not, so svc/ is its build context.'),
+        job.notes.join('\n'),
+      );
+      const web = a.apps[2];
+      assert.ok(
+        web.notes.includes('svc/web/Dockerfile copies missing.txt, which neither svc/web/ nor a folder above it has: its build will fail.'),
+        web.notes.join('\n'),
+      );
+    });
+
+    it('a Dockerfile in a folder of container files (docker/) builds the folder above, and is that app', async () => {
+      const alone = await ws({
+        'server.js': 'require("http").createServer().listen(process.env.PORT)',
+        'docker/Dockerfile': 'FROM node:22-slim\nCOPY . .\nCMD ["node","server.js"]\n',
+        'docker/.dockerignore': 'node_modules\n',
+        'docker/README.md': 'build with docker build -f docker/Dockerfile .\n',
+      });
+      const a = await analyzeWorkspace(alone, { detectors: [] });
+      assert.deepEqual(
+        a.apps.map((x) => [x.path, x.name, x.context, x.dockerfile]),
+        [['docker', 'my-app', '', 'docker/Dockerfile']],
+      );
+      assert.ok(a.apps[0].notes.includes('docker/ holds only container files, so docker/Dockerfile builds the workspace root.'), a.apps[0].notes.join('\n'));
+
+      // The root is an app too: it takes the Dockerfile instead of being offered twice.
+      const withApp = await ws({
+        'package.json': JSON.stringify({ name: 'shop', scripts: { start: 'node s.js' } }),
+        's.js': '',
+        'deploy/Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json s.js ./\nEXPOSE 9000\nCMD ["node","s.js"]\n',
+      });
+      const b = await analyzeWorkspace(withApp, { detectors: [fakeNode] });
+      assert.deepEqual(
+        b.apps.map((x) => [x.path, x.name, x.context, x.dockerfile, x.port.port, x.start?.value.join(' ')]),
+        [['', 'shop', '', 'deploy/Dockerfile', 9000, 'node s.js']],
+      );
+      assert.ok(
+        b.apps[0].notes.some((n) => n.startsWith('Built with deploy/Dockerfile')),
+        b.apps[0].notes.join('\n'),
+      );
+
+      // A folder with sources of its own, or with a name that is not a container folder's, keeps its context.
+      const own = await ws({
+        'docker/Dockerfile': 'FROM node:22\nCOPY . .\n',
+        'docker/lib/x.js': '',
+        'redis/Dockerfile': 'FROM redis:7\n',
+        'web/Dockerfile': 'FROM nginx\nCOPY . /usr/share/nginx/html\n',
+      });
+      const c = await analyzeWorkspace(own, { detectors: [] });
+      assert.deepEqual(
+        c.apps.map((x) => [x.path, x.context]),
+        [
+          ['docker', 'docker'],
+          ['redis', 'redis'],
+          ['web', 'web'],
+        ],
+      );
+    });
+
     it('go.work: the module requiring a sibling module builds from the root, the library module is dropped', async () => {
       const a = await analyzeWorkspace(fixture('mono-go-work'), { detectors });
       assert.equal(a.monorepo?.value, 'go-workspace');

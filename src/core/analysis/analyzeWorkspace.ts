@@ -6,6 +6,7 @@ import type { Detector } from './detector';
 import { DEFAULT_PORT } from './detector';
 import { DETECTORS } from './detectors';
 import { DirView } from './dirView';
+import { placeDockerfile, type DockerfilePlacement } from './dockerfileContext';
 import { type DockerfileFacts, parseDockerfile } from './existingDockerfile';
 import { chooseMatch } from './mixedStacks';
 import { discoverMonorepo } from './monorepo';
@@ -36,6 +37,8 @@ interface FolderResult {
   view: DirView;
   /** Detector failures (e.g. a corrupt package.json), already phrased for the user. */
   problems: string[];
+  /** The folder holds only container files: its Dockerfile builds `folder` (the app there, when it has one). */
+  builds?: { folder: string; facts: DockerfileFacts };
 }
 
 function describeFailure(detector: Detector, err: unknown): string {
@@ -58,9 +61,11 @@ async function detectFolder(root: string, dir: string, detectors: readonly Detec
   });
   const best = chooseMatch(matches);
   const facts = await readDockerfile(view);
-  const app = facts ? withDockerfile(best, facts, view) : best;
+  const placement = facts ? await placeDockerfile(view, facts, !!best) : undefined;
+  const app = facts && placement ? withDockerfile(best, facts, view, placement) : best;
   if (app && problems.length) app.notes.push(...problems);
-  return { app, view, problems };
+  const builds = facts && placement?.buildsFolderAbove ? { folder: placement.context, facts } : undefined;
+  return { app, view, problems, builds };
 }
 
 async function readDockerfile(view: DirView): Promise<DockerfileFacts | undefined> {
@@ -70,7 +75,7 @@ async function readDockerfile(view: DirView): Promise<DockerfileFacts | undefine
 }
 
 /** An app that brings its own Dockerfile: Devgem builds it as it is, so its EXPOSE and CMD win. */
-function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFacts, view: DirView): AppAnalysis {
+function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFacts, view: DirView, placement: DockerfilePlacement): AppAnalysis {
   // Detector notes about the image Devgem would generate do not apply to the app's own Dockerfile.
   const aboutGeneratedImage = /\b(image|Dockerfile|generat\w*)\b/i;
   const notes = [...(detected?.notes ?? []).filter((n) => !aboutGeneratedImage.test(n)), ...facts.notes];
@@ -109,13 +114,14 @@ function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFact
   // The Dockerfile's base image tag is the runtime the app really gets.
   const version = facts.language?.version ? { value: facts.language.version, evidence: [facts.language.evidence] } : detected?.version;
   const confidence: Confidence = detected?.confidence === 'high' || (facts.port && facts.start) ? 'high' : 'medium';
-  // A Dockerfile that COPYs folders only the workspace root has was written for the root as context.
-  const context = view.dir && facts.copySources.some((s) => s === view.dir.split('/')[0]) ? '' : view.dir;
-  if (context !== view.dir) notes.push(`${facts.file} copies ${view.dir.split('/')[0]}/ from the workspace root, so the root is its build context.`);
+  const { context } = placement;
+  if (placement.note) notes.push(placement.note);
+  // A folder of container files (docker/) is not the app: the folder it builds is, and names it.
+  const named = placement.buildsFolderAbove ? path.join(view.root, context) : view.abs();
   return {
     ...(detected ?? { hints: {} }),
     path: view.dir,
-    name: detected?.name ?? (path.basename(view.abs()) || 'app'),
+    name: detected?.name ?? (path.basename(named) || 'app'),
     stack: detected?.stack ?? 'dockerfile',
     language,
     version,
@@ -129,6 +135,22 @@ function withDockerfile(detected: AppAnalysis | undefined, facts: DockerfileFact
     needs: detected?.needs ?? [],
     warnings: detected?.warnings ?? [],
   };
+}
+
+/**
+ * A Dockerfile kept in a folder of container files (`docker/Dockerfile`) builds the app of the folder
+ * above it: that app takes the Dockerfile (its EXPOSE and CMD win, as for its own), instead of
+ * being offered twice, once with a generated Dockerfile and once as a Dockerfile-only "docker" app.
+ */
+function adoptContainerFolders(folders: string[], results: FolderResult[]): void {
+  results.forEach((r) => {
+    const target = r.builds && results[folders.indexOf(r.builds.folder)];
+    if (!r.builds || !target?.app || target.app.dockerfile) return;
+    const { facts, folder } = r.builds;
+    target.app = withDockerfile(target.app, facts, target.view, { context: folder, buildsFolderAbove: false });
+    target.app.notes.push(`Built with ${facts.file}, the Dockerfile in ${r.view.dir}/ (a folder of container files).`);
+    r.app = undefined;
+  });
 }
 
 /** Runs `fn` over `items` with at most CONCURRENCY in flight, keeping order. */
@@ -279,6 +301,7 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
   const results = await mapLimited(folders, (dir) => detectFolder(absRoot, dir, detectors), opts.signal);
   throwIfCancelled(opts.signal);
 
+  adoptContainerFolders(folders, results);
   let rootApp = results[0].app;
   const memberApps = selectMembers(
     results

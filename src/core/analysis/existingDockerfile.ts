@@ -16,6 +16,8 @@ export interface DockerfileFacts {
   language?: { value: Language; version?: string; evidence: Evidence };
   /** First path segments of COPY/ADD sources from the build context (not --from stages). */
   copySources: string[];
+  /** A COPY/ADD takes the whole build context (`COPY . .`). */
+  copiesContext: boolean;
   notes: string[];
 }
 
@@ -143,6 +145,7 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
   let stage: StageState | undefined;
   let language: DockerfileFacts['language'];
   const copySources: string[] = [];
+  let copiesContext = false;
   const ev = (line: number, detail: string): Evidence => ({ file, line, detail });
 
   for (const ins of instructions(text)) {
@@ -206,9 +209,10 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
         const words = ins.args.startsWith('[') ? commandOf(ins.args).parts : ins.args.split(/\s+/);
         const srcs = words.filter((w) => !w.startsWith('--')).slice(0, -1);
         for (const s of srcs) {
-          if (/^[a-z]+:\/\//i.test(s)) continue;
+          if (/^[a-z]+:\/\//i.test(s) || s.startsWith('<<')) continue; // a URL, or a heredoc's text
           const first = s.replace(/^\.\//, '').split('/')[0];
-          if (first && first !== '.' && !copySources.includes(first)) copySources.push(first);
+          if (!first || first === '.') copiesContext = true;
+          else if (!copySources.includes(first)) copySources.push(first);
         }
         break;
       }
@@ -229,5 +233,5 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
     start = { command: parts, evidence: [entry?.evidence, command?.evidence].filter((e): e is Evidence => !!e) };
   }
   const readsPortEnv = !!start && start.command.some((p) => /\$\{?PORT\b/.test(p));
-  return { file, port: last?.expose, start, readsPortEnv, language, copySources, notes };
+  return { file, port: last?.expose, start, readsPortEnv, language, copySources, copiesContext, notes };
 }
