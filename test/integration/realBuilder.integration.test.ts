@@ -174,4 +174,18 @@ describe('deploy with the real builder (Docker) through the real SDKs', function
     assert.ok(lines.includes('ERROR: build step 0 "gcr.io/cloud-builders/docker" failed: step exited with non-zero status: 1'));
     assert.deepEqual(await revisions('broken'), []);
   });
+
+  it('a Dockerfile kept in deploy/ is built from the app folder it copies, and that app is what is deployed', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'kept', scripts: { start: 'node server.js' } }),
+      'server.js': "require('http').createServer((q, s) => s.end('built from the root')).listen(process.env.PORT);\n",
+      'deploy/Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json server.js ./\nCMD ["node", "server.js"]\n',
+    };
+    const { result, events } = await deploy(files, 'kept');
+    assert.equal(result.outcome, 'success', JSON.stringify(result));
+    if (result.outcome !== 'success') return;
+    assert.equal(await (await fetch(result.url)).text(), 'built from the root');
+    assert.ok(buildLines(events).some((l) => /^Step \d+\/\d+ : COPY package.json server.js \.\/$/.test(l)));
+    assert.equal((await revisions('kept')).length, 1);
+  });
 });
