@@ -53,6 +53,23 @@ describe('analysis coverage: apps that were not recognised', () => {
     assert.ok(app.notes.includes('Found in hello/sub/: the workspace root holds no app of its own.'));
   });
 
+  it('a lone app in a folder named public/ or src/ is named after the project, not the folder', async () => {
+    const generic = await makeWorkspace({ 'public/index.html': '<html>hi</html>' }, 'brochure');
+    const own = await makeWorkspace({ 'landing/index.html': '<html>hi</html>' }, 'brochure');
+    try {
+      const a = await analyzeWorkspace(generic.root);
+      assert.deepEqual(
+        a.apps.map((x) => [x.path, x.name, x.stack]),
+        [['public', 'brochure', 'static']],
+      );
+      // A folder with a name of its own keeps it.
+      assert.equal((await analyzeWorkspace(own.root)).apps[0].name, 'landing');
+    } finally {
+      await generic.cleanup();
+      await own.cleanup();
+    }
+  });
+
   it('a Staticfile site: its root, SPA fallback and basic auth become nginx settings', async () => {
     const app = await only('staticfile-auth');
     assert.deepEqual([app.stack, app.hints.root, app.hints.pushstate, app.hints.basicAuth], ['static', 'site', true, 'Staticfile.auth']);

@@ -28,6 +28,9 @@ export interface AnalyzeOptions {
 const RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
 /** Folders analysed at once: enough to overlap I/O, few enough to stay clear of EMFILE. */
 const CONCURRENCY = 8;
+/** Folder names that say where code sits, not what the project is called. */
+const GENERIC_FOLDER = /^(src|source|app|public|static|www|html|site|web|server|code)$/i;
+
 /** Root scripts that only fan out to workspace packages: such a root is not itself an app. */
 const ORCHESTRATOR = /\b(turbo|nx|lerna)\b|--workspaces?\b|\s-w\s|--filter\b|\byarn workspaces?\b|\bpnpm -r\b/;
 
@@ -322,11 +325,14 @@ export async function analyzeWorkspace(root: string, opts: AnalyzeOptions = {}):
     // Nothing at the root and no workspace config: the app may sit a few folders down.
     const nested = (await findNestedAppFolders(absRoot, opts.signal)).filter((d) => !folders.includes(d));
     nestedResults = await mapLimited(nested, (dir) => detectFolder(absRoot, dir, detectors), opts.signal);
-    for (const app of selectMembers(
+    const found = selectMembers(
       nestedResults.flatMap((r) => (r.app ? [r.app] : [])),
       new Map(),
       stray,
-    )) {
+    );
+    for (const app of found) {
+      // The project's one app in public/ or src/ is the project's: a service named "public" says nothing.
+      if (found.length === 1 && GENERIC_FOLDER.test(app.name) && app.name === path.posix.basename(app.path)) app.name = path.basename(absRoot) || app.name;
       app.notes.push(`Found in ${app.path}/: the workspace root holds no app of its own.`);
       apps.push(app);
     }
