@@ -26,6 +26,8 @@ const BUILT: [dir: string, body: RegExp][] = [
   [path.join(C, 'node-npm-workspace-member'), /^workspace member says hi$/],
   [path.join(FIXTURES, 'node-env-echo'), /^hello nobody from v1; secret absent$/],
   [path.join(C, 'node-typescript-build'), /^typescript says hi$/],
+  // A client/ with its own package.json that the root build script works in (MERN style).
+  [path.join(C, 'node-express-client'), /^<h1>client &amp; server say hi<\/h1>$/],
   [path.join(C, 'node-nest'), /^nest says hi$/],
   [path.join(C, 'node-next-standalone'), /<h1>next says hi<\/h1>/],
   [path.join(C, 'node-nuxt'), /<h1>nuxt says hi<\/h1>/],

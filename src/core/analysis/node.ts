@@ -6,6 +6,7 @@ import { DEFAULT_PORT, type Detector } from './detector';
 import type { DirView } from './dirView';
 import { detectFramework } from './nodeFrameworks';
 import { detectLoneNode } from './nodeLone';
+import { folderInstalls } from './nodeSubfolders';
 import { detectPackageManager, nodePackage, type PackageJson } from './nodePackage';
 import { bunVersion, detectNodeVersion } from './nodeVersion';
 import { scanNodePort } from './nodePort';
@@ -83,6 +84,17 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   }
 
   const hints: AppAnalysis['hints'] = { ...plan.hints, runtime, manifests: pm.manifests };
+  if (plan.build) {
+    const named = /\b(?:(?:npm|pnpm|bun)\s+run|yarn(?:\s+run)?)\s+([\w:.-]+)/.exec(plan.build.value)?.[1];
+    const sub = await folderInstalls(view, pkg.scripts, named, pm.fact.value === 'bun');
+    if (sub.commands.length) {
+      hints.folderInstalls = sub.commands;
+      plan.build.evidence.push(...sub.evidence);
+      notes.push(
+        `The build works in ${sub.commands.map((c) => c.split(' ').pop()).join(', ')} with dependencies of its own: the image installs them first (${sub.commands.join('; ')}).`,
+      );
+    }
+  }
   if (pm.lockfile) hints.lockfile = pm.lockfile;
   if (await view.exists('public')) hints.hasPublic = true;
   // PORT is Cloud Run's to set; NODE_ENV=production the image sets anyway.

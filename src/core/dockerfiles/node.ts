@@ -76,6 +76,8 @@ function buildStage(app: AppAnalysis, img: Images, build: string): string[] {
     ...copyManifests(app),
     `RUN ${installCommand(app, 'all')}`,
     'COPY . .',
+    // Folders the build works in with dependencies of their own (a client/ beside the server).
+    ...(Array.isArray(app.hints.folderInstalls) ? app.hints.folderInstalls.map((c) => `RUN ${c}`) : []),
     `RUN ${build}`,
   ];
 }
