@@ -6,6 +6,7 @@ import { DEFAULT_PORT, type Detector } from './detector';
 import type { DirView } from './dirView';
 import { detectFramework } from './nodeFrameworks';
 import { detectLoneNode } from './nodeLone';
+import { optionalEnvFiles } from './nodeEnvFile';
 import { folderInstalls } from './nodeSubfolders';
 import { detectPackageManager, nodePackage, type PackageJson } from './nodePackage';
 import { bunVersion, detectNodeVersion } from './nodeVersion';
@@ -58,7 +59,10 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
     );
   const fromProcfile = web && !plan.start ? procfileStart(web, np) : undefined;
   const generic = plan.start ? undefined : (fromProcfile ?? (await resolveStart(view, np, runtime)));
-  const start = plan.start ?? generic?.start;
+  const started = plan.start ?? generic?.start;
+  const envFiles = started ? optionalEnvFiles(started, version.value) : undefined;
+  const start = envFiles?.start;
+  if (envFiles?.note) notes.push(envFiles.note);
   if (generic) notes.push(...generic.notes);
   let port: PortFinding | undefined = plan.port;
   if (!port) {
