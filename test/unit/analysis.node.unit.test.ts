@@ -477,6 +477,15 @@ describe('Node analysis: versions, package managers and start scripts', () => {
     assert.equal(parseScript('npm run build && node dist/index.js'), undefined);
     assert.equal(parseScript('npm start -w api', { start: 'npm start -w api' }), undefined);
     assert.equal(parseScript('turbo run start'), undefined);
+    // pm2 start returns once its daemon has the app; the container needs pm2's foreground command.
+    assert.deepEqual(parseScript('pm2 start server.js -i 2')?.args, ['node_modules/.bin/pm2-runtime', 'server.js', '-i', '2']);
+    assert.deepEqual(parseScript('pm2 start ecosystem.config.js --env production')?.args, [
+      'node_modules/.bin/pm2-runtime',
+      'ecosystem.config.js',
+      '--env',
+      'production',
+    ]);
+    assert.deepEqual(parseScript('pm2 start server.js --no-daemon')?.args, ['node_modules/.bin/pm2', 'start', 'server.js', '--no-daemon']);
   });
 
   it('maps a compiled start back to its TypeScript source for the port scan', async () => {

@@ -55,6 +55,8 @@ export function parseScript(script: string, scripts: Record<string, string> = {}
     const file = [...rest].reverse().find((r) => /\.[cm]?js$/.test(r));
     return file ? { args: ['node', file], env } : undefined;
   }
+  // `pm2 start` puts the app in a daemon and returns, and a container ends with its command: pm2-runtime stays in front.
+  if (bin === 'pm2' && rest[0] === 'start' && !rest.includes('--no-daemon')) return { args: ['node_modules/.bin/pm2-runtime', ...rest.slice(1)], env };
   // Any other word is a package binary; node_modules/.bin holds it in the image.
   return { args: [`node_modules/.bin/${bin}`, ...rest], env };
 }
@@ -89,6 +91,10 @@ export async function resolveStart(view: DirView, np: NodePackage, runtime: 'nod
     if (parsed) {
       if (WATCHERS.has(script.trim().split(/\s+/)[0]))
         notes.push(`The start script runs a file watcher; the container runs \`${parsed.args.join(' ')}\` instead.`);
+      if (parsed.args[0] === 'node_modules/.bin/pm2-runtime')
+        notes.push(
+          "The start script runs `pm2 start`, which leaves the app to a daemon and returns, so the container would end: it runs pm2-runtime, pm2's command for containers, instead.",
+        );
       const file = parsed.args.find((a, i) => i > 0 && /\.[cm]?[jt]sx?$/.test(a));
       // A start file that is neither in the folder nor made by a build cannot run in the image.
       if (file && !pkg.scripts?.build && !(await view.exists(file.replace(/^\.\//, '')))) {
