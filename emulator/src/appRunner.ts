@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { listensOnLoopbackOnly, loopbackReason } from './listenAddress';
 
 /** A user app started from a built image's source. */
 export interface RunningApp {
@@ -179,6 +180,11 @@ async function startOnce(opts: Parameters<typeof startApp>[0], deadline: number)
   while (Date.now() < deadline) {
     if (exited) break;
     if (await canConnect(port)) {
+      if (await listensOnLoopbackOnly(port)) {
+        opts.log(`[${opts.label}] ${loopbackReason(port)}`);
+        await app.stop();
+        return { why: loopbackReason(port), port, clash: false, flush: () => held.flush() };
+      }
       opts.log(`[${opts.label}] listening on 127.0.0.1:${port} (pid ${String(child.pid)})`);
       held.flush();
       return { app };

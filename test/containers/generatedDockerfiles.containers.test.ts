@@ -24,6 +24,8 @@ const BUILT: [dir: string, body: RegExp][] = [
   [path.join(C, 'node-plain-nodeps'), /^plain node says hi$/],
   // `node --env-file=.env`, and .env is never uploaded: node must not stop at start.
   [path.join(C, 'node-env-file'), /^env file absent, server says hi$/],
+  // `pm2 start` daemonises and returns: the image runs pm2-runtime, which stays in front.
+  [path.join(C, 'node-pm2'), /^pm2 says hi$/],
   // A workspace member built from the root: every member's package.json goes in before `npm ci`.
   [path.join(C, 'node-npm-workspace-member'), /^workspace member says hi$/],
   [path.join(FIXTURES, 'node-env-echo'), /^hello nobody from v1; secret absent$/],

@@ -534,7 +534,8 @@ describe('Devgem cloud emulator (real Google SDKs)', function () {
         '        self.send_response(200)',
         '        self.end_headers()',
         "        self.wfile.write(b'hello from python')",
-        "HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()",
+        // Every address, as on Cloud Run: one that listens on 127.0.0.1 only never starts there (nor here).
+        "HTTPServer(('', int(os.environ['PORT'])), H).serve_forever()",
         '',
       ].join('\n');
       const ids = await Promise.all([

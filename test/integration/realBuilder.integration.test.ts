@@ -150,6 +150,29 @@ describe('deploy with the real builder (Docker) through the real SDKs', function
     );
   });
 
+  it('an app that listens on 127.0.0.1 only never passes the startup probe, as on Cloud Run', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'inward', scripts: { start: 'node server.js' } }),
+      // Built from its own Dockerfile, so the analysis's warning about the line changes nothing: the container decides.
+      Dockerfile: 'FROM node:22-slim\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
+      'server.js': "require('http').createServer((q, s) => s.end('inside only')).listen(process.env.PORT, '127.0.0.1', () => console.log('up'));\n",
+    };
+    const { result } = await deploy(files, 'inward');
+    assert.equal(result.outcome, 'failed');
+    if (result.outcome !== 'failed') return;
+    assert.equal(result.stage, 'deploy');
+    assert.match(result.problem.message, /failed to start and listen on the port defined provided by the PORT=8080 environment variable/);
+    const logs = await logTexts('inward');
+    assert.ok(
+      logs.some((l) => /Connection failed with status DEADLINE_EXCEEDED\.$/.test(l)),
+      logs.join('\n'),
+    );
+    assert.deepEqual(
+      (await revisions('inward')).map((r) => r.ready),
+      [false],
+    );
+  });
+
   it('a build that fails ends the deploy at the build with the real error in the log', async () => {
     const files = {
       'package.json': JSON.stringify({ name: 'broken', scripts: { build: 'node build.js', start: 'node server.js' } }),

@@ -74,4 +74,19 @@ describe('emulator app start: a port taken by another process first', function (
     assert.deepEqual(lines, ['Error: Cannot find module express']);
     assert.ok(!log.some((l) => /taken by another process/.test(l)));
   });
+
+  it('refuses an app that listens on loopback only, as Cloud Run cannot reach it', async function () {
+    if (process.platform !== 'linux') this.skip();
+    await fs.writeFile(path.join(dir, 'app.js'), "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '127.0.0.1');\n");
+    const { run, log } = await start(0);
+    // Stopped if it started after all, so a failing test does not leave it running.
+    await assert.rejects(
+      run.then(async (app) => {
+        await app.stop();
+        return app;
+      }),
+      (e: Error) => e instanceof StartupError && /loopback\) only/.test(e.message),
+    );
+    assert.ok(!log.some((l) => /listening on 127\.0\.0\.1/.test(l)), log.join('\n'));
+  });
 });

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
 import { HeldLines, PORT_TRIES, freePort, type RunningApp } from '../appRunner';
 import { eachLine, type Docker } from './dockerCli';
+import { listensOnLoopbackOnly, loopbackReason } from '../listenAddress';
 
 /** Every container the emulator starts carries this label, so a test or a cleanup can find them. */
 export const CONTAINER_LABEL = 'devgem.emulator';
@@ -144,8 +145,14 @@ async function startOnce(docker: Docker, spec: ContainerSpec, port: number, dead
     logs.kill();
   };
   const app: RunningApp = { port, pid: undefined, containerId: id, stop };
+  let loopback = false;
   while (Date.now() < deadline && state.exited === null) {
     if (await canConnect(port)) {
+      if (await listensOnLoopbackOnly(port)) {
+        spec.log(`[${spec.label}] ${loopbackReason(port)}`);
+        loopback = true;
+        break;
+      }
       spec.log(`[${spec.label}] container ${id.slice(0, 12)} listening on 127.0.0.1:${port}`);
       starting = false;
       held.flush();
@@ -160,7 +167,7 @@ async function startOnce(docker: Docker, spec: ContainerSpec, port: number, dead
   const error =
     code !== null
       ? new ContainerStartError('exited', `container exited with code ${String(code)}`, code)
-      : new ContainerStartError('timeout', `did not listen on PORT=${port} within ${spec.timeoutMs} ms`);
+      : new ContainerStartError('timeout', loopback ? loopbackReason(port) : `did not listen on PORT=${port} within ${spec.timeoutMs} ms`);
   return {
     error,
     clash: code !== null && held.clash,

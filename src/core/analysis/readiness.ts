@@ -5,6 +5,7 @@
 // Each finding carries file:line evidence; nothing here runs the code.
 import { type DirView, lineAt } from './dirView';
 import { ENV_RULES, envReads, toNeeds } from './envNeeds';
+import { loopbackListen } from './loopbackListen';
 import type { AppAnalysis, Evidence, Warning } from './types';
 
 type Family = keyof typeof ENV_RULES;
@@ -176,6 +177,7 @@ export async function assessReadiness(view: DirView, app: AppAnalysis): Promise<
         evidence: [{ file: view.rel('config/credentials.yml.enc'), detail: 'encrypted credentials need config/master.key, which is not in the image' }],
       });
   }
-  const found = [await noServer(view, app, family, files), await localhostDatabase(view, files), ...(await codeSmells(view, family, files))];
+  const listen = family === 'js' || family === 'python' ? await loopbackListen(view, app, family, files) : undefined;
+  const found = [await noServer(view, app, family, files), listen, await localhostDatabase(view, files), ...(await codeSmells(view, family, files))];
   app.warnings.push(...found.filter((w): w is Warning => !!w));
 }

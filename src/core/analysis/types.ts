@@ -87,7 +87,8 @@ export interface EnvNeed {
   secret: boolean;
 }
 
-export type WarningKind = 'runtime-eol' | 'runtime-eol-soon' | 'port-ignored' | 'debug-on' | 'hardcoded-secret' | 'no-server' | 'localhost-database';
+export type WarningKind =
+  'runtime-eol' | 'runtime-eol-soon' | 'port-ignored' | 'debug-on' | 'hardcoded-secret' | 'no-server' | 'localhost-database' | 'localhost-listen';
 
 /** Something that will go wrong (or already is wrong) on Cloud Run, found before the build. */
 export interface Warning {
