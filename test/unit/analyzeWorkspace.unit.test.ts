@@ -420,6 +420,9 @@ describe('analyzeWorkspace', () => {
         'svc/shared/a.js': '',
         'svc/web/nginx.conf': '',
         'svc/web/Dockerfile': 'FROM nginx\nCOPY nginx.conf /etc/nginx/\nCOPY missing.txt /x\n',
+        // Not built yet here, but the root has a dist/ of its own: that is no reason to build the root.
+        'dist/index.js': '',
+        'svc/worker/Dockerfile': 'FROM node:22\nCOPY dist ./dist\nCMD ["node","dist/index.js"]\n',
       });
       const a = await analyzeWorkspace(root, { detectors: [] });
       assert.deepEqual(
@@ -428,7 +431,12 @@ describe('analyzeWorkspace', () => {
           ['svc/api', 'api', ''],
           ['svc/job', 'job', 'svc'],
           ['svc/web', 'web', 'svc/web'],
+          ['svc/worker', 'worker', 'svc/worker'],
         ],
+      );
+      assert.ok(
+        a.apps[3].notes.some((n) => n.startsWith('svc/worker/Dockerfile copies dist/, which svc/worker/ does not have yet')),
+        a.apps[3].notes.join('\n'),
       );
       const job = a.apps[1];
       assert.ok(

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DirView } from './dirView';
+import { DirView, SKIP_DIRS } from './dirView';
 import type { DockerfileFacts } from './existingDockerfile';
 
 // Which folder a project's own Dockerfile is built from. Most are built from their
@@ -52,6 +52,16 @@ export async function placeDockerfile(view: DirView, facts: DockerfileFacts, has
   const named = facts.copySources.filter((s) => !/[*?[\]$]/.test(s));
   const missing: string[] = [];
   for (const s of named) if (!(await view.exists(s))) missing.push(s);
+  // A build output (dist/, target/) that is not there yet is made before the image, not found above.
+  const outputs = missing.filter((s) => SKIP_DIRS.has(s));
+  if (outputs.length) {
+    const list = outputs.map((o) => `${o}/`).join(', ');
+    return {
+      context: here,
+      note: `${facts.file} copies ${list}, which ${here}/ does not have yet: build it before deploying (Devgem uploads the folder as it is), or build it in the Dockerfile.`,
+      buildsFolderAbove: false,
+    };
+  }
   if (missing.length) {
     for (let dir = parentOf(here); ; dir = parentOf(dir)) {
       if (await hasAll(view.root, dir, named)) {
