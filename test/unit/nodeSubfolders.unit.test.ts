@@ -41,6 +41,13 @@ describe('node: folders the build works in', () => {
     assert.deepEqual(await commands({ build: 'cd docs && make html' }), []);
     assert.deepEqual(await commands({ build: 'cd ../client && npm run build' }), []);
     assert.deepEqual(await commands({ start: 'cd client && npm start' }), [], 'only what the build runs');
+    // Members of the root's workspaces are installed by the root install; a pnpm workspace, always.
+    const ws = await makeWorkspace({ 'client/package.json': '{}', 'apps/web/package.json': '{}' });
+    cleanups.push(ws.cleanup);
+    const build = { build: 'cd client && npm run build && cd apps/web && npm run build' };
+    assert.deepEqual((await folderInstalls(new DirView(ws.root, ''), build, 'build', false, ['client', 'apps/*'])).commands, []);
+    assert.deepEqual((await folderInstalls(new DirView(ws.root, ''), build, 'build', false, ['apps/*'])).commands, ['npm install --prefix client']);
+    assert.deepEqual(await commands({ build: 'cd client && npm run build' }, { 'pnpm-workspace.yaml': 'packages: [client]\n' }), []);
   });
 
   it('puts the install after the source and before the build in the generated Dockerfile', async () => {

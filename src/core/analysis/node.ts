@@ -90,7 +90,9 @@ async function detectNode(view: DirView): Promise<AppAnalysis | undefined> {
   const hints: AppAnalysis['hints'] = { ...plan.hints, runtime, manifests: pm.manifests };
   if (plan.build) {
     const named = /\b(?:(?:npm|pnpm|bun)\s+run|yarn(?:\s+run)?)\s+([\w:.-]+)/.exec(plan.build.value)?.[1];
-    const sub = await folderInstalls(view, pkg.scripts, named, pm.fact.value === 'bun');
+    const listed = Array.isArray(pkg.workspaces) ? pkg.workspaces : pkg.workspaces?.packages;
+    const members = Array.isArray(listed) ? listed.filter((w): w is string => typeof w === 'string') : [];
+    const sub = await folderInstalls(view, pkg.scripts, named, pm.fact.value === 'bun', members);
     if (sub.commands.length) {
       hints.folderInstalls = sub.commands;
       plan.build.evidence.push(...sub.evidence);

@@ -14,6 +14,8 @@ export interface PackageJson {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   packageManager?: string;
+  /** npm, yarn and bun workspaces: member folders or globs (`packages/*`). */
+  workspaces?: string[] | { packages?: string[] };
 }
 
 /** package.json parsed, with its text kept so evidence can point at lines. */

@@ -47,6 +47,22 @@ function installsIn(texts: string[], dir: string): boolean {
   );
 }
 
+/** The root install (npm, yarn or bun workspaces) already installs a member: `client`, or `packages/*`. */
+function isMember(dir: string, workspaces: string[]): boolean {
+  return workspaces.some((w) => {
+    const pattern = clean(w);
+    if (!pattern) return false;
+    if (!pattern.includes('*')) return pattern === dir;
+    const re = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]+')}$`,
+    );
+    return re.test(dir);
+  });
+}
+
 export interface FolderInstalls {
   /** Install commands to run in the image after the source is copied and before the build. */
   commands: string[];
@@ -57,16 +73,23 @@ export interface FolderInstalls {
  * Folders with a package.json of their own that the `build` script chain works in and no script
  * installs: each gets an install (`npm ci --prefix client` with its lockfile, else `npm install`).
  */
-export async function folderInstalls(view: DirView, scripts: Record<string, string> | undefined, buildScript = 'build', bun = false): Promise<FolderInstalls> {
+export async function folderInstalls(
+  view: DirView,
+  scripts: Record<string, string> | undefined,
+  buildScript = 'build',
+  bun = false,
+  workspaces: string[] = [],
+): Promise<FolderInstalls> {
   const out: FolderInstalls = { commands: [], evidence: [] };
-  if (!scripts) return out;
+  // A pnpm workspace installs its members at the root, and npm cannot read their workspace: links.
+  if (!scripts || (await view.exists('pnpm-workspace.yaml'))) return out;
   const build = scriptChain(scripts, buildScript);
   // What the image's install runs by itself (npm's lifecycle scripts).
   const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].flatMap((n) => scriptChain(scripts, n));
   const dirs = new Set<string>();
   for (const text of build) for (const m of text.matchAll(ENTERS)) dirs.add(clean(m.slice(1).find(Boolean) ?? '') ?? '');
   for (const dir of [...dirs].filter(Boolean).sort()) {
-    if (!(await view.exists(`${dir}/package.json`)) || installsIn([...build, ...lifecycle], dir)) continue;
+    if (!(await view.exists(`${dir}/package.json`)) || installsIn([...build, ...lifecycle], dir) || isMember(dir, workspaces)) continue;
     // Bun's image has no npm; elsewhere npm is in every Node image, whatever manages the root.
     if (bun) out.commands.push(`bun install --cwd ${dir}`);
     else out.commands.push(`${(await view.exists(`${dir}/package-lock.json`)) ? 'npm ci' : 'npm install'} --prefix ${dir}`);
