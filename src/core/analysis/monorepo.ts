@@ -141,26 +141,31 @@ async function expand(lister: Lister, pattern: string): Promise<string[]> {
   return current.filter((d) => d !== '');
 }
 
+/** A workspace glob (`packages/*`, `apps/**`, `./web`) as a regex over folder paths. */
+export function workspaceGlob(pattern: string): RegExp {
+  return new RegExp(
+    '^' +
+      pattern
+        .replace(/^\.\//, '')
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*\*\/?/g, '\u0000')
+        .replace(/\*/g, '[^/]*')
+        // eslint-disable-next-line no-control-regex -- NUL held the place of ** while * was expanded
+        .replace(/\u0000/g, '.*') +
+      '/?$',
+  );
+}
+
+/** True when `dir` is one of the folders a list of workspace globs (with `!negations`) names. */
+export function isWorkspaceMember(dir: string, patterns: string[]): boolean {
+  const hit = (p: string) => workspaceGlob(p).test(dir);
+  return patterns.some((p) => !p.startsWith('!') && hit(p)) && !patterns.some((p) => p.startsWith('!') && hit(p.slice(1)));
+}
+
 /** Members of a list of globs with `!negations`, keeping only folders that hold `marker`. */
 async function expandAll(lister: Lister, patterns: string[], markers: string[]): Promise<string[]> {
   const include = patterns.filter((p) => !p.startsWith('!'));
-  const exclude = patterns
-    .filter((p) => p.startsWith('!'))
-    .map(
-      (p) =>
-        new RegExp(
-          '^' +
-            p
-              .slice(1)
-              .replace(/^\.\//, '')
-              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-              .replace(/\*\*\/?/g, '\u0000')
-              .replace(/\*/g, '[^/]*')
-              // eslint-disable-next-line no-control-regex -- NUL held the place of ** while * was expanded
-              .replace(/\u0000/g, '.*') +
-            '/?$',
-        ),
-    );
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => workspaceGlob(p.slice(1)));
   const out = new Set<string>();
   for (const p of include) {
     for (const dir of await expand(lister, p)) {

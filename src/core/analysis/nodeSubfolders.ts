@@ -1,4 +1,5 @@
 import type { DirView } from './dirView';
+import { isWorkspaceMember } from './monorepo';
 import type { Evidence } from './types';
 
 // A Node app whose build script works in a folder with its own package.json (a
@@ -47,22 +48,6 @@ function installsIn(texts: string[], dir: string): boolean {
   );
 }
 
-/** The root install (npm, yarn or bun workspaces) already installs a member: `client`, or `packages/*`. */
-function isMember(dir: string, workspaces: string[]): boolean {
-  return workspaces.some((w) => {
-    const pattern = clean(w);
-    if (!pattern) return false;
-    if (!pattern.includes('*')) return pattern === dir;
-    const re = new RegExp(
-      `^${pattern
-        .split('*')
-        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('[^/]+')}$`,
-    );
-    return re.test(dir);
-  });
-}
-
 export interface FolderInstalls {
   /** Install commands to run in the image after the source is copied and before the build. */
   commands: string[];
@@ -89,7 +74,7 @@ export async function folderInstalls(
   const dirs = new Set<string>();
   for (const text of build) for (const m of text.matchAll(ENTERS)) dirs.add(clean(m.slice(1).find(Boolean) ?? '') ?? '');
   for (const dir of [...dirs].filter(Boolean).sort()) {
-    if (!(await view.exists(`${dir}/package.json`)) || installsIn([...build, ...lifecycle], dir) || isMember(dir, workspaces)) continue;
+    if (!(await view.exists(`${dir}/package.json`)) || installsIn([...build, ...lifecycle], dir) || isWorkspaceMember(dir, workspaces)) continue;
     // Bun's image has no npm; elsewhere npm is in every Node image, whatever manages the root.
     if (bun) out.commands.push(`bun install --cwd ${dir}`);
     else out.commands.push(`${(await view.exists(`${dir}/package-lock.json`)) ? 'npm ci' : 'npm install'} --prefix ${dir}`);
